@@ -1,0 +1,1 @@
+"""Highlight anchoring (filled in by its issue)."""

@@ -1,0 +1,54 @@
+"""The ``tui-reader`` command: subcommands wire the core (and, for the app, the UI) together.
+
+Each module in this package registers its subcommands; Textual is imported only by the commands
+that start the app, so the others start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from tui_reader import __version__
+from tui_reader.cli import export as export_cmd
+from tui_reader.cli import extract as extract_cmd
+from tui_reader.cli import feeds as feeds_cmd
+from tui_reader.cli import locate as locate_cmd
+from tui_reader.cli import reading as reading_cmd
+from tui_reader.cli.common import CommandError
+
+COMMAND_MODULES = (reading_cmd, feeds_cmd, extract_cmd, export_cmd, locate_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-reader",
+        description=(
+            "A terminal news reader for close reading: feeds, clean article text, highlights,"
+            " notes and Markdown export. Without a command it opens the reader."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    try:
+        if func is None:
+            return reading_cmd.run_app(args)
+        return int(func(args) or 0)
+    except CommandError as exc:
+        print(f"tui-reader: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("tui-reader: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,43 @@
+"""What every subcommand needs: paths, config, the store, clean messages."""
+
+from __future__ import annotations
+
+import sys
+
+from tui_reader.config import Config, load_config
+from tui_reader.paths import Paths, get_paths
+from tui_reader.sanitize import clean_text
+from tui_reader.store import Store, StoreError
+
+
+class CommandError(Exception):
+    """A failure to report as one clear line (no traceback), with an exit status."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def warn(message: str) -> None:
+    print(f"tui-reader: {clean_text(message)}", file=sys.stderr)
+
+
+def load_settings(paths: Paths | None = None, *, quiet: bool = False) -> tuple[Paths, Config]:
+    paths = paths or get_paths()
+    config, problems = load_config(paths.config_file)
+    if not quiet:
+        for problem in problems:
+            warn(problem)
+    return paths, config
+
+
+def open_store(paths: Paths) -> Store:
+    try:
+        paths.ensure()
+        return Store.open(paths.database)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    except OSError as exc:
+        raise CommandError(
+            f"cannot use the data folder {paths.data_dir}: {exc.strerror or exc}"
+        ) from exc

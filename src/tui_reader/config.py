@@ -1,0 +1,213 @@
+"""The reader's settings, read from ``config.toml`` with :mod:`tomllib`.
+
+A broken file never stops the reader: :func:`load_config` returns the defaults for whatever it
+could not use, with one clear message per problem.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class HighlightColor:
+    name: str
+    color: str
+
+
+DEFAULT_COLORS: tuple[HighlightColor, ...] = (
+    HighlightColor("key point", "yellow"),
+    HighlightColor("disputed", "red"),
+    HighlightColor("fact", "green"),
+    HighlightColor("quote", "blue"),
+)
+
+
+@dataclass(frozen=True)
+class RefreshConfig:
+    concurrency: int = 32
+    per_host: int = 6
+    timeout: float = 20.0
+    max_bytes: int = 20_000_000
+    max_redirects: int = 5
+    interval_minutes: int = 60
+
+
+@dataclass(frozen=True)
+class ReaderConfig:
+    measure: int = 80
+    theme: str = ""
+    keep_days: int = 0  # 0: never prune
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    folder: str = ""  # empty: the platform's documents folder / tui-reader
+
+
+@dataclass(frozen=True)
+class Config:
+    reader: ReaderConfig = field(default_factory=ReaderConfig)
+    refresh: RefreshConfig = field(default_factory=RefreshConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
+    colors: tuple[HighlightColor, ...] = DEFAULT_COLORS
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "reader": ReaderConfig,
+    "refresh": RefreshConfig,
+    "export": ExportConfig,
+}
+
+
+def _coerce(value: Any, default: Any) -> Any:
+    """Return value if it has the default's type (ints are accepted for floats), else raise."""
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+    elif isinstance(default, float):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    elif isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif isinstance(default, str) and isinstance(value, str):
+        return value
+    raise TypeError(type(default).__name__)
+
+
+def _load_section(name: str, raw: Any, cls: type[Any], problems: list[str]) -> Any:
+    default = cls()
+    if not isinstance(raw, dict):
+        problems.append(f"[{name}] should be a table; using defaults")
+        return default
+    known = {f.name: f for f in fields(cls)}
+    changes: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            problems.append(f"unknown setting {name}.{key} (ignored)")
+            continue
+        current = getattr(default, key)
+        try:
+            changes[key] = _coerce(value, current)
+        except TypeError as exc:
+            problems.append(
+                f"{name}.{key} should be of type {exc.args[0]}, not {type(value).__name__};"
+                f" using {current!r}"
+            )
+            continue
+        numeric = isinstance(current, int | float) and not isinstance(current, bool)
+        if numeric and changes[key] < 0:
+            problems.append(f"{name}.{key} cannot be negative; using {current!r}")
+            del changes[key]
+    return replace(default, **changes)
+
+
+def _load_colors(raw: Any, problems: list[str]) -> tuple[HighlightColor, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(
+            "colors should be a non-empty array of {name, color} tables; using defaults"
+        )
+        return DEFAULT_COLORS
+    out: list[HighlightColor] = []
+    for item in raw:
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("name"), str)
+            and isinstance(item.get("color"), str)
+            and item["name"].strip()
+        ):
+            out.append(HighlightColor(item["name"].strip(), item["color"].strip()))
+        else:
+            problems.append(f"ignored colour entry {item!r}: it needs a name and a color")
+    return tuple(out) or DEFAULT_COLORS
+
+
+def _load_keys(raw: Any, problems: list[str]) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        problems.append('[keys] should be a table of action = "key"; ignored')
+        return {}
+    keys: dict[str, str] = {}
+    for action, key in raw.items():
+        if isinstance(key, str) and key.strip():
+            keys[action] = key.strip()
+        else:
+            problems.append(f'keys.{action} should be a key name such as "ctrl+r"; ignored')
+    return keys
+
+
+def parse_config(data: dict[str, Any]) -> tuple[Config, list[str]]:
+    problems: list[str] = []
+    sections: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SECTIONS:
+            sections[key] = _load_section(key, value, _SECTIONS[key], problems)
+        elif key == "colors":
+            sections["colors"] = _load_colors(value, problems)
+        elif key == "keys":
+            sections["keys"] = _load_keys(value, problems)
+        else:
+            problems.append(f"unknown section or setting {key!r} (ignored)")
+    return Config(**sections), problems
+
+
+def load_config(path: Path) -> tuple[Config, list[str]]:
+    """Read the config file; a missing file is the defaults, a broken one is defaults plus a
+    message naming the problem."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(), []
+    except OSError as exc:
+        return Config(), [f"cannot read {path}: {exc.strerror or exc}; using defaults"]
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return Config(), [f"{path} is not UTF-8 text; using defaults"]
+    except tomllib.TOMLDecodeError as exc:
+        return Config(), [f"{path} is not valid TOML ({exc}); using defaults"]
+    config, problems = parse_config(data)
+    return config, [f"{path}: {p}" for p in problems]
+
+
+DEFAULT_CONFIG_TEXT = """\
+# tui-reader configuration. Every setting is optional; these are the defaults.
+
+[reader]
+measure = 80          # columns of text in the reading pane
+theme = ""            # a Textual theme name; empty keeps the last one chosen in the app
+keep_days = 0         # prune read articles older than this (0: never). Starred articles and
+                      # articles with highlights or notes are never pruned.
+
+[refresh]
+concurrency = 32      # connections in total
+per_host = 6          # connections to one host
+timeout = 20.0        # seconds per request
+max_bytes = 20000000  # largest response accepted
+max_redirects = 5
+interval_minutes = 60
+
+[export]
+folder = ""           # empty: <documents>/tui-reader
+
+# Highlight colours, in the order `c` cycles through them.
+[[colors]]
+name = "key point"
+color = "yellow"
+[[colors]]
+name = "disputed"
+color = "red"
+[[colors]]
+name = "fact"
+color = "green"
+[[colors]]
+name = "quote"
+color = "blue"
+
+[keys]
+# action = "key", e.g. refresh = "ctrl+r"
+"""

@@ -1,0 +1,288 @@
+"""The structured article: what extraction produces, the reading pane renders, highlights anchor
+to and exports quote.
+
+A :class:`Document` is a tuple of :class:`Block` objects. Its plain text (:attr:`Document.text`)
+is the blocks' texts joined by blank lines; the offsets of every block in it are stable for a
+given document, and highlights are stored as offsets into that text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "quote", "code", "figure", "table"]
+SpanKind = Literal["em", "strong", "code", "link"]
+BLOCK_KINDS: frozenset[str] = frozenset(
+    {"heading", "paragraph", "list_item", "quote", "code", "figure", "table"}
+)
+SPAN_KINDS: frozenset[str] = frozenset({"em", "strong", "code", "link"})
+BLOCK_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Inline style over ``text[start:end]`` of one block (offsets relative to the block)."""
+
+    start: int
+    end: int
+    kind: SpanKind
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    text: str
+    spans: tuple[Span, ...] = ()
+    level: int = 0  # heading: 1-6; list_item: nesting depth from 0; quote: depth from 1
+    ordered: bool = False  # list_item in an ordered list
+    number: int = 0  # list_item: its number in an ordered list
+    src: str = ""  # figure: the image URL
+    rows: tuple[tuple[str, ...], ...] = ()  # table: cells, first row the header
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str = ""
+    byline: str = ""
+    published: str = ""  # ISO 8601 date or date-time, or ""
+    site_name: str = ""
+    url: str = ""
+    lead_image: str = ""
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+    # -- plain text and offsets -------------------------------------------------------------
+
+    @cached_property
+    def offsets(self) -> tuple[tuple[int, int], ...]:
+        """(start, end) of every block in :attr:`text`; an empty block sits at a point."""
+        out: list[tuple[int, int]] = []
+        pos = 0
+        first = True
+        for block in self.blocks:
+            if not block.text:
+                out.append((pos, pos))
+                continue
+            if not first:
+                pos += len(BLOCK_SEPARATOR)
+            first = False
+            out.append((pos, pos + len(block.text)))
+            pos += len(block.text)
+        return tuple(out)
+
+    @cached_property
+    def text(self) -> str:
+        """The body as plain text: non-empty blocks joined by blank lines, title not included."""
+        return BLOCK_SEPARATOR.join(b.text for b in self.blocks if b.text)
+
+    def block_at(self, offset: int) -> int:
+        """Index of the block holding ``offset`` in :attr:`text` (the nearest one before it)."""
+        lo, hi = 0, len(self.blocks) - 1
+        best = 0
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if self.offsets[mid][0] <= offset:
+                best = mid
+                lo = mid + 1
+            else:
+                hi = mid - 1
+        return best
+
+    @cached_property
+    def links(self) -> tuple[str, ...]:
+        """Every distinct link target in document order; link N is ``links[N - 1]``."""
+        seen: dict[str, None] = {}
+        for block in self.blocks:
+            for span in block.spans:
+                if span.kind == "link" and span.href:
+                    seen.setdefault(span.href, None)
+        return tuple(seen)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    # -- serialisation ----------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for block in data["blocks"]:
+            # Compact: drop defaults.
+            for key, default in (
+                ("spans", []),
+                ("level", 0),
+                ("ordered", False),
+                ("number", 0),
+                ("src", ""),
+                ("rows", []),
+            ):
+                if block.get(key) in (default, ()):
+                    block.pop(key, None)
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        blocks = []
+        for raw in data.get("blocks", ()):
+            kind = raw.get("kind", "paragraph")
+            if kind not in BLOCK_KINDS:
+                kind = "paragraph"
+            spans = tuple(
+                Span(int(s["start"]), int(s["end"]), s["kind"], str(s.get("href", "")))
+                for s in raw.get("spans", ())
+                if s.get("kind") in SPAN_KINDS
+            )
+            blocks.append(
+                Block(
+                    kind=kind,
+                    text=str(raw.get("text", "")),
+                    spans=spans,
+                    level=int(raw.get("level", 0)),
+                    ordered=bool(raw.get("ordered", False)),
+                    number=int(raw.get("number", 0)),
+                    src=str(raw.get("src", "")),
+                    rows=tuple(tuple(str(c) for c in row) for row in raw.get("rows", ())),
+                )
+            )
+        return cls(
+            title=str(data.get("title", "")),
+            byline=str(data.get("byline", "")),
+            published=str(data.get("published", "")),
+            site_name=str(data.get("site_name", "")),
+            url=str(data.get("url", "")),
+            lead_image=str(data.get("lead_image", "")),
+            blocks=tuple(blocks),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Document:
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def from_plain_text(cls, text: str, **meta: str) -> Document:
+        """Paragraphs split at blank lines, each folded to one line."""
+        paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+        return cls(blocks=tuple(Block("paragraph", p) for p in paras if p), **meta)
+
+    # -- renderings -------------------------------------------------------------------------
+
+    def to_markdown(self, *, with_title: bool = True) -> str:
+        parts: list[str] = []
+        if with_title and self.title:
+            parts.append("# " + _md_escape(self.title))
+            meta = " · ".join(x for x in (self.byline, self.site_name, self.published) if x)
+            if meta:
+                parts.append("*" + _md_escape(meta) + "*")
+        previous: Block | None = None
+        for block in self.blocks:
+            rendered = _block_markdown(block)
+            if not rendered:
+                continue
+            if previous is not None and previous.kind == block.kind == "list_item":
+                parts[-1] += "\n" + rendered  # tight list
+            else:
+                parts.append(rendered)
+            previous = block
+        return "\n\n".join(parts) + "\n" if parts else ""
+
+    def to_plain(self, *, with_title: bool = True) -> str:
+        head = [self.title] if with_title and self.title else []
+        return "\n\n".join([*head, self.text]).strip() + "\n"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+\-]|\d+\.)(?=\s)", re.MULTILINE)
+
+
+def _md_escape(text: str) -> str:
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def _md_url(url: str) -> str:
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
+
+
+def inline_markdown(text: str, spans: tuple[Span, ...]) -> str:
+    """Block text with its spans as Markdown emphasis, code and links."""
+    if not spans:
+        return _md_escape(text)
+    opens: dict[int, list[Span]] = {}
+    closes: dict[int, list[Span]] = {}
+    for span in spans:
+        if 0 <= span.start < span.end <= len(text):
+            opens.setdefault(span.start, []).append(span)
+            closes.setdefault(span.end, []).append(span)
+    out: list[str] = []
+    cuts = sorted({0, len(text), *opens, *closes})
+    in_code = 0
+    for i, pos in enumerate(cuts):
+        for span in sorted(closes.get(pos, ()), key=lambda s: -s.start):
+            if span.kind == "code":
+                in_code -= 1
+                out.append("`")
+            elif span.kind == "em":
+                out.append("*")
+            elif span.kind == "strong":
+                out.append("**")
+            else:
+                out.append(f"]({_md_url(span.href)})")
+        for span in sorted(opens.get(pos, ()), key=lambda s: -s.end):
+            if span.kind == "code":
+                in_code += 1
+                out.append("`")
+            elif span.kind == "em":
+                out.append("*")
+            elif span.kind == "strong":
+                out.append("**")
+            else:
+                out.append("[")
+        if i + 1 < len(cuts):
+            piece = text[pos : cuts[i + 1]]
+            out.append(piece.replace("`", "'") if in_code else _md_escape(piece))
+    return "".join(out)
+
+
+def _block_markdown(block: Block) -> str:
+    if block.kind == "heading":
+        return "#" * min(max(block.level, 1) + 1, 6) + " " + _md_escape(block.text)
+    if block.kind == "list_item":
+        marker = f"{block.number or 1}." if block.ordered else "-"
+        body = inline_markdown(block.text, block.spans).replace(
+            "\n", "\n" + "   " * (block.level + 1)
+        )
+        return "   " * block.level + marker + " " + body
+    if block.kind == "quote":
+        body = inline_markdown(block.text, block.spans)
+        prefix = "> " * max(block.level, 1)
+        return "\n".join(prefix + line if line else prefix.rstrip() for line in body.split("\n"))
+    if block.kind == "code":
+        fence = "```"
+        while fence in block.text:
+            fence += "`"
+        return f"{fence}\n{block.text}\n{fence}"
+    if block.kind == "figure":
+        alt = _md_escape(block.text.replace("\n", " "))
+        image = f"![{alt}]({_md_url(block.src)})" if block.src else ""
+        caption = f"*{alt}*" if block.text else ""
+        return "\n".join(x for x in (image, caption) if x)
+    if block.kind == "table" and block.rows:
+        width = max(len(r) for r in block.rows)
+        rows = [
+            [_md_escape(c.replace("\n", " ")) for c in r] + [""] * (width - len(r))
+            for r in block.rows
+        ]
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        return "\n".join(lines)
+    return inline_markdown(block.text, block.spans)

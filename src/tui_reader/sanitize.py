@@ -1,0 +1,182 @@
+"""Make hostile text safe to store and show.
+
+Feed and page text may carry terminal escape sequences, control characters, bidi overrides and
+invisible characters. :func:`clean_text` removes them; :func:`clean_url` drops tracking
+parameters and refuses schemes other than http(s) where a link is to be followed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# ESC-introduced sequences: CSI (ESC [), OSC (ESC ]), DCS (ESC P), SOS (ESC X), PM (ESC ^),
+# APC (ESC _), and two-character escapes; plus their 8-bit C1 forms (U+009B CSI, U+009D OSC, ...).
+_ESCAPES = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?          # CSI ... final
+  | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])                      # OSC DCS SOS PM APC
+        [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?                   # ... until BEL or ST
+  | \x1b[\x20-\x2f]*[\x30-\x7e]?                                # other escapes
+    """,
+    re.VERBOSE,
+)
+
+# Characters never kept: C0 controls but tab and newline, DEL, C1 controls, bidi embedding,
+# override and isolate controls, zero-width space / word joiner / BOM / invisible operators,
+# interlinear annotation, object replacement, tag characters, and noncharacters.
+_DROP_RANGES: list[tuple[int, int]] = [
+    (0x00, 0x08),
+    (0x0B, 0x0C),
+    (0x0E, 0x1F),
+    (0x7F, 0x9F),
+    (0x061C, 0x061C),
+    (0x180E, 0x180E),
+    (0x200B, 0x200B),
+    (0x200E, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFC),
+    (0xFDD0, 0xFDEF),
+    (0xE0000, 0xE007F),
+    (0xD800, 0xDFFF),
+]
+_DROP = re.compile(
+    "["
+    + "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in _DROP_RANGES
+    )
+    + "]"
+)
+_CR = re.compile(r"\r\n?")
+# U+xFFFE and U+xFFFF in every plane.
+_NONCHARS = re.compile(
+    "["
+    + "".join(
+        re.escape(chr(p * 0x10000 + 0xFFFE)) + re.escape(chr(p * 0x10000 + 0xFFFF))
+        for p in range(17)
+    )
+    + "]"
+)
+_MAX_COMBINING = 3
+_COMBINING_RUN = re.compile(
+    "([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+    + f"{{{_MAX_COMBINING + 1},}})"
+)
+
+
+def _trim_combining(match: re.Match[str]) -> str:
+    return match.group(1)[:_MAX_COMBINING]
+
+
+def clean_text(text: str) -> str:
+    """Remove escape sequences, control and invisible characters; keep newlines and tabs.
+
+    Carriage returns become newlines, runs of combining marks are capped (no "Zalgo" towers),
+    and the result is NFC-normalised.
+    """
+    if not text:
+        return ""
+    text = _CR.sub("\n", text)
+    text = _ESCAPES.sub("", text)
+    text = _DROP.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    if any(unicodedata.combining(ch) for ch in text):
+        text = _COMBINING_RUN.sub(_trim_combining, text)
+    return _NONCHARS.sub("", text)
+
+
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def clean_line(text: str) -> str:
+    """:func:`clean_text`, then all whitespace (newlines too) folded to single spaces."""
+    return " ".join(clean_text(text).split())
+
+
+def normalize_spaces(text: str) -> str:
+    """Fold runs of spaces and tabs within lines; strip each line; keep line breaks."""
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+_TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "hsa_", "__hs", "_hs", "vero_", "oly_")
+_TRACKING_NAMES = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "igshid",
+        "igsh",
+        "mc_cid",
+        "mc_eid",
+        "mkt_tok",
+        "_ga",
+        "_gl",
+        "ncid",
+        "cmpid",
+        "s_cid",
+        "ocid",
+        "ref_src",
+        "ref_url",
+        "spm",
+        "scid",
+        "icid",
+        "wt_mc",
+        "wt.mc_id",
+        "rb_clickid",
+        "sc_cid",
+        "_openstat",
+    }
+)
+
+
+def is_tracking_param(name: str) -> bool:
+    low = name.lower()
+    return low in _TRACKING_NAMES or low.startswith(_TRACKING_PREFIXES)
+
+
+def clean_url(url: str) -> str:
+    """Strip control characters and tracking parameters from a URL; keep everything else."""
+    url = clean_line(url)
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.query:
+        kept = [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not is_tracking_param(k)
+        ]
+        query = (
+            urlencode(kept, doseq=True) if len(kept) != len(parts.query.split("&")) else parts.query
+        )
+    else:
+        query = ""
+    fragment = parts.fragment
+    if fragment.startswith(("utm_", "xtor=")):
+        fragment = ""
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, fragment))
+
+
+def is_web_url(url: str) -> bool:
+    """True for absolute http(s) URLs with a host: the only links the reader ever follows."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)

@@ -1,0 +1,122 @@
+"""Schema migrations, applied in order; ``PRAGMA user_version`` is the number applied."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: feeds, articles, full-text index, highlights, notes, settings.
+    """
+    CREATE TABLE feeds (
+        id            INTEGER PRIMARY KEY,
+        url           TEXT NOT NULL UNIQUE,
+        title         TEXT NOT NULL DEFAULT '',
+        site_url      TEXT NOT NULL DEFAULT '',
+        folder        TEXT NOT NULL DEFAULT '',
+        etag          TEXT,
+        last_modified TEXT,
+        last_status   TEXT NOT NULL DEFAULT '',
+        last_error    TEXT NOT NULL DEFAULT '',
+        last_fetched  REAL,
+        next_fetch    REAL,
+        added         REAL NOT NULL
+    );
+
+    CREATE TABLE articles (
+        id           INTEGER PRIMARY KEY,
+        uid          TEXT NOT NULL UNIQUE,
+        feed_id      INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+        guid         TEXT NOT NULL DEFAULT '',
+        url          TEXT NOT NULL DEFAULT '',
+        title        TEXT NOT NULL DEFAULT '',
+        author       TEXT NOT NULL DEFAULT '',
+        published    REAL,
+        updated      REAL,
+        summary      TEXT NOT NULL DEFAULT '',
+        content      TEXT NOT NULL DEFAULT '',
+        search_text  TEXT NOT NULL DEFAULT '',
+        entry_hash   TEXT NOT NULL DEFAULT '',
+        doc_json     TEXT NOT NULL DEFAULT '',
+        doc_version  TEXT NOT NULL DEFAULT '',
+        doc_source   TEXT NOT NULL DEFAULT '',
+        doc_error    TEXT NOT NULL DEFAULT '',
+        fetched_at   REAL,
+        read         INTEGER NOT NULL DEFAULT 0,
+        starred      INTEGER NOT NULL DEFAULT 0,
+        source_title TEXT NOT NULL DEFAULT '',
+        added        REAL NOT NULL
+    );
+    CREATE INDEX articles_feed_date ON articles(feed_id, published DESC, id DESC);
+    CREATE INDEX articles_date ON articles(published DESC, id DESC);
+    CREATE INDEX articles_feed_guid ON articles(feed_id, guid);
+    CREATE INDEX articles_feed_url ON articles(feed_id, url);
+    CREATE INDEX articles_unread ON articles(feed_id) WHERE read = 0;
+
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, search_text, content='articles', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, search_text)
+        VALUES (new.id, new.title, new.search_text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, search_text)
+        VALUES ('delete', old.id, old.title, old.search_text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, search_text ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, search_text)
+        VALUES ('delete', old.id, old.title, old.search_text);
+        INSERT INTO articles_fts(rowid, title, search_text)
+        VALUES (new.id, new.title, new.search_text);
+    END;
+
+    CREATE TABLE highlights (
+        id         TEXT PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE RESTRICT,
+        quote      TEXT NOT NULL,
+        prefix     TEXT NOT NULL DEFAULT '',
+        suffix     TEXT NOT NULL DEFAULT '',
+        start      INTEGER,
+        end_       INTEGER,
+        text_hash  TEXT NOT NULL DEFAULT '',
+        color      TEXT NOT NULL DEFAULT '',
+        tags       TEXT NOT NULL DEFAULT '[]',
+        note       TEXT NOT NULL DEFAULT '',
+        created    REAL NOT NULL,
+        updated    REAL NOT NULL,
+        deleted    REAL
+    );
+    CREATE INDEX highlights_article ON highlights(article_id, start);
+
+    CREATE VIRTUAL TABLE highlights_fts USING fts5(
+        quote, note, tags, content='highlights', content_rowid='rowid',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER highlights_fts_insert AFTER INSERT ON highlights BEGIN
+        INSERT INTO highlights_fts(rowid, quote, note, tags)
+        VALUES (new.rowid, new.quote, new.note, new.tags);
+    END;
+    CREATE TRIGGER highlights_fts_delete AFTER DELETE ON highlights BEGIN
+        INSERT INTO highlights_fts(highlights_fts, rowid, quote, note, tags)
+        VALUES ('delete', old.rowid, old.quote, old.note, old.tags);
+    END;
+    CREATE TRIGGER highlights_fts_update AFTER UPDATE OF quote, note, tags ON highlights BEGIN
+        INSERT INTO highlights_fts(highlights_fts, rowid, quote, note, tags)
+        VALUES ('delete', old.rowid, old.quote, old.note, old.tags);
+        INSERT INTO highlights_fts(rowid, quote, note, tags)
+        VALUES (new.rowid, new.quote, new.note, new.tags);
+    END;
+
+    CREATE TABLE article_notes (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE RESTRICT,
+        body       TEXT NOT NULL,
+        updated    REAL NOT NULL
+    );
+
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

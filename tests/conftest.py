@@ -1,0 +1,54 @@
+"""Shared fixtures: an isolated environment (no real user data is ever touched), a real SQLite
+store in a temp dir, and a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.httpserver import TestServer
+from tui_reader.paths import Paths, get_paths
+from tui_reader.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("TUI_READER_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus"
+SEEDS = SHARED / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
+    """Every test gets its own XDG folders under tmp_path."""
+    monkeypatch.delenv("TUI_READER_HOME", raising=False)
+    for var, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_DOCUMENTS_DIR", "documents"),
+    ):
+        monkeypatch.setenv(var, str(tmp_path / "xdg" / sub))
+    return get_paths()
+
+
+@pytest.fixture
+def paths(isolated_env: Paths) -> Paths:
+    return isolated_env
+
+
+@pytest.fixture
+def store(paths: Paths) -> Iterator[Store]:
+    paths.ensure()
+    s = Store.open(paths.database)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def server() -> Iterator[TestServer]:
+    srv = TestServer().start()
+    yield srv
+    srv.stop()

@@ -1,0 +1,249 @@
+"""Paths, config, sanitising, the document model and the store's guarantees."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tui_reader.config import Config, load_config
+from tui_reader.document import Block, Document, Span
+from tui_reader.models import EntryData
+from tui_reader.paths import Paths, get_paths
+from tui_reader.sanitize import clean_line, clean_text, clean_url, is_web_url
+from tui_reader.store import Store, fts_query
+
+
+def test_paths_follow_xdg(tmp_path: Path) -> None:
+    paths = get_paths()
+    assert str(paths.database).startswith(str(tmp_path / "xdg" / "data"))
+    assert str(paths.config_file).startswith(str(tmp_path / "xdg" / "config"))
+    assert str(paths.cache_dir).startswith(str(tmp_path / "xdg" / "cache"))
+
+
+def test_import_opens_nothing(tmp_path: Path) -> None:
+    """Importing every module creates no file or folder."""
+    code = (
+        "import tui_reader.cli, tui_reader.store, tui_reader.config, tui_reader.paths;"
+        "import pkgutil, importlib, tui_reader;"
+        "[importlib.import_module(m.name) for m in pkgutil.walk_packages("
+        "tui_reader.__path__, 'tui_reader.')]"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home")}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=tmp_path)
+    assert not (tmp_path / "home").exists()
+
+
+def test_locate_prints_every_path(paths: Paths) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "locate"], capture_output=True, text=True, check=True
+    ).stdout
+    assert str(paths.database) in out
+    assert str(paths.config_file) in out
+    assert str(paths.export_dir) in out
+
+
+def test_missing_config_is_defaults(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "none.toml") == (Config(), [])
+
+
+def test_broken_config_names_the_problem(tmp_path: Path) -> None:
+    f = tmp_path / "config.toml"
+    f.write_text("[reader\nmeasure = 3")
+    config, problems = load_config(f)
+    assert config == Config()
+    assert len(problems) == 1 and "not valid TOML" in problems[0] and str(f) in problems[0]
+
+
+def test_config_wrong_types_and_unknown_keys(tmp_path: Path) -> None:
+    f = tmp_path / "config.toml"
+    f.write_text(
+        '[reader]\nmeasure = "wide"\nfoo = 1\n[refresh]\ntimeout = 5\nper_host = -2\n'
+        '[keys]\nrefresh = "ctrl+r"\n[[colors]]\nname = "urgent"\ncolor = "magenta"\n'
+    )
+    config, problems = load_config(f)
+    assert config.reader.measure == 80
+    assert config.refresh.timeout == 5.0
+    assert config.refresh.per_host == Config().refresh.per_host
+    assert config.keys == {"refresh": "ctrl+r"}
+    assert [c.name for c in config.colors] == ["urgent"]
+    text = "\n".join(problems)
+    assert "reader.measure" in text and "reader.foo" in text and "refresh.per_host" in text
+
+
+def test_clean_text_strips_terminal_sequences() -> None:
+    hostile = (
+        "a\x1b[31mred\x1b[0m \x1b]0;pwned\x07b \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ "
+        "\x1bP+q\x1b\\ \x1b_apc\x1b\\ \x9b31m \x9d52;c;aGk=\x07 \u202eevil\u202c "
+        "\U000e0041\U000e0042 z\u200b \x00\x07\x08"
+    )
+    out = clean_text(hostile)
+    assert "\x1b" not in out and "\x9b" not in out and "\x9d" not in out
+    assert "pwned" not in out and "aGk=" not in out and "apc" not in out
+    assert "\u202e" not in out and "\U000e0041" not in out and "\u200b" not in out
+    assert out.startswith("ared b link")
+    assert "evil" in out
+
+
+def test_clean_text_caps_combining_marks() -> None:
+    out = clean_text("e" + "\u0301" * 500)
+    assert len(out) <= 4
+
+
+def test_clean_line_folds_whitespace() -> None:
+    assert clean_line("  a\n\tb\r\nc  ") == "a b c"
+
+
+def test_clean_url_drops_tracking() -> None:
+    assert clean_url("https://x.org/a?utm_source=rss&id=7&fbclid=abc") == "https://x.org/a?id=7"
+    assert clean_url("https://x.org/a?b=1&c=2") == "https://x.org/a?b=1&c=2"
+    assert is_web_url("https://x.org/") and not is_web_url("javascript:alert(1)")
+    assert not is_web_url("file:///etc/passwd") and not is_web_url("http:///nohost")
+
+
+def test_document_offsets_match_text() -> None:
+    doc = Document(
+        title="T",
+        blocks=(
+            Block("heading", "Intro", level=1),
+            Block("paragraph", "Hello bold world.", spans=(Span(6, 10, "strong"),)),
+            Block("figure", "", src="http://img"),
+            Block("list_item", "one"),
+        ),
+    )
+    for block, (start, end) in zip(doc.blocks, doc.offsets, strict=True):
+        assert doc.text[start:end] == block.text
+    assert doc.block_at(doc.text.index("bold")) == 1
+    assert Document.from_json(doc.to_json()) == doc
+    md = doc.to_markdown()
+    assert "Hello **bold** world." in md and "![](http://img)" in md
+
+
+def test_markdown_escapes_hostile_text() -> None:
+    doc = Document(title="[x](javascript:1)", blocks=(Block("paragraph", "# not a heading *x*"),))
+    md = doc.to_markdown()
+    assert "\\[x\\]" in md and "\\# not a heading \\*x\\*" in md
+
+
+def _entries(n: int, prefix: str = "e") -> list[EntryData]:
+    return [
+        EntryData(
+            guid=f"{prefix}{i}", url=f"http://x/{prefix}{i}", title=f"Title {i}", text=f"body {i}"
+        )
+        for i in range(n)
+    ]
+
+
+def test_store_refresh_keeps_read_and_starred(store: Store) -> None:
+    feed, created = store.add_feed("http://x/feed")
+    assert created and store.add_feed("http://x/feed")[1] is False
+    assert store.upsert_entries(feed, _entries(3)) == (3, 0)
+    first = store.list_articles(feed_id=feed.id)
+    store.set_read([a.id for a in first])
+    store.set_starred(first[0].id, True)
+    changed = [EntryData(guid="e0", url="http://x/e0", title="Title 0 (updated)", text="b")]
+    assert store.upsert_entries(feed, changed + _entries(3)[1:]) == (0, 1)
+    after = {a.id: a for a in store.list_articles(feed_id=feed.id)}
+    assert all(a.read for a in after.values())
+    assert after[first[0].id].starred
+    assert {a.uid for a in after.values()} == {a.uid for a in first}
+
+
+def test_store_dedupes_by_link_when_guid_changes(store: Store) -> None:
+    feed, _ = store.add_feed("http://x/feed")
+    store.upsert_entries(feed, [EntryData(guid="a", url="http://x/1", title="t")])
+    assert store.upsert_entries(feed, [EntryData(guid="", url="http://x/1", title="t")]) == (0, 0)
+    assert len(store.list_articles()) == 1
+
+
+def test_remove_feed_keeps_starred_articles(store: Store) -> None:
+    feed, _ = store.add_feed("http://x/feed")
+    store.upsert_entries(feed, _entries(3))
+    keep = store.list_articles()[0]
+    store.set_starred(keep.id, True)
+    assert store.remove_feed(feed.id) == 1
+    assert [a.id for a in store.list_articles(saved=True)] == [keep.id]
+    assert store.list_feeds() == []
+
+
+def test_prune_spares_starred(store: Store) -> None:
+    feed, _ = store.add_feed("http://x/feed")
+    store.upsert_entries(feed, _entries(4))
+    arts = store.list_articles()
+    store.set_read([a.id for a in arts])
+    store.set_starred(arts[0].id, True)
+    assert store.prune(older_than=9e18) == 3
+    assert [a.id for a in store.list_articles()] == [arts[0].id]
+
+
+def test_search_is_safe_for_any_input(store: Store) -> None:
+    feed, _ = store.add_feed("http://x/feed")
+    store.upsert_entries(feed, _entries(5))
+    assert {h.article.title for h in store.search("body 3")} == {"Title 3"}
+    for nasty in ['"', "AND OR NOT", "a:b", "(*)", "NEAR(", "'; DROP TABLE articles; --", ""]:
+        store.search(nasty)
+    assert fts_query('tit "body 2"') == '"tit" "body 2"'
+    assert store.article_count() == 5
+
+
+def test_migration_backs_up_existing_database(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_reader.store import db, schema
+
+    paths.ensure()
+    store = Store.open(paths.database)
+    store.add_feed("http://x/feed")  # still in the WAL: a file copy could miss it
+    newer = (*schema.MIGRATIONS, "CREATE TABLE extra (x INTEGER);")
+    monkeypatch.setattr(db, "MIGRATIONS", newer)
+    monkeypatch.setattr(db, "SCHEMA_VERSION", len(newer))
+    upgraded = Store.open(paths.database)
+    assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == len(newer)
+    backups = list(paths.backups_dir.glob("*.sqlite3"))
+    assert len(backups) == 1
+    con = sqlite3.connect(backups[0])
+    assert con.execute("SELECT url FROM feeds").fetchall() == [("http://x/feed",)]
+    assert con.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
+    store.close()
+    upgraded.close()
+
+
+def test_newer_schema_is_refused_untouched(paths: Paths) -> None:
+    from tui_reader.store import StoreError
+
+    paths.ensure()
+    store = Store.open(paths.database)
+    store.conn.execute("PRAGMA user_version = 99")
+    store.close()
+    with pytest.raises(StoreError, match="newer tui-reader"):
+        Store.open(paths.database)
+
+
+def test_two_connections_write_concurrently(paths: Paths) -> None:
+    paths.ensure()
+    Store.open(paths.database).close()
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            s = Store.open(paths.database)
+            feed, _ = s.add_feed(f"http://x/{n}")
+            for i in range(30):
+                s.upsert_entries(feed, _entries(5, prefix=f"{i}-"))
+            s.close()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    s = Store.open(paths.database)
+    assert s.article_count() == 4 * 30 * 5
+    assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
