@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from tui_reader import __version__
+from tui_reader.cli import data as data_cmd
 from tui_reader.cli import export as export_cmd
 from tui_reader.cli import extract as extract_cmd
 from tui_reader.cli import feeds as feeds_cmd
@@ -18,7 +19,7 @@ from tui_reader.cli import locate as locate_cmd
 from tui_reader.cli import reading as reading_cmd
 from tui_reader.cli.common import CommandError
 
-COMMAND_MODULES = (reading_cmd, feeds_cmd, extract_cmd, export_cmd, locate_cmd)
+COMMAND_MODULES = (reading_cmd, feeds_cmd, extract_cmd, export_cmd, data_cmd, locate_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

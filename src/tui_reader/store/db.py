@@ -30,9 +30,48 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
 
 
+def latest_backup(path: Path) -> Path | None:
+    folder = path.parent / "backups"
+    try:
+        found = sorted(folder.glob(f"{path.stem}-*.sqlite3"), key=lambda p: p.stat().st_mtime)
+    except OSError:
+        return None
+    return found[-1] if found else None
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> str:
+    text = str(exc)
+    low = text.lower()
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        backup_file = latest_backup(path)
+        offer = (
+            f" The newest backup is {backup_file}; `tui-reader restore-backup` puts it in place"
+            " (the damaged file is kept beside it, never overwritten)."
+            if backup_file
+            else " There is no backup to restore; `tui-reader restore-backup FILE` takes one."
+        )
+        return f"the database {path} is damaged ({text}); nothing was changed.{offer}"
+    if "readonly" in low or "read-only" in low or "unable to open" in low:
+        return (
+            f"cannot write the database {path} ({text}): check that its folder exists and is"
+            " writable"
+        )
+    if "disk is full" in low or "database or disk is full" in low:
+        return f"the disk holding {path} is full; free some space and try again"
+    return f"cannot open the database {path}: {text}"
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate the database at ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Open (creating if needed) and migrate the database at ``path``.
+
+    Any failure is a :class:`StoreError` with a message that says what to do; a damaged file is
+    never modified or replaced here.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the data folder {path.parent}: {exc.strerror}") from exc
+    conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(
             path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
@@ -40,12 +79,40 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         _configure(conn)
         migrate(conn, path)
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"cannot open the database {path}: {exc}. Backups, if any, are in"
-            f" {path.parent / 'backups'}"
-        ) from exc
+    except sqlite3.Error as exc:
+        if conn is not None:
+            conn.close()
+        raise StoreError(_explain(path, exc)) from exc
     return conn
+
+
+def restore_backup(path: Path, backup_file: Path) -> Path:
+    """Put ``backup_file`` in place of the database; the current file (and its WAL) is moved
+    aside, never deleted. Returns where the old file went."""
+    check = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+    try:
+        if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise StoreError(f"the backup {backup_file} is damaged too; pick another one")
+    except sqlite3.Error as exc:
+        raise StoreError(f"{backup_file} is not a usable database: {exc}") from exc
+    finally:
+        check.close()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.stem}-damaged-{stamp}{path.suffix}")
+    if path.exists():
+        path.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            extra = path.with_name(path.name + suffix)
+            if extra.exists():
+                extra.rename(aside.with_name(aside.name + suffix))
+    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+    dest = sqlite3.connect(path)
+    try:
+        source.backup(dest)
+    finally:
+        source.close()
+        dest.close()
+    return aside
 
 
 @contextmanager
