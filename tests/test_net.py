@@ -1,0 +1,206 @@
+"""tui_reader.net against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import gzip
+import time
+import zlib
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from tests.httpserver import Response, TestServer
+from tui_reader.config import RefreshConfig
+from tui_reader.net import FetchError, FetchLimits, fetch, human_size, parse_retry_after
+
+SMALL = FetchLimits(timeout=1.0, max_bytes=50_000, max_redirects=3)
+
+
+def test_plain_fetch_returns_body_and_headers(server: TestServer) -> None:
+    url = server.route("/a", "hello", headers={"ETag": '"v1"'}, content_type="text/plain")
+    result = fetch(url)
+    assert result.status == 200
+    assert result.body == b"hello"
+    assert result.etag == '"v1"'
+    assert result.url == url
+    assert result.permanent_url is None
+    assert not result.not_modified
+    sent = server.requests[-1].headers
+    assert sent["user-agent"].startswith("tui-reader/")
+    assert "gzip" in sent["accept-encoding"]
+
+
+def test_limits_from_config() -> None:
+    limits = FetchLimits.from_config(RefreshConfig(timeout=3.5, max_bytes=1234, max_redirects=2))
+    assert limits == FetchLimits(timeout=3.5, max_bytes=1234, max_redirects=2)
+
+
+def test_conditional_get_sends_validators_and_reports_304(server: TestServer) -> None:
+    def handler(h: BaseHTTPRequestHandler) -> None:
+        if h.headers.get("If-None-Match") == '"v1"':
+            h.send_response(304)
+            h.send_header("ETag", '"v1"')
+            h.end_headers()
+        else:
+            body = b"full"
+            h.send_response(200)
+            h.send_header("Content-Length", str(len(body)))
+            h.end_headers()
+            h.wfile.write(body)
+
+    url = server.route("/c", handler)
+    result = fetch(url, etag='"v1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
+    assert result.not_modified and result.status == 304 and result.body == b""
+    sent = server.requests[-1].headers
+    assert sent["if-none-match"] == '"v1"'
+    assert sent["if-modified-since"] == "Mon, 01 Jan 2024 00:00:00 GMT"
+    assert fetch(url).body == b"full"
+
+
+@pytest.mark.parametrize("status", [404, 410, 500])
+def test_http_errors_are_one_line(server: TestServer, status: int) -> None:
+    url = server.route("/e", "nope", status=status, content_type="text/plain")
+    with pytest.raises(FetchError) as info:
+        fetch(url)
+    assert str(info.value).startswith(f"HTTP {status} ")
+    assert info.value.status == status
+    assert "\n" not in str(info.value)
+
+
+def test_429_carries_retry_after(server: TestServer) -> None:
+    url = server.route("/slow-down", "wait", status=429, headers={"Retry-After": "120"})
+    with pytest.raises(FetchError) as info:
+        fetch(url)
+    assert str(info.value) == "HTTP 429 Too Many Requests"
+    assert info.value.retry_after == 120.0
+
+
+def test_retry_after_http_date() -> None:
+    assert parse_retry_after("Thu, 01 Jan 1970 00:01:40 GMT", now=40.0) == 60.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://example.com/feed", "javascript:alert(1)", "feed.xml"]
+)
+def test_only_http_urls(url: str) -> None:
+    with pytest.raises(FetchError, match="not an http"):
+        fetch(url)
+
+
+def test_redirect_loop_is_refused(server: TestServer) -> None:
+    server.route("/loop-a", "", status=302, headers={"Location": "/loop-b"})
+    url = server.route("/loop-b", "", status=302, headers={"Location": "/loop-a"})
+    with pytest.raises(FetchError, match="redirect loop"):
+        fetch(url, limits=SMALL)
+
+
+def test_too_many_redirects(server: TestServer) -> None:
+    for i in range(5):
+        server.route(f"/r{i}", "", status=301, headers={"Location": f"/r{i + 1}"})
+    server.route("/r5", "end")
+    with pytest.raises(FetchError, match="too many redirects"):
+        fetch(server.url("/r0"), limits=SMALL)
+    # Within the limit, the chain is followed.
+    result = fetch(server.url("/r3"), limits=SMALL)
+    assert result.body == b"end"
+
+
+def test_redirect_to_other_scheme_refused(server: TestServer) -> None:
+    url = server.route("/to-file", "", status=302, headers={"Location": "file:///etc/passwd"})
+    with pytest.raises(FetchError, match="redirect to a non-http"):
+        fetch(url)
+
+
+def test_permanent_url_only_when_every_hop_is_permanent(server: TestServer) -> None:
+    server.route("/new", "moved here")
+    server.route("/old", "", status=301, headers={"Location": "/mid"})
+    server.route("/mid", "", status=308, headers={"Location": "/new"})
+    server.route("/temp", "", status=302, headers={"Location": "/new"})
+    server.route("/mixed", "", status=301, headers={"Location": "/temp"})
+    assert fetch(server.url("/old")).permanent_url == server.url("/new")
+    assert fetch(server.url("/temp")).permanent_url is None
+    result = fetch(server.url("/mixed"))
+    assert result.permanent_url is None and result.url == server.url("/new")
+
+
+def test_gzip_and_deflate_are_decoded(server: TestServer) -> None:
+    text = b"<rss>" + b"x" * 1000 + b"</rss>"
+    gz = server.route("/gz", Response(gzip.compress(text), headers={"Content-Encoding": "gzip"}))
+    zl = server.route("/zl", Response(zlib.compress(text), headers={"Content-Encoding": "deflate"}))
+    raw = zlib.compressobj(wbits=-15)
+    raw_deflate = raw.compress(text) + raw.flush()
+    rd = server.route("/rd", Response(raw_deflate, headers={"Content-Encoding": "deflate"}))
+    assert fetch(gz).body == text
+    assert fetch(zl).body == text
+    assert fetch(rd).body == text
+
+
+def test_huge_response_is_cut(server: TestServer) -> None:
+    url = server.route("/huge", b"x" * 200_000)
+    with pytest.raises(FetchError, match=r"response larger than 50 kB"):
+        fetch(url, limits=SMALL)
+
+
+def test_gzip_bomb_is_capped_on_the_decompressed_size(server: TestServer) -> None:
+    bomb = gzip.compress(b"\0" * 20_000_000)  # ~20 kB on the wire
+    assert len(bomb) < SMALL.max_bytes
+    url = server.route("/bomb", Response(bomb, headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(FetchError, match="response larger than"):
+        fetch(url, limits=SMALL)
+
+
+def test_endless_body_is_cut_by_size(server: TestServer) -> None:
+    def endless(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "application/xml")
+        h.end_headers()  # no length: the body runs until the connection closes
+        h.wfile.write(b"<rss>")
+        while True:
+            h.wfile.write(b"<item>" + b"y" * 4000 + b"</item>")
+
+    url = server.route("/endless", endless)
+    with pytest.raises(FetchError, match="response larger than"):
+        fetch(url, limits=SMALL)
+
+
+def test_trickling_body_hits_the_total_deadline(server: TestServer) -> None:
+    def trickle(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", "100")
+        h.end_headers()
+        for _ in range(100):
+            h.wfile.write(b"x")
+            h.wfile.flush()
+            time.sleep(0.2)  # each read succeeds well within the per-read timeout
+
+    url = server.route("/trickle", trickle)
+    limits = FetchLimits(timeout=0.6, max_bytes=50_000, max_redirects=3)
+    with pytest.raises(FetchError, match=r"timed out after 0.6 s"):
+        fetch(url, limits=limits)
+
+
+def test_silent_server_times_out(server: TestServer) -> None:
+    def silent(h: BaseHTTPRequestHandler) -> None:
+        time.sleep(2)
+
+    url = server.route("/silent", silent)
+    with pytest.raises(FetchError, match="timed out after 0.5 s"):
+        fetch(url, limits=FetchLimits(timeout=0.5))
+
+
+def test_connection_refused_is_one_line() -> None:
+    with pytest.raises(FetchError, match="cannot connect to 127.0.0.1"):
+        fetch("http://127.0.0.1:9/feed")
+
+
+async def test_sync_fetch_works_from_a_thread_running_a_loop(server: TestServer) -> None:
+    url = server.route("/a", "inside a loop")
+    assert fetch(url).body == b"inside a loop"
+
+
+def test_human_size() -> None:
+    assert human_size(20_000_000) == "20 MB"
+    assert human_size(1500) == "1.5 kB"
+    assert human_size(12) == "12 bytes"
