@@ -1,0 +1,114 @@
+"""Debris: the remains of markup and code that a broken page turned into visible text.
+
+The model case is a page whose first line reads ``!-- Google tag (gtag.js) -->``: a comment
+whose ``<`` was lost, followed by the tracking script's code as text. Whatever its origin —
+escaped markup, a half-stripped comment, a script printed as text, JSON-LD shown as a
+paragraph — such text is removed wherever it appears (page head, article body, feed content),
+while prose that merely mentions code is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+# Cheap test: only text holding one of these can contain debris.
+_SUSPICIOUS = re.compile(
+    r"!--|-->|<|&lt;|[{};]|=>|\|\||\w\(|\bvar\s|\bwindow\.|\bdocument\.|@media|@import"
+)
+_LT = r"(?:<|&lt;)"
+_GT = r"(?:>|&gt;)"
+_SCRIPT = re.compile(
+    _LT + r"(script|style|noscript|template)\b.*?" + _LT + r"/\1\s*" + _GT, re.I | re.S
+)
+_OPEN_SCRIPT = re.compile(_LT + r"(?:script|style)\b[^\n]*", re.I)
+_COMMENT = re.compile(_LT + r"?!--.*?--!?" + _GT, re.S)
+_OPEN_COMMENT = re.compile(r"(?:" + _LT + r"!--|(?<!\S)!--)[^\n]*")
+_CLOSE_COMMENT = re.compile(r"(?:^[ \t]*--!?" + _GT + r"|--!?" + _GT + r"[ \t]*$)", re.M)
+_HTML_TAGS = (
+    "a|abbr|article|aside|b|body|br|button|center|dd|div|dl|dt|em|embed|figcaption|figure|"
+    "font|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|label|li|link|main|meta|"
+    "nav|noscript|ol|option|p|path|picture|script|section|select|source|span|strong|style|"
+    "svg|table|tbody|td|template|th|thead|title|tr|u|ul|video"
+)
+# A tag with attributes, a closing tag of a known element, or an opening script/style tag;
+# a bare opening tag ("the <img> element") may be prose about HTML and is kept.
+_ATTRS = r"(?:\s+[\w:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))"
+_TAG = re.compile(
+    _LT
+    + r"(?:[a-z][\w:-]*(?:\s+[\w:-]+)*"
+    + _ATTRS
+    + r"+(?:\s+[\w:-]+)*\s*/?|/(?:"
+    + _HTML_TAGS
+    + r")\s*|(?:script|style|iframe|noscript|template)\b[^<>]*)"
+    + _GT,
+    re.I,
+)
+_BARE_TAGS_LINE = re.compile(
+    r"^\s*(?:" + _LT + r"/?(?:" + _HTML_TAGS + r")\s*/?" + _GT + r"\s*){2,}$", re.I | re.M
+)
+_CODE_SIGNALS = re.compile(
+    r"\bfunction\s*[\w$]*\s*\(|=>|\bvar\s+[\w$]+\s*=|\b(?:const|let)\s+[\w$]+\s*=|"
+    r"\bwindow\.[\w$]+|\bdocument\.[\w$]+|\bdataLayer\b|\bgtag\(|\bfbq\(|\b_gaq\b|"
+    r"\bgoogletag\.|\.push\(|\);|\}\)|\(\)\s*\{|\bnew Date\(\)|\|\|\s*\[\]|\|\|\s*\{\}|"
+    r"\breturn\s+[\w$!(]|\bif\s*\(.*\)\s*\{|\$\(|\bconsole\.\w+|"
+    r"[\w\]-]\s*\{\s*[\w-]+\s*:\s*[^;{}]+;|@media\b|@import\b|@font-face\b|!important\b",
+    re.I,
+)
+_CODE_CHARS = re.compile(r"[{}()\[\];=<>|&$\\]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _code_like(line: str) -> bool:
+    """True for a line of script, style sheet or JSON rather than prose."""
+    stripped = line.strip()
+    if len(stripped) < 3:
+        return False
+    if stripped[0] in "{[" and stripped[-1] in "}]":
+        if "@context" in stripped or '"@type"' in stripped:
+            return True
+        try:
+            json.loads(stripped)
+        except ValueError:
+            pass
+        else:
+            return True
+    signals = len(_CODE_SIGNALS.findall(stripped))
+    if not signals:
+        return False
+    density = len(_CODE_CHARS.findall(stripped)) / len(stripped)
+    if signals >= 2 and density >= 0.04:
+        return True
+    # One signal: code only if there is hardly any prose around it.
+    words = len(_WORD.findall(stripped))
+    return density >= 0.12 and words <= 12
+
+
+def is_debris(text: str) -> bool:
+    """True when a whole block of text is debris (nothing in it worth keeping)."""
+    return bool(text.strip()) and not scrub_text(text).strip()
+
+
+def scrub_text(text: str) -> str:
+    """``text`` without markup remains, comment fragments or lines of code."""
+    if not text or not _SUSPICIOUS.search(text):
+        return text
+    text = _SCRIPT.sub(" ", text)
+    text = _COMMENT.sub(" ", text)
+    text = _OPEN_COMMENT.sub(" ", text)
+    text = _OPEN_SCRIPT.sub(" ", text)
+    text = _CLOSE_COMMENT.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    text = _BARE_TAGS_LINE.sub(" ", text)
+    if not _SUSPICIOUS.search(text):
+        return _respace(text)
+    lines = text.split("\n")
+    kept = [line for line in lines if not _code_like(line)]
+    if len(kept) == len(lines):
+        return _respace(text)
+    return _respace("\n".join(kept))
+
+
+def _respace(text: str) -> str:
+    """Collapse the holes removals leave, keeping line structure."""
+    return re.sub(r"[ \t]{2,}", " ", text)

@@ -1,0 +1,144 @@
+"""Bytes to text: the page's own encoding where it can be trusted, never a crash.
+
+Order: a byte-order mark; UTF-8 when the bytes are valid UTF-8 (a page that is valid UTF-8 but
+declares a legacy charset is almost always mislabelled); the charset the server or the page
+declares; and windows-1252, the web's default. Bytes that do not fit the chosen encoding (pages
+that mix encodings) are read as windows-1252 one by one instead of being lost.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from tui_reader.extract.errors import ExtractionError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE
+)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:\-]+)""")
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE)
+# Labels browsers treat as something else (WHATWG Encoding Standard).
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-9": "cp1254",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "big5": "big5hkscs",
+    "shift-jis": "shift_jis",
+    "x-sjis": "shift_jis",
+    "euc-kr": "cp949",
+    "ks_c_5601-1987": "cp949",
+    "utf8": "utf-8",
+    "unicode": "utf-16-le",
+    "utf-16": "utf-16-le",
+}
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"RIFF", "a media file"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"BZh", "bzip2-compressed data"),
+    (b"\xfd7zXZ", "xz-compressed data"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"\x7fELF", "a program"),
+    (b"OggS", "a media file"),
+    (b"ID3", "an MP3 file"),
+    (b"\x00\x00\x00\x18ftyp", "a video"),
+    (b"\x00\x00\x00\x20ftyp", "a video"),
+    (b"wOFF", "a font"),
+    (b"wOF2", "a font"),
+)
+
+
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32), 127])
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return bad.decode("cp1252", "replace"), exc.end
+
+
+codecs.register_error("tui_reader_cp1252", _cp1252_fallback)
+
+
+def _lookup(label: str) -> str | None:
+    label = label.strip().lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def declared_charset(content_type: str) -> str | None:
+    """The charset named in a Content-Type header, if Python knows it."""
+    match = _HEADER_CHARSET.search(content_type or "")
+    return _lookup(match.group(1)) if match else None
+
+
+def _describe_binary(data: bytes) -> str | None:
+    if data.startswith(b"%PDF-"):
+        return "a PDF document"
+    sample = data[:4096]
+    if not sample:
+        return None
+    # Text has few control bytes (UTF-16 without a byte-order mark counts as binary here).
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if controls / len(sample) <= 0.02:
+        return None
+    for magic, what in _BINARY_MAGIC:
+        if sample.startswith(magic):
+            return what
+    return "binary data" if controls / len(sample) > 0.1 else None
+
+
+def decode_html(data: bytes, *, content_type: str = "", url: str = "") -> str:
+    """Decode a page's bytes. Raises :class:`ExtractionError` for binary data."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name, "replace")
+    what = _describe_binary(data)
+    if what:
+        where = f" at {url}" if url else ""
+        raise ExtractionError(f"the page{where} is {what}, not an HTML page")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return text
+    head = data[:8192]
+    candidates: list[str | None] = [declared_charset(content_type)]
+    candidates += [_lookup(m.decode("ascii")) for m in _META_CHARSET.findall(head)]
+    xml = _XML_DECL.match(head)
+    if xml:
+        candidates.append(_lookup(xml.group(1).decode("ascii")))
+    for charset in candidates:
+        if charset is None or charset.startswith(("utf-16", "utf-32")):
+            continue  # ASCII-compatible HTML cannot be UTF-16 without a BOM
+        try:
+            return data.decode(charset)
+        except UnicodeDecodeError:
+            if charset == "utf-8":
+                break  # mostly UTF-8 with stray legacy bytes: handled below
+    # Mixed or undeclared: UTF-8 where it is valid, windows-1252 for the bytes that are not.
+    return data.decode("utf-8", "tui_reader_cp1252")

@@ -1,0 +1,261 @@
+"""An article's metadata — title, byline, date, site, canonical URL, lead image — from the
+page's JSON-LD, Open Graph / Twitter / Dublin Core meta tags and ``<title>``."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from tui_reader.sanitize import clean_line, clean_url
+
+_ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "blogposting",
+        "liveblogposting",
+        "socialmediaposting",
+        "techarticle",
+        "scholarlyarticle",
+        "report",
+        "webpage",
+        "creativework",
+        "review",
+        "medicalwebpage",
+    }
+)
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—\\/>»·:]\s+")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass
+class Metadata:
+    title: str = ""
+    byline: str = ""
+    published: str = ""
+    site_name: str = ""
+    url: str = ""
+    lead_image: str = ""
+    page_title: str = ""  # the <title> as given, for spotting the headline repeated in the body
+    headings: tuple[str, ...] = ()  # other names the headline goes by (og:title...)
+
+
+def base_url(root: HtmlElement, url: str) -> str:
+    """The URL relative links resolve against: the page's <base href>, else its own URL."""
+    for base in root.iter("base"):
+        href = (base.get("href") or "").strip()
+        if href:
+            try:
+                return urljoin(url, href) if url else href
+            except ValueError:
+                break
+    return url
+
+
+def _json_ld_objects(root: HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in root.xpath("//script[@type='application/ld+json']"):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+                yield item
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k.lower() for k in kinds if isinstance(k, str)}
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        name = value.get("name")
+        return [name] if isinstance(name, str) else []
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def _image_url(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return str(value.get("url") or value.get("contentUrl") or "")
+    if isinstance(value, list) and value:
+        return _image_url(value[0])
+    return ""
+
+
+def normalize_date(value: str) -> str:
+    """An ISO 8601 date or date-time for what a page says, or "" when it is not a date."""
+    value = value.strip()
+    if not value:
+        return ""
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            match = _ISO_DATE.match(value)
+            if match:
+                try:
+                    parsed = datetime.fromisoformat(match.group(0))
+                except ValueError:
+                    return ""
+                return parsed.date().isoformat()
+    if parsed is None:
+        return ""
+    if len(value) <= 10:
+        return parsed.date().isoformat()
+    return parsed.isoformat(timespec="seconds")
+
+
+def _looks_like_url(text: str) -> bool:
+    return bool(re.match(r"^(?:https?:)?//|^www\.", text))
+
+
+def _clean_title(title: str, site_name: str) -> str:
+    """The page title without the site's name tacked on ("Headline | Site")."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    site = site_name.casefold()
+    if site:
+        kept = [p for p in parts if p.casefold() != site]
+        if kept and len(kept) < len(parts):
+            return " - ".join(kept)
+    first, last = parts[0], parts[-1]
+    if len(first.split()) >= 3 and len(first) >= len(last):
+        return first
+    if len(last.split()) >= 3 and len(last) > len(first):
+        return last
+    return title
+
+
+def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
+    meta: dict[str, str] = {}
+    for el in root.iter("meta"):
+        content = el.get("content")
+        if not content or not content.strip():
+            continue
+        for attr in ("property", "name", "itemprop"):
+            for key in (el.get(attr) or "").lower().split():
+                meta.setdefault(key, content.strip())
+    article: dict[str, Any] = {}
+    publisher = ""
+    for obj in _json_ld_objects(root):
+        kinds = _types(obj)
+        if kinds & _ARTICLE_TYPES and not article:
+            article = obj
+            publisher = next(iter(_names(obj.get("publisher"))), "")
+        elif "organization" in kinds or "newsmediaorganization" in kinds:
+            publisher = publisher or next(iter(_names(obj)), "")
+
+    def first(*values: Any) -> str:
+        for value in values:
+            if isinstance(value, str) and clean_line(value):
+                return clean_line(value)
+        return ""
+
+    site_name = first(meta.get("og:site_name"), publisher, meta.get("application-name"))
+    title_el = root.find(".//title")
+    page_title = clean_line(title_el.text_content()) if title_el is not None else ""
+    h1s = [clean_line(h.text_content()) for h in root.iter("h1")]
+    title = first(
+        article.get("headline"),
+        meta.get("og:title"),
+        meta.get("twitter:title"),
+        meta.get("dc.title"),
+        meta.get("parsely-title"),
+        _clean_title(page_title, site_name),
+        *h1s[:1],
+    )
+    authors = [a for a in _names(article.get("author")) if not _looks_like_url(a)]
+    byline = first(
+        ", ".join(dict.fromkeys(clean_line(a) for a in authors if clean_line(a))),
+        *(
+            v
+            for k in ("author", "article:author", "parsely-author", "dc.creator", "byl")
+            if (v := meta.get(k)) and not _looks_like_url(v)
+        ),
+    )
+    published = ""
+    for candidate in (
+        article.get("datePublished"),
+        meta.get("article:published_time"),
+        meta.get("og:published_time"),
+        meta.get("datepublished"),
+        meta.get("dc.date.issued"),
+        meta.get("dc.date"),
+        meta.get("dcterms.created"),
+        meta.get("date"),
+        meta.get("pubdate"),
+        meta.get("publishdate"),
+        meta.get("parsely-pub-date"),
+        meta.get("sailthru.date"),
+        *(t.get("datetime") for t in root.xpath("//time[@pubdate or @itemprop='datePublished']")),
+    ):
+        if isinstance(candidate, str) and (published := normalize_date(candidate)):
+            break
+    canonical = ""
+    for link in root.xpath("//link[@rel and @href]"):
+        if "canonical" in link.get("rel", "").lower().split():
+            canonical = link.get("href", "")
+            break
+    lead = first(
+        meta.get("og:image"),
+        meta.get("og:image:url"),
+        meta.get("twitter:image"),
+        meta.get("twitter:image:src"),
+        _image_url(article.get("image")),
+    )
+    return Metadata(
+        title=title,
+        byline=byline,
+        published=published,
+        site_name=site_name,
+        url=_absolute(canonical or meta.get("og:url", ""), base) or url,
+        lead_image=_absolute(lead, base),
+        page_title=page_title,
+        headings=tuple(t for t in (meta.get("og:title"), meta.get("twitter:title")) if t),
+    )
+
+
+def _absolute(link: str, base: str) -> str:
+    link = link.strip()
+    if not link:
+        return ""
+    try:
+        url = urljoin(base, link) if base else link
+    except ValueError:
+        return ""
+    return clean_url(url) if url.lower().startswith(("http://", "https://")) else ""

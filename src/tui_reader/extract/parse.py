@@ -1,0 +1,43 @@
+"""Text to an lxml tree, whatever the page throws at the parser."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from tui_reader.extract.errors import ExtractionError
+
+# Generic containers: removed wholesale when a page nests deeper than the parser goes, so the
+# text at the bottom is not lost (libxml2 drops everything below 256 levels).
+_CONTAINER_TAGS = re.compile(
+    r"</?(?:div|span|section|article|main|font|center|aside|header|footer|nav|small|big|"
+    r"b|i|u|em|strong|blockquote|dl|dd|dt|ul|ol|li|table|tbody|thead|tr|td|th|form|label)"
+    r"\b[^>]*>",
+    re.IGNORECASE,
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+
+
+def _parse(markup: bytes) -> tuple[lxml.html.HtmlElement, bool]:
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_blank_text=False)
+    root = lxml.html.document_fromstring(markup, parser=parser)
+    too_deep = any("Excessive depth" in entry.message for entry in parser.error_log)
+    return root, too_deep
+
+
+def parse_html(text: str, *, fragment: bool = False) -> lxml.html.HtmlElement:
+    """Parse a page (or, with ``fragment``, a piece of one) into an ``<html>`` tree."""
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if fragment:
+        text = "<html><body>" + text + "</body></html>"
+    markup = text.encode("utf-8", "replace")
+    try:
+        root, too_deep = _parse(markup)
+        if too_deep:
+            flat = _CONTAINER_TAGS.sub(" ", text).encode("utf-8", "replace")
+            root, _ = _parse(flat)
+    except (etree.ParserError, ValueError) as exc:  # e.g. "Document is empty"
+        raise ExtractionError(f"the page has no readable content ({exc})") from exc
+    return root

@@ -1,0 +1,155 @@
+"""Cleaning the extracted blocks: what readability keeps but a reader does not want.
+
+The headline and byline repeated at the top of the body, bare timestamps, share and subscribe
+lines, comment-moderation notices, tag lists, captions printed twice, debris.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tui_reader.document import Block
+from tui_reader.extract.debris import is_debris, scrub_text
+from tui_reader.extract.metadata import Metadata
+
+_NORM = re.compile(r"[\W_]+")
+_BOILERPLATE = re.compile(
+    r"^(?:share (?:this|on|via|the|article|story|page)\b|share$|tweet$|email$|print$|"
+    r"(?:follow|like) us\b|sign up (?:for|to)\b|subscribe (?:to|for|now|today)\b|subscribe$|"
+    r"(?:click|tap) here to\b|advertisement$|sponsored content$|read more:?$|"
+    r"(?:related|recommended)(?: (?:articles?|stories|posts|content|reading|links))?:?$|"
+    r"you may also like\b|more from\b|most (?:read|popular)\b|"
+    r"comments? (?:are|is) (?:moderated|closed)\b|we moderate\b|"
+    r"(?:leave|post|add|write) a (?:comment|reply)\b|\d+ comments?$|no comments\b|"
+    r"tags?:|topics?:|filed under:?|categories:|posted in:?|"
+    r"(?:photo|image|picture)s?: *$|loading\W*$|"
+    r"this (?:article|story|content) (?:is|was) (?:closed|not available)\b|"
+    r"copyright ©|©\s*\d{4}|all rights reserved)",
+    re.I,
+)
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE = re.compile(
+    r"(?:\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}[./]\d{1,2}[./]\d{2,4}|"
+    + _MONTHS
+    + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+"
+    + _MONTHS
+    + r",?\s+\d{4}|\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|\d+\s+(?:minutes?|hours?|days?)\s+ago)",
+    re.I,
+)
+_DATE_WORDS = re.compile(
+    r"\b(?:published|updated|posted|last|modified|on|at|et|est|edt|gmt|utc|bst|cet|pst|pdt|"
+    r"mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|"
+    r"sun(?:day)?|today|yesterday|by|and|am|pm|a\.m|p\.m|\|)\b|[\W\d_]",
+    re.I,
+)
+_BYLINE_START = re.compile(r"^(?:by|written by|words by|story by|posted by|author:)\s+\S", re.I)
+
+
+def _norm(text: str) -> str:
+    return _NORM.sub(" ", text.casefold()).strip()
+
+
+def similarity(a: str, b: str) -> float:
+    """How much of ``b`` is made of words from ``a`` (1.0: all of it), by characters."""
+    words_a = set(_norm(a).split())
+    words_b = _norm(b).split()
+    if not words_b:
+        return 0.0
+    extra = [w for w in words_b if w not in words_a]
+    return 1 - len(" ".join(extra)) / len(" ".join(words_b))
+
+
+def _is_title(text: str, meta: Metadata) -> bool:
+    """The headline repeated in the body (Readability.js's test: > 75% similar)."""
+    return any(
+        candidate and similarity(candidate, text) > 0.75
+        for candidate in (meta.title, meta.page_title, *meta.headings)
+    )
+
+
+def is_timestamp(text: str) -> bool:
+    """A block that is only a date or time (with words like "Updated" around it)."""
+    if len(text) > 80 or not _DATE.search(text):
+        return False
+    rest = _DATE_WORDS.sub("", _DATE.sub("", text))
+    return len(rest.strip()) <= 3 or (len(rest) < 25 and not re.search(r"[.!?]\s", text))
+
+
+def _is_byline(text: str, meta: Metadata) -> bool:
+    if len(text) > 120:
+        return False
+    norm = _norm(text)
+    byline = _norm(meta.byline)
+    if byline and (
+        norm == byline
+        or norm == "by " + byline
+        or (
+            len(byline) > 5
+            and norm.startswith(("by " + byline, byline))
+            and len(norm) < len(byline) + 40
+        )
+    ):
+        return True
+    return bool(_BYLINE_START.match(text)) and len(text.split()) <= 12 and not text.endswith(".")
+
+
+def is_boilerplate(text: str) -> bool:
+    return len(text) <= 120 and bool(_BOILERPLATE.match(text.strip()))
+
+
+def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind != "code" and block.kind != "table":
+            if is_debris(block.text):
+                continue
+            scrubbed = scrub_text(block.text)
+            if scrubbed != block.text:
+                block = Block(
+                    block.kind,
+                    " ".join(scrubbed.split()),
+                    level=block.level,
+                    ordered=block.ordered,
+                    number=block.number,
+                    src=block.src,
+                )
+                if not block.text and block.kind != "figure":
+                    continue
+            if block.kind != "figure" and is_boilerplate(block.text):
+                continue
+        if (
+            out
+            and block.kind in ("heading", "figure")
+            and block.kind == out[-1].kind
+            and block.text == out[-1].text
+            and block.src == out[-1].src
+        ):
+            continue  # printed twice
+        if (
+            out
+            and block.kind == "paragraph"
+            and out[-1].kind == "figure"
+            and _norm(block.text) == _norm(out[-1].text)
+        ):
+            continue  # the caption again
+        out.append(block)
+    # The headline, byline and date repeated at the top of the body.
+    head = 0
+    while head < min(len(out), 6):
+        block = out[head]
+        if block.kind in ("heading", "paragraph") and (
+            _is_title(block.text, meta) or _is_byline(block.text, meta) or is_timestamp(block.text)
+        ):
+            del out[head]
+            continue
+        if block.kind == "figure":
+            head += 1
+            continue
+        break
+    while out and out[-1].kind in ("paragraph", "heading") and is_timestamp(out[-1].text):
+        out.pop()
+    return out

@@ -1,0 +1,179 @@
+"""Pruning the article readability picked: page furniture out, content in.
+
+readability-lxml's own clean-up of the chosen element throws away figures, captions, short
+paragraphs and lists of items together with the junk. This replaces it with the conditional
+clean-up of Mozilla's Readability.js, which is kinder to content: lists, figures and data tables
+are judged as such, and only elements that look like furniture by several measures go.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from tui_reader.extract.blocks import is_data_table
+
+_NEGATIVE = re.compile(
+    r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|"
+    r"masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
+    r"sponsor|shopping|tags|widget",
+    re.I,
+)
+_POSITIVE = re.compile(
+    r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story", re.I
+)
+_SHARE = re.compile(r"(\b|_)(share|sharedaddy)(\b|_)", re.I)
+_AD_WORDS = re.compile(
+    r"^(ad(vertising|vertisement)?|pub(licité)?|werb(ung)?|广告|Реклама|Anuncio)$", re.I
+)
+_LOADING_WORDS = re.compile(r"^((loading|正在加载|Загрузка|chargement|cargando)(…|\.\.\.)?)$", re.I)
+_VIDEOS = re.compile(
+    r"//(www\.)?((dailymotion|youtube|youtube-nocookie|player\.vimeo|v\.qq)\.com|"
+    r"(archive|upload\.wikimedia)\.org|player\.twitch\.tv)",
+    re.I,
+)
+_DROPPED = ("object", "embed", "footer", "link", "aside", "iframe", "input", "textarea", "select")
+_TEXTISH = ("span", "li", "td", "blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _text(el: HtmlElement) -> str:
+    return " ".join(el.text_content().split())
+
+
+def class_weight(el: HtmlElement) -> int:
+    weight = 0
+    for feature in (el.get("class"), el.get("id")):
+        if feature:
+            if _NEGATIVE.search(feature):
+                weight -= 25
+            if _POSITIVE.search(feature):
+                weight += 25
+    return weight
+
+
+def link_density(el: HtmlElement, text_length: int | None = None) -> float:
+    total = len(_text(el)) if text_length is None else text_length
+    if not total:
+        return 0.0
+    links = 0.0
+    for a in el.iter("a"):
+        coefficient = 0.3 if (a.get("href") or "").startswith("#") else 1.0
+        links += len(_text(a)) * coefficient
+    return links / total
+
+
+def _text_density(el: HtmlElement, tags: tuple[str, ...], total: int) -> float:
+    if not total:
+        return 0.0
+    inner = sum(len(_text(child)) for child in el.iterdescendants(*tags))
+    return inner / total
+
+
+def _count(el: HtmlElement, tag: str) -> int:
+    return sum(1 for _ in el.iterdescendants(tag))
+
+
+def _has_ancestor(el: HtmlElement, tag: str) -> bool:
+    return any(a.tag == tag for a in el.iterancestors())
+
+
+def _should_remove(el: HtmlElement, tag: str) -> bool:
+    """Readability.js's ``_cleanConditionally`` test for one element."""
+    is_list = tag in ("ul", "ol")
+    text = _text(el)
+    length = len(text)
+    if not is_list:
+        list_length = sum(len(_text(li)) for li in el.iterdescendants("ul", "ol"))
+        is_list = bool(length) and list_length / length > 0.9
+    if tag == "table" and is_data_table(el):
+        return False
+    if any(a.tag == "table" and is_data_table(a) for a in el.iterancestors("table")):
+        return False
+    if _has_ancestor(el, "code") or _has_ancestor(el, "pre"):
+        return False
+    if any(is_data_table(t) for t in el.iterdescendants("table")):
+        return False
+    weight = class_weight(el)
+    if weight < 0:
+        return True
+    if text.count(",") >= 10:
+        return False
+    if _AD_WORDS.match(text) or _LOADING_WORDS.match(text):
+        return True
+    paragraphs = _count(el, "p")
+    images = _count(el, "img")
+    items = _count(el, "li") - 100
+    inputs = _count(el, "input")
+    embeds = sum(
+        1
+        for e in el.iterdescendants("object", "embed", "iframe")
+        if not _VIDEOS.search(" ".join(str(v) for v in e.attrib.values()))
+    )
+    figure_child = _has_ancestor(el, "figure")
+    links = link_density(el, length)
+    heading_density = _text_density(el, _HEADINGS, length)
+    remove = (
+        (not figure_child and images > 1 and paragraphs / images < 0.5)
+        or (not is_list and items > paragraphs)
+        or (inputs > paragraphs // 3)
+        or (
+            not is_list
+            and not figure_child
+            and heading_density < 0.9
+            and length < 25
+            and (images == 0 or images > 2)
+            and links > 0
+        )
+        or (not is_list and weight < 25 and links > 0.2)
+        or (weight >= 25 and links > 0.5)
+        or (embeds == 1 and length < 75)
+        or embeds > 1
+        or (images == 0 and _text_density(el, _TEXTISH, length) == 0)
+    )
+    if is_list and remove:
+        # Simple lists of images stay.
+        simple = all(len(child) <= 1 for child in el)
+        if simple and images and _count(el, "li") == images:
+            return False
+    return remove
+
+
+def prune(node: HtmlElement) -> None:
+    """Clean the chosen article element in place."""
+    for el in list(node.iterdescendants(*_DROPPED)):
+        el.drop_tree()
+    for el in list(node.iterdescendants("form", "fieldset")):
+        if el.getparent() is not None and _should_remove(el, el.tag):
+            el.drop_tree()
+    for top in list(node):
+        for el in list(top.iter()):
+            if not isinstance(el.tag, str) or el.getparent() is None:
+                continue
+            features = f"{el.get('class', '')} {el.get('id', '')}"
+            if _SHARE.search(features) and len(el.text_content()) < 500:
+                el.drop_tree()
+    for el in list(node.iterdescendants("h1", "h2")):
+        if class_weight(el) < 0:
+            el.drop_tree()
+    for tag in ("table", "ul", "div"):
+        for el in reversed(list(node.iterdescendants(tag))):
+            if _is_detached(el, node):
+                continue
+            if _should_remove(el, tag):
+                el.drop_tree()
+    for p in list(node.iterdescendants("p")):
+        if (
+            not _text(p)
+            and p.find(".//img") is None
+            and p.find(".//embed") is None
+            and p.find(".//object") is None
+            and p.find(".//iframe") is None
+        ):
+            p.drop_tree()
+
+
+def _is_detached(el: HtmlElement, root: HtmlElement) -> bool:
+    """True when an ancestor of ``el`` has been removed from ``root`` already."""
+    return all(ancestor is not root for ancestor in el.iterancestors())
