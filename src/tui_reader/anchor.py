@@ -1,1 +1,493 @@
-"""Highlight anchoring (filled in by its issue)."""
+"""Highlight anchoring: describe a passage so that it can be found again after the text changes.
+
+A highlight keeps a :class:`Selector`: the quote, about 32 characters of context on each side,
+its offsets and a hash of the text the offsets refer to. :func:`locate` places it again in a
+(possibly changed) text, in this order:
+
+1. the hash matches: the offsets are still right;
+2. the text at the old offsets is still the quote, with its context: nothing moved there;
+3. exact matches of the quote (whitespace and typographic quotes/dashes folded, case ignored),
+   the context deciding between several, then nearness to the old position;
+4. a fuzzy match (bounded edit distance, found from word seeds), scored on quote, prefix,
+   suffix and position weighted 50:20:20:2 as Hypothesis's anchoring does — with floors.
+
+The floors are the point: a confident match in the wrong place is worse than "unanchored".
+Short quotes recur by chance, so an exact match of a quote under 40 characters must keep some of
+its context, a quote of fewer than four words is never placed fuzzily, and the similarity a fuzzy
+match needs rises as the quote gets shorter. Everything here is pure: no I/O, no state besides a
+small cache of prepared texts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = [
+    "CONTEXT",
+    "Placement",
+    "Selector",
+    "locate",
+    "make_selector",
+    "place",
+    "text_hash",
+]
+
+CONTEXT = 32  # characters of prefix and suffix kept with a highlight
+
+# Weights of quote, prefix, suffix and position (dom-anchor-text-quote uses 50:20:20:2).
+W_QUOTE, W_PREFIX, W_SUFFIX, W_POS = 50.0, 20.0, 20.0, 2.0
+W_TOTAL = W_QUOTE + W_PREFIX + W_SUFFIX + W_POS
+
+EXACT_WITHOUT_CONTEXT = 40  # an exact match this long (folded chars) needs no context support
+MIN_FUZZY_WORDS = 4  # never place a quote of fewer words fuzzily
+MAX_EXACT_CANDIDATES = 2000
+MAX_FUZZY_WINDOWS = 8
+MAX_SEEDS = 32
+
+
+@dataclass(frozen=True)
+class Selector:
+    """How a highlight describes its passage (W3C TextQuote + TextPosition, plus a hash)."""
+
+    quote: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    text_hash: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where :func:`place` put a quote, how, and how sure it is (0..1)."""
+
+    start: int
+    end: int
+    method: str  # "hash", "offsets", "exact" or "fuzzy"
+    score: float = 1.0
+    quote_score: float = 1.0
+    prefix_score: float = 1.0
+    suffix_score: float = 1.0
+
+
+def text_hash(text: str) -> str:
+    """A short hash of a whole text: equal hashes mean the stored offsets still hold."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def make_selector(text: str, start: int, end: int, context: int = CONTEXT) -> Selector:
+    """The selector of ``text[start:end]``; raises ValueError for an empty or bad range."""
+    if not 0 <= start < end <= len(text):
+        raise ValueError(f"bad highlight range {start}..{end} in a text of {len(text)} characters")
+    return Selector(
+        quote=text[start:end],
+        prefix=text[max(0, start - context) : start],
+        suffix=text[end : end + context],
+        start=start,
+        end=end,
+        text_hash=text_hash(text),
+    )
+
+
+def locate(
+    text: str,
+    quote: str,
+    prefix: str,
+    suffix: str,
+    start: int | None,
+    end: int | None,
+    text_hash: str,
+) -> tuple[int, int] | None:
+    """Offsets of the quote in ``text``, or None when it cannot be placed with confidence."""
+    found = place(text, quote, prefix, suffix, start, end, text_hash)
+    return (found.start, found.end) if found else None
+
+
+def place(
+    text: str,
+    quote: str,
+    prefix: str = "",
+    suffix: str = "",
+    start: int | None = None,
+    end: int | None = None,
+    hash_: str = "",
+) -> Placement | None:
+    """:func:`locate` with the details: the method that placed the quote and its scores."""
+    if not quote or not text:
+        return None
+    old_ok = start is not None and end is not None and 0 <= start < end <= len(text)
+    if old_ok and hash_ and hash_ == text_hash(text):
+        assert start is not None and end is not None
+        return Placement(start, end, "hash")
+
+    prep = _prepare(text)
+    q = _fold_plain(quote).strip()
+    if not q:
+        return None
+    pre = _fold_plain(prefix)
+    suf = _fold_plain(suffix)
+    hint = start if start is not None else None
+
+    if old_ok:
+        assert start is not None and end is not None
+        if _fold_plain(text[start:end]).strip() == q:
+            fs, fe = _folded_span(prep, start, end)
+            ps, ss = _context_scores(prep.folded, fs, fe, pre, suf)
+            if len(q) >= EXACT_WITHOUT_CONTEXT or _short_exact_accepts(q, ps, ss, pre, suf):
+                return Placement(start, end, "offsets", 1.0, 1.0, ps, ss)
+
+    exact = _exact(prep, q, pre, suf, hint, len(text))
+    if exact is not None:
+        return exact
+    return _fuzzy(prep, q, pre, suf, hint, len(text))
+
+
+# -- folding -------------------------------------------------------------------------------
+
+_FOLD_TABLE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+    }
+)
+_WORD = re.compile(r"\w+")
+
+
+def _lower_same_length(text: str) -> str:
+    """Lower case, character for character (offsets must not move), context-free (final
+    sigma folded to sigma, so a quote folds the same alone as inside its text)."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low.replace("\u03c2", "\u03c3")
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _fold_plain(text: str) -> str:
+    """Whitespace runs to one space, typographic quotes and dashes to ASCII, lower case."""
+    return _lower_same_length(_SPACE_RUN.sub(" ", text).translate(_FOLD_TABLE))
+
+
+@dataclass
+class _Prepared:
+    folded: str
+    index: list[int]  # folded position -> original position
+    length: int
+
+
+_NOT_ONE_SPACE = re.compile(r"\s\s+|[^\S ]")
+
+
+@lru_cache(maxsize=8)
+def _prepare(text: str) -> _Prepared:
+    """Fold ``text`` (see :func:`_fold_plain`) keeping a map back to the original offsets."""
+    parts: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for m in _NOT_ONE_SPACE.finditer(text):
+        parts.append(text[pos : m.start()])
+        index.extend(range(pos, m.start()))
+        parts.append(" ")
+        index.append(m.start())
+        pos = m.end()
+    parts.append(text[pos:])
+    index.extend(range(pos, len(text)))
+    folded = _lower_same_length("".join(parts).translate(_FOLD_TABLE))
+    return _Prepared(folded, index, len(text))
+
+
+def _folded_span(prep: _Prepared, start: int, end: int) -> tuple[int, int]:
+    fs = bisect.bisect_left(prep.index, start)
+    fe = bisect.bisect_left(prep.index, end)
+    # Skip the folded space a quote starting or ending on whitespace would include.
+    while fs < fe and prep.folded[fs] == " ":
+        fs += 1
+    while fe > fs and prep.folded[fe - 1] == " ":
+        fe -= 1
+    return fs, fe
+
+
+def _original_span(prep: _Prepared, fs: int, fe: int) -> tuple[int, int]:
+    return prep.index[fs], prep.index[fe - 1] + 1
+
+
+# -- edit distance (Myers' bit-parallel algorithm, Hyyrö's formulation) ----------------------
+
+
+def _myers(pattern: str, text: str, *, anchored: bool) -> list[int]:
+    """For each i, the edit distance between ``pattern`` and the best substring of ``text``
+    ending at i (``anchored``: the substring must start at 0, i.e. ``text[:i + 1]``)."""
+    m = len(pattern)
+    if m == 0:
+        return [0 if not anchored else i + 1 for i in range(len(text))]
+    peq: dict[str, int] = {}
+    for i, c in enumerate(pattern):
+        peq[c] = peq.get(c, 0) | (1 << i)
+    mask = (1 << m) - 1
+    high = 1 << (m - 1)
+    carry = 1 if anchored else 0
+    pv, mv, score = mask, 0, m
+    out: list[int] = []
+    append = out.append
+    get = peq.get
+    for c in text:
+        eq = get(c, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = mv | (~(xh | pv) & mask)
+        mh = pv & xh
+        if ph & high:
+            score += 1
+        elif mh & high:
+            score -= 1
+        ph = ((ph << 1) | carry) & mask
+        mh = (mh << 1) & mask
+        pv = mh | (~(xv | ph) & mask)
+        mv = ph & xv
+        append(score)
+    return out
+
+
+def _prefix_errors(folded: str, at: int, prefix: str) -> float:
+    """Similarity (0..1) of ``prefix`` to the text just before ``at``."""
+    if not prefix:
+        return 1.0 if at == 0 else 0.0
+    lo = max(0, at - len(prefix) - len(prefix) // 2 - 2)
+    before = folded[lo:at][::-1]
+    if not before:
+        return 0.0
+    best = min(_myers(prefix[::-1], before, anchored=True))
+    return max(0.0, 1.0 - best / len(prefix))
+
+
+def _suffix_errors(folded: str, at: int, suffix: str) -> float:
+    """Similarity (0..1) of ``suffix`` to the text just after ``at``."""
+    if not suffix:
+        return 1.0 if at >= len(folded) else 0.0
+    after = folded[at : at + len(suffix) + len(suffix) // 2 + 2]
+    if not after:
+        return 0.0
+    best = min(_myers(suffix, after, anchored=True))
+    return max(0.0, 1.0 - best / len(suffix))
+
+
+def _context_scores(folded: str, fs: int, fe: int, pre: str, suf: str) -> tuple[float, float]:
+    # Context is compared from the quote outwards; the space at the seam is not evidence.
+    pre = pre.rstrip()
+    suf = suf.lstrip()
+    a = fs
+    while a > 0 and folded[a - 1] == " ":
+        a -= 1
+    b = fe
+    while b < len(folded) and folded[b] == " ":
+        b += 1
+    return _prefix_errors(folded, a, pre), _suffix_errors(folded, b, suf)
+
+
+def _position_score(orig_start: int, hint: int | None, length: int) -> float:
+    if hint is None or length <= 0:
+        return 0.5
+    return max(0.0, 1.0 - abs(orig_start - hint) / length)
+
+
+def _combined(qs: float, ps: float, ss: float, pos: float) -> float:
+    return (W_QUOTE * qs + W_PREFIX * ps + W_SUFFIX * ss + W_POS * pos) / W_TOTAL
+
+
+# -- exact matches -------------------------------------------------------------------------
+
+
+def _exact(
+    prep: _Prepared, q: str, pre: str, suf: str, hint: int | None, length: int
+) -> Placement | None:
+    folded = prep.folded
+    hits: list[int] = []
+    i = folded.find(q)
+    while i != -1 and len(hits) < MAX_EXACT_CANDIDATES:
+        hits.append(i)
+        i = folded.find(q, i + 1)
+    if not hits:
+        return None
+    scored: list[tuple[float, float, float, float, int]] = []
+    for fs in hits:
+        ps, ss = _context_scores(folded, fs, fs + len(q), pre, suf)
+        pos = _position_score(prep.index[fs], hint, length)
+        scored.append(((ps + ss) / 2, pos, ps, ss, fs))
+    scored.sort(key=lambda k: (k[0], k[1]), reverse=True)
+    ctx, pos, ps, ss, fs = scored[0]
+    if len(q) < EXACT_WITHOUT_CONTEXT:
+        if not _short_exact_accepts(q, ps, ss, pre, suf):
+            return None
+        # Several places about as likely, none clearly the one: refuse to guess.
+        if len(scored) > 1 and ctx < 0.9 and scored[1][0] > ctx - 0.05:
+            return None
+    start, end = _original_span(prep, fs, fs + len(q))
+    return Placement(start, end, "exact", _combined(1.0, ps, ss, pos), 1.0, ps, ss)
+
+
+def _short_exact_accepts(q: str, ps: float, ss: float, pre: str, suf: str) -> bool:
+    if not pre.strip() and not suf.strip():
+        return True  # the quote was the whole text: no context to demand
+    if len(q) < 20 or len(_WORD.findall(q)) < MIN_FUZZY_WORDS:
+        return min(ps, ss) >= 0.8  # a word or two: both sides must still be there
+    return max(ps, ss) >= 0.8 or (ps + ss) / 2 >= 0.65
+
+
+# -- fuzzy matches -------------------------------------------------------------------------
+
+
+def quote_floor(length: int) -> float:
+    """The quote similarity a fuzzy match needs, by the folded quote's length."""
+    if length < 20:
+        return 0.9
+    if length < 40:
+        return 0.85
+    if length < 80:
+        return 0.85
+    return 0.75
+
+
+def _fuzzy(
+    prep: _Prepared, q: str, pre: str, suf: str, hint: int | None, length: int
+) -> Placement | None:
+    if len(_WORD.findall(q)) < MIN_FUZZY_WORDS:
+        return None
+    m = len(q)
+    floor = quote_floor(m)
+    max_errors = int(m * (1.0 - floor)) + 1
+    folded = prep.folded
+
+    # Seeds: character k-grams sampled along the quote (any script, spaces or not); each
+    # occurrence in the text votes for where the quote would start.
+    k = 6 if m >= 30 else 4
+    samples = min(MAX_SEEDS, m - k + 1)
+    stride = (m - k) / max(1, samples - 1)
+    offsets = sorted({round(i * stride) for i in range(samples)})
+    bin_size = max(16, m // 4)
+    common = max(50, len(folded) // 200)
+    votes: dict[int, set[int]] = {}
+    for off in offsets:
+        gram = q[off : off + k]
+        hits: list[int] = []
+        i = folded.find(gram)
+        while i != -1 and len(hits) <= common:
+            hits.append(i)
+            i = folded.find(gram, i + 1)
+        if len(hits) > common:
+            continue  # too common to say anything
+        for p in hits:
+            votes.setdefault((p - off) // bin_size, set()).add(off)
+    if not votes:
+        return None
+    support = {b: len(votes[b] | votes.get(b - 1, set()) | votes.get(b + 1, set())) for b in votes}
+    needed = max(2, len(offsets) // 8)
+    ranked = sorted((b for b in support if support[b] >= needed), key=lambda b: -support[b])
+    chosen: list[int] = []
+    for b in ranked:
+        if all(abs(b - c) > 2 for c in chosen):
+            chosen.append(b)
+        if len(chosen) >= MAX_FUZZY_WINDOWS:
+            break
+
+    found: list[Placement] = []
+    for b in chosen:
+        lo = max(0, b * bin_size - bin_size - max_errors)
+        hi = min(len(folded), b * bin_size + 2 * bin_size + m + max_errors)
+        span = _best_in_window(folded, q, lo, hi, max_errors)
+        if span is None:
+            continue
+        fs, fe, errors = span
+        if any(prep.index[fs] < c.end and c.start < prep.index[fe - 1] + 1 for c in found):
+            continue  # the same place, reached from a neighbouring window
+        qs = 1.0 - errors / m
+        ps, ss = _context_scores(folded, fs, fe, pre, suf)
+        orig_start, orig_end = _original_span(prep, fs, fe)
+        pos = _position_score(orig_start, hint, length)
+        found.append(
+            Placement(orig_start, orig_end, "fuzzy", _combined(qs, ps, ss, pos), qs, ps, ss)
+        )
+    if _DEBUG is not None:
+        _DEBUG.append(found)
+    found.sort(key=lambda c: c.score, reverse=True)
+    for cand in found:
+        if cand.quote_score < floor or not _fuzzy_accepts(m, cand):
+            continue
+        rivals = [c for c in found if c is not cand and c.quote_score >= cand.quote_score - 0.1]
+        if rivals and not _stands_out(cand, rivals):
+            return None  # near-identical passages (lists, tables, boilerplate): no guessing
+        return cand
+    return None
+
+
+_DEBUG: list[list[Placement]] | None = None
+
+
+def _best_in_window(
+    folded: str, q: str, lo: int, hi: int, max_errors: int
+) -> tuple[int, int, int] | None:
+    """The best approximate match of ``q`` in ``folded[lo:hi]``: (start, end, errors)."""
+    m = len(q)
+    scores = _myers(q, folded[lo:hi], anchored=False)
+    errors = min(scores)
+    if errors > max_errors:
+        return None
+    fe = lo + scores.index(errors) + 1
+    back_lo = max(0, fe - m - errors)
+    rev = _myers(q[::-1], folded[back_lo:fe][::-1], anchored=True)
+    # Among the starts giving the best score, the one whose length is closest to the quote's.
+    top = min(rev)
+    span = min((i for i, s in enumerate(rev) if s == top), key=lambda i: abs(i + 1 - m))
+    fs = fe - span - 1
+    while fs < fe and folded[fs] == " ":
+        fs += 1
+    while fe > fs and folded[fe - 1] == " ":
+        fe -= 1
+    if fe <= fs:
+        return None
+    return fs, fe, top
+
+
+def _stands_out(cand: Placement, rivals: list[Placement]) -> bool:
+    """With look-alike passages around, only a near-verbatim quote whose context clearly
+    agrees better than every rival's is taken."""
+    ctx = (cand.prefix_score + cand.suffix_score) / 2
+    return cand.quote_score >= 0.95 and all(
+        ctx >= (r.prefix_score + r.suffix_score) / 2 + 0.2 for r in rivals
+    )
+
+
+def _fuzzy_accepts(m: int, c: Placement) -> bool:
+    qs, ps, ss = c.quote_score, c.prefix_score, c.suffix_score
+    if m < 20:
+        # Short: nearly the same words, and the context on both sides must agree.
+        return qs >= 0.9 and min(ps, ss) >= 0.6
+    if m < 80:
+        # Near-duplicate sentences are common: the context must mostly agree too.
+        return (ps + ss) / 2 >= 0.6
+    # A long quote: nearly the same text, or a more changed one still in its context.
+    return qs >= 0.95 or max(ps, ss) >= 0.5
