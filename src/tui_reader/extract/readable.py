@@ -54,6 +54,30 @@ class _Readability(readability.Document):  # type: ignore[misc]
         article.node = self.html
         return article
 
+    def select_best_candidate(self, candidates: dict[HtmlElement, Any]) -> Any:
+        best = super().select_best_candidate(candidates)
+        if not best:
+            return best
+        ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)
+        if best is not ranked[0]:
+            return best  # chosen by markup (itemprop=articleBody, a nested <article>)
+        self._climb = (best["elem"], _refine_top(best, candidates, ranked[:5]))
+        return best
+
+    def get_article(
+        self, candidates: dict[HtmlElement, Any], best: Any, html_partial: bool = False
+    ) -> HtmlElement:
+        start, top = getattr(self, "_climb", (None, None))
+        if top is not None and start is best["elem"] and top is not start:
+            # Gather readability's article segments around the original choice first: they
+            # move inside it, and so come along with the ancestor that replaces it.
+            threshold = max(10, best["content_score"] * 0.2)
+            self.merge_article_segments(candidates, best, threshold)
+            if top not in candidates:
+                candidates[top] = self.score_node(top)
+            best = candidates[top]
+        return super().get_article(candidates, best, html_partial=html_partial)
+
     def sanitize(self, node: HtmlElement, candidates: Any, keep_all_images: bool = False) -> str:
         prune(node)
         self.html = node
@@ -78,6 +102,46 @@ class _Readability(readability.Document):  # type: ignore[misc]
                 )
             ):
                 elem.drop_tree()
+
+
+def _refine_top(best: Any, candidates: dict[HtmlElement, Any], ranked: list[Any]) -> HtmlElement:
+    """Readability.js's second look at the top candidate: the ancestor shared by several
+    near-equal candidates, a parent that scores better, a wrapper with nothing else in it."""
+    top: HtmlElement = best["elem"]
+    top_score: float = best["content_score"]
+    if top_score > 0:
+        close = [
+            c["elem"]
+            for c in ranked
+            if c["elem"] is not top and c["content_score"] / top_score >= 0.75
+        ]
+        if len(close) >= 3:
+            ancestry = [set(e.iterancestors()) for e in close]
+            parent = top.getparent()
+            while parent is not None and parent.tag not in ("body", "html"):
+                if sum(parent in a for a in ancestry) >= 3:
+                    top = parent
+                    break
+                parent = parent.getparent()
+    last = candidates[top]["content_score"] if top in candidates else top_score
+    parent = top.getparent()
+    while parent is not None and parent.tag not in ("body", "html"):
+        if parent not in candidates:
+            parent = parent.getparent()
+            continue
+        score = candidates[parent]["content_score"]
+        if score < last / 3:
+            break
+        if score > last:
+            top = parent
+            break
+        last = score
+        parent = parent.getparent()
+    parent = top.getparent()
+    while parent is not None and parent.tag not in ("body", "html") and len(parent) == 1:
+        top = parent
+        parent = top.getparent()
+    return top
 
 
 def readability_article(root: HtmlElement) -> HtmlElement | None:
