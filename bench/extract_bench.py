@@ -123,8 +123,8 @@ def main() -> int:
     print(f"{'':12} {'precision':>9} {'recall':>7} {'F1':>6} {'median ms':>10} {'mean ms':>8}")
     results = {}
     for label, pi, ri in (("readability", 3, 4), ("ours", 1, 2)):
-        p = statistics.mean(r[pi] for r in rows)
-        r = statistics.mean(r[ri] for r in rows)
+        p = statistics.mean(float(row[pi]) for row in rows)
+        r = statistics.mean(float(row[ri]) for row in rows)
         t = times[label]
         results[label] = (f1(p, r), statistics.median(t))
         print(

@@ -54,6 +54,9 @@ class Document:
     url: str = ""
     lead_image: str = ""
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    # A note for the reader about this text, e.g. that the page could not be fetched and this
+    # is the feed's summary instead. Shown above the article; "" when there is nothing to say.
+    notice: str = ""
 
     # -- plain text and offsets -------------------------------------------------------------
 
@@ -113,6 +116,8 @@ class Document:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        if not data.get("notice"):
+            data.pop("notice", None)
         for block in data["blocks"]:
             # Compact: drop defaults.
             for key, default in (
@@ -162,6 +167,7 @@ class Document:
             url=str(data.get("url", "")),
             lead_image=str(data.get("lead_image", "")),
             blocks=tuple(blocks),
+            notice=str(data.get("notice", "")),
         )
 
     @classmethod

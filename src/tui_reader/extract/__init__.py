@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from tui_reader.extract.errors import EXTRACTOR_VERSION, ExtractionError
+from tui_reader.extract.loader import load_document
 from tui_reader.extract.pipeline import document_from_fragment, extract_html
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "ExtractionError",
     "document_from_fragment",
     "extract_html",
+    "load_document",
 ]

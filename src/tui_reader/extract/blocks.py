@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
 from tui_reader.document import Block, BlockKind, Span, SpanKind
-from tui_reader.sanitize import clean_text, clean_url
+from tui_reader.extract.text import clean, clean_link
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 SKIP_TAGS = frozenset(
@@ -115,6 +116,7 @@ _DATA_TABLE_BLOCKS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def resolve_link(href: str | None, base: str) -> str:
     """An absolute, cleaned http(s) or mailto URL, or "" for anything else."""
     if not href:
@@ -128,7 +130,7 @@ def resolve_link(href: str | None, base: str) -> str:
         return ""
     if not url.lower().startswith(_LINK_SCHEMES):
         return ""
-    return clean_url(url)
+    return clean_link(url)
 
 
 def _int_attr(el: HtmlElement, name: str) -> int | None:
@@ -215,7 +217,7 @@ class _Builder:
     def add_text(self, text: str | None) -> None:
         if not text:
             return
-        text = clean_text(text)
+        text = clean(text)
         words = text.split()
         if not words:
             if text:
@@ -407,7 +409,7 @@ class _Builder:
         self.flush()
         pieces: list[str] = []
         _raw_text(el, pieces)
-        lines = [line.rstrip() for line in clean_text("".join(pieces)).split("\n")]
+        lines = [line.rstrip() for line in clean("".join(pieces)).split("\n")]
         while lines and not lines[0]:
             lines.pop(0)
         while lines and not lines[-1]:
@@ -418,7 +420,7 @@ class _Builder:
     def _image(self, img: HtmlElement) -> None:
         if is_tracking_pixel(img):
             return
-        alt = " ".join(clean_text(img.get("alt") or "").split())
+        alt = " ".join(clean(img.get("alt") or "").split())
         if _is_small_inline_image(img):
             self.add_text(alt)
             return
@@ -439,7 +441,7 @@ class _Builder:
         caption_el = next(iter(el.iter("figcaption")), None)
         text, spans = ("", ()) if caption_el is None else _inline_of(caption_el, self.base)
         if not text:
-            text = " ".join(clean_text(img.get("alt") or "").split())
+            text = " ".join(clean(img.get("alt") or "").split())
         self.flush()
         self.blocks.append(Block("figure", text, spans, src=image_src(img, self.base)))
 

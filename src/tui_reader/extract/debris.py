@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import re
 
-# Cheap test: only text holding one of these can contain debris.
+# Cheap tests: only text holding one of these characters, then one of these patterns, can
+# contain debris.
+_TRIGGERS = re.compile(r"[!<>&{};=|(@.]")
 _SUSPICIOUS = re.compile(
     r"!--|-->|<|&lt;|[{};]|=>|\|\||\w\(|\bvar\s|\bwindow\.|\bdocument\.|@media|@import"
 )
@@ -52,7 +54,7 @@ _CODE_SIGNALS = re.compile(
     r"\bwindow\.[\w$]+|\bdocument\.[\w$]+|\bdataLayer\b|\bgtag\(|\bfbq\(|\b_gaq\b|"
     r"\bgoogletag\.|\.push\(|\);|\}\)|\(\)\s*\{|\bnew Date\(\)|\|\|\s*\[\]|\|\|\s*\{\}|"
     r"\breturn\s+[\w$!(]|\bif\s*\(.*\)\s*\{|\$\(|\bconsole\.\w+|"
-    r"[\w\]-]\s*\{\s*[\w-]+\s*:\s*[^;{}]+;|@media\b|@import\b|@font-face\b|!important\b",
+    r"[\w\]-]\s*\{\s*[\w-]+\s*:\s*[^;{}]+;|;\s*\}|@media\b|@import\b|@font-face\b|!important\b",
     re.I,
 )
 _CODE_CHARS = re.compile(r"[{}()\[\];=<>|&$\\]")
@@ -91,7 +93,7 @@ def is_debris(text: str) -> bool:
 
 def scrub_text(text: str) -> str:
     """``text`` without markup remains, comment fragments or lines of code."""
-    if not text or not _SUSPICIOUS.search(text):
+    if not text or not _TRIGGERS.search(text) or not _SUSPICIOUS.search(text):
         return text
     text = _SCRIPT.sub(" ", text)
     text = _COMMENT.sub(" ", text)

@@ -54,6 +54,9 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"RIFF", "a media file"),
     (b"PK\x03\x04", "a ZIP archive"),
     (b"\x1f\x8b", "gzip-compressed data"),
+    (b"\x78\x9c", "zlib-compressed data"),
+    (b"\x78\xda", "zlib-compressed data"),
+    (b"\x78\x01", "zlib-compressed data"),
     (b"BZh", "bzip2-compressed data"),
     (b"\xfd7zXZ", "xz-compressed data"),
     (b"7z\xbc\xaf", "a 7-Zip archive"),
@@ -118,8 +121,9 @@ def decode_html(data: bytes, *, content_type: str = "", url: str = "") -> str:
             return data[len(bom) :].decode(name, "replace")
     what = _describe_binary(data)
     if what:
-        where = f" at {url}" if url else ""
-        raise ExtractionError(f"the page{where} is {what}, not an HTML page")
+        raise ExtractionError(
+            f"could not extract an article from {url or 'the page'}: it is {what}, not an HTML page"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

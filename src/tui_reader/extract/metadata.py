@@ -139,6 +139,16 @@ def normalize_date(value: str) -> str:
     return parsed.isoformat(timespec="seconds")
 
 
+_BYLINE_PREFIX = re.compile(r"^(?:by|written by|posted by|words by|story by|author:)\s+", re.I)
+_EDGE_PUNCTUATION = "—–-|·•,:;/ "
+
+
+def clean_byline(text: str) -> str:
+    """ "By Jane Doe —" → "Jane Doe"."""
+    text = _BYLINE_PREFIX.sub("", clean_line(text)).strip(_EDGE_PUNCTUATION)
+    return _BYLINE_PREFIX.sub("", text).strip(_EDGE_PUNCTUATION)
+
+
 def _looks_like_url(text: str) -> bool:
     return bool(re.match(r"^(?:https?:)?//|^www\.", text))
 
@@ -240,7 +250,7 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
     )
     return Metadata(
         title=title,
-        byline=byline,
+        byline=clean_byline(byline),
         published=published,
         site_name=site_name,
         url=_absolute(canonical or meta.get("og:url", ""), base) or url,

@@ -3,6 +3,8 @@ article, convert it block by block, clean the blocks."""
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
 
 from tui_reader.document import Block, Document
@@ -10,15 +12,40 @@ from tui_reader.extract.blocks import blocks_from_html
 from tui_reader.extract.debris import scrub_text
 from tui_reader.extract.decode import decode_html
 from tui_reader.extract.errors import ExtractionError
-from tui_reader.extract.metadata import Metadata, base_url, extract_metadata, normalize_date
+from tui_reader.extract.metadata import (
+    Metadata,
+    base_url,
+    clean_byline,
+    extract_metadata,
+    normalize_date,
+)
 from tui_reader.extract.parse import parse_html
 from tui_reader.extract.postclean import clean_blocks
 from tui_reader.extract.preclean import preclean
 from tui_reader.extract.readable import readability_article
-from tui_reader.sanitize import clean_line
+from tui_reader.sanitize import clean_line, clean_text
 
 MAX_PAGE_CHARS = 8_000_000
 _CODE_TAGS = frozenset({"pre", "code", "kbd", "samp", "tt", "xmp"})
+_MARKUP = re.compile(r"<[a-zA-Z!/?]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+_NOT_PAGES = ("image/", "audio/", "video/", "font/", "model/")
+_NOT_PAGE_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/zip",
+        "application/gzip",
+        "application/x-tar",
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/epub+zip",
+        "application/x-shockwave-flash",
+        "application/wasm",
+        "application/javascript",
+        "text/javascript",
+        "text/css",
+        "application/json",
+    }
+)
 
 
 def _where(url: str) -> str:
@@ -27,16 +54,13 @@ def _where(url: str) -> str:
 
 def scrub_tree(root: HtmlElement) -> None:
     """Remove debris from every text in the tree, outside code."""
+    code: set[HtmlElement] = set()
+    for el in root.iter(*_CODE_TAGS):
+        code.update(el.iterdescendants())
     for el in root.iter():
-        if not isinstance(el.tag, str):
+        if not isinstance(el.tag, str) or el in code:
             continue
-        if el.tag in _CODE_TAGS:
-            if el.tail:
-                el.tail = scrub_text(el.tail)
-            continue
-        if any(a.tag in _CODE_TAGS for a in el.iterancestors()):
-            continue
-        if el.text:
+        if el.text and el.tag not in _CODE_TAGS:
             el.text = scrub_text(el.text)
         if el.tail:
             el.tail = scrub_text(el.tail)
@@ -47,28 +71,65 @@ def _blocks(content: HtmlElement, base: str, meta: Metadata) -> list[Block]:
     return clean_blocks(blocks_from_html(content, base), meta)
 
 
+def _check_type(content_type: str, url: str) -> str:
+    kind = content_type.split(";")[0].strip().lower()
+    if kind.startswith(_NOT_PAGES) or kind in _NOT_PAGE_TYPES:
+        raise ExtractionError(
+            f"could not extract an article from {_where(url)}: it is {kind}, not an HTML page"
+        )
+    return kind
+
+
+def _plain_blocks(text: str) -> list[Block]:
+    paragraphs = [scrub_text(p) for p in text.split("\n\n")]
+    return list(Document.from_plain_text(clean_text("\n\n".join(paragraphs))).blocks)
+
+
+def _plain_document(text: str, url: str) -> Document:
+    doc = Document(url=url, blocks=tuple(_plain_blocks(text)))
+    if doc.is_empty:
+        raise ExtractionError(f"could not extract an article from {_where(url)}: no text found")
+    return doc
+
+
+def _has_article(blocks: list[Block]) -> bool:
+    """False for nothing, or for a few words that are mostly links (a menu, a link list)."""
+    total = sum(len(b.text) for b in blocks)
+    if not total:
+        return False
+    words = sum(len(b.text.split()) for b in blocks)
+    linked = sum(s.end - s.start for b in blocks for s in b.spans if s.kind == "link")
+    return words >= 50 or linked / total <= 0.5
+
+
 def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") -> Document:
-    """The article in a page. Raises :class:`ExtractionError` when there is none."""
+    """The article in a page. Raises :class:`ExtractionError` when there is none.
+
+    ``content_type`` is the server's Content-Type header, if known: its charset is honoured,
+    plain text is taken as paragraphs, images and other media are refused."""
+    kind = _check_type(content_type, url)
     if isinstance(html, bytes):
         text = decode_html(html, content_type=content_type, url=url)
     else:
         text = html
     if not text.strip():
         raise ExtractionError(f"could not extract an article from {_where(url)}: the page is empty")
+    if kind == "text/plain":
+        return _plain_document(text, url)
     if len(text) > MAX_PAGE_CHARS:
         raise ExtractionError(
             f"could not extract an article from {_where(url)}: the page is too large"
             f" ({len(text) // 1_000_000} MB of HTML)"
         )
-    root = parse_html(text.replace("\x00", ""))
+    root = parse_html(text)
     base = base_url(root, url)
     meta = extract_metadata(root, url, base)
     found_byline = preclean(root)
     if not meta.byline and found_byline:
-        meta.byline = found_byline
+        meta.byline = clean_byline(found_byline)
     article = readability_article(root)
     blocks = _blocks(article, base, meta) if article is not None else []
-    if not any(b.text for b in blocks):
+    if not _has_article(blocks):
         raise ExtractionError(
             f"could not extract an article from {_where(url)}: no article text found"
         )
@@ -86,18 +147,22 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
 def document_from_fragment(
     html: str, *, title: str = "", url: str = "", byline: str = "", published: str = ""
 ) -> Document:
-    """A feed's own content HTML as a Document: the same cleaning, no article search."""
-    root = parse_html(html.replace("\x00", ""), fragment=True)
+    """A feed's own content HTML as a Document: the same cleaning, no article search.
+
+    Content without any markup is taken as plain text, paragraphs split at blank lines."""
     meta = Metadata(
         title=clean_line(title),
         byline=clean_line(byline),
         published=normalize_date(published) or clean_line(published),
         url=url,
     )
-    found_byline = preclean(root)
-    meta.byline = meta.byline or found_byline
-    body = root.find("body")
-    blocks = _blocks(body if body is not None else root, url, meta)
+    if not _MARKUP.search(html):
+        blocks = clean_blocks(_plain_blocks(html), meta)
+    else:
+        root = parse_html(html, fragment=True)
+        meta.byline = meta.byline or clean_byline(preclean(root))
+        body = root.find("body")
+        blocks = _blocks(body if body is not None else root, url, meta)
     return Document(
         title=meta.title,
         byline=meta.byline,

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from tui_reader.document import Block
-from tui_reader.extract.debris import is_debris, scrub_text
+from tui_reader.extract.debris import scrub_text
 from tui_reader.extract.metadata import Metadata
 
 _NORM = re.compile(r"[\W_]+")
@@ -105,10 +105,10 @@ def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
         if block.kind != "code" and block.kind != "table":
-            if is_debris(block.text):
-                continue
             scrubbed = scrub_text(block.text)
             if scrubbed != block.text:
+                if not scrubbed.strip() and block.kind != "figure":
+                    continue  # nothing but debris
                 block = Block(
                     block.kind,
                     " ".join(scrubbed.split()),

@@ -1,0 +1,134 @@
+"""The article text for a stored article: from the store, the feed, or the page.
+
+:func:`load_document` blocks (network, parsing): the app calls it from a worker thread with a
+Store connection of that thread's own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from tui_reader.config import Config
+from tui_reader.document import Document
+from tui_reader.extract.errors import EXTRACTOR_VERSION, ExtractionError
+from tui_reader.extract.pipeline import document_from_fragment, extract_html
+from tui_reader.models import Article, ArticleBody
+from tui_reader.net import FetchError, FetchLimits, fetch
+from tui_reader.sanitize import is_web_url
+from tui_reader.store import Store
+
+# A feed's content shorter than this is taken for a teaser and the page is fetched instead.
+FULL_CONTENT_WORDS = 150
+# How a teaser ends: "Read more", "Continue reading ...", "[…]", an ellipsis.
+_TEASER_END = re.compile(
+    r"(?:(?:read|see) (?:more|the (?:full|rest|whole)\b[^.]*)|continues? reading\b[^.]*|"
+    r"keep reading\b[^.]*|full (?:story|article|post)\b[^.]*|…|\.\.\.|more)\W*$",
+    re.IGNORECASE,
+)
+_PREFIX = re.compile(r"^could not extract an article from \S*: ")
+
+
+def _iso(timestamp: float | None) -> str:
+    if timestamp is None:
+        return ""
+    return datetime.fromtimestamp(timestamp, tz=UTC).isoformat(timespec="seconds")
+
+
+def _from_feed(html: str, article: Article) -> Document | None:
+    if not html.strip():
+        return None
+    try:
+        return document_from_fragment(
+            html,
+            title=article.title,
+            url=article.url,
+            byline=article.author,
+            published=_iso(article.published),
+        )
+    except ExtractionError:
+        return None
+
+
+def is_whole_article(doc: Document) -> bool:
+    """Whether a feed's content looks like the whole article rather than a teaser."""
+    if doc.word_count() < FULL_CONTENT_WORDS or not doc.blocks:
+        return False
+    last = doc.blocks[-1].text.strip()
+    return not _TEASER_END.search(last[-80:])
+
+
+def _feed_document(body: ArticleBody, article: Article) -> Document | None:
+    """The feed's own text when it holds the whole article."""
+    for html in (body.content, body.summary):
+        doc = _from_feed(html, article)
+        if doc is not None and not doc.is_empty and is_whole_article(doc):
+            return doc
+    return None
+
+
+def _fill(doc: Document, article: Article) -> Document:
+    """Metadata the page lacks, from the feed."""
+    return replace(
+        doc,
+        title=doc.title or article.title,
+        byline=doc.byline or article.author,
+        published=doc.published or _iso(article.published),
+        url=doc.url or article.url,
+    )
+
+
+def _save(store: Store, article_id: int, doc: Document, source: str) -> None:
+    store.save_document(
+        article_id, doc_json=doc.to_json(), text=doc.text, version=EXTRACTOR_VERSION, source=source
+    )
+
+
+def load_document(
+    store: Store, article_id: int, config: Config, *, force: bool = False
+) -> Document:
+    """The article's document: stored if current (and not ``force``), else made from the
+    feed's content or the fetched page and stored. Raises :class:`ExtractionError` with a
+    message naming the URL to open in a browser when there is no text to show."""
+    article = store.get_article(article_id)
+    if article is None:
+        raise ExtractionError(f"no article with id {article_id}")
+    body = store.get_body(article_id)
+    if not force and body.doc_json and body.doc_version == EXTRACTOR_VERSION:
+        try:
+            return Document.from_json(body.doc_json)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            pass  # damaged: extract again
+    doc = _feed_document(body, article)
+    if doc is not None:
+        _save(store, article_id, doc, "feed")
+        return doc
+    url = article.url
+    try:
+        if not is_web_url(url):
+            raise ExtractionError("the article has no web address to fetch")
+        result = fetch(url, limits=FetchLimits.from_config(config.refresh))
+        doc = _fill(
+            extract_html(result.body, result.url, content_type=result.content_type), article
+        )
+    except (FetchError, ExtractionError) as exc:
+        reason = _PREFIX.sub("", str(exc))
+        message = f"could not extract an article from {url or 'this entry'}: {reason}"
+        store.save_document(
+            article_id,
+            doc_json="",
+            text="",
+            version=EXTRACTOR_VERSION,
+            source="page",
+            error=message,
+        )
+        for html in (body.content, body.summary):
+            fallback = _from_feed(html, article)
+            if fallback is not None and not fallback.is_empty:
+                return replace(fallback, notice=f"{message}. Showing the feed's summary instead.")
+        if is_web_url(url):
+            message += "; open it in a browser"
+        raise ExtractionError(message) from exc
+    _save(store, article_id, doc, "page")
+    return doc

@@ -1,0 +1,262 @@
+"""Extraction: structure, links, cleaning before and after, metadata."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_reader.document import Block, Document
+from tui_reader.extract import document_from_fragment, extract_html
+
+URL = "https://news.example/world/2024/story.html"
+FILLER = (
+    "The council met on Tuesday evening to discuss the proposal, which had been debated for"
+    " months by residents, engineers and the regional transport authority."
+)
+
+
+def kinds(doc: Document) -> list[str]:
+    return [b.kind for b in doc.blocks]
+
+
+def block_with(doc: Document, needle: str) -> Block:
+    matches = [b for b in doc.blocks if needle in b.text]
+    assert matches, f"no block holds {needle!r}: {[b.text for b in doc.blocks]}"
+    return matches[0]
+
+
+def spanned(block: Block, kind: str) -> list[tuple[str, str]]:
+    return [(block.text[s.start : s.end], s.href) for s in block.spans if s.kind == kind]
+
+
+STRUCTURED = """
+<h2>Background</h2>
+<p>Plain <em>emphasised</em>, <strong>strong</strong> and <code>x = 1</code> text with
+   a <a href="/world/other.html?utm_source=feed&amp;id=7&amp;fbclid=abc">relative link</a>,
+   a <a href="javascript:alert(1)">script link</a>, a <a href="data:text/html,hi">data link</a>,
+   a <a href="file:///etc/passwd">file link</a> and <a href="mailto:desk@news.example">mail</a>.</p>
+<ol start="3"><li>third</li><li>fourth<ul><li>nested <b>bold</b></li></ul></li></ol>
+<blockquote><p>Quoted words.</p><blockquote><p>Deeper.</p></blockquote></blockquote>
+<pre><code>def f():
+    return 1
+</code></pre>
+<figure><img src="/img/a.jpg" alt="alt text"><figcaption>The <em>caption</em>.</figcaption></figure>
+<p><img src="data:image/gif;base64,R0lGOD" data-src="/img/lazy.jpg" alt="Lazy"></p>
+<img src="/pixel.gif" width="1" height="1" alt="">
+<table><thead><tr><th>City</th><th>People</th></tr></thead>
+<tbody><tr><td>Oslo</td><td>700,000</td></tr><tr><td>Bergen</td><td>285,000</td></tr></tbody>
+</table>
+<p>Line one<br>line two</p>
+<p>First part<br><br>second part</p>
+<p>  </p><p>&nbsp;</p>
+"""
+
+
+def test_structure_of_a_fragment() -> None:
+    doc = document_from_fragment(STRUCTURED, url=URL)
+    assert kinds(doc) == [
+        "heading",
+        "paragraph",
+        "list_item",
+        "list_item",
+        "list_item",
+        "quote",
+        "quote",
+        "code",
+        "figure",
+        "figure",
+        "table",
+        "paragraph",
+        "paragraph",
+        "paragraph",
+    ]
+    heading = doc.blocks[0]
+    assert (heading.text, heading.level) == ("Background", 2)
+
+    para = doc.blocks[1]
+    assert spanned(para, "em") == [("emphasised", "")]
+    assert spanned(para, "strong") == [("strong", "")]
+    assert spanned(para, "code") == [("x = 1", "")]
+    links = spanned(para, "link")
+    # Relative link resolved, tracking parameters gone, other parameters kept.
+    assert links == [
+        ("relative link", "https://news.example/world/other.html?id=7"),
+        ("mail", "mailto:desk@news.example"),
+    ]
+    for kept_text in ("script link", "data link", "file link"):
+        assert kept_text in para.text  # the words stay, the dangerous target does not
+    assert "  " not in para.text and "\n" not in para.text
+
+    third, fourth, nested = doc.blocks[2:5]
+    assert (third.text, third.ordered, third.number, third.level) == ("third", True, 3, 0)
+    assert (fourth.text, fourth.number) == ("fourth", 4)
+    assert (nested.text, nested.ordered, nested.level) == ("nested bold", False, 1)
+    assert spanned(nested, "strong") == [("bold", "")]
+
+    assert [(b.text, b.level) for b in doc.blocks[5:7]] == [("Quoted words.", 1), ("Deeper.", 2)]
+    assert doc.blocks[7].text == "def f():\n    return 1"
+
+    figure, lazy = doc.blocks[8:10]
+    assert (figure.text, figure.src) == ("The caption.", "https://news.example/img/a.jpg")
+    assert (lazy.text, lazy.src) == ("Lazy", "https://news.example/img/lazy.jpg")
+    assert not any("pixel" in b.src for b in doc.blocks)
+
+    table = doc.blocks[10]
+    assert table.rows == (("City", "People"), ("Oslo", "700,000"), ("Bergen", "285,000"))
+    assert "Oslo\t700,000" in table.text
+
+    assert doc.blocks[11].text == "Line one\nline two"
+    assert [b.text for b in doc.blocks[12:]] == ["First part", "second part"]
+
+
+def test_offsets_match_the_plain_text() -> None:
+    doc = document_from_fragment(STRUCTURED, url=URL)
+    for block, (start, end) in zip(doc.blocks, doc.offsets, strict=True):
+        assert doc.text[start:end] == block.text
+        for span in block.spans:
+            assert 0 <= span.start < span.end <= len(block.text)
+
+
+def test_hostile_text_is_cleaned() -> None:
+    doc = document_from_fragment(
+        "<p>Safe\x1b[31m red\x1b[0m \u202eevil\u202c text\x07 with \U000e0041tags and"
+        " zero\u200bwidth.</p>"
+    )
+    text = doc.text
+    assert text == "Safe red evil text with tags and zerowidth."
+
+
+def test_markdown_and_plain_renderings() -> None:
+    doc = document_from_fragment(STRUCTURED, url=URL, title="A title")
+    md = doc.to_markdown()
+    assert md.startswith("# A title\n")
+    assert "[relative link](https://news.example/world/other.html?id=7)" in md
+    assert "javascript:" not in md and "data:text" not in md and "file:" not in md
+    assert "3. third\n4. fourth\n   - nested **bold**" in md
+    assert "| City | People |" in md
+    plain = doc.to_plain()
+    assert plain.startswith("A title\n\nBackground\n\n")
+
+
+def article_page(body: str, head: str = "") -> bytes:
+    paragraphs = "\n".join(f"<p>{FILLER} Paragraph {i}.</p>" for i in range(8))
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>Bridge plan approved | The Example News</title>
+<meta property="og:title" content="Bridge plan approved">
+<meta property="og:site_name" content="The Example News">
+<meta name="author" content="Jane Doe">
+<meta property="article:published_time" content="2024-03-05T10:30:00Z">
+<meta property="og:image" content="/img/lead.jpg">
+<link rel="canonical" href="https://news.example/bridge?utm_campaign=x">
+{head}</head><body>
+<nav class="menu"><a href="/">Home</a><a href="/world">World</a><a href="/sport">Sport</a></nav>
+<div class="cookie-banner">We use cookies to improve your experience. <a href="/ok">OK</a></div>
+<main><article>
+<h1>Bridge plan approved</h1>
+<p class="byline">By Jane Doe</p>
+<p><time datetime="2024-03-05">Updated 10:30 AM ET, March 5, 2024</time></p>
+<div class="share-tools"><a href="https://facebook.com/sharer">Share on Facebook</a>
+<a href="https://twitter.com/intent">Tweet</a></div>
+{body}
+{paragraphs}
+<p>Share this article</p>
+<div class="newsletter-signup"><h3>Get the morning briefing</h3>
+<p>Sign up for our newsletter</p></div>
+<p>Tags: bridges, transport, council</p>
+<p>Comments are moderated and will appear after approval.</p>
+</article></main>
+<aside class="sidebar"><h2>Most read</h2><ul><li><a href="/a">Other story one</a></li>
+<li><a href="/b">Other story two</a></li></ul></aside>
+<footer><p>© 2024 The Example News. All rights reserved.</p></footer>
+</body></html>""".encode()
+
+
+def test_page_metadata_and_boilerplate() -> None:
+    doc = extract_html(article_page("<p>The lead paragraph of the story itself.</p>"), URL)
+    assert doc.title == "Bridge plan approved"
+    assert doc.byline == "Jane Doe"
+    assert doc.published == "2024-03-05T10:30:00+00:00"
+    assert doc.site_name == "The Example News"
+    assert doc.url == "https://news.example/bridge"
+    assert doc.lead_image == "https://news.example/img/lead.jpg"
+    text = doc.text
+    assert text.startswith("The lead paragraph of the story itself.")
+    for i in range(8):
+        assert f"Paragraph {i}." in text
+    for junk in (
+        "Bridge plan approved",
+        "Jane Doe",
+        "10:30",
+        "cookies",
+        "Share",
+        "Tweet",
+        "Sign up",
+        "Tags:",
+        "moderated",
+        "Most read",
+        "Other story",
+        "All rights reserved",
+        "Home",
+    ):
+        assert junk not in text, junk
+
+
+def test_figure_caption_not_repeated() -> None:
+    body = (
+        '<figure><img src="/img/b.jpg" alt="The bridge at dusk">'
+        "<figcaption>The bridge at dusk</figcaption></figure><p>The bridge at dusk</p>"
+    )
+    doc = document_from_fragment(body + f"<p>{FILLER}</p>")
+    assert [b.kind for b in doc.blocks] == ["figure", "paragraph"]
+    assert doc.blocks[0].text == "The bridge at dusk"
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        (
+            "Use the <code>&lt;img&gt;</code> element, or a bare &lt;figure&gt; as here.",
+            "Use the <img> element, or a bare <figure> as here.",
+        ),
+        (
+            "The function gtag() is called once per page; see the docs (section 3).",
+            "The function gtag() is called once per page; see the docs (section 3).",
+        ),
+        (
+            "Prices rose 3% (year on year); wages did not.",
+            "Prices rose 3% (year on year); wages did not.",
+        ),
+        ("A --&gt; B is how the diagram reads.", "A --> B is how the diagram reads."),
+    ],
+)
+def test_prose_about_code_is_kept(html: str, text: str) -> None:
+    assert document_from_fragment(f"<p>{html}</p>").text == text
+
+
+def test_code_blocks_are_never_scrubbed() -> None:
+    snippet = (
+        "window.dataLayer = window.dataLayer || [];\nfunction gtag(){dataLayer.push(arguments);}"
+    )
+    doc = document_from_fragment(f"<p>Install it like this:</p><pre>{snippet}</pre>")
+    assert doc.blocks[-1].kind == "code"
+    assert doc.blocks[-1].text == snippet
+
+
+@pytest.mark.parametrize(
+    "debris",
+    [
+        "!-- Begin Mailchimp Signup Form -->",
+        "&lt;!-- .entry-content --&gt;",
+        "-->",
+        "&lt;/div&gt;&lt;/div&gt;",
+        '&lt;div class="ad-slot" data-id="7"&gt;',
+        '{"@context":"https://schema.org","@type":"NewsArticle","headline":"x"}',
+        "var _paq = window._paq = window._paq || []; _paq.push(['trackPageView']);",
+        "(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':new Date().getTime()});})",
+        ".article-body { margin: 0 auto; font-size: 18px; }",
+    ],
+)
+def test_debris_is_removed_wherever_it_is(debris: str) -> None:
+    # As a paragraph of its own, and as loose text before the first paragraph.
+    for fragment in (f"<p>{debris}</p><p>{FILLER}</p>", f"{debris}<p>{FILLER}</p>"):
+        doc = document_from_fragment(fragment)
+        assert doc.text == FILLER, (debris, doc.text)

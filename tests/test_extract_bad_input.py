@@ -1,0 +1,183 @@
+"""Hostile and broken pages: a clear ExtractionError naming the URL, or correct text — never a
+crash, never a silently empty document."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+
+import pytest
+
+from tui_reader.extract import ExtractionError, document_from_fragment, extract_html
+from tui_reader.extract.pipeline import MAX_PAGE_CHARS
+
+URL = "https://news.example/broken"
+SENTENCE = "The harbour reopened after the storm, and the ferries ran again on Sunday morning. "
+PARAS = "".join(f"<p>{SENTENCE * 3}({i})</p>" for i in range(6))
+
+
+def failure(data: bytes | str, **kw: str) -> str:
+    with pytest.raises(ExtractionError) as info:
+        extract_html(data, URL, **kw)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"could not extract an article from {URL}: "), message
+    return message
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t ", "", "<html><body></body></html>"])
+def test_empty_pages(data: bytes | str) -> None:
+    message = failure(data)
+    assert "empty" in message or "no article" in message
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<html><head><script>var a = 1;</script><style>p{color:red}</style></head>"
+        b"<body><script>document.write('x')</script><!-- nothing --></body></html>",
+        b"<html><body><nav><a href='/'>Home</a></nav><div class='menu'><a href='/a'>News</a>"
+        b" <a href='/b'>Sport</a> <a href='/c'>Weather</a></div></body></html>",
+        b"<html><body><img src='/a.gif' width='1' height='1'><div></div><p> </p></body></html>",
+    ],
+    ids=["scripts-only", "links-only", "nothing-visible"],
+)
+def test_pages_without_an_article(page: bytes) -> None:
+    assert "no article" in failure(page)
+
+
+def test_deep_nesting_keeps_the_text_at_the_bottom() -> None:
+    """libxml2 drops everything below 256 levels; the article there must still be found."""
+    page = "<html><body>" + "<div>" * 10_000 + PARAS + "</div>" * 10_000 + "</body></html>"
+    doc = extract_html(page.encode(), URL)
+    assert [b.text.endswith(f"({i})") for i, b in enumerate(doc.blocks)] == [True] * 6
+    unclosed = "<html><body>" + "<div><span><b>" * 10_000 + PARAS
+    assert extract_html(unclosed, URL).text == doc.text
+
+
+def test_deep_nesting_without_text() -> None:
+    page = "<html><body>" + "<div>" * 10_000 + "</div>" * 10_000 + "</body></html>"
+    assert "no article" in failure(page.encode())
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8, "JPEG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "PDF"),
+        (gzip.compress(b"<html><body>" + PARAS.encode() * 20 + b"</body></html>"), "gzip"),
+        (zlib.compress(b"<html><body>" + PARAS.encode() * 20 + b"</body></html>"), "zlib"),
+        (bytes((i * 7919) % 256 for i in range(6000)), "binary data"),
+    ],
+    ids=["png", "jpeg", "pdf", "gzip", "deflate", "noise"],
+)
+def test_binary_served_as_html(data: bytes, what: str) -> None:
+    message = failure(data, content_type="text/html; charset=utf-8")
+    assert what in message and "not an HTML page" in message
+
+
+@pytest.mark.parametrize("content_type", ["image/png", "application/pdf", "video/mp4"])
+def test_non_page_content_types(content_type: str) -> None:
+    assert content_type in failure(b"whatever", content_type=content_type)
+
+
+def test_huge_page() -> None:
+    page = "<html><body>" + "<p>" + "word " * (MAX_PAGE_CHARS // 5 + 10) + "</p></body></html>"
+    assert "too large" in failure(page)
+
+
+def test_large_but_reasonable_page() -> None:
+    """A long article (about 1 MB of HTML) is extracted whole."""
+    body = "".join(f"<p>{SENTENCE * 8}[{i}]</p>" for i in range(1400))
+    doc = extract_html(f"<html><body><article>{body}</article></body></html>", URL)
+    assert len(doc.blocks) == 1400 and doc.blocks[-1].text.endswith("[1399]")
+
+
+WORDS = "Crème brûlée, façade, naïve café; «déjà vu» in Zürich"
+
+
+def page_bytes(text: str, encoding: str, meta: str = "") -> bytes:
+    html = (
+        f"<html><head>{meta}<title>t</title></head><body><article>"
+        f"<p>{text}. {SENTENCE * 3}</p><p>{SENTENCE * 3}</p></article></body></html>"
+    )
+    return html.encode(encoding)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "meta", "content_type"),
+    [
+        ("cp1252", '<meta charset="windows-1252">', ""),
+        (
+            "iso-8859-1",
+            '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">',
+            "",
+        ),
+        ("cp1252", "", "text/html; charset=windows-1252"),
+        ("cp1252", "", ""),  # undeclared legacy encoding
+        ("utf-8", '<meta charset="iso-8859-1">', ""),  # mislabelled UTF-8
+        ("utf-8-sig", '<meta charset="windows-1252">', ""),  # BOM beats the meta
+        ("utf-16", "", ""),  # UTF-16 with its BOM
+    ],
+)
+def test_encodings(encoding: str, meta: str, content_type: str) -> None:
+    doc = extract_html(page_bytes(WORDS, encoding, meta), URL, content_type=content_type)
+    assert doc.blocks[0].text.startswith(WORDS)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "meta", "text"),
+    [
+        ("shift_jis", '<meta charset="Shift_JIS">', "東京の天気は晴れです"),
+        ("koi8-r", '<meta charset="koi8-r">', "Привет, мир"),
+        (
+            "gb2312",
+            '<meta http-equiv="content-type" content="text/html;charset=gb2312">',
+            "你好世界",
+        ),
+    ],
+)
+def test_declared_legacy_encodings(encoding: str, meta: str, text: str) -> None:
+    doc = extract_html(page_bytes(text, encoding, meta), URL)
+    assert doc.blocks[0].text.startswith(text)
+
+
+def test_mixed_encodings() -> None:
+    """Mostly UTF-8 with a paragraph pasted in windows-1252: both read right."""
+    data = page_bytes("Zürich café", "utf-8", '<meta charset="utf-8">')
+    data = data.replace(
+        b"</article>", "<p>Crème brûlée à la française</p>".encode("cp1252") + b"</article>"
+    )
+    doc = extract_html(data, URL)
+    assert doc.blocks[0].text.startswith("Zürich café")
+    assert "Crème brûlée à la française" in doc.text
+    assert "\ufffd" not in doc.text
+
+
+def test_control_characters_and_escapes_in_the_page() -> None:
+    data = page_bytes("Safe\x1b[2J\x1b]0;title\x07 text\x00\x08", "utf-8")
+    doc = extract_html(data, URL)
+    assert doc.blocks[0].text.startswith("Safe text")
+    assert not any(ch in doc.text for ch in "\x1b\x00\x07\x08")
+
+
+def test_plain_text_served_as_text() -> None:
+    doc = extract_html(
+        b"First paragraph\nwraps here.\n\nSecond one.", URL, content_type="text/plain"
+    )
+    assert [b.text for b in doc.blocks] == ["First paragraph wraps here.", "Second one."]
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    ["", "   ", "<p></p>", "<div><!-- only a comment --></div>", "<script>x()</script>"],
+)
+def test_empty_feed_content_gives_an_empty_document(fragment: str) -> None:
+    assert document_from_fragment(fragment).is_empty
+
+
+def test_unclosed_and_garbage_markup() -> None:
+    page = f"<html><body><div><p>{SENTENCE * 4}<table><tr><td><p>{SENTENCE * 4}</b></i></p></tt>"
+    doc = extract_html(page + "<<<>>>&&&;;; </ < >", URL)
+    assert doc.text.count("harbour reopened") >= 4
