@@ -260,3 +260,17 @@ def test_debris_is_removed_wherever_it_is(debris: str) -> None:
     for fragment in (f"<p>{debris}</p><p>{FILLER}</p>", f"{debris}<p>{FILLER}</p>"):
         doc = document_from_fragment(fragment)
         assert doc.text == FILLER, (debris, doc.text)
+
+
+@pytest.mark.parametrize("klass", ["sidebar-area", "related-stories", "comment-thread"])
+def test_fallback_when_readability_finds_nothing(klass: str) -> None:
+    """The article sits in a container whose class marks it as furniture: readability ends up
+    with nothing; the density fallback still finds the prose."""
+    paragraphs = "".join(f"<p>{FILLER} ({i})</p>" for i in range(8))
+    page = (
+        "<html><body><div class='menu'><a href='/'>Home</a></div>"
+        f"<div class='{klass}'><div class='inner'>{paragraphs}</div></div>"
+        "<div class='main'><p>Short bit.</p></div></body></html>"
+    )
+    doc = extract_html(page, URL)
+    assert [b.text for b in doc.blocks] == [f"{FILLER} ({i})" for i in range(8)]

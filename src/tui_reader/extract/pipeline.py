@@ -12,6 +12,7 @@ from tui_reader.extract.blocks import blocks_from_html
 from tui_reader.extract.debris import scrub_text
 from tui_reader.extract.decode import decode_html
 from tui_reader.extract.errors import ExtractionError
+from tui_reader.extract.fallback import densest_article, page_prose
 from tui_reader.extract.metadata import (
     Metadata,
     base_url,
@@ -26,6 +27,7 @@ from tui_reader.extract.readable import readability_article
 from tui_reader.sanitize import clean_line, clean_text
 
 MAX_PAGE_CHARS = 8_000_000
+_TOO_LITTLE = 500  # characters of article text below which the fallback is tried
 _CODE_TAGS = frozenset({"pre", "code", "kbd", "samp", "tt", "xmp"})
 _MARKUP = re.compile(r"<[a-zA-Z!/?]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _NOT_PAGES = ("image/", "audio/", "video/", "font/", "model/")
@@ -129,6 +131,13 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         meta.byline = clean_byline(found_byline)
     article = readability_article(root)
     blocks = _blocks(article, base, meta) if article is not None else []
+    found = sum(len(b.text) for b in blocks)
+    if found < _TOO_LITTLE and page_prose(root) > max(2 * found, _TOO_LITTLE):
+        # readability found (almost) nothing while the page has prose: take the densest part.
+        dense = densest_article(root)
+        more = _blocks(dense, base, meta) if dense is not None else []
+        if sum(len(b.text) for b in more) > found:
+            blocks = more
     if not _has_article(blocks):
         raise ExtractionError(
             f"could not extract an article from {_where(url)}: no article text found"

@@ -1,0 +1,62 @@
+"""When readability finds (almost) nothing: the smallest element holding most of the page's
+prose, found by a plain text-density measure over the cleaned tree."""
+
+from __future__ import annotations
+
+import copy
+
+from lxml.html import HtmlElement
+
+from tui_reader.extract.prune import prune
+
+_PARAGRAPHS = ("p", "pre", "td", "blockquote", "li", "dd")
+_MIN_PARAGRAPH = 80  # characters
+_MAX_LINKS = 0.3  # link characters per character
+_SHARE = 0.75  # of the page's prose the chosen element must hold
+
+
+def _length(el: HtmlElement) -> int:
+    return len(" ".join(el.text_content().split()))
+
+
+def prose_by_element(root: HtmlElement) -> dict[HtmlElement, int]:
+    """Characters of prose (long paragraphs, few links) under every element."""
+    totals: dict[HtmlElement, int] = {}
+    for el in root.iter(*_PARAGRAPHS):
+        if any(a.tag in _PARAGRAPHS for a in el.iterancestors()):
+            continue  # counted with the outer paragraph
+        length = _length(el)
+        if length < _MIN_PARAGRAPH:
+            continue
+        links = sum(_length(a) for a in el.iter("a"))
+        if links / length > _MAX_LINKS:
+            continue
+        for holder in (el, *el.iterancestors()):
+            totals[holder] = totals.get(holder, 0) + length
+    return totals
+
+
+def page_prose(root: HtmlElement) -> int:
+    body = root.find("body")
+    return prose_by_element(root).get(body if body is not None else root, 0)
+
+
+def densest_article(root: HtmlElement) -> HtmlElement | None:
+    """A pruned copy of the smallest element with most of the page's prose, or None."""
+    totals = prose_by_element(root)
+    top = root.find("body")
+    if top is None or not totals.get(top):
+        return None
+    need = totals[top] * _SHARE
+    while True:
+        best = max(
+            (child for child in top if totals.get(child, 0) >= need),
+            key=lambda child: totals[child],
+            default=None,
+        )
+        if best is None:
+            break
+        top = best
+    article = copy.deepcopy(top)
+    prune(article)
+    return article
