@@ -1,15 +1,101 @@
-"""Starting the app (``tui-reader`` with no command) and ``tui-reader read``."""
+"""Starting the app (``tui-reader`` with no command) and ``tui-reader read URL_OR_FILE``."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from tui_reader.cli.common import CommandError, open_store
+from tui_reader.config import Config, load_config
+from tui_reader.paths import Paths, get_paths
+from tui_reader.sanitize import clean_line, is_web_url
+from tui_reader.store import Store
 
 
 def register(sub: Any) -> None:
-    pass
+    p = sub.add_parser(
+        "read",
+        help="open a web page or an HTML file in the reader",
+        description="Open one page in the reading pane. It is kept under Saved, so its"
+        " highlights and notes stay. A URL is fetched in the app; a file is read now.",
+    )
+    p.add_argument("target", metavar="URL_OR_FILE", help="an http(s) URL or an HTML file")
+    p.set_defaults(func=run_read)
 
 
 def run_app(args: argparse.Namespace) -> int:
-    print("The reading app is not built yet.")
-    return 0
+    paths, config, problems = _settings()
+    open_store(paths).close()  # a clear one-line message if the database cannot be used
+    return _run(paths, config, problems, None)
+
+
+def _settings() -> tuple[Paths, Config, list[str]]:
+    paths = get_paths()
+    config, problems = load_config(paths.config_file)
+    return paths, config, problems
+
+
+def _run(paths: Paths, config: Config, problems: list[str], open_article: int | None) -> int:
+    from tui_reader.ui.app import ReaderApp  # Textual is imported only to run the app
+
+    app = ReaderApp(paths, config, open_article=open_article, messages=problems)
+    try:
+        app.run()
+    finally:
+        app.close_store()
+    return int(app.return_code or 0)
+
+
+def run_read(args: argparse.Namespace) -> int:
+    target = str(args.target).strip()
+    paths, config, problems = _settings()
+    store = open_store(paths)
+    try:
+        if is_web_url(target):
+            article_id = store.add_saved_page(target, site=urlsplit(target).hostname or "").id
+        else:
+            article_id = _save_file(store, Path(target), config)
+    finally:
+        store.close()
+    return _run(paths, config, problems, article_id)
+
+
+def _save_file(store: Store, path: Path, config: Config) -> int:
+    """Extract an HTML file now and keep it as a saved article; returns its id."""
+    if not path.exists():
+        if "://" in str(path) or str(path).startswith("www."):
+            raise CommandError(f"{path}: only http(s) URLs can be read (or a local HTML file)")
+        raise CommandError(f"{path}: no such file")
+    if not path.is_file():
+        raise CommandError(f"{path}: not a file")
+    try:
+        size = path.stat().st_size
+        if size > config.refresh.max_bytes:
+            raise CommandError(
+                f"{path}: {size} bytes is more than refresh.max_bytes ({config.refresh.max_bytes})"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    uri = path.resolve().as_uri()
+    from tui_reader.ui import backend
+
+    try:
+        document = backend.extract_html(data, uri)
+    except backend.extraction_error() as exc:
+        raise CommandError(f"{path}: {exc}") from exc
+    except backend.Unavailable as exc:
+        raise CommandError(str(exc)) from exc
+    article = store.add_saved_page(
+        uri, title=clean_line(document.title) or path.name, site=document.site_name or path.name
+    )
+    store.save_document(
+        article.id,
+        doc_json=document.to_json(),
+        text=document.text,
+        version=backend.extractor_version(),
+        source="page",
+    )
+    return article.id

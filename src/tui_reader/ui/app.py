@@ -1,0 +1,109 @@
+"""The Textual app: wires the store, the config and the screens together (kept thin: the work
+is in :mod:`tui_reader.ui.screens` and :mod:`tui_reader.ui.widgets`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import BindingType
+from textual.theme import Theme
+
+from tui_reader.config import Config
+from tui_reader.paths import Paths
+from tui_reader.store import Store
+from tui_reader.ui.commands import ReaderCommands
+from tui_reader.ui.context import Context
+from tui_reader.ui.keys import bindings, check_keymap
+from tui_reader.ui.screens.help import HelpScreen
+from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.styles import stylesheets
+from tui_reader.ui.writer import StoreWriter
+
+THEME_SETTING = "theme"
+
+
+class ReaderApp(App[None]):
+    TITLE = "tui-reader"
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
+    COMMANDS: ClassVar = App.COMMANDS | {ReaderCommands}
+
+    def __init__(
+        self,
+        paths: Paths,
+        config: Config,
+        *,
+        store_path: Path | None = None,
+        open_article: int | None = None,
+        messages: Sequence[str] = (),
+    ) -> None:
+        """``store_path`` defaults to ``paths.database``; ``open_article`` is shown at start
+        (in the Saved list); ``messages`` (e.g. config problems) are shown as notifications."""
+        super().__init__(css_path=list(stylesheets()))
+        self.paths = paths
+        self.config = config
+        self.store_path = store_path or paths.database
+        self.open_article = open_article
+        self.messages = list(messages)
+        self.keymap = dict(config.keys)
+        self._ctx: Context | None = None
+
+    @property
+    def context(self) -> Context:
+        """The store and friends, opened on first use (never at import or construction)."""
+        if self._ctx is None:
+            store = Store.open(self.store_path)
+            writer = StoreWriter(self.store_path, self._write_failed)
+            self._ctx = Context(store, self.store_path, self.config, writer)
+        return self._ctx
+
+    def _write_failed(self, message: str) -> None:
+        try:
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
+        except RuntimeError:  # already on the app's thread, or the app has stopped
+            self.notify(message, severity="error", markup=False)
+
+    def on_mount(self) -> None:
+        for problem in [*self.messages, *check_keymap(self.keymap)]:
+            self.notify(problem, severity="warning", markup=False, timeout=8)
+        self.set_keymap(self.keymap)
+        self._apply_theme()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.push_screen(MainScreen(self.context, open_article=self.open_article))
+
+    def _apply_theme(self) -> None:
+        wanted = self.config.reader.theme or self.context.store.get_setting(THEME_SETTING)
+        if not wanted:
+            return
+        if wanted in self.available_themes:
+            self.theme = wanted
+        elif self.config.reader.theme:
+            self.notify(
+                f"reader.theme: no theme named {wanted!r}; using {self.theme!r}",
+                severity="warning",
+                markup=False,
+            )
+
+    def _theme_changed(self, theme: Theme) -> None:
+        name = theme.name
+        self.context.writer.submit(lambda s: s.set_setting(THEME_SETTING, name), "theme")
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.keymap))
+
+    async def flush_writes(self) -> None:
+        """Wait for every store write asked for so far (tests, and before quitting)."""
+        if self._ctx is not None:
+            await self._ctx.writer.flush()
+
+    def on_unmount(self) -> None:
+        self.close_store()
+
+    def close_store(self) -> None:
+        if self._ctx is not None:
+            self._ctx.writer.close()
+            self._ctx.store.close()
+            self._ctx = None

@@ -1,0 +1,112 @@
+"""The core functions the app calls from its workers, in one place.
+
+Everything here blocks (network, parsing, SQLite): call it from a thread worker, never on the
+event loop. The core parts are looked up when first used, so the UI keeps working (with a clear
+message) in a build where one of them is missing.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import importlib
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from tui_reader.config import Config
+from tui_reader.document import Document
+from tui_reader.models import Article, ArticleBody
+from tui_reader.sanitize import clean_text
+from tui_reader.store import Store
+
+
+class Unavailable(Exception):
+    """A part of the reader this build lacks; the message says which."""
+
+
+def _get(module: str, name: str) -> Any:
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise Unavailable(f"{module}.{name} is not available in this build") from exc
+
+
+def extraction_error() -> type[Exception]:
+    try:
+        error: type[Exception] = _get("tui_reader.extract", "ExtractionError")
+    except Unavailable:
+        return Unavailable
+    return error
+
+
+def extractor_version() -> str:
+    try:
+        return str(_get("tui_reader.extract", "EXTRACTOR_VERSION"))
+    except Unavailable:
+        return ""
+
+
+def load_document(
+    store: Store, article_id: int, config: Config, *, force: bool = False
+) -> Document:
+    """The article's full document: stored, extracted from the feed, or fetched (blocking)."""
+    func = _get("tui_reader.extract", "load_document")
+    doc = func(store, article_id, config, force=force)
+    assert isinstance(doc, Document)
+    return doc
+
+
+def extract_html(html: bytes | str, url: str) -> Document:
+    doc = _get("tui_reader.extract", "extract_html")(html, url)
+    assert isinstance(doc, Document)
+    return doc
+
+
+def refresh(
+    store_path: Path,
+    config: Config,
+    feed_ids: Sequence[int] | None,
+    progress: Callable[[Any], None],
+) -> Any:
+    """Refresh feeds (all when ``feed_ids`` is None); returns the feeds' RefreshSummary."""
+    return _get("tui_reader.feeds.refresh", "refresh")(
+        store_path, config, feed_ids=feed_ids, progress=progress
+    )
+
+
+def ensure_welcome(store: Store) -> bool:
+    """Subscribe to the bundled welcome feed on the first run; True if it was added now."""
+    try:
+        func = _get("tui_reader.feeds.welcome", "ensure_welcome")
+    except Unavailable:
+        return False
+    return bool(func(store))
+
+
+# -- the summary shown while the full text loads ----------------------------------------------
+
+_BLOCK_TAGS = re.compile(
+    r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|blockquote|pre|tr|table|section|article|figure"
+    r"|figcaption|hr)\b[^>]*>",
+    re.IGNORECASE,
+)
+_DROP = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_QUICK_LIMIT = 200_000
+
+
+def quick_document(body: ArticleBody, article: Article) -> Document:
+    """What the feed gave for the article, as plain paragraphs — cheap enough for the event
+    loop, shown at once while the real document is made in a worker."""
+    raw = (body.content or body.summary)[:_QUICK_LIMIT]
+    text = _DROP.sub(" ", raw)
+    text = _BLOCK_TAGS.sub("\n\n", text)
+    text = html_lib.unescape(_TAG.sub("", text))
+    return Document.from_plain_text(
+        clean_text(text),
+        title=article.display_title,
+        url=article.url,
+        byline=article.author,
+        site_name=article.source_title,
+    )

@@ -1,0 +1,116 @@
+"""The command palette (``ctrl+p``): every action, any feed or folder, any article.
+
+Prompts are :class:`~textual.content.Content` built from plain strings, so a feed or article
+title is shown literally; ``help`` (which the palette reads as markup) only ever holds our own
+fixed text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.dom import DOMNode
+
+from tui_reader.models import SearchHit
+from tui_reader.store import Store
+from tui_reader.ui.keys import KEYS, key_label
+from tui_reader.ui.render import safe
+from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.sources import feed_source, folder_source
+
+# Movement keys are not worth a palette entry.
+_SKIP = {"cursor_down", "cursor_up", "page_down", "page_up", "select", "command_palette"}
+ARTICLE_HITS = 20
+
+
+def _main(provider: Provider) -> MainScreen | None:
+    for screen in reversed(provider.app.screen_stack):
+        if isinstance(screen, MainScreen):
+            return screen
+    return None
+
+
+class ReaderCommands(Provider):
+    def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """(name, keys, run) for every action that makes sense from the palette."""
+        main = _main(self)
+        out: list[tuple[str, str, Callable[[], object]]] = []
+        keymap = getattr(self.app, "keymap", {})
+        for spec in KEYS:
+            if spec.action in _SKIP:
+                continue
+            if spec.scope == "app":
+                target: DOMNode = self.app
+            elif main is None:
+                continue
+            elif spec.scope == "pane":
+                target = main.pane
+            else:
+                target = main
+            keys = key_label(keymap.get(spec.action, spec.keys))
+            run = partial(self.app.run_action, spec.method, target)
+            out.append((spec.description, keys, run))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, keys, run in self._actions():
+            yield DiscoveryHit(
+                Content.assemble(name, (f"  {keys}", "dim")), run, text=name, help=None
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, keys, run in self._actions():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, Content.assemble(name, (f"  {keys}", "dim")), run, text=name)
+        main = _main(self)
+        if main is None:
+            return
+        for entry in main.feeds.entries:
+            if entry.source.kind not in ("feed", "folder"):
+                continue
+            label = safe(entry.label)
+            score = matcher.match(label)
+            if score > 0:
+                kind = "Folder" if entry.source.kind == "folder" else "Feed"
+                source = (
+                    folder_source(entry.source.folder or "")
+                    if entry.source.kind == "folder"
+                    else feed_source(entry.source.feed_id or 0, entry.label)
+                )
+                yield Hit(
+                    score * 0.9,
+                    Content.assemble((f"{kind}: ", "dim"), label),
+                    partial(main.show_source, source, focus_list=True),
+                    text=f"{kind}: {label}",
+                )
+        if len(query.strip()) < 2:
+            return
+        hits = await asyncio.to_thread(_search_articles, main, query)
+        for n, hit in enumerate(hits):
+            article = hit.article
+            title = safe(article.display_title)
+            source_title = safe(article.source_title)
+            yield Hit(
+                0.5 - n * 0.01,
+                Content.assemble(
+                    ("Article: ", "dim"),
+                    title,
+                    (f"  {source_title}" if source_title else "", "dim"),
+                ),
+                partial(main.open_article_by_id, article.id),
+                text=f"Article: {title}",
+            )
+
+
+def _search_articles(main: MainScreen, query: str) -> list[SearchHit]:
+    try:
+        with Store.open(main.ctx.store_path) as store:
+            return store.search(query, limit=ARTICLE_HITS)
+    except Exception:
+        return []

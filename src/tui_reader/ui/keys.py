@@ -1,0 +1,180 @@
+"""Every key of the app in one table: default keys, where they work, what they do.
+
+Each entry becomes a Textual :class:`~textual.binding.Binding` whose ``id`` is the action name,
+so ``[keys]`` in config.toml (``action = "key"``) remaps it through ``App.set_keymap``, and the
+footer, the help screen (``?``) and the command palette show the keys in force.
+
+To add a key: add a :class:`KeySpec` here with its scope, and an ``action_<method>`` on the
+class that collects that scope's bindings (see :data:`SCOPES`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingType
+
+# scope → where its bindings live
+SCOPES = {
+    "app": "everywhere (ReaderApp)",
+    "main": "the main screen (MainScreen)",
+    "pane": "the reading pane (ReadingPane)",
+    "list": "the feed and article lists (RowList)",
+}
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    action: str  # the binding id, and the name used in config.toml [keys]
+    keys: str  # default keys, comma separated (Textual key names)
+    method: str  # the action method run (action_<method>)
+    description: str  # short: the footer and the palette
+    scope: str
+    show: bool = False  # shown in the footer
+    priority: bool = False
+    help: str = ""  # longer text for the help screen
+
+
+KEYS: tuple[KeySpec, ...] = (
+    # Everywhere.
+    KeySpec("quit", "q", "quit", "Quit", "app", show=True, help="Quit tui-reader."),
+    KeySpec("help", "question_mark", "help", "Keys", "app", show=True, help="This list of keys."),
+    KeySpec(
+        "command_palette",
+        "ctrl+p",
+        "command_palette",
+        "Palette",
+        "app",
+        show=False,  # the footer shows the palette key on its own
+        priority=True,
+        help="Every action, any feed or article, and the themes.",
+    ),
+    # The main screen.
+    KeySpec(
+        "next_pane",
+        "tab",
+        "next_pane",
+        "Next pane",
+        "main",
+        help="Feeds → articles → reading pane → sidebar.",
+    ),
+    KeySpec("previous_pane", "shift+tab", "previous_pane", "Previous pane", "main"),
+    KeySpec(
+        "back",
+        "escape",
+        "back",
+        "Back",
+        "main",
+        help="Back from the reading pane to the list (on narrow screens).",
+    ),
+    KeySpec("next_article", "n", "next_article", "Next article", "main"),
+    KeySpec("previous_article", "p", "previous_article", "Previous article", "main"),
+    KeySpec("next_unread", "N", "next_unread", "Next unread", "main"),
+    KeySpec("refresh", "r", "refresh", "Refresh", "main", show=True, help="Fetch every feed now."),
+    KeySpec("search", "slash", "search", "Search", "main", show=True, help="Full-text search."),
+    KeySpec("open_browser", "o", "open_browser", "Open in browser", "main", show=True),
+    KeySpec("copy_link", "y", "copy_link", "Copy link", "main", help="Copy the article's link."),
+    KeySpec("star", "s", "star", "Star", "main", show=True, help="Star or unstar the article."),
+    KeySpec("toggle_read", "m", "toggle_read", "Read/unread", "main", show=True),
+    KeySpec("toggle_sidebar", "i", "toggle_sidebar", "Sidebar", "main", help="Show or hide notes."),
+    KeySpec(
+        "feed_errors",
+        "e",
+        "feed_errors",
+        "Feed errors",
+        "main",
+        help="Feeds whose last refresh failed, and why.",
+    ),
+    KeySpec(
+        "reload_article",
+        "R",
+        "reload_article",
+        "Fetch again",
+        "main",
+        help="Fetch and extract the article's page again.",
+    ),
+    # The reading pane.
+    KeySpec(
+        "cursor_down",
+        "j,down",
+        "cursor_down",
+        "Down",
+        "pane",
+        help="Next sentence (reading pane) or next row (lists).",
+    ),
+    KeySpec(
+        "cursor_up",
+        "k,up",
+        "cursor_up",
+        "Up",
+        "pane",
+        help="Previous sentence (reading pane) or previous row (lists).",
+    ),
+    KeySpec("page_down", "space,pagedown", "page_down", "Page down", "pane"),
+    KeySpec("page_up", "b,pageup", "page_up", "Page up", "pane"),
+    KeySpec("top", "g,home", "top", "Top", "pane"),
+    KeySpec("bottom", "G,end", "bottom", "Bottom", "pane"),
+    KeySpec(
+        "follow_link",
+        "f",
+        "follow_link",
+        "Links",
+        "pane",
+        show=True,
+        help="The article's numbered links: type a number to open one.",
+    ),
+    # The lists (the movement keys above work there too).
+    KeySpec("select", "enter", "select", "Open", "list", help="Open the feed or article."),
+)
+
+BY_ACTION: dict[str, KeySpec] = {spec.action: spec for spec in KEYS}
+
+# The lists share the movement keys of the pane.
+_LIST_ACTIONS = ("cursor_down", "cursor_up", "page_down", "page_up", "top", "bottom", "select")
+
+
+def bindings(scope: str) -> list[BindingType]:
+    """The bindings for one scope (see :data:`SCOPES`)."""
+    if scope == "list":
+        specs: Iterable[KeySpec] = (BY_ACTION[a] for a in _LIST_ACTIONS)
+    else:
+        specs = (s for s in KEYS if s.scope == scope)
+    return [
+        Binding(
+            spec.keys,
+            spec.method,
+            spec.description,
+            show=spec.show and scope != "list",
+            priority=spec.priority,
+            id=spec.action,
+        )
+        for spec in specs
+    ]
+
+
+def check_keymap(keymap: Mapping[str, str]) -> list[str]:
+    """One message per [keys] entry that names no action."""
+    return [
+        f"keys.{action}: no such action (see the help screen, ?, for their names); ignored"
+        for action in keymap
+        if action not in BY_ACTION
+    ]
+
+
+def effective_keys(spec: KeySpec, keymap: Mapping[str, str]) -> str:
+    """The keys in force for ``spec`` given the user's keymap."""
+    return keymap.get(spec.action, spec.keys)
+
+
+def key_label(keys: str) -> str:
+    """Keys as a person reads them: "j, down", "?", "/", "shift+tab"."""
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "space": "space",
+        "escape": "esc",
+        "pagedown": "pgdn",
+        "pageup": "pgup",
+    }
+    return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))

@@ -1,0 +1,585 @@
+"""Document → wrapped, styled lines whose every piece of text maps back to ``Document.text``.
+
+The reading pane draws these lines; highlights, the reading cursor, selections and search
+matches are painted over them from (start, end) offsets in :attr:`Document.text`.
+
+A :class:`Line` is a tuple of :class:`Run` objects. A run is ``text`` drawn at column ``col``
+(cells, relative to the text column's left edge) with style ``flags``. ``offset`` is where the
+run's first character sits in ``Document.text``, or ``-1`` for decoration (title, bullets,
+quote bars, link numbers, the link list...). ``size`` is how many characters of the document
+the run stands for: equal to ``len(text)`` (one to one) except for a tab drawn as spaces.
+
+Nothing here touches Textual: styles are bit flags that the widget turns into Rich styles.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import accumulate, pairwise
+from typing import NamedTuple
+
+from rich.cells import get_character_cell_size
+
+from tui_reader.document import Block, Document
+
+# -- style flags ------------------------------------------------------------------------------
+
+EM = 1 << 0
+STRONG = 1 << 1
+CODE = 1 << 2
+LINK = 1 << 3
+LINK_NUMBER = 1 << 4
+QUOTE = 1 << 5
+H1 = 1 << 6
+H2 = 1 << 7
+H3 = 1 << 8
+TITLE = 1 << 9
+META = 1 << 10
+MARKER = 1 << 11
+CODE_BLOCK = 1 << 12
+CAPTION = 1 << 13
+IMAGE = 1 << 14
+TABLE = 1 << 15
+TABLE_HEAD = 1 << 16
+RULE = 1 << 17
+LINKS_HEAD = 1 << 18
+NOTICE = 1 << 19
+NOTICE_HEAD = 1 << 20
+
+# Flag → the component class (``reading-pane--<name>``) that styles it, in paint order.
+FLAG_NAMES: tuple[tuple[int, str], ...] = (
+    (TITLE, "title"),
+    (META, "meta"),
+    (H1, "h1"),
+    (H2, "h2"),
+    (H3, "h3"),
+    (QUOTE, "quote"),
+    (CODE_BLOCK, "code-block"),
+    (TABLE, "table"),
+    (TABLE_HEAD, "table-head"),
+    (CAPTION, "caption"),
+    (IMAGE, "image"),
+    (EM, "em"),
+    (STRONG, "strong"),
+    (CODE, "code"),
+    (LINK, "link"),
+    (LINK_NUMBER, "link-number"),
+    (MARKER, "marker"),
+    (RULE, "rule"),
+    (LINKS_HEAD, "links-head"),
+    (NOTICE, "notice"),
+    (NOTICE_HEAD, "notice-head"),
+)
+
+_SPAN_FLAGS = {"em": EM, "strong": STRONG, "code": CODE, "link": LINK}
+
+
+class Run(NamedTuple):
+    col: int
+    text: str
+    flags: int
+    offset: int  # in Document.text; -1: decoration
+    size: int  # characters of Document.text this run stands for
+
+
+class Line(NamedTuple):
+    runs: tuple[Run, ...]
+    start: int  # first mapped offset on the line, or -1
+    end: int  # end (exclusive) of the last mapped run, or -1
+    fill: int  # flags painted across the whole text column (code background, notices)
+
+
+@dataclass
+class Rendered:
+    """A document laid out at one width."""
+
+    lines: list[Line]
+    width: int
+    # Lines that map to the text, in order: their start offsets and their line indexes.
+    starts: list[int] = field(default_factory=list)
+    indexes: list[int] = field(default_factory=list)
+    links: tuple[str, ...] = ()
+
+    def line_of_offset(self, offset: int) -> int:
+        """Index of the line showing ``offset`` (the nearest line before it when ``offset``
+        falls between lines, e.g. on a space where a line was wrapped)."""
+        if not self.starts:
+            return 0
+        i = bisect_right(self.starts, offset) - 1
+        return self.indexes[max(i, 0)]
+
+    def offset_at(self, line_index: int, col: int) -> int | None:
+        """The document offset drawn at (``col``, ``line_index``) of the text column, or the
+        nearest mapped offset on that line; ``None`` if the line maps to no text."""
+        if not 0 <= line_index < len(self.lines):
+            return None
+        line = self.lines[line_index]
+        if line.start < 0:
+            return None
+        best: int | None = None
+        for run in line.runs:
+            if run.offset < 0:
+                continue
+            run_cells = cells(run.text)
+            if col < run.col:
+                return run.offset if best is None else best
+            if col < run.col + run_cells:
+                if run.size != len(run.text):
+                    return run.offset
+                return run.offset + _char_index_at(run.text, col - run.col)
+            best = run.offset + run.size
+        return best
+
+
+# -- cell widths ------------------------------------------------------------------------------
+
+_SINGLE_RANGES = (
+    (0x20, 0x7E),
+    (0xA0, 0xAC),
+    (0xAE, 0x2FF),
+    (0x370, 0x482),
+    (0x2010, 0x2027),
+    (0x2030, 0x205E),
+    (0x2500, 0x25FC),
+)
+_SINGLE_CELL = frozenset(chr(c) for a, b in _SINGLE_RANGES for c in range(a, b + 1))
+_is_single = _SINGLE_CELL.issuperset
+
+
+def cells(text: str) -> int:
+    """Terminal cells ``text`` takes (the same measure Rich and Textual use)."""
+    if _is_single(text):
+        return len(text)
+    return sum(map(get_character_cell_size, text))
+
+
+def _char_index_at(text: str, col: int) -> int:
+    """Index of the character of ``text`` drawn at cell ``col``."""
+    if _is_single(text):
+        return min(col, len(text) - 1) if text else 0
+    total = 0
+    for i, ch in enumerate(text):
+        total += get_character_cell_size(ch)
+        if total > col:
+            return i
+    return max(len(text) - 1, 0)
+
+
+def _cumulative(text: str) -> list[int] | None:
+    """cum[i] = cells of text[:i]; None when every character is one cell."""
+    if _is_single(text):
+        return None
+    return [0, *accumulate(map(get_character_cell_size, text))]
+
+
+# Whatever slipped through sanitising is drawn as a visible mark, never sent to the terminal.
+# One character for one, so offsets stay exact.
+_CONTROL = {c: "\ufffd" for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
+_CONTROL_PROSE = {**_CONTROL, 0x09: " ", 0x0A: " "}
+_CONTROL_CODE = {**_CONTROL}
+del _CONTROL_CODE[0x09]
+del _CONTROL_CODE[0x0A]
+
+
+def safe(text: str) -> str:
+    """Decoration text with control characters made harmless (length may not be kept)."""
+    return " ".join(text.translate(_CONTROL).split())
+
+
+# -- wrapping ---------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\S+")
+
+
+def wrap(text: str, width: int, markers: dict[int, str] | None = None) -> list[tuple[int, int]]:
+    """Break one line of prose into (start, end) pieces of at most ``width`` cells, at spaces;
+    words longer than a line are cut. ``markers`` are extra strings drawn after position p
+    (link numbers): they count in the width of the word they end."""
+    width = max(width, 1)
+    cum = _cumulative(text)
+    marks = sorted(markers) if markers else []
+
+    def span_cells(a: int, b: int) -> int:
+        return b - a if cum is None else cum[b] - cum[a]
+
+    def marker_cells(a: int, b: int) -> int:
+        if not marks or markers is None:
+            return 0
+        total = 0
+        for p in marks:
+            if a < p <= b:
+                total += len(markers[p])
+        return total
+
+    out: list[tuple[int, int]] = []
+    line_start = -1
+    line_end = 0
+    used = 0
+    for m in _WORD.finditer(text):
+        s, e = m.span()
+        w = span_cells(s, e) + marker_cells(s, e)
+        if line_start >= 0:
+            gap = span_cells(line_end, s)
+            if used + gap + w <= width:
+                used += gap + w
+                line_end = e
+                continue
+            out.append((line_start, line_end))
+        line_start, line_end, used = s, e, w
+        if used > width:
+            # A word longer than the line: cut it into line-sized pieces.
+            pos = s
+            while span_cells(pos, e) + marker_cells(pos, e) > width:
+                cut = pos
+                acc = 0
+                while cut < e:
+                    step = span_cells(cut, cut + 1) + marker_cells(cut, cut + 1)
+                    if acc + step > width and cut > pos:
+                        break
+                    acc += step
+                    cut += 1
+                out.append((pos, cut))
+                pos = cut
+            line_start, line_end = pos, e
+            used = span_cells(pos, e) + marker_cells(pos, e)
+    if line_start >= 0:
+        out.append((line_start, line_end))
+    return out
+
+
+# -- layout -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Header:
+    title: str = ""
+    meta: str = ""
+
+
+def header_for(doc: Document, *, title: str = "", source: str = "", date: str = "") -> Header:
+    """The title and "byline · site · date" line: the document's own, else the given ones."""
+    parts = [doc.byline, doc.site_name or source, _short_date(doc.published) or date]
+    return Header(doc.title or title, " · ".join(p for p in parts if p))
+
+
+def _short_date(iso: str) -> str:
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).strftime("%-d %B %Y")
+    except ValueError:
+        return iso[:10]
+
+
+class _Builder:
+    def __init__(self, doc: Document, width: int) -> None:
+        self.doc = doc
+        self.width = max(width, 10)
+        self.lines: list[Line] = []
+        self.starts: list[int] = []
+        self.indexes: list[int] = []
+        self.link_numbers = {href: i + 1 for i, href in enumerate(doc.links)}
+
+    # Lines ------------------------------------------------------------------------------
+
+    def add(self, runs: list[Run], fill: int = 0) -> None:
+        start = end = -1
+        for run in runs:
+            if run.offset >= 0:
+                if start < 0:
+                    start = run.offset
+                end = run.offset + run.size
+        if start >= 0:
+            self.starts.append(start)
+            self.indexes.append(len(self.lines))
+        self.lines.append(Line(tuple(runs), start, end, fill))
+
+    def blank(self, fill: int = 0) -> None:
+        if self.lines and not self.lines[-1].runs and not fill and not self.lines[-1].fill:
+            return
+        self.lines.append(Line((), -1, -1, fill))
+
+    def decoration(self, text: str, flags: int, indent: int = 0, fill: int = 0) -> None:
+        """Wrapped text that is not part of the document (title, notices, link list)."""
+        text = safe(text)
+        for a, b in wrap(text, self.width - indent):
+            self.add([Run(indent, text[a:b], flags, -1, 0)], fill)
+
+    # Blocks -----------------------------------------------------------------------------
+
+    def prose(
+        self,
+        block: Block,
+        base: int,
+        flags: int,
+        *,
+        first_prefix: list[Run] | None = None,
+        prefix: list[Run] | None = None,
+        tail: tuple[str, int] | None = None,
+    ) -> None:
+        """A block of prose: wrapped at spaces, styled by its spans, link numbers added;
+        ``tail`` is decoration drawn right after the text (a caption's closing bracket)."""
+        text = block.text.translate(_CONTROL_PROSE)
+        spans = block.spans
+        markers: dict[int, tuple[str, int]] = {}
+        for span in spans:
+            if span.kind == "link" and span.href and 0 < span.end <= len(text):
+                n = self.link_numbers.get(span.href)
+                if n:
+                    mark, _ = markers.get(span.end, ("", 0))
+                    markers[span.end] = (mark + f"[{n}]", LINK_NUMBER)
+        if tail and text:
+            mark, _ = markers.get(len(text), ("", 0))
+            markers[len(text)] = (mark + tail[0], tail[1])
+        # Constant-style intervals over the text.
+        if spans or markers:
+            points = {0, len(text), *markers}
+            for span in spans:
+                points.add(min(max(span.start, 0), len(text)))
+                points.add(min(max(span.end, 0), len(text)))
+            cuts = sorted(points)
+            intervals: list[tuple[int, int, int]] = []
+            for a, b in pairwise(cuts):
+                f = flags
+                for span in spans:
+                    if span.start <= a and b <= span.end:
+                        f |= _SPAN_FLAGS.get(span.kind, 0)
+                intervals.append((a, b, f))
+        else:
+            intervals = [(0, len(text), flags)]
+        interval_starts = [iv[0] for iv in intervals]
+        cum = _cumulative(text)
+        head = first_prefix or []
+        rest = prefix or []
+        indent_first = sum(cells(r.text) for r in head) + (head[0].col if head else 0)
+        indent_rest = sum(cells(r.text) for r in rest) + (rest[0].col if rest else 0)
+        indent = max(indent_first, indent_rest)
+        widths = {p: m for p, (m, _f) in markers.items()}
+        pieces = wrap(text, self.width - indent, widths)
+        for n, (ls, le) in enumerate(pieces):
+            runs = list(head if n == 0 else rest)
+            col = indent_first if n == 0 else indent_rest
+            i = max(bisect_right(interval_starts, ls) - 1, 0)
+            while i < len(intervals):
+                a, b, f = intervals[i]
+                if a >= le:
+                    break
+                a2, b2 = max(a, ls), min(b, le)
+                if b2 > a2:
+                    piece = text[a2:b2]
+                    runs.append(Run(col, piece, f, base + a2, b2 - a2))
+                    col += (b2 - a2) if cum is None else cum[b2] - cum[a2]
+                if ls < b <= le and b in markers:
+                    mark, mark_flags = markers[b]
+                    runs.append(Run(col, mark, mark_flags, -1, 0))
+                    col += len(mark)
+                i += 1
+            self.add(runs)
+
+    def code(self, block: Block, base: int) -> None:
+        text = block.text.translate(_CONTROL_CODE)
+        width = self.width - 2
+        pos = 0
+        for raw in text.split("\n"):
+            runs: list[Run] = []
+            col = 2
+            start = pos
+            pieces: list[tuple[int, str, int]] = []  # (offset, text, size)
+            for j, part in enumerate(raw.split("\t")):
+                if j:
+                    k = 4 - ((col - 2) % 4)
+                    pieces.append((start, " " * k, 1))
+                    col += k
+                    start += 1
+                if part:
+                    pieces.append((start, part, len(part)))
+                    col += cells(part)
+                    start += len(part)
+            col = 2
+            for offset, piece, size in pieces:
+                if size == len(piece):
+                    # Cut over-long lines into width-sized rows.
+                    cum = _cumulative(piece)
+                    a = 0
+                    while a < len(piece):
+                        room = width - (col - 2)
+                        if room <= 0:
+                            self.add(runs, CODE_BLOCK)
+                            runs, col = [], 2
+                            room = width
+                        b = a
+                        acc = 0
+                        while b < len(piece):
+                            step = 1 if cum is None else cum[b + 1] - cum[b]
+                            if acc + step > room:
+                                break
+                            acc += step
+                            b += 1
+                        if b == a:
+                            b = a + 1
+                        runs.append(Run(col, piece[a:b], CODE_BLOCK, base + offset + a, b - a))
+                        col += acc
+                        a = b
+                else:
+                    runs.append(Run(col, piece, CODE_BLOCK, base + offset, size))
+                    col += len(piece)
+            self.add(runs, CODE_BLOCK)
+            pos += len(raw) + 1
+
+    def table(self, block: Block, base: int) -> None:
+        rows = [[" ".join(c.translate(_CONTROL_PROSE).split()) for c in r] for r in block.rows]
+        ncols = max(len(r) for r in rows)
+        rows = [r + [""] * (ncols - len(r)) for r in rows]
+        # Where each cell sits in the block's text, searched in order.
+        text = block.text
+        where: list[list[int]] = []
+        pos = 0
+        for r in rows:
+            found_row: list[int] = []
+            for c in r:
+                at = text.find(c, pos) if c else -1
+                if at >= 0:
+                    pos = at + len(c)
+                found_row.append(at)
+            where.append(found_row)
+        widths = [max(cells(r[k]) for r in rows) for k in range(ncols)]
+        total = sum(widths) + 3 * (ncols - 1)
+        if total > self.width:
+            # Too wide for a grid: each row as one wrapped line, cells separated by bars.
+            for i, (r, w) in enumerate(zip(rows, where, strict=True)):
+                self._table_row_flow(r, w, base, TABLE_HEAD if i == 0 else TABLE)
+            return
+        for i, (r, w) in enumerate(zip(rows, where, strict=True)):
+            runs: list[Run] = []
+            col = 0
+            for k, (cell, at) in enumerate(zip(r, w, strict=True)):
+                if k:
+                    runs.append(Run(col, " │ ", MARKER, -1, 0))
+                    col += 3
+                flags = TABLE_HEAD if i == 0 else TABLE
+                if cell:
+                    if at >= 0:
+                        runs.append(Run(col, cell, flags, base + at, len(cell)))
+                    else:
+                        runs.append(Run(col, cell, flags, -1, 0))
+                col += widths[k]
+            self.add(runs)
+            if i == 0 and len(rows) > 1:
+                rule = "─┼─".join("─" * w for w in widths)
+                self.add([Run(0, rule, MARKER, -1, 0)])
+
+    def _table_row_flow(self, row: list[str], where: list[int], base: int, flags: int) -> None:
+        runs: list[Run] = []
+        col = 0
+        for k, (cell, at) in enumerate(zip(row, where, strict=True)):
+            if k:
+                if col + 3 > self.width:
+                    self.add(runs)
+                    runs, col = [], 0
+                runs.append(Run(col, " │ ", MARKER, -1, 0))
+                col += 3
+            for a, b in wrap(cell, self.width):
+                piece = cell[a:b]
+                if col and col + cells(piece) > self.width:
+                    self.add(runs)
+                    runs, col = [], 0
+                offset = base + at + a if at >= 0 else -1
+                runs.append(Run(col, piece, flags, offset, len(piece) if offset >= 0 else 0))
+                col += cells(piece)
+        if runs:
+            self.add(runs)
+
+    # The whole document -----------------------------------------------------------------
+
+    def build(self, header: Header, notice: tuple[str, ...]) -> None:
+        self.blank()
+        if header.title:
+            self.decoration(header.title, TITLE)
+        if header.meta:
+            self.decoration(header.meta, META)
+        if header.title or header.meta:
+            self.add([Run(0, "─" * min(self.width, 40), RULE, -1, 0)])
+        if notice:
+            self.blank()
+            self.blank(NOTICE)
+            for i, text in enumerate(notice):
+                self.decoration(text, NOTICE_HEAD if i == 0 else NOTICE, 2, NOTICE)
+            self.blank(NOTICE)
+        previous: Block | None = None
+        for block, (start, _end) in zip(self.doc.blocks, self.doc.offsets, strict=True):
+            if not block.text and block.kind not in ("figure", "table"):
+                continue
+            tight = (previous is not None and previous.kind == "list_item" == block.kind) or (
+                previous is not None and previous.kind == "quote" == block.kind
+            )
+            if not tight:
+                self.blank()
+            self.block(block, start)
+            previous = block
+        if self.link_numbers:
+            self.blank()
+            self.add([Run(0, "Links", LINKS_HEAD, -1, 0)])
+            for href, n in self.link_numbers.items():
+                label = f"[{n}] "
+                url = safe(href)
+                for j, (a, b) in enumerate(wrap(url, self.width - len(label))):
+                    runs = [Run(0, label, LINK_NUMBER, -1, 0)] if j == 0 else []
+                    runs.append(Run(len(label), url[a:b], LINK, -1, 0))
+                    self.add(runs)
+        self.blank()
+
+    def block(self, block: Block, base: int) -> None:
+        kind = block.kind
+        if kind == "heading":
+            level = max(block.level, 1)
+            flags = H1 if level <= 1 else H2 if level == 2 else H3
+            self.prose(block, base, flags)
+        elif kind == "list_item":
+            indent = 2 * min(max(block.level, 0), 8)
+            if block.ordered:
+                marker = f"{block.number or 1}. "
+            else:
+                marker = ("• ", "◦ ", "▪ ")[min(max(block.level, 0), 8) % 3]
+            self.prose(
+                block,
+                base,
+                0,
+                first_prefix=[Run(indent, marker, MARKER, -1, 0)],
+                prefix=[Run(indent, " " * len(marker), 0, -1, 0)],
+            )
+        elif kind == "quote":
+            bar = "│ " * max(block.level, 1)
+            self.prose(
+                block,
+                base,
+                QUOTE,
+                first_prefix=[Run(0, bar, MARKER | QUOTE, -1, 0)],
+                prefix=[Run(0, bar, MARKER | QUOTE, -1, 0)],
+            )
+        elif kind == "code":
+            self.code(block, base)
+        elif kind == "figure":
+            head = [Run(0, "[image: " if block.text else "[image]", IMAGE, -1, 0)]
+            if block.text:
+                self.prose(block, base, CAPTION, first_prefix=head, tail=("]", IMAGE))
+            else:
+                self.add(head)
+        elif kind == "table" and block.rows:
+            self.table(block, base)
+        else:
+            self.prose(block, base, 0)
+
+
+def render_document(
+    doc: Document, width: int, header: Header | None = None, notice: tuple[str, ...] = ()
+) -> Rendered:
+    """Lay ``doc`` out in lines of at most ``width`` cells. ``notice`` lines (an error and what
+    to do about it) are shown in a box above the text."""
+    builder = _Builder(doc, width)
+    builder.build(header if header is not None else header_for(doc), notice)
+    return Rendered(
+        builder.lines, builder.width, builder.starts, builder.indexes, tuple(builder.link_numbers)
+    )

@@ -1,0 +1,66 @@
+"""The help screen (``?``): every key in force, grouped by where it works."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui_reader.ui.keys import KEYS, effective_keys, key_label
+
+_GROUPS = (
+    ("app", "Everywhere"),
+    ("main", "Reading"),
+    ("pane", "In the reading pane (the movement keys work in the lists too)"),
+    ("list", "In the lists"),
+)
+
+
+def help_content(keymap: Mapping[str, str]) -> Content:
+    """The key table. Built from plain strings: nothing in it is read as markup."""
+    parts: list[Content] = []
+    width = max(len(key_label(effective_keys(s, keymap))) for s in KEYS) + 2
+    for scope, title in _GROUPS:
+        specs = [s for s in KEYS if s.scope == scope]
+        if not specs:
+            continue
+        parts.append(Content.styled(title, "bold $accent"))
+        for spec in specs:
+            keys = key_label(effective_keys(spec, keymap))
+            line = Content.assemble(
+                ("  " + keys.ljust(width), "bold"),
+                (spec.description, ""),
+                (f"  — {spec.help}" if spec.help else "", "dim"),
+                (f"  [{spec.action}]", "dim italic"),
+            )
+            parts.append(line)
+        parts.append(Content(""))
+    parts.append(
+        Content.styled(
+            'Remap any key in config.toml:  [keys]  refresh = "ctrl+r"  (the names in brackets).',
+            "dim",
+        )
+    )
+    return Content("\n").join(parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="close_help")
+    ]
+
+    def __init__(self, keymap: Mapping[str, str]) -> None:
+        super().__init__()
+        self.keymap = dict(keymap)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys"
+            body.border_subtitle = "esc to close"
+            yield Static(help_content(self.keymap), id="help-text")

@@ -1,0 +1,57 @@
+"""The article's links (``f``): numbered as in the text; type a number and enter, or pick one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from tui_reader.sanitize import is_web_url
+from tui_reader.ui.render import safe
+
+
+class LinksScreen(ModalScreen[str | None]):
+    """Returns the chosen link's URL (or None)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close", id="close_links")
+    ]
+
+    def __init__(self, links: Sequence[str]) -> None:
+        super().__init__()
+        self.links = list(links)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="links-box") as box:
+            box.border_title = "Links"
+            box.border_subtitle = "number + enter · esc: close"
+            yield Input(placeholder="link number", id="links-number", type="integer")
+            options = []
+            for n, url in enumerate(self.links, 1):
+                note = "" if is_web_url(url) else "  (not a web link: will not open)"
+                options.append(Option(Content.assemble((f"[{n}] ", "bold"), safe(url), note)))
+            yield OptionList(*options, id="links-list")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if value.isdigit() and 1 <= int(value) <= len(self.links):
+            self.dismiss(self.links[int(value) - 1])
+        else:
+            self.notify(
+                f"There is no link {value or '(none given)'}; links go from 1 to"
+                f" {len(self.links)}.",
+                severity="warning",
+                markup=False,
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.links[event.option_index])

@@ -1,0 +1,592 @@
+"""The main screen: feeds and articles on the left, the reading pane, the sidebar.
+
+Below 100 columns one pane shows at a time: the one with the focus (tab cycles, enter opens,
+escape goes back).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, LoadingIndicator, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from tui_reader.document import Document
+from tui_reader.models import Article, Feed
+from tui_reader.sanitize import is_web_url
+from tui_reader.store import Store
+from tui_reader.ui import backend
+from tui_reader.ui.browser import NotAWebLink, open_in_browser
+from tui_reader.ui.context import Context
+from tui_reader.ui.keys import bindings
+from tui_reader.ui.render import header_for, safe
+from tui_reader.ui.screens.feed_errors import FeedErrorsScreen
+from tui_reader.ui.screens.links import LinksScreen
+from tui_reader.ui.screens.search import SearchResult, SearchScreen
+from tui_reader.ui.sources import ALL, FIRST_PAGE, NEXT_PAGE, SAVED, ListSource
+from tui_reader.ui.widgets.article_list import ArticleList, format_date
+from tui_reader.ui.widgets.feed_list import FeedList
+from tui_reader.ui.widgets.reading_pane import ReadingPane
+from tui_reader.ui.widgets.rows import RowList
+from tui_reader.ui.widgets.sidebar import Sidebar
+
+NARROW = 100  # below this many columns, one pane at a time
+_WORD = re.compile(r"\w+")
+MAX_MATCHES = 2000
+
+
+def match_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the query's words occur in ``text`` (case-insensitive, at word starts)."""
+    words = sorted({w.lower() for w in _WORD.findall(query)}, key=len, reverse=True)
+    if not words:
+        return []
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
+    spans = []
+    for m in pattern.finditer(text):
+        spans.append(m.span())
+        if len(spans) >= MAX_MATCHES:
+            break
+    return spans
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = bindings("main")
+
+    def __init__(self, context: Context, *, open_article: int | None = None) -> None:
+        super().__init__(id="main")
+        self.ctx = context
+        self.initial_article = open_article
+        self.source: ListSource = SAVED if open_article is not None else ALL
+        self.current: Article | None = None  # the article in the reading pane
+        self.base_document: Document | None = None  # what the feed gave, while loading
+        self.find_query = ""
+        self._generation = 0
+        self.refreshing = False
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield FeedList(id="feeds")
+                yield ArticleList(id="articles")
+            with Vertical(id="reader"):
+                yield LoadingIndicator(id="pane-loading")
+                yield ReadingPane(measure=self.ctx.config.reader.measure, id="pane")
+            yield Sidebar(id="sidebar")
+        with Horizontal(id="refresh-bar"):
+            yield Static(Content(""), id="refresh-label")
+            yield ProgressBar(id="refresh-progress", show_eta=False)
+        yield Footer()
+
+    @property
+    def feeds(self) -> FeedList:
+        return self.query_one("#feeds", FeedList)
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def pane(self) -> ReadingPane:
+        return self.query_one("#pane", ReadingPane)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one("#sidebar", Sidebar)
+
+    def on_mount(self) -> None:
+        self.feeds.border_title = "Feeds"
+        self.articles.border_title = Content(self.source.label)
+        self.articles.focus()
+        self.load_feeds()
+        self.load_articles(self.source, keep_id=self.initial_article, open_it=True)
+        self.run_welcome()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+        self._update_view()
+
+    def on_descendant_focus(self) -> None:
+        self._update_view()
+
+    def _update_view(self) -> None:
+        """Which pane shows on a narrow screen: the one with the focus."""
+        focused = self.focused
+        view = "lists"
+        if focused is not None:
+            if focused is self.pane:
+                view = "reader"
+            elif self.sidebar in focused.ancestors_with_self:
+                view = "sidebar"
+        for name in ("lists", "reader", "sidebar"):
+            self.set_class(view == name, f"-view-{name}")
+
+    def _panes(self) -> list[Widget]:
+        panes: list[Widget] = [self.feeds, self.articles, self.pane]
+        if self.sidebar.is_shown:
+            panes.append(self.sidebar.option_list)
+        return panes
+
+    def _focused_pane(self) -> int:
+        panes = self._panes()
+        focused = self.focused
+        if focused is None:
+            return -1
+        for i, pane in enumerate(panes):
+            if pane in focused.ancestors_with_self:
+                return i
+        return -1
+
+    def action_next_pane(self) -> None:
+        panes = self._panes()
+        panes[(self._focused_pane() + 1) % len(panes)].focus()
+
+    def action_previous_pane(self) -> None:
+        panes = self._panes()
+        i = self._focused_pane()
+        panes[(i - 1) % len(panes) if i >= 0 else 0].focus()
+
+    def action_back(self) -> None:
+        i = self._focused_pane()
+        if i == 1:
+            self.feeds.focus()
+        elif i >= 2:
+            self.articles.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        self.sidebar.toggle()
+        if self.sidebar.is_shown and self.has_class("-narrow"):
+            self.sidebar.option_list.focus()
+        elif not self.sidebar.is_shown and self._focused_pane() == 3:
+            self.pane.focus()
+
+    # -- loading lists --------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="feeds")
+    def load_feeds(self) -> None:
+        with Store.open(self.ctx.store_path) as store:
+            feeds = store.list_feeds()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._feeds_loaded, feeds)
+
+    def _feeds_loaded(self, feeds: list[Feed]) -> None:
+        self.feeds.set_feeds(feeds)
+        i = self.feeds.index_of(self.source)
+        if i >= 0:
+            self.feeds.move_cursor(i, announce=False)
+
+    def show_source(self, source: ListSource, *, focus_list: bool = False) -> None:
+        """Show a list (feed, folder, All...) in the article list."""
+        i = self.feeds.index_of(source)
+        if i >= 0 and i != self.feeds.cursor:
+            self.feeds.move_cursor(i, announce=False)
+        self.load_articles(source)
+        if focus_list:
+            self.articles.focus()
+
+    def load_articles(
+        self, source: ListSource, *, keep_id: int | None = None, open_it: bool = False
+    ) -> None:
+        self.source = source
+        self.articles.border_title = Content(source.label)
+        self._load_articles(source, keep_id, open_it)
+
+    @work(thread=True, exclusive=True, group="articles")
+    def _load_articles(self, source: ListSource, keep_id: int | None, open_it: bool) -> None:
+        with Store.open(self.ctx.store_path) as store:
+            rows = source.fetch(store, FIRST_PAGE + 1)
+            if keep_id is not None and all(a.id != keep_id for a in rows):
+                extra = store.get_article(keep_id)
+                if extra is not None:
+                    rows.insert(0, extra)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._articles_loaded, source, rows, keep_id, open_it)
+
+    def _articles_loaded(
+        self, source: ListSource, rows: list[Article], keep_id: int | None, open_it: bool
+    ) -> None:
+        if source != self.source:
+            return
+        has_more = len(rows) > FIRST_PAGE and source.kind != "search"
+        keep = keep_id if keep_id is not None else (self.current.id if self.current else None)
+        self.articles.set_articles(source, rows[:FIRST_PAGE], has_more=has_more, keep_id=keep)
+        self.articles.set_open(self.current.id if self.current else None)
+        if open_it and keep_id is not None:
+            i = self.articles.index_of(keep_id)
+            if i >= 0:
+                self.open_article(self.articles.articles[i])
+
+    def on_article_list_need_more(self, event: ArticleList.NeedMore) -> None:
+        source = self.articles.source
+        if source is not None:
+            self._load_more(source, len(self.articles.articles))
+
+    @work(thread=True, group="more")
+    def _load_more(self, source: ListSource, offset: int) -> None:
+        with Store.open(self.ctx.store_path) as store:
+            rows = source.fetch(store, NEXT_PAGE + 1, offset)
+        self.app.call_from_thread(self._more_loaded, source, rows, offset)
+
+    def _more_loaded(self, source: ListSource, rows: list[Article], offset: int) -> None:
+        if self.articles.source != source or len(self.articles.articles) != offset:
+            self.articles.loading_more = False
+            return
+        self.articles.append(rows[:NEXT_PAGE], has_more=len(rows) > NEXT_PAGE)
+
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+        if event.rows is self.feeds:
+            entry = self.feeds.current
+            if entry is not None:
+                self.load_articles(entry.source)
+
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
+        if event.rows is self.feeds:
+            entry = self.feeds.current
+            if entry is not None and entry.source != self.source:
+                self.load_articles(entry.source)
+            self.articles.focus()
+        elif event.rows is self.articles:
+            article = self.articles.current
+            if article is not None:
+                self.open_article(article)
+                self.pane.focus()
+
+    @work(thread=True, group="welcome")
+    def run_welcome(self) -> None:
+        try:
+            with Store.open(self.ctx.store_path) as store:
+                added = backend.ensure_welcome(store)
+        except Exception as exc:
+            self.app.call_from_thread(self._warn, f"Could not add the welcome feed: {exc}")
+            return
+        if added:
+            self.app.call_from_thread(self._reload_all)
+
+    def _reload_all(self) -> None:
+        self.load_feeds()
+        self.load_articles(self.source)
+
+    # -- the reading pane -----------------------------------------------------------------
+
+    def open_article(self, article: Article, *, find: str = "") -> None:
+        """Show an article at once (its stored document, or what the feed gave) and fetch
+        and extract the full text in a worker when it has none yet."""
+        self._generation += 1
+        self.current = article
+        self.find_query = find
+        self.articles.set_open(article.id)
+        body = self.ctx.store.get_body(article.id)
+        document: Document | None = None
+        if body.doc_json:
+            try:
+                document = Document.from_json(body.doc_json)
+            except (ValueError, KeyError, TypeError):
+                document = None
+        version = backend.extractor_version()
+        fetch = document is None or (bool(version) and body.doc_version != version)
+        if document is None:
+            document = backend.quick_document(body, article)
+        self.base_document = document
+        self._show(document)
+        self._set_loading(fetch)
+        if fetch:
+            self._extract(article, self._generation, False)
+        if not article.read:
+            self._set_read(article, True)
+
+    def _show(self, document: Document, notice: tuple[str, ...] = (), keep: bool = False) -> None:
+        article = self.current
+        if article is None:
+            return
+        self.pane.show_document(
+            document,
+            article_id=article.id,
+            header=header_for(
+                document,
+                title=article.display_title,
+                source=article.source_title,
+                date=format_date(article.published),
+            ),
+            notice=notice,
+            keep_position=keep,
+        )
+        if self.find_query:
+            spans = match_spans(document.text, self.find_query)
+            self.pane.set_matches(spans)
+            if spans:
+                self.pane.set_cursor(spans[0][0], scroll=False)
+                self.pane.scroll_to_offset(spans[0][0], center=True)
+
+    def open_article_by_id(self, article_id: int) -> None:
+        """Open any article (from the palette): in the list if it is there."""
+        article = self.ctx.store.get_article(article_id)
+        if article is None:
+            self.notify("That article is gone.", markup=False)
+            return
+        i = self.articles.index_of(article_id)
+        if i >= 0:
+            self.articles.move_cursor(i, announce=False)
+        self.open_article(article)
+        self.pane.focus()
+
+    def _set_loading(self, loading: bool) -> None:
+        self.query_one("#reader").set_class(loading, "-loading")
+
+    @work(thread=True, exclusive=True, group="extract")
+    def _extract(self, article: Article, generation: int, force: bool) -> None:
+        document: Document | None = None
+        error = ""
+        try:
+            with Store.open(self.ctx.store_path) as store:
+                document = backend.load_document(store, article.id, self.ctx.config, force=force)
+        except backend.extraction_error() as exc:
+            error = str(exc)
+        except backend.Unavailable as exc:
+            error = str(exc)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        self.app.call_from_thread(self._extracted, article, generation, document, error)
+
+    def _extracted(
+        self, article: Article, generation: int, document: Document | None, error: str
+    ) -> None:
+        if generation != self._generation:
+            return
+        self._set_loading(False)
+        if document is not None and not document.is_empty:
+            self.base_document = document
+            self._show(document, keep=True)
+            return
+        if document is not None:
+            error = "no readable text was found on the page"
+        base = self.base_document or Document()
+        notice: tuple[str, ...] = ("Could not load the full text.", safe(error) or "unknown error")
+        if article.url:
+            notice += (f"Open it in a browser: {article.url}  (press o)",)
+        self._show(base, notice, keep=True)
+
+    def action_reload_article(self) -> None:
+        article = self.current
+        if article is None:
+            return
+        self._generation += 1
+        self._set_loading(True)
+        self._extract(article, self._generation, True)
+
+    def on_reading_pane_follow_link(self, event: ReadingPane.FollowLink) -> None:
+        rendered = self.pane.rendered
+        links = rendered.links if rendered is not None else ()
+        if not links:
+            self.notify("This article has no links.", markup=False)
+            return
+
+        def chosen(url: str | None) -> None:
+            if url:
+                self.open_url(url)
+
+        self.app.push_screen(LinksScreen(links), chosen)
+
+    def on_sidebar_item_chosen(self, event: Sidebar.ItemChosen) -> None:
+        if event.item.offset is not None:
+            self.pane.set_cursor(event.item.offset, scroll=False)
+            self.pane.scroll_to_offset(event.item.offset)
+            if self.has_class("-narrow"):
+                self.pane.focus()
+
+    # -- articles: next, previous, read, star ---------------------------------------------
+
+    def _target(self) -> Article | None:
+        """The article an action is about: the highlighted row when the list has the focus,
+        else the one in the reading pane."""
+        if self.focused is self.articles and self.articles.current is not None:
+            return self.articles.current
+        return self.current or self.articles.current
+
+    def _step(self, delta: int, *, unread: bool = False) -> None:
+        rows = self.articles.articles
+        if not rows:
+            self.notify("No articles in this list.", markup=False)
+            return
+        here = self.articles.index_of(self.current.id) if self.current else -1
+        if here < 0:
+            here = self.articles.cursor - (1 if delta > 0 else -1)
+        i = here + delta
+        if unread:
+            while 0 <= i < len(rows) and rows[i].read:
+                i += delta
+        if not 0 <= i < len(rows):
+            if self.articles.has_more and delta > 0:
+                self.articles.near_end()
+                self.notify("Loading more articles…", markup=False)
+            else:
+                what = "unread article" if unread else "article"
+                where = "next" if delta > 0 else "previous"
+                self.notify(f"No {where} {what} in this list.", markup=False)
+            return
+        self.articles.move_cursor(i, announce=False)
+        self.open_article(rows[i])
+
+    def action_next_article(self) -> None:
+        self._step(1)
+
+    def action_previous_article(self) -> None:
+        self._step(-1)
+
+    def action_next_unread(self) -> None:
+        self._step(1, unread=True)
+
+    def _replace(self, article: Article) -> None:
+        self.articles.update_article(article)
+        if self.current is not None and self.current.id == article.id:
+            self.current = article
+
+    def _set_read(self, article: Article, read: bool) -> None:
+        if article.read == read:
+            return
+        self._replace(replace(article, read=read))
+        self.feeds.adjust_unread(article.feed_id, -1 if read else 1)
+        self.ctx.writer.submit(lambda s: s.set_read([article.id], read), "read state")
+
+    def action_toggle_read(self) -> None:
+        article = self._target()
+        if article is not None:
+            self._set_read(article, not article.read)
+
+    def action_star(self) -> None:
+        article = self._target()
+        if article is None:
+            return
+        starred = not article.starred
+        self._replace(replace(article, starred=starred))
+        self.ctx.writer.submit(lambda s: s.set_starred(article.id, starred), "star")
+        self.notify("Starred." if starred else "Unstarred.", markup=False)
+
+    # -- links and the browser ------------------------------------------------------------
+
+    def action_open_browser(self) -> None:
+        article = self._target()
+        if article is None or not article.url:
+            self.notify("This article has no link.", markup=False)
+            return
+        self.open_url(article.url)
+
+    def open_url(self, url: str) -> None:
+        if not is_web_url(url):
+            self.notify(
+                f"Only http(s) links open in a browser; not {safe(url)[:200]}",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._open_url(url)
+
+    @work(thread=True, group="browser")
+    def _open_url(self, url: str) -> None:
+        try:
+            open_in_browser(url)
+        except (NotAWebLink, OSError) as exc:
+            self.app.call_from_thread(self._warn, f"Could not open a browser: {exc}")
+            return
+        self.app.call_from_thread(self.notify, f"Opened {safe(url)[:200]}", markup=False, timeout=3)
+
+    def action_copy_link(self) -> None:
+        article = self._target()
+        if article is None or not article.url:
+            self.notify("This article has no link.", markup=False)
+            return
+        self.app.copy_to_clipboard(article.url)
+        self.notify(f"Copied {safe(article.url)[:200]}", markup=False, timeout=3)
+
+    def _warn(self, message: str) -> None:
+        self.notify(message, severity="warning", markup=False)
+
+    # -- search and feed errors -----------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.app.push_screen(SearchScreen(self.ctx.store_path), self._search_done)
+
+    def _search_done(self, result: SearchResult | None) -> None:
+        if result is None:
+            return
+        source = result.source
+        self.source = source
+        self.articles.border_title = Content(source.label)
+        self.articles.set_articles(source, result.articles, snippets=result.snippets)
+        self.articles.move_cursor(result.chosen, announce=False)
+        self.open_article(result.articles[result.chosen], find=result.query)
+        self.pane.focus()
+
+    def action_feed_errors(self) -> None:
+        def chosen(feed_id: int | None) -> None:
+            feed = self.feeds.feed(feed_id)
+            if feed is not None:
+                from tui_reader.ui.sources import feed_source
+
+                self.show_source(feed_source(feed.id, feed.display_title), focus_list=True)
+
+        self.app.push_screen(FeedErrorsScreen(self.feeds.errors), chosen)
+
+    # -- refresh --------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        if self.refreshing:
+            self.notify("Already refreshing.", markup=False)
+            return
+        self.refreshing = True
+        self.add_class("-refreshing")
+        bar = self.query_one("#refresh-progress", ProgressBar)
+        bar.update(total=max(len(self.feeds.feeds), 1), progress=0)
+        self.query_one("#refresh-label", Static).update(Content("Refreshing…"))
+        self._refresh()
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def _refresh(self) -> None:
+        def progress(p: object) -> None:
+            self.app.call_from_thread(self._refresh_progress, p)
+
+        try:
+            summary = backend.refresh(self.ctx.store_path, self.ctx.config, None, progress)
+        except Exception as exc:
+            self.app.call_from_thread(self._refresh_done, None, str(exc))
+            return
+        self.app.call_from_thread(self._refresh_done, summary, "")
+
+    def _refresh_progress(self, p: object) -> None:
+        done = int(getattr(p, "done", 0))
+        total = int(getattr(p, "total", 0)) or None
+        feed = getattr(p, "feed", None)
+        title = feed.display_title if isinstance(feed, Feed) else ""
+        self.query_one("#refresh-progress", ProgressBar).update(total=total, progress=done)
+        self.query_one("#refresh-label", Static).update(
+            Content.from_markup(
+                "Refreshing $done/$total  $feed",
+                done=str(done),
+                total=str(total or "?"),
+                feed=safe(title)[:60],
+            )
+        )
+
+    def _refresh_done(self, summary: object, error: str) -> None:
+        self.refreshing = False
+        self.remove_class("-refreshing")
+        if summary is None:
+            self.notify(f"Refresh failed: {error}", severity="error", markup=False)
+            return
+        new = int(getattr(summary, "new_articles", 0))
+        failed = list(getattr(summary, "failed", []))
+        message = f"{new} new article{'s' if new != 1 else ''}."
+        if failed:
+            message += f" {len(failed)} feed{'s' if len(failed) != 1 else ''} failed: press e."
+        self.notify(message, severity="warning" if failed else "information", markup=False)
+        self._reload_all()

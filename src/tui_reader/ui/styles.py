@@ -1,0 +1,23 @@
+"""Where the app's TCSS files are: inside the installed package (the wheel puts the repo's
+``styles/`` at ``tui_reader/styles``), else the repo's ``styles/`` (an editable install)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def styles_dir() -> Path:
+    packaged = resources.files("tui_reader").joinpath("styles")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "styles"
+
+
+def stylesheets() -> list[Path]:
+    """Every ``*.tcss`` file, in name order (app.tcss first)."""
+    folder = styles_dir()
+    files = sorted(folder.glob("*.tcss"), key=lambda p: (p.name != "app.tcss", p.name))
+    if not files:
+        raise FileNotFoundError(f"no stylesheets in {folder}")
+    return files

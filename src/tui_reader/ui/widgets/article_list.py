@@ -1,0 +1,158 @@
+"""The article list: title, feed, date and read/star marks, two lines per article.
+
+Rows arrive a page at a time (see :class:`tui_reader.ui.sources.ListSource`); when the cursor
+or the view nears the last loaded row the list asks for more with :class:`ArticleList.NeedMore`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.message import Message
+
+from tui_reader.models import Article
+from tui_reader.ui.render import cells, safe
+from tui_reader.ui.sources import ListSource
+from tui_reader.ui.widgets.rows import RowList, fit
+
+
+def format_date(timestamp: float | None) -> str:
+    """A short, fixed-width-ish date: "3 Mar 2024"."""
+    if not timestamp:
+        return ""
+    try:
+        return time.strftime("%-d %b %Y", time.localtime(timestamp))
+    except (OverflowError, OSError, ValueError):
+        return ""
+
+
+class ArticleList(RowList):
+    row_height = 2
+    empty_text = "No articles here."
+
+    class NeedMore(Message):
+        def __init__(self, articles: ArticleList) -> None:
+            super().__init__()
+            self.articles = articles
+
+        @property
+        def control(self) -> ArticleList:
+            return self.articles
+
+    def __init__(self, *, snippets: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.source: ListSource | None = None
+        self.articles: list[Article] = []
+        self.snippets: dict[int, str] = {}
+        self.has_more = False
+        self.loading_more = False
+        self.open_id: int | None = None  # the article in the reading pane
+        if snippets:
+            self.row_height = 3
+
+    # -- data -----------------------------------------------------------------------------
+
+    def set_articles(
+        self,
+        source: ListSource,
+        articles: Sequence[Article],
+        *,
+        has_more: bool = False,
+        keep_id: int | None = None,
+        snippets: dict[int, str] | None = None,
+    ) -> None:
+        """Show a new list; the cursor goes to ``keep_id`` if it is in it, else the top."""
+        same = self.source == source
+        self.source = source
+        self.articles = list(articles)
+        self.snippets = dict(snippets or {})
+        self.has_more = has_more
+        self.loading_more = False
+        cursor = 0
+        if keep_id is not None:
+            cursor = self.index_of(keep_id)
+            cursor = max(cursor, 0)
+        elif same:
+            cursor = self.cursor
+        if not same:
+            self.scroll_to(y=0, animate=False)
+        self.rows_changed(cursor)
+        self.scroll_to_row(self.cursor)
+
+    def append(self, articles: Sequence[Article], *, has_more: bool) -> None:
+        known = {a.id for a in self.articles}
+        self.articles.extend(a for a in articles if a.id not in known)
+        self.has_more = has_more
+        self.loading_more = False
+        self.rows_changed()
+
+    def index_of(self, article_id: int) -> int:
+        for i, article in enumerate(self.articles):
+            if article.id == article_id:
+                return i
+        return -1
+
+    def update_article(self, article: Article) -> None:
+        """Redraw one article after its read or starred state changed."""
+        i = self.index_of(article.id)
+        if i >= 0:
+            self.articles[i] = article
+            self.refresh_row(i)
+
+    @property
+    def current(self) -> Article | None:
+        if 0 <= self.cursor < len(self.articles):
+            return self.articles[self.cursor]
+        return None
+
+    def set_open(self, article_id: int | None) -> None:
+        old = self.index_of(self.open_id) if self.open_id is not None else -1
+        self.open_id = article_id
+        if old >= 0:
+            self.refresh_row(old)
+        new = self.index_of(article_id) if article_id is not None else -1
+        if new >= 0:
+            self.refresh_row(new)
+
+    def row_count(self) -> int:
+        return len(self.articles)
+
+    def near_end(self) -> None:
+        if self.has_more and not self.loading_more:
+            self.loading_more = True
+            self.post_message(self.NeedMore(self))
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def render_row(self, index: int, line: int, width: int, style: Style) -> list[Segment]:
+        article = self.articles[index]
+        if line == 0:
+            mark = "●" if not article.read else " "
+            star = "★" if article.starred else " "
+            opened = article.id == self.open_id
+            title_style = style + (self.style("strong") if not article.read else self.style("dim"))
+            if opened:
+                title_style += self.style("accent")
+            return [
+                Segment(mark, style + self.style("accent")),
+                Segment(star, style + self.style("accent")),
+                Segment(" ", style),
+                Segment(fit(safe(article.display_title), width - 3), title_style),
+            ]
+        if line == 1:
+            date = format_date(article.published or article.added)
+            source = safe(article.source_title) or ("Saved" if article.feed_id is None else "")
+            source = fit(source, width - 3 - (cells(date) + 2 if date else 0))
+            pad = max(1, width - 3 - cells(source) - cells(date))
+            dim = style + self.style("dim")
+            return [
+                Segment("   ", style),
+                Segment(source, dim),
+                Segment(" " * pad, style),
+                Segment(date, dim),
+            ]
+        snippet = safe(self.snippets.get(article.id, ""))
+        return [Segment("   ", style), Segment(fit(snippet, width - 3), style + self.style("dim"))]

@@ -1,0 +1,597 @@
+"""The reading pane: a Line-API widget that draws a :class:`Document` wrapped at a measure.
+
+Every drawn character knows its offset in ``Document.text`` (see :mod:`tui_reader.ui.render`),
+so the pane can paint ranges of the text (highlights, search matches, a selection, the reading
+cursor) and turn a mouse position into an offset. Lines are turned into strips only when shown
+and kept until something that changes them does (a resize, a theme, a layer).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
+
+from tui_reader.document import Document
+from tui_reader.ui.keys import bindings
+from tui_reader.ui.render import (
+    FLAG_NAMES,
+    Header,
+    Line,
+    Rendered,
+    cells,
+    header_for,
+    render_document,
+)
+from tui_reader.ui.textunits import sentence_spans, unit_at
+
+LayerItem = tuple[int, int, "str | Style"]
+
+MIN_WIDTH = 20
+PLACEHOLDER = "Choose an article and press enter to read it here."
+
+
+@dataclass
+class _Layer:
+    items: list[tuple[int, int, Style]]
+    starts: list[int]
+    longest: int
+
+
+def _layer(items: Iterable[tuple[int, int, str | Style]]) -> _Layer:
+    parsed: list[tuple[int, int, Style]] = []
+    for start, end, style in items:
+        if end <= start:
+            continue
+        parsed.append((start, end, style if isinstance(style, Style) else _parse_style(style)))
+    parsed.sort(key=lambda item: (item[0], item[1]))
+    longest = max((e - s for s, e, _ in parsed), default=0)
+    return _Layer(parsed, [s for s, _, _ in parsed], longest)
+
+
+_STYLE_CACHE: dict[str, Style] = {}
+
+
+def _parse_style(text: str) -> Style:
+    style = _STYLE_CACHE.get(text)
+    if style is None:
+        try:
+            style = Style.parse(text)
+        except Exception:  # a bad colour name from the config: draw it plainly
+            style = Style(reverse=True)
+        _STYLE_CACHE[text] = style
+    return style
+
+
+class ReadingPane(ScrollView, can_focus=True):
+    """The article, wrapped at ``measure`` columns and centred.
+
+    Coordinates: *offsets* index ``document.text``; *lines* index the laid-out lines (the
+    virtual canvas, 0 at the top of the article); *content* x/y are relative to the pane's
+    content region (``event.get_content_offset(pane)``).
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *(f"reading-pane--{name}" for _, name in FLAG_NAMES),
+        "reading-pane--cursor",
+        "reading-pane--selection",
+        "reading-pane--match",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("pane")
+
+    class CursorMoved(Message):
+        """The reading cursor moved to another sentence (``start``/``end`` in the text)."""
+
+        def __init__(self, pane: ReadingPane, start: int, end: int) -> None:
+            super().__init__()
+            self.pane = pane
+            self.start = start
+            self.end = end
+
+        @property
+        def control(self) -> ReadingPane:
+            return self.pane
+
+    class DocumentShown(Message):
+        """A (new) document is on show: load and paint what belongs to it."""
+
+        def __init__(self, pane: ReadingPane, article_id: int | None, document: Document) -> None:
+            super().__init__()
+            self.pane = pane
+            self.article_id = article_id
+            self.document = document
+
+        @property
+        def control(self) -> ReadingPane:
+            return self.pane
+
+    class FollowLink(Message):
+        """The user asked to follow a link (the screen shows the numbered list)."""
+
+        def __init__(self, pane: ReadingPane) -> None:
+            super().__init__()
+            self.pane = pane
+
+    def __init__(
+        self, *, measure: int = 80, name: str | None = None, id: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id)
+        self.measure = max(measure, MIN_WIDTH)
+        self.document: Document | None = None
+        self.article_id: int | None = None
+        self.header = Header()
+        self.notice: tuple[str, ...] = ()
+        self._rendered: Rendered | None = None
+        self._strips: dict[int, Strip] = {}
+        self._flag_styles: dict[int, Style] = {}
+        self._layers: dict[str, _Layer] = {}
+        self._selection: tuple[int, int] | None = None  # keyboard selection (set_selection)
+        self._sentences: list[tuple[int, int]] = []
+        self._cursor = -1
+        self._moving_cursor = False
+
+    # -- showing a document ---------------------------------------------------------------
+
+    def show_document(
+        self,
+        document: Document,
+        *,
+        article_id: int | None = None,
+        header: Header | None = None,
+        notice: Sequence[str] = (),
+        keep_position: bool = False,
+    ) -> None:
+        """Show ``document``. ``header`` replaces its own title/byline line; ``notice`` lines
+        (an error and what to do) are boxed above the text. ``keep_position`` keeps the cursor
+        and scroll where they are when the same article is shown again (e.g. its full text
+        replacing its summary keeps the cursor's offset if it still exists)."""
+        same = keep_position and article_id is not None and article_id == self.article_id
+        old_cursor = self.cursor_range
+        self.document = document
+        self.article_id = article_id
+        self.header = header if header is not None else header_for(document)
+        self.notice = tuple(notice)
+        self._layers.clear()
+        self._selection = None
+        self._sentences = sentence_spans(document)
+        self._cursor = 0 if self._sentences else -1
+        self._rendered = None
+        self._strips.clear()
+        if self.text_selection is not None:
+            self.screen.clear_selection()
+        self._layout_now()
+        if same and old_cursor is not None and old_cursor[0] < len(document.text):
+            self.set_cursor(old_cursor[0])
+        else:
+            self.scroll_to(y=0, animate=False)
+        self.post_message(self.DocumentShown(self, article_id, document))
+        self.refresh()
+
+    def clear(self) -> None:
+        """Show nothing."""
+        self.show_document(Document(), header=Header())
+
+    @property
+    def rendered(self) -> Rendered | None:
+        """The current layout (None before the pane has a size)."""
+        return self._rendered
+
+    @property
+    def text_width(self) -> int:
+        """Columns of text per line at the current size."""
+        width = self.scrollable_content_region.width or self.size.width
+        return max(MIN_WIDTH, min(self.measure, width - 2))
+
+    @property
+    def _margin(self) -> int:
+        width = self.scrollable_content_region.width
+        return max(0, (width - self.text_width) // 2)
+
+    def set_measure(self, measure: int) -> None:
+        self.measure = max(measure, MIN_WIDTH)
+        self._relayout()
+
+    def _layout_now(self) -> None:
+        """Lay the document out for the current width (if the pane has a size yet)."""
+        if not self.scrollable_content_region.width:
+            self._rendered = None
+            self.virtual_size = Size(0, 0)
+            return
+        if self.document is None:
+            self._rendered = render_document(Document(), self.text_width, Header(meta=PLACEHOLDER))
+        else:
+            self._rendered = render_document(
+                self.document, self.text_width, self.header, self.notice
+            )
+        self._strips.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rendered.lines))
+
+    def _relayout(self) -> None:
+        """Lay out again (new width or measure), keeping the top line's text in view."""
+        top = self._top_offset()
+        self._layout_now()
+        if top is not None and self._rendered is not None:
+            self.scroll_to(y=self._rendered.line_of_offset(top), animate=False)
+        self.refresh()
+
+    def _top_offset(self) -> int | None:
+        rendered = self._rendered
+        if rendered is None:
+            return None
+        first = int(self.scroll_offset.y)
+        for line in rendered.lines[first : first + max(self.size.height, 1)]:
+            if line.start >= 0:
+                return line.start
+        return None
+
+    def on_resize(self, event: events.Resize) -> None:
+        rendered = self._rendered
+        if rendered is None or rendered.width != self.text_width:
+            self._relayout()
+        else:
+            self._strips.clear()
+            self.virtual_size = Size(self.scrollable_content_region.width, len(rendered.lines))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._flag_styles.clear()
+        self._strips.clear()
+
+    # -- mapping between offsets, lines and the screen ------------------------------------
+
+    def line_of_offset(self, offset: int) -> int:
+        """The line (0 = top of the article) that shows ``offset`` of ``document.text``."""
+        return self._rendered.line_of_offset(offset) if self._rendered else 0
+
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The text offset under content-region position (x, y) — e.g. from
+        ``event.get_content_offset(pane)`` — or the nearest one on that line; None if that
+        line shows no text (a title, a blank line)."""
+        if self._rendered is None:
+            return None
+        line = int(self.scroll_offset.y) + y
+        return self._rendered.offset_at(line, x - self._margin)
+
+    def scroll_to_offset(self, offset: int, *, center: bool = True, animate: bool = False) -> None:
+        """Scroll so that the line showing ``offset`` is in view (centred by default)."""
+        line = self.line_of_offset(offset)
+        self._scroll_to_line(line, center=center, animate=animate)
+
+    def _scroll_to_line(
+        self, line: int, *, last: int | None = None, center: bool = False, animate: bool = False
+    ) -> None:
+        height = max(self.scrollable_content_region.height, 1)
+        top = int(self.scroll_offset.y)
+        last = line if last is None else last
+        if center:
+            target = line - height // 3
+        elif line < top:
+            target = line - 1
+        elif last >= top + height:
+            target = min(line - 1, last - height + 2)
+        else:
+            return
+        self.scroll_to(y=max(0, target), animate=animate)
+
+    def visible_lines(self) -> tuple[int, int]:
+        """First line shown and the line after the last one shown."""
+        top = int(self.scroll_offset.y)
+        return top, top + self.scrollable_content_region.height
+
+    # -- layers: highlights, search matches, selection ------------------------------------
+
+    def set_layer(self, name: str, items: Iterable[tuple[int, int, str | Style]]) -> None:
+        """Paint ranges of the text: ``items`` are (start, end, style) with a Rich style or a
+        style string ("on yellow", "bold red on #333333"). Layers are painted in the order
+        they were first set; setting one again replaces its items."""
+        self._layers[name] = _layer(items)
+        self._strips.clear()
+        self.refresh()
+
+    def clear_layer(self, name: str) -> None:
+        if self._layers.pop(name, None) is not None:
+            self._strips.clear()
+            self.refresh()
+
+    def set_highlights(self, items: Iterable[tuple[int, int, str | Style]]) -> None:
+        """The article's highlights, as (start, end, style)."""
+        self.set_layer("highlights", items)
+
+    def set_matches(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Search matches, painted with the ``reading-pane--match`` style."""
+        style = self.get_component_rich_style("reading-pane--match", partial=True)
+        self.set_layer("matches", ((s, e, style) for s, e in spans))
+
+    def set_selection(self, span: tuple[int, int] | None) -> None:
+        """A keyboard selection (start, end), painted like a mouse selection; None clears."""
+        if span is not None and span[1] <= span[0]:
+            span = None
+        self._selection = span
+        self._strips.clear()
+        self.refresh()
+
+    @property
+    def selection_range(self) -> tuple[int, int] | None:
+        """What is selected: the keyboard selection, else the mouse selection, as offsets."""
+        if self._selection is not None:
+            return self._selection
+        return self._mouse_selection()
+
+    def _mouse_selection(self) -> tuple[int, int] | None:
+        selection = self.text_selection
+        if selection is None or self.document is None:
+            return None
+        length = len(self.document.text)
+        start = selection.start.x if selection.start is not None else 0
+        end = selection.end.x if selection.end is not None else length
+        start, end = max(0, min(start, length)), max(0, min(end, length))
+        return (start, end) if end > start else None
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text (for copying), straight from the document."""
+        span = self._mouse_selection()
+        if span is None or self.document is None:
+            return None
+        return self.document.text[span[0] : span[1]], "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    # -- the reading cursor ---------------------------------------------------------------
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        """(start, end) of every sentence of the document, in order."""
+        return self._sentences
+
+    @property
+    def cursor_index(self) -> int:
+        """Index in :attr:`sentences` of the cursor's sentence (-1: no text)."""
+        return self._cursor
+
+    @property
+    def cursor_range(self) -> tuple[int, int] | None:
+        """(start, end) of the sentence under the reading cursor."""
+        if 0 <= self._cursor < len(self._sentences):
+            return self._sentences[self._cursor]
+        return None
+
+    def set_cursor(self, offset: int, *, scroll: bool = True) -> None:
+        """Put the cursor on the sentence holding ``offset`` (or the nearest before it)."""
+        self._set_cursor_index(unit_at(self._sentences, offset), scroll=scroll)
+
+    def move_cursor(self, delta: int) -> None:
+        """Move the cursor ``delta`` sentences (from the first one in view if it is not)."""
+        if not self._sentences:
+            return
+        if not self._cursor_in_view():
+            self._cursor = self._first_visible_sentence()
+            if delta > 0:
+                delta -= 1
+            elif delta < 0:
+                delta += 1
+        self._set_cursor_index(self._cursor + delta)
+
+    def _set_cursor_index(self, index: int, *, scroll: bool = True) -> None:
+        if not self._sentences:
+            return
+        index = max(0, min(index, len(self._sentences) - 1))
+        old = self.cursor_range
+        self._cursor = index
+        start, end = self._sentences[index]
+        self._invalidate_range(old)
+        self._invalidate_range((start, end))
+        if scroll:
+            self._moving_cursor = True
+            try:
+                self._scroll_to_line(self.line_of_offset(start), last=self.line_of_offset(end - 1))
+            finally:
+                self._moving_cursor = False
+        self.refresh()
+        self.post_message(self.CursorMoved(self, start, end))
+
+    def _cursor_in_view(self) -> bool:
+        span = self.cursor_range
+        if span is None or self._rendered is None:
+            return False
+        top, bottom = self.visible_lines()
+        first = self.line_of_offset(span[0])
+        last = self.line_of_offset(max(span[1] - 1, span[0]))
+        return first < bottom and last >= top
+
+    def _first_visible_sentence(self) -> int:
+        rendered = self._rendered
+        if rendered is None or not self._sentences:
+            return max(self._cursor, 0)
+        top, bottom = self.visible_lines()
+        for line in rendered.lines[top:bottom]:
+            if line.start >= 0:
+                i = unit_at(self._sentences, line.start)
+                start = self._sentences[i][0]
+                if self.line_of_offset(start) < top and i + 1 < len(self._sentences):
+                    # The sentence began above the view: take the next if it starts in view.
+                    nxt = self._sentences[i + 1]
+                    if self.line_of_offset(nxt[0]) < bottom:
+                        return i + 1
+                return i
+        return max(self._cursor, 0)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if not self._moving_cursor and self._sentences and not self._cursor_in_view():
+            index = self._first_visible_sentence()
+            if index != self._cursor:
+                self._set_cursor_index(index, scroll=False)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        if self._sentences:
+            self.move_cursor(1)
+        else:
+            self.scroll_to(y=self.scroll_offset.y + 1, animate=False)
+
+    def action_cursor_up(self) -> None:
+        if self._sentences:
+            self.move_cursor(-1)
+        else:
+            self.scroll_to(y=self.scroll_offset.y - 1, animate=False)
+
+    def action_page_down(self) -> None:
+        step = max(1, self.scrollable_content_region.height - 2)
+        self.scroll_to(y=min(self.max_scroll_y, self.scroll_offset.y + step), animate=False)
+
+    def action_page_up(self) -> None:
+        step = max(1, self.scrollable_content_region.height - 2)
+        self.scroll_to(y=max(0, self.scroll_offset.y - step), animate=False)
+
+    def action_top(self) -> None:
+        self.scroll_to(y=0, animate=False)
+        if self._sentences:
+            self._set_cursor_index(0, scroll=False)
+
+    def action_bottom(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+        if self._sentences:
+            self._set_cursor_index(len(self._sentences) - 1, scroll=False)
+
+    def action_follow_link(self) -> None:
+        self.post_message(self.FollowLink(self))
+
+    async def _on_click(self, event: events.Click) -> None:
+        await super()._on_click(event)
+        point = event.get_content_offset(self)
+        if point is not None and event.chain == 1:
+            offset = self.offset_at(point.x, point.y)
+            if offset is not None:
+                self._set_cursor_index(unit_at(self._sentences, offset), scroll=False)
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def _style_for(self, flags: int) -> Style:
+        style = self._flag_styles.get(flags)
+        if style is None:
+            style = self.rich_style
+            for flag, name in FLAG_NAMES:
+                if flags & flag:
+                    style += self.get_component_rich_style(f"reading-pane--{name}", partial=True)
+            self._flag_styles[flags] = style
+        return style
+
+    def _invalidate_range(self, span: tuple[int, int] | None) -> None:
+        if span is None or self._rendered is None:
+            return
+        first = self.line_of_offset(span[0])
+        last = self.line_of_offset(max(span[1] - 1, span[0]))
+        for index in range(first, last + 1):
+            self._strips.pop(index, None)
+
+    def _marks(self, line: Line) -> list[tuple[int, int, Style]]:
+        """Painted ranges that touch ``line``, bottom layer first."""
+        out: list[tuple[int, int, Style]] = []
+        start, end = line.start, line.end
+        for layer in self._layers.values():
+            if not layer.items:
+                continue
+            i = bisect_left(layer.starts, end) - 1
+            low = start - layer.longest
+            while i >= 0 and layer.starts[i] >= low:
+                s, e, style = layer.items[i]
+                if e > start and s < end:
+                    out.append((s, e, style))
+                i -= 1
+        selection = self.selection_range
+        if selection is not None and selection[1] > start and selection[0] < end:
+            style = self.get_component_rich_style("reading-pane--selection", partial=True)
+            out.append((selection[0], selection[1], style))
+        cursor = self.cursor_range
+        if cursor is not None and cursor[1] > start and cursor[0] < end:
+            style = self.get_component_rich_style("reading-pane--cursor", partial=True)
+            out.append((cursor[0], cursor[1], style))
+        return out
+
+    def _build_strip(self, index: int) -> Strip:
+        rendered = self._rendered
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if rendered is None or index >= len(rendered.lines):
+            return Strip.blank(width, base)
+        line = rendered.lines[index]
+        margin = self._margin
+        segments: list[Segment] = []
+        if margin:
+            segments.append(Segment(" " * margin, base))
+        fill = self._style_for(line.fill) if line.fill else base
+        marks = self._marks(line) if line.start >= 0 else []
+        col = 0
+        for run in line.runs:
+            if run.col > col:
+                segments.append(Segment(" " * (run.col - col), fill))
+            style = self._style_for(run.flags | line.fill)
+            if run.offset < 0:
+                segments.append(Segment(run.text, style))
+            elif not marks:
+                segments.append(
+                    Segment(run.text, style + Style.from_meta({"offset": (run.offset, 0)}))
+                )
+            else:
+                segments.extend(_paint_run(run.text, run.offset, run.size, style, marks))
+            col = run.col + cells(run.text)
+        if col < rendered.width and line.fill:
+            segments.append(Segment(" " * (rendered.width - col), fill))
+            col = rendered.width
+        used = margin + col
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        return Strip(segments).crop(0, width)
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = self._build_strip(index)
+            self._strips[index] = strip
+        return strip
+
+
+def _paint_run(
+    text: str, offset: int, size: int, style: Style, marks: list[tuple[int, int, Style]]
+) -> list[Segment]:
+    """Segments for one run of text with painted ranges laid over it."""
+    if size != len(text):
+        # A tab drawn as spaces: painted as a whole.
+        extra = [m for s, e, m in marks if s <= offset < e]
+        for m in extra:
+            style = style + m
+        return [Segment(text, style + Style.from_meta({"offset": (offset, 0)}))]
+    end = offset + size
+    cuts = {0, size}
+    for s, e, _ in marks:
+        if s > offset and s < end:
+            cuts.add(s - offset)
+        if e > offset and e < end:
+            cuts.add(e - offset)
+    points = sorted(cuts)
+    out: list[Segment] = []
+    for a, b in pairwise(points):
+        piece_style = style
+        at = offset + a
+        for s, e, m in marks:
+            if s <= at < e:
+                piece_style = piece_style + m
+        out.append(Segment(text[a:b], piece_style + Style.from_meta({"offset": (offset + a, 0)})))
+    return out
