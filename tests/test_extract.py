@@ -226,6 +226,10 @@ def test_figure_caption_not_repeated() -> None:
             "Prices rose 3% (year on year); wages did not.",
         ),
         ("A --&gt; B is how the diagram reads.", "A --> B is how the diagram reads."),
+        (
+            "Write <code>&lt;b&gt;bold&lt;/b&gt;</code> or <code>&lt;!-- note --&gt;</code>.",
+            "Write <b>bold</b> or <!-- note -->.",
+        ),
     ],
 )
 def test_prose_about_code_is_kept(html: str, text: str) -> None:
@@ -253,6 +257,8 @@ def test_code_blocks_are_never_scrubbed() -> None:
         "var _paq = window._paq = window._paq || []; _paq.push(['trackPageView']);",
         "(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':new Date().getTime()});})",
         ".article-body { margin: 0 auto; font-size: 18px; }",
+        "&lt;param /&gt; &lt;param /&gt;&lt;/object&gt;",
+        "&lt;p&gt;&lt;b&gt;&lt;/b&gt;&lt;/p&gt;",
     ],
 )
 def test_debris_is_removed_wherever_it_is(debris: str) -> None:

@@ -28,13 +28,14 @@ _COMMENT = re.compile(_LT + r"?!--.*?--!?" + _GT, re.S)
 _OPEN_COMMENT = re.compile(r"(?:" + _LT + r"!--|(?<!\S)!--)[^\n]*")
 _CLOSE_COMMENT = re.compile(r"(?:^[ \t]*--!?" + _GT + r"|--!?" + _GT + r"[ \t]*$)", re.M)
 _HTML_TAGS = (
-    "a|abbr|article|aside|b|body|br|button|center|dd|div|dl|dt|em|embed|figcaption|figure|"
-    "font|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|label|li|link|main|meta|"
-    "nav|noscript|ol|option|p|path|picture|script|section|select|source|span|strong|style|"
-    "svg|table|tbody|td|template|th|thead|title|tr|u|ul|video"
+    "a|abbr|applet|article|aside|audio|b|blockquote|body|br|button|canvas|center|dd|div|dl|"
+    "dt|em|embed|fieldset|figcaption|figure|font|footer|form|frame|h[1-6]|head|header|hr|"
+    "html|i|iframe|img|input|label|li|link|main|meta|nav|noscript|object|ol|option|p|param|"
+    "path|picture|script|section|select|source|span|strong|style|svg|table|tbody|td|"
+    "template|tfoot|th|thead|title|tr|track|u|ul|video|wbr"
 )
-# A tag with attributes, a closing tag of a known element, or an opening script/style tag;
-# a bare opening tag ("the <img> element") may be prose about HTML and is kept.
+# A tag with attributes, a closing or self-closing tag of a known element, or an opening
+# script/style tag; a bare opening tag ("the <img> element") may be prose about HTML: kept.
 _ATTRS = r"(?:\s+[\w:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))"
 _TAG = re.compile(
     _LT
@@ -42,9 +43,15 @@ _TAG = re.compile(
     + _ATTRS
     + r"+(?:\s+[\w:-]+)*\s*/?|/(?:"
     + _HTML_TAGS
-    + r")\s*|(?:script|style|iframe|noscript|template)\b[^<>]*)"
+    + r")\s*|(?:"
+    + _HTML_TAGS
+    + r")\s*/|(?:script|style|iframe|noscript|template)\b[^<>]*)"
     + _GT,
     re.I,
+)
+# "<b>bold</b>" printed as text: the markup goes, the words stay.
+_PAIRED = re.compile(
+    _LT + r"(" + _HTML_TAGS + r")" + _GT + r"(.*?)" + _LT + r"/\1\s*" + _GT, re.I | re.S
 )
 _BARE_TAGS_LINE = re.compile(
     r"^\s*(?:" + _LT + r"/?(?:" + _HTML_TAGS + r")\s*/?" + _GT + r"\s*){2,}$", re.I | re.M
@@ -100,6 +107,10 @@ def scrub_text(text: str) -> str:
     text = _OPEN_COMMENT.sub(" ", text)
     text = _OPEN_SCRIPT.sub(" ", text)
     text = _CLOSE_COMMENT.sub(" ", text)
+    for _ in range(8):  # nested pairs, innermost last
+        text, found = _PAIRED.subn(r"\2", text)
+        if not found:
+            break
     text = _TAG.sub(" ", text)
     text = _BARE_TAGS_LINE.sub(" ", text)
     if not _SUSPICIOUS.search(text):

@@ -104,7 +104,9 @@ def is_boilerplate(text: str) -> bool:
 def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
-        if block.kind != "code" and block.kind != "table":
+        has_code = any(span.kind == "code" for span in block.spans)
+        if block.kind not in ("code", "table") and not has_code:
+            # (Text in code spans is prose about code: the tree was scrubbed around it.)
             scrubbed = scrub_text(block.text)
             if scrubbed != block.text:
                 if not scrubbed.strip() and block.kind != "figure":
@@ -119,8 +121,8 @@ def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
                 )
                 if not block.text and block.kind != "figure":
                     continue
-            if block.kind != "figure" and is_boilerplate(block.text):
-                continue
+        if block.kind not in ("code", "table", "figure") and is_boilerplate(block.text):
+            continue
         if (
             out
             and block.kind in ("heading", "figure")
