@@ -280,3 +280,13 @@ def test_fallback_when_readability_finds_nothing(klass: str) -> None:
     )
     doc = extract_html(page, URL)
     assert [b.text for b in doc.blocks] == [f"{FILLER} ({i})" for i in range(8)]
+
+
+def test_feed_footers_are_dropped() -> None:
+    fragment = (
+        f"<p>{FILLER}</p><p><a href='https://blog.example/p'>Continue reading →</a></p>"
+        "<p>The post <a href='https://blog.example/p'>Bridge plan</a> appeared first on"
+        " <a href='https://blog.example'>Example Blog</a>.</p><div class='sharedaddy'>"
+        "<h3>Share this:</h3><ul><li><a href='https://x.example/share'>Twitter</a></li></ul></div>"
+    )
+    assert document_from_fragment(fragment).text == FILLER

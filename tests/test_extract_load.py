@@ -148,3 +148,18 @@ def test_unknown_article(store: Store) -> None:
         assert "12345" in str(exc)
     else:
         raise AssertionError("no error for an unknown article")
+
+
+def test_stored_copy_kept_when_the_page_is_gone(
+    store: Store, server: httpserver.TestServer
+) -> None:
+    """A refresh (or a new extractor version) that cannot reach the page keeps the stored
+    text and says so."""
+    url = server.route("/harbour", PAGE, content_type=HTML)
+    article = add_article(store, url)
+    first = load_document(store, article.id, Config())
+    server.routes["/harbour"] = Response("gone", 404, content_type="text/plain")
+    again = load_document(store, article.id, Config(), force=True)
+    assert again.text == first.text
+    assert url in again.notice and "stored earlier" in again.notice
+    assert Document.from_json(store.get_body(article.id).doc_json) == first

@@ -79,6 +79,15 @@ def _fill(doc: Document, article: Article) -> Document:
     )
 
 
+def _stored(body: ArticleBody) -> Document | None:
+    if not body.doc_json:
+        return None
+    try:
+        return Document.from_json(body.doc_json)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None  # damaged: extracted again
+
+
 def _save(store: Store, article_id: int, doc: Document, source: str) -> None:
     store.save_document(
         article_id, doc_json=doc.to_json(), text=doc.text, version=EXTRACTOR_VERSION, source=source
@@ -95,11 +104,9 @@ def load_document(
     if article is None:
         raise ExtractionError(f"no article with id {article_id}")
     body = store.get_body(article_id)
-    if not force and body.doc_json and body.doc_version == EXTRACTOR_VERSION:
-        try:
-            return Document.from_json(body.doc_json)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            pass  # damaged: extract again
+    stored = _stored(body)
+    if stored is not None and not force and body.doc_version == EXTRACTOR_VERSION:
+        return stored
     doc = _feed_document(body, article)
     if doc is not None:
         _save(store, article_id, doc, "feed")
@@ -123,6 +130,8 @@ def load_document(
             source="page",
             error=message,
         )
+        if stored is not None:  # made by another version, or a refresh was asked for
+            return replace(stored, notice=f"{message}. Showing the copy stored earlier.")
         for html in (body.content, body.summary):
             fallback = _from_feed(html, article)
             if fallback is not None and not fallback.is_empty:

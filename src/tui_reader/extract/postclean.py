@@ -17,7 +17,8 @@ _NORM = re.compile(r"[\W_]+")
 _BOILERPLATE = re.compile(
     r"^(?:share (?:this|on|via|the|article|story|page)\b|share$|tweet$|email$|print$|"
     r"(?:follow|like) us\b|sign up (?:for|to)\b|subscribe (?:to|for|now|today)\b|subscribe$|"
-    r"(?:click|tap) here to\b|advertisement$|sponsored content$|read more:?$|"
+    r"(?:click|tap) here to\b|advertisement$|sponsored content$|read more\W*$|"
+    r"(?:continue|keep) reading\b|the post .{1,200} appeared first on\b|\[?(?:…|\.\.\.)\]?$|"
     r"(?:related|recommended)(?: (?:articles?|stories|posts|content|reading|links))?:?$|"
     r"you may also like\b|more from\b|most (?:read|popular)\b|"
     r"comments? (?:are|is) (?:moderated|closed)\b|we moderate\b|"
