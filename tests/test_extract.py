@@ -290,3 +290,17 @@ def test_feed_footers_are_dropped() -> None:
         "<h3>Share this:</h3><ul><li><a href='https://x.example/share'>Twitter</a></li></ul></div>"
     )
     assert document_from_fragment(fragment).text == FILLER
+
+
+def test_head_cleaning_keeps_real_first_paragraphs() -> None:
+    fragment = (
+        "<h1>Bridge plan approved</h1><p>By Jane Doe</p><p>Updated 10:30 AM ET, March 5, 2024</p>"
+        "<p>On March 5, 2024, the council met.</p><p>By then the plan had changed.</p>"
+        f"<p>{FILLER}</p>"
+    )
+    doc = document_from_fragment(fragment, title="Bridge plan approved", byline="Jane Doe")
+    assert [b.text for b in doc.blocks] == [
+        "On March 5, 2024, the council met.",
+        "By then the plan had changed.",
+        FILLER,
+    ]

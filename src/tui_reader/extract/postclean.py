@@ -47,6 +47,7 @@ _DATE_WORDS = re.compile(
     r"sun(?:day)?|today|yesterday|by|and|am|pm|a\.m|p\.m|\|)\b|[\W\d_]",
     re.I,
 )
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 _BYLINE_START = re.compile(r"^(?:by|written by|words by|story by|posted by|author:)\s+\S", re.I)
 
 
@@ -73,11 +74,13 @@ def _is_title(text: str, meta: Metadata) -> bool:
 
 
 def is_timestamp(text: str) -> bool:
-    """A block that is only a date or time (with words like "Updated" around it)."""
+    """A block that is only a date or time (with words like "Updated" around it, or a name)."""
     if len(text) > 80 or not _DATE.search(text):
         return False
-    rest = _DATE_WORDS.sub("", _DATE.sub("", text))
-    return len(rest.strip()) <= 3 or (len(rest) < 25 and not re.search(r"[.!?]\s", text))
+    if text.rstrip().endswith((".", "!", "?")) and not text.rstrip().endswith(("a.m.", "p.m.")):
+        return False  # a sentence that mentions a date
+    rest = _DATE_WORDS.sub(" ", _DATE.sub(" ", text))
+    return len(_WORDS.findall(rest)) <= 2
 
 
 def _is_byline(text: str, meta: Metadata) -> bool:
