@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tui_reader.models import Article, ArticleBody, EntryData, Feed, SearchHit
-from tui_reader.store.annotations import AnnotationsMixin
+from tui_reader.store.annotations import AnnotationsMixin, reanchor_document
 from tui_reader.store.db import StoreError, connect, write_transaction
 from tui_reader.store.rows import ARTICLE_COLUMNS, article_from_row, feed_from_row
 
@@ -374,7 +374,8 @@ class Store(AnnotationsMixin):
         source: str,
         error: str = "",
     ) -> None:
-        """Store an extracted document (and its plain text for search), or an error."""
+        """Store an extracted document (and its plain text for search), or an error. The
+        article's highlights are re-anchored to the new text in the same transaction."""
         with self.transaction() as c:
             if doc_json:
                 c.execute(
@@ -382,6 +383,7 @@ class Store(AnnotationsMixin):
                            doc_source = ?, doc_error = '', fetched_at = ? WHERE id = ?""",
                     (doc_json, text, version, source, time.time(), article_id),
                 )
+                reanchor_document(c, article_id, doc_json)
             else:
                 c.execute(
                     "UPDATE articles SET doc_error = ?, fetched_at = ? WHERE id = ?",
