@@ -1,9 +1,212 @@
-"""Subcommands for export (stub: filled in by its issue)."""
+"""``tui-reader export``, ``digest`` and ``import-notes``: highlights and notes out to Markdown
+or Web Annotation JSON, and back in from JSON. Nothing here imports Textual."""
 
 from __future__ import annotations
 
+import argparse
+import re
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+from tui_reader.cli.common import CommandError, load_settings, open_store
+from tui_reader.config import Config
+from tui_reader.export import (
+    ExportError,
+    export_article,
+    export_digest,
+    export_folder,
+    export_json,
+    export_many,
+    import_json,
+)
+from tui_reader.paths import Paths
+from tui_reader.sanitize import clean_line
+from tui_reader.store import Store
+
+_DAYS = re.compile(r"^(\d+)\s*d(ays?)?$")
 
 
 def register(sub: Any) -> None:
-    pass
+    p: argparse.ArgumentParser = sub.add_parser(
+        "export",
+        help="export highlights and notes to Markdown (one file per article) or JSON",
+        description="Export highlights and notes. Markdown: one file per article in the export"
+        " folder (see `locate`), found again by the article id in its front matter when"
+        " exported again — your edits and your own section are kept, only new highlights are"
+        " added. JSON: W3C Web Annotations, for backup or another machine (`import-notes`)."
+        " Without a selection, every article with highlights or a note is exported.",
+    )
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="every annotated article (default)")
+    which.add_argument("--article", metavar="ID", help="one article, by its id or stable uid")
+    p.add_argument("--feed", metavar="NAME", help="articles of one feed (id, URL or title)")
+    p.add_argument(
+        "--since",
+        metavar="DATE",
+        help="articles annotated since DATE (YYYY-MM-DD, an ISO time, or e.g. 7d)",
+    )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--out", metavar="DIR", type=Path, help="folder to write in")
+    where.add_argument(
+        "-o", "--output", metavar="FILE", type=Path, help="file to write (JSON, or one article)"
+    )
+    p.add_argument(
+        "--format", choices=("markdown", "json"), default="markdown", help="default: markdown"
+    )
+    p.set_defaults(func=run_export)
+
+    p = sub.add_parser(
+        "digest",
+        help="write one Markdown file with every highlight since a date, by article",
+        description="Write a digest: every highlight made since DATE, grouped by article,"
+        " in one Markdown file (in the export folder unless --out or -o says otherwise)."
+        " An unedited digest of the same dates is replaced; an edited one is never touched.",
+    )
+    p.add_argument("--since", metavar="DATE", required=True, help="YYYY-MM-DD, ISO time, 7d")
+    p.add_argument("--until", metavar="DATE", help="up to (not including) DATE")
+    p.add_argument("--feed", metavar="NAME", help="only this feed's articles")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--out", metavar="DIR", type=Path, help="folder to write in")
+    where.add_argument("-o", "--output", metavar="FILE", type=Path, help="file to write")
+    p.set_defaults(func=run_digest)
+
+    p = sub.add_parser(
+        "import-notes",
+        help="import highlights and notes from a Web Annotation JSON file",
+        description="Import highlights and article notes from FILE (written by `export"
+        " --format json`, or W3C Web Annotations from another tool). Highlights already"
+        " present (same id) are skipped; articles not here are created under Saved.",
+    )
+    p.add_argument("file", metavar="FILE", type=Path, help="a .json file")
+    p.set_defaults(func=run_import)
+
+
+def parse_date(text: str, *, now: float | None = None) -> float:
+    """A point in time from YYYY-MM-DD (local midnight), an ISO date-time, or ``N`` days
+    ago (``7d``); CommandError otherwise."""
+    raw = text.strip()
+    m = _DAYS.match(raw.lower())
+    base = datetime.fromtimestamp(time.time() if now is None else now)
+    if m:
+        day = base.replace(hour=0, minute=0, second=0, microsecond=0)
+        return (day - timedelta(days=int(m.group(1)))).timestamp()
+    if raw.lower() in ("today", "yesterday"):
+        day = base.replace(hour=0, minute=0, second=0, microsecond=0)
+        return (day - timedelta(days=raw.lower() == "yesterday")).timestamp()
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        raise CommandError(
+            f"cannot read {clean_line(text)!r} as a date (use YYYY-MM-DD, an ISO time or 7d)"
+        ) from None
+
+
+def _feed_id(store: Store, name: str | None) -> list[int] | None:
+    if name is None:
+        return None
+    feeds, missing = store.find_feeds([name])
+    if missing or not feeds:
+        raise CommandError(f"no feed named {clean_line(name)!r} (see `tui-reader feeds`)")
+    return [f.id for f in feeds]
+
+
+def _article_id(store: Store, ident: str) -> int:
+    article = store.article_by_uid(ident.strip())
+    if article is None and ident.strip().isdigit():
+        article = store.get_article(int(ident))
+    if article is None:
+        raise CommandError(f"no article {clean_line(ident)!r}")
+    return article.id
+
+
+def _setup() -> tuple[Paths, Config, Store]:
+    paths, config = load_settings()
+    return paths, config, open_store(paths)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    paths, config, store = _setup()
+    try:
+        since = parse_date(args.since) if args.since else None
+        feeds = _feed_id(store, args.feed)
+        folder = args.out or export_folder(paths, config)
+        if args.article is not None:
+            ids = [_article_id(store, args.article)]
+        else:
+            scopes: list[int | None] = list(feeds) if feeds is not None else [None]
+            ids = []
+            for feed_id in scopes:
+                ids += [a.id for a in store.annotated_articles(feed_id=feed_id, since=since)]
+            ids = list(dict.fromkeys(ids))
+        if not ids:
+            print("tui-reader: nothing to export (no highlights or notes match)", file=sys.stderr)
+            return 0
+        if args.format == "json":
+            path, count = export_json(store, path=args.output, folder=folder, article_ids=ids)
+            print(path)
+            print(f"tui-reader: {count} annotations written", file=sys.stderr)
+            return 0
+        if args.output is not None:
+            if len(ids) != 1:
+                raise CommandError(
+                    "-o FILE writes one article's Markdown: use --article ID, or --out DIR"
+                    " for several (or `tui-reader digest` for one file of many)"
+                )
+            print(export_article(store, ids[0], folder, colors=config.colors, path=args.output))
+            return 0
+        results = export_many(store, folder, article_ids=ids, colors=config.colors)
+        for path, _ in results:
+            print(path)
+        written = sum(1 for _, changed in results if changed)
+        print(
+            f"tui-reader: {len(results)} article(s) exported to {folder}"
+            f" ({written} written, {len(results) - written} already up to date)",
+            file=sys.stderr,
+        )
+        return 0
+    except ExportError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        store.close()
+
+
+def run_digest(args: argparse.Namespace) -> int:
+    paths, config, store = _setup()
+    try:
+        since = parse_date(args.since)
+        until = parse_date(args.until) if args.until else None
+        feeds = _feed_id(store, args.feed)
+        if feeds is not None and len(feeds) > 1:
+            raise CommandError(f"{clean_line(args.feed)!r} names several feeds; use its id")
+        path = export_digest(
+            store,
+            since,
+            until=until,
+            feed_id=feeds[0] if feeds else None,
+            folder=args.out or export_folder(paths, config),
+            path=args.output,
+            colors=config.colors,
+        )
+        print(path)
+        return 0
+    except ExportError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        store.close()
+
+
+def run_import(args: argparse.Namespace) -> int:
+    _, _, store = _setup()
+    try:
+        result = import_json(store, args.file)
+    except ExportError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        store.close()
+    for problem in result.problems[:20]:
+        print(f"tui-reader: {clean_line(problem)}", file=sys.stderr)
+    print(f"tui-reader: {result.summary()}", file=sys.stderr)
+    return 0

@@ -1,0 +1,160 @@
+"""Files in the export folder: safe names, atomic writes, and finding an article's file again
+by the id in its front matter (wherever in the folder it was moved, whatever it was renamed)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from tui_reader.export.data import ExportError
+from tui_reader.export.regions import front_matter_value, split_front_matter
+from tui_reader.sanitize import clean_line
+
+MAX_NAME_CHARS = 100
+MAX_NAME_BYTES = 180  # well under the 255 bytes most file systems allow, room for " (12).md"
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(10)),
+    *(f"LPT{i}" for i in range(10)),
+}
+_DROP = re.compile(r'[<>"?*#^\[\]{}]')
+_DASH = re.compile(r"[/\\|]")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_HEAD_BYTES = 32768
+
+
+def safe_filename(title: str, fallback: str = "Untitled") -> str:
+    """A file name stem from a title, valid on Linux, macOS and Windows and as an Obsidian
+    link target: no path separators or reserved characters, no leading dot, not a reserved
+    device name, at most 100 characters / 180 bytes (cut at a word where possible)."""
+    name = _TAG.sub("", clean_line(title))
+    name = name.replace(":", " -")
+    name = _DASH.sub("-", name)
+    name = _DROP.sub("", name)
+    name = " ".join(name.split()).strip(" .-")
+    if len(name) > MAX_NAME_CHARS or len(name.encode()) > MAX_NAME_BYTES:
+        cut = name[:MAX_NAME_CHARS]
+        while len(cut.encode()) > MAX_NAME_BYTES:
+            cut = cut[:-1]
+        if " " in cut[MAX_NAME_CHARS // 2 :]:
+            cut = cut[: cut.rfind(" ")]
+        name = cut.strip(" .-")
+    if not name:
+        name = clean_line(fallback) or "Untitled"
+    if name.split(".")[0].upper() in _RESERVED:
+        name = name + "_"
+    return name
+
+
+def unique_path(folder: Path, stem: str, suffix: str = ".md") -> Path:
+    """``folder/stem.md``, or ``stem (2).md`` and so on if taken (case-insensitively)."""
+    try:
+        taken = {p.name.casefold() for p in folder.iterdir()}
+    except OSError:
+        taken = set()
+    name = stem + suffix
+    n = 2
+    while name.casefold() in taken:
+        name = f"{stem} ({n}){suffix}"
+        n += 1
+    return folder / name
+
+
+def ensure_folder(folder: Path) -> Path:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(
+            f"cannot create the export folder {folder}: {exc.strerror or exc}"
+        ) from exc
+    if not folder.is_dir():
+        raise ExportError(f"the export folder {folder} is not a folder")
+    return folder
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that it is either the old file or the new one, never a
+    mix: a temporary file in the same folder, flushed to disk, renamed over the target. On
+    any failure the temporary file is removed and ExportError says what went wrong."""
+    folder = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tui-reader-", suffix=".tmp")
+    except OSError as exc:
+        raise ExportError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ExportError(f"{path} is not UTF-8 text; not touching it") from exc
+    except OSError as exc:
+        raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _head(path: Path) -> str:
+    with path.open("rb") as f:
+        data = f.read(_HEAD_BYTES)
+    return data.decode("utf-8", "replace")
+
+
+def index_folder(folder: Path, key: str = "article_id") -> dict[str, Path]:
+    """Every Markdown file under ``folder`` (hidden folders such as .obsidian and .trash
+    skipped) by the ``key`` in its front matter. When two files claim one id, the most
+    recently modified wins."""
+    found: dict[str, tuple[float, Path]] = {}
+    if not folder.is_dir():
+        return {}
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.lower().endswith(".md") or name.startswith("."):
+                continue
+            path = Path(root) / name
+            try:
+                head = _head(path)
+                mtime = path.stat().st_mtime
+            except OSError:
+                continue
+            fm, _ = split_front_matter(head)
+            if fm is None:
+                continue
+            value = front_matter_value(fm, key)
+            if value and (value not in found or found[value][0] < mtime):
+                found[value] = (mtime, path)
+    return {k: p for k, (_, p) in found.items()}

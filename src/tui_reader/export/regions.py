@@ -1,0 +1,245 @@
+"""The parts of an exported file that tui-reader owns, and how to find them again.
+
+A generated region sits between two HTML comments (invisible when rendered)::
+
+    <!-- tui-reader:begin highlights sha256=3d9a41c0b7e2f115 ids=4b1c2f0e,9d0e11aa -->
+    ...
+    <!-- tui-reader:end highlights -->
+
+``sha256`` is a hash of what was written between the markers: when the content still hashes
+to it the user has not edited the region and a re-export may rewrite it; otherwise the user's
+text is left alone. ``ids`` lists the highlights written there, so that a highlight the user
+deleted from an edited region is not added back. Everything outside the regions and the front
+matter keys tui-reader writes belongs to the user and is kept byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+BEGIN = re.compile(r"^<!-- tui-reader:begin ([a-z][a-z-]*)((?: [a-z0-9]+=[^\s]*)*) -->\s*$")
+END = re.compile(r"^<!-- tui-reader:end ([a-z][a-z-]*) -->\s*$")
+BLOCK_ID = re.compile(r"^\^(hl-[0-9a-zA-Z]+)\s*$", re.MULTILINE)
+
+
+def content_hash(content: str) -> str:
+    """Hash of region content, blind to line endings, trailing spaces and blank lines at the
+    ends (editors change those without the user editing anything)."""
+    lines = [line.rstrip() for line in content.splitlines()]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def begin_marker(name: str, attrs: dict[str, str]) -> str:
+    extra = "".join(f" {k}={v}" for k, v in attrs.items())
+    return f"<!-- tui-reader:begin {name}{extra} -->"
+
+
+def end_marker(name: str) -> str:
+    return f"<!-- tui-reader:end {name} -->"
+
+
+def region_text(name: str, content: str, attrs: dict[str, str] | None = None) -> str:
+    """A whole region, markers included, with the hash of ``content``."""
+    body = content.strip("\n")
+    head = {"sha256": content_hash(body), **(attrs or {})}
+    inner = body + "\n" if body else ""
+    return f"{begin_marker(name, head)}\n{inner}{end_marker(name)}"
+
+
+@dataclass
+class Region:
+    name: str
+    attrs: dict[str, str]
+    begin: int  # index of the begin marker line
+    end: int  # index of the end marker line
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def content(self) -> str:
+        return "".join(self.lines)
+
+    @property
+    def intact(self) -> bool:
+        """Unedited since tui-reader wrote it."""
+        return self.attrs.get("sha256") == content_hash(self.content)
+
+    @property
+    def ids(self) -> set[str]:
+        raw = self.attrs.get("ids", "")
+        return {"hl-" + i for i in raw.split(",") if i}
+
+
+def find_regions(lines: Sequence[str]) -> dict[str, Region]:
+    """Well-formed regions by name (the first of each name); a begin without its end, or
+    regions overlapping, are not regions (so they are never rewritten)."""
+    out: dict[str, Region] = {}
+    i = 0
+    while i < len(lines):
+        m = BEGIN.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        name = m.group(1)
+        attrs = dict(a.split("=", 1) for a in m.group(2).split())
+        j = i + 1
+        while j < len(lines):
+            if END.match(lines[j]) or BEGIN.match(lines[j]):
+                break
+            j += 1
+        e = END.match(lines[j]) if j < len(lines) else None
+        if e is not None and e.group(1) == name:
+            out.setdefault(name, Region(name, attrs, i, j, list(lines[i + 1 : j])))
+            i = j + 1
+        else:
+            i = j
+    return out
+
+
+def block_ids(text: str) -> set[str]:
+    """Highlight ids written as Obsidian block ids anywhere in a file."""
+    return set(BLOCK_ID.findall(text))
+
+
+def ids_attr(ids: Sequence[str]) -> str:
+    return ",".join(i.removeprefix("hl-") for i in ids)
+
+
+# -- front matter --------------------------------------------------------------------------
+
+_KEY = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_ -]*?):(?:\s|$)")
+
+
+def split_front_matter(text: str) -> tuple[list[str] | None, str]:
+    """(front matter lines without the ``---`` fences, the rest of the file)."""
+    if not text.startswith("---\n") and not text.startswith("---\r\n"):
+        return None, text
+    lines = text.splitlines(keepends=True)
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r\n") in ("---", "..."):
+            return [ln.rstrip("\r\n") for ln in lines[1:i]], "".join(lines[i + 1 :])
+    return None, text
+
+
+def front_matter_value(lines: Sequence[str], key: str) -> str | None:
+    """A top-level scalar's value (quotes removed), or None."""
+    for line in lines:
+        m = _KEY.match(line)
+        if m and m.group(1) == key:
+            raw = line[m.end() :].strip()
+            if raw.startswith('"'):
+                try:
+                    value = json.loads(raw)
+                except ValueError:
+                    return raw.strip('"')
+                return str(value)
+            if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
+                return raw[1:-1].replace("''", "'")
+            return raw
+    return None
+
+
+def _entries(lines: Sequence[str]) -> Iterator[tuple[str | None, list[str]]]:
+    """Top-level keys with their lines (continuations included); None for stray lines."""
+    key: str | None = None
+    chunk: list[str] = []
+    for line in lines:
+        m = _KEY.match(line)
+        if m and not line[:1].isspace():
+            if chunk:
+                yield key, chunk
+            key, chunk = m.group(1), [line]
+        else:
+            chunk.append(line)
+    if chunk:
+        yield key, chunk
+
+
+def _list_items(chunk: list[str]) -> list[str] | None:
+    """The strings of a YAML list (flow ``[a, "b"]`` or block ``- a``), or None if it is
+    something this reader does not understand (then it is left alone)."""
+    head = chunk[0].split(":", 1)[1].strip()
+    if head.startswith("["):
+        inner = " ".join([head, *(c.strip() for c in chunk[1:])]).strip()
+        if not inner.endswith("]"):
+            return None
+        items = []
+        for part in inner[1:-1].split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if part.startswith('"'):
+                try:
+                    items.append(str(json.loads(part)))
+                except ValueError:
+                    return None
+            else:
+                items.append(part.strip("'"))
+        return items
+    if head == "":
+        items = []
+        for c in chunk[1:]:
+            s = c.strip()
+            if not s:
+                continue
+            if not s.startswith("- "):
+                return None
+            items.append(s[2:].strip().strip('"').strip("'"))
+        return items
+    return [head.strip('"').strip("'")] if head else []
+
+
+def merge_front_matter(
+    old: Sequence[str], ours: Sequence[tuple[str, str]], *, list_keys: Sequence[str] = ("tags",)
+) -> list[str]:
+    """The old front matter with our keys set to new values (in place, or appended), our keys
+    that are now empty removed, the user's keys kept as they were. For ``list_keys``, the
+    user's items are kept and ours added."""
+    new = dict(ours)
+    out: list[str] = []
+    done: set[str] = set()
+    owned = set(new) | {k for k, _ in ours}
+    for key, chunk in _entries(old):
+        if key is None or key not in owned:
+            out.extend(chunk)
+            continue
+        if key in done:
+            continue  # a duplicate of one of our keys: dropped
+        done.add(key)
+        value = new.get(key, "")
+        if key in list_keys:
+            theirs = _list_items(chunk)
+            if theirs is None:
+                out.extend(chunk)  # not understood: not touched
+                continue
+            mine = json.loads(value) if value else []
+            merged = list(dict.fromkeys([*theirs, *mine]))
+            if merged:
+                out.append(f"{key}: {yaml_list(merged)}")
+            continue
+        if value:
+            out.append(f"{key}: {value}")
+    for key, value in ours:
+        if key not in done and value:
+            if key in list_keys:
+                items = json.loads(value)
+                if items:
+                    out.append(f"{key}: {yaml_list(items)}")
+            else:
+                out.append(f"{key}: {value}")
+    return out
+
+
+def yaml_list(items: Sequence[str]) -> str:
+    return "[" + ", ".join(json.dumps(i, ensure_ascii=False) for i in items) + "]"
+
+
+def front_matter_text(lines: Sequence[str]) -> str:
+    return "---\n" + "".join(line + "\n" for line in lines) + "---\n"

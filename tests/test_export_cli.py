@@ -1,0 +1,129 @@
+"""``tui-reader export``, ``digest`` and ``import-notes`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_export import NOW, article, full_article, put
+from tui_reader.cli.common import CommandError
+from tui_reader.cli.export import parse_date
+from tui_reader.store import Store
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_reader", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+@pytest.mark.parametrize("command", ["export", "digest", "import-notes"])
+def test_help(command: str) -> None:
+    proc = run(command, "--help")
+    assert proc.returncode == 0 and "usage: tui-reader " + command in proc.stdout
+
+
+def test_export_all_markdown_then_again(store: Store, tmp_path: Path) -> None:
+    a = full_article(store)
+    b = article(store, "Another", "another")
+    put(store, b, "hl-0000000b", "The council met", created=NOW)
+    out = tmp_path / "out"
+    proc = run("export", "--all", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    files = sorted(Path(p) for p in proc.stdout.split("\n") if p)
+    assert sorted(out.iterdir()) == files and len(files) == 2
+    assert "2 written" in proc.stderr
+    again = run("export", "--out", str(out))
+    assert "0 written, 2 already up to date" in again.stderr
+    one = run("export", "--article", a.uid, "-o", str(tmp_path / "one.md"))
+    assert one.returncode == 0 and (tmp_path / "one.md").read_text().count("^hl-4b1c2f0e") == 1
+    by_id = run("export", "--article", str(b.id), "--out", str(out))
+    assert by_id.stdout.strip() in {str(f) for f in files}
+
+
+def test_export_uses_the_configured_folder(store: Store, paths: object, tmp_path: Path) -> None:
+    full_article(store)
+    folder = tmp_path / "vault"
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "tui-reader" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[export]\nfolder = "{folder}"\n')
+    proc = run("export")
+    assert proc.returncode == 0 and Path(proc.stdout.strip()).parent == folder
+
+
+def test_json_export_and_import_elsewhere(store: Store, tmp_path: Path) -> None:
+    a = full_article(store)
+    target = tmp_path / "notes.json"
+    proc = run("export", "--format", "json", "-o", str(target))
+    assert proc.returncode == 0 and "7 annotations written" in proc.stderr
+    assert json.loads(target.read_text())["total"] == 7
+    elsewhere = {"TUI_READER_HOME": str(tmp_path / "laptop")}
+    first = run("import-notes", str(target), env=elsewhere)
+    assert first.returncode == 0
+    assert "6 highlights added" in first.stderr and "1 article(s) created" in first.stderr
+    second = run("import-notes", str(target), env=elsewhere)
+    assert "0 highlights added, 6 already present" in second.stderr
+    with Store.open(tmp_path / "laptop" / "data" / "reader.sqlite3") as s:
+        copy = s.article_by_uid(a.uid)
+        assert copy is not None and len(s.list_highlights(copy.id)) == 6
+
+
+def test_digest_command(store: Store, tmp_path: Path) -> None:
+    full_article(store)
+    proc = run("digest", "--since", "2000-01-01", "--out", str(tmp_path / "d"))
+    assert proc.returncode == 0, proc.stderr
+    text = Path(proc.stdout.strip()).read_text()
+    assert "6 highlights from 1 article" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "--since", "last tuesday"], "cannot read 'last tuesday' as a date"),
+        (["export", "--feed", "No such feed"], "no feed named 'No such feed'"),
+        (["export", "--article", "nope"], "no article 'nope'"),
+        (["export", "-o", "x.md"], "-o FILE writes one article's Markdown"),
+        (["import-notes", "/nonexistent/file.json"], "cannot read /nonexistent/file.json"),
+        (["digest", "--since", "2000-01-01", "-o", "{blocker}/x.md"], "cannot create"),
+    ],
+)
+def test_errors_are_one_clear_line(
+    store: Store, tmp_path: Path, args: list[str], message: str
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    args = [a.replace("{blocker}", str(blocker)) for a in args]
+    a = full_article(store)
+    b = article(store, "Another", "another")
+    put(store, b, "hl-0000000b", "The council met", created=NOW)
+    assert a.id != b.id
+    proc = run(*args)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tui-reader: ") and message in lines[0]
+
+
+def test_export_with_nothing_to_export(store: Store, tmp_path: Path) -> None:
+    proc = run("export", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0 and "nothing to export" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_parse_date() -> None:
+    now = 1783065600.0  # a Friday, 08:00 UTC
+    assert parse_date("2026-07-01T00:00:00Z") == 1782864000.0
+    assert parse_date("7d", now=now) < now - 6 * 86400
+    assert parse_date("today", now=now) <= now
+    with pytest.raises(CommandError):
+        parse_date("soon")
