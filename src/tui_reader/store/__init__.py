@@ -187,39 +187,56 @@ class Store(AnnotationsMixin):
         title: str | None = None,
         site_url: str | None = None,
         new_url: str | None = None,
+        conn: sqlite3.Connection | None = None,
     ) -> None:
         """Store a fetch's outcome. Validators and metadata are only replaced when given; a
-        feed's title is only set from the feed when the user has not named it."""
-        with self.transaction() as c:
-            c.execute(
-                """UPDATE feeds SET last_status = ?, last_error = ?, last_fetched = ?,
-                       next_fetch = COALESCE(?, next_fetch),
-                       etag = CASE WHEN ? = 'ok' THEN ? ELSE etag END,
-                       last_modified = CASE WHEN ? = 'ok' THEN ? ELSE last_modified END,
-                       title = CASE WHEN title = '' AND ? IS NOT NULL THEN ? ELSE title END,
-                       site_url = COALESCE(?, site_url)
-                   WHERE id = ?""",
-                (
-                    status,
-                    error,
-                    time.time(),
-                    next_fetch,
-                    status,
-                    etag,
-                    status,
-                    last_modified,
-                    title,
-                    title or "",
-                    site_url,
+        feed's title is only set from the feed when the user has not named it. With ``conn``,
+        runs inside the caller's transaction (a refresh writes a batch of feeds in one)."""
+        if conn is None:
+            with self.transaction() as c:
+                self.record_fetch(
                     feed_id,
-                ),
-            )
-            if new_url:
-                clash = c.execute(
-                    "SELECT id FROM feeds WHERE url = ? AND id != ?", (new_url, feed_id)
-                ).fetchone()
-                if not clash:
-                    c.execute("UPDATE feeds SET url = ? WHERE id = ?", (new_url, feed_id))
+                    status=status,
+                    error=error,
+                    etag=etag,
+                    last_modified=last_modified,
+                    next_fetch=next_fetch,
+                    title=title,
+                    site_url=site_url,
+                    new_url=new_url,
+                    conn=c,
+                )
+            return
+        c = conn
+        c.execute(
+            """UPDATE feeds SET last_status = ?, last_error = ?, last_fetched = ?,
+                   next_fetch = COALESCE(?, next_fetch),
+                   etag = CASE WHEN ? = 'ok' THEN ? ELSE etag END,
+                   last_modified = CASE WHEN ? = 'ok' THEN ? ELSE last_modified END,
+                   title = CASE WHEN title = '' AND ? IS NOT NULL THEN ? ELSE title END,
+                   site_url = COALESCE(?, site_url)
+               WHERE id = ?""",
+            (
+                status,
+                error,
+                time.time(),
+                next_fetch,
+                status,
+                etag,
+                status,
+                last_modified,
+                title,
+                title or "",
+                site_url,
+                feed_id,
+            ),
+        )
+        if new_url:
+            clash = c.execute(
+                "SELECT id FROM feeds WHERE url = ? AND id != ?", (new_url, feed_id)
+            ).fetchone()
+            if not clash:
+                c.execute("UPDATE feeds SET url = ? WHERE id = ?", (new_url, feed_id))
 
     # -- articles ---------------------------------------------------------------------------
 

@@ -1,0 +1,293 @@
+"""Benchmark: refresh 500 feeds served on 127.0.0.1, cold and when every feed answers 304.
+
+Feeds are derived from ../shared/corpus/feeds: feed copy i gets every item id and link made
+unique (``-b<i>`` appended), so no two URLs serve the same items. They are spread over several
+local ports (servers), like real subscriptions spread over many hosts. The server sends ETag and
+Last-Modified, answers conditional requests with 304, and gzips when asked.
+
+Each refresh runs as a whole process in a fresh data dir: `tui-reader refresh` (after an
+untimed `tui-reader import`), and, when installed, `newsboat -x reload` (16 reload threads, a
+fresh cache) for reference in the same run. Prints every figure, the medians and the ratios.
+
+    .venv/bin/python bench/refresh_bench.py [--feeds 500] [--runs 3] [--servers 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import hashlib
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("TUI_READER_SHARED", REPO.parent / "shared")) / "corpus" / "feeds"
+TUI_READER = Path(sys.executable).parent / "tui-reader"
+LAST_MODIFIED = "Mon, 06 Jan 2025 10:00:00 GMT"
+
+_TEXT_IDS = re.compile(rb"(<(guid|id|link)\b[^>/]*>)([^<]+)(</\2>)")
+_HREFS = re.compile(rb"""(<link\b[^>]*?\bhref=)(["'])([^"']*)(\2)""")
+_ABOUT = re.compile(rb"""(\brdf:about=)(["'])([^"']*)(\2)""")
+
+
+def derive(data: bytes, i: int) -> bytes:
+    """Copy i of a corpus feed: every id and link made unique to this copy."""
+    suffix = f"-b{i}".encode()
+    data = _TEXT_IDS.sub(lambda m: m[1] + m[3].rstrip() + suffix + m[4], data)
+    data = _HREFS.sub(lambda m: m[1] + m[2] + m[3] + suffix + m[4], data)
+    return _ABOUT.sub(lambda m: m[1] + m[2] + m[3] + suffix + m[4], data)
+
+
+@dataclass
+class Doc:
+    body: bytes
+    gz: bytes
+    etag: str
+
+
+class FeedServer:
+    """A minimal HTTP/1.1 keep-alive server on many ports of 127.0.0.1, in a thread."""
+
+    def __init__(self, docs: dict[str, Doc], servers: int) -> None:
+        self.docs = docs
+        self.servers = servers
+        self.ports: list[int] = []
+        self.stats: Counter[str] = Counter()
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> FeedServer:
+        self._thread.start()
+        self._ready.wait()
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        for _ in range(self.servers):
+            srv = loop.run_until_complete(
+                asyncio.start_server(self._handle, "127.0.0.1", 0, backlog=512)
+            )
+            self.ports.append(srv.sockets[0].getsockname()[1])
+        self._ready.set()
+        loop.run_forever()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    return
+                lines = head.decode("latin-1").split("\r\n")
+                parts = lines[0].split(" ")
+                path = parts[1] if len(parts) > 1 else "/"
+                headers = {}
+                for line in lines[1:]:
+                    if ":" in line:
+                        k, v = line.split(":", 1)
+                        headers[k.strip().lower()] = v.strip()
+                writer.write(self._respond(path, headers))
+                await writer.drain()
+                if headers.get("connection", "").lower() == "close":
+                    return
+        finally:
+            writer.close()
+
+    def _respond(self, path: str, headers: dict[str, str]) -> bytes:
+        doc = self.docs.get(path.split("?")[0])
+        if doc is None:
+            self.stats["404"] += 1
+            return b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+        inm = headers.get("if-none-match")
+        ims = headers.get("if-modified-since")
+        if (inm is not None and inm == doc.etag) or (inm is None and ims == LAST_MODIFIED):
+            self.stats["304"] += 1
+            return (
+                f"HTTP/1.1 304 Not Modified\r\nETag: {doc.etag}\r\n"
+                f"Last-Modified: {LAST_MODIFIED}\r\n\r\n"
+            ).encode()
+        self.stats["200"] += 1
+        use_gzip = "gzip" in headers.get("accept-encoding", "")
+        body = doc.gz if use_gzip else doc.body
+        extra = "Content-Encoding: gzip\r\n" if use_gzip else ""
+        return (
+            f"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\n"
+            f"Content-Length: {len(body)}\r\nETag: {doc.etag}\r\n"
+            f"Last-Modified: {LAST_MODIFIED}\r\n{extra}\r\n"
+        ).encode() + body
+
+
+def build_docs(count: int) -> dict[str, Doc]:
+    sources = sorted(p for p in CORPUS.glob("*.xml"))
+    if not sources:
+        raise SystemExit(f"no corpus feeds in {CORPUS}")
+    docs: dict[str, Doc] = {}
+    for i in range(count):
+        body = derive(sources[i % len(sources)].read_bytes(), i)
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        docs[f"/feed/{i}.xml"] = Doc(body, gzip.compress(body, 6), etag)
+    return docs
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        print(f"  ! {cmd[0]} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
+    return elapsed, proc.returncode
+
+
+def run_ours(urls: list[str], work: Path) -> tuple[float, float, str]:
+    home = work / "tui"
+    home.mkdir()
+    env = {**os.environ, "TUI_READER_HOME": str(home)}
+    opml = work / "feeds.opml"
+    outlines = "\n".join(f"<outline text={quoteattr(u)} xmlUrl={quoteattr(u)}/>" for u in urls)
+    opml.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
+    subprocess.run([str(TUI_READER), "import", str(opml)], env=env, check=True, capture_output=True)
+    cold, _ = timed([str(TUI_READER), "refresh"], env, work)
+    warm, _ = timed([str(TUI_READER), "refresh"], env, work)
+    count = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]);"
+            "print(c.execute('select count(*) from articles').fetchone()[0],"
+            " c.execute(\"select count(*) from feeds where last_status='error'\").fetchone()[0])",
+            str(home / "data" / "reader.sqlite3"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return cold, warm, f"{count[0]} articles, {count[1]} feeds failed"
+
+
+def run_newsboat(urls: list[str], work: Path) -> tuple[float, float, str]:
+    home = work / "nb"
+    home.mkdir()
+    (home / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    (home / "config").write_text("reload-threads 16\n", encoding="utf-8")
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home)}
+    env["XDG_DATA_HOME"] = str(home)
+    cmd = [
+        "newsboat",
+        "-u",
+        str(home / "urls"),
+        "-c",
+        str(home / "cache.db"),
+        "-C",
+        str(home / "config"),
+        "-x",
+        "reload",
+    ]
+    cold, _ = timed(cmd, env, home)
+    # newsboat 2.21 only sends If-None-Match / If-Modified-Since from its third reload on
+    # (the second still downloads everything), so the conditional reload is the third one.
+    second, _ = timed(cmd, env, home)
+    warm, _ = timed(cmd, env, home)
+    count = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]);"
+            "print(c.execute('select count(*) from rss_item').fetchone()[0])",
+            str(home / "cache.db"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return cold, warm, f"{count} articles; its second reload took {second:.2f} s"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--feeds", type=int, default=500)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--servers", type=int, default=100, help="local ports to spread feeds over")
+    ap.add_argument("--no-newsboat", action="store_true")
+    args = ap.parse_args()
+
+    docs = build_docs(args.feeds)
+    server = FeedServer(docs, args.servers).start()
+    paths = sorted(docs, key=lambda p: int(p.split("/")[-1].split(".")[0]))
+    urls = [
+        f"http://127.0.0.1:{server.ports[i % len(server.ports)]}{path}"
+        for i, path in enumerate(paths)
+    ]
+    newsboat = None if args.no_newsboat else shutil.which("newsboat")
+    print(
+        f"{len(urls)} feeds ({sum(len(d.body) for d in docs.values()) / 1e6:.1f} MB) on"
+        f" {len(server.ports)} local servers; {os.cpu_count()} cores;"
+        f" newsboat: {newsboat or 'not installed'}"
+    )
+    print("tui-reader: refresh after import; all-304 = its second refresh")
+    print("newsboat: -x reload, 16 threads; all-304 = its third reload (the first conditional one)")
+    ours: list[tuple[float, float]] = []
+    theirs: list[tuple[float, float]] = []
+    try:
+        for run in range(1, args.runs + 1):
+            with tempfile.TemporaryDirectory(prefix="refresh-bench-") as tmp:
+                server.stats.clear()
+                cold, warm, info = run_ours(urls, Path(tmp))
+                served = dict(server.stats)
+                ours.append((cold, warm))
+                print(
+                    f"run {run}  tui-reader: cold {cold:.2f} s, all-304 {warm:.2f} s"
+                    f"  ({info}; served {served})"
+                )
+                if newsboat:
+                    server.stats.clear()
+                    cold, warm, info = run_newsboat(urls, Path(tmp))
+                    served = dict(server.stats)
+                    theirs.append((cold, warm))
+                    print(
+                        f"run {run}  newsboat:   cold {cold:.2f} s, all-304 {warm:.2f} s"
+                        f"  ({info}; served {served})"
+                    )
+    finally:
+        server.stop()
+
+    our_cold = statistics.median(c for c, _ in ours)
+    our_warm = statistics.median(w for _, w in ours)
+    print(f"median  tui-reader: cold {our_cold:.2f} s, all-304 {our_warm:.2f} s")
+    if theirs:
+        nb_cold = statistics.median(c for c, _ in theirs)
+        nb_warm = statistics.median(w for _, w in theirs)
+        print(f"median  newsboat:   cold {nb_cold:.2f} s, all-304 {nb_warm:.2f} s")
+        cold_ratio = our_cold / nb_cold
+        warm_ratio = our_warm / nb_warm
+        print(
+            f"ratio   cold {cold_ratio:.2f} x newsboat (target <= 1.0: "
+            f"{'met' if cold_ratio <= 1.0 else 'NOT met'}),"
+            f" all-304 {warm_ratio:.2f} x newsboat (target <= 0.4: "
+            f"{'met' if warm_ratio <= 0.4 else 'NOT met'})"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

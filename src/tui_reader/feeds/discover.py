@@ -1,0 +1,143 @@
+"""Find the feed behind a URL: the URL itself when it is a feed, or the feed a web page names in
+``<link rel="alternate" type="application/rss+xml | atom+xml | feed+json">``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
+from tui_reader.feeds.welcome import WELCOME_URL, welcome_bytes, welcome_etag
+from tui_reader.net import ACCEPT_FEED, FetchError, FetchLimits, FetchResult, check_url, fetch
+from tui_reader.sanitize import clean_line, is_web_url
+
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+)
+_MAX_CANDIDATES = 3
+
+
+class DiscoverError(Exception):
+    """No usable feed at that URL; ``str(error)`` is one line."""
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    url: str
+    type: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Discovered:
+    url: str  # the feed's URL to subscribe to
+    parsed: ParsedFeed
+    etag: str | None = None
+    last_modified: str | None = None
+    via_page: str = ""  # the web page that named the feed, if it came from one
+
+
+class _LinkFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base = ""
+        self.links: list[tuple[str, str, str]] = []
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.done:
+            return
+        a = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "base" and a.get("href") and not self.base:
+            self.base = a["href"].strip()
+        elif tag == "link":
+            rels = a.get("rel", "").lower().split()
+            kind = a.get("type", "").lower().split(";")[0].strip()
+            if "alternate" in rels and kind in FEED_TYPES and a.get("href", "").strip():
+                self.links.append((a["href"].strip(), kind, a.get("title", "")))
+        elif tag == "body":
+            self.done = True  # feed links live in <head>
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self.done = True
+
+
+def find_feed_links(page: bytes, base_url: str) -> list[FeedLink]:
+    """The feeds a web page names, in document order (comment feeds last)."""
+    text = page[:2_000_000].decode("utf-8", errors="replace")
+    finder = _LinkFinder()
+    try:
+        finder.feed(text)
+        finder.close()
+    except (AssertionError, ValueError):  # html.parser gives up on some garbage
+        pass
+    base = urljoin(base_url, finder.base) if finder.base else base_url
+    found: list[FeedLink] = []
+    seen: set[str] = set()
+    for href, kind, title in finder.links:
+        url = urljoin(base, clean_line(href))
+        if not is_web_url(url) or url in seen:
+            continue
+        seen.add(url)
+        found.append(FeedLink(url, kind, clean_line(title)))
+    found.sort(key=lambda link: "comment" in link.title.casefold())
+    return found
+
+
+def _looks_like_html(result: FetchResult) -> bool:
+    kind = result.content_type.lower()
+    if "html" in kind:
+        return True
+    head = result.body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head"))
+
+
+def discover(url: str, *, limits: FetchLimits | None = None) -> Discovered:
+    """Fetch ``url`` and return the feed it is or names. Raises DiscoverError (one line)."""
+    url = url.strip()
+    if url == WELCOME_URL:
+        data = welcome_bytes()
+        return Discovered(url, parse_feed(data, url), etag=welcome_etag(data))
+    try:
+        check_url(url)
+        result = fetch(url, limits=limits, accept=ACCEPT_FEED)
+    except FetchError as exc:
+        raise DiscoverError(str(exc)) from None
+    feed_url = result.permanent_url or url
+    try:
+        parsed = parse_feed(result.body, result.url)
+    except FeedError as exc:
+        if not _looks_like_html(result):
+            raise DiscoverError(str(exc)) from None
+    else:
+        return Discovered(feed_url, parsed, result.etag, result.last_modified)
+    links = find_feed_links(result.body, result.url)
+    if not links:
+        raise DiscoverError(
+            'this is a web page, and it names no feed (no <link rel="alternate"> to RSS,'
+            " Atom or JSON Feed)"
+        )
+    problems: list[str] = []
+    for link in links[:_MAX_CANDIDATES]:
+        try:
+            found = fetch(link.url, limits=limits, accept=ACCEPT_FEED)
+            parsed = parse_feed(found.body, found.url)
+        except (FetchError, FeedError) as exc:
+            problems.append(f"{link.url}: {exc}")
+            continue
+        return Discovered(
+            found.permanent_url or link.url,
+            parsed,
+            found.etag,
+            found.last_modified,
+            via_page=result.url,
+        )
+    raise DiscoverError("the page names a feed, but it could not be read (" + problems[0] + ")")

@@ -1,0 +1,326 @@
+"""Parse a feed's bytes: RSS 0.9x/1.0/2.0 and Atom with feedparser, JSON Feed with json.
+
+Real feeds are often slightly broken. When feedparser finds entries in a document that is not
+well-formed ("bozo"), the result carries a one-line ``warning`` instead of failing. A document
+that yields nothing usable raises :class:`FeedError` with a clear message.
+
+Slow paths avoided: feedparser's own HTML sanitizing and relative-URI resolution are off (the
+extractor cleans HTML later), and wrongly declared encodings are fixed here before feedparser
+would fall back to chardet (which can take over a second on one large feed).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui_reader.feeds.text import (
+    clean_link,
+    clean_title,
+    fast_clean,
+    fast_line,
+    html_to_text,
+    iso_to_epoch,
+    struct_to_epoch,
+)
+from tui_reader.models import EntryData
+from tui_reader.sanitize import clean_line
+
+
+class FeedError(Exception):
+    """The document is not a feed the reader can use; ``str(error)`` is one line."""
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str = ""
+    site_url: str = ""
+    entries: list[EntryData] = field(default_factory=list)
+    warning: str = ""  # set when the document was broken but entries were found
+    format: str = ""  # "rss20", "atom10", "json11", ...
+
+
+_XML_DECL = re.compile(rb"\A\s*<\?xml\b[^>]*?\?>", re.IGNORECASE)
+_DECL_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""", re.IGNORECASE)
+_HTML_START = re.compile(
+    rb"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+_UNICODE_BOMS = (
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+)
+
+
+def parse_feed(data: bytes, url: str) -> ParsedFeed:
+    """Parse a feed document (bytes as fetched); ``url`` resolves relative links.
+
+    Raises FeedError when the document holds no feed."""
+    if not data or not data.strip():
+        raise FeedError("empty response: no feed in it")
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"{", b"[")):
+        return parse_json_feed(data, url)
+    return _parse_xml(data, url)
+
+
+# -- XML (feedparser) --------------------------------------------------------------------------
+
+
+def _fix_encoding(data: bytes) -> tuple[bytes, str]:
+    """Return data in an encoding feedparser will accept at once, and a warning if the declared
+    encoding was wrong. Leading whitespace before ``<?xml`` is removed (it breaks XML)."""
+    if data.startswith(_UNICODE_BOMS):
+        return data, ""
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom:
+        data = data[3:]
+    decl = _XML_DECL.match(data)
+    if decl and data[:1].isspace():
+        data = data.lstrip()
+        decl = _XML_DECL.match(data)
+    declared = "utf-8"
+    if decl:
+        found = _DECL_ENCODING.search(decl.group(0))
+        if found:
+            declared = found.group(1).decode("ascii").lower()
+    try:
+        codec = codecs.lookup(declared).name
+    except LookupError:
+        codec = ""
+    if codec.startswith(("utf-16", "utf-32")):
+        return (codecs.BOM_UTF8 + data if bom else data), ""
+    if codec:
+        try:
+            data.decode(codec)
+        except UnicodeDecodeError:
+            pass
+        else:
+            return data, ""
+    for fallback in ("utf-8", "windows-1252", "latin-1"):
+        if fallback == codec:
+            continue
+        try:
+            text = data.decode(fallback)
+        except UnicodeDecodeError:
+            continue
+        fixed = text.encode("utf-8")
+        if decl:
+            fixed = _XML_DECL.sub(b'<?xml version="1.0" encoding="utf-8"?>', fixed, count=1)
+        if codec:
+            return fixed, f"declared as {declared} but is not; read as {fallback}"
+        return fixed, f"unknown encoding {declared!r}; read as {fallback}"
+    return data, ""  # unreachable: latin-1 decodes anything
+
+
+def _bozo_message(exc: object) -> str:
+    if exc is None:
+        return ""
+    name = type(exc).__name__
+    get_line = getattr(exc, "getLineNumber", None)
+    get_message = getattr(exc, "getMessage", None)
+    if callable(get_line) and callable(get_message):
+        return f"not well-formed XML (line {get_line()}: {get_message()})"
+    if name == "CharacterEncodingOverride":
+        return clean_line(str(exc))
+    if name == "CharacterEncodingUnknown":
+        return "character encoding unknown"
+    return clean_line(str(exc))[:200] or name
+
+
+_feedparser: Any = None
+
+
+def _load_feedparser() -> Any:
+    """Import feedparser on first use (a refresh where nothing changed never pays for it) and
+    have it try our buffered expat driver first."""
+    global _feedparser
+    if _feedparser is None:
+        import feedparser
+        import feedparser.api
+
+        from tui_reader.feeds.saxdriver import DRIVER
+
+        preferred = feedparser.api.PREFERRED_XML_PARSERS
+        if DRIVER not in preferred:
+            preferred.insert(0, DRIVER)
+        _feedparser = feedparser
+    return _feedparser
+
+
+def _parse_xml(data: bytes, url: str) -> ParsedFeed:
+    fixed, encoding_warning = _fix_encoding(data)
+    feedparser = _load_feedparser()
+    parsed: Any = feedparser.parse(
+        io.BytesIO(fixed), sanitize_html=False, resolve_relative_uris=False
+    )
+    version = str(parsed.get("version") or "")
+    raw_entries: list[Any] = list(parsed.get("entries") or [])
+    bozo_text = _bozo_message(parsed.get("bozo_exception")) if parsed.get("bozo") else ""
+    if not raw_entries and not version:
+        if _HTML_START.match(data[:2048]):
+            raise FeedError("this is a web page (HTML), not a feed")
+        if bozo_text:
+            raise FeedError(f"not a feed: {bozo_text}")
+        raise FeedError("not a feed: no RSS, Atom or JSON Feed found")
+    if not raw_entries and bozo_text:
+        raise FeedError(f"broken feed with no entries: {bozo_text}")
+    meta: Any = parsed.get("feed") or {}
+    title_detail = meta.get("title_detail") or {}
+    title = clean_title(
+        str(meta.get("title") or ""), is_html="html" in title_detail.get("type", "")
+    )
+    site_url = clean_link(str(meta.get("link") or ""), url)
+    entries = [_xml_entry(e, url) for e in raw_entries]
+    warning = "; ".join(w for w in (encoding_warning, bozo_text) if w)
+    return ParsedFeed(title, site_url, entries, warning, version)
+
+
+def _content_value(entry: dict[str, Any]) -> str:
+    contents = dict.get(entry, "content") or []
+    best = ""
+    for item in contents:
+        value = str(dict.get(item, "value") or "")
+        if value and "html" in str(dict.get(item, "type") or ""):
+            return value
+        best = best or value
+    return best
+
+
+def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
+    # dict.get, not FeedParserDict.get: the keys used are the canonical ones, and its key
+    # aliasing costs more than the rest of this function.
+    get = dict.get
+    link = clean_link(str(get(e, "link") or ""), base)
+    guid = fast_line(str(get(e, "id") or ""))
+    title_detail = get(e, "title_detail") or {}
+    is_html = "html" in str(dict.get(title_detail, "type") or "")
+    title = clean_title(str(get(e, "title") or ""), is_html=is_html)
+    author = clean_title(str(get(e, "author") or ""))
+    content = _content_value(e)
+    summary = str(get(e, "summary") or "")
+    if summary == content:
+        summary = ""  # feedparser copies content into summary when the feed has none
+    content = fast_clean(content)
+    summary = fast_clean(summary)
+    updated = struct_to_epoch(get(e, "updated_parsed"))
+    published = struct_to_epoch(get(e, "published_parsed")) or updated
+    return EntryData(
+        guid=guid or link,
+        url=link,
+        title=title,
+        author=author,
+        published=published,
+        updated=updated,
+        summary=summary,
+        content=content,
+        text=html_to_text(content or summary),
+    )
+
+
+# -- JSON Feed -------------------------------------------------------------------------------
+
+
+def parse_json_feed(data: bytes, url: str) -> ParsedFeed:
+    """JSON Feed 1.0 / 1.1 (https://jsonfeed.org/version/1.1) into the same model."""
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise FeedError("JSON Feed is not UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise FeedError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(doc, dict):
+        raise FeedError("JSON, but not a JSON Feed (no top-level object)")
+    version = str(doc.get("version") or "")
+    if not version.startswith(("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")):
+        raise FeedError("JSON, but not a JSON Feed (no jsonfeed.org version)")
+    items = doc.get("items")
+    if not isinstance(items, list):
+        raise FeedError("JSON Feed without an items list")
+    feed_base = clean_link(_str(doc.get("feed_url")), url) or url
+    entries: list[EntryData] = []
+    skipped = 0
+    for item in items:
+        if not isinstance(item, dict):
+            skipped += 1
+            continue
+        entries.append(_json_entry(item, feed_base, doc))
+    warning = f"{skipped} items that are not objects were skipped" if skipped else ""
+    fmt = "json" + version.rstrip("/").rsplit("/", 1)[-1].replace(".", "")
+    return ParsedFeed(
+        title=clean_title(_str(doc.get("title"))),
+        site_url=clean_link(_str(doc.get("home_page_url")), url),
+        entries=entries,
+        warning=warning,
+        format=fmt,
+    )
+
+
+def _str(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _json_author(item: dict[str, Any], doc: dict[str, Any]) -> str:
+    for source in (item, doc):
+        authors = source.get("authors")
+        if isinstance(authors, list):
+            names = [_str(a.get("name")) for a in authors if isinstance(a, dict)]
+            names = [n for n in names if n]
+            if names:
+                return ", ".join(names)
+        author = source.get("author")
+        if isinstance(author, dict) and _str(author.get("name")):
+            return _str(author.get("name"))
+    return ""
+
+
+def _json_entry(item: dict[str, Any], base: str, doc: dict[str, Any]) -> EntryData:
+    link = clean_link(_str(item.get("url")) or _str(item.get("external_url")), base)
+    guid = clean_line(_str(item.get("id")))
+    content_html = _str(item.get("content_html"))
+    content_text = _str(item.get("content_text"))
+    if content_html:
+        content = content_html
+    elif content_text:
+        content = "<p>" + html_escape(content_text).replace("\n\n", "</p><p>") + "</p>"
+    else:
+        content = ""
+    summary = _str(item.get("summary"))
+    updated = iso_to_epoch(item.get("date_modified"))
+    published = iso_to_epoch(item.get("date_published")) or updated
+    title = clean_title(_str(item.get("title")))
+    if not guid:
+        key = f"{title}\n{published}\n{content[:200]}"
+        guid = link or hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+    content = fast_clean(content)
+    summary = fast_clean(summary)
+    return EntryData(
+        guid=guid,
+        url=link,
+        title=title,
+        author=clean_title(_json_author(item, doc)),
+        published=published,
+        updated=updated,
+        summary=summary,
+        content=content,
+        text=fast_clean(content_text).strip() if content_text else html_to_text(content or summary),
+    )
+
+
+def html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def warm_up() -> None:
+    """Import the XML parser now (a process-pool worker does this while fetches run)."""
+    _load_feedparser()

@@ -1,0 +1,445 @@
+"""Refresh feeds: fetch concurrently, parse on every core, store in batches.
+
+:func:`refresh` blocks until done and may be called from any thread (it opens its own store
+connection and runs its own event loop). Fetching is bounded in total and per server; requests
+are conditional (ETag / Last-Modified); a permanent redirect updates the stored URL. Bodies are
+parsed in a process pool, started only when there is something to parse. Results are written in
+batches, one transaction each, while fetching goes on. A failing feed records its error and
+never stops the others; a 429/503 with Retry-After postpones that feed's next fetch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import dataclasses
+import multiprocessing
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from tui_reader.config import Config
+from tui_reader.feeds.welcome import WELCOME_URL, welcome_bytes, welcome_etag
+from tui_reader.models import Feed
+from tui_reader.net import (
+    ACCEPT_FEED,
+    FetchError,
+    FetchLimits,
+    fetch_async,
+    make_async_client,
+    make_ssl_context,
+)
+from tui_reader.store import Store
+
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
+
+    from tui_reader.feeds.parse import ParsedFeed
+
+MIN_RETRY_AFTER = 60.0
+MAX_RETRY_AFTER = 24 * 3600.0
+WAIT_MARK = "server asked to wait"
+POOL_AFTER_BODIES = 4  # a process pool pays off from about this many feeds to parse
+
+
+@dataclass(frozen=True)
+class RefreshProgress:
+    done: int
+    total: int
+    feed: Feed
+    outcome: str  # "new N" / "unchanged" / "error: ..." / "skipped: ..."
+    warning: str = ""  # the feed was broken but usable
+
+
+@dataclass
+class RefreshSummary:
+    new_articles: int = 0
+    updated_articles: int = 0
+    ok: list[Feed] = field(default_factory=list)  # fetched and stored
+    unchanged: list[Feed] = field(default_factory=list)  # 304 Not Modified
+    failed: list[tuple[Feed, str]] = field(default_factory=list)  # with a one-line reason
+    skipped: list[tuple[Feed, str]] = field(default_factory=list)  # not due (Retry-After)
+    warnings: list[tuple[Feed, str]] = field(default_factory=list)
+    pruned: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.ok) + len(self.unchanged) + len(self.failed) + len(self.skipped)
+
+
+@dataclass
+class _Outcome:
+    feed: Feed
+    kind: str  # "ok", "not-modified", "error", "skipped"
+    error: str = ""
+    parsed: ParsedFeed | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    new_url: str | None = None
+    retry_after: float | None = None
+
+
+def refresh(
+    store_path: Path,
+    config: Config,
+    feed_ids: Sequence[int] | None = None,
+    progress: Callable[[RefreshProgress], None] | None = None,
+    *,
+    only_due: bool = False,
+) -> RefreshSummary:
+    """Refresh the given feeds (all when ``feed_ids`` is None) and return what happened.
+
+    ``progress`` is called once per feed, on the calling thread, after its result is stored.
+    With ``only_due``, feeds whose next fetch time has not come are skipped (for automatic
+    refreshes). Feeds a server asked to wait (Retry-After) are skipped unless named."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _refresh_blocking(store_path, config, feed_ids, progress, only_due)
+    # Called on a thread running an event loop: run on a fresh thread instead.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(
+            _refresh_blocking, store_path, config, feed_ids, progress, only_due
+        ).result()
+
+
+def _refresh_blocking(
+    store_path: Path,
+    config: Config,
+    feed_ids: Sequence[int] | None,
+    progress: Callable[[RefreshProgress], None] | None,
+    only_due: bool,
+) -> RefreshSummary:
+    store = Store.open(store_path)
+    try:
+        feeds = store.list_feeds()
+        if feed_ids is not None:
+            wanted = set(feed_ids)
+            feeds = [f for f in feeds if f.id in wanted]
+        summary = RefreshSummary()
+        runner = _Refresher(store, config, progress, summary, len(feeds))
+        now = time.time()
+        todo: list[Feed] = []
+        for feed in feeds:
+            reason = _not_due(feed, now, only_due=only_due, named=feed_ids is not None)
+            if reason:
+                runner.skip(feed, reason)
+            else:
+                todo.append(feed)
+        if todo:
+            parsers = _Parsers()
+            # Feeds without validators will most likely send a body: on a first refresh,
+            # start the parser processes now, while this is still the only thread.
+            unvalidated = sum(
+                1 for f in todo if f.url != WELCOME_URL and not (f.etag or f.last_modified)
+            )
+            if unvalidated >= POOL_AFTER_BODIES:
+                parsers.start(min(_workers(), unvalidated))
+            try:
+                asyncio.run(runner.run(todo, parsers))
+            finally:
+                parsers.close()
+        if config.reader.keep_days > 0:
+            summary.pruned = store.prune(time.time() - config.reader.keep_days * 86400)
+        return summary
+    finally:
+        store.close()
+
+
+def _not_due(feed: Feed, now: float, *, only_due: bool, named: bool) -> str:
+    if feed.next_fetch is None or feed.next_fetch <= now:
+        return ""
+    if feed.last_status == "error" and WAIT_MARK in feed.last_error and not named:
+        return f"{WAIT_MARK}; next try at {time.strftime('%H:%M', time.localtime(feed.next_fetch))}"
+    if only_due:
+        return "not due yet"
+    return ""
+
+
+def _host_key(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.hostname}:{parts.port or ''}"
+    except ValueError:
+        return url
+
+
+def _wait_text(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:.3g} h"
+    if seconds >= 60:
+        return f"{seconds / 60:.3g} min"
+    return f"{seconds:.0f} s"
+
+
+class _Parsers:
+    """Parses bodies on every core with a process pool, made only when there is something to
+    parse: at the start when many feeds have no validators (a first refresh), else once a few
+    bodies have arrived. Until then, and if the pool breaks, parsing runs on a thread.
+
+    ``fork`` starts workers fastest but is only safe while no other thread runs (it copies
+    locks held by other threads); otherwise (inside the app) ``forkserver`` is used."""
+
+    def __init__(self) -> None:
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self.broken = False
+        self.bodies = 0
+
+    def start(self, workers: int) -> None:
+        if self.pool is not None or workers < 1:
+            return
+        method = "fork" if threading.active_count() == 1 else "forkserver"
+        if method not in multiprocessing.get_all_start_methods():
+            method = "spawn"
+        ctx = multiprocessing.get_context(method)
+        if method == "forkserver":
+            ctx.set_forkserver_preload(["tui_reader.feeds.parse", "feedparser"])
+        self.pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_init_worker
+        )
+        for _ in range(workers):  # start every worker now, importing the parser
+            self.pool.submit(_warm_worker)
+
+    async def parse(self, body: bytes, url: str) -> ParsedFeed:
+        from tui_reader.feeds.parse import parse_feed
+
+        loop = asyncio.get_running_loop()
+        self.bodies += 1
+        if self.pool is None and self.bodies >= POOL_AFTER_BODIES and not self.broken:
+            self.start(_workers())
+        if self.pool is None or self.broken:
+            return await loop.run_in_executor(None, parse_feed, body, url)
+        try:
+            return await loop.run_in_executor(self.pool, parse_feed, body, url)
+        except concurrent.futures.process.BrokenProcessPool:
+            self.broken = True
+            return await loop.run_in_executor(None, parse_feed, body, url)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _init_worker() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ctrl+c
+
+
+def _warm_worker() -> None:
+    import tui_reader.feeds.parse as parse_module
+
+    parse_module.warm_up()
+
+
+class _Refresher:
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        progress: Callable[[RefreshProgress], None] | None,
+        summary: RefreshSummary,
+        total: int,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.progress = progress
+        self.summary = summary
+        self.total = total
+        self.done = 0
+        self.limits = FetchLimits.from_config(config.refresh)
+        self.interval = max(60.0, config.refresh.interval_minutes * 60.0)
+
+    def _report(self, feed: Feed, outcome: str, warning: str = "") -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(RefreshProgress(self.done, self.total, feed, outcome, warning))
+
+    def skip(self, feed: Feed, reason: str) -> None:
+        self.summary.skipped.append((feed, reason))
+        self._report(feed, f"skipped: {reason}")
+
+    async def run(self, feeds: list[Feed], parsers: _Parsers) -> None:
+        cfg = self.config.refresh
+        total_limit = max(1, cfg.concurrency)
+        self.per_host = max(1, min(cfg.per_host or total_limit, total_limit))
+        self.gate = asyncio.Semaphore(total_limit)
+        # One small client per server: the per-host bound is its pool size, and httpcore's
+        # pool work (which scans every connection on each request) stays small.
+        self.clients: dict[str, tuple[asyncio.Semaphore, httpx.AsyncClient]] = {}
+        self.ssl_context: ssl.SSLContext | None = None
+        self.parsers = parsers
+        self.queue: asyncio.Queue[_Outcome | None] = asyncio.Queue()
+        self.db = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        writer = asyncio.create_task(self._writer())
+        try:
+            await asyncio.gather(*(self._one(f) for f in feeds))
+        finally:
+            await self.queue.put(None)
+            await writer
+            self.db.shutdown(wait=True)
+            for _sem, client in self.clients.values():
+                await client.aclose()
+
+    def _client(self, url: str) -> tuple[asyncio.Semaphore, httpx.AsyncClient]:
+        key = _host_key(url)
+        found = self.clients.get(key)
+        if found is None:
+            if self.ssl_context is None:
+                self.ssl_context = make_ssl_context()
+            client = make_async_client(
+                max_connections=self.per_host, limits=self.limits, verify=self.ssl_context
+            )
+            found = self.clients[key] = (asyncio.Semaphore(self.per_host), client)
+        return found
+
+    async def _one(self, feed: Feed) -> None:
+        try:
+            outcome = await self._fetch_and_parse(feed)
+        except Exception as exc:  # a bug must not stop the other feeds
+            outcome = _Outcome(feed, "error", error=f"unexpected {type(exc).__name__}: {exc}")
+        await self.queue.put(outcome)
+
+    async def _fetch_and_parse(self, feed: Feed) -> _Outcome:
+        from tui_reader.feeds.parse import FeedError
+
+        if feed.url == WELCOME_URL:
+            return self._welcome(feed)
+        sem, client = self._client(feed.url)
+        async with sem, self.gate:
+            try:
+                result = await fetch_async(
+                    client,
+                    feed.url,
+                    limits=self.limits,
+                    etag=feed.etag,
+                    last_modified=feed.last_modified,
+                    accept=ACCEPT_FEED,
+                )
+            except FetchError as exc:
+                return _Outcome(feed, "error", error=str(exc), retry_after=exc.retry_after)
+        if result.not_modified:
+            return _Outcome(feed, "not-modified", new_url=result.permanent_url)
+        try:
+            parsed = await self.parsers.parse(result.body, result.url)
+        except FeedError as exc:
+            return _Outcome(feed, "error", error=str(exc))
+        return _Outcome(
+            feed,
+            "ok",
+            parsed=parsed,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            new_url=result.permanent_url,
+        )
+
+    def _welcome(self, feed: Feed) -> _Outcome:
+        from tui_reader.feeds.parse import parse_feed
+
+        data = welcome_bytes()
+        etag = welcome_etag(data)
+        if feed.etag == etag:
+            return _Outcome(feed, "not-modified")
+        return _Outcome(feed, "ok", parsed=parse_feed(data, WELCOME_URL), etag=etag)
+
+    async def _writer(self) -> None:
+        loop = asyncio.get_running_loop()
+        finished = False
+        while not finished:
+            first = await self.queue.get()
+            batch: list[_Outcome] = []
+            if first is None:
+                finished = True
+            else:
+                batch.append(first)
+            while not self.queue.empty():
+                item = self.queue.get_nowait()
+                if item is None:
+                    finished = True
+                else:
+                    batch.append(item)
+            if batch:
+                results = await loop.run_in_executor(self.db, self._write_batch, batch)
+                for outcome, (text, warning) in zip(batch, results, strict=True):
+                    self._report(outcome.feed, text, warning)
+
+    def _write_batch(self, batch: list[_Outcome]) -> list[tuple[str, str]]:
+        """Store a batch of outcomes in one transaction (a savepoint per feed, so one feed's
+        failure to store never loses the others). Runs on the database thread."""
+        texts: list[tuple[str, str]] = []
+        now = time.time()
+        with self.store.transaction() as conn:
+            for outcome in batch:
+                conn.execute("SAVEPOINT feed")
+                try:
+                    texts.append(self._write_one(conn, outcome, now))
+                except sqlite3.Error as exc:
+                    conn.execute("ROLLBACK TO feed")
+                    reason = f"could not store: {exc}"
+                    self.store.record_fetch(
+                        outcome.feed.id, status="error", error=reason, conn=conn
+                    )
+                    self.summary.failed.append((outcome.feed, reason))
+                    texts.append((f"error: {reason}", ""))
+                conn.execute("RELEASE feed")
+        return texts
+
+    def _write_one(self, conn: sqlite3.Connection, o: _Outcome, now: float) -> tuple[str, str]:
+        feed = o.feed
+        next_fetch = now + self.interval
+        if o.kind == "error":
+            error = o.error
+            if o.retry_after is not None:
+                wait = min(max(o.retry_after, MIN_RETRY_AFTER), MAX_RETRY_AFTER)
+                error = f"{error} ({WAIT_MARK} {_wait_text(wait)})"
+                next_fetch = now + max(wait, self.interval)
+            self.store.record_fetch(
+                feed.id, status="error", error=error, next_fetch=next_fetch, conn=conn
+            )
+            self.summary.failed.append((feed, error))
+            return f"error: {error}", ""
+        if o.kind == "not-modified":
+            self.store.record_fetch(
+                feed.id, status="not-modified", next_fetch=next_fetch, new_url=o.new_url, conn=conn
+            )
+            self.summary.unchanged.append(feed)
+            return "unchanged", ""
+        parsed = o.parsed
+        assert parsed is not None
+        target = (
+            feed
+            if feed.title or not parsed.title
+            else dataclasses.replace(feed, title=parsed.title)
+        )
+        new, updated = self.store.upsert_entries(target, parsed.entries, conn=conn)
+        self.store.record_fetch(
+            feed.id,
+            status="ok",
+            error=parsed.warning,
+            etag=o.etag,
+            last_modified=o.last_modified,
+            next_fetch=next_fetch,
+            title=parsed.title or None,
+            site_url=parsed.site_url or None,
+            new_url=o.new_url,
+            conn=conn,
+        )
+        self.summary.new_articles += new
+        self.summary.updated_articles += updated
+        self.summary.ok.append(feed)
+        if parsed.warning:
+            self.summary.warnings.append((feed, parsed.warning))
+        text = f"new {new}" + (f", updated {updated}" if updated else "")
+        return text, parsed.warning

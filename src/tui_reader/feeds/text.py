@@ -1,0 +1,121 @@
+"""Small, fast text helpers for feed entries: HTML to plain text, titles, dates, links."""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+import time
+import unicodedata
+from datetime import datetime
+from urllib.parse import urljoin
+
+from tui_reader.sanitize import clean_text, clean_url, is_web_url
+
+# Every character tui_reader.sanitize.clean_text could remove or change belongs to this set (it
+# is a superset: C0/C1 controls, CR, bidi and invisible format characters, combining marks,
+# noncharacters, surrogates, everything outside the BMP). Text without any of them, already in
+# NFC, comes out of clean_text unchanged — so it can skip clean_text's per-character passes.
+_SUSPECT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u0300-\u036f\u061c\u180e\u1ab0-\u1aff\u1dc0-\u1dff"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u20d0-\u20ff\ufdd0-\ufdef\ufe20-\ufe2f"
+    "\ufeff\ufff9-\uffff\U00010000-\U0010ffff\ud800-\udfff]"
+)
+
+
+def fast_clean(text: str) -> str:
+    """Exactly :func:`tui_reader.sanitize.clean_text`, much faster on ordinary text."""
+    if not text:
+        return ""
+    if not _SUSPECT.search(text) and unicodedata.is_normalized("NFC", text):
+        return text
+    return clean_text(text)
+
+
+_DROP_BLOCKS = re.compile(
+    r"<(script|style|template|noscript|svg|math|head)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
+    re.IGNORECASE | re.DOTALL,
+)
+_BREAKS = re.compile(
+    r"<(?:br|hr)\b[^>]*>|</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|tr|table|section"
+    r"|article|header|footer|figure|figcaption|aside|nav)\b[^>]*>",
+    re.IGNORECASE,
+)
+_TAGS = re.compile(r"<[^>]*>")
+_HTMLISH = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;")
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text of an HTML fragment (for the search index and titles): tags dropped, block
+    ends turned into line breaks, entities decoded, control characters removed."""
+    if not markup:
+        return ""
+    if _HTMLISH.search(markup):
+        if "<!--" in markup or "</" in markup:
+            markup = _DROP_BLOCKS.sub(" ", markup)
+        markup = _BREAKS.sub("\n", markup)
+        markup = _TAGS.sub("", markup)
+        if "&" in markup:
+            markup = html.unescape(markup)
+    lines = (" ".join(line.split()) for line in fast_clean(markup).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def fast_line(text: str) -> str:
+    """Exactly :func:`tui_reader.sanitize.clean_line`, faster on ordinary text."""
+    return " ".join(fast_clean(text).split()) if text else ""
+
+
+def clean_title(value: str, *, is_html: bool = False) -> str:
+    """A one-line title or name: markup removed when the feed says it is HTML, entities
+    decoded either way (feeds often escape twice), controls stripped."""
+    if not value:
+        return ""
+    if is_html and "<" in value:
+        value = _TAGS.sub("", value)
+    if "&" in value:
+        value = html.unescape(value)
+    return fast_line(value)
+
+
+_PLAIN_WEB_URL = re.compile(r"https?://[^\s/?#@:]+(?::\d{1,5})?(?:/[^\s?#]*)?", re.IGNORECASE)
+
+
+def clean_link(value: str, base: str) -> str:
+    """An absolute http(s) link (resolved against ``base``), tracking parameters removed; ""
+    for anything else (javascript:, data:, ...)."""
+    value = fast_line(value)
+    if not value:
+        return ""
+    if _PLAIN_WEB_URL.fullmatch(value):
+        return value  # absolute, no query or fragment: clean_url would not change it
+    try:
+        value = urljoin(base, value)
+    except ValueError:
+        return ""
+    return clean_url(value) if is_web_url(value) else ""
+
+
+def struct_to_epoch(value: time.struct_time | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(calendar.timegm(value))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def iso_to_epoch(value: object) -> float | None:
+    """RFC 3339 / ISO 8601 to epoch seconds (naive times are taken as UTC)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if text.endswith(("z", "Z")):
+        text = text[:-1] + "+00:00"
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return float(calendar.timegm(when.timetuple())) + when.microsecond / 1e6
+    return when.timestamp()

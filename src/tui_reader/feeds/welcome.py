@@ -1,0 +1,50 @@
+"""The bundled welcome feed: read from a file inside the package, so it works offline.
+
+Its URL is the pseudo URL :data:`WELCOME_URL`; a refresh reads the file instead of the network.
+It is subscribed once, on the first run; removing it is permanent (a setting remembers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import resources
+
+from tui_reader.store import Store
+
+WELCOME_URL = "tui-reader:welcome"
+WELCOME_SETTING = "welcome_feed_added"
+
+
+def welcome_bytes() -> bytes:
+    return resources.files("tui_reader.feeds").joinpath("welcome.xml").read_bytes()
+
+
+def welcome_etag(data: bytes) -> str:
+    """A validator for the bundled file: its content hash."""
+    return '"' + hashlib.sha256(data).hexdigest()[:20] + '"'
+
+
+def ensure_welcome(store: Store) -> bool:
+    """On the first run, subscribe to the welcome feed and load its articles. Returns True when
+    it was added now; False when it was added before (even if the user removed it since)."""
+    if store.get_setting(WELCOME_SETTING):
+        return False
+    from tui_reader.feeds.parse import parse_feed
+
+    data = welcome_bytes()
+    parsed = parse_feed(data, WELCOME_URL)
+    with store.transaction() as c:
+        # Re-check inside the write lock: another instance may have just done it.
+        row = c.execute("SELECT value FROM settings WHERE key = ?", (WELCOME_SETTING,)).fetchone()
+        if row:
+            return False
+        c.execute(
+            "INSERT INTO settings(key, value) VALUES (?, '1')"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (WELCOME_SETTING,),
+        )
+    feed, created = store.add_feed(WELCOME_URL, title=parsed.title)
+    if created:
+        store.upsert_entries(feed, parsed.entries)
+        store.record_fetch(feed.id, status="ok", etag=welcome_etag(data))
+    return True
