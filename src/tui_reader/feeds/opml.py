@@ -49,6 +49,11 @@ def read_opml(data: bytes) -> tuple[list[OpmlFeed], list[tuple[str, str]]]:
 
     if not data.strip():
         raise OpmlError("the file is empty")
+    root_at = data.find(b"<opml")
+    prologue = data[: root_at if root_at >= 0 else 65536]
+    if b"<!ENTITY" in prologue.upper():
+        # OPML never needs entity declarations; they only serve expansion attacks.
+        raise OpmlError("refused: the file declares XML entities, which OPML never needs")
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,

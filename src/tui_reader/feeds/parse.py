@@ -50,6 +50,7 @@ _DECL_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""", 
 _HTML_START = re.compile(
     rb"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
+_SINGLE_BYTE = frozenset({"iso8859-1", "cp1252", "iso8859-15"})
 _UNICODE_BOMS = (
     codecs.BOM_UTF32_LE,
     codecs.BOM_UTF32_BE,
@@ -96,6 +97,16 @@ def _fix_encoding(data: bytes) -> tuple[bytes, str]:
         codec = ""
     if codec.startswith(("utf-16", "utf-32")):
         return (codecs.BOM_UTF8 + data if bom else data), ""
+    if codec in _SINGLE_BYTE and not data.isascii():
+        # Declared as a single-byte encoding, yet valid UTF-8 with non-ASCII characters: it
+        # is UTF-8 (Latin-1 text almost never happens to be valid UTF-8).
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            fixed = _XML_DECL.sub(b'<?xml version="1.0" encoding="utf-8"?>', data, count=1)
+            return fixed, f"declared as {declared} but is UTF-8; read as utf-8"
     if codec:
         try:
             data.decode(codec)

@@ -1,0 +1,256 @@
+"""The feeds commands, run as the user runs them, against a real server and store."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.feeds.builders import HTML_PAGE, rss
+from tests.httpserver import TestServer
+from tui_reader.cli import main
+from tui_reader.feeds.welcome import WELCOME_URL
+from tui_reader.paths import Paths
+from tui_reader.store import Store
+
+COMMANDS = ["add", "remove", "rename", "feeds", "import", "export-opml", "refresh"]
+
+
+@pytest.fixture(autouse=True)
+def small_limits(paths: Paths) -> None:
+    paths.ensure()
+    paths.config_file.write_text("[refresh]\ntimeout = 2.0\nmax_bytes = 500000\n")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def open_store(paths: Paths) -> Store:
+    return Store.open(paths.database)
+
+
+def test_add_stores_the_feed_and_its_articles(
+    server: TestServer, paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.route("/feed.xml", rss(3, title="Daily"))
+    status, out, _ = run(capsys, "add", url, "--folder", "News/World")
+    assert status == 0
+    assert f"Subscribed to Daily in News/World: {url}" in out
+    assert "3 articles stored." in out
+    with open_store(paths) as store:
+        feed = store.feed_by_url(url)
+        assert feed is not None and (feed.folder, feed.total, feed.last_status) == (
+            "News/World",
+            3,
+            "ok",
+        )
+        assert store.feed_by_url(WELCOME_URL) is not None  # the first use added it
+
+
+def test_same_feed_added_twice(
+    server: TestServer, paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.route("/feed.xml", rss(2))
+    assert run(capsys, "add", url)[0] == 0
+    requests = len(server.requests)
+    status, out, _ = run(capsys, "add", url, "--folder", "Other")
+    assert status == 0 and "Already subscribed" in out and "nothing changed" in out
+    assert len(server.requests) == requests  # no fetch needed
+    with open_store(paths) as store:
+        feeds = [f for f in store.list_feeds() if f.url == url]
+        assert len(feeds) == 1 and feeds[0].folder == "" and feeds[0].total == 2
+
+
+def test_add_a_web_page_finds_its_feed(
+    server: TestServer, paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.route("/feed.xml", rss(1, title="Posts"))
+    server.route("/comments.xml", rss(1, title="Comments"))
+    page = server.route("/", HTML_PAGE, content_type="text/html")
+    status, out, _ = run(capsys, "add", page)
+    assert status == 0 and f"(found on {page})" in out
+    with open_store(paths) as store:
+        assert store.feed_by_url(server.url("/feed.xml")) is not None
+        assert store.feed_by_url(page) is None
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://x.org/feed", "not a url"])
+def test_add_refuses_urls_that_are_not_http(
+    url: str, paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(capsys, "add", url)
+    assert status == 2 and "not an http(s) URL" in err and out == ""
+    with open_store(paths) as store:
+        assert all(f.url != url for f in store.list_feeds())
+
+
+def test_add_reports_fetch_and_format_errors(
+    server: TestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = run(capsys, "add", server.url("/missing.xml"))
+    assert status == 1 and err.strip().endswith("HTTP 404 Not Found")
+    page = server.route("/page", b"<html><body>no feeds</body></html>", content_type="text/html")
+    status, _, err = run(capsys, "add", page)
+    assert status == 1 and "names no feed" in err
+    assert "Traceback" not in err
+
+
+def test_feeds_table(server: TestServer, capsys: pytest.CaptureFixture[str]) -> None:
+    good = server.route("/good.xml", rss(2, title="Good feed"))
+    bad = server.route("/bad.xml", rss(1, title="Soon bad", prefix="b"))
+    run(capsys, "add", good, "--folder", "Tech")
+    run(capsys, "add", bad)
+    server.route("/bad.xml", "gone", status=410, content_type="text/plain")
+    run(capsys, "refresh")
+    status, out, _ = run(capsys, "feeds")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["ID", "TITLE", "FOLDER", "UNREAD/TOTAL", "LAST", "RESULT"]
+    good_line = next(line for line in lines if "Good feed" in line)
+    assert "Tech" in good_line and "2/2" in good_line and "ok, just now" in good_line
+    bad_line = next(line for line in lines if "Soon bad" in line)
+    assert "1/1" in bad_line and "error: HTTP 410 Gone" in bad_line
+    assert any("Welcome to tui-reader" in line for line in lines)
+
+
+def test_rename(server: TestServer, paths: Paths, capsys: pytest.CaptureFixture[str]) -> None:
+    url = server.route("/f.xml", rss(1, title="Old name"))
+    run(capsys, "add", url)
+    status, out, _ = run(capsys, "rename", "old NAME", "New name")
+    assert status == 0 and out.strip() == "Renamed Old name to New name."
+    run(capsys, "refresh")  # the feed's own title does not come back
+    with open_store(paths) as store:
+        feed = store.feed_by_url(url)
+        assert feed is not None and feed.title == "New name"
+        fid = feed.id
+    assert run(capsys, "rename", str(fid), "By id")[0] == 0
+    status, _, err = run(capsys, "rename", "no such feed", "x")
+    assert status == 1 and "no feed called 'no such feed'" in err
+
+
+def test_remove_keeps_starred_articles_under_saved(
+    server: TestServer, paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.route("/f.xml", rss(3, title="To go"))
+    run(capsys, "add", url)
+    with open_store(paths) as store:
+        feed = store.feed_by_url(url)
+        assert feed is not None
+        starred = store.list_articles(feed_id=feed.id)[0]
+        store.set_starred(starred.id, True)
+    status, _, err = run(capsys, "remove", url)  # not a terminal: needs --yes
+    assert status == 2 and "--yes" in err
+    status, out, _ = run(capsys, "remove", "To go", "--yes")
+    assert status == 0
+    assert "Removed To go." in out and "1 article with highlights, notes or a star is kept" in out
+    with open_store(paths) as store:
+        assert store.feed_by_url(url) is None
+        kept = store.get_article(starred.id)
+        assert kept is not None and kept.starred and kept.feed_id is None
+        assert [a.id for a in store.list_articles(saved=True)] == [starred.id]
+
+
+def test_removed_welcome_feed_stays_removed(
+    paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "feeds")
+    status, out, _ = run(capsys, "remove", "Welcome to tui-reader", "--yes")
+    assert status == 0
+    status, out, _ = run(capsys, "feeds")
+    assert "Welcome" not in out and "No feeds yet" in out
+    assert run(capsys, "add", WELCOME_URL)[0] == 0  # but it can be added back on purpose
+    with open_store(paths) as store:
+        assert store.feed_by_url(WELCOME_URL) is not None
+
+
+def test_import_and_export_round_trip(
+    tmp_path: Path, paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    opml = tmp_path / "in.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline text="Sci">'
+        '<outline text="Space"><outline text="NASA" xmlUrl="https://nasa.example/rss"/>'
+        '</outline></outline><outline text="Top" xmlUrl="https://top.example/feed"/>'
+        "</body></opml>"
+    )
+    status, out, _ = run(capsys, "import", str(opml))
+    assert status == 0 and out.startswith("Imported 2 new feeds")
+    status, out, _ = run(capsys, "import", str(opml))
+    assert "Imported 0 new feeds" in out and "2 already subscribed (unchanged)" in out
+    status, stdout_opml, _ = run(capsys, "export-opml")
+    assert status == 0 and "https://nasa.example/rss" in stdout_opml
+    target = tmp_path / "out.opml"
+    status, out, _ = run(capsys, "export-opml", str(target))
+    assert status == 0 and "Wrote 2 feeds" in out
+    assert target.read_text(encoding="utf-8").count("xmlUrl") == 2
+    with open_store(paths) as store:
+        before = {(f.url, f.title, f.folder) for f in store.list_feeds() if f.url != WELCOME_URL}
+        for f in store.list_feeds():
+            store.remove_feed(f.id)
+    run(capsys, "import", str(target))
+    with open_store(paths) as store:
+        after = {(f.url, f.title, f.folder) for f in store.list_feeds()}
+    assert (
+        after
+        == before
+        == {
+            ("https://nasa.example/rss", "NASA", "Sci/Space"),
+            ("https://top.example/feed", "Top", ""),
+        }
+    )
+
+
+def test_import_a_file_that_is_not_xml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "notes.txt"
+    bad.write_text("just some notes, not XML")
+    status, out, err = run(capsys, "import", str(bad))
+    assert status == 1 and out == ""
+    assert err.strip() == "tui-reader: not an OPML file: it is not well-formed XML (line 1)"
+
+
+def test_refresh_summary_and_exit_status(
+    server: TestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = server.route("/a.xml", rss(2, title="Feed A", prefix="a"))
+    b = server.route("/b.xml", rss(1, title="Feed B", prefix="b"))
+    run(capsys, "add", a)
+    run(capsys, "add", b)
+    server.route("/a.xml", rss(4, title="Feed A", prefix="a"))
+    status, out, _ = run(capsys, "refresh")
+    assert status == 0
+    assert "[3/3]" in out  # plain progress lines when not on a terminal
+    assert "Feed A: new 2" in out
+    assert "New articles: 2. Feeds: 2 fetched, 1 unchanged, 0 failed." in out
+    server.route("/b.xml", "oops", status=500, content_type="text/plain")
+    status, out, _ = run(capsys, "refresh", "Feed B")
+    assert status == 1
+    assert "[1/1] Feed B: error: HTTP 500 Internal Server Error" in out
+    assert f"failed  Feed B ({b}): HTTP 500 Internal Server Error" in out
+    status, _, err = run(capsys, "refresh", "nonexistent")
+    assert status == 2 and "no feed called 'nonexistent'" in err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: tui-reader {command}") and len(out.splitlines()) > 3
+
+
+def test_feeds_commands_do_not_import_textual() -> None:
+    code = (
+        "import sys; from tui_reader.cli import build_parser; build_parser();"
+        "import tui_reader.cli.feeds, tui_reader.feeds.refresh, tui_reader.feeds.discover;"
+        "print('textual' in sys.modules, 'feedparser' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["False", "False"]

@@ -1,0 +1,206 @@
+"""OPML import/export, feed discovery and the welcome feed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.feeds.builders import HTML_PAGE, rss
+from tests.httpserver import TestServer
+from tui_reader.feeds.discover import DiscoverError, discover, find_feed_links
+from tui_reader.feeds.opml import OpmlError, export_opml, import_opml, read_opml
+from tui_reader.feeds.welcome import WELCOME_SETTING, WELCOME_URL, ensure_welcome
+from tui_reader.store import Store
+
+NESTED = b"""<?xml version="1.0"?>
+<opml version="2.0"><head><title>subs</title></head><body>
+  <outline text="Top feed" xmlUrl="https://top.example/feed" htmlUrl="https://top.example/"/>
+  <outline text="News">
+    <outline text="World" title="World">
+      <outline text="Daily" xmlUrl="https://daily.example/rss"/>
+    </outline>
+    <outline title="Local" type="rss" xmlUrl="https://local.example/atom"/>
+  </outline>
+  <outline text="Tech"><outline text="Blog" xmlUrl="https://blog.example/feed.json"/></outline>
+  <outline text="bad" xmlUrl="file:///etc/passwd"/>
+</body></opml>"""
+
+
+def test_nested_outlines_are_folders(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "subs.opml"
+    path.write_bytes(NESTED)
+    result = import_opml(store, path)
+    got = {f.url: (f.title, f.folder) for f in result.added}
+    assert got == {
+        "https://top.example/feed": ("Top feed", ""),
+        "https://daily.example/rss": ("Daily", "News/World"),
+        "https://local.example/atom": ("Local", "News"),
+        "https://blog.example/feed.json": ("Blog", "Tech"),
+    }
+    assert result.skipped == [("file:///etc/passwd", "not an http(s) URL")]
+    top = store.feed_by_url("https://top.example/feed")
+    assert top is not None and top.site_url == "https://top.example/"
+
+
+def test_importing_again_changes_nothing(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "subs.opml"
+    path.write_bytes(NESTED)
+    import_opml(store, path)
+    feed = store.feed_by_url("https://daily.example/rss")
+    assert feed is not None
+    store.rename_feed(feed.id, "Renamed")
+    store.set_feed_folder(feed.id, "Elsewhere")
+    again = import_opml(store, path)
+    assert again.added == [] and len(again.existing) == 4
+    after = store.feed_by_url("https://daily.example/rss")
+    assert after is not None and (after.title, after.folder) == ("Renamed", "Elsewhere")
+    assert len(store.list_feeds()) == 4
+
+
+def test_round_trip_keeps_every_feed_and_folder(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "subs.opml"
+    path.write_bytes(NESTED)
+    import_opml(store, path)
+    store.add_feed("https://solo.example/x", title="Solo & <friends>", folder="A/B/C")
+    exported = tmp_path / "out.opml"
+    exported.write_text(export_opml(store.list_feeds()), encoding="utf-8")
+    feeds, skipped = read_opml(exported.read_bytes())
+    assert skipped == []
+    before = {(f.url, f.display_title, f.folder) for f in store.list_feeds()}
+    assert {(f.url, f.title, f.folder) for f in feeds} == before
+
+
+def test_export_leaves_out_the_welcome_feed(store: Store) -> None:
+    ensure_welcome(store)
+    store.add_feed("https://a.example/feed")
+    text = export_opml(store.list_feeds())
+    assert WELCOME_URL not in text and "https://a.example/feed" in text
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"this is not xml at all", "not an OPML file: it is not well-formed XML"),
+        (b"", "the file is empty"),
+        (b"<rss><channel/></rss>", "not an OPML file: the document is <rss>, not <opml>"),
+        (b"<opml version='2.0'><head/></opml>", "not an OPML file: it has no <body>"),
+    ],
+)
+def test_files_that_are_not_opml(store: Store, tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "x.opml"
+    path.write_bytes(data)
+    with pytest.raises(OpmlError) as info:
+        import_opml(store, path)
+    assert str(info.value).startswith(message)
+    assert store.list_feeds() == []
+
+
+@pytest.mark.parametrize(
+    "entities",
+    [
+        '<!ENTITY xxe SYSTEM "file://{secret}">',
+        '<!ENTITY a "aaaaaaaaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">',
+    ],
+)
+def test_entity_declarations_are_refused(tmp_path: Path, entities: str) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    doc = f"""<?xml version="1.0"?>
+<!DOCTYPE opml [ {entities.format(secret=secret)} ]>
+<opml version="2.0"><body>
+  <outline text="&xxe;&b;" xmlUrl="https://x.example/feed"/>
+</body></opml>""".encode()
+    with pytest.raises(OpmlError, match="declares XML entities"):
+        read_opml(doc)
+
+
+def test_external_references_in_content_are_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    doc = f"""<?xml version="1.0"?>
+<!DOCTYPE opml SYSTEM "file://{secret}">
+<opml version="2.0"><body><outline text="t" xmlUrl="https://y.example/feed"/></body></opml>"""
+    feeds, _ = read_opml(doc.encode())
+    assert [(f.url, f.title) for f in feeds] == [("https://y.example/feed", "t")]
+
+
+def test_missing_opml_file(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(OpmlError, match="cannot read"):
+        import_opml(store, tmp_path / "nope.opml")
+
+
+# -- discovery ---------------------------------------------------------------------------------
+
+
+def test_discover_a_feed_url(server: TestServer) -> None:
+    url = server.route("/feed.xml", rss(2, title="Direct"), headers={"ETag": '"e"'})
+    found = discover(url)
+    assert found.url == url and found.parsed.title == "Direct" and found.etag == '"e"'
+    assert found.via_page == ""
+
+
+def test_discover_from_a_web_page(server: TestServer) -> None:
+    server.route("/feed.xml", rss(1, title="Posts feed"))
+    server.route("/comments.xml", rss(1, title="Comments feed"))
+    page = server.route("/blog/", HTML_PAGE, content_type="text/html; charset=utf-8")
+    found = discover(page)
+    assert found.url == server.url("/feed.xml")  # comment feeds come last
+    assert found.parsed.title == "Posts feed"
+    assert found.via_page == page
+
+
+def test_discover_page_without_feed(server: TestServer) -> None:
+    page = server.route(
+        "/plain", b"<html><head></head><body>x</body></html>", content_type="text/html"
+    )
+    with pytest.raises(DiscoverError, match="names no feed"):
+        discover(page)
+
+
+def test_discover_errors(server: TestServer) -> None:
+    with pytest.raises(DiscoverError, match="not an http"):
+        discover("ftp://example.com/feed")
+    with pytest.raises(DiscoverError, match="HTTP 404"):
+        discover(server.url("/missing"))
+
+
+def test_find_feed_links_resolves_and_filters() -> None:
+    page = b"""<html><head><base href="https://cdn.example/sub/">
+    <link rel="alternate" type="application/atom+xml" href="atom.xml" title="A">
+    <link rel="alternate" type="application/feed+json" href="/f.json">
+    <link rel="alternate" type="text/html" href="/other">
+    <link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">
+    <link rel="stylesheet" type="text/css" href="/s.css">
+    </head><body><link rel="alternate" type="application/rss+xml" href="/late.xml"></body>"""
+    links = find_feed_links(page, "https://site.example/page")
+    assert [link.url for link in links] == [
+        "https://cdn.example/sub/atom.xml",
+        "https://cdn.example/f.json",
+    ]
+
+
+# -- welcome feed ------------------------------------------------------------------------------
+
+
+def test_welcome_feed_first_run_only(store: Store) -> None:
+    assert ensure_welcome(store) is True
+    feed = store.feed_by_url(WELCOME_URL)
+    assert feed is not None and feed.title == "Welcome to tui-reader"
+    articles = store.list_articles(feed_id=feed.id)
+    assert 4 <= len(articles) <= 6
+    text = " ".join(a.title for a in articles)
+    assert "Highlighting" in text and "Exporting" in text
+    assert store.search("ctrl+p palette")  # the articles explain the keys
+    assert ensure_welcome(store) is False
+    store.remove_feed(feed.id)
+    assert ensure_welcome(store) is False  # removed for good
+    assert store.feed_by_url(WELCOME_URL) is None
+    assert store.get_setting(WELCOME_SETTING)
+
+
+def test_welcome_file_ships_in_the_package() -> None:
+    from importlib import resources
+
+    data = resources.files("tui_reader.feeds").joinpath("welcome.xml").read_bytes()
+    assert b"tui-reader locate" in data and b"tui-reader add" in data

@@ -1,0 +1,250 @@
+"""Parsing feed documents: RSS, Atom, JSON Feed, broken and hostile input, the real corpus."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS
+from tests.fixtures.feeds.builders import HTML_PAGE, atom, json_feed, rss
+from tui_reader.feeds.parse import FeedError, parse_feed
+from tui_reader.feeds.text import clean_link, fast_clean, fast_line, html_to_text
+from tui_reader.sanitize import clean_line, clean_text
+
+FEEDS = CORPUS / "feeds"
+needs_corpus = pytest.mark.skipif(not FEEDS.is_dir(), reason="shared corpus not present")
+
+
+def test_rss_fields() -> None:
+    parsed = parse_feed(rss([("g1", "Fish &amp; chips")], title="My &amp; feed"), "https://x/f")
+    assert parsed.title == "My & feed"
+    assert parsed.site_url == "https://example.org/"
+    assert parsed.format == "rss20"
+    assert parsed.warning == ""
+    (e,) = parsed.entries
+    assert e.guid == "g1"
+    assert e.title == "Fish & chips"  # unescaped twice-escaped title
+    assert e.url == "https://example.org/g1"
+    assert e.published == 1736157600.0  # Mon, 06 Jan 2025 10:00:00 GMT
+    assert e.summary == "<p>Text of Fish &amp; chips</p>"
+    assert e.text == "Text of Fish & chips"
+
+
+def test_atom_resolves_relative_links_and_keeps_content() -> None:
+    parsed = parse_feed(atom(2), "https://atom.example/feed.xml")
+    assert parsed.title == "Atom feed"
+    first = parsed.entries[0]
+    assert first.url == "https://atom.example/posts/0"
+    assert first.guid == "urn:a:0"
+    assert first.content == "<p>Body 0</p>"
+    assert first.summary == ""  # feedparser's copy of the content is not stored twice
+    assert first.text == "Body 0"
+    assert first.updated == first.published == 1735725600.0
+
+
+@pytest.mark.parametrize("version", ["1", "1.1"])
+def test_json_feed(version: str) -> None:
+    parsed = parse_feed(json_feed(3, version=version), "https://json.example/feed.json")
+    assert parsed.title == "JSON feed"
+    assert parsed.site_url == "https://json.example/"
+    assert len(parsed.entries) == 3
+    e = parsed.entries[1]
+    assert (e.guid, e.url, e.title) == ("j1", "https://json.example/1", "JSON item 1")
+    assert e.author == "Feed Author"
+    assert e.content == "<p>Hello 1</p>" and e.text == "Hello 1"
+    assert e.published == 1735787045.0
+
+
+def test_json_feed_text_content_and_bad_json() -> None:
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "T",
+        "items": [{"id": 1, "content_text": "a < b\n\nsecond"}, "junk"],
+    }
+    parsed = parse_feed(json.dumps(doc).encode(), "https://j/")
+    (e,) = parsed.entries
+    assert e.guid == "1"
+    assert e.content == "<p>a &lt; b</p><p>second</p>"
+    assert e.text == "a < b\n\nsecond"
+    assert "skipped" in parsed.warning
+    with pytest.raises(FeedError, match=r"not valid JSON \(line 1"):
+        parse_feed(b'{"version": ', "https://j/")
+    with pytest.raises(FeedError, match="not a JSON Feed"):
+        parse_feed(b'{"hello": "world"}', "https://j/")
+
+
+def test_malformed_xml_with_entries_is_a_warning() -> None:
+    doc = rss(2).replace(b"</channel></rss>", b"<item><title>cut off")
+    parsed = parse_feed(doc, "https://x/")
+    assert len(parsed.entries) >= 2
+    assert parsed.warning.startswith("not well-formed XML (line")
+
+
+def test_malformed_xml_without_entries_is_an_error() -> None:
+    with pytest.raises(FeedError, match="not well-formed XML"):
+        parse_feed(b'<?xml version="1.0"?><rss version="2.0"><channel><title>x', "https://x/")
+
+
+def test_undefined_entity_and_raw_ampersand_still_parse() -> None:
+    doc = (
+        b'<rss version="2.0"><channel><title>T &nbsp;</title><item><guid>1</guid>'
+        b"<title>caf&eacute;</title><link>https://e.org/a?x=1&y=2</link></item></channel></rss>"
+    )
+    parsed = parse_feed(doc, "https://x/")
+    (e,) = parsed.entries
+    assert e.title == "café"
+    assert e.url == "https://e.org/a?x=1&y=2"
+    assert parsed.warning.startswith("not well-formed XML")
+
+
+def test_whitespace_before_declaration_is_not_a_problem() -> None:
+    parsed = parse_feed(b"\n\n   " + rss(1), "https://x/")
+    assert parsed.warning == "" and len(parsed.entries) == 1
+
+
+def test_wrongly_declared_encodings() -> None:
+    latin = rss([("1", "naïve café")], title="Café", encoding="iso-8859-1")
+    lying_utf8 = latin.replace(b'encoding="iso-8859-1"', b'encoding="utf-8"')
+    parsed = parse_feed(lying_utf8, "https://x/")
+    assert parsed.title == "Café" and parsed.entries[0].title == "naïve café"
+    assert parsed.warning == "declared as utf-8 but is not; read as windows-1252"
+
+    utf8 = rss([("1", "naïve café")], title="Café")
+    lying_latin = utf8.replace(b'encoding="utf-8"', b'encoding="iso-8859-1"')
+    parsed = parse_feed(lying_latin, "https://x/")
+    assert parsed.entries[0].title == "naïve café"  # not mojibake
+    assert "is UTF-8" in parsed.warning
+
+    parsed = parse_feed(latin, "https://x/")  # honest Latin-1
+    assert parsed.entries[0].title == "naïve café" and parsed.warning == ""
+
+
+def test_html_page_is_not_a_feed() -> None:
+    with pytest.raises(FeedError, match=r"this is a web page \(HTML\), not a feed"):
+        parse_feed(HTML_PAGE, "https://x/")
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n", b"just some text", b"<note>hi</note>"])
+def test_other_documents_are_errors(data: bytes) -> None:
+    with pytest.raises(FeedError) as info:
+        parse_feed(data, "https://x/")
+    assert "\n" not in str(info.value)
+
+
+def test_hostile_text_is_cleaned() -> None:
+    doc = (
+        '<rss version="2.0"><channel><title>Evil\x1b]0;pwned\x07 feed</title><item>'
+        "<guid>1</guid><title>Red \x1b[31mtext\u202e</title>"
+        "<link>javascript:alert(1)</link><author>a\x00b</author>"
+        "<description>&lt;p&gt;x\x1b[2J&lt;/p&gt;</description></item></channel></rss>"
+    ).encode()
+    parsed = parse_feed(doc, "https://x/")
+    e = parsed.entries[0]
+    assert parsed.title == "Evil feed"
+    assert e.title == "Red text"
+    assert e.url == ""  # only http(s) links are kept
+    assert "\x1b" not in e.summary and "\x1b" not in e.text
+
+
+def test_five_thousand_entries() -> None:
+    parsed = parse_feed(rss(5000), "https://x/")
+    assert len(parsed.entries) == 5000
+    assert len({e.guid for e in parsed.entries}) == 5000
+
+
+def _manifest() -> list[dict[str, str]]:
+    with (FEEDS / "MANIFEST.tsv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+@needs_corpus
+def test_corpus_sample_parses() -> None:
+    rows = _manifest()
+    malformed = [r for r in rows if r["xml"] == "malformed"]
+    roots: dict[str, dict[str, str]] = {}
+    for r in rows:
+        roots.setdefault(r["root"], r)
+    sample = malformed + list(roots.values()) + rows[::25]
+    seen = 0
+    warned = 0
+    for row in sample:
+        data = (FEEDS / row["file"]).read_bytes()
+        try:
+            parsed = parse_feed(data, "https://corpus.example/feed")
+        except FeedError as exc:
+            assert row["xml"] == "malformed", f"{row['file']}: {exc}"
+            assert "\n" not in str(exc)
+            continue
+        seen += 1
+        assert parsed.entries or row["xml"] != "ok", row["file"]
+        warned += bool(parsed.warning)
+        for e in parsed.entries:
+            assert e.guid or e.url or e.title
+            assert e.url == "" or e.url.startswith(("http://", "https://"))
+            assert "\x1b" not in e.title + e.text
+    assert seen >= len(sample) - 2
+    assert warned >= 3  # the bozo ones carry a warning instead of failing
+
+
+@needs_corpus
+def test_buffered_sax_driver_gives_the_same_result() -> None:
+    import feedparser
+
+    import tui_reader.feeds.parse as parse_module
+
+    parse_module._load_feedparser()
+    files = sorted(FEEDS.glob("*.xml"))[::7]
+    saved = list(feedparser.api.PREFERRED_XML_PARSERS)
+    try:
+        buffered = [_fp(feedparser, f) for f in files]
+        feedparser.api.PREFERRED_XML_PARSERS[:] = ["xml.sax.expatreader"]
+        plain = [_fp(feedparser, f) for f in files]
+    finally:
+        feedparser.api.PREFERRED_XML_PARSERS[:] = saved
+    assert "tui_reader.feeds.saxdriver" in saved
+    assert buffered == plain
+
+
+def _fp(feedparser: object, path: Path) -> object:
+    result = feedparser.parse(  # type: ignore[attr-defined]
+        io.BytesIO(path.read_bytes()), sanitize_html=False, resolve_relative_uris=False
+    )
+    return (result.entries, result.feed, bool(result.bozo))
+
+
+TRICKY = [
+    "plain",
+    "tab\tand\nnewline\r\nCRLF",
+    "esc \x1b[31mred\x1b[0m and osc \x1b]0;title\x07",
+    "c1 \x9b31m and \x85",
+    "bidi \u202eevil\u202c and \u2066iso\u2069",
+    "zero\u200bwidth\ufeffbom",
+    "Zalgo a\u0301\u0302\u0303\u0304\u0305",
+    "decomposed e\u0301",
+    "emoji 😀 and tag \U000e0041",
+    "nonchar \ufdd0 \uffff",
+    "\x00\x07\x08\x7f",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_fast_clean_is_clean_text(text: str) -> None:
+    assert fast_clean(text) == clean_text(text)
+    assert fast_line(text) == clean_line(text)
+
+
+def test_html_to_text() -> None:
+    html = "<p>One&nbsp;two</p><script>x()</script><!-- c --><ul><li>a</li><li>b</li></ul>"
+    assert html_to_text(html) == "One\u00a0two\na\nb".replace("\u00a0", " ")
+    assert html_to_text("no markup at all") == "no markup at all"
+
+
+def test_clean_link() -> None:
+    assert clean_link("/p?utm_source=x&id=3", "https://e.org/f") == "https://e.org/p?id=3"
+    assert clean_link("https://e.org/a", "") == "https://e.org/a"
+    assert clean_link("data:text/html,hi", "https://e.org/") == ""
+    assert clean_link("  ", "https://e.org/") == ""

@@ -1,0 +1,264 @@
+"""Refreshing feeds against a real HTTP server into a real store."""
+
+from __future__ import annotations
+
+import gzip
+import time
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from tests.fixtures.feeds.builders import HTML_PAGE, atom, json_feed, rss
+from tests.httpserver import Response, TestServer
+from tui_reader.config import Config, RefreshConfig
+from tui_reader.feeds.refresh import RefreshProgress, refresh
+from tui_reader.feeds.welcome import WELCOME_URL, ensure_welcome
+from tui_reader.models import Feed
+from tui_reader.store import Store
+
+FAST = Config(refresh=RefreshConfig(timeout=1.0, max_bytes=300_000, max_redirects=3))
+
+
+def _feed(store: Store, url: str) -> Feed:
+    feed = store.feed_by_url(url)
+    assert feed is not None
+    return feed
+
+
+def test_refresh_stores_articles_and_reports_progress(server: TestServer, store: Store) -> None:
+    a = server.route("/a.xml", rss(3, title="Feed A"))
+    b = server.route("/b.xml", atom(2))
+    store.add_feed(a)
+    store.add_feed(b, title="My own name")
+    seen: list[RefreshProgress] = []
+    summary = refresh(store.path, FAST, progress=seen.append)
+    assert summary.new_articles == 5
+    assert {f.url for f in summary.ok} == {a, b}
+    assert not summary.failed and not summary.unchanged
+    assert [p.done for p in seen] == [1, 2] and all(p.total == 2 for p in seen)
+    assert sorted(p.outcome for p in seen) == ["new 2", "new 3"]
+    fa, fb = _feed(store, a), _feed(store, b)
+    assert (fa.title, fa.total, fa.unread, fa.last_status) == ("Feed A", 3, 3, "ok")
+    assert fb.title == "My own name"  # a title the user chose is never overwritten
+    assert fa.next_fetch is not None and fa.next_fetch > time.time() + 3000
+    titles = {a.title for a in store.list_articles(feed_id=fa.id)}
+    assert titles == {"Article 0", "Article 1", "Article 2"}
+    assert store.search("Article 1")  # the full-text index is filled
+
+
+def test_conditional_get_on_second_refresh(server: TestServer, store: Store) -> None:
+    body = rss(2)
+
+    def handler(h: BaseHTTPRequestHandler) -> None:
+        if h.headers.get("If-None-Match") == '"v1"':
+            h.send_response(304)
+            h.end_headers()
+            return
+        h.send_response(200)
+        h.send_header("ETag", '"v1"')
+        h.send_header("Last-Modified", "Mon, 06 Jan 2025 10:00:00 GMT")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    url = server.route("/c.xml", handler)
+    store.add_feed(url)
+    first = refresh(store.path, FAST)
+    assert first.new_articles == 2 and _feed(store, url).etag == '"v1"'
+    second = refresh(store.path, FAST)
+    assert [f.url for f in second.unchanged] == [url] and second.new_articles == 0
+    sent = server.requests[-1].headers
+    assert sent["if-none-match"] == '"v1"'
+    assert sent["if-modified-since"] == "Mon, 06 Jan 2025 10:00:00 GMT"
+    feed = _feed(store, url)
+    assert feed.last_status == "not-modified" and feed.total == 2
+
+
+def test_gzip_feed(server: TestServer, store: Store) -> None:
+    url = server.route(
+        "/gz.xml", Response(gzip.compress(rss(4)), headers={"Content-Encoding": "gzip"})
+    )
+    store.add_feed(url)
+    assert refresh(store.path, FAST).new_articles == 4
+
+
+def test_json_feed_refresh(server: TestServer, store: Store) -> None:
+    url = server.route("/feed.json", json_feed(3), content_type="application/feed+json")
+    store.add_feed(url)
+    summary = refresh(store.path, FAST)
+    assert summary.new_articles == 3
+    assert _feed(store, url).title == "JSON feed"
+
+
+def test_permanent_redirect_updates_the_url(server: TestServer, store: Store) -> None:
+    new = server.route("/new.xml", rss(1))
+    old = server.route("/old.xml", "", status=301, headers={"Location": "/new.xml"})
+    temp_target = server.route("/t-target.xml", rss(1, prefix="t"))
+    temp = server.route("/temp.xml", "", status=302, headers={"Location": "/t-target.xml"})
+    store.add_feed(old)
+    store.add_feed(temp)
+    summary = refresh(store.path, FAST)
+    assert not summary.failed
+    assert store.feed_by_url(old) is None and store.feed_by_url(new) is not None
+    assert store.feed_by_url(temp) is not None and store.feed_by_url(temp_target) is None
+
+
+def test_read_and_starred_state_survive_refresh(server: TestServer, store: Store) -> None:
+    url = server.route("/s.xml", rss([("g1", "First"), ("g2", "Second")]))
+    store.add_feed(url)
+    refresh(store.path, FAST)
+    feed = _feed(store, url)
+    arts = {a.guid: a for a in store.list_articles(feed_id=feed.id)}
+    store.set_read([arts["g1"].id])
+    store.set_starred(arts["g2"].id, True)
+    server.route("/s.xml", rss([("g1", "First, edited"), ("g2", "Second"), ("g3", "Third")]))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (1, 1)
+    after = {a.guid: a for a in store.list_articles(feed_id=feed.id)}
+    assert after["g1"].title == "First, edited" and after["g1"].read
+    assert after["g1"].id == arts["g1"].id and after["g1"].uid == arts["g1"].uid
+    assert after["g2"].starred and not after["g3"].read
+
+
+def test_a_broken_feed_never_stops_the_others(server: TestServer, store: Store) -> None:
+    good = [server.route(f"/g{i}.xml", rss(2, prefix=f"g{i}")) for i in range(5)]
+    broken = server.route("/broken.xml", b"<rss><channel><title>oops")
+    failing = server.route("/fails.xml", rss(2, prefix="f"))
+    for url in [*good, broken, failing]:
+        store.add_feed(url)
+    first = refresh(store.path, FAST)  # six bodies to parse: the process pool path
+    assert first.new_articles == 12
+    assert [f.url for f, _ in first.failed] == [broken]
+    server.route("/fails.xml", "down for maintenance", status=500, content_type="text/plain")
+    server.route("/g0.xml", rss(3, prefix="g0"))
+    second = refresh(store.path, FAST)
+    reasons = {f.url: r for f, r in second.failed}
+    assert reasons[failing] == "HTTP 500 Internal Server Error"
+    assert "not well-formed XML" in reasons[broken]
+    assert second.new_articles == 1
+    fails = _feed(store, failing)
+    assert fails.last_status == "error" and fails.last_error == "HTTP 500 Internal Server Error"
+    assert fails.total == 2  # its earlier articles stay
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [(404, "HTTP 404 Not Found"), (410, "HTTP 410 Gone"), (500, "HTTP 500 Internal Server Error")],
+)
+def test_http_errors_are_recorded(
+    server: TestServer, store: Store, status: int, reason: str
+) -> None:
+    url = server.route("/e.xml", "nope", status=status, content_type="text/plain")
+    store.add_feed(url)
+    summary = refresh(store.path, FAST)
+    assert [(f.url, r) for f, r in summary.failed] == [(url, reason)]
+    assert _feed(store, url).last_error == reason
+
+
+def test_429_retry_after_postpones_the_feed(server: TestServer, store: Store) -> None:
+    url = server.route("/busy.xml", "slow down", status=429, headers={"Retry-After": "7200"})
+    store.add_feed(url)
+    before = time.time()
+    summary = refresh(store.path, FAST)
+    (reason,) = [r for _, r in summary.failed]
+    assert reason == "HTTP 429 Too Many Requests (server asked to wait 2 h)"
+    feed = _feed(store, url)
+    assert feed.next_fetch is not None and feed.next_fetch >= before + 7200
+    server.route("/busy.xml", rss(1))
+    again = refresh(store.path, FAST)  # not due: skipped, no request made
+    assert [f.url for f, _ in again.skipped] == [url] and not again.failed
+    assert "server asked to wait" in again.skipped[0][1]
+    named = refresh(store.path, FAST, feed_ids=[feed.id])  # asked for by name: fetched
+    assert named.new_articles == 1
+
+
+def test_huge_retry_after_is_capped(server: TestServer, store: Store) -> None:
+    url = server.route("/b.xml", "no", status=503, headers={"Retry-After": "99999999"})
+    store.add_feed(url)
+    refresh(store.path, FAST)
+    feed = _feed(store, url)
+    assert feed.next_fetch is not None and feed.next_fetch <= time.time() + 24 * 3600 + 5
+
+
+def test_timeout_is_recorded(server: TestServer, store: Store) -> None:
+    def silent(h: BaseHTTPRequestHandler) -> None:
+        time.sleep(1.5)
+
+    url = server.route("/slow.xml", silent)
+    store.add_feed(url)
+    config = replace(FAST, refresh=replace(FAST.refresh, timeout=0.4))
+    summary = refresh(store.path, config)
+    assert [r for _, r in summary.failed] == ["timed out after 0.4 s"]
+
+
+def test_redirect_loop_is_recorded(server: TestServer, store: Store) -> None:
+    server.route("/l1.xml", "", status=302, headers={"Location": "/l2.xml"})
+    url = server.route("/l2.xml", "", status=302, headers={"Location": "/l1.xml"})
+    store.add_feed(url)
+    assert [r for _, r in refresh(store.path, FAST).failed] == ["redirect loop"]
+
+
+def test_endless_and_huge_bodies_are_cut(server: TestServer, store: Store) -> None:
+    def endless(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.end_headers()
+        h.wfile.write(b"<rss><channel>")
+        while True:
+            h.wfile.write(b"<item><title>more</title></item>" * 100)
+
+    endless_url = server.route("/endless.xml", endless)
+    huge_url = server.route("/huge.xml", rss(20) + b" " * 400_000)
+    ok_url = server.route("/ok.xml", rss(1))
+    for url in (endless_url, huge_url, ok_url):
+        store.add_feed(url)
+    summary = refresh(store.path, FAST)
+    reasons = dict((f.url, r) for f, r in summary.failed)
+    assert reasons == {
+        endless_url: "response larger than 300 kB",
+        huge_url: "response larger than 300 kB",
+    }
+    assert summary.new_articles == 1
+
+
+def test_html_page_given_as_a_feed(server: TestServer, store: Store) -> None:
+    url = server.route("/page.html", HTML_PAGE, content_type="text/html")
+    store.add_feed(url)
+    (reason,) = [r for _, r in refresh(store.path, FAST).failed]
+    assert reason == "this is a web page (HTML), not a feed"
+
+
+def test_five_thousand_entries(server: TestServer, store: Store) -> None:
+    url = server.route("/big.xml", rss(5000))
+    store.add_feed(url)
+    big = replace(FAST, refresh=replace(FAST.refresh, max_bytes=5_000_000, timeout=20.0))
+    assert refresh(store.path, big).new_articles == 5000
+    assert _feed(store, url).total == 5000
+
+
+def test_welcome_feed_refreshes_from_the_package(store: Store) -> None:
+    assert ensure_welcome(store)
+    feed = _feed(store, WELCOME_URL)
+    summary = refresh(store.path, FAST)
+    assert [f.url for f in summary.unchanged] == [WELCOME_URL]
+    store.record_fetch(feed.id, status="ok", etag="stale")  # as if the bundled file changed
+    summary = refresh(store.path, FAST)
+    assert [f.url for f in summary.ok] == [WELCOME_URL] and summary.new_articles == 0
+
+
+async def test_refresh_from_a_thread_running_an_event_loop(
+    server: TestServer, store: Store
+) -> None:
+    url = server.route("/a.xml", rss(2))
+    store.add_feed(url)
+    assert refresh(store.path, FAST).new_articles == 2
+
+
+def test_only_named_feeds_are_refreshed(server: TestServer, store: Store) -> None:
+    a = server.route("/a.xml", rss(1, prefix="a"))
+    b = server.route("/b.xml", rss(1, prefix="b"))
+    fa, _ = store.add_feed(a)
+    store.add_feed(b)
+    summary = refresh(store.path, FAST, feed_ids=[fa.id])
+    assert [f.url for f in summary.ok] == [a]
+    assert all(r.path != "/b.xml" for r in server.requests)
