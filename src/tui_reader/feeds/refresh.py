@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 MIN_RETRY_AFTER = 60.0
 MAX_RETRY_AFTER = 24 * 3600.0
 WAIT_MARK = "server asked to wait"
+BATCH_SECONDS = 0.25  # results are stored at least this often...
+BATCH_FEEDS = 64  # ...or once this many feeds are waiting
 POOL_AFTER_BODIES = 4  # a process pool pays off from about this many feeds to parse
 
 
@@ -355,25 +357,34 @@ class _Refresher:
         return _Outcome(feed, "ok", parsed=parse_feed(data, WELCOME_URL), etag=etag)
 
     async def _writer(self) -> None:
+        """Store outcomes in batches: one transaction per batch (each also flushes the
+        full-text index once), gathered for up to BATCH_SECONDS or BATCH_FEEDS feeds."""
         loop = asyncio.get_running_loop()
         finished = False
         while not finished:
             first = await self.queue.get()
-            batch: list[_Outcome] = []
             if first is None:
-                finished = True
-            else:
-                batch.append(first)
-            while not self.queue.empty():
-                item = self.queue.get_nowait()
+                break
+            batch = [first]
+            deadline = loop.time() + BATCH_SECONDS
+            while len(batch) < BATCH_FEEDS:
+                if self.queue.empty():
+                    remaining = deadline - loop.time()
+                    if remaining <= 0:
+                        break
+                    try:
+                        item = await asyncio.wait_for(self.queue.get(), remaining)
+                    except TimeoutError:
+                        break
+                else:
+                    item = self.queue.get_nowait()
                 if item is None:
                     finished = True
-                else:
-                    batch.append(item)
-            if batch:
-                results = await loop.run_in_executor(self.db, self._write_batch, batch)
-                for outcome, (text, warning) in zip(batch, results, strict=True):
-                    self._report(outcome.feed, text, warning)
+                    break
+                batch.append(item)
+            results = await loop.run_in_executor(self.db, self._write_batch, batch)
+            for outcome, (text, warning) in zip(batch, results, strict=True):
+                self._report(outcome.feed, text, warning)
 
     def _write_batch(self, batch: list[_Outcome]) -> list[tuple[str, str]]:
         """Store a batch of outcomes in one transaction (a savepoint per feed, so one feed's
