@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -337,8 +338,10 @@ def make_async_client(
     )
 
 
+@functools.cache
 def make_ssl_context() -> ssl.SSLContext:
-    """A certificate-verifying TLS context, as httpx would make it."""
+    """The process's certificate-verifying TLS context, as httpx would make it (made once:
+    loading the CA bundle costs tens of milliseconds; a context can be shared by threads)."""
     import httpx
 
     return httpx.create_ssl_context()
@@ -375,7 +378,9 @@ async def fetch_async(
 async def _fetch_once(
     url: str, limits: FetchLimits, etag: str | None, last_modified: str | None, accept: str
 ) -> FetchResult:
-    async with make_async_client(max_connections=4, limits=limits) as client:
+    async with make_async_client(
+        max_connections=4, limits=limits, verify=make_ssl_context()
+    ) as client:
         return await fetch_async(
             client, url, limits=limits, etag=etag, last_modified=last_modified, accept=accept
         )

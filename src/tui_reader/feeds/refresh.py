@@ -38,8 +38,6 @@ from tui_reader.net import (
 from tui_reader.store import Store
 
 if TYPE_CHECKING:
-    import ssl
-
     import httpx
 
     from tui_reader.feeds.parse import ParsedFeed
@@ -281,7 +279,6 @@ class _Refresher:
         # One small client per server: the per-host bound is its pool size, and httpcore's
         # pool work (which scans every connection on each request) stays small.
         self.clients: dict[str, tuple[asyncio.Semaphore, httpx.AsyncClient]] = {}
-        self.ssl_context: ssl.SSLContext | None = None
         self.parsers = parsers
         self.queue: asyncio.Queue[_Outcome | None] = asyncio.Queue()
         self.db = concurrent.futures.ThreadPoolExecutor(max_workers=1)
@@ -299,10 +296,8 @@ class _Refresher:
         key = _host_key(url)
         found = self.clients.get(key)
         if found is None:
-            if self.ssl_context is None:
-                self.ssl_context = make_ssl_context()
             client = make_async_client(
-                max_connections=self.per_host, limits=self.limits, verify=self.ssl_context
+                max_connections=self.per_host, limits=self.limits, verify=make_ssl_context()
             )
             found = self.clients[key] = (asyncio.Semaphore(self.per_host), client)
         return found
