@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -148,18 +149,30 @@ def build_docs(count: int) -> dict[str, Doc]:
     return docs
 
 
-def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
+@dataclass(frozen=True)
+class Timing:
+    wall: float  # seconds, the whole process
+    cpu: float  # user + system seconds of the process and the children it waited for
+
+    def __str__(self) -> str:
+        return f"{self.wall:.2f} s (cpu {self.cpu:.2f} s)"
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> Timing:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
         cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode not in (0, 1):
         print(f"  ! {cmd[0]} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
-    return elapsed, proc.returncode
+    return Timing(elapsed, cpu)
 
 
-def run_ours(urls: list[str], work: Path) -> tuple[float, float, str]:
+def run_ours(urls: list[str], work: Path) -> tuple[Timing, Timing, str]:
     home = work / "tui"
     home.mkdir()
     env = {**os.environ, "TUI_READER_HOME": str(home)}
@@ -167,8 +180,8 @@ def run_ours(urls: list[str], work: Path) -> tuple[float, float, str]:
     outlines = "\n".join(f"<outline text={quoteattr(u)} xmlUrl={quoteattr(u)}/>" for u in urls)
     opml.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
     subprocess.run([str(TUI_READER), "import", str(opml)], env=env, check=True, capture_output=True)
-    cold, _ = timed([str(TUI_READER), "refresh"], env, work)
-    warm, _ = timed([str(TUI_READER), "refresh"], env, work)
+    cold = timed([str(TUI_READER), "refresh"], env, work)
+    warm = timed([str(TUI_READER), "refresh"], env, work)
     count = subprocess.run(
         [
             sys.executable,
@@ -185,7 +198,7 @@ def run_ours(urls: list[str], work: Path) -> tuple[float, float, str]:
     return cold, warm, f"{count[0]} articles, {count[1]} feeds failed"
 
 
-def run_newsboat(urls: list[str], work: Path) -> tuple[float, float, str]:
+def run_newsboat(urls: list[str], work: Path) -> tuple[Timing, Timing, str]:
     home = work / "nb"
     home.mkdir()
     (home / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
@@ -203,11 +216,11 @@ def run_newsboat(urls: list[str], work: Path) -> tuple[float, float, str]:
         "-x",
         "reload",
     ]
-    cold, _ = timed(cmd, env, home)
+    cold = timed(cmd, env, home)
     # newsboat 2.21 only sends If-None-Match / If-Modified-Since from its third reload on
     # (the second still downloads everything), so the conditional reload is the third one.
-    second, _ = timed(cmd, env, home)
-    warm, _ = timed(cmd, env, home)
+    second = timed(cmd, env, home)
+    warm = timed(cmd, env, home)
     count = subprocess.run(
         [
             sys.executable,
@@ -220,7 +233,7 @@ def run_newsboat(urls: list[str], work: Path) -> tuple[float, float, str]:
         text=True,
         check=True,
     ).stdout.strip()
-    return cold, warm, f"{count} articles; its second reload took {second:.2f} s"
+    return cold, warm, f"{count} articles; its second reload took {second}"
 
 
 def main() -> int:
@@ -246,8 +259,8 @@ def main() -> int:
     )
     print("tui-reader: refresh after import; all-304 = its second refresh")
     print("newsboat: -x reload, 16 threads; all-304 = its third reload (the first conditional one)")
-    ours: list[tuple[float, float]] = []
-    theirs: list[tuple[float, float]] = []
+    ours: list[tuple[Timing, Timing]] = []
+    theirs: list[tuple[Timing, Timing]] = []
     try:
         for run in range(1, args.runs + 1):
             with tempfile.TemporaryDirectory(prefix="refresh-bench-") as tmp:
@@ -255,36 +268,38 @@ def main() -> int:
                 cold, warm, info = run_ours(urls, Path(tmp))
                 served = dict(server.stats)
                 ours.append((cold, warm))
-                print(
-                    f"run {run}  tui-reader: cold {cold:.2f} s, all-304 {warm:.2f} s"
-                    f"  ({info}; served {served})"
-                )
+                print(f"run {run}  tui-reader: cold {cold}, all-304 {warm}  ({info}; {served})")
                 if newsboat:
                     server.stats.clear()
                     cold, warm, info = run_newsboat(urls, Path(tmp))
                     served = dict(server.stats)
                     theirs.append((cold, warm))
-                    print(
-                        f"run {run}  newsboat:   cold {cold:.2f} s, all-304 {warm:.2f} s"
-                        f"  ({info}; served {served})"
-                    )
+                    print(f"run {run}  newsboat:   cold {cold}, all-304 {warm}  ({info}; {served})")
     finally:
         server.stop()
 
-    our_cold = statistics.median(c for c, _ in ours)
-    our_warm = statistics.median(w for _, w in ours)
-    print(f"median  tui-reader: cold {our_cold:.2f} s, all-304 {our_warm:.2f} s")
+    def median(timings: list[Timing]) -> Timing:
+        return Timing(
+            statistics.median(t.wall for t in timings), statistics.median(t.cpu for t in timings)
+        )
+
+    our_cold, our_warm = median([c for c, _ in ours]), median([w for _, w in ours])
+    print(f"median  tui-reader: cold {our_cold}, all-304 {our_warm}")
     if theirs:
-        nb_cold = statistics.median(c for c, _ in theirs)
-        nb_warm = statistics.median(w for _, w in theirs)
-        print(f"median  newsboat:   cold {nb_cold:.2f} s, all-304 {nb_warm:.2f} s")
-        cold_ratio = our_cold / nb_cold
-        warm_ratio = our_warm / nb_warm
+        nb_cold, nb_warm = median([c for c, _ in theirs]), median([w for _, w in theirs])
+        print(f"median  newsboat:   cold {nb_cold}, all-304 {nb_warm}")
+        cold_ratio = our_cold.wall / nb_cold.wall
+        warm_ratio = our_warm.wall / nb_warm.wall
         print(
             f"ratio   cold {cold_ratio:.2f} x newsboat (target <= 1.0: "
             f"{'met' if cold_ratio <= 1.0 else 'NOT met'}),"
             f" all-304 {warm_ratio:.2f} x newsboat (target <= 0.4: "
             f"{'met' if warm_ratio <= 0.4 else 'NOT met'})"
+        )
+        print(
+            f"cpu     cold {our_cold.cpu / nb_cold.cpu:.2f} x newsboat,"
+            f" all-304 {our_warm.cpu / nb_warm.cpu:.2f} x newsboat"
+            f"  (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
         )
     return 0
 
