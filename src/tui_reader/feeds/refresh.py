@@ -97,8 +97,9 @@ def refresh(
 ) -> RefreshSummary:
     """Refresh the given feeds (all when ``feed_ids`` is None) and return what happened.
 
-    ``progress`` is called once per feed, on the calling thread, after its result is stored.
-    With ``only_due``, feeds whose next fetch time has not come are skipped (for automatic
+    ``progress`` is called once per feed, after its result is stored, on the thread running
+    the refresh: the caller's own, or a helper thread when the caller runs an event loop (a
+    Textual app should hand it over with ``call_from_thread``). With ``only_due``, feeds whose next fetch time has not come are skipped (for automatic
     refreshes). Feeds a server asked to wait (Retry-After) are skipped unless named."""
     try:
         asyncio.get_running_loop()
