@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -74,6 +75,7 @@ class Placement:
     suffix_score: float = 1.0
 
 
+@lru_cache(maxsize=4)
 def text_hash(text: str) -> str:
     """A short hash of a whole text: equal hashes mean the stored offsets still hold."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
@@ -196,18 +198,18 @@ def _fold_plain(text: str) -> str:
 @dataclass
 class _Prepared:
     folded: str
-    index: list[int]  # folded position -> original position
+    index: array[int]  # folded position -> original position
     length: int
 
 
 _NOT_ONE_SPACE = re.compile(r"\s\s+|[^\S ]")
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def _prepare(text: str) -> _Prepared:
     """Fold ``text`` (see :func:`_fold_plain`) keeping a map back to the original offsets."""
     parts: list[str] = []
-    index: list[int] = []
+    index: array[int] = array("q")
     pos = 0
     for m in _NOT_ONE_SPACE.finditer(text):
         parts.append(text[pos : m.start()])
