@@ -32,8 +32,7 @@ from tui_reader.net import (
     FetchError,
     FetchLimits,
     fetch_async,
-    make_async_client,
-    make_ssl_context,
+    make_transport,
 )
 from tui_reader.store import Store
 
@@ -99,8 +98,9 @@ def refresh(
 
     ``progress`` is called once per feed, after its result is stored, on the thread running
     the refresh: the caller's own, or a helper thread when the caller runs an event loop (a
-    Textual app should hand it over with ``call_from_thread``). With ``only_due``, feeds whose next fetch time has not come are skipped (for automatic
-    refreshes). Feeds a server asked to wait (Retry-After) are skipped unless named."""
+    Textual app should hand it over with ``call_from_thread``). With ``only_due``, feeds whose
+    next fetch time has not come are skipped (for automatic refreshes). Feeds a server asked
+    to wait (Retry-After) are skipped unless named."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -277,9 +277,9 @@ class _Refresher:
         total_limit = max(1, cfg.concurrency)
         self.per_host = max(1, min(cfg.per_host or total_limit, total_limit))
         self.gate = asyncio.Semaphore(total_limit)
-        # One small client per server: the per-host bound is its pool size, and httpcore's
+        # One small connection pool per server: the per-host bound is its size, and httpcore's
         # pool work (which scans every connection on each request) stays small.
-        self.clients: dict[str, tuple[asyncio.Semaphore, httpx.AsyncClient]] = {}
+        self.pools: dict[str, tuple[asyncio.Semaphore, httpx.AsyncHTTPTransport]] = {}
         self.parsers = parsers
         self.queue: asyncio.Queue[_Outcome | None] = asyncio.Queue()
         self.db = concurrent.futures.ThreadPoolExecutor(max_workers=1)
@@ -290,17 +290,15 @@ class _Refresher:
             await self.queue.put(None)
             await writer
             self.db.shutdown(wait=True)
-            for _sem, client in self.clients.values():
-                await client.aclose()
+            for _sem, transport in self.pools.values():
+                await transport.aclose()
 
-    def _client(self, url: str) -> tuple[asyncio.Semaphore, httpx.AsyncClient]:
+    def _pool(self, url: str) -> tuple[asyncio.Semaphore, httpx.AsyncHTTPTransport]:
         key = _host_key(url)
-        found = self.clients.get(key)
+        found = self.pools.get(key)
         if found is None:
-            client = make_async_client(
-                max_connections=self.per_host, limits=self.limits, verify=make_ssl_context()
-            )
-            found = self.clients[key] = (asyncio.Semaphore(self.per_host), client)
+            transport = make_transport(max_connections=self.per_host)
+            found = self.pools[key] = (asyncio.Semaphore(self.per_host), transport)
         return found
 
     async def _one(self, feed: Feed) -> None:
@@ -315,11 +313,11 @@ class _Refresher:
 
         if feed.url == WELCOME_URL:
             return self._welcome(feed)
-        sem, client = self._client(feed.url)
+        sem, transport = self._pool(feed.url)
         async with sem, self.gate:
             try:
                 result = await fetch_async(
-                    client,
+                    transport,
                     feed.url,
                     limits=self.limits,
                     etag=feed.etag,
