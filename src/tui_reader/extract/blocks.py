@@ -282,6 +282,8 @@ class _Builder:
         if not text:
             return
         kind, level = self._kind()
+        if kind == "heading":
+            text = text.replace("\n", " ")  # one line (same length: spans stay put)
         pieces = text.split("\n\n") if kind in ("paragraph", "quote") else [text]
         pos = 0
         for piece in pieces:
