@@ -304,3 +304,54 @@ def test_head_cleaning_keeps_real_first_paragraphs() -> None:
         "By then the plan had changed.",
         FILLER,
     ]
+
+
+def test_json_ld_metadata() -> None:
+    ld = """{"@context": "https://schema.org", "@graph": [
+      {"@type": "WebSite", "name": "Example Wiki"},
+      {"@type": "NewsArticle", "name": "Ferries run again", "headline": "A list article",
+       "author": [{"@type": "Person", "name": "Ann Writer"}, {"name": "Bo Reporter"}],
+       "datePublished": "2024-05-01", "image": {"url": "https://cdn.example/f.jpg"},
+       "publisher": {"@type": "Organization", "name": "Coast News"}}]}"""
+    page = (
+        f"<html><head><title>Ferries run again - Example</title>"
+        f"<script type='application/ld+json'>{ld}</script></head>"
+        f"<body><article>{''.join(f'<p>{FILLER}</p>' for _ in range(5))}</article></body></html>"
+    )
+    doc = extract_html(page, URL)
+    assert doc.title == "Ferries run again"  # the name matches the page, the headline does not
+    assert doc.byline == "Ann Writer, Bo Reporter"
+    assert doc.published == "2024-05-01"
+    assert doc.site_name == "Coast News"
+    assert doc.lead_image == "https://cdn.example/f.jpg"
+    assert doc.url == URL
+
+
+@pytest.mark.parametrize(
+    ("markup", "byline"),
+    [
+        ('<div class="byline">By Jane Doe March 5, 2024 10:30 AM</div>', "Jane Doe"),
+        ('<span class="author-name">Par Sébastien Farcis</span>', "Sébastien Farcis"),
+        ('<div class="user-author-links">Sign In | Sign Up | Subscribe</div>', ""),
+        ('<div class="dateline">Updated April 29, 2019 at 3:33 pm</div>', ""),
+    ],
+)
+def test_byline_found_in_the_page(markup: str, byline: str) -> None:
+    """Short author/byline/dateline elements leave the body; only names become the byline."""
+    page = (
+        "<html><head><title>Ferries</title></head><body><article>"
+        f"{markup}{''.join(f'<p>{FILLER}</p>' for _ in range(5))}</article></body></html>"
+    )
+    doc = extract_html(page, URL)
+    assert doc.byline == byline
+    assert doc.text == "\n\n".join([FILLER] * 5)
+
+
+def test_authority_is_not_an_author() -> None:
+    page = (
+        "<html><head><title>Ferries</title></head><body><article>"
+        f"{''.join(f'<p>{FILLER}</p>' for _ in range(5))}"
+        '<div class="authority-control">Authority control: national libraries</div>'
+        "</article></body></html>"
+    )
+    assert extract_html(page, URL).byline == ""

@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
+from tui_reader.extract.dates import DATE_WORDS, strip_dates
 from tui_reader.sanitize import clean_line, clean_url
 
 _ARTICLE_TYPES = frozenset(
@@ -139,14 +140,37 @@ def normalize_date(value: str) -> str:
     return parsed.isoformat(timespec="seconds")
 
 
-_BYLINE_PREFIX = re.compile(r"^(?:by|written by|posted by|words by|story by|author:)\s+", re.I)
+_BYLINE_PREFIX = re.compile(
+    r"^(?:by|written by|posted by|words by|story by|author:|par|von|por|door|di|av|af)\s+", re.I
+)
 _EDGE_PUNCTUATION = "—–-|·•,:;/ "
 
 
 def clean_byline(text: str) -> str:
     """ "By Jane Doe —" → "Jane Doe"."""
-    text = _BYLINE_PREFIX.sub("", clean_line(text)).strip(_EDGE_PUNCTUATION)
-    return _BYLINE_PREFIX.sub("", text).strip(_EDGE_PUNCTUATION)
+    text = _BYLINE_PREFIX.sub("", strip_dates(clean_line(text))).strip(_EDGE_PUNCTUATION)
+    text = _BYLINE_PREFIX.sub("", text).strip(_EDGE_PUNCTUATION)
+    if not re.search(r"[^\W\d_]{2,}", DATE_WORDS.sub(" ", text)):
+        return ""  # only "Updated at" was left of a date
+    return text
+
+
+def _similar(a: str, b: str) -> bool:
+    words_a = set(re.findall(r"\w+", a.casefold()))
+    words_b = re.findall(r"\w+", b.casefold())
+    extra = [w for w in words_b if w not in words_a]
+    return bool(words_b) and len(" ".join(extra)) / max(len(" ".join(words_b)), 1) < 0.25
+
+
+def _json_ld_title(article: dict[str, Any], page_title: str) -> str:
+    """JSON-LD's headline, or its name when the two differ and only the name matches the page
+    (sites put a description in one or the other)."""
+    name, headline = article.get("name"), article.get("headline")
+    if isinstance(name, str) and isinstance(headline, str) and name != headline:
+        if _similar(page_title, headline) and not _similar(page_title, name):
+            return headline
+        return name
+    return headline if isinstance(headline, str) else ""
 
 
 def _looks_like_url(text: str) -> bool:
@@ -168,6 +192,8 @@ def _clean_title(title: str, site_name: str) -> str:
         return first
     if len(last.split()) >= 3 and len(last) > len(first):
         return last
+    if len(parts) == 2 and len(last.split()) == 1 and len(first) > len(last):
+        return first  # "Topic - Site"
     return title
 
 
@@ -201,7 +227,7 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
     page_title = clean_line(title_el.text_content()) if title_el is not None else ""
     h1s = [clean_line(h.text_content()) for h in root.iter("h1")]
     title = first(
-        article.get("headline"),
+        _json_ld_title(article, page_title),
         meta.get("og:title"),
         meta.get("twitter:title"),
         meta.get("dc.title"),

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from tui_reader.document import Block
+from tui_reader.extract.dates import DATE, DATE_WORDS
 from tui_reader.extract.debris import scrub_text
 from tui_reader.extract.metadata import Metadata
 
@@ -27,24 +28,6 @@ _BOILERPLATE = re.compile(
     r"(?:photo|image|picture)s?: *$|loading\W*$|"
     r"this (?:article|story|content) (?:is|was) (?:closed|not available)\b|"
     r"copyright ©|©\s*\d{4}|all rights reserved)",
-    re.I,
-)
-_MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DATE = re.compile(
-    r"(?:\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}[./]\d{1,2}[./]\d{2,4}|"
-    + _MONTHS
-    + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+"
-    + _MONTHS
-    + r",?\s+\d{4}|\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|\d+\s+(?:minutes?|hours?|days?)\s+ago)",
-    re.I,
-)
-_DATE_WORDS = re.compile(
-    r"\b(?:published|updated|posted|last|modified|on|at|et|est|edt|gmt|utc|bst|cet|pst|pdt|"
-    r"mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|"
-    r"sun(?:day)?|today|yesterday|by|and|am|pm|a\.m|p\.m|\|)\b|[\W\d_]",
     re.I,
 )
 _WORDS = re.compile(r"[^\W\d_]{2,}")
@@ -75,11 +58,11 @@ def _is_title(text: str, meta: Metadata) -> bool:
 
 def is_timestamp(text: str) -> bool:
     """A block that is only a date or time (with words like "Updated" around it, or a name)."""
-    if len(text) > 80 or not _DATE.search(text):
+    if len(text) > 80 or not DATE.search(text):
         return False
     if text.rstrip().endswith((".", "!", "?")) and not text.rstrip().endswith(("a.m.", "p.m.")):
         return False  # a sentence that mentions a date
-    rest = _DATE_WORDS.sub(" ", _DATE.sub(" ", text))
+    rest = DATE_WORDS.sub(" ", DATE.sub(" ", text))
     return len(_WORDS.findall(rest)) <= 2
 
 

@@ -14,6 +14,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from tui_reader.extract.blocks import is_tracking_pixel
+from tui_reader.extract.dates import strip_dates
 from tui_reader.sanitize import clean_line
 
 _DROP_TAGS = (
@@ -52,7 +53,8 @@ _WIDGET = re.compile(
     re.I,
 )
 _WIDGET_TEXT_LIMIT = 400
-_BYLINE = re.compile(r"byline|author|dateline|writtenby|p-author", re.I)
+_BYLINE = re.compile(r"byline|dateline|writtenby|author(?!i[tz])", re.I)
+_COMMENTS = re.compile(r"comment|disqus|replies|respond", re.I)
 _BYLINE_TEXT_LIMIT = 100
 _ROLES_DROPPED = frozenset(
     {"navigation", "menu", "menubar", "alert", "alertdialog", "dialog", "search", "banner"}
@@ -67,6 +69,19 @@ def _remove(el: HtmlElement) -> None:
     """Remove an element, keeping its tail text."""
     if el.getparent() is not None:
         el.drop_tree()
+
+
+def _plausible_byline(text: str) -> bool:
+    """Names, not menus ("Sign in | Subscribe") or dates."""
+    text = strip_dates(text)
+    digits = sum(ch.isdigit() for ch in text)
+    return bool(text) and "|" not in text and len(text.split()) <= 12 and digits <= len(text) * 0.15
+
+
+def _in_comments(el: HtmlElement) -> bool:
+    return any(
+        _COMMENTS.search(f"{a.get('class', '')} {a.get('id', '')}") for a in el.iterancestors()
+    )
 
 
 def preclean(root: HtmlElement) -> str:
@@ -108,7 +123,8 @@ def preclean(root: HtmlElement) -> str:
         ):
             text = clean_line(el.text_content())
             if 0 < len(text) < _BYLINE_TEXT_LIMIT and el.find(".//p") is None:
-                byline = byline or text
+                if not byline and _plausible_byline(text) and not _in_comments(el):
+                    byline = text
                 _remove(el)
     for img in list(root.iter("img")):
         if is_tracking_pixel(img):
