@@ -1,0 +1,332 @@
+"""The open article's highlights and note, the keyboard selection, and the session's undo list.
+
+:class:`Annotations` holds the state; every store call goes through the app's
+:class:`~tui_reader.ui.writer.StoreWriter` (its own connection, on its own thread, one write at
+a time and in order), so the event loop never waits on SQLite and a highlight made and then
+recoloured at once is written in that order. Each write is committed before its coroutine
+returns: what the screen shows as saved is on disk.
+
+No Textual here beyond colours: the main screen calls these coroutines from async workers and
+paints what they return; the tests drive it with a real store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from rich.style import Style as RichStyle
+from textual.color import Color
+
+from tui_reader.anchor import locate, text_hash
+from tui_reader.config import DEFAULT_COLORS, HighlightColor
+from tui_reader.document import Document
+from tui_reader.models import Highlight
+from tui_reader.store import Store
+from tui_reader.ui.highlight_colors import next_color, resolve, tint_style
+from tui_reader.ui.selection import TextSelection, TextUnits, Unit, extend, start_selection, trimmed
+from tui_reader.ui.writer import StoreWriter
+
+T = TypeVar("T")
+
+
+class SaveError(Exception):
+    """A write failed; the message says what could not be saved and why (one line)."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What :meth:`Annotations.load` read for an article."""
+
+    article_id: int
+    highlights: tuple[Highlight, ...]
+    note: str
+    reanchored: bool = False  # highlights were placed again in a changed text (and saved)
+
+
+def document_order(highlights: Iterable[Highlight]) -> list[Highlight]:
+    """Anchored highlights by position, then unanchored ones (oldest first), as the store."""
+    return sorted(
+        highlights,
+        key=lambda h: (
+            h.start is None,
+            h.start if h.start is not None else 0,
+            h.end if h.end is not None else 0,
+            h.created,
+            h.id,
+        ),
+    )
+
+
+def _read(store: Store, article_id: int, text: str) -> Loaded:
+    """Runs on the writer's thread: the article's highlights placed in ``text``.
+
+    When ``text`` is the article's stored text, highlights made on another version are placed
+    again and saved (``reanchor_article``). When it is not (the feed's summary shown while the
+    full text loads), they are placed for display only: a passing version must not move them.
+    """
+    want = text_hash(text)
+    highlights = store.list_highlights(article_id)
+    reanchored = False
+    stale = [h for h in highlights if h.text_hash != want or not h.anchored]
+    if stale and text:
+        body = store.get_body(article_id)
+        stored = ""
+        if body.doc_json:
+            try:
+                stored = Document.from_json(body.doc_json).text
+            except (ValueError, KeyError, TypeError):
+                stored = ""
+        if stored == text:
+            store.reanchor_article(article_id, text)
+            highlights = store.list_highlights(article_id)
+            reanchored = True
+        else:
+            placed: list[Highlight] = []
+            for h in highlights:
+                if h.text_hash == want and h.anchored:
+                    placed.append(h)
+                    continue
+                found = locate(text, h.quote, h.prefix, h.suffix, h.start, h.end, h.text_hash)
+                start, end = found if found else (None, None)
+                placed.append(replace(h, start=start, end=end))
+            highlights = document_order(placed)
+    return Loaded(article_id, tuple(highlights), store.get_article_note(article_id), reanchored)
+
+
+class Annotations:
+    """Highlights, note and selection of the article in the reading pane."""
+
+    def __init__(
+        self, writer: StoreWriter, colors: Sequence[HighlightColor] = DEFAULT_COLORS
+    ) -> None:
+        self.writer = writer
+        self.colors: tuple[HighlightColor, ...] = tuple(colors) or DEFAULT_COLORS
+        self.article_id: int | None = None
+        self.text = ""
+        self.units: TextUnits | None = None
+        self.highlights: list[Highlight] = []
+        self.note = ""
+        self.loaded = False
+        self.selection: TextSelection | None = None
+        self.deleted: list[Highlight] = []  # this session's deletions, the last one last
+
+    # -- the article --------------------------------------------------------------------------
+
+    def open(
+        self,
+        article_id: int | None,
+        document: Document,
+        sentences: list[tuple[int, int]] | None = None,
+    ) -> None:
+        """A document is on show: forget the last one's highlights and selection (call
+        :meth:`load` next)."""
+        self.article_id = article_id
+        self.text = document.text
+        self.units = TextUnits.of(document, sentences)
+        self.highlights = []
+        self.note = ""
+        self.loaded = False
+        self.selection = None
+
+    async def load(self) -> Loaded | None:
+        """Read the open article's highlights and note (after every write asked for before);
+        None if another article was opened meanwhile."""
+        article_id, text = self.article_id, self.text
+        if article_id is None:
+            return None
+        loaded = await self._call("highlights", lambda s: _read(s, article_id, text), "read")
+        if self.article_id != article_id or self.text != text:
+            return None
+        self.highlights = list(loaded.highlights)
+        self.note = loaded.note
+        self.loaded = True
+        return loaded
+
+    # -- what is there ------------------------------------------------------------------------
+
+    @property
+    def anchored(self) -> list[Highlight]:
+        return [h for h in self.highlights if h.anchored]
+
+    @property
+    def unanchored(self) -> list[Highlight]:
+        return [h for h in self.highlights if not h.anchored]
+
+    def get(self, highlight_id: str) -> Highlight | None:
+        return next((h for h in self.highlights if h.id == highlight_id), None)
+
+    def at(self, span: tuple[int, int] | None) -> Highlight | None:
+        """The highlight under the reading cursor (``span``, its sentence): the one holding the
+        sentence's start, else the first one overlapping it."""
+        if span is None:
+            return None
+        start, end = span
+        holding = [
+            h
+            for h in self.anchored
+            if h.start is not None and h.end is not None and h.start <= start < h.end
+        ]
+        if holding:
+            return min(holding, key=lambda h: ((h.end or 0) - (h.start or 0), h.created))
+        for h in self.anchored:
+            if h.start is not None and h.end is not None and h.start < end and start < h.end:
+                return h
+        return None
+
+    def paint(self, background: Color) -> list[tuple[int, int, RichStyle]]:
+        """(start, end, style) of every anchored highlight, for the reading pane."""
+        styles: dict[str, RichStyle] = {}
+        out: list[tuple[int, int, RichStyle]] = []
+        for h in self.anchored:
+            assert h.start is not None and h.end is not None
+            style = styles.get(h.color)
+            if style is None:
+                style = styles[h.color] = tint_style(resolve(h.color, self.colors), background)
+            out.append((h.start, h.end, style))
+        return out
+
+    # -- the keyboard selection ---------------------------------------------------------------
+
+    def start_selection(self, offset: int) -> TextSelection | None:
+        """Select the word at ``offset`` (the reading cursor's start)."""
+        if self.units is None:
+            return None
+        self.selection = start_selection(self.units, offset)
+        return self.selection
+
+    def extend_selection(self, unit: Unit, forward: bool) -> TextSelection | None:
+        if self.selection is not None and self.units is not None:
+            self.selection = extend(self.selection, self.units, unit, forward)
+        return self.selection
+
+    def swap_selection_ends(self) -> TextSelection | None:
+        if self.selection is not None:
+            self.selection = self.selection.swapped()
+        return self.selection
+
+    def clear_selection(self) -> None:
+        self.selection = None
+
+    # -- writes -------------------------------------------------------------------------------
+
+    async def _call(self, what: str, work: Callable[[Store], T], verb: str = "save") -> T:
+        """Run ``work(store)`` on the writer's thread, after every write asked for before it;
+        SaveError ("Could not <verb> the <what>: why") if it fails."""
+        result: list[T] = []
+        error: list[BaseException] = []
+
+        def run(store: Store) -> None:
+            try:
+                result.append(work(store))
+            except Exception as exc:
+                error.append(exc)
+
+        await asyncio.wrap_future(self.writer.submit(run, what))
+        if error:
+            raise SaveError(f"Could not {verb} the {what}: {error[0]}") from error[0]
+        if not result:
+            raise SaveError(f"Could not {verb} the {what}: the app is closing")
+        return result[0]
+
+    def _keep(self, h: Highlight) -> None:
+        """Show ``h`` (new or changed) if it belongs to the open article."""
+        if h.article_id != self.article_id:
+            return
+        self.highlights = document_order([*(x for x in self.highlights if x.id != h.id), h])
+
+    def span_to_highlight(self, span: tuple[int, int] | None) -> tuple[int, int] | None:
+        """``span`` as it would be saved: trimmed of white space; None if nothing is left."""
+        return trimmed(self.text, span) if span is not None else None
+
+    def duplicate_of(self, span: tuple[int, int]) -> Highlight | None:
+        """A live highlight over exactly ``span``."""
+        return next((h for h in self.anchored if (h.start, h.end) == span), None)
+
+    async def add(self, span: tuple[int, int], color: str | None = None) -> Highlight:
+        """Highlight ``span`` of the open article's text (trimmed of white space) in
+        ``color`` (a name; the first configured one by default). Saved when this returns."""
+        article_id, text = self.article_id, self.text
+        if article_id is None:
+            raise SaveError("No article is open.")
+        cut = self.span_to_highlight(span)
+        if cut is None:
+            raise SaveError("Nothing to highlight there.")
+        name = color or self.colors[0].name
+        h = await self._call(
+            "highlight", lambda s: s.add_highlight(article_id, text, cut[0], cut[1], name)
+        )
+        if self.text == text:
+            self._keep(h)
+        return h
+
+    async def update(
+        self,
+        h: Highlight,
+        *,
+        color: str | None = None,
+        tags: Sequence[str] | None = None,
+        note: str | None = None,
+    ) -> Highlight:
+        """Change a highlight's colour, tags or note; saved when this returns."""
+        what = "colour" if color is not None else "tags" if tags is not None else "note"
+        saved = await self._call(
+            what, lambda s: s.update_highlight(h.id, color=color, tags=tags, note=note)
+        )
+        if h.article_id == self.article_id:
+            # Keep the offsets shown (they may be a placement for display only).
+            current = self.get(h.id) or h
+            saved = replace(saved, start=current.start, end=current.end)
+            self._keep(saved)
+        return saved
+
+    async def cycle_color(self, h: Highlight) -> Highlight:
+        """Give ``h`` the next configured colour."""
+        return await self.update(h, color=next_color(h.color, self.colors))
+
+    async def set_article_note(self, note: str) -> str:
+        """Save the open article's note (an empty one deletes it); returns it as saved."""
+        article_id = self.article_id
+        if article_id is None:
+            raise SaveError("No article is open.")
+
+        def work(store: Store) -> str:
+            store.set_article_note(article_id, note)
+            return store.get_article_note(article_id)
+
+        saved = await self._call("article note", work)
+        if self.article_id == article_id:
+            self.note = saved
+        return saved
+
+    async def delete(self, h: Highlight) -> None:
+        """Delete ``h`` (hidden, kept for :meth:`undo` during the session)."""
+        await self._call("deletion", lambda s: s.delete_highlight(h.id))
+        self.deleted.append(h)
+        self.highlights = [x for x in self.highlights if x.id != h.id]
+
+    async def undo(self) -> Highlight | None:
+        """Bring back the last highlight deleted in this session; None if there is none."""
+        if not self.deleted:
+            return None
+        h = self.deleted[-1]
+
+        def work(store: Store) -> Highlight | None:
+            store.restore_highlight(h.id)
+            return store.get_highlight(h.id, include_deleted=False)
+
+        restored = await self._call("undo", work)
+        self.deleted.pop()
+        if restored is None:
+            return None
+        if restored.article_id == self.article_id:
+            await self.load()  # placed in the text on show, as any other
+            return self.get(restored.id) or restored
+        return restored
+
+    async def known_tags(self) -> list[str]:
+        """Every tag in use, most used first (for completing tags)."""
+        tags = await self._call("tags", lambda s: s.highlight_tags(), "read")
+        return [t for t, _ in sorted(tags, key=lambda item: (-item[1], item[0].casefold()))]

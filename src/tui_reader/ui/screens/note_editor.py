@@ -1,0 +1,143 @@
+"""Editing a note (``a``) and a highlight's tags (``t``).
+
+:class:`NoteEditor` is a multi-line editor: ``ctrl+s`` saves (returns the text), ``escape``
+cancels (returns None; with unsaved changes it asks first). :class:`TagEditor` edits tags as
+words on one line, completing the one being typed from the tags already in use.
+
+What they are about (a quote, an article title) is shown literally.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Static, TextArea
+
+from tui_reader.ui.screens.confirm import ConfirmScreen
+from tui_reader.ui.widgets.highlight_list import shorten
+
+SUBJECT_CHARS = 300
+_TAG_SPLIT = re.compile(r"[,\s]+")
+
+
+class NoteEditor(ModalScreen[str | None]):
+    """A note. Returns the new text (ctrl+s) or None (escape)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="save_note", priority=True),
+        Binding("escape", "cancel", "Cancel", id="cancel_note"),
+    ]
+
+    def __init__(self, title: str, subject: str, text: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.subject = subject
+        self.original = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-box") as box:
+            box.border_title = Content(self.title_text)
+            box.border_subtitle = "ctrl+s: save · esc: cancel"
+            if self.subject.strip():
+                yield Static(Content(shorten(self.subject, SUBJECT_CHARS)), id="note-subject")
+            yield TextArea(self.original, soft_wrap=True, id="note-text")
+
+    @property
+    def editor(self) -> TextArea:
+        return self.query_one("#note-text", TextArea)
+
+    def on_mount(self) -> None:
+        editor = self.editor
+        editor.focus()
+        editor.move_cursor(editor.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.editor.text)
+
+    def action_cancel(self) -> None:
+        if self.editor.text == self.original:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard the changes to this note?",
+                "ctrl+s in the editor saves them instead.",
+                yes="Discard",
+                no="Keep editing",
+                title="Unsaved note",
+            ),
+            answered,
+        )
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """Tags typed as words separated by spaces or commas (a leading # is dropped)."""
+    return tuple(t.lstrip("#") for t in _TAG_SPLIT.split(text) if t.lstrip("#"))
+
+
+class TagSuggester(Suggester):
+    """Completes the word being typed from the tags in use."""
+
+    def __init__(self, tags: Sequence[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tags = list(tags)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, word = value.rpartition(" ")
+        word = word.lstrip("#")
+        if not word:
+            return None
+        typed = set(parse_tags(head))
+        for tag in self.tags:
+            if tag.casefold().startswith(word.casefold()) and tag not in typed:
+                return (head + " " if head else "") + tag
+        return None
+
+
+class TagEditor(ModalScreen[tuple[str, ...] | None]):
+    """A highlight's tags. Returns them (enter) or None (escape)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Cancel", id="cancel_tags"),
+    ]
+
+    def __init__(self, subject: str, tags: Sequence[str], known: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.subject = subject
+        self.tags = tuple(tags)
+        self.known = [t for t in known if t not in self.tags]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="tags-box") as box:
+            box.border_title = "Tags"
+            box.border_subtitle = "enter: save · esc: cancel"
+            if self.subject.strip():
+                yield Static(Content(shorten(self.subject, SUBJECT_CHARS)), id="tags-subject")
+            yield Input(
+                " ".join(self.tags),
+                placeholder="words separated by spaces, e.g. claim economy",
+                suggester=TagSuggester(self.known),
+                id="tags-input",
+            )
+            if self.known:
+                yield Static(
+                    Content.assemble(("In use: ", "bold"), " ".join(self.known[:30])),
+                    id="tags-known",
+                )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(parse_tags(event.value))
