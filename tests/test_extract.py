@@ -355,3 +355,38 @@ def test_authority_is_not_an_author() -> None:
         "</article></body></html>"
     )
     assert extract_html(page, URL).byline == ""
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read more: <a href='https://news.example/other'>Council votes on the tunnel</a>",
+        "<strong>Related:</strong> <a href='https://news.example/r'>Ferries return</a>",
+        "Photograph: Jane Doe/Reuters",
+        "(AP Photo/Evan Vucci)",
+        "Story continues below advertisement",
+        "ADVERTISEMENT",
+        "View this post on Instagram",
+        "4 min read",
+        "Share this:",
+        "Comments are closed.",
+    ],
+)
+def test_boilerplate_lines_go(line: str) -> None:
+    doc = document_from_fragment(f"<p>{FILLER}</p><p>{line}</p><p>{FILLER}</p>")
+    assert [b.text for b in doc.blocks] == [FILLER, FILLER]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read more about the history of the bridge in the council's own archive, which is open.",
+        "Photographs taken that night show the bridge lit up in the colours of the city.",
+        "AP reported that the bridge would stay closed until Monday.",
+        "Related work by the same engineers is described in the <a href='https://x.example'>"
+        "report</a>, along with the costs and the timetable for the repairs.",
+    ],
+)
+def test_prose_like_boilerplate_stays(line: str) -> None:
+    doc = document_from_fragment(f"<p>{FILLER}</p><p>{line}</p>")
+    assert len(doc.blocks) == 2

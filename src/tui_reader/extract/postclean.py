@@ -27,7 +27,19 @@ _BOILERPLATE = re.compile(
     r"tags?:|topics?:|filed under:?|categories:|posted in:?|"
     r"(?:photo|image|picture)s?: *$|loading\W*$|"
     r"this (?:article|story|content) (?:is|was) (?:closed|not available)\b|"
-    r"copyright ©|©\s*\d{4}|all rights reserved)",
+    r"copyright ©|©\s*\d{4}|all rights reserved|"
+    r"(?:story|article) continues below\b|continue reading below\b|scroll (?:down )?to continue\b|"
+    r"view this post on (?:instagram|twitter|facebook|tiktok)\b|a post shared by\b|"
+    r"listen to (?:this|the) (?:article|story|episode)\b|\d+ min(?:ute)?s? read\W*$|"
+    r"(?:photo|photograph|image|picture|illustration|video)s? (?:by|credit|courtesy)\b|"
+    r"(?:photo|photograph|image|picture|illustration)s?: |credit: |"
+    r"\(?(?:ap|afp|reuters|getty images?|shutterstock|epa|dpa)\b[^.]{0,40}\)?$)",
+    re.I,
+)
+# "Read more: <a headline>" and the like: a pointer to another article, mostly link.
+_POINTER = re.compile(
+    r"^(?:read|see|watch|listen)(?: (?:more|also|next))?\s*:|^(?:related|more|also read|"
+    r"recommended|further reading|more on this)\s*:",
     re.I,
 )
 _WORDS = re.compile(r"[^\W\d_]{2,}")
@@ -88,6 +100,14 @@ def is_boilerplate(text: str) -> bool:
     return len(text) <= 120 and bool(_BOILERPLATE.match(text.strip()))
 
 
+def is_pointer(block: Block) -> bool:
+    """A "Read more: <link to another story>" line."""
+    if len(block.text) > 250 or not _POINTER.match(block.text):
+        return False
+    linked = sum(s.end - s.start for s in block.spans if s.kind == "link")
+    return linked >= len(block.text) * 0.5
+
+
 def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
@@ -108,7 +128,9 @@ def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
                 )
                 if not block.text and block.kind != "figure":
                     continue
-        if block.kind not in ("code", "table", "figure") and is_boilerplate(block.text):
+        if block.kind not in ("code", "table", "figure") and (
+            is_boilerplate(block.text) or is_pointer(block)
+        ):
             continue
         if (
             out
