@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import multiprocessing
 import time
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler
@@ -32,7 +33,14 @@ def test_refresh_stores_articles_and_reports_progress(server: TestServer, store:
     store.add_feed(a)
     store.add_feed(b, title="My own name")
     seen: list[RefreshProgress] = []
-    summary = refresh(store.path, FAST, progress=seen.append)
+    workers: list[int] = []
+
+    def progress(p: RefreshProgress) -> None:
+        seen.append(p)
+        workers.append(len(multiprocessing.active_children()))
+
+    summary = refresh(store.path, FAST, progress=progress)
+    assert workers == [0, 0]  # two feeds: parsed on a thread, no process pool
     assert summary.new_articles == 5
     assert {f.url for f in summary.ok} == {a, b}
     assert not summary.failed and not summary.unchanged
@@ -122,13 +130,17 @@ def test_read_and_starred_state_survive_refresh(server: TestServer, store: Store
 
 
 def test_a_broken_feed_never_stops_the_others(server: TestServer, store: Store) -> None:
-    good = [server.route(f"/g{i}.xml", rss(2, prefix=f"g{i}")) for i in range(5)]
+    good = [server.route(f"/g{i}.xml", rss(2, prefix=f"g{i}")) for i in range(8)]
     broken = server.route("/broken.xml", b"<rss><channel><title>oops")
     failing = server.route("/fails.xml", rss(2, prefix="f"))
     for url in [*good, broken, failing]:
         store.add_feed(url)
-    first = refresh(store.path, FAST)  # six bodies to parse: the process pool path
-    assert first.new_articles == 12
+    workers: list[int] = []
+    first = refresh(  # ten feeds never fetched: parsed in a process pool
+        store.path, FAST, progress=lambda p: workers.append(len(multiprocessing.active_children()))
+    )
+    assert first.new_articles == 18
+    assert max(workers) >= 1
     assert [f.url for f, _ in first.failed] == [broken]
     server.route("/fails.xml", "down for maintenance", status=500, content_type="text/plain")
     server.route("/g0.xml", rss(3, prefix="g0"))
