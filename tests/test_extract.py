@@ -390,3 +390,22 @@ def test_boilerplate_lines_go(line: str) -> None:
 def test_prose_like_boilerplate_stays(line: str) -> None:
     doc = document_from_fragment(f"<p>{FILLER}</p><p>{line}</p>")
     assert len(doc.blocks) == 2
+
+
+@pytest.mark.parametrize(
+    "cloud",
+    [
+        "<h3>Tags</h3><ul><li><a href='/t/b'>bridges</a></li><li><a href='/t/t'>transport</a>"
+        "</li><li><a href='/t/c'>city council</a></li></ul>",
+        "<p><a href='/t/b'>Bridges</a>, <a href='/t/t'>Transport</a>, <a href='/t/c'>Council</a></p>",
+    ],
+)
+def test_trailing_tag_cloud_goes(cloud: str) -> None:
+    doc = document_from_fragment(f"<p>{FILLER}</p>{cloud}", url=URL)
+    assert doc.text == FILLER
+
+
+def test_a_real_closing_list_stays() -> None:
+    items = "".join(f"<li>Step {i}: check the cables</li>" for i in range(4))
+    doc = document_from_fragment(f"<p>{FILLER}</p><ul>{items}</ul>")
+    assert len(doc.blocks) == 5

@@ -163,4 +163,32 @@ def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
         break
     while out and out[-1].kind in ("paragraph", "heading") and is_timestamp(out[-1].text):
         out.pop()
+    _drop_tag_cloud(out)
     return out
+
+
+def _all_link(block: Block) -> bool:
+    linked = sum(s.end - s.start for s in block.spans if s.kind == "link")
+    return linked >= len(block.text.replace(",", "").replace(" ", "")) * 0.9
+
+
+def _drop_tag_cloud(out: list[Block]) -> None:
+    """A list of one- to three-word links at the end (tags, topics), and its heading."""
+    end = len(out)
+    while end and out[end - 1].kind == "list_item" and len(out[end - 1].text.split()) <= 3:
+        if not _all_link(out[end - 1]) or "/" in out[end - 1].text or "www." in out[end - 1].text:
+            break  # not a tag: a link list ("Sources: https://...")
+        end -= 1
+    if len(out) - end >= 3:
+        del out[end:]
+    elif out and out[-1].kind == "paragraph" and _all_link(out[-1]):
+        words = out[-1].text.replace(",", " ").split()
+        links = sum(1 for s in out[-1].spans if s.kind == "link")
+        if links >= 3 and len(words) <= links * 3:
+            out.pop()  # "bridges, transport, council" as one line of links
+        else:
+            return
+    else:
+        return
+    if out and out[-1].kind == "heading" and len(out[-1].text.split()) <= 3:
+        out.pop()
