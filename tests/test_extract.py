@@ -397,7 +397,8 @@ def test_prose_like_boilerplate_stays(line: str) -> None:
     [
         "<h3>Tags</h3><ul><li><a href='/t/b'>bridges</a></li><li><a href='/t/t'>transport</a>"
         "</li><li><a href='/t/c'>city council</a></li></ul>",
-        "<p><a href='/t/b'>Bridges</a>, <a href='/t/t'>Transport</a>, <a href='/t/c'>Council</a></p>",
+        "<p><a href='/t/b'>Bridges</a>, <a href='/t/t'>Transport</a>,"
+        " <a href='/t/c'>Council</a></p>",
     ],
 )
 def test_trailing_tag_cloud_goes(cloud: str) -> None:
