@@ -5,11 +5,15 @@ from __future__ import annotations
 import random
 
 from tui_reader.document import Block, Document
+from tui_reader.ui.render import render_document
 from tui_reader.ui.selection import (
     UNITS,
     TextSelection,
     TextUnits,
+    column_of,
     extend,
+    line_target,
+    move_to,
     start_selection,
     trimmed,
 )
@@ -119,3 +123,38 @@ def test_trimmed_drops_white_space() -> None:
     assert trimmed(TEXT, (at("met") - 1, at("met") + 4)) == (at("met"), at("met") + 3)
     assert trimmed(TEXT, (at("What") - 2, at("What"))) is None
     assert trimmed("abc", (-5, 99)) == (0, 3)
+
+
+def test_move_to_never_empties() -> None:
+    sel = TextSelection(10, 20)
+    assert move_to(sel, 30) == TextSelection(10, 30)
+    assert move_to(sel, 5) == TextSelection(5, 20, at_end=False)
+    assert move_to(sel, 10) == sel
+    back = TextSelection(10, 20, at_end=False)
+    assert move_to(back, 15) == TextSelection(15, 20, at_end=False)
+    assert move_to(back, 25) == TextSelection(10, 25)
+
+
+def test_line_targets_keep_the_column() -> None:
+    doc = Document(
+        blocks=(
+            Block("paragraph", "one two three four five six seven eight nine ten eleven"),
+            Block("heading", "Head", level=2),
+            Block("paragraph", "alpha beta gamma delta"),
+        )
+    )
+    rendered = render_document(doc, 20)
+    text = doc.text
+    start = text.index("three")
+    line, col = column_of(rendered, start)
+    below = line_target(rendered, start, 1)
+    assert below is not None
+    assert column_of(rendered, below) == (rendered.line_of_offset(below), col)
+    assert rendered.line_of_offset(below) > line
+    assert line_target(rendered, below, -1) == start
+    # Lines without text (blank lines, the title) are skipped; the ends give None.
+    last = text.index("gamma")
+    up = line_target(rendered, last, -1)
+    assert up == text.index("Head") + len("Head")  # the end of the (shorter) heading line
+    assert line_target(rendered, text.index("delta"), 1) is None
+    assert line_target(rendered, 0, -1) is None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from tui_reader.document import Document
+from tui_reader.ui.render import Rendered, cells
 from tui_reader.ui.textunits import paragraph_spans, sentence_spans
 
 Unit = Literal["char", "word", "sentence", "paragraph"]
@@ -159,6 +160,54 @@ def extend(selection: TextSelection, units: TextUnits, unit: Unit, forward: bool
     # The end would pass the start: the start moves back instead.
     new_start = units.prev_start(unit, start)
     return TextSelection(new_start if new_start is not None else start, end, at_end=False)
+
+
+def move_to(selection: TextSelection, target: int) -> TextSelection:
+    """Move the active end to ``target`` (a line up or down); when it would cross the other
+    end, the start goes there and the end stays, as :func:`extend` does."""
+    start, end = selection.start, selection.end
+    if selection.at_end:
+        if target > start:
+            return TextSelection(start, target)
+        return TextSelection(target, end, at_end=False) if target < start else selection
+    if target < end:
+        return TextSelection(target, end, at_end=False)
+    return TextSelection(start, target) if target > end else selection
+
+
+def column_of(rendered: Rendered, offset: int) -> tuple[int, int]:
+    """(line, column in cells) where ``offset`` is drawn (at its line's end if it falls
+    between runs, e.g. on the space where the line wraps)."""
+    index = rendered.line_of_offset(offset)
+    line = rendered.lines[index] if rendered.lines else None
+    if line is None:
+        return 0, 0
+    col = 0
+    for run in line.runs:
+        if run.offset < 0:
+            continue
+        if run.offset <= offset < run.offset + run.size:
+            if run.size != len(run.text):
+                return index, run.col
+            return index, run.col + cells(run.text[: offset - run.offset])
+        if run.offset + run.size <= offset:
+            col = run.col + cells(run.text)
+    return index, col
+
+
+def line_target(rendered: Rendered, offset: int, delta: int) -> int | None:
+    """The offset drawn ``delta`` lines below (above, if negative) ``offset``, in the same
+    column, skipping lines without text; None at the top or bottom."""
+    index, col = column_of(rendered, offset)
+    step = 1 if delta > 0 else -1
+    remaining = abs(delta)
+    while remaining:
+        index += step
+        if not 0 <= index < len(rendered.lines):
+            return None
+        if rendered.lines[index].start >= 0:
+            remaining -= 1
+    return rendered.offset_at(index, col)
 
 
 def trimmed(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
