@@ -181,3 +181,11 @@ def test_unclosed_and_garbage_markup() -> None:
     page = f"<html><body><div><p>{SENTENCE * 4}<table><tr><td><p>{SENTENCE * 4}</b></i></p></tt>"
     doc = extract_html(page + "<<<>>>&&&;;; </ < >", URL)
     assert doc.text.count("harbour reopened") >= 4
+
+
+def test_character_references_to_control_characters() -> None:
+    """lxml decodes &#1; into the tree but refuses it when text is set back."""
+    fragment = f"&lt;!-- x --&gt;&#x1;&#xFFFE; <p>{SENTENCE}&#7;</p><span>a</span>&#x1b;[31m b"
+    doc = document_from_fragment(fragment)
+    assert doc.blocks[0].text == SENTENCE.strip()
+    assert all(ch.isprintable() or ch == "\n" for ch in doc.text)

@@ -24,6 +24,7 @@ from tui_reader.extract.parse import parse_html
 from tui_reader.extract.postclean import clean_blocks
 from tui_reader.extract.preclean import preclean
 from tui_reader.extract.readable import readability_article
+from tui_reader.extract.text import clean
 from tui_reader.sanitize import clean_line, clean_text
 
 MAX_PAGE_CHARS = 8_000_000
@@ -63,9 +64,13 @@ def scrub_tree(root: HtmlElement) -> None:
         if not isinstance(el.tag, str) or el in code:
             continue
         if el.text and el.tag not in _CODE_TAGS:
-            el.text = scrub_text(el.text)
+            text = scrub_text(el.text)
+            if text != el.text:
+                el.text = clean(text)  # (lxml refuses control characters set back)
         if el.tail:
-            el.tail = scrub_text(el.tail)
+            tail = scrub_text(el.tail)
+            if tail != el.tail:
+                el.tail = clean(tail)
 
 
 def _blocks(content: HtmlElement, base: str, meta: Metadata) -> list[Block]:
