@@ -20,79 +20,18 @@ from tui_reader.extract.text import clean, clean_link
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 SKIP_TAGS = frozenset(
-    {
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "head",
-        "title",
-        "meta",
-        "link",
-        "base",
-        "iframe",
-        "frame",
-        "object",
-        "embed",
-        "applet",
-        "svg",
-        "canvas",
-        "button",
-        "input",
-        "select",
-        "option",
-        "optgroup",
-        "textarea",
-        "datalist",
-        "map",
-        "area",
-        "audio",
-        "video",
-        "source",
-        "track",
-        "param",
-        "dialog",
-        "rp",
-    }
+    (
+        "script style noscript template head title meta link base iframe frame object embed "
+        "applet svg canvas button input select option optgroup textarea datalist map area audio "
+        "video source track param dialog rp"
+    ).split()
 )
 BLOCK_TAGS = frozenset(
-    {
-        "html",
-        "body",
-        "address",
-        "article",
-        "aside",
-        "center",
-        "details",
-        "dir",
-        "div",
-        "dl",
-        "dd",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "footer",
-        "form",
-        "header",
-        "hgroup",
-        "legend",
-        "main",
-        "menu",
-        "nav",
-        "p",
-        "section",
-        "summary",
-        "caption",
-        "tbody",
-        "thead",
-        "tfoot",
-        "tr",
-        "td",
-        "th",
-        "noframes",
-        "frameset",
-        "output",
-    }
+    (
+        "html body address article aside center details dir div dl dd dt fieldset figcaption "
+        "footer form header hgroup legend main menu nav p section summary caption tbody thead "
+        "tfoot tr td th noframes frameset output"
+    ).split()
 )
 _STYLE_TAGS: dict[str, SpanKind] = {
     "em": "em",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # Bump whenever the documents extraction produces change: stored documents made by another
 # version are extracted again the next time they are opened.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 class ExtractionError(Exception):
