@@ -18,20 +18,21 @@ from lxml.html import HtmlElement
 from tui_reader.document import Block, BlockKind, Span, SpanKind
 from tui_reader.extract.text import clean, clean_link
 
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-SKIP_TAGS = frozenset(
-    (
-        "script style noscript template head title meta link base iframe frame object embed "
-        "applet svg canvas button input select option optgroup textarea datalist map area audio "
-        "video source track param dialog rp"
-    ).split()
+SKIP_TAGS = _names(
+    "script style noscript template head title meta link base iframe frame object embed "
+    "applet svg canvas button input select option optgroup textarea datalist map area audio "
+    "video source track param dialog rp"
 )
-BLOCK_TAGS = frozenset(
-    (
-        "html body address article aside center details dir div dl dd dt fieldset figcaption "
-        "footer form header hgroup legend main menu nav p section summary caption tbody thead "
-        "tfoot tr td th noframes frameset output"
-    ).split()
+BLOCK_TAGS = _names(
+    "html body address article aside center details dir div dl dd dt fieldset figcaption "
+    "footer form header hgroup legend main menu nav p section summary caption tbody thead "
+    "tfoot tr td th noframes frameset output"
 )
 _STYLE_TAGS: dict[str, SpanKind] = {
     "em": "em",
