@@ -268,7 +268,7 @@ def test_debris_is_removed_wherever_it_is(debris: str) -> None:
         assert doc.text == FILLER, (debris, doc.text)
 
 
-@pytest.mark.parametrize("klass", ["sidebar-area", "related-stories", "comment-thread"])
+@pytest.mark.parametrize("klass", ["sidebar-area", "promo-box", "comment-thread"])
 def test_fallback_when_readability_finds_nothing(klass: str) -> None:
     """The article sits in a container whose class marks it as furniture: readability ends up
     with nothing; the density fallback still finds the prose."""
@@ -410,3 +410,17 @@ def test_a_real_closing_list_stays() -> None:
     items = "".join(f"<li>Step {i}: check the cables</li>" for i in range(4))
     doc = document_from_fragment(f"<p>{FILLER}</p><ul>{items}</ul>")
     assert len(doc.blocks) == 5
+
+
+def test_author_bio_and_read_next_boxes_go() -> None:
+    body = "".join(f"<p>{FILLER} ({i})</p>" for i in range(6))
+    page = (
+        "<html><head><title>Bridge</title></head><body><article><div class='entry'>"
+        f"{body}<div class='author-bio'><p>Jane Doe is a reporter who has covered transport"
+        " for the paper since 2009 and writes the weekly commuting column.</p>"
+        "<p>Her book on bridges came out last year.</p></div>"
+        "<section class='read-next'><h3>Read next</h3><p><a href='/x'>The tunnel plan is"
+        " back on the table after years of delay</a></p></section></div></article></body></html>"
+    )
+    doc = extract_html(page, URL)
+    assert [b.text for b in doc.blocks] == [f"{FILLER} ({i})" for i in range(6)]

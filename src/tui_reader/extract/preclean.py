@@ -53,6 +53,14 @@ _WIDGET = re.compile(
     re.I,
 )
 _WIDGET_TEXT_LIMIT = 400
+# Boxes that are never the article, even with paragraphs in them: author bios, "read next".
+_FURNITURE = re.compile(
+    r"(?:^|[\s_-])(?:author-bio|about-the-author|about-author|author-box|author-info|"
+    r"author-card|bio-box|read-next|more-stories|recirc|newsletter-signup|"
+    r"related-(?:posts|stories|articles|content|links))(?:$|[\s_])",
+    re.I,
+)
+_FURNITURE_TEXT_LIMIT = 1500
 _BYLINE = re.compile(r"byline|dateline|writtenby|author(?!i[tz])", re.I)
 _COMMENTS = re.compile(r"comment|disqus|replies|respond", re.I)
 _BYLINE_TEXT_LIMIT = 100
@@ -108,6 +116,9 @@ def preclean(root: HtmlElement) -> str:
             continue
         features = f"{el.get('class', '')} {el.get('id', '')}"
         if len(features) < 3:
+            continue
+        if _FURNITURE.search(features) and _text_len(el) < _FURNITURE_TEXT_LIMIT:
+            _remove(el)
             continue
         if (
             _WIDGET.search(features)
