@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
+from textual.screen import Screen
 from textual.theme import Theme
 
 from tui_reader.config import Config
@@ -68,10 +69,13 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         for problem in [*self.messages, *check_keymap(self.keymap)]:
             self.notify(problem, severity="warning", markup=False, timeout=8)
-        self.set_keymap(self.keymap)
+        if self.keymap:
+            self.set_keymap(self.keymap)
         self._apply_theme()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.push_screen(MainScreen(self.context, open_article=self.open_article))
+
+    def get_default_screen(self) -> Screen[Any]:
+        return MainScreen(self.context, open_article=self.open_article)
 
     def _apply_theme(self) -> None:
         wanted = self.config.reader.theme or self.context.store.get_setting(THEME_SETTING)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import html as html_lib
 import importlib
 import re
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -70,9 +72,34 @@ def refresh(
     progress: Callable[[Any], None],
 ) -> Any:
     """Refresh feeds (all when ``feed_ids`` is None); returns the feeds' RefreshSummary."""
+    _start_resource_tracker()
     return _get("tui_reader.feeds.refresh", "refresh")(
         store_path, config, feed_ids=feed_ids, progress=progress
     )
+
+
+_TRACKER_LOCK = threading.Lock()
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a real stderr.
+
+    The refresh parses feeds in worker processes. The first pool starts the tracker, which
+    hands it ``sys.stderr.fileno()`` — but while Textual runs, ``sys.stderr`` is Textual's
+    capture, whose fileno is -1, and the start fails ("bad value(s) in fds_to_keep"). Starting
+    it here, with the real stderr for that moment, avoids that; it runs once per process."""
+    from multiprocessing import resource_tracker
+
+    with _TRACKER_LOCK:
+        saved = sys.stderr
+        try:
+            if sys.__stderr__ is not None:
+                sys.stderr = sys.__stderr__
+            resource_tracker.ensure_running()
+        except (OSError, ValueError):
+            pass  # the refresh reports what fails
+        finally:
+            sys.stderr = saved
 
 
 def ensure_welcome(store: Store) -> bool:

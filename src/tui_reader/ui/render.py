@@ -15,9 +15,10 @@ Nothing here touches Textual: styles are bit flags that the widget turns into Ri
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from itertools import accumulate, pairwise
 from typing import NamedTuple
 
@@ -194,33 +195,90 @@ def safe(text: str) -> str:
 _WORD = re.compile(r"\S+")
 
 
+@lru_cache(maxsize=64)
+def _line_pattern(width: int) -> re.Pattern[str]:
+    """The longest run of at most ``width`` characters that starts a word and ends before a
+    space (or the end); else a ``width``-long cut of a longer word."""
+    if width == 1:
+        return re.compile(r"\S")
+    return re.compile(rf"\S(?:.{{0,{width - 2}}}\S)?(?=\s|$)|\S{{1,{width}}}")
+
+
 def wrap(text: str, width: int, markers: dict[int, str] | None = None) -> list[tuple[int, int]]:
     """Break one line of prose into (start, end) pieces of at most ``width`` cells, at spaces;
     words longer than a line are cut. ``markers`` are extra strings drawn after position p
     (link numbers): they count in the width of the word they end."""
     width = max(width, 1)
+    if _is_single(text):
+        # One cell per character: the regular expression engine does the work. Markers are
+        # stood in for by as many characters glued to their word, then taken out again.
+        if not markers:
+            return [m.span() for m in _line_pattern(width).finditer(text)]
+        return _wrap_with_markers(text, width, markers)
+    return _wrap_words(text, width, markers)
+
+
+def _wrap_with_markers(text: str, width: int, markers: dict[int, str]) -> list[tuple[int, int]]:
+    parts: list[str] = []
+    starts: list[int] = []  # where each marker starts in the padded text
+    before: list[int] = []  # characters added before it
+    lengths: list[int] = []
+    added = 0
+    previous = 0
+    for p in sorted(markers):
+        parts.append(text[previous:p])
+        starts.append(p + added)
+        before.append(added)
+        lengths.append(len(markers[p]))
+        parts.append("x" * len(markers[p]))
+        added += len(markers[p])
+        previous = p
+    parts.append(text[previous:])
+    padded = "".join(parts)
+
+    def back(q: int) -> int:
+        k = bisect_left(starts, q)
+        if k < len(starts) and starts[k] == q:  # between a word and its marker
+            raise ValueError(q)
+        k -= 1
+        if k < 0:
+            return q
+        if q < starts[k] + lengths[k]:  # inside a marker: a word too long for a line
+            raise ValueError(q)
+        return q - before[k] - lengths[k]
+
+    pieces = [m.span() for m in _line_pattern(width).finditer(padded)]
+    try:
+        return [(back(a), back(b)) for a, b in pieces]
+    except ValueError:  # a marker would be cut off its word: measure word by word instead
+        return _wrap_words(text, width, markers)
+
+
+def _wrap_words(
+    text: str, width: int, markers: dict[int, str] | None = None
+) -> list[tuple[int, int]]:
+    """:func:`wrap` word by word, measuring every character (wide characters)."""
+    width = max(width, 1)
     cum = _cumulative(text)
-    marks = sorted(markers) if markers else []
 
     def span_cells(a: int, b: int) -> int:
         return b - a if cum is None else cum[b] - cum[a]
 
-    def marker_cells(a: int, b: int) -> int:
-        if not marks or markers is None:
-            return 0
-        total = 0
-        for p in marks:
-            if a < p <= b:
-                total += len(markers[p])
-        return total
+    words = [m.span() for m in _WORD.finditer(text)]
+    widths = [span_cells(a, b) for a, b in words]
+    ends = [b for _, b in words]
+    extra: dict[int, int] = {}  # marker widths at positions inside long words
+    for p, mark in (markers or {}).items():
+        k = bisect_left(ends, p)
+        if k < len(words) and words[k][0] < p:
+            widths[k] += len(mark)
+            extra[p] = len(mark)
 
     out: list[tuple[int, int]] = []
     line_start = -1
     line_end = 0
     used = 0
-    for m in _WORD.finditer(text):
-        s, e = m.span()
-        w = span_cells(s, e) + marker_cells(s, e)
+    for (s, e), w in zip(words, widths, strict=True):
         if line_start >= 0:
             gap = span_cells(line_end, s)
             if used + gap + w <= width:
@@ -232,19 +290,19 @@ def wrap(text: str, width: int, markers: dict[int, str] | None = None) -> list[t
         if used > width:
             # A word longer than the line: cut it into line-sized pieces.
             pos = s
-            while span_cells(pos, e) + marker_cells(pos, e) > width:
+            while used > width:
                 cut = pos
                 acc = 0
                 while cut < e:
-                    step = span_cells(cut, cut + 1) + marker_cells(cut, cut + 1)
+                    step = span_cells(cut, cut + 1) + extra.get(cut + 1, 0)
                     if acc + step > width and cut > pos:
                         break
                     acc += step
                     cut += 1
                 out.append((pos, cut))
+                used -= acc
                 pos = cut
             line_start, line_end = pos, e
-            used = span_cells(pos, e) + marker_cells(pos, e)
     if line_start >= 0:
         out.append((line_start, line_end))
     return out
@@ -328,12 +386,17 @@ class _Builder:
         for span in spans:
             if span.kind == "link" and span.href and 0 < span.end <= len(text):
                 n = self.link_numbers.get(span.href)
-                if n:
-                    mark, _ = markers.get(span.end, ("", 0))
-                    markers[span.end] = (mark + f"[{n}]", LINK_NUMBER)
-        if tail and text:
-            mark, _ = markers.get(len(text), ("", 0))
-            markers[len(text)] = (mark + tail[0], tail[1])
+                # The number goes right after the link's last visible character.
+                end = span.end
+                while end > span.start and text[end - 1].isspace():
+                    end -= 1
+                if n and end > max(span.start, 0):
+                    mark, _ = markers.get(end, ("", 0))
+                    markers[end] = (mark + f"[{n}]", LINK_NUMBER)
+        if tail and text.strip():
+            end = len(text.rstrip())
+            mark, _ = markers.get(end, ("", 0))
+            markers[end] = (mark + tail[0], tail[1])
         # Constant-style intervals over the text.
         if spans or markers:
             points = {0, len(text), *markers}

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, LoadingIndicator, ProgressBar, Static
+from textual.widgets import LoadingIndicator, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from tui_reader.document import Document
@@ -36,6 +36,7 @@ from tui_reader.ui.screens.search import SearchResult, SearchScreen
 from tui_reader.ui.sources import ALL, FIRST_PAGE, NEXT_PAGE, SAVED, ListSource
 from tui_reader.ui.widgets.article_list import ArticleList, format_date
 from tui_reader.ui.widgets.feed_list import FeedList
+from tui_reader.ui.widgets.footer import ReaderFooter
 from tui_reader.ui.widgets.reading_pane import ReadingPane
 from tui_reader.ui.widgets.rows import RowList
 from tui_reader.ui.widgets.sidebar import Sidebar
@@ -43,6 +44,7 @@ from tui_reader.ui.widgets.sidebar import Sidebar
 NARROW = 100  # below this many columns, one pane at a time
 _WORD = re.compile(r"\w+")
 MAX_MATCHES = 2000
+_BROWSER_HINT = re.compile(r"[;,.]?\s*open it in a browser\W*$", re.IGNORECASE)
 
 
 def match_spans(text: str, query: str) -> list[tuple[int, int]]:
@@ -61,9 +63,10 @@ def match_spans(text: str, query: str) -> list[tuple[int, int]]:
 
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("main")
+    AUTO_FOCUS = "#articles"
 
     def __init__(self, context: Context, *, open_article: int | None = None) -> None:
-        super().__init__(id="main")
+        super().__init__(id="main", classes="-view-lists")
         self.ctx = context
         self.initial_article = open_article
         self.source: ListSource = SAVED if open_article is not None else ALL
@@ -81,13 +84,10 @@ class MainScreen(Screen[None]):
                 yield FeedList(id="feeds")
                 yield ArticleList(id="articles")
             with Vertical(id="reader"):
-                yield LoadingIndicator(id="pane-loading")
                 yield ReadingPane(measure=self.ctx.config.reader.measure, id="pane")
             yield Sidebar(id="sidebar")
-        with Horizontal(id="refresh-bar"):
-            yield Static(Content(""), id="refresh-label")
-            yield ProgressBar(id="refresh-progress", show_eta=False)
-        yield Footer()
+        # The refresh bar and the loading indicator are mounted when first needed.
+        yield ReaderFooter()
 
     @property
     def feeds(self) -> FeedList:
@@ -108,7 +108,6 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.feeds.border_title = "Feeds"
         self.articles.border_title = Content(self.source.label)
-        self.articles.focus()
         self.load_feeds()
         self.load_articles(self.source, keep_id=self.initial_article, open_it=True)
         self.run_welcome()
@@ -341,7 +340,24 @@ class MainScreen(Screen[None]):
         self.pane.focus()
 
     def _set_loading(self, loading: bool) -> None:
-        self.query_one("#reader").set_class(loading, "-loading")
+        reader = self.query_one("#reader")
+        if loading and not reader.query("#pane-loading"):
+            reader.mount(LoadingIndicator(id="pane-loading"), before=0)
+        reader.set_class(loading, "-loading")
+
+    def _refresh_bar(self) -> tuple[Static, ProgressBar]:
+        """The refresh status line (made on the first refresh)."""
+        if not self.query("#refresh-bar"):
+            label = Static(Content(""), id="refresh-label")
+            bar = ProgressBar(id="refresh-progress", show_eta=False)
+            self.mount(
+                Horizontal(label, bar, id="refresh-bar"), before=self.query_one(ReaderFooter)
+            )
+            return label, bar
+        return (
+            self.query_one("#refresh-label", Static),
+            self.query_one("#refresh-progress", ProgressBar),
+        )
 
     @work(thread=True, exclusive=True, group="extract")
     def _extract(self, article: Article, generation: int, force: bool) -> None:
@@ -366,13 +382,19 @@ class MainScreen(Screen[None]):
         self._set_loading(False)
         if document is not None and not document.is_empty:
             self.base_document = document
-            self._show(document, keep=True)
+            notice: tuple[str, ...] = ()
+            if document.notice:
+                notice = (document.notice,)
+                if is_web_url(article.url):
+                    notice += (f"Open it in a browser: {article.url}  (press o)",)
+            self._show(document, notice, keep=True)
             return
         if document is not None:
             error = "no readable text was found on the page"
         base = self.base_document or Document()
-        notice: tuple[str, ...] = ("Could not load the full text.", safe(error) or "unknown error")
-        if article.url:
+        error = _BROWSER_HINT.sub("", safe(error)) or "unknown error"
+        notice = ("Could not load the full text.", error)
+        if is_web_url(article.url):
             notice += (f"Open it in a browser: {article.url}  (press o)",)
         self._show(base, notice, keep=True)
 
@@ -545,9 +567,9 @@ class MainScreen(Screen[None]):
             return
         self.refreshing = True
         self.add_class("-refreshing")
-        bar = self.query_one("#refresh-progress", ProgressBar)
+        label, bar = self._refresh_bar()
         bar.update(total=max(len(self.feeds.feeds), 1), progress=0)
-        self.query_one("#refresh-label", Static).update(Content("Refreshing…"))
+        label.update(Content("Refreshing…"))
         self._refresh()
 
     @work(thread=True, exclusive=True, group="refresh")
@@ -567,8 +589,9 @@ class MainScreen(Screen[None]):
         total = int(getattr(p, "total", 0)) or None
         feed = getattr(p, "feed", None)
         title = feed.display_title if isinstance(feed, Feed) else ""
-        self.query_one("#refresh-progress", ProgressBar).update(total=total, progress=done)
-        self.query_one("#refresh-label", Static).update(
+        label, bar = self._refresh_bar()
+        bar.update(total=total, progress=done)
+        label.update(
             Content.from_markup(
                 "Refreshing $done/$total  $feed",
                 done=str(done),

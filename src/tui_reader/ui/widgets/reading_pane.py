@@ -36,6 +36,7 @@ from tui_reader.ui.render import (
     render_document,
 )
 from tui_reader.ui.textunits import sentence_spans, unit_at
+from tui_reader.ui.widgets.styling import component_style
 
 LayerItem = tuple[int, int, "str | Style"]
 
@@ -137,6 +138,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self._rendered: Rendered | None = None
         self._strips: dict[int, Strip] = {}
         self._flag_styles: dict[int, Style] = {}
+        self._components: dict[str, Style] = {}
         self._layers: dict[str, _Layer] = {}
         self._selection: tuple[int, int] | None = None  # keyboard selection (set_selection)
         self._sentences: list[tuple[int, int]] = []
@@ -155,7 +157,8 @@ class ReadingPane(ScrollView, can_focus=True):
         keep_position: bool = False,
     ) -> None:
         """Show ``document``. ``header`` replaces its own title/byline line; ``notice`` lines
-        (an error and what to do) are boxed above the text. ``keep_position`` keeps the cursor
+        (an error and what to do; by default the document's own ``notice``) are boxed above
+        the text. ``keep_position`` keeps the cursor
         and scroll where they are when the same article is shown again (e.g. its full text
         replacing its summary keeps the cursor's offset if it still exists)."""
         same = keep_position and article_id is not None and article_id == self.article_id
@@ -163,7 +166,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.document = document
         self.article_id = article_id
         self.header = header if header is not None else header_for(document)
-        self.notice = tuple(notice)
+        self.notice = tuple(notice) or ((document.notice,) if document.notice else ())
         self._layers.clear()
         self._selection = None
         self._sentences = sentence_spans(document)
@@ -248,6 +251,7 @@ class ReadingPane(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._flag_styles.clear()
+        self._components.clear()
         self._strips.clear()
 
     # -- mapping between offsets, lines and the screen ------------------------------------
@@ -312,7 +316,7 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def set_matches(self, spans: Iterable[tuple[int, int]]) -> None:
         """Search matches, painted with the ``reading-pane--match`` style."""
-        style = self.get_component_rich_style("reading-pane--match", partial=True)
+        style = self._component("match")
         self.set_layer("matches", ((s, e, style) for s, e in spans))
 
     def set_selection(self, span: tuple[int, int] | None) -> None:
@@ -482,13 +486,19 @@ class ReadingPane(ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------
 
+    def _component(self, name: str) -> Style:
+        style = self._components.get(name)
+        if style is None:
+            style = self._components[name] = component_style(self, f"reading-pane--{name}")
+        return style
+
     def _style_for(self, flags: int) -> Style:
         style = self._flag_styles.get(flags)
         if style is None:
             style = self.rich_style
             for flag, name in FLAG_NAMES:
                 if flags & flag:
-                    style += self.get_component_rich_style(f"reading-pane--{name}", partial=True)
+                    style += self._component(name)
             self._flag_styles[flags] = style
         return style
 
@@ -516,11 +526,11 @@ class ReadingPane(ScrollView, can_focus=True):
                 i -= 1
         selection = self.selection_range
         if selection is not None and selection[1] > start and selection[0] < end:
-            style = self.get_component_rich_style("reading-pane--selection", partial=True)
+            style = self._component("selection")
             out.append((selection[0], selection[1], style))
         cursor = self.cursor_range
         if cursor is not None and cursor[1] > start and cursor[0] < end:
-            style = self.get_component_rich_style("reading-pane--cursor", partial=True)
+            style = self._component("cursor")
             out.append((cursor[0], cursor[1], style))
         return out
 
@@ -538,11 +548,16 @@ class ReadingPane(ScrollView, can_focus=True):
         fill = self._style_for(line.fill) if line.fill else base
         marks = self._marks(line) if line.start >= 0 else []
         col = 0
+        last_end = -1  # the offset after the last mapped character drawn
         for run in line.runs:
             if run.col > col:
                 segments.append(Segment(" " * (run.col - col), fill))
             style = self._style_for(run.flags | line.fill)
             if run.offset < 0:
+                # Decoration inside a painted range (a link number mid-sentence) is painted.
+                for s, e, mark in marks:
+                    if s < last_end < e:
+                        style = style + mark
                 segments.append(Segment(run.text, style))
             elif not marks:
                 segments.append(
@@ -550,6 +565,8 @@ class ReadingPane(ScrollView, can_focus=True):
                 )
             else:
                 segments.extend(_paint_run(run.text, run.offset, run.size, style, marks))
+            if run.offset >= 0:
+                last_end = run.offset + run.size
             col = run.col + cells(run.text)
         if col < rendered.width and line.fill:
             segments.append(Segment(" " * (rendered.width - col), fill))

@@ -20,6 +20,7 @@ from textual.strip import Strip
 
 from tui_reader.ui.keys import bindings
 from tui_reader.ui.render import cells
+from tui_reader.ui.widgets.styling import component_style
 
 
 class RowList(ScrollView, can_focus=True):
@@ -63,6 +64,7 @@ class RowList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id)
         self.cursor = 0
         self._strips: dict[int, Strip] = {}
+        self._styles: dict[str, Style] = {}
 
     # -- what subclasses provide ----------------------------------------------------------
 
@@ -172,6 +174,7 @@ class RowList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._styles.clear()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -182,7 +185,10 @@ class RowList(ScrollView, can_focus=True):
     # -- drawing --------------------------------------------------------------------------
 
     def style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"row-list--{name}", partial=True)
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = component_style(self, f"row-list--{name}")
+        return style
 
     def render_line(self, y: int) -> Strip:
         line_no = int(self.scroll_offset.y) + y

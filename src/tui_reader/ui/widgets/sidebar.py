@@ -43,18 +43,23 @@ class Sidebar(Vertical):
             return self.sidebar
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes="-hidden")
+        super().__init__(id=id, classes="-hidden -empty")
         self.items: list[SidebarItem] = []
         self.mode: Literal["auto", "shown", "hidden"] = "auto"
         self.border_title = "Notes"
+        self._list: OptionList | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("Nothing here yet."), id="sidebar-empty")
-        yield OptionList(id="sidebar-items")
+        # The list is made when first needed: a hidden sidebar costs nothing at start-up.
+        yield from ()
 
     @property
     def option_list(self) -> OptionList:
-        return self.query_one("#sidebar-items", OptionList)
+        """The list of items (made on first use)."""
+        if self._list is None:
+            self._list = OptionList(id="sidebar-items")
+            self.mount(Static(Content("Nothing here yet."), id="sidebar-empty"), self._list)
+        return self._list
 
     def set_title(self, title: str) -> None:
         self.border_title = Content(title)
@@ -81,6 +86,8 @@ class Sidebar(Vertical):
         return self.mode == "shown" or (self.mode == "auto" and bool(self.items))
 
     def _update_display(self) -> None:
+        if self.is_shown:
+            _ = self.option_list
         self.set_class(not self.is_shown, "-hidden")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
