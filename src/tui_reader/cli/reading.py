@@ -50,10 +50,13 @@ def _run(paths: Paths, config: Config, problems: list[str], open_article: int | 
 
 def run_read(args: argparse.Namespace) -> int:
     target = str(args.target).strip()
+    is_url = is_web_url(target)
+    if not is_url and ("://" in target or target.startswith("www.")):
+        raise CommandError(f"{target}: only http(s) URLs can be read (or a local file)")
     paths, config, problems = _settings()
     store = open_store(paths)
     try:
-        if is_web_url(target):
+        if is_url:
             article_id = store.add_saved_page(target, site=urlsplit(target).hostname or "").id
         else:
             article_id = _save_file(store, Path(target), config)
@@ -65,8 +68,6 @@ def run_read(args: argparse.Namespace) -> int:
 def _save_file(store: Store, path: Path, config: Config) -> int:
     """Extract an HTML file now and keep it as a saved article; returns its id."""
     if not path.exists():
-        if "://" in str(path) or str(path).startswith("www."):
-            raise CommandError(f"{path}: only http(s) URLs can be read (or a local HTML file)")
         raise CommandError(f"{path}: no such file")
     if not path.is_file():
         raise CommandError(f"{path}: not a file")

@@ -382,6 +382,8 @@ class MainScreen(Screen[None]):
         self._set_loading(False)
         if document is not None and not document.is_empty:
             self.base_document = document
+            if article.feed_id is None and not article.title and document.title:
+                self._name_saved_page(article, document)
             notice: tuple[str, ...] = ()
             if document.notice:
                 notice = (document.notice,)
@@ -397,6 +399,14 @@ class MainScreen(Screen[None]):
         if is_web_url(article.url):
             notice += (f"Open it in a browser: {article.url}  (press o)",)
         self._show(base, notice, keep=True)
+
+    def _name_saved_page(self, article: Article, document: Document) -> None:
+        """A page opened by its URL gets the title its page gave."""
+        title, site = document.title, document.site_name
+        self._replace(replace(article, title=title, source_title=article.source_title or site))
+        self.ctx.writer.submit(
+            lambda s: s.add_saved_page(article.url, title=title, site=site), "page title"
+        )
 
     def action_reload_article(self) -> None:
         article = self.current
