@@ -28,6 +28,7 @@ from tui_reader.feeds.text import (
     iso_to_epoch,
     struct_to_epoch,
 )
+from tui_reader.feeds.xmlsafe import UnsafeXML, neutralize, wide_to_utf8
 from tui_reader.models import EntryData
 from tui_reader.sanitize import clean_line
 
@@ -95,8 +96,7 @@ def _fix_encoding(data: bytes) -> tuple[bytes, str]:
         codec = codecs.lookup(declared).name
     except LookupError:
         codec = ""
-    if codec.startswith(("utf-16", "utf-32")):
-        return (codecs.BOM_UTF8 + data if bom else data), ""
+    wide = codec.startswith(("utf-16", "utf-32"))  # real UTF-16/32 was re-encoded already
     if codec in _SINGLE_BYTE and not data.isascii():
         # Declared as a single-byte encoding, yet valid UTF-8 with non-ASCII characters: it
         # is UTF-8 (Latin-1 text almost never happens to be valid UTF-8).
@@ -107,7 +107,7 @@ def _fix_encoding(data: bytes) -> tuple[bytes, str]:
         else:
             fixed = _XML_DECL.sub(b'<?xml version="1.0" encoding="utf-8"?>', data, count=1)
             return fixed, f"declared as {declared} but is UTF-8; read as utf-8"
-    if codec:
+    if codec and not wide:
         try:
             data.decode(codec)
         except UnicodeDecodeError:
@@ -166,11 +166,22 @@ def _load_feedparser() -> Any:
 
 
 def _parse_xml(data: bytes, url: str) -> ParsedFeed:
+    try:
+        data = wide_to_utf8(data) or data
+    except UnsafeXML as exc:
+        raise FeedError(f"not a feed: {exc}") from None
     fixed, encoding_warning = _fix_encoding(data)
+    fixed, dtd_warning = neutralize(fixed)
+    encoding_warning = "; ".join(w for w in (encoding_warning, dtd_warning) if w)
     feedparser = _load_feedparser()
-    parsed: Any = feedparser.parse(
-        io.BytesIO(fixed), sanitize_html=False, resolve_relative_uris=False
-    )
+    try:
+        # Always a stream of bytes: given a str, feedparser would open paths and URLs.
+        parsed: Any = feedparser.parse(
+            io.BytesIO(fixed), sanitize_html=False, resolve_relative_uris=False
+        )
+    except Exception as exc:  # feedparser raising on hostile input is a bad feed, not a crash
+        detail = clean_line(str(exc))[:160] or type(exc).__name__
+        raise FeedError(f"the feed could not be parsed ({detail})") from None
     version = str(parsed.get("version") or "")
     raw_entries: list[Any] = list(parsed.get("entries") or [])
     bozo_text = _bozo_message(parsed.get("bozo_exception")) if parsed.get("bozo") else ""
