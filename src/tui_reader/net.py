@@ -39,7 +39,6 @@ ACCEPT_FEED = (
 )
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
-_CHUNK = 64 * 1024
 
 
 class FetchError(Exception):
@@ -148,6 +147,7 @@ class _Decoder:
         self.max_bytes = max_bytes
         self.parts: list[bytes] = []
         self.size = 0
+        self.received = 0  # bytes on the wire (compressed)
         self._z: zlib._Decompress | None = None
         self._deflate_tried_raw = False
         self._first = b""
@@ -171,6 +171,9 @@ class _Decoder:
         if self._z is None:
             self._append(chunk)
             return
+        self.received += len(chunk)
+        if self.received > self.max_bytes:  # e.g. endless empty gzip members
+            raise FetchError(f"response larger than {human_size(self.max_bytes)}")
         if self.kind == "deflate" and not self._deflate_tried_raw and self.size == 0:
             self._first += chunk
         data = chunk
@@ -198,6 +201,10 @@ class _Decoder:
     def finish(self) -> bytes:
         if self._z is not None:
             self._append(self._z.flush())
+            if self.received and not self._z.eof:
+                # The stream stopped before its end (a cut connection with a matching
+                # Content-Length): half a feed is not stored as if it were the whole one.
+                raise FetchError(f"the response was cut off (incomplete {self.kind} data)")
         return b"".join(self.parts)
 
 
@@ -306,7 +313,9 @@ async def _fetch_hops(
             ):
                 raise FetchError(f"response larger than {human_size(limits.max_bytes)}")
             decoder = _Decoder(encoding, limits.max_bytes)
-            async for chunk in response.aiter_raw(_CHUNK):
+            # Chunks as they arrive: a chunk size would make httpx hold data back until that
+            # much arrived, so a slow bomb would only be seen at the deadline.
+            async for chunk in response.aiter_raw():
                 decoder.feed(chunk)
             body = decoder.finish()
             return FetchResult(current, status, result_headers, body, permanent_url=permanent)

@@ -159,9 +159,12 @@ def item(
     *,
     title: str = "Title",
     description: str = "",
-    link: str = "https://example.org/a",
+    link: str | None = None,
     extra: str = "",
 ) -> str:
+    """One RSS item; its link defaults to a unique https URL (articles are matched by link
+    too)."""
+    link = f"https://example.org/{guid}" if link is None else link
     return (
         f"<item><guid>{guid}</guid><title>{title}</title><link>{link}</link>"
         f"<description>{description}</description>{extra}</item>"
