@@ -8,7 +8,7 @@ import webbrowser
 import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import ProgressBar
+from textual.widgets import OptionList, ProgressBar
 from textual.worker import WorkerCancelled
 
 from tests import httpserver
@@ -29,6 +29,7 @@ from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.feed_list import FeedList
 from tui_reader.ui.widgets.reading_pane import ReadingPane
+from tui_reader.ui.widgets.sidebar import SidebarItem
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -591,3 +592,52 @@ async def test_long_lists_load_more_as_the_cursor_nears_the_end(data: Data) -> N
         await settle(pilot)
         assert len(articles.articles) == 1509 and not articles.has_more
         assert isinstance(screen.feeds, FeedList)
+
+
+async def test_the_palette_shows_hostile_titles_literally(data: Data) -> None:
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("ctrl+p", *"click")
+        await settle(pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        prompts = [str(option.prompt) for option in palette.query_one(OptionList).options]
+        assert any("[@click=app.quit]click[/]" in p for p in prompts), prompts
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running
+        assert screen.source.kind == "feed" and screen.source.feed_id == data.hostile
+
+
+async def test_the_sidebar_lists_items_and_choosing_one_scrolls_the_pane(data: Data) -> None:
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        save_doc(data.store, data.articles["News story 0"], long_document(3000))
+        await pilot.press("enter")
+        await settle(pilot)
+        pane = screen.pane
+        assert pane.document is not None
+        far = len(pane.document.text) - 50
+        screen.sidebar.set_items(
+            [SidebarItem("near", "[b]near[/b]", 0), SidebarItem("far", "far away", far)]
+        )
+        await pilot.pause()
+        assert screen.sidebar.is_shown and screen.sidebar.region.width > 0
+        screen.sidebar.option_list.focus()
+        await pilot.press("end", "enter")
+        await pilot.pause()
+        top, bottom = pane.visible_lines()
+        assert top <= pane.line_of_offset(far) < bottom and top > 0
+        cursor = pane.cursor_range
+        assert cursor is not None and cursor[0] <= far < cursor[1] + 1
+        # Painted highlights land on the lines of their offsets.
+        pane.set_highlights([(far, far + 5, "on red")])
+        line = pane.line_of_offset(far) - top
+        strip = pane.render_line(line)
+        assert any(
+            seg.style and seg.style.bgcolor and seg.style.bgcolor.name == "red" for seg in strip
+        )

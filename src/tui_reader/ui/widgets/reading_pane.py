@@ -137,6 +137,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.notice: tuple[str, ...] = ()
         self._rendered: Rendered | None = None
         self._strips: dict[int, Strip] = {}
+        self._strips_width = 0
         self._flag_styles: dict[int, Style] = {}
         self._components: dict[str, Style] = {}
         self._layers: dict[str, _Layer] = {}
@@ -220,11 +221,12 @@ class ReadingPane(ScrollView, can_focus=True):
                 self.document, self.text_width, self.header, self.notice
             )
         self._strips.clear()
+        self._strips_width = self.scrollable_content_region.width
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._rendered.lines))
 
     def _relayout(self) -> None:
         """Lay out again (new width or measure), keeping the top line's text in view."""
-        top = self._top_offset()
+        top = self._top_offset() if self.scroll_offset.y > 0 else None
         self._layout_now()
         if top is not None and self._rendered is not None:
             self.scroll_to(y=self._rendered.line_of_offset(top), animate=False)
@@ -248,6 +250,19 @@ class ReadingPane(ScrollView, can_focus=True):
             self._strips.clear()
             self.virtual_size = Size(self.scrollable_content_region.width, len(rendered.lines))
 
+    def _check_layout(self) -> None:
+        """Lay out again if the width changed. Textual does not always send a Resize when a
+        neighbour appears or goes (the sidebar), so drawing and mapping check for themselves."""
+        rendered = self._rendered
+        width = self.scrollable_content_region.width
+        if not width:
+            return
+        if rendered is None or rendered.width != self.text_width:
+            self._relayout()
+        elif self._strips_width != width:
+            self._strips.clear()
+            self._strips_width = width
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._flag_styles.clear()
@@ -258,12 +273,14 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def line_of_offset(self, offset: int) -> int:
         """The line (0 = top of the article) that shows ``offset`` of ``document.text``."""
+        self._check_layout()
         return self._rendered.line_of_offset(offset) if self._rendered else 0
 
     def offset_at(self, x: int, y: int) -> int | None:
         """The text offset under content-region position (x, y) — e.g. from
         ``event.get_content_offset(pane)`` — or the nearest one on that line; None if that
         line shows no text (a title, a blank line)."""
+        self._check_layout()
         if self._rendered is None:
             return None
         line = int(self.scroll_offset.y) + y
@@ -511,27 +528,28 @@ class ReadingPane(ScrollView, can_focus=True):
             self._strips.pop(index, None)
 
     def _marks(self, line: Line) -> list[tuple[int, int, Style]]:
-        """Painted ranges that touch ``line``, bottom layer first."""
+        """Painted ranges that touch ``line``, bottom first: the reading cursor, then the
+        layers (highlights, matches...) in the order they were set, then the selection."""
         out: list[tuple[int, int, Style]] = []
         start, end = line.start, line.end
+        cursor = self.cursor_range
+        if cursor is not None and cursor[1] > start and cursor[0] < end:
+            out.append((cursor[0], cursor[1], self._component("cursor")))
         for layer in self._layers.values():
             if not layer.items:
                 continue
+            found: list[tuple[int, int, Style]] = []
             i = bisect_left(layer.starts, end) - 1
             low = start - layer.longest
             while i >= 0 and layer.starts[i] >= low:
                 s, e, style = layer.items[i]
                 if e > start and s < end:
-                    out.append((s, e, style))
+                    found.append((s, e, style))
                 i -= 1
+            out.extend(reversed(found))
         selection = self.selection_range
         if selection is not None and selection[1] > start and selection[0] < end:
-            style = self._component("selection")
-            out.append((selection[0], selection[1], style))
-        cursor = self.cursor_range
-        if cursor is not None and cursor[1] > start and cursor[0] < end:
-            style = self._component("cursor")
-            out.append((cursor[0], cursor[1], style))
+            out.append((selection[0], selection[1], self._component("selection")))
         return out
 
     def _build_strip(self, index: int) -> Strip:
@@ -577,6 +595,7 @@ class ReadingPane(ScrollView, can_focus=True):
         return Strip(segments).crop(0, width)
 
     def render_line(self, y: int) -> Strip:
+        self._check_layout()
         index = int(self.scroll_offset.y) + y
         strip = self._strips.get(index)
         if strip is None:

@@ -64,6 +64,7 @@ class RowList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id)
         self.cursor = 0
         self._strips: dict[int, Strip] = {}
+        self._strips_width = 0
         self._styles: dict[str, Style] = {}
 
     # -- what subclasses provide ----------------------------------------------------------
@@ -191,6 +192,10 @@ class RowList(ScrollView, can_focus=True):
         return style
 
     def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width != self._strips_width:  # resized (with or without a Resize event)
+            self._strips.clear()
+            self._strips_width = width
         line_no = int(self.scroll_offset.y) + y
         strip = self._strips.get(line_no)
         if strip is not None:
