@@ -7,6 +7,7 @@ parameters and refuses schemes other than http(s) where a link is to be followed
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -73,11 +74,69 @@ def _trim_combining(match: re.Match[str]) -> str:
     return match.group(1)[:_MAX_COMBINING]
 
 
+# Any other run of combining marks (Thai, Hebrew, Cyrillic, enclosing marks...) is capped more
+# generously: real text stacks at most five or six on one letter.
+MAX_MARKS = 8
+
+
+def _char_class(codes: list[int]) -> str:
+    ranges: list[tuple[int, int]] = []
+    for cp in codes:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+@functools.cache
+def _mark_runs() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes for runs of more than MAX_MARKS marks: BMP marks only (fast: a bitmap), and
+    all marks (slower: used only on text with characters beyond the BMP). Built on first use
+    from the running Python's Unicode tables (~20 ms)."""
+    planes = (*range(0x300, 0x10000), *range(0x10000, 0x20000), *range(0xE0100, 0xE01F0))
+    marks = [cp for cp in planes if unicodedata.category(chr(cp))[0] == "M"]
+    bmp = _char_class([cp for cp in marks if cp < 0x10000])
+    every = _char_class(marks)
+    return (
+        re.compile(f"[{bmp}]{{{MAX_MARKS + 1},}}"),
+        re.compile(f"[{every}]{{{MAX_MARKS + 1},}}"),
+    )
+
+
+# Marks live above U+02FF, and none in General Punctuation (curly quotes, dashes): text with
+# nothing else is checked at a fraction of the cost of the mark-run regex.
+_MAYBE_MARKS = re.compile("[^\x00-\u02ff\u2000-\u206f]")
+
+
+def has_mark_run(text: str) -> bool:
+    """Whether ``text`` holds a run of marks that :func:`clean_text` would cap (for fast
+    paths that skip clean_text on text that is already clean)."""
+    return (
+        not text.isascii()
+        and _MAYBE_MARKS.search(text) is not None
+        and _mark_run_for(text).search(text) is not None
+    )
+
+
+def _mark_run_for(text: str) -> re.Pattern[str]:
+    bmp_run, any_run = _mark_runs()
+    return any_run if max(text) > "\uffff" else bmp_run
+
+
+def _cap_marks(text: str) -> str:
+    return _mark_run_for(text).sub(lambda m: m.group(0)[:MAX_MARKS], text)
+
+
 def clean_text(text: str) -> str:
     """Remove escape sequences, control and invisible characters; keep newlines and tabs.
 
-    Carriage returns become newlines, runs of combining marks are capped (no "Zalgo" towers),
-    and the result is NFC-normalised.
+    Carriage returns become newlines, runs of combining marks are capped (no "Zalgo" towers:
+    three accents on a letter, MAX_MARKS marks of other scripts), and the result is
+    NFC-normalised.
     """
     if not text:
         return ""
@@ -87,6 +146,8 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if any(unicodedata.combining(ch) for ch in text):
         text = _COMBINING_RUN.sub(_trim_combining, text)
+    if not text.isascii():
+        text = _cap_marks(text)
     return _NONCHARS.sub("", text)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from tui_reader.sanitize import clean_text, clean_url
+from tui_reader.sanitize import clean_text, clean_url, has_mark_run
 
 # Every character clean_text may remove or change (a superset is fine: it only costs the slow
 # path): CR, C0/C1 controls and ESC, bidi and zero-width controls, BOM, interlinear annotation,
@@ -26,7 +26,11 @@ _UNCLEAN = re.compile(
 
 def clean(text: str) -> str:
     """``clean_text(text)``, without its cost for text that is already clean."""
-    if _UNCLEAN.search(text) is None and unicodedata.is_normalized("NFC", text):
+    if (
+        _UNCLEAN.search(text) is None
+        and unicodedata.is_normalized("NFC", text)
+        and not has_mark_run(text)  # a tower of Thai, Hebrew... marks
+    ):
         return text
     return clean_text(text)
 

@@ -22,6 +22,7 @@ from typing import Any
 from tui_reader.feeds.text import (
     clean_link,
     clean_title,
+    decode_control_refs,
     fast_clean,
     fast_line,
     html_to_text,
@@ -229,8 +230,8 @@ def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
     summary = str(get(e, "summary") or "")
     if summary == content:
         summary = ""  # feedparser copies content into summary when the feed has none
-    content = fast_clean(content)
-    summary = fast_clean(summary)
+    content = fast_clean(decode_control_refs(content))
+    summary = fast_clean(decode_control_refs(summary))
     updated = struct_to_epoch(get(e, "updated_parsed"))
     published = struct_to_epoch(get(e, "published_parsed")) or updated
     return EntryData(
@@ -324,8 +325,8 @@ def _json_entry(item: dict[str, Any], base: str, doc: dict[str, Any]) -> EntryDa
     if not guid:
         key = f"{title}\n{published}\n{content[:200]}"
         guid = link or hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
-    content = fast_clean(content)
-    summary = fast_clean(summary)
+    content = fast_clean(decode_control_refs(content))
+    summary = fast_clean(decode_control_refs(summary))
     return EntryData(
         guid=guid,
         url=link,

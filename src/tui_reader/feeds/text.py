@@ -10,12 +10,13 @@ import unicodedata
 from datetime import datetime
 from urllib.parse import urljoin
 
-from tui_reader.sanitize import clean_text, clean_url, is_web_url
+from tui_reader.sanitize import clean_text, clean_url, has_mark_run, is_web_url
 
 # Every character tui_reader.sanitize.clean_text could remove or change belongs to this set (it
 # is a superset: C0/C1 controls, CR, bidi and invisible format characters, combining marks,
 # noncharacters, surrogates, everything outside the BMP). Text without any of them, already in
-# NFC, comes out of clean_text unchanged — so it can skip clean_text's per-character passes.
+# NFC and without a long run of other marks (has_mark_run), comes out of clean_text unchanged —
+# so it can skip clean_text's per-character passes.
 _SUSPECT = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u0300-\u036f\u061c\u180e\u1ab0-\u1aff\u1dc0-\u1dff"
     "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u20d0-\u20ff\ufdd0-\ufdef\ufe20-\ufe2f"
@@ -27,9 +28,41 @@ def fast_clean(text: str) -> str:
     """Exactly :func:`tui_reader.sanitize.clean_text`, much faster on ordinary text."""
     if not text:
         return ""
-    if not _SUSPECT.search(text) and unicodedata.is_normalized("NFC", text):
+    if (
+        not _SUSPECT.search(text)
+        and unicodedata.is_normalized("NFC", text)
+        and not has_mark_run(text)
+    ):
         return text
     return clean_text(text)
+
+
+# Numeric character references to C0 controls, DEL and C1 controls (tab, newline and CR are
+# left alone), with or without the semicolon HTML lets a page leave out.
+_CONTROL_REF = re.compile(
+    r"&#(?:[xX]0*([0-9a-fA-F]{1,2})(?![0-9a-fA-F])|0*([0-9]{1,3})(?![0-9]));?"
+)
+
+
+def _control_ref(match: re.Match[str]) -> str:
+    hex_digits, dec_digits = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(dec_digits)
+    if code in (9, 10, 13) or 0x20 <= code < 0x7F or code > 0x9F:
+        return match.group(0)
+    if code >= 0x80:
+        # What HTML makes of it: the windows-1252 character (&#150; is an en dash), or
+        # nothing for the five code points windows-1252 leaves undefined.
+        return html.unescape(f"&#{code};")
+    return chr(code)  # ESC and friends: clean_text removes them with their whole sequence
+
+
+def decode_control_refs(markup: str) -> str:
+    """Decode character references to control characters in HTML, so that cleaning the text
+    afterwards removes them (``&#27;[31m`` goes as a whole, like ESC [31m) and the stored HTML
+    holds none that a later reader would decode into a terminal escape."""
+    if "&#" not in markup:
+        return markup
+    return _CONTROL_REF.sub(_control_ref, markup)
 
 
 _DROP_BLOCKS = re.compile(
@@ -56,7 +89,7 @@ def html_to_text(markup: str) -> str:
         markup = _BREAKS.sub("\n", markup)
         markup = _TAGS.sub("", markup)
         if "&" in markup:
-            markup = html.unescape(markup)
+            markup = html.unescape(decode_control_refs(markup))
     lines = (" ".join(line.split()) for line in fast_clean(markup).split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -74,7 +107,10 @@ def clean_title(value: str, *, is_html: bool = False) -> str:
     if is_html and "<" in value:
         value = _TAGS.sub("", value)
     if "&" in value:
-        value = html.unescape(value)
+        # Twice for control references: one escaped once more than the rest (as a feed that
+        # only feedparser's loose parser reads gives them) must not be left for a later
+        # reader to decode into a terminal escape.
+        value = decode_control_refs(html.unescape(decode_control_refs(value)))
     return fast_line(value)
 
 
