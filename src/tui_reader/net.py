@@ -105,6 +105,8 @@ def _seconds(value: float) -> str:
 def check_url(url: str) -> str:
     """Return the URL stripped, or raise FetchError if it is not an absolute http(s) URL."""
     url = url.strip()
+    if not url.isprintable():
+        raise FetchError("not a valid URL: it holds control or invisible characters")
     try:
         parts = urlsplit(url)
     except ValueError as exc:

@@ -235,9 +235,16 @@ def clean_url(url: str) -> str:
 
 
 def is_web_url(url: str) -> bool:
-    """True for absolute http(s) URLs with a host: the only links the reader ever follows."""
+    """True for absolute http(s) URLs with a host: the only links the reader ever follows.
+
+    A URL holding a control, bidi or other invisible character is refused too (urlsplit
+    would quietly drop a leading NUL; a browser launcher would choke on it or show a
+    spoofed address)."""
+    url = url.strip()
+    if not url.isprintable():
+        return False
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)

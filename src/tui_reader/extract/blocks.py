@@ -17,6 +17,7 @@ from lxml.html import HtmlElement
 
 from tui_reader.document import Block, BlockKind, Span, SpanKind
 from tui_reader.extract.text import clean, clean_link
+from tui_reader.sanitize import is_web_url
 
 
 def _names(text: str) -> frozenset[str]:
@@ -70,7 +71,9 @@ def resolve_link(href: str | None, base: str) -> str:
         return ""
     if not url.lower().startswith(_LINK_SCHEMES):
         return ""
-    return clean_link(url)
+    url = clean_link(url)
+    # A web link must be one the reader would open ("https://" alone has no host).
+    return url if url.lower().startswith("mailto:") or is_web_url(url) else ""
 
 
 def _int_attr(el: HtmlElement, name: str) -> int | None:
