@@ -35,6 +35,10 @@ SIZE = (120, 40)
 def _child(kind: str, db: str) -> int:
     """One start-up, in its own process: import, run headless until the first screen is
     shown (for the reader: with its article list filled), exit. Imports only what it uses."""
+    if kind != "bare":  # as the command does: the rows are read while Textual is imported
+        from tui_reader.ui.sources import EarlyLoad
+
+        early = EarlyLoad.start(Path(db), None)
     from textual.app import App
     from textual.widgets import Footer, Static
 
@@ -65,7 +69,7 @@ def _child(kind: str, db: str) -> int:
         from tui_reader.ui.app import ReaderApp
         from tui_reader.ui.screens.main import MainScreen
 
-        app = ReaderApp(get_paths(), Config(), store_path=Path(db))
+        app = ReaderApp(get_paths(), Config(), store_path=Path(db), early=early)
 
         def check(app: App[object]) -> bool:
             screen = app.screen_stack[0] if app.screen_stack else None

@@ -14,6 +14,7 @@ from textual.widgets import Input
 
 from tests.test_app import main, settle
 from tests.test_app_data import BASE_TIME, HOSTILE_TITLE, Data, data_fixture  # noqa: F401
+from tui_reader.config import Config
 from tui_reader.ui.app import ReaderApp
 
 Snap = Callable[..., bool]
@@ -71,7 +72,7 @@ def test_error_in_the_pane(data: Data, snap_compare: Snap) -> None:
     article = data.store.add_saved_page("http://127.0.0.1:9/missing", title="A page that fails")
     with data.store.transaction() as c:  # a fixed date for the list
         c.execute("UPDATE articles SET added = ? WHERE id = ?", (BASE_TIME, article.id))
-    app = ReaderApp(data.paths, data.app().config, open_article=article.id)
+    app = ReaderApp(data.paths, Config(), open_article=article.id)
 
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)

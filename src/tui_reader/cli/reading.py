@@ -38,9 +38,13 @@ def _settings() -> tuple[Paths, Config, list[str]]:
 
 
 def _run(paths: Paths, config: Config, problems: list[str], open_article: int | None) -> int:
+    from tui_reader.ui.sources import EarlyLoad
+
+    # The first screen's rows are read while Textual is imported and starts.
+    early = EarlyLoad.start(paths.database, open_article)
     from tui_reader.ui.app import ReaderApp  # Textual is imported only to run the app
 
-    app = ReaderApp(paths, config, open_article=open_article, messages=problems)
+    app = ReaderApp(paths, config, open_article=open_article, messages=problems, early=early)
     try:
         app.run()
     finally:

@@ -20,6 +20,7 @@ from tui_reader.ui.context import Context
 from tui_reader.ui.keys import bindings, check_keymap
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.sources import EarlyLoad
 from tui_reader.ui.styles import stylesheets
 from tui_reader.ui.writer import StoreWriter
 
@@ -39,9 +40,11 @@ class ReaderApp(App[None]):
         store_path: Path | None = None,
         open_article: int | None = None,
         messages: Sequence[str] = (),
+        early: EarlyLoad | None = None,
     ) -> None:
         """``store_path`` defaults to ``paths.database``; ``open_article`` is shown at start
-        (in the Saved list); ``messages`` (e.g. config problems) are shown as notifications."""
+        (in the Saved list); ``messages`` (e.g. config problems) are shown as notifications;
+        ``early``: the first screen's rows, already being read (else reading starts now)."""
         super().__init__(css_path=list(stylesheets()))
         self.paths = paths
         self.config = config
@@ -50,10 +53,12 @@ class ReaderApp(App[None]):
         self.messages = list(messages)
         self.keymap = dict(config.keys)
         self._ctx: Context | None = None
+        # The first screen's rows are read now, while Textual starts.
+        self._early: EarlyLoad | None = early or EarlyLoad.start(self.store_path, open_article)
 
     @property
     def context(self) -> Context:
-        """The store and friends, opened on first use (never at import or construction)."""
+        """The store and friends, opened on first use."""
         if self._ctx is None:
             store = Store.open(self.store_path)
             writer = StoreWriter(self.store_path, self._write_failed)
@@ -75,7 +80,8 @@ class ReaderApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def get_default_screen(self) -> Screen[Any]:
-        return MainScreen(self.context, open_article=self.open_article)
+        early, self._early = self._early, None
+        return MainScreen(self.context, open_article=self.open_article, early=early)
 
     def _apply_theme(self) -> None:
         wanted = self.config.reader.theme or self.context.store.get_setting(THEME_SETTING)

@@ -1,12 +1,17 @@
 """What an article list shows: a feed, a folder, everything, unread, starred, saved pages or
-search results — and how to fetch a page of it from the store."""
+search results — and how to fetch a page of it from the store.
+
+No Textual here: the command starts :class:`EarlyLoad` before it imports the UI, so the first
+screen's rows are read while Textual loads."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
-from tui_reader.models import Article
+from tui_reader.models import Article, Feed
 from tui_reader.store import Store
 
 SourceKind = Literal["all", "unread", "starred", "saved", "feed", "folder", "search"]
@@ -58,3 +63,48 @@ def folder_source(folder: str) -> ListSource:
 
 def search_source(query: str) -> ListSource:
     return ListSource("search", f"Search: {query}", query=query)
+
+
+def initial_source(open_article: int | None) -> ListSource:
+    """The list shown at start: Saved when opening a page, else All."""
+    return SAVED if open_article is not None else ALL
+
+
+def first_page(store: Store, source: ListSource, keep_id: int | None) -> list[Article]:
+    """The first page of a list (one row more, to know if there are more), with ``keep_id``
+    added at the top if it is not on that page."""
+    rows = source.fetch(store, FIRST_PAGE + 1)
+    if keep_id is not None and all(a.id != keep_id for a in rows):
+        extra = store.get_article(keep_id)
+        if extra is not None:
+            rows.insert(0, extra)
+    return rows
+
+
+@dataclass
+class EarlyLoad:
+    """The first screen's feeds and articles, read on threads of their own while Textual
+    starts (the first page of a big "All" is a sort over every article)."""
+
+    source: ListSource
+    keep_id: int | None
+    feeds: Future[list[Feed]]
+    rows: Future[list[Article]]
+
+    @classmethod
+    def start(cls, store_path: Path, open_article: int | None) -> EarlyLoad:
+        source = initial_source(open_article)
+
+        def feeds() -> list[Feed]:
+            with Store.open(store_path) as store:
+                return store.list_feeds()
+
+        def rows() -> list[Article]:
+            with Store.open(store_path) as store:
+                return first_page(store, source, open_article)
+
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tui-reader-start")
+        try:
+            return cls(source, open_article, pool.submit(feeds), pool.submit(rows))
+        finally:
+            pool.shutdown(wait=False)

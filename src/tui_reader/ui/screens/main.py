@@ -33,7 +33,14 @@ from tui_reader.ui.render import header_for, safe
 from tui_reader.ui.screens.feed_errors import FeedErrorsScreen
 from tui_reader.ui.screens.links import LinksScreen
 from tui_reader.ui.screens.search import SearchResult, SearchScreen
-from tui_reader.ui.sources import ALL, FIRST_PAGE, NEXT_PAGE, SAVED, ListSource
+from tui_reader.ui.sources import (
+    FIRST_PAGE,
+    NEXT_PAGE,
+    EarlyLoad,
+    ListSource,
+    first_page,
+    initial_source,
+)
 from tui_reader.ui.widgets.article_list import ArticleList, format_date
 from tui_reader.ui.widgets.feed_list import FeedList
 from tui_reader.ui.widgets.footer import ReaderFooter
@@ -65,11 +72,18 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("main")
     AUTO_FOCUS = "#articles"
 
-    def __init__(self, context: Context, *, open_article: int | None = None) -> None:
+    def __init__(
+        self,
+        context: Context,
+        *,
+        open_article: int | None = None,
+        early: EarlyLoad | None = None,
+    ) -> None:
         super().__init__(id="main", classes="-view-lists")
         self.ctx = context
         self.initial_article = open_article
-        self.source: ListSource = SAVED if open_article is not None else ALL
+        self.early = early
+        self.source: ListSource = initial_source(open_article)
         self.current: Article | None = None  # the article in the reading pane
         self.base_document: Document | None = None  # what the feed gave, while loading
         self.find_query = ""
@@ -108,9 +122,33 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.feeds.border_title = "Feeds"
         self.articles.border_title = Content(self.source.label)
-        self.load_feeds()
-        self.load_articles(self.source, keep_id=self.initial_article, open_it=True)
+        if self.early is not None and self.early.source == self.source:
+            self._take_early(self.early)
+        else:
+            self.load_feeds()
+            self.load_articles(self.source, keep_id=self.initial_article, open_it=True)
+        self.early = None
         self.run_welcome()
+
+    @work(thread=True, group="start")
+    def _take_early(self, early: EarlyLoad) -> None:
+        """Show what :class:`EarlyLoad` read (or read it now if it failed)."""
+        try:
+            feeds = early.feeds.result()
+        except Exception:
+            self.app.call_from_thread(self.load_feeds)
+        else:
+            self.app.call_from_thread(self._feeds_loaded, feeds)
+        try:
+            rows = early.rows.result()
+        except Exception:
+            self.app.call_from_thread(
+                self.load_articles, early.source, keep_id=early.keep_id, open_it=True
+            )
+        else:
+            self.app.call_from_thread(
+                self._articles_loaded, early.source, rows, early.keep_id, True
+            )
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
@@ -204,11 +242,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="articles")
     def _load_articles(self, source: ListSource, keep_id: int | None, open_it: bool) -> None:
         with Store.open(self.ctx.store_path) as store:
-            rows = source.fetch(store, FIRST_PAGE + 1)
-            if keep_id is not None and all(a.id != keep_id for a in rows):
-                extra = store.get_article(keep_id)
-                if extra is not None:
-                    rows.insert(0, extra)
+            rows = first_page(store, source, keep_id)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._articles_loaded, source, rows, keep_id, open_it)
 
