@@ -8,7 +8,7 @@ import webbrowser
 import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import OptionList, ProgressBar
+from textual.widgets import Input, OptionList, ProgressBar
 from textual.worker import WorkerCancelled
 
 from tests import httpserver
@@ -641,3 +641,17 @@ async def test_the_sidebar_lists_items_and_choosing_one_scrolls_the_pane(data: D
         assert any(
             seg.style and seg.style.bgcolor and seg.style.bgcolor.name == "red" for seg in strip
         )
+
+
+async def test_typing_in_the_search_box_never_runs_keys(data: Data) -> None:
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"quiet rooms?", "enter")
+        await settle(pilot)
+        assert app.is_running
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        assert search.query_one(Input).value == "quiet rooms?"
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
