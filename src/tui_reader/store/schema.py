@@ -117,6 +117,15 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 2: indexes in the order lists are shown (newest first), so the first screen of a
+    # 100,000-article list is an index walk, not a sort.
+    """
+    DROP INDEX IF EXISTS articles_feed_date;
+    DROP INDEX IF EXISTS articles_date;
+    CREATE INDEX articles_recent ON articles((COALESCE(published, added)) DESC, id DESC);
+    CREATE INDEX articles_feed_recent
+        ON articles(feed_id, (COALESCE(published, added)) DESC, id DESC);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
