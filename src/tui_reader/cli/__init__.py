@@ -7,6 +7,7 @@ that start the app, so the others start fast.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -48,6 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         print(f"tui-reader: {exc}", file=sys.stderr)
         return exc.status
+    except sqlite3.DatabaseError as exc:
+        # Found after opening: damage in a page only now read, a disk that filled up.
+        from tui_reader.paths import get_paths
+        from tui_reader.store.db import explain_error
+
+        print(f"tui-reader: {explain_error(get_paths().database, exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("tui-reader: interrupted", file=sys.stderr)
         return 130

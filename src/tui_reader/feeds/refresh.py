@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import dataclasses
 import multiprocessing
 import os
@@ -35,6 +36,7 @@ from tui_reader.net import (
     make_transport,
 )
 from tui_reader.store import Store
+from tui_reader.store.db import explain_error
 
 if TYPE_CHECKING:
     import httpx
@@ -153,7 +155,8 @@ def _refresh_blocking(
             finally:
                 parsers.close()
         if config.reader.keep_days > 0:
-            summary.pruned = store.prune(time.time() - config.reader.keep_days * 86400)
+            with contextlib.suppress(sqlite3.Error):  # pruning can wait for the next refresh
+                summary.pruned = store.prune(time.time() - config.reader.keep_days * 86400)
         return summary
     finally:
         store.close()
@@ -389,20 +392,41 @@ class _Refresher:
         failure to store never loses the others). Runs on the database thread."""
         texts: list[tuple[str, str]] = []
         now = time.time()
-        with self.store.transaction() as conn:
-            for outcome in batch:
-                conn.execute("SAVEPOINT feed")
-                try:
-                    texts.append(self._write_one(conn, outcome, now))
-                except sqlite3.Error as exc:
-                    conn.execute("ROLLBACK TO feed")
-                    reason = f"could not store: {exc}"
-                    self.store.record_fetch(
-                        outcome.feed.id, status="error", error=reason, conn=conn
-                    )
-                    self.summary.failed.append((outcome.feed, reason))
-                    texts.append((f"error: {reason}", ""))
-                conn.execute("RELEASE feed")
+        summary = self.summary
+        before = (
+            summary.new_articles,
+            summary.updated_articles,
+            len(summary.ok),
+            len(summary.unchanged),
+            len(summary.failed),
+            len(summary.warnings),
+        )
+        try:
+            with self.store.transaction() as conn:
+                for outcome in batch:
+                    conn.execute("SAVEPOINT feed")
+                    try:
+                        texts.append(self._write_one(conn, outcome, now))
+                    except sqlite3.Error as exc:
+                        conn.execute("ROLLBACK TO feed")
+                        reason = f"could not store: {exc}"
+                        self.store.record_fetch(
+                            outcome.feed.id, status="error", error=reason, conn=conn
+                        )
+                        self.summary.failed.append((outcome.feed, reason))
+                        texts.append((f"error: {reason}", ""))
+                    conn.execute("RELEASE feed")
+        except sqlite3.Error as exc:
+            # The whole batch was rolled back (a full disk, a database gone read-only):
+            # nothing of it is stored, and the summary must not say otherwise.
+            summary.new_articles, summary.updated_articles = before[0], before[1]
+            del summary.ok[before[2] :]
+            del summary.unchanged[before[3] :]
+            del summary.failed[before[4] :]
+            del summary.warnings[before[5] :]
+            reason = f"could not store: {explain_error(self.store.path, exc)}"
+            summary.failed += [(outcome.feed, reason) for outcome in batch]
+            return [(f"error: {reason}", "") for _ in batch]
         return texts
 
     def _write_one(self, conn: sqlite3.Connection, o: _Outcome, now: float) -> tuple[str, str]:

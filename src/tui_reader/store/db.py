@@ -6,6 +6,9 @@ Every write runs in ``BEGIN IMMEDIATE`` so that two running instances wait for e
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -39,26 +42,46 @@ def latest_backup(path: Path) -> Path | None:
     return found[-1] if found else None
 
 
-def _explain(path: Path, exc: sqlite3.Error) -> str:
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
+
+
+def _damaged(path: Path, what: str) -> str:
+    backup_file = latest_backup(path)
+    offer = (
+        f" The newest backup is {backup_file}; `tui-reader restore-backup` puts it in place"
+        " (the damaged file is kept beside it, never overwritten)."
+        if backup_file
+        else " There is no backup to restore; `tui-reader restore-backup FILE` takes one."
+    )
+    return f"the database {path} is damaged ({what}); nothing was changed.{offer}"
+
+
+def explain_error(path: Path, exc: sqlite3.Error) -> str:
+    """One line saying what went wrong with the database at ``path`` and what to do: for
+    errors when opening it, and for those found later (damage in a page only now read, a
+    disk that filled up during a write)."""
     text = str(exc)
     low = text.lower()
     if "not a database" in low or "malformed" in low or "corrupt" in low:
-        backup_file = latest_backup(path)
-        offer = (
-            f" The newest backup is {backup_file}; `tui-reader restore-backup` puts it in place"
-            " (the damaged file is kept beside it, never overwritten)."
-            if backup_file
-            else " There is no backup to restore; `tui-reader restore-backup FILE` takes one."
-        )
-        return f"the database {path} is damaged ({text}); nothing was changed.{offer}"
+        return _damaged(path, text)
+    if (
+        "disk is full" in low
+        or "database or disk is full" in low
+        or ("disk i/o error" in low and _disk_full(path))
+    ):
+        return f"the disk holding {path} is full; free some space and try again"
     if "readonly" in low or "read-only" in low or "unable to open" in low:
+        if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+            return f"cannot write the database {path}: the folder {path.parent} is read-only"
         return (
             f"cannot write the database {path} ({text}): check that its folder exists and is"
             " writable"
         )
-    if "disk is full" in low or "database or disk is full" in low:
-        return f"the disk holding {path} is full; free some space and try again"
-    return f"cannot open the database {path}: {text}"
+    return f"cannot use the database {path}: {text}"
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -71,6 +94,9 @@ def connect(path: Path) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the data folder {path.parent}: {exc.strerror}") from exc
+    if _emptied(path):
+        # SQLite would take an empty file for a new database and start afresh on top of it.
+        raise StoreError(_damaged(path, "the file is empty, yet backups of it exist"))
     conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(
@@ -82,8 +108,20 @@ def connect(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         if conn is not None:
             conn.close()
-        raise StoreError(_explain(path, exc)) from exc
+        raise StoreError(explain_error(path, exc)) from exc
     return conn
+
+
+def _emptied(path: Path) -> bool:
+    """An existing database file of 0 bytes, when backups show it once held data."""
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        return False
+    if not empty:
+        return False
+    wal = path.with_name(path.name + "-wal")
+    return latest_backup(path) is not None and not (wal.exists() and wal.stat().st_size > 0)
 
 
 def restore_backup(path: Path, backup_file: Path) -> Path:
@@ -117,15 +155,18 @@ def restore_backup(path: Path, backup_file: Path) -> Path:
 
 @contextmanager
 def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back on any exception."""
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back on any exception, a failed COMMIT
+    (a full disk) included, and the original error raised (SQLite may have rolled back
+    already, and "no transaction is active" must not hide why)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    else:
         conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        raise
 
 
 def backup(conn: sqlite3.Connection, path: Path, label: str) -> Path:
