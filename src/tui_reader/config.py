@@ -6,6 +6,7 @@ could not use, with one clear message per problem.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -101,7 +102,10 @@ def _load_section(name: str, raw: Any, cls: type[Any], problems: list[str]) -> A
             )
             continue
         numeric = isinstance(current, int | float) and not isinstance(current, bool)
-        if numeric and changes[key] < 0:
+        if isinstance(changes[key], float) and not math.isfinite(changes[key]):  # inf, nan
+            problems.append(f"{name}.{key} must be a finite number; using {current!r}")
+            del changes[key]
+        elif numeric and changes[key] < 0:
             problems.append(f"{name}.{key} cannot be negative; using {current!r}")
             del changes[key]
     return replace(default, **changes)
@@ -170,6 +174,8 @@ def load_config(path: Path) -> tuple[Config, list[str]]:
         return Config(), [f"{path} is not UTF-8 text; using defaults"]
     except tomllib.TOMLDecodeError as exc:
         return Config(), [f"{path} is not valid TOML ({exc}); using defaults"]
+    except RecursionError:  # tomllib recurses on nested arrays and tables
+        return Config(), [f"{path} is not valid TOML (nested too deeply); using defaults"]
     config, problems = parse_config(data)
     return config, [f"{path}: {p}" for p in problems]
 

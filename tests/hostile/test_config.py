@@ -1,0 +1,90 @@
+"""A broken config file, through the real command line: one clear line per problem, the
+defaults used for whatever could not be, and the command still does its work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_reader.cli import main
+from tui_reader.config import Config, load_config
+from tui_reader.paths import Paths
+
+pytestmark = pytest.mark.hostile(category="config")
+
+CONFIGS = {
+    "not-toml": ("[reader\nmeasure = 3\n", ["is not valid TOML"]),
+    "not-utf8": ("measure = '\xff\xfe'\n", ["is not UTF-8 text"]),
+    "nested-too-deep": ("a = " + "[" * 50_000 + "]" * 50_000 + "\n", ["nested too deeply"]),
+    "unknown-keys": (
+        "[reader]\nmeasur = 90\n[refreshing]\nx = 1\n",
+        ["unknown setting reader.measur", "unknown section or setting 'refreshing'"],
+    ),
+    "wrong-types": (
+        '[reader]\nmeasure = "wide"\n[refresh]\ntimeout = "soon"\nmax_bytes = true\n'
+        "[export]\nfolder = 3\n",
+        [
+            "reader.measure should be",
+            "refresh.timeout should be",
+            "refresh.max_bytes should",
+            "export.folder should be",
+        ],
+    ),
+    "not-tables": (
+        'reader = 3\nrefresh = "x"\ncolors = 5\nkeys = []\n',
+        [
+            "[reader] should be a table",
+            "[refresh] should be a table",
+            "colors should be",
+            "[keys] should be a table",
+        ],
+    ),
+    "impossible-numbers": (
+        "[refresh]\ntimeout = nan\nmax_bytes = -5\ninterval_minutes = inf\n",
+        [
+            "refresh.timeout must be a finite number",
+            "refresh.max_bytes cannot be negative",
+            "refresh.interval_minutes should be",
+        ],
+    ),
+    "escape-in-a-key": ('"\\u001b]0;pwned\\u0007" = 1\n', ["unknown section or setting"]),
+}
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_broken_config_is_one_line_per_problem_and_the_command_works(
+    name: str, paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text, expected = CONFIGS[name]
+    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    data = text.encode("latin-1") if name == "not-utf8" else text.encode()
+    paths.config_file.write_bytes(data)
+    code = main(["feeds"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "Welcome to tui-reader" in out  # the command did its work
+    lines = err.splitlines()
+    assert len(lines) == len(expected), err
+    for line, wanted in zip(lines, expected, strict=True):
+        assert line.startswith("tui-reader: ") and wanted in line, line
+    assert "\x1b" not in err and "Traceback" not in err
+    config, _problems = load_config(paths.config_file)
+    defaults = Config()
+    assert config.reader.measure == defaults.reader.measure
+    assert config.refresh.timeout == defaults.refresh.timeout
+
+
+def test_config_that_is_a_folder(paths: Paths, capsys: pytest.CaptureFixture[str]) -> None:
+    paths.config_file.mkdir(parents=True)
+    assert main(["feeds"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot read" in err and "using defaults" in err
+
+
+def test_a_good_setting_survives_a_bad_neighbour(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[refresh]\ntimeout = 5\nmax_bytes = "lots"\n')
+    config, problems = load_config(path)
+    assert config.refresh.timeout == 5.0 and config.refresh.max_bytes == 20_000_000
+    assert len(problems) == 1
