@@ -8,15 +8,19 @@ import json
 import subprocess
 import sys
 import textwrap
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.hostile.conftest import FAST, assert_document_clean
-from tests.httpserver import Response, TestServer
+from tests.httpserver import Response
 from tui_reader.config import Config, RefreshConfig
 from tui_reader.extract import ExtractionError, document_from_fragment, extract_html, load_document
 from tui_reader.models import EntryData
 from tui_reader.store import Store
+
+if TYPE_CHECKING:  # (imported by name, pytest would try to collect it)
+    from tests.httpserver import TestServer
 
 pytestmark = pytest.mark.hostile(category="html")
 

@@ -6,12 +6,13 @@ documents, feed discovery, OPML import and the fetcher all go through it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.hostile.conftest import refresh_one, rss_doc
-from tests.httpserver import Response, TestServer
+from tests.httpserver import Response
 from tui_reader.extract import document_from_fragment, extract_html, load_document
 from tui_reader.feeds.discover import DiscoverError, discover, find_feed_links
 from tui_reader.feeds.opml import read_opml
@@ -20,6 +21,9 @@ from tui_reader.sanitize import is_web_url
 from tui_reader.store import Store
 
 from .conftest import FAST
+
+if TYPE_CHECKING:  # (imported by name, pytest would try to collect it)
+    from tests.httpserver import TestServer
 
 pytestmark = pytest.mark.hostile(category="links")
 

@@ -11,16 +11,20 @@ import zlib
 from collections.abc import Callable
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.hostile.conftest import FAST, item, peak_memory, refresh_one, rss_doc
-from tests.httpserver import Response, TestServer
+from tests.httpserver import Response
 from tui_reader.config import RefreshConfig
 from tui_reader.feeds.refresh import MAX_RETRY_AFTER
 from tui_reader.models import Feed
 from tui_reader.net import FetchError, FetchLimits, fetch
 from tui_reader.store import Store
+
+if TYPE_CHECKING:  # (imported by name, pytest would try to collect it)
+    from tests.httpserver import TestServer
 
 pytestmark = pytest.mark.hostile(category="network")
 

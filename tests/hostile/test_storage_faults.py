@@ -14,11 +14,11 @@ import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.hostile.conftest import item, rss_doc
-from tests.httpserver import TestServer
 from tui_reader.cli import main
 from tui_reader.export import ExportError, export_many
 from tui_reader.feeds.welcome import ensure_welcome
@@ -26,6 +26,9 @@ from tui_reader.models import EntryData
 from tui_reader.paths import Paths, get_paths
 from tui_reader.store import Store
 from tui_reader.store.db import backup, explain_error
+
+if TYPE_CHECKING:  # (imported by name, pytest would try to collect it)
+    from tests.httpserver import TestServer
 
 pytestmark = pytest.mark.hostile(category="storage")
 

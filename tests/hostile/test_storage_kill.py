@@ -20,16 +20,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.hostile.conftest import rss_doc
-from tests.httpserver import TestServer
 from tui_reader.export import export_many
 from tui_reader.export.files import index_folder
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths
 from tui_reader.store import Store
+
+if TYPE_CHECKING:  # (imported by name, pytest would try to collect it)
+    from tests.httpserver import TestServer
 
 pytestmark = pytest.mark.hostile(category="storage")
 

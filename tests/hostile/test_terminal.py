@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,11 +21,14 @@ from tests.hostile.conftest import (
     rss_doc,
     store_contains,
 )
-from tests.httpserver import Response, TestServer
+from tests.httpserver import Response
 from tui_reader.export import export_json, export_many
 from tui_reader.extract import document_from_fragment, extract_html, load_document
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.store import Store
+
+if TYPE_CHECKING:  # (imported by name, pytest would try to collect it)
+    from tests.httpserver import TestServer
 
 pytestmark = pytest.mark.hostile(category="terminal")
 

@@ -5,6 +5,7 @@ characters, emoji sequences, scripts that stack a few marks."""
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,11 +16,13 @@ from tests.hostile.conftest import (
     refresh_one,
     rss_doc,
 )
-from tests.httpserver import TestServer
 from tui_reader.extract import document_from_fragment, extract_html
 from tui_reader.feeds.text import fast_clean, fast_line
 from tui_reader.sanitize import MAX_MARKS, clean_line, clean_text
 from tui_reader.store import Store
+
+if TYPE_CHECKING:  # (imported by name, pytest would try to collect it)
+    from tests.httpserver import TestServer
 
 pytestmark = pytest.mark.hostile(category="unicode")
 

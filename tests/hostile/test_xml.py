@@ -6,6 +6,7 @@ that are paths or URLs."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,9 +18,11 @@ from tests.hostile.conftest import (
     rss_doc,
     store_contains,
 )
-from tests.httpserver import TestServer
 from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
 from tui_reader.store import Store
+
+if TYPE_CHECKING:  # (imported by name, pytest would try to collect it)
+    from tests.httpserver import TestServer
 
 pytestmark = pytest.mark.hostile(category="xml")
 
