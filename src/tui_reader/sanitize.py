@@ -122,9 +122,16 @@ def has_mark_run(text: str) -> bool:
     )
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def _mark_run_for(text: str) -> re.Pattern[str]:
     bmp_run, any_run = _mark_runs()
-    return any_run if max(text) > "\uffff" else bmp_run
+    if max(text) > "\uffff" and any(
+        unicodedata.category(ch)[0] == "M" for ch in _ASTRAL.findall(text)
+    ):
+        return any_run  # only text with marks beyond the BMP pays for the slower regex
+    return bmp_run
 
 
 def _cap_marks(text: str) -> str:
