@@ -29,7 +29,6 @@ from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.feed_list import FeedList
 from tui_reader.ui.widgets.reading_pane import ReadingPane
-from tui_reader.ui.widgets.sidebar import SidebarItem
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -343,7 +342,7 @@ async def test_r_refreshes_in_the_background_and_shows_feed_errors(
         assert gone.error
         messages = [n.message for n in app._notifications]
         assert any("failed" in m for m in messages)
-        await pilot.press("e")
+        await pilot.press("E")
         assert isinstance(app.screen, FeedErrorsScreen)
         assert {f.title for f in app.screen.feeds} >= {"Gone feed", "Broken Feed"}
         index = [f.title for f in app.screen.feeds].index("Gone feed")
@@ -611,21 +610,23 @@ async def test_the_palette_shows_hostile_titles_literally(data: Data) -> None:
         assert screen.source.kind == "feed" and screen.source.feed_id == data.hostile
 
 
-async def test_the_sidebar_lists_items_and_choosing_one_scrolls_the_pane(data: Data) -> None:
+async def test_the_sidebar_lists_highlights_and_choosing_one_scrolls_the_pane(data: Data) -> None:
+    article_id = data.articles["News story 0"]
+    doc = long_document(3000)
+    save_doc(data.store, article_id, doc)
+    text = doc.text
+    far = len(text) - 60
+    far = text.index(" ", far) + 1
+    data.store.add_highlight(article_id, text, 0, 4, "key point", note="[b]near[/b]")
+    data.store.add_highlight(article_id, text, far, far + 5, "disputed")
     app = data.app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = main(app)
-        save_doc(data.store, data.articles["News story 0"], long_document(3000))
         await pilot.press("enter")
         await settle(pilot)
         pane = screen.pane
         assert pane.document is not None
-        far = len(pane.document.text) - 50
-        screen.sidebar.set_items(
-            [SidebarItem("near", "[b]near[/b]", 0), SidebarItem("far", "far away", far)]
-        )
-        await pilot.pause()
         assert screen.sidebar.is_shown and screen.sidebar.region.width > 0
         screen.sidebar.option_list.focus()
         await pilot.press("end", "enter")

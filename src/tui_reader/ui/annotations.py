@@ -1,4 +1,4 @@
-"""The open article's highlights and note, the keyboard selection, and the session's undo list.
+"""The open article's highlights and note, and the session's undo list.
 
 :class:`Annotations` holds the state; every store call goes through the app's
 :class:`~tui_reader.ui.writer.StoreWriter` (its own connection, on its own thread, one write at
@@ -26,7 +26,7 @@ from tui_reader.document import Document
 from tui_reader.models import Highlight
 from tui_reader.store import Store
 from tui_reader.ui.highlight_colors import next_color, resolve, tint_style
-from tui_reader.ui.selection import TextSelection, TextUnits, Unit, extend, start_selection, trimmed
+from tui_reader.ui.selection import trimmed
 from tui_reader.ui.writer import StoreWriter
 
 T = TypeVar("T")
@@ -97,7 +97,7 @@ def _read(store: Store, article_id: int, text: str) -> Loaded:
 
 
 class Annotations:
-    """Highlights, note and selection of the article in the reading pane."""
+    """Highlights and note of the article in the reading pane."""
 
     def __init__(
         self, writer: StoreWriter, colors: Sequence[HighlightColor] = DEFAULT_COLORS
@@ -106,30 +106,20 @@ class Annotations:
         self.colors: tuple[HighlightColor, ...] = tuple(colors) or DEFAULT_COLORS
         self.article_id: int | None = None
         self.text = ""
-        self.units: TextUnits | None = None
         self.highlights: list[Highlight] = []
         self.note = ""
         self.loaded = False
-        self.selection: TextSelection | None = None
         self.deleted: list[Highlight] = []  # this session's deletions, the last one last
 
     # -- the article --------------------------------------------------------------------------
 
-    def open(
-        self,
-        article_id: int | None,
-        document: Document,
-        sentences: list[tuple[int, int]] | None = None,
-    ) -> None:
-        """A document is on show: forget the last one's highlights and selection (call
-        :meth:`load` next)."""
+    def open(self, article_id: int | None, document: Document) -> None:
+        """A document is on show: forget the last one's highlights (call :meth:`load` next)."""
         self.article_id = article_id
         self.text = document.text
-        self.units = TextUnits.of(document, sentences)
         self.highlights = []
         self.note = ""
         self.loaded = False
-        self.selection = None
 
     async def load(self) -> Loaded | None:
         """Read the open article's highlights and note (after every write asked for before);
@@ -187,28 +177,6 @@ class Annotations:
                 style = styles[h.color] = tint_style(resolve(h.color, self.colors), background)
             out.append((h.start, h.end, style))
         return out
-
-    # -- the keyboard selection ---------------------------------------------------------------
-
-    def start_selection(self, offset: int) -> TextSelection | None:
-        """Select the word at ``offset`` (the reading cursor's start)."""
-        if self.units is None:
-            return None
-        self.selection = start_selection(self.units, offset)
-        return self.selection
-
-    def extend_selection(self, unit: Unit, forward: bool) -> TextSelection | None:
-        if self.selection is not None and self.units is not None:
-            self.selection = extend(self.selection, self.units, unit, forward)
-        return self.selection
-
-    def swap_selection_ends(self) -> TextSelection | None:
-        if self.selection is not None:
-            self.selection = self.selection.swapped()
-        return self.selection
-
-    def clear_selection(self) -> None:
-        self.selection = None
 
     # -- writes -------------------------------------------------------------------------------
 

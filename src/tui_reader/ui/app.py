@@ -62,7 +62,7 @@ class ReaderApp(App[None]):
         if self._ctx is None:
             store = Store.open(self.store_path)
             writer = StoreWriter(self.store_path, self._write_failed)
-            self._ctx = Context(store, self.store_path, self.config, writer)
+            self._ctx = Context(store, self.store_path, self.config, writer, self.paths)
         return self._ctx
 
     def _write_failed(self, message: str) -> None:

@@ -23,7 +23,15 @@ from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.sources import feed_source, folder_source
 
 # Movement keys are not worth a palette entry.
-_SKIP = {"cursor_down", "cursor_up", "page_down", "page_up", "select", "command_palette"}
+_SKIP = {
+    "cursor_down",
+    "cursor_up",
+    "page_down",
+    "page_up",
+    "select",
+    "command_palette",
+    *(spec.action for spec in KEYS if spec.scope == "select" and spec.action != "start_selection"),
+}
 ARTICLE_HITS = 20
 
 
@@ -47,13 +55,15 @@ class ReaderCommands(Provider):
                 target: DOMNode = self.app
             elif main is None:
                 continue
-            elif spec.scope == "pane":
+            elif spec.scope in ("pane", "select"):
                 target = main.pane
             else:
                 target = main
             keys = key_label(keymap.get(spec.action, spec.keys))
             run = partial(self.app.run_action, spec.method, target)
             out.append((spec.description, keys, run))
+        if main is not None:
+            out.append(("Export all notes", "", main.export_all))
         return out
 
     async def discover(self) -> Hits:

@@ -1,5 +1,5 @@
 """What the screens share: the store (event-loop connection), its path for workers' own
-connections, the config and the ordered writer."""
+connections, the config, the ordered writer and the user's paths (the export folder)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui_reader.config import Config
+from tui_reader.paths import Paths
 from tui_reader.store import Store
 from tui_reader.ui.writer import StoreWriter
 
@@ -17,3 +18,4 @@ class Context:
     store_path: Path  # workers open their own Store.open(store_path)
     config: Config
     writer: StoreWriter  # every write goes through it
+    paths: Paths  # export_folder(paths, config): where `e` and "Export all notes" write

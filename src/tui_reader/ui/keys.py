@@ -19,9 +19,13 @@ from textual.binding import Binding, BindingType
 SCOPES = {
     "app": "everywhere (ReaderApp)",
     "main": "the main screen (MainScreen)",
+    "notes": "highlights and notes, on the main screen (MainScreen)",
     "pane": "the reading pane (ReadingPane)",
+    "select": "the reading pane while text is selected (ReadingPane, before its own keys)",
     "list": "the feed and article lists (RowList)",
 }
+# Scopes whose bindings live on another scope's class, ahead of that scope's own.
+_JOINED = {"main": ("main", "notes"), "pane": ("select", "pane")}
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("toggle_sidebar", "i", "toggle_sidebar", "Sidebar", "main", help="Show or hide notes."),
     KeySpec(
         "feed_errors",
-        "e",
+        "E",
         "feed_errors",
         "Feed errors",
         "main",
@@ -93,6 +97,134 @@ KEYS: tuple[KeySpec, ...] = (
         "Fetch again",
         "main",
         help="Fetch and extract the article's page again.",
+    ),
+    # Highlights and notes (on the main screen).
+    KeySpec(
+        "highlight",
+        "h",
+        "highlight",
+        "Highlight",
+        "notes",
+        show=True,
+        help="Highlight the selection, or the sentence at the cursor when nothing is selected.",
+    ),
+    KeySpec(
+        "cycle_color",
+        "c",
+        "cycle_color",
+        "Colour",
+        "notes",
+        help="Next colour (and meaning) for the highlight under the cursor.",
+    ),
+    KeySpec(
+        "edit_tags",
+        "t",
+        "edit_tags",
+        "Tags",
+        "notes",
+        help="Tags of the highlight under the cursor.",
+    ),
+    KeySpec(
+        "edit_note",
+        "a",
+        "edit_note",
+        "Note",
+        "notes",
+        show=True,
+        help="Note on the highlight under the cursor, else on the article (ctrl+s saves).",
+    ),
+    KeySpec(
+        "delete_highlight",
+        "x,delete",
+        "delete_highlight",
+        "Delete highlight",
+        "notes",
+        help="Delete the highlight under the cursor (asks first).",
+    ),
+    KeySpec(
+        "undo_delete",
+        "u",
+        "undo_delete",
+        "Undo delete",
+        "notes",
+        help="Bring back the last highlight deleted in this session.",
+    ),
+    KeySpec(
+        "all_highlights",
+        "H",
+        "all_highlights",
+        "All highlights",
+        "notes",
+        help="Every highlight of every article: search, filter, open.",
+    ),
+    KeySpec(
+        "export_article",
+        "e",
+        "export_article",
+        "Export article",
+        "notes",
+        help="Export the article's highlights and notes to Markdown.",
+    ),
+    # Selecting text in the reading pane (these keys act only while something is selected,
+    # except v; otherwise b, o, escape and the arrows do what they do elsewhere).
+    KeySpec(
+        "start_selection",
+        "v",
+        "start_selection",
+        "Select",
+        "select",
+        show=True,
+        help="Start selecting at the cursor (v again: stop).",
+    ),
+    KeySpec("select_word_forward", "w", "extend_selection('word', True)", "Word →", "select"),
+    KeySpec("select_word_back", "b", "extend_selection('word', False)", "← Word", "select"),
+    KeySpec(
+        "select_sentence_forward",
+        "right_parenthesis",
+        "extend_selection('sentence', True)",
+        "Sentence →",
+        "select",
+    ),
+    KeySpec(
+        "select_sentence_back",
+        "left_parenthesis",
+        "extend_selection('sentence', False)",
+        "← Sentence",
+        "select",
+    ),
+    KeySpec(
+        "select_paragraph_forward",
+        "right_curly_bracket",
+        "extend_selection('paragraph', True)",
+        "Paragraph →",
+        "select",
+    ),
+    KeySpec(
+        "select_paragraph_back",
+        "left_curly_bracket",
+        "extend_selection('paragraph', False)",
+        "← Paragraph",
+        "select",
+    ),
+    KeySpec("select_char_forward", "right", "extend_selection('char', True)", "Char →", "select"),
+    KeySpec("select_char_back", "left", "extend_selection('char', False)", "← Char", "select"),
+    KeySpec("select_line_down", "down", "extend_selection_line(1)", "Line ↓", "select"),
+    KeySpec("select_line_up", "up", "extend_selection_line(-1)", "Line ↑", "select"),
+    KeySpec(
+        "swap_selection_ends",
+        "o",
+        "swap_selection_ends",
+        "Other end",
+        "select",
+        help="Move the other end of the selection from now on.",
+    ),
+    KeySpec(
+        "clear_selection",
+        "escape",
+        "clear_selection",
+        "Drop selection",
+        "select",
+        show=True,
     ),
     # The reading pane.
     KeySpec(
@@ -139,7 +271,8 @@ def bindings(scope: str) -> list[BindingType]:
     if scope == "list":
         specs: Iterable[KeySpec] = (BY_ACTION[a] for a in _LIST_ACTIONS)
     else:
-        specs = (s for s in KEYS if s.scope == scope)
+        scopes = _JOINED.get(scope, (scope,))
+        specs = (s for part in scopes for s in KEYS if s.scope == part)
     return [
         Binding(
             spec.keys,
@@ -176,5 +309,9 @@ def key_label(keys: str) -> str:
         "escape": "esc",
         "pagedown": "pgdn",
         "pageup": "pgup",
+        "left_parenthesis": "(",
+        "right_parenthesis": ")",
+        "left_curly_bracket": "{",
+        "right_curly_bracket": "}",
     }
     return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))

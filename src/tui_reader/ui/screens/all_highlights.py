@@ -93,17 +93,18 @@ def result_content(
     tags = " ".join("#" + safe(t) for t in h.tags)
     parts = [Content.styled(title, "bold")]
     if source:
-        parts.append(Content.styled("  " + source, "$text-muted"))
+        parts += [Content("  "), Content.styled(source, "$text-muted")]
     parts += [
         Content("\n"),
         Content.styled(SWATCH + " ", swatch_style(resolve(h.color, colors))),
         Content.styled(safe(color_name(h.color, colors)), "$text-muted"),
-        Content.styled("  " + when, "$text-muted"),
+        Content("  "),
+        Content.styled(when, "$text-muted"),
     ]
     if tags:
-        parts.append(Content.styled("  " + tags, "$text-accent"))
+        parts += [Content("  "), Content.styled(tags, "$text-accent")]
     if not h.anchored:
-        parts.append(Content.styled("  (not found in the current text)", "$text-warning"))
+        parts += [Content("  "), Content.styled("(not found in the current text)", "$text-warning")]
     parts.append(Content("\n“" + shorten(h.quote, QUOTE_CHARS * 2) + "”"))
     preview = note_preview(h.note, 160)
     if preview:
@@ -139,8 +140,8 @@ class AllHighlightsScreen(ModalScreen[HighlightTarget | None]):
                     id="all-color",
                 )
                 yield Select[int]([], prompt="any feed", id="all-feed")
-                yield Input(placeholder="since: 2026-01-31, 7d", id="all-since")
-                yield Input(placeholder="until", id="all-until")
+                yield Input(placeholder="since: 7d or a date", id="all-since")
+                yield Input(placeholder="until: a date", id="all-until")
             yield Static(Content(""), id="all-status")
             yield OptionList(id="all-results", markup=False)
 
@@ -274,6 +275,8 @@ class AllHighlightsScreen(ModalScreen[HighlightTarget | None]):
                 )
             )
         self.option_list.set_options(options)
+        if self.results:
+            self.option_list.highlighted = 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -21,7 +21,7 @@ class FeedErrorsScreen(ModalScreen[int | None]):
     """Returns the chosen feed's id (or None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,e", "dismiss", "Close", id="close_feed_errors")
+        Binding("escape,E", "dismiss", "Close", id="close_feed_errors")
     ]
 
     def __init__(self, feeds: Sequence[Feed]) -> None:

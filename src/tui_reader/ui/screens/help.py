@@ -17,7 +17,9 @@ from tui_reader.ui.keys import KEYS, effective_keys, key_label
 _GROUPS = (
     ("app", "Everywhere"),
     ("main", "Reading"),
+    ("notes", "Highlights and notes"),
     ("pane", "In the reading pane (the movement keys work in the lists too)"),
+    ("select", "Selecting text (after v, or with the mouse; then h highlights it)"),
     ("list", "In the lists"),
 )
 

@@ -16,7 +16,6 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import LoadingIndicator, ProgressBar, Static
 from textual.worker import get_current_worker
@@ -30,6 +29,7 @@ from tui_reader.ui.browser import NotAWebLink, open_in_browser
 from tui_reader.ui.context import Context
 from tui_reader.ui.keys import bindings
 from tui_reader.ui.render import header_for, safe
+from tui_reader.ui.screens.annotating import AnnotatingScreen
 from tui_reader.ui.screens.feed_errors import FeedErrorsScreen
 from tui_reader.ui.screens.links import LinksScreen
 from tui_reader.ui.screens.search import SearchResult, SearchScreen
@@ -68,7 +68,9 @@ def match_spans(text: str, query: str) -> list[tuple[int, int]]:
     return spans
 
 
-class MainScreen(Screen[None]):
+class MainScreen(AnnotatingScreen):
+    """(The highlight and note keys, and the sidebar, are in :class:`AnnotatingScreen`.)"""
+
     BINDINGS: ClassVar[list[BindingType]] = bindings("main")
     AUTO_FOCUS = "#articles"
 
@@ -99,7 +101,7 @@ class MainScreen(Screen[None]):
                 yield ArticleList(id="articles")
             with Vertical(id="reader"):
                 yield ReadingPane(measure=self.ctx.config.reader.measure, id="pane")
-            yield Sidebar(id="sidebar")
+            yield Sidebar(colors=self.ctx.config.colors, id="sidebar")
         # The refresh bar and the loading indicator are mounted when first needed.
         yield ReaderFooter()
 
@@ -110,14 +112,6 @@ class MainScreen(Screen[None]):
     @property
     def articles(self) -> ArticleList:
         return self.query_one("#articles", ArticleList)
-
-    @property
-    def pane(self) -> ReadingPane:
-        return self.query_one("#pane", ReadingPane)
-
-    @property
-    def sidebar(self) -> Sidebar:
-        return self.query_one("#sidebar", Sidebar)
 
     def on_mount(self) -> None:
         self.feeds.border_title = "Feeds"
@@ -463,13 +457,6 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(LinksScreen(links), chosen)
 
-    def on_sidebar_item_chosen(self, event: Sidebar.ItemChosen) -> None:
-        if event.item.offset is not None:
-            self.pane.set_cursor(event.item.offset, scroll=False)
-            self.pane.scroll_to_offset(event.item.offset)
-            if self.has_class("-narrow"):
-                self.pane.focus()
-
     # -- articles: next, previous, read, star ---------------------------------------------
 
     def _target(self) -> Article | None:
@@ -654,6 +641,6 @@ class MainScreen(Screen[None]):
         failed = list(getattr(summary, "failed", []))
         message = f"{new} new article{'s' if new != 1 else ''}."
         if failed:
-            message += f" {len(failed)} feed{'s' if len(failed) != 1 else ''} failed: press e."
+            message += f" {len(failed)} feed{'s' if len(failed) != 1 else ''} failed: press E."
         self.notify(message, severity="warning" if failed else "information", markup=False)
         self._reload_all()

@@ -13,7 +13,8 @@ from textual.widgets import Footer
 
 class ReaderFooter(Footer):
     def __init__(self) -> None:
-        super().__init__()
+        # Compact: the reading and highlight keys fit in 120 columns.
+        super().__init__(compact=True)
         self._shown: tuple[tuple[str, str, str, bool], ...] | None = None
 
     def bindings_changed(self, screen: Screen[object]) -> None:

@@ -35,12 +35,22 @@ from tui_reader.ui.render import (
     header_for,
     render_document,
 )
+from tui_reader.ui.selection import (
+    UNITS,
+    TextSelection,
+    TextUnits,
+    extend,
+    line_target,
+    move_to,
+    start_selection,
+)
 from tui_reader.ui.textunits import sentence_spans, unit_at
 from tui_reader.ui.widgets.styling import component_style
 
 LayerItem = tuple[int, int, "str | Style"]
 
 MIN_WIDTH = 20
+_SELECTING = frozenset({"extend_selection", "extend_selection_line", "swap_selection_ends"})
 PLACEHOLDER = "Choose an article and press enter to read it here."
 
 
@@ -141,7 +151,9 @@ class ReadingPane(ScrollView, can_focus=True):
         self._flag_styles: dict[int, Style] = {}
         self._components: dict[str, Style] = {}
         self._layers: dict[str, _Layer] = {}
-        self._selection: tuple[int, int] | None = None  # keyboard selection (set_selection)
+        self._selection: tuple[int, int] | None = None  # painted keyboard selection
+        self._keyboard: TextSelection | None = None  # the keyboard selection (v, w, b...)
+        self._units: TextUnits | None = None
         self._sentences: list[tuple[int, int]] = []
         self._cursor = -1
         self._moving_cursor = False
@@ -170,6 +182,8 @@ class ReadingPane(ScrollView, can_focus=True):
         self.notice = tuple(notice) or ((document.notice,) if document.notice else ())
         self._layers.clear()
         self._selection = None
+        self._keyboard = None
+        self._units = None
         self._sentences = sentence_spans(document)
         self._cursor = 0 if self._sentences else -1
         self._rendered = None
@@ -369,8 +383,88 @@ class ReadingPane(ScrollView, can_focus=True):
         return self.document.text[span[0] : span[1]], "\n"
 
     def selection_updated(self, selection: Selection | None) -> None:
+        if selection is not None and self._keyboard is not None:
+            # A mouse selection replaces the keyboard's.
+            self._keyboard = None
+            self._selection = None
         self._strips.clear()
         self.refresh()
+        self.refresh_bindings()
+
+    # -- the keyboard selection (v, then w/b, )/(, }/{, arrows) ---------------------------
+
+    @property
+    def keyboard_selection(self) -> TextSelection | None:
+        return self._keyboard
+
+    @property
+    def units(self) -> TextUnits:
+        """Words, sentences and paragraphs of the document on show."""
+        if self._units is None:
+            self._units = TextUnits.of(self.document or Document(), self._sentences)
+        return self._units
+
+    def select(self, selection: TextSelection | None) -> None:
+        """Set (or with None, drop) the keyboard selection, keeping its moving end in view."""
+        self._keyboard = selection
+        self.set_selection(selection.span if selection is not None else None)
+        if selection is not None:
+            line = self.line_of_offset(selection.head)
+            self._moving_cursor = True
+            try:
+                self._scroll_to_line(line)
+            finally:
+                self._moving_cursor = False
+        self.refresh_bindings()
+
+    def clear_selections(self) -> None:
+        """Drop the keyboard selection and the mouse selection."""
+        self.select(None)
+        if self.text_selection is not None:
+            self.screen.clear_selection()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Selection keys give way (b pages up, the arrows move) when nothing is selected.
+        if action in _SELECTING:
+            return self._keyboard is not None
+        if action == "clear_selection":
+            return self.selection_range is not None
+        if action == "start_selection":
+            return bool(self._sentences)
+        return True
+
+    def action_start_selection(self) -> None:
+        """Select the word at the cursor (or take over the mouse's selection); again: stop."""
+        if self._keyboard is not None:
+            self.select(None)
+            return
+        mouse = self._mouse_selection()
+        if mouse is not None:
+            self.screen.clear_selection()
+            self.select(TextSelection(*mouse))
+            return
+        cursor = self.cursor_range
+        if cursor is not None:
+            self.select(start_selection(self.units, cursor[0]))
+
+    def action_extend_selection(self, unit: str, forward: bool) -> None:
+        if self._keyboard is not None and unit in UNITS:
+            self.select(extend(self._keyboard, self.units, unit, bool(forward)))
+
+    def action_extend_selection_line(self, delta: int) -> None:
+        self._check_layout()
+        if self._keyboard is None or self._rendered is None:
+            return
+        target = line_target(self._rendered, self._keyboard.head, int(delta))
+        if target is not None:
+            self.select(move_to(self._keyboard, target))
+
+    def action_swap_selection_ends(self) -> None:
+        if self._keyboard is not None:
+            self.select(self._keyboard.swapped())
+
+    def action_clear_selection(self) -> None:
+        self.clear_selections()
 
     # -- the reading cursor ---------------------------------------------------------------
 

@@ -1,78 +1,63 @@
-"""The sidebar: what belongs to the article on show (its highlights and notes).
+"""The sidebar: what belongs to the article on show — its note and its highlights.
 
-The annotation work fills it through :meth:`Sidebar.set_items`; choosing an item posts
-:class:`Sidebar.ItemChosen` and the main screen scrolls the reading pane to its offset. It hides
-itself when it has nothing to show and when the user toggles it off.
+The main screen fills it through :meth:`Sidebar.show`; the list inside
+(:class:`~tui_reader.ui.widgets.highlight_list.HighlightList`) posts ``HighlightList.Chosen``
+when an entry is chosen, and the main screen scrolls the reading pane to it. The sidebar hides
+itself when it has nothing to show and when the user toggles it off (``i``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
+from tui_reader.config import DEFAULT_COLORS, HighlightColor
+from tui_reader.models import Highlight
+from tui_reader.ui.widgets.highlight_list import HighlightList
 
-@dataclass(frozen=True)
-class SidebarItem:
-    """One entry. ``text`` is shown literally (a str is never read as markup); ``offset`` is
-    where it sits in the document's text (None: nowhere, e.g. an unanchored highlight)."""
-
-    key: str
-    text: str | Content
-    offset: int | None = None
+EMPTY = "No highlights or notes yet. Select with v (or the mouse) and press h; a: a note."
 
 
 class Sidebar(Vertical):
-    """A column on the right of the reading pane; empty and hidden until given items."""
+    """A column on the right of the reading pane; empty and hidden until given something."""
 
-    class ItemChosen(Message):
-        def __init__(self, sidebar: Sidebar, item: SidebarItem) -> None:
-            super().__init__()
-            self.sidebar = sidebar
-            self.item = item
-
-        @property
-        def control(self) -> Sidebar:
-            return self.sidebar
-
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self, *, colors: Sequence[HighlightColor] = DEFAULT_COLORS, id: str | None = None
+    ) -> None:
         super().__init__(id=id, classes="-hidden -empty")
-        self.items: list[SidebarItem] = []
+        self.highlight_colors = tuple(colors) or DEFAULT_COLORS
+        self.count = 0
         self.mode: Literal["auto", "shown", "hidden"] = "auto"
         self.border_title = "Notes"
-        self._list: OptionList | None = None
+        self._list: HighlightList | None = None
 
     def compose(self) -> ComposeResult:
         # The list is made when first needed: a hidden sidebar costs nothing at start-up.
         yield from ()
 
     @property
-    def option_list(self) -> OptionList:
-        """The list of items (made on first use)."""
+    def option_list(self) -> HighlightList:
+        """The list of the note and highlights (made on first use)."""
         if self._list is None:
-            self._list = OptionList(id="sidebar-items")
-            self.mount(Static(Content("Nothing here yet."), id="sidebar-empty"), self._list)
+            self._list = HighlightList(colors=self.highlight_colors, id="sidebar-items")
+            self.mount(Static(Content(EMPTY), id="sidebar-empty"), self._list)
         return self._list
 
-    def set_title(self, title: str) -> None:
-        self.border_title = Content(title)
-
-    def set_items(self, items: Sequence[SidebarItem]) -> None:
-        """Replace what the sidebar lists (in document order, as given)."""
-        self.items = list(items)
-        options = [
-            Option(item.text if isinstance(item.text, Content) else Content(item.text))
-            for item in self.items
-        ]
-        self.option_list.set_options(options)
-        self.set_class(not self.items, "-empty")
+    def show(self, highlights: Sequence[Highlight], note: str) -> None:
+        """List the article's ``note`` and ``highlights`` (document order, as given)."""
+        self.count = len(highlights) + (1 if note.strip() else 0)
+        if self.count or self._list is not None:
+            self.option_list.show(highlights, note)
+        n = len(highlights)
+        self.border_title = Content(
+            f"Notes · {n} highlight{'s' if n != 1 else ''}" if n else "Notes"
+        )
+        self.set_class(not self.count, "-empty")
         self._update_display()
 
     def toggle(self) -> None:
@@ -82,15 +67,10 @@ class Sidebar(Vertical):
 
     @property
     def is_shown(self) -> bool:
-        """Shown: the user asked for it, or it has items and the user did not hide it."""
-        return self.mode == "shown" or (self.mode == "auto" and bool(self.items))
+        """Shown: the user asked for it, or it has something and the user did not hide it."""
+        return self.mode == "shown" or (self.mode == "auto" and self.count > 0)
 
     def _update_display(self) -> None:
         if self.is_shown:
             _ = self.option_list
         self.set_class(not self.is_shown, "-hidden")
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if 0 <= event.option_index < len(self.items):
-            self.post_message(self.ItemChosen(self, self.items[event.option_index]))

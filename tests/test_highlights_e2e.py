@@ -1,0 +1,74 @@
+"""The installed command in tmux: a highlight the screen shows as saved survives a kill -9."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.test_e2e_app import COMMAND, Tmux, environment
+from tui_reader.paths import get_paths
+from tui_reader.store import Store
+
+pytestmark = pytest.mark.e2e
+
+PAGE = """<!doctype html><html><head><title>The bridge vote</title></head><body><article>
+<h1>The bridge vote</h1>
+<p>The council met on Tuesday to discuss the bridge. Members argued for hours about the cost
+of the project, which has doubled since the first estimate.</p>
+<p>The bridge is now expected to open in May. Critics say the date will slip again, as it has
+twice before, and that the council has not explained why.</p>
+<p>A final vote is planned for next month, after a public hearing at the town hall.</p>
+</article></body></html>
+"""
+
+
+@pytest.fixture(name="tmux")
+def tmux_fixture() -> Iterator[Tmux]:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    session = Tmux()
+    try:
+        yield session
+    finally:
+        subprocess.run(
+            ["tmux", "-L", session.socket, "kill-server"], capture_output=True, timeout=20
+        )
+
+
+def test_kill_9_after_the_screen_says_saved_loses_nothing(tmux: Tmux, tmp_path: Path) -> None:
+    assert COMMAND.exists(), f"the console script is not installed at {COMMAND}"
+    page = tmp_path / "bridge.html"
+    page.write_text(PAGE, encoding="utf-8")
+    env = environment(tmp_path)
+    tmux.run(
+        "new-session",
+        "-d",
+        "-s",
+        "reader",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "env",
+        "-i",
+        *[f"{key}={value}" for key, value in env.items()],
+        str(COMMAND),
+        "read",
+        str(page),
+    )
+    tmux.wait_for("The council met on Tuesday")
+    pid = int(tmux.run("list-panes", "-t", "reader", "-F", "#{pane_pid}").split()[0])
+    tmux.keys("Tab", "h")  # to the reading pane; highlight the sentence at the cursor
+    tmux.wait_for("Highlighted (key point) — saved.")
+    os.kill(pid, signal.SIGKILL)
+
+    with Store.open(get_paths().database) as store:
+        rows = store.all_highlights()
+        assert [r.quote for r in rows] == ["The council met on Tuesday to discuss the bridge."]
+        assert rows[0].color == "key point"
