@@ -163,3 +163,24 @@ def test_stored_copy_kept_when_the_page_is_gone(
     assert again.text == first.text
     assert url in again.notice and "stored earlier" in again.notice
     assert Document.from_json(store.get_body(article.id).doc_json) == first
+
+
+def test_short_content_without_a_page_is_the_article(store: Store) -> None:
+    """No web address (like the bundled welcome feed): the feed's text is all there is, so it
+    is shown as the article, without a 'could not extract' notice."""
+    article = add_article(store, "", content="<p>A short note about the reader.</p>")
+    doc = load_document(store, article.id, Config())
+    assert doc.text == "A short note about the reader."
+    assert doc.notice == ""
+    assert store.get_body(article.id).doc_source == "feed"
+
+
+def test_welcome_articles_open_without_a_notice(store: Store) -> None:
+    from tui_reader.feeds.welcome import ensure_welcome
+
+    assert ensure_welcome(store)
+    articles = store.list_articles()
+    assert len(articles) >= 4
+    for article in articles:
+        doc = load_document(store, article.id, Config())
+        assert doc.notice == "" and doc.word_count() > 20, article.title

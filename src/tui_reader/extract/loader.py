@@ -60,10 +60,13 @@ def is_whole_article(doc: Document) -> bool:
 
 
 def _feed_document(body: ArticleBody, article: Article) -> Document | None:
-    """The feed's own text when it holds the whole article."""
+    """The feed's own text when it holds the whole article — or when there is no page to
+    fetch (no web address, as in the bundled welcome feed), so the feed's text is all there
+    is and showing it is no fallback."""
+    no_page = not is_web_url(article.url)
     for html in (body.content, body.summary):
         doc = _from_feed(html, article)
-        if doc is not None and not doc.is_empty and is_whole_article(doc):
+        if doc is not None and not doc.is_empty and (no_page or is_whole_article(doc)):
             return doc
     return None
 
