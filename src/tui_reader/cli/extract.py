@@ -11,8 +11,7 @@ from typing import Any
 from tui_reader.cli.common import load_settings, warn
 from tui_reader.config import Config
 from tui_reader.document import Document
-from tui_reader.extract import ExtractionError, extract_html
-from tui_reader.net import FetchError, FetchLimits, fetch
+from tui_reader.extract.errors import ExtractionError
 from tui_reader.sanitize import is_web_url
 
 FORMATS = ("markdown", "text", "json")
@@ -40,6 +39,9 @@ def register(sub: Any) -> None:
 
 def extract_source(source: str, config: Config) -> Document:
     """The article of one source; raises ExtractionError with a one-line reason."""
+    from tui_reader.extract import extract_html  # heavy: only when extracting
+    from tui_reader.net import FetchError, FetchLimits, fetch
+
     if is_web_url(source):
         try:
             result = fetch(source, limits=FetchLimits.from_config(config.refresh))

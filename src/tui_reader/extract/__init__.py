@@ -10,9 +10,32 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from tui_reader.extract.errors import EXTRACTOR_VERSION, ExtractionError
-from tui_reader.extract.loader import load_document
-from tui_reader.extract.pipeline import document_from_fragment, extract_html
+
+if TYPE_CHECKING:
+    from tui_reader.extract.loader import load_document
+    from tui_reader.extract.pipeline import document_from_fragment, extract_html
+
+# readability and lxml take ~90 ms to import: loaded on first use, so commands and the app
+# that never extract (refresh, feeds, start-up) do not pay for them.
+_LAZY = {
+    "load_document": "tui_reader.extract.loader",
+    "document_from_fragment": "tui_reader.extract.pipeline",
+    "extract_html": "tui_reader.extract.pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "EXTRACTOR_VERSION",
