@@ -190,12 +190,6 @@ async def test_the_links_list_opens_only_web_links(
     assert_no_shell(processes, tmp_path / "browser.py", tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="UI bug: the links list and notifications show bidi overrides as they are (safe()"
-    " only replaces C0/C1 controls); fix at the UI's text boundary once the highlight UI has"
-    " landed",
-)
 async def test_hostile_links_are_shown_clean(paths: Paths, store: Store) -> None:
     fill(store)
     app = ReaderApp(paths, Config())
@@ -212,11 +206,6 @@ async def test_hostile_links_are_shown_clean(paths: Paths, store: Store) -> None
         assert not forbidden_in(screen_text(app)), "the links list"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="UI bug: y copies the stored link as it is, control and bidi characters included;"
-    " fix in ui/screens/main.py once the highlight UI has landed",
-)
 async def test_y_copies_links_as_clean_text(paths: Paths, store: Store) -> None:
     fill(store)
     app = ReaderApp(paths, Config())

@@ -9,15 +9,17 @@ from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
 from tui_reader.config import Config
 from tui_reader.paths import Paths
+from tui_reader.sanitize import clean_text
 from tui_reader.store import Store
 from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.context import Context
-from tui_reader.ui.keys import bindings, check_keymap
+from tui_reader.ui.keys import bindings, check_keymap, usable_keymap
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.sources import EarlyLoad
@@ -51,7 +53,7 @@ class ReaderApp(App[None]):
         self.store_path = store_path or paths.database
         self.open_article = open_article
         self.messages = list(messages)
-        self.keymap = dict(config.keys)
+        self.keymap = usable_keymap(config.keys)  # check_keymap(config.keys) says the rest
         self._ctx: Context | None = None
         # The first screen's rows are read now, while Textual starts.
         self._early: EarlyLoad | None = early or EarlyLoad.start(self.store_path, open_article)
@@ -71,8 +73,24 @@ class ReaderApp(App[None]):
         except RuntimeError:  # already on the app's thread, or the app has stopped
             self.notify(message, severity="error", markup=False)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification of every screen comes here. A plain one (``markup=False``, as
+        the app's all are) may quote a title, a link or an error from outside: it is shown
+        without escape sequences, control or invisible characters."""
+        if not markup:
+            message = clean_text(message)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def on_mount(self) -> None:
-        for problem in [*self.messages, *check_keymap(self.keymap)]:
+        for problem in [*self.messages, *check_keymap(self.config.keys)]:
             self.notify(problem, severity="warning", markup=False, timeout=8)
         if self.keymap:
             self.set_keymap(self.keymap)

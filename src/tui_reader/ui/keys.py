@@ -10,10 +10,12 @@ class that collects that scope's bindings (see :data:`SCOPES`).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
+from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys
 
 # scope → where its bindings live
 SCOPES = {
@@ -286,13 +288,68 @@ def bindings(scope: str) -> list[BindingType]:
     ]
 
 
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+_KEY_NAMES = frozenset(
+    {key.value.rsplit("+", 1)[-1] for key in Keys}
+    | set(KEY_NAME_REPLACEMENTS.values())
+    | {"space", "tab", "enter", "backspace"}
+)
+
+
+def is_key(key: str) -> bool:
+    """Whether ``key`` names a key Textual can bind: a printable character or a key's name
+    ("f5", "pagedown", "question_mark"), after modifiers if any ("ctrl+shift+x")."""
+    key = key.strip()
+    if len(key) == 1:
+        return key.isprintable() and not key.isspace()
+    *modifiers, name = key.split("+")
+    if not name or not _MODIFIERS.issuperset(modifiers):
+        return False
+    if len(name) == 1:
+        return name.isprintable() and not name.isspace()
+    if name in _KEY_NAMES:
+        return True
+    try:  # a punctuation key by its name (Textual names letters and digits by themselves)
+        character = unicodedata.lookup(KEY_TO_UNICODE_NAME.get(name, name.replace("_", " ")))
+    except KeyError:
+        return False
+    return not character.isalnum()
+
+
+def usable_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
+    """The [keys] entries that can be used: known actions, with the keys that are keys (an
+    entry with none left keeps its default keys)."""
+    usable: dict[str, str] = {}
+    for action, keys in keymap.items():
+        good = [k.strip() for k in keys.split(",") if is_key(k)]
+        if action in BY_ACTION and good:
+            usable[action] = ",".join(good)
+    return usable
+
+
 def check_keymap(keymap: Mapping[str, str]) -> list[str]:
-    """One message per [keys] entry that names no action."""
-    return [
-        f"keys.{action}: no such action (see the help screen, ?, for their names); ignored"
-        for action in keymap
-        if action not in BY_ACTION
-    ]
+    """One message per [keys] entry that names no action or gives something that is not a
+    key (shown as Python writes it, so nothing in it is hidden or acts on the terminal)."""
+    problems = []
+    for action, keys in keymap.items():
+        if action not in BY_ACTION:
+            problems.append(
+                f"keys.{action}: no such action (see the help screen, ?, for their names); ignored"
+            )
+            continue
+        bad = [k.strip() for k in keys.split(",") if not is_key(k)]
+        if bad:
+            names = ", ".join(repr(k) for k in bad)
+            kept = (
+                "the other keys are used"
+                if len(bad) < len(keys.split(","))
+                else f"{key_label(BY_ACTION[action].keys)} stays"
+            )
+            problems.append(
+                f"keys.{action}: {names} {'is not a key' if len(bad) == 1 else 'are not keys'}"
+                f" (a character, or a name such as f5, pagedown, ctrl+r); {kept}"
+            )
+    return problems
 
 
 def effective_keys(spec: KeySpec, keymap: Mapping[str, str]) -> str:

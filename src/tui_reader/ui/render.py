@@ -25,6 +25,7 @@ from typing import NamedTuple
 from rich.cells import get_character_cell_size
 
 from tui_reader.document import Block, Document
+from tui_reader.sanitize import clean_text
 
 # -- style flags ------------------------------------------------------------------------------
 
@@ -176,9 +177,28 @@ def _cumulative(text: str) -> list[int] | None:
     return [0, *accumulate(map(get_character_cell_size, text))]
 
 
-# Whatever slipped through sanitising is drawn as a visible mark, never sent to the terminal.
-# One character for one, so offsets stay exact.
-_CONTROL = {c: "\ufffd" for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
+# Whatever slipped through sanitising is drawn as a visible mark, never sent to the terminal:
+# controls (C0, DEL, C1) and the bidi, zero-width, tag and other invisible characters that
+# sanitize.clean_text removes (a document or a row the store holds may predate that, or have
+# been written by something else). One character for one, so offsets stay exact.
+_HIDDEN_RANGES = (
+    (0x00, 0x1F),
+    (0x7F, 0x9F),
+    (0x061C, 0x061C),
+    (0x180E, 0x180E),
+    (0x200B, 0x200B),
+    (0x200E, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xD800, 0xDFFF),
+    (0xFDD0, 0xFDEF),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFC),
+    (0xFFFE, 0xFFFF),
+    (0xE0000, 0xE007F),
+)
+_CONTROL = {c: "\ufffd" for a, b in _HIDDEN_RANGES for c in range(a, b + 1)}
 _CONTROL_PROSE = {**_CONTROL, 0x09: " ", 0x0A: " "}
 _CONTROL_CODE = {**_CONTROL}
 del _CONTROL_CODE[0x09]
@@ -186,8 +206,14 @@ del _CONTROL_CODE[0x0A]
 
 
 def safe(text: str) -> str:
-    """Decoration text with control characters made harmless (length may not be kept)."""
-    return " ".join(text.translate(_CONTROL).split())
+    """Text from a feed, a page, the store or the config made harmless to show on one line:
+    escape sequences, controls, bidi and invisible characters removed and towers of marks
+    capped (:func:`~tui_reader.sanitize.clean_text`), anything left drawn as U+FFFD, white
+    space folded. Every such string goes through it on its way into a widget (the reading
+    pane's text through the one-for-one map above); the length may change."""
+    if text.isascii() and text.isprintable():  # the usual case: nothing to remove
+        return " ".join(text.split())
+    return " ".join(clean_text(text).split()).translate(_CONTROL)
 
 
 # -- wrapping ---------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ class MainScreen(AnnotatingScreen):
 
     def on_mount(self) -> None:
         self.feeds.border_title = "Feeds"
-        self.articles.border_title = Content(self.source.label)
+        self.articles.border_title = Content(safe(self.source.label))
         if self.early is not None and self.early.source == self.source:
             self._take_early(self.early)
         else:
@@ -230,7 +230,7 @@ class MainScreen(AnnotatingScreen):
         self, source: ListSource, *, keep_id: int | None = None, open_it: bool = False
     ) -> None:
         self.source = source
-        self.articles.border_title = Content(source.label)
+        self.articles.border_title = Content(safe(source.label))
         self._load_articles(source, keep_id, open_it)
 
     @work(thread=True, exclusive=True, group="articles")
@@ -554,12 +554,15 @@ class MainScreen(AnnotatingScreen):
         self.app.call_from_thread(self.notify, f"Opened {safe(url)[:200]}", markup=False, timeout=3)
 
     def action_copy_link(self) -> None:
+        """Copy the article's link, whatever its scheme (copying runs nothing), as clean text:
+        no control, bidi or invisible character reaches the clipboard."""
         article = self._target()
-        if article is None or not article.url:
+        link = safe(article.url) if article is not None else ""
+        if not link:
             self.notify("This article has no link.", markup=False)
             return
-        self.app.copy_to_clipboard(article.url)
-        self.notify(f"Copied {safe(article.url)[:200]}", markup=False, timeout=3)
+        self.app.copy_to_clipboard(link)
+        self.notify(f"Copied {link[:200]}", markup=False, timeout=3)
 
     def _warn(self, message: str) -> None:
         self.notify(message, severity="warning", markup=False)
@@ -574,7 +577,7 @@ class MainScreen(AnnotatingScreen):
             return
         source = result.source
         self.source = source
-        self.articles.border_title = Content(source.label)
+        self.articles.border_title = Content(safe(source.label))
         self.articles.set_articles(source, result.articles, snippets=result.snippets)
         self.articles.move_cursor(result.chosen, announce=False)
         self.open_article(result.articles[result.chosen], find=result.query)

@@ -21,6 +21,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static, TextArea
 
+from tui_reader.sanitize import clean_text
+from tui_reader.ui.render import safe
 from tui_reader.ui.screens.confirm import ConfirmScreen
 from tui_reader.ui.widgets.highlight_list import shorten
 
@@ -40,7 +42,10 @@ class NoteEditor(ModalScreen[str | None]):
         super().__init__()
         self.title_text = title
         self.subject = subject
-        self.original = text
+        # A note the store holds with control characters (it cleans what it writes, but it
+        # may be older or written by something else) is edited clean.
+        self.original = clean_text(text)
+        self.loaded = self.original  # the text as the editor holds it (see on_mount)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box") as box:
@@ -56,6 +61,7 @@ class NoteEditor(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         editor = self.editor
+        self.loaded = editor.text
         editor.focus()
         editor.move_cursor(editor.document.end)
 
@@ -63,7 +69,7 @@ class NoteEditor(ModalScreen[str | None]):
         self.dismiss(self.editor.text)
 
     def action_cancel(self) -> None:
-        if self.editor.text == self.original:
+        if self.editor.text == self.loaded:
             self.dismiss(None)
             return
 
@@ -117,8 +123,8 @@ class TagEditor(ModalScreen[tuple[str, ...] | None]):
     def __init__(self, subject: str, tags: Sequence[str], known: Sequence[str] = ()) -> None:
         super().__init__()
         self.subject = subject
-        self.tags = tuple(tags)
-        self.known = [t for t in known if t not in self.tags]
+        self.tags = tuple(filter(None, map(safe, tags)))
+        self.known = [t for t in map(safe, known) if t and t not in self.tags]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tags-box") as box:
