@@ -51,6 +51,7 @@ LINKS = [GOOD, *BAD.values()]
 # -- recording the browser and every process started -----------------------------------------
 
 _spawned: list[tuple[str, Any]] | None = None
+_hooked = False
 
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
@@ -58,13 +59,13 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         _spawned.append((event, args))
 
 
-sys.addaudithook(_audit)  # (hooks cannot be removed: it records only while a test asks)
-
-
 @pytest.fixture
 def processes() -> Iterator[list[tuple[str, Any]]]:
     """Every process started (subprocess, os.system, posix_spawn) while the test runs."""
-    global _spawned
+    global _spawned, _hooked
+    if not _hooked:  # (an audit hook cannot be removed: it records only while a test asks)
+        sys.addaudithook(_audit)
+        _hooked = True
     _spawned = []
     try:
         yield _spawned
