@@ -136,6 +136,10 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         for key in keys:
             os.write(self.master, key.encode())
+            if key == ESC:
+                # A lone ESC is only known to be one once Textual's escape delay has passed;
+                # a key sent sooner would be read with it as alt+key.
+                time.sleep(0.4)
             self.settle()
 
     def close(self) -> int | None:
