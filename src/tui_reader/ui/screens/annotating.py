@@ -11,7 +11,7 @@ only once the row is committed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -188,19 +188,23 @@ class AnnotatingScreen(Screen[None]):
             return
         self._run(self._add(cut))
 
-    async def _add(self, span: tuple[int, int]) -> None:
-        h = await self.notes.add(span)
-        self.paint_highlights()
-        self._say(f"Highlighted ({self._color_label(h)}) — saved.")
-
-    def action_cycle_color(self) -> None:
+    def _on_target(self, work: Callable[[Highlight], Awaitable[None]]) -> None:
+        """Run ``work`` on the highlight under the cursor (or chosen in the sidebar)."""
         if not self._ready():
             return
         h = self._target_highlight()
         if h is None:
             self._say(NO_HIGHLIGHT)
             return
-        self._run(self._cycle(h))
+        self._run(work(h))
+
+    async def _add(self, span: tuple[int, int]) -> None:
+        h = await self.notes.add(span)
+        self.paint_highlights()
+        self._say(f"Highlighted ({self._color_label(h)}) — saved.")
+
+    def action_cycle_color(self) -> None:
+        self._on_target(self._cycle)
 
     async def _cycle(self, h: Highlight) -> None:
         h = await self.notes.cycle_color(h)
@@ -208,13 +212,7 @@ class AnnotatingScreen(Screen[None]):
         self._say(f"Colour: {self._color_label(h)} — saved.")
 
     def action_edit_tags(self) -> None:
-        if not self._ready():
-            return
-        h = self._target_highlight()
-        if h is None:
-            self._say(NO_HIGHLIGHT)
-            return
-        self._run(self._tags(h))
+        self._on_target(self._tags)
 
     async def _tags(self, h: Highlight) -> None:
         from tui_reader.ui.screens.note_editor import TagEditor
@@ -263,13 +261,7 @@ class AnnotatingScreen(Screen[None]):
         self._say("Article note saved." if saved else "Article note removed — saved.")
 
     def action_delete_highlight(self) -> None:
-        if not self._ready():
-            return
-        h = self._target_highlight()
-        if h is None:
-            self._say(NO_HIGHLIGHT)
-            return
-        self._run(self._delete(h))
+        self._on_target(self._delete)
 
     async def _delete(self, h: Highlight) -> None:
         from tui_reader.ui.screens.confirm import ConfirmScreen
