@@ -1,29 +1,34 @@
 """The ``tui-reader`` command: subcommands wire the core (and, for the app, the UI) together.
 
 Each module in this package registers its subcommands; Textual is imported only by the commands
-that start the app, so the others start fast.
+that start the app, so the others start fast. With no arguments at all (the reader, the common
+case) no parser is built and no other command's module is imported: start-up time is the app's.
 """
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tui_reader import __version__
-from tui_reader.cli import data as data_cmd
-from tui_reader.cli import export as export_cmd
-from tui_reader.cli import extract as extract_cmd
-from tui_reader.cli import feeds as feeds_cmd
-from tui_reader.cli import locate as locate_cmd
-from tui_reader.cli import reading as reading_cmd
 from tui_reader.cli.common import CommandError
 
-COMMAND_MODULES = (reading_cmd, feeds_cmd, extract_cmd, export_cmd, data_cmd, locate_cmd)
+if TYPE_CHECKING:
+    import argparse
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    from tui_reader.cli import data as data_cmd
+    from tui_reader.cli import export as export_cmd
+    from tui_reader.cli import extract as extract_cmd
+    from tui_reader.cli import feeds as feeds_cmd
+    from tui_reader.cli import locate as locate_cmd
+    from tui_reader.cli import reading as reading_cmd
+
     parser = argparse.ArgumentParser(
         prog="tui-reader",
         description=(
@@ -33,18 +38,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for module in (reading_cmd, feeds_cmd, extract_cmd, export_cmd, data_cmd, locate_cmd):
         module.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    func = getattr(args, "func", None)
+    arguments = sys.argv[1:] if argv is None else list(argv)
     try:
+        # No arguments (the common case) is the reader: no parser to build.
+        args = build_parser().parse_args(arguments) if arguments else None
+        func = getattr(args, "func", None)
         if func is None:
-            return reading_cmd.run_app(args)
+            from tui_reader.cli.reading import start_app
+
+            return start_app()
         return int(func(args) or 0)
     except CommandError as exc:
         print(f"tui-reader: {exc}", file=sys.stderr)

@@ -3,7 +3,7 @@ is in :mod:`tui_reader.ui.screens` and :mod:`tui_reader.ui.widgets`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -43,10 +43,12 @@ class ReaderApp(App[None]):
         open_article: int | None = None,
         messages: Sequence[str] = (),
         early: EarlyLoad | None = None,
+        on_shown: Callable[[], object] | None = None,
     ) -> None:
         """``store_path`` defaults to ``paths.database``; ``open_article`` is shown at start
         (in the Saved list); ``messages`` (e.g. config problems) are shown as notifications;
-        ``early``: the first screen's rows, already being read (else reading starts now)."""
+        ``early``: the first screen's rows, already being read (else reading starts now);
+        ``on_shown``: called once the first screen has drawn its article list."""
         super().__init__(css_path=list(stylesheets()))
         self.paths = paths
         self.config = config
@@ -57,6 +59,7 @@ class ReaderApp(App[None]):
         self._ctx: Context | None = None
         # The first screen's rows are read now, while Textual starts.
         self._early: EarlyLoad | None = early or EarlyLoad.start(self.store_path, open_article)
+        self._on_shown = on_shown
 
     @property
     def context(self) -> Context:
@@ -99,7 +102,9 @@ class ReaderApp(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         early, self._early = self._early, None
-        return MainScreen(self.context, open_article=self.open_article, early=early)
+        return MainScreen(
+            self.context, open_article=self.open_article, early=early, on_shown=self._on_shown
+        )
 
     def _apply_theme(self) -> None:
         wanted = self.config.reader.theme or self.context.store.get_setting(THEME_SETTING)

@@ -7,6 +7,7 @@ escape goes back).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import ClassVar
 
@@ -80,7 +81,9 @@ class MainScreen(AnnotatingScreen):
         *,
         open_article: int | None = None,
         early: EarlyLoad | None = None,
+        on_shown: Callable[[], object] | None = None,
     ) -> None:
+        """``on_shown`` is called once, after the first list is drawn."""
         super().__init__(id="main", classes="-view-lists")
         self.ctx = context
         self.initial_article = open_article
@@ -91,6 +94,7 @@ class MainScreen(AnnotatingScreen):
         self.find_query = ""
         self._generation = 0
         self.refreshing = False
+        self._on_shown = on_shown
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -116,13 +120,28 @@ class MainScreen(AnnotatingScreen):
     def on_mount(self) -> None:
         self.feeds.border_title = "Feeds"
         self.articles.border_title = Content(safe(self.source.label))
-        if self.early is not None and self.early.source == self.source:
-            self._take_early(self.early)
+        early = self.early
+        if early is not None and early.source == self.source:
+            if early.feeds.done() and early.rows.done():
+                self._show_early(early)  # already read: in the first frame, no thread hop
+            else:
+                self._take_early(early)
         else:
             self.load_feeds()
             self.load_articles(self.source, keep_id=self.initial_article, open_it=True)
         self.early = None
         self.run_welcome()
+
+    def _show_early(self, early: EarlyLoad) -> None:
+        """Show what :class:`EarlyLoad` has read by now (or read it again if it failed)."""
+        if early.feeds.exception() is None:
+            self._feeds_loaded(early.feeds.result())
+        else:
+            self.load_feeds()
+        if early.rows.exception() is None:
+            self._articles_loaded(early.source, early.rows.result(), early.keep_id, True)
+        else:
+            self.load_articles(early.source, keep_id=early.keep_id, open_it=True)
 
     @work(thread=True, group="start")
     def _take_early(self, early: EarlyLoad) -> None:
@@ -253,6 +272,9 @@ class MainScreen(AnnotatingScreen):
             i = self.articles.index_of(keep_id)
             if i >= 0:
                 self.open_article(self.articles.articles[i])
+        if self._on_shown is not None:
+            self.call_after_refresh(self._on_shown)
+            self._on_shown = None
 
     def on_article_list_need_more(self, event: ArticleList.NeedMore) -> None:
         source = self.articles.source

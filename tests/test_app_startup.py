@@ -1,0 +1,97 @@
+"""Start-up: the first screen's rows read before the app runs are in its first frame, the
+command with no arguments builds no parser, and the collector is back on once the app runs."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.test_app_data import Data, data_fixture  # noqa: F401
+from tui_reader.cli import reading
+from tui_reader.config import Config
+from tui_reader.paths import Paths
+from tui_reader.ui.app import ReaderApp
+from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.sources import EarlyLoad
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    """The command freezes the objects it made: give them back to the collector after."""
+    yield
+    gc.unfreeze()
+    gc.enable()
+
+
+async def test_rows_read_early_are_in_the_first_frame(data: Data) -> None:
+    early = EarlyLoad.start(data.paths.database, None)
+    early.feeds.result(timeout=10)
+    early.rows.result(timeout=10)
+    seen: list[tuple[int, int]] = []
+    app = ReaderApp(data.paths, Config(), early=early)
+    display = app._display
+
+    def _display(screen: object, renderable: object) -> None:
+        display(screen, renderable)  # type: ignore[arg-type]
+        main = app.screen_stack[0] if app.screen_stack else None
+        if isinstance(main, MainScreen) and not seen:
+            seen.append((len(main.articles.articles), len(main.feeds.feeds)))
+
+    app._display = _display  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+    assert seen and seen[0][0] == len(early.rows.result()) > 0
+    assert seen[0][1] == len(early.feeds.result()) > 0
+
+
+async def test_on_shown_is_called_once_with_the_list_drawn(data: Data) -> None:
+    calls: list[int] = []
+    app: ReaderApp
+
+    def shown() -> None:
+        main = app.screen_stack[0]
+        assert isinstance(main, MainScreen)
+        calls.append(len(main.articles.articles))
+
+    app = ReaderApp(data.paths, Config(), on_shown=shown)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(50):
+            if calls:
+                break
+            await pilot.pause(0.02)
+        await pilot.press("j")
+        await pilot.pause()
+    assert len(calls) == 1 and calls[0] > 0
+
+
+def test_no_arguments_start_the_reader_without_a_parser(paths: Paths) -> None:
+    code = (
+        "import sys; import tui_reader.cli as cli, tui_reader.cli.reading as r;"
+        "r.start_app = lambda: 7; status = cli.main([]);"
+        "print(status, 'argparse' in sys.modules, 'tui_reader.cli.feeds' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["7", "False", "False"]
+
+
+def test_the_collector_waits_for_the_first_screen_and_comes_back(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch, collector: None
+) -> None:
+    during: list[bool] = []
+
+    def run(app: ReaderApp) -> None:
+        during.append(gc.isenabled())
+        assert app._on_shown is not None
+        app._on_shown()  # what the first screen does once drawn
+        during.append(gc.isenabled())
+
+    monkeypatch.setattr(ReaderApp, "run", run)
+    assert reading.start_app() == 0
+    assert during == [False, True]
+    assert gc.isenabled()
