@@ -95,3 +95,31 @@ def test_the_collector_waits_for_the_first_screen_and_comes_back(
     assert reading.start_app() == 0
     assert during == [False, True]
     assert gc.isenabled()
+
+
+async def test_the_welcome_feed_is_added_on_the_first_run_only(paths: Paths, data: Data) -> None:
+    from tui_reader.feeds.welcome import WELCOME_URL
+    from tui_reader.store import Store
+
+    assert EarlyLoad.start(data.paths.database, None).welcome.result(timeout=10) is False
+    early = EarlyLoad.start(data.paths.database, None)
+    early.feeds.result(timeout=10)
+    assert early.welcome_was_added()  # the data's store has had it: nothing to check
+
+    fresh = paths.data_dir / "fresh.sqlite3"
+    Store.open(fresh).close()
+    early = EarlyLoad.start(fresh, None)
+    assert early.welcome.result(timeout=10) is True and not early.welcome_was_added()
+    app = ReaderApp(paths, Config(), store_path=fresh, early=early)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            main = app.screen_stack[0]
+            if isinstance(main, MainScreen) and main.articles.articles:
+                break
+            await pilot.pause(0.02)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        main = app.screen_stack[0]
+        assert isinstance(main, MainScreen)
+        assert any(f.url == WELCOME_URL for f in main.feeds.feeds)
+        assert main.articles.articles

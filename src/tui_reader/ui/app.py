@@ -5,34 +5,42 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.theme import Theme
 
 from tui_reader.config import Config
 from tui_reader.paths import Paths
 from tui_reader.sanitize import clean_text
 from tui_reader.store import Store
-from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.context import Context
 from tui_reader.ui.keys import bindings, check_keymap, usable_keymap
-from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.sources import EarlyLoad
 from tui_reader.ui.styles import stylesheets
 from tui_reader.ui.writer import StoreWriter
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+    from textual.theme import Theme
+
 THEME_SETTING = "theme"
+
+
+def _reader_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (not at start-up)."""
+    from tui_reader.ui.commands import ReaderCommands
+
+    return ReaderCommands
 
 
 class ReaderApp(App[None]):
     TITLE = "tui-reader"
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")
-    COMMANDS: ClassVar = App.COMMANDS | {ReaderCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {_reader_commands}
 
     def __init__(
         self,
@@ -124,6 +132,8 @@ class ReaderApp(App[None]):
         self.context.writer.submit(lambda s: s.set_setting(THEME_SETTING, name), "theme")
 
     def action_help(self) -> None:
+        from tui_reader.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.keymap))
 

@@ -81,23 +81,40 @@ def first_page(store: Store, source: ListSource, keep_id: int | None) -> list[Ar
     return rows
 
 
+def welcome_pending(store: Store) -> bool:
+    """True while the bundled welcome feed has never been added (the first run)."""
+    try:
+        from tui_reader.feeds.welcome import WELCOME_SETTING
+    except ImportError:  # a build without feeds: nothing to add
+        return False
+    return not store.get_setting(WELCOME_SETTING)
+
+
 @dataclass
 class EarlyLoad:
     """The first screen's feeds and articles, read on threads of their own while Textual
-    starts (the first page of a big "All" is a sort over every article)."""
+    starts (the first page of a big "All" is a sort over every article); and whether the
+    welcome feed is still to be added (``welcome``: set with the feeds)."""
 
     source: ListSource
     keep_id: int | None
     feeds: Future[list[Feed]]
     rows: Future[list[Article]]
+    welcome: Future[bool]
 
     @classmethod
     def start(cls, store_path: Path, open_article: int | None) -> EarlyLoad:
         source = initial_source(open_article)
+        welcome: Future[bool] = Future()
 
         def feeds() -> list[Feed]:
             with Store.open(store_path) as store:
-                return store.list_feeds()
+                listed = store.list_feeds()
+                try:
+                    welcome.set_result(welcome_pending(store))
+                except Exception as exc:  # the app checks again then
+                    welcome.set_exception(exc)
+                return listed
 
         def rows() -> list[Article]:
             with Store.open(store_path) as store:
@@ -105,6 +122,12 @@ class EarlyLoad:
 
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tui-reader-start")
         try:
-            return cls(source, open_article, pool.submit(feeds), pool.submit(rows))
+            return cls(source, open_article, pool.submit(feeds), pool.submit(rows), welcome)
         finally:
             pool.shutdown(wait=False)
+
+    def welcome_was_added(self) -> bool:
+        """True when the early read found the welcome feed added on an earlier run (the app
+        then has nothing to check); False when it is still to add or not known yet."""
+        welcome = self.welcome
+        return welcome.done() and welcome.exception() is None and not welcome.result()

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 
 def styles_dir() -> Path:
-    packaged = resources.files("tui_reader").joinpath("styles")
+    # Plain paths, not importlib.resources (zipfile and friends cost start-up time): Textual
+    # reads the files by path, so the package is on the file system anyway.
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "styles"
     if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "styles"
+        return packaged
+    return package.parents[1] / "styles"
 
 
 def stylesheets() -> list[Path]:

@@ -13,18 +13,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
-from textual.theme import Theme
 
 from tui_reader.models import Article, Highlight
-from tui_reader.ui.annotations import Annotations, SaveError
 from tui_reader.ui.context import Context
-from tui_reader.ui.highlight_colors import color_name
-from tui_reader.ui.widgets.highlight_list import HighlightList, note_preview, shorten
 from tui_reader.ui.widgets.reading_pane import ReadingPane
 from tui_reader.ui.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from textual.theme import Theme
+
+    from tui_reader.ui.annotations import Annotations
+    from tui_reader.ui.widgets.highlight_list import HighlightList
+
+# The writer of notes, the highlight list and the dialogs are imported on first use: the first
+# screen shows no highlight.
 
 NO_HIGHLIGHT = "No highlight under the cursor (h highlights the sentence, v selects)."
 
@@ -47,6 +52,8 @@ class AnnotatingScreen(Screen[None]):
     @property
     def notes(self) -> Annotations:
         if self._notes is None:
+            from tui_reader.ui.annotations import Annotations
+
             self._notes = Annotations(self.ctx.writer, self.ctx.config.colors)
         return self._notes
 
@@ -73,6 +80,7 @@ class AnnotatingScreen(Screen[None]):
 
     def _run(self, work: Awaitable[None]) -> None:
         """Run ``work`` in a worker; a failure is a one-line message, never a traceback."""
+        from tui_reader.ui.annotations import SaveError
 
         async def guarded() -> None:
             try:
@@ -168,6 +176,8 @@ class AnnotatingScreen(Screen[None]):
         return self.notes.at(self.pane.cursor_range)
 
     def _color_label(self, h: Highlight) -> str:
+        from tui_reader.ui.highlight_colors import color_name
+
         return color_name(h.color, self.notes.colors)
 
     # -- the keys -------------------------------------------------------------------------
@@ -265,6 +275,7 @@ class AnnotatingScreen(Screen[None]):
 
     async def _delete(self, h: Highlight) -> None:
         from tui_reader.ui.screens.confirm import ConfirmScreen
+        from tui_reader.ui.widgets.highlight_list import note_preview, shorten
 
         detail = "“" + shorten(h.quote, 200) + "”"
         if h.note:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,22 +18,17 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.widget import Widget
-from textual.widgets import LoadingIndicator, ProgressBar, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from tui_reader.document import Document
 from tui_reader.models import Article, Feed
 from tui_reader.sanitize import is_web_url
 from tui_reader.store import Store
-from tui_reader.ui import backend
-from tui_reader.ui.browser import NotAWebLink, open_in_browser
 from tui_reader.ui.context import Context
 from tui_reader.ui.keys import bindings
 from tui_reader.ui.render import header_for, safe
 from tui_reader.ui.screens.annotating import AnnotatingScreen
-from tui_reader.ui.screens.feed_errors import FeedErrorsScreen
-from tui_reader.ui.screens.links import LinksScreen
-from tui_reader.ui.screens.search import SearchResult, SearchScreen
 from tui_reader.ui.sources import (
     FIRST_PAGE,
     NEXT_PAGE,
@@ -48,6 +43,13 @@ from tui_reader.ui.widgets.footer import ReaderFooter
 from tui_reader.ui.widgets.reading_pane import ReadingPane
 from tui_reader.ui.widgets.rows import RowList
 from tui_reader.ui.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
+
+    from tui_reader.ui.screens.search import SearchResult
+
+# Dialogs, the browser, extraction and refresh are imported on first use: not needed to start.
 
 NARROW = 100  # below this many columns, one pane at a time
 _WORD = re.compile(r"\w+")
@@ -121,6 +123,8 @@ class MainScreen(AnnotatingScreen):
         self.feeds.border_title = "Feeds"
         self.articles.border_title = Content(safe(self.source.label))
         early = self.early
+        if early is None or not early.welcome_was_added():
+            self.call_after_refresh(self.run_welcome)  # after the first frame
         if early is not None and early.source == self.source:
             if early.feeds.done() and early.rows.done():
                 self._show_early(early)  # already read: in the first frame, no thread hop
@@ -130,7 +134,6 @@ class MainScreen(AnnotatingScreen):
             self.load_feeds()
             self.load_articles(self.source, keep_id=self.initial_article, open_it=True)
         self.early = None
-        self.run_welcome()
 
     def _show_early(self, early: EarlyLoad) -> None:
         """Show what :class:`EarlyLoad` has read by now (or read it again if it failed)."""
@@ -313,6 +316,8 @@ class MainScreen(AnnotatingScreen):
 
     @work(thread=True, group="welcome")
     def run_welcome(self) -> None:
+        from tui_reader.ui import backend
+
         try:
             with Store.open(self.ctx.store_path) as store:
                 added = backend.ensure_welcome(store)
@@ -331,6 +336,8 @@ class MainScreen(AnnotatingScreen):
     def open_article(self, article: Article, *, find: str = "") -> None:
         """Show an article at once (its stored document, or what the feed gave) and fetch
         and extract the full text in a worker when it has none yet."""
+        from tui_reader.ui import backend
+
         self._generation += 1
         self.current = article
         self.find_query = find
@@ -392,11 +399,15 @@ class MainScreen(AnnotatingScreen):
     def _set_loading(self, loading: bool) -> None:
         reader = self.query_one("#reader")
         if loading and not reader.query("#pane-loading"):
+            from textual.widgets import LoadingIndicator
+
             reader.mount(LoadingIndicator(id="pane-loading"), before=0)
         reader.set_class(loading, "-loading")
 
     def _refresh_bar(self) -> tuple[Static, ProgressBar]:
         """The refresh status line (made on the first refresh)."""
+        from textual.widgets import ProgressBar
+
         if not self.query("#refresh-bar"):
             label = Static(Content(""), id="refresh-label")
             bar = ProgressBar(id="refresh-progress", show_eta=False)
@@ -411,6 +422,8 @@ class MainScreen(AnnotatingScreen):
 
     @work(thread=True, exclusive=True, group="extract")
     def _extract(self, article: Article, generation: int, force: bool) -> None:
+        from tui_reader.ui import backend
+
         document: Document | None = None
         error = ""
         try:
@@ -476,6 +489,8 @@ class MainScreen(AnnotatingScreen):
         def chosen(url: str | None) -> None:
             if url:
                 self.open_url(url)
+
+        from tui_reader.ui.screens.links import LinksScreen
 
         self.app.push_screen(LinksScreen(links), chosen)
 
@@ -568,6 +583,8 @@ class MainScreen(AnnotatingScreen):
 
     @work(thread=True, group="browser")
     def _open_url(self, url: str) -> None:
+        from tui_reader.ui.browser import NotAWebLink, open_in_browser
+
         try:
             open_in_browser(url)
         except (NotAWebLink, OSError) as exc:
@@ -592,6 +609,8 @@ class MainScreen(AnnotatingScreen):
     # -- search and feed errors -----------------------------------------------------------
 
     def action_search(self) -> None:
+        from tui_reader.ui.screens.search import SearchScreen
+
         self.app.push_screen(SearchScreen(self.ctx.store_path), self._search_done)
 
     def _search_done(self, result: SearchResult | None) -> None:
@@ -613,6 +632,8 @@ class MainScreen(AnnotatingScreen):
 
                 self.show_source(feed_source(feed.id, feed.display_title), focus_list=True)
 
+        from tui_reader.ui.screens.feed_errors import FeedErrorsScreen
+
         self.app.push_screen(FeedErrorsScreen(self.feeds.errors), chosen)
 
     # -- refresh --------------------------------------------------------------------------
@@ -630,6 +651,8 @@ class MainScreen(AnnotatingScreen):
 
     @work(thread=True, exclusive=True, group="refresh")
     def _refresh(self) -> None:
+        from tui_reader.ui import backend
+
         def progress(p: object) -> None:
             self.app.call_from_thread(self._refresh_progress, p)
 

@@ -9,7 +9,7 @@ itself when it has nothing to show and when the user toggles it off (``i``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -18,7 +18,9 @@ from textual.widgets import Static
 
 from tui_reader.config import DEFAULT_COLORS, HighlightColor
 from tui_reader.models import Highlight
-from tui_reader.ui.widgets.highlight_list import HighlightList
+
+if TYPE_CHECKING:
+    from tui_reader.ui.widgets.highlight_list import HighlightList
 
 EMPTY = "No highlights or notes yet. Select with v (or the mouse) and press h; a: a note."
 
@@ -44,6 +46,8 @@ class Sidebar(Vertical):
     def option_list(self) -> HighlightList:
         """The list of the note and highlights (made on first use)."""
         if self._list is None:
+            from tui_reader.ui.widgets.highlight_list import HighlightList
+
             self._list = HighlightList(colors=self.highlight_colors, id="sidebar-items")
             self.mount(Static(Content(EMPTY), id="sidebar-empty"), self._list)
         return self._list
