@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui_reader.feeds.fastxml import read_fast
 from tui_reader.feeds.text import (
     clean_link,
     clean_title,
@@ -32,6 +33,10 @@ from tui_reader.feeds.text import (
 from tui_reader.feeds.xmlsafe import UnsafeXML, neutralize, wide_to_utf8
 from tui_reader.models import EntryData
 from tui_reader.sanitize import clean_line
+
+# Well-formed RSS and Atom are read with lxml when tui_reader.feeds.fastxml can give exactly
+# what feedparser would (it declines otherwise); False sends every document to feedparser.
+FAST_PATH = True
 
 
 class FeedError(Exception):
@@ -131,6 +136,12 @@ def _fix_encoding(data: bytes) -> tuple[bytes, str]:
     return data, ""  # unreachable: latin-1 decodes anything
 
 
+def _declared_encoding(data: bytes) -> str:
+    decl = _XML_DECL.match(data)
+    found = _DECL_ENCODING.search(decl.group(0)) if decl else None
+    return found.group(1).decode("ascii") if found else ""
+
+
 def _bozo_message(exc: object) -> str:
     if exc is None:
         return ""
@@ -174,15 +185,19 @@ def _parse_xml(data: bytes, url: str) -> ParsedFeed:
     fixed, encoding_warning = _fix_encoding(data)
     fixed, dtd_warning = neutralize(fixed)
     encoding_warning = "; ".join(w for w in (encoding_warning, dtd_warning) if w)
-    feedparser = _load_feedparser()
-    try:
-        # Always a stream of bytes: given a str, feedparser would open paths and URLs.
-        parsed: Any = feedparser.parse(
-            io.BytesIO(fixed), sanitize_html=False, resolve_relative_uris=False
-        )
-    except Exception as exc:  # feedparser raising on hostile input is a bad feed, not a crash
-        detail = clean_line(str(exc))[:160] or type(exc).__name__
-        raise FeedError(f"the feed could not be parsed ({detail})") from None
+    parsed: Any = None
+    if FAST_PATH and not encoding_warning:
+        parsed = read_fast(fixed, _declared_encoding(fixed))
+    if parsed is None:
+        feedparser = _load_feedparser()
+        try:
+            # Always a stream of bytes: given a str, feedparser would open paths and URLs.
+            parsed = feedparser.parse(
+                io.BytesIO(fixed), sanitize_html=False, resolve_relative_uris=False
+            )
+        except Exception as exc:  # feedparser raising on hostile input: a bad feed, no crash
+            detail = clean_line(str(exc))[:160] or type(exc).__name__
+            raise FeedError(f"the feed could not be parsed ({detail})") from None
     version = str(parsed.get("version") or "")
     raw_entries: list[Any] = list(parsed.get("entries") or [])
     bozo_text = _bozo_message(parsed.get("bozo_exception")) if parsed.get("bozo") else ""

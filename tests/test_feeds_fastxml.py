@@ -1,0 +1,221 @@
+"""The lxml fast path gives exactly what feedparser gives, or declines.
+
+Every check compares the two paths on the same bytes: ``parse_feed`` with the fast path on,
+and with it off (feedparser only). A difference in any field of any entry fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import tui_reader.feeds.parse as parse_module
+from tui_reader.feeds.fastxml import read_fast
+from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
+
+from .conftest import CORPUS
+
+FEEDS = CORPUS / "feeds"
+URL = "http://example.org/feeds/main.xml"
+
+
+def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    results: list[object] = []
+    for fast in (False, True):
+        monkeypatch.setattr(parse_module, "FAST_PATH", fast)
+        try:
+            results.append(parse_feed(data, URL))
+        except FeedError as exc:
+            results.append(f"FeedError: {exc}")
+    return results[0], results[1]
+
+
+def _taken(data: bytes) -> bool:
+    """Whether the fast path reads this document (rather than declining)."""
+    fixed, warning = parse_module._fix_encoding(data)
+    fixed, _ = parse_module.neutralize(fixed)
+    return not warning and read_fast(fixed, parse_module._declared_encoding(fixed)) is not None
+
+
+def _corpus_feeds() -> list[Path]:
+    return sorted(FEEDS.glob("*.xml"))
+
+
+@pytest.mark.skipif(not FEEDS.is_dir(), reason="corpus not present")
+def test_every_corpus_feed_reads_the_same_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    feeds = _corpus_feeds()
+    taken = 0
+    differ: list[str] = []
+    for path in feeds:
+        data = path.read_bytes()
+        slow, fast = _both(data, monkeypatch)
+        if slow != fast:
+            differ.append(path.name)
+        taken += _taken(data)
+    assert differ == []
+    # The fast path must carry most real feeds, or it is not worth having.
+    assert taken >= 0.8 * len(feeds), f"fast path read only {taken} of {len(feeds)} feeds"
+
+
+def _rss(items: str, channel: str = "<title>Feed</title><link>http://example.org/</link>") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+        ' xmlns:media="http://search.yahoo.com/mrss/"'
+        ' xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"'
+        ' xmlns:atom="http://www.w3.org/2005/Atom">'
+        f"<channel>{channel}{items}</channel></rss>"
+    ).encode()
+
+
+def _atom(entries: str, head: str = "<title>Feed</title>", root_attrs: str = "") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom"{root_attrs}'
+        ' xmlns:media="http://search.yahoo.com/mrss/">'
+        f"{head}{entries}</feed>"
+    ).encode()
+
+
+SAME_BOTH_WAYS = {
+    "guid stands in for a missing link": _rss(
+        "<item><title>A</title><guid>http://example.org/a</guid></item>"
+        '<item><title>B</title><guid isPermaLink="false">b-1</guid></item>'
+        "<item><title>C</title><guid>http://example.org/c</guid><link>http://example.org/c2</link></item>"
+    ),
+    "a second description is the content": _rss(
+        "<item><title>A</title><description>one</description>"
+        "<description>&lt;p&gt;two&lt;/p&gt;</description></item>"
+    ),
+    "content:encoded and description in either order": _rss(
+        "<item><title>A</title><content:encoded><![CDATA[<p>full</p>]]></content:encoded>"
+        "<description>short</description></item>"
+        "<item><title>B</title><description>short</description>"
+        "<content:encoded><![CDATA[<p>full</p>]]></content:encoded></item>"
+    ),
+    "feed summary then description carries content into the first item": _rss(
+        "<item><title>A</title><description>d1</description><itunes:summary>s1</itunes:summary>"
+        "</item><item><title>B</title><description>d2</description>"
+        "<itunes:summary>s2</itunes:summary></item>",
+        channel="<title>Feed</title><itunes:summary>About</itunes:summary>"
+        "<description>More</description><link>http://example.org/</link>",
+    ),
+    "media titles and descriptions by depth": _rss(
+        "<item><media:group><media:title>mt</media:title>"
+        "<media:description>md</media:description></media:group>"
+        "<title>Real</title><link>http://example.org/1</link></item>"
+        "<item><title></title><media:content url='http://example.org/x.jpg'>"
+        "<media:title>deep</media:title></media:content><link>http://example.org/2</link></item>"
+        "<item><media:title>only media</media:title><link>http://example.org/3</link></item>"
+    ),
+    "first non-empty title wins": _rss(
+        "<item><title></title><title>Second</title><title>Third</title>"
+        "<link>http://example.org/1</link></item>"
+    ),
+    "titles that look like HTML, entities, C1 and double UTF-8": _rss(
+        "<item><title>Fish &amp;amp; Chips &lt;b&gt;bold&lt;/b&gt;</title>"
+        "<link>http://example.org/1</link></item>"
+        "<item><title>caf\u00c3\u00a9</title><link>http://example.org/2</link></item>"
+        "<item><title>\u0093quoted\u0094</title><link>http://example.org/4</link></item>"
+        "<item><title>5 &lt; 6 &amp;copy; ok</title><link>http://example.org/3</link></item>"
+    ),
+    "authors: raw RSS, dc:creator, last one wins": _rss(
+        "<item><title>A</title><author>jo@example.org (Jo Smith)</author>"
+        "<dc:creator>Ann</dc:creator><link>http://example.org/1</link></item>"
+    ),
+    "link text with entities and relative links": _rss(
+        "<item><title>A</title><link>http://example.org/?a=1&amp;amp;b=2&amp;c;</link></item>"
+        "<item><title>B</title><link>/relative/path</link></item>"
+        "<item><title>C</title><link>  http:///example.org//x  </link></item>"
+    ),
+    "atom links by rel and type, ids as links": _atom(
+        "<entry><id>http://example.org/e1</id><title>1</title>"
+        '<link rel="self" href="http://example.org/self"/></entry>'
+        '<entry><id>tag:example.org,2024:2</id><title>2</title><link href="/rel"/>'
+        '<link rel="alternate" type="application/pdf" href="http://example.org/p.pdf"/></entry>'
+        '<entry><id>3</id><title>3</title><link href=""/>'
+        '<link rel="ALTERNATE" type="TEXT/HTML" href="http://example.org/three"/></entry>'
+    ),
+    "atom authors and text types": _atom(
+        "<entry><id>1</id><title type='html'>&lt;em&gt;Hi&lt;/em&gt; there</title>"
+        "<author><name>Ann</name><email>ann@example.org</email></author>"
+        "<summary type='text'>plain &lt;b&gt;text&lt;/b&gt;</summary>"
+        "<content type='html'>&lt;p&gt;body&lt;/p&gt;</content>"
+        "<updated>2024-03-01T10:00:00Z</updated><published>2024-02-29T09:00:00+01:00</published>"
+        "</entry>"
+        "<entry><id>2</id><title>t</title><author><uri>http://example.org/bo</uri></author>"
+        "<author><email>bo@example.org</email></author></entry>"
+    ),
+    "xml:base on the feed and on entries, carried over as feedparser does": _atom(
+        '<entry xml:base="http://other.example.org/dir/"><id>1</id><title>1</title>'
+        '<link href="page.html"/></entry>'
+        '<entry><id>2</id><title>2</title><link href="next.html"/></entry>',
+        root_attrs=' xml:base="http://example.org/base/"',
+    ),
+    "dates in every form feedparser reads": _rss(
+        "<item><title>A</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
+        "<dc:date>2003-06-11T05:00:00+02:00</dc:date><link>http://example.org/1</link></item>"
+        "<item><title>B</title><pubDate>not a date</pubDate><link>http://example.org/2</link></item>"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SAME_BOTH_WAYS))
+def test_fast_path_copies_feedparser(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = SAME_BOTH_WAYS[case]
+    assert _taken(data), "the fast path should read this document"
+    slow, fast = _both(data, monkeypatch)
+    assert isinstance(slow, ParsedFeed) and slow.entries
+    assert fast == slow
+
+
+DECLINED = {
+    "not well-formed": _rss("<item><title>A &nbsp; B</title></item>"),
+    "a DOCTYPE": b'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY x "y">]>'
+    + _rss("<item><title>&x;</title></item>").split(b"\n", 1)[1],
+    "xhtml content": _atom(
+        '<entry><id>1</id><title>t</title><content type="xhtml">'
+        '<div xmlns="http://www.w3.org/1999/xhtml"><p>Hi <b>there</b></p></div></content></entry>'
+    ),
+    "markup in a title": _atom("<entry><id>1</id><title>a <b>b</b></title></entry>"),
+    "a source element": _rss(
+        "<item><title>A</title><source url='http://example.org/s'>S</source></item>"
+    ),
+    "base64 content": _atom(
+        "<entry><id>1</id><title>t</title><content mode='base64' type='text/html'>PGI+aGk8L2I+"
+        "</content></entry>"
+    ),
+    "an image inside an item": _rss(
+        "<item><title>A</title><image><title>I</title><link>http://example.org/i</link></image>"
+        "</item>"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DECLINED))
+def test_fast_path_declines_what_it_cannot_copy(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = DECLINED[case]
+    assert not _taken(data)
+    slow, fast = _both(data, monkeypatch)  # feedparser reads it either way
+    assert fast == slow
+
+
+def test_hostile_feed_text_is_cleaned_on_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _rss(
+        "<item><title>[bold]x[/bold] \u202eevil \u0085 [@click=app.quit]q[/]</title>"
+        "<link>javascript:alert(1)</link>"
+        "<description>&lt;script&gt;alert(1)&lt;/script&gt;&lt;p&gt;ok&lt;/p&gt;</description>"
+        "</item>"
+    )
+    assert _taken(data)
+    slow, fast = _both(data, monkeypatch)
+    assert fast == slow
+    assert isinstance(fast, ParsedFeed)
+    entry = fast.entries[0]
+    assert "\u202e" not in entry.title and "\x85" not in entry.title
+    assert entry.title.startswith("[bold]x[/bold]")  # kept as text, shown literally
+    assert entry.url == ""  # not an http(s) link
+    assert "alert" not in entry.text and "ok" in entry.text
