@@ -194,9 +194,7 @@ DECLINED = {
 
 
 @pytest.mark.parametrize("case", sorted(DECLINED))
-def test_fast_path_declines_what_it_cannot_copy(
-    case: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_fast_path_declines_what_it_cannot_copy(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     data = DECLINED[case]
     assert not _taken(data)
     slow, fast = _both(data, monkeypatch)  # feedparser reads it either way
