@@ -98,8 +98,11 @@ def test_the_collector_waits_for_the_first_screen_and_comes_back(
 
 
 async def test_the_welcome_feed_is_added_on_the_first_run_only(paths: Paths, data: Data) -> None:
-    from tui_reader.feeds.welcome import WELCOME_URL
+    from tui_reader.feeds import welcome
     from tui_reader.store import Store
+    from tui_reader.ui import sources
+
+    assert sources.WELCOME_SETTING == welcome.WELCOME_SETTING
 
     assert EarlyLoad.start(data.paths.database, None).welcome.result(timeout=10) is False
     early = EarlyLoad.start(data.paths.database, None)
@@ -121,5 +124,5 @@ async def test_the_welcome_feed_is_added_on_the_first_run_only(paths: Paths, dat
         await pilot.pause()
         main = app.screen_stack[0]
         assert isinstance(main, MainScreen)
-        assert any(f.url == WELCOME_URL for f in main.feeds.feeds)
+        assert any(f.url == welcome.WELCOME_URL for f in main.feeds.feeds)
         assert main.articles.articles

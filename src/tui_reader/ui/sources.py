@@ -81,12 +81,13 @@ def first_page(store: Store, source: ListSource, keep_id: int | None) -> list[Ar
     return rows
 
 
+# The setting :mod:`tui_reader.feeds.welcome` keeps once it added the welcome feed, read here
+# without importing that module (and importlib.resources) at start-up; a test keeps them equal.
+WELCOME_SETTING = "welcome_feed_added"
+
+
 def welcome_pending(store: Store) -> bool:
     """True while the bundled welcome feed has never been added (the first run)."""
-    try:
-        from tui_reader.feeds.welcome import WELCOME_SETTING
-    except ImportError:  # a build without feeds: nothing to add
-        return False
     return not store.get_setting(WELCOME_SETTING)
 
 

@@ -648,10 +648,16 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def _build_strip(self, index: int) -> Strip:
         rendered = self._rendered
+        if rendered is None or index >= len(rendered.lines):
+            # Every line past the text is the same blank line: made once (kept under -1 in
+            # the strip cache, so it is dropped with the rest), not once a line.
+            blank = self._strips.get(-1)
+            if blank is None:
+                blank = Strip.blank(self.scrollable_content_region.width, self.rich_style)
+                self._strips[-1] = blank
+            return blank
         width = self.scrollable_content_region.width
         base = self.rich_style
-        if rendered is None or index >= len(rendered.lines):
-            return Strip.blank(width, base)
         line = rendered.lines[index]
         margin = self._margin
         segments: list[Segment] = []
