@@ -251,6 +251,7 @@ class Store(AnnotationsMixin):
 
         def run(c: sqlite3.Connection) -> None:
             nonlocal new, updated
+            indexed: list[tuple[int, str, str]] = []  # new rows, for the search index
             for e in entries:
                 guid = (
                     e.guid
@@ -275,7 +276,7 @@ class Store(AnnotationsMixin):
                     uid = article_uid(feed.url, guid)
                     if c.execute("SELECT 1 FROM articles WHERE uid = ?", (uid,)).fetchone():
                         uid = article_uid(f"{feed.id}:{feed.url}", guid)
-                    c.execute(
+                    cur = c.execute(
                         """INSERT OR IGNORE INTO articles(uid, feed_id, guid, url, title, author,
                                published, updated, summary, content, search_text, entry_hash,
                                source_title, added)
@@ -297,6 +298,8 @@ class Store(AnnotationsMixin):
                             now,
                         ),
                     )
+                    if cur.rowcount == 1 and cur.lastrowid is not None:
+                        indexed.append((cur.lastrowid, e.title, e.text))
                     new += 1
                 elif row["entry_hash"] != digest:
                     c.execute(
@@ -319,6 +322,10 @@ class Store(AnnotationsMixin):
                         ),
                     )
                     updated += 1
+            # A feed's articles are indexed here, not by a trigger (see migration 3).
+            c.executemany(
+                "INSERT INTO articles_fts(rowid, title, search_text) VALUES (?, ?, ?)", indexed
+            )
 
         if conn is not None:
             run(conn)

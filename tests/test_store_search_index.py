@@ -1,0 +1,83 @@
+"""The search index stays in step with the articles, however they were stored.
+
+A feed's articles are indexed in a batch by ``Store.upsert_entries``; articles with no feed
+(pages opened with ``read``) by a trigger (schema migration 3)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tui_reader.models import EntryData
+from tui_reader.store import Store
+from tui_reader.store.schema import MIGRATIONS
+
+
+def _integrity(store: Store) -> None:
+    with store.transaction() as c:
+        # Raises sqlite3.DatabaseError when the external-content index and the table differ.
+        c.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def _entries(n: int, word: str) -> list[EntryData]:
+    return [
+        EntryData(
+            guid=f"g{i}",
+            url=f"http://example.org/{i}",
+            title=f"Title {i} {word}",
+            content=f"<p>body {i} {'filler ' * 300}zebra{i}</p>",
+            text=f"body {i} {'filler ' * 300}zebra{i}",
+        )
+        for i in range(n)
+    ]
+
+
+def test_refreshed_saved_and_updated_articles_are_all_searchable(store: Store) -> None:
+    feed, _ = store.add_feed("http://example.org/feed.xml")
+    new, _updated = store.upsert_entries(feed, _entries(30, "quokka"))
+    assert new == 30
+    assert len(store.search("quokka")) == 30
+    assert [h.article.title for h in store.search("zebra7")] == ["Title 7 quokka"]
+
+    # The same entries again: nothing new, nothing indexed twice.
+    store.upsert_entries(feed, _entries(30, "quokka"))
+    assert len(store.search("quokka")) == 30
+
+    # A changed entry: the update trigger re-indexes it.
+    changed = _entries(30, "quokka")
+    changed[3] = EntryData(guid="g3", url="http://example.org/3", title="Renamed wombat")
+    store.upsert_entries(feed, changed)
+    assert [h.article.title for h in store.search("wombat")] == ["Renamed wombat"]
+    assert len(store.search("quokka")) == 29
+
+    # A page with no feed is indexed by the trigger.
+    store.add_saved_page("http://example.org/page", title="Platypus page")
+    assert [h.article.title for h in store.search("platypus")] == ["Platypus page"]
+    _integrity(store)
+
+
+def test_a_store_made_before_migration_3_keeps_its_index(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:2]):
+        conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {number + 1}")
+    now = 1_700_000_000.0
+    conn.execute("INSERT INTO feeds(url, added) VALUES ('http://example.org/f', ?)", (now,))
+    conn.execute(
+        "INSERT INTO articles(uid, feed_id, guid, title, search_text, added)"
+        " VALUES ('u1', 1, 'g1', 'Old echidna', 'old body', ?)",
+        (now,),
+    )
+    conn.close()
+
+    store = Store.open(path)
+    try:
+        assert [h.article.title for h in store.search("echidna")] == ["Old echidna"]
+        feed = store.list_feeds()[0]
+        store.upsert_entries(feed, _entries(3, "numbat"))
+        assert len(store.search("numbat")) == 3
+        _integrity(store)
+    finally:
+        store.close()
