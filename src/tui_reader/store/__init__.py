@@ -6,7 +6,6 @@ their own (``Store.open(path)`` is cheap once the schema exists).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sqlite3
 import time
@@ -26,10 +25,14 @@ SAVED = "saved"  # pseudo-feed key for pages opened with `tui-reader read`
 
 def article_uid(scope: str, key: str) -> str:
     """A stable id for an article: a hash of where it came from and its guid (or link)."""
+    import hashlib  # here, not at import: loading OpenSSL costs the app's start-up ~3 ms
+
     return hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()[:16]
 
 
 def _entry_hash(e: EntryData) -> str:
+    import hashlib
+
     h = hashlib.sha1(usedforsecurity=False)
     for part in (
         e.title,
@@ -245,6 +248,8 @@ class Store(AnnotationsMixin):
     ) -> tuple[int, int]:
         """Store a feed's entries: new ones added, changed ones updated (read and starred state
         kept). De-duplicated by guid, then link. Returns (new, updated)."""
+        import hashlib
+
         new = updated = 0
         now = time.time()
         source_title = feed.display_title

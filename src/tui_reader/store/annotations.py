@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 
-from tui_reader.anchor import locate, make_selector, text_hash
 from tui_reader.document import Document
 from tui_reader.models import Article, Highlight
 from tui_reader.sanitize import clean_line, clean_text
@@ -98,6 +97,8 @@ class AnnotationsMixin:
     ) -> Highlight:
         """Highlight ``text[start:end]`` of an article (``text`` is its Document.text); saved
         and committed before this returns. ValueError for a bad range or a missing article."""
+        from tui_reader.anchor import make_selector  # (hashlib: not at the app's start-up)
+
         sel = make_selector(text, start, end)
         now = time.time()
         highlight = Highlight(
@@ -424,6 +425,8 @@ class AnnotationsMixin:
 
 def reanchor_in(c: sqlite3.Connection, article_id: int, new_text: str) -> tuple[int, int]:
     """:meth:`AnnotationsMixin.reanchor_article` inside the caller's transaction."""
+    from tui_reader.anchor import locate, text_hash
+
     new_hash = text_hash(new_text)
     rows = c.execute(
         "SELECT id, quote, prefix, suffix, start, end_, text_hash FROM highlights"

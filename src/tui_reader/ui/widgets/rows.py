@@ -201,7 +201,9 @@ class RowList(ScrollView, can_focus=True):
         if strip is not None:
             return strip
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._styles.get("")  # the widget's own style, kept with the component styles
+        if base is None:
+            base = self._styles[""] = self.rich_style
         count = self.row_count()
         index, line = divmod(line_no, self.row_height)
         if index >= count:
