@@ -153,6 +153,35 @@ SAME_BOTH_WAYS = {
         '<entry><id>2</id><title>2</title><link href="next.html"/></entry>',
         root_attrs=' xml:base="http://example.org/base/"',
     ),
+    "xhtml content, titles and summaries": _atom(
+        '<entry><id>1</id><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        "An <em>xhtml</em> title &amp; more</div></title>"
+        '<summary type="xhtml"> <div xmlns="http://www.w3.org/1999/xhtml" xml:lang="en">'
+        '<p xml:lang="fr" class="A" xmlns:foo="http://foo.example/" foo:Bar="1" bar="2"'
+        " TITLE='say \"hi\"'>One<br/>two &lt; three</p></div> </summary>"
+        '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        "<div>first</div><div>second</div></div></content></entry>"
+        '<entry><id>2</id><title>t</title><content type="xhtml">'
+        '<div xmlns="http://www.w3.org/1999/xhtml">a</div>'
+        '<div xmlns="http://www.w3.org/1999/xhtml">b</div></content>'
+        '<link href="/two"/></entry>'
+        '<entry><id>3</id><title>t</title><content type="xhtml">'
+        '<div xmlns="http://www.w3.org/1999/xhtml" xml:base="http://elsewhere.example.org/">'
+        '<a href="x">x</a></div></content><link href="/three"/></entry>',
+        root_attrs=' xml:base="http://example.org/"',
+    ),
+    "atom 0.3": (
+        b'<?xml version="1.0" encoding="utf-8"?>\n'
+        b'<feed version="0.3" xmlns="http://purl.org/atom/ns#">'
+        b'<title>Old</title><link rel="alternate" type="text/html" href="http://example.org/"/>'
+        b'<entry><title>E</title><link rel="alternate" type="text/html" href="http://example.org/e"/>'
+        b"<id>tag:example.org,2004:1</id><issued>2004-01-01T10:00:00Z</issued>"
+        b"<modified>2004-01-02T10:00:00Z</modified>"
+        b'<content type="text/html" mode="escaped">&lt;p&gt;body&lt;/p&gt;</content>'
+        b'<content type="application/xhtml+xml" mode="xml">'
+        b'<div xmlns="http://www.w3.org/1999/xhtml"><p>x</p></div></content>'
+        b"</entry></feed>"
+    ),
     "dates in every form feedparser reads": _rss(
         "<item><title>A</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
         "<dc:date>2003-06-11T05:00:00+02:00</dc:date><link>http://example.org/1</link></item>"
@@ -174,9 +203,15 @@ DECLINED = {
     "not well-formed": _rss("<item><title>A &nbsp; B</title></item>"),
     "a DOCTYPE": b'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY x "y">]>'
     + _rss("<item><title>&x;</title></item>").split(b"\n", 1)[1],
-    "xhtml content": _atom(
+    "svg inside xhtml content": _atom(
         '<entry><id>1</id><title>t</title><content type="xhtml">'
-        '<div xmlns="http://www.w3.org/1999/xhtml"><p>Hi <b>there</b></p></div></content></entry>'
+        '<div xmlns="http://www.w3.org/1999/xhtml"><svg xmlns="http://www.w3.org/2000/svg">'
+        "<title>x</title></svg></div></content></entry>"
+    ),
+    "non-xhtml elements inside xhtml content": _atom(
+        '<entry><id>1</id><title>t</title><content type="xhtml">'
+        '<div xmlns="http://www.w3.org/1999/xhtml"><p>a</p></div><link xmlns="" href="x"/>'
+        "</content></entry>"
     ),
     "markup in a title": _atom("<entry><id>1</id><title>a <b>b</b></title></entry>"),
     "a source element": _rss(

@@ -27,6 +27,7 @@ from typing import Any
 from lxml import etree
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+ATOM03_NS = "http://purl.org/atom/ns#"
 RSS10_NS = "http://purl.org/rss/1.0/"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
@@ -244,9 +245,10 @@ class _Entry:
 
 
 class _Reader:
-    def __init__(self, fp: _Feedparser, atom: bool, utf8: bool) -> None:
+    def __init__(self, fp: _Feedparser, version: str, utf8: bool) -> None:
         self.fp = fp
-        self.atom = atom
+        self.version = version
+        self.atom = version.startswith("atom")
         self.utf8 = utf8
         self.names: dict[str, str] = {}
         self.base = ""
@@ -296,15 +298,71 @@ class _Reader:
     def content(self, el: Any, default_type: str) -> tuple[str, str]:
         """(value, type) of a text construct, as feedparser's push_content/pop give them."""
         attrs = _attrs(el)
-        if "mode" in attrs:
-            raise _Decline("mode attribute")
+        if attrs.get("mode") == "base64":
+            raise _Decline("base64 content")
         ctype = _map_type(attrs.get("type", default_type))
+        if ctype == "application/xhtml+xml":
+            return self.xhtml(el), ctype
         if ctype not in ("text/plain", "text/html"):
             raise _Decline(f"content type {ctype}")
         value = self.text(el)
         if not self.atom and ctype == "text/plain" and self.fp.looks_like_html(value):
             ctype = "text/html"
         return self.finish(value), ctype
+
+    def xhtml(self, el: Any) -> str:
+        """XHTML content as feedparser writes it back out: its own tags and attributes, the
+        text escaped, and (Atom 1.0) the one enclosing div removed."""
+        pieces: list[str] = []
+        if el.text:
+            pieces.append(_escape(el.text))
+        for child in el:
+            self.xhtml_node(child, pieces)
+        if self.version == "atom10":
+            pieces = _strip_div(pieces)
+        return self.finish("".join(pieces).strip())
+
+    def xhtml_node(self, node: Any, pieces: list[str]) -> None:
+        name = self.name(node.tag, node.prefix)
+        local = node.tag.rsplit("}", 1)[-1].lower()
+        if self.fp.handled(name) or local in ("svg", "math") or _XLINK in node.nsmap.values():
+            raise _Decline(f"<{name}> in XHTML content")
+        self.enter(node)
+        pieces.append(f"<{local}{_strattrs(self.fp_attrs(node))}>")
+        if node.text:
+            pieces.append(_escape(node.text))
+        for child in node:
+            self.xhtml_node(child, pieces)
+        pieces.append(f"</{local}>")
+        self.leave()
+        if node.tail:
+            pieces.append(_escape(node.tail))
+
+    def fp_attrs(self, el: Any) -> list[tuple[str, str]]:
+        """An element's attributes as feedparser's strict parser lists them: a namespaced
+        one under its known prefix (its local name in a namespace feedparser does not know),
+        then again under the name written in the document; keys lower-cased, ``rel`` and
+        ``type`` values lower-cased."""
+        found: dict[str, str] = {}
+        items = list(el.attrib.items())
+        for key, value in items:
+            if key[:1] == "{":
+                uri, local = key[1:].split("}", 1)
+                prefix = self.fp.namespaces.get(uri.lower(), "")
+                key = f"{prefix}:{local}" if prefix else local
+            found[key.lower()] = value
+        for key, value in items:  # then again under the name written in the document
+            if key[:1] == "{":
+                uri, local = key[1:].split("}", 1)
+                if uri == _XML_NS:
+                    key = f"xml:{local}"
+                else:
+                    prefixes = [p for p, u in el.nsmap.items() if u == uri and p]
+                    if len(prefixes) != 1:
+                        raise _Decline("an attribute's prefix is ambiguous")
+                    key = f"{prefixes[0]}:{local}"
+            found[key.lower()] = value
+        return [(k, v.lower() if k in ("rel", "type") else v) for k, v in found.items()]
 
     def date(self, el: Any) -> time.struct_time | None:
         return self.fp.parse_date(self.finish(self.text(el)))
@@ -381,8 +439,6 @@ class _Reader:
                 continue
             if name not in _FIELDS:
                 raise _Decline(f"<{name}> in an entry")
-            if len(child):
-                raise _Decline("markup inside a field")
             self.enter(child)
             if name in _TITLE or name == "media_title":
                 state.title(*self.content(child, "text/plain"), 1, media=name == "media_title")
@@ -424,6 +480,8 @@ class _Reader:
                 self.nested(sub, state, depth + 1)
 
     def link(self, el: Any, meta: dict[str, Any], *, entry: bool) -> None:
+        if len(el):
+            raise _Decline("markup inside a link")
         attrs = _attrs(el)
         rel = attrs.get("rel", "alternate")
         ltype = attrs.get("type", "application/atom+xml" if rel == "self" else "text/html")
@@ -502,8 +560,6 @@ class _Reader:
                     meta["title_detail"] = {"type": ctype}
                     title_done = bool(value)
             elif name in _LINK:
-                if len(child):
-                    raise _Decline("markup inside a link")
                 self.link(child, meta, entry=False)
             elif name in _ID:
                 # A feed's id stands in for its link, as an entry's does.
@@ -586,6 +642,45 @@ def _attrs(el: Any) -> dict[str, str]:
     return out
 
 
+_XLINK = "http://www.w3.org/1999/xlink"
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+def _escape(text: str) -> str:
+    """xml.sax.saxutils.escape, as feedparser escapes XHTML text."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def _strattrs(attrs: list[tuple[str, str]]) -> str:
+    """feedparser's strattrs: `` key="value"`` for each, the value escaped with quotes."""
+    return "".join(f' {k}="{_escape(v).replace(chr(34), "&quot;")}"' for k, v in attrs)
+
+
+def _strip_div(pieces: list[str]) -> list[str]:
+    """feedparser's removal of the div enclosing Atom 1.0 XHTML content (its pop()), kept
+    line for line."""
+    while pieces and len(pieces) > 1 and not pieces[-1].strip():
+        del pieces[-1]
+    while pieces and len(pieces) > 1 and not pieces[0].strip():
+        del pieces[0]
+    if (
+        pieces
+        and (pieces[0] == "<div>" or pieces[0].startswith("<div "))
+        and pieces[-1] == "</div>"
+    ):
+        depth = 0
+        for piece in pieces[:-1]:
+            if piece.startswith("</"):
+                depth -= 1
+                if depth == 0:
+                    break
+            elif piece.startswith("<") and not piece.endswith("/>"):
+                depth += 1
+        else:
+            pieces = pieces[1:-1]
+    return pieces
+
+
 def _base_attr(el: Any) -> str:
     """The base URI an element sets, as feedparser reads it (xml:base, or a plain base)."""
     for key, value in el.attrib.items():
@@ -630,6 +725,9 @@ def _format(root: Any) -> tuple[str, bool] | None:
         return ("rss20" if version.startswith("2.") else "rss"), False
     if tag == f"{{{ATOM_NS}}}feed":
         return "atom10", True
+    if tag == f"{{{ATOM03_NS}}}feed":
+        versions = {"0.1": "atom01", "0.2": "atom02", "0.3": "atom03"}
+        return versions.get(root.get("version", ""), "atom"), True
     if tag == f"{{{RDF_NS}}}RDF" and root.nsmap.get(None) == RSS10_NS:
         return "rss10", False
     return None
@@ -652,7 +750,7 @@ def read_fast(data: bytes, encoding: str) -> dict[str, Any] | None:
         return None
     version, atom = found
     fp = _fp()
-    reader = _Reader(fp, atom, encoding.lower() in ("", "utf-8", "utf8"))
+    reader = _Reader(fp, version, encoding.lower() in ("", "utf-8", "utf8"))
     try:
         reader.enter(root)
         if version == "rss10":

@@ -186,7 +186,7 @@ def _parse_xml(data: bytes, url: str) -> ParsedFeed:
     fixed, dtd_warning = neutralize(fixed)
     encoding_warning = "; ".join(w for w in (encoding_warning, dtd_warning) if w)
     parsed: Any = None
-    if FAST_PATH and not encoding_warning:
+    if FAST_PATH:
         parsed = read_fast(fixed, _declared_encoding(fixed))
     if parsed is None:
         feedparser = _load_feedparser()
