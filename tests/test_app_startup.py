@@ -126,3 +126,38 @@ async def test_the_welcome_feed_is_added_on_the_first_run_only(paths: Paths, dat
         assert isinstance(main, MainScreen)
         assert any(f.url == welcome.WELCOME_URL for f in main.feeds.feeds)
         assert main.articles.articles
+
+
+async def test_dialog_styles_are_read_with_the_first_dialog(data: Data) -> None:
+    from pathlib import Path
+
+    from tui_reader.ui.screens.help import HelpScreen
+
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        read = {Path(path).name for path, _ in app.stylesheet.source}
+        assert {"app.tcss", "reading.tcss"} <= read
+        assert not read & {"dialogs.tcss", "notes.tcss"}
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        body = app.screen.query_one("#help-body")
+        assert body.styles.max_width is not None and body.styles.max_width.value == 110
+
+
+def test_every_dialog_stylesheet_belongs_to_a_screen() -> None:
+    import importlib
+    import pkgutil
+
+    from textual.screen import Screen
+
+    from tui_reader.ui import screens
+    from tui_reader.ui.styles import styles_dir
+
+    named = set()
+    for info in pkgutil.iter_modules(screens.__path__, "tui_reader.ui.screens."):
+        for value in vars(importlib.import_module(info.name)).values():
+            if isinstance(value, type) and issubclass(value, Screen) and value.CSS_PATH:
+                named.add(value.CSS_PATH)
+    assert named == set((styles_dir() / "screens").glob("*.tcss"))

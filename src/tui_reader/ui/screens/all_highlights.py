@@ -30,6 +30,7 @@ from tui_reader.models import Article, Highlight
 from tui_reader.store import Store
 from tui_reader.ui.highlight_colors import color_name, resolve, swatch_style
 from tui_reader.ui.render import safe
+from tui_reader.ui.styles import screen_styles
 from tui_reader.ui.widgets.highlight_list import QUOTE_CHARS, SWATCH, note_preview, shorten
 
 LIMIT = 500
@@ -113,6 +114,8 @@ def result_content(
 
 
 class AllHighlightsScreen(ModalScreen[HighlightTarget | None]):
+    CSS_PATH = screen_styles("notes.tcss")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="close_all_highlights"),
     ]

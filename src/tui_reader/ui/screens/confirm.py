@@ -11,9 +11,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui_reader.ui.styles import screen_styles
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """``question`` and ``detail`` are shown literally (a str is never read as markup)."""
+
+    CSS_PATH = screen_styles("notes.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm_yes"),

@@ -15,10 +15,13 @@ from textual.widgets.option_list import Option
 
 from tui_reader.models import Feed
 from tui_reader.ui.render import safe
+from tui_reader.ui.styles import screen_styles
 
 
 class FeedErrorsScreen(ModalScreen[int | None]):
     """Returns the chosen feed's id (or None)."""
+
+    CSS_PATH = screen_styles("dialogs.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,E", "dismiss", "Close", id="close_feed_errors")

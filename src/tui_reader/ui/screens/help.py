@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_reader.ui.keys import KEYS, effective_keys, key_label
+from tui_reader.ui.styles import screen_styles
 
 _GROUPS = (
     ("app", "Everywhere"),
@@ -53,6 +54,8 @@ def help_content(keymap: Mapping[str, str]) -> Content:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = screen_styles("dialogs.tcss")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="close_help")
     ]

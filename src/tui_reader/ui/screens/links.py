@@ -15,10 +15,13 @@ from textual.widgets.option_list import Option
 
 from tui_reader.sanitize import is_web_url
 from tui_reader.ui.render import safe
+from tui_reader.ui.styles import screen_styles
 
 
 class LinksScreen(ModalScreen[str | None]):
     """Returns the chosen link's URL (or None)."""
+
+    CSS_PATH = screen_styles("dialogs.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="close_links")

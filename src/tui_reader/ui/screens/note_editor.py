@@ -24,6 +24,7 @@ from textual.widgets import Input, Static, TextArea
 from tui_reader.sanitize import clean_text
 from tui_reader.ui.render import safe
 from tui_reader.ui.screens.confirm import ConfirmScreen
+from tui_reader.ui.styles import screen_styles
 from tui_reader.ui.widgets.highlight_list import shorten
 
 SUBJECT_CHARS = 300
@@ -32,6 +33,8 @@ _TAG_SPLIT = re.compile(r"[,\s]+")
 
 class NoteEditor(ModalScreen[str | None]):
     """A note. Returns the new text (ctrl+s) or None (escape)."""
+
+    CSS_PATH = screen_styles("notes.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="save_note", priority=True),
@@ -115,6 +118,8 @@ class TagSuggester(Suggester):
 
 class TagEditor(ModalScreen[tuple[str, ...] | None]):
     """A highlight's tags. Returns them (enter) or None (escape)."""
+
+    CSS_PATH = screen_styles("notes.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Cancel", id="cancel_tags"),

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from tui_reader.models import Article, SearchHit
 from tui_reader.store import Store
 from tui_reader.ui.sources import SEARCH_LIMIT, ListSource, search_source
+from tui_reader.ui.styles import screen_styles
 from tui_reader.ui.widgets.article_list import ArticleList
 
 
@@ -40,6 +41,8 @@ class SearchResult:
 
 
 class SearchScreen(ModalScreen[SearchResult | None]):
+    CSS_PATH = screen_styles("dialogs.tcss")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="close_search")
     ]
