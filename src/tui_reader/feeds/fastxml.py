@@ -201,9 +201,7 @@ _PARSER = etree.XMLParser(
 _C1 = re.compile("[\x80-\x9f]")
 # The prolog, up to a DOCTYPE: each PI and comment ends at its first "?>" / "-->", so a
 # document without one is scanned once (".*?" there backtracked over the whole document).
-_DOCTYPE = re.compile(
-    rb"(?:\s+|<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->)*<!DOCTYPE", re.I
-)
+_DOCTYPE = re.compile(rb"(?:\s+|<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->)*<!DOCTYPE", re.I)
 _LINK_REF = re.compile("&([A-Za-z0-9_]+);")
 
 
