@@ -6,6 +6,8 @@ escape goes back).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -136,35 +138,32 @@ class MainScreen(AnnotatingScreen):
         self.early = None
 
     def _show_early(self, early: EarlyLoad) -> None:
-        """Show what :class:`EarlyLoad` has read by now (or read it again if it failed)."""
+        """Show what :class:`EarlyLoad` has read (both parts are done)."""
+        self._show_early_feeds(early)
+        self._show_early_rows(early)
+
+    def _show_early_feeds(self, early: EarlyLoad) -> None:
         if early.feeds.exception() is None:
             self._feeds_loaded(early.feeds.result())
-        else:
+        else:  # read them again, in a worker: the message comes from there
             self.load_feeds()
+
+    def _show_early_rows(self, early: EarlyLoad) -> None:
         if early.rows.exception() is None:
             self._articles_loaded(early.source, early.rows.result(), early.keep_id, True)
         else:
             self.load_articles(early.source, keep_id=early.keep_id, open_it=True)
 
-    @work(thread=True, group="start")
-    def _take_early(self, early: EarlyLoad) -> None:
-        """Show what :class:`EarlyLoad` read (or read it now if it failed)."""
-        try:
-            feeds = early.feeds.result()
-        except Exception:
-            self.app.call_from_thread(self.load_feeds)
-        else:
-            self.app.call_from_thread(self._feeds_loaded, feeds)
-        try:
-            rows = early.rows.result()
-        except Exception:
-            self.app.call_from_thread(
-                self.load_articles, early.source, keep_id=early.keep_id, open_it=True
-            )
-        else:
-            self.app.call_from_thread(
-                self._articles_loaded, early.source, rows, early.keep_id, True
-            )
+    @work(group="start")
+    async def _take_early(self, early: EarlyLoad) -> None:
+        """Show each part of what :class:`EarlyLoad` reads as soon as it is read (awaited on
+        the event loop: no thread of its own)."""
+        with contextlib.suppress(Exception):  # a failure is handled by the _show_ method
+            await asyncio.wrap_future(early.feeds)
+        self._show_early_feeds(early)
+        with contextlib.suppress(Exception):
+            await asyncio.wrap_future(early.rows)
+        self._show_early_rows(early)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
