@@ -69,6 +69,7 @@ _DROP_BLOCKS = re.compile(
     r"<(script|style|template|noscript|svg|math|head)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
     re.IGNORECASE | re.DOTALL,
 )
+_DROP_START = re.compile(r"<(?:script|style|template|noscript|svg|math|head)\b|<!--", re.I)
 _BREAKS = re.compile(
     r"<(?:br|hr)\b[^>]*>|</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|tr|table|section"
     r"|article|header|footer|figure|figcaption|aside|nav)\b[^>]*>",
@@ -84,14 +85,16 @@ def html_to_text(markup: str) -> str:
     if not markup:
         return ""
     if _HTMLISH.search(markup):
-        if "<!--" in markup or "</" in markup:
+        if _DROP_START.search(markup):  # only then can _DROP_BLOCKS match
             markup = _DROP_BLOCKS.sub(" ", markup)
         markup = _BREAKS.sub("\n", markup)
         markup = _TAGS.sub("", markup)
         if "&" in markup:
             markup = html.unescape(decode_control_refs(markup))
-    lines = (" ".join(line.split()) for line in fast_clean(markup).split("\n"))
-    return "\n".join(line for line in lines if line)
+    text = fast_clean(markup)
+    if "\n" not in text:
+        return " ".join(text.split())
+    return "\n".join(filter(None, [" ".join(line.split()) for line in text.split("\n")]))
 
 
 def fast_line(text: str) -> str:
