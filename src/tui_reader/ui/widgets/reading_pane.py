@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -35,17 +35,13 @@ from tui_reader.ui.render import (
     header_for,
     render_document,
 )
-from tui_reader.ui.selection import (
-    UNITS,
-    TextSelection,
-    TextUnits,
-    extend,
-    line_target,
-    move_to,
-    start_selection,
-)
-from tui_reader.ui.textunits import sentence_spans, unit_at
 from tui_reader.ui.widgets.styling import component_style
+
+if TYPE_CHECKING:
+    from tui_reader.ui.selection import TextSelection, TextUnits
+
+# Sentences and selections (tui_reader.ui.selection, .textunits) are imported with the first
+# document or key that needs them: the first screen's pane is empty.
 
 LayerItem = tuple[int, int, "str | Style"]
 
@@ -184,6 +180,8 @@ class ReadingPane(ScrollView, can_focus=True):
         self._selection = None
         self._keyboard = None
         self._units = None
+        from tui_reader.ui.textunits import sentence_spans
+
         self._sentences = sentence_spans(document)
         self._cursor = 0 if self._sentences else -1
         self._rendered = None
@@ -401,6 +399,8 @@ class ReadingPane(ScrollView, can_focus=True):
     def units(self) -> TextUnits:
         """Words, sentences and paragraphs of the document on show."""
         if self._units is None:
+            from tui_reader.ui.selection import TextUnits
+
             self._units = TextUnits.of(self.document or Document(), self._sentences)
         return self._units
 
@@ -435,6 +435,8 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def action_start_selection(self) -> None:
         """Select the word at the cursor (or take over the mouse's selection); again: stop."""
+        from tui_reader.ui.selection import TextSelection, start_selection
+
         if self._keyboard is not None:
             self.select(None)
             return
@@ -448,10 +450,14 @@ class ReadingPane(ScrollView, can_focus=True):
             self.select(start_selection(self.units, cursor[0]))
 
     def action_extend_selection(self, unit: str, forward: bool) -> None:
+        from tui_reader.ui.selection import UNITS, extend
+
         if self._keyboard is not None and unit in UNITS:
             self.select(extend(self._keyboard, self.units, unit, bool(forward)))
 
     def action_extend_selection_line(self, delta: int) -> None:
+        from tui_reader.ui.selection import line_target, move_to
+
         self._check_layout()
         if self._keyboard is None or self._rendered is None:
             return
@@ -487,7 +493,7 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def set_cursor(self, offset: int, *, scroll: bool = True) -> None:
         """Put the cursor on the sentence holding ``offset`` (or the nearest before it)."""
-        self._set_cursor_index(unit_at(self._sentences, offset), scroll=scroll)
+        self._set_cursor_index(_unit_at(self._sentences, offset), scroll=scroll)
 
     def move_cursor(self, delta: int) -> None:
         """Move the cursor ``delta`` sentences (from the first one in view if it is not)."""
@@ -535,7 +541,7 @@ class ReadingPane(ScrollView, can_focus=True):
         top, bottom = self.visible_lines()
         for line in rendered.lines[top:bottom]:
             if line.start >= 0:
-                i = unit_at(self._sentences, line.start)
+                i = _unit_at(self._sentences, line.start)
                 start = self._sentences[i][0]
                 if self.line_of_offset(start) < top and i + 1 < len(self._sentences):
                     # The sentence began above the view: take the next if it starts in view.
@@ -593,7 +599,7 @@ class ReadingPane(ScrollView, can_focus=True):
         if point is not None and event.chain == 1:
             offset = self.offset_at(point.x, point.y)
             if offset is not None:
-                self._set_cursor_index(unit_at(self._sentences, offset), scroll=False)
+                self._set_cursor_index(_unit_at(self._sentences, offset), scroll=False)
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -702,6 +708,12 @@ class ReadingPane(ScrollView, can_focus=True):
             strip = self._build_strip(index)
             self._strips[index] = strip
         return strip
+
+
+def _unit_at(spans: list[tuple[int, int]], offset: int) -> int:
+    from tui_reader.ui.textunits import unit_at
+
+    return unit_at(spans, offset)
 
 
 def _paint_run(
