@@ -24,6 +24,7 @@ class StoreWriter:
         self._store: Store | None = None
         self._lock = threading.Lock()
         self._closed = False
+        self._used = False  # a write was asked for (the thread and the connection exist)
 
     def _run(self, work: Callable[[Store], object], what: str) -> None:
         try:
@@ -41,6 +42,7 @@ class StoreWriter:
                 future.set_result(None)
                 self.on_error(f"Could not save ({what}): the app is closing")
                 return future
+            self._used = True
             return self._executor.submit(self._run, work, what)
 
     async def flush(self) -> None:
@@ -53,7 +55,8 @@ class StoreWriter:
             if self._closed:
                 return
             self._closed = True
-        self._executor.submit(self._close_store)
+        if self._used:  # else there is no connection to close, nor a thread to start for it
+            self._executor.submit(self._close_store)
         self._executor.shutdown(wait=True)
 
     def _close_store(self) -> None:
