@@ -160,6 +160,27 @@ def test_store_dedupes_by_link_when_guid_changes(store: Store) -> None:
     assert len(store.list_articles()) == 1
 
 
+def test_store_dedupes_within_one_document_and_per_feed(store: Store) -> None:
+    feed, _ = store.add_feed("http://x/feed")
+    other, _ = store.add_feed("http://x/other")
+    twice = [
+        EntryData(guid="g", url="http://x/1", title="first"),
+        EntryData(guid="g", url="http://x/1", title="second"),  # same guid, changed
+        EntryData(guid="", url="http://x/1", title="second"),  # no guid, same link
+    ]
+    assert store.upsert_entries(feed, twice) == (1, 1)
+    assert [a.title for a in store.list_articles(feed_id=feed.id)] == ["second"]
+    # Another feed with the same guid and link has its own article.
+    assert store.upsert_entries(other, twice[:1]) == (1, 0)
+    # A later refresh: a new guid for a known link updates that article, not a new one.
+    moved = [EntryData(guid="g2", url="http://x/1", title="third")]
+    assert store.upsert_entries(feed, moved) == (0, 1)
+    assert [a.title for a in store.list_articles(feed_id=feed.id)] == ["third"]
+    assert [h.article.title for h in store.search("third")] == ["third"]
+    with store.transaction() as c:  # raises if the search index and the table differ
+        c.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+
+
 def test_remove_feed_keeps_starred_articles(store: Store) -> None:
     feed, _ = store.add_feed("http://x/feed")
     store.upsert_entries(feed, _entries(3))

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tui_reader.models import Article, ArticleBody, EntryData, Feed, SearchHit
 from tui_reader.store.annotations import AnnotationsMixin, reanchor_document
@@ -257,6 +258,27 @@ class Store(AnnotationsMixin):
         def run(c: sqlite3.Connection) -> None:
             nonlocal new, updated
             indexed: list[tuple[int, str, str]] = []  # new rows, for the search index
+
+            def flush_index() -> None:
+                # A feed's articles are indexed here, not by a trigger (see migration 3).
+                c.executemany(
+                    "INSERT INTO articles_fts(rowid, title, search_text) VALUES (?, ?, ?)",
+                    indexed,
+                )
+                indexed.clear()
+
+            # The feed's articles by guid and by link, read once (one index walk) rather
+            # than looked up twice per entry; the oldest wins, as it did with lookups.
+            by_guid: dict[str, list[Any]] = {}  # guid -> [id, entry_hash], shared with by_url
+            by_url: dict[str, list[Any]] = {}
+            for known in c.execute(
+                "SELECT id, guid, url, entry_hash FROM articles WHERE feed_id = ? ORDER BY id",
+                (feed.id,),
+            ):
+                found = [known["id"], known["entry_hash"]]
+                by_guid.setdefault(known["guid"], found)
+                if known["url"]:
+                    by_url.setdefault(known["url"], found)
             for e in entries:
                 guid = (
                     e.guid
@@ -265,17 +287,9 @@ class Store(AnnotationsMixin):
                         f"{e.title}\n{e.published}".encode(), usedforsecurity=False
                     ).hexdigest()
                 )
-                row = c.execute(
-                    "SELECT id, entry_hash, doc_source FROM articles"
-                    " WHERE feed_id = ? AND guid = ?",
-                    (feed.id, guid),
-                ).fetchone()
+                row = by_guid.get(guid)
                 if row is None and e.url:
-                    row = c.execute(
-                        "SELECT id, entry_hash, doc_source FROM articles"
-                        " WHERE feed_id = ? AND url = ?",
-                        (feed.id, e.url),
-                    ).fetchone()
+                    row = by_url.get(e.url)
                 digest = _entry_hash(e)
                 if row is None:
                     uid = article_uid(feed.url, guid)
@@ -305,8 +319,15 @@ class Store(AnnotationsMixin):
                     )
                     if cur.rowcount == 1 and cur.lastrowid is not None:
                         indexed.append((cur.lastrowid, e.title, e.text))
+                        added = [cur.lastrowid, digest]
+                        by_guid.setdefault(guid, added)
+                        if e.url:
+                            by_url.setdefault(e.url, added)
                     new += 1
-                elif row["entry_hash"] != digest:
+                elif row[1] != digest:
+                    # The update trigger takes the old text out of the search index: rows
+                    # added above must be in it first.
+                    flush_index()
                     c.execute(
                         """UPDATE articles SET url = ?, title = ?, author = ?, published = ?,
                                updated = ?, summary = ?, content = ?, entry_hash = ?,
@@ -323,14 +344,14 @@ class Store(AnnotationsMixin):
                             e.content,
                             digest,
                             e.text,
-                            row["id"],
+                            row[0],
                         ),
                     )
+                    row[1] = digest
+                    if e.url:
+                        by_url.setdefault(e.url, row)
                     updated += 1
-            # A feed's articles are indexed here, not by a trigger (see migration 3).
-            c.executemany(
-                "INSERT INTO articles_fts(rowid, title, search_text) VALUES (?, ?, ?)", indexed
-            )
+            flush_index()
 
         if conn is not None:
             run(conn)
