@@ -57,6 +57,18 @@ def test_every_corpus_feed_reads_the_same_both_ways(monkeypatch: pytest.MonkeyPa
     assert taken >= 0.8 * len(feeds), f"fast path read only {taken} of {len(feeds)} feeds"
 
 
+def test_the_bundled_welcome_feed_reads_the_same_both_ways(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui_reader.feeds.welcome import welcome_bytes
+
+    data = welcome_bytes()
+    assert _taken(data)
+    slow, fast = _both(data, monkeypatch)
+    assert isinstance(slow, ParsedFeed) and len(slow.entries) >= 5
+    assert fast == slow
+
+
 def _rss(items: str, channel: str = "<title>Feed</title><link>http://example.org/</link>") -> bytes:
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
