@@ -7,7 +7,6 @@ could not use, with one clear message per problem.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -168,6 +167,8 @@ def load_config(path: Path) -> tuple[Config, list[str]]:
         return Config(), []
     except OSError as exc:
         return Config(), [f"cannot read {path}: {exc.strerror or exc}; using defaults"]
+    import tomllib  # here: with no config file (the usual start) it is never needed
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
