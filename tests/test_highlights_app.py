@@ -418,6 +418,10 @@ async def test_e_exports_the_article_and_a_failure_is_one_clear_line(
     app = data.app(Config(export=ExportConfig(folder=str(out))))
     async with app.run_test(size=(120, 40)) as pilot:
         await opened(pilot)
+        await pilot.press("e")  # nothing highlighted yet: no file of front matter alone
+        await done(pilot)
+        assert list(out.glob("*.md")) == []
+        assert "Nothing to export: this article has no highlights or note yet." in messages(app)
         await pilot.press("h")
         await done(pilot)
         await pilot.press("e")

@@ -353,7 +353,9 @@ class AnnotatingScreen(Screen[None]):
         except (ExportError, OSError) as exc:
             self.notify(f"Export failed: {exc}", severity="error", markup=False, timeout=10)
             return
-        if article_id is not None:
+        if article_id is not None and not written:
+            self._say("Nothing to export: this article has no highlights or note yet.")
+        elif article_id is not None:
             self._say(f"Exported to {written[0]}")
         elif not written:
             self._say("Nothing to export yet: no article has highlights or a note.")
@@ -370,5 +372,9 @@ class AnnotatingScreen(Screen[None]):
         colors = self.ctx.config.colors
         with Store.open(self.ctx.store_path) as store:
             if article_id is not None:
+                if not store.list_highlights(article_id) and not store.get_article_note(
+                    article_id
+                ):
+                    return folder, []  # a file of front matter alone helps no one
                 return folder, [export_article(store, article_id, folder, colors=colors)]
             return folder, export_all(store, folder, colors=colors)
