@@ -372,9 +372,7 @@ class AnnotatingScreen(Screen[None]):
         colors = self.ctx.config.colors
         with Store.open(self.ctx.store_path) as store:
             if article_id is not None:
-                if not store.list_highlights(article_id) and not store.get_article_note(
-                    article_id
-                ):
+                if not store.list_highlights(article_id) and not store.get_article_note(article_id):
                     return folder, []  # a file of front matter alone helps no one
                 return folder, [export_article(store, article_id, folder, colors=colors)]
             return folder, export_all(store, folder, colors=colors)
