@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 import webbrowser
 
 import pytest
@@ -19,7 +20,7 @@ from tests.test_app_data import (  # noqa: F401
     long_document,
     save_doc,
 )
-from tui_reader.config import Config, ReaderConfig
+from tui_reader.config import Config, ReaderConfig, RefreshConfig
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.feed_errors import FeedErrorsScreen
 from tui_reader.ui.screens.help import HelpScreen
@@ -351,6 +352,48 @@ async def test_r_refreshes_in_the_background_and_shows_feed_errors(
         assert app.screen is screen
         assert screen.source.kind == "feed"
         assert screen.articles.articles == []
+
+
+async def test_auto_refresh_fetches_only_the_feeds_that_are_due(
+    data: Data, server: httpserver.TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(MainScreen, "AUTO_FIRST_CHECK", 0.05)
+    feed_xml = """<?xml version="1.0"?><rss version="2.0"><channel><title>Auto</title>
+    <item><title>Arrived on its own</title><link>{link}</link><guid>a1</guid></item>
+    </channel></rss>"""
+    url = server.route("/auto.xml", feed_xml.replace("{link}", server.url("/a1")))
+    later = time.time() + 3600
+    for feed in data.store.list_feeds():  # the fixture's feeds: fetched, due in an hour
+        data.store.record_fetch(
+            feed.id, status=feed.last_status or "ok", error=feed.last_error, next_fetch=later
+        )
+    data.store.add_feed(url, title="Auto")  # never fetched: due now
+    not_due, _ = data.store.add_feed(server.route("/later.xml", feed_xml), title="Later")
+    data.store.record_fetch(not_due.id, status="ok", next_fetch=later)
+
+    # Off (the default): nothing is fetched.
+    async with data.app().run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert server.requests == []
+
+    app = data.app(Config(refresh=RefreshConfig(auto=True)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main(app)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "1 new article." in [n.message for n in app._notifications]:
+                break
+        await settle(pilot)
+        assert [r.path for r in server.requests] == ["/auto.xml"]  # the due feed only
+        assert "Arrived on its own" in titles(app)
+        assert not screen.refreshing
+        # A later check: nothing is due any more, so nothing is fetched or said.
+        said = len(app._notifications)
+        screen._auto_check()
+        await settle(pilot)
+        assert [r.path for r in server.requests] == ["/auto.xml"]
+        assert len(app._notifications) == said
 
 
 async def test_article_without_text_is_fetched_in_a_worker(

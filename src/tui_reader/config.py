@@ -34,6 +34,7 @@ class RefreshConfig:
     max_bytes: int = 20_000_000
     max_redirects: int = 5
     interval_minutes: int = 60
+    auto: bool = False  # in the app: refresh feeds as they come due
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,9 @@ per_host = 6          # connections to one host
 timeout = 20.0        # seconds per request
 max_bytes = 20000000  # largest response accepted
 max_redirects = 5
-interval_minutes = 60
+interval_minutes = 60  # a feed is due again this long after it was fetched
+auto = false          # while the app runs: refresh the feeds that are due, at start and as
+                      # each comes due again (the key r refreshes every feed, any time)
 
 [export]
 folder = ""           # empty: <documents>/tui-reader

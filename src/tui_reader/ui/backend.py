@@ -70,11 +70,14 @@ def refresh(
     config: Config,
     feed_ids: Sequence[int] | None,
     progress: Callable[[Any], None],
+    *,
+    only_due: bool = False,
 ) -> Any:
-    """Refresh feeds (all when ``feed_ids`` is None); returns the feeds' RefreshSummary."""
+    """Refresh feeds (all when ``feed_ids`` is None; with ``only_due``, those whose next fetch
+    has come); returns the feeds' RefreshSummary."""
     _start_resource_tracker()
     return _get("tui_reader.feeds.refresh", "refresh")(
-        store_path, config, feed_ids=feed_ids, progress=progress
+        store_path, config, feed_ids=feed_ids, progress=progress, only_due=only_due
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
@@ -127,6 +128,7 @@ class MainScreen(AnnotatingScreen):
         early = self.early
         if early is None or not early.welcome_was_added():
             self.call_after_refresh(self.run_welcome)  # after the first frame
+        self._start_auto_refresh()
         if early is not None and early.source == self.source:
             if early.feeds.done() and early.rows.done():
                 self._show_early(early)  # already read: in the first frame, no thread hop
@@ -641,26 +643,57 @@ class MainScreen(AnnotatingScreen):
         if self.refreshing:
             self.notify("Already refreshing.", markup=False)
             return
+        self._start_refresh(len(self.feeds.feeds), auto=False)
+
+    def _start_refresh(self, total: int, *, auto: bool) -> None:
         self.refreshing = True
         self.add_class("-refreshing")
         label, bar = self._refresh_bar()
-        bar.update(total=max(len(self.feeds.feeds), 1), progress=0)
+        bar.update(total=max(total, 1), progress=0)
         label.update(Content("Refreshing…"))
-        self._refresh()
+        self._refresh(auto)
 
     @work(thread=True, exclusive=True, group="refresh")
-    def _refresh(self) -> None:
+    def _refresh(self, auto: bool = False) -> None:
         from tui_reader.ui import backend
 
         def progress(p: object) -> None:
             self.app.call_from_thread(self._refresh_progress, p)
 
         try:
-            summary = backend.refresh(self.ctx.store_path, self.ctx.config, None, progress)
+            summary = backend.refresh(
+                self.ctx.store_path, self.ctx.config, None, progress, only_due=auto
+            )
         except Exception as exc:
-            self.app.call_from_thread(self._refresh_done, None, str(exc))
+            self.app.call_from_thread(self._refresh_done, None, str(exc), auto)
             return
-        self.app.call_from_thread(self._refresh_done, summary, "")
+        self.app.call_from_thread(self._refresh_done, summary, "", auto)
+
+    # Automatic refresh ([refresh] auto): a look at which feeds are due, soon after start
+    # and then every minute; a refresh of those only when there are some.
+    AUTO_FIRST_CHECK = 2.0
+    AUTO_CHECK_EVERY = 60.0
+
+    def _start_auto_refresh(self) -> None:
+        if self.ctx.config.refresh.auto:
+            self.set_timer(self.AUTO_FIRST_CHECK, self._auto_check)
+            self.set_interval(self.AUTO_CHECK_EVERY, self._auto_check)
+
+    def _auto_check(self) -> None:
+        if not self.refreshing:
+            self._count_due()
+
+    @work(thread=True, exclusive=True, group="auto-check")
+    def _count_due(self) -> None:
+        now = time.time()
+        with Store.open(self.ctx.store_path) as store:
+            due = sum(1 for f in store.list_feeds() if f.next_fetch is None or f.next_fetch <= now)
+        if due:
+            self.app.call_from_thread(self._auto_start, due)
+
+    def _auto_start(self, due: int) -> None:
+        if not self.refreshing:
+            self._start_refresh(due, auto=True)
 
     def _refresh_progress(self, p: object) -> None:
         done = int(getattr(p, "done", 0))
@@ -678,7 +711,7 @@ class MainScreen(AnnotatingScreen):
             )
         )
 
-    def _refresh_done(self, summary: object, error: str) -> None:
+    def _refresh_done(self, summary: object, error: str, auto: bool = False) -> None:
         self.refreshing = False
         self.remove_class("-refreshing")
         if summary is None:
@@ -686,6 +719,8 @@ class MainScreen(AnnotatingScreen):
             return
         new = int(getattr(summary, "new_articles", 0))
         failed = list(getattr(summary, "failed", []))
+        if auto and not new and not failed:
+            return  # nothing to tell: the lists are as they were
         message = f"{new} new article{'s' if new != 1 else ''}."
         if failed:
             message += f" {len(failed)} feed{'s' if len(failed) != 1 else ''} failed: press E."
