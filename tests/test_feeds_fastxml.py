@@ -121,6 +121,14 @@ SAME_BOTH_WAYS = {
         "<media:title>deep</media:title></media:content><link>http://example.org/2</link></item>"
         "<item><media:title>only media</media:title><link>http://example.org/3</link></item>"
     ),
+    "an image and a text input beside the feed's title": _rss(
+        "<item><title>A</title><link>http://example.org/1</link></item>",
+        channel="<image><url>http://example.org/i.png</url><title>Logo</title>"
+        "<link>http://example.org/</link><width>88</width></image>"
+        "<title>Feed</title><link>http://example.org/</link>"
+        "<textInput><title>Search</title><description>d</description><name>q</name>"
+        "<link>http://example.org/search</link></textInput>",
+    ),
     "first non-empty title wins": _rss(
         "<item><title></title><title>Second</title><title>Third</title>"
         "<link>http://example.org/1</link></item>"
@@ -232,6 +240,10 @@ DECLINED = {
     "base64 content": _atom(
         "<entry><id>1</id><title>t</title><content mode='base64' type='text/html'>PGI+aGk8L2I+"
         "</content></entry>"
+    ),
+    "a text input that feedparser leaves early": _rss(
+        "<item><title>A</title><link>http://example.org/1</link></item>",
+        channel="<title>Feed</title><textInput><extra>x</extra><title>Search</title></textInput>",
     ),
     "an image inside an item": _rss(
         "<item><title>A</title><image><title>I</title><link>http://example.org/i</link></image>"

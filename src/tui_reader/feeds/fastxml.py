@@ -591,9 +591,12 @@ class _Reader:
         return meta, entries, has_content
 
     def check_box(self, box: Any) -> None:
+        """An image or text input holds only the elements feedparser keeps inside it: any
+        other one ends the box for feedparser, and a title after it would be the feed's."""
+        parts = _BOX_CHILDREN[self.name(box.tag, box.prefix)]
         for sub in box.iterdescendants():
             sub_name = self.name(sub.tag, sub.prefix)
-            if self.fp.handled(sub_name) and sub_name not in _BOX_PARTS:
+            if sub_name not in parts or len(sub):
                 raise _Decline(f"<{sub_name}> inside an image or text input")
             _check_attrs(sub)
 
@@ -611,7 +614,12 @@ _FIELDS = (
     | {"media_title"}
 )
 _NESTING = frozenset({"media_group", "media_content"})
-_BOX_PARTS = _FEED_HARMLESS | _TITLE | _LINK | {"description", "name"}
+# What feedparser keeps inside an image or a text input (its "special hack" in
+# unknown_starttag leaves the box at any other element without a prefix).
+_BOX_CHILDREN = {
+    "image": frozenset({"title", "link", "description", "url", "href", "width", "height"}),
+    "textinput": frozenset({"title", "link", "description", "name"}),
+}
 
 
 # Names feedparser would store an unknown element's text under, that are fields read here.
