@@ -391,6 +391,7 @@ async def test_auto_refresh_fetches_only_the_feeds_that_are_due(
         # A later check: nothing is due any more, so nothing is fetched or said.
         said = len(app._notifications)
         screen._auto_check()
+        assert not screen.refreshing  # the list knows the feed is not due: no refresh at all
         await settle(pilot)
         assert [r.path for r in server.requests] == ["/auto.xml"]
         assert len(app._notifications) == said

@@ -669,8 +669,8 @@ class MainScreen(AnnotatingScreen):
             return
         self.app.call_from_thread(self._refresh_done, summary, "", auto)
 
-    # Automatic refresh ([refresh] auto): a look at which feeds are due, soon after start
-    # and then every minute; a refresh of those only when there are some.
+    # Automatic refresh ([refresh] auto): soon after start and then every minute, the feeds
+    # the list already holds are looked at; those that are due are refreshed.
     AUTO_FIRST_CHECK = 2.0
     AUTO_CHECK_EVERY = 60.0
 
@@ -680,19 +680,11 @@ class MainScreen(AnnotatingScreen):
             self.set_interval(self.AUTO_CHECK_EVERY, self._auto_check)
 
     def _auto_check(self) -> None:
-        if not self.refreshing:
-            self._count_due()
-
-    @work(thread=True, exclusive=True, group="auto-check")
-    def _count_due(self) -> None:
+        if self.refreshing:
+            return
         now = time.time()
-        with Store.open(self.ctx.store_path) as store:
-            due = sum(1 for f in store.list_feeds() if f.next_fetch is None or f.next_fetch <= now)
+        due = sum(1 for f in self.feeds.feeds if f.next_fetch is None or f.next_fetch <= now)
         if due:
-            self.app.call_from_thread(self._auto_start, due)
-
-    def _auto_start(self, due: int) -> None:
-        if not self.refreshing:
             self._start_refresh(due, auto=True)
 
     def _refresh_progress(self, p: object) -> None:
@@ -720,7 +712,8 @@ class MainScreen(AnnotatingScreen):
         new = int(getattr(summary, "new_articles", 0))
         failed = list(getattr(summary, "failed", []))
         if auto and not new and not failed:
-            return  # nothing to tell: the lists are as they were
+            self.load_feeds()  # nothing to tell; the feeds' next fetch times did change
+            return
         message = f"{new} new article{'s' if new != 1 else ''}."
         if failed:
             message += f" {len(failed)} feed{'s' if len(failed) != 1 else ''} failed: press E."
