@@ -23,6 +23,7 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
+from xml.sax.saxutils import escape as _escape  # as feedparser escapes XHTML
 
 from lxml import etree
 
@@ -98,13 +99,11 @@ _HARMLESS = frozenset(
     }
 )
 # Harmless at the feed level too (besides the entries themselves): their own fields only.
+# (A feed's own title, link, id, summary and description are read by _Reader.feed; nested
+# deeper they would still change what it reads, so they are not in this set.)
 _FEED_HARMLESS = _HARMLESS | {
-    "description",
-    "dc_description",
     "info",
     "feedburner_browserfriendly",
-    "id",
-    "guid",
     "author",
     "managingeditor",
     "webmaster",
@@ -433,14 +432,14 @@ class _Reader:
                 _check_attrs(child)
                 self.nested(child, state, 2)
                 continue
-            if not (name in _FIELDS or (self.fp.handled(name) and name not in _HARMLESS)):
+            if name not in _FIELDS:
+                if self.fp.handled(name) and name not in _HARMLESS:
+                    raise _Decline(f"<{name}> in an entry")
                 if name in _SHADOWS:
                     raise _Decline(f"<{name}> shadows a field")
                 _check_attrs(child)
                 self.check_subtree(child, _HARMLESS)
                 continue
-            if name not in _FIELDS:
-                raise _Decline(f"<{name}> in an entry")
             self.enter(child)
             if name in _TITLE or name == "media_title":
                 state.title(*self.content(child, "text/plain"), 1, media=name == "media_title")
@@ -652,18 +651,14 @@ def _attrs(el: Any) -> dict[str, str]:
     return out
 
 
+_QUOTE = {'"': "&quot;"}
 _XLINK = "http://www.w3.org/1999/xlink"
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
-def _escape(text: str) -> str:
-    """xml.sax.saxutils.escape, as feedparser escapes XHTML text."""
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-
-
 def _strattrs(attrs: list[tuple[str, str]]) -> str:
     """feedparser's strattrs: `` key="value"`` for each, the value escaped with quotes."""
-    return "".join(f' {k}="{_escape(v).replace(chr(34), "&quot;")}"' for k, v in attrs)
+    return "".join(f' {k}="{_escape(v, _QUOTE)}"' for k, v in attrs)
 
 
 def _strip_div(pieces: list[str]) -> list[str]:
