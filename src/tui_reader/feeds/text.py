@@ -65,11 +65,11 @@ def decode_control_refs(markup: str) -> str:
     return _CONTROL_REF.sub(_control_ref, markup)
 
 
+_DROPPED = "script|style|template|noscript|svg|math|head"  # elements dropped with their text
 _DROP_BLOCKS = re.compile(
-    r"<(script|style|template|noscript|svg|math|head)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
-    re.IGNORECASE | re.DOTALL,
+    rf"<({_DROPPED})\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
 )
-_DROP_START = re.compile(r"<(?:script|style|template|noscript|svg|math|head)\b|<!--", re.I)
+_DROP_START = re.compile(rf"<(?:{_DROPPED})\b|<!--", re.I)  # where _DROP_BLOCKS can match
 _BREAKS = re.compile(
     r"<(?:br|hr)\b[^>]*>|</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|tr|table|section"
     r"|article|header|footer|figure|figcaption|aside|nav)\b[^>]*>",
