@@ -98,11 +98,17 @@ def test_the_collector_waits_for_the_first_screen_and_comes_back(
 
 
 async def test_the_welcome_feed_is_added_on_the_first_run_only(paths: Paths, data: Data) -> None:
+    import subprocess
+    import sys
+
     from tui_reader.feeds import welcome
     from tui_reader.store import Store
-    from tui_reader.ui import sources
 
-    assert sources.WELCOME_SETTING == welcome.WELCOME_SETTING
+    # The first-run check reads the welcome module's setting name without loading
+    # importlib.resources (only reading the bundled file needs it).
+    probe = "import sys, tui_reader.ui.sources; print('importlib.resources' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
 
     assert EarlyLoad.start(data.paths.database, None).welcome.result(timeout=10) is False
     early = EarlyLoad.start(data.paths.database, None)

@@ -6,21 +6,27 @@ It is subscribed once, on the first run; removing it is permanent (a setting rem
 
 from __future__ import annotations
 
-import hashlib
-from importlib import resources
+from typing import TYPE_CHECKING
 
-from tui_reader.store import Store
+if TYPE_CHECKING:
+    from tui_reader.store import Store
 
 WELCOME_URL = "tui-reader:welcome"
 WELCOME_SETTING = "welcome_feed_added"
 
 
 def welcome_bytes() -> bytes:
+    # importlib.resources is imported here, not with the module: the app's start-up reads
+    # WELCOME_SETTING from this module and should not pay for it.
+    from importlib import resources
+
     return resources.files("tui_reader.feeds").joinpath("welcome.xml").read_bytes()
 
 
 def welcome_etag(data: bytes) -> str:
     """A validator for the bundled file: its content hash."""
+    import hashlib
+
     return '"' + hashlib.sha256(data).hexdigest()[:20] + '"'
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from tui_reader.feeds.welcome import WELCOME_SETTING
 from tui_reader.models import Article, Feed
 from tui_reader.store import Store
 
@@ -79,11 +80,6 @@ def first_page(store: Store, source: ListSource, keep_id: int | None) -> list[Ar
         if extra is not None:
             rows.insert(0, extra)
     return rows
-
-
-# The setting :mod:`tui_reader.feeds.welcome` keeps once it added the welcome feed, read here
-# without importing that module (and importlib.resources) at start-up; a test keeps them equal.
-WELCOME_SETTING = "welcome_feed_added"
 
 
 def welcome_pending(store: Store) -> bool:
