@@ -42,6 +42,8 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class TestServer:
+    __test__ = False  # a helper, not a test class (pytest would try to collect it)
+
     def __init__(self) -> None:
         self.routes: dict[str, Response | Handler] = {}
         self.requests: list[Request] = []
