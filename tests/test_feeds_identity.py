@@ -305,3 +305,40 @@ def test_decider_claims_a_stored_article_once() -> None:
     assert [m.article_id for m in match_entries(known, entries)] == [None, None]
     same = [EntryData(guid="", url="https://x/p", title="T")] * 3
     assert [m.article_id for m in match_entries(known, same)] == [1]
+
+
+def test_an_article_is_stored_even_when_its_uid_was_taken_twice(store: Store) -> None:
+    # A feed that moved away (permanent redirect) leaves its articles' uids behind; a feed
+    # subscribed at the old URL, starred and removed leaves one more (kept under Saved); the
+    # next feed at that URL may get the same row id (SQLite reuses the largest).
+    url, moved = "https://old.example/feed.xml", "https://new.example/feed.xml"
+    entry = EntryData(guid="g", url="https://old.example/g", title="G")
+    first, _ = store.add_feed(url)
+    store.upsert_entries(first, [entry])
+    store.record_fetch(first.id, status="ok", new_url=moved)
+    second, _ = store.add_feed(url)
+    store.upsert_entries(second, [entry])
+    store.set_starred(articles(store, second)[0].id, True)
+    assert store.remove_feed(second.id) == 1
+    third, _ = store.add_feed(url)
+    assert third.id == second.id
+    assert store.upsert_entries(third, [entry]) == (1, 0)
+    assert [a.title for a in articles(store, third)] == ["G"]
+    assert store.article_count() == 3
+
+
+def test_decider_takes_rows_of_the_old_rule_for_entries_without_id() -> None:
+    page = "https://x/landing"
+    known = [
+        Known(1, page, page, "B", None),  # the old rule: guid = link, one row for all
+        Known(2, "0" * 40, "", "No link", None),  # the old rule: sha1 of title and date
+        Known(3, "https://x/kept", "https://x/kept", "Kept", None),  # an id equal to its link
+    ]
+    entries = [
+        EntryData(guid="", url=page, title="A"),
+        EntryData(guid="", url=page, title="B"),
+        EntryData(guid="", url="", title="No link"),
+        EntryData(guid="https://x/kept", url="https://x/kept", title="Kept"),
+        EntryData(guid="", url="", title="Other, no link"),
+    ]
+    assert [m.article_id for m in match_entries(known, entries)] == [None, 1, 2, 3, None]
