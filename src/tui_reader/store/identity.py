@@ -18,6 +18,7 @@ matched, so a refresh never duplicates them; the caller then stores them under t
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -116,28 +117,21 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
             claim(indexes[0], same[0])
 
     # 3. Rows stored by the old rule for entries without an id: guid = link (one row for all
-    # the entries sharing it: the one with its title takes it, else the first), or a hash of
-    # title and date when there was no link.
-    legacy: dict[str, list[Known]] = {}
+    # the entries sharing it, holding the title of one of them: that one takes it), or a hash
+    # of title and date when there was no link. A title no entry has any more is another
+    # article by this rule; its row stays as it is.
+    legacy: dict[tuple[str, str, float | None], deque[Known]] = {}
     for row in rows:
         if row.id in claimed or not row.guid:
             continue
-        if row.guid == row.url or (not row.url and _LEGACY_HASH.fullmatch(row.guid)):
-            legacy.setdefault(row.url, []).append(row)
-    if legacy:
-        for title_must_match in (True, False):
-            for i in idless:
-                e = todo[i]
-                if i in found:
-                    continue
-                for row in legacy.get(e.url, ()):
-                    if row.id in claimed:
-                        continue
-                    if title_must_match and row.title != e.title:
-                        continue
-                    if not e.url and row.title != e.title:
-                        continue  # without a link, only the title can tell
-                    claim(i, row)
-                    break
+        if row.guid == row.url:
+            legacy.setdefault((row.url, row.title, None), deque()).append(row)
+        elif not row.url and _LEGACY_HASH.fullmatch(row.guid):
+            legacy.setdefault(("", row.title, row.published), deque()).append(row)
+    for i in idless:
+        e = todo[i]
+        old = legacy.get((e.url, e.title, None if e.url else e.published))
+        if i not in found and old:
+            claim(i, old.popleft())
 
     return [Match(e, found.get(i), entry_key(e)) for i, e in enumerate(todo)]
