@@ -277,6 +277,7 @@ def test_a_store_written_under_the_old_rule_keeps_its_articles(
     assert by_title["Landing B"].id == old[page].id  # the entry whose title it holds
     assert by_title["No link at all"].id == old["2f6ab1b5d0bc3e4d4c5bd0a1b0b7e38b3a0c2c0e"].id
     assert {a.title for a in after if a.starred} == {"Identified", "Landing B", "No link at all"}
+    assert (by_title["Landing B"].guid, by_title["No link at all"].guid) == ("", "")
     # Stored under the new rule now: the next refresh changes nothing.
     again = refresh(store.path, FAST)
     assert (again.new_articles, again.updated_articles) == (0, 0)

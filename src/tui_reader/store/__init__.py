@@ -318,20 +318,25 @@ class Store(AnnotationsMixin):
                     assert cur.lastrowid is not None
                     indexed.append((cur.lastrowid, e.title, e.text))
                     new += 1
-                elif stored[match.article_id] != (e.guid, digest):
+                    continue
+                old_guid, old_digest = stored[match.article_id]
+                if old_guid != e.guid:
+                    # A row stored under the old rule (guid = link or a hash) takes the
+                    # entry's own guid, and is matched by the rule from now on.
+                    c.execute(
+                        "UPDATE articles SET guid = ? WHERE id = ?", (e.guid, match.article_id)
+                    )
+                if old_digest != digest:
                     # The update trigger takes the old text out of the search index: rows
-                    # added above must be in it first. A row stored under the old rule
-                    # takes the entry's own guid here, and is matched by it from now on.
+                    # added above must be in it first.
                     flush_index()
                     c.execute(
-                        """UPDATE articles SET guid = ?, url = ?, title = ?, author = ?,
-                               published = ?, updated = ?, summary = ?, content = ?,
-                               entry_hash = ?,
+                        """UPDATE articles SET url = ?, title = ?, author = ?, published = ?,
+                               updated = ?, summary = ?, content = ?, entry_hash = ?,
                                search_text = CASE WHEN doc_json = '' THEN ? ELSE search_text END,
                                doc_json = CASE WHEN doc_source = 'feed' THEN '' ELSE doc_json END
                            WHERE id = ?""",
                         (
-                            e.guid,
                             e.url,
                             e.title,
                             e.author,
