@@ -153,11 +153,18 @@ def test_store_refresh_keeps_read_and_starred(store: Store) -> None:
     assert {a.uid for a in after.values()} == {a.uid for a in first}
 
 
-def test_store_dedupes_by_link_when_guid_changes(store: Store) -> None:
+def test_store_matches_by_id_never_by_link(store: Store) -> None:
     feed, _ = store.add_feed("http://x/feed")
     store.upsert_entries(feed, [EntryData(guid="a", url="http://x/1", title="t")])
-    assert store.upsert_entries(feed, [EntryData(guid="", url="http://x/1", title="t")]) == (0, 0)
-    assert len(store.list_articles()) == 1
+    # Another id on the same link is another article (see store.identity)...
+    assert store.upsert_entries(feed, [EntryData(guid="b", url="http://x/1", title="t")]) == (1, 0)
+    # ...and the same id on another link is the same one.
+    moved = [EntryData(guid="a", url="http://x/2", title="t")]
+    assert store.upsert_entries(feed, moved) == (0, 1)
+    assert sorted((a.guid, a.url) for a in store.list_articles()) == [
+        ("a", "http://x/2"),
+        ("b", "http://x/1"),
+    ]
 
 
 def test_store_dedupes_within_one_document_and_per_feed(store: Store) -> None:
@@ -165,17 +172,18 @@ def test_store_dedupes_within_one_document_and_per_feed(store: Store) -> None:
     other, _ = store.add_feed("http://x/other")
     twice = [
         EntryData(guid="g", url="http://x/1", title="first"),
-        EntryData(guid="g", url="http://x/1", title="second"),  # same guid, changed
-        EntryData(guid="", url="http://x/1", title="second"),  # no guid, same link
+        EntryData(guid="g", url="http://x/1", title="second"),  # same guid again: the first wins
+        EntryData(guid="", url="http://x/1", title="no id"),  # no guid: link and title
+        EntryData(guid="", url="http://x/1", title="no id"),
     ]
-    assert store.upsert_entries(feed, twice) == (1, 1)
-    assert [a.title for a in store.list_articles(feed_id=feed.id)] == ["second"]
+    assert store.upsert_entries(feed, twice) == (2, 0)
+    assert sorted(a.title for a in store.list_articles(feed_id=feed.id)) == ["first", "no id"]
     # Another feed with the same guid and link has its own article.
     assert store.upsert_entries(other, twice[:1]) == (1, 0)
-    # A later refresh: a new guid for a known link updates that article, not a new one.
-    moved = [EntryData(guid="g2", url="http://x/1", title="third")]
-    assert store.upsert_entries(feed, moved) == (0, 1)
-    assert [a.title for a in store.list_articles(feed_id=feed.id)] == ["third"]
+    # A later refresh: the same guid with a new title updates that article.
+    edited = [EntryData(guid="g", url="http://x/1", title="third")]
+    assert store.upsert_entries(feed, edited) == (0, 1)
+    assert sorted(a.title for a in store.list_articles(feed_id=feed.id)) == ["no id", "third"]
     assert [h.article.title for h in store.search("third")] == ["third"]
     with store.transaction() as c:  # raises if the search index and the table differ
         c.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")

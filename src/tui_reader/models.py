@@ -30,7 +30,7 @@ class Feed:
 class EntryData:
     """One entry as a feed parser found it, cleaned, ready to store."""
 
-    guid: str
+    guid: str  # the entry's own id (RSS guid, Atom id, JSON Feed id); "" when it has none
     url: str = ""
     title: str = ""
     author: str = ""
@@ -48,7 +48,7 @@ class Article:
     id: int
     uid: str  # stable id, kept across refreshes, feed renames and URL changes
     feed_id: int | None
-    guid: str = ""
+    guid: str = ""  # the entry's own id; "" when it had none (then link and title identify it)
     url: str = ""
     title: str = ""
     author: str = ""

@@ -12,7 +12,6 @@ would fall back to chardet (which can take over a second on one large feed).
 from __future__ import annotations
 
 import codecs
-import hashlib
 import io
 import json
 import re
@@ -236,7 +235,7 @@ def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
     # aliasing costs more than the rest of this function.
     get = dict.get
     link = clean_link(str(get(e, "link") or ""), base)
-    guid = fast_line(str(get(e, "id") or ""))
+    guid = fast_line(str(get(e, "id") or ""))  # blank is none; never the link (store.identity)
     title_detail = get(e, "title_detail") or {}
     is_html = "html" in str(dict.get(title_detail, "type") or "")
     title = clean_title(str(get(e, "title") or ""), is_html=is_html)
@@ -250,7 +249,7 @@ def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
     updated = struct_to_epoch(get(e, "updated_parsed"))
     published = struct_to_epoch(get(e, "published_parsed")) or updated
     return EntryData(
-        guid=guid or link,
+        guid=guid,
         url=link,
         title=title,
         author=author,
@@ -337,9 +336,6 @@ def _json_entry(item: dict[str, Any], base: str, doc: dict[str, Any]) -> EntryDa
     updated = iso_to_epoch(item.get("date_modified"))
     published = iso_to_epoch(item.get("date_published")) or updated
     title = clean_title(_str(item.get("title")))
-    if not guid:
-        key = f"{title}\n{published}\n{content[:200]}"
-        guid = link or hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
     content = fast_clean(decode_control_refs(content))
     summary = fast_clean(decode_control_refs(summary))
     return EntryData(

@@ -12,11 +12,11 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from tui_reader.models import Article, ArticleBody, EntryData, Feed, SearchHit
 from tui_reader.store.annotations import AnnotationsMixin, reanchor_document
 from tui_reader.store.db import StoreError, connect, write_transaction
+from tui_reader.store.identity import Known, match_entries
 from tui_reader.store.rows import ARTICLE_COLUMNS, article_from_row, feed_from_row
 
 __all__ = ["Store", "StoreError", "article_uid"]
@@ -29,6 +29,19 @@ def article_uid(scope: str, key: str) -> str:
     import hashlib  # here, not at import: loading OpenSSL costs the app's start-up ~3 ms
 
     return hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()[:16]
+
+
+def _free_uid(c: sqlite3.Connection, feed: Feed, key: str) -> str:
+    """A uid for a new article of ``feed`` that no row holds yet: the same guid in another
+    feed (or in a feed that once had this URL) is another article."""
+    scope = feed.url
+    n = 0
+    while True:
+        uid = article_uid(scope, key)
+        if not c.execute("SELECT 1 FROM articles WHERE uid = ?", (uid,)).fetchone():
+            return uid
+        n += 1
+        scope = f"{feed.id}:{feed.url}" + (f":{n}" if n > 1 else "")
 
 
 def _entry_hash(e: EntryData) -> str:
@@ -248,9 +261,8 @@ class Store(AnnotationsMixin):
         self, feed: Feed, entries: Iterable[EntryData], conn: sqlite3.Connection | None = None
     ) -> tuple[int, int]:
         """Store a feed's entries: new ones added, changed ones updated (read and starred state
-        kept). De-duplicated by guid, then link. Returns (new, updated)."""
-        import hashlib
-
+        kept). Which stored article an entry is follows the identity rule of
+        :mod:`tui_reader.store.identity`. Returns (new, updated)."""
         new = updated = 0
         now = time.time()
         source_title = feed.display_title
@@ -267,43 +279,29 @@ class Store(AnnotationsMixin):
                 )
                 indexed.clear()
 
-            # The feed's articles by guid and by link, read once (one index walk) rather
-            # than looked up twice per entry; the oldest wins, as it did with lookups.
-            by_guid: dict[str, list[Any]] = {}  # guid -> [id, entry_hash], shared with by_url
-            by_url: dict[str, list[Any]] = {}
-            for known in c.execute(
-                "SELECT id, guid, url, entry_hash FROM articles WHERE feed_id = ? ORDER BY id",
+            # The feed's articles, read once (one index walk) rather than looked up per entry.
+            known: list[Known] = []
+            stored: dict[int, tuple[str, str]] = {}  # id -> (guid, entry_hash)
+            for r in c.execute(
+                "SELECT id, guid, url, title, published, entry_hash FROM articles"
+                " WHERE feed_id = ? ORDER BY id",
                 (feed.id,),
             ):
-                found = [known["id"], known["entry_hash"]]
-                by_guid.setdefault(known["guid"], found)
-                if known["url"]:
-                    by_url.setdefault(known["url"], found)
-            for e in entries:
-                guid = (
-                    e.guid
-                    or e.url
-                    or hashlib.sha1(
-                        f"{e.title}\n{e.published}".encode(), usedforsecurity=False
-                    ).hexdigest()
-                )
-                row = by_guid.get(guid)
-                if row is None and e.url:
-                    row = by_url.get(e.url)
+                known.append(Known(r["id"], r["guid"], r["url"], r["title"], r["published"]))
+                stored[r["id"]] = (r["guid"], r["entry_hash"])
+            for match in match_entries(known, entries):
+                e = match.entry
                 digest = _entry_hash(e)
-                if row is None:
-                    uid = article_uid(feed.url, guid)
-                    if c.execute("SELECT 1 FROM articles WHERE uid = ?", (uid,)).fetchone():
-                        uid = article_uid(f"{feed.id}:{feed.url}", guid)
+                if match.article_id is None:
                     cur = c.execute(
-                        """INSERT OR IGNORE INTO articles(uid, feed_id, guid, url, title, author,
+                        """INSERT INTO articles(uid, feed_id, guid, url, title, author,
                                published, updated, summary, content, search_text, entry_hash,
                                source_title, added)
                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                         (
-                            uid,
+                            _free_uid(c, feed, e.guid or match.key),
                             feed.id,
-                            guid,
+                            e.guid,
                             e.url,
                             e.title,
                             e.author,
@@ -317,14 +315,18 @@ class Store(AnnotationsMixin):
                             now,
                         ),
                     )
-                    if cur.rowcount == 1 and cur.lastrowid is not None:
-                        indexed.append((cur.lastrowid, e.title, e.text))
-                        added = [cur.lastrowid, digest]
-                        by_guid.setdefault(guid, added)
-                        if e.url:
-                            by_url.setdefault(e.url, added)
+                    assert cur.lastrowid is not None
+                    indexed.append((cur.lastrowid, e.title, e.text))
                     new += 1
-                elif row[1] != digest:
+                    continue
+                old_guid, old_digest = stored[match.article_id]
+                if old_guid != e.guid:
+                    # A row stored under the old rule (guid = link or a hash) takes the
+                    # entry's own guid, and is matched by the rule from now on.
+                    c.execute(
+                        "UPDATE articles SET guid = ? WHERE id = ?", (e.guid, match.article_id)
+                    )
+                if old_digest != digest:
                     # The update trigger takes the old text out of the search index: rows
                     # added above must be in it first.
                     flush_index()
@@ -344,12 +346,9 @@ class Store(AnnotationsMixin):
                             e.content,
                             digest,
                             e.text,
-                            row[0],
+                            match.article_id,
                         ),
                     )
-                    row[1] = digest
-                    if e.url:
-                        by_url.setdefault(e.url, row)
                     updated += 1
             flush_index()
 

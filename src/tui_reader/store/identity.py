@@ -1,0 +1,137 @@
+"""Which stored article an incoming feed entry is: the identity rule, in plain code (no SQL).
+
+Identity is within one feed:
+
+- An entry with an id (RSS guid, Atom id, JSON Feed id; blank counts as none) is that id.
+  Entries with different ids are different articles, whatever their links say; the link is
+  never consulted for an entry that has an id.
+- An entry without an id is its link together with its title, and its date where link and
+  title repeat too (items sharing a landing page or a podcast's home page stay apart).
+- Entries repeating an identity within one document are one article: the first wins (feeds
+  list newest first).
+
+A stored article is matched to an incoming entry at most once. Rows stored before this rule
+(their ``guid`` was the link, or a hash of title and date, when the entry had no id) are still
+matched, so a refresh never duplicates them; the caller then stores them under the new rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tui_reader.models import EntryData
+
+_LEGACY_HASH = re.compile(r"[0-9a-f]{40}")  # the old rule's sha1 key for an entry with no link
+
+
+@dataclass(frozen=True)
+class Known:
+    """A stored article of the feed, as far as matching needs it."""
+
+    id: int
+    guid: str
+    url: str
+    title: str
+    published: float | None
+
+
+@dataclass(frozen=True)
+class Match:
+    """An incoming entry and the stored article it is (None: a new article)."""
+
+    entry: EntryData
+    article_id: int | None
+    key: str  # the entry's identity as text (unique within the feed's document)
+
+
+def entry_key(e: EntryData) -> str:
+    """The entry's identity within its feed, as one string."""
+    if e.guid:
+        return "id\n" + e.guid
+    return f"entry\n{e.url}\n{e.title}\n{e.published!r}"
+
+
+def distinct_entries(entries: Iterable[EntryData]) -> list[EntryData]:
+    """The entries with a repeated identity dropped: the first of each wins, order kept."""
+    seen: set[str] = set()
+    out: list[EntryData] = []
+    for e in entries:
+        key = entry_key(e)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[Match]:
+    """Decide, for each distinct entry of a document, which stored article it is, if any.
+
+    ``known`` is every stored article of the feed, oldest first (the oldest wins where old
+    stores hold two rows with one guid). The result follows the document's order."""
+    todo = distinct_entries(entries)
+    rows = list(known)
+    claimed: set[int] = set()
+    found: dict[int, int] = {}  # index in todo -> article id
+
+    def claim(i: int, row: Known) -> None:
+        claimed.add(row.id)
+        found[i] = row.id
+
+    # 1. Entries with an id: the row with that guid, and nothing else.
+    by_guid: dict[str, Known] = {}
+    for row in rows:
+        if row.guid:
+            by_guid.setdefault(row.guid, row)
+    idless: list[int] = []
+    for i, e in enumerate(todo):
+        if not e.guid:
+            idless.append(i)
+            continue
+        same_id = by_guid.get(e.guid)
+        if same_id is not None and same_id.id not in claimed:
+            claim(i, same_id)
+
+    # 2. Entries without an id, against rows without one: link, title and date first...
+    exact: dict[tuple[str, str, float | None], Known] = {}
+    loose: dict[tuple[str, str], list[Known]] = {}
+    for row in rows:
+        if not row.guid:
+            exact.setdefault((row.url, row.title, row.published), row)
+            loose.setdefault((row.url, row.title), []).append(row)
+    for i in idless:
+        e = todo[i]
+        same_entry = exact.get((e.url, e.title, e.published))
+        if same_entry is not None and same_entry.id not in claimed:
+            claim(i, same_entry)
+    # ...then link and title alone (a date that changed), where neither the document nor the
+    # stored articles repeat them (where they do, the date is part of the identity).
+    in_doc: dict[tuple[str, str], list[int]] = {}
+    for i in idless:
+        in_doc.setdefault((todo[i].url, todo[i].title), []).append(i)
+    for pair, indexes in in_doc.items():
+        same = loose.get(pair, [])
+        if len(indexes) == len(same) == 1 and indexes[0] not in found and same[0].id not in claimed:
+            claim(indexes[0], same[0])
+
+    # 3. Rows stored by the old rule for entries without an id: guid = link (one row for all
+    # the entries sharing it, holding the title of one of them: that one takes it), or a hash
+    # of title and date when there was no link. A title no entry has any more is another
+    # article by this rule; its row stays as it is.
+    legacy: dict[tuple[str, str, float | None], deque[Known]] = {}
+    for row in rows:
+        if row.id in claimed or not row.guid:
+            continue
+        if row.guid == row.url:
+            legacy.setdefault((row.url, row.title, None), deque()).append(row)
+        elif not row.url and _LEGACY_HASH.fullmatch(row.guid):
+            legacy.setdefault(("", row.title, row.published), deque()).append(row)
+    for i in idless:
+        e = todo[i]
+        old = legacy.get((e.url, e.title, None if e.url else e.published))
+        if i not in found and old:
+            claim(i, old.popleft())
+
+    return [Match(e, found.get(i), entry_key(e)) for i, e in enumerate(todo)]

@@ -1,0 +1,345 @@
+"""Entry identity: which entries of a feed are distinct articles, and which stored article an
+entry seen again is. Small feeds served by a real HTTP server, refreshed into a real store."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from tests.httpserver import TestServer
+from tui_reader.config import Config, RefreshConfig
+from tui_reader.feeds.refresh import refresh
+from tui_reader.models import Article, EntryData, Feed
+from tui_reader.store import Store, article_uid
+from tui_reader.store.identity import Known, match_entries
+
+FAST = Config(refresh=RefreshConfig(timeout=2.0, max_bytes=2_000_000, max_redirects=3))
+DAY = "Mon, {:02d} Jan 2025 10:00:00 GMT"
+
+
+def rss_items(items: list[dict[str, str]], *, extra_ns: str = "") -> bytes:
+    """RSS 2.0 whose items are given field by field (guid, title, link, date, enclosure)."""
+    body = []
+    for it in items:
+        parts = []
+        if "guid" in it:
+            parts.append(f'<guid isPermaLink="false">{escape(it["guid"])}</guid>')
+        for tag in ("title", "link", "description"):
+            if tag in it:
+                parts.append(f"<{tag}>{escape(it[tag])}</{tag}>")
+        if "date" in it:
+            parts.append(f"<pubDate>{it['date']}</pubDate>")
+        if "enclosure" in it:
+            parts.append(f'<enclosure url="{escape(it["enclosure"])}" type="audio/mpeg"/>')
+        body.append("<item>" + "".join(parts) + "</item>")
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"{extra_ns}><channel>'
+        "<title>T</title><link>https://site.example/</link>" + "".join(body) + "</channel></rss>"
+    ).encode()
+
+
+def atom_entries(entries: list[tuple[str, str, str]]) -> bytes:
+    """Atom with entries given as (id, title, link)."""
+    body = "".join(
+        f"<entry><id>{escape(i)}</id><title>{escape(t)}</title>"
+        f'<link href="{escape(link)}"/><updated>2025-01-02T10:00:00Z</updated>'
+        f'<content type="html">&lt;p&gt;Body of {escape(t)}&lt;/p&gt;</content></entry>'
+        for i, t, link in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f'<title>A</title><link href="https://atom.example/"/>{body}</feed>'
+    ).encode()
+
+
+def subscribe(server: TestServer, store: Store, path: str, body: bytes) -> Feed:
+    url = server.route(path, body)
+    feed, _ = store.add_feed(url)
+    return feed
+
+
+def articles(store: Store, feed: Feed) -> list[Article]:
+    return store.list_articles(feed_id=feed.id)
+
+
+def test_atom_entries_with_their_own_ids_are_never_merged_by_link(
+    server: TestServer, store: Store
+) -> None:
+    # 48 posts; two pairs share a link (a post and its follow-up on one page).
+    entries = [
+        (f"tag:blog,2025:post-{i}", f"Post {i}", f"https://blog.example/{i}") for i in range(48)
+    ]
+    entries[11] = ("tag:b,2025:post-11", "Post 11", "https://b.example/10")
+    entries[30] = ("tag:b,2025:post-30", "Post 30", "https://b.example/live")
+    entries[31] = ("tag:b,2025:post-31", "Post 31", "https://b.example/live")
+    feed = subscribe(server, store, "/atom.xml", atom_entries(entries))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (48, 0)
+    stored = {a.guid: a.title for a in articles(store, feed)}
+    assert stored == {i: t for i, t, _ in entries}  # no row mixes one post's id with another's
+    again = refresh(store.path, FAST)
+    assert (again.new_articles, again.updated_articles) == (0, 0)
+
+
+def test_rss_items_without_guid_sharing_a_landing_page_stay_apart(
+    server: TestServer, store: Store
+) -> None:
+    items = [
+        {
+            "title": f"Headline {i}",
+            "link": "https://news.example/latest",
+            "date": DAY.format(1 + i % 28),
+        }
+        for i in range(99)
+    ]
+    feed = subscribe(server, store, "/news.xml", rss_items(items))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (99, 0)
+    assert {a.title for a in articles(store, feed)} == {it["title"] for it in items}
+    assert all(a.guid == "" for a in articles(store, feed))
+    again = refresh(store.path, FAST)
+    assert (again.new_articles, again.updated_articles) == (0, 0)
+
+
+def test_podcast_items_sharing_link_and_enclosure_are_all_kept(
+    server: TestServer, store: Store
+) -> None:
+    # Every episode links to the show's page; reruns reuse an earlier episode's audio file.
+    items = [
+        {
+            "guid": f"{1000 + i}",
+            "title": f"Episode {i}" if i % 10 else f"Rerun: Episode {i - 10}",
+            "link": "https://show.example/",
+            "date": DAY.format(1 + i % 28),
+            "enclosure": f"https://cdn.example/ep{i if i % 10 else i - 10}.mp3",
+        }
+        for i in range(130)
+    ]
+    ns = ' xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"'
+    feed = subscribe(server, store, "/podcast.xml", rss_items(items, extra_ns=ns))
+    assert refresh(store.path, FAST).new_articles == 130
+    assert len(articles(store, feed)) == 130
+
+
+def test_json_feed_ids_decide_and_items_without_id_use_link_and_title(
+    server: TestServer, store: Store
+) -> None:
+    items = [{"id": f"j{i}", "url": "https://j.example/page", "title": "Same"} for i in range(5)]
+    items += [
+        {"id": "   ", "url": "https://j.example/page", "title": f"No id {i}"} for i in range(3)
+    ]
+    items += [{"url": "https://j.example/page", "title": f"Absent id {i}"} for i in range(3)]
+    items += [{"id": 7, "title": "Numeric id"}, {"id": "7", "title": "The same id, repeated"}]
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": items}
+    url = server.route("/feed.json", json.dumps(doc), content_type="application/feed+json")
+    feed, _ = store.add_feed(url)
+    assert refresh(store.path, FAST).new_articles == 12
+    stored = articles(store, feed)
+    assert sorted(a.guid for a in stored if a.guid) == ["7", "j0", "j1", "j2", "j3", "j4"]
+    assert next(a.title for a in stored if a.guid == "7") == "Numeric id"  # the first wins
+
+
+def test_blank_guid_is_no_id(server: TestServer, store: Store) -> None:
+    items = [
+        {"guid": "  \n ", "title": "One", "link": "https://x.example/a"},
+        {"guid": "", "title": "Two", "link": "https://x.example/a"},
+        {"title": "Three", "link": "https://x.example/a"},
+    ]
+    feed = subscribe(server, store, "/blank.xml", rss_items(items))
+    assert refresh(store.path, FAST).new_articles == 3
+    assert sorted(a.title for a in articles(store, feed)) == ["One", "Three", "Two"]
+
+
+def test_an_id_repeated_in_one_document_is_one_article_and_the_first_wins(
+    server: TestServer, store: Store
+) -> None:
+    items = [
+        {"guid": "g1", "title": "Newest version", "link": "https://x.example/1"},
+        {"guid": "g2", "title": "Other", "link": "https://x.example/2"},
+        {"guid": "g1", "title": "Stale version", "link": "https://x.example/1-old"},
+    ]
+    feed = subscribe(server, store, "/rep.xml", rss_items(items))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (2, 0)
+    by_guid = {a.guid: a for a in articles(store, feed)}
+    assert (by_guid["g1"].title, by_guid["g1"].url) == ("Newest version", "https://x.example/1")
+
+
+def test_items_without_id_repeating_link_and_title_are_told_apart_by_date(
+    server: TestServer, store: Store
+) -> None:
+    daily = {"title": "Daily briefing", "link": "https://radio.example/briefing"}
+    items = [{**daily, "date": DAY.format(d)} for d in (3, 2, 1)]
+    items.append({**daily, "date": DAY.format(1)})  # the very same item twice: one article
+    feed = subscribe(server, store, "/daily.xml", rss_items(items))
+    assert refresh(store.path, FAST).new_articles == 3
+    assert len({a.published for a in articles(store, feed)}) == 3
+    # The next day: one more briefing, the oldest gone. Nothing else changes.
+    server.route("/daily.xml", rss_items([{**daily, "date": DAY.format(d)} for d in (4, 3, 2)]))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (1, 0)
+    assert len(articles(store, feed)) == 4
+
+
+def test_the_same_guid_in_two_feeds_is_two_articles(server: TestServer, store: Store) -> None:
+    body = rss_items([{"guid": "1", "title": "Hello", "link": "https://shared.example/1"}])
+    one = subscribe(server, store, "/one.xml", body)
+    two = subscribe(server, store, "/two.xml", body)
+    assert refresh(store.path, FAST).new_articles == 2
+    (a,) = articles(store, one)
+    (b,) = articles(store, two)
+    assert a.id != b.id and a.uid != b.uid
+
+
+def test_an_entry_seen_again_keeps_read_starred_highlights_and_notes(
+    server: TestServer, store: Store
+) -> None:
+    items = [
+        {"guid": "g1", "title": "With id", "link": "https://x.example/1", "date": DAY.format(1)},
+        {"title": "No id", "link": "https://x.example/page", "date": DAY.format(2)},
+        {"title": "Also no id", "link": "https://x.example/page", "date": DAY.format(2)},
+    ]
+    feed = subscribe(server, store, "/keep.xml", rss_items(items))
+    refresh(store.path, FAST)
+    before = {a.title: a for a in articles(store, feed)}
+    store.set_read([before["With id"].id, before["No id"].id])
+    store.set_starred(before["No id"].id, True)
+    store.set_article_note(before["No id"].id, "my note")
+    text = "Text of the article"
+    store.add_highlight(before["With id"].id, text, 0, 4, "yellow")
+    # Edited: the id'd entry moved to another link; the id-less one got a corrected date.
+    items[0] = {**items[0], "link": "https://x.example/moved", "description": "edited"}
+    items[1] = {**items[1], "date": DAY.format(5)}
+    server.route("/keep.xml", rss_items(items))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (0, 2)
+    after = {a.title: a for a in articles(store, feed)}
+    assert {t: a.id for t, a in after.items()} == {t: a.id for t, a in before.items()}
+    assert after["With id"].url == "https://x.example/moved" and after["With id"].read
+    assert after["No id"].read and after["No id"].starred
+    assert store.get_article_note(before["No id"].id) == "my note"
+    assert len(store.list_highlights(before["With id"].id)) == 1
+    assert not after["Also no id"].read
+
+
+def _old_rule_insert(
+    store: Store, feed: Feed, rows: list[tuple[str, str, str, float | None]]
+) -> None:
+    """Store rows as the reader did before the identity rule: ``guid`` was the entry's id, or
+    its link when it had none, or a sha1 of title and date when it had neither."""
+    with store.transaction() as c:
+        for guid, url, title in rows:
+            cur = c.execute(
+                "INSERT INTO articles(uid, feed_id, guid, url, title, added)"
+                " VALUES (?, ?, ?, ?, ?, 0)",
+                (article_uid(feed.url, guid), feed.id, guid, url, title),
+            )
+            c.execute(  # a refresh indexes the articles it stores (see migration 3)
+                "INSERT INTO articles_fts(rowid, title, search_text) VALUES (?, ?, '')",
+                (cur.lastrowid, title),
+            )
+
+
+def test_a_store_written_under_the_old_rule_keeps_its_articles(
+    server: TestServer, store: Store
+) -> None:
+    page = "https://news.example/latest"
+    items = [
+        {"guid": "urn:1", "title": "Identified", "link": "https://news.example/1"},
+        {"guid": "urn:2", "title": "Merged into 1 before", "link": "https://news.example/1"},
+        {"title": "Landing A", "link": page},
+        {"title": "Landing B", "link": page},
+        {"title": "Landing C", "link": page},
+        {"title": "No link at all"},
+    ]
+    url = server.route("/old.xml", rss_items(items))
+    feed, _ = store.add_feed(url)
+    # The old rule kept one row for urn:1 and urn:2 (matched by link), one for the three
+    # landing-page items (guid = link; the title of the last one written), and a hash row.
+    _old_rule_insert(
+        store,
+        feed,
+        [
+            ("urn:1", "https://news.example/1", "Merged into 1 before"),
+            (page, page, "Landing B"),
+            ("2f6ab1b5d0bc3e4d4c5bd0a1b0b7e38b3a0c2c0e", "", "No link at all"),
+        ],
+    )
+    old = {a.guid: a for a in articles(store, feed)}
+    for a in old.values():
+        store.set_starred(a.id, True)
+    summary = refresh(store.path, FAST)
+    assert summary.new_articles == 3  # urn:2, Landing A, Landing C
+    after = articles(store, feed)
+    assert len(after) == 6
+    by_title = {a.title: a for a in after}
+    assert by_title["Identified"].id == old["urn:1"].id  # matched by id, its mixed title fixed
+    assert by_title["Landing B"].id == old[page].id  # the entry whose title it holds
+    assert by_title["No link at all"].id == old["2f6ab1b5d0bc3e4d4c5bd0a1b0b7e38b3a0c2c0e"].id
+    assert {a.title for a in after if a.starred} == {"Identified", "Landing B", "No link at all"}
+    assert (by_title["Landing B"].guid, by_title["No link at all"].guid) == ("", "")
+    # Stored under the new rule now: the next refresh changes nothing.
+    again = refresh(store.path, FAST)
+    assert (again.new_articles, again.updated_articles) == (0, 0)
+
+
+# -- the decider alone (no database) ---------------------------------------------------------
+
+
+def test_decider_matches_by_id_only_when_the_entry_has_one() -> None:
+    known = [Known(1, "a", "https://x/1", "A", None), Known(2, "", "https://x/2", "B", 5.0)]
+    entries = [
+        EntryData(guid="b", url="https://x/1", title="A"),  # a's link, another id: new
+        EntryData(guid="a", url="https://x/other", title="A, moved"),
+        EntryData(guid="", url="https://x/2", title="B", published=6.0),  # date changed
+    ]
+    assert [m.article_id for m in match_entries(known, entries)] == [None, 1, 2]
+
+
+def test_decider_claims_a_stored_article_once() -> None:
+    known = [Known(1, "", "https://x/p", "T", None)]
+    entries = [
+        EntryData(guid="", url="https://x/p", title="T", published=1.0),
+        EntryData(guid="", url="https://x/p", title="T", published=2.0),
+    ]
+    # Link and title repeat: only the date could tell, and it does not match: both are new.
+    assert [m.article_id for m in match_entries(known, entries)] == [None, None]
+    same = [EntryData(guid="", url="https://x/p", title="T")] * 3
+    assert [m.article_id for m in match_entries(known, same)] == [1]
+
+
+def test_an_article_is_stored_even_when_its_uid_was_taken_twice(store: Store) -> None:
+    # A feed that moved away (permanent redirect) leaves its articles' uids behind; a feed
+    # subscribed at the old URL, starred and removed leaves one more (kept under Saved); the
+    # next feed at that URL may get the same row id (SQLite reuses the largest).
+    url, moved = "https://old.example/feed.xml", "https://new.example/feed.xml"
+    entry = EntryData(guid="g", url="https://old.example/g", title="G")
+    first, _ = store.add_feed(url)
+    store.upsert_entries(first, [entry])
+    store.record_fetch(first.id, status="ok", new_url=moved)
+    second, _ = store.add_feed(url)
+    store.upsert_entries(second, [entry])
+    store.set_starred(articles(store, second)[0].id, True)
+    assert store.remove_feed(second.id) == 1
+    third, _ = store.add_feed(url)
+    assert third.id == second.id
+    assert store.upsert_entries(third, [entry]) == (1, 0)
+    assert [a.title for a in articles(store, third)] == ["G"]
+    assert store.article_count() == 3
+
+
+def test_decider_takes_rows_of_the_old_rule_for_entries_without_id() -> None:
+    page = "https://x/landing"
+    known = [
+        Known(1, page, page, "B", None),  # the old rule: guid = link, one row for all
+        Known(2, "0" * 40, "", "No link", None),  # the old rule: sha1 of title and date
+        Known(3, "https://x/kept", "https://x/kept", "Kept", None),  # an id equal to its link
+    ]
+    entries = [
+        EntryData(guid="", url=page, title="A"),
+        EntryData(guid="", url=page, title="B"),
+        EntryData(guid="", url="", title="No link"),
+        EntryData(guid="https://x/kept", url="https://x/kept", title="Kept"),
+        EntryData(guid="", url="", title="Other, no link"),
+    ]
+    assert [m.article_id for m in match_entries(known, entries)] == [None, 1, 2, 3, None]
