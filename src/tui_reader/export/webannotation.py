@@ -13,7 +13,9 @@ The file is an ``AnnotationCollection`` whose page holds one ``Annotation`` per 
      "tui-reader": {"article": <article uid>, "color": <colour name>, "textHash": ...}}
 
 and one per article note (``motivation: commenting``, no selector). Article metadata (title,
-site, author, date) sits in the collection's ``tui-reader`` field. Import skips every id
+site, author, date) sits in the collection's ``tui-reader`` field; a time that is not a usable
+timestamp is left out (unknown). Import checks the whole file first
+(:mod:`tui_reader.export.anninput`), then writes it in one transaction: it skips every id
 already in the store, creates missing articles under Saved, and accepts annotations from
 other tools as long as they carry a TextQuoteSelector.
 """
