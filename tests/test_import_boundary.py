@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.test_app_data import Data, data_fixture  # noqa: F401
 from tests.test_export import NOW, article, doc, full_article
 from tests.test_export_cli import run
 from tui_reader.anchor import locate, text_hash
@@ -464,3 +465,35 @@ def test_a_nan_time_cannot_be_stored_as_a_silent_duplicate(store: Store) -> None
     with pytest.raises(ValueError, match="creation time"):
         store.insert_highlight(replace(h, id="hl-new", created=float("nan")))
     assert store.get_highlight("hl-new") is None
+
+
+async def test_the_app_exports_and_lists_highlights_with_unusable_stored_dates(
+    data: Data, tmp_path: Path
+) -> None:
+    """``e`` (the same export code as the CLI) and the all-highlights list (``H``) with a
+    creation time and a published date no calendar holds: written and shown as unknown."""
+    from tests.test_highlights_app import done, messages, opened
+    from tui_reader.config import Config, ExportConfig
+    from tui_reader.ui.screens.all_highlights import AllHighlightsScreen
+
+    out = tmp_path / "vault"
+    app = data.app(Config(export=ExportConfig(folder=str(out))))
+    async with app.run_test(size=(120, 40)) as pilot:
+        _, pane = await opened(pilot)
+        await pilot.press("h")
+        await done(pilot)
+        assert pane.article_id is not None
+        data.store.conn.execute("UPDATE highlights SET created = 1e20, updated = 9e999")
+        data.store.conn.execute(
+            "UPDATE articles SET published = -1e300 WHERE id = ?", (pane.article_id,)
+        )
+        await pilot.press("e")
+        await done(pilot)
+        (file,) = out.glob("*.md")
+        assert "date unknown" in file.read_text(encoding="utf-8")
+        assert any(m == f"Exported to {file}" for m in messages(app))
+        await pilot.press("H")
+        await done(pilot)
+        assert isinstance(app.screen, AllHighlightsScreen)
+        assert not [n for n in app._notifications if n.severity == "error"]
+        assert app.is_running
