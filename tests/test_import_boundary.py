@@ -22,6 +22,8 @@ from tui_reader.store import Store
 
 SOURCE = "https://news.example/story"
 
+pytestmark = pytest.mark.hostile(category="import")
+
 
 @pytest.fixture(autouse=True)
 def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
