@@ -209,6 +209,8 @@ BAD_FIELDS: list[tuple[str, dict[str, Any], str]] = [
     ("float offset", {"target": _sel(QUOTE, _pos(4, 9.5))}, "TextPositionSelector.end"),
     ("huge offset", {"target": _sel(QUOTE, _pos(4, 10**30))}, "TextPositionSelector.end"),
     ("start after end", {"target": _sel(QUOTE, _pos(9, 4))}, "TextPositionSelector"),
+    ("quote, no source", {"target": {"selector": QUOTE}}, "target.source"),
+    ("source id a number", {"target": {**_sel(QUOTE), "source": {"id": 5}}}, "source.id"),
     ("missing end", {"target": _sel(QUOTE, {"type": "TextPositionSelector", "start": 1})}, "end"),
     ("exact as a list", {"target": _sel({**QUOTE, "exact": ["quick"]})}, "exact"),
     ("prefix as a number", {"target": _sel({**QUOTE, "prefix": 5})}, "prefix"),
@@ -499,3 +501,21 @@ async def test_the_app_exports_and_lists_highlights_with_unusable_stored_dates(
         assert isinstance(app.screen, AllHighlightsScreen)
         assert not [n for n in app._notifications if n.severity == "error"]
         assert app.is_running
+
+
+def test_valid_w3c_shapes_this_reader_cannot_use_are_skipped_not_refused(
+    store: Store, tmp_path: Path
+) -> None:
+    """A target that is the page itself (no selector), a source given as an object, a
+    zero-length position: valid Web Annotations, not reasons to refuse the file."""
+    items = [
+        anno("page", target={"id": SOURCE, "type": "Text"}),
+        anno("quick", target={"source": {"id": SOURCE}, "selector": QUOTE}),
+        anno("brown", target=_sel({**QUOTE, "exact": "brown"}, _pos(3, 3))),
+    ]
+    result = import_json(store, write(tmp_path, items))
+    assert (result.added, len(result.problems)) == (2, 1)
+    assert "annotation 1" in result.problems[0]
+    assert all(h.start is None for h in store.all_highlights())
+    (a,) = store.list_articles(saved=True)
+    assert a.url == SOURCE

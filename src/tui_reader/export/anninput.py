@@ -267,14 +267,14 @@ def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str
     color = check.line(ext.get("color"), f"{EXT}.color")
     text_hash = check.line(ext.get("textHash"), f"{EXT}.textHash")
     target = _target(check, anno.get("target"))
-    source = check.line(target.get("source"), "target.source", MAX_URL)
-    if not uid and not source:
-        check.fail("target.source", "missing (no article to attach the annotation to)")
+    source = _source(check, target)
     created = check.time(anno.get("created"), "created")
     modified = check.time(anno.get("modified"), "modified")
     note, tags = _note_and_tags(check, anno)
 
     if kind == "article-note" or raw_id.startswith(NOTE_URN):
+        if not uid and not source:
+            check.fail("target.source", "missing (no article to attach the note to)")
         updated = modified if modified is not None else (created if created is not None else now)
         parsed.notes.append(ParsedNote(n, uid, source, note, updated))
         return
@@ -287,14 +287,18 @@ def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str
     if not quote.strip():
         parsed.skipped.append(f"annotation {n}: the quoted text is empty; skipped")
         return
+    if not uid and not source:
+        check.fail("target.source", "missing (no article to attach the highlight to)")
     prefix = check.text(quote_sel.get("prefix"), "TextQuoteSelector.prefix", MAX_CONTEXT)
     suffix = check.text(quote_sel.get("suffix"), "TextQuoteSelector.suffix", MAX_CONTEXT)
     start = end = None
     if pos_sel is not None:
         start = check.offset(pos_sel.get("start"), "TextPositionSelector.start")
         end = check.offset(pos_sel.get("end"), "TextPositionSelector.end")
-        if start >= end:
-            check.fail("TextPositionSelector", f"start ({start}) must be before end ({end})")
+        if start > end:
+            check.fail("TextPositionSelector", f"start ({start}) must not be after end ({end})")
+        if start == end:  # a point, not a passage: valid, but no place for a highlight
+            start = end = None
     created = created if created is not None else now
     hid, legacy = _highlight_id(raw_id, (source, uid, quote, prefix, suffix, start, end), seen)
     parsed.highlights.append(
@@ -330,6 +334,17 @@ def _target(check: _Checker, target: object) -> dict[str, Any]:
     if isinstance(target, str):
         return {"source": target}
     return check.obj(target, "target", optional=False)
+
+
+def _source(check: _Checker, target: dict[str, Any]) -> str:
+    """The IRI of the annotated resource: ``source`` (text, or an object with an ``id``), or
+    the target's own ``id`` when it is the resource itself."""
+    source = target.get("source")
+    if isinstance(source, dict):
+        return check.line(source.get("id"), "target.source.id", MAX_URL)
+    if source is None and target.get("selector") is None:
+        return check.line(target.get("id"), "target.id", MAX_URL)
+    return check.line(source, "target.source", MAX_URL)
 
 
 def _selectors(
