@@ -61,7 +61,7 @@ class ArticleInfo:
 class ParsedHighlight:
     n: int  # its number in the file, from 1
     id: str
-    legacy_id: str  # the id versions before 0.x gave a foreign id (32 bits of a hash), or ""
+    legacy_id: str  # the id earlier versions gave a foreign id (32 bits of a hash), or ""
     uid: str  # the article's uid, if the file gives it
     source: str  # the target's source IRI
     quote: str
