@@ -519,3 +519,23 @@ def test_valid_w3c_shapes_this_reader_cannot_use_are_skipped_not_refused(
     assert all(h.start is None for h in store.all_highlights())
     (a,) = store.list_articles(saved=True)
     assert a.url == SOURCE
+
+
+def test_the_reading_pane_does_not_paint_offsets_that_miss_the_quote(store: Store) -> None:
+    """Offsets stored with the text's own hash (by an older import) that select other words
+    are placed again when the article is opened, not painted where they point."""
+    from tui_reader.ui.annotations import _read
+
+    a = article(store, "Story", "story")
+    text = doc().text
+    quote = "Critics disagreed again."
+    wrong = text.index("The council met")
+    store.conn.execute(
+        "INSERT INTO highlights(id, article_id, quote, start, end_, text_hash, created, updated)"
+        " VALUES ('hl-0000abcd', ?, ?, ?, ?, ?, ?, ?)",
+        (a.id, quote, wrong, wrong + len(quote), text_hash(text), NOW, NOW),
+    )
+    (h,) = _read(store, a.id, text).highlights
+    assert h.start is not None and text[h.start : h.end] == quote
+    (saved,) = store.list_highlights(a.id)  # and placed right in the store too
+    assert (saved.start, saved.end) == (h.start, h.end)
