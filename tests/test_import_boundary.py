@@ -78,7 +78,7 @@ def refused(s: Store, path: Path, *words: str) -> str:
 
 @pytest.mark.parametrize(
     "created",
-    [1e20, float("nan"), float("inf"), -1.0, 1e300, "9999-01-01T00:00:00Z", "1900-05-01",
+    [1e20, float("nan"), float("inf"), -1.0, 1e300, 10**40, "9999-01-01T00:00:00Z", "1900-05-01",
      "2201-01-01T00:00:00Z", "yesterday", True, [2025], {"t": 1}],
 )  # fmt: skip
 def test_an_unusable_date_is_refused_in_one_line(
