@@ -539,3 +539,18 @@ def test_the_reading_pane_does_not_paint_offsets_that_miss_the_quote(store: Stor
     assert h.start is not None and text[h.start : h.end] == quote
     (saved,) = store.list_highlights(a.id)  # and placed right in the store too
     assert (saved.start, saved.end) == (h.start, h.end)
+
+
+def test_what_the_reader_exports_it_imports_again_long_notes_included(
+    store: Store, other_store: Store, tmp_path: Path
+) -> None:
+    """The limits leave room for anything the app lets a user write: a 300,000-character
+    note survives the round trip."""
+    a = full_article(store)
+    long_note = ("A long reflection, paragraph after paragraph. " * 6_600)[:300_000]
+    store.update_highlight("hl-4b1c2f0e", note=long_note)
+    path, _ = export_json(store, folder=tmp_path / "out", now=NOW)
+    result = import_json(other_store, path)
+    assert result.added == len(store.list_highlights(a.id))
+    copy = other_store.get_highlight("hl-4b1c2f0e")
+    assert copy is not None and copy.note == long_note.strip()
