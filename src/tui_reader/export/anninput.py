@@ -32,8 +32,8 @@ MAX_PAGES = 100_000  # AnnotationPages chained by "next"
 MAX_QUOTE = 1_000_000  # characters of a quote, and of a note (a whole long read fits)
 MAX_CONTEXT = 10_000  # prefix, suffix
 MAX_ID = 4_096  # an annotation id (an IRI)
-MAX_URL = 8_192
-MAX_LINE = 2_000  # title, author, site, colour, tag, text hash, article uid
+MAX_URL = 100_000
+MAX_LINE = 2_000  # colour, tag, text hash, article uid; title, author, site are cut to this
 MAX_OFFSET = 1_000_000_000  # a character offset in an article's text
 _OWN_ID = re.compile(r"hl-[0-9A-Za-z]{1,64}")  # ours, usable as an Obsidian block id
 
@@ -144,6 +144,11 @@ class _Checker:
     def line(self, value: object, name: str, limit: int = MAX_LINE) -> str:
         return clean_line(self.raw_text(value, name, limit))
 
+    def label(self, value: object, name: str) -> str:
+        """A title, author or site: refused only when absurdly long, else cut to MAX_LINE
+        (the store keeps whatever a feed sent, and an export of it must import again)."""
+        return clean_line(self.raw_text(value, name, MAX_QUOTE))[:MAX_LINE]
+
     def time(self, value: object, name: str) -> float | None:
         """None when absent; a usable timestamp; else a failure."""
         if value is None or value == "":
@@ -247,9 +252,9 @@ def _articles(ext: object) -> dict[str, ArticleInfo]:
         info = check.obj(info, name, optional=False)
         out[uid] = ArticleInfo(
             url=check.line(info.get("url"), f"{name}.url", MAX_URL),
-            title=check.line(info.get("title"), f"{name}.title"),
-            author=check.line(info.get("author"), f"{name}.author"),
-            site=check.line(info.get("site"), f"{name}.site"),
+            title=check.label(info.get("title"), f"{name}.title"),
+            author=check.label(info.get("author"), f"{name}.author"),
+            site=check.label(info.get("site"), f"{name}.site"),
             published=check.time(info.get("published"), f"{name}.published"),
         )
     return out
