@@ -228,6 +228,7 @@ BAD_FIELDS: list[tuple[str, dict[str, Any], str]] = [
     ("too many bodies", {"body": ["t"] * 5000}, "body"),
     ("extension a list", {"tui-reader": ["article"]}, "tui-reader"),
     ("colour an object", {"tui-reader": {"color": {"r": 1}}}, "tui-reader.color"),
+    ("colour absurdly long", {"tui-reader": {"color": "c" * 2_000_000}}, "tui-reader.color"),
     ("text hash a number", {"tui-reader": {"textHash": 7}}, "tui-reader.textHash"),
 ]
 
@@ -567,3 +568,16 @@ def test_a_very_long_stored_title_exports_and_imports_again(
     assert import_json(other_store, path).added == len(store.list_highlights(a.id))
     copy = other_store.article_by_uid(a.uid)
     assert copy is not None and copy.title.startswith("Long Long") and len(copy.title) <= 2_000
+
+
+def test_ids_an_older_import_kept_as_they_came_are_recognised(store: Store, tmp_path: Path) -> None:
+    """Older versions kept anything after ``urn:tui-reader:highlight:`` as the id ("my id",
+    too long for a block id): the same file again, or that highlight's export, adds nothing."""
+    path = write(tmp_path, [anno("quick", id="urn:tui-reader:highlight:my id")])
+    import_json(store, path)
+    (h,) = store.all_highlights()
+    assert h.id != "my id"  # now a block id: hl- and a full hash
+    store.conn.execute("UPDATE highlights SET id = 'my id'")  # as an older version stored it
+    assert import_json(store, path).added == 0
+    out, _ = export_json(store, folder=tmp_path / "out", now=NOW)
+    assert import_json(store, out).added == 0

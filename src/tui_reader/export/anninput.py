@@ -61,7 +61,7 @@ class ArticleInfo:
 class ParsedHighlight:
     n: int  # its number in the file, from 1
     id: str
-    legacy_id: str  # the id earlier versions gave a foreign id (32 bits of a hash), or ""
+    legacy_ids: tuple[str, ...]  # ids earlier versions stored for it (none for our own)
     uid: str  # the article's uid, if the file gives it
     source: str  # the target's source IRI
     quote: str
@@ -271,8 +271,8 @@ def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str
     ext = check.obj(anno.get(EXT), EXT)
     uid = check.line(ext.get("article"), f"{EXT}.article")
     kind = check.line(ext.get("kind"), f"{EXT}.kind")
-    color = check.line(ext.get("color"), f"{EXT}.color")
-    text_hash = check.line(ext.get("textHash"), f"{EXT}.textHash")
+    color = check.label(ext.get("color"), f"{EXT}.color")
+    text_hash = check.label(ext.get("textHash"), f"{EXT}.textHash")
     target = _target(check, anno.get("target"))
     source = _source(check, target)
     created = check.time(anno.get("created"), "created")
@@ -312,7 +312,7 @@ def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str
         ParsedHighlight(
             n=n,
             id=hid,
-            legacy_id=legacy,
+            legacy_ids=legacy,
             uid=uid,
             source=source,
             quote=quote,
@@ -402,19 +402,23 @@ def _full_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _highlight_id(raw: str, content: tuple[object, ...], seen: dict[str, int]) -> tuple[str, str]:
-    """The stored id of an annotation, and the id an older version would have stored.
+def _highlight_id(
+    raw: str, content: tuple[object, ...], seen: dict[str, int]
+) -> tuple[str, tuple[str, ...]]:
+    """The stored id of an annotation, and the ids an older version would have stored.
 
     Our own ids (``urn:tui-reader:highlight:hl-…``) are kept as they are; any other id is
     hashed in full (sha256, so two ids never share one); an annotation without an id gets
     one made from what it marks (so importing the same file again adds nothing), counted
     within the file so that two identical ones both arrive."""
+    older = ["hl-" + _full_hash(raw)[:8]]  # 32 bits of the hash: ids could collide
     if raw.startswith(HL_URN):
         own = raw[len(HL_URN) :]
         if _OWN_ID.fullmatch(own):
-            return own, ""
+            return own, ()
+        older.append(clean_line(own))  # kept as it came, whatever it was
     if raw:
-        return "hl-" + _full_hash(raw), "hl-" + _full_hash(raw)[:8]
+        return "hl-" + _full_hash(raw), tuple(i for i in older if i)
     key = repr(content)
     seen[key] = seen.get(key, 0) + 1
-    return "hl-" + _full_hash(f"no-id\0{key}\0{seen[key]}"), "hl-" + _full_hash("")[:8]
+    return "hl-" + _full_hash(f"no-id\0{key}\0{seen[key]}"), tuple(older)

@@ -90,7 +90,7 @@ def highlight_annotation(article: Article, h: Highlight) -> dict[str, Any]:
     selector: list[dict[str, Any]] = [
         {"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix}
     ]
-    if h.anchored:
+    if h.start is not None and h.end is not None and 0 <= h.start < h.end:
         selector.append({"type": "TextPositionSelector", "start": h.start, "end": h.end})
     anno: dict[str, Any] = {
         "@context": CONTEXT,
@@ -248,13 +248,13 @@ class _Importer:
     def highlight(self, p: ParsedHighlight) -> None:
         hid = p.id
         stored = self._stored_quote(hid)
-        if stored is not None and stored != p.quote and p.legacy_id == "":
+        if stored is not None and stored != p.quote and not p.legacy_ids:
             # Our id, made on another machine, taken here by a different highlight: a clash
             # of two short random ids, not the same highlight. Keep it under a full hash.
             hid = "hl-" + hashlib.sha256(f"{hid}\0{p.quote}".encode()).hexdigest()
             stored = self._stored_quote(hid)
-        if stored is not None or (p.legacy_id and self._stored_quote(p.legacy_id) == p.quote):
-            self.result.skipped += 1  # (an older version stored it under its short id)
+        if stored is not None or any(self._stored_quote(i) == p.quote for i in p.legacy_ids):
+            self.result.skipped += 1  # (or an older version stored it under another id)
             return
         article = self.article(p.uid, p.source)
         h = Highlight(
