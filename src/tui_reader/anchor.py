@@ -4,7 +4,7 @@ A highlight keeps a :class:`Selector`: the quote, about 32 characters of context
 its offsets and a hash of the text the offsets refer to. :func:`locate` places it again in a
 (possibly changed) text, in this order:
 
-1. the hash matches: the offsets are still right;
+1. the hash matches and the text at the offsets is the quote: the offsets are still right;
 2. the text at the old offsets is still the quote, with its context: nothing moved there;
 3. exact matches of the quote (whitespace and typographic quotes/dashes folded, case ignored),
    the context deciding between several, then nearness to the old position;
@@ -124,7 +124,8 @@ def place(
     old_ok = start is not None and end is not None and 0 <= start < end <= len(text)
     if old_ok and hash_ and hash_ == text_hash(text):
         assert start is not None and end is not None
-        return Placement(start, end, "hash")
+        if text[start:end] == quote:  # a hash from elsewhere proves nothing about offsets
+            return Placement(start, end, "hash")
 
     prep = _prepare(text)
     q = _fold_plain(quote).strip()

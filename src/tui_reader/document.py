@@ -172,7 +172,12 @@ class Document:
 
     @classmethod
     def from_json(cls, text: str) -> Document:
-        return cls.from_dict(json.loads(text))
+        """The document stored as JSON; ValueError (or TypeError/KeyError) for anything that
+        is not one, a damaged or too deeply nested value included, never another error."""
+        try:
+            return cls.from_dict(json.loads(text))
+        except (RecursionError, AttributeError) as exc:
+            raise ValueError(f"not a stored document ({type(exc).__name__})") from None
 
     @classmethod
     def from_plain_text(cls, text: str, **meta: str) -> Document:

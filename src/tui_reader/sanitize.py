@@ -54,6 +54,7 @@ _DROP = re.compile(
     + "]"
 )
 _CR = re.compile(r"\r\n?")
+_ASCII_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline
 # U+xFFFE and U+xFFFF in every plane.
 _NONCHARS = re.compile(
     "["
@@ -147,6 +148,8 @@ def clean_text(text: str) -> str:
     """
     if not text:
         return ""
+    if text.isascii() and not _ASCII_CONTROLS.search(text):
+        return text  # printable ASCII, newlines and tabs: nothing to remove or normalise
     text = _CR.sub("\n", text)
     text = _ESCAPES.sub("", text)
     text = _DROP.sub("", text)

@@ -25,6 +25,7 @@ from tui_reader.export import (
 from tui_reader.paths import Paths
 from tui_reader.sanitize import clean_line
 from tui_reader.store import Store
+from tui_reader.timestamps import MAX_YEAR, MIN_YEAR, sane_timestamp
 
 _DAYS = re.compile(r"^(\d+)\s*d(ays?)?$")
 
@@ -90,18 +91,25 @@ def parse_date(text: str, *, now: float | None = None) -> float:
     raw = text.strip()
     m = _DAYS.match(raw.lower())
     base = datetime.fromtimestamp(time.time() if now is None else now)
-    if m:
-        day = base.replace(hour=0, minute=0, second=0, microsecond=0)
-        return (day - timedelta(days=int(m.group(1)))).timestamp()
-    if raw.lower() in ("today", "yesterday"):
-        day = base.replace(hour=0, minute=0, second=0, microsecond=0)
-        return (day - timedelta(days=raw.lower() == "yesterday")).timestamp()
+    found: float | None = None
     try:
-        return datetime.fromisoformat(raw.replace("Z", "+00:00")).timestamp()
-    except ValueError:
+        if m:
+            day = base.replace(hour=0, minute=0, second=0, microsecond=0)
+            found = (day - timedelta(days=int(m.group(1)))).timestamp()
+        elif raw.lower() in ("today", "yesterday"):
+            day = base.replace(hour=0, minute=0, second=0, microsecond=0)
+            found = (day - timedelta(days=raw.lower() == "yesterday")).timestamp()
+        else:
+            found = datetime.fromisoformat(raw.replace("Z", "+00:00")).timestamp()
+    except (ValueError, OverflowError, OSError):
+        found = None
+    if sane_timestamp(found) is None:
         raise CommandError(
-            f"cannot read {clean_line(text)!r} as a date (use YYYY-MM-DD, an ISO time or 7d)"
-        ) from None
+            f"cannot read {clean_line(text)[:80]!r} as a date between {MIN_YEAR} and"
+            f" {MAX_YEAR} (use YYYY-MM-DD, an ISO time or 7d)"
+        )
+    assert found is not None
+    return found
 
 
 def _feed_id(store: Store, name: str | None) -> list[int] | None:
@@ -203,7 +211,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         result = import_json(store, args.file)
     except ExportError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(f"{clean_line(str(exc))}; nothing was imported") from exc
     finally:
         store.close()
     for problem in result.problems[:20]:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from tui_reader.config import DEFAULT_COLORS, HighlightColor
 from tui_reader.document import Document
 from tui_reader.models import Article, Highlight
 from tui_reader.sanitize import clean_line, clean_url
 from tui_reader.store import Store
+from tui_reader.timestamps import UNKNOWN, format_local, format_utc
+
+UNKNOWN_DATE = "date unknown"
 
 
 class ExportError(Exception):
@@ -44,8 +45,9 @@ class ArticleData:
     @property
     def published(self) -> str:
         """YYYY-MM-DD, or "" when unknown."""
-        if self.article.published:
-            return utc_date(self.article.published)
+        known = utc_date(self.article.published)
+        if known:
+            return known
         raw = clean_line(self.doc.published) if self.doc else ""
         return raw[:10] if len(raw) >= 10 and raw[4] == "-" and raw[7] == "-" else ""
 
@@ -104,14 +106,17 @@ def color_label(value: str, colors: Sequence[HighlightColor] = DEFAULT_COLORS) -
     return value
 
 
-def utc_date(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+def utc_date(ts: float | None, default: str = "") -> str:
+    """YYYY-MM-DD in UTC; ``default`` for a time that is not a usable timestamp."""
+    return format_utc(ts, "%Y-%m-%d", default)
 
 
-def local_date(ts: float) -> str:
-    return time.strftime("%Y-%m-%d", time.localtime(ts))
+def local_date(ts: float | None, default: str = UNKNOWN_DATE) -> str:
+    """YYYY-MM-DD in local time; ``default`` for a time that is not a usable timestamp (a
+    value an older version stored: 1e20, NaN), never an exception."""
+    return format_local(ts, "%Y-%m-%d", default)
 
 
-def utc_stamp(ts: float) -> str:
-    """An ISO 8601 UTC time to the second, as front matter shows it."""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def utc_stamp(ts: float | None) -> str:
+    """An ISO 8601 UTC time to the second, as front matter shows it ("unknown" if unusable)."""
+    return format_utc(ts, "%Y-%m-%dT%H:%M:%SZ", UNKNOWN)

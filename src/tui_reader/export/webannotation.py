@@ -13,7 +13,9 @@ The file is an ``AnnotationCollection`` whose page holds one ``Annotation`` per 
      "tui-reader": {"article": <article uid>, "color": <colour name>, "textHash": ...}}
 
 and one per article note (``motivation: commenting``, no selector). Article metadata (title,
-site, author, date) sits in the collection's ``tui-reader`` field. Import skips every id
+site, author, date) sits in the collection's ``tui-reader`` field; a time that is not a usable
+timestamp is left out (unknown). Import checks the whole file first
+(:mod:`tui_reader.export.anninput`), then writes it in one transaction: it skips every id
 already in the store, creates missing articles under Saved, and accepts annotations from
 other tools as long as they carry a TextQuoteSelector.
 """
@@ -22,45 +24,51 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tui_reader import __version__
 from tui_reader.document import Document
+from tui_reader.export.anninput import (
+    EXT,
+    FORMAT_VERSION,
+    HL_URN,
+    NOTE_URN,
+    ArticleInfo,
+    ParsedHighlight,
+    parse_collection,
+)
 from tui_reader.export.data import ExportError, load_article
 from tui_reader.export.files import atomic_write, ensure_folder, read_text, unique_path
 from tui_reader.models import Article, Highlight
-from tui_reader.sanitize import clean_line, clean_text, is_web_url
+from tui_reader.sanitize import is_web_url
 from tui_reader.store import Store, article_uid
+from tui_reader.store.annotations import (
+    find_or_create_article_in,
+    insert_highlight_in,
+    reanchor_in,
+    set_article_note_in,
+)
+from tui_reader.timestamps import format_local, iso_utc, sane_timestamp
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-EXT = "tui-reader"
-HL_URN = "urn:tui-reader:highlight:"
-NOTE_URN = "urn:tui-reader:note:"
 ARTICLE_URN = "urn:tui-reader:article:"
-FORMAT_VERSION = 1
+MAX_FILE_BYTES = 256 * 1024 * 1024  # an import file larger than this is refused unread
 
 
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def _parse_time(value: Any, default: float) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if not isinstance(value, str) or not value:
-        return default
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return default
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.timestamp()
+def _times(**stamps: float | None) -> dict[str, str]:
+    """The given times as ISO 8601 fields; a time that is not a usable timestamp (stored by
+    an older version, say) is left out: unknown, as the model allows."""
+    out: dict[str, str] = {}
+    for key, ts in stamps.items():
+        iso = iso_utc(ts)
+        if iso is not None:
+            out[key] = iso
+    return out
 
 
 def _source(article: Article) -> str:
@@ -82,15 +90,14 @@ def highlight_annotation(article: Article, h: Highlight) -> dict[str, Any]:
     selector: list[dict[str, Any]] = [
         {"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix}
     ]
-    if h.anchored:
+    if h.start is not None and h.end is not None and 0 <= h.start < h.end:
         selector.append({"type": "TextPositionSelector", "start": h.start, "end": h.end})
     anno: dict[str, Any] = {
         "@context": CONTEXT,
         "id": HL_URN + h.id,
         "type": "Annotation",
         "motivation": "commenting" if h.note else "highlighting",
-        "created": _iso(h.created),
-        "modified": _iso(h.updated),
+        **_times(created=h.created, modified=h.updated),
         "target": {"source": _source(article), "selector": selector},
         EXT: {"article": article.uid, "color": h.color, "textHash": h.text_hash},
     }
@@ -105,7 +112,7 @@ def note_annotation(article: Article, note: str, updated: float) -> dict[str, An
         "id": NOTE_URN + article.uid,
         "type": "Annotation",
         "motivation": "commenting",
-        "modified": _iso(updated),
+        **_times(modified=updated),
         "body": {
             "type": "TextualBody",
             "purpose": "commenting",
@@ -131,7 +138,7 @@ def to_collection(
             "title": data.title,
             "site": data.site,
             "author": data.author,
-            "published": a.published,
+            "published": sane_timestamp(a.published),
         }
         items += [highlight_annotation(a, h) for h in data.highlights]
         if data.note:
@@ -142,7 +149,7 @@ def to_collection(
         "type": "AnnotationCollection",
         "label": "tui-reader highlights and notes",
         "generator": f"tui-reader {__version__}",
-        "generated": _iso(time.time() if now is None else now),
+        **_times(generated=time.time() if now is None else now),
         "total": len(items),
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
         EXT: {"version": FORMAT_VERSION, "articles": articles},
@@ -170,7 +177,7 @@ def export_json(
         if folder is None:
             raise ExportError("a JSON export needs a folder or a file to write")
         ensure_folder(folder)
-        stamp = time.strftime("%Y-%m-%d", time.localtime(now))
+        stamp = format_local(time.time() if now is None else now, "%Y-%m-%d", "undated")
         path = unique_path(folder, f"tui-reader annotations {stamp}", ".json")
     else:
         ensure_folder(path.parent)
@@ -201,97 +208,16 @@ class ImportResult:
         if self.articles_created:
             parts.append(f"{self.articles_created} article(s) created under Saved")
         if self.problems:
-            parts.append(f"{len(self.problems)} skipped as unreadable")
+            parts.append(f"{len(self.problems)} skipped (nothing to keep)")
         return ", ".join(parts)
 
 
-def _items(data: Any) -> list[Any]:
-    if isinstance(data, list):
-        return data
-    if not isinstance(data, dict):
-        raise ExportError("not a Web Annotation file (expected an object or a list)")
-    if data.get("type") == "Annotation":
-        return [data]
-    items: list[Any] = []
-    if isinstance(data.get("items"), list):
-        items += data["items"]
-    page = data.get("first")
-    while isinstance(page, dict):
-        if isinstance(page.get("items"), list):
-            items += page["items"]
-        page = page.get("next") if isinstance(page.get("next"), dict) else None
-    if not items and data.get("type") not in ("AnnotationCollection", "AnnotationPage"):
-        raise ExportError("not a Web Annotation file (no annotations found)")
-    return items
-
-
-def _bodies(anno: dict[str, Any]) -> list[dict[str, Any]]:
-    body = anno.get("body")
-    out: list[dict[str, Any]] = []
-    for b in body if isinstance(body, list) else [body]:
-        if isinstance(b, dict):
-            out.append(b)
-        elif isinstance(b, str) and b.strip():
-            out.append({"type": "TextualBody", "value": b})
-    if isinstance(anno.get("bodyValue"), str):
-        out.append({"type": "TextualBody", "value": anno["bodyValue"]})
-    return out
-
-
-def _note_and_tags(anno: dict[str, Any]) -> tuple[str, list[str]]:
-    notes: list[str] = []
-    tags: list[str] = []
-    for b in _bodies(anno):
-        value = b.get("value")
-        if not isinstance(value, str):
-            continue
-        purpose = b.get("purpose")
-        if purpose == "tagging":
-            tags.append(value)
-        elif value.strip():
-            notes.append(value)
-    return "\n\n".join(notes), tags
-
-
-def _selectors(target: Any) -> list[dict[str, Any]]:
-    if isinstance(target, list):
-        target = target[0] if target else {}
-    if not isinstance(target, dict):
-        return []
-    sel = target.get("selector")
-    sels = sel if isinstance(sel, list) else [sel]
-    out: list[dict[str, Any]] = []
-    for s in sels:
-        if isinstance(s, dict):
-            out.append(s)
-            if isinstance(s.get("refinedBy"), dict):
-                out.append(s["refinedBy"])
-    return out
-
-
-def _target_source(target: Any) -> str:
-    if isinstance(target, list):
-        target = target[0] if target else {}
-    if isinstance(target, str):
-        return target
-    if isinstance(target, dict) and isinstance(target.get("source"), str):
-        return str(target["source"])
-    return ""
-
-
-def _highlight_id(raw: Any) -> str:
-    raw = str(raw or "")
-    if raw.startswith(HL_URN):
-        ident = clean_line(raw[len(HL_URN) :])
-        if ident:
-            return ident
-    return "hl-" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-
-
 class _Importer:
-    def __init__(self, store: Store, meta: dict[str, Any]) -> None:
-        self.store = store
-        self.meta = meta
+    """Writes checked annotations, all inside the caller's transaction."""
+
+    def __init__(self, c: sqlite3.Connection, parsed_articles: dict[str, ArticleInfo]) -> None:
+        self.c = c
+        self.meta = parsed_articles
         self.result = ImportResult()
         self.articles: dict[tuple[str, str], Article] = {}
         self.touched: set[int] = set()
@@ -300,114 +226,125 @@ class _Importer:
         key = (uid, source)
         if key in self.articles:
             return self.articles[key]
-        info = self.meta.get(uid, {}) if uid else {}
-        info = info if isinstance(info, dict) else {}
-        url = str(info.get("url") or (source if is_web_url(source) else ""))
-        if not uid:
-            uid = article_uid("saved", url) if url else ""
-        published = info.get("published")
-        article, created = self.store.find_or_create_article(
-            uid=uid,
+        info = self.meta.get(uid) if uid else None
+        url = (info.url if info is not None else "") or (source if is_web_url(source) else "")
+        article, created = find_or_create_article_in(
+            self.c,
+            uid=uid or (article_uid("saved", url) if url else ""),
             url=url,
-            title=str(info.get("title") or ""),
-            author=str(info.get("author") or ""),
-            site=str(info.get("site") or ""),
-            published=float(published) if isinstance(published, int | float) else None,
+            title=info.title if info is not None else "",
+            author=info.author if info is not None else "",
+            site=info.site if info is not None else "",
+            published=info.published if info is not None else None,
         )
         self.result.articles_created += created
         self.articles[key] = article
         return article
 
-    def annotation(self, n: int, anno: Any) -> None:
-        if not isinstance(anno, dict):
-            self.result.problems.append(f"item {n}: not an annotation")
+    def _stored_quote(self, hid: str) -> str | None:
+        row = self.c.execute("SELECT quote FROM highlights WHERE id = ?", (hid,)).fetchone()
+        return str(row["quote"]) if row is not None else None
+
+    def highlight(self, p: ParsedHighlight) -> None:
+        hid = p.id
+        stored = self._stored_quote(hid)
+        if stored is not None and stored != p.quote and not p.legacy_ids:
+            # Our id, made on another machine, taken here by a different highlight: a clash
+            # of two short random ids, not the same highlight. Keep it under a full hash.
+            hid = "hl-" + hashlib.sha256(f"{hid}\0{p.quote}".encode()).hexdigest()
+            stored = self._stored_quote(hid)
+        if stored is not None or any(self._stored_quote(i) == p.quote for i in p.legacy_ids):
+            self.result.skipped += 1  # (or an older version stored it under another id)
             return
-        ext = anno.get(EXT) if isinstance(anno.get(EXT), dict) else {}
-        assert isinstance(ext, dict)
-        uid = clean_line(str(ext.get("article") or ""))
-        source = clean_line(_target_source(anno.get("target")))
-        if not uid and not source:
-            self.result.problems.append(f"item {n}: no target article")
-            return
-        note, tags = _note_and_tags(anno)
-        if ext.get("kind") == "article-note" or str(anno.get("id", "")).startswith(NOTE_URN):
-            article = self.article(uid, source)
-            if self.store.get_article_note(article.id):
-                self.result.notes_skipped += 1
-            elif note.strip():
-                updated = _parse_time(anno.get("modified"), time.time())
-                self.store.set_article_note(article.id, note, updated=updated)
-                self.result.notes_added += 1
-            return
-        sels = _selectors(anno.get("target"))
-        quote_sel = next((s for s in sels if s.get("type") == "TextQuoteSelector"), None)
-        pos_sel = next((s for s in sels if s.get("type") == "TextPositionSelector"), None)
-        exact = clean_text(str(quote_sel.get("exact") or "")) if quote_sel else ""
-        if not exact.strip():
-            self.result.problems.append(f"item {n}: no quoted text (TextQuoteSelector)")
-            return
-        hid = _highlight_id(anno.get("id"))
-        if self.store.get_highlight(hid) is not None:
-            self.result.skipped += 1
-            return
-        start = end = None
-        if pos_sel is not None:
-            s, e = pos_sel.get("start"), pos_sel.get("end")
-            if isinstance(s, int) and isinstance(e, int) and 0 <= s < e:
-                start, end = s, e
-        created = _parse_time(anno.get("created"), time.time())
-        article = self.article(uid, source)
-        assert quote_sel is not None
+        article = self.article(p.uid, p.source)
         h = Highlight(
             id=hid,
             article_id=article.id,
-            quote=exact,
-            prefix=clean_text(str(quote_sel.get("prefix") or "")),
-            suffix=clean_text(str(quote_sel.get("suffix") or "")),
-            start=start,
-            end=end,
-            text_hash=clean_line(str(ext.get("textHash") or "")),
-            color=clean_line(str(ext.get("color") or "")),
-            tags=tuple(tags),
-            note=note,
-            created=created,
-            updated=_parse_time(anno.get("modified"), created),
+            quote=p.quote,
+            prefix=p.prefix,
+            suffix=p.suffix,
+            start=p.start,
+            end=p.end,
+            text_hash=p.text_hash,
+            color=p.color,
+            tags=p.tags,
+            note=p.note,
+            created=p.created,
+            updated=p.updated,
         )
-        if self.store.insert_highlight(h):
+        if insert_highlight_in(self.c, h):
             self.result.added += 1
             self.touched.add(article.id)
         else:
             self.result.skipped += 1
 
     def reanchor(self) -> None:
-        """Place what was imported in the local version of each article's text."""
-        for article_id in self.touched:
-            doc_json = self.store.get_body(article_id).doc_json
-            if not doc_json:
+        """Place what was imported in the local version of each article's text; offsets
+        from the file are kept only where the text at them is the quote."""
+        for article_id in sorted(self.touched):
+            row = self.c.execute(
+                "SELECT doc_json FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if row is None or not row["doc_json"]:
                 continue
             try:
-                text = Document.from_json(doc_json).text
+                text = Document.from_json(row["doc_json"]).text
             except (ValueError, TypeError, KeyError):
                 continue
-            self.store.reanchor_article(article_id, text)
+            reanchor_in(self.c, article_id, text)
 
 
-def import_annotations(store: Store, data: Any) -> ImportResult:
-    meta = {}
-    if isinstance(data, dict) and isinstance(data.get(EXT), dict):
-        raw = data[EXT].get("articles")
-        meta = raw if isinstance(raw, dict) else {}
-    importer = _Importer(store, meta)
-    for n, anno in enumerate(_items(data), 1):
-        importer.annotation(n, anno)
-    importer.reanchor()
+def import_annotations(store: Store, data: Any, *, now: float | None = None) -> ImportResult:
+    """Import loaded Web Annotation JSON: every value is checked first
+    (:func:`tui_reader.export.anninput.parse_collection`, BadAnnotationFile naming the first
+    bad one), then the whole file is written in one transaction: all of it, or nothing."""
+    parsed = parse_collection(data, now=time.time() if now is None else now)
+    with store.transaction() as c:
+        importer = _Importer(c, parsed.articles)
+        for p in parsed.highlights:
+            importer.highlight(p)
+        for n in parsed.notes:
+            if not n.note.strip():
+                continue
+            article = importer.article(n.uid, n.source)
+            row = c.execute(
+                "SELECT 1 FROM article_notes WHERE article_id = ?", (article.id,)
+            ).fetchone()
+            if row is not None:
+                importer.result.notes_skipped += 1
+            else:
+                set_article_note_in(c, article.id, n.note, updated=n.updated)
+                importer.result.notes_added += 1
+        importer.reanchor()
+    importer.result.problems = parsed.skipped
     return importer.result
 
 
-def import_json(store: Store, path: Path) -> ImportResult:
-    """Import a Web Annotation JSON file (ours or another tool's); see the module docstring."""
+def load_json(text: str, what: str) -> Any:
+    """JSON from text, or ExportError in one line (a file nested too deep included)."""
     try:
-        data = json.loads(read_text(path))
+        return json.loads(text)
+    except RecursionError:
+        raise ExportError(f"{what} is nested too deeply to be read") from None
     except ValueError as exc:
-        raise ExportError(f"{path} is not valid JSON ({exc})") from exc
-    return import_annotations(store, data)
+        raise ExportError(f"{what} is not valid JSON ({exc})") from None
+
+
+def import_json(store: Store, path: Path) -> ImportResult:
+    """Import a Web Annotation JSON file (ours or another tool's); see the module docstring.
+    ExportError, one line, with nothing stored, for a file that cannot be imported whole."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_text says why it cannot be read
+    if size > MAX_FILE_BYTES:
+        raise ExportError(
+            f"{path} is {size // 2**20:,} MB; at most {MAX_FILE_BYTES // 2**20} MB are imported"
+        )
+    data = load_json(read_text(path), str(path))
+    try:
+        return import_annotations(store, data)
+    except ExportError as exc:
+        raise ExportError(f"{path}: {exc}") from None
+    except (sqlite3.Error, ValueError) as exc:
+        raise ExportError(f"{path}: not imported, nothing was stored ({exc})") from None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
 
 from tui_reader.config import Config
 from tui_reader.document import Document
@@ -18,6 +17,7 @@ from tui_reader.models import Article, ArticleBody
 from tui_reader.net import FetchError, FetchLimits, fetch
 from tui_reader.sanitize import is_web_url
 from tui_reader.store import Store
+from tui_reader.timestamps import utc_datetime
 
 # A feed's content shorter than this is taken for a teaser and the page is fetched instead.
 FULL_CONTENT_WORDS = 150
@@ -31,9 +31,8 @@ _PREFIX = re.compile(r"^could not extract an article from \S*: ")
 
 
 def _iso(timestamp: float | None) -> str:
-    if timestamp is None:
-        return ""
-    return datetime.fromtimestamp(timestamp, tz=UTC).isoformat(timespec="seconds")
+    dt = utc_datetime(timestamp)  # a stored value that is no usable time: no date
+    return dt.isoformat(timespec="seconds") if dt is not None else ""
 
 
 def _from_feed(html: str, article: Article) -> Document | None:

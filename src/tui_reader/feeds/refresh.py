@@ -37,6 +37,7 @@ from tui_reader.net import (
 )
 from tui_reader.store import Store
 from tui_reader.store.db import explain_error
+from tui_reader.timestamps import format_local
 
 if TYPE_CHECKING:
     import httpx
@@ -166,7 +167,7 @@ def _not_due(feed: Feed, now: float, *, only_due: bool, named: bool) -> str:
     if feed.next_fetch is None or feed.next_fetch <= now:
         return ""
     if feed.last_status == "error" and WAIT_MARK in feed.last_error and not named:
-        return f"{WAIT_MARK}; next try at {time.strftime('%H:%M', time.localtime(feed.next_fetch))}"
+        return f"{WAIT_MARK}; next try at {format_local(feed.next_fetch, '%H:%M', 'later')}"
     if only_due:
         return "not due yet"
     return ""

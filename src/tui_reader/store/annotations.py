@@ -23,6 +23,7 @@ from tui_reader.models import Article, Highlight
 from tui_reader.sanitize import clean_line, clean_text
 from tui_reader.store.db import write_transaction
 from tui_reader.store.rows import ARTICLE_COLUMNS, article_from_row
+from tui_reader.timestamps import sane_timestamp
 
 MAX_TAG = 64
 
@@ -57,7 +58,7 @@ def highlight_from_row(row: sqlite3.Row) -> Highlight:
     try:
         raw = json.loads(row["tags"] or "[]")
         tags = tuple(str(t) for t in raw) if isinstance(raw, list) else ()
-    except ValueError:
+    except (ValueError, RecursionError):  # a damaged row: no tags rather than no list
         tags = ()
     return Highlight(
         id=row["id"],
@@ -123,34 +124,8 @@ class AnnotationsMixin:
     def insert_highlight(self, h: Highlight, *, deleted: float | None = None) -> bool:
         """Store a complete highlight as given (id and times kept: used by import). Returns
         False, changing nothing, when a highlight with that id exists (even a deleted one)."""
-        if not h.quote.strip():
-            raise ValueError("a highlight needs a quote")
-        anchored = h.start is not None and h.end is not None
         with write_transaction(self.conn) as c:
-            if not c.execute("SELECT 1 FROM articles WHERE id = ?", (h.article_id,)).fetchone():
-                raise ValueError(f"no article {h.article_id}")
-            cur = c.execute(
-                """INSERT OR IGNORE INTO highlights(id, article_id, quote, prefix, suffix, start,
-                       end_, text_hash, color, tags, note, created, updated, deleted)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    clean_line(h.id),
-                    h.article_id,
-                    clean_text(h.quote),
-                    clean_text(h.prefix),
-                    clean_text(h.suffix),
-                    h.start if anchored else None,
-                    h.end if anchored else None,
-                    h.text_hash,
-                    clean_line(h.color),
-                    _tags_json(h.tags),
-                    clean_note(h.note),
-                    h.created,
-                    h.updated or h.created,
-                    deleted,
-                ),
-            )
-        return cur.rowcount == 1
+            return insert_highlight_in(c, h, deleted=deleted)
 
     def get_highlight(self, highlight_id: str, *, include_deleted: bool = True) -> Highlight | None:
         sql = f"SELECT {_HIGHLIGHT_COLUMNS} FROM highlights h WHERE h.id = ?"
@@ -348,19 +323,8 @@ class AnnotationsMixin:
 
     def set_article_note(self, article_id: int, body: str, *, updated: float | None = None) -> None:
         """Save the article's note; an empty (or blank) note deletes it."""
-        body = clean_note(body)
         with write_transaction(self.conn) as c:
-            if not body:
-                c.execute("DELETE FROM article_notes WHERE article_id = ?", (article_id,))
-                return
-            if not c.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
-                raise ValueError(f"no article {article_id}")
-            c.execute(
-                """INSERT INTO article_notes(article_id, body, updated) VALUES (?, ?, ?)
-                   ON CONFLICT(article_id) DO UPDATE SET body = excluded.body,
-                       updated = excluded.updated""",
-                (article_id, body, updated if updated is not None else time.time()),
-            )
+            set_article_note_in(c, article_id, body, updated=updated)
 
     # -- articles for imported annotations ---------------------------------------------------
 
@@ -376,42 +340,10 @@ class AnnotationsMixin:
     ) -> tuple[Article, bool]:
         """The article with this uid (or, failing that, this URL); else a new Saved article
         keeping the given uid. Returns it and whether it was created."""
-        uid = clean_line(uid)
-        url = clean_line(url)
         with write_transaction(self.conn) as c:
-            row = None
-            if uid:
-                row = c.execute(
-                    f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.uid = ?", (uid,)
-                ).fetchone()
-            if row is None and url:
-                row = c.execute(
-                    f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.url = ?"
-                    " ORDER BY a.feed_id IS NULL, a.id LIMIT 1",
-                    (url,),
-                ).fetchone()
-            if row is not None:
-                return article_from_row(row), False
-            if not uid:
-                uid = "imported-" + uuid.uuid4().hex[:16]
-            cur = c.execute(
-                """INSERT INTO articles(uid, feed_id, guid, url, title, author, published,
-                       source_title, added) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    uid,
-                    url or uid,
-                    url,
-                    clean_line(title),
-                    clean_line(author),
-                    published,
-                    clean_line(site),
-                    time.time(),
-                ),
+            return find_or_create_article_in(
+                c, uid=uid, url=url, title=title, author=author, site=site, published=published
             )
-            row = c.execute(
-                f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?", (cur.lastrowid,)
-            ).fetchone()
-        return article_from_row(row), True
 
     # -- re-anchoring -----------------------------------------------------------------------
 
@@ -421,6 +353,116 @@ class AnnotationsMixin:
         keeps its quote, note and tags with NULL offsets."""
         with write_transaction(self.conn) as c:
             return reanchor_in(c, article_id, new_text)
+
+
+# -- writes inside the caller's transaction (an import writes a whole file in one) ------------
+
+
+def insert_highlight_in(
+    c: sqlite3.Connection, h: Highlight, *, deleted: float | None = None
+) -> bool:
+    """:meth:`AnnotationsMixin.insert_highlight` inside the caller's transaction. ValueError
+    for an empty quote, a missing article or a creation time that is not a usable timestamp
+    (NaN would be stored as NULL and silently ignored)."""
+    if not h.quote.strip():
+        raise ValueError("a highlight needs a quote")
+    created = sane_timestamp(h.created)
+    if created is None:
+        raise ValueError(f"highlight {clean_line(h.id)[:80]}: unusable creation time")
+    updated = sane_timestamp(h.updated) or created
+    anchored = h.start is not None and h.end is not None
+    if not c.execute("SELECT 1 FROM articles WHERE id = ?", (h.article_id,)).fetchone():
+        raise ValueError(f"no article {h.article_id}")
+    cur = c.execute(
+        """INSERT OR IGNORE INTO highlights(id, article_id, quote, prefix, suffix, start,
+               end_, text_hash, color, tags, note, created, updated, deleted)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            clean_line(h.id),
+            h.article_id,
+            clean_text(h.quote),
+            clean_text(h.prefix),
+            clean_text(h.suffix),
+            h.start if anchored else None,
+            h.end if anchored else None,
+            h.text_hash,
+            clean_line(h.color),
+            _tags_json(h.tags),
+            clean_note(h.note),
+            created,
+            updated,
+            deleted,
+        ),
+    )
+    return cur.rowcount == 1
+
+
+def set_article_note_in(
+    c: sqlite3.Connection, article_id: int, body: str, *, updated: float | None = None
+) -> None:
+    """:meth:`AnnotationsMixin.set_article_note` inside the caller's transaction."""
+    body = clean_note(body)
+    if not body:
+        c.execute("DELETE FROM article_notes WHERE article_id = ?", (article_id,))
+        return
+    if not c.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+        raise ValueError(f"no article {article_id}")
+    when = sane_timestamp(updated)
+    c.execute(
+        """INSERT INTO article_notes(article_id, body, updated) VALUES (?, ?, ?)
+           ON CONFLICT(article_id) DO UPDATE SET body = excluded.body,
+               updated = excluded.updated""",
+        (article_id, body, when if when is not None else time.time()),
+    )
+
+
+def find_or_create_article_in(
+    c: sqlite3.Connection,
+    *,
+    uid: str,
+    url: str,
+    title: str = "",
+    author: str = "",
+    site: str = "",
+    published: float | None = None,
+) -> tuple[Article, bool]:
+    """:meth:`AnnotationsMixin.find_or_create_article` inside the caller's transaction. A
+    ``published`` time that is not a usable timestamp is stored as unknown (NULL)."""
+    uid = clean_line(uid)
+    url = clean_line(url)
+    row = None
+    if uid:
+        row = c.execute(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.uid = ?", (uid,)
+        ).fetchone()
+    if row is None and url:
+        row = c.execute(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.url = ?"
+            " ORDER BY a.feed_id IS NULL, a.id LIMIT 1",
+            (url,),
+        ).fetchone()
+    if row is not None:
+        return article_from_row(row), False
+    if not uid:
+        uid = "imported-" + uuid.uuid4().hex[:16]
+    cur = c.execute(
+        """INSERT INTO articles(uid, feed_id, guid, url, title, author, published,
+               source_title, added) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            uid,
+            url or uid,
+            url,
+            clean_line(title),
+            clean_line(author),
+            sane_timestamp(published),
+            clean_line(site),
+            time.time(),
+        ),
+    )
+    row = c.execute(
+        f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?", (cur.lastrowid,)
+    ).fetchone()
+    return article_from_row(row), True
 
 
 def reanchor_in(c: sqlite3.Connection, article_id: int, new_text: str) -> tuple[int, int]:
@@ -435,8 +477,15 @@ def reanchor_in(c: sqlite3.Connection, article_id: int, new_text: str) -> tuple[
     ).fetchall()
     placed = unanchored = 0
     for r in rows:
-        if r["text_hash"] == new_hash and r["start"] is not None:
-            placed += 1
+        start, end = r["start"], r["end_"]
+        if (
+            r["text_hash"] == new_hash
+            and start is not None
+            and end is not None
+            and 0 <= start < end <= len(new_text)
+            and new_text[start:end] == r["quote"]
+        ):
+            placed += 1  # the same text, and the offsets select the quote: nothing to do
             continue
         found = locate(
             new_text, r["quote"], r["prefix"], r["suffix"], r["start"], r["end_"], r["text_hash"]

@@ -60,6 +60,18 @@ def document_order(highlights: Iterable[Highlight]) -> list[Highlight]:
     )
 
 
+def _holds(h: Highlight, text: str, want: str) -> bool:
+    """The highlight's offsets are for this text (same hash) and select its quote there: a
+    hash proves nothing about offsets written elsewhere (an import, an older version)."""
+    return (
+        h.text_hash == want
+        and h.start is not None
+        and h.end is not None
+        and 0 <= h.start < h.end <= len(text)
+        and text[h.start : h.end] == h.quote
+    )
+
+
 def _read(store: Store, article_id: int, text: str) -> Loaded:
     """Runs on the writer's thread: the article's highlights placed in ``text``.
 
@@ -70,7 +82,7 @@ def _read(store: Store, article_id: int, text: str) -> Loaded:
     want = text_hash(text)
     highlights = store.list_highlights(article_id)
     reanchored = False
-    stale = [h for h in highlights if h.text_hash != want or not h.anchored]
+    stale = [h for h in highlights if not _holds(h, text, want)]
     if stale and text:
         body = store.get_body(article_id)
         stored = ""
@@ -86,7 +98,7 @@ def _read(store: Store, article_id: int, text: str) -> Loaded:
         else:
             placed: list[Highlight] = []
             for h in highlights:
-                if h.text_hash == want and h.anchored:
+                if _holds(h, text, want):
                     placed.append(h)
                     continue
                 found = locate(text, h.quote, h.prefix, h.suffix, h.start, h.end, h.text_hash)

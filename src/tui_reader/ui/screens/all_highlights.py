@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from tui_reader.config import HighlightColor
 from tui_reader.models import Article, Highlight
 from tui_reader.store import Store
+from tui_reader.timestamps import format_local
 from tui_reader.ui.highlight_colors import color_name, resolve, swatch_style
 from tui_reader.ui.render import safe
 from tui_reader.ui.styles import screen_styles
@@ -69,19 +70,19 @@ def parse_when(text: str, *, end_of_day: bool = False, now: float | None = None)
     )
     extra = timedelta(days=1) if end_of_day else timedelta(0)
     m = _DAYS.match(raw)
-    if m:
-        return (midnight - timedelta(days=int(m.group(1))) + extra).timestamp()
-    if raw in ("today", "yesterday"):
-        return (midnight - timedelta(days=raw == "yesterday") + extra).timestamp()
     try:
+        if m:
+            return (midnight - timedelta(days=int(m.group(1))) + extra).timestamp()
+        if raw in ("today", "yesterday"):
+            return (midnight - timedelta(days=raw == "yesterday") + extra).timestamp()
         when = datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
-    except ValueError:
+        if _DAY.match(raw):
+            when += extra
+        return when.timestamp()
+    except (ValueError, OverflowError, OSError):  # not a date, or one no calendar holds
         raise ValueError(
             f"cannot read {safe(text)[:40]!r} as a date (YYYY-MM-DD, today, 7d)"
         ) from None
-    if _DAY.match(raw):
-        when += extra
-    return when.timestamp()
 
 
 def result_content(
@@ -90,7 +91,7 @@ def result_content(
     """One result: the article's title, then colour, tags and date, the quote and the note."""
     title = safe(article.display_title) if article is not None else "(article gone)"
     source = safe(article.source_title) if article is not None else ""
-    when = time.strftime("%Y-%m-%d", time.localtime(h.created))
+    when = format_local(h.created, "%Y-%m-%d", "date unknown")
     tags = " ".join("#" + safe(t) for t in h.tags)
     parts = [Content.styled(title, "bold")]
     if source:

@@ -6,7 +6,6 @@ or the view nears the last loaded row the list asks for more with :class:`Articl
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 from rich.segment import Segment
@@ -14,6 +13,7 @@ from rich.style import Style
 from textual.message import Message
 
 from tui_reader.models import Article
+from tui_reader.timestamps import format_local
 from tui_reader.ui.render import cells, safe
 from tui_reader.ui.sources import ListSource
 from tui_reader.ui.widgets.rows import RowList, fit
@@ -23,10 +23,7 @@ def format_date(timestamp: float | None) -> str:
     """A short, fixed-width-ish date: "3 Mar 2024"."""
     if not timestamp:
         return ""
-    try:
-        return time.strftime("%-d %b %Y", time.localtime(timestamp))
-    except (OverflowError, OSError, ValueError):
-        return ""
+    return format_local(timestamp, "%-d %b %Y")
 
 
 class ArticleList(RowList):

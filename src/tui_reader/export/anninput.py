@@ -1,0 +1,424 @@
+"""The boundary of ``import-notes``: every value taken from a Web Annotation file is checked
+here, once, before anything is stored.
+
+:func:`parse_collection` turns the loaded JSON into typed records (:class:`Parsed`) or raises
+:class:`BadAnnotationFile`, whose message is one line naming the annotation, the field and the
+problem. Text is cleaned with :mod:`tui_reader.sanitize` (after its length is checked), times
+must be usable timestamps (:mod:`tui_reader.timestamps`), offsets whole numbers in range, ids
+are kept whole or hashed in full. An annotation that is well formed but has nothing this reader
+can keep (no quoted text: a page note from another tool) is listed in ``Parsed.skipped``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from tui_reader.export.data import ExportError
+from tui_reader.sanitize import clean_line, clean_text
+from tui_reader.timestamps import MAX_YEAR, MIN_YEAR, parse_iso, sane_timestamp
+
+EXT = "tui-reader"
+HL_URN = "urn:tui-reader:highlight:"
+NOTE_URN = "urn:tui-reader:note:"
+FORMAT_VERSION = 1
+
+MAX_ANNOTATIONS = 200_000  # in one file
+MAX_BODIES = 1_000  # bodies (note parts and tags) of one annotation
+MAX_SELECTORS = 100  # selectors of one target
+MAX_PAGES = 100_000  # AnnotationPages chained by "next"
+MAX_QUOTE = 1_000_000  # characters of a quote, and of a note (a whole long read fits)
+MAX_CONTEXT = 10_000  # prefix, suffix
+MAX_ID = 4_096  # an annotation id (an IRI)
+MAX_URL = 100_000
+MAX_LINE = 2_000  # colour, tag, text hash, article uid; title, author, site are cut to this
+MAX_OFFSET = 1_000_000_000  # a character offset in an article's text
+_OWN_ID = re.compile(r"hl-[0-9A-Za-z]{1,64}")  # ours, usable as an Obsidian block id
+
+
+class BadAnnotationFile(ExportError):
+    """A value in an annotation file that cannot be imported; nothing was stored."""
+
+    def __init__(self, where: str, name: str, problem: str) -> None:
+        self.where = where
+        self.field = name
+        self.problem = problem
+        super().__init__(f"{where}: {name}: {problem}" if name else f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    url: str = ""
+    title: str = ""
+    author: str = ""
+    site: str = ""
+    published: float | None = None
+
+
+@dataclass(frozen=True)
+class ParsedHighlight:
+    n: int  # its number in the file, from 1
+    id: str
+    legacy_ids: tuple[str, ...]  # ids earlier versions stored for it (none for our own)
+    uid: str  # the article's uid, if the file gives it
+    source: str  # the target's source IRI
+    quote: str
+    prefix: str
+    suffix: str
+    start: int | None
+    end: int | None
+    text_hash: str
+    color: str
+    tags: tuple[str, ...]
+    note: str
+    created: float
+    updated: float
+
+
+@dataclass(frozen=True)
+class ParsedNote:
+    n: int
+    uid: str
+    source: str
+    note: str
+    updated: float
+
+
+@dataclass
+class Parsed:
+    articles: dict[str, ArticleInfo] = field(default_factory=dict)
+    highlights: list[ParsedHighlight] = field(default_factory=list)
+    notes: list[ParsedNote] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # one line each
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+class _Checker:
+    """Checks values of one part of the file; every failure names ``where`` and the field."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def fail(self, name: str, problem: str) -> NoReturn:
+        raise BadAnnotationFile(self.where, name, problem)
+
+    def obj(self, value: object, name: str, *, optional: bool = True) -> dict[str, Any]:
+        if value is None and optional:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(name, f"must be an object, not {_kind(value)}")
+        return value
+
+    def raw_text(self, value: object, name: str, limit: int) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.fail(name, f"must be text, not {_kind(value)}")
+        if len(value) > limit:
+            self.fail(name, f"is {len(value):,} characters long; at most {limit:,} are accepted")
+        return value
+
+    def text(self, value: object, name: str, limit: int) -> str:
+        """Multi-line text, cleaned (control characters and escape sequences removed)."""
+        return clean_text(self.raw_text(value, name, limit))
+
+    def line(self, value: object, name: str, limit: int = MAX_LINE) -> str:
+        return clean_line(self.raw_text(value, name, limit))
+
+    def label(self, value: object, name: str) -> str:
+        """A title, author or site: refused only when absurdly long, else cut to MAX_LINE
+        (the store keeps whatever a feed sent, and an export of it must import again)."""
+        return clean_line(self.raw_text(value, name, MAX_QUOTE))[:MAX_LINE]
+
+    def time(self, value: object, name: str) -> float | None:
+        """None when absent; a usable timestamp; else a failure."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            ts = parse_iso(value)
+            if ts is None:
+                self.fail(name, f"is not an ISO 8601 date-time between {MIN_YEAR} and {MAX_YEAR}")
+            return ts
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(name, f"must be a date-time (text) or a timestamp, not {_kind(value)}")
+        ts = sane_timestamp(value)
+        if ts is None:
+            self.fail(name, f"is not a time between {MIN_YEAR} and {MAX_YEAR}")
+        return ts
+
+    def offset(self, value: object, name: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(name, f"must be a whole number, not {_kind(value)}")
+        if not 0 <= value <= MAX_OFFSET:
+            self.fail(name, f"must be between 0 and {MAX_OFFSET:,}")
+        return value
+
+    def items(self, value: object, name: str, limit: int) -> list[Any]:
+        """A list (a single value counts as a list of one); at most ``limit`` long."""
+        if value is None:
+            return []
+        out = value if isinstance(value, list) else [value]
+        if len(out) > limit:
+            self.fail(name, f"has {len(out):,} entries; at most {limit:,} are accepted")
+        return out
+
+
+# -- the collection ---------------------------------------------------------------------------
+
+
+def parse_collection(data: Any, *, now: float) -> Parsed:
+    """Every annotation of a loaded Web Annotation file, checked; see the module docstring.
+    ``now`` is the creation time of annotations that give none."""
+    items = _items(data)
+    parsed = Parsed()
+    if isinstance(data, dict) and data.get(EXT) is not None:
+        parsed.articles = _articles(data[EXT])
+    seen: dict[str, int] = {}
+    for n, anno in enumerate(items, 1):
+        _annotation(parsed, n, anno, now, seen)
+    return parsed
+
+
+def _items(data: Any) -> list[Any]:
+    check = _Checker("the file")
+    if isinstance(data, list):
+        items = data
+    elif not isinstance(data, dict):
+        raise ExportError("not a Web Annotation file (expected an object or a list)")
+    elif data.get("type") == "Annotation":
+        items = [data]
+    else:
+        items = []
+        if data.get("items") is not None:
+            items += check.items(data["items"], "items", MAX_ANNOTATIONS)
+        page = data.get("first")
+        pages = 0
+        while isinstance(page, dict):
+            pages += 1
+            if pages > MAX_PAGES:
+                check.fail("first", f"chains more than {MAX_PAGES:,} pages")
+            if page.get("items") is not None:
+                items += check.items(page["items"], f"page {pages}: items", MAX_ANNOTATIONS)
+            if len(items) > MAX_ANNOTATIONS:
+                break
+            page = page.get("next")
+        if not items and data.get("type") not in ("AnnotationCollection", "AnnotationPage"):
+            raise ExportError("not a Web Annotation file (no annotations found)")
+    if len(items) > MAX_ANNOTATIONS:
+        check.fail(
+            "", f"holds {len(items):,} annotations; at most {MAX_ANNOTATIONS:,} per file are read"
+        )
+    return items
+
+
+def _articles(ext: object) -> dict[str, ArticleInfo]:
+    check = _Checker("the collection")
+    ext = check.obj(ext, EXT)
+    version = ext.get("version")
+    if version is not None:
+        if isinstance(version, bool) or not isinstance(version, int):
+            check.fail(f"{EXT}.version", f"must be a whole number, not {_kind(version)}")
+        if version > FORMAT_VERSION:
+            check.fail(
+                f"{EXT}.version",
+                f"is {version}: written by a newer tui-reader (this one reads {FORMAT_VERSION})",
+            )
+    raw = check.obj(ext.get("articles"), f"{EXT}.articles")
+    if len(raw) > MAX_ANNOTATIONS:
+        check.fail(f"{EXT}.articles", f"has more than {MAX_ANNOTATIONS:,} articles")
+    out: dict[str, ArticleInfo] = {}
+    for key, info in raw.items():
+        name = f"{EXT}.articles[{clean_line(key)[:40]!r}]"
+        uid = check.line(key, name, MAX_LINE)
+        info = check.obj(info, name, optional=False)
+        out[uid] = ArticleInfo(
+            url=check.line(info.get("url"), f"{name}.url", MAX_URL),
+            title=check.label(info.get("title"), f"{name}.title"),
+            author=check.label(info.get("author"), f"{name}.author"),
+            site=check.label(info.get("site"), f"{name}.site"),
+            published=check.time(info.get("published"), f"{name}.published"),
+        )
+    return out
+
+
+# -- one annotation ---------------------------------------------------------------------------
+
+
+def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str, int]) -> None:
+    check = _Checker(f"annotation {n}")
+    if not isinstance(anno, dict):
+        check.fail("", f"must be an object, not {_kind(anno)}")
+    raw_id = check.raw_text(anno.get("id"), "id", MAX_ID)
+    ext = check.obj(anno.get(EXT), EXT)
+    uid = check.line(ext.get("article"), f"{EXT}.article")
+    kind = check.line(ext.get("kind"), f"{EXT}.kind")
+    color = check.label(ext.get("color"), f"{EXT}.color")
+    text_hash = check.label(ext.get("textHash"), f"{EXT}.textHash")
+    target = _target(check, anno.get("target"))
+    source = _source(check, target)
+    created = check.time(anno.get("created"), "created")
+    modified = check.time(anno.get("modified"), "modified")
+    note, tags = _note_and_tags(check, anno)
+
+    if kind == "article-note" or raw_id.startswith(NOTE_URN):
+        if not uid and not source:
+            check.fail("target.source", "missing (no article to attach the note to)")
+        updated = modified if modified is not None else (created if created is not None else now)
+        parsed.notes.append(ParsedNote(n, uid, source, note, updated))
+        return
+
+    quote_sel, pos_sel = _selectors(check, target)
+    if quote_sel is None:
+        parsed.skipped.append(f"annotation {n}: no quoted text (TextQuoteSelector); skipped")
+        return
+    quote = check.text(quote_sel.get("exact"), "TextQuoteSelector.exact", MAX_QUOTE)
+    if not quote.strip():
+        parsed.skipped.append(f"annotation {n}: the quoted text is empty; skipped")
+        return
+    if not uid and not source:
+        check.fail("target.source", "missing (no article to attach the highlight to)")
+    prefix = check.text(quote_sel.get("prefix"), "TextQuoteSelector.prefix", MAX_CONTEXT)
+    suffix = check.text(quote_sel.get("suffix"), "TextQuoteSelector.suffix", MAX_CONTEXT)
+    start = end = None
+    if pos_sel is not None:
+        start = check.offset(pos_sel.get("start"), "TextPositionSelector.start")
+        end = check.offset(pos_sel.get("end"), "TextPositionSelector.end")
+        if start > end:
+            check.fail("TextPositionSelector", f"start ({start}) must not be after end ({end})")
+        if start == end:  # a point, not a passage: valid, but no place for a highlight
+            start = end = None
+    created = created if created is not None else now
+    hid, legacy = _highlight_id(raw_id, (source, uid, quote, prefix, suffix, start, end), seen)
+    parsed.highlights.append(
+        ParsedHighlight(
+            n=n,
+            id=hid,
+            legacy_ids=legacy,
+            uid=uid,
+            source=source,
+            quote=quote,
+            prefix=prefix,
+            suffix=suffix,
+            start=start,
+            end=end,
+            text_hash=text_hash,
+            color=color,
+            tags=tags,
+            note=note,
+            created=created,
+            updated=modified if modified is not None else created,
+        )
+    )
+
+
+def _target(check: _Checker, target: object) -> dict[str, Any]:
+    if target is None:
+        check.fail("target", "missing")
+    if isinstance(target, list):
+        targets = check.items(target, "target", MAX_SELECTORS)
+        if not targets:
+            check.fail("target", "is an empty list")
+        target = targets[0]
+    if isinstance(target, str):
+        return {"source": target}
+    return check.obj(target, "target", optional=False)
+
+
+def _source(check: _Checker, target: dict[str, Any]) -> str:
+    """The IRI of the annotated resource: ``source`` (text, or an object with an ``id``), or
+    the target's own ``id`` when it is the resource itself."""
+    source = target.get("source")
+    if isinstance(source, dict):
+        return check.line(source.get("id"), "target.source.id", MAX_URL)
+    if source is None and target.get("selector") is None:
+        return check.line(target.get("id"), "target.id", MAX_URL)
+    return check.line(source, "target.source", MAX_URL)
+
+
+def _selectors(
+    check: _Checker, target: dict[str, Any]
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    found: list[dict[str, Any]] = []
+    for i, sel in enumerate(check.items(target.get("selector"), "target.selector", MAX_SELECTORS)):
+        sel = check.obj(sel, f"target.selector[{i}]", optional=False)
+        found.append(sel)
+        if sel.get("refinedBy") is not None:
+            found.append(check.obj(sel["refinedBy"], f"target.selector[{i}].refinedBy"))
+    quote = next((s for s in found if s.get("type") == "TextQuoteSelector"), None)
+    pos = next((s for s in found if s.get("type") == "TextPositionSelector"), None)
+    return quote, pos
+
+
+def _note_and_tags(check: _Checker, anno: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    notes: list[str] = []
+    tags: list[str] = []
+    bodies = check.items(anno.get("body"), "body", MAX_BODIES)
+    for i, b in enumerate(bodies):
+        name = f"body[{i}]"
+        if isinstance(b, str):
+            b = {"value": b}
+        b = check.obj(b, name, optional=False)
+        if b.get("value") is None:
+            continue  # a body this reader has no use for (a link, an image)
+        value = check.text(b.get("value"), f"{name}.value", MAX_QUOTE)
+        purpose = b.get("purpose")
+        if isinstance(purpose, list):
+            purpose = purpose[0] if purpose else None
+        purpose = check.line(purpose, f"{name}.purpose", 100)
+        if purpose == "tagging":
+            tags.append(check.line(value, f"{name}.value", MAX_LINE))
+        elif value.strip():
+            notes.append(value.strip())
+    if anno.get("bodyValue") is not None:
+        value = check.text(anno["bodyValue"], "bodyValue", MAX_QUOTE)
+        if value.strip():
+            notes.append(value.strip())
+    note = "\n\n".join(notes)
+    if len(note) > MAX_QUOTE:
+        check.fail("body", f"the note is {len(note):,} characters; at most {MAX_QUOTE:,}")
+    return note, tuple(t for t in tags if t)
+
+
+def _full_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _highlight_id(
+    raw: str, content: tuple[object, ...], seen: dict[str, int]
+) -> tuple[str, tuple[str, ...]]:
+    """The stored id of an annotation, and the ids an older version would have stored.
+
+    Our own ids (``urn:tui-reader:highlight:hl-…``) are kept as they are; any other id is
+    hashed in full (sha256, so two ids never share one); an annotation without an id gets
+    one made from what it marks (so importing the same file again adds nothing), counted
+    within the file so that two identical ones both arrive."""
+    older = ["hl-" + _full_hash(raw)[:8]]  # 32 bits of the hash: ids could collide
+    if raw.startswith(HL_URN):
+        own = raw[len(HL_URN) :]
+        if _OWN_ID.fullmatch(own):
+            return own, ()
+        older.append(clean_line(own))  # kept as it came, whatever it was
+    if raw:
+        return "hl-" + _full_hash(raw), tuple(i for i in older if i)
+    key = repr(content)
+    seen[key] = seen.get(key, 0) + 1
+    return "hl-" + _full_hash(f"no-id\0{key}\0{seen[key]}"), tuple(older)
