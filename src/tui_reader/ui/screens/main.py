@@ -1,7 +1,8 @@
 """The main screen: feeds and articles on the left, the reading pane, the sidebar.
 
-Below 100 columns one pane shows at a time: the one with the focus (tab cycles, enter opens,
-escape goes back).
+The reading pane never gets squeezed: when the columns do not fit at a readable measure, the
+lists hide first, then the sidebar (see :mod:`tui_reader.ui.layout`); on the narrowest screens
+one pane shows at a time: the one with the focus (tab cycles, enter opens, escape goes back).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tui_reader.sanitize import is_web_url
 from tui_reader.store import Store
 from tui_reader.ui.context import Context
 from tui_reader.ui.keys import bindings
+from tui_reader.ui.layout import View, columns, is_narrow
 from tui_reader.ui.render import header_for, safe
 from tui_reader.ui.screens.annotating import AnnotatingScreen
 from tui_reader.ui.sources import (
@@ -54,7 +56,6 @@ if TYPE_CHECKING:
 
 # Dialogs, the browser, extraction and refresh are imported on first use: not needed to start.
 
-NARROW = 100  # below this many columns, one pane at a time
 _WORD = re.compile(r"\w+")
 MAX_MATCHES = 2000
 _BROWSER_HINT = re.compile(r"[;,.]?\s*open it in a browser\W*$", re.IGNORECASE)
@@ -168,23 +169,34 @@ class MainScreen(AnnotatingScreen):
         self._show_early_rows(early)
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW, "-narrow")
         self._update_view()
 
     def on_descendant_focus(self) -> None:
         self._update_view()
 
-    def _update_view(self) -> None:
-        """Which pane shows on a narrow screen: the one with the focus."""
+    def on_sidebar_changed(self, event: Sidebar.Changed) -> None:
+        self._update_view()
+
+    def _view(self) -> View:
+        """The column with the focus."""
         focused = self.focused
-        view = "lists"
         if focused is not None:
             if focused is self.pane:
-                view = "reader"
-            elif self.sidebar in focused.ancestors_with_self:
-                view = "sidebar"
+                return "reader"
+            if self.sidebar in focused.ancestors_with_self:
+                return "sidebar"
+        return "lists"
+
+    def _update_view(self) -> None:
+        """Show the columns that fit beside a readable reading pane (see ``layout``)."""
+        width = self.size.width
+        view = self._view()
+        shown = columns(width, view, self.sidebar.is_shown)
+        self.set_class(is_narrow(width), "-narrow")
         for name in ("lists", "reader", "sidebar"):
             self.set_class(view == name, f"-view-{name}")
+            self.set_class(name not in shown, f"-no-{name}")
+        self.set_class(len(shown) == 1, "-single")
 
     def _panes(self) -> list[Widget]:
         panes: list[Widget] = [self.feeds, self.articles, self.pane]
@@ -220,9 +232,11 @@ class MainScreen(AnnotatingScreen):
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar.toggle()
-        if self.sidebar.is_shown and self.has_class("-narrow"):
-            self.sidebar.option_list.focus()
-        elif not self.sidebar.is_shown and self._focused_pane() == 3:
+        if self.sidebar.is_shown and "sidebar" not in columns(
+            self.size.width, self._view(), True
+        ):
+            self.sidebar.option_list.focus()  # it would not show otherwise
+        elif not self.sidebar.is_shown and self._view() == "sidebar":
             self.pane.focus()
 
     # -- loading lists --------------------------------------------------------------------
