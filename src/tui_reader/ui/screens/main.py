@@ -444,6 +444,10 @@ class MainScreen(AnnotatingScreen):
         try:
             with Store.open(self.ctx.store_path) as store:
                 document = backend.load_document(store, article.id, self.ctx.config, force=force)
+                stored = self._stored_copy(store, article, document)
+            if stored is not None:
+                self.app.call_from_thread(self._open_stored_copy, stored, generation)
+                return
         except backend.extraction_error() as exc:
             error = str(exc)
         except backend.Unavailable as exc:
@@ -451,6 +455,25 @@ class MainScreen(AnnotatingScreen):
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
         self.app.call_from_thread(self._extracted, article, generation, document, error)
+
+    @staticmethod
+    def _stored_copy(store: Store, article: Article, document: Document) -> Article | None:
+        """A page opened by its URL whose canonical link is an article stored already: that
+        article (the empty Saved copy goes, so highlights never split between two)."""
+        if article.feed_id is not None or not is_web_url(document.url):
+            return None
+        stored = store.article_by_url(document.url, exclude=article.id)
+        if stored is None or not store.forget_saved_copy(article.id):
+            return None
+        return stored
+
+    def _open_stored_copy(self, article: Article, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._set_loading(False)
+        self.open_article(article)
+        self.load_feeds()  # the counts, without the copy
+        self.load_articles(self.source, keep_id=article.id)
 
     def _extracted(
         self, article: Article, generation: int, document: Document | None, error: str
