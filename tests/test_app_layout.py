@@ -68,9 +68,12 @@ async def test_the_text_keeps_a_readable_measure_at_every_width(data: Data) -> N
                     rendered = screen.pane.rendered
                     assert rendered is not None and rendered.width >= READABLE, where
                 if len(columns) == 1:
-                    assert screen.query_one(
-                        {"lists": "#left", "reader": "#reader", "sidebar": "#sidebar"}[view]
-                    ).region.width == width, where
+                    assert (
+                        screen.query_one(
+                            {"lists": "#left", "reader": "#reader", "sidebar": "#sidebar"}[view]
+                        ).region.width
+                        == width
+                    ), where
 
 
 async def test_the_lists_give_way_to_the_sidebar_first(data: Data) -> None:

@@ -14,7 +14,8 @@ UNTITLED = b"""<?xml version="1.0"?>
 <item><link>http://scripting.example/2017/06/26.html#a1</link><guid>a1</guid>
 <pubDate>Mon, 26 Jun 2017 10:00:00 GMT</pubDate>
 <description>&lt;p&gt;Apple's new  &lt;b&gt;file system&lt;/b&gt;
-is out, and my scripts broke in three places. Here is how I fixed them.&lt;/p&gt;</description></item>
+is out, and my scripts broke in three places. Here is how I fixed them.&lt;/p&gt;
+</description></item>
 <item><link>http://scripting.example/2017/06/26.html#a2</link><guid>a2</guid>
 <pubDate>Mon, 26 Jun 2017 09:00:00 GMT</pubDate>
 <description>Short one.</description></item>

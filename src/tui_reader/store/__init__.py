@@ -380,8 +380,11 @@ class Store(AnnotationsMixin):
             where.append("a.feed_id = ?")
             args.append(feed_id)
         elif folder is not None:
-            where.append("a.feed_id IN (SELECT id FROM feeds WHERE folder = ?)")
-            args.append(folder)
+            # The folder and its subfolders ("Tech" holds "Tech/Old").
+            where.append(
+                "a.feed_id IN (SELECT id FROM feeds WHERE folder = ? OR substr(folder, 1, ?) = ?)"
+            )
+            args += [folder, len(folder) + 1, folder + "/"]
         if unread_only:
             where.append("a.read = 0")
         if starred_only:

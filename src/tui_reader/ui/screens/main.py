@@ -230,11 +230,16 @@ class MainScreen(AnnotatingScreen):
         elif i >= 2:
             self.articles.focus()
 
+    def action_fold(self) -> None:
+        """(From the palette: the feed list's folder keys act on its cursor.)"""
+        self.feeds.action_fold()
+
+    def action_unfold(self) -> None:
+        self.feeds.action_unfold()
+
     def action_toggle_sidebar(self) -> None:
         self.sidebar.toggle()
-        if self.sidebar.is_shown and "sidebar" not in columns(
-            self.size.width, self._view(), True
-        ):
+        if self.sidebar.is_shown and "sidebar" not in columns(self.size.width, self._view(), True):
             self.sidebar.option_list.focus()  # it would not show otherwise
         elif not self.sidebar.is_shown and self._view() == "sidebar":
             self.pane.focus()
