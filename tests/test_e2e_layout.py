@@ -20,7 +20,10 @@ LINE = "Sixty-four characters of text must fit on one line of the pane."  # 64
 TEXT = " ".join([LINE] * 12)
 
 
-def test_text_keeps_its_measure_beside_the_sidebar(tmp_path: Path, tmux: Tmux) -> None:
+def test_text_keeps_its_measure_beside_the_sidebar(
+    tmp_path: Path,
+    tmux: Tmux,  # noqa: F811
+) -> None:
     env = environment(tmp_path)
     url = "https://pages.example/essay"
     with Store.open(get_paths().database) as store:  # the same XDG folders as the app's
@@ -61,4 +64,3 @@ def test_text_keeps_its_measure_beside_the_sidebar(tmp_path: Path, tmux: Tmux) -
     assert tmux.wait_gone(), "q did not quit"
     with Store.open(get_paths().database) as store:
         assert [a.title for a in store.list_articles(saved=True)] == ["An essay"]  # one copy
-
