@@ -17,7 +17,10 @@ Column = Literal["lists", "reader", "sidebar"]
 # These match the widths in styles/app.tcss (#left) and styles/reading.tcss (Sidebar).
 LISTS_WIDTH = 40
 SIDEBAR_WIDTH = 34
-MIN_TEXT = 60  # columns of text the reading pane never goes below when a column beside it shows
+# Columns of text the reading pane never goes below when a column shows beside it: what the
+# lists leave it at 100 columns, the narrowest screen where the lists and the text sit side by
+# side.
+MIN_TEXT = 57
 PANE_CHROME = 3  # the pane's scrollbar gutter and its one-column margin either side of the text
 MIN_READER = MIN_TEXT + PANE_CHROME
 
