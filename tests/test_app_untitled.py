@@ -12,17 +12,17 @@ from tui_reader.ui.sources import feed_source
 UNTITLED = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Scripting</title><link>http://scripting.example/</link>
 <item><link>http://scripting.example/2017/06/26.html#a1</link><guid>a1</guid>
-<pubDate>Mon, 26 Jun 2017 10:00:00 GMT</pubDate>
+<pubDate>Mon, 26 Jun 2017 15:00:00 GMT</pubDate>
 <description>&lt;p&gt;Apple's new  &lt;b&gt;file system&lt;/b&gt;
 is out, and my scripts broke in three places. Here is how I fixed them.&lt;/p&gt;
 </description></item>
 <item><link>http://scripting.example/2017/06/26.html#a2</link><guid>a2</guid>
-<pubDate>Mon, 26 Jun 2017 09:00:00 GMT</pubDate>
+<pubDate>Mon, 26 Jun 2017 14:00:00 GMT</pubDate>
 <description>Short one.</description></item>
 <item><link>http://scripting.example/2017/06/26.html#a3</link><guid>a3</guid>
-<pubDate>Mon, 26 Jun 2017 08:00:00 GMT</pubDate></item>
+<pubDate>Mon, 26 Jun 2017 12:00:00 GMT</pubDate></item>
 <item><title>A titled post</title><link>http://scripting.example/2017/06/26.html#a4</link>
-<guid>a4</guid><pubDate>Mon, 26 Jun 2017 07:00:00 GMT</pubDate>
+<guid>a4</guid><pubDate>Mon, 26 Jun 2017 11:00:00 GMT</pubDate>
 <description>Its text is not its title.</description></item>
 </channel></rss>"""
 
