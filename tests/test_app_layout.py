@@ -137,3 +137,7 @@ def test_snapshot_80x24_the_sidebar_alone(data: Data, snap_compare: Snap) -> Non
         await settle(pilot)
 
     assert snap_compare(data.app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_100x30_lists_beside_the_text(data: Data, snap_compare: Snap) -> None:
+    assert snap_compare(data.app(), terminal_size=(100, 30), run_before=opened)
