@@ -288,9 +288,7 @@ def _wrap_with_markers(text: str, width: int, markers: dict[int, str]) -> list[t
 _IDEOGRAPHIC_RANGES = (
     (0x2E80, 0x2FFF),  # CJK radicals, Kangxi radicals, ideographic description
     (0x3001, 0x303F),  # CJK symbols and punctuation (not the ideographic space)
-    (0x3040, 0x33FF),  # kana, Bopomofo, Hangul jamo, kanbun, enclosed and compatibility CJK
-    (0x3400, 0x4DBF),  # CJK extension A
-    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0x3040, 0x9FFF),  # kana, Bopomofo, Hangul jamo, enclosed CJK, extension A, unified
     (0xA000, 0xA4CF),  # Yi
     (0xAC00, 0xD7AF),  # Hangul syllables
     (0xF900, 0xFAFF),  # CJK compatibility ideographs
@@ -331,10 +329,11 @@ def _break_units(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         return
     piece = start
     prev = text[start]
-    prev_ideo = _ideographic(prev)
+    prev_ideo = "\u3040" <= prev <= "\u9fff" or _ideographic(prev)
     for i in range(start + 1, end):
         ch = text[i]
-        ideo = _ideographic(ch)
+        # Kana and the unified ideographs first: most of any CJK text, and no call.
+        ideo = "\u3040" <= ch <= "\u9fff" or _ideographic(ch)
         if (prev_ideo or ideo) and ch not in _NO_BREAK_BEFORE and prev not in _NO_BREAK_AFTER:
             yield piece, i
             piece = i
