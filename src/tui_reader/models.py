@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+
+from tui_reader.sanitize import clean_line
+
+LEAD_WORDS = 8  # an untitled article is named by the first words of its text...
+LEAD_CELLS = 60  # ...at most this many characters of them
+LEAD_CHARS = 300  # what the store reads of the text for that (see store/rows.py)
 
 
 @dataclass(frozen=True)
@@ -58,10 +65,43 @@ class Article:
     starred: bool = False
     source_title: str = ""  # the feed's (or page's site) title when stored
     added: float = 0.0
+    lead: str = ""  # the start of the stored text, read only when there is no title
 
     @property
     def display_title(self) -> str:
-        return self.title or self.url or "(untitled)"
+        """The title; without one, the first words of the text, else the date, else the
+        URL (a feed without titles would otherwise be a column of near-identical URLs)."""
+        return (
+            self.title
+            or lead_title(self.lead)
+            or date_title(self.published or self.added or None)
+            or self.url
+            or "(untitled)"
+        )
+
+
+def lead_title(text: str) -> str:
+    """The first few words of ``text`` on one line, with "…" when there is more."""
+    words = clean_line(text[:LEAD_CHARS]).split(" ")
+    title = ""
+    for i, word in enumerate(words[:LEAD_WORDS]):
+        candidate = f"{title} {word}" if title else word
+        if len(candidate) > LEAD_CELLS:
+            return (title or word[:LEAD_CELLS]) + "…"
+        title = candidate
+        if i == LEAD_WORDS - 1 and len(words) > LEAD_WORDS:
+            return title + "…"
+    return title
+
+
+def date_title(timestamp: float | None) -> str:
+    """A date as a title: "26 June 2017"."""
+    if not timestamp:
+        return ""
+    try:
+        return time.strftime("%-d %B %Y", time.localtime(timestamp))
+    except (OverflowError, OSError, ValueError):
+        return ""
 
 
 @dataclass(frozen=True)

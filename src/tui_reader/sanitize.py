@@ -244,6 +244,27 @@ def clean_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, fragment))
 
 
+def url_key(url: str) -> str:
+    """What two links to the same web page have in common: tracking parameters, the fragment,
+    the scheme (http or https), the case of the host, a default port and a trailing slash do
+    not count; the query's parameters are sorted. A link that is not http(s) is its own key."""
+    url = clean_url(url)
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not host:
+        return url
+    if port is not None and port not in (80, 443):
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/") or "/"
+    query = "&".join(sorted(parts.query.split("&"))) if parts.query else ""
+    return f"//{host}{path}" + (f"?{query}" if query else "")
+
+
 def is_web_url(url: str) -> bool:
     """True for absolute http(s) URLs with a host: the only links the reader ever follows.
 

@@ -81,7 +81,9 @@ def fill(path: Path, text: Field) -> Filled:
     with Store.open(path) as store:
         store.set_setting(WELCOME_SETTING, "1")
         for i, payload in enumerate(MARKUP):
-            folder = text(f"D{i}", payload) if i % 2 == 0 else ""
+            # "/" separates nested folders (OPML import and `add --folder` store a name's own
+            # slash as "∕"): the name is one folder, its markup intact.
+            folder = text(f"D{i}", payload).replace("/", "∕") if i % 2 == 0 else ""
             feed, _ = store.add_feed(
                 f"https://f{i}.example/feed.xml", title=text(f"F{i}", payload), folder=folder
             )

@@ -88,12 +88,21 @@ def run_read(args: argparse.Namespace) -> int:
     store = open_store(paths)
     try:
         if is_url:
-            article_id = store.add_saved_page(target, site=urlsplit(target).hostname or "").id
+            article_id = saved_page_for(store, target)
         else:
             article_id = _save_file(store, Path(target), config)
     finally:
         store.close()
     return _run(paths, config, problems, article_id)
+
+
+def saved_page_for(store: Store, url: str) -> int:
+    """The article to open for ``url``: the one already stored for that page (in a feed or
+    under Saved: one copy, so its highlights stay together), else a new Saved one."""
+    existing = store.article_by_url(url)
+    if existing is not None:
+        return existing.id
+    return store.add_saved_page(url, site=urlsplit(url).hostname or "").id
 
 
 def _save_file(store: Store, path: Path, config: Config) -> int:
@@ -120,6 +129,9 @@ def _save_file(store: Store, path: Path, config: Config) -> int:
         raise CommandError(f"{path}: {exc}") from exc
     except backend.Unavailable as exc:
         raise CommandError(str(exc)) from exc
+    existing = store.article_by_url(document.url) if is_web_url(document.url) else None
+    if existing is not None:  # a saved copy of a page that is stored already
+        return existing.id
     article = store.add_saved_page(
         uri, title=clean_line(document.title) or path.name, site=document.site_name or path.name
     )

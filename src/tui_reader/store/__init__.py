@@ -17,6 +17,7 @@ from tui_reader.models import Article, ArticleBody, EntryData, Feed, SearchHit
 from tui_reader.store.annotations import AnnotationsMixin, reanchor_document
 from tui_reader.store.db import StoreError, connect, write_transaction
 from tui_reader.store.identity import Known, match_entries
+from tui_reader.store.lookup import article_by_url, forget_saved_copy
 from tui_reader.store.rows import ARTICLE_COLUMNS, article_from_row, feed_from_row
 
 __all__ = ["Store", "StoreError", "article_uid"]
@@ -378,8 +379,11 @@ class Store(AnnotationsMixin):
             where.append("a.feed_id = ?")
             args.append(feed_id)
         elif folder is not None:
-            where.append("a.feed_id IN (SELECT id FROM feeds WHERE folder = ?)")
-            args.append(folder)
+            # The folder and its subfolders ("Tech" holds "Tech/Old").
+            where.append(
+                "a.feed_id IN (SELECT id FROM feeds WHERE folder = ? OR substr(folder, 1, ?) = ?)"
+            )
+            args += [folder, len(folder) + 1, folder + "/"]
         if unread_only:
             where.append("a.read = 0")
         if starred_only:
@@ -402,6 +406,15 @@ class Store(AnnotationsMixin):
             f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.uid = ?", (uid,)
         ).fetchone()
         return article_from_row(row) if row else None
+
+    def article_by_url(self, url: str, *, exclude: int | None = None) -> Article | None:
+        """The article already stored for this page (its link, normalised), if any."""
+        return article_by_url(self.conn, url, exclude=exclude)
+
+    def forget_saved_copy(self, article_id: int) -> bool:
+        """Delete a Saved article that has no star, highlight or note; True if it went."""
+        with self.transaction() as c:
+            return forget_saved_copy(c, article_id)
 
     def get_body(self, article_id: int) -> ArticleBody:
         row = self.conn.execute(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 
-from tui_reader.models import Article, Feed
+from tui_reader.models import LEAD_CHARS, Article, Feed
 
+# An untitled article is shown by the start of its text (Article.display_title): read only
+# that much, and only for those.
 ARTICLE_COLUMNS = (
     "a.id, a.uid, a.feed_id, a.guid, a.url, a.title, a.author, a.published, a.updated,"
-    " a.read, a.starred, a.source_title, a.added"
+    " a.read, a.starred, a.source_title, a.added,"
+    f" CASE WHEN a.title = '' THEN substr(a.search_text, 1, {LEAD_CHARS}) ELSE '' END AS lead"
 )
 
 
@@ -27,6 +30,7 @@ def article_from_row(row: sqlite3.Row) -> Article:
         starred=bool(row["starred"]),
         source_title=row["source_title"],
         added=row["added"],
+        lead=row["lead"] or "",
     )
 
 

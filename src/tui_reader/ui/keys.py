@@ -25,6 +25,7 @@ SCOPES = {
     "pane": "the reading pane (ReadingPane)",
     "select": "the reading pane while text is selected (ReadingPane, before its own keys)",
     "list": "the feed and article lists (RowList)",
+    "feeds": "the feed list (FeedList)",
 }
 # Scopes whose bindings live on another scope's class, ahead of that scope's own.
 _JOINED = {"main": ("main", "notes"), "pane": ("select", "pane")}
@@ -260,6 +261,16 @@ KEYS: tuple[KeySpec, ...] = (
     ),
     # The lists (the movement keys above work there too).
     KeySpec("select", "enter", "select", "Open", "list", help="Open the feed or article."),
+    # The feed list's folders.
+    KeySpec(
+        "fold",
+        "left",
+        "fold",
+        "Fold",
+        "feeds",
+        help="Fold the folder (on a feed: go to its folder).",
+    ),
+    KeySpec("unfold", "right", "unfold", "Unfold", "feeds", help="Unfold the folder."),
 )
 
 BY_ACTION: dict[str, KeySpec] = {spec.action: spec for spec in KEYS}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -280,17 +281,78 @@ def _wrap_with_markers(text: str, width: int, markers: dict[int, str]) -> list[t
         return _wrap_words(text, width, markers)
 
 
+# -- line breaking between ideographs (UAX #14's ID class, with kinsoku shori) ----------------
+
+# Characters a line may break before or after without a space: Han, kana, Hangul, Yi, Bopomofo,
+# the CJK symbols and punctuation, fullwidth forms (code point ranges, inclusive).
+_IDEOGRAPHIC_RANGES = (
+    (0x2E80, 0x2FFF),  # CJK radicals, Kangxi radicals, ideographic description
+    (0x3001, 0x303F),  # CJK symbols and punctuation (not the ideographic space)
+    (0x3040, 0x9FFF),  # kana, Bopomofo, Hangul jamo, enclosed CJK, extension A, unified
+    (0xA000, 0xA4CF),  # Yi
+    (0xAC00, 0xD7AF),  # Hangul syllables
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFF01, 0xFF60),  # fullwidth forms
+    (0xFF61, 0xFF9F),  # halfwidth katakana and punctuation
+    (0xFFE0, 0xFFE6),  # fullwidth signs
+    (0x20000, 0x3FFFF),  # CJK extensions B and beyond
+)
+_IDEOGRAPHIC_STARTS = [a for a, _ in _IDEOGRAPHIC_RANGES]
+_IDEOGRAPHIC_ENDS = [b for _, b in _IDEOGRAPHIC_RANGES]
+# Never at the start of a line (closing punctuation, iteration marks, the prolonged sound mark,
+# small kana: UAX #14's CL, CP, EX, IS, NS and kinsoku's line-start rules).
+_NO_BREAK_BEFORE = frozenset(
+    "，。、．・：；？！」』）】〕〉》〗〙〛〞〟ー々〻ゝゞヽヾ‥…〜～゛゜"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+    "｡｣､･ｰﾞﾟｧｨｩｪｫｯｬｭｮ］｝｠％"
+    "︐︑︒︓︔︕︖︰︶︸︺︼︾﹀﹂﹄﹈﹐﹑﹒﹔﹕﹖﹗﹚﹜﹞"
+    ")]}>,.:;!?%’”»›"
+)
+# Never at the end of a line (opening punctuation: UAX #14's OP, kinsoku's line-end rules).
+_NO_BREAK_AFTER = frozenset("「『（【〔〈《〖〘〚〝［｛｟｢﹙﹛﹝︵︷︹︻︽︿﹁﹃﹇([{<‘“«‹")
+
+
+def _ideographic(ch: str) -> bool:
+    c = ord(ch)
+    if c < 0x2E80:
+        return False
+    i = bisect_right(_IDEOGRAPHIC_STARTS, c) - 1
+    return i >= 0 and c <= _IDEOGRAPHIC_ENDS[i]
+
+
+def _break_units(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The pieces of the word ``text[start:end]`` a line may break between: after or before
+    an ideograph, never before closing or after opening punctuation. One pass."""
+    if max(text[start:end]) < "\u2e80":  # no ideograph: one piece
+        yield start, end
+        return
+    piece = start
+    prev = text[start]
+    prev_ideo = "\u3040" <= prev <= "\u9fff" or _ideographic(prev)
+    for i in range(start + 1, end):
+        ch = text[i]
+        # Kana and the unified ideographs first: most of any CJK text, and no call.
+        ideo = "\u3040" <= ch <= "\u9fff" or _ideographic(ch)
+        if (prev_ideo or ideo) and ch not in _NO_BREAK_BEFORE and prev not in _NO_BREAK_AFTER:
+            yield piece, i
+            piece = i
+        prev, prev_ideo = ch, ideo
+    yield piece, end
+
+
 def _wrap_words(
     text: str, width: int, markers: dict[int, str] | None = None
 ) -> list[tuple[int, int]]:
-    """:func:`wrap` word by word, measuring every character (wide characters)."""
+    """:func:`wrap` word by word, measuring every character (wide characters). Words that
+    hold ideographs are broken between them too (:func:`_break_units`)."""
     width = max(width, 1)
     cum = _cumulative(text)
 
     def span_cells(a: int, b: int) -> int:
         return b - a if cum is None else cum[b] - cum[a]
 
-    words = [m.span() for m in _WORD.finditer(text)]
+    words = [u for m in _WORD.finditer(text) for u in _break_units(text, *m.span())]
     widths = [span_cells(a, b) for a, b in words]
     ends = [b for _, b in words]
     extra: dict[int, int] = {}  # marker widths at positions inside long words

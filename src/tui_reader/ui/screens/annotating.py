@@ -150,7 +150,7 @@ class AnnotatingScreen(Screen[None]):
             return
         current = self.notes.get(entry.highlight.id) or entry.highlight
         self._show_highlight(current)
-        if current.anchored and self.has_class("-narrow"):
+        if current.anchored and self.has_class("-no-reader"):  # show the pane, at the quote
             self.pane.focus()
 
     # -- what a key acts on ---------------------------------------------------------------

@@ -22,6 +22,7 @@ _GROUPS = (
     ("pane", "In the reading pane (the movement keys work in the lists too)"),
     ("select", "Selecting text (after v, or with the mouse; then h highlights it)"),
     ("list", "In the lists"),
+    ("feeds", "In the feed list"),
 )
 
 

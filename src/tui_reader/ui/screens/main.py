@@ -1,7 +1,8 @@
 """The main screen: feeds and articles on the left, the reading pane, the sidebar.
 
-Below 100 columns one pane shows at a time: the one with the focus (tab cycles, enter opens,
-escape goes back).
+The reading pane never gets squeezed: when the columns do not fit at a readable measure, the
+lists hide first, then the sidebar (see :mod:`tui_reader.ui.layout`); on the narrowest screens
+one pane shows at a time: the one with the focus (tab cycles, enter opens, escape goes back).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tui_reader.sanitize import is_web_url
 from tui_reader.store import Store
 from tui_reader.ui.context import Context
 from tui_reader.ui.keys import bindings
+from tui_reader.ui.layout import View, columns, is_narrow
 from tui_reader.ui.render import header_for, safe
 from tui_reader.ui.screens.annotating import AnnotatingScreen
 from tui_reader.ui.sources import (
@@ -54,7 +56,6 @@ if TYPE_CHECKING:
 
 # Dialogs, the browser, extraction and refresh are imported on first use: not needed to start.
 
-NARROW = 100  # below this many columns, one pane at a time
 _WORD = re.compile(r"\w+")
 MAX_MATCHES = 2000
 _BROWSER_HINT = re.compile(r"[;,.]?\s*open it in a browser\W*$", re.IGNORECASE)
@@ -168,23 +169,34 @@ class MainScreen(AnnotatingScreen):
         self._show_early_rows(early)
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW, "-narrow")
         self._update_view()
 
     def on_descendant_focus(self) -> None:
         self._update_view()
 
-    def _update_view(self) -> None:
-        """Which pane shows on a narrow screen: the one with the focus."""
+    def on_sidebar_changed(self, event: Sidebar.Changed) -> None:
+        self._update_view()
+
+    def _view(self) -> View:
+        """The column with the focus."""
         focused = self.focused
-        view = "lists"
         if focused is not None:
             if focused is self.pane:
-                view = "reader"
-            elif self.sidebar in focused.ancestors_with_self:
-                view = "sidebar"
+                return "reader"
+            if self.sidebar in focused.ancestors_with_self:
+                return "sidebar"
+        return "lists"
+
+    def _update_view(self) -> None:
+        """Show the columns that fit beside a readable reading pane (see ``layout``)."""
+        width = self.size.width
+        view = self._view()
+        shown = columns(width, view, self.sidebar.is_shown)
+        self.set_class(is_narrow(width), "-narrow")
         for name in ("lists", "reader", "sidebar"):
             self.set_class(view == name, f"-view-{name}")
+            self.set_class(name not in shown, f"-no-{name}")
+        self.set_class(len(shown) == 1, "-single")
 
     def _panes(self) -> list[Widget]:
         panes: list[Widget] = [self.feeds, self.articles, self.pane]
@@ -218,11 +230,18 @@ class MainScreen(AnnotatingScreen):
         elif i >= 2:
             self.articles.focus()
 
+    def action_fold(self) -> None:
+        """(From the palette: the feed list's folder keys act on its cursor.)"""
+        self.feeds.action_fold()
+
+    def action_unfold(self) -> None:
+        self.feeds.action_unfold()
+
     def action_toggle_sidebar(self) -> None:
         self.sidebar.toggle()
-        if self.sidebar.is_shown and self.has_class("-narrow"):
-            self.sidebar.option_list.focus()
-        elif not self.sidebar.is_shown and self._focused_pane() == 3:
+        if self.sidebar.is_shown and "sidebar" not in columns(self.size.width, self._view(), True):
+            self.sidebar.option_list.focus()  # it would not show otherwise
+        elif not self.sidebar.is_shown and self._view() == "sidebar":
             self.pane.focus()
 
     # -- loading lists --------------------------------------------------------------------
@@ -430,6 +449,10 @@ class MainScreen(AnnotatingScreen):
         try:
             with Store.open(self.ctx.store_path) as store:
                 document = backend.load_document(store, article.id, self.ctx.config, force=force)
+                stored = self._stored_copy(store, article, document)
+            if stored is not None:
+                self.app.call_from_thread(self._open_stored_copy, stored, generation)
+                return
         except backend.extraction_error() as exc:
             error = str(exc)
         except backend.Unavailable as exc:
@@ -437,6 +460,25 @@ class MainScreen(AnnotatingScreen):
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
         self.app.call_from_thread(self._extracted, article, generation, document, error)
+
+    @staticmethod
+    def _stored_copy(store: Store, article: Article, document: Document) -> Article | None:
+        """A page opened by its URL whose canonical link is an article stored already: that
+        article (the empty Saved copy goes, so highlights never split between two)."""
+        if article.feed_id is not None or not is_web_url(document.url):
+            return None
+        stored = store.article_by_url(document.url, exclude=article.id)
+        if stored is None or not store.forget_saved_copy(article.id):
+            return None
+        return stored
+
+    def _open_stored_copy(self, article: Article, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._set_loading(False)
+        self.open_article(article)
+        self.load_feeds()  # the counts, without the copy
+        self.load_articles(self.source, keep_id=article.id)
 
     def _extracted(
         self, article: Article, generation: int, document: Document | None, error: str

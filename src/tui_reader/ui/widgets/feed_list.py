@@ -3,13 +3,16 @@ counts and a mark on feeds whose last refresh failed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence, Set
+from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import BindingType
 
 from tui_reader.models import Feed
+from tui_reader.ui.keys import bindings
 from tui_reader.ui.render import cells, safe
 from tui_reader.ui.sources import (
     ALL,
@@ -31,6 +34,7 @@ class FeedEntry:
     indent: int = 0
     feed: Feed | None = None
     heading: bool = False  # a folder
+    folded: bool = False  # a folder shown without its feeds and subfolders
 
     @property
     def error(self) -> str:
@@ -39,7 +43,33 @@ class FeedEntry:
         return ""
 
 
-def build_entries(feeds: Sequence[Feed]) -> list[FeedEntry]:
+def folder_parts(folder: str) -> tuple[str, ...]:
+    """A folder's path: "Tech/Old" is ("Tech", "Old")."""
+    return tuple(p for p in folder.split("/") if p)
+
+
+def in_folder(feed: Feed, folder: str) -> bool:
+    """Whether ``feed`` is in ``folder`` or one of its subfolders."""
+    parts = folder_parts(folder)
+    return bool(parts) and folder_parts(feed.folder)[: len(parts)] == parts
+
+
+@dataclass
+class _Folder:
+    path: str
+    name: str
+    feeds: list[Feed] = field(default_factory=list)
+    children: dict[str, _Folder] = field(default_factory=dict)
+
+    @property
+    def unread(self) -> int:
+        return sum(f.unread for f in self.feeds) + sum(c.unread for c in self.children.values())
+
+
+def build_entries(feeds: Sequence[Feed], folded: Set[str] = frozenset()) -> list[FeedEntry]:
+    """The list's entries: the special lists, the feeds outside folders, then the folders as a
+    tree (feeds, then subfolders), each counting its subfolders too. A folder in ``folded``
+    shows without what is inside it."""
     unread = sum(f.unread for f in feeds)
     entries = [
         FeedEntry(ALL, "All", unread),
@@ -47,46 +77,92 @@ def build_entries(feeds: Sequence[Feed]) -> list[FeedEntry]:
         FeedEntry(STARRED, "Starred"),
         FeedEntry(SAVED, "Saved"),
     ]
-    loose = [f for f in feeds if not f.folder]
-    entries += [
-        FeedEntry(feed_source(f.id, f.display_title), f.display_title, f.unread, 0, f)
-        for f in loose
-    ]
-    folders: dict[str, list[Feed]] = {}
+    root = _Folder("", "")
     for f in feeds:
-        if f.folder:
-            folders.setdefault(f.folder, []).append(f)
-    for folder, members in folders.items():
-        entries.append(
-            FeedEntry(
-                folder_source(folder),
-                folder,
-                sum(f.unread for f in members),
-                heading=True,
-            )
+        node = root
+        for part in folder_parts(f.folder):
+            path = f"{node.path}/{part}" if node.path else part
+            node = node.children.setdefault(part, _Folder(path, part))
+        node.feeds.append(f)
+
+    def add(node: _Folder, depth: int) -> None:
+        indent = 2 * depth
+        entries.extend(
+            FeedEntry(feed_source(f.id, f.display_title), f.display_title, f.unread, indent, f)
+            for f in node.feeds
         )
-        entries += [
-            FeedEntry(feed_source(f.id, f.display_title), f.display_title, f.unread, 2, f)
-            for f in members
-        ]
+
+    def add_folders(node: _Folder, depth: int) -> None:
+        for child in sorted(node.children.values(), key=lambda c: c.name.casefold()):
+            is_folded = child.path in folded
+            entries.append(
+                FeedEntry(
+                    folder_source(child.path),
+                    child.name,
+                    child.unread,
+                    2 * depth,
+                    heading=True,
+                    folded=is_folded,
+                )
+            )
+            if not is_folded:
+                add(child, depth + 1)
+                add_folders(child, depth + 1)
+
+    add(root, 0)
+    add_folders(root, 0)
     return entries
 
 
 class FeedList(RowList):
+    """The feeds, folders as a tree: ``left`` folds a folder (or goes to the folder a feed is
+    in), ``right`` unfolds it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*RowList.BINDINGS, *bindings("feeds")]
     empty_text = "No feeds yet."
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[FeedEntry] = build_entries([])
         self.feeds: list[Feed] = []
+        self.folded: set[str] = set()
 
     def set_feeds(self, feeds: Sequence[Feed]) -> None:
         """New feeds and counts; the cursor stays on the same entry."""
-        current = self.current.source if self.current else None
         self.feeds = list(feeds)
-        self.entries = build_entries(feeds)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        current = self.current.source if self.current else None
+        self.entries = build_entries(self.feeds, self.folded)
         cursor = self.index_of(current) if current is not None else 0
         self.rows_changed(max(cursor, 0))
+
+    def action_fold(self) -> None:
+        """Fold the folder under the cursor; on a feed or a folded folder, go to the folder
+        it is in."""
+        entry = self.current
+        if entry is None:
+            return
+        if entry.heading and not entry.folded and entry.source.folder:
+            self.folded.add(entry.source.folder)
+            self._rebuild()
+            return
+        parent = self._parent_folder(entry)
+        if parent:
+            self.move_cursor(self.index_of(folder_source(parent)))
+
+    def action_unfold(self) -> None:
+        entry = self.current
+        if entry is not None and entry.heading and entry.folded and entry.source.folder:
+            self.folded.discard(entry.source.folder)
+            self._rebuild()
+
+    @staticmethod
+    def _parent_folder(entry: FeedEntry) -> str:
+        if entry.heading:
+            return "/".join(folder_parts(entry.source.folder or "")[:-1])
+        return "/".join(folder_parts(entry.feed.folder)) if entry.feed is not None else ""
 
     def index_of(self, source: ListSource) -> int:
         for i, entry in enumerate(self.entries):
@@ -112,17 +188,20 @@ class FeedList(RowList):
         """Change the unread counts after an article was marked read or unread."""
         if not delta:
             return
-        folder = None
+        changed = None
         for i, f in enumerate(self.feeds):
             if f.id == feed_id:
-                folder = f.folder
-                self.feeds[i] = replace(f, unread=max(0, f.unread + delta))
+                changed = self.feeds[i] = replace(f, unread=max(0, f.unread + delta))
         for i, entry in enumerate(self.entries):
             src = entry.source
             hit = (
                 (src.kind in ("all", "unread") and feed_id is not None)
                 or (src.kind == "feed" and src.feed_id == feed_id)
-                or (src.kind == "folder" and folder and src.folder == folder)
+                or (
+                    src.kind == "folder"
+                    and changed is not None
+                    and in_folder(changed, src.folder or "")
+                )
             )
             if hit:
                 feed = self.feed(feed_id) if src.kind == "feed" else entry.feed
@@ -145,8 +224,11 @@ class FeedList(RowList):
             label_style += self.style("strong")
         if entry.error:
             label_style += self.style("error")
+        text = safe(entry.label)
+        if entry.heading and entry.source.kind == "folder":
+            text = ("▸ " if entry.folded else "▾ ") + text
         room = width - 2 - entry.indent - (cells(count) + 1 if count else 0)
-        label = fit(safe(entry.label), room)
+        label = fit(text, room)
         pad = max(1, width - 2 - entry.indent - cells(label) - cells(count))
         return [
             Segment(mark, style + self.style("error")),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
 from tui_reader.config import DEFAULT_COLORS, HighlightColor
@@ -27,6 +28,9 @@ EMPTY = "No highlights or notes yet. Select with v (or the mouse) and press h; a
 
 class Sidebar(Vertical):
     """A column on the right of the reading pane; empty and hidden until given something."""
+
+    class Changed(Message):
+        """The sidebar was shown or hidden (the screen decides which columns fit)."""
 
     def __init__(
         self, *, colors: Sequence[HighlightColor] = DEFAULT_COLORS, id: str | None = None
@@ -77,4 +81,6 @@ class Sidebar(Vertical):
     def _update_display(self) -> None:
         if self.is_shown:
             _ = self.option_list
-        self.set_class(not self.is_shown, "-hidden")
+        if self.has_class("-hidden") == self.is_shown:
+            self.set_class(not self.is_shown, "-hidden")
+            self.post_message(self.Changed())
