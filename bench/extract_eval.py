@@ -156,10 +156,11 @@ def available_extractors() -> tuple[dict[str, Callable[[bytes], str]], list[str]
     extractors: dict[str, Callable[[bytes], str]] = {OURS: run_ours, RDB: run_readability}
     notes = []
     try:
-        version = importlib.metadata.version("trafilatura")
-    except importlib.metadata.PackageNotFoundError:
+        import trafilatura  # noqa: F401
+    except ImportError:
         notes.append("trafilatura is not installed (pip install -e '.[bench]'): left out")
     else:
+        version = version_of("trafilatura")
         extractors[TRAF] = run_trafilatura
         if not version.startswith("2.3."):
             notes.append(f"trafilatura {version}: the corpus figures are for 2.3.1")
