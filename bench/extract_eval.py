@@ -63,7 +63,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -116,7 +116,9 @@ def _lxml_text(html: str) -> str:
     from lxml.etree import ParserError
 
     try:
-        return str(lxml.html.fromstring(html).text_content()) if html.strip() else ""
+        if not html.strip():
+            return ""
+        return str(cast("lxml.html.HtmlElement", lxml.html.fromstring(html)).text_content())
     except ParserError:
         return ""
 
