@@ -67,6 +67,10 @@ def test_macro_average_and_empty_extraction() -> None:
     assert recall == pytest.approx((1.0 + 0.0 + 0.5) / 3)
     assert f1 == pytest.approx(2 * 0.75 * 0.5 / 1.25)  # F1 of the means: 0.6
     assert page_f1(pages[1]) == 0.0
+    # strict: the empty extraction counts precision 0 -> P = (1 + 0 + 0.5) / 3 = R = 0.5
+    assert aggregate(pages, strict=True) == pytest.approx((0.5, 0.5, 0.5))
+    # a page with no gold and no extraction counts nowhere, strict or not
+    assert aggregate([*pages, shingle_match("", "")], strict=True) == pytest.approx((0.5,) * 3)
 
 
 def test_short_texts_and_tokens() -> None:
