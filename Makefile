@@ -1,7 +1,7 @@
 # The usual loops. Everything runs from the project's own venv (.venv), made by `make venv`.
 PY := .venv/bin/python
 
-.PHONY: venv test lint fix typecheck contracts check run bench-ui bench-refresh bench-extract
+.PHONY: venv test lint fix typecheck contracts check run bench-ui bench-refresh bench-extract bench-extract-eval
 
 venv:
 	python3 -m venv .venv && $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -e ".[test]"
@@ -37,3 +37,7 @@ bench-refresh:
 
 bench-extract:
 	$(PY) bench/extract_bench.py
+
+# needs the bench extras: $(PY) -m pip install -e ".[test,bench]"
+bench-extract-eval:
+	nice -n 10 $(PY) bench/extract_eval.py

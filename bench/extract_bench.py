@@ -7,6 +7,9 @@ Both extractors' HTML and the expected HTML are turned into text the same way (b
 blank lines between blocks). Times are per page, measured in this run, interleaved.
 
 Usage: .venv/bin/python bench/extract_bench.py [--worst N] [--pages NAME...] [--repeat N]
+
+The gold text here goes through the reader's own converter, which flatters the reader: the
+yardstick for issue 13 is bench/extract_eval.py (neutral gold, the CLI's text, trafilatura too).
 """
 
 from __future__ import annotations
