@@ -1,0 +1,63 @@
+"""Keys under Pilot, against a real store: the footer at every width, where the focus goes,
+which list the movement keys move, and what m, s, N, the help and the palette act on."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from tests.test_app import main, settle
+from tests.test_app_data import Data, data_fixture  # noqa: F401
+from tui_reader.ui.app import ReaderApp
+
+SIZES = [(80, 24), (100, 30), (120, 40)]
+
+
+def footer_keys(app: ReaderApp) -> list[tuple[int, int, str]]:
+    """(x, width, text) of every key the footer shows, left to right."""
+    footer = app.screen.query_one(Footer)
+    keys = [(k.region.x, k.region.width, str(k.render())) for k in footer.query(FooterKey)]
+    return sorted(keys)
+
+
+def assert_footer_fits(app: ReaderApp, width: int) -> None:
+    keys = footer_keys(app)
+    texts = [text for _x, _w, text in keys]
+    assert "? Keys" in texts and "q Quit" in texts, texts
+    assert texts[-1].endswith("Palette"), texts
+    for (x, w, text), (next_x, _, next_text) in pairwise(keys):
+        assert x + w <= next_x, f"{text!r} runs into {next_text!r}: {keys}"
+    last_x, last_w, _ = keys[-1]
+    assert last_x + last_w <= width, keys
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_footer_keeps_help_and_quit_and_fits_at_every_width(
+    data: Data, size: tuple[int, int]
+) -> None:
+    app = data.app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert_footer_fits(app, size[0])
+        await pilot.press("enter")  # the reading pane: more keys to show
+        await settle(pilot)
+        assert app.focused is main(app).pane
+        assert_footer_fits(app, size[0])
+
+
+async def test_the_footer_is_laid_out_again_when_the_terminal_narrows(data: Data) -> None:
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert_footer_fits(app, 80)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert_footer_fits(app, 120)
+        assert "a Note" in [text for _x, _w, text in footer_keys(app)]
