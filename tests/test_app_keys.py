@@ -10,7 +10,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from tests.test_app import main, settle
-from tests.test_app_data import Data, data_fixture  # noqa: F401
+from tests.test_app_data import Data, data_fixture, rich_document, save_doc  # noqa: F401
 from tui_reader.ui.app import ReaderApp
 
 SIZES = [(80, 24), (100, 30), (120, 40)]
@@ -61,3 +61,23 @@ async def test_the_footer_is_laid_out_again_when_the_terminal_narrows(data: Data
         await settle(pilot)
         assert_footer_fits(app, 120)
         assert "a Note" in [text for _x, _w, text in footer_keys(app)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_an_article_opened_at_start_has_the_focus(data: Data, size: tuple[int, int]) -> None:
+    """``tui-reader read URL`` (an article to open at start): the keys act on the reading pane,
+    and a narrow screen shows it."""
+    article = data.store.add_saved_page("https://pages.example/one", title="One page")
+    save_doc(data.store, article.id, rich_document(0))
+    app = data.app(open_article=article.id)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.current is not None and screen.current.id == article.id
+        assert app.focused is screen.pane
+        assert screen.has_class("-view-reader")
+        start = screen.pane.cursor_range
+        row = screen.articles.cursor
+        await pilot.press("j", "j")
+        assert screen.pane.cursor_range != start and screen.pane.cursor_range[0] > start[0]
+        assert screen.articles.cursor == row

@@ -64,7 +64,7 @@ def test_kill_9_after_the_screen_says_saved_loses_nothing(tmux: Tmux, tmp_path: 
     )
     tmux.wait_for("The council met on Tuesday")
     pid = int(tmux.run("list-panes", "-t", "reader", "-F", "#{pane_pid}").split()[0])
-    tmux.keys("Tab", "h")  # to the reading pane; highlight the sentence at the cursor
+    tmux.keys("h")  # the reading pane has the focus: highlight the sentence at the cursor
     tmux.wait_for("Highlighted (key point) — saved.")
     os.kill(pid, signal.SIGKILL)
 

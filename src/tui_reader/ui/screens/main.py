@@ -276,6 +276,7 @@ class MainScreen(AnnotatingScreen):
             i = self.articles.index_of(keep_id)
             if i >= 0:
                 self.open_article(self.articles.articles[i])
+                self.pane.focus()  # as enter on an article: the keys read it
         if self._on_shown is not None:
             self.call_after_refresh(self._on_shown)
             self._on_shown = None
