@@ -81,3 +81,48 @@ async def test_an_article_opened_at_start_has_the_focus(data: Data, size: tuple[
         await pilot.press("j", "j")
         assert screen.pane.cursor_range != start and screen.pane.cursor_range[0] > start[0]
         assert screen.articles.cursor == row
+
+
+async def test_j_and_k_move_in_the_sidebar(data: Data) -> None:
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("h", "j", "h", "j", "h")  # three highlights
+        await settle(pilot)
+        await pilot.press("tab")  # the reading pane → the sidebar
+        sidebar = screen.sidebar.option_list
+        assert app.focused is sidebar
+        sidebar.highlighted = 0
+        await pilot.press("j")
+        assert sidebar.highlighted == 1
+        await pilot.press("G")
+        assert sidebar.highlighted == sidebar.option_count - 1 == 2
+        await pilot.press("k")
+        assert sidebar.highlighted == 1
+        await pilot.press("g")
+        assert sidebar.highlighted == 0
+
+
+async def test_j_k_g_and_G_scroll_the_help(data: Data) -> None:
+    app = data.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        body = app.screen.query_one("#help-body")
+        assert app.focused is body and body.max_scroll_y > 0
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert body.scroll_y == 2
+        await pilot.press("k")
+        await settle(pilot)
+        assert body.scroll_y == 1
+        await pilot.press("G")
+        await settle(pilot)
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("g")
+        await settle(pilot)
+        assert body.scroll_y == 0

@@ -268,10 +268,12 @@ BY_ACTION: dict[str, KeySpec] = {spec.action: spec for spec in KEYS}
 _LIST_ACTIONS = ("cursor_down", "cursor_up", "page_down", "page_up", "top", "bottom", "select")
 
 
-def bindings(scope: str) -> list[BindingType]:
-    """The bindings for one scope (see :data:`SCOPES`)."""
+def bindings(scope: str, *, moves_only: bool = False) -> list[BindingType]:
+    """The bindings for one scope (see :data:`SCOPES`); ``moves_only``: a list's without
+    enter (for a view that scrolls and has nothing to open)."""
     if scope == "list":
-        specs: Iterable[KeySpec] = (BY_ACTION[a] for a in _LIST_ACTIONS)
+        actions = _LIST_ACTIONS[:-1] if moves_only else _LIST_ACTIONS
+        specs: Iterable[KeySpec] = (BY_ACTION[a] for a in actions)
     else:
         scopes = _JOINED.get(scope, (scope,))
         specs = (s for part in scopes for s in KEYS if s.scope == part)
