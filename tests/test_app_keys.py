@@ -126,3 +126,61 @@ async def test_j_k_g_and_G_scroll_the_help(data: Data) -> None:
         await pilot.press("g")
         await settle(pilot)
         assert body.scroll_y == 0
+
+
+def messages(app: ReaderApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def marks(data: Data) -> set[tuple[str, bool, bool]]:
+    """(title, read, starred) of every article read or starred."""
+    return {(a.title, a.read, a.starred) for a in data.store.list_articles() if a.read or a.starred}
+
+
+async def test_m_and_s_with_the_feeds_focused_never_act_on_a_row_no_one_chose(
+    data: Data,
+) -> None:
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        before = marks(data)
+        await pilot.press("shift+tab")  # the article list → the feeds
+        assert app.focused is screen.feeds
+        await pilot.press("j", "s", "m")  # another feed; nothing is open
+        await settle(pilot)
+        await app.flush_writes()
+        assert marks(data) == before
+        said = messages(app)
+        assert any("To star an article" in m for m in said), said
+        assert any("To mark read or unread an article" in m for m in said), said
+        # With an article open (and on show), they act on it and say which.
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        opened = screen.current
+        assert opened is not None
+        await pilot.press("escape", "escape")  # back to the list, then to the feeds
+        assert app.focused is screen.feeds
+        await pilot.press("s")
+        await app.flush_writes()
+        starred = data.store.get_article(opened.id)
+        assert starred is not None and starred.starred
+        assert f"Starred: {opened.title}" in messages(app)
+
+
+async def test_m_and_s_on_a_narrow_screen_act_only_on_what_is_shown(data: Data) -> None:
+    app = data.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("enter")  # open the first article: the pane is all that shows
+        await settle(pilot)
+        opened = screen.current
+        assert opened is not None and screen.has_class("-view-reader")
+        await pilot.press("escape", "escape")  # the feeds: the article is not on show
+        assert app.focused is screen.feeds
+        before = marks(data)
+        await pilot.press("s")
+        await app.flush_writes()
+        assert marks(data) == before
+        assert any("To star an article" in m for m in messages(app))

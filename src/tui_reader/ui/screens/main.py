@@ -498,12 +498,24 @@ class MainScreen(AnnotatingScreen):
 
     # -- articles: next, previous, read, star ---------------------------------------------
 
-    def _target(self) -> Article | None:
-        """The article an action is about: the highlighted row when the list has the focus,
-        else the one in the reading pane."""
+    def _target(self, doing: str) -> Article | None:
+        """The article an action is about: the highlighted row when the article list has the
+        focus, else the one in the reading pane when it is on show. Else (the feeds have the
+        focus: the list's cursor is only where the feed's list begins) none, and ``doing``
+        ("star", ...) is said to act on what it can act on."""
         if self.focused is self.articles and self.articles.current is not None:
             return self.articles.current
-        return self.current or self.articles.current
+        reading_shown = not self.has_class("-narrow") or self.has_class("-view-reader")
+        if self.current is not None and (self.focused is not self.feeds or reading_shown):
+            return self.current
+        if self.current is None and self.focused is not self.feeds:
+            return self.articles.current
+        self.notify(
+            f"To {doing} an article, highlight it in the article list (tab) or open it.",
+            markup=False,
+            timeout=4,
+        )
+        return None
 
     def _step(self, delta: int, *, unread: bool = False) -> None:
         rows = self.articles.articles
@@ -551,24 +563,32 @@ class MainScreen(AnnotatingScreen):
         self.ctx.writer.submit(lambda s: s.set_read([article.id], read), "read state")
 
     def action_toggle_read(self) -> None:
-        article = self._target()
+        article = self._target("mark read or unread")
         if article is not None:
             self._set_read(article, not article.read)
+            if self.focused is self.feeds:  # not the row under a cursor: say which
+                state = "Unread" if article.read else "Read"
+                self.notify(f"{state}: {safe(article.display_title)[:200]}", markup=False)
 
     def action_star(self) -> None:
-        article = self._target()
+        article = self._target("star")
         if article is None:
             return
         starred = not article.starred
         self._replace(replace(article, starred=starred))
         self.ctx.writer.submit(lambda s: s.set_starred(article.id, starred), "star")
-        self.notify("Starred." if starred else "Unstarred.", markup=False)
+        said = "Starred." if starred else "Unstarred."
+        if self.focused is self.feeds:  # not the row under a cursor: say which
+            said = f"{said[:-1]}: {safe(article.display_title)[:200]}"
+        self.notify(said, markup=False)
 
     # -- links and the browser ------------------------------------------------------------
 
     def action_open_browser(self) -> None:
-        article = self._target()
-        if article is None or not article.url:
+        article = self._target("open")
+        if article is None:
+            return
+        if not article.url:
             self.notify("This article has no link.", markup=False)
             return
         self.open_url(article.url)
@@ -597,8 +617,10 @@ class MainScreen(AnnotatingScreen):
     def action_copy_link(self) -> None:
         """Copy the article's link, whatever its scheme (copying runs nothing), as clean text:
         no control, bidi or invisible character reaches the clipboard."""
-        article = self._target()
-        link = safe(article.url) if article is not None else ""
+        article = self._target("copy the link of")
+        if article is None:
+            return
+        link = safe(article.url)
         if not link:
             self.notify("This article has no link.", markup=False)
             return
