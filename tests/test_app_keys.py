@@ -6,12 +6,14 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from tests.test_app import main, settle
 from tests.test_app_data import Data, data_fixture, rich_document, save_doc  # noqa: F401
 from tui_reader.ui.app import ReaderApp
+from tui_reader.ui.screens.main import MainScreen
 
 SIZES = [(80, 24), (100, 30), (120, 40)]
 
@@ -184,3 +186,42 @@ async def test_m_and_s_on_a_narrow_screen_act_only_on_what_is_shown(data: Data) 
         await app.flush_writes()
         assert marks(data) == before
         assert any("To star an article" in m for m in messages(app))
+
+
+async def palette(pilot: Pilot[None], typed: str) -> None:
+    """Type ``typed`` in the palette and take its first entry."""
+    await pilot.press("ctrl+p", *typed)
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("typed", ["Feed: Tech Notes", "feed:tech notes", "Tech Notes"])
+async def test_a_palette_entry_typed_as_shown_finds_it(data: Data, typed: str) -> None:
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await palette(pilot, typed)
+        assert isinstance(app.screen, MainScreen)
+        assert screen.source.kind == "feed" and screen.source.label == "Tech Notes"
+
+
+async def test_an_article_opened_from_the_palette_brings_its_list(data: Data) -> None:
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await palette(pilot, "Feed: Tech Notes")
+        assert screen.source.label == "Tech Notes"
+        story = data.articles["News story 2"]
+        await palette(pilot, "Article: News story 2")
+        assert screen.source.kind == "feed" and screen.source.feed_id == data.news
+        assert screen.feeds.current is not None and screen.feeds.current.source == screen.source
+        assert screen.articles.current is not None and screen.articles.current.id == story
+        await pilot.press("n")  # the next article of the same feed
+        await settle(pilot)
+        assert screen.current is not None and screen.current.title == "News story 3"
+        await pilot.press("p", "p")
+        await settle(pilot)
+        assert screen.current is not None and screen.current.title == "News story 1"

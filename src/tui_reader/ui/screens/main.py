@@ -240,12 +240,15 @@ class MainScreen(AnnotatingScreen):
         if i >= 0:
             self.feeds.move_cursor(i, announce=False)
 
-    def show_source(self, source: ListSource, *, focus_list: bool = False) -> None:
-        """Show a list (feed, folder, All...) in the article list."""
+    def show_source(
+        self, source: ListSource, *, focus_list: bool = False, keep_id: int | None = None
+    ) -> None:
+        """Show a list (feed, folder, All...) in the article list (the cursor on ``keep_id``,
+        which is in it even when far down)."""
         i = self.feeds.index_of(source)
         if i >= 0 and i != self.feeds.cursor:
             self.feeds.move_cursor(i, announce=False)
-        self.load_articles(source)
+        self.load_articles(source, keep_id=keep_id)
         if focus_list:
             self.articles.focus()
 
@@ -395,8 +398,21 @@ class MainScreen(AnnotatingScreen):
         i = self.articles.index_of(article_id)
         if i >= 0:
             self.articles.move_cursor(i, announce=False)
+        else:  # its feed's list (or Saved), so that n and p walk the list it is in
+            self.show_source(self._home_of(article), keep_id=article_id)
         self.open_article(article)
         self.pane.focus()
+
+    def _home_of(self, article: Article) -> ListSource:
+        """The list an article belongs to: its feed's, else Saved (a page read by its URL)."""
+        from tui_reader.ui.sources import SAVED, feed_source
+
+        for entry in self.feeds.entries:
+            if entry.source.kind == "feed" and entry.source.feed_id == article.feed_id:
+                return entry.source
+        if article.feed_id is not None:
+            return feed_source(article.feed_id, article.source_title)
+        return SAVED
 
     def _set_loading(self, loading: bool) -> None:
         reader = self.query_one("#reader")
