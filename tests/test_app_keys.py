@@ -14,6 +14,7 @@ from tests.test_app import main, settle
 from tests.test_app_data import Data, data_fixture, rich_document, save_doc  # noqa: F401
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.sources import feed_source
 
 SIZES = [(80, 24), (100, 30), (120, 40)]
 
@@ -225,3 +226,40 @@ async def test_an_article_opened_from_the_palette_brings_its_list(data: Data) ->
         await pilot.press("p", "p")
         await settle(pilot)
         assert screen.current is not None and screen.current.title == "News story 1"
+
+
+async def test_N_at_the_end_of_a_list_goes_on_to_the_next_feed_with_unread(data: Data) -> None:
+    """Daily News is the last feed of the list: N goes round to the first feed with unread
+    articles, past those with none (the hostile feed's one article is read here)."""
+    data.store.set_read([a.id for a in data.store.list_articles(feed_id=data.hostile)], True)
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        news = screen.feeds.entries[screen.feeds.index_of(feed_source(data.news, ""))].source
+        screen.show_source(news, focus_list=True)
+        await settle(pilot)
+        await pilot.press("G", "enter")  # the last article of Daily News
+        await settle(pilot)
+        assert screen.current is not None and screen.current.title == "News story 4"
+        await pilot.press("N")
+        await settle(pilot)
+        assert screen.source.kind == "feed" and screen.source.feed_id == data.tech
+        assert screen.feeds.current is not None and screen.feeds.current.source == screen.source
+        assert screen.current is not None and screen.current.title == "Tech note 0"
+        assert screen.articles.current is not None
+        assert screen.articles.current.title == "Tech note 0"
+        assert screen.articles.current.read  # opened: read, in the list too
+        await app.flush_writes()
+        tech0 = data.store.get_article(data.articles["Tech note 0"])
+        assert tech0 is not None and tech0.read
+        # When no feed has any unread article left, N says so and stays.
+        everything = [a.id for a in data.store.list_articles()]
+        data.store.set_read(everything, True)
+        screen.load_feeds()
+        screen.load_articles(screen.source)
+        await settle(pilot)
+        await pilot.press("N")
+        await settle(pilot)
+        assert screen.source.feed_id == data.tech
+        assert "No unread articles left." in messages(app)

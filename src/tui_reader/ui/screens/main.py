@@ -272,6 +272,9 @@ class MainScreen(AnnotatingScreen):
         if source != self.source:
             return
         has_more = len(rows) > FIRST_PAGE and source.kind != "search"
+        current = self.current
+        if current is not None:  # as shown (its read state may not be written yet)
+            rows = [current if a.id == current.id else a for a in rows]
         keep = keep_id if keep_id is not None else (self.current.id if self.current else None)
         self.articles.set_articles(source, rows[:FIRST_PAGE], has_more=has_more, keep_id=keep)
         self.articles.set_open(self.current.id if self.current else None)
@@ -549,6 +552,8 @@ class MainScreen(AnnotatingScreen):
             if self.articles.has_more and delta > 0:
                 self.articles.near_end()
                 self.notify("Loading more articles…", markup=False)
+            elif unread and delta > 0:
+                self._next_unread_feed()
             else:
                 what = "unread article" if unread else "article"
                 where = "next" if delta > 0 else "previous"
@@ -556,6 +561,28 @@ class MainScreen(AnnotatingScreen):
             return
         self.articles.move_cursor(i, announce=False)
         self.open_article(rows[i])
+
+    def _next_unread_feed(self) -> None:
+        """As newsboat's N at the end of a list: on to the next feed (after this list's place
+        in the feeds, then from the top) with unread articles, at its first unread one."""
+        entries = self.feeds.entries
+        here = self.feeds.index_of(self.source)
+        order = list(range(here + 1, len(entries))) + list(range(0, max(here, 0)))
+        for i in order:
+            source = entries[i].source
+            if source.kind != "feed" or source.feed_id is None or entries[i].count <= 0:
+                continue
+            if source == self.source:
+                continue
+            unread = self.ctx.store.list_articles(feed_id=source.feed_id, unread_only=True, limit=1)
+            if not unread:
+                continue
+            article = unread[0]
+            self.show_source(source, keep_id=article.id)
+            self.open_article(article)
+            self.notify(f"Next unread feed: {safe(source.label)[:200]}", markup=False, timeout=3)
+            return
+        self.notify("No unread articles left.", markup=False)
 
     def action_next_article(self) -> None:
         self._step(1)
