@@ -12,8 +12,10 @@ from textual.widgets._footer import FooterKey
 
 from tests.test_app import main, settle
 from tests.test_app_data import Data, data_fixture, rich_document, save_doc  # noqa: F401
+from tui_reader.config import Config
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.sources import feed_source
 
 SIZES = [(80, 24), (100, 30), (120, 40)]
@@ -263,3 +265,25 @@ async def test_N_at_the_end_of_a_list_goes_on_to_the_next_feed_with_unread(data:
         await settle(pilot)
         assert screen.source.feed_id == data.tech
         assert "No unread articles left." in messages(app)
+
+
+async def test_keys_config_takes_key_names_in_any_case_and_refuses_nonsense(data: Data) -> None:
+    keys = {"refresh": "ctrl+shift+banana", "search": "F5", "star": "Ctrl+X", "top": "Home"}
+    app = data.app(Config(keys=keys))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        said = messages(app)
+        assert any(m.startswith("keys.refresh: 'ctrl+shift+banana' is not a key") for m in said)
+        assert all("\\n" not in m for m in said)
+        assert not any("keys.search" in m or "keys.star" in m for m in said), said
+        shown = [text for _x, _w, text in footer_keys(app)]
+        assert "r Refresh" in shown and not any("banana" in t for t in shown), shown
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+x")
+        await app.flush_writes()
+        article = data.store.get_article(data.articles["News story 0"])
+        assert article is not None and article.starred
