@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+from textual.widgets._toast import Toast
 
 from tests.test_app import main, settle
 from tests.test_app_data import Data, data_fixture, rich_document, save_doc  # noqa: F401
@@ -152,13 +153,13 @@ async def test_m_and_s_with_the_feeds_focused_never_act_on_a_row_no_one_chose(
         before = marks(data)
         await pilot.press("shift+tab")  # the article list → the feeds
         assert app.focused is screen.feeds
-        await pilot.press("j", "s", "m")  # another feed; nothing is open
+        await pilot.press("j", "s")  # another feed; nothing is open
+        assert any("To star an article" in m for m in messages(app)), messages(app)
+        await pilot.press("m")
+        assert any("To mark read or unread an article" in m for m in messages(app))
         await settle(pilot)
         await app.flush_writes()
         assert marks(data) == before
-        said = messages(app)
-        assert any("To star an article" in m for m in said), said
-        assert any("To mark read or unread an article" in m for m in said), said
         # With an article open (and on show), they act on it and say which.
         await pilot.press("tab", "enter")
         await settle(pilot)
@@ -287,3 +288,24 @@ async def test_keys_config_takes_key_names_in_any_case_and_refuses_nonsense(data
         await app.flush_writes()
         article = data.store.get_article(data.articles["News story 0"])
         assert article is not None and article.starred
+
+
+async def test_notifications_do_not_pile_up_over_the_text(data: Data) -> None:
+    app = data.app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("s", "s", "s", "m", "m")
+        await settle(pilot)
+        toasts = list(app.screen.query(Toast))
+        assert [str(t.render()) for t in toasts] == ["Starred."]
+        # One line, on the footer's row: the reading pane's text is not under it.
+        (toast,) = toasts
+        assert toast.region.height == 1 and toast.region.y == 39
+        # A warning stays while a newer notice comes.
+        app.notify("Something failed.", severity="warning", markup=False)
+        await pilot.press("s")
+        await settle(pilot)
+        shown = sorted(str(t.render()) for t in app.screen.query(Toast))
+        assert shown == ["Something failed.", "Unstarred."]

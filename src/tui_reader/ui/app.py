@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
-from textual.notifications import SeverityLevel
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 
 from tui_reader.config import Config
@@ -39,6 +39,9 @@ def _reader_commands() -> type[Provider]:
 
 class ReaderApp(App[None]):
     TITLE = "tui-reader"
+    # Notifications are one line over the footer's right end (styles/app.tcss), short-lived,
+    # and a newer piece of news replaces an older one: they do not pile up over the text.
+    NOTIFICATION_TIMEOUT: ClassVar[float] = 3
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")
     COMMANDS: ClassVar = App.COMMANDS | {_reader_commands}
 
@@ -99,6 +102,15 @@ class ReaderApp(App[None]):
         if not markup:
             message = clean_text(message)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _on_notify(self, event: Notify) -> None:
+        """A new plain notice replaces the plain notices on show (warnings and errors stay
+        until their time is up)."""
+        if event.notification.severity == "information":
+            for shown in list(self._notifications):
+                if shown.severity == "information":
+                    self._unnotify(shown, refresh=False)
+        super()._on_notify(event)
 
     def on_mount(self) -> None:
         for problem in [*self.messages, *check_keymap(self.config.keys)]:
