@@ -18,6 +18,7 @@ from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.sources import feed_source
+from tui_reader.ui.widgets.reading_pane import ReadingPane
 
 SIZES = [(80, 24), (100, 30), (120, 40)]
 
@@ -309,3 +310,40 @@ async def test_notifications_do_not_pile_up_over_the_text(data: Data) -> None:
         await settle(pilot)
         shown = sorted(str(t.render()) for t in app.screen.query(Toast))
         assert shown == ["Something failed.", "Unstarred."]
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "solarized-light", "textual-dark", "nord"])
+async def test_the_reading_cursor_has_a_look_of_its_own_in_every_theme(
+    data: Data, theme: str
+) -> None:
+    """Not underlined like a link: a background from the theme, which stands out from the
+    page in light themes too, and differs from a selection's."""
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = theme
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        pane = main(app).pane
+        cursor = pane._component("cursor")
+        assert not cursor.underline
+        assert cursor.bgcolor is not None and pane.rich_style.bgcolor is not None
+        ours = cursor.bgcolor.get_truecolor()
+        page = pane.rich_style.bgcolor.get_truecolor()
+        assert sum(abs(a - b) for a, b in zip(ours, page, strict=True)) >= 60, (ours, page)
+        selection = pane._component("selection").bgcolor
+        assert selection is not None and selection.get_truecolor() != ours
+        # And it is what the pane paints under the sentence at the cursor.
+        start, _end = pane.cursor_range
+        assert painted(pane)[start] == ours
+
+
+def painted(pane: ReadingPane) -> dict[int, object]:
+    out: dict[int, object] = {}
+    for y in range(pane.scrollable_content_region.height):
+        for segment in pane.render_line(y):
+            style = segment.style
+            meta = style.meta if style is not None else {}
+            if "offset" in meta and style is not None and style.bgcolor is not None:
+                out[meta["offset"][0]] = style.bgcolor.get_truecolor()
+    return out
