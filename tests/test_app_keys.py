@@ -3,7 +3,9 @@ which list the movement keys move, and what m, s, N, the help and the palette ac
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -41,18 +43,35 @@ def assert_footer_fits(app: ReaderApp, width: int) -> None:
     assert last_x + last_w <= width, keys
 
 
+def footer_line(app: ReaderApp) -> str:
+    """The footer as the README writes it: the keys, then "▏" and the palette key."""
+    texts = [text for _x, _w, text in footer_keys(app)]
+    return " ".join(texts[:-1]) + " ▏" + texts[-1]
+
+
+def readme_footers() -> dict[str, tuple[str, str]]:
+    """The README's footer table: size → (list focused, reading pane focused)."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+x\d+) \| `([^`]*)` \| `([^`]*)` \|$", readme, re.MULTILINE)
+    return {size: (lists, pane) for size, lists, pane in rows}
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_footer_keeps_help_and_quit_and_fits_at_every_width(
     data: Data, size: tuple[int, int]
 ) -> None:
+    """... and is what the README says it is."""
+    in_readme = readme_footers()[f"{size[0]}x{size[1]}"]
     app = data.app()
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         assert_footer_fits(app, size[0])
+        assert footer_line(app) == in_readme[0]
         await pilot.press("enter")  # the reading pane: more keys to show
         await settle(pilot)
         assert app.focused is main(app).pane
         assert_footer_fits(app, size[0])
+        assert footer_line(app) == in_readme[1]
 
 
 async def test_the_footer_is_laid_out_again_when_the_terminal_narrows(data: Data) -> None:
