@@ -352,17 +352,26 @@ async def test_the_reading_cursor_has_a_look_of_its_own_in_every_theme(
         assert sum(abs(a - b) for a, b in zip(ours, page, strict=True)) >= 60, (ours, page)
         selection = pane._component("selection").bgcolor
         assert selection is not None and selection.get_truecolor() != ours
-        # And it is what the pane paints under the sentence at the cursor.
+        # And it is what the pane paints under the sentence at the cursor, which still shows
+        # (bold) once the sentence is highlighted.
         start, _end = pane.cursor_range
-        assert painted(pane)[start] == ours
+        assert painted(pane)[start] == (ours, True)
+        await pilot.press("h")
+        await settle(pilot)
+        bg, bold = painted(pane)[start]
+        assert bg != ours and bold
+        await pilot.press("j")
+        assert painted(pane)[start] == (bg, False)  # the highlight alone
 
 
-def painted(pane: ReadingPane) -> dict[int, object]:
-    out: dict[int, object] = {}
+def painted(pane: ReadingPane) -> dict[int, tuple[object, bool]]:
+    """(background, bold) of each text offset where a segment starts, as the pane draws it."""
+    out: dict[int, tuple[object, bool]] = {}
     for y in range(pane.scrollable_content_region.height):
         for segment in pane.render_line(y):
             style = segment.style
             meta = style.meta if style is not None else {}
-            if "offset" in meta and style is not None and style.bgcolor is not None:
-                out[meta["offset"][0]] = style.bgcolor.get_truecolor()
+            if "offset" in meta and style is not None:
+                bg = style.bgcolor.get_truecolor() if style.bgcolor is not None else None
+                out[meta["offset"][0]] = (bg, bool(style.bold))
     return out
