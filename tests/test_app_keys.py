@@ -316,19 +316,23 @@ async def test_notifications_do_not_pile_up_over_the_text(data: Data) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("s", "s", "s", "m", "m")
+        await pilot.press("s", "s", "s", "s", "s")
         await settle(pilot)
         toasts = list(app.screen.query(Toast))
-        assert [str(t.render()) for t in toasts] == ["Starred."]
-        # One line, on the footer's row: the reading pane's text is not under it.
-        (toast,) = toasts
-        assert toast.region.height == 1 and toast.region.y == 39
-        # A warning stays while a newer notice comes.
+        assert [str(t.render()) for t in toasts] == ["Unstarred.", "Starred."]
+        # One line each, the newest on the footer's row, over nothing above the one before.
+        assert [(t.region.height, t.region.y) for t in toasts] == [(1, 38), (1, 39)]
+        # A warning stays while newer notices come.
         app.notify("Something failed.", severity="warning", markup=False)
-        await pilot.press("s")
+        await pilot.press("s", "s")
         await settle(pilot)
         shown = sorted(str(t.render()) for t in app.screen.query(Toast))
-        assert shown == ["Something failed.", "Unstarred."]
+        assert shown == ["Something failed.", "Starred.", "Unstarred."]
+        # The help is read in full: no notification over it, its own or the screen's below.
+        await pilot.press("question_mark")
+        await settle(pilot)
+        toasts = [t for screen in app.screen_stack for t in screen.query(Toast)]
+        assert toasts and not any(t.visible for t in toasts)
 
 
 @pytest.mark.parametrize("theme", ["textual-light", "solarized-light", "textual-dark", "nord"])

@@ -39,9 +39,15 @@ def _reader_commands() -> type[Provider]:
 
 class ReaderApp(App[None]):
     TITLE = "tui-reader"
-    # Notifications are one line over the footer's right end (styles/app.tcss), short-lived,
-    # and a newer piece of news replaces an older one: they do not pile up over the text.
+    # Notifications are one line over the footer's right end (styles/app.tcss), plain ones
+    # short-lived and at most PLAIN_SHOWN at a time: they do not pile up over the text.
+    # Warnings and errors stay longer (they may need reading).
     NOTIFICATION_TIMEOUT: ClassVar[float] = 3
+    WARNING_TIMEOUT = 8.0
+    PLAIN_SHOWN = 2
+    # A screen under a dialog gets this class: its notifications are hidden (the dialog shows
+    # them itself, and the help shows none over its text).
+    SUSPENDED_SCREEN_CLASS: ClassVar[str] = "-suspended"
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")
     COMMANDS: ClassVar = App.COMMANDS | {_reader_commands}
 
@@ -101,15 +107,17 @@ class ReaderApp(App[None]):
         without escape sequences, control or invisible characters."""
         if not markup:
             message = clean_text(message)
+        if timeout is None and severity != "information":
+            timeout = self.WARNING_TIMEOUT
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def _on_notify(self, event: Notify) -> None:
-        """A new plain notice replaces the plain notices on show (warnings and errors stay
-        until their time is up)."""
+        """A new plain notice pushes out the oldest when PLAIN_SHOWN are on show (warnings
+        and errors stay until their time is up)."""
         if event.notification.severity == "information":
-            for shown in list(self._notifications):
-                if shown.severity == "information":
-                    self._unnotify(shown, refresh=False)
+            plain = [n for n in self._notifications if n.severity == "information"]
+            for old in plain[: max(len(plain) - self.PLAIN_SHOWN + 1, 0)]:
+                self._unnotify(old, refresh=False)
         super()._on_notify(event)
 
     def on_mount(self) -> None:
