@@ -7,7 +7,9 @@ import time
 import webbrowser
 
 import pytest
+from textual import events
 from textual.command import CommandPalette
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, ProgressBar
 from textual.worker import WorkerCancelled
@@ -38,6 +40,22 @@ async def settle(pilot: Pilot[None]) -> None:
         with contextlib.suppress(WorkerCancelled):  # replaced by a newer one: fine
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def burst(pilot: Pilot[None], *keys: str) -> None:
+    """Send keys as a terminal does for a paste or a fast typist: all at once, without waiting
+    for the app between them (``pilot.press`` waits until the app is idle after each key),
+    then let the app catch up."""
+    driver = pilot.app._driver
+    assert driver is not None
+    for key in keys:
+        char: str | None = key if len(key) == 1 else None
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        event = events.Key(name, char)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    await pilot.pause()
+    await pilot.pause()
 
 
 def main(app: ReaderApp) -> MainScreen:

@@ -210,3 +210,34 @@ def test_read_opens_one_page_straight_in_the_reading_pane(
         assert [a.title for a in saved] == ["The lighthouse log"]
         assert saved[0].read
         assert NEEDLE in store.get_body(saved[0].id).doc_json
+
+
+def test_read_on_a_narrow_terminal_shows_the_page_with_the_focus(
+    tmp_path: Path, server: httpserver.TestServer, tmux: Tmux
+) -> None:
+    """At 80x24 one pane shows at a time: ``read`` shows the page (the pane has the focus),
+    not the list, and ``escape`` goes back to the list."""
+    target = server.route("/narrow.html", PAGE, content_type="text/html; charset=utf-8")
+    env = environment(tmp_path)
+    tmux.run(
+        "new-session",
+        "-d",
+        "-s",
+        "reader",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "env",
+        "-i",
+        *[f"{key}={value}" for key, value in env.items()],
+        str(COMMAND),
+        "read",
+        target,
+    )
+    screen = tmux.wait_for("forty-one ships")
+    assert "Feeds" not in screen  # the list is not on show
+    tmux.keys("Escape")
+    tmux.wait_for("Feeds")
+    tmux.keys("q")
+    assert tmux.wait_gone(), "q did not quit"

@@ -11,7 +11,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from tests.test_app import main, settle
+from tests.test_app import burst, main, settle
 from tests.test_app_data import HOSTILE_TITLE, Data, data_fixture  # noqa: F401
 from tui_reader.config import Config, ExportConfig
 from tui_reader.models import Highlight
@@ -469,3 +469,47 @@ async def test_keys_can_be_remapped_and_are_listed(data: Data) -> None:
         for words in ("Highlights and notes", "Selecting text", "[highlight]", "[edit_note]"):
             assert words in help_text
         assert "Export article" in help_text and "[undo_delete]" in help_text
+
+
+LONG_NOTE = (
+    "Check: were the executions independently verified? The report names two witnesses,"
+    " both officials; ask the court for the logs."
+)
+
+
+async def test_a_note_typed_at_machine_speed_is_saved_whole(data: Data) -> None:
+    """Keys and ctrl+s in one batch (a paste, a fast typist): the save takes the text after
+    every key sent before it."""
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        _, pane = await opened(pilot)
+        await pilot.press("h")
+        await done(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await burst(pilot, *LONG_NOTE, "ctrl+s")
+        await done(pilot)
+        assert newest(data, pane).note == LONG_NOTE
+        # The article's note too (the cursor on a sentence with no highlight).
+        await pilot.press("j", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await burst(pilot, *LONG_NOTE, "ctrl+s")
+        await done(pilot)
+        assert data.store.get_article_note(pane.article_id or 0) == LONG_NOTE
+
+
+async def test_tags_typed_at_machine_speed_are_saved_whole(data: Data) -> None:
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        _, pane = await opened(pilot)
+        await pilot.press("h")
+        await done(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TagEditor)
+        typed = "claim economy executions verification witnesses court-logs"
+        await burst(pilot, *typed, "enter")
+        await done(pilot)
+        assert newest(data, pane).tags == tuple(typed.split())

@@ -64,7 +64,7 @@ def test_kill_9_after_the_screen_says_saved_loses_nothing(tmux: Tmux, tmp_path: 
     )
     tmux.wait_for("The council met on Tuesday")
     pid = int(tmux.run("list-panes", "-t", "reader", "-F", "#{pane_pid}").split()[0])
-    tmux.keys("Tab", "h")  # to the reading pane; highlight the sentence at the cursor
+    tmux.keys("h")  # the reading pane has the focus: highlight the sentence at the cursor
     tmux.wait_for("Highlighted (key point) — saved.")
     os.kill(pid, signal.SIGKILL)
 
@@ -72,3 +72,46 @@ def test_kill_9_after_the_screen_says_saved_loses_nothing(tmux: Tmux, tmp_path: 
         rows = store.all_highlights()
         assert [r.quote for r in rows] == ["The council met on Tuesday to discuss the bridge."]
         assert rows[0].color == "key point"
+
+
+NOTE = (
+    "Check: were the executions independently verified? The report names two witnesses,"
+    " both officials; ask the court for the logs."
+)
+
+
+def test_a_note_pasted_and_saved_at_once_is_stored_whole(tmux: Tmux, tmp_path: Path) -> None:
+    """The note's text and ctrl+s reach the app in one burst (one send-keys): what is stored
+    is the whole text, as the screen says."""
+    page = tmp_path / "bridge.html"
+    page.write_text(PAGE, encoding="utf-8")
+    env = environment(tmp_path)
+    tmux.run(
+        "new-session",
+        "-d",
+        "-s",
+        "reader",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "env",
+        "-i",
+        *[f"{key}={value}" for key, value in env.items()],
+        str(COMMAND),
+        "read",
+        str(page),
+    )
+    tmux.wait_for("The council met on Tuesday")
+    tmux.keys("h")
+    tmux.wait_for("Highlighted (key point) — saved.")
+    tmux.keys("a")
+    tmux.wait_for("Note on the highlight")
+    tmux.keys(NOTE, "C-s")  # one send-keys: the text and the save, as fast as tmux sends
+    tmux.wait_for("Note saved.")
+    tmux.keys("q")
+    assert tmux.wait_gone(), "q did not quit"
+
+    with Store.open(get_paths().database) as store:
+        rows = store.all_highlights()
+        assert [r.note for r in rows] == [NOTE]

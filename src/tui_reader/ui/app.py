@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
-from textual.notifications import SeverityLevel
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 
 from tui_reader.config import Config
@@ -39,6 +39,15 @@ def _reader_commands() -> type[Provider]:
 
 class ReaderApp(App[None]):
     TITLE = "tui-reader"
+    # Notifications are one line over the footer's right end (styles/app.tcss), plain ones
+    # short-lived and at most PLAIN_SHOWN at a time: they do not pile up over the text.
+    # Warnings and errors stay longer (they may need reading).
+    NOTIFICATION_TIMEOUT: ClassVar[float] = 3
+    WARNING_TIMEOUT = 8.0
+    PLAIN_SHOWN = 2
+    # A screen under a dialog gets this class: its notifications are hidden (the dialog shows
+    # them itself, and the help shows none over its text).
+    SUSPENDED_SCREEN_CLASS: ClassVar[str] = "-suspended"
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")
     COMMANDS: ClassVar = App.COMMANDS | {_reader_commands}
 
@@ -98,7 +107,18 @@ class ReaderApp(App[None]):
         without escape sequences, control or invisible characters."""
         if not markup:
             message = clean_text(message)
+        if timeout is None and severity != "information":
+            timeout = self.WARNING_TIMEOUT
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _on_notify(self, event: Notify) -> None:
+        """A new plain notice pushes out the oldest when PLAIN_SHOWN are on show (warnings
+        and errors stay until their time is up)."""
+        if event.notification.severity == "information":
+            plain = [n for n in self._notifications if n.severity == "information"]
+            for old in plain[: max(len(plain) - self.PLAIN_SHOWN + 1, 0)]:
+                self._unnotify(old, refresh=False)
+        super()._on_notify(event)
 
     def on_mount(self) -> None:
         for problem in [*self.messages, *check_keymap(self.config.keys)]:

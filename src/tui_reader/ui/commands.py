@@ -8,6 +8,7 @@ fixed text.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from functools import partial
 
@@ -73,21 +74,27 @@ class ReaderCommands(Provider):
             )
 
     async def search(self, query: str) -> Hits:
+        # An entry typed as the palette shows it ("Feed: BBC Urdu") finds it: the kind is
+        # the only kind looked for, the rest is matched against the name.
+        kinds, query = _kind_prefix(query)
         matcher = self.matcher(query)
-        for name, keys, run in self._actions():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, Content.assemble(name, (f"  {keys}", "dim")), run, text=name)
+        if "Action" in kinds:
+            for name, keys, run in self._actions():
+                score = matcher.match(name)
+                if score > 0:
+                    yield Hit(score, Content.assemble(name, (f"  {keys}", "dim")), run, text=name)
         main = _main(self)
         if main is None:
             return
         for entry in main.feeds.entries:
             if entry.source.kind not in ("feed", "folder"):
                 continue
+            kind = "Folder" if entry.source.kind == "folder" else "Feed"
+            if kind not in kinds:
+                continue
             label = safe(entry.label)
             score = matcher.match(label)
             if score > 0:
-                kind = "Folder" if entry.source.kind == "folder" else "Feed"
                 source = (
                     folder_source(entry.source.folder or "")
                     if entry.source.kind == "folder"
@@ -99,7 +106,7 @@ class ReaderCommands(Provider):
                     partial(main.show_source, source, focus_list=True),
                     text=f"{kind}: {label}",
                 )
-        if len(query.strip()) < 2:
+        if len(query.strip()) < 2 or "Article" not in kinds:
             return
         hits = await asyncio.to_thread(_search_articles, main, query)
         for n, hit in enumerate(hits):
@@ -116,6 +123,19 @@ class ReaderCommands(Provider):
                 partial(main.open_article_by_id, article.id),
                 text=f"Article: {title}",
             )
+
+
+KINDS = ("Action", "Feed", "Folder", "Article")
+_PREFIX = re.compile(r"\s*(feed|folder|article)\s*:\s*", re.IGNORECASE)
+
+
+def _kind_prefix(query: str) -> tuple[tuple[str, ...], str]:
+    """The kinds of entry a query looks for, and the query without a "Feed:" (etc.) before
+    it."""
+    m = _PREFIX.match(query)
+    if m is None:
+        return KINDS, query
+    return (m.group(1).capitalize(),), query[m.end() :]
 
 
 def _search_articles(main: MainScreen, query: str) -> list[SearchHit]:

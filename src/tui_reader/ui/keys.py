@@ -279,10 +279,12 @@ BY_ACTION: dict[str, KeySpec] = {spec.action: spec for spec in KEYS}
 _LIST_ACTIONS = ("cursor_down", "cursor_up", "page_down", "page_up", "top", "bottom", "select")
 
 
-def bindings(scope: str) -> list[BindingType]:
-    """The bindings for one scope (see :data:`SCOPES`)."""
+def bindings(scope: str, *, moves_only: bool = False) -> list[BindingType]:
+    """The bindings for one scope (see :data:`SCOPES`); ``moves_only``: a list's without
+    enter (for a view that scrolls and has nothing to open)."""
     if scope == "list":
-        specs: Iterable[KeySpec] = (BY_ACTION[a] for a in _LIST_ACTIONS)
+        actions = _LIST_ACTIONS[:-1] if moves_only else _LIST_ACTIONS
+        specs: Iterable[KeySpec] = (BY_ACTION[a] for a in actions)
     else:
         scopes = _JOINED.get(scope, (scope,))
         specs = (s for part in scopes for s in KEYS if s.scope == part)
@@ -307,24 +309,44 @@ _KEY_NAMES = frozenset(
 )
 
 
-def is_key(key: str) -> bool:
-    """Whether ``key`` names a key Textual can bind: a printable character or a key's name
-    ("f5", "pagedown", "question_mark"), after modifiers if any ("ctrl+shift+x")."""
+def normalize_key(key: str) -> str | None:
+    """``key`` as Textual names it, or None when it names no key. A key is a printable
+    character or a key's name ("F5" or "f5", "PageDown", "question_mark"), after modifiers if
+    any ("ctrl+shift+x"); names and modifiers are read in any case ("Ctrl+X" is ctrl+x), a
+    single character alone as typed ("G" is shift+g)."""
     key = key.strip()
     if len(key) == 1:
-        return key.isprintable() and not key.isspace()
+        return key if key.isprintable() and not key.isspace() else None
     *modifiers, name = key.split("+")
+    modifiers = [m.lower() for m in modifiers]
     if not name or not _MODIFIERS.issuperset(modifiers):
-        return False
+        return None
     if len(name) == 1:
-        return name.isprintable() and not name.isspace()
-    if name in _KEY_NAMES:
-        return True
-    try:  # a punctuation key by its name (Textual names letters and digits by themselves)
+        if not name.isprintable() or name.isspace():
+            return None
+        if set(modifiers) - {"shift"}:  # a terminal sends ctrl+X as ctrl+x
+            name = name.lower()
+        return "+".join([*modifiers, name])
+    name = name.lower()
+    if name not in _KEY_NAMES and not _is_symbol_name(name):
+        return None
+    return "+".join([*modifiers, name])
+
+
+def _is_symbol_name(name: str) -> bool:
+    """A punctuation or symbol key by its name (Textual names letters and digits by
+    themselves); not any character's name: "banana" names 🍌, which is no key."""
+    try:
         character = unicodedata.lookup(KEY_TO_UNICODE_NAME.get(name, name.replace("_", " ")))
     except KeyError:
         return False
-    return not character.isalnum()
+    category = unicodedata.category(character)
+    return category[0] == "P" or category in ("Sm", "Sc", "Sk")
+
+
+def is_key(key: str) -> bool:
+    """Whether ``key`` names a key Textual can bind (see :func:`normalize_key`)."""
+    return normalize_key(key) is not None
 
 
 def usable_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
@@ -332,7 +354,7 @@ def usable_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
     entry with none left keeps its default keys)."""
     usable: dict[str, str] = {}
     for action, keys in keymap.items():
-        good = [k.strip() for k in keys.split(",") if is_key(k)]
+        good = [n for n in map(normalize_key, keys.split(",")) if n is not None]
         if action in BY_ACTION and good:
             usable[action] = ",".join(good)
     return usable

@@ -33,6 +33,7 @@ from tui_reader.ui.highlight_colors import color_name, resolve, swatch_style
 from tui_reader.ui.render import safe
 from tui_reader.ui.styles import screen_styles
 from tui_reader.ui.widgets.highlight_list import QUOTE_CHARS, SWATCH, note_preview, shorten
+from tui_reader.ui.widgets.keyed import KeyedOptionList
 
 LIMIT = 500
 _DAYS = re.compile(r"^(\d{1,5})\s*d$")
@@ -147,7 +148,7 @@ class AllHighlightsScreen(ModalScreen[HighlightTarget | None]):
                 yield Input(placeholder="since: 7d or a date", id="all-since")
                 yield Input(placeholder="until: a date", id="all-until")
             yield Static(Content(""), id="all-status")
-            yield OptionList(id="all-results", markup=False)
+            yield KeyedOptionList(id="all-results", markup=False)
 
     @property
     def option_list(self) -> OptionList:

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from tui_reader.models import Feed
 from tui_reader.ui.render import safe
 from tui_reader.ui.styles import screen_styles
+from tui_reader.ui.widgets.keyed import KeyedOptionList
 
 
 class FeedErrorsScreen(ModalScreen[int | None]):
@@ -50,7 +51,7 @@ class FeedErrorsScreen(ModalScreen[int | None]):
                 )
                 for f in self.feeds
             ]
-            yield OptionList(*options, id="errors-list")
+            yield KeyedOptionList(*options, id="errors-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

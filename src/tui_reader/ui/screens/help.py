@@ -7,13 +7,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_reader.ui.keys import KEYS, effective_keys, key_label
 from tui_reader.ui.styles import screen_styles
+from tui_reader.ui.widgets.keyed import KeyedScroll
 
 _GROUPS = (
     ("app", "Everywhere"),
@@ -66,7 +66,7 @@ class HelpScreen(ModalScreen[None]):
         self.keymap = dict(keymap)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body") as body:
+        with KeyedScroll(id="help-body") as body:
             body.border_title = "Keys"
             body.border_subtitle = "esc to close"
             yield Static(help_content(self.keymap), id="help-text")

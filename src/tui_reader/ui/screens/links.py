@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from tui_reader.sanitize import is_web_url
 from tui_reader.ui.render import safe
 from tui_reader.ui.styles import screen_styles
+from tui_reader.ui.widgets.keyed import KeyedOptionList
 
 
 class LinksScreen(ModalScreen[str | None]):
@@ -40,7 +41,7 @@ class LinksScreen(ModalScreen[str | None]):
             for n, url in enumerate(self.links, 1):
                 note = "" if is_web_url(url) else "  (not a web link: will not open)"
                 options.append(Option(Content.assemble((f"[{n}] ", "bold"), safe(url), note)))
-            yield OptionList(*options, id="links-list")
+            yield KeyedOptionList(*options, id="links-list")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -259,12 +259,15 @@ class MainScreen(AnnotatingScreen):
         if i >= 0:
             self.feeds.move_cursor(i, announce=False)
 
-    def show_source(self, source: ListSource, *, focus_list: bool = False) -> None:
-        """Show a list (feed, folder, All...) in the article list."""
+    def show_source(
+        self, source: ListSource, *, focus_list: bool = False, keep_id: int | None = None
+    ) -> None:
+        """Show a list (feed, folder, All...) in the article list (the cursor on ``keep_id``,
+        which is in it even when far down)."""
         i = self.feeds.index_of(source)
         if i >= 0 and i != self.feeds.cursor:
             self.feeds.move_cursor(i, announce=False)
-        self.load_articles(source)
+        self.load_articles(source, keep_id=keep_id)
         if focus_list:
             self.articles.focus()
 
@@ -288,6 +291,9 @@ class MainScreen(AnnotatingScreen):
         if source != self.source:
             return
         has_more = len(rows) > FIRST_PAGE and source.kind != "search"
+        current = self.current
+        if current is not None:  # as shown (its read state may not be written yet)
+            rows = [current if a.id == current.id else a for a in rows]
         keep = keep_id if keep_id is not None else (self.current.id if self.current else None)
         self.articles.set_articles(source, rows[:FIRST_PAGE], has_more=has_more, keep_id=keep)
         self.articles.set_open(self.current.id if self.current else None)
@@ -295,6 +301,7 @@ class MainScreen(AnnotatingScreen):
             i = self.articles.index_of(keep_id)
             if i >= 0:
                 self.open_article(self.articles.articles[i])
+                self.pane.focus()  # as enter on an article: the keys read it
         if self._on_shown is not None:
             self.call_after_refresh(self._on_shown)
             self._on_shown = None
@@ -413,8 +420,21 @@ class MainScreen(AnnotatingScreen):
         i = self.articles.index_of(article_id)
         if i >= 0:
             self.articles.move_cursor(i, announce=False)
+        else:  # its feed's list (or Saved), so that n and p walk the list it is in
+            self.show_source(self._home_of(article), keep_id=article_id)
         self.open_article(article)
         self.pane.focus()
+
+    def _home_of(self, article: Article) -> ListSource:
+        """The list an article belongs to: its feed's, else Saved (a page read by its URL)."""
+        from tui_reader.ui.sources import SAVED, feed_source
+
+        for entry in self.feeds.entries:
+            if entry.source.kind == "feed" and entry.source.feed_id == article.feed_id:
+                return entry.source
+        if article.feed_id is not None:
+            return feed_source(article.feed_id, article.source_title)
+        return SAVED
 
     def _set_loading(self, loading: bool) -> None:
         reader = self.query_one("#reader")
@@ -539,12 +559,24 @@ class MainScreen(AnnotatingScreen):
 
     # -- articles: next, previous, read, star ---------------------------------------------
 
-    def _target(self) -> Article | None:
-        """The article an action is about: the highlighted row when the list has the focus,
-        else the one in the reading pane."""
+    def _target(self, doing: str) -> Article | None:
+        """The article an action is about: the highlighted row when the article list has the
+        focus, else the one in the reading pane when it is on show. Else (the feeds have the
+        focus: the list's cursor is only where the feed's list begins) none, and ``doing``
+        ("star", ...) is said to act on what it can act on."""
         if self.focused is self.articles and self.articles.current is not None:
             return self.articles.current
-        return self.current or self.articles.current
+        reading_shown = not self.has_class("-narrow") or self.has_class("-view-reader")
+        if self.current is not None and (self.focused is not self.feeds or reading_shown):
+            return self.current
+        if self.current is None and self.focused is not self.feeds:
+            return self.articles.current
+        self.notify(
+            f"To {doing} an article, highlight it in the article list (tab) or open it.",
+            markup=False,
+            timeout=4,
+        )
+        return None
 
     def _step(self, delta: int, *, unread: bool = False) -> None:
         rows = self.articles.articles
@@ -562,6 +594,8 @@ class MainScreen(AnnotatingScreen):
             if self.articles.has_more and delta > 0:
                 self.articles.near_end()
                 self.notify("Loading more articles…", markup=False)
+            elif unread and delta > 0:
+                self._next_unread_feed()
             else:
                 what = "unread article" if unread else "article"
                 where = "next" if delta > 0 else "previous"
@@ -569,6 +603,28 @@ class MainScreen(AnnotatingScreen):
             return
         self.articles.move_cursor(i, announce=False)
         self.open_article(rows[i])
+
+    def _next_unread_feed(self) -> None:
+        """As newsboat's N at the end of a list: on to the next feed (after this list's place
+        in the feeds, then from the top) with unread articles, at its first unread one."""
+        entries = self.feeds.entries
+        here = self.feeds.index_of(self.source)
+        order = list(range(here + 1, len(entries))) + list(range(0, max(here, 0)))
+        for i in order:
+            source = entries[i].source
+            if source.kind != "feed" or source.feed_id is None or entries[i].count <= 0:
+                continue
+            if source == self.source:
+                continue
+            unread = self.ctx.store.list_articles(feed_id=source.feed_id, unread_only=True, limit=1)
+            if not unread:
+                continue
+            article = unread[0]
+            self.show_source(source, keep_id=article.id)
+            self.open_article(article)
+            self.notify(f"Next unread feed: {safe(source.label)[:200]}", markup=False, timeout=3)
+            return
+        self.notify("No unread articles left.", markup=False)
 
     def action_next_article(self) -> None:
         self._step(1)
@@ -592,24 +648,32 @@ class MainScreen(AnnotatingScreen):
         self.ctx.writer.submit(lambda s: s.set_read([article.id], read), "read state")
 
     def action_toggle_read(self) -> None:
-        article = self._target()
+        article = self._target("mark read or unread")
         if article is not None:
             self._set_read(article, not article.read)
+            if self.focused is self.feeds:  # not the row under a cursor: say which
+                state = "Unread" if article.read else "Read"
+                self.notify(f"{state}: {safe(article.display_title)[:200]}", markup=False)
 
     def action_star(self) -> None:
-        article = self._target()
+        article = self._target("star")
         if article is None:
             return
         starred = not article.starred
         self._replace(replace(article, starred=starred))
         self.ctx.writer.submit(lambda s: s.set_starred(article.id, starred), "star")
-        self.notify("Starred." if starred else "Unstarred.", markup=False)
+        said = "Starred." if starred else "Unstarred."
+        if self.focused is self.feeds:  # not the row under a cursor: say which
+            said = f"{said[:-1]}: {safe(article.display_title)[:200]}"
+        self.notify(said, markup=False)
 
     # -- links and the browser ------------------------------------------------------------
 
     def action_open_browser(self) -> None:
-        article = self._target()
-        if article is None or not article.url:
+        article = self._target("open")
+        if article is None:
+            return
+        if not article.url:
             self.notify("This article has no link.", markup=False)
             return
         self.open_url(article.url)
@@ -638,8 +702,10 @@ class MainScreen(AnnotatingScreen):
     def action_copy_link(self) -> None:
         """Copy the article's link, whatever its scheme (copying runs nothing), as clean text:
         no control, bidi or invisible character reaches the clipboard."""
-        article = self._target()
-        link = safe(article.url) if article is not None else ""
+        article = self._target("copy the link of")
+        if article is None:
+            return
+        link = safe(article.url)
         if not link:
             self.notify("This article has no link.", markup=False)
             return

@@ -37,7 +37,9 @@ class NoteEditor(ModalScreen[str | None]):
     CSS_PATH = screen_styles("notes.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="save_note", priority=True),
+        # Not a priority binding: those run as the key arrives, ahead of the keys still queued
+        # for the editor (a paste, fast typing), and the save would take a cut-short text.
+        Binding("ctrl+s", "save", "Save", id="save_note"),
         Binding("escape", "cancel", "Cancel", id="cancel_note"),
     ]
 
@@ -49,6 +51,7 @@ class NoteEditor(ModalScreen[str | None]):
         # may be older or written by something else) is edited clean.
         self.original = clean_text(text)
         self.loaded = self.original  # the text as the editor holds it (see on_mount)
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box") as box:
@@ -69,7 +72,23 @@ class NoteEditor(ModalScreen[str | None]):
         editor.move_cursor(editor.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.editor.text)
+        """Save the text as it is once every key sent before ``ctrl+s`` is applied: the
+        editor takes its keys from its own queue, so the text is read from a callback queued
+        behind them (however the save was asked for)."""
+        if self._saving:
+            return
+        self._saving = True
+        editor = self.editor
+
+        def take_text() -> None:  # in the editor's queue
+            text = editor.text
+
+            def close() -> None:  # in the screen's (closing waits for the editor's queue)
+                self.dismiss(text)  # not awaited: from its own queue, a screen cannot
+
+            self.call_later(close)
+
+        editor.call_later(take_text)
 
     def action_cancel(self) -> None:
         if self.editor.text == self.loaded:

@@ -22,6 +22,7 @@ from tui_reader.config import DEFAULT_COLORS, HighlightColor
 from tui_reader.models import Highlight
 from tui_reader.ui.highlight_colors import color_name, resolve, swatch_style
 from tui_reader.ui.render import safe
+from tui_reader.ui.widgets.keyed import KeyedOptionList
 
 QUOTE_CHARS = 140
 NOTE_CHARS = 90
@@ -96,7 +97,7 @@ class Entry:
         return self.highlight.id if self.highlight is not None else NOTE_ID
 
 
-class HighlightList(OptionList):
+class HighlightList(KeyedOptionList):
     """The article's note and highlights, for the sidebar."""
 
     class Chosen(Message):
