@@ -1,0 +1,99 @@
+"""Documents that take too long: every feed parse and page extraction runs in a worker process
+under a time budget; one over budget is skipped with a clear error, its worker is stopped and
+replaced, and nothing else waits for it.
+
+The slow documents here are real and legal, only big: a feed of 50,000 entries takes seconds to
+parse (far over the 1 s budget these tests set), whatever the parsers' regexes become."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pytest
+
+from tests.fixtures.feeds.builders import rss
+from tests.httpserver import TestServer
+from tests.processes import leftover_processes
+from tui_reader.budget import DocumentTimeout, Workers
+from tui_reader.config import Config, LimitsConfig, RefreshConfig, parse_config
+from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
+from tui_reader.feeds.refresh import refresh
+from tui_reader.store import Store
+
+BUDGET = 1.0
+CONFIG = Config(
+    refresh=RefreshConfig(timeout=30.0, max_bytes=20_000_000),
+    limits=LimitsConfig(parse_seconds=BUDGET, extract_seconds=BUDGET),
+)
+# Generous: what the tests wait at most for a document over the budget (the budget, then
+# stopping the worker), on a loaded machine; reading the slow documents takes far longer.
+PROMPT = 8.0
+
+
+@pytest.fixture(scope="module")
+def huge_feed() -> bytes:
+    return rss(50_000, prefix="huge")
+
+
+def test_a_document_over_budget_stops_its_worker_and_the_pool_goes_on(huge_feed: bytes) -> None:
+    with Workers(max_workers=1) as workers:
+        small = workers.run(BUDGET * 5, "small", parse_feed, rss(2), "https://example.org/")
+        assert isinstance(small, ParsedFeed) and len(small.entries) == 2
+        started = time.monotonic()
+        with pytest.raises(DocumentTimeout) as caught:
+            workers.run(BUDGET, "the huge feed", parse_feed, huge_feed, "https://example.org/")
+        assert time.monotonic() - started < PROMPT
+        assert str(caught.value) == "the huge feed took longer than 1 s to read; skipped"
+        assert (caught.value.what, caught.value.seconds) == ("the huge feed", BUDGET)
+        # The one worker was stopped; the next document gets a new one.
+        again = workers.run(BUDGET * 5, "small", parse_feed, rss(3), "https://example.org/")
+        assert len(again.entries) == 3
+        # A document's own error crosses the process boundary as itself.
+        with pytest.raises(FeedError, match="empty response"):
+            workers.run(BUDGET * 5, "empty", parse_feed, b"", "https://example.org/")
+    assert leftover_processes() == []
+
+
+def test_a_feed_over_budget_is_skipped_and_the_others_are_stored(
+    server: TestServer, store: Store, huge_feed: bytes
+) -> None:
+    good = [server.route(f"/g{i}.xml", rss(2, prefix=f"g{i}")) for i in range(2)]
+    huge = server.route("/huge.xml", huge_feed)
+    for url in [good[0], huge, good[1]]:
+        store.add_feed(url)
+    started = time.monotonic()
+    summary = refresh(store.path, CONFIG)
+    assert time.monotonic() - started < PROMPT
+    message = f"{huge} took longer than 1 s to read; skipped"
+    assert [(f.url, reason) for f, reason in summary.failed] == [(huge, message)]
+    assert sorted(f.url for f in summary.ok) == good and summary.new_articles == 4
+    feeds = {f.url: f for f in store.list_feeds()}
+    assert (feeds[huge].last_status, feeds[huge].last_error) == ("error", message)
+    assert feeds[huge].total == 0
+    assert leftover_processes() == []
+    # Another refresh works as before, the huge feed still skipped.
+    server.route("/g0.xml", rss(3, prefix="g0"))
+    second = refresh(store.path, CONFIG)
+    assert second.new_articles == 1 and [f.url for f, _ in second.failed] == [huge]
+    assert leftover_processes() == []
+
+
+def test_a_generous_budget_reads_the_same_feed(server: TestServer, store: Store) -> None:
+    url = server.route("/big.xml", rss(2000))
+    store.add_feed(url)
+    roomy = replace(CONFIG, limits=LimitsConfig(parse_seconds=120.0))
+    assert refresh(store.path, roomy).new_articles == 2000
+
+
+@pytest.mark.parametrize("value", [0, 0.0, -1.0, "10", float("inf")])
+def test_a_budget_must_be_a_positive_number(value: object) -> None:
+    config, problems = parse_config({"limits": {"parse_seconds": value}})
+    assert config.limits.parse_seconds == 10.0
+    assert len(problems) == 1 and problems[0].startswith("limits.parse_seconds ")
+
+
+def test_budgets_are_read_from_the_config() -> None:
+    config, problems = parse_config({"limits": {"parse_seconds": 2, "extract_seconds": 0.5}})
+    assert problems == []
+    assert config.limits == LimitsConfig(parse_seconds=2.0, extract_seconds=0.5)
