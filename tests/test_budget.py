@@ -7,19 +7,29 @@ parse (far over the 1 s budget these tests set), whatever the parsers' regexes b
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import sys
 import time
+import uuid
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from tests.fixtures.feeds.builders import rss
 from tests.httpserver import TestServer
 from tests.processes import leftover_processes
-from tui_reader.budget import DocumentTimeout, Workers
+from tui_reader.budget import DocumentTimeout, Workers, close_shared_workers
 from tui_reader.config import Config, LimitsConfig, RefreshConfig, parse_config
+from tui_reader.extract import ExtractionError, load_document
 from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
 from tui_reader.feeds.refresh import refresh
+from tui_reader.paths import Paths
 from tui_reader.store import Store
+
+TUI_READER = str(Path(sys.executable).parent / "tui-reader")
 
 BUDGET = 1.0
 CONFIG = Config(
@@ -97,3 +107,91 @@ def test_budgets_are_read_from_the_config() -> None:
     config, problems = parse_config({"limits": {"parse_seconds": 2, "extract_seconds": 0.5}})
     assert problems == []
     assert config.limits == LimitsConfig(parse_seconds=2.0, extract_seconds=0.5)
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+PARA = "<p>Ordinary prose with a <a href='/x{i}'>link</a> and <em>emphasis</em>, to read.</p>"
+SENTENCE = "The harbour reopened after the storm, and the ferries ran again on Sunday morning."
+
+
+def huge_page_html(paragraphs: int = 40_000) -> bytes:
+    """A legal page of a few MB that takes far longer than the budget to extract."""
+    body = "".join(PARA.format(i=i) for i in range(paragraphs))
+    return f"<html><head><title>Huge</title></head><body><article>{body}</article>".encode()
+
+
+def good_page(title: str) -> str:
+    paragraphs = "".join(f"<p>{SENTENCE} {title} paragraph {i}.</p>" for i in range(8))
+    return f"<html><head><title>{title}</title></head><body><article>{paragraphs}</article>"
+
+
+@pytest.fixture(scope="module")
+def huge_page() -> bytes:
+    return huge_page_html()
+
+
+def test_a_page_over_budget_is_an_error_naming_it(
+    store: Store, server: TestServer, huge_page: bytes
+) -> None:
+    url = server.route("/huge", huge_page, content_type="text/html")
+    article = store.add_saved_page(url, title="Huge page")
+    started = time.monotonic()
+    with pytest.raises(ExtractionError) as caught:
+        load_document(store, article.id, CONFIG)
+    assert time.monotonic() - started < PROMPT
+    assert isinstance(caught.value.__cause__, DocumentTimeout)
+    assert str(caught.value) == (
+        f"could not extract an article from {url}: the page took longer than 1 s to read;"
+        " skipped; open it in a browser"
+    )
+    assert store.get_body(article.id).doc_error.startswith(
+        f"could not extract an article from {url}: the page took longer than 1 s"
+    )
+    # The next article is extracted by a new worker.
+    good = server.route("/good", good_page("Good"), content_type="text/html")
+    doc = load_document(store, store.add_saved_page(good, title="Good").id, CONFIG)
+    assert "Good paragraph 7." in doc.text
+    close_shared_workers()
+    assert leftover_processes() == []
+
+
+def _marked_processes(mark: str) -> list[int]:
+    """Live processes whose environment holds ``mark`` (a command's workers, reparented or
+    not, carry the environment it was started with)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if mark.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+    return found
+
+
+def test_extract_command_skips_a_page_over_budget(
+    tmp_path: Path, server: TestServer, huge_page: bytes, isolated_env: Paths
+) -> None:
+    isolated_env.config_file.parent.mkdir(parents=True, exist_ok=True)
+    isolated_env.config_file.write_text("[limits]\nextract_seconds = 1\n")
+    one = server.route("/one", good_page("First"), content_type="text/html")
+    huge = server.route("/huge", huge_page, content_type="text/html")
+    two = tmp_path / "two.html"
+    two.write_text(good_page("Second"))
+    mark = f"TUI_READER_TEST_MARK={uuid.uuid4()}"
+    env = {**os.environ, "TUI_READER_TEST_MARK": mark.split("=", 1)[1]}
+    started = time.monotonic()
+    proc = subprocess.run(
+        [TUI_READER, "extract", "--format", "text", one, huge, str(two)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert time.monotonic() - started < PROMPT + 5  # start-up of the command included
+    assert proc.returncode == 1
+    assert "First paragraph 7." in proc.stdout and "Second paragraph 7." in proc.stdout
+    assert proc.stderr.strip().splitlines() == [
+        f"tui-reader: could not extract an article from {huge}: the page took longer than 1 s"
+        " to read; skipped"
+    ]
+    assert _marked_processes(mark) == []  # no worker outlives the command

@@ -80,8 +80,9 @@ def _serve(conn: multiprocessing.connection.Connection, warm: Callable[[], None]
             conn.send(("error", BudgetError(f"{type(exc).__name__}: {exc}")))
 
 
-def import_modules(*names: str) -> None:
-    for name in names:
+def preload() -> None:
+    """Import the parsers (a new worker does this before its first task)."""
+    for name in PRELOAD:
         importlib.import_module(name)
 
 
@@ -257,7 +258,7 @@ def shared_workers() -> Workers:
     global _SHARED
     with _SHARED_LOCK:
         if _SHARED is None:
-            _SHARED = Workers(max_workers=max(1, min(os.cpu_count() or 1, 4)))
+            _SHARED = Workers(max_workers=max(1, min(os.cpu_count() or 1, 4)), warm=preload)
             atexit.register(close_shared_workers)
         return _SHARED
 
