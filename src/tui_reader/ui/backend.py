@@ -93,8 +93,9 @@ def _start_resource_tracker() -> None:
 
     Feeds are parsed and articles extracted in worker processes. The first pool starts the
     tracker, which hands it ``sys.stderr.fileno()`` — but while Textual runs, ``sys.stderr``
-    is Textual's capture, whose fileno is -1, and the start fails ("bad value(s) in fds_to_keep"). Starting
-    it here, with the real stderr for that moment, avoids that; it runs once per process."""
+    is Textual's capture, whose fileno is -1, and the start fails ("bad value(s) in
+    fds_to_keep"). Starting it here, with the real stderr for that moment, avoids that; it runs
+    once per process."""
     from multiprocessing import resource_tracker
 
     with _TRACKER_LOCK:
