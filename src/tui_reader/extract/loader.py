@@ -15,7 +15,6 @@ from tui_reader.config import Config
 from tui_reader.document import Document
 from tui_reader.extract.errors import EXTRACTOR_VERSION, ExtractionError
 from tui_reader.extract.guarded import extract_page, run_budgeted
-from tui_reader.extract.pipeline import document_from_fragment
 from tui_reader.models import Article, ArticleBody
 from tui_reader.net import FetchError, FetchLimits, fetch
 from tui_reader.sanitize import is_web_url
@@ -39,6 +38,10 @@ def _iso(timestamp: float | None) -> str:
 
 
 def _from_feed(html: str, article: Article) -> Document | None:
+    # Here, in the worker process only: the app never imports the parsers (~0.1-0.3 s of
+    # holding the interpreter lock, the screen stalled meanwhile).
+    from tui_reader.extract.pipeline import document_from_fragment
+
     if not html.strip():
         return None
     try:

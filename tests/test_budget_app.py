@@ -1,0 +1,42 @@
+"""In the app, a page over the extraction budget: the pane shows the error, and the screen keeps
+answering while the page is read (the work runs in a child process, which holds no lock of the
+app's)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+from tests import httpserver
+from tests.processes import leftover_processes
+from tests.test_app import main, settle
+from tests.test_app_data import Data, data_fixture  # noqa: F401
+from tests.test_budget import huge_page_html
+from tui_reader.budget import close_shared_workers
+from tui_reader.config import Config, LimitsConfig
+
+BUDGET = 2.0
+LATE = 0.5  # generous: the most a 20 ms timer may be late while the page is read
+
+
+async def test_a_page_over_budget_shows_the_error_and_never_stalls_the_screen(
+    data: Data, server: httpserver.TestServer
+) -> None:
+    url = server.route("/huge", huge_page_html(), content_type="text/html; charset=utf-8")
+    article = data.store.add_saved_page(url, title="A huge page")
+    config = Config(limits=LimitsConfig(extract_seconds=BUDGET))
+    app = data.app(config, open_article=article.id)
+    ticks: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        timer = app.set_interval(0.02, lambda: ticks.append(time.monotonic()))
+        await settle(pilot)
+        timer.stop()
+        notice = " ".join(main(app).pane.notice)
+        assert "Could not load the full text" in notice
+        assert f"could not extract an article from {url}: the page took longer than 2 s" in notice
+        assert "press o" in notice
+    assert ticks[-1] - ticks[0] >= BUDGET  # the timer ran while the page was read
+    late = max(b - a for a, b in itertools.pairwise(ticks))
+    assert late < LATE, f"the event loop stalled for {late:.2f} s"
+    close_shared_workers()
+    assert leftover_processes() == []
