@@ -11,6 +11,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import replace
@@ -21,7 +22,8 @@ import pytest
 from tests.fixtures.feeds.builders import rss
 from tests.httpserver import TestServer
 from tests.processes import leftover_processes
-from tui_reader.budget import DocumentTimeout, Workers, close_shared_workers
+from tui_reader.budget import DocumentTimeout, WorkerFailed, Workers, close_shared_workers
+from tui_reader.cli import main
 from tui_reader.config import Config, LimitsConfig, RefreshConfig, parse_config
 from tui_reader.extract import ExtractionError, load_document
 from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
@@ -65,6 +67,30 @@ def test_a_document_over_budget_stops_its_worker_and_the_pool_goes_on(huge_feed:
     assert leftover_processes() == []
 
 
+def test_closing_the_pool_stops_a_busy_worker_at_once(huge_feed: bytes) -> None:
+    """As when a refresh is interrupted (ctrl+c): the document being read is given up."""
+    workers = Workers(max_workers=1)
+    workers.start(1)
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            workers.run(600.0, "the huge feed", parse_feed, huge_feed, "https://example.org/")
+        except BaseException as exc:
+            errors.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    time.sleep(0.5)  # reading has begun (it takes far longer)
+    started = time.monotonic()
+    workers.close()
+    reader.join(PROMPT)
+    assert not reader.is_alive() and time.monotonic() - started < PROMPT
+    assert len(errors) == 1 and isinstance(errors[0], WorkerFailed)
+    assert str(errors[0]).startswith("the huge feed could not be read: the reading process")
+    assert leftover_processes() == []
+
+
 def test_a_feed_over_budget_is_skipped_and_the_others_are_stored(
     server: TestServer, store: Store, huge_feed: bytes
 ) -> None:
@@ -86,6 +112,24 @@ def test_a_feed_over_budget_is_skipped_and_the_others_are_stored(
     server.route("/g0.xml", rss(3, prefix="g0"))
     second = refresh(store.path, CONFIG)
     assert second.new_articles == 1 and [f.url for f, _ in second.failed] == [huge]
+    assert leftover_processes() == []
+
+
+def test_adding_a_feed_over_budget_fails_clearly(
+    server: TestServer, huge_feed: bytes, isolated_env: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    isolated_env.config_file.parent.mkdir(parents=True, exist_ok=True)
+    isolated_env.config_file.write_text("[limits]\nparse_seconds = 1\n")
+    huge = server.route("/huge.xml", huge_feed)
+    started = time.monotonic()
+    assert main(["add", huge]) == 1
+    assert time.monotonic() - started < PROMPT
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"tui-reader: cannot add {huge}: {huge} took longer than 1 s to read; skipped"
+    ]
+    good = server.route("/good.xml", rss(2))
+    assert main(["add", good]) == 0
+    close_shared_workers()
     assert leftover_processes() == []
 
 

@@ -16,7 +16,9 @@ from tui_reader.budget import close_shared_workers
 from tui_reader.config import Config, LimitsConfig
 
 BUDGET = 2.0
-LATE = 0.5  # generous: the most a 20 ms timer may be late while the page is read
+# Generous: the most a 20 ms timer may be late while the page is read, even on a loaded
+# machine (with the page read in the app's own process, it was late by ~5 s).
+LATE = 1.0
 
 
 async def test_a_page_over_budget_shows_the_error_and_never_stalls_the_screen(
@@ -28,14 +30,19 @@ async def test_a_page_over_budget_shows_the_error_and_never_stalls_the_screen(
     app = data.app(config, open_article=article.id)
     ticks: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
+        reader = main(app).query_one("#reader")
+        while not reader.has_class("-loading"):  # the page is being fetched and read
+            await pilot.pause(0.01)
         timer = app.set_interval(0.02, lambda: ticks.append(time.monotonic()))
-        await settle(pilot)
+        while reader.has_class("-loading"):
+            await pilot.pause(0.01)
         timer.stop()
+        await settle(pilot)
         notice = " ".join(main(app).pane.notice)
         assert "Could not load the full text" in notice
         assert f"could not extract an article from {url}: the page took longer than 2 s" in notice
         assert "press o" in notice
-    assert ticks[-1] - ticks[0] >= BUDGET  # the timer ran while the page was read
+    assert ticks[-1] - ticks[0] >= BUDGET * 0.9  # the timer ran while the page was read
     late = max(b - a for a, b in itertools.pairwise(ticks))
     assert late < LATE, f"the event loop stalled for {late:.2f} s"
     close_shared_workers()

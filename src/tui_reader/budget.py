@@ -175,15 +175,20 @@ class Workers:
         return result
 
     def close(self) -> None:
-        """Stop every worker (busy ones too: their callers get WorkerFailed)."""
+        """Stop every worker. A busy one is killed, and its caller (which gets WorkerFailed at
+        once) closes its pipe: closing it here, under a thread waiting on it, could not wake
+        that thread."""
         with self._cond:
             self._closed = True
-            workers = list(self._all)
+            idle = list(self._idle)
+            busy = [w for w in self._all if w not in idle]
             self._all.clear()
             self._idle.clear()
             self._cond.notify_all()
-        for worker in workers:
+        for worker in idle:
             worker.stop()
+        for worker in busy:
+            worker.process.kill()
 
     def __enter__(self) -> Workers:
         return self
