@@ -14,6 +14,7 @@ from tests.test_app_data import Data, data_fixture  # noqa: F401
 from tests.test_budget import huge_page_html
 from tui_reader.budget import close_shared_workers
 from tui_reader.config import Config, LimitsConfig
+from tui_reader.ui.screens.main import WARM_AFTER
 
 BUDGET = 2.0
 # Generous: the most a 20 ms timer may be late while the page is read, even on a loaded
@@ -45,5 +46,16 @@ async def test_a_page_over_budget_shows_the_error_and_never_stalls_the_screen(
     assert ticks[-1] - ticks[0] >= BUDGET * 0.9  # the timer ran while the page was read
     late = max(b - a for a, b in itertools.pairwise(ticks))
     assert late < LATE, f"the event loop stalled for {late:.2f} s"
+    close_shared_workers()
+    assert leftover_processes() == []
+
+
+async def test_the_extraction_worker_is_started_ahead_of_need(data: Data) -> None:
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(WARM_AFTER + 0.5)
+        await settle(pilot)
+        assert len(leftover_processes()) == 1  # one worker, ready for the first article
     close_shared_workers()
     assert leftover_processes() == []

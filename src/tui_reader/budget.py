@@ -255,6 +255,7 @@ class Workers:
 
 _SHARED: Workers | None = None
 _SHARED_LOCK = threading.Lock()
+_AT_EXIT: list[bool] = []
 
 
 def shared_workers() -> Workers:
@@ -264,7 +265,9 @@ def shared_workers() -> Workers:
     with _SHARED_LOCK:
         if _SHARED is None:
             _SHARED = Workers(max_workers=max(1, min(os.cpu_count() or 1, 4)), warm=preload)
-            atexit.register(close_shared_workers)
+            if not _AT_EXIT:
+                atexit.register(close_shared_workers)
+                _AT_EXIT.append(True)
         return _SHARED
 
 

@@ -7,6 +7,7 @@ message) in a build where one of them is missing.
 
 from __future__ import annotations
 
+import contextlib
 import html as html_lib
 import importlib
 import re
@@ -59,6 +60,13 @@ def load_document(
     doc = func(store, article_id, config, force=force)
     assert isinstance(doc, Document)
     return doc
+
+
+def warm_workers() -> None:
+    """Start a worker process for extraction ahead of need (blocking: call from a thread)."""
+    _start_resource_tracker()
+    with contextlib.suppress(Exception):  # opening an article will say what fails
+        _get("tui_reader.budget", "shared_workers")().start(1)
 
 
 def extract_html(html: bytes | str, url: str, config: Config) -> Document:
