@@ -101,7 +101,7 @@ def test_a_feed_over_budget_is_skipped_and_the_others_are_stored(
     started = time.monotonic()
     summary = refresh(store.path, CONFIG)
     assert time.monotonic() - started < PROMPT
-    message = f"{huge} took longer than 1 s to read; skipped"
+    message = "the feed took longer than 1 s to read; skipped"
     assert [(f.url, reason) for f, reason in summary.failed] == [(huge, message)]
     assert sorted(f.url for f in summary.ok) == good and summary.new_articles == 4
     feeds = {f.url: f for f in store.list_feeds()}
@@ -115,6 +115,29 @@ def test_a_feed_over_budget_is_skipped_and_the_others_are_stored(
     assert leftover_processes() == []
 
 
+def test_refresh_command_reports_a_feed_over_budget_and_goes_on(
+    server: TestServer, huge_feed: bytes, isolated_env: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    isolated_env.config_file.parent.mkdir(parents=True, exist_ok=True)
+    isolated_env.config_file.write_text("[limits]\nparse_seconds = 1\n")
+    huge = server.route("/huge.xml", huge_feed)
+    good = server.route("/good.xml", rss(2))
+    isolated_env.ensure()
+    with Store.open(isolated_env.database) as store:
+        store.add_feed(huge, title="Huge")
+        store.add_feed(good, title="Good")
+    started = time.monotonic()
+    assert main(["refresh"]) == 1
+    assert time.monotonic() - started < PROMPT
+    out = capsys.readouterr()
+    assert f"failed  Huge ({huge}): the feed took longer than 1 s to read; skipped" in out.out
+    assert "Traceback" not in out.err
+    with Store.open(isolated_env.database) as store:
+        totals = {f.title: (f.total, f.last_status) for f in store.list_feeds()}
+    assert (totals["Huge"], totals["Good"]) == ((0, "error"), (2, "ok"))
+    assert leftover_processes() == []
+
+
 def test_adding_a_feed_over_budget_fails_clearly(
     server: TestServer, huge_feed: bytes, isolated_env: Paths, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -125,7 +148,7 @@ def test_adding_a_feed_over_budget_fails_clearly(
     assert main(["add", huge]) == 1
     assert time.monotonic() - started < PROMPT
     assert capsys.readouterr().err.strip().splitlines() == [
-        f"tui-reader: cannot add {huge}: {huge} took longer than 1 s to read; skipped"
+        f"tui-reader: cannot add {huge}: the feed took longer than 1 s to read; skipped"
     ]
     good = server.route("/good.xml", rss(2))
     assert main(["add", good]) == 0

@@ -104,7 +104,7 @@ def _looks_like_html(result: FetchResult) -> bool:
 
 def _parse(body: bytes, url: str, seconds: float) -> ParsedFeed:
     """parse_feed in a worker process, under the time budget (raises BudgetError when over)."""
-    return shared_workers().run(seconds, url, parse_feed, body, url)
+    return shared_workers().run(seconds, "the feed", parse_feed, body, url)
 
 
 def discover(
@@ -137,7 +137,7 @@ def discover(
         return Discovered(feed_url, parsed, result.etag, result.last_modified)
     try:
         links = shared_workers().run(
-            parse_seconds, result.url, find_feed_links, result.body, result.url
+            parse_seconds, "the page", find_feed_links, result.body, result.url
         )
     except BudgetError as exc:
         raise DiscoverError(str(exc)) from None

@@ -218,7 +218,7 @@ class _Parsers:
             self.workers.grow(_workers())
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self.threads, self.workers.run, self.seconds, url, parse_feed, body, url
+            self.threads, self.workers.run, self.seconds, "the feed", parse_feed, body, url
         )
 
     def close(self) -> None:
