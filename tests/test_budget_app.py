@@ -18,8 +18,9 @@ from tui_reader.ui.screens.main import WARM_AFTER
 
 BUDGET = 2.0
 # Generous: the most a 20 ms timer may be late while the page is read, even on a loaded
-# machine (with the page read in the app's own process, it was late by ~5 s).
-LATE = 1.0
+# machine running other tests (usually 0.1-0.4 s, the app's own garbage collection and
+# rendering); with the page read in the app's own process, it was late by ~5 s.
+LATE = 1.5
 
 
 async def test_a_page_over_budget_shows_the_error_and_never_stalls_the_screen(
