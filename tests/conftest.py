@@ -52,3 +52,13 @@ def server() -> Iterator[TestServer]:
     srv = TestServer().start()
     yield srv
     srv.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_workers_left() -> Iterator[None]:
+    """Documents are read in worker processes (tui_reader.budget); the pool shared by a
+    process lives until it exits. Each test stops it, so no test sees another's workers."""
+    yield
+    from tui_reader.budget import close_shared_workers
+
+    close_shared_workers()

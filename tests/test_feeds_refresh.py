@@ -40,7 +40,8 @@ def test_refresh_stores_articles_and_reports_progress(server: TestServer, store:
         workers.append(len(multiprocessing.active_children()))
 
     summary = refresh(store.path, FAST, progress=progress)
-    assert workers == [0, 0]  # two feeds: parsed on a thread, no process pool
+    assert workers == [1, 1]  # two feeds: parsed in one worker process
+    assert multiprocessing.active_children() == []  # stopped when the refresh ends
     assert summary.new_articles == 5
     assert {f.url for f in summary.ok} == {a, b}
     assert not summary.failed and not summary.unchanged

@@ -45,6 +45,15 @@ class ReaderConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    """Time budgets: a document that takes longer is abandoned (its worker process is stopped)
+    and reported as an error; the reader goes on."""
+
+    parse_seconds: float = 10.0  # parsing one feed
+    extract_seconds: float = 10.0  # extracting the article from one page
+
+
+@dataclass(frozen=True)
 class ExportConfig:
     folder: str = ""  # empty: the platform's documents folder / tui-reader
 
@@ -54,6 +63,7 @@ class Config:
     reader: ReaderConfig = field(default_factory=ReaderConfig)
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
     colors: tuple[HighlightColor, ...] = DEFAULT_COLORS
     keys: dict[str, str] = field(default_factory=dict)
 
@@ -62,7 +72,10 @@ _SECTIONS: dict[str, type[Any]] = {
     "reader": ReaderConfig,
     "refresh": RefreshConfig,
     "export": ExportConfig,
+    "limits": LimitsConfig,
 }
+# Settings that must be more than 0 (a budget of no time would skip every document).
+_POSITIVE = frozenset({"limits.parse_seconds", "limits.extract_seconds"})
 
 
 def _coerce(value: Any, default: Any) -> Any:
@@ -107,6 +120,9 @@ def _load_section(name: str, raw: Any, cls: type[Any], problems: list[str]) -> A
             del changes[key]
         elif numeric and changes[key] < 0:
             problems.append(f"{name}.{key} cannot be negative; using {current!r}")
+            del changes[key]
+        elif f"{name}.{key}" in _POSITIVE and changes[key] <= 0:
+            problems.append(f"{name}.{key} must be more than 0; using {current!r}")
             del changes[key]
     return replace(default, **changes)
 
@@ -203,6 +219,10 @@ auto = false          # while the app runs: refresh the feeds that are due, at s
 
 [export]
 folder = ""           # empty: <documents>/tui-reader
+
+[limits]
+parse_seconds = 10.0   # a feed that takes longer to parse is skipped, with an error
+extract_seconds = 10.0  # a page that takes longer to extract is shown as an error
 
 # Highlight colours, in the order `c` cycles through them.
 [[colors]]

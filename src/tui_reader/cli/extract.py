@@ -39,7 +39,7 @@ def register(sub: Any) -> None:
 
 def extract_source(source: str, config: Config) -> Document:
     """The article of one source; raises ExtractionError with a one-line reason."""
-    from tui_reader.extract import extract_html  # heavy: only when extracting
+    from tui_reader.extract.guarded import extract_page  # in a worker, under the time budget
     from tui_reader.net import FetchError, FetchLimits, fetch
 
     if is_web_url(source):
@@ -47,7 +47,7 @@ def extract_source(source: str, config: Config) -> Document:
             result = fetch(source, limits=FetchLimits.from_config(config.refresh))
         except FetchError as exc:
             raise ExtractionError(f"could not fetch {source}: {exc}") from exc
-        return extract_html(result.body, result.url, content_type=result.content_type)
+        return extract_page(result.body, result.url, config, content_type=result.content_type)
     path = Path(source).expanduser()
     try:
         data = path.read_bytes()
@@ -59,7 +59,7 @@ def extract_source(source: str, config: Config) -> Document:
         raise ExtractionError(f"{source}: cannot read it ({exc.strerror or exc})") from None
     content_type = "text/plain" if path.suffix.lower() in (".txt", ".text") else ""
     try:
-        return extract_html(data, "", content_type=content_type)
+        return extract_page(data, "", config, content_type=content_type)
     except ExtractionError as exc:
         raise ExtractionError(str(exc).replace("the page", source, 1)) from None
 

@@ -168,7 +168,11 @@ def run_add(args: argparse.Namespace) -> int:
             print(f"Already subscribed: {_label(existing)} ({existing.url}); nothing changed.")
             return 0
         try:
-            found = discover(url, limits=FetchLimits.from_config(config.refresh))
+            found = discover(
+                url,
+                limits=FetchLimits.from_config(config.refresh),
+                parse_seconds=config.limits.parse_seconds,
+            )
         except DiscoverError as exc:
             raise CommandError(f"cannot add {clean_line(url)}: {exc}") from None
         existing = store.feed_by_url(found.url)

@@ -124,7 +124,7 @@ def _save_file(store: Store, path: Path, config: Config) -> int:
     from tui_reader.ui import backend
 
     try:
-        document = backend.extract_html(data, uri)
+        document = backend.extract_html(data, uri, config)
     except backend.extraction_error() as exc:
         raise CommandError(f"{path}: {exc}") from exc
     except backend.Unavailable as exc:

@@ -1,7 +1,8 @@
 """The article text for a stored article: from the store, the feed, or the page.
 
 :func:`load_document` blocks (network, parsing): the app calls it from a worker thread with a
-Store connection of that thread's own.
+Store connection of that thread's own. The parsing runs in a worker process, under the time
+budget (``[limits] extract_seconds``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import replace
 from tui_reader.config import Config
 from tui_reader.document import Document
 from tui_reader.extract.errors import EXTRACTOR_VERSION, ExtractionError
-from tui_reader.extract.pipeline import document_from_fragment, extract_html
+from tui_reader.extract.guarded import extract_page, run_budgeted
 from tui_reader.models import Article, ArticleBody
 from tui_reader.net import FetchError, FetchLimits, fetch
 from tui_reader.sanitize import is_web_url
@@ -36,6 +37,10 @@ def _iso(timestamp: float | None) -> str:
 
 
 def _from_feed(html: str, article: Article) -> Document | None:
+    # Here, in the worker process only: the app never imports the parsers (~0.1-0.3 s of
+    # holding the interpreter lock, the screen stalled meanwhile).
+    from tui_reader.extract.pipeline import document_from_fragment
+
     if not html.strip():
         return None
     try:
@@ -58,16 +63,21 @@ def is_whole_article(doc: Document) -> bool:
     return not _TEASER_END.search(last[-80:])
 
 
-def _feed_document(body: ArticleBody, article: Article) -> Document | None:
-    """The feed's own text when it holds the whole article — or when there is no page to
-    fetch (no web address, as in the bundled welcome feed), so the feed's text is all there
-    is and showing it is no fallback."""
+def _feed_documents(body: ArticleBody, article: Article) -> tuple[Document | None, Document | None]:
+    """The feed's own text: (the whole article, when the feed holds it — or when there is no
+    page to fetch (no web address, as in the bundled welcome feed), so the feed's text is all
+    there is and showing it is no fallback; the first text it has, for when the page fails).
+    Runs in a worker process, under the time budget."""
     no_page = not is_web_url(article.url)
+    first: Document | None = None
     for html in (body.content, body.summary):
         doc = _from_feed(html, article)
-        if doc is not None and not doc.is_empty and (no_page or is_whole_article(doc)):
-            return doc
-    return None
+        if doc is None or doc.is_empty:
+            continue
+        if no_page or is_whole_article(doc):
+            return doc, doc
+        first = first or doc
+    return None, first
 
 
 def _fill(doc: Document, article: Article) -> Document:
@@ -109,17 +119,29 @@ def load_document(
     stored = _stored(body)
     if stored is not None and not force and body.doc_version == EXTRACTOR_VERSION:
         return stored
-    doc = _feed_document(body, article)
-    if doc is not None:
-        _save(store, article_id, doc, "feed")
-        return doc
     url = article.url
+    feed_failed: ExtractionError | None = None
+    whole: Document | None = None
+    fallback: Document | None = None
+    try:
+        if body.content.strip() or body.summary.strip():
+            whole, fallback = run_budgeted(
+                config, "the feed's text", _feed_documents, body, article
+            )
+    except ExtractionError as exc:  # over the budget: the page may do better
+        whole, fallback, feed_failed = None, None, exc
+    if whole is not None:
+        _save(store, article_id, whole, "feed")
+        return whole
     try:
         if not is_web_url(url):
+            if feed_failed is not None:
+                raise feed_failed
             raise ExtractionError("the article has no web address to fetch")
         result = fetch(url, limits=FetchLimits.from_config(config.refresh))
         doc = _fill(
-            extract_html(result.body, result.url, content_type=result.content_type), article
+            extract_page(result.body, result.url, config, content_type=result.content_type),
+            article,
         )
     except (FetchError, ExtractionError) as exc:
         reason = _PREFIX.sub("", str(exc))
@@ -134,10 +156,8 @@ def load_document(
         )
         if stored is not None:  # made by another version, or a refresh was asked for
             return replace(stored, notice=f"{message}. Showing the copy stored earlier.")
-        for html in (body.content, body.summary):
-            fallback = _from_feed(html, article)
-            if fallback is not None and not fallback.is_empty:
-                return replace(fallback, notice=f"{message}. Showing the feed's summary instead.")
+        if fallback is not None:
+            return replace(fallback, notice=f"{message}. Showing the feed's summary instead.")
         if is_web_url(url):
             message += "; open it in a browser"
         raise ExtractionError(message) from exc

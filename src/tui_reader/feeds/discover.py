@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
+from tui_reader.budget import BudgetError, shared_workers
+from tui_reader.config import LimitsConfig
 from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
 from tui_reader.feeds.welcome import WELCOME_URL, welcome_bytes, welcome_etag
 from tui_reader.net import ACCEPT_FEED, FetchError, FetchLimits, FetchResult, check_url, fetch
@@ -100,8 +102,20 @@ def _looks_like_html(result: FetchResult) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<head"))
 
 
-def discover(url: str, *, limits: FetchLimits | None = None) -> Discovered:
-    """Fetch ``url`` and return the feed it is or names. Raises DiscoverError (one line)."""
+def _parse(body: bytes, url: str, seconds: float) -> ParsedFeed:
+    """parse_feed in a worker process, under the time budget (raises BudgetError when over)."""
+    return shared_workers().run(seconds, "the feed", parse_feed, body, url)
+
+
+def discover(
+    url: str,
+    *,
+    limits: FetchLimits | None = None,
+    parse_seconds: float = LimitsConfig.parse_seconds,
+) -> Discovered:
+    """Fetch ``url`` and return the feed it is or names. Raises DiscoverError (one line).
+
+    Documents are read in a worker process, each within ``parse_seconds``."""
     url = url.strip()
     if url == WELCOME_URL:
         data = welcome_bytes()
@@ -113,13 +127,20 @@ def discover(url: str, *, limits: FetchLimits | None = None) -> Discovered:
         raise DiscoverError(str(exc)) from None
     feed_url = result.permanent_url or url
     try:
-        parsed = parse_feed(result.body, result.url)
+        parsed = _parse(result.body, result.url, parse_seconds)
+    except BudgetError as exc:
+        raise DiscoverError(str(exc)) from None
     except FeedError as exc:
         if not _looks_like_html(result):
             raise DiscoverError(str(exc)) from None
     else:
         return Discovered(feed_url, parsed, result.etag, result.last_modified)
-    links = find_feed_links(result.body, result.url)
+    try:
+        links = shared_workers().run(
+            parse_seconds, "the page", find_feed_links, result.body, result.url
+        )
+    except BudgetError as exc:
+        raise DiscoverError(str(exc)) from None
     if not links:
         raise DiscoverError(
             'this is a web page, and it names no feed (no <link rel="alternate"> to RSS,'
@@ -129,8 +150,8 @@ def discover(url: str, *, limits: FetchLimits | None = None) -> Discovered:
     for link in links[:_MAX_CANDIDATES]:
         try:
             found = fetch(link.url, limits=limits, accept=ACCEPT_FEED)
-            parsed = parse_feed(found.body, found.url)
-        except (FetchError, FeedError) as exc:
+            parsed = _parse(found.body, found.url, parse_seconds)
+        except (FetchError, FeedError, BudgetError) as exc:
             problems.append(f"{link.url}: {exc}")
             continue
         return Discovered(

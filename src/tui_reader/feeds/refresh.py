@@ -3,7 +3,8 @@
 :func:`refresh` blocks until done and may be called from any thread (it opens its own store
 connection and runs its own event loop). Fetching is bounded in total and per server; requests
 are conditional (ETag / Last-Modified); a permanent redirect updates the stored URL. Bodies are
-parsed in a process pool, started only when there is something to parse. Results are written in
+parsed in worker processes, each feed under a time budget (``[limits] parse_seconds``): one
+that takes longer is skipped with an error and its worker replaced. Results are written in
 batches, one transaction each, while fetching goes on. A failing feed records its error and
 never stops the others; a 429/503 with Retry-After postpones that feed's next fetch.
 """
@@ -14,7 +15,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import dataclasses
-import multiprocessing
 import os
 import sqlite3
 import threading
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from tui_reader.budget import BudgetError, Workers
 from tui_reader.config import Config
 from tui_reader.feeds.welcome import WELCOME_URL, welcome_bytes, welcome_etag
 from tui_reader.models import Feed
@@ -49,11 +50,12 @@ MAX_RETRY_AFTER = 24 * 3600.0
 WAIT_MARK = "server asked to wait"
 BATCH_SECONDS = 0.25  # results are stored at least this often...
 BATCH_FEEDS = 64  # ...or once this many feeds are waiting
-# When a process pool pays off (measured here: a feed takes ~12 ms to parse; a forked pool of
-# two is ready in ~0.1 s, overlapping the fetches when started first; a forkserver pool, the
-# safe choice once threads run, takes ~0.3-0.4 s):
-POOL_AT_START = 8  # feeds without validators (first refreshes): fork the pool at once
-POOL_AFTER_BODIES = 24  # otherwise: bodies parsed on a thread before a pool is started
+# Parsing always runs in worker processes, under the time budget (tui_reader.budget). Measured
+# here: a feed takes ~12 ms to parse; two forked workers are ready in ~0.05 s, overlapping the
+# fetches when started first; the forkserver, the safe choice once threads run, takes ~0.6 s to
+# start (once per process), then ~0.05 s per worker:
+POOL_AT_START = 8  # feeds without validators (first refreshes): fork a worker per core at once
+POOL_AFTER_BODIES = 24  # otherwise one worker, and one per core from this many bodies on
 
 
 @dataclass(frozen=True)
@@ -143,14 +145,15 @@ def _refresh_blocking(
             else:
                 todo.append(feed)
         if todo:
-            parsers = _Parsers()
-            # Feeds without validators will most likely send a body: on a first refresh,
-            # start the parser processes now, while this is still the only thread.
-            unvalidated = sum(
-                1 for f in todo if f.url != WELCOME_URL and not (f.etag or f.last_modified)
-            )
-            if unvalidated >= POOL_AT_START:
-                parsers.start(min(_workers(), unvalidated))
+            parsers = _Parsers(config.limits.parse_seconds)
+            if threading.active_count() == 1:
+                # Fork the parser processes now, while this is still the only thread (the
+                # cheapest way). Feeds without validators will most likely send a body: on a
+                # first refresh, start as many as the cores.
+                unvalidated = sum(
+                    1 for f in todo if f.url != WELCOME_URL and not (f.etag or f.last_modified)
+                )
+                parsers.start(min(_workers(), unvalidated) if unvalidated >= POOL_AT_START else 1)
             try:
                 asyncio.run(runner.run(todo, parsers))
             finally:
@@ -190,61 +193,42 @@ def _wait_text(seconds: float) -> str:
 
 
 class _Parsers:
-    """Parses bodies on every core with a process pool, made only when there is something to
-    parse: at the start when many feeds have no validators (a first refresh), else once a few
-    bodies have arrived. Until then, and if the pool breaks, parsing runs on a thread.
+    """Parses bodies in worker processes (tui_reader.budget), each under the time budget: a
+    feed that takes longer is given up (its worker is stopped and replaced) and the others go
+    on. One worker at first, as many as the cores once a few bodies have arrived (or at once
+    on a first refresh, see _refresh_blocking)."""
 
-    ``fork`` starts workers fastest but is only safe while no other thread runs (it copies
-    locks held by other threads); otherwise (inside the app) ``forkserver`` is used."""
-
-    def __init__(self) -> None:
-        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
-        self.broken = False
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.workers = Workers(max_workers=1, warm=_warm_worker)
+        self.threads = concurrent.futures.ThreadPoolExecutor(
+            max_workers=_workers(), thread_name_prefix="tui-reader-parse"
+        )
         self.bodies = 0
 
     def start(self, workers: int) -> None:
-        if self.pool is not None or workers < 1:
-            return
-        method = "fork" if threading.active_count() == 1 else "forkserver"
-        if method not in multiprocessing.get_all_start_methods():
-            method = "spawn"
-        ctx = multiprocessing.get_context(method)
-        if method == "forkserver":
-            ctx.set_forkserver_preload(["tui_reader.feeds.parse", "feedparser"])
-        self.pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_init_worker
-        )
-        for _ in range(workers):  # start every worker now, importing the parser
-            self.pool.submit(_warm_worker)
+        """Start workers now (only while this is the only thread: they are forked)."""
+        self.workers.grow(workers)
+        self.workers.start(workers)
 
     async def parse(self, body: bytes, url: str) -> ParsedFeed:
         from tui_reader.feeds.parse import parse_feed
 
-        loop = asyncio.get_running_loop()
         self.bodies += 1
-        if self.pool is None and self.bodies >= POOL_AFTER_BODIES and not self.broken:
-            self.start(_workers())
-        if self.pool is None or self.broken:
-            return await loop.run_in_executor(None, parse_feed, body, url)
-        try:
-            return await loop.run_in_executor(self.pool, parse_feed, body, url)
-        except concurrent.futures.process.BrokenProcessPool:
-            self.broken = True
-            return await loop.run_in_executor(None, parse_feed, body, url)
+        if self.bodies == POOL_AFTER_BODIES:
+            self.workers.grow(_workers())
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self.threads, self.workers.run, self.seconds, "the feed", parse_feed, body, url
+        )
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        self.workers.close()  # first: a parse still running ends at once
+        self.threads.shutdown(wait=True, cancel_futures=True)
 
 
 def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
-
-
-def _init_worker() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ctrl+c
 
 
 def _warm_worker() -> None:
@@ -338,7 +322,7 @@ class _Refresher:
             return _Outcome(feed, "not-modified", new_url=result.permanent_url)
         try:
             parsed = await self.parsers.parse(result.body, result.url)
-        except FeedError as exc:
+        except (FeedError, BudgetError) as exc:
             return _Outcome(feed, "error", error=str(exc))
         return _Outcome(
             feed,

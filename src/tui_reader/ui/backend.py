@@ -7,6 +7,7 @@ message) in a build where one of them is missing.
 
 from __future__ import annotations
 
+import contextlib
 import html as html_lib
 import importlib
 import re
@@ -52,15 +53,26 @@ def extractor_version() -> str:
 def load_document(
     store: Store, article_id: int, config: Config, *, force: bool = False
 ) -> Document:
-    """The article's full document: stored, extracted from the feed, or fetched (blocking)."""
+    """The article's full document: stored, extracted from the feed, or fetched (blocking;
+    the extraction itself runs in a worker process)."""
+    _start_resource_tracker()
     func = _get("tui_reader.extract", "load_document")
     doc = func(store, article_id, config, force=force)
     assert isinstance(doc, Document)
     return doc
 
 
-def extract_html(html: bytes | str, url: str) -> Document:
-    doc = _get("tui_reader.extract", "extract_html")(html, url)
+def warm_workers() -> None:
+    """Start a worker process for extraction ahead of need (blocking: call from a thread)."""
+    _start_resource_tracker()
+    with contextlib.suppress(Exception):  # opening an article will say what fails
+        _get("tui_reader.budget", "shared_workers")().start(1)
+
+
+def extract_html(html: bytes | str, url: str, config: Config) -> Document:
+    """The article in a page, extracted in a worker process under the time budget."""
+    _start_resource_tracker()
+    doc = _get("tui_reader.extract.guarded", "extract_page")(html, url, config)
     assert isinstance(doc, Document)
     return doc
 
@@ -87,10 +99,11 @@ _TRACKER_LOCK = threading.Lock()
 def _start_resource_tracker() -> None:
     """Start multiprocessing's resource tracker with a real stderr.
 
-    The refresh parses feeds in worker processes. The first pool starts the tracker, which
-    hands it ``sys.stderr.fileno()`` — but while Textual runs, ``sys.stderr`` is Textual's
-    capture, whose fileno is -1, and the start fails ("bad value(s) in fds_to_keep"). Starting
-    it here, with the real stderr for that moment, avoids that; it runs once per process."""
+    Feeds are parsed and articles extracted in worker processes. The first pool starts the
+    tracker, which hands it ``sys.stderr.fileno()`` — but while Textual runs, ``sys.stderr``
+    is Textual's capture, whose fileno is -1, and the start fails ("bad value(s) in
+    fds_to_keep"). Starting it here, with the real stderr for that moment, avoids that; it runs
+    once per process."""
     from multiprocessing import resource_tracker
 
     with _TRACKER_LOCK:

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"\w+")
 MAX_MATCHES = 2000
+WARM_AFTER = 1.0  # seconds after start: the extraction worker process is started (see budget)
 _BROWSER_HINT = re.compile(r"[;,.]?\s*open it in a browser\W*$", re.IGNORECASE)
 
 
@@ -130,6 +131,7 @@ class MainScreen(AnnotatingScreen):
         if early is None or not early.welcome_was_added():
             self.call_after_refresh(self.run_welcome)  # after the first frame
         self._start_auto_refresh()
+        self.set_timer(WARM_AFTER, self._warm_workers)
         if early is not None and early.source == self.source:
             if early.feeds.done() and early.rows.done():
                 self._show_early(early)  # already read: in the first frame, no thread hop
@@ -167,6 +169,14 @@ class MainScreen(AnnotatingScreen):
         with contextlib.suppress(Exception):
             await asyncio.wrap_future(early.rows)
         self._show_early_rows(early)
+
+    @work(thread=True, group="warm")
+    def _warm_workers(self) -> None:
+        """Start the process that extracts articles ahead of need (once start-up is over), so
+        that the first article opened does not wait for it."""
+        from tui_reader.ui import backend
+
+        backend.warm_workers()
 
     def on_resize(self, event: Resize) -> None:
         self._update_view()

@@ -1,0 +1,279 @@
+"""Read documents under a time budget, in worker processes that can be stopped.
+
+Parsing a feed or extracting a page runs in a child process: a pathological document (a
+regular expression gone quadratic, a parser stuck in C code) then never holds this process's
+interpreter lock, and when it takes longer than its budget the worker is killed, replaced on the
+next call, and the caller gets :class:`DocumentTimeout`; the other workers go on.
+
+Workers live as long as their :class:`Workers` pool, so a 500-feed refresh starts two or four
+of them, not 500. New workers are forked while this process runs a single thread (cheapest);
+once other threads run, forking is unsafe (it copies locks held by them), so they come from the
+``forkserver``, itself started once per process with the parsers already imported.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+
+# Imported by the forkserver once, so that every worker forked from it starts warm.
+PRELOAD = ("tui_reader.feeds.parse", "tui_reader.extract.pipeline")
+START_SECONDS = 120.0  # a new worker that is not ready by then is taken for broken
+
+
+class BudgetError(Exception):
+    """A document could not be read in a worker; ``str(error)`` is one line."""
+
+
+class DocumentTimeout(BudgetError):
+    """The document took longer than its budget: its worker was stopped."""
+
+    def __init__(self, what: str, seconds: float) -> None:
+        self.what = what
+        self.seconds = seconds
+        super().__init__(f"{what} took longer than {seconds:g} s to read; skipped")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.what, self.seconds))
+
+
+class WorkerFailed(BudgetError):
+    """The worker reading a document stopped without an answer (killed, out of memory)."""
+
+
+def _serve(conn: multiprocessing.connection.Connection, warm: Callable[[], None] | None) -> None:
+    """A worker's life: run each task received, send back its result or its exception."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ctrl+c
+    # Nothing a worker prints may reach the terminal (the app draws on it).
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    if warm is not None:
+        warm()
+    conn.send(("ready", None))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        func, args = task
+        try:
+            reply: tuple[str, Any] = ("ok", func(*args))
+        except Exception as exc:
+            reply = ("error", exc)
+        try:
+            conn.send(reply)
+        except Exception as exc:  # the result or error could not be pickled
+            conn.send(("error", BudgetError(f"{type(exc).__name__}: {exc}")))
+
+
+def preload() -> None:
+    """Import the parsers (a new worker does this before its first task)."""
+    for name in PRELOAD:
+        importlib.import_module(name)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(list(PRELOAD))
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: multiprocessing.connection.Connection
+    ready: bool = False
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+
+@dataclass(eq=False)
+class Workers:
+    """A pool of up to ``max_workers`` worker processes, started as needed (or with
+    :meth:`start`). :meth:`run` blocks its thread (not the interpreter) until the answer
+    comes or the budget is spent; it may be called from many threads at once."""
+
+    max_workers: int = 1
+    warm: Callable[[], None] | None = None  # run by each new worker before its first task
+    _cond: threading.Condition = field(default_factory=threading.Condition)
+    _idle: list[_Worker] = field(default_factory=list)
+    _all: set[_Worker] = field(default_factory=set)
+    _starting: int = 0  # places taken by workers being started
+    _closed: bool = False
+
+    def grow(self, count: int) -> None:
+        """Allow up to ``count`` workers (started when needed)."""
+        with self._cond:
+            self.max_workers = max(self.max_workers, count)
+            self._cond.notify_all()
+
+    def start(self, count: int) -> None:
+        """Start workers now (up to ``count`` in all), e.g. while only one thread runs."""
+        while True:
+            with self._cond:
+                if self._closed or len(self._all) + self._starting >= min(count, self.max_workers):
+                    return
+                self._starting += 1
+            self._checkin(self._spawn_reserved())
+
+    def run(self, seconds: float, what: str, func: Callable[..., R], *args: Any) -> R:
+        """``func(*args)`` in a worker: its result, or the exception it raised. Raises
+        :class:`DocumentTimeout` naming ``what`` if it takes longer than ``seconds`` (the
+        worker is killed), :class:`WorkerFailed` if the worker dies. ``func``, the arguments
+        and the result must be picklable."""
+        worker = self._checkout()
+        answered = False
+        try:
+            if not worker.ready:
+                if not worker.conn.poll(START_SECONDS):
+                    raise WorkerFailed(f"{what}: the reading process did not start")
+                worker.conn.recv()
+                worker.ready = True
+            worker.conn.send((func, args))
+            if not worker.conn.poll(seconds):
+                raise DocumentTimeout(what, seconds)
+            kind, value = worker.conn.recv()
+            answered = True
+        except (EOFError, OSError) as exc:
+            worker.process.join(1)
+            raise WorkerFailed(
+                f"{what} could not be read: the reading process stopped"
+                f" (exit code {worker.process.exitcode})"
+            ) from exc
+        finally:
+            if answered:
+                self._checkin(worker)
+            else:
+                self._discard(worker)
+        if kind == "error":
+            assert isinstance(value, BaseException)
+            raise value
+        result: R = value
+        return result
+
+    def close(self) -> None:
+        """Stop every worker. A busy one is killed, and its caller (which gets WorkerFailed at
+        once) closes its pipe: closing it here, under a thread waiting on it, could not wake
+        that thread."""
+        with self._cond:
+            self._closed = True
+            idle = list(self._idle)
+            busy = [w for w in self._all if w not in idle]
+            self._all.clear()
+            self._idle.clear()
+            self._cond.notify_all()
+        for worker in idle:
+            worker.stop()
+        for worker in busy:
+            worker.process.kill()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the pool's bookkeeping ----------------------------------------------------------------
+
+    def _spawn_reserved(self) -> _Worker:
+        """Start a worker in a place taken (``_starting``) under the lock."""
+        worker: _Worker | None = None
+        try:
+            ctx = _context()
+            parent_end, child_end = ctx.Pipe()
+            process = ctx.Process(  # type: ignore[attr-defined]
+                target=_serve, args=(child_end, self.warm), daemon=True, name="tui-reader-worker"
+            )
+            try:
+                process.start()
+            finally:
+                child_end.close()
+            worker = _Worker(process, parent_end)
+        finally:
+            with self._cond:
+                self._starting -= 1
+                closed = self._closed
+                if worker is not None and not closed:
+                    self._all.add(worker)
+                self._cond.notify()
+        assert worker is not None
+        if closed:
+            worker.stop()
+            raise BudgetError("the worker pool is closed")
+        return worker
+
+    def _checkout(self) -> _Worker:
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise BudgetError("the worker pool is closed")
+                if self._idle:
+                    return self._idle.pop()
+                if len(self._all) + self._starting < self.max_workers:
+                    self._starting += 1  # the place is taken while the worker starts
+                    break
+                self._cond.wait()
+        return self._spawn_reserved()
+
+    def _checkin(self, worker: _Worker) -> None:
+        with self._cond:
+            if worker in self._all:
+                self._idle.append(worker)
+                self._cond.notify()
+                return
+        worker.stop()  # the pool was closed meanwhile
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._cond:
+            self._all.discard(worker)
+            self._cond.notify()
+
+
+_SHARED: Workers | None = None
+_SHARED_LOCK = threading.Lock()
+_AT_EXIT: list[bool] = []
+
+
+def shared_workers() -> Workers:
+    """The process's pool for documents read one at a time (articles opened in the app, pages
+    given to ``tui-reader extract``): started on first use, stopped at exit."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = Workers(max_workers=max(1, min(os.cpu_count() or 1, 4)), warm=preload)
+            if not _AT_EXIT:
+                atexit.register(close_shared_workers)
+                _AT_EXIT.append(True)
+        return _SHARED
+
+
+def close_shared_workers() -> None:
+    global _SHARED
+    with _SHARED_LOCK:
+        workers, _SHARED = _SHARED, None
+    if workers is not None:
+        workers.close()

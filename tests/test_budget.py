@@ -1,0 +1,264 @@
+"""Documents that take too long: every feed parse and page extraction runs in a worker process
+under a time budget; one over budget is skipped with a clear error, its worker is stopped and
+replaced, and nothing else waits for it.
+
+The slow documents here are real and legal, only big: a feed of 50,000 entries takes seconds to
+parse (far over the 1 s budget these tests set), whatever the parsers' regexes become."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.feeds.builders import rss
+from tests.httpserver import TestServer
+from tests.processes import leftover_processes
+from tui_reader.budget import DocumentTimeout, WorkerFailed, Workers, close_shared_workers
+from tui_reader.cli import main
+from tui_reader.config import Config, LimitsConfig, RefreshConfig, parse_config
+from tui_reader.extract import ExtractionError, load_document
+from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
+from tui_reader.feeds.refresh import refresh
+from tui_reader.paths import Paths
+from tui_reader.store import Store
+
+TUI_READER = str(Path(sys.executable).parent / "tui-reader")
+
+BUDGET = 1.0
+CONFIG = Config(
+    refresh=RefreshConfig(timeout=30.0, max_bytes=20_000_000),
+    limits=LimitsConfig(parse_seconds=BUDGET, extract_seconds=BUDGET),
+)
+# Generous: what the tests wait at most for a document over the budget (the budget, then
+# stopping the worker), on a loaded machine; reading the slow documents takes far longer.
+PROMPT = 8.0
+
+
+@pytest.fixture(scope="module")
+def huge_feed() -> bytes:
+    return rss(50_000, prefix="huge")
+
+
+def test_a_document_over_budget_stops_its_worker_and_the_pool_goes_on(huge_feed: bytes) -> None:
+    with Workers(max_workers=1) as workers:
+        small = workers.run(BUDGET * 5, "small", parse_feed, rss(2), "https://example.org/")
+        assert isinstance(small, ParsedFeed) and len(small.entries) == 2
+        started = time.monotonic()
+        with pytest.raises(DocumentTimeout) as caught:
+            workers.run(BUDGET, "the huge feed", parse_feed, huge_feed, "https://example.org/")
+        assert time.monotonic() - started < PROMPT
+        assert str(caught.value) == "the huge feed took longer than 1 s to read; skipped"
+        assert (caught.value.what, caught.value.seconds) == ("the huge feed", BUDGET)
+        # The one worker was stopped; the next document gets a new one.
+        again = workers.run(BUDGET * 5, "small", parse_feed, rss(3), "https://example.org/")
+        assert len(again.entries) == 3
+        # A document's own error crosses the process boundary as itself.
+        with pytest.raises(FeedError, match="empty response"):
+            workers.run(BUDGET * 5, "empty", parse_feed, b"", "https://example.org/")
+    assert leftover_processes() == []
+
+
+def test_closing_the_pool_stops_a_busy_worker_at_once(huge_feed: bytes) -> None:
+    """As when a refresh is interrupted (ctrl+c): the document being read is given up."""
+    workers = Workers(max_workers=1)
+    workers.start(1)
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            workers.run(600.0, "the huge feed", parse_feed, huge_feed, "https://example.org/")
+        except BaseException as exc:
+            errors.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    time.sleep(0.5)  # reading has begun (it takes far longer)
+    started = time.monotonic()
+    workers.close()
+    reader.join(PROMPT)
+    assert not reader.is_alive() and time.monotonic() - started < PROMPT
+    assert len(errors) == 1 and isinstance(errors[0], WorkerFailed)
+    assert str(errors[0]).startswith("the huge feed could not be read: the reading process")
+    assert leftover_processes() == []
+
+
+def test_a_feed_over_budget_is_skipped_and_the_others_are_stored(
+    server: TestServer, store: Store, huge_feed: bytes
+) -> None:
+    good = [server.route(f"/g{i}.xml", rss(2, prefix=f"g{i}")) for i in range(2)]
+    huge = server.route("/huge.xml", huge_feed)
+    for url in [good[0], huge, good[1]]:
+        store.add_feed(url)
+    started = time.monotonic()
+    summary = refresh(store.path, CONFIG)
+    assert time.monotonic() - started < PROMPT
+    message = "the feed took longer than 1 s to read; skipped"
+    assert [(f.url, reason) for f, reason in summary.failed] == [(huge, message)]
+    assert sorted(f.url for f in summary.ok) == good and summary.new_articles == 4
+    feeds = {f.url: f for f in store.list_feeds()}
+    assert (feeds[huge].last_status, feeds[huge].last_error) == ("error", message)
+    assert feeds[huge].total == 0
+    assert leftover_processes() == []
+    # Another refresh works as before, the huge feed still skipped.
+    server.route("/g0.xml", rss(3, prefix="g0"))
+    second = refresh(store.path, CONFIG)
+    assert second.new_articles == 1 and [f.url for f, _ in second.failed] == [huge]
+    assert leftover_processes() == []
+
+
+def test_refresh_command_reports_a_feed_over_budget_and_goes_on(
+    server: TestServer, huge_feed: bytes, isolated_env: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    isolated_env.config_file.parent.mkdir(parents=True, exist_ok=True)
+    isolated_env.config_file.write_text("[limits]\nparse_seconds = 1\n")
+    huge = server.route("/huge.xml", huge_feed)
+    good = server.route("/good.xml", rss(2))
+    isolated_env.ensure()
+    with Store.open(isolated_env.database) as store:
+        store.add_feed(huge, title="Huge")
+        store.add_feed(good, title="Good")
+    started = time.monotonic()
+    assert main(["refresh"]) == 1
+    assert time.monotonic() - started < PROMPT
+    out = capsys.readouterr()
+    assert f"failed  Huge ({huge}): the feed took longer than 1 s to read; skipped" in out.out
+    assert "Traceback" not in out.err
+    with Store.open(isolated_env.database) as store:
+        totals = {f.title: (f.total, f.last_status) for f in store.list_feeds()}
+    assert (totals["Huge"], totals["Good"]) == ((0, "error"), (2, "ok"))
+    assert leftover_processes() == []
+
+
+def test_adding_a_feed_over_budget_fails_clearly(
+    server: TestServer, huge_feed: bytes, isolated_env: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    isolated_env.config_file.parent.mkdir(parents=True, exist_ok=True)
+    isolated_env.config_file.write_text("[limits]\nparse_seconds = 1\n")
+    huge = server.route("/huge.xml", huge_feed)
+    started = time.monotonic()
+    assert main(["add", huge]) == 1
+    assert time.monotonic() - started < PROMPT
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"tui-reader: cannot add {huge}: the feed took longer than 1 s to read; skipped"
+    ]
+    good = server.route("/good.xml", rss(2))
+    assert main(["add", good]) == 0
+    close_shared_workers()
+    assert leftover_processes() == []
+
+
+def test_a_generous_budget_reads_the_same_feed(server: TestServer, store: Store) -> None:
+    url = server.route("/big.xml", rss(2000))
+    store.add_feed(url)
+    roomy = replace(CONFIG, limits=LimitsConfig(parse_seconds=120.0))
+    assert refresh(store.path, roomy).new_articles == 2000
+
+
+@pytest.mark.parametrize("value", [0, 0.0, -1.0, "10", float("inf")])
+def test_a_budget_must_be_a_positive_number(value: object) -> None:
+    config, problems = parse_config({"limits": {"parse_seconds": value}})
+    assert config.limits.parse_seconds == 10.0
+    assert len(problems) == 1 and problems[0].startswith("limits.parse_seconds ")
+
+
+def test_budgets_are_read_from_the_config() -> None:
+    config, problems = parse_config({"limits": {"parse_seconds": 2, "extract_seconds": 0.5}})
+    assert problems == []
+    assert config.limits == LimitsConfig(parse_seconds=2.0, extract_seconds=0.5)
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+PARA = "<p>Ordinary prose with a <a href='/x{i}'>link</a> and <em>emphasis</em>, to read.</p>"
+SENTENCE = "The harbour reopened after the storm, and the ferries ran again on Sunday morning."
+
+
+def huge_page_html(paragraphs: int = 40_000) -> bytes:
+    """A legal page of a few MB that takes far longer than the budget to extract."""
+    body = "".join(PARA.format(i=i) for i in range(paragraphs))
+    return f"<html><head><title>Huge</title></head><body><article>{body}</article>".encode()
+
+
+def good_page(title: str) -> str:
+    paragraphs = "".join(f"<p>{SENTENCE} {title} paragraph {i}.</p>" for i in range(8))
+    return f"<html><head><title>{title}</title></head><body><article>{paragraphs}</article>"
+
+
+@pytest.fixture(scope="module")
+def huge_page() -> bytes:
+    return huge_page_html()
+
+
+def test_a_page_over_budget_is_an_error_naming_it(
+    store: Store, server: TestServer, huge_page: bytes
+) -> None:
+    url = server.route("/huge", huge_page, content_type="text/html")
+    article = store.add_saved_page(url, title="Huge page")
+    started = time.monotonic()
+    with pytest.raises(ExtractionError) as caught:
+        load_document(store, article.id, CONFIG)
+    assert time.monotonic() - started < PROMPT
+    assert isinstance(caught.value.__cause__, DocumentTimeout)
+    assert str(caught.value) == (
+        f"could not extract an article from {url}: the page took longer than 1 s to read;"
+        " skipped; open it in a browser"
+    )
+    assert store.get_body(article.id).doc_error.startswith(
+        f"could not extract an article from {url}: the page took longer than 1 s"
+    )
+    # The next article is extracted by a new worker.
+    good = server.route("/good", good_page("Good"), content_type="text/html")
+    doc = load_document(store, store.add_saved_page(good, title="Good").id, CONFIG)
+    assert "Good paragraph 7." in doc.text
+    close_shared_workers()
+    assert leftover_processes() == []
+
+
+def _marked_processes(mark: str) -> list[int]:
+    """Live processes whose environment holds ``mark`` (a command's workers, reparented or
+    not, carry the environment it was started with)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if mark.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+    return found
+
+
+def test_extract_command_skips_a_page_over_budget(
+    tmp_path: Path, server: TestServer, huge_page: bytes, isolated_env: Paths
+) -> None:
+    isolated_env.config_file.parent.mkdir(parents=True, exist_ok=True)
+    isolated_env.config_file.write_text("[limits]\nextract_seconds = 1\n")
+    one = server.route("/one", good_page("First"), content_type="text/html")
+    huge = server.route("/huge", huge_page, content_type="text/html")
+    two = tmp_path / "two.html"
+    two.write_text(good_page("Second"))
+    mark = f"TUI_READER_TEST_MARK={uuid.uuid4()}"
+    env = {**os.environ, "TUI_READER_TEST_MARK": mark.split("=", 1)[1]}
+    started = time.monotonic()
+    proc = subprocess.run(
+        [TUI_READER, "extract", "--format", "text", one, huge, str(two)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert time.monotonic() - started < PROMPT + 5  # start-up of the command included
+    assert proc.returncode == 1
+    assert "First paragraph 7." in proc.stdout and "Second paragraph 7." in proc.stdout
+    assert proc.stderr.strip().splitlines() == [
+        f"tui-reader: could not extract an article from {huge}: the page took longer than 1 s"
+        " to read; skipped"
+    ]
+    assert _marked_processes(mark) == []  # no worker outlives the command
