@@ -133,7 +133,24 @@ def main(app: ReaderApp) -> MainScreen:
 
 
 def messages(app: ReaderApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    """Every notification the app was asked to show (recorded by :func:`recording`): the
+    ones on screen expire (8 s for a warning), and on a loaded machine a test that opens
+    seven links takes longer than that."""
+    return list(getattr(app, "notified", [n.message for n in app._notifications]))
+
+
+def recording(app: ReaderApp) -> ReaderApp:
+    """Record every message passed to ``app.notify``, then show it as usual."""
+    notified: list[str] = []
+    show = app.notify
+
+    def notify(message: str, **kwargs: Any) -> None:
+        notified.append(message)
+        show(message, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+    app.notified = notified  # type: ignore[attr-defined]
+    return app
 
 
 def assert_no_shell(processes: list[tuple[str, Any]], script: Path, tmp_path: Path) -> None:
@@ -169,7 +186,7 @@ async def test_the_links_list_opens_only_web_links(
     paths: Paths, store: Store, tmp_path: Path, opened: Path, processes: list[tuple[str, Any]]
 ) -> None:
     fill(store)
-    app = ReaderApp(paths, Config())
+    app = recording(ReaderApp(paths, Config()))
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("enter")  # the first article: its links
