@@ -8,6 +8,7 @@ import pytest
 from tests.conftest import CORPUS
 from tests.test_app import main, settle
 from tests.test_app_data import Data, data_fixture, save_doc  # noqa: F401
+from tui_reader.config import Config
 from tui_reader.document import Block, Document
 from tui_reader.ui import backend
 from tui_reader.ui.render import cells, render_document, wrap
@@ -82,7 +83,7 @@ def test_real_cjk_pages_wrap_cleanly(name: str) -> None:
     source = PAGES / name / "source.html"
     if not source.exists():
         pytest.skip(f"{source} is not in the corpus")
-    doc = backend.extract_html(source.read_bytes(), f"https://{name}.example/article")
+    doc = backend.extract_html(source.read_bytes(), f"https://{name}.example/article", Config())
     paragraphs = [b.text for b in doc.blocks if b.kind == "paragraph" and b.text]
     assert paragraphs
     for width in (30, 57, 80):

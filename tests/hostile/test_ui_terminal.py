@@ -290,13 +290,16 @@ def fill_raw(store: Store) -> None:
     text = doc.text
     tag_payloads = [p for p, _ in PAYLOADS.values()]
     for n in (0, 3):
-        start = text.index("Opening", text.index(blocks[n].text))
-        h = store.add_highlight(first.id, text, start, start + 14, "key point")
+        # The whole paragraph, its payload included: a stored quote is painted only where the
+        # text at its offsets is the quote (else it is placed again), so it must be that text.
+        start = text.index(blocks[n].text)
+        end = start + len(blocks[n].text)
+        h = store.add_highlight(first.id, text, start, end, "key point")
         with store.transaction() as c:  # past the store's own cleaning
             c.execute(
                 "UPDATE highlights SET quote = ?, note = ?, tags = ?, color = ? WHERE id = ?",
                 (
-                    f"Opening {every}",
+                    text[start:end],
                     f"Note {every}",
                     json.dumps([f"tag{p}" for p in tag_payloads[n : n + 3]]),
                     f"colour {every}",
