@@ -38,7 +38,8 @@ _ARTICLE_TYPES = frozenset(
         "medicalwebpage",
     }
 )
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—\\/>»·:]\s+")
+# From the start of a whitespace run only (from inside one, "\s+" rescanned the run).
+_TITLE_SEPARATORS = re.compile(r"(?<!\s)\s+[|\-–—\\/>»·:]\s+")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
