@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,9 +77,9 @@ def _json_ld_objects(root: HtmlElement) -> Iterator[dict[str, Any]]:
             data = json.loads(raw)
         except ValueError:
             continue
-        stack = [data]
+        stack = deque([data])  # (list.pop(0) was quadratic in a long JSON array)
         while stack:
-            item = stack.pop(0)
+            item = stack.popleft()
             if isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, dict):

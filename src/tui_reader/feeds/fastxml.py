@@ -672,8 +672,10 @@ def _strip_div(pieces: list[str]) -> list[str]:
     line for line."""
     while pieces and len(pieces) > 1 and not pieces[-1].strip():
         del pieces[-1]
-    while pieces and len(pieces) > 1 and not pieces[0].strip():
-        del pieces[0]
+    first = 0  # (one slice: del pieces[0] per blank piece was quadratic)
+    while first < len(pieces) - 1 and not pieces[first].strip():
+        first += 1
+    pieces = pieces[first:]
     if (
         pieces
         and (pieces[0] == "<div>" or pieces[0].startswith("<div "))
