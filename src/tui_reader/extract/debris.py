@@ -43,7 +43,7 @@ _HTML_TAGS = (
 _ATTRS = r"(?:\s+[\w:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))"
 _TAG = re.compile(
     _LT
-    + r"(?:[a-z][\w:-]*(?:\s+[\w:-]+)*"
+    + r"(?=[a-z/])(?:[a-z][\w:-]*(?:\s+[\w:-]+)*"
     + _ATTRS
     + r"+(?:\s+[\w:-]+)*\s*/?|/(?:"
     + _HTML_TAGS
@@ -54,18 +54,20 @@ _TAG = re.compile(
     re.I,
 )
 # "<b>bold</b>" printed as text: the markup goes, the words stay.
-_PAIRED = re.compile(_LT + r"(" + _HTML_TAGS + r")" + _GT, re.I)
+_PAIRED = re.compile(_LT + r"(?=[a-z])(" + _HTML_TAGS + r")" + _GT, re.I)
 # Leading blanks of its own line only: "^\s*" rescanned a run of blank lines from every line
 # start in it (quadratic). _drop_bare_tag_lines adds the blank lines before, as "^\s*" did.
 _BARE_TAGS_LINE = re.compile(
     r"^[^\S\n]*(?:" + _LT + r"/?(?:" + _HTML_TAGS + r")\s*/?" + _GT + r"\s*){2,}$", re.I | re.M
 )
+# (The lookahead holds the characters a signal can start with: most text fails it at once
+# instead of trying each alternative at each position.)
 _CODE_SIGNALS = re.compile(
-    r"\bfunction\s*[\w$]*\s*\(|=>|\bvar\s+[\w$]+\s*=|\b(?:const|let)\s+[\w$]+\s*=|"
+    r"(?=[\w=.)}(|$\]\-;@!])(?:\bfunction\s*[\w$]*\s*\(|=>|\bvar\s+[\w$]+\s*=|\b(?:const|let)\s+[\w$]+\s*=|"
     r"\bwindow\.[\w$]+|\bdocument\.[\w$]+|\bdataLayer\b|\bgtag\(|\bfbq\(|\b_gaq\b|"
     r"\bgoogletag\.|\.push\(|\);|\}\)|\(\)\s*\{|\bnew Date\(\)|\|\|\s*\[\]|\|\|\s*\{\}|"
     r"\breturn\s+[\w$!(]|\bif\s*\([^(){}]*\)\s*\{|\$\(|\bconsole\.\w+|"
-    r"[\w\]-]\s*\{\s*[\w-]+\s*:\s*[^;{}]+;|;\s*\}|@media\b|@import\b|@font-face\b|!important\b",
+    r"[\w\]-]\s*\{\s*[\w-]+\s*:\s*[^;{}]+;|;\s*\}|@media\b|@import\b|@font-face\b|!important\b)",
     re.I,
 )
 _CODE_CHARS = re.compile(r"[{}()\[\];=<>|&$\\]")
