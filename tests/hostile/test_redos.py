@@ -45,7 +45,7 @@ UNIT_BUDGET = 0.2  # seconds per 100 kB for one pattern or helper (generous: CI 
 # Markdown escapes (one regex replacement per special character).
 E2E_BUDGET = 2.0
 GROWTH = 8.0  # 4x the input may take at most 8x the time (quadratic would be 16x)
-FLOOR = 0.02  # seconds: the 100 kB time the growth is measured from, at least
+FLOOR = 0.05  # seconds: the 100 kB time the growth is measured from, at least
 GTAG = "!-- Google tag (gtag.js) -->"
 
 Input = str | bytes
@@ -76,12 +76,17 @@ def _check(case: Case) -> None:
     small, large = case.build(SMALL), case.build(LARGE)
     assert len(small) >= SMALL and len(large) >= LARGE
     case.func(small)  # warm up (imports, caches)
-    t_small = _best(case.func, small)
+    # Up to three tries, each the best of 3 runs: on a busy machine one measurement can be
+    # several times too slow, while a super-linear function fails every try.
+    for _ in range(3):
+        t_small = _best(case.func, small)
+        t_large = _best(case.func, large) if t_small <= case.budget else float("inf")
+        # (Below FLOOR, cache effects on 4x the memory outweigh the algorithm; a quadratic
+        # function at FLOOR on 100 kB still takes 16x FLOOR on 400 kB and fails.)
+        if t_large <= GROWTH * max(t_small, FLOOR):
+            return
     assert t_small <= case.budget, f"{case.name}: {t_small:.3f} s on 100 kB"
-    t_large = _best(case.func, large)
-    # (Below FLOOR, cache effects on 4x the memory outweigh the algorithm; a quadratic
-    # function at FLOOR on 100 kB still takes 16x FLOOR on 400 kB and fails.)
-    assert t_large <= GROWTH * max(t_small, FLOOR), (
+    raise AssertionError(
         f"{case.name}: {t_small:.4f} s on 100 kB but {t_large:.4f} s on 400 kB (super-linear)"
     )
 
@@ -198,7 +203,11 @@ FEEDS: dict[str, Callable[[int], bytes]] = {
     ).encode(),
 }
 
-FEED_CASES = [Case(f"parse_feed[{k}]", _parse, b, E2E_BUDGET) for k, b in FEEDS.items()] + [
+FEED_CASES = [
+    Case(f"parse_feed[{k}]", _parse, b, E2E_BUDGET)
+    for k, b in FEEDS.items()
+    if k != "first-line-encodings"  # (only feedparser reads the first line)
+] + [
     Case(f"parse_feed-feedparser[{k}]", _parse_slow_path, b, E2E_BUDGET)
     for k, b in FEEDS.items()
     if not k.startswith(("description-", "json-", "squarespace", "prolog-"))
