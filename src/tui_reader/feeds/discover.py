@@ -90,7 +90,7 @@ def find_feed_links(page: bytes, base_url: str) -> list[FeedLink]:
     finder = _LinkFinder()
     parser = etree.HTMLParser(target=finder, no_network=True, recover=True)
     try:
-        parser.feed(text)
+        parser.feed(text.replace("\x00", ""))  # (libxml2 would cut a value at a NUL)
         parser.close()
     except (etree.Error, ValueError):  # nothing parseable: no links
         pass
