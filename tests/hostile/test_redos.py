@@ -42,7 +42,8 @@ LARGE = 400_000
 UNIT_BUDGET = 0.2  # seconds per 100 kB for one pattern or helper (generous: CI may be busy)
 # Seconds per 100 kB through a whole parser (feedparser, lxml, readability), the debris
 # heuristics (dozens of alternatives tried at each "<": linear, ~5 us a character) or the
-# Markdown escapes (one regex replacement per special character).
+# Markdown escapes (one regex replacement per special character), dates (a dozen alternatives
+# at each digit) and URLs (the standard library's query parser).
 E2E_BUDGET = 2.0
 GROWTH = 8.0  # 4x the input may take at most 8x the time (quadratic would be 16x)
 FLOOR = 0.05  # seconds: the 100 kB time the growth is measured from, at least
@@ -329,11 +330,11 @@ UNIT_CASES: list[Case] = [
     Case("debris.scrub_text[seed]", debris.scrub_text, _seed_debris, E2E_BUDGET),
     *_text_cases("metadata.clean_byline", metadata.clean_byline, E2E_BUDGET),
     *_text_cases("metadata._clean_title", lambda t: metadata._clean_title(t, "Site")),
-    *_text_cases("strip_dates", strip_dates),
+    *_text_cases("strip_dates", strip_dates, E2E_BUDGET),
     *_text_cases("clean_text", clean_text),
     *_text_cases("clean_line", clean_line),
     *_text_cases("normalize_spaces", normalize_spaces),
-    *_text_cases("clean_url", lambda t: clean_url("https://example.org/?" + t)),
+    *_text_cases("clean_url", lambda t: clean_url("https://example.org/?" + t), E2E_BUDGET),
     *_text_cases("Document.from_plain_text", Document.from_plain_text, E2E_BUDGET),
     *_text_cases(
         "Document.to_markdown", lambda t: Document.from_plain_text(t).to_markdown(), E2E_BUDGET
