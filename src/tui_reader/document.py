@@ -212,7 +212,9 @@ class Document:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+\-]|\d+\.)(?=\s)", re.MULTILINE)
+# The line's own blanks only ("^\s*" rescanned a run of blank lines from every line start in
+# it); the escape lands before the same character either way.
+_MD_LINE_START = re.compile(r"^([^\S\n]*)([#>+\-]|\d+\.)(?=\s)", re.MULTILINE)
 
 
 def _md_escape(text: str) -> str:

@@ -30,8 +30,8 @@ def content_hash(content: str) -> str:
     """Hash of region content, blind to line endings, trailing spaces and blank lines at the
     ends (editors change those without the user editing anything)."""
     lines = [line.rstrip() for line in content.splitlines()]
-    while lines and not lines[0]:
-        lines.pop(0)
+    first = next((i for i, line in enumerate(lines) if line), len(lines))
+    lines = lines[first:]  # (one slice: pop(0) per blank line was quadratic)
     while lines and not lines[-1]:
         lines.pop()
     return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()[:16]

@@ -355,8 +355,8 @@ class _Builder:
         pieces: list[str] = []
         _raw_text(el, pieces)
         lines = [line.rstrip() for line in clean("".join(pieces)).split("\n")]
-        while lines and not lines[0]:
-            lines.pop(0)
+        first = next((i for i, line in enumerate(lines) if line), len(lines))
+        lines = lines[first:]  # (one slice: pop(0) per blank line was quadratic)
         while lines and not lines[-1]:
             lines.pop()
         if lines:

@@ -8,12 +8,13 @@ MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+# At most 12 digits before "ago": "\d+" rescanned a run of digits from every digit in it.
 DATE = re.compile(
     r"(?:\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}[./]\d{1,2}[./]\d{2,4}|"
     + MONTHS
     + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+"
     + MONTHS
-    + r",?\s+\d{4}|\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|\d+\s+(?:minutes?|hours?|days?)\s+ago)",
+    + r",?\s+\d{4}|\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|\d{1,12}\s+(?:minutes?|hours?|days?)\s+ago)",
     re.I,
 )
 DATE_WORDS = re.compile(

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
+
+from tui_reader.scan import replace_spans
 
 # Cheap tests: only text holding one of these characters, then one of these patterns, can
 # contain debris.
@@ -20,11 +23,12 @@ _SUSPICIOUS = re.compile(
 )
 _LT = r"(?:<|&lt;)"
 _GT = r"(?:>|&gt;)"
-_SCRIPT = re.compile(
-    _LT + r"(script|style|noscript|template)\b.*?" + _LT + r"/\1\s*" + _GT, re.I | re.S
-)
+# Spans from an opener to its closer are removed with scan.replace_spans (one forward pass):
+# "opener.*?closer" searched from every opener that has no closer was quadratic.
+_SCRIPT = re.compile(_LT + r"(script|style|noscript|template)\b", re.I)
 _OPEN_SCRIPT = re.compile(_LT + r"(?:script|style)\b[^\n]*", re.I)
-_COMMENT = re.compile(_LT + r"?!--.*?--!?" + _GT, re.S)
+_COMMENT = re.compile(_LT + r"?!--")
+_COMMENT_END = (re.compile(r"--!?" + _GT),)
 _OPEN_COMMENT = re.compile(r"(?:" + _LT + r"!--|(?<!\S)!--)[^\n]*")
 _CLOSE_COMMENT = re.compile(r"(?:^[ \t]*--!?" + _GT + r"|--!?" + _GT + r"[ \t]*$)", re.M)
 _HTML_TAGS = (
@@ -39,7 +43,7 @@ _HTML_TAGS = (
 _ATTRS = r"(?:\s+[\w:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))"
 _TAG = re.compile(
     _LT
-    + r"(?:[a-z][\w:-]*(?:\s+[\w:-]+)*"
+    + r"(?=[a-z/])(?:[a-z][\w:-]*(?:\s+[\w:-]+)*"
     + _ATTRS
     + r"+(?:\s+[\w:-]+)*\s*/?|/(?:"
     + _HTML_TAGS
@@ -50,18 +54,20 @@ _TAG = re.compile(
     re.I,
 )
 # "<b>bold</b>" printed as text: the markup goes, the words stay.
-_PAIRED = re.compile(
-    _LT + r"(" + _HTML_TAGS + r")" + _GT + r"(.*?)" + _LT + r"/\1\s*" + _GT, re.I | re.S
-)
+_PAIRED = re.compile(_LT + r"(?=[a-z])(" + _HTML_TAGS + r")" + _GT, re.I)
+# Leading blanks of its own line only: "^\s*" rescanned a run of blank lines from every line
+# start in it (quadratic). _drop_bare_tag_lines adds the blank lines before, as "^\s*" did.
 _BARE_TAGS_LINE = re.compile(
-    r"^\s*(?:" + _LT + r"/?(?:" + _HTML_TAGS + r")\s*/?" + _GT + r"\s*){2,}$", re.I | re.M
+    r"^[^\S\n]*(?:" + _LT + r"/?(?:" + _HTML_TAGS + r")\s*/?" + _GT + r"\s*){2,}$", re.I | re.M
 )
+# (The lookahead holds the characters a signal can start with: most text fails it at once
+# instead of trying each alternative at each position.)
 _CODE_SIGNALS = re.compile(
-    r"\bfunction\s*[\w$]*\s*\(|=>|\bvar\s+[\w$]+\s*=|\b(?:const|let)\s+[\w$]+\s*=|"
+    r"(?=[\w=.)}(|$\]\-;@!])(?:\bfunction\s*[\w$]*\s*\(|=>|\bvar\s+[\w$]+\s*=|\b(?:const|let)\s+[\w$]+\s*=|"
     r"\bwindow\.[\w$]+|\bdocument\.[\w$]+|\bdataLayer\b|\bgtag\(|\bfbq\(|\b_gaq\b|"
     r"\bgoogletag\.|\.push\(|\);|\}\)|\(\)\s*\{|\bnew Date\(\)|\|\|\s*\[\]|\|\|\s*\{\}|"
-    r"\breturn\s+[\w$!(]|\bif\s*\(.*\)\s*\{|\$\(|\bconsole\.\w+|"
-    r"[\w\]-]\s*\{\s*[\w-]+\s*:\s*[^;{}]+;|;\s*\}|@media\b|@import\b|@font-face\b|!important\b",
+    r"\breturn\s+[\w$!(]|\bif\s*\([^(){}]*\)\s*\{|\$\(|\bconsole\.\w+|"
+    r"[\w\]-]\s*\{\s*[\w-]+\s*:\s*[^;{}]+;|;\s*\}|@media\b|@import\b|@font-face\b|!important\b)",
     re.I,
 )
 _CODE_CHARS = re.compile(r"[{}()\[\];=<>|&$\\]")
@@ -102,17 +108,17 @@ def scrub_text(text: str) -> str:
     """``text`` without markup remains, comment fragments or lines of code."""
     if not text or not _TRIGGERS.search(text) or not _SUSPICIOUS.search(text):
         return text
-    text = _SCRIPT.sub(" ", text)
-    text = _COMMENT.sub(" ", text)
+    text = replace_spans(text, _SCRIPT, _end_tag, _space)[0]
+    text = replace_spans(text, _COMMENT, _comment_end, _space)[0]
     text = _OPEN_COMMENT.sub(" ", text)
     text = _OPEN_SCRIPT.sub(" ", text)
     text = _CLOSE_COMMENT.sub(" ", text)
     for _ in range(8):  # nested pairs, innermost last
-        text, found = _PAIRED.subn(r"\2", text)
+        text, found = replace_spans(text, _PAIRED, _end_tag, _inner)
         if not found:
             break
     text = _TAG.sub(" ", text)
-    text = _BARE_TAGS_LINE.sub(" ", text)
+    text = _drop_bare_tag_lines(text)
     if not _SUSPICIOUS.search(text):
         return _respace(text)
     lines = text.split("\n")
@@ -120,6 +126,48 @@ def scrub_text(text: str) -> str:
     if len(kept) == len(lines):
         return _respace(text)
     return _respace("\n".join(kept))
+
+
+@lru_cache(maxsize=128)
+def _end_tag_of(name: str) -> tuple[re.Pattern[str]]:
+    return (re.compile(_LT + "/" + re.escape(name) + r"\s*" + _GT, re.I),)
+
+
+def _end_tag(m: re.Match[str]) -> tuple[re.Pattern[str]]:
+    return _end_tag_of(m.group(1).lower())
+
+
+def _comment_end(_m: re.Match[str]) -> tuple[re.Pattern[str]]:
+    return _COMMENT_END
+
+
+def _space(_text: str, _m: re.Match[str], _end: re.Match[str]) -> str:
+    return " "
+
+
+def _inner(text: str, m: re.Match[str], end: re.Match[str]) -> str:
+    return text[m.end() : end.start()]
+
+
+def _drop_bare_tag_lines(text: str) -> str:
+    r"""``re.sub(r"^\s*(?:tag\s*){2,}$", " ", text, flags=re.M)`` in linear time: each match
+    of _BARE_TAGS_LINE is extended back over the blank lines before it (not past the last
+    match), to the first line start "^\s*" would have matched from."""
+    pieces: list[str] = []
+    copied = 0
+    for m in _BARE_TAGS_LINE.finditer(text):
+        start = m.start()
+        while start > copied and text[start - 1].isspace():
+            start -= 1
+        if start > 0 and text[start - 1] != "\n":
+            start = text.find("\n", start, m.start()) + 1 or m.start()
+        pieces.append(text[copied:start])
+        pieces.append(" ")
+        copied = m.end()
+    if not pieces:
+        return text
+    pieces.append(text[copied:])
+    return "".join(pieces)
 
 
 def _respace(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,7 +39,8 @@ _ARTICLE_TYPES = frozenset(
         "medicalwebpage",
     }
 )
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—\\/>»·:]\s+")
+# From the start of a whitespace run only (from inside one, "\s+" rescanned the run).
+_TITLE_SEPARATORS = re.compile(r"(?<!\s)\s+[|\-–—\\/>»·:]\s+")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -75,9 +77,9 @@ def _json_ld_objects(root: HtmlElement) -> Iterator[dict[str, Any]]:
             data = json.loads(raw)
         except ValueError:
             continue
-        stack = [data]
+        stack = deque([data])  # (list.pop(0) was quadratic in a long JSON array)
         while stack:
-            item = stack.pop(0)
+            item = stack.popleft()
             if isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, dict):

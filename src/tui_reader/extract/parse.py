@@ -9,6 +9,7 @@ from lxml import etree
 
 from tui_reader.extract.errors import ExtractionError
 from tui_reader.sanitize import clean_text
+from tui_reader.scan import sub_to_last
 
 # Generic containers: removed wholesale when a page nests deeper than the parser goes, so the
 # text at the bottom is not lost (libxml2 drops everything below 256 levels).
@@ -42,7 +43,7 @@ def parse_html(text: str, *, fragment: bool = False) -> lxml.html.HtmlElement:
     try:
         root, too_deep = _parse(markup)
         if too_deep:
-            flat = _CONTAINER_TAGS.sub(" ", text).encode("utf-8", "replace")
+            flat = sub_to_last(_CONTAINER_TAGS, " ", text).encode("utf-8", "replace")
             root, _ = _parse(flat)
     except (etree.ParserError, ValueError) as exc:  # e.g. "Document is empty"
         raise ExtractionError(f"the page has no readable content ({exc})") from exc

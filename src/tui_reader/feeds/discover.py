@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from urllib.parse import urljoin
+
+from lxml import etree
 
 from tui_reader.budget import BudgetError, shared_workers
 from tui_reader.config import LimitsConfig
@@ -46,17 +47,21 @@ class Discovered:
     via_page: str = ""  # the web page that named the feed, if it came from one
 
 
-class _LinkFinder(HTMLParser):
+class _LinkFinder:
+    """A parser target (lxml calls it in document order). lxml, not html.parser: that one
+    rescans the rest of the page from every start tag without a ">" (quadratic: a page of
+    "<link rel=alternate " took minutes)."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.base = ""
         self.links: list[tuple[str, str, str]] = []
         self.done = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.done:
+    def start(self, tag: str | bytes, attrib: dict[str | bytes, str | bytes]) -> None:
+        if self.done or not isinstance(tag, str):
             return
-        a = {k.lower(): (v or "") for k, v in attrs}
+        tag = tag.lower()
+        a = {str(k).lower(): str(v or "") for k, v in attrib.items()}
         if tag == "base" and a.get("href") and not self.base:
             self.base = a["href"].strip()
         elif tag == "link":
@@ -67,19 +72,29 @@ class _LinkFinder(HTMLParser):
         elif tag == "body":
             self.done = True  # feed links live in <head>
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "head":
+    def end(self, tag: str | bytes) -> None:
+        if isinstance(tag, str) and tag.lower() == "head":
             self.done = True
+
+    def data(self, data: str | bytes) -> None:
+        pass
+
+    def comment(self, text: str | bytes) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 def find_feed_links(page: bytes, base_url: str) -> list[FeedLink]:
     """The feeds a web page names, in document order (comment feeds last)."""
     text = page[:2_000_000].decode("utf-8", errors="replace")
     finder = _LinkFinder()
+    parser = etree.HTMLParser(target=finder, no_network=True, recover=True)
     try:
-        finder.feed(text)
-        finder.close()
-    except (AssertionError, ValueError):  # html.parser gives up on some garbage
+        parser.feed(text.replace("\x00", ""))  # (libxml2 would cut a value at a NUL)
+        parser.close()
+    except (etree.Error, ValueError):  # nothing parseable: no links
         pass
     base = urljoin(base_url, finder.base) if finder.base else base_url
     found: list[FeedLink] = []

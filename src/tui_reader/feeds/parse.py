@@ -53,8 +53,10 @@ class ParsedFeed:
 
 _XML_DECL = re.compile(rb"\A\s*<\?xml\b[^>]*?\?>", re.IGNORECASE)
 _DECL_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""", re.IGNORECASE)
+# Comments end at their first "-->" and nothing is given back: with "<!--.*?-->" repeated, a
+# failed match tried every way of grouping n comments into larger ones (2**n).
 _HTML_START = re.compile(
-    rb"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+    rb"\A\s*+(?:<!--(?:[^-]|-(?!->))*+-->\s*+)*+<(?:!doctype\s+html|html|head|body)\b", re.I
 )
 _SINGLE_BYTE = frozenset({"iso8859-1", "cp1252", "iso8859-15"})
 _UNICODE_BOMS = (

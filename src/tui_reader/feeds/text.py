@@ -8,9 +8,11 @@ import re
 import time
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from tui_reader.sanitize import clean_text, clean_url, has_mark_run, is_web_url
+from tui_reader.scan import replace_spans, sub_to_last
 
 # Every character tui_reader.sanitize.clean_text could remove or change belongs to this set (it
 # is a superset: C0/C1 controls, CR, bidi and invisible format characters, combining marks,
@@ -66,10 +68,27 @@ def decode_control_refs(markup: str) -> str:
 
 
 _DROPPED = "script|style|template|noscript|svg|math|head"  # elements dropped with their text
-_DROP_BLOCKS = re.compile(
-    rf"<({_DROPPED})\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
-)
-_DROP_START = re.compile(rf"<(?:{_DROPPED})\b|<!--", re.I)  # where _DROP_BLOCKS can match
+# Where a dropped block starts: an element, up to the first ">" then its end tag, or a comment
+# up to "-->" (scan.replace_spans: ".*?" to a closer that never comes was quadratic).
+_DROP_START = re.compile(rf"<({_DROPPED})\b|<!--", re.I)
+_TAG_END = re.compile(">")
+_COMMENT_END = (re.compile("-->"),)
+
+
+@lru_cache(maxsize=32)
+def _end_tag(name: str) -> re.Pattern[str]:
+    return re.compile(rf"</{re.escape(name)}\s*>", re.I)
+
+
+def _block_end(m: re.Match[str]) -> tuple[re.Pattern[str], ...]:
+    name = m.group(1)
+    return _COMMENT_END if name is None else (_TAG_END, _end_tag(name.lower()))
+
+
+def _drop_blocks(markup: str) -> str:
+    return replace_spans(markup, _DROP_START, _block_end, lambda _t, _m, _c: " ")[0]
+
+
 _BREAKS = re.compile(
     r"<(?:br|hr)\b[^>]*>|</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|tr|table|section"
     r"|article|header|footer|figure|figcaption|aside|nav)\b[^>]*>",
@@ -85,10 +104,9 @@ def html_to_text(markup: str) -> str:
     if not markup:
         return ""
     if _HTMLISH.search(markup):
-        if _DROP_START.search(markup):  # only then can _DROP_BLOCKS match
-            markup = _DROP_BLOCKS.sub(" ", markup)
-        markup = _BREAKS.sub("\n", markup)
-        markup = _TAGS.sub("", markup)
+        markup = _drop_blocks(markup)
+        markup = sub_to_last(_BREAKS, "\n", markup)
+        markup = sub_to_last(_TAGS, "", markup)
         if "&" in markup:
             markup = html.unescape(decode_control_refs(markup))
     text = fast_clean(markup)
@@ -108,7 +126,7 @@ def clean_title(value: str, *, is_html: bool = False) -> str:
     if not value:
         return ""
     if is_html and "<" in value:
-        value = _TAGS.sub("", value)
+        value = sub_to_last(_TAGS, "", value)
     if "&" in value:
         # Twice for control references: one escaped once more than the rest (as a feed that
         # only feedparser's loose parser reads gives them) must not be left for a later

@@ -24,8 +24,10 @@ from __future__ import annotations
 import codecs
 import re
 
+from tui_reader.scan import drop_comments
+
 # Tokens inside a declaration: quoted literals, comments, brackets and the closing ">".
-_DECL_TOKEN = re.compile(rb"\"[^\"]*\"|'[^']*'|<!--.*?-->|[\[\]>]", re.S)
+_DECL_TOKEN = re.compile(rb"\"[^\"]*\"|'[^']*'|<!--|[\[\]>]")
 _ENTITY_DECL = re.compile(
     rb"<!ENTITY\s+(%\s+)?([A-Za-z_][\w.\-]*)\s+(\"[^\"]*\"|'[^']*')\s*>", re.S | re.I
 )
@@ -93,9 +95,19 @@ def _declaration_end(data: bytes, start: int) -> int:
     """The index just past the ``<!...>`` declaration starting at ``start`` (brackets, quotes
     and comments inside it skipped); len(data) when it never ends."""
     depth = 0
-    for token in _DECL_TOKEN.finditer(data, start + 2):
+    pos = start + 2
+    unclosed = len(data)  # no comment opened at or after this index ends
+    while (token := _DECL_TOKEN.search(data, pos)) is not None:
         t = token.group(0)
-        if t == b"[":
+        pos = token.end()
+        if t == b"<!--":  # a comment up to its first "-->"; without one, not a token
+            close = data.find(b"-->", pos) if token.start() < unclosed else -1
+            if close < 0:
+                unclosed = min(unclosed, token.start())
+                pos = token.start() + 1
+            else:
+                pos = close + 3
+        elif t == b"[":
             depth += 1
         elif t == b"]":
             depth = max(0, depth - 1)
@@ -132,7 +144,7 @@ def _rebuild_doctype(decl: bytes) -> tuple[bytes, int]:
         dropped = 0 if head and decl[head.end() :].strip() == b">" else 1
         return b"<!DOCTYPE " + name + external + b">", dropped
     subset = decl[open_at + 1 : decl.rfind(b"]")] if b"]" in decl else decl[open_at + 1 :]
-    subset = re.sub(rb"<!--.*?-->", b"", subset, flags=re.S)
+    subset = drop_comments(subset, b"")
     kept: list[bytes] = []
     for m in _ENTITY_DECL.finditer(subset):
         name_, value = m.group(2), m.group(3)[1:-1]
@@ -163,8 +175,8 @@ def neutralize(data: bytes) -> tuple[bytes, str]:
     character references replaced; and a warning when declarations were dropped. ``data``
     must be ASCII-compatible (see :func:`wide_to_utf8`)."""
     dropped = 0
-    if b"<!" in data:
-        data, dropped = _neutralize_prolog(data)
+    data, dropped = _neutralize_prolog(data)
+    data = _short_first_line(data)
     if b"&#" in data:
         data = _BIG_CHARREF.sub(_fix_charref, data)
     warning = ""
@@ -178,7 +190,8 @@ def neutralize(data: bytes) -> tuple[bytes, str]:
 
 
 def _neutralize_prolog(data: bytes) -> tuple[bytes, int]:
-    """Rewrite every ``<!...>`` declaration before the root element (comments kept)."""
+    """Rewrite every ``<!...>`` declaration before the root element, and defuse feedparser's
+    prolog filters (see _LONG_SPACE)."""
     out: list[bytes] = []
     dropped = 0
     copied = 0  # data[:copied] is in out
@@ -188,13 +201,22 @@ def _neutralize_prolog(data: bytes) -> tuple[bytes, int]:
         lt = data.find(b"<", pos)
         if lt < 0 or lt + 1 >= n:
             break
+        if lt - pos > _MAX_SPACE and _LONG_SPACE.search(data, pos, lt):
+            out.append(data[copied:pos])
+            out.append(_LONG_SPACE.sub(_one_space, data[pos:lt]))
+            copied = lt
         following = data[lt + 1 : lt + 2]
-        if following == b"?":
-            end = data.find(b"?>", lt + 2)
-            pos = n if end < 0 else end + 2
-        elif data.startswith(b"<!--", lt):
-            end = data.find(b"-->", lt + 4)
-            pos = n if end < 0 else end + 3
+        if following == b"?" or data.startswith(b"<!--", lt):
+            comment = following == b"!"
+            closer = b"-->" if comment else b"?>"
+            end = data.find(closer, lt + 4 if comment else lt + 2)
+            pos = n if end < 0 else end + len(closer)
+            if end >= 0 and _feedparser_trap(data, lt, pos):
+                out.append(data[copied:lt])
+                if lt == 0 and not comment:  # the XML declaration: kept, defused
+                    decl = _LONG_SPACE.sub(_one_space, data[lt:pos])
+                    out.append(decl[:2] + decl[2:].replace(b"<!", b"< !"))
+                copied = pos  # any other comment or PI means nothing here: dropped
         elif following == b"!":
             end = _declaration_end(data, lt)
             decl = data[lt:end]
@@ -214,3 +236,38 @@ def _neutralize_prolog(data: bytes) -> tuple[bytes, int]:
         return data, dropped
     out.append(data[copied:])
     return b"".join(out), dropped
+
+
+# feedparser's own prolog filters are super-linear (it cannot be changed, so its input is):
+# ``^\s*<!ENTITY([^>]*?)>`` (MULTILINE) rescans the rest of a whitespace run from every line
+# start in it and the text up to the next ">" from every "<!ENTITY" at a line start; and
+# ``^<\?.*encoding=['"](.*?)['"].*\?>`` backtracks over every "encoding=" and quote on a long
+# first line. So in the prolog, whitespace runs longer than _MAX_SPACE become one character,
+# comments and PIs holding such runs or "<!" are dropped (the XML declaration keeps its place,
+# its long runs shortened), and text after the declaration on its line that holds
+# "encoding=" moves to the next line. None of this changes what the feed means.
+_MAX_SPACE = 64
+_LONG_SPACE = re.compile(rb"[ \t\r\n]{%d,}" % (_MAX_SPACE + 1))
+
+
+def _one_space(match: re.Match[bytes]) -> bytes:
+    return b"\n" if b"\n" in match.group(0) else b" "
+
+
+def _feedparser_trap(data: bytes, start: int, end: int) -> bool:
+    return data.find(b"<!", start + 2, end) >= 0 or _LONG_SPACE.search(data, start, end) is not None
+
+
+def _short_first_line(data: bytes) -> bytes:
+    """The document with nothing after the leading PI on its line when that holds
+    "encoding=" (see _LONG_SPACE)."""
+    if not data.startswith(b"<?"):
+        return data
+    line_end = data.find(b"\n")
+    if line_end < 0:
+        line_end = len(data)
+    end = data.find(b"?>", 2, line_end)
+    cut = 2 if end < 0 else end + 2
+    if data.find(b"encoding=", cut, line_end) < 0:
+        return data
+    return data[:cut] + b"\n" + data[cut:]

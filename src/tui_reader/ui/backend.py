@@ -21,6 +21,7 @@ from tui_reader.config import Config
 from tui_reader.document import Document
 from tui_reader.models import Article, ArticleBody
 from tui_reader.sanitize import clean_text
+from tui_reader.scan import replace_spans, sub_to_last
 from tui_reader.store import Store
 
 
@@ -129,23 +130,33 @@ def ensure_welcome(store: Store) -> bool:
 
 # -- the summary shown while the full text loads ----------------------------------------------
 
+# This runs on the event loop, so linear in the text: "<\s*/?\s*" split a run of spaces
+# between two "\s*" every way when no "/" came; "[^>]*>" and ".*?</script>" rescanned to the
+# end from every opener without a closer (scan.sub_to_last and scan.replace_spans do not).
 _BLOCK_TAGS = re.compile(
-    r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|blockquote|pre|tr|table|section|article|figure"
-    r"|figcaption|hr)\b[^>]*>",
+    r"<\s*+(?:/\s*+)?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|pre|tr|table|section|article"
+    r"|figure|figcaption|hr)\b[^>]*>",
     re.IGNORECASE,
 )
-_DROP = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_DROP = re.compile(r"<(script|style|template)\b", re.IGNORECASE)
+_DROP_END = {
+    name: (re.compile(rf"</{name}\s*>", re.IGNORECASE),) for name in ("script", "style", "template")
+}
 _TAG = re.compile(r"<[^>]*>")
 _QUICK_LIMIT = 200_000
+
+
+def _space(_text: str, _m: re.Match[str], _end: re.Match[str]) -> str:
+    return " "
 
 
 def quick_document(body: ArticleBody, article: Article) -> Document:
     """What the feed gave for the article, as plain paragraphs — cheap enough for the event
     loop, shown at once while the real document is made in a worker."""
     raw = (body.content or body.summary)[:_QUICK_LIMIT]
-    text = _DROP.sub(" ", raw)
-    text = _BLOCK_TAGS.sub("\n\n", text)
-    text = html_lib.unescape(_TAG.sub("", text))
+    text = replace_spans(raw, _DROP, lambda m: _DROP_END[m.group(1).lower()], _space)[0]
+    text = sub_to_last(_BLOCK_TAGS, "\n\n", text)
+    text = html_lib.unescape(sub_to_last(_TAG, "", text))
     return Document.from_plain_text(
         clean_text(text),
         title=article.display_title,

@@ -14,7 +14,9 @@ from tui_reader.document import Document
 
 # A sentence ends at . ! ? or … (closing quotes and brackets included) before white space,
 # when what follows does not start in lower case.
-_END = re.compile(r"""[.!?…]+['"”’»)\]]*(?=\s+['"“‘«(\[¿¡]*[^\W_a-z])""")
+# Only from the start of a run of stops: from inside one, "[.!?…]+" rescanned the rest of the
+# run before failing (quadratic in a run of dots); a match inside a run also matches at its start.
+_END = re.compile(r"""(?<![.!?…])[.!?…]+['"”’»)\]]*(?=\s+['"“‘«(\[¿¡]*[^\W_a-z])""")
 _ABBREVIATIONS = frozenset(
     (
         "mr",

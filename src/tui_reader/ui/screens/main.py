@@ -59,7 +59,9 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"\w+")
 MAX_MATCHES = 2000
 WARM_AFTER = 1.0  # seconds after start: the extraction worker process is started (see budget)
-_BROWSER_HINT = re.compile(r"[;,.]?\s*open it in a browser\W*$", re.IGNORECASE)
+# Not from inside a whitespace run (from there "\s*" rescanned the rest of the run; a match
+# from inside one also starts at its beginning).
+_BROWSER_HINT = re.compile(r"(?:[;,.]|(?<!\s))\s*open it in a browser\W*$", re.IGNORECASE)
 
 
 def match_spans(text: str, query: str) -> list[tuple[int, int]]:

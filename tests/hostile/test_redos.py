@@ -1,0 +1,393 @@
+"""Nothing hangs: every pattern and loop that sees outside text runs in time linear in it.
+
+Each case runs one function on adversarial inputs of 100 kB and 400 kB (long runs of
+whitespace, openers without closers, near-matches, the seed's debris repeated) and asserts
+that (a) 100 kB takes at most BUDGET (best of 3 runs, so a busy machine does not fail it) and
+(b) 400 kB takes at most 8x the time of 100 kB (a quadratic loop takes 16x, an exponential
+pattern never ends). The end-to-end cases go through the public functions (feed parsing with
+and without the fast path, page extraction, OPML, JSON Feed, anchoring, export); they get a
+larger budget because parsing 100 kB with feedparser or lxml is itself work. Before the fixes
+each end-to-end case here took from seconds to forever (see the commit messages).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.conftest import SEEDS
+from tui_reader import anchor
+from tui_reader.document import Document
+from tui_reader.export import mdtext, regions
+from tui_reader.extract import debris, document_from_fragment, extract_html, metadata
+from tui_reader.extract.dates import strip_dates
+from tui_reader.feeds import fastxml
+from tui_reader.feeds import parse as feed_parse
+from tui_reader.feeds.discover import find_feed_links
+from tui_reader.feeds.opml import read_opml
+from tui_reader.feeds.parse import parse_feed
+from tui_reader.feeds.text import clean_link, clean_title, html_to_text
+from tui_reader.feeds.xmlsafe import neutralize
+from tui_reader.sanitize import clean_line, clean_text, clean_url, normalize_spaces
+
+pytestmark = pytest.mark.hostile(category="redos")
+
+SMALL = 100_000
+LARGE = 400_000
+UNIT_BUDGET = 0.2  # seconds per 100 kB for one pattern or helper (generous: CI may be busy)
+# Seconds per 100 kB through a whole parser (feedparser, lxml, readability), the debris
+# heuristics (dozens of alternatives tried at each "<": linear, ~5 us a character) or the
+# Markdown escapes (one regex replacement per special character), dates (a dozen alternatives
+# at each digit) and URLs (the standard library's query parser).
+E2E_BUDGET = 2.0
+GROWTH = 8.0  # 4x the input may take at most 8x the time (quadratic would be 16x)
+FLOOR = 0.05  # seconds: the 100 kB time the growth is measured from, at least
+GTAG = "!-- Google tag (gtag.js) -->"
+
+Input = str | bytes
+
+
+def rep(unit: Input, size: int) -> Any:
+    return unit * (size // len(unit) + 1)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    func: Callable[[Any], object]
+    build: Callable[[int], Input]
+    budget: float = UNIT_BUDGET
+
+
+def _best(func: Callable[[Any], object], arg: Input, runs: int = 3) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        t = time.perf_counter()
+        func(arg)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def _check(case: Case) -> None:
+    small, large = case.build(SMALL), case.build(LARGE)
+    assert len(small) >= SMALL and len(large) >= LARGE
+    case.func(small)  # warm up (imports, caches)
+    # Up to three tries, each the best of 3 runs: on a busy machine one measurement can be
+    # several times too slow, while a super-linear function fails every try.
+    for _ in range(3):
+        t_small = _best(case.func, small)
+        t_large = _best(case.func, large) if t_small <= case.budget else float("inf")
+        # (Below FLOOR, cache effects on 4x the memory outweigh the algorithm; a quadratic
+        # function at FLOOR on 100 kB still takes 16x FLOOR on 400 kB and fails.)
+        if t_large <= GROWTH * max(t_small, FLOOR):
+            return
+    assert t_small <= case.budget, f"{case.name}: {t_small:.3f} s on 100 kB"
+    raise AssertionError(
+        f"{case.name}: {t_small:.4f} s on 100 kB but {t_large:.4f} s on 400 kB (super-linear)"
+    )
+
+
+# -- builders ----------------------------------------------------------------------------------
+
+OPENERS = ("<!--", "&lt;!--", "!-- ", "<a ", "<script ", "&lt;b&gt;", "</", "<", "-->")
+RUNS = (" ", "\n", " \t\r\n", ".", "5")
+NEAR = ("<a x", "if (", "\x1b]", "&#0", GTAG + "\n", "< / p", "encoding='x' ")
+TEXT_INPUTS = OPENERS + RUNS + NEAR
+
+
+def _text_cases(
+    name: str, func: Callable[[str], object], budget: float = UNIT_BUDGET
+) -> list[Case]:
+    return [
+        Case(f"{name}[{unit!r}]", func, lambda size, u=unit: rep(u, size), budget)
+        for unit in TEXT_INPUTS
+    ]
+
+
+def _seed_debris(size: int) -> str:
+    """The seed page's first lines (debris, then prose) repeated."""
+    seeds = sorted(SEEDS.glob("*.txt"))
+    head = seeds[0].read_text(encoding="utf-8")[:2000] if seeds else GTAG + "\n\nProse.\n"
+    return rep(head, size)
+
+
+# -- feeds -------------------------------------------------------------------------------------
+
+SQUARESPACE = (
+    b'<?xml version="1.0" encoding="UTF-8"?><!--Generated by Squarespace Site Server v5.13'
+    b" (http://www.squarespace.com) on Thu, 24 Oct 2024 00:00:00 GMT-->"
+    b'<?xml-stylesheet type="text/xsl" href="/static/rss.xsl"?>'
+)
+
+
+def rss(items: bytes, prolog: bytes = b'<?xml version="1.0" encoding="utf-8"?>\n') -> bytes:
+    return (
+        prolog
+        + b'<rss version="2.0"><channel><title>T</title><link>https://example.org/</link>'
+        + items
+        + b"</channel></rss>"
+    )
+
+
+def item(description: bytes) -> bytes:
+    return (
+        b"<item><guid>g1</guid><title>t</title><link>https://example.org/1</link>"
+        b"<description>" + description + b"</description></item>"
+    )
+
+
+def _parse(data: bytes) -> object:
+    try:
+        return parse_feed(data, "https://example.org/feed")
+    except feed_parse.FeedError as exc:
+        return exc
+
+
+def _parse_slow_path(data: bytes) -> object:
+    saved = feed_parse.FAST_PATH
+    feed_parse.FAST_PATH = False
+    try:
+        return _parse(data)
+    finally:
+        feed_parse.FAST_PATH = saved
+
+
+FEEDS: dict[str, Callable[[int], bytes]] = {
+    "squarespace-200-spaces": lambda size: rss(item(b"x" * size), prolog=SQUARESPACE + b" " * 200),
+    "squarespace-spaces": lambda size: rss(item(b"hi"), prolog=SQUARESPACE + b" " * size),
+    "mixed-whitespace-prolog": lambda size: rss(
+        item(b"hi"), prolog=b'<?xml version="1.0"?>' + rep(b" \t\r\n", size)
+    ),
+    "prolog-comments-and-pis": lambda size: rss(
+        item(b"hi"), prolog=b'<?xml version="1.0"?>' + rep(b"<!--c--> \t\r\n<?pi x?>", size)
+    ),
+    "prolog-comment-newlines-entities": lambda size: rss(
+        item(b"hi"), prolog=b'<?xml version="1.0"?>\n<!--' + rep(b"\n \n<!ENTITY", size) + b"-->"
+    ),
+    "doctype-unclosed-comments": lambda size: rss(
+        item(b"hi"), prolog=b'<?xml version="1.0"?>\n<!DOCTYPE rss [' + rep(b"<!--", size) + b"]>"
+    ),
+    "first-line-encodings": lambda size: rss(
+        item(rep(b"encoding='x' ", size)), prolog=b'<?xml version="1.0" encoding="utf-8"?>'
+    ),
+    "description-comment-openers": lambda size: rss(item(rep(b"&lt;!--", size))),
+    "description-comment-openers-cdata": lambda size: rss(
+        item(b"<![CDATA[" + rep(b"<!--", size) + b"]]>")
+    ),
+    "description-a-openers": lambda size: rss(item(rep(b"&lt;a ", size))),
+    "description-a-openers-cdata": lambda size: rss(
+        item(b"<![CDATA[" + rep(b"<a ", size) + b"]]>")
+    ),
+    "description-script-openers": lambda size: rss(
+        item(b"<![CDATA[" + rep(b"<script ", size) + b"]]>")
+    ),
+    "comments-then-stray-htm": lambda size: rep(b"<!-- c -->", size) + b"<htm",
+    "comments-newlines-then-stray-htm": lambda size: rep(b"<!-- c --> \n", size) + b"<htm",
+    "json-feed-openers": lambda size: json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": rep("<!--", size // 4),
+            "items": [
+                {
+                    "id": "1",
+                    "url": "https://example.org/1",
+                    "title": rep("&lt;a ", size // 4),
+                    "content_html": rep("<!--<script <a ", size // 2),
+                }
+            ],
+        }
+    ).encode(),
+}
+
+FEED_CASES = [
+    Case(f"parse_feed[{k}]", _parse, b, E2E_BUDGET)
+    for k, b in FEEDS.items()
+    if k != "first-line-encodings"  # (only feedparser reads the first line)
+] + [
+    Case(f"parse_feed-feedparser[{k}]", _parse_slow_path, b, E2E_BUDGET)
+    for k, b in FEEDS.items()
+    if not k.startswith(("description-", "json-", "squarespace", "prolog-"))
+]
+
+
+def _opml(size: int) -> bytes:
+    return (
+        b'<?xml version="1.0"?>'
+        + rep(b" \t\r\n", size // 4)
+        + b'<!--c--><opml version="2.0"><body><outline text="'
+        + rep(b"&lt;!--", size // 4)
+        + b'" xmlUrl="https://example.org/feed"/>'
+        + rep(b'<outline text="&lt;a " title="x"/>', size // 2)
+        + b"</body></opml>"
+    )
+
+
+def _read_opml(data: bytes) -> object:
+    try:
+        return read_opml(data)
+    except ValueError as exc:
+        return exc
+
+
+XML_CASES = [
+    Case("read_opml", _read_opml, _opml, E2E_BUDGET),
+    Case(
+        "find_feed_links[link-openers]",
+        lambda d: find_feed_links(d, "https://e.org/"),
+        lambda size: rep(b"<link rel=alternate ", size),
+        E2E_BUDGET,
+    ),
+    Case(
+        "find_feed_links[comment-openers]",
+        lambda d: find_feed_links(d, "https://e.org/"),
+        lambda size: rep(b"<!--", size),
+        E2E_BUDGET,
+    ),
+] + [
+    Case(f"{name}[{unit!r}]", func, lambda size, u=unit: rep(u, size))
+    for unit in (b" ", b"\r\n ", b"<!--", b"<?", b"<!-- c -->", b"<?pi ?>", b"<!DOCTYPE", b"&#x")
+    for name, func in (
+        ("fastxml._DOCTYPE", fastxml._DOCTYPE.match),
+        ("parse._HTML_START", feed_parse._HTML_START.match),
+        ("xmlsafe.neutralize", neutralize),
+    )
+]
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+def _page(body: str) -> object:
+    html = (
+        "<html><head><title>T</title></head><body><article><h1>Title</h1><p>"
+        + "Some prose words here. " * 40
+        + "</p><p>"
+        + body
+        + "</p><p>"
+        + "More prose words follow. " * 40
+        + "</p></article></body></html>"
+    )
+    try:
+        return extract_html(html, "https://example.org/a")
+    except Exception as exc:  # ExtractionError: what matters here is the time
+        return exc
+
+
+PAGE_BODIES: dict[str, Callable[[int], str]] = {
+    "comment-openers": lambda size: rep("&lt;!--", size),
+    "bare-comment-openers": lambda size: rep("!-- ", size),
+    "script-openers": lambda size: rep("&lt;script ", size),
+    "escaped-script-openers": lambda size: rep("&amp;lt;script ", size),
+    "style-openers": lambda size: rep("&lt;style", size),
+    "a-openers": lambda size: rep("&lt;a ", size),
+    "b-pairs-unclosed": lambda size: rep("&lt;b&gt;", size),
+    "tag-with-many-words": lambda size: "&lt;a x" + rep(" x", size),
+    "gtag-debris": lambda size: rep(GTAG.replace(">", "&gt;") + "\n", size),
+    "blank-lines": lambda size: "<pre>" + rep("\n", size) + "</pre>",
+}
+
+PAGE_CASES = [
+    Case(f"extract_html[{k}]", _page, lambda s, b=b: b(s), E2E_BUDGET)
+    for k, b in PAGE_BODIES.items()
+] + [
+    Case(
+        "document_from_fragment[comment-openers]",
+        document_from_fragment,
+        lambda s: "<p>" + rep("&lt;!--", s) + "</p>",
+        E2E_BUDGET,
+    ),
+]
+
+# -- helpers that see outside text -------------------------------------------------------------
+
+
+def _anchor(text: str) -> object:
+    mid = len(text) // 2
+    sel = anchor.make_selector(text, mid, mid + 40)
+    changed = text[:10] + "x" + text[10:]
+    return anchor.locate(changed, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end, "")
+
+
+def _regions(text: str) -> object:
+    lines = text.splitlines(keepends=True)
+    return regions.find_regions(lines), regions.block_ids(text), regions.split_front_matter(text)
+
+
+def _front_matter(text: str) -> object:
+    return regions.split_front_matter("---\n" + text + "\n---\nbody")
+
+
+UNIT_CASES: list[Case] = [
+    *_text_cases("html_to_text", html_to_text),
+    *_text_cases("clean_title", lambda t: clean_title(t, is_html=True)),
+    *_text_cases("clean_link", lambda t: clean_link(t, "https://example.org/")),
+    *_text_cases("debris.scrub_text", debris.scrub_text, E2E_BUDGET),
+    Case("debris.scrub_text[seed]", debris.scrub_text, _seed_debris, E2E_BUDGET),
+    *_text_cases("metadata.clean_byline", metadata.clean_byline, E2E_BUDGET),
+    *_text_cases("metadata._clean_title", lambda t: metadata._clean_title(t, "Site")),
+    *_text_cases("strip_dates", strip_dates, E2E_BUDGET),
+    *_text_cases("clean_text", clean_text),
+    *_text_cases("clean_line", clean_line),
+    *_text_cases("normalize_spaces", normalize_spaces),
+    *_text_cases("clean_url", lambda t: clean_url("https://example.org/?" + t), E2E_BUDGET),
+    *_text_cases("Document.from_plain_text", Document.from_plain_text, E2E_BUDGET),
+    *_text_cases(
+        "Document.to_markdown", lambda t: Document.from_plain_text(t).to_markdown(), E2E_BUDGET
+    ),
+    *_text_cases("mdtext.plain", mdtext.plain, E2E_BUDGET),
+    *_text_cases("mdtext.md_inline", mdtext.md_inline, E2E_BUDGET),
+    *_text_cases("mdtext.note_markdown", mdtext.note_markdown, E2E_BUDGET),
+    *_text_cases(
+        "mdtext.fragment_directive", lambda t: mdtext.fragment_directive(t, text=t), E2E_BUDGET
+    ),
+    *_text_cases("regions", _regions),
+    *_text_cases("regions.front_matter", _front_matter),
+    *_text_cases("anchor", _anchor, E2E_BUDGET),
+]
+
+
+def _ui_cases() -> list[Case]:
+    from tui_reader.models import Article, ArticleBody
+    from tui_reader.ui import backend, render, textunits
+    from tui_reader.ui.screens import main
+
+    article = Article(id=1, uid="u", feed_id=1, guid="g", url="https://e.org/", title="t")
+
+    def quick(t: str) -> object:
+        return backend.quick_document(ArticleBody(content=t[:200_000], summary=""), article)
+
+    def layout(t: str) -> object:
+        return render.render_document(Document.from_plain_text(t), 80)
+
+    return [
+        *_text_cases("render.wrap", lambda t: render.wrap(t, 80)),
+        *_text_cases("render_document", layout, E2E_BUDGET),
+        *_text_cases("textunits.split_sentences", textunits.split_sentences),
+        *_text_cases("backend.quick_document", quick),
+        *_text_cases("main.match_spans", lambda t: main.match_spans(t, "open it")),
+        *_text_cases("main._BROWSER_HINT", lambda t: main._BROWSER_HINT.sub("", t)),
+    ]
+
+
+ALL = FEED_CASES + XML_CASES + PAGE_CASES + UNIT_CASES
+
+
+@pytest.mark.parametrize("case", ALL, ids=[c.name for c in ALL])
+def test_linear(case: Case) -> None:
+    _check(case)
+
+
+def test_linear_ui() -> None:
+    """The UI's own text helpers (imported here: the core tests do not load Textual)."""
+    failures = []
+    for case in _ui_cases():
+        try:
+            _check(case)
+        except AssertionError as exc:
+            failures.append(str(exc).splitlines()[0])
+    assert not failures, failures
