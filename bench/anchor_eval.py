@@ -252,7 +252,7 @@ def change(
         w = rnd.choice(words)
         new = word_swap(w.group(), rnd, vocab)
         if len(words) == 1:  # a one-word quote: a typo of it, else nothing of it is left
-            while len(w.group()) >= 3 and new.lower() == w.group().lower() or " " in new:
+            while (len(w.group()) >= 3 and new.lower() == w.group().lower()) or " " in new:
                 new = word_swap(w.group(), random.Random(rnd.random()), [w.group()])
         edits.append((w.start(), w.end(), new))
     elif kind == "typography":
@@ -273,7 +273,9 @@ def change(
             }[c]
             edits.append((m.start(), m.end(), rep))
     elif kind == "around":
-        before = [m for m in WORD.finditer(text, max(0, h.start - 30), h.start) if m.end() < h.start]
+        before = [
+            m for m in WORD.finditer(text, max(0, h.start - 30), h.start) if m.end() < h.start
+        ]
         after = [m for m in WORD.finditer(text, h.end, h.end + 30) if m.start() > h.end]
         sides = rnd.choice(("before", "after", "both"))
         for side, pool in (("before", before), ("after", after)):

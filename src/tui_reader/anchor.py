@@ -391,7 +391,7 @@ def _short_exact_accepts(
 ) -> bool:
     if not pre.strip() and not suf.strip():
         return True  # the quote was the whole text: no context to demand
-    if unique and max(ps, ss) >= 0.9:
+    if unique and max(ps, ss) >= 0.9 and len(_WORD.findall(q)) >= 2:
         return True  # the only copy, one side intact (a line inserted or edited on the other)
     if len(q) < 20 or len(_WORD.findall(q)) < MIN_FUZZY_WORDS:
         return min(ps, ss) >= 0.8  # a word or two: both sides must still be there
