@@ -1,6 +1,7 @@
 """Highlights and notes as W3C Web Annotations (JSON), for backup and moving between machines.
 
-The file is an ``AnnotationCollection`` whose page holds one ``Annotation`` per highlight::
+The file is an ``AnnotationCollection`` (``id`` ``urn:tui-reader:export:<hash>``) whose page
+(``id`` the collection's plus ``:page-1``) holds one ``Annotation`` per highlight::
 
     {"type": "Annotation", "id": "urn:tui-reader:highlight:hl-4b1c2f0e",
      "motivation": "highlighting" | "commenting", "created": ..., "modified": ...,
@@ -57,6 +58,7 @@ from tui_reader.timestamps import format_local, iso_utc, sane_timestamp
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ARTICLE_URN = "urn:tui-reader:article:"
+COLLECTION_URN = "urn:tui-reader:export:"
 MAX_FILE_BYTES = 256 * 1024 * 1024  # an import file larger than this is refused unread
 
 
@@ -144,16 +146,33 @@ def to_collection(
         if data.note:
             updated = store.article_note_updated(a.id) or time.time()
             items.append(note_annotation(a, data.note, updated))
+    generated = _times(generated=time.time() if now is None else now)
+    collection_id = _collection_id(items, generated.get("generated", ""))
     return {
         "@context": CONTEXT,
+        "id": collection_id,
         "type": "AnnotationCollection",
         "label": "tui-reader highlights and notes",
         "generator": f"tui-reader {__version__}",
-        **_times(generated=time.time() if now is None else now),
+        **generated,
         "total": len(items),
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+        "first": {  # with its own @context: it passes the page assertions taken alone too
+            "@context": CONTEXT,
+            "id": collection_id + ":page-1",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
         EXT: {"version": FORMAT_VERSION, "articles": articles},
     }
+
+
+def _collection_id(items: list[dict[str, Any]], generated: str) -> str:
+    """An id (model 5.1) naming this export: its annotations' ids and the time it was made."""
+    digest = hashlib.sha256(generated.encode())
+    for item in items:
+        digest.update(b"\0" + str(item["id"]).encode("utf-8", "surrogatepass"))
+    return COLLECTION_URN + digest.hexdigest()[:16]
 
 
 def export_json(
