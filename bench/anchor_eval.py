@@ -211,16 +211,25 @@ def sentence_spans(paras: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def word_swap(word: str, rnd: random.Random, vocab: list[str]) -> str:
-    """A different word: a typo of this one, or another word of the corpus."""
-    if len(word) >= 3 and rnd.random() < 0.6:
+def typo(word: str, rnd: random.Random) -> str:
+    """The word with one letter swapped, dropped or replaced (a different word)."""
+    while True:
         i = rnd.randrange(len(word) - 1)
         how = rnd.randrange(3)
         if how == 0 and word[i] != word[i + 1]:
-            return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-        if how == 1:
-            return word[:i] + word[i + 1 :]
-        return word[:i] + rnd.choice("aeiourstn") + word[i + 1 :]
+            new = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        elif how == 1:
+            new = word[:i] + word[i + 1 :]
+        else:
+            new = word[:i] + rnd.choice("aeiourstn") + word[i + 1 :]
+        if new.lower() != word.lower():
+            return new
+
+
+def word_swap(word: str, rnd: random.Random, vocab: list[str]) -> str:
+    """A different word: a typo of this one, or another word of the corpus."""
+    if len(word) >= 3 and rnd.random() < 0.6:
+        return typo(word, rnd)
     new = rnd.choice(vocab)
     while new.lower() == word.lower():
         new = rnd.choice(vocab)
@@ -250,10 +259,10 @@ def change(
     elif kind == "inside":
         words = list(WORD.finditer(text, h.start, h.end))
         w = rnd.choice(words)
-        new = word_swap(w.group(), rnd, vocab)
-        if len(words) == 1:  # a one-word quote: a typo of it, else nothing of it is left
-            while (len(w.group()) >= 3 and new.lower() == w.group().lower()) or " " in new:
-                new = word_swap(w.group(), random.Random(rnd.random()), [w.group()])
+        if len(words) == 1 and len(w.group()) >= 3:  # a one-word quote: a typo of it (a
+            new = typo(w.group(), rnd)  # different word would leave nothing of the passage)
+        else:
+            new = word_swap(w.group(), rnd, vocab)
         edits.append((w.start(), w.end(), new))
     elif kind == "typography":
         for m in re.finditer(r"[\"'\u2018\u2019\u201c\u201d]|\u2014|--|\u2026|\.\.\.|\. ", text):
@@ -436,6 +445,38 @@ def main() -> None:
 
         print()
         anchor_bench.main()
+        hostile()
+
+
+def hostile() -> None:
+    """Placement time on 100,000-word texts built to make every stage work hardest: the same
+    few words over and over (every context and every seed matches everywhere), and the
+    corpus's prose repeated; quotes with a word changed, so that no stage succeeds early."""
+    prose = " ".join(p for _, ps in articles(modern_limit=20)[:20] for p in ps).split()
+    texts = {
+        "one word repeated": " ".join(["data"] * 100_000),
+        "two words alternating": " ".join(["the", "cat"] * 50_000),
+        "prose repeated": " ".join((prose * (100_000 // len(prose) + 1))[:100_000]),
+    }
+    for label, text in texts.items():
+        rnd = random.Random(5)
+        worst = total = 0.0
+        for _ in range(5):
+            a = rnd.randrange(len(text) // 2)
+            a = text.index(" ", a) + 1
+            b = a
+            for _ in range(rnd.choice((1, 3, 12))):
+                b = text.index(" ", b + 1)
+            sel = anchor.make_selector(text, a, b)
+            quote = sel.quote[:-1] + ("x" if sel.quote[-1] != "x" else "y")
+            anchor._prepare.cache_clear()
+            changed = text[:a] + quote + text[b:] + " tail"
+            t = time.perf_counter()
+            anchor.locate(changed, quote + "z", sel.prefix, sel.suffix, sel.start, sel.end, "")
+            took = time.perf_counter() - t
+            worst, total = max(worst, took), total + took
+        mean = total / 5
+        print(f"100,000 words, {label:<24} worst {worst * 1e3:8.1f} ms, mean {mean * 1e3:8.1f} ms")
 
 
 if __name__ == "__main__":

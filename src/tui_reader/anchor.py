@@ -44,6 +44,7 @@ W_QUOTE, W_PREFIX, W_SUFFIX, W_POS = 50.0, 20.0, 20.0, 2.0
 W_TOTAL = W_QUOTE + W_PREFIX + W_SUFFIX + W_POS
 
 EXACT_WITHOUT_CONTEXT = 40  # an exact match this long (folded chars) needs no context support
+CLEAR_MARGIN = 0.2  # how much better a copy's context must be than a look-alike's to be chosen
 MIN_FUZZY_WORDS = 4  # never place a quote of fewer words fuzzily
 MAX_EXACT_CANDIDATES = 2000
 MAX_FUZZY_WINDOWS = 8
@@ -365,8 +366,9 @@ def _exact(
         return None
     # Several places about as likely, none clearly the one: refuse to guess, however long the
     # quote (FAQ answers, product lists: the highlighted copy may be the one that went).
-    if not unique and scored[1][0] > ctx - 0.05:
-        tied = [k for k in scored if k[0] > ctx - 0.05]
+    margin = 0.05 if ctx >= 0.9 else CLEAR_MARGIN
+    if not unique and scored[1][0] > ctx - margin:
+        tied = [k for k in scored if k[0] > ctx - margin]
         near = _clearly_nearest(prep, [k[4] for k in tied], hint)
         if ctx < 0.9 or near is None:
             return None
