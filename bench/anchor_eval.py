@@ -408,7 +408,7 @@ def table(counts: dict[str, Counter[str]], title: str) -> None:
     n = sum(total.values())
     print(
         f"| **all** | {n} | {pct(total['right'], n)} | {pct(total['unanchored'], n)}"
-        f" | **{pct(total['wrong'], n)}** |"
+        f" ({total['unanchored']}) | **{pct(total['wrong'], n)}** ({total['wrong']}) |"
     )
     by_hl: Counter[str] = Counter()
     for c in counts.values():

@@ -131,6 +131,10 @@ def test_iri_body_becomes_a_link_and_position_only_is_explained(store: Store) ->
     assert h.note == "<http://example.org/comment1>"
     assert result.added == 1 and len(result.problems) == 1
     assert "only a position" in result.problems[0] and "not stored" in result.problems[0]
+    assert result.articles_created == 1  # none made for the highlight that was skipped
+    position_only = {"type": "Annotation", "target": data[1]["target"]}
+    other_page = json.loads(json.dumps(position_only).replace("/page", "/other"))
+    assert import_annotations(store, [other_page]).articles_created == 0
 
 
 def test_import_notes_command_reports_what_it_did(server: TestServer, tmp_path: Path) -> None:
@@ -170,3 +174,29 @@ def test_bad_hypothesis_values_are_refused_in_one_line(store: Store, tmp_path: P
         else:
             raise AssertionError(f"{key}: accepted")
         assert list(store.annotated_articles()) == []  # nothing stored
+
+
+def test_position_only_is_placed_where_the_text_is_the_one_it_refers_to(store: Store) -> None:
+    from tests.test_export import article, doc
+    from tui_reader.anchor import text_hash
+
+    a = article(store)
+    text = doc().text
+    start = text.index("Critics disagreed")
+
+    def anno(hash_: str) -> dict[str, object]:
+        return {
+            "type": "Annotation",
+            "id": f"urn:x:{hash_}",
+            "target": {
+                "source": a.url + "#section",
+                "selector": {"type": "TextPositionSelector", "start": start, "end": start + 17},
+            },
+            "tui-reader": {"textHash": hash_},
+        }
+
+    result = import_annotations(store, [anno(text_hash(text)), anno("0123456789abcdef")])
+    assert (result.added, result.placed, result.articles_created) == (1, 1, 0)
+    assert "differs from the one its offsets refer to" in result.problems[0]
+    [h] = store.list_highlights(a.id)
+    assert h.quote == "Critics disagreed" and h.start == start

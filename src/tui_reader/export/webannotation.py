@@ -305,10 +305,15 @@ class _Importer:
         except (ValueError, TypeError, KeyError):
             return None
 
-    def _from_position(self, p: ParsedHighlight, article: Article) -> ParsedHighlight | None:
+    def _from_position(self, p: ParsedHighlight) -> ParsedHighlight | None:
         """A position-only highlight with its quote taken from the article's text, when that
-        text is the one the offsets refer to (same hash); else None, the reason recorded."""
-        text = self._text(article.id)
+        text is the one the offsets refer to (same hash); else None, the reason recorded. An
+        article not stored here is not created for it."""
+        known = p.uid and self.c.execute("SELECT 1 FROM articles WHERE uid = ?", (p.uid,))
+        if not (known and known.fetchone()) and not self._uid_by_url(p.source):
+            text = None
+        else:
+            text = self._text(self.article(p.uid, p.source).id)
         why = ""
         if text is None:
             why = "the article's text is not stored here"
@@ -327,7 +332,7 @@ class _Importer:
 
     def highlight(self, p: ParsedHighlight) -> None:
         if not p.quote:
-            found = self._from_position(p, self.article(p.uid, p.source))
+            found = self._from_position(p)
             if found is None:
                 return
             p = found
