@@ -44,6 +44,7 @@ W_QUOTE, W_PREFIX, W_SUFFIX, W_POS = 50.0, 20.0, 20.0, 2.0
 W_TOTAL = W_QUOTE + W_PREFIX + W_SUFFIX + W_POS
 
 EXACT_WITHOUT_CONTEXT = 40  # an exact match this long (folded chars) needs no context support
+CLEAR_MARGIN = 0.2  # how much better a copy's context must be than a look-alike's to be chosen
 MIN_FUZZY_WORDS = 4  # never place a quote of fewer words fuzzily
 MAX_EXACT_CANDIDATES = 2000
 MAX_FUZZY_WINDOWS = 8
@@ -68,7 +69,7 @@ class Placement:
 
     start: int
     end: int
-    method: str  # "hash", "offsets", "exact" or "fuzzy"
+    method: str  # "hash", "offsets", "exact", "fuzzy" or "context"
     score: float = 1.0
     quote_score: float = 1.0
     prefix_score: float = 1.0
@@ -146,7 +147,10 @@ def place(
     exact = _exact(prep, q, pre, suf, hint, len(text))
     if exact is not None:
         return exact
-    return _fuzzy(prep, q, pre, suf, hint, len(text))
+    fuzzy = _fuzzy(prep, q, pre, suf, hint, len(text))
+    if fuzzy is not None:
+        return fuzzy
+    return _bracketed(prep, q, pre, suf, hint, len(text))
 
 
 # -- folding -------------------------------------------------------------------------------
@@ -192,8 +196,20 @@ _SPACE_RUN = re.compile(r"\s+")
 
 
 def _fold_plain(text: str) -> str:
-    """Whitespace runs to one space, typographic quotes and dashes to ASCII, lower case."""
-    return _lower_same_length(_SPACE_RUN.sub(" ", text).translate(_FOLD_TABLE))
+    """Whitespace runs to one space, typographic quotes and dashes to ASCII (``--`` to ``-``,
+    ``...`` to ``…``), lower case."""
+    text = _DASHES_DOTS.sub(_run_folded, _SPACE_RUN.sub(" ", text))
+    return _lower_same_length(text.translate(_FOLD_TABLE))
+
+
+# Typewriter spellings of a dash or an ellipsis fold to one character, as their typeset forms do.
+_DASHES_DOTS = re.compile(r"--+|\.\.\.+")
+
+
+def _run_folded(m: re.Match[str]) -> str:
+    """The one character a folded run stands for: a space, a dash or an ellipsis."""
+    first = m.group()[0]
+    return "-" if first == "-" else "…" if first == "." else " "
 
 
 @dataclass
@@ -204,6 +220,7 @@ class _Prepared:
 
 
 _NOT_ONE_SPACE = re.compile(r"\s\s+|[^\S ]")
+_FOLDED_RUN = re.compile(f"{_NOT_ONE_SPACE.pattern}|{_DASHES_DOTS.pattern}")
 
 
 @lru_cache(maxsize=4)
@@ -212,10 +229,10 @@ def _prepare(text: str) -> _Prepared:
     parts: list[str] = []
     index: array[int] = array("q")
     pos = 0
-    for m in _NOT_ONE_SPACE.finditer(text):
+    for m in _FOLDED_RUN.finditer(text):
         parts.append(text[pos : m.start()])
         index.extend(range(pos, m.start()))
-        parts.append(" ")
+        parts.append(_run_folded(m))
         index.append(m.start())
         pos = m.end()
     parts.append(text[pos:])
@@ -236,7 +253,8 @@ def _folded_span(prep: _Prepared, start: int, end: int) -> tuple[int, int]:
 
 
 def _original_span(prep: _Prepared, fs: int, fe: int) -> tuple[int, int]:
-    return prep.index[fs], prep.index[fe - 1] + 1
+    # A folded character stands for the original run up to the next one ("--", "...").
+    return prep.index[fs], prep.index[fe] if fe < len(prep.index) else prep.length
 
 
 # -- edit distance (Myers' bit-parallel algorithm, Hyyrö's formulation) ----------------------
@@ -343,22 +361,141 @@ def _exact(
         scored.append(((ps + ss) / 2, pos, ps, ss, fs))
     scored.sort(key=lambda k: (k[0], k[1]), reverse=True)
     ctx, pos, ps, ss, fs = scored[0]
-    if len(q) < EXACT_WITHOUT_CONTEXT:
-        if not _short_exact_accepts(q, ps, ss, pre, suf):
+    unique = len(scored) == 1
+    if len(q) < EXACT_WITHOUT_CONTEXT and not _short_exact_accepts(q, ps, ss, pre, suf, unique):
+        return None
+    # Several places about as likely, none clearly the one: refuse to guess, however long the
+    # quote (FAQ answers, product lists: the highlighted copy may be the one that went).
+    margin = 0.05 if ctx >= 0.9 else CLEAR_MARGIN
+    if not unique and scored[1][0] > ctx - margin:
+        tied = [k for k in scored if k[0] > ctx - margin]
+        near = _clearly_nearest(prep, [k[4] for k in tied], hint)
+        if ctx < 0.9 or near is None:
             return None
-        # Several places about as likely, none clearly the one: refuse to guess.
-        if len(scored) > 1 and ctx < 0.9 and scored[1][0] > ctx - 0.05:
-            return None
+        ctx, pos, ps, ss, fs = next(k for k in tied if k[4] == near)
     start, end = _original_span(prep, fs, fs + len(q))
     return Placement(start, end, "exact", _combined(1.0, ps, ss, pos), 1.0, ps, ss)
 
 
-def _short_exact_accepts(q: str, ps: float, ss: float, pre: str, suf: str) -> bool:
+def _clearly_nearest(prep: _Prepared, starts: list[int], hint: int | None) -> int | None:
+    """Of identical-looking places, the one far nearer the old position than any other (a
+    sentence quoted again elsewhere leaves its original near where it was)."""
+    if hint is None:
+        return None
+    by_distance = sorted(starts, key=lambda fs: abs(prep.index[fs] - hint))
+    d1 = abs(prep.index[by_distance[0]] - hint)
+    d2 = abs(prep.index[by_distance[1]] - hint)
+    return by_distance[0] if d1 * 4 <= d2 else None
+
+
+def _short_exact_accepts(
+    q: str, ps: float, ss: float, pre: str, suf: str, unique: bool = False
+) -> bool:
     if not pre.strip() and not suf.strip():
         return True  # the quote was the whole text: no context to demand
+    if unique and max(ps, ss) >= 0.9 and len(_WORD.findall(q)) >= 2:
+        return True  # the only copy, one side intact (a line inserted or edited on the other)
     if len(q) < 20 or len(_WORD.findall(q)) < MIN_FUZZY_WORDS:
         return min(ps, ss) >= 0.8  # a word or two: both sides must still be there
     return max(ps, ss) >= 0.8 or (ps + ss) / 2 >= 0.65
+
+
+# -- between its contexts ------------------------------------------------------------------
+
+BRACKET_PROBE = 12  # folded characters of each context that must be found verbatim
+MAX_BRACKET_QUOTE = 1000  # longer quotes are left to the fuzzy search
+
+
+def _bracketed(
+    prep: _Prepared, q: str, pre: str, suf: str, hint: int | None, length: int
+) -> Placement | None:
+    """The quote with a word or two changed (a typo fixed, a word replaced): both contexts are
+    found nearly verbatim, close together, and the text between them differs from the quote
+    by at most :func:`_word_edits_allowed` words. Several such places: none is chosen."""
+    tail, head = pre.rstrip()[-BRACKET_PROBE:], suf.lstrip()[:BRACKET_PROBE]
+    m = len(q)
+    if len(tail) < BRACKET_PROBE or len(head) < BRACKET_PROBE or m > MAX_BRACKET_QUOTE:
+        return None
+    folded = prep.folded
+    q_words = _WORD.findall(q)
+    allowed = _word_edits_allowed(len(q_words))
+    reach = 2 * m + 16
+    found: list[Placement] = []
+    i = folded.find(tail)
+    tries = 0
+    while i != -1 and tries < MAX_EXACT_CANDIDATES and len(found) < 2:
+        tries += 1
+        fs = i + len(tail)
+        j = folded.find(head, fs, fs + reach + len(head))
+        i = folded.find(tail, i + 1)
+        if j == -1:
+            continue
+        fe = j
+        while fs < fe and folded[fs] == " ":
+            fs += 1
+        while fe > fs and folded[fe - 1] == " ":
+            fe -= 1
+        if fe <= fs:
+            continue
+        words = _WORD.findall(folded[fs:fe])
+        edits = _word_edits(q_words, words, allowed)
+        if edits > allowed:
+            continue
+        if len(q_words) == 1 and _similarity(q, folded[fs:fe]) < TYPO_SIMILARITY:
+            continue  # a word of its own is kept through a typo, not through another word
+        ps, ss = _context_scores(folded, fs, fe, pre, suf)
+        if min(ps, ss) < 0.9:
+            continue
+        qs = 1.0 - edits / max(1, len(q_words), len(words))
+        start, end = _original_span(prep, fs, fe)
+        pos = _position_score(start, hint, length)
+        found.append(Placement(start, end, "context", _combined(qs, ps, ss, pos), qs, ps, ss))
+    return found[0] if len(found) == 1 else None
+
+
+TYPO_SIMILARITY = 0.6
+
+
+def _similarity(a: str, b: str) -> float:
+    """1 - edit distance / the longer length."""
+    if not a or not b:
+        return 0.0
+    return 1.0 - _myers(a, b, anchored=True)[-1] / max(len(a), len(b))
+
+
+def _word_edits_allowed(words: int) -> int:
+    """Words that may differ between a quote and its place found between its contexts."""
+    if words <= 6:
+        return 1
+    if words <= 24:
+        return 2
+    return words // 12
+
+
+def _word_edits(a: list[str], b: list[str], limit: int) -> int:
+    """Word-level edit distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``
+    (a band of width ``limit`` around the diagonal: linear in the words)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    big = limit + 1
+    prev = {j: j for j in range(min(len(b), limit) + 1)}
+    for i in range(1, len(a) + 1):
+        cur: dict[int, int] = {}
+        for j in range(max(0, i - limit), min(len(b), i + limit) + 1):
+            best = big
+            if j == 0:
+                best = i
+            else:
+                best = min(
+                    prev.get(j - 1, big) + (a[i - 1] != b[j - 1]),
+                    prev.get(j, big) + 1,
+                    cur.get(j - 1, big) + 1,
+                )
+            cur[j] = min(best, big)
+        if min(cur.values()) > limit:
+            return big
+        prev = cur
+    return min(prev.get(len(b), big), big)
 
 
 # -- fuzzy matches -------------------------------------------------------------------------

@@ -76,12 +76,19 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "import-notes",
-        help="import highlights and notes from a Web Annotation JSON file",
+        help="import highlights and notes from a Web Annotation or Hypothesis JSON file",
         description="Import highlights and article notes from FILE (written by `export"
-        " --format json`, or W3C Web Annotations from another tool). Highlights already"
-        " present (same id) are skipped; articles not here are created under Saved.",
+        " --format json`, W3C Web Annotations from another tool, or a Hypothesis export or"
+        " API search result). Highlights already present (same id) are skipped; articles"
+        " are matched by their address or created under Saved, and a page not stored yet is"
+        " fetched so the highlights are placed at once.",
     )
     p.add_argument("file", metavar="FILE", type=Path, help="a .json file")
+    p.add_argument(
+        "--no-fetch",
+        action="store_true",
+        help="do not fetch the pages of articles whose text is not stored yet",
+    )
     p.set_defaults(func=run_import)
 
 
@@ -207,9 +214,21 @@ def run_digest(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    _, _, store = _setup()
+    _, config, store = _setup()
+
+    def fetch(article_id: int) -> bool:
+        """Fetch and extract an imported article's page (the usual limits); offline or
+        refused, its highlights wait, unanchored, for the article's first opening."""
+        from tui_reader.extract.errors import ExtractionError
+        from tui_reader.extract.loader import load_document
+
+        try:
+            return not load_document(store, article_id, config).is_empty
+        except ExtractionError:
+            return False
+
     try:
-        result = import_json(store, args.file)
+        result = import_json(store, args.file, fetch=None if args.no_fetch else fetch)
     except ExportError as exc:
         raise CommandError(f"{clean_line(str(exc))}; nothing was imported") from exc
     finally:

@@ -6,7 +6,17 @@ here, once, before anything is stored.
 problem. Text is cleaned with :mod:`tui_reader.sanitize` (after its length is checked), times
 must be usable timestamps (:mod:`tui_reader.timestamps`), offsets whole numbers in range, ids
 are kept whole or hashed in full. An annotation that is well formed but has nothing this reader
-can keep (no quoted text: a page note from another tool) is listed in ``Parsed.skipped``.
+can keep is listed in ``Parsed.skipped`` with why.
+
+Besides W3C collections, pages and lists, it reads what Hypothesis writes: its client's export
+(``{"export_date", "export_userid", "client_version", "annotations": [...]}``), an API search
+result (``{"total", "rows": [...]}``) and bare lists of API annotations, whose ``text`` is the
+note, ``tags`` the tags, ``updated`` the modification time and ``document.title`` the article's
+title. An annotation without any selector but with a note (a Hypothesis page note, a W3C
+comment on the page) becomes the article's note; replies (``references``) are skipped and
+counted. A body that is an IRI becomes a link in the note. A highlight given only by a
+TextPositionSelector has no quote yet (``quote == ""``): the importer takes it from the
+article's text when that text's hash is the one the file gives.
 """
 
 from __future__ import annotations
@@ -17,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from tui_reader.export.data import ExportError
-from tui_reader.sanitize import clean_line, clean_text
+from tui_reader.sanitize import clean_line, clean_text, is_web_url
 from tui_reader.timestamps import MAX_YEAR, MIN_YEAR, parse_iso, sane_timestamp
 
 EXT = "tui-reader"
@@ -92,6 +102,8 @@ class Parsed:
     highlights: list[ParsedHighlight] = field(default_factory=list)
     notes: list[ParsedNote] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # one line each
+    titles: dict[str, str] = field(default_factory=dict)  # source IRI -> document title
+    replies: int = 0  # replies to other annotations, skipped
 
 
 def _kind(value: object) -> str:
@@ -206,6 +218,10 @@ def _items(data: Any) -> list[Any]:
         raise ExportError("not a Web Annotation file (expected an object or a list)")
     elif data.get("type") == "Annotation":
         items = [data]
+    elif data.get("type") is None and isinstance(data.get("annotations"), list):
+        items = check.items(data["annotations"], "annotations", MAX_ANNOTATIONS)  # Hypothesis
+    elif data.get("type") is None and isinstance(data.get("rows"), list):
+        items = check.items(data["rows"], "rows", MAX_ANNOTATIONS)  # a Hypothesis API search
     else:
         items = []
         if data.get("items") is not None:
@@ -273,11 +289,20 @@ def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str
     kind = check.line(ext.get("kind"), f"{EXT}.kind")
     color = check.label(ext.get("color"), f"{EXT}.color")
     text_hash = check.label(ext.get("textHash"), f"{EXT}.textHash")
+    if check.items(anno.get("references"), "references", MAX_ANNOTATIONS):
+        parsed.replies += 1
+        parsed.skipped.append(f"annotation {n}: a reply to another annotation; skipped")
+        return
     target = _target(check, anno.get("target"))
-    source = _source(check, target)
+    source = _source(check, target) or check.line(anno.get("uri"), "uri", MAX_URL)
     created = check.time(anno.get("created"), "created")
     modified = check.time(anno.get("modified"), "modified")
+    if modified is None:
+        modified = check.time(anno.get("updated"), "updated")  # Hypothesis's name for it
     note, tags = _note_and_tags(check, anno)
+    title = _document_title(check, anno.get("document"))
+    if title and source and source not in parsed.titles:
+        parsed.titles[source] = title
 
     if kind == "article-note" or raw_id.startswith(NOTE_URN):
         if not uid and not source:
@@ -287,17 +312,23 @@ def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str
         return
 
     quote_sel, pos_sel = _selectors(check, target)
-    if quote_sel is None:
+    if quote_sel is None and pos_sel is None:
+        if target.get("selector") is None and note.strip() and (uid or source):
+            updated = modified if modified is not None else (created or now)
+            parsed.notes.append(ParsedNote(n, uid, source, note, updated))  # a page note
+            return
         parsed.skipped.append(f"annotation {n}: no quoted text (TextQuoteSelector); skipped")
         return
-    quote = check.text(quote_sel.get("exact"), "TextQuoteSelector.exact", MAX_QUOTE)
-    if not quote.strip():
-        parsed.skipped.append(f"annotation {n}: the quoted text is empty; skipped")
-        return
+    quote = prefix = suffix = ""
+    if quote_sel is not None:
+        quote = check.text(quote_sel.get("exact"), "TextQuoteSelector.exact", MAX_QUOTE)
+        if not quote.strip():
+            parsed.skipped.append(f"annotation {n}: the quoted text is empty; skipped")
+            return
+        prefix = check.text(quote_sel.get("prefix"), "TextQuoteSelector.prefix", MAX_CONTEXT)
+        suffix = check.text(quote_sel.get("suffix"), "TextQuoteSelector.suffix", MAX_CONTEXT)
     if not uid and not source:
         check.fail("target.source", "missing (no article to attach the highlight to)")
-    prefix = check.text(quote_sel.get("prefix"), "TextQuoteSelector.prefix", MAX_CONTEXT)
-    suffix = check.text(quote_sel.get("suffix"), "TextQuoteSelector.suffix", MAX_CONTEXT)
     start = end = None
     if pos_sel is not None:
         start = check.offset(pos_sel.get("start"), "TextPositionSelector.start")
@@ -306,6 +337,9 @@ def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str
             check.fail("TextPositionSelector", f"start ({start}) must not be after end ({end})")
         if start == end:  # a point, not a passage: valid, but no place for a highlight
             start = end = None
+    if not quote and start is None:
+        parsed.skipped.append(f"annotation {n}: an empty TextPositionSelector; skipped")
+        return
     created = created if created is not None else now
     hid, legacy = _highlight_id(raw_id, (source, uid, quote, prefix, suffix, start, end), seen)
     parsed.highlights.append(
@@ -374,11 +408,14 @@ def _note_and_tags(check: _Checker, anno: dict[str, Any]) -> tuple[str, tuple[st
     bodies = check.items(anno.get("body"), "body", MAX_BODIES)
     for i, b in enumerate(bodies):
         name = f"body[{i}]"
-        if isinstance(b, str):
-            b = {"value": b}
+        if isinstance(b, str):  # a body given by its IRI (model 3.2.2): a link in the note
+            notes.append(_link(check.line(b, name, MAX_URL)))
+            continue
         b = check.obj(b, name, optional=False)
         if b.get("value") is None:
-            continue  # a body this reader has no use for (a link, an image)
+            if isinstance(b.get("id"), str):  # an external resource: a link to it
+                notes.append(_link(check.line(b["id"], f"{name}.id", MAX_URL)))
+            continue
         value = check.text(b.get("value"), f"{name}.value", MAX_QUOTE)
         purpose = b.get("purpose")
         if isinstance(purpose, list):
@@ -388,14 +425,34 @@ def _note_and_tags(check: _Checker, anno: dict[str, Any]) -> tuple[str, tuple[st
             tags.append(check.line(value, f"{name}.value", MAX_LINE))
         elif value.strip():
             notes.append(value.strip())
-    if anno.get("bodyValue") is not None:
-        value = check.text(anno["bodyValue"], "bodyValue", MAX_QUOTE)
-        if value.strip():
-            notes.append(value.strip())
-    note = "\n\n".join(notes)
+    for key in ("bodyValue", "text"):  # W3C's one-text body; Hypothesis's note
+        if anno.get(key) is not None:
+            value = check.text(anno[key], key, MAX_QUOTE)
+            if value.strip():
+                notes.append(value.strip())
+    for i, tag in enumerate(check.items(anno.get("tags"), "tags", MAX_BODIES)):
+        tags.append(check.line(tag, f"tags[{i}]", MAX_LINE))  # Hypothesis's tags
+    note = "\n\n".join(part for part in notes if part)
     if len(note) > MAX_QUOTE:
         check.fail("body", f"the note is {len(note):,} characters; at most {MAX_QUOTE:,}")
     return note, tuple(t for t in tags if t)
+
+
+def _link(iri: str) -> str:
+    """An IRI as a Markdown link (autolink for web addresses, code span for others)."""
+    iri = iri.strip()
+    if not iri:
+        return ""
+    if is_web_url(iri) and not any(c in iri for c in "<> "):
+        return f"<{iri}>"
+    return "`" + iri.replace("`", "%60") + "`"
+
+
+def _document_title(check: _Checker, document: object) -> str:
+    """Hypothesis's ``document.title``: a list of titles (or one), the first one kept."""
+    doc = check.obj(document, "document")
+    titles = check.items(doc.get("title"), "document.title", MAX_BODIES)
+    return check.label(titles[0], "document.title") if titles else ""
 
 
 def _full_hash(text: str) -> str:

@@ -1,6 +1,7 @@
 """Highlights and notes as W3C Web Annotations (JSON), for backup and moving between machines.
 
-The file is an ``AnnotationCollection`` whose page holds one ``Annotation`` per highlight::
+The file is an ``AnnotationCollection`` (``id`` ``urn:tui-reader:export:<hash>``) whose page
+(``id`` the collection's plus ``:page-1``) holds one ``Annotation`` per highlight::
 
     {"type": "Annotation", "id": "urn:tui-reader:highlight:hl-4b1c2f0e",
      "motivation": "highlighting" | "commenting", "created": ..., "modified": ...,
@@ -26,26 +27,27 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from tui_reader import __version__
+from tui_reader.anchor import make_selector, text_hash
 from tui_reader.document import Document
 from tui_reader.export.anninput import (
     EXT,
     FORMAT_VERSION,
     HL_URN,
     NOTE_URN,
-    ArticleInfo,
+    Parsed,
     ParsedHighlight,
     parse_collection,
 )
 from tui_reader.export.data import ExportError, load_article
 from tui_reader.export.files import atomic_write, ensure_folder, read_text, unique_path
 from tui_reader.models import Article, Highlight
-from tui_reader.sanitize import is_web_url
+from tui_reader.sanitize import clean_url, is_web_url
 from tui_reader.store import Store, article_uid
 from tui_reader.store.annotations import (
     find_or_create_article_in,
@@ -54,9 +56,11 @@ from tui_reader.store.annotations import (
     set_article_note_in,
 )
 from tui_reader.timestamps import format_local, iso_utc, sane_timestamp
+from tui_reader.urlkey import url_key
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ARTICLE_URN = "urn:tui-reader:article:"
+COLLECTION_URN = "urn:tui-reader:export:"
 MAX_FILE_BYTES = 256 * 1024 * 1024  # an import file larger than this is refused unread
 
 
@@ -144,16 +148,33 @@ def to_collection(
         if data.note:
             updated = store.article_note_updated(a.id) or time.time()
             items.append(note_annotation(a, data.note, updated))
+    generated = _times(generated=time.time() if now is None else now)
+    collection_id = _collection_id(items, generated.get("generated", ""))
     return {
         "@context": CONTEXT,
+        "id": collection_id,
         "type": "AnnotationCollection",
         "label": "tui-reader highlights and notes",
         "generator": f"tui-reader {__version__}",
-        **_times(generated=time.time() if now is None else now),
+        **generated,
         "total": len(items),
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+        "first": {  # with its own @context: it passes the page assertions taken alone too
+            "@context": CONTEXT,
+            "id": collection_id + ":page-1",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
         EXT: {"version": FORMAT_VERSION, "articles": articles},
     }
+
+
+def _collection_id(items: list[dict[str, Any]], generated: str) -> str:
+    """An id (model 5.1) naming this export: its annotations' ids and the time it was made."""
+    digest = hashlib.sha256(generated.encode())
+    for item in items:
+        digest.update(b"\0" + str(item["id"]).encode("utf-8", "surrogatepass"))
+    return COLLECTION_URN + digest.hexdigest()[:16]
 
 
 def export_json(
@@ -196,9 +217,15 @@ class ImportResult:
     notes_skipped: int = 0  # the article already had a note
     articles_created: int = 0
     problems: list[str] = field(default_factory=list)
+    placed: int = 0  # of the highlights added, placed in their article's text
+    unanchored: int = 0  # of those added, not placed (yet: no text, or not found in it)
+    replies: int = 0  # replies to other annotations, skipped
+    fetched: int = 0  # articles whose page was fetched and extracted during the import
 
     def summary(self) -> str:
         parts = [f"{self.added} highlight{'s' * (self.added != 1)} added"]
+        if self.added:
+            parts.append(f"{self.placed} placed, {self.unanchored} unanchored")
         if self.skipped:
             parts.append(f"{self.skipped} already present")
         if self.notes_added or self.notes_skipped:
@@ -207,20 +234,38 @@ class ImportResult:
             parts.append(f"{self.notes_skipped} note(s) kept as they were")
         if self.articles_created:
             parts.append(f"{self.articles_created} article(s) created under Saved")
-        if self.problems:
-            parts.append(f"{len(self.problems)} skipped (nothing to keep)")
+        if self.fetched:
+            parts.append(f"{self.fetched} page(s) fetched")
+        if self.replies:
+            parts.append(f"{self.replies} repl{'ies' if self.replies != 1 else 'y'} skipped")
+        others = len(self.problems) - self.replies
+        if others:
+            parts.append(f"{others} skipped (see above)")
         return ", ".join(parts)
 
 
 class _Importer:
     """Writes checked annotations, all inside the caller's transaction."""
 
-    def __init__(self, c: sqlite3.Connection, parsed_articles: dict[str, ArticleInfo]) -> None:
+    def __init__(self, c: sqlite3.Connection, parsed: Parsed) -> None:
         self.c = c
-        self.meta = parsed_articles
+        self.meta = parsed.articles
+        self.titles = parsed.titles
         self.result = ImportResult()
         self.articles: dict[tuple[str, str], Article] = {}
         self.touched: set[int] = set()
+        self.added: list[str] = []  # ids of the highlights stored
+        self._by_url: dict[str, str] | None = None
+
+    def _uid_by_url(self, url: str) -> str:
+        """The uid of a stored article at the same address (normalised), or ""."""
+        if self._by_url is None:
+            self._by_url = {}
+            for row in self.c.execute(
+                "SELECT uid, url FROM articles WHERE url != '' ORDER BY feed_id IS NULL, id DESC"
+            ):
+                self._by_url[url_key(str(row["url"]))] = str(row["uid"])
+        return self._by_url.get(url_key(url), "")
 
     def article(self, uid: str, source: str) -> Article:
         key = (uid, source)
@@ -228,24 +273,69 @@ class _Importer:
             return self.articles[key]
         info = self.meta.get(uid) if uid else None
         url = (info.url if info is not None else "") or (source if is_web_url(source) else "")
+        title = info.title if info is not None else self.titles.get(source, "")
+        if not uid and url:
+            uid = self._uid_by_url(url)
+            url = clean_url(url).split("#", 1)[0]  # stored without tracking and fragment
         article, created = find_or_create_article_in(
             self.c,
             uid=uid or (article_uid("saved", url) if url else ""),
             url=url,
-            title=info.title if info is not None else "",
+            title=title,
             author=info.author if info is not None else "",
             site=info.site if info is not None else "",
             published=info.published if info is not None else None,
         )
         self.result.articles_created += created
         self.articles[key] = article
+        if url and self._by_url is not None:
+            self._by_url.setdefault(url_key(url), article.uid)  # the next one finds it
         return article
 
     def _stored_quote(self, hid: str) -> str | None:
         row = self.c.execute("SELECT quote FROM highlights WHERE id = ?", (hid,)).fetchone()
         return str(row["quote"]) if row is not None else None
 
+    def _text(self, article_id: int) -> str | None:
+        row = self.c.execute("SELECT doc_json FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None or not row["doc_json"]:
+            return None
+        try:
+            return Document.from_json(row["doc_json"]).text
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    def _from_position(self, p: ParsedHighlight) -> ParsedHighlight | None:
+        """A position-only highlight with its quote taken from the article's text, when that
+        text is the one the offsets refer to (same hash); else None, the reason recorded. An
+        article not stored here is not created for it."""
+        known = p.uid and self.c.execute("SELECT 1 FROM articles WHERE uid = ?", (p.uid,))
+        if not (known and known.fetchone()) and not self._uid_by_url(p.source):
+            text = None
+        else:
+            text = self._text(self.article(p.uid, p.source).id)
+        why = ""
+        if text is None:
+            why = "the article's text is not stored here"
+        elif not p.text_hash or p.text_hash != text_hash(text):
+            why = "the article's text differs from the one its offsets refer to (hash)"
+        elif p.start is None or p.end is None or p.end > len(text):
+            why = "its offsets are outside the article's text"
+        if why:
+            self.result.problems.append(
+                f"annotation {p.n}: only a position (TextPositionSelector) and {why}; skipped"
+            )
+            return None
+        assert text is not None and p.start is not None and p.end is not None
+        sel = make_selector(text, p.start, p.end)
+        return replace(p, quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix)
+
     def highlight(self, p: ParsedHighlight) -> None:
+        if not p.quote:
+            found = self._from_position(p)
+            if found is None:
+                return
+            p = found
         hid = p.id
         stored = self._stored_quote(hid)
         if stored is not None and stored != p.quote and not p.legacy_ids:
@@ -275,6 +365,7 @@ class _Importer:
         if insert_highlight_in(self.c, h):
             self.result.added += 1
             self.touched.add(article.id)
+            self.added.append(hid)
         else:
             self.result.skipped += 1
 
@@ -282,25 +373,27 @@ class _Importer:
         """Place what was imported in the local version of each article's text; offsets
         from the file are kept only where the text at them is the quote."""
         for article_id in sorted(self.touched):
-            row = self.c.execute(
-                "SELECT doc_json FROM articles WHERE id = ?", (article_id,)
-            ).fetchone()
-            if row is None or not row["doc_json"]:
-                continue
-            try:
-                text = Document.from_json(row["doc_json"]).text
-            except (ValueError, TypeError, KeyError):
-                continue
-            reanchor_in(self.c, article_id, text)
+            text = self._text(article_id)
+            if text is not None:
+                reanchor_in(self.c, article_id, text)
 
 
-def import_annotations(store: Store, data: Any, *, now: float | None = None) -> ImportResult:
+def import_annotations(
+    store: Store,
+    data: Any,
+    *,
+    now: float | None = None,
+    fetch: Callable[[int], bool] | None = None,
+) -> ImportResult:
     """Import loaded Web Annotation JSON: every value is checked first
     (:func:`tui_reader.export.anninput.parse_collection`, BadAnnotationFile naming the first
-    bad one), then the whole file is written in one transaction: all of it, or nothing."""
+    bad one), then the whole file is written in one transaction: all of it, or nothing.
+    ``fetch(article_id)`` (after the transaction) gets the text of an article that has none
+    yet, so that its highlights are placed at once; it returns whether it got one. Without
+    it, or offline, the highlights stay unanchored until the article is first opened."""
     parsed = parse_collection(data, now=time.time() if now is None else now)
     with store.transaction() as c:
-        importer = _Importer(c, parsed.articles)
+        importer = _Importer(c, parsed)
         for p in parsed.highlights:
             importer.highlight(p)
         for n in parsed.notes:
@@ -316,8 +409,33 @@ def import_annotations(store: Store, data: Any, *, now: float | None = None) -> 
                 set_article_note_in(c, article.id, n.note, updated=n.updated)
                 importer.result.notes_added += 1
         importer.reanchor()
-    importer.result.problems = parsed.skipped
-    return importer.result
+    result = importer.result
+    result.problems = parsed.skipped + result.problems
+    result.replies = parsed.replies
+    if fetch is not None:
+        for article_id in sorted(importer.touched):
+            if store.get_article(article_id) is not None and not _has_text(store, article_id):
+                result.fetched += fetch(article_id)  # stored text re-anchors its highlights
+    _count_placed(store, importer.added, result)
+    return result
+
+
+def _has_text(store: Store, article_id: int) -> bool:
+    row = store.conn.execute("SELECT doc_json FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return row is not None and bool(row["doc_json"])
+
+
+def _count_placed(store: Store, ids: list[str], result: ImportResult) -> None:
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        row = store.conn.execute(
+            "SELECT count(*) AS n FROM highlights h JOIN articles a ON a.id = h.article_id"
+            f" WHERE h.id IN ({marks}) AND h.start IS NOT NULL AND a.doc_json != ''",
+            chunk,
+        ).fetchone()
+        result.placed += int(row["n"])
+    result.unanchored = result.added - result.placed
 
 
 def load_json(text: str, what: str) -> Any:
@@ -330,7 +448,9 @@ def load_json(text: str, what: str) -> Any:
         raise ExportError(f"{what} is not valid JSON ({exc})") from None
 
 
-def import_json(store: Store, path: Path) -> ImportResult:
+def import_json(
+    store: Store, path: Path, *, fetch: Callable[[int], bool] | None = None
+) -> ImportResult:
     """Import a Web Annotation JSON file (ours or another tool's); see the module docstring.
     ExportError, one line, with nothing stored, for a file that cannot be imported whole."""
     try:
@@ -343,7 +463,7 @@ def import_json(store: Store, path: Path) -> ImportResult:
         )
     data = load_json(read_text(path), str(path))
     try:
-        return import_annotations(store, data)
+        return import_annotations(store, data, fetch=fetch)
     except ExportError as exc:
         raise ExportError(f"{path}: {exc}") from None
     except (sqlite3.Error, ValueError) as exc:

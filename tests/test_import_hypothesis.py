@@ -1,0 +1,202 @@
+"""Importing what Hypothesis writes: its client's export file and API search results, with
+notes, tags, page notes and titles; articles matched by normalised address, fetched and
+extracted from a real HTTP server so the highlights are placed at once (or later, offline)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.httpserver import TestServer
+from tui_reader.config import Config
+from tui_reader.export import import_json
+from tui_reader.export.webannotation import import_annotations
+from tui_reader.extract.errors import ExtractionError
+from tui_reader.extract.loader import load_document
+from tui_reader.store import Store
+from tui_reader.urlkey import url_key
+
+FIXTURES = Path(__file__).parent / "fixtures" / "hypothesis"
+FILLER = (
+    "The city has argued about a second crossing of the river for a decade, and the plans"
+    " have changed many times since the first proposal was drawn up by the old council."
+)
+PAGE = f"""<!doctype html><html><head><title>The bridge vote</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<main><article><h1>The bridge vote</h1>
+<p>{FILLER} It was a relief for those who had waited for years.</p>
+<p>The council approved the new bridge budget after a long evening debate. Members argued
+about the cost for two hours. Critics said the estimate was far too low and would double
+within a year.</p>
+<p>{FILLER}</p><p>{FILLER} The work starts in spring.</p>
+</article></main><footer>Copyright</footer></body></html>"""
+
+
+def _file(tmp_path: Path, name: str, page_url: str) -> Path:
+    text = (FIXTURES / name).read_text("utf-8").replace("__PAGE__", page_url)
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def _fetcher(store: Store):  # type: ignore[no-untyped-def]
+    def fetch(article_id: int) -> bool:
+        try:
+            return not load_document(store, article_id, Config()).is_empty
+        except ExtractionError:
+            return False
+
+    return fetch
+
+
+def test_client_export_imports_notes_tags_and_places_them(
+    store: Store, server: TestServer, tmp_path: Path
+) -> None:
+    url = server.route("/news/bridge-vote", PAGE, content_type="text/html; charset=utf-8")
+    path = _file(tmp_path, "client-export.json", url)
+    result = import_json(store, path, fetch=_fetcher(store))
+    assert (result.added, result.placed, result.unanchored) == (2, 2, 0)
+    assert result.fetched == 1 and result.replies == 1 and result.notes_added == 1
+    assert "2 placed, 0 unanchored" in result.summary() and "1 reply skipped" in result.summary()
+    [article] = [a for a in store.annotated_articles()]
+    assert article.title == "The bridge vote" and article.feed_id is None
+    highlights = {h.quote: h for h in store.list_highlights(article.id)}
+    key = highlights["The council approved the new bridge budget after a long evening debate."]
+    assert key.note == "The **key** claim of the piece." and key.tags == ("bridge", "budget")
+    assert key.start is not None  # placed in the fetched and extracted text
+    assert key.created == datetime(2026, 11, 28, 14, 2, 11, 503214, tzinfo=UTC).timestamp()
+    assert key.updated > key.created
+    assert store.get_article_note(article.id) == "A page note: read the follow-up next week."
+
+
+def test_api_search_unreachable_is_kept_unanchored_then_placed_on_open(
+    store: Store, server: TestServer, tmp_path: Path
+) -> None:
+    url = server.url("/news/bridge-vote")  # nothing served there yet: the fetch fails
+    result = import_json(store, _file(tmp_path, "api-search.json", url), fetch=_fetcher(store))
+    assert (result.added, result.placed, result.unanchored, result.replies) == (1, 0, 1, 1)
+    assert result.fetched == 0
+    [article] = list(store.annotated_articles())
+    [h] = store.list_highlights(article.id)
+    assert h.note == "The **key** claim of the piece."  # kept, waiting for the text
+    server.route("/news/bridge-vote", PAGE, content_type="text/html; charset=utf-8")
+    text = load_document(store, article.id, Config(), force=True).text  # the article is opened
+    [h] = store.list_highlights(article.id)
+    assert h.start is not None and h.end is not None and text[h.start : h.end] == h.quote
+
+
+def test_article_matched_by_normalised_address(store: Store, tmp_path: Path) -> None:
+    page = "https://example.org/news/bridge-vote/"
+    data = json.loads(
+        (FIXTURES / "api-search.json")
+        .read_text()
+        .replace("__PAGE__", "http://EXAMPLE.org/news/bridge-vote")
+    )
+    first = import_annotations(store, data)
+    assert first.articles_created == 1
+    [a] = list(store.annotated_articles())
+    store.conn.execute("UPDATE articles SET url = ? WHERE id = ?", (page, a.id))
+    again = json.loads(json.dumps(data).replace("Xq3vLm0aEe", "Yq3vLm0aEe"))
+    second = import_annotations(store, again)
+    assert second.added == 1 and second.articles_created == 0
+    assert url_key(page + "?utm_source=x&fbclid=1#top") == url_key(
+        "http://example.org:80/news/bridge-vote"
+    )
+
+
+def test_iri_body_becomes_a_link_and_position_only_is_explained(store: Store) -> None:
+    data = [
+        {
+            "type": "Annotation",
+            "id": "http://example.org/anno1",
+            "body": "http://example.org/comment1",
+            "target": {
+                "source": "https://example.org/page",
+                "selector": {"type": "TextQuoteSelector", "exact": "a quoted passage"},
+            },
+        },
+        {
+            "type": "Annotation",
+            "id": "http://example.org/anno2",
+            "target": {
+                "source": "https://example.org/page",
+                "selector": {"type": "TextPositionSelector", "start": 3, "end": 9},
+            },
+        },
+    ]
+    result = import_annotations(store, data)
+    [a] = list(store.annotated_articles())
+    [h] = store.list_highlights(a.id)
+    assert h.note == "<http://example.org/comment1>"
+    assert result.added == 1 and len(result.problems) == 1
+    assert "only a position" in result.problems[0] and "not stored" in result.problems[0]
+    assert result.articles_created == 1  # none made for the highlight that was skipped
+    position_only = {"type": "Annotation", "target": data[1]["target"]}
+    other_page = json.loads(json.dumps(position_only).replace("/page", "/other"))
+    assert import_annotations(store, [other_page]).articles_created == 0
+
+
+def test_import_notes_command_reports_what_it_did(server: TestServer, tmp_path: Path) -> None:
+    from tests.test_export_cli import run
+
+    url = server.route("/news/bridge-vote", PAGE, content_type="text/html; charset=utf-8")
+    proc = run("import-notes", str(_file(tmp_path, "client-export.json", url)))
+    assert proc.returncode == 0, proc.stderr
+    assert "annotation 4: a reply to another annotation; skipped" in proc.stderr
+    summary = proc.stderr.strip().splitlines()[-1]
+    assert summary == (
+        "tui-reader: 2 highlights added, 2 placed, 0 unanchored, 1 article note(s) added,"
+        " 1 article(s) created under Saved, 1 page(s) fetched, 1 reply skipped"
+    )
+
+
+def test_bad_hypothesis_values_are_refused_in_one_line(store: Store, tmp_path: Path) -> None:
+    from tui_reader.export import ExportError
+
+    data = json.loads(
+        (FIXTURES / "client-export.json").read_text().replace("__PAGE__", "https://e.org/a")
+    )
+    for anno, key, value, message in (
+        (1, "tags", ["ok", 7], "annotation 2: tags[1]: must be text, not a number"),
+        (0, "text", {"x": 1}, "annotation 1: text: must be text, not an object"),
+        (0, "updated", "yesterday", "annotation 1: updated: is not an ISO 8601 date-time"),
+        (0, "document", {"title": [3]}, "annotation 1: document.title: must be text"),
+    ):
+        bad = json.loads(json.dumps(data))
+        bad["annotations"][anno][key] = value
+        path = tmp_path / "bad.json"
+        path.write_text(json.dumps(bad))
+        try:
+            import_json(store, path)
+        except ExportError as exc:
+            assert message in str(exc) and "\n" not in str(exc)
+        else:
+            raise AssertionError(f"{key}: accepted")
+        assert list(store.annotated_articles()) == []  # nothing stored
+
+
+def test_position_only_is_placed_where_the_text_is_the_one_it_refers_to(store: Store) -> None:
+    from tests.test_export import article, doc
+    from tui_reader.anchor import text_hash
+
+    a = article(store)
+    text = doc().text
+    start = text.index("Critics disagreed")
+
+    def anno(hash_: str) -> dict[str, object]:
+        return {
+            "type": "Annotation",
+            "id": f"urn:x:{hash_}",
+            "target": {
+                "source": a.url + "#section",
+                "selector": {"type": "TextPositionSelector", "start": start, "end": start + 17},
+            },
+            "tui-reader": {"textHash": hash_},
+        }
+
+    result = import_annotations(store, [anno(text_hash(text)), anno("0123456789abcdef")])
+    assert (result.added, result.placed, result.articles_created) == (1, 1, 0)
+    assert "differs from the one its offsets refer to" in result.problems[0]
+    [h] = store.list_highlights(a.id)
+    assert h.quote == "Critics disagreed" and h.start == start
