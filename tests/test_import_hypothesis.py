@@ -14,8 +14,8 @@ from tui_reader.export import import_json
 from tui_reader.export.webannotation import import_annotations
 from tui_reader.extract.errors import ExtractionError
 from tui_reader.extract.loader import load_document
+from tui_reader.sanitize import url_key
 from tui_reader.store import Store
-from tui_reader.urlkey import url_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hypothesis"
 FILLER = (

@@ -47,7 +47,7 @@ from tui_reader.export.anninput import (
 from tui_reader.export.data import ExportError, load_article
 from tui_reader.export.files import atomic_write, ensure_folder, read_text, unique_path
 from tui_reader.models import Article, Highlight
-from tui_reader.sanitize import clean_url, is_web_url
+from tui_reader.sanitize import clean_url, is_web_url, url_key
 from tui_reader.store import Store, article_uid
 from tui_reader.store.annotations import (
     find_or_create_article_in,
@@ -56,7 +56,6 @@ from tui_reader.store.annotations import (
     set_article_note_in,
 )
 from tui_reader.timestamps import format_local, iso_utc, sane_timestamp
-from tui_reader.urlkey import url_key
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ARTICLE_URN = "urn:tui-reader:article:"
