@@ -4,12 +4,15 @@ store in a temp dir, and a real HTTP server on 127.0.0.1."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.httpserver import TestServer
+from tests.tmux import Tmux
 from tui_reader.paths import Paths, get_paths
 from tui_reader.store import Store
 
@@ -62,3 +65,16 @@ def no_workers_left() -> Iterator[None]:
     from tui_reader.budget import close_shared_workers
 
     close_shared_workers()
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    session = Tmux()
+    try:
+        yield session
+    finally:
+        subprocess.run(
+            ["tmux", "-L", session.socket, "kill-server"], capture_output=True, timeout=20
+        )

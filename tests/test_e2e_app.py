@@ -4,24 +4,19 @@ an article (fetched and extracted from its page), read it, star it, quit."""
 from __future__ import annotations
 
 import email.utils
-import os
-import shutil
 import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests import httpserver
+from tests.tmux import COMMAND, Tmux, environment
 from tui_reader.paths import get_paths
 from tui_reader.store import Store
 
 pytestmark = pytest.mark.e2e
 
-COMMAND = Path(sys.executable).parent / "tui-reader"
 NEEDLE = "The lighthouse keeper counted forty-one ships before dawn."
 PAGE = f"""<!doctype html><html><head><title>The lighthouse log</title></head><body>
 <nav><a href="/">Home</a> <a href="/about">About</a></nav>
@@ -44,81 +39,6 @@ def feed(page_url: str) -> str:
 </channel></rss>"""
 
 
-class Tmux:
-    def __init__(self) -> None:
-        self.socket = "tui-reader-e2e-" + uuid.uuid4().hex[:8]
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, "-f", os.devnull, *args],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=20,
-        )
-        return done.stdout
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "reader")
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "reader", *keys)
-
-    def wait_gone(self, timeout: float = 20.0) -> bool:
-        """Wait for the app to end (its session, and so the tmux server, goes away)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                self.run("has-session", "-t", "reader")
-            except subprocess.CalledProcessError:
-                return True
-            time.sleep(0.1)
-        return False
-
-    def wait_for(self, text: str, timeout: float = 60.0) -> str:
-        deadline = time.monotonic() + timeout
-        shown = ""
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never showed; the screen was:\n{shown}")
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
-    session = Tmux()
-    try:
-        yield session
-    finally:
-        subprocess.run(
-            ["tmux", "-L", session.socket, "kill-server"], capture_output=True, timeout=20
-        )
-
-
-def environment(tmp_path: Path) -> dict[str, str]:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path / "home"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "NO_PROXY": "127.0.0.1",
-    }
-    for var, sub in (
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_CACHE_HOME", "cache"),
-        ("XDG_STATE_HOME", "state"),
-        ("XDG_DOCUMENTS_DIR", "documents"),
-    ):
-        env[var] = str(tmp_path / "xdg" / sub)
-    return env
-
-
 def test_installed_reader_refreshes_and_opens_an_article(
     tmp_path: Path, server: httpserver.TestServer, tmux: Tmux
 ) -> None:
@@ -135,19 +55,8 @@ def test_installed_reader_refreshes_and_opens_an_article(
     )
     assert added.returncode == 0, added.stderr
 
-    tmux.run(
-        "new-session",
-        "-d",
-        "-s",
-        "reader",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "env",
-        "-i",
-        *[f"{key}={value}" for key, value in env.items()],
-        str(COMMAND),
+    tmux.start(
+        env,
     )
     tmux.wait_for("Feeds")
     tmux.wait_for("Coast Chronicle")
@@ -185,22 +94,7 @@ def test_read_opens_one_page_straight_in_the_reading_pane(
         page.write_text(PAGE, encoding="utf-8")
         target = str(page)
     env = environment(tmp_path)
-    tmux.run(
-        "new-session",
-        "-d",
-        "-s",
-        "reader",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "env",
-        "-i",
-        *[f"{key}={value}" for key, value in env.items()],
-        str(COMMAND),
-        "read",
-        target,
-    )
+    tmux.start(env, "read", target, size=(100, 30))
     screen = tmux.wait_for("forty-one ships")
     assert "The lighthouse log" in screen
     tmux.keys("q")
@@ -219,21 +113,11 @@ def test_read_on_a_narrow_terminal_shows_the_page_with_the_focus(
     not the list, and ``escape`` goes back to the list."""
     target = server.route("/narrow.html", PAGE, content_type="text/html; charset=utf-8")
     env = environment(tmp_path)
-    tmux.run(
-        "new-session",
-        "-d",
-        "-s",
-        "reader",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        "env",
-        "-i",
-        *[f"{key}={value}" for key, value in env.items()],
-        str(COMMAND),
+    tmux.start(
+        env,
         "read",
         target,
+        size=(80, 24),
     )
     screen = tmux.wait_for("forty-one ships")
     assert "Feeds" not in screen  # the list is not on show

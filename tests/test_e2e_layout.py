@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_e2e_app import COMMAND, Tmux, environment, tmux  # noqa: F401
+from tests.tmux import Tmux, environment
 from tui_reader.document import Block, Document
 from tui_reader.paths import get_paths
 from tui_reader.store import Store
@@ -22,7 +22,7 @@ TEXT = " ".join([LINE] * 12)
 
 def test_text_keeps_its_measure_beside_the_sidebar(
     tmp_path: Path,
-    tmux: Tmux,  # noqa: F811
+    tmux: Tmux,
 ) -> None:
     env = environment(tmp_path)
     url = "https://pages.example/essay"
@@ -37,21 +37,11 @@ def test_text_keeps_its_measure_beside_the_sidebar(
             source="page",
         )
         store.add_highlight(article.id, doc.text, 0, len(LINE), "key point")
-    tmux.run(
-        "new-session",
-        "-d",
-        "-s",
-        "reader",
-        "-x",
-        "110",
-        "-y",
-        "30",
-        "env",
-        "-i",
-        *[f"{key}={value}" for key, value in env.items()],
-        str(COMMAND),
+    tmux.start(
+        env,
         "read",
         "HTTP://Pages.Example/essay/?utm_source=newsletter",  # the same page, spelt otherwise
+        size=(110, 30),
     )
     screen = tmux.wait_for("An essay")
     if "Notes · 1 highlight" not in screen:  # the list has the focus: open the article

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.test_e2e_app import COMMAND, Tmux, environment
+from tests.tmux import COMMAND, Tmux, environment
 from tui_reader.paths import get_paths
 from tui_reader.store import Store
 
 pytestmark = pytest.mark.e2e
+
+STILL_LOADING = "still loading"  # "The article's highlights are still loading."
 
 PAGE = """<!doctype html><html><head><title>The bridge vote</title></head><body><article>
 <h1>The bridge vote</h1>
@@ -28,44 +27,21 @@ twice before, and that the council has not explained why.</p>
 """
 
 
-@pytest.fixture(name="tmux")
-def tmux_fixture() -> Iterator[Tmux]:
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
-    session = Tmux()
-    try:
-        yield session
-    finally:
-        subprocess.run(
-            ["tmux", "-L", session.socket, "kill-server"], capture_output=True, timeout=20
-        )
-
-
 def test_kill_9_after_the_screen_says_saved_loses_nothing(tmux: Tmux, tmp_path: Path) -> None:
     assert COMMAND.exists(), f"the console script is not installed at {COMMAND}"
     page = tmp_path / "bridge.html"
     page.write_text(PAGE, encoding="utf-8")
     env = environment(tmp_path)
-    tmux.run(
-        "new-session",
-        "-d",
-        "-s",
-        "reader",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "env",
-        "-i",
-        *[f"{key}={value}" for key, value in env.items()],
-        str(COMMAND),
+    tmux.start(
+        env,
         "read",
         str(page),
     )
     tmux.wait_for("The council met on Tuesday")
     pid = int(tmux.run("list-panes", "-t", "reader", "-F", "#{pane_pid}").split()[0])
-    tmux.keys("h")  # the reading pane has the focus: highlight the sentence at the cursor
-    tmux.wait_for("Highlighted (key point) — saved.")
+    # The reading pane has the focus: highlight the sentence at the cursor (once the
+    # article's highlights are loaded: a key pressed before says so, and is pressed again).
+    tmux.press_until("h", "Highlighted (key point) — saved.", not_yet=STILL_LOADING)
     os.kill(pid, signal.SIGKILL)
 
     with Store.open(get_paths().database) as store:
@@ -86,25 +62,13 @@ def test_a_note_pasted_and_saved_at_once_is_stored_whole(tmux: Tmux, tmp_path: P
     page = tmp_path / "bridge.html"
     page.write_text(PAGE, encoding="utf-8")
     env = environment(tmp_path)
-    tmux.run(
-        "new-session",
-        "-d",
-        "-s",
-        "reader",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "env",
-        "-i",
-        *[f"{key}={value}" for key, value in env.items()],
-        str(COMMAND),
+    tmux.start(
+        env,
         "read",
         str(page),
     )
     tmux.wait_for("The council met on Tuesday")
-    tmux.keys("h")
-    tmux.wait_for("Highlighted (key point) — saved.")
+    tmux.press_until("h", "Highlighted (key point) — saved.", not_yet=STILL_LOADING)
     tmux.keys("a")
     tmux.wait_for("Note on the highlight")
     tmux.keys(NOTE, "C-s")  # one send-keys: the text and the save, as fast as tmux sends
