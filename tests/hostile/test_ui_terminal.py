@@ -31,6 +31,7 @@ import pytest
 from tests.hostile.conftest import forbidden_in, item, rss_doc
 from tests.hostile.ui_support import settle, wait_for_screen
 from tests.httpserver import Response
+from tests.tmux import environment
 from tui_reader.config import Config
 from tui_reader.document import Block, Document, Span
 from tui_reader.feeds.welcome import WELCOME_SETTING
@@ -158,20 +159,9 @@ class Terminal:
 
 @pytest.fixture
 def app_env(tmp_path: Path) -> dict[str, str]:
-    """The app's environment: the test's own XDG folders (as set by the autouse fixture)."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path / "home"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "NO_PROXY": "127.0.0.1",
-        "ESCDELAY": "10",  # ms: a lone escape is the escape key at once
-    }
-    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        env[var] = os.environ[var]
-    env["XDG_DOCUMENTS_DIR"] = os.environ["XDG_DOCUMENTS_DIR"]
-    return env
+    """The app's environment: the test's own XDG folders (the ones the autouse fixture set),
+    and a lone escape taken as the escape key at once."""
+    return environment(tmp_path) | {"ESCDELAY": "10"}  # (ms)
 
 
 # -- what must never be written --------------------------------------------------------------

@@ -578,7 +578,7 @@ class MainScreen(AnnotatingScreen):
         ("star", ...) is said to act on what it can act on."""
         if self.focused is self.articles and self.articles.current is not None:
             return self.articles.current
-        reading_shown = not self.has_class("-narrow") or self.has_class("-view-reader")
+        reading_shown = not self.has_class("-no-reader")  # as _update_view laid it out
         if self.current is not None and (self.focused is not self.feeds or reading_shown):
             return self.current
         if self.current is None and self.focused is not self.feeds:
