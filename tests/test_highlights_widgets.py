@@ -13,6 +13,7 @@ from tests.test_highlights_controller import DOC, TEXT, add_article, span
 from tui_reader.config import DEFAULT_COLORS
 from tui_reader.models import Highlight
 from tui_reader.store import Store
+from tui_reader.ui.messages import HighlightChosen
 from tui_reader.ui.screens.all_highlights import (
     AllHighlightsScreen,
     HighlightTarget,
@@ -33,7 +34,7 @@ class Harness(App[None]):
         super().__init__(css_path=list(stylesheets()))
         self.first = screen
         self.results: list[Any] = []
-        self.chosen: list[HighlightList.Chosen] = []
+        self.chosen: list[HighlightChosen] = []
 
     def compose(self) -> ComposeResult:
         yield HighlightList(colors=DEFAULT_COLORS, id="list")
@@ -42,7 +43,7 @@ class Harness(App[None]):
         if self.first is not None:
             self.push_screen(self.first, self.results.append)
 
-    def on_highlight_list_chosen(self, event: HighlightList.Chosen) -> None:
+    def on_highlight_chosen(self, event: HighlightChosen) -> None:
         self.chosen.append(event)
 
 

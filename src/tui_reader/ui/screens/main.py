@@ -1,5 +1,11 @@
 """The main screen: feeds and articles on the left, the reading pane, the sidebar.
 
+The screen composes its parts; it inherits no behaviour. Each part owns its own and says what
+happened through a message of :mod:`tui_reader.ui.messages` (a row chosen, a document shown,
+the cursor moved, a highlight chosen); the screen answers by telling the other parts what to
+show. Highlights and notes are the work of :class:`~tui_reader.ui.highlights.Highlighter`,
+which the screen's "notes" keys call.
+
 The reading pane never gets squeezed: when the columns do not fit at a readable measure, the
 lists hide first, then the sidebar (see :mod:`tui_reader.ui.layout`); on the narrowest screens
 one pane shows at a time: the one with the focus (tab cycles, enter opens, escape goes back).
@@ -21,6 +27,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
@@ -30,10 +37,21 @@ from tui_reader.models import Article, Feed
 from tui_reader.sanitize import is_web_url
 from tui_reader.store import Store
 from tui_reader.ui.context import Context
+from tui_reader.ui.highlights import Highlighter
 from tui_reader.ui.keys import bindings
 from tui_reader.ui.layout import View, columns, is_narrow
+from tui_reader.ui.messages import (
+    CursorMoved,
+    DocumentShown,
+    FollowLink,
+    HighlightChosen,
+    NeedMore,
+    OpenArticle,
+    RowHighlighted,
+    RowSelected,
+    SidebarChanged,
+)
 from tui_reader.ui.render import header_for, safe
-from tui_reader.ui.screens.annotating import AnnotatingScreen
 from tui_reader.ui.sources import (
     FIRST_PAGE,
     NEXT_PAGE,
@@ -46,7 +64,6 @@ from tui_reader.ui.widgets.article_list import ArticleList, format_date
 from tui_reader.ui.widgets.feed_list import FeedList
 from tui_reader.ui.widgets.footer import ReaderFooter
 from tui_reader.ui.widgets.reading_pane import ReadingPane
-from tui_reader.ui.widgets.rows import RowList
 from tui_reader.ui.widgets.sidebar import Sidebar
 
 if TYPE_CHECKING:
@@ -78,8 +95,8 @@ def match_spans(text: str, query: str) -> list[tuple[int, int]]:
     return spans
 
 
-class MainScreen(AnnotatingScreen):
-    """(The highlight and note keys, and the sidebar, are in :class:`AnnotatingScreen`.)"""
+class MainScreen(Screen[None]):
+    """The lists, the reading pane and the sidebar (see the module's docstring)."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("main")
     AUTO_FOCUS = "#articles"
@@ -104,6 +121,7 @@ class MainScreen(AnnotatingScreen):
         self._generation = 0
         self.refreshing = False
         self._on_shown = on_shown
+        self._highlighter: Highlighter | None = None
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -126,7 +144,25 @@ class MainScreen(AnnotatingScreen):
     def articles(self) -> ArticleList:
         return self.query_one("#articles", ArticleList)
 
+    @property
+    def pane(self) -> ReadingPane:
+        return self.query_one("#pane", ReadingPane)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one("#sidebar", Sidebar)
+
+    @property
+    def highlights(self) -> Highlighter:
+        """The highlights and notes of the article on show (given the pane and the sidebar)."""
+        if self._highlighter is None:
+            self._highlighter = Highlighter(
+                self, self.pane, self.sidebar, self.ctx, lambda: self.current
+            )
+        return self._highlighter
+
     def on_mount(self) -> None:
+        _ = self.highlights  # it repaints when the theme changes
         self.feeds.border_title = "Feeds"
         self.articles.border_title = Content(safe(self.source.label))
         early = self.early
@@ -186,7 +222,7 @@ class MainScreen(AnnotatingScreen):
     def on_descendant_focus(self) -> None:
         self._update_view()
 
-    def on_sidebar_changed(self, event: Sidebar.Changed) -> None:
+    def on_sidebar_changed(self, event: SidebarChanged) -> None:
         self._update_view()
 
     def _view(self) -> View:
@@ -318,7 +354,7 @@ class MainScreen(AnnotatingScreen):
             self.call_after_refresh(self._on_shown)
             self._on_shown = None
 
-    def on_article_list_need_more(self, event: ArticleList.NeedMore) -> None:
+    def on_need_more(self, event: NeedMore) -> None:
         source = self.articles.source
         if source is not None:
             self._load_more(source, len(self.articles.articles))
@@ -335,13 +371,13 @@ class MainScreen(AnnotatingScreen):
             return
         self.articles.append(rows[:NEXT_PAGE], has_more=len(rows) > NEXT_PAGE)
 
-    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+    def on_row_highlighted(self, event: RowHighlighted) -> None:
         if event.rows is self.feeds:
             entry = self.feeds.current
             if entry is not None:
                 self.load_articles(entry.source)
 
-    def on_row_list_selected(self, event: RowList.Selected) -> None:
+    def on_row_selected(self, event: RowSelected) -> None:
         if event.rows is self.feeds:
             entry = self.feeds.current
             if entry is not None and entry.source != self.source:
@@ -554,7 +590,7 @@ class MainScreen(AnnotatingScreen):
         self._set_loading(True)
         self._extract(article, self._generation, True)
 
-    def on_reading_pane_follow_link(self, event: ReadingPane.FollowLink) -> None:
+    def on_follow_link(self, event: FollowLink) -> None:
         rendered = self.pane.rendered
         links = rendered.links if rendered is not None else ()
         if not links:
@@ -568,6 +604,49 @@ class MainScreen(AnnotatingScreen):
         from tui_reader.ui.screens.links import LinksScreen
 
         self.app.push_screen(LinksScreen(links), chosen)
+
+    # -- highlights and notes: the Highlighter does the work ------------------------------
+
+    def on_document_shown(self, event: DocumentShown) -> None:
+        self.highlights.document_shown(event.article_id, event.document)
+
+    def on_cursor_moved(self, event: CursorMoved) -> None:
+        self.highlights.cursor_moved(event.start, event.end)
+
+    def on_highlight_chosen(self, event: HighlightChosen) -> None:
+        self.highlights.chosen(event.entry)
+
+    def on_open_article(self, event: OpenArticle) -> None:
+        self.highlights.go_to(event.highlight_id)
+        self.open_article_by_id(event.article_id)
+
+    def action_highlight(self) -> None:
+        self.highlights.highlight()
+
+    def action_cycle_color(self) -> None:
+        self.highlights.cycle_color()
+
+    def action_edit_tags(self) -> None:
+        self.highlights.edit_tags()
+
+    def action_edit_note(self) -> None:
+        self.highlights.edit_note()
+
+    def action_delete_highlight(self) -> None:
+        self.highlights.delete_highlight()
+
+    def action_undo_delete(self) -> None:
+        self.highlights.undo_delete()
+
+    def action_all_highlights(self) -> None:
+        self.highlights.all_highlights()
+
+    def action_export_article(self) -> None:
+        self.highlights.export_article()
+
+    def export_all(self) -> None:
+        """Export every article with highlights or a note (the palette's "Export all notes")."""
+        self.highlights.export_all()
 
     # -- articles: next, previous, read, star ---------------------------------------------
 

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from tui_reader.models import Article, SearchHit
 from tui_reader.store import Store
+from tui_reader.ui.messages import RowSelected
 from tui_reader.ui.sources import SEARCH_LIMIT, ListSource, search_source
 from tui_reader.ui.styles import screen_styles
 from tui_reader.ui.widgets.article_list import ArticleList
@@ -128,7 +129,7 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         if then_focus and hits:
             self.results.focus()
 
-    def on_row_list_selected(self, event: ArticleList.Selected) -> None:
+    def on_row_selected(self, event: RowSelected) -> None:
         event.stop()
         if not self.hits:
             return

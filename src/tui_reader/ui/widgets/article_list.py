@@ -1,7 +1,8 @@
 """The article list: title, feed, date and read/star marks, two lines per article.
 
 Rows arrive a page at a time (see :class:`tui_reader.ui.sources.ListSource`); when the cursor
-or the view nears the last loaded row the list asks for more with :class:`ArticleList.NeedMore`.
+or the view nears the last loaded row the list asks for more
+with :class:`~tui_reader.ui.messages.NeedMore`.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from collections.abc import Sequence
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.message import Message
 
 from tui_reader.models import Article
 from tui_reader.timestamps import format_local
+from tui_reader.ui.messages import NeedMore
 from tui_reader.ui.render import cells, safe
 from tui_reader.ui.sources import ListSource
 from tui_reader.ui.widgets.rows import RowList, fit
@@ -29,15 +30,6 @@ def format_date(timestamp: float | None) -> str:
 class ArticleList(RowList):
     row_height = 2
     empty_text = "No articles here."
-
-    class NeedMore(Message):
-        def __init__(self, articles: ArticleList) -> None:
-            super().__init__()
-            self.articles = articles
-
-        @property
-        def control(self) -> ArticleList:
-            return self.articles
 
     def __init__(self, *, snippets: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -120,7 +112,7 @@ class ArticleList(RowList):
     def near_end(self) -> None:
         if self.has_more and not self.loading_more:
             self.loading_more = True
-            self.post_message(self.NeedMore(self))
+            self.post_message(NeedMore(self))
 
     # -- drawing --------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@ shortened, a preview of the note, tags), and those no longer found in its text.
 
 Every entry is built from plain strings into :class:`~textual.content.Content`, so a quote, a
 note or a tag is shown literally, whatever brackets or escape sequences it holds. Choosing an
-entry (enter, or a click) posts :class:`HighlightList.Chosen`; the main screen scrolls the
+entry (enter, or a click) posts :class:`~tui_reader.ui.messages.HighlightChosen`; the main
+screen scrolls the
 reading pane to it.
 """
 
@@ -14,13 +15,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui_reader.config import DEFAULT_COLORS, HighlightColor
 from tui_reader.models import Highlight
 from tui_reader.ui.highlight_colors import color_name, resolve, swatch_style
+from tui_reader.ui.messages import HighlightChosen
 from tui_reader.ui.render import safe
 from tui_reader.ui.widgets.keyed import KeyedOptionList
 
@@ -100,18 +101,6 @@ class Entry:
 class HighlightList(KeyedOptionList):
     """The article's note and highlights, for the sidebar."""
 
-    class Chosen(Message):
-        """An entry was chosen (enter or a click)."""
-
-        def __init__(self, highlight_list: HighlightList, entry: Entry) -> None:
-            super().__init__()
-            self.highlight_list = highlight_list
-            self.entry = entry
-
-        @property
-        def control(self) -> HighlightList:
-            return self.highlight_list
-
     def __init__(
         self,
         *,
@@ -182,4 +171,4 @@ class HighlightList(KeyedOptionList):
         event.stop()
         entry = self.entries.get(event.option.id or "")
         if entry is not None:
-            self.post_message(self.Chosen(self, entry))
+            self.post_message(HighlightChosen(self, entry))

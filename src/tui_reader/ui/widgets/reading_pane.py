@@ -2,8 +2,11 @@
 
 Every drawn character knows its offset in ``Document.text`` (see :mod:`tui_reader.ui.render`),
 so the pane can paint ranges of the text (highlights, search matches, a selection, the reading
-cursor) and turn a mouse position into an offset. Lines are turned into strips only when shown
-and kept until something that changes them does (a resize, a theme, a layer).
+cursor) and turn a mouse position into an offset. Lines are turned into strips only when shown,
+kept in an LRU cache keyed by everything that changes a drawn line (as toolong's log lines
+are): its index, the width, the layout, the styles' version and the painted ranges over it.
+Nothing is invalidated by hand: a moved cursor or a new highlight changes the key of the lines
+it touches, and only those are drawn again.
 """
 
 from __future__ import annotations
@@ -18,14 +21,15 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 
 from tui_reader.document import Document
 from tui_reader.ui.keys import bindings
+from tui_reader.ui.messages import CursorMoved, DocumentShown, FollowLink
 from tui_reader.ui.render import (
     FLAG_NAMES,
     Header,
@@ -48,6 +52,10 @@ LayerItem = tuple[int, int, "str | Style"]
 MIN_WIDTH = 20
 _SELECTING = frozenset({"extend_selection", "extend_selection_line", "swap_selection_ends"})
 PLACEHOLDER = "Choose an article and press enter to read it here."
+STRIP_CACHE = 2000  # drawn lines kept (a few screens' worth, at every width seen lately)
+
+# What a drawn line depends on: (line index, width, layout version, styles version, marks).
+StripKey = tuple[int, int, int, int, tuple[tuple[int, int, Style], ...]]
 
 
 @dataclass
@@ -99,39 +107,6 @@ class ReadingPane(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("pane")
 
-    class CursorMoved(Message):
-        """The reading cursor moved to another sentence (``start``/``end`` in the text)."""
-
-        def __init__(self, pane: ReadingPane, start: int, end: int) -> None:
-            super().__init__()
-            self.pane = pane
-            self.start = start
-            self.end = end
-
-        @property
-        def control(self) -> ReadingPane:
-            return self.pane
-
-    class DocumentShown(Message):
-        """A (new) document is on show: load and paint what belongs to it."""
-
-        def __init__(self, pane: ReadingPane, article_id: int | None, document: Document) -> None:
-            super().__init__()
-            self.pane = pane
-            self.article_id = article_id
-            self.document = document
-
-        @property
-        def control(self) -> ReadingPane:
-            return self.pane
-
-    class FollowLink(Message):
-        """The user asked to follow a link (the screen shows the numbered list)."""
-
-        def __init__(self, pane: ReadingPane) -> None:
-            super().__init__()
-            self.pane = pane
-
     def __init__(
         self, *, measure: int = 80, name: str | None = None, id: str | None = None
     ) -> None:
@@ -142,8 +117,9 @@ class ReadingPane(ScrollView, can_focus=True):
         self.header = Header()
         self.notice: tuple[str, ...] = ()
         self._rendered: Rendered | None = None
-        self._strips: dict[int, Strip] = {}
-        self._strips_width = 0
+        self._strips: LRUCache[StripKey, Strip] = LRUCache(STRIP_CACHE)
+        self._layout_version = 0  # a new layout (document, width, measure)
+        self._style_version = 0  # new styles (a theme, a CSS change)
         self._flag_styles: dict[int, Style] = {}
         self._components: dict[str, Style] = {}
         self._layers: dict[str, _Layer] = {}
@@ -185,7 +161,6 @@ class ReadingPane(ScrollView, can_focus=True):
         self._sentences = sentence_spans(document)
         self._cursor = 0 if self._sentences else -1
         self._rendered = None
-        self._strips.clear()
         if self.text_selection is not None:
             self.screen.clear_selection()
         self._layout_now()
@@ -193,7 +168,7 @@ class ReadingPane(ScrollView, can_focus=True):
             self.set_cursor(old_cursor[0])
         else:
             self.scroll_to(y=0, animate=False)
-        self.post_message(self.DocumentShown(self, article_id, document))
+        self.post_message(DocumentShown(self, article_id, document))
         self.refresh()
 
     def clear(self) -> None:
@@ -232,8 +207,7 @@ class ReadingPane(ScrollView, can_focus=True):
             self._rendered = render_document(
                 self.document, self.text_width, self.header, self.notice
             )
-        self._strips.clear()
-        self._strips_width = self.scrollable_content_region.width
+        self._layout_version += 1
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._rendered.lines))
 
     def _relayout(self) -> None:
@@ -259,7 +233,6 @@ class ReadingPane(ScrollView, can_focus=True):
         if rendered is None or rendered.width != self.text_width:
             self._relayout()
         else:
-            self._strips.clear()
             self.virtual_size = Size(self.scrollable_content_region.width, len(rendered.lines))
 
     def _check_layout(self) -> None:
@@ -271,15 +244,12 @@ class ReadingPane(ScrollView, can_focus=True):
             return
         if rendered is None or rendered.width != self.text_width:
             self._relayout()
-        elif self._strips_width != width:
-            self._strips.clear()
-            self._strips_width = width
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._flag_styles.clear()
         self._components.clear()
-        self._strips.clear()
+        self._style_version += 1
 
     # -- mapping between offsets, lines and the screen ------------------------------------
 
@@ -331,12 +301,10 @@ class ReadingPane(ScrollView, can_focus=True):
         style string ("on yellow", "bold red on #333333"). Layers are painted in the order
         they were first set; setting one again replaces its items."""
         self._layers[name] = _layer(items)
-        self._strips.clear()
         self.refresh()
 
     def clear_layer(self, name: str) -> None:
         if self._layers.pop(name, None) is not None:
-            self._strips.clear()
             self.refresh()
 
     def set_highlights(self, items: Iterable[tuple[int, int, str | Style]]) -> None:
@@ -353,7 +321,6 @@ class ReadingPane(ScrollView, can_focus=True):
         if span is not None and span[1] <= span[0]:
             span = None
         self._selection = span
-        self._strips.clear()
         self.refresh()
 
     @property
@@ -385,7 +352,6 @@ class ReadingPane(ScrollView, can_focus=True):
             # A mouse selection replaces the keyboard's.
             self._keyboard = None
             self._selection = None
-        self._strips.clear()
         self.refresh()
         self.refresh_bindings()
 
@@ -511,11 +477,8 @@ class ReadingPane(ScrollView, can_focus=True):
         if not self._sentences:
             return
         index = max(0, min(index, len(self._sentences) - 1))
-        old = self.cursor_range
         self._cursor = index
         start, end = self._sentences[index]
-        self._invalidate_range(old)
-        self._invalidate_range((start, end))
         if scroll:
             self._moving_cursor = True
             try:
@@ -523,7 +486,7 @@ class ReadingPane(ScrollView, can_focus=True):
             finally:
                 self._moving_cursor = False
         self.refresh()
-        self.post_message(self.CursorMoved(self, start, end))
+        self.post_message(CursorMoved(self, start, end))
 
     def _cursor_in_view(self) -> bool:
         span = self.cursor_range
@@ -591,7 +554,7 @@ class ReadingPane(ScrollView, can_focus=True):
             self._set_cursor_index(len(self._sentences) - 1, scroll=False)
 
     def action_follow_link(self) -> None:
-        self.post_message(self.FollowLink(self))
+        self.post_message(FollowLink(self))
 
     async def _on_click(self, event: events.Click) -> None:
         await super()._on_click(event)
@@ -619,14 +582,6 @@ class ReadingPane(ScrollView, can_focus=True):
             self._flag_styles[flags] = style
         return style
 
-    def _invalidate_range(self, span: tuple[int, int] | None) -> None:
-        if span is None or self._rendered is None:
-            return
-        first = self.line_of_offset(span[0])
-        last = self.line_of_offset(max(span[1] - 1, span[0]))
-        for index in range(first, last + 1):
-            self._strips.pop(index, None)
-
     def _marks(self, line: Line) -> list[tuple[int, int, Style]]:
         """Painted ranges that touch ``line``, bottom first: the reading cursor, then the
         layers (highlights, matches...) in the order they were set, then the selection."""
@@ -652,25 +607,15 @@ class ReadingPane(ScrollView, can_focus=True):
             out.append((selection[0], selection[1], self._component("selection")))
         return out
 
-    def _build_strip(self, index: int) -> Strip:
+    def _build_strip(self, line: Line, width: int, marks: list[tuple[int, int, Style]]) -> Strip:
         rendered = self._rendered
-        if rendered is None or index >= len(rendered.lines):
-            # Every line past the text is the same blank line: made once (kept under -1 in
-            # the strip cache, so it is dropped with the rest), not once a line.
-            blank = self._strips.get(-1)
-            if blank is None:
-                blank = Strip.blank(self.scrollable_content_region.width, self.rich_style)
-                self._strips[-1] = blank
-            return blank
-        width = self.scrollable_content_region.width
+        assert rendered is not None
         base = self.rich_style
-        line = rendered.lines[index]
         margin = self._margin
         segments: list[Segment] = []
         if margin:
             segments.append(Segment(" " * margin, base))
         fill = self._style_for(line.fill) if line.fill else base
-        marks = self._marks(line) if line.start >= 0 else []
         col = 0
         last_end = -1  # the offset after the last mapped character drawn
         for run in line.runs:
@@ -703,10 +648,21 @@ class ReadingPane(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         self._check_layout()
         index = int(self.scroll_offset.y) + y
-        strip = self._strips.get(index)
+        width = self.scrollable_content_region.width
+        rendered = self._rendered
+        if rendered is None or index >= len(rendered.lines):
+            # Every line past the text is the same blank line: made once, not once a line.
+            key: StripKey = (-1, width, 0, self._style_version, ())
+            blank = self._strips.get(key)
+            if blank is None:
+                blank = self._strips[key] = Strip.blank(width, self.rich_style)
+            return blank
+        line = rendered.lines[index]
+        marks = self._marks(line) if line.start >= 0 else []
+        key = (index, width, self._layout_version, self._style_version, tuple(marks))
+        strip = self._strips.get(key)
         if strip is None:
-            strip = self._build_strip(index)
-            self._strips[index] = strip
+            strip = self._strips[key] = self._build_strip(line, width, marks)
         return strip
 
 

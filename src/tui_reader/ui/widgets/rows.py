@@ -14,11 +14,11 @@ from rich.style import Style
 from textual import events
 from textual.binding import BindingType
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_reader.ui.keys import bindings
+from tui_reader.ui.messages import RowHighlighted, RowSelected
 from tui_reader.ui.render import cells
 from tui_reader.ui.widgets.styling import component_style
 
@@ -39,26 +39,6 @@ class RowList(ScrollView, can_focus=True):
 
     row_height = 1
     empty_text = ""
-
-    class Highlighted(Message):
-        def __init__(self, rows: RowList, index: int) -> None:
-            super().__init__()
-            self.rows = rows
-            self.index = index
-
-        @property
-        def control(self) -> RowList:
-            return self.rows
-
-    class Selected(Message):
-        def __init__(self, rows: RowList, index: int) -> None:
-            super().__init__()
-            self.rows = rows
-            self.index = index
-
-        @property
-        def control(self) -> RowList:
-            return self.rows
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
@@ -108,7 +88,7 @@ class RowList(ScrollView, can_focus=True):
         if scroll:
             self.scroll_to_row(index)
         if announce and index != old:
-            self.post_message(self.Highlighted(self, index))
+            self.post_message(RowHighlighted(self, index))
         if index >= count - 50:
             self.near_end()
 
@@ -148,7 +128,7 @@ class RowList(ScrollView, can_focus=True):
 
     def action_select(self) -> None:
         if self.row_count():
-            self.post_message(self.Selected(self, self.cursor))
+            self.post_message(RowSelected(self, self.cursor))
 
     async def _on_click(self, event: events.Click) -> None:
         await super()._on_click(event)
@@ -158,7 +138,7 @@ class RowList(ScrollView, can_focus=True):
         index = (int(self.scroll_offset.y) + point.y) // self.row_height
         if 0 <= index < self.row_count():
             self.move_cursor(index, scroll=False)
-            self.post_message(self.Selected(self, index))
+            self.post_message(RowSelected(self, index))
 
     def _on_focus(self, event: events.Focus) -> None:
         self.refresh_row(self.cursor)

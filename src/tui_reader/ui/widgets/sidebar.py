@@ -1,8 +1,8 @@
 """The sidebar: what belongs to the article on show — its note and its highlights.
 
-The main screen fills it through :meth:`Sidebar.show`; the list inside
-(:class:`~tui_reader.ui.widgets.highlight_list.HighlightList`) posts ``HighlightList.Chosen``
-when an entry is chosen, and the main screen scrolls the reading pane to it. The sidebar hides
+The highlights component (:mod:`tui_reader.ui.highlights`) fills it through
+:meth:`Sidebar.show`; the list inside posts :class:`~tui_reader.ui.messages.HighlightChosen`
+when an entry is chosen, and the reading pane is scrolled to it. The sidebar hides
 itself when it has nothing to show and when the user toggles it off (``i``).
 """
 
@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Literal
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Static
 
 from tui_reader.config import DEFAULT_COLORS, HighlightColor
 from tui_reader.models import Highlight
+from tui_reader.ui.messages import SidebarChanged
 
 if TYPE_CHECKING:
     from tui_reader.ui.widgets.highlight_list import HighlightList
@@ -28,9 +28,6 @@ EMPTY = "No highlights or notes yet. Select with v (or the mouse) and press h; a
 
 class Sidebar(Vertical):
     """A column on the right of the reading pane; empty and hidden until given something."""
-
-    class Changed(Message):
-        """The sidebar was shown or hidden (the screen decides which columns fit)."""
 
     def __init__(
         self, *, colors: Sequence[HighlightColor] = DEFAULT_COLORS, id: str | None = None
@@ -83,4 +80,4 @@ class Sidebar(Vertical):
             _ = self.option_list
         if self.has_class("-hidden") == self.is_shown:
             self.set_class(not self.is_shown, "-hidden")
-            self.post_message(self.Changed())
+            self.post_message(SidebarChanged())

@@ -1,11 +1,17 @@
-"""The main screen's highlight and note keys, and the sidebar that lists them.
+"""Highlights and notes of the article on show: a component of the main screen.
 
-:class:`AnnotatingScreen` is the base of the main screen: it loads the highlights of the
-article on show (each time the reading pane shows a document), paints them, fills the sidebar,
-and runs ``h`` (highlight), ``c`` (colour), ``t`` (tags), ``a`` (note), ``x`` (delete, asking
-first), ``u`` (undo), ``H`` (all highlights) and ``e`` (export). The writes go through
-:class:`~tui_reader.ui.annotations.Annotations` (the ordered writer): the screen says "saved"
-only once the row is committed.
+:class:`Highlighter` is given the reading pane and the sidebar it works with (nothing is
+inherited, nothing looked up by id). It loads the highlights of the article on show (each time
+the pane shows a document), paints them in the pane, fills the sidebar, and does the work of
+``h`` (highlight), ``c`` (colour), ``t`` (tags), ``a`` (note), ``x`` (delete, asking first),
+``u`` (undo), ``H`` (all highlights) and ``e`` (export). The writes go through
+:class:`~tui_reader.ui.annotations.Annotations` (the ordered writer): it says "saved" only once
+the row is committed. To open another article it posts
+:class:`~tui_reader.ui.messages.OpenArticle` to the screen.
+
+The screen routes to it: the pane's :class:`~tui_reader.ui.messages.DocumentShown` and
+:class:`~tui_reader.ui.messages.CursorMoved`, the sidebar's
+:class:`~tui_reader.ui.messages.HighlightChosen`, and the "notes" keys of ``ui/keys.py``.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
+from tui_reader.document import Document
 from tui_reader.models import Article, Highlight
 from tui_reader.ui.context import Context
+from tui_reader.ui.messages import OpenArticle
 from tui_reader.ui.widgets.reading_pane import ReadingPane
 from tui_reader.ui.widgets.sidebar import Sidebar
 
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
     from textual.theme import Theme
 
     from tui_reader.ui.annotations import Annotations
-    from tui_reader.ui.widgets.highlight_list import HighlightList
+    from tui_reader.ui.widgets.highlight_list import Entry
 
 # The writer of notes, the highlight list and the dialogs are imported on first use: the first
 # screen shows no highlight.
@@ -34,20 +42,34 @@ if TYPE_CHECKING:
 NO_HIGHLIGHT = "No highlight under the cursor (h highlights the sentence, v selects)."
 
 
-class AnnotatingScreen(Screen[None]):
-    """Highlights and notes of the article in the reading pane (see the module's docstring).
+class Highlighter:
+    """Highlights and notes of the article in ``pane`` (see the module's docstring).
 
-    The subclass provides ``ctx``, ``current`` (the article on show), a ReadingPane ``#pane``,
-    a Sidebar ``#sidebar`` and :meth:`open_article_by_id`.
+    ``screen``: where its workers run, its dialogs open and its messages go; ``current``: the
+    article on show (the screen's to say).
     """
 
-    ctx: Context
-    current: Article | None
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        screen: Screen[Any],
+        pane: ReadingPane,
+        sidebar: Sidebar,
+        ctx: Context,
+        current: Callable[[], Article | None],
+    ) -> None:
+        self.screen = screen
+        self.app = screen.app
+        self.pane = pane
+        self.sidebar = sidebar
+        self.ctx = ctx
+        self._current = current
         self._notes: Annotations | None = None
         self._go_to: str | None = None  # a highlight to show once its article is loaded
+        self.app.theme_changed_signal.subscribe(screen, self._theme_changed)
+
+    @property
+    def current(self) -> Article | None:
+        return self._current()
 
     @property
     def notes(self) -> Annotations:
@@ -57,24 +79,12 @@ class AnnotatingScreen(Screen[None]):
             self._notes = Annotations(self.ctx.writer, self.ctx.config.colors)
         return self._notes
 
-    @property
-    def pane(self) -> ReadingPane:
-        return self.query_one("#pane", ReadingPane)
-
-    @property
-    def sidebar(self) -> Sidebar:
-        return self.query_one("#sidebar", Sidebar)
-
-    def open_article_by_id(self, article_id: int) -> None:
-        raise NotImplementedError
-
-    def on_mount(self) -> None:
-        # (Textual runs every class's on_mount: the main screen's as well as this one.)
-        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-
     def _theme_changed(self, theme: Theme) -> None:
         # The tints are blended with the pane's background: paint again in the new colours.
-        self.call_after_refresh(self.paint_highlights)
+        self.screen.call_after_refresh(self.paint_highlights)
+
+    def notify(self, message: str, **kwargs: Any) -> None:
+        self.screen.notify(message, **kwargs)
 
     # -- running the writes ---------------------------------------------------------------
 
@@ -90,16 +100,17 @@ class AnnotatingScreen(Screen[None]):
             except Exception as exc:
                 self.notify(f"{type(exc).__name__}: {exc}", severity="error", markup=False)
 
-        self.run_worker(guarded(), group="notes", exit_on_error=False)
+        self.screen.run_worker(guarded(), group="notes", exit_on_error=False)
 
     def _say(self, message: str) -> None:
         self.notify(message, markup=False, timeout=4)
 
     # -- loading and painting -------------------------------------------------------------
 
-    def on_reading_pane_document_shown(self, event: ReadingPane.DocumentShown) -> None:
-        self.notes.open(event.article_id, event.document)
-        if event.article_id is None:
+    def document_shown(self, article_id: int | None, document: Document) -> None:
+        """The pane shows a new document: load (and paint) its highlights."""
+        self.notes.open(article_id, document)
+        if article_id is None:
             self.paint_highlights()
             return
         self._run(self._load())
@@ -134,23 +145,27 @@ class AnnotatingScreen(Screen[None]):
         if self.sidebar.count:
             self.sidebar.option_list.focus_entry(h.id)
 
-    def on_reading_pane_cursor_moved(self, event: ReadingPane.CursorMoved) -> None:
+    def go_to(self, highlight_id: str | None) -> None:
+        """Show this highlight once the next article's highlights are loaded."""
+        self._go_to = highlight_id
+
+    def cursor_moved(self, start: int, end: int) -> None:
         """The sidebar follows the cursor to the highlight under it."""
-        under = self.notes.at((event.start, event.end))
+        under = self.notes.at((start, end))
         sidebar = self.sidebar
-        if under is not None and sidebar.count and self.focused is not sidebar.option_list:
+        if under is not None and sidebar.count and self.screen.focused is not sidebar.option_list:
             sidebar.option_list.focus_entry(under.id)
 
-    def on_highlight_list_chosen(self, event: HighlightList.Chosen) -> None:
-        entry = event.entry
+    def chosen(self, entry: Entry) -> None:
+        """An entry of the sidebar was chosen: edit the note, or show the highlight."""
         if entry.kind == "note":
-            self.action_edit_note()
+            self.edit_note()
             return
         if entry.highlight is None:
             return
         current = self.notes.get(entry.highlight.id) or entry.highlight
         self._show_highlight(current)
-        if current.anchored and self.has_class("-no-reader"):  # show the pane, at the quote
+        if current.anchored and self.screen.has_class("-no-reader"):  # show the pane, at the quote
             self.pane.focus()
 
     # -- what a key acts on ---------------------------------------------------------------
@@ -165,7 +180,7 @@ class AnnotatingScreen(Screen[None]):
         return True
 
     def _sidebar_focused(self) -> bool:
-        return self.sidebar.count > 0 and self.focused is self.sidebar.option_list
+        return self.sidebar.count > 0 and self.screen.focused is self.sidebar.option_list
 
     def _target_highlight(self) -> Highlight | None:
         """The highlight a key acts on: the sidebar's entry when the sidebar has the focus,
@@ -180,9 +195,9 @@ class AnnotatingScreen(Screen[None]):
 
         return color_name(h.color, self.notes.colors)
 
-    # -- the keys -------------------------------------------------------------------------
+    # -- the keys (the screen's "notes" actions call these) --------------------------------
 
-    def action_highlight(self) -> None:
+    def highlight(self) -> None:
         if not self._ready():
             return
         pane = self.pane
@@ -213,7 +228,7 @@ class AnnotatingScreen(Screen[None]):
         self.paint_highlights()
         self._say(f"Highlighted ({self._color_label(h)}) — saved.")
 
-    def action_cycle_color(self) -> None:
+    def cycle_color(self) -> None:
         self._on_target(self._cycle)
 
     async def _cycle(self, h: Highlight) -> None:
@@ -221,7 +236,7 @@ class AnnotatingScreen(Screen[None]):
         self.paint_highlights()
         self._say(f"Colour: {self._color_label(h)} — saved.")
 
-    def action_edit_tags(self) -> None:
+    def edit_tags(self) -> None:
         self._on_target(self._tags)
 
     async def _tags(self, h: Highlight) -> None:
@@ -236,7 +251,7 @@ class AnnotatingScreen(Screen[None]):
         shown = " ".join("#" + t for t in h.tags) or "none"
         self._say(f"Tags: {shown} — saved.")
 
-    def action_edit_note(self) -> None:
+    def edit_note(self) -> None:
         if not self._ready():
             return
         if self._sidebar_focused():
@@ -270,7 +285,7 @@ class AnnotatingScreen(Screen[None]):
         self.paint_highlights()
         self._say("Article note saved." if saved else "Article note removed — saved.")
 
-    def action_delete_highlight(self) -> None:
+    def delete_highlight(self) -> None:
         self._on_target(self._delete)
 
     async def _delete(self, h: Highlight) -> None:
@@ -295,7 +310,7 @@ class AnnotatingScreen(Screen[None]):
         self.paint_highlights()
         self._say("Highlight deleted — u brings it back.")
 
-    def action_undo_delete(self) -> None:
+    def undo_delete(self) -> None:
         if not self.notes.deleted:
             self._say("No deleted highlight to bring back.")
             return
@@ -314,7 +329,7 @@ class AnnotatingScreen(Screen[None]):
         else:
             self._say("Highlight restored in another article — saved.")
 
-    def action_all_highlights(self) -> None:
+    def all_highlights(self) -> None:
         from tui_reader.ui.screens.all_highlights import AllHighlightsScreen, HighlightTarget
 
         def chosen(target: HighlightTarget | None) -> None:
@@ -326,14 +341,13 @@ class AnnotatingScreen(Screen[None]):
                     self._show_highlight(h)
                     self.pane.focus()
                     return
-            self._go_to = target.highlight_id
-            self.open_article_by_id(target.article_id)
+            self.screen.post_message(OpenArticle(target.article_id, target.highlight_id))
 
         self.app.push_screen(AllHighlightsScreen(self.ctx.store_path, self.notes.colors), chosen)
 
     # -- export ---------------------------------------------------------------------------
 
-    def action_export_article(self) -> None:
+    def export_article(self) -> None:
         article = self.current
         if article is None:
             self._say("Open an article first.")
