@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui_reader.ui.keys import KEYS, effective_keys, key_label
-from tui_reader.ui.styles import screen_styles
+from tui_reader.ui.screens.dialog import ListDialog, close_keys
 from tui_reader.ui.widgets.keyed import KeyedScroll
 
 _GROUPS = (
@@ -54,19 +54,19 @@ def help_content(keymap: Mapping[str, str]) -> Content:
     return Content("\n").join(parts)
 
 
-class HelpScreen(ModalScreen[None]):
-    CSS_PATH = screen_styles("dialogs.tcss")
+class HelpScreen(ListDialog[None]):
+    """The key table, scrolled (no entry to choose)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="close_help")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = close_keys("escape,q,question_mark", "close_help")
+    BOX_ID = "help-body"
+    BOX_TITLE = "Keys"
 
     def __init__(self, keymap: Mapping[str, str]) -> None:
         super().__init__()
         self.keymap = dict(keymap)
 
-    def compose(self) -> ComposeResult:
-        with KeyedScroll(id="help-body") as body:
-            body.border_title = "Keys"
-            body.border_subtitle = "esc to close"
-            yield Static(help_content(self.keymap), id="help-text")
+    def make_box(self) -> Widget:
+        return KeyedScroll(id=self.BOX_ID)
+
+    def compose_entries(self) -> ComposeResult:
+        yield Static(help_content(self.keymap), id="help-text")

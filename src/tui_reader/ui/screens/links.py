@@ -6,42 +6,39 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.binding import BindingType
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from tui_reader.sanitize import is_web_url
 from tui_reader.ui.render import safe
-from tui_reader.ui.styles import screen_styles
+from tui_reader.ui.screens.dialog import ListDialog, close_keys
 from tui_reader.ui.widgets.keyed import KeyedOptionList
 
 
-class LinksScreen(ModalScreen[str | None]):
+class LinksScreen(ListDialog[str | None]):
     """Returns the chosen link's URL (or None)."""
 
-    CSS_PATH = screen_styles("dialogs.tcss")
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", "Close", id="close_links")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = close_keys("escape", "close_links")
+    BOX_ID = "links-box"
+    BOX_TITLE = "Links"
+    BOX_HINT = "number + enter · esc: close"
 
     def __init__(self, links: Sequence[str]) -> None:
         super().__init__()
         self.links = list(links)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="links-box") as box:
-            box.border_title = "Links"
-            box.border_subtitle = "number + enter · esc: close"
-            yield Input(placeholder="link number", id="links-number", type="integer")
-            options = []
-            for n, url in enumerate(self.links, 1):
-                note = "" if is_web_url(url) else "  (not a web link: will not open)"
-                options.append(Option(Content.assemble((f"[{n}] ", "bold"), safe(url), note)))
-            yield KeyedOptionList(*options, id="links-list")
+    def compose_entries(self) -> ComposeResult:
+        yield Input(placeholder="link number", id="links-number", type="integer")
+        options = []
+        for n, url in enumerate(self.links, 1):
+            note = "" if is_web_url(url) else "  (not a web link: will not open)"
+            options.append(Option(Content.assemble((f"[{n}] ", "bold"), safe(url), note)))
+        yield KeyedOptionList(*options, id="links-list")
+
+    def result_for(self, index: int) -> str | None:
+        return self.links[index]
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -55,7 +52,3 @@ class LinksScreen(ModalScreen[str | None]):
                 severity="warning",
                 markup=False,
             )
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(self.links[event.option_index])
