@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
 import webbrowser
 
 import pytest
-from textual import events
 from textual.command import CommandPalette
-from textual.keys import _character_to_key
-from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, ProgressBar
-from textual.worker import WorkerCancelled
 
 from tests import httpserver
-from tests.test_app_data import (  # noqa: F401
-    HOSTILE_TITLE,
-    Data,
-    data_fixture,
-    long_document,
-    save_doc,
-)
+from tests.conftest import HOSTILE_TITLE, Data, long_document, main, save_doc, settle, titles
 from tui_reader.config import Config, ReaderConfig, RefreshConfig
-from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.feed_errors import FeedErrorsScreen
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.links import LinksScreen
@@ -32,40 +20,6 @@ from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.feed_list import FeedList
 from tui_reader.ui.widgets.reading_pane import ReadingPane
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and the screen catch up (workers may start more workers)."""
-    for _ in range(4):
-        with contextlib.suppress(WorkerCancelled):  # replaced by a newer one: fine
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def burst(pilot: Pilot[None], *keys: str) -> None:
-    """Send keys as a terminal does for a paste or a fast typist: all at once, without waiting
-    for the app between them (``pilot.press`` waits until the app is idle after each key),
-    then let the app catch up."""
-    driver = pilot.app._driver
-    assert driver is not None
-    for key in keys:
-        char: str | None = key if len(key) == 1 else None
-        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
-        event = events.Key(name, char)
-        event.set_sender(pilot.app)
-        driver.send_message(event)
-    await pilot.pause()
-    await pilot.pause()
-
-
-def main(app: ReaderApp) -> MainScreen:
-    screens = [s for s in app.screen_stack if isinstance(s, MainScreen)]
-    assert screens, app.screen_stack
-    return screens[0]
-
-
-def titles(app: ReaderApp) -> list[str]:
-    return [a.title for a in main(app).articles.articles]
 
 
 @pytest.fixture

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_app import main, settle, titles
-from tests.test_app_data import BASE_TIME, Data, data_fixture  # noqa: F401
+from tests.conftest import BASE_TIME, Data, main, settle, titles
 from tui_reader.feeds.opml import import_opml
 from tui_reader.models import EntryData
 

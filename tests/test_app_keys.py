@@ -13,8 +13,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
-from tests.test_app import main, settle
-from tests.test_app_data import Data, data_fixture, rich_document, save_doc  # noqa: F401
+from tests.conftest import Data, main, rich_document, save_doc, settle
 from tui_reader.config import Config
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.main import MainScreen

@@ -7,21 +7,11 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from tests.test_app import main, settle
-from tests.test_app_data import Data, data_fixture, rich_document  # noqa: F401
+from tests.conftest import Data, highlight_needle, main, settle
 from tui_reader.ui.screens.main import MainScreen
 
 Snap = Callable[..., bool]
 READABLE = 57  # columns of text the pane keeps whenever anything else shares the screen
-
-
-def highlight(data: Data) -> None:
-    text = rich_document(0).text
-    quote = "The needle word zanzibar appears here once."
-    start = text.index(quote)
-    data.store.add_highlight(
-        data.articles["News story 0"], text, start, start + len(quote), "key point"
-    )
 
 
 def visible(widget: Widget) -> bool:
@@ -33,12 +23,6 @@ def shown(screen: MainScreen) -> set[str]:
     return {name for name, q in ids.items() if visible(screen.query_one(q))}
 
 
-async def opened(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.press("enter")  # News story 0
-    await settle(pilot)
-
-
 async def focus(pilot: Pilot[None], screen: MainScreen, view: str) -> None:
     {"lists": screen.articles, "reader": screen.pane, "sidebar": screen.sidebar.option_list}[
         view
@@ -48,7 +32,7 @@ async def focus(pilot: Pilot[None], screen: MainScreen, view: str) -> None:
 
 
 async def test_the_text_keeps_a_readable_measure_at_every_width(data: Data) -> None:
-    highlight(data)
+    highlight_needle(data)
     app = data.app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -77,7 +61,7 @@ async def test_the_text_keeps_a_readable_measure_at_every_width(data: Data) -> N
 
 
 async def test_the_lists_give_way_to_the_sidebar_first(data: Data) -> None:
-    highlight(data)
+    highlight_needle(data)
     app = data.app()
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(pilot)
@@ -116,28 +100,3 @@ async def test_i_shows_the_sidebar_where_it_fits_and_focuses_it_where_it_does_no
         await pilot.pause()
         assert app.focused is screen.pane
         assert shown(screen) == {"reader", "sidebar"}
-
-
-def test_snapshot_100x30_reading_with_the_sidebar(data: Data, snap_compare: Snap) -> None:
-    highlight(data)
-    assert snap_compare(data.app(), terminal_size=(100, 30), run_before=opened)
-
-
-def test_snapshot_120x40_reading_with_the_sidebar(data: Data, snap_compare: Snap) -> None:
-    highlight(data)
-    assert snap_compare(data.app(), terminal_size=(120, 40), run_before=opened)
-
-
-def test_snapshot_80x24_the_sidebar_alone(data: Data, snap_compare: Snap) -> None:
-    highlight(data)
-
-    async def run_before(pilot: Pilot[None]) -> None:
-        await opened(pilot)
-        await pilot.press("tab")
-        await settle(pilot)
-
-    assert snap_compare(data.app(), terminal_size=(80, 24), run_before=run_before)
-
-
-def test_snapshot_100x30_lists_beside_the_text(data: Data, snap_compare: Snap) -> None:
-    assert snap_compare(data.app(), terminal_size=(100, 30), run_before=opened)

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tests.test_app_data import long_document, rich_document
+from tests.conftest import long_document, rich_document
 from tui_reader.document import Block, Document, Span
 from tui_reader.ui.render import (
     CODE,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.test_app_data import Data, data_fixture  # noqa: F401
+from tests.conftest import Data
 from tui_reader.cli import reading
 from tui_reader.config import Config
 from tui_reader.paths import Paths

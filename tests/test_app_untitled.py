@@ -3,8 +3,7 @@ column of near-identical URLs."""
 
 from __future__ import annotations
 
-from tests.test_app import main, settle
-from tests.test_app_data import Data, data_fixture  # noqa: F401
+from tests.conftest import Data, main, settle
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.models import Article, lead_title
 from tui_reader.ui.sources import feed_source

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import huge_page_html
 from tests.fixtures.feeds.builders import rss
 from tests.httpserver import TestServer
 from tests.processes import leftover_processes
@@ -178,14 +179,7 @@ def test_budgets_are_read_from_the_config() -> None:
 
 # -- pages ---------------------------------------------------------------------------------------
 
-PARA = "<p>Ordinary prose with a <a href='/x{i}'>link</a> and <em>emphasis</em>, to read.</p>"
 SENTENCE = "The harbour reopened after the storm, and the ferries ran again on Sunday morning."
-
-
-def huge_page_html(paragraphs: int = 40_000) -> bytes:
-    """A legal page of a few MB that takes far longer than the budget to extract."""
-    body = "".join(PARA.format(i=i) for i in range(paragraphs))
-    return f"<html><head><title>Huge</title></head><body><article>{body}</article>".encode()
 
 
 def good_page(title: str) -> str:

@@ -8,10 +8,8 @@ import itertools
 import time
 
 from tests import httpserver
+from tests.conftest import Data, huge_page_html, main, settle
 from tests.processes import leftover_processes
-from tests.test_app import main, settle
-from tests.test_app_data import Data, data_fixture  # noqa: F401
-from tests.test_budget import huge_page_html
 from tui_reader.budget import close_shared_workers
 from tui_reader.config import Config, LimitsConfig
 from tui_reader.ui.screens.main import WARM_AFTER

@@ -11,8 +11,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from tests.test_app import burst, main, settle
-from tests.test_app_data import HOSTILE_TITLE, Data, data_fixture  # noqa: F401
+from tests.conftest import HOSTILE_TITLE, Data, burst, main, open_row
 from tui_reader.config import Config, ExportConfig
 from tui_reader.models import Highlight
 from tui_reader.ui.app import ReaderApp
@@ -31,11 +30,7 @@ THIRD = "It links to the project page and to an archive."
 
 async def opened(pilot: Pilot[None], row: int = 0) -> tuple[MainScreen, ReadingPane]:
     """Open the article on ``row`` of the list; the reading pane has the focus."""
-    await settle(pilot)
-    screen = main(pilot.app)  # type: ignore[arg-type]
-    screen.articles.move_cursor(row)
-    await pilot.press("enter")
-    await settle(pilot)
+    screen = await open_row(pilot, row)
     assert pilot.app.focused is screen.pane
     return screen, screen.pane
 

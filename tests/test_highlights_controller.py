@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 import pytest
 from textual.color import Color
 
+from tests.conftest import HIGHLIGHT_DOC, HIGHLIGHT_TEXT, add_article, span
 from tui_reader.anchor import text_hash
 from tui_reader.config import DEFAULT_COLORS, HighlightColor
 from tui_reader.document import Block, Document
-from tui_reader.models import Article, EntryData
+from tui_reader.models import Article
 from tui_reader.store import Store
 from tui_reader.ui.annotations import Annotations, SaveError
 from tui_reader.ui.highlight_colors import (
@@ -22,30 +23,6 @@ from tui_reader.ui.highlight_colors import (
 )
 from tui_reader.ui.writer import StoreWriter
 
-PARAS = (
-    "The council met on Tuesday to discuss the bridge.",
-    "Members argued for hours about the cost of the project, which has doubled since the first"
-    " estimate.",
-    "The bridge is now expected to open in May.",
-)
-DOC = Document(title="Bridge", blocks=tuple(Block("paragraph", p) for p in PARAS))
-TEXT = DOC.text
-
-
-def span(quote: str) -> tuple[int, int]:
-    start = TEXT.index(quote)
-    return start, start + len(quote)
-
-
-def add_article(store: Store, doc: Document = DOC, guid: str = "a1") -> Article:
-    feed, _ = store.add_feed("http://x/feed")
-    store.upsert_entries(feed, [EntryData(guid=guid, url=f"http://x/{guid}", title="Bridge")])
-    article = next(a for a in store.list_articles(feed_id=feed.id) if a.guid == guid)
-    store.save_document(
-        article.id, doc_json=doc.to_json(), text=doc.text, version="1", source="feed"
-    )
-    return article
-
 
 @pytest.fixture
 async def writer(store: Store) -> AsyncIterator[StoreWriter]:
@@ -56,7 +33,9 @@ async def writer(store: Store) -> AsyncIterator[StoreWriter]:
     assert errors == []
 
 
-async def opened(writer: StoreWriter, article: Article, doc: Document = DOC) -> Annotations:
+async def opened(
+    writer: StoreWriter, article: Article, doc: Document = HIGHLIGHT_DOC
+) -> Annotations:
     notes = Annotations(writer, DEFAULT_COLORS)
     notes.open(article.id, doc)
     assert await notes.load() is not None
@@ -72,11 +51,11 @@ async def test_add_is_saved_before_it_returns(store: Store, writer: StoreWriter)
     assert h.quote == "discuss the bridge."
     rows = store.list_highlights(article.id)
     assert [(r.id, r.quote, r.color) for r in rows] == [(h.id, h.quote, "key point")]
-    assert rows[0].text_hash == text_hash(TEXT)
+    assert rows[0].text_hash == text_hash(HIGHLIGHT_TEXT)
     assert notes.highlights == rows
     assert notes.at(span("The council met on Tuesday to discuss the bridge.")) == rows[0]
     with pytest.raises(SaveError, match="Nothing to highlight"):
-        await notes.add((TEXT.index("\n\n"), TEXT.index("\n\n") + 2))
+        await notes.add((HIGHLIGHT_TEXT.index("\n\n"), HIGHLIGHT_TEXT.index("\n\n") + 2))
 
 
 async def test_colour_tags_note_delete_undo(store: Store, writer: StoreWriter) -> None:
@@ -117,7 +96,7 @@ async def test_changed_stored_text_reanchors_and_saves(store: Store, writer: Sto
     notes = await opened(writer, article)
     h = await notes.add(span("argued for hours about the cost"))
     new_doc = Document(
-        title="Bridge", blocks=(Block("paragraph", "A new first paragraph."), *DOC.blocks)
+        title="Bridge", blocks=(Block("paragraph", "A new first paragraph."), *HIGHLIGHT_DOC.blocks)
     )
     # The stored document changes behind the app's back (another instance re-extracted it).
     with store.transaction() as c:
@@ -150,7 +129,7 @@ async def test_writes_for_another_article_do_not_leak(store: Store, writer: Stor
     b = add_article(store, guid="b1")
     notes = await opened(writer, a)
     h = await notes.add(span("the bridge"))
-    notes.open(b.id, DOC)
+    notes.open(b.id, HIGHLIGHT_DOC)
     await notes.load()
     assert notes.highlights == []
     await notes.delete(h)  # e.g. from a list of another article
@@ -163,7 +142,7 @@ async def test_writes_for_another_article_do_not_leak(store: Store, writer: Stor
 
 async def test_a_failed_write_says_why(store: Store, writer: StoreWriter) -> None:
     notes = Annotations(writer, DEFAULT_COLORS)
-    notes.open(999, DOC)
+    notes.open(999, HIGHLIGHT_DOC)
     with pytest.raises(SaveError, match="Could not save the highlight: no article 999"):
         await notes.add(span("the bridge"))
 
@@ -172,7 +151,7 @@ async def test_paint_uses_configured_colours(store: Store, writer: StoreWriter) 
     colors = (HighlightColor("mine", "#ff0000"), HighlightColor("other", "not a colour"))
     article = add_article(store)
     notes = Annotations(writer, colors)
-    notes.open(article.id, DOC)
+    notes.open(article.id, HIGHLIGHT_DOC)
     await notes.load()
     first = await notes.add(span("The council"))
     second = await notes.add(span("open in May"), color="other")

@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
-from tests.test_highlights_controller import DOC, TEXT, add_article, span
+from tests.conftest import HIGHLIGHT_DOC, HIGHLIGHT_TEXT, add_article, span
 from tui_reader.config import DEFAULT_COLORS
 from tui_reader.models import Highlight
 from tui_reader.store import Store
@@ -188,11 +188,13 @@ def test_parse_when() -> None:
 async def test_all_highlights_filters_and_opens(store: Store) -> None:
     a = add_article(store)
     b = add_article(store, guid="b1")
-    first = store.add_highlight(a.id, TEXT, *span("the bridge"), "key point", tags=["infra"])
-    second = store.add_highlight(
-        b.id, TEXT, *span("open in May"), "fact", note="zanzibar " + HOSTILE
+    first = store.add_highlight(
+        a.id, HIGHLIGHT_TEXT, *span("the bridge"), "key point", tags=["infra"]
     )
-    old = store.add_highlight(a.id, TEXT, *span("The council"), "disputed")
+    second = store.add_highlight(
+        b.id, HIGHLIGHT_TEXT, *span("open in May"), "fact", note="zanzibar " + HOSTILE
+    )
+    old = store.add_highlight(a.id, HIGHLIGHT_TEXT, *span("The council"), "disputed")
     with store.transaction() as c:
         c.execute("UPDATE highlights SET created = 1000 WHERE id = ?", (old.id,))
     screen = AllHighlightsScreen(store.path, DEFAULT_COLORS)
@@ -237,4 +239,4 @@ async def test_all_highlights_filters_and_opens(store: Store) -> None:
         await pilot.press("enter")
         await pilot.pause()
     assert app.results == [HighlightTarget(a.id, first.id, first.start)]
-    assert DOC.text == TEXT
+    assert HIGHLIGHT_DOC.text == HIGHLIGHT_TEXT

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_app_data import Data, data_fixture  # noqa: F401
+from tests.conftest import Data
 from tests.test_export import NOW, article, doc, full_article
 from tests.test_export_cli import run
 from tui_reader.anchor import locate, text_hash

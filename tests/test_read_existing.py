@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests import httpserver
-from tests.test_app import main, settle
-from tests.test_app_data import Data, data_fixture  # noqa: F401
+from tests.conftest import Data, main, settle
 from tui_reader.cli.reading import _save_file, saved_page_for
 from tui_reader.config import Config
 from tui_reader.sanitize import url_key

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CORPUS
-from tests.test_app import main, settle
-from tests.test_app_data import Data, data_fixture, save_doc  # noqa: F401
+from tests.conftest import CORPUS, Data, main, save_doc, settle
 from tui_reader.config import Config
 from tui_reader.document import Block, Document
 from tui_reader.ui import backend

@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import main, settle
 from tests.hostile.conftest import forbidden_in
-from tests.hostile.ui_support import screen_text, settle, wait_for_screen
+from tests.hostile.ui_support import screen_text, wait_for_screen
 from tui_reader.config import Config
 from tui_reader.document import Block, Document, Span
 from tui_reader.feeds.welcome import WELCOME_SETTING
@@ -30,7 +31,6 @@ from tui_reader.store import Store
 from tui_reader.ui import backend
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.links import LinksScreen
-from tui_reader.ui.screens.main import MainScreen
 
 pytestmark = pytest.mark.hostile(category="links")
 
@@ -126,10 +126,6 @@ def fill(store: Store) -> list[int]:
         source="page",
     )
     return ids
-
-
-def main(app: ReaderApp) -> MainScreen:
-    return next(s for s in app.screen_stack if isinstance(s, MainScreen))
 
 
 def messages(app: ReaderApp) -> list[str]:

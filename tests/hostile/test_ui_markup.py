@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets._toast import Toast
 
+from tests.conftest import main, settle
 from tests.hostile.ui_support import (  # noqa: F401
     MARKUP,
     Cell,
@@ -31,7 +32,6 @@ from tests.hostile.ui_support import (  # noqa: F401
     hostile,
     screen_cells,
     screen_lines,
-    settle,
     squash,
     style_differences,
     twin,
@@ -194,10 +194,6 @@ async def run(
                 await pilot.click(offset=(min(x, SIZE[0] - 1), y))
                 assert app.is_running, f"a click at ({x}, {y}) quit the app"
     return shots
-
-
-def main(app: ReaderApp) -> MainScreen:
-    return next(s for s in app.screen_stack if isinstance(s, MainScreen))
 
 
 async def against_twin(

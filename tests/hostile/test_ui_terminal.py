@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.conftest import settle
 from tests.hostile.conftest import forbidden_in, item, rss_doc
-from tests.hostile.ui_support import settle, wait_for_screen
+from tests.hostile.ui_support import wait_for_screen
 from tests.httpserver import Response
 from tests.tmux import environment
 from tui_reader.config import Config

@@ -14,8 +14,9 @@ import unicodedata
 
 import pytest
 
+from tests.conftest import main, settle
 from tests.hostile.conftest import FORBIDDEN, forbidden_in
-from tests.hostile.ui_support import Cell, screen_cells, settle, widget_text
+from tests.hostile.ui_support import Cell, screen_cells, widget_text
 from tui_reader.config import Config
 from tui_reader.document import Block, Document
 from tui_reader.feeds.welcome import WELCOME_SETTING
@@ -26,7 +27,6 @@ from tui_reader.store import Store
 from tui_reader.ui import backend
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.render import render_document, safe
-from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.widgets.article_list import format_date
 
 pytestmark = pytest.mark.hostile(category="unicode")
@@ -83,10 +83,6 @@ def fill(store: Store, *, raw: bool) -> list[int]:
         source="page",
     )
     return ids
-
-
-def main(app: ReaderApp) -> MainScreen:
-    return next(s for s in app.screen_stack if isinstance(s, MainScreen))
 
 
 def region_rows(app: ReaderApp, widget: object) -> list[list[Cell]]:

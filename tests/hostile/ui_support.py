@@ -10,7 +10,6 @@ shows up as a difference.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import webbrowser
 from collections.abc import Callable, Iterable
@@ -24,7 +23,6 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
-from textual.worker import WorkerCancelled
 
 # Each ends its field (a trailing backslash must be last to mean anything).
 MARKUP: tuple[str, ...] = (
@@ -163,17 +161,9 @@ def text_style_runs(row: Iterable[Cell]) -> list[tuple[str, Style]]:
 # -- running the app -----------------------------------------------------------------------
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and the screen catch up (workers may start more workers)."""
-    for _ in range(4):
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def wait_for_screen(pilot: Pilot[Any], kind: type[object], tries: int = 100) -> None:
     """Let the app run until its active screen is a ``kind`` (a screen a worker waits on:
-    :func:`settle` would wait for that worker, which waits for the screen to close)."""
+    ``tests.conftest.settle`` would wait for that worker, which waits for the screen to close)."""
     for _ in range(tries):
         if isinstance(pilot.app.screen, kind):
             return

@@ -1,8 +1,9 @@
-"""Snapshots of highlights in the reading pane, the sidebar, and the All highlights view
-(pytest-textual-snapshot), from fixed data and dates.
+"""Snapshots of highlights: painted in the reading pane, a selection, the sidebar,
+the All highlights view (pytest-textual-snapshot), from fixed data and dates.
 
 Update after an intended change with
-``pytest tests/test_highlights_snapshots.py --snapshot-update`` and look at the report first.
+``pytest tests/test_snapshots_highlights.py --snapshot-update``, and look at the report (and
+the SVG's text) before committing.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.test_app import settle
-from tests.test_app_data import BASE_TIME, Data, data_fixture, rich_document  # noqa: F401
+from tests.conftest import BASE_TIME, Data, opened, rich_document, settle
 from tui_reader.models import Highlight
 
 Snap = Callable[..., bool]
@@ -52,24 +52,15 @@ def annotate(data: Data) -> None:
         )
 
 
-def opened(*keys: str) -> Callable[[Pilot[None]], Any]:
-    async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        await pilot.press("enter", *keys)
-        await settle(pilot)
-
-    return run_before
-
-
 def test_pane_with_highlights_and_the_sidebar(data: Data, snap_compare: Snap) -> None:
     annotate(data)
-    assert snap_compare(data.app(), terminal_size=(140, 40), run_before=opened("j"))
+    assert snap_compare(data.app(), terminal_size=(140, 40), run_before=opened(None, "j"))
 
 
 def test_pane_with_a_selection(data: Data, snap_compare: Snap) -> None:
     annotate(data)
     keys = ("j", "j", "v", "w", "w", "w")
-    assert snap_compare(data.app(), terminal_size=(140, 40), run_before=opened(*keys))
+    assert snap_compare(data.app(), terminal_size=(140, 40), run_before=opened(None, *keys))
 
 
 def test_all_highlights_view(data: Data, snap_compare: Snap) -> None:

@@ -1,34 +1,22 @@
-"""Snapshots of the app's screens (pytest-textual-snapshot), from fixed data and dates.
+"""Snapshots of the main screen: the lists, an article in the reading pane,
+an error, hostile text (pytest-textual-snapshot), from fixed data and dates.
 
-Update after an intended change with ``pytest tests/test_app_snapshots.py --snapshot-update``
-and look at the report before committing.
+Update after an intended change with
+``pytest tests/test_snapshots_reading.py --snapshot-update``, and look at the report (and
+the SVG's text) before committing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
-from tests.test_app import main, settle
-from tests.test_app_data import BASE_TIME, HOSTILE_TITLE, Data, data_fixture  # noqa: F401
+from tests.conftest import BASE_TIME, HOSTILE_TITLE, Data, main, open_row, opened, settle
 from tui_reader.config import Config
 from tui_reader.ui.app import ReaderApp
 
 Snap = Callable[..., bool]
-
-
-def opened(name_of_row: int = 0, *keys: str) -> Callable[[Pilot[None]], Any]:
-    async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        screen = main(pilot.app)  # type: ignore[arg-type]
-        screen.articles.move_cursor(name_of_row)
-        await pilot.press("enter", *keys)
-        await settle(pilot)
-
-    return run_before
 
 
 def test_main_screen_wide(data: Data, snap_compare: Snap) -> None:
@@ -44,27 +32,6 @@ def test_main_screen_narrow_lists(data: Data, snap_compare: Snap) -> None:
 
 def test_main_screen_narrow_reading(data: Data, snap_compare: Snap) -> None:
     assert snap_compare(data.app(), terminal_size=(80, 24), run_before=opened(0))
-
-
-def test_help_screen(data: Data, snap_compare: Snap) -> None:
-    async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-
-    assert snap_compare(data.app(), terminal_size=(120, 40), run_before=run_before)
-
-
-def test_search_results(data: Data, snap_compare: Snap) -> None:
-    async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        await pilot.press("slash")
-        await pilot.pause()
-        pilot.app.screen.query_one(Input).cursor_blink = False
-        await pilot.press(*"story", "enter")
-        await settle(pilot)
-
-    assert snap_compare(data.app(), terminal_size=(120, 40), run_before=run_before)
 
 
 def test_error_in_the_pane(data: Data, snap_compare: Snap) -> None:
@@ -85,9 +52,7 @@ def test_error_in_the_pane(data: Data, snap_compare: Snap) -> None:
 def test_hostile_text_shows_literally(data: Data, snap_compare: Snap) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        screen = main(pilot.app)  # type: ignore[arg-type]
-        screen.articles.move_cursor(screen.articles.index_of(data.articles[HOSTILE_TITLE]))
-        await pilot.press("enter")
-        await settle(pilot)
+        articles = main(pilot.app).articles  # type: ignore[arg-type]
+        await open_row(pilot, articles.index_of(data.articles[HOSTILE_TITLE]))
 
     assert snap_compare(data.app(), terminal_size=(120, 40), run_before=run_before)
