@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from tui_reader.errors import DocumentError
+
 BlockKind = Literal["heading", "paragraph", "list_item", "quote", "code", "figure", "table"]
 SpanKind = Literal["em", "strong", "code", "link"]
 BLOCK_KINDS: frozenset[str] = frozenset(
@@ -172,12 +174,20 @@ class Document:
 
     @classmethod
     def from_json(cls, text: str) -> Document:
-        """The document stored as JSON; ValueError (or TypeError/KeyError) for anything that
-        is not one, a damaged or too deeply nested value included, never another error."""
+        """The document stored as JSON. :class:`~tui_reader.errors.DocumentError` (a
+        ValueError) for anything that is not one — damaged JSON, a list, a value nested too
+        deeply, a field of the wrong type — never another error. Callers that read a stored
+        article use :func:`stored_document` (the one policy), not this."""
         try:
-            return cls.from_dict(json.loads(text))
-        except (RecursionError, AttributeError) as exc:
-            raise ValueError(f"not a stored document ({type(exc).__name__})") from None
+            data = json.loads(text)
+        except (ValueError, TypeError, RecursionError) as exc:
+            raise DocumentError(f"{type(exc).__name__}: {exc}"[:200]) from None
+        if not isinstance(data, dict):
+            raise DocumentError(f"a JSON {type(data).__name__}, not an object")
+        try:
+            return cls.from_dict(data)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            raise DocumentError(f"{type(exc).__name__}: {exc}"[:200]) from None
 
     @classmethod
     def from_plain_text(cls, text: str, **meta: str) -> Document:
@@ -215,6 +225,19 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 # The line's own blanks only ("^\s*" rescanned a run of blank lines from every line start in
 # it); the escape lands before the same character either way.
 _MD_LINE_START = re.compile(r"^([^\S\n]*)([#>+\-]|\d+\.)(?=\s)", re.MULTILINE)
+
+
+def stored_document(doc_json: str) -> Document | None:
+    """THE policy for a document as the store holds it: None when there is none (``""``) and
+    when it is damaged (it is made again, as if there were none); never an exception. Every
+    reader of stored documents goes through this (``ArticleBody.document``, the store's
+    ``get_document``), so a damaged row means the same everywhere."""
+    if not doc_json:
+        return None
+    try:
+        return Document.from_json(doc_json)
+    except DocumentError:
+        return None
 
 
 def _md_escape(text: str) -> str:

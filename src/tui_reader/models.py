@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from tui_reader.document import Document, stored_document
 from tui_reader.sanitize import clean_line
 
 LEAD_WORDS = 8  # an untitled article is named by the first words of its text...
@@ -114,6 +117,18 @@ class ArticleBody:
     doc_error: str = ""  # why extraction failed, if it did
     fetched_at: float | None = None
 
+    @cached_property
+    def document(self) -> Document | None:
+        """The stored document (None when there is none, or when it is damaged: see
+        :func:`tui_reader.document.stored_document`, the one policy)."""
+        return stored_document(self.doc_json)
+
+    def is_current(self, version: str) -> bool:
+        """Whether the stored document can be shown as it is: there is one, it reads back,
+        and the extractor ``version`` that made it is this one. The one place this is
+        decided (the loader and the reading pane both ask it)."""
+        return bool(version) and self.doc_version == version and self.document is not None
+
 
 @dataclass(frozen=True)
 class Highlight:
@@ -140,3 +155,18 @@ class Highlight:
 class SearchHit:
     article: Article
     snippet: str
+
+
+def document_order(highlights: Iterable[Highlight]) -> list[Highlight]:
+    """Anchored highlights by position, then unanchored ones (oldest first): the order the
+    store lists them in (``store/annotations.py``), for highlights placed elsewhere."""
+    return sorted(
+        highlights,
+        key=lambda h: (
+            h.start is None,
+            h.start if h.start is not None else 0,
+            h.end if h.end is not None else 0,
+            h.created,
+            h.id,
+        ),
+    )
