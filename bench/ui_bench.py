@@ -129,10 +129,10 @@ sys.path.insert(0, str(ROOT))
 from tests.test_app_data import long_document  # noqa: E402
 
 from tui_reader.config import Config  # noqa: E402
+from tui_reader.extract import EXTRACTOR_VERSION  # noqa: E402
 from tui_reader.models import EntryData  # noqa: E402
 from tui_reader.paths import get_paths  # noqa: E402
 from tui_reader.store import Store  # noqa: E402
-from tui_reader.ui import backend  # noqa: E402
 from tui_reader.ui.app import ReaderApp  # noqa: E402
 from tui_reader.ui.screens.main import MainScreen  # noqa: E402
 from tui_reader.ui.sources import ListSource, feed_source  # noqa: E402
@@ -358,7 +358,7 @@ async def time_article(paths_db: Path, words: int) -> tuple[float, float, int]:
             article.id,
             doc_json=doc.to_json(),
             text=doc.text,
-            version=backend.extractor_version(),
+            version=EXTRACTOR_VERSION,
             source="page",
         )
     app = ReaderApp(get_paths(), Config(), store_path=paths_db)

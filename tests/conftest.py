@@ -28,10 +28,10 @@ from tests.httpserver import TestServer
 from tests.tmux import Tmux
 from tui_reader.config import Config
 from tui_reader.document import Block, Document, Span
+from tui_reader.extract import EXTRACTOR_VERSION
 from tui_reader.models import Article, EntryData
 from tui_reader.paths import Paths, get_paths
 from tui_reader.store import Store
-from tui_reader.ui import backend
 
 if TYPE_CHECKING:
     from tui_reader.ui.screens.main import MainScreen
@@ -207,7 +207,7 @@ def save_doc(store: Store, article_id: int, doc: Document) -> None:
         article_id,
         doc_json=doc.to_json(),
         text=doc.text,
-        version=backend.extractor_version(),
+        version=EXTRACTOR_VERSION,
         source="page",
     )
 

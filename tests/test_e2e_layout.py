@@ -10,9 +10,9 @@ import pytest
 
 from tests.tmux import Tmux, environment
 from tui_reader.document import Block, Document
+from tui_reader.extract import EXTRACTOR_VERSION
 from tui_reader.paths import get_paths
 from tui_reader.store import Store
-from tui_reader.ui import backend
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +33,7 @@ def test_text_keeps_its_measure_beside_the_sidebar(
             article.id,
             doc_json=doc.to_json(),
             text=doc.text,
-            version=backend.extractor_version(),
+            version=EXTRACTOR_VERSION,
             source="page",
         )
         store.add_highlight(article.id, doc.text, 0, len(LINE), "key point")

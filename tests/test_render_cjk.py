@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import CORPUS, Data, main, save_doc, settle
 from tui_reader.config import Config
 from tui_reader.document import Block, Document
-from tui_reader.ui import backend
+from tui_reader.extract.guarded import extract_page
 from tui_reader.ui.render import cells, render_document, wrap
 
 CLOSING = set("，。、．・：；？！」』）】〕〉》ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ”’…")
@@ -81,7 +81,7 @@ def test_real_cjk_pages_wrap_cleanly(name: str) -> None:
     source = PAGES / name / "source.html"
     if not source.exists():
         pytest.skip(f"{source} is not in the corpus")
-    doc = backend.extract_html(source.read_bytes(), f"https://{name}.example/article", Config())
+    doc = extract_page(source.read_bytes(), f"https://{name}.example/article", Config())
     paragraphs = [b.text for b in doc.blocks if b.kind == "paragraph" and b.text]
     assert paragraphs
     for width in (30, 57, 80):

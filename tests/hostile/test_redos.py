@@ -352,14 +352,15 @@ UNIT_CASES: list[Case] = [
 
 
 def _ui_cases() -> list[Case]:
+    from tui_reader.htmltext import quick_document
     from tui_reader.models import Article, ArticleBody
-    from tui_reader.ui import backend, render, textunits
+    from tui_reader.ui import render, textunits
     from tui_reader.ui.screens import main
 
     article = Article(id=1, uid="u", feed_id=1, guid="g", url="https://e.org/", title="t")
 
     def quick(t: str) -> object:
-        return backend.quick_document(ArticleBody(content=t[:200_000], summary=""), article)
+        return quick_document(ArticleBody(content=t[:200_000], summary=""), article)
 
     def layout(t: str) -> object:
         return render.render_document(Document.from_plain_text(t), 80)
@@ -368,7 +369,7 @@ def _ui_cases() -> list[Case]:
         *_text_cases("render.wrap", lambda t: render.wrap(t, 80)),
         *_text_cases("render_document", layout, E2E_BUDGET),
         *_text_cases("textunits.split_sentences", textunits.split_sentences),
-        *_text_cases("backend.quick_document", quick),
+        *_text_cases("htmltext.quick_document", quick),
         *_text_cases("main.match_spans", lambda t: main.match_spans(t, "open it")),
         *_text_cases("main._BROWSER_HINT", lambda t: main._BROWSER_HINT.sub("", t)),
     ]

@@ -24,11 +24,11 @@ from tests.hostile.conftest import forbidden_in
 from tests.hostile.ui_support import screen_text, wait_for_screen
 from tui_reader.config import Config
 from tui_reader.document import Block, Document, Span
+from tui_reader.extract import EXTRACTOR_VERSION
 from tui_reader.feeds.welcome import WELCOME_SETTING
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths
 from tui_reader.store import Store
-from tui_reader.ui import backend
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.links import LinksScreen
 
@@ -122,7 +122,7 @@ def fill(store: Store) -> list[int]:
         ids[0],
         doc_json=doc.to_json(),
         text=doc.text,
-        version=backend.extractor_version(),
+        version=EXTRACTOR_VERSION,
         source="page",
     )
     return ids

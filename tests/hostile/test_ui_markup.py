@@ -40,11 +40,11 @@ from tests.hostile.ui_support import (  # noqa: F401
 )
 from tui_reader.config import Config
 from tui_reader.document import Block, Document, Span
+from tui_reader.extract import EXTRACTOR_VERSION
 from tui_reader.feeds.welcome import WELCOME_SETTING
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths
 from tui_reader.store import Store
-from tui_reader.ui import backend
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.all_highlights import AllHighlightsScreen
 from tui_reader.ui.screens.feed_errors import FeedErrorsScreen
@@ -123,7 +123,7 @@ def fill(path: Path, text: Field) -> Filled:
             out.articles[0],
             doc_json=doc.to_json(),
             text=doc.text,
-            version=backend.extractor_version(),
+            version=EXTRACTOR_VERSION,
             source="page",
         )
         out.expected += [*paragraphs, link_text[:1] + "[1]" + link_text[1:] + "[2]", *out.links]

@@ -35,11 +35,11 @@ from tests.httpserver import Response
 from tests.tmux import environment
 from tui_reader.config import Config
 from tui_reader.document import Block, Document, Span
+from tui_reader.extract import EXTRACTOR_VERSION
 from tui_reader.feeds.welcome import WELCOME_SETTING
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths
 from tui_reader.store import Store
-from tui_reader.ui import backend
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.screens.note_editor import NoteEditor
@@ -275,7 +275,7 @@ def fill_raw(store: Store) -> None:
         first.id,
         doc_json=doc.to_json(),
         text=doc.text,
-        version=backend.extractor_version(),
+        version=EXTRACTOR_VERSION,
         source="page",
     )
     text = doc.text

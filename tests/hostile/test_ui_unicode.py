@@ -19,12 +19,12 @@ from tests.hostile.conftest import FORBIDDEN, forbidden_in
 from tests.hostile.ui_support import Cell, screen_cells, widget_text
 from tui_reader.config import Config
 from tui_reader.document import Block, Document
+from tui_reader.extract import EXTRACTOR_VERSION
 from tui_reader.feeds.welcome import WELCOME_SETTING
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths
 from tui_reader.sanitize import MAX_MARKS, clean_line
 from tui_reader.store import Store
-from tui_reader.ui import backend
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.render import render_document, safe
 from tui_reader.ui.widgets.article_list import format_date
@@ -79,7 +79,7 @@ def fill(store: Store, *, raw: bool) -> list[int]:
         ids[0],
         doc_json=doc.to_json(),
         text=doc.text,
-        version=backend.extractor_version(),
+        version=EXTRACTOR_VERSION,
         source="page",
     )
     return ids

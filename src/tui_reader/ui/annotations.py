@@ -1,10 +1,13 @@
 """The open article's highlights and note, and the session's undo list.
 
-:class:`Annotations` holds the state; every store call goes through the app's
-:class:`~tui_reader.ui.writer.StoreWriter` (its own connection, on its own thread, one write at
-a time and in order), so the event loop never waits on SQLite and a highlight made and then
-recoloured at once is written in that order. Each write is committed before its coroutine
-returns: what the screen shows as saved is on disk.
+:class:`Annotations` holds the state; every call to the :class:`~tui_reader.reader.Reader`
+goes through the app's :class:`~tui_reader.ui.writer.ReaderWriter` (one thread, one write at a
+time and in order), so the event loop never waits on SQLite and a highlight made and then
+recoloured at once is written in that order. Placing the highlights in the text on show (and
+re-anchoring them when that text is the stored one) is the Reader's
+(:meth:`~tui_reader.reader.Reader.place_highlights`): nothing here reads a stored document.
+Each write is committed before its coroutine returns: what the screen shows as saved is on
+disk.
 
 No Textual here beyond colours: the main screen calls these coroutines from async workers and
 paints what they return; the tests drive it with a real store.
@@ -13,21 +16,20 @@ paints what they return; the tests drive it with a real store.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from rich.style import Style as RichStyle
 from textual.color import Color
 
-from tui_reader.anchor import locate, text_hash
 from tui_reader.config import DEFAULT_COLORS, HighlightColor
 from tui_reader.document import Document
-from tui_reader.models import Highlight
-from tui_reader.store import Store
+from tui_reader.models import Highlight, document_order
+from tui_reader.reader import PlacedHighlights, Reader
 from tui_reader.ui.highlight_colors import next_color, resolve, tint_style
 from tui_reader.ui.selection import trimmed
-from tui_reader.ui.writer import StoreWriter
+from tui_reader.ui.writer import ReaderWriter
 
 T = TypeVar("T")
 
@@ -36,83 +38,11 @@ class SaveError(Exception):
     """A write failed; the message says what could not be saved and why (one line)."""
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """What :meth:`Annotations.load` read for an article."""
-
-    article_id: int
-    highlights: tuple[Highlight, ...]
-    note: str
-    reanchored: bool = False  # highlights were placed again in a changed text (and saved)
-
-
-def document_order(highlights: Iterable[Highlight]) -> list[Highlight]:
-    """Anchored highlights by position, then unanchored ones (oldest first), as the store."""
-    return sorted(
-        highlights,
-        key=lambda h: (
-            h.start is None,
-            h.start if h.start is not None else 0,
-            h.end if h.end is not None else 0,
-            h.created,
-            h.id,
-        ),
-    )
-
-
-def _holds(h: Highlight, text: str, want: str) -> bool:
-    """The highlight's offsets are for this text (same hash) and select its quote there: a
-    hash proves nothing about offsets written elsewhere (an import, an older version)."""
-    return (
-        h.text_hash == want
-        and h.start is not None
-        and h.end is not None
-        and 0 <= h.start < h.end <= len(text)
-        and text[h.start : h.end] == h.quote
-    )
-
-
-def _read(store: Store, article_id: int, text: str) -> Loaded:
-    """Runs on the writer's thread: the article's highlights placed in ``text``.
-
-    When ``text`` is the article's stored text, highlights made on another version are placed
-    again and saved (``reanchor_article``). When it is not (the feed's summary shown while the
-    full text loads), they are placed for display only: a passing version must not move them.
-    """
-    want = text_hash(text)
-    highlights = store.list_highlights(article_id)
-    reanchored = False
-    stale = [h for h in highlights if not _holds(h, text, want)]
-    if stale and text:
-        body = store.get_body(article_id)
-        stored = ""
-        if body.doc_json:
-            try:
-                stored = Document.from_json(body.doc_json).text
-            except (ValueError, KeyError, TypeError):
-                stored = ""
-        if stored == text:
-            store.reanchor_article(article_id, text)
-            highlights = store.list_highlights(article_id)
-            reanchored = True
-        else:
-            placed: list[Highlight] = []
-            for h in highlights:
-                if _holds(h, text, want):
-                    placed.append(h)
-                    continue
-                found = locate(text, h.quote, h.prefix, h.suffix, h.start, h.end, h.text_hash)
-                start, end = found if found else (None, None)
-                placed.append(replace(h, start=start, end=end))
-            highlights = document_order(placed)
-    return Loaded(article_id, tuple(highlights), store.get_article_note(article_id), reanchored)
-
-
 class Annotations:
     """Highlights and note of the article in the reading pane."""
 
     def __init__(
-        self, writer: StoreWriter, colors: Sequence[HighlightColor] = DEFAULT_COLORS
+        self, writer: ReaderWriter, colors: Sequence[HighlightColor] = DEFAULT_COLORS
     ) -> None:
         self.writer = writer
         self.colors: tuple[HighlightColor, ...] = tuple(colors) or DEFAULT_COLORS
@@ -133,13 +63,15 @@ class Annotations:
         self.note = ""
         self.loaded = False
 
-    async def load(self) -> Loaded | None:
+    async def load(self) -> PlacedHighlights | None:
         """Read the open article's highlights and note (after every write asked for before);
         None if another article was opened meanwhile."""
         article_id, text = self.article_id, self.text
         if article_id is None:
             return None
-        loaded = await self._call("highlights", lambda s: _read(s, article_id, text), "read")
+        loaded = await self._call(
+            "highlights", lambda r: r.place_highlights(article_id, text), "read"
+        )
         if self.article_id != article_id or self.text != text:
             return None
         self.highlights = list(loaded.highlights)
@@ -192,15 +124,15 @@ class Annotations:
 
     # -- writes -------------------------------------------------------------------------------
 
-    async def _call(self, what: str, work: Callable[[Store], T], verb: str = "save") -> T:
-        """Run ``work(store)`` on the writer's thread, after every write asked for before it;
+    async def _call(self, what: str, work: Callable[[Reader], T], verb: str = "save") -> T:
+        """Run ``work(reader)`` on the writer's thread, after every write asked for before it;
         SaveError ("Could not <verb> the <what>: why") if it fails."""
         result: list[T] = []
         error: list[BaseException] = []
 
-        def run(store: Store) -> None:
+        def run(reader: Reader) -> None:
             try:
-                result.append(work(store))
+                result.append(work(reader))
             except Exception as exc:
                 error.append(exc)
 
@@ -236,7 +168,7 @@ class Annotations:
             raise SaveError("Nothing to highlight there.")
         name = color or self.colors[0].name
         h = await self._call(
-            "highlight", lambda s: s.add_highlight(article_id, text, cut[0], cut[1], name)
+            "highlight", lambda r: r.add_highlight(article_id, text, cut[0], cut[1], name)
         )
         if self.text == text:
             self._keep(h)
@@ -253,7 +185,7 @@ class Annotations:
         """Change a highlight's colour, tags or note; saved when this returns."""
         what = "colour" if color is not None else "tags" if tags is not None else "note"
         saved = await self._call(
-            what, lambda s: s.update_highlight(h.id, color=color, tags=tags, note=note)
+            what, lambda r: r.update_highlight(h.id, color=color, tags=tags, note=note)
         )
         if h.article_id == self.article_id:
             # Keep the offsets shown (they may be a placement for display only).
@@ -272,9 +204,9 @@ class Annotations:
         if article_id is None:
             raise SaveError("No article is open.")
 
-        def work(store: Store) -> str:
-            store.set_article_note(article_id, note)
-            return store.get_article_note(article_id)
+        def work(reader: Reader) -> str:
+            reader.set_article_note(article_id, note)
+            return reader.article_note(article_id)
 
         saved = await self._call("article note", work)
         if self.article_id == article_id:
@@ -283,7 +215,7 @@ class Annotations:
 
     async def delete(self, h: Highlight) -> None:
         """Delete ``h`` (hidden, kept for :meth:`undo` during the session)."""
-        await self._call("deletion", lambda s: s.delete_highlight(h.id))
+        await self._call("deletion", lambda r: r.delete_highlight(h.id))
         self.deleted.append(h)
         self.highlights = [x for x in self.highlights if x.id != h.id]
 
@@ -293,9 +225,9 @@ class Annotations:
             return None
         h = self.deleted[-1]
 
-        def work(store: Store) -> Highlight | None:
-            store.restore_highlight(h.id)
-            return store.get_highlight(h.id, include_deleted=False)
+        def work(reader: Reader) -> Highlight | None:
+            reader.restore_highlight(h.id)
+            return reader.highlight(h.id)
 
         restored = await self._call("undo", work)
         self.deleted.pop()
@@ -308,5 +240,5 @@ class Annotations:
 
     async def known_tags(self) -> list[str]:
         """Every tag in use, most used first (for completing tags)."""
-        tags = await self._call("tags", lambda s: s.highlight_tags(), "read")
+        tags = await self._call("tags", lambda r: r.highlight_tags(), "read")
         return [t for t, _ in sorted(tags, key=lambda item: (-item[1], item[0].casefold()))]

@@ -1,5 +1,5 @@
-"""The Textual app: wires the store, the config and the screens together (kept thin: the work
-is in :mod:`tui_reader.ui.screens` and :mod:`tui_reader.ui.widgets`)."""
+"""The Textual app: wires the Reader (the core's façade), the config and the screens together
+(kept thin: the work is in :mod:`tui_reader.ui.screens` and :mod:`tui_reader.ui.widgets`)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ from textual.screen import Screen
 from tui_reader.config import Config
 from tui_reader.paths import Paths
 from tui_reader.sanitize import clean_text
-from tui_reader.store import Store
+from tui_reader.ui.appreader import AppReader
 from tui_reader.ui.context import Context
 from tui_reader.ui.keys import bindings, check_keymap, usable_keymap
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.sources import EarlyLoad
 from tui_reader.ui.styles import stylesheets
-from tui_reader.ui.writer import StoreWriter
+from tui_reader.ui.writer import ReaderWriter
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -80,11 +80,11 @@ class ReaderApp(App[None]):
 
     @property
     def context(self) -> Context:
-        """The store and friends, opened on first use."""
+        """The Reader and friends, made on first use."""
         if self._ctx is None:
-            store = Store.open(self.store_path)
-            writer = StoreWriter(self.store_path, self._write_failed)
-            self._ctx = Context(store, self.store_path, self.config, writer, self.paths)
+            reader = AppReader(self.paths, self.config, self.store_path)
+            writer = ReaderWriter(reader, self._write_failed)
+            self._ctx = Context(reader, self.config, writer, self.paths)
         return self._ctx
 
     def _write_failed(self, message: str) -> None:
@@ -135,7 +135,7 @@ class ReaderApp(App[None]):
         )
 
     def _apply_theme(self) -> None:
-        wanted = self.config.reader.theme or self.context.store.get_setting(THEME_SETTING)
+        wanted = self.config.reader.theme or self.context.reader.get_setting(THEME_SETTING)
         if not wanted:
             return
         if wanted in self.available_themes:
@@ -149,7 +149,7 @@ class ReaderApp(App[None]):
 
     def _theme_changed(self, theme: Theme) -> None:
         name = theme.name
-        self.context.writer.submit(lambda s: s.set_setting(THEME_SETTING, name), "theme")
+        self.context.writer.submit(lambda r: r.set_setting(THEME_SETTING, name), "theme")
 
     def action_help(self) -> None:
         from tui_reader.ui.screens.help import HelpScreen
@@ -158,7 +158,7 @@ class ReaderApp(App[None]):
             self.push_screen(HelpScreen(self.keymap))
 
     async def flush_writes(self) -> None:
-        """Wait for every store write asked for so far (tests, and before quitting)."""
+        """Wait for every write asked for so far (tests, and before quitting)."""
         if self._ctx is not None:
             await self._ctx.writer.flush()
 
@@ -168,5 +168,5 @@ class ReaderApp(App[None]):
     def close_store(self) -> None:
         if self._ctx is not None:
             self._ctx.writer.close()
-            self._ctx.store.close()
+            self._ctx.reader.close()
             self._ctx = None

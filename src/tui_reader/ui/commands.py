@@ -7,7 +7,6 @@ fixed text.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable
 from functools import partial
@@ -17,7 +16,7 @@ from textual.content import Content
 from textual.dom import DOMNode
 
 from tui_reader.models import SearchHit
-from tui_reader.store import Store
+from tui_reader.ui.context import worker_reader
 from tui_reader.ui.keys import KEYS, key_label
 from tui_reader.ui.render import safe
 from tui_reader.ui.screens.main import MainScreen
@@ -108,7 +107,10 @@ class ReaderCommands(Provider):
                 )
         if len(query.strip()) < 2 or "Article" not in kinds:
             return
-        hits = await asyncio.to_thread(_search_articles, main, query)
+        worker = main.run_worker(
+            partial(_search_articles, main, query), thread=True, group="palette-search"
+        )
+        hits = await worker.wait()
         for n, hit in enumerate(hits):
             article = hit.article
             title = safe(article.display_title)
@@ -140,7 +142,7 @@ def _kind_prefix(query: str) -> tuple[tuple[str, ...], str]:
 
 def _search_articles(main: MainScreen, query: str) -> list[SearchHit]:
     try:
-        with Store.open(main.ctx.store_path) as store:
-            return store.search(query, limit=ARTICLE_HITS)
+        with worker_reader(main.ctx.reader) as reader:
+            return reader.search(query, limit=ARTICLE_HITS)
     except Exception:
         return []

@@ -1,21 +1,27 @@
-"""What the screens share: the store (event-loop connection), its path for workers' own
-connections, the config, the ordered writer and the user's paths (the export folder)."""
+"""What the screens share: the :class:`~tui_reader.reader.Reader` (the one way to the core),
+the ordered writer over it, the config and the user's paths.
+
+The UI reaches the store, the extractor, the feeds and the exporter only through the Reader:
+quick reads on the event loop (a list, an article to open), anything that may wait in a
+thread worker (``@work(thread=True)``, which hands its result back with ``call_from_thread``
+or ``post_message``), and writes whose order matters through :attr:`Context.writer`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from tui_reader.config import Config
 from tui_reader.paths import Paths
-from tui_reader.store import Store
-from tui_reader.ui.writer import StoreWriter
+from tui_reader.ui.appreader import AppReader, worker_reader
+from tui_reader.ui.writer import ReaderWriter
+
+__all__ = ["AppReader", "Context", "worker_reader"]
 
 
 @dataclass
 class Context:
-    store: Store  # for quick reads on the event loop only
-    store_path: Path  # workers open their own Store.open(store_path)
+    reader: AppReader  # everything the UI asks of the core
     config: Config
-    writer: StoreWriter  # every write goes through it
-    paths: Paths  # export_folder(paths, config): where `e` and "Export all notes" write
+    writer: ReaderWriter  # the writes, in order, on one thread
+    paths: Paths

@@ -16,8 +16,8 @@ The screen routes to it: the pane's :class:`~tui_reader.ui.messages.DocumentShow
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,8 @@ from textual.screen import Screen
 
 from tui_reader.document import Document
 from tui_reader.models import Article, Highlight
-from tui_reader.ui.context import Context
+from tui_reader.reader import Reader
+from tui_reader.ui.context import Context, worker_reader
 from tui_reader.ui.messages import OpenArticle
 from tui_reader.ui.widgets.reading_pane import ReadingPane
 from tui_reader.ui.widgets.sidebar import Sidebar
@@ -343,7 +344,7 @@ class Highlighter:
                     return
             self.screen.post_message(OpenArticle(target.article_id, target.highlight_id))
 
-        self.app.push_screen(AllHighlightsScreen(self.ctx.store_path, self.notes.colors), chosen)
+        self.app.push_screen(AllHighlightsScreen(self.ctx.reader, self.notes.colors), chosen)
 
     # -- export ---------------------------------------------------------------------------
 
@@ -352,21 +353,43 @@ class Highlighter:
         if article is None:
             self._say("Open an article first.")
             return
-        self._run(self._export(article.id))
+        self._export(article.id)
 
     def export_all(self) -> None:
         """Export every article with highlights or a note (the palette's "Export all notes")."""
-        self._run(self._export(None))
+        self._export(None)
 
-    async def _export(self, article_id: int | None) -> None:
+    def _export(self, article_id: int | None) -> None:
+        self.screen.run_worker(
+            partial(self._export_now, article_id), thread=True, group="export", exit_on_error=False
+        )
+
+    def _export_now(self, article_id: int | None) -> None:
+        """Runs in a thread worker, after every write asked for before (what the screen shows
+        is what is exported); the outcome is said on the event loop."""
         from tui_reader.export import ExportError
 
-        await self.ctx.writer.flush()  # what the screen shows is what is exported
+        self.ctx.writer.submit(lambda reader: None, "export").result()
         try:
-            folder, written = await asyncio.to_thread(self._export_now, article_id)
+            with worker_reader(self.ctx.reader) as reader:
+                folder = reader.export_folder()
+                written = self._write_files(reader, article_id)
         except (ExportError, OSError) as exc:
-            self.notify(f"Export failed: {exc}", severity="error", markup=False, timeout=10)
+            self.app.call_from_thread(
+                self.notify, f"Export failed: {exc}", severity="error", markup=False, timeout=10
+            )
             return
+        self.app.call_from_thread(self._exported, article_id, folder, written)
+
+    @staticmethod
+    def _write_files(reader: Reader, article_id: int | None) -> list[Path]:
+        if article_id is None:
+            return [path for path, _ in reader.export_many()]
+        if not reader.highlights(article_id) and not reader.article_note(article_id):
+            return []  # a file of front matter alone helps no one
+        return [reader.export_article(article_id)]
+
+    def _exported(self, article_id: int | None, folder: Path, written: list[Path]) -> None:
         if article_id is not None and not written:
             self._say("Nothing to export: this article has no highlights or note yet.")
         elif article_id is not None:
@@ -376,17 +399,3 @@ class Highlighter:
         else:
             n = len(written)
             self._say(f"Exported {n} article{'s' if n != 1 else ''} to {folder}")
-
-    def _export_now(self, article_id: int | None) -> tuple[Path, list[Path]]:
-        """Runs on a thread, with its own connection."""
-        from tui_reader.export import export_all, export_article, export_folder
-        from tui_reader.store import Store
-
-        folder = export_folder(self.ctx.paths, self.ctx.config)
-        colors = self.ctx.config.colors
-        with Store.open(self.ctx.store_path) as store:
-            if article_id is not None:
-                if not store.list_highlights(article_id) and not store.get_article_note(article_id):
-                    return folder, []  # a file of front matter alone helps no one
-                return folder, [export_article(store, article_id, folder, colors=colors)]
-            return folder, export_all(store, folder, colors=colors)

@@ -26,7 +26,7 @@ from typing import NamedTuple
 from rich.cells import get_character_cell_size
 
 from tui_reader.document import Block, Document
-from tui_reader.sanitize import clean_text
+from tui_reader.sanitize import clean_text, control_map
 
 # -- style flags ------------------------------------------------------------------------------
 
@@ -179,31 +179,11 @@ def _cumulative(text: str) -> list[int] | None:
 
 
 # Whatever slipped through sanitising is drawn as a visible mark, never sent to the terminal:
-# controls (C0, DEL, C1) and the bidi, zero-width, tag and other invisible characters that
-# sanitize.clean_text removes (a document or a row the store holds may predate that, or have
-# been written by something else). One character for one, so offsets stay exact.
-_HIDDEN_RANGES = (
-    (0x00, 0x1F),
-    (0x7F, 0x9F),
-    (0x061C, 0x061C),
-    (0x180E, 0x180E),
-    (0x200B, 0x200B),
-    (0x200E, 0x200F),
-    (0x202A, 0x202E),
-    (0x2060, 0x2064),
-    (0x2066, 0x206F),
-    (0xD800, 0xDFFF),
-    (0xFDD0, 0xFDEF),
-    (0xFEFF, 0xFEFF),
-    (0xFFF9, 0xFFFC),
-    (0xFFFE, 0xFFFF),
-    (0xE0000, 0xE007F),
-)
-_CONTROL = {c: "\ufffd" for a, b in _HIDDEN_RANGES for c in range(a, b + 1)}
-_CONTROL_PROSE = {**_CONTROL, 0x09: " ", 0x0A: " "}
-_CONTROL_CODE = {**_CONTROL}
-del _CONTROL_CODE[0x09]
-del _CONTROL_CODE[0x0A]
+# the characters sanitize.clean_text removes (a document or a row the store holds may predate
+# that, or have been written by something else). One character for one, so offsets stay exact.
+# The list is sanitize's (control_map), the one home of what is forbidden.
+_CONTROL_PROSE = control_map(whitespace=" ")  # tab and newline: a space
+_CONTROL_CODE = control_map(whitespace=None)  # tab and newline kept (code blocks)
 
 
 def safe(text: str) -> str:
@@ -214,7 +194,7 @@ def safe(text: str) -> str:
     pane's text through the one-for-one map above); the length may change."""
     if text.isascii() and text.isprintable():  # the usual case: nothing to remove
         return " ".join(text.split())
-    return " ".join(clean_text(text).split()).translate(_CONTROL)
+    return " ".join(clean_text(text).split()).translate(_CONTROL_PROSE)
 
 
 # -- wrapping ---------------------------------------------------------------------------------

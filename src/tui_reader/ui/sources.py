@@ -1,5 +1,5 @@
 """What an article list shows: a feed, a folder, everything, unread, starred, saved pages or
-search results — and how to fetch a page of it from the store.
+search results — and how to fetch a page of it through the Reader.
 
 No Textual here: the command starts :class:`EarlyLoad` before it imports the UI, so the first
 screen's rows are read while Textual loads."""
@@ -13,7 +13,8 @@ from typing import Literal
 
 from tui_reader.feeds.welcome import WELCOME_SETTING
 from tui_reader.models import Article, Feed
-from tui_reader.store import Store
+from tui_reader.reader import Reader
+from tui_reader.ui.appreader import AppReader
 
 SourceKind = Literal["all", "unread", "starred", "saved", "feed", "folder", "search"]
 
@@ -30,13 +31,13 @@ class ListSource:
     folder: str | None = None
     query: str = ""
 
-    def fetch(self, store: Store, limit: int, offset: int = 0) -> list[Article]:
+    def fetch(self, reader: Reader, limit: int, offset: int = 0) -> list[Article]:
         """One page of the list, newest first (search: best match first, one page only)."""
         if self.kind == "search":
             if offset:
                 return []
-            return [hit.article for hit in store.search(self.query, limit=limit)]
-        return store.list_articles(
+            return [hit.article for hit in reader.search(self.query, limit=limit)]
+        return reader.articles(
             feed_id=self.feed_id if self.kind == "feed" else None,
             folder=self.folder if self.kind == "folder" else None,
             saved=self.kind == "saved",
@@ -71,20 +72,20 @@ def initial_source(open_article: int | None) -> ListSource:
     return SAVED if open_article is not None else ALL
 
 
-def first_page(store: Store, source: ListSource, keep_id: int | None) -> list[Article]:
+def first_page(reader: Reader, source: ListSource, keep_id: int | None) -> list[Article]:
     """The first page of a list (one row more, to know if there are more), with ``keep_id``
     added at the top if it is not on that page."""
-    rows = source.fetch(store, FIRST_PAGE + 1)
+    rows = source.fetch(reader, FIRST_PAGE + 1)
     if keep_id is not None and all(a.id != keep_id for a in rows):
-        extra = store.get_article(keep_id)
+        extra = reader.article(keep_id)
         if extra is not None:
             rows.insert(0, extra)
     return rows
 
 
-def welcome_pending(store: Store) -> bool:
+def welcome_pending(reader: Reader) -> bool:
     """True while the bundled welcome feed has never been added (the first run)."""
-    return not store.get_setting(WELCOME_SETTING)
+    return not reader.get_setting(WELCOME_SETTING)
 
 
 @dataclass
@@ -105,17 +106,17 @@ class EarlyLoad:
         welcome: Future[bool] = Future()
 
         def feeds() -> list[Feed]:
-            with Store.open(store_path) as store:
-                listed = store.list_feeds()
+            with AppReader.at(store_path) as reader:
+                listed = reader.feeds()
                 try:
-                    welcome.set_result(welcome_pending(store))
+                    welcome.set_result(welcome_pending(reader))
                 except Exception as exc:  # the app checks again then
                     welcome.set_exception(exc)
                 return listed
 
         def rows() -> list[Article]:
-            with Store.open(store_path) as store:
-                return first_page(store, source, open_article)
+            with AppReader.at(store_path) as reader:
+                return first_page(reader, source, open_article)
 
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tui-reader-start")
         try:

@@ -2,7 +2,7 @@
 filtered by words (full-text search over quotes, notes and tags), tag, colour, feed and date.
 Choosing one returns where it is, and the main screen opens the article there.
 
-Queries run in a thread worker with their own connection, as the user types.
+Queries run in a thread worker, through the Reader, as the user types.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -27,8 +26,9 @@ from textual.worker import get_current_worker
 
 from tui_reader.config import HighlightColor
 from tui_reader.models import Article, Highlight
-from tui_reader.store import Store
+from tui_reader.reader import Reader
 from tui_reader.timestamps import format_local
+from tui_reader.ui.context import worker_reader
 from tui_reader.ui.highlight_colors import color_name, resolve, swatch_style
 from tui_reader.ui.render import safe
 from tui_reader.ui.styles import screen_styles
@@ -123,9 +123,9 @@ class AllHighlightsScreen(ModalScreen[HighlightTarget | None]):
     ]
     DEBOUNCE = 0.15
 
-    def __init__(self, store_path: Path, colors: tuple[HighlightColor, ...]) -> None:
+    def __init__(self, reader: Reader, colors: tuple[HighlightColor, ...]) -> None:
         super().__init__()
-        self.store_path = store_path
+        self.reader = reader
         self.highlight_colors = colors
         self.results: list[Highlight] = []
         self.articles: dict[int, Article] = {}
@@ -161,9 +161,9 @@ class AllHighlightsScreen(ModalScreen[HighlightTarget | None]):
 
     @work(thread=True, group="all-choices")
     def _load_choices(self) -> None:
-        with Store.open(self.store_path) as store:
-            tags = store.highlight_tags()
-            feeds = [(f.display_title, f.id) for f in store.list_feeds()]
+        with worker_reader(self.reader) as reader:
+            tags = reader.highlight_tags()
+            feeds = [(f.display_title, f.id) for f in reader.feeds()]
         self.app.call_from_thread(self._choices_loaded, tags, feeds)
 
     def _choices_loaded(self, tags: list[tuple[str, int]], feeds: list[tuple[str, int]]) -> None:
@@ -231,19 +231,18 @@ class AllHighlightsScreen(ModalScreen[HighlightTarget | None]):
         found: list[Highlight] = []
         articles: dict[int, Article] = {}
         try:
-            with Store.open(self.store_path) as store:
-                found = store.all_highlights(
+            with worker_reader(self.reader) as reader:
+                found = reader.all_highlights(
                     filters.query,
                     filters.tag,
                     filters.color,
                     filters.feed_id,
                     filters.since,
                     filters.until,
-                    limit=LIMIT + 1,
-                )
+                )[: LIMIT + 1]
                 for h in found[:LIMIT]:
                     if h.article_id not in articles:
-                        article = store.get_article(h.article_id)
+                        article = reader.article(h.article_id)
                         if article is not None:
                             articles[h.article_id] = article
         except Exception as exc:

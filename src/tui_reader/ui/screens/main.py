@@ -33,10 +33,11 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from tui_reader.document import Document
+from tui_reader.errors import ArticleUnavailable, NotFound, ReaderError
 from tui_reader.models import Article, Feed
+from tui_reader.reader import OpenedArticle
 from tui_reader.sanitize import is_web_url
-from tui_reader.store import Store
-from tui_reader.ui.context import Context
+from tui_reader.ui.context import Context, worker_reader
 from tui_reader.ui.highlights import Highlighter
 from tui_reader.ui.keys import bindings
 from tui_reader.ui.layout import View, columns, is_narrow
@@ -69,6 +70,7 @@ from tui_reader.ui.widgets.sidebar import Sidebar
 if TYPE_CHECKING:
     from textual.widgets import ProgressBar
 
+    from tui_reader.reader import RefreshProgress, RefreshSummary
     from tui_reader.ui.screens.search import SearchResult
 
 # Dialogs, the browser, extraction and refresh are imported on first use: not needed to start.
@@ -76,9 +78,6 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"\w+")
 MAX_MATCHES = 2000
 WARM_AFTER = 1.0  # seconds after start: the extraction worker process is started (see budget)
-# Not from inside a whitespace run (from there "\s*" rescanned the rest of the run; a match
-# from inside one also starts at its beginning).
-_BROWSER_HINT = re.compile(r"(?:[;,.]|(?<!\s))\s*open it in a browser\W*$", re.IGNORECASE)
 
 
 def match_spans(text: str, query: str) -> list[tuple[int, int]]:
@@ -212,9 +211,7 @@ class MainScreen(Screen[None]):
     def _warm_workers(self) -> None:
         """Start the process that extracts articles ahead of need (once start-up is over), so
         that the first article opened does not wait for it."""
-        from tui_reader.ui import backend
-
-        backend.warm_workers()
+        self.ctx.reader.warm_workers()
 
     def on_resize(self, event: Resize) -> None:
         self._update_view()
@@ -296,8 +293,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="feeds")
     def load_feeds(self) -> None:
-        with Store.open(self.ctx.store_path) as store:
-            feeds = store.list_feeds()
+        with worker_reader(self.ctx.reader) as reader:
+            feeds = reader.feeds()
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._feeds_loaded, feeds)
 
@@ -328,8 +325,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="articles")
     def _load_articles(self, source: ListSource, keep_id: int | None, open_it: bool) -> None:
-        with Store.open(self.ctx.store_path) as store:
-            rows = first_page(store, source, keep_id)
+        with worker_reader(self.ctx.reader) as reader:
+            rows = first_page(reader, source, keep_id)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._articles_loaded, source, rows, keep_id, open_it)
 
@@ -361,8 +358,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="more")
     def _load_more(self, source: ListSource, offset: int) -> None:
-        with Store.open(self.ctx.store_path) as store:
-            rows = source.fetch(store, NEXT_PAGE + 1, offset)
+        with worker_reader(self.ctx.reader) as reader:
+            rows = source.fetch(reader, NEXT_PAGE + 1, offset)
         self.app.call_from_thread(self._more_loaded, source, rows, offset)
 
     def _more_loaded(self, source: ListSource, rows: list[Article], offset: int) -> None:
@@ -391,11 +388,9 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="welcome")
     def run_welcome(self) -> None:
-        from tui_reader.ui import backend
-
         try:
-            with Store.open(self.ctx.store_path) as store:
-                added = backend.ensure_welcome(store)
+            with worker_reader(self.ctx.reader) as reader:
+                added = reader.ensure_welcome()
         except Exception as exc:
             self.app.call_from_thread(self._warn, f"Could not add the welcome feed: {exc}")
             return
@@ -410,29 +405,22 @@ class MainScreen(Screen[None]):
 
     def open_article(self, article: Article, *, find: str = "") -> None:
         """Show an article at once (its stored document, or what the feed gave) and fetch
-        and extract the full text in a worker when it has none yet."""
-        from tui_reader.ui import backend
-
+        and extract the full text in a worker when it has none yet (the Reader says which:
+        it is read once, here)."""
+        try:
+            opened = self.ctx.reader.open_article(article.id)
+        except NotFound:
+            self.notify("That article is gone.", markup=False)
+            return
         self._generation += 1
         self.current = article
         self.find_query = find
         self.articles.set_open(article.id)
-        body = self.ctx.store.get_body(article.id)
-        document: Document | None = None
-        if body.doc_json:
-            try:
-                document = Document.from_json(body.doc_json)
-            except (ValueError, KeyError, TypeError):
-                document = None
-        version = backend.extractor_version()
-        fetch = document is None or (bool(version) and body.doc_version != version)
-        if document is None:
-            document = backend.quick_document(body, article)
-        self.base_document = document
-        self._show(document)
-        self._set_loading(fetch)
-        if fetch:
-            self._extract(article, self._generation, False)
+        self.base_document = opened.document
+        self._show(opened.document)
+        self._set_loading(not opened.current)
+        if not opened.current:
+            self._extract(article, self._generation, False, opened)
         if not article.read:
             self._set_read(article, True)
 
@@ -461,7 +449,7 @@ class MainScreen(Screen[None]):
 
     def open_article_by_id(self, article_id: int) -> None:
         """Open any article (from the palette): in the list if it is there."""
-        article = self.ctx.store.get_article(article_id)
+        article = self.ctx.reader.article(article_id)
         if article is None:
             self.notify("That article is gone.", markup=False)
             return
@@ -509,36 +497,27 @@ class MainScreen(Screen[None]):
         )
 
     @work(thread=True, exclusive=True, group="extract")
-    def _extract(self, article: Article, generation: int, force: bool) -> None:
-        from tui_reader.ui import backend
-
+    def _extract(
+        self, article: Article, generation: int, force: bool, opened: OpenedArticle | None = None
+    ) -> None:
         document: Document | None = None
         error = ""
         try:
-            with Store.open(self.ctx.store_path) as store:
-                document = backend.load_document(store, article.id, self.ctx.config, force=force)
-                stored = self._stored_copy(store, article, document)
+            with worker_reader(self.ctx.reader) as reader:
+                document = reader.load_document(article.id, force=force, opened=opened)
+                stored = None
+                if article.feed_id is None and is_web_url(document.url):
+                    stored = self.ctx.reader.stored_copy_of(article, document.url)
             if stored is not None:
                 self.app.call_from_thread(self._open_stored_copy, stored, generation)
                 return
-        except backend.extraction_error() as exc:
-            error = str(exc)
-        except backend.Unavailable as exc:
+        except ArticleUnavailable as exc:
+            error = exc.message  # the pane says itself how to open it in a browser
+        except ReaderError as exc:
             error = str(exc)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
         self.app.call_from_thread(self._extracted, article, generation, document, error)
-
-    @staticmethod
-    def _stored_copy(store: Store, article: Article, document: Document) -> Article | None:
-        """A page opened by its URL whose canonical link is an article stored already: that
-        article (the empty Saved copy goes, so highlights never split between two)."""
-        if article.feed_id is not None or not is_web_url(document.url):
-            return None
-        stored = store.article_by_url(document.url, exclude=article.id)
-        if stored is None or not store.forget_saved_copy(article.id):
-            return None
-        return stored
 
     def _open_stored_copy(self, article: Article, generation: int) -> None:
         if generation != self._generation:
@@ -568,7 +547,7 @@ class MainScreen(Screen[None]):
         if document is not None:
             error = "no readable text was found on the page"
         base = self.base_document or Document()
-        error = _BROWSER_HINT.sub("", safe(error)) or "unknown error"
+        error = safe(error) or "unknown error"
         notice = ("Could not load the full text.", error)
         if is_web_url(article.url):
             notice += (f"Open it in a browser: {article.url}  (press o)",)
@@ -579,7 +558,7 @@ class MainScreen(Screen[None]):
         title, site = document.title, document.site_name
         self._replace(replace(article, title=title, source_title=article.source_title or site))
         self.ctx.writer.submit(
-            lambda s: s.add_saved_page(article.url, title=title, site=site), "page title"
+            lambda r: self.ctx.reader.name_saved_page(article.url, title, site), "page title"
         )
 
     def action_reload_article(self) -> None:
@@ -707,7 +686,7 @@ class MainScreen(Screen[None]):
                 continue
             if source == self.source:
                 continue
-            unread = self.ctx.store.list_articles(feed_id=source.feed_id, unread_only=True, limit=1)
+            unread = self.ctx.reader.articles(feed_id=source.feed_id, unread_only=True, limit=1)
             if not unread:
                 continue
             article = unread[0]
@@ -736,7 +715,7 @@ class MainScreen(Screen[None]):
             return
         self._replace(replace(article, read=read))
         self.feeds.adjust_unread(article.feed_id, -1 if read else 1)
-        self.ctx.writer.submit(lambda s: s.set_read([article.id], read), "read state")
+        self.ctx.writer.submit(lambda r: r.set_read([article.id], read), "read state")
 
     def action_toggle_read(self) -> None:
         article = self._target("mark read or unread")
@@ -752,7 +731,7 @@ class MainScreen(Screen[None]):
             return
         starred = not article.starred
         self._replace(replace(article, starred=starred))
-        self.ctx.writer.submit(lambda s: s.set_starred(article.id, starred), "star")
+        self.ctx.writer.submit(lambda r: r.set_starred(article.id, starred), "star")
         said = "Starred." if starred else "Unstarred."
         if self.focused is self.feeds:  # not the row under a cursor: say which
             said = f"{said[:-1]}: {safe(article.display_title)[:200]}"
@@ -811,7 +790,7 @@ class MainScreen(Screen[None]):
     def action_search(self) -> None:
         from tui_reader.ui.screens.search import SearchScreen
 
-        self.app.push_screen(SearchScreen(self.ctx.store_path), self._search_done)
+        self.app.push_screen(SearchScreen(self.ctx.reader), self._search_done)
 
     def _search_done(self, result: SearchResult | None) -> None:
         if result is None:
@@ -854,15 +833,12 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refresh")
     def _refresh(self, auto: bool = False) -> None:
-        from tui_reader.ui import backend
-
-        def progress(p: object) -> None:
+        def progress(p: RefreshProgress) -> None:
             self.app.call_from_thread(self._refresh_progress, p)
 
         try:
-            summary = backend.refresh(
-                self.ctx.store_path, self.ctx.config, None, progress, only_due=auto
-            )
+            with worker_reader(self.ctx.reader) as reader:
+                summary = reader.refresh(None, progress, only_due=auto)
         except Exception as exc:
             self.app.call_from_thread(self._refresh_done, None, str(exc), auto)
             return
@@ -886,11 +862,10 @@ class MainScreen(Screen[None]):
         if due:
             self._start_refresh(due, auto=True)
 
-    def _refresh_progress(self, p: object) -> None:
-        done = int(getattr(p, "done", 0))
-        total = int(getattr(p, "total", 0)) or None
-        feed = getattr(p, "feed", None)
-        title = feed.display_title if isinstance(feed, Feed) else ""
+    def _refresh_progress(self, p: RefreshProgress) -> None:
+        done = p.done
+        total = p.total or None
+        title = p.feed.display_title
         label, bar = self._refresh_bar()
         bar.update(total=total, progress=done)
         label.update(
@@ -902,14 +877,14 @@ class MainScreen(Screen[None]):
             )
         )
 
-    def _refresh_done(self, summary: object, error: str, auto: bool = False) -> None:
+    def _refresh_done(self, summary: RefreshSummary | None, error: str, auto: bool = False) -> None:
         self.refreshing = False
         self.remove_class("-refreshing")
         if summary is None:
             self.notify(f"Refresh failed: {error}", severity="error", markup=False)
             return
-        new = int(getattr(summary, "new_articles", 0))
-        failed = list(getattr(summary, "failed", []))
+        new = summary.new_articles
+        failed = summary.failed
         if auto and not new and not failed:
             self.load_feeds()  # nothing to tell; the feeds' next fetch times did change
             return

@@ -1,6 +1,6 @@
 """Search (``/``): full text over titles and bodies; results as an article list.
 
-Typing searches as you go (in a worker, with its own connection); enter in the box goes to the
+Typing searches as you go (in a thread worker, through the Reader); enter in the box goes to the
 results; enter on a result closes the dialog and the main screen shows the results with that
 article open at its first match.
 """
@@ -8,7 +8,6 @@ article open at its first match.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -22,7 +21,8 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from tui_reader.models import Article, SearchHit
-from tui_reader.store import Store
+from tui_reader.reader import Reader
+from tui_reader.ui.context import worker_reader
 from tui_reader.ui.messages import RowSelected
 from tui_reader.ui.sources import SEARCH_LIMIT, ListSource, search_source
 from tui_reader.ui.styles import screen_styles
@@ -49,9 +49,9 @@ class SearchScreen(ModalScreen[SearchResult | None]):
     ]
     DEBOUNCE = 0.15
 
-    def __init__(self, store_path: Path, query: str = "") -> None:
+    def __init__(self, reader: Reader, query: str = "") -> None:
         super().__init__()
-        self.store_path = store_path
+        self.reader = reader
         self.initial = query
         self.hits: list[SearchHit] = []
         self.query_text = ""
@@ -94,8 +94,8 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         error = ""
         if query:
             try:
-                with Store.open(self.store_path) as store:
-                    hits = store.search(query, limit=SEARCH_LIMIT)
+                with worker_reader(self.reader) as reader:
+                    hits = reader.search(query, limit=SEARCH_LIMIT)
             except Exception as exc:
                 error = f"Search failed: {exc}"
         if not get_current_worker().is_cancelled:
