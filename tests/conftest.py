@@ -31,6 +31,7 @@ from tui_reader.document import Block, Document, Span
 from tui_reader.extract import EXTRACTOR_VERSION
 from tui_reader.models import Article, EntryData
 from tui_reader.paths import Paths, get_paths
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store
 
 if TYPE_CHECKING:
@@ -306,8 +307,8 @@ def highlight_needle(data: Data) -> None:
     text = rich_document(0).text
     quote = "The needle word zanzibar appears here once."
     start = text.index(quote)
-    data.store.add_highlight(
-        data.articles["News story 0"], text, start, start + len(quote), "key point"
+    add_highlight(
+        data.store, data.articles["News story 0"], text, start, start + len(quote), "key point"
     )
 
 

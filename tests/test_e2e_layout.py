@@ -12,6 +12,7 @@ from tests.tmux import Tmux, environment
 from tui_reader.document import Block, Document
 from tui_reader.extract import EXTRACTOR_VERSION
 from tui_reader.paths import get_paths
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +37,7 @@ def test_text_keeps_its_measure_beside_the_sidebar(
             version=EXTRACTOR_VERSION,
             source="page",
         )
-        store.add_highlight(article.id, doc.text, 0, len(LINE), "key point")
+        add_highlight(store, article.id, doc.text, 0, len(LINE), "key point")
     tmux.start(
         env,
         "read",

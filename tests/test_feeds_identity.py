@@ -10,6 +10,7 @@ from tests.httpserver import TestServer
 from tui_reader.config import Config, RefreshConfig
 from tui_reader.feeds.refresh import refresh
 from tui_reader.models import Article, EntryData, Feed
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store, article_uid
 from tui_reader.store.identity import Known, match_entries
 
@@ -206,7 +207,7 @@ def test_an_entry_seen_again_keeps_read_starred_highlights_and_notes(
     store.set_starred(before["No id"].id, True)
     store.set_article_note(before["No id"].id, "my note")
     text = "Text of the article"
-    store.add_highlight(before["With id"].id, text, 0, 4, "yellow")
+    add_highlight(store, before["With id"].id, text, 0, 4, "yellow")
     # Edited: the id'd entry moved to another link; the id-less one got a corrected date.
     items[0] = {**items[0], "link": "https://x.example/moved", "description": "edited"}
     items[1] = {**items[1], "date": DAY.format(5)}

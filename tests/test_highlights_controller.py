@@ -1,4 +1,5 @@
-"""The annotations controller against a real store, through the app's ordered writer."""
+"""The annotations controller against a real store, through the Reader and the app's ordered
+writer."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tui_reader.document import Block, Document
 from tui_reader.models import Article
 from tui_reader.store import Store
 from tui_reader.ui.annotations import Annotations, SaveError
+from tui_reader.ui.appreader import AppReader
 from tui_reader.ui.highlight_colors import (
     color_index,
     next_color,
@@ -21,20 +23,22 @@ from tui_reader.ui.highlight_colors import (
     resolve,
     tint_style,
 )
-from tui_reader.ui.writer import StoreWriter
+from tui_reader.ui.writer import ReaderWriter
 
 
 @pytest.fixture
-async def writer(store: Store) -> AsyncIterator[StoreWriter]:
+async def writer(store: Store) -> AsyncIterator[ReaderWriter]:
     errors: list[str] = []
-    w = StoreWriter(store.path, errors.append)
+    reader = AppReader.at(store.path)
+    w = ReaderWriter(reader, errors.append)
     yield w
     w.close()
+    reader.close()
     assert errors == []
 
 
 async def opened(
-    writer: StoreWriter, article: Article, doc: Document = HIGHLIGHT_DOC
+    writer: ReaderWriter, article: Article, doc: Document = HIGHLIGHT_DOC
 ) -> Annotations:
     notes = Annotations(writer, DEFAULT_COLORS)
     notes.open(article.id, doc)
@@ -42,7 +46,7 @@ async def opened(
     return notes
 
 
-async def test_add_is_saved_before_it_returns(store: Store, writer: StoreWriter) -> None:
+async def test_add_is_saved_before_it_returns(store: Store, writer: ReaderWriter) -> None:
     article = add_article(store)
     notes = await opened(writer, article)
     # White space around the selection is not part of the quote.
@@ -58,7 +62,7 @@ async def test_add_is_saved_before_it_returns(store: Store, writer: StoreWriter)
         await notes.add((HIGHLIGHT_TEXT.index("\n\n"), HIGHLIGHT_TEXT.index("\n\n") + 2))
 
 
-async def test_colour_tags_note_delete_undo(store: Store, writer: StoreWriter) -> None:
+async def test_colour_tags_note_delete_undo(store: Store, writer: ReaderWriter) -> None:
     article = add_article(store)
     notes = await opened(writer, article)
     h = await notes.add(span("open in May"))
@@ -80,7 +84,7 @@ async def test_colour_tags_note_delete_undo(store: Store, writer: StoreWriter) -
     assert await notes.undo() is None
 
 
-async def test_article_note(store: Store, writer: StoreWriter) -> None:
+async def test_article_note(store: Store, writer: ReaderWriter) -> None:
     article = add_article(store)
     notes = await opened(writer, article)
     assert await notes.set_article_note("  A note\nwith lines  ") == "A note\nwith lines"
@@ -91,7 +95,7 @@ async def test_article_note(store: Store, writer: StoreWriter) -> None:
     assert store.get_article_note(article.id) == ""
 
 
-async def test_changed_stored_text_reanchors_and_saves(store: Store, writer: StoreWriter) -> None:
+async def test_changed_stored_text_reanchors_and_saves(store: Store, writer: ReaderWriter) -> None:
     article = add_article(store)
     notes = await opened(writer, article)
     h = await notes.add(span("argued for hours about the cost"))
@@ -110,7 +114,7 @@ async def test_changed_stored_text_reanchors_and_saves(store: Store, writer: Sto
     assert new_doc.text[row.start or 0 : row.end or 0] == "argued for hours about the cost"
 
 
-async def test_a_passing_text_places_for_display_only(store: Store, writer: StoreWriter) -> None:
+async def test_a_passing_text_places_for_display_only(store: Store, writer: ReaderWriter) -> None:
     article = add_article(store)
     notes = await opened(writer, article)
     h = await notes.add(span("argued for hours about the cost"))
@@ -124,7 +128,7 @@ async def test_a_passing_text_places_for_display_only(store: Store, writer: Stor
     assert store.list_highlights(article.id)[0] == h
 
 
-async def test_writes_for_another_article_do_not_leak(store: Store, writer: StoreWriter) -> None:
+async def test_writes_for_another_article_do_not_leak(store: Store, writer: ReaderWriter) -> None:
     a = add_article(store)
     b = add_article(store, guid="b1")
     notes = await opened(writer, a)
@@ -140,14 +144,14 @@ async def test_writes_for_another_article_do_not_leak(store: Store, writer: Stor
     assert len(store.list_highlights(a.id)) == 1
 
 
-async def test_a_failed_write_says_why(store: Store, writer: StoreWriter) -> None:
+async def test_a_failed_write_says_why(store: Store, writer: ReaderWriter) -> None:
     notes = Annotations(writer, DEFAULT_COLORS)
     notes.open(999, HIGHLIGHT_DOC)
     with pytest.raises(SaveError, match="Could not save the highlight: no article 999"):
         await notes.add(span("the bridge"))
 
 
-async def test_paint_uses_configured_colours(store: Store, writer: StoreWriter) -> None:
+async def test_paint_uses_configured_colours(store: Store, writer: ReaderWriter) -> None:
     colors = (HighlightColor("mine", "#ff0000"), HighlightColor("other", "not a colour"))
     article = add_article(store)
     notes = Annotations(writer, colors)

@@ -12,7 +12,9 @@ from textual.widgets import Input, OptionList, Select, Static, TextArea
 from tests.conftest import HIGHLIGHT_DOC, HIGHLIGHT_TEXT, add_article, span
 from tui_reader.config import DEFAULT_COLORS
 from tui_reader.models import Highlight
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store
+from tui_reader.ui.appreader import AppReader
 from tui_reader.ui.messages import HighlightChosen
 from tui_reader.ui.screens.all_highlights import (
     AllHighlightsScreen,
@@ -188,16 +190,17 @@ def test_parse_when() -> None:
 async def test_all_highlights_filters_and_opens(store: Store) -> None:
     a = add_article(store)
     b = add_article(store, guid="b1")
-    first = store.add_highlight(
-        a.id, HIGHLIGHT_TEXT, *span("the bridge"), "key point", tags=["infra"]
+    first = add_highlight(
+        store, a.id, HIGHLIGHT_TEXT, *span("the bridge"), "key point", tags=["infra"]
     )
-    second = store.add_highlight(
-        b.id, HIGHLIGHT_TEXT, *span("open in May"), "fact", note="zanzibar " + HOSTILE
+    second = add_highlight(
+        store, b.id, HIGHLIGHT_TEXT, *span("open in May"), "fact", note="zanzibar " + HOSTILE
     )
-    old = store.add_highlight(a.id, HIGHLIGHT_TEXT, *span("The council"), "disputed")
+    old = add_highlight(store, a.id, HIGHLIGHT_TEXT, *span("The council"), "disputed")
     with store.transaction() as c:
         c.execute("UPDATE highlights SET created = 1000 WHERE id = ?", (old.id,))
-    screen = AllHighlightsScreen(store.path, DEFAULT_COLORS)
+    reader = AppReader.at(store.path)
+    screen = AllHighlightsScreen(reader, DEFAULT_COLORS)
     screen.DEBOUNCE = 0.01
     app = Harness(screen)
 
@@ -238,5 +241,6 @@ async def test_all_highlights_filters_and_opens(store: Store) -> None:
         screen.option_list.highlighted = screen.option_list.get_option_index(first.id)
         await pilot.press("enter")
         await pilot.pause()
+    reader.close()
     assert app.results == [HighlightTarget(a.id, first.id, first.start)]
     assert HIGHLIGHT_DOC.text == HIGHLIGHT_TEXT

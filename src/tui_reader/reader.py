@@ -53,6 +53,7 @@ from tui_reader.errors import NotFound
 from tui_reader.htmltext import quick_document
 from tui_reader.models import Article, ArticleBody, Feed, Highlight, SearchHit, document_order
 from tui_reader.paths import Paths
+from tui_reader.placing import holds, new_highlight, new_highlight_id, place
 from tui_reader.store import Store
 
 if TYPE_CHECKING:
@@ -70,6 +71,10 @@ __all__ = [
     "RefreshProgress",
     "RefreshSummary",
     "Subscribed",
+    "add_highlight",
+    "latest_backup",
+    "reanchor",
+    "restore_backup",
 ]
 
 
@@ -192,6 +197,18 @@ class Reader:
     ) -> None:
         self.close()
 
+    # -- the database file ------------------------------------------------------------------
+
+    def backup(self, label: str = "manual") -> Path:
+        """Copy the live database (WAL included) to the backups folder; returns the copy."""
+        from tui_reader.store.db import backup
+
+        return backup(self.store.conn, self.database, label)
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's integrity check: ``["ok"]``, or what is wrong, a line each."""
+        return [str(r[0]) for r in self.store.conn.execute("PRAGMA integrity_check")]
+
     # -- settings ---------------------------------------------------------------------------
 
     def get_setting(self, key: str, default: str = "") -> str:
@@ -222,16 +239,23 @@ class Reader:
         """Subscribe to ``url`` as it is (no fetch); the feed and whether it is new."""
         return self.store.add_feed(url, title=title, folder=folder, site_url=site_url)
 
+    @staticmethod
+    def check_url(url: str) -> str:
+        """``url`` stripped if it can be subscribed to (an absolute http(s) URL, or the
+        bundled welcome feed); FetchError (one line) otherwise. No fetch."""
+        from tui_reader.feeds.welcome import WELCOME_URL
+        from tui_reader.net import check_url
+
+        return url if url == WELCOME_URL else check_url(url)
+
     def subscribe(self, url: str, *, folder: str = "") -> Subscribed:
         """Subscribe to the feed at ``url``, or the one the page at ``url`` names, and store
         its articles (blocking: a fetch). Raises FetchError for an address that cannot be
         fetched, DiscoverError when no feed is found (both ReaderErrors, one line)."""
         from tui_reader.feeds.discover import discover
-        from tui_reader.feeds.welcome import WELCOME_URL
-        from tui_reader.net import FetchLimits, check_url
+        from tui_reader.net import FetchLimits
 
-        if url != WELCOME_URL:
-            check_url(url)
+        self.check_url(url)
         store = self.store
         existing = store.feed_by_url(url)
         if existing is not None:
@@ -395,7 +419,7 @@ class Reader:
 
     def stored_document(self, article_id: int) -> Document | None:
         """The document stored for the article (current or not); None when there is none."""
-        return self.store.get_body(article_id).document
+        return self.store.get_document(article_id)
 
     def load_document(
         self, article_id: int, *, force: bool = False, opened: OpenedArticle | None = None
@@ -417,8 +441,9 @@ class Reader:
                 force=force,
                 article=opened.article,
                 body=opened.body,
+                placer=place,
             )
-        return load_document(self.store, article_id, self.config, force=force)
+        return load_document(self.store, article_id, self.config, force=force, placer=place)
 
     def extract_page(self, data: bytes | str, url: str, *, content_type: str = "") -> Document:
         """The article in a page's bytes, extracted in a worker process under the time
@@ -427,6 +452,18 @@ class Reader:
 
         _start_resource_tracker()
         return extract_page(data, url, self.config, content_type=content_type)
+
+    def extract_url(self, url: str) -> Document:
+        """Fetch a web page (the usual limits) and extract its article (blocking).
+        ExtractionError naming the URL when it cannot be fetched or holds no article."""
+        from tui_reader.errors import ExtractionError
+        from tui_reader.net import FetchError, FetchLimits, fetch
+
+        try:
+            result = fetch(url, limits=FetchLimits.from_config(self.config.refresh))
+        except FetchError as exc:
+            raise ExtractionError(f"could not fetch {url}: {exc}") from exc
+        return self.extract_page(result.body, result.url, content_type=result.content_type)
 
     def warm_workers(self) -> None:
         """Start a worker process for extraction ahead of need (blocking: from a thread)."""
@@ -467,6 +504,7 @@ class Reader:
             text=document.text,
             version=version,
             source=source,
+            placer=place,
         )
 
     # -- highlights and notes ---------------------------------------------------------------
@@ -490,32 +528,7 @@ class Reader:
     ) -> Highlight:
         """Highlight ``text[start:end]`` (``text`` the article's Document.text), saved and
         committed before this returns. ValueError for a bad range or a missing article."""
-        from tui_reader.anchor import make_selector
-        from tui_reader.store.annotations import new_highlight_id
-
-        sel = make_selector(text, start, end)
-        now = time.time()
-        highlight = Highlight(
-            id=new_highlight_id(),
-            article_id=article_id,
-            quote=sel.quote,
-            prefix=sel.prefix,
-            suffix=sel.suffix,
-            start=sel.start,
-            end=sel.end,
-            text_hash=sel.text_hash,
-            color=color,
-            tags=tuple(tags),
-            note=note,
-            created=now,
-            updated=now,
-        )
-        store = self.store
-        while not store.insert_highlight(highlight):  # an id clash: astronomically rare
-            highlight = replace(highlight, id=new_highlight_id())
-        saved = store.get_highlight(highlight.id)
-        assert saved is not None
-        return saved
+        return add_highlight(self.store, article_id, text, start, end, color, tags, note)
 
     def update_highlight(
         self,
@@ -570,8 +583,7 @@ class Reader:
             if document is None:
                 return Reanchored(0, 0)
             text = document.text
-        placed, unanchored = self.store.reanchor_article(article_id, text)
-        return Reanchored(placed, unanchored)
+        return reanchor(self.store, article_id, text)
 
     def place_highlights(self, article_id: int, text: str) -> PlacedHighlights:
         """The article's live highlights placed in ``text``, and its note.
@@ -579,28 +591,22 @@ class Reader:
         When ``text`` is the article's stored text, highlights made on another version are
         re-anchored and saved. When it is not (the quick view shown while the full text
         loads), they are placed for display only: a passing version must not move them."""
-        from tui_reader.anchor import locate, text_hash
+        from tui_reader.anchor import text_hash
 
         want = text_hash(text)
         highlights = self.store.list_highlights(article_id)
         reanchored = False
-        stale = [h for h in highlights if not _holds(h, text, want)]
-        if stale and text:
+        if text and not all(holds(h, text, want) for h in highlights):
             stored = self.stored_document(article_id)
             if stored is not None and stored.text == text:
                 self.reanchor(article_id, text)
                 highlights = self.store.list_highlights(article_id)
                 reanchored = True
-            else:
-                placed: list[Highlight] = []
-                for h in highlights:
-                    if _holds(h, text, want):
-                        placed.append(h)
-                        continue
-                    found = locate(text, h.quote, h.prefix, h.suffix, h.start, h.end, h.text_hash)
-                    start, end = found if found else (None, None)
-                    placed.append(replace(h, start=start, end=end))
-                highlights = document_order(placed)
+            else:  # placed for display only: the offsets stay those of the stored text
+                highlights = document_order(
+                    replace(h, start=p.start, end=p.end)
+                    for h, p in zip(highlights, place(highlights, text), strict=True)
+                )
         return PlacedHighlights(
             article_id, tuple(highlights), self.store.get_article_note(article_id), reanchored
         )
@@ -703,18 +709,51 @@ class Reader:
             except ExtractionError:
                 return False
 
-        return import_json(self.store, path, fetch=get_text if fetch else None)
+        return import_json(self.store, path, fetch=get_text if fetch else None, placer=place)
 
 
-def _holds(h: Highlight, text: str, want: str) -> bool:
-    """Whether the highlight's offsets select its quote in ``text`` (hash ``want``)."""
-    return (
-        h.text_hash == want
-        and h.start is not None
-        and h.end is not None
-        and 0 <= h.start < h.end <= len(text)
-        and text[h.start : h.end] == h.quote
-    )
+def latest_backup(paths: Paths) -> Path | None:
+    """The newest backup of the database, if any (no need to open it: it may be damaged)."""
+    from tui_reader.store.db import latest_backup
+
+    return latest_backup(paths.database)
+
+
+def restore_backup(paths: Paths, backup_file: Path) -> Path:
+    """Put ``backup_file`` in place of the database (which must not be open); the current
+    file is moved aside, never deleted: returns where. StoreError if the backup is unusable."""
+    from tui_reader.store.db import restore_backup
+
+    return restore_backup(paths.database, backup_file)
+
+
+# -- the same, for callers that hold a Store of their own (the UI's writer thread, until it
+# holds a Reader; tests of the store) ---------------------------------------------------------
+
+
+def add_highlight(
+    store: Store,
+    article_id: int,
+    text: str,
+    start: int,
+    end: int,
+    color: str,
+    tags: Iterable[str] = (),
+    note: str = "",
+) -> Highlight:
+    """:meth:`Reader.add_highlight` on ``store``."""
+    highlight = new_highlight(article_id, text, start, end, color, tags, note)
+    while not store.insert_highlight(highlight):  # an id clash: astronomically rare
+        highlight = replace(highlight, id=new_highlight_id())
+    saved = store.get_highlight(highlight.id)
+    assert saved is not None
+    return saved
+
+
+def reanchor(store: Store, article_id: int, text: str) -> Reanchored:
+    """:meth:`Reader.reanchor` on ``store``, for ``text``."""
+    placed, unanchored = store.reanchor_article(article_id, text, place)
+    return Reanchored(placed, unanchored)
 
 
 _TRACKER_LOCK = threading.Lock()

@@ -80,13 +80,7 @@ def load_article(store: Store, article_id: int) -> ArticleData:
     article = store.get_article(article_id)
     if article is None:
         raise ExportError(f"no article with id {article_id}")
-    body = store.get_body(article_id)
-    doc: Document | None = None
-    if body.doc_json:
-        try:
-            doc = Document.from_json(body.doc_json)
-        except (ValueError, TypeError, KeyError):
-            doc = None
+    doc = store.get_document(article_id)
     return ArticleData(
         article=article,
         highlights=tuple(store.list_highlights(article_id)),

@@ -19,6 +19,7 @@ from tui_reader.models import Article, ArticleBody
 from tui_reader.net import FetchError, FetchLimits, fetch
 from tui_reader.sanitize import is_web_url
 from tui_reader.store import Store
+from tui_reader.store.annotations import Placer
 from tui_reader.timestamps import utc_datetime
 
 # A feed's content shorter than this is taken for a teaser and the page is fetched instead.
@@ -91,9 +92,14 @@ def _fill(doc: Document, article: Article) -> Document:
     )
 
 
-def _save(store: Store, article_id: int, doc: Document, source: str) -> None:
+def _save(store: Store, article_id: int, doc: Document, source: str, placer: Placer | None) -> None:
     store.save_document(
-        article_id, doc_json=doc.to_json(), text=doc.text, version=EXTRACTOR_VERSION, source=source
+        article_id,
+        doc_json=doc.to_json(),
+        text=doc.text,
+        version=EXTRACTOR_VERSION,
+        source=source,
+        placer=placer,
     )
 
 
@@ -110,12 +116,15 @@ def load_document(
     force: bool = False,
     article: Article | None = None,
     body: ArticleBody | None = None,
+    placer: Placer | None = None,
 ) -> Document:
     """The article's document: stored if current (and not ``force``), else made from the
     feed's content or the fetched page and stored. ``article`` and ``body``, when the caller
     has read them already (opening an article), are not read again. Raises
     :class:`~tui_reader.errors.ArticleUnavailable` (its ``url`` the one to open in a browser)
-    when there is no text to show (an ExtractionError for an unknown id)."""
+    when there is no text to show (an ExtractionError for an unknown id). ``placer`` is how
+    the article's highlights follow a newly stored text (the Reader's: it alone decides when
+    highlights are re-anchored)."""
     if article is None:
         article = store.get_article(article_id)
     if article is None:
@@ -137,7 +146,7 @@ def load_document(
     except ExtractionError as exc:  # over the budget: the page may do better
         whole, fallback, feed_failed = None, None, exc
     if whole is not None:
-        _save(store, article_id, whole, "feed")
+        _save(store, article_id, whole, "feed", placer)
         return whole
     try:
         if not is_web_url(url):
@@ -167,5 +176,5 @@ def load_document(
                 fallback, notice=f"{failed.message}. Showing the feed's summary instead."
             )
         raise failed from exc
-    _save(store, article_id, doc, "page")
+    _save(store, article_id, doc, "page", placer)
     return doc
