@@ -126,7 +126,7 @@ from textual.worker import WorkerCancelled  # noqa: E402
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from tests.test_app_data import long_document  # noqa: E402
+from tests.conftest import long_document  # noqa: E402
 
 from tui_reader.config import Config  # noqa: E402
 from tui_reader.extract import EXTRACTOR_VERSION  # noqa: E402

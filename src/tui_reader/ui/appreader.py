@@ -23,6 +23,8 @@ class AppReader(Reader):
     - :meth:`release`: a thread worker is a new thread each time, and the Reader opens a
       connection per thread; the worker gives its connection back when it is done (see
       :func:`worker_reader`), so a long session does not pile up open connections;
+    - :meth:`welcome_pending`, read with the first screen's rows (no worker to start when
+      the welcome feed was added on an earlier run);
     - a page opened by its URL: :meth:`stored_copy_of` (its canonical link is an article
       stored already: that one, and the empty Saved copy goes) and :meth:`name_saved_page`.
     """
@@ -52,6 +54,12 @@ class AppReader(Reader):
             if store in self._stores:
                 self._stores.remove(store)
         store.close()
+
+    def welcome_pending(self) -> bool:
+        """True while the bundled welcome feed has never been added (the first run)."""
+        from tui_reader.feeds.welcome import WELCOME_SETTING
+
+        return not self.get_setting(WELCOME_SETTING)
 
     def stored_copy_of(self, article: Article, url: str) -> Article | None:
         """A page opened by its URL (``article``, under Saved) whose canonical link ``url`` is

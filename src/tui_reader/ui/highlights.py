@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import Screen
 
 from tui_reader.document import Document
+from tui_reader.errors import ReaderError
 from tui_reader.models import Article, Highlight
 from tui_reader.reader import Reader
 from tui_reader.ui.context import Context, worker_reader
@@ -367,14 +368,12 @@ class Highlighter:
     def _export_now(self, article_id: int | None) -> None:
         """Runs in a thread worker, after every write asked for before (what the screen shows
         is what is exported); the outcome is said on the event loop."""
-        from tui_reader.export import ExportError
-
         self.ctx.writer.submit(lambda reader: None, "export").result()
         try:
             with worker_reader(self.ctx.reader) as reader:
                 folder = reader.export_folder()
                 written = self._write_files(reader, article_id)
-        except (ExportError, OSError) as exc:
+        except (ReaderError, OSError) as exc:  # ExportError is a ReaderError
             self.app.call_from_thread(
                 self.notify, f"Export failed: {exc}", severity="error", markup=False, timeout=10
             )

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from tui_reader.feeds.welcome import WELCOME_SETTING
 from tui_reader.models import Article, Feed
 from tui_reader.reader import Reader
 from tui_reader.ui.appreader import AppReader
@@ -83,11 +82,6 @@ def first_page(reader: Reader, source: ListSource, keep_id: int | None) -> list[
     return rows
 
 
-def welcome_pending(reader: Reader) -> bool:
-    """True while the bundled welcome feed has never been added (the first run)."""
-    return not reader.get_setting(WELCOME_SETTING)
-
-
 @dataclass
 class EarlyLoad:
     """The first screen's feeds and articles, read on threads of their own while Textual
@@ -106,13 +100,16 @@ class EarlyLoad:
         welcome: Future[bool] = Future()
 
         def feeds() -> list[Feed]:
-            with AppReader.at(store_path) as reader:
+            reader = AppReader.at(store_path)
+            try:
                 listed = reader.feeds()
                 try:
-                    welcome.set_result(welcome_pending(reader))
+                    welcome.set_result(reader.welcome_pending())
                 except Exception as exc:  # the app checks again then
                     welcome.set_exception(exc)
                 return listed
+            finally:
+                reader.close()
 
         def rows() -> list[Article]:
             with AppReader.at(store_path) as reader:
