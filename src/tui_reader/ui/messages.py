@@ -51,17 +51,6 @@ class RowSelected(Message):
         return self.rows
 
 
-@dataclass
-class NeedMore(Message):
-    """The article list nears its last loaded row and there are more: load the next page."""
-
-    articles: Widget
-
-    @property
-    def control(self) -> Widget:
-        return self.articles
-
-
 # -- the reading pane ---------------------------------------------------------------------
 
 

@@ -46,7 +46,6 @@ from tui_reader.ui.messages import (
     DocumentShown,
     FollowLink,
     HighlightChosen,
-    NeedMore,
     OpenArticle,
     RowHighlighted,
     RowSelected,
@@ -55,7 +54,6 @@ from tui_reader.ui.messages import (
 from tui_reader.ui.render import header_for, safe
 from tui_reader.ui.sources import (
     FIRST_PAGE,
-    NEXT_PAGE,
     EarlyLoad,
     ListSource,
     first_page,
@@ -128,7 +126,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield FeedList(id="feeds")
-                yield ArticleList(id="articles")
+                yield ArticleList(reader=self.ctx.reader, id="articles")
             with Vertical(id="reader"):
                 yield ReadingPane(measure=self.ctx.config.reader.measure, id="pane")
             yield Sidebar(colors=self.ctx.config.colors, id="sidebar")
@@ -350,23 +348,6 @@ class MainScreen(Screen[None]):
         if self._on_shown is not None:
             self.call_after_refresh(self._on_shown)
             self._on_shown = None
-
-    def on_need_more(self, event: NeedMore) -> None:
-        source = self.articles.source
-        if source is not None:
-            self._load_more(source, len(self.articles.articles))
-
-    @work(thread=True, group="more")
-    def _load_more(self, source: ListSource, offset: int) -> None:
-        with worker_reader(self.ctx.reader) as reader:
-            rows = source.fetch(reader, NEXT_PAGE + 1, offset)
-        self.app.call_from_thread(self._more_loaded, source, rows, offset)
-
-    def _more_loaded(self, source: ListSource, rows: list[Article], offset: int) -> None:
-        if self.articles.source != source or len(self.articles.articles) != offset:
-            self.articles.loading_more = False
-            return
-        self.articles.append(rows[:NEXT_PAGE], has_more=len(rows) > NEXT_PAGE)
 
     def on_row_highlighted(self, event: RowHighlighted) -> None:
         if event.rows is self.feeds:

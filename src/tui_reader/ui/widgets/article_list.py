@@ -1,8 +1,8 @@
 """The article list: title, feed, date and read/star marks, two lines per article.
 
 Rows arrive a page at a time (see :class:`tui_reader.ui.sources.ListSource`); when the cursor
-or the view nears the last loaded row the list asks for more
-with :class:`~tui_reader.ui.messages.NeedMore`.
+or the view nears the last loaded row the list reads the next page itself, through the Reader
+it was given, in a thread worker.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from collections.abc import Sequence
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import work
 
 from tui_reader.models import Article
+from tui_reader.reader import Reader
 from tui_reader.timestamps import format_local
-from tui_reader.ui.messages import NeedMore
+from tui_reader.ui.context import worker_reader
 from tui_reader.ui.render import cells, safe
-from tui_reader.ui.sources import ListSource
+from tui_reader.ui.sources import NEXT_PAGE, ListSource
 from tui_reader.ui.widgets.rows import RowList, fit
 
 
@@ -31,8 +33,12 @@ class ArticleList(RowList):
     row_height = 2
     empty_text = "No articles here."
 
-    def __init__(self, *, snippets: bool = False, id: str | None = None) -> None:
+    def __init__(
+        self, *, reader: Reader | None = None, snippets: bool = False, id: str | None = None
+    ) -> None:
+        """``reader``: where the next pages come from (None: the list is given whole)."""
         super().__init__(id=id)
+        self.reader = reader
         self.source: ListSource | None = None
         self.articles: list[Article] = []
         self.snippets: dict[int, str] = {}
@@ -110,9 +116,23 @@ class ArticleList(RowList):
         return len(self.articles)
 
     def near_end(self) -> None:
-        if self.has_more and not self.loading_more:
+        if self.has_more and not self.loading_more and self.source is not None:
+            if self.reader is None:
+                return
             self.loading_more = True
-            self.post_message(NeedMore(self))
+            self._load_more(self.reader, self.source, len(self.articles))
+
+    @work(thread=True, group="more")
+    def _load_more(self, reader: Reader, source: ListSource, offset: int) -> None:
+        with worker_reader(reader) as r:
+            rows = source.fetch(r, NEXT_PAGE + 1, offset)
+        self.app.call_from_thread(self._more_loaded, source, rows, offset)
+
+    def _more_loaded(self, source: ListSource, rows: list[Article], offset: int) -> None:
+        if self.source != source or len(self.articles) != offset:
+            self.loading_more = False  # another list came meanwhile
+            return
+        self.append(rows[:NEXT_PAGE], has_more=len(rows) > NEXT_PAGE)
 
     # -- drawing --------------------------------------------------------------------------
 
