@@ -276,3 +276,16 @@ def test_two_connections_write_concurrently(paths: Paths) -> None:
     s = Store.open(paths.database)
     assert s.article_count() == 4 * 30 * 5
     assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_one_markdown_escaper_for_documents_and_exports() -> None:
+    """Document.to_markdown (``tui-reader extract``) and the exporter escape by the same rules
+    (tui_reader.mdescape): no math, tag, comment or block id made by accident in either."""
+    from tui_reader.export.mdtext import md_inline
+
+    hostile = "Costs $5 for #members %% only ==now== <b> ^id1"
+    doc = Document(blocks=(Block("paragraph", hostile), Block("paragraph", "1) not a list")))
+    md = doc.to_markdown()
+    assert md_inline(hostile) in md
+    assert "Costs \\$5 for \\#members %\\% only =\\=now=\\= \\<b> \\^id1" in md
+    assert "1\\) not a list" in md
