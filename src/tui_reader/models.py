@@ -52,6 +52,39 @@ class EntryData:
 
 
 @dataclass(frozen=True)
+class FeedUpdate:
+    """One feed's refresh, decided (``feeds/refresh.py``), for the store to record
+    (``Store.store_fetches``): the fetch's outcome and, for "ok", the entries to store.
+
+    ``status`` is "ok", "not-modified" or "error" (``error`` the one-line reason). Validators,
+    title, site and a new URL (a permanent redirect) replace the stored ones only when given;
+    the title only when the user has not named the feed. ``feed`` is the feed as the entries
+    are stored under it (its title filled from the document when the user gave none)."""
+
+    feed: Feed
+    status: str
+    error: str = ""
+    next_fetch: float | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    title: str | None = None
+    site_url: str | None = None
+    new_url: str | None = None
+    entries: tuple[EntryData, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedStored:
+    """What became of one :class:`FeedUpdate`: how many articles were added and updated, or,
+    when that feed alone could not be stored (its changes rolled back, the others kept), why
+    ("could not store: ...")."""
+
+    new: int = 0
+    updated: int = 0
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class Article:
     """An article's list-level fields (no bodies: see :class:`ArticleBody`)."""
 

@@ -341,6 +341,7 @@ BUSY_CHILD = """
     from pathlib import Path
     from tui_reader.config import Config, RefreshConfig
     from tui_reader.feeds.refresh import refresh
+    from tui_reader.reader import add_highlight
     from tui_reader.store import Store
 
     path, name = Path(sys.argv[1]), sys.argv[2]

@@ -11,7 +11,7 @@ from tui_reader.document import Document, stored_document
 from tui_reader.models import Article, ArticleBody, EntryData, Feed
 from tui_reader.store.annotations import Placer, reanchor_in
 from tui_reader.store.base import StoreBase
-from tui_reader.store.identity import Known, match_entries
+from tui_reader.store.identity import Known, plan_entries
 from tui_reader.store.lookup import article_by_url, forget_saved_copy
 from tui_reader.store.rows import ARTICLE_COLUMNS, article_from_row
 
@@ -38,126 +38,17 @@ def _free_uid(c: sqlite3.Connection, feed: Feed, key: str) -> str:
         scope = f"{feed.id}:{feed.url}" + (f":{n}" if n > 1 else "")
 
 
-def _entry_hash(e: EntryData) -> str:
-    import hashlib
-
-    h = hashlib.sha1(usedforsecurity=False)
-    for part in (
-        e.title,
-        e.url,
-        e.author,
-        e.summary,
-        e.content,
-        repr(e.published),
-        repr(e.updated),
-    ):
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
-
-
 class ArticlesMixin(StoreBase):
     def upsert_entries(
         self, feed: Feed, entries: Iterable[EntryData], conn: sqlite3.Connection | None = None
     ) -> tuple[int, int]:
         """Store a feed's entries: new ones added, changed ones updated (read and starred state
-        kept). Which stored article an entry is follows the identity rule of
-        :mod:`tui_reader.store.identity`. Returns (new, updated)."""
-        new = updated = 0
-        now = time.time()
-        source_title = feed.display_title
-
-        def run(c: sqlite3.Connection) -> None:
-            nonlocal new, updated
-            indexed: list[tuple[int, str, str]] = []  # new rows, for the search index
-
-            def flush_index() -> None:
-                # A feed's articles are indexed here, not by a trigger (see migration 3).
-                c.executemany(
-                    "INSERT INTO articles_fts(rowid, title, search_text) VALUES (?, ?, ?)",
-                    indexed,
-                )
-                indexed.clear()
-
-            # The feed's articles, read once (one index walk) rather than looked up per entry.
-            known: list[Known] = []
-            stored: dict[int, tuple[str, str]] = {}  # id -> (guid, entry_hash)
-            for r in c.execute(
-                "SELECT id, guid, url, title, published, entry_hash FROM articles"
-                " WHERE feed_id = ? ORDER BY id",
-                (feed.id,),
-            ):
-                known.append(Known(r["id"], r["guid"], r["url"], r["title"], r["published"]))
-                stored[r["id"]] = (r["guid"], r["entry_hash"])
-            for match in match_entries(known, entries):
-                e = match.entry
-                digest = _entry_hash(e)
-                if match.article_id is None:
-                    cur = c.execute(
-                        """INSERT INTO articles(uid, feed_id, guid, url, title, author,
-                               published, updated, summary, content, search_text, entry_hash,
-                               source_title, added)
-                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                        (
-                            _free_uid(c, feed, e.guid or match.key),
-                            feed.id,
-                            e.guid,
-                            e.url,
-                            e.title,
-                            e.author,
-                            e.published,
-                            e.updated,
-                            e.summary,
-                            e.content,
-                            e.text,
-                            digest,
-                            source_title,
-                            now,
-                        ),
-                    )
-                    assert cur.lastrowid is not None
-                    indexed.append((cur.lastrowid, e.title, e.text))
-                    new += 1
-                    continue
-                old_guid, old_digest = stored[match.article_id]
-                if old_guid != e.guid:
-                    # A row stored under the old rule (guid = link or a hash) takes the
-                    # entry's own guid, and is matched by the rule from now on.
-                    c.execute(
-                        "UPDATE articles SET guid = ? WHERE id = ?", (e.guid, match.article_id)
-                    )
-                if old_digest != digest:
-                    # The update trigger takes the old text out of the search index: rows
-                    # added above must be in it first.
-                    flush_index()
-                    c.execute(
-                        """UPDATE articles SET url = ?, title = ?, author = ?, published = ?,
-                               updated = ?, summary = ?, content = ?, entry_hash = ?,
-                               search_text = CASE WHEN doc_json = '' THEN ? ELSE search_text END,
-                               doc_json = CASE WHEN doc_source = 'feed' THEN '' ELSE doc_json END
-                           WHERE id = ?""",
-                        (
-                            e.url,
-                            e.title,
-                            e.author,
-                            e.published,
-                            e.updated,
-                            e.summary,
-                            e.content,
-                            digest,
-                            e.text,
-                            match.article_id,
-                        ),
-                    )
-                    updated += 1
-            flush_index()
-
-        if conn is not None:
-            run(conn)
-        else:
+        kept), as :func:`tui_reader.store.identity.plan_entries` decides. Returns (new,
+        updated). With ``conn``, inside the caller's transaction."""
+        if conn is None:
             with self.transaction() as c:
-                run(c)
-        return new, updated
+                return upsert_entries_in(c, feed, entries)
+        return upsert_entries_in(conn, feed, entries)
 
     def list_articles(
         self,
@@ -296,16 +187,23 @@ class ArticlesMixin(StoreBase):
 
     def prune(self, older_than: float) -> int:
         """Delete read articles added before ``older_than`` — never starred ones, nor any with
-        highlights or notes. Returns how many were deleted."""
-        with self.transaction() as c:
-            cur = c.execute(
-                """DELETE FROM articles WHERE read = 1 AND starred = 0 AND added < ?
-                     AND feed_id IS NOT NULL
-                     AND NOT EXISTS (SELECT 1 FROM highlights h WHERE h.article_id = articles.id)
-                     AND NOT EXISTS (SELECT 1 FROM article_notes n
-                                     WHERE n.article_id = articles.id)""",
-                (older_than,),
-            )
+        highlights or notes. Returns how many were deleted. StoreError (one line) when it
+        cannot be done now (pruning can always wait)."""
+        from tui_reader.store.db import StoreError, explain_error
+
+        try:
+            with self.transaction() as c:
+                cur = c.execute(
+                    """DELETE FROM articles WHERE read = 1 AND starred = 0 AND added < ?
+                         AND feed_id IS NOT NULL
+                         AND NOT EXISTS (SELECT 1 FROM highlights h
+                                         WHERE h.article_id = articles.id)
+                         AND NOT EXISTS (SELECT 1 FROM article_notes n
+                                         WHERE n.article_id = articles.id)""",
+                    (older_than,),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(explain_error(self.path, exc)) from exc
         return int(cur.rowcount)
 
 
@@ -313,3 +211,73 @@ def document_in(c: sqlite3.Connection, article_id: int) -> Document | None:
     """:meth:`ArticlesMixin.get_document` on a connection (inside the caller's transaction)."""
     row = c.execute("SELECT doc_json FROM articles WHERE id = ?", (article_id,)).fetchone()
     return stored_document(row["doc_json"]) if row is not None else None
+
+
+def upsert_entries_in(
+    c: sqlite3.Connection, feed: Feed, entries: Iterable[EntryData]
+) -> tuple[int, int]:
+    """:meth:`ArticlesMixin.upsert_entries` inside the caller's transaction: the feed's
+    articles read once (one index walk), the plan made without the database, then written."""
+    known = [
+        Known(r["id"], r["guid"], r["url"], r["title"], r["published"], r["entry_hash"])
+        for r in c.execute(
+            "SELECT id, guid, url, title, published, entry_hash FROM articles"
+            " WHERE feed_id = ? ORDER BY id",
+            (feed.id,),
+        )
+    ]
+    plan = plan_entries(known, entries)
+    now = time.time()
+    source_title = feed.display_title
+    indexed: list[tuple[int, str, str]] = []  # new rows, for the search index
+    for new in plan.new:
+        e = new.entry
+        cur = c.execute(
+            """INSERT INTO articles(uid, feed_id, guid, url, title, author, published, updated,
+                   summary, content, search_text, entry_hash, source_title, added)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                _free_uid(c, feed, new.key),
+                feed.id,
+                e.guid,
+                e.url,
+                e.title,
+                e.author,
+                e.published,
+                e.updated,
+                e.summary,
+                e.content,
+                e.text,
+                new.digest,
+                source_title,
+                now,
+            ),
+        )
+        assert cur.lastrowid is not None
+        indexed.append((cur.lastrowid, e.title, e.text))
+    # A feed's articles are indexed here, not by a trigger (see migration 3) — before any
+    # update below, whose trigger takes the old text out of the index.
+    c.executemany("INSERT INTO articles_fts(rowid, title, search_text) VALUES (?, ?, ?)", indexed)
+    c.executemany("UPDATE articles SET guid = ? WHERE id = ?", [(g, i) for i, g in plan.guids])
+    for changed in plan.changed:
+        e = changed.entry
+        c.execute(
+            """UPDATE articles SET url = ?, title = ?, author = ?, published = ?, updated = ?,
+                   summary = ?, content = ?, entry_hash = ?,
+                   search_text = CASE WHEN doc_json = '' THEN ? ELSE search_text END,
+                   doc_json = CASE WHEN doc_source = 'feed' THEN '' ELSE doc_json END
+               WHERE id = ?""",
+            (
+                e.url,
+                e.title,
+                e.author,
+                e.published,
+                e.updated,
+                e.summary,
+                e.content,
+                changed.digest,
+                e.text,
+                changed.article_id,
+            ),
+        )
+    return len(plan.new), len(plan.changed)

@@ -37,5 +37,14 @@ class StoreBase:
                 (key, value),
             )
 
+    def claim_setting(self, key: str, value: str) -> bool:
+        """Set ``key`` only if it has no value yet, checked inside the write lock (another
+        instance may be doing the same); True if this call set it."""
+        with self.transaction() as c:
+            if c.execute("SELECT 1 FROM settings WHERE key = ?", (key,)).fetchone():
+                return False
+            c.execute("INSERT INTO settings(key, value) VALUES (?, ?)", (key, value))
+        return True
+
 
 __all__ = ["StoreBase", "connect"]

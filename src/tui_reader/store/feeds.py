@@ -10,8 +10,9 @@ import sqlite3
 import time
 from collections.abc import Sequence
 
-from tui_reader.models import Feed
+from tui_reader.models import Feed, FeedStored, FeedUpdate
 from tui_reader.store.base import StoreBase
+from tui_reader.store.db import StoreError, explain_error
 from tui_reader.store.rows import feed_from_row
 
 
@@ -169,3 +170,47 @@ class FeedsMixin(StoreBase):
             ).fetchone()
             if not clash:
                 c.execute("UPDATE feeds SET url = ? WHERE id = ?", (new_url, feed_id))
+
+    def store_fetches(self, updates: Sequence[FeedUpdate]) -> list[FeedStored]:
+        """Record a batch of refreshed feeds in one transaction, a savepoint per feed: one
+        feed that cannot be stored is recorded as an error (its own changes rolled back) and
+        the others are kept. Raises :class:`~tui_reader.store.db.StoreError` (one line,
+        saying what to do) when the whole batch was rolled back — a full disk, a database
+        gone read-only: then nothing of it is stored."""
+        results: list[FeedStored] = []
+        try:
+            with self.transaction() as c:
+                for u in updates:
+                    c.execute("SAVEPOINT feed")
+                    try:
+                        results.append(_store_fetch(self, c, u))
+                    except sqlite3.Error as exc:
+                        c.execute("ROLLBACK TO feed")
+                        reason = f"could not store: {exc}"
+                        self.record_fetch(u.feed.id, status="error", error=reason, conn=c)
+                        results.append(FeedStored(error=reason))
+                    c.execute("RELEASE feed")
+        except sqlite3.Error as exc:
+            raise StoreError(explain_error(self.path, exc)) from exc
+        return results
+
+
+def _store_fetch(store: FeedsMixin, c: sqlite3.Connection, u: FeedUpdate) -> FeedStored:
+    from tui_reader.store.articles import upsert_entries_in
+
+    new = updated = 0
+    if u.status == "ok":
+        new, updated = upsert_entries_in(c, u.feed, u.entries)
+    store.record_fetch(
+        u.feed.id,
+        status=u.status,
+        error=u.error,
+        etag=u.etag,
+        last_modified=u.last_modified,
+        next_fetch=u.next_fetch,
+        title=u.title,
+        site_url=u.site_url,
+        new_url=u.new_url,
+        conn=c,
+    )
+    return FeedStored(new, updated)
