@@ -1,10 +1,8 @@
-"""The app's :class:`~tui_reader.reader.Reader`, with two thin adapters the façade lacks (no
+"""The app's :class:`~tui_reader.reader.Reader`, with the thin adapters the façade lacks (no
 Textual here: the command reads the first screen's rows through it before Textual loads)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from tui_reader.config import Config
@@ -15,14 +13,13 @@ from tui_reader.reader import Reader
 
 class AppReader(Reader):
     """The Reader as the app holds it: one for the whole app, used from the event loop, the
-    writer's thread and thread workers. Thin adapters for what the façade lacks (each one
-    line over it; to move into :class:`~tui_reader.reader.Reader`):
+    writer's thread and thread workers (Textual runs those on its event loop's default
+    executor, whose threads are kept and reused: the Reader's connection per thread is opened
+    once for each, and all are closed with the app). Thin adapters for what the façade lacks
+    (each a line or two over it; to move into :class:`~tui_reader.reader.Reader`):
 
     - ``database``: a database somewhere else than ``paths.database`` (the app's
       ``store_path``: tests and benchmarks), as the façade takes its database from the paths;
-    - :meth:`release`: a thread worker is a new thread each time, and the Reader opens a
-      connection per thread; the worker gives its connection back when it is done (see
-      :func:`worker_reader`), so a long session does not pile up open connections;
     - :meth:`welcome_pending`, read with the first screen's rows (no worker to start when
       the welcome feed was added on an earlier run);
     - a page opened by its URL: :meth:`stored_copy_of` (its canonical link is an article
@@ -44,17 +41,6 @@ class AppReader(Reader):
     def database(self) -> Path:
         return self._database
 
-    def release(self) -> None:
-        """Close this thread's connection, if it has one (the next call opens another)."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            return
-        self._local.store = None
-        with self._lock:
-            if store in self._stores:
-                self._stores.remove(store)
-        store.close()
-
     def welcome_pending(self) -> bool:
         """True while the bundled welcome feed has never been added (the first run)."""
         from tui_reader.feeds.welcome import WELCOME_SETTING
@@ -74,14 +60,3 @@ class AppReader(Reader):
     def name_saved_page(self, url: str, title: str, site: str) -> None:
         """Give a page opened by its URL the title (and site) its page gave."""
         self.store.add_saved_page(url, title=title, site=site)
-
-
-@contextmanager
-def worker_reader(reader: Reader) -> Iterator[Reader]:
-    """The Reader in a thread worker: ``with worker_reader(ctx.reader) as reader: ...``; the
-    thread's connection is closed at the end."""
-    try:
-        yield reader
-    finally:
-        if isinstance(reader, AppReader):
-            reader.release()

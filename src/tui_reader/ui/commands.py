@@ -16,7 +16,6 @@ from textual.content import Content
 from textual.dom import DOMNode
 
 from tui_reader.models import SearchHit
-from tui_reader.ui.context import worker_reader
 from tui_reader.ui.keys import KEYS, key_label
 from tui_reader.ui.render import safe
 from tui_reader.ui.screens.main import MainScreen
@@ -142,7 +141,6 @@ def _kind_prefix(query: str) -> tuple[tuple[str, ...], str]:
 
 def _search_articles(main: MainScreen, query: str) -> list[SearchHit]:
     try:
-        with worker_reader(main.ctx.reader) as reader:
-            return reader.search(query, limit=ARTICLE_HITS)
+        return main.ctx.reader.search(query, limit=ARTICLE_HITS)
     except Exception:
         return []

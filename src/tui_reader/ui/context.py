@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from tui_reader.config import Config
 from tui_reader.paths import Paths
-from tui_reader.ui.appreader import AppReader, worker_reader
+from tui_reader.ui.appreader import AppReader
 from tui_reader.ui.writer import ReaderWriter
 
-__all__ = ["AppReader", "Context", "worker_reader"]
+__all__ = ["AppReader", "Context"]
 
 
 @dataclass

@@ -27,7 +27,7 @@ from tui_reader.document import Document
 from tui_reader.errors import ReaderError
 from tui_reader.models import Article, Highlight
 from tui_reader.reader import Reader
-from tui_reader.ui.context import Context, worker_reader
+from tui_reader.ui.context import Context
 from tui_reader.ui.messages import OpenArticle
 from tui_reader.ui.widgets.reading_pane import ReadingPane
 from tui_reader.ui.widgets.sidebar import Sidebar
@@ -370,9 +370,9 @@ class Highlighter:
         is what is exported); the outcome is said on the event loop."""
         self.ctx.writer.submit(lambda reader: None, "export").result()
         try:
-            with worker_reader(self.ctx.reader) as reader:
-                folder = reader.export_folder()
-                written = self._write_files(reader, article_id)
+            reader = self.ctx.reader
+            folder = reader.export_folder()
+            written = self._write_files(reader, article_id)
         except (ReaderError, OSError) as exc:  # ExportError is a ReaderError
             self.app.call_from_thread(
                 self.notify, f"Export failed: {exc}", severity="error", markup=False, timeout=10

@@ -28,7 +28,6 @@ from tui_reader.config import HighlightColor
 from tui_reader.models import Article, Highlight
 from tui_reader.reader import Reader
 from tui_reader.timestamps import format_local
-from tui_reader.ui.context import worker_reader
 from tui_reader.ui.highlight_colors import color_name, resolve, swatch_style
 from tui_reader.ui.render import safe
 from tui_reader.ui.styles import screen_styles
@@ -161,9 +160,8 @@ class AllHighlightsScreen(ModalScreen[HighlightTarget | None]):
 
     @work(thread=True, group="all-choices")
     def _load_choices(self) -> None:
-        with worker_reader(self.reader) as reader:
-            tags = reader.highlight_tags()
-            feeds = [(f.display_title, f.id) for f in reader.feeds()]
+        tags = self.reader.highlight_tags()
+        feeds = [(f.display_title, f.id) for f in self.reader.feeds()]
         self.app.call_from_thread(self._choices_loaded, tags, feeds)
 
     def _choices_loaded(self, tags: list[tuple[str, int]], feeds: list[tuple[str, int]]) -> None:
@@ -231,20 +229,20 @@ class AllHighlightsScreen(ModalScreen[HighlightTarget | None]):
         found: list[Highlight] = []
         articles: dict[int, Article] = {}
         try:
-            with worker_reader(self.reader) as reader:
-                found = reader.all_highlights(
-                    filters.query,
-                    filters.tag,
-                    filters.color,
-                    filters.feed_id,
-                    filters.since,
-                    filters.until,
-                )[: LIMIT + 1]
-                for h in found[:LIMIT]:
-                    if h.article_id not in articles:
-                        article = reader.article(h.article_id)
-                        if article is not None:
-                            articles[h.article_id] = article
+            reader = self.reader
+            found = reader.all_highlights(
+                filters.query,
+                filters.tag,
+                filters.color,
+                filters.feed_id,
+                filters.since,
+                filters.until,
+            )[: LIMIT + 1]
+            for h in found[:LIMIT]:
+                if h.article_id not in articles:
+                    article = reader.article(h.article_id)
+                    if article is not None:
+                        articles[h.article_id] = article
         except Exception as exc:
             error = f"Could not read the highlights: {exc}"
         if not get_current_worker().is_cancelled:

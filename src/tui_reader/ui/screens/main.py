@@ -37,7 +37,7 @@ from tui_reader.errors import ArticleUnavailable, NotFound, ReaderError
 from tui_reader.models import Article, Feed
 from tui_reader.reader import OpenedArticle
 from tui_reader.sanitize import is_web_url
-from tui_reader.ui.context import Context, worker_reader
+from tui_reader.ui.context import Context
 from tui_reader.ui.highlights import Highlighter
 from tui_reader.ui.keys import bindings
 from tui_reader.ui.layout import View, columns, is_narrow
@@ -291,8 +291,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="feeds")
     def load_feeds(self) -> None:
-        with worker_reader(self.ctx.reader) as reader:
-            feeds = reader.feeds()
+        feeds = self.ctx.reader.feeds()
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._feeds_loaded, feeds)
 
@@ -323,8 +322,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="articles")
     def _load_articles(self, source: ListSource, keep_id: int | None, open_it: bool) -> None:
-        with worker_reader(self.ctx.reader) as reader:
-            rows = first_page(reader, source, keep_id)
+        rows = first_page(self.ctx.reader, source, keep_id)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._articles_loaded, source, rows, keep_id, open_it)
 
@@ -370,8 +368,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="welcome")
     def run_welcome(self) -> None:
         try:
-            with worker_reader(self.ctx.reader) as reader:
-                added = reader.ensure_welcome()
+            added = self.ctx.reader.ensure_welcome()
         except Exception as exc:
             self.app.call_from_thread(self._warn, f"Could not add the welcome feed: {exc}")
             return
@@ -484,11 +481,11 @@ class MainScreen(Screen[None]):
         document: Document | None = None
         error = ""
         try:
-            with worker_reader(self.ctx.reader) as reader:
-                document = reader.load_document(article.id, force=force, opened=opened)
-                stored = None
-                if article.feed_id is None and is_web_url(document.url):
-                    stored = self.ctx.reader.stored_copy_of(article, document.url)
+            reader = self.ctx.reader
+            document = reader.load_document(article.id, force=force, opened=opened)
+            stored = None
+            if article.feed_id is None and is_web_url(document.url):
+                stored = reader.stored_copy_of(article, document.url)
             if stored is not None:
                 self.app.call_from_thread(self._open_stored_copy, stored, generation)
                 return
@@ -818,8 +815,7 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._refresh_progress, p)
 
         try:
-            with worker_reader(self.ctx.reader) as reader:
-                summary = reader.refresh(None, progress, only_due=auto)
+            summary = self.ctx.reader.refresh(None, progress, only_due=auto)
         except Exception as exc:
             self.app.call_from_thread(self._refresh_done, None, str(exc), auto)
             return

@@ -22,7 +22,6 @@ from textual.worker import get_current_worker
 
 from tui_reader.models import Article, SearchHit
 from tui_reader.reader import Reader
-from tui_reader.ui.context import worker_reader
 from tui_reader.ui.messages import RowSelected
 from tui_reader.ui.sources import SEARCH_LIMIT, ListSource, search_source
 from tui_reader.ui.styles import screen_styles
@@ -94,8 +93,7 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         error = ""
         if query:
             try:
-                with worker_reader(self.reader) as reader:
-                    hits = reader.search(query, limit=SEARCH_LIMIT)
+                hits = self.reader.search(query, limit=SEARCH_LIMIT)
             except Exception as exc:
                 error = f"Search failed: {exc}"
         if not get_current_worker().is_cancelled:

@@ -16,7 +16,6 @@ from textual import work
 from tui_reader.models import Article
 from tui_reader.reader import Reader
 from tui_reader.timestamps import format_local
-from tui_reader.ui.context import worker_reader
 from tui_reader.ui.render import cells, safe
 from tui_reader.ui.sources import NEXT_PAGE, ListSource
 from tui_reader.ui.widgets.rows import RowList, fit
@@ -124,8 +123,7 @@ class ArticleList(RowList):
 
     @work(thread=True, group="more")
     def _load_more(self, reader: Reader, source: ListSource, offset: int) -> None:
-        with worker_reader(reader) as r:
-            rows = source.fetch(r, NEXT_PAGE + 1, offset)
+        rows = source.fetch(reader, NEXT_PAGE + 1, offset)
         self.app.call_from_thread(self._more_loaded, source, rows, offset)
 
     def _more_loaded(self, source: ListSource, rows: list[Article], offset: int) -> None:
