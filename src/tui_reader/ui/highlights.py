@@ -378,6 +378,11 @@ class Highlighter:
                 self.notify, f"Export failed: {exc}", severity="error", markup=False, timeout=10
             )
             return
+        except Exception as exc:  # a one-line message, never a traceback
+            self.app.call_from_thread(
+                self.notify, f"{type(exc).__name__}: {exc}", severity="error", markup=False
+            )
+            return
         self.app.call_from_thread(self._exported, article_id, folder, written)
 
     @staticmethod
