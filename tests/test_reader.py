@@ -263,3 +263,18 @@ def test_one_reader_many_threads(reader: Reader, site: str) -> None:
     reader.close()
     with pytest.raises(RuntimeError):
         reader.articles()
+
+
+def test_a_saved_copy_of_a_stored_page_gives_way(reader: Reader, site: str) -> None:
+    feed = reader.subscribe(site).feed
+    stored = reader.articles(feed_id=feed.id)[0]
+    copy = reader.saved_page(stored.url + "?utm_source=x")
+    assert copy.id == stored.id  # the same page by another spelling: no copy at all
+    amp = reader.saved_page("https://amp.example/story")
+    assert amp.feed_id is None and reader.articles(saved=True) == [amp]
+    named = reader.name_saved_page(amp.url, title="The story", site="amp.example")
+    assert named.id == amp.id and named.title == "The story"
+    canonical = Document(url=stored.url, title="The story")
+    assert reader.stored_article_for(named, canonical) == stored
+    assert reader.article(amp.id) is None and reader.articles(saved=True) == []
+    assert reader.stored_article_for(stored, canonical) is None  # not a Saved copy

@@ -402,6 +402,24 @@ class Reader:
             return existing
         return self.store.add_saved_page(url, site=urlsplit(url).hostname or "")
 
+    def name_saved_page(self, url: str, *, title: str, site: str = "") -> Article:
+        """Give a page opened by its URL (under Saved) the title its page gave."""
+        return self.store.add_saved_page(url, title=title, site=site)
+
+    def stored_article_for(self, article: Article, document: Document) -> Article | None:
+        """For a page opened by its URL (under Saved) whose extracted ``document`` names a
+        canonical link stored already: that article, the empty Saved copy deleted (so
+        highlights never split between two). None otherwise — a copy holding a star,
+        highlight or note is kept."""
+        from tui_reader.sanitize import is_web_url
+
+        if article.feed_id is not None or not is_web_url(document.url):
+            return None
+        stored = self.store.article_by_url(document.url, exclude=article.id)
+        if stored is None or not self.store.forget_saved_copy(article.id):
+            return None
+        return stored
+
     # -- documents --------------------------------------------------------------------------
 
     def open_article(self, article_id: int) -> OpenedArticle:
@@ -570,6 +588,10 @@ class Reader:
     def article_note(self, article_id: int) -> str:
         return self.store.get_article_note(article_id)
 
+    def highlight_count(self, article_id: int | None = None) -> int:
+        """Live highlights, of one article or of all."""
+        return self.store.highlight_count(article_id)
+
     def set_article_note(self, article_id: int, body: str) -> None:
         """Save the article's note; an empty one deletes it."""
         self.store.set_article_note(article_id, body)
@@ -631,6 +653,16 @@ class Reader:
             folder if folder is not None else self.export_folder(),
             colors=self.config.colors,
             path=path,
+        )
+
+    def export_all(self, *, folder: Path | None = None) -> list[Path]:
+        """Every annotated article's Markdown file (written or merged); the files."""
+        from tui_reader.export import export_all
+
+        return export_all(
+            self.store,
+            folder if folder is not None else self.export_folder(),
+            colors=self.config.colors,
         )
 
     def export_many(
