@@ -201,13 +201,11 @@ class Reader:
 
     def backup(self, label: str = "manual") -> Path:
         """Copy the live database (WAL included) to the backups folder; returns the copy."""
-        from tui_reader.store.db import backup
-
-        return backup(self.store.conn, self.database, label)
+        return self.store.backup(label)
 
     def integrity_check(self) -> list[str]:
         """SQLite's integrity check: ``["ok"]``, or what is wrong, a line each."""
-        return [str(r[0]) for r in self.store.conn.execute("PRAGMA integrity_check")]
+        return self.store.integrity_check()
 
     # -- settings ---------------------------------------------------------------------------
 
