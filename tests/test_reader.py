@@ -5,6 +5,7 @@ highlight, re-anchor, export, import, from several threads."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -242,9 +243,12 @@ def test_one_reader_many_threads(reader: Reader, site: str) -> None:
     errors: list[BaseException] = []
     connections: set[int] = set()
 
+    together = threading.Barrier(4)  # all alive at once: their connections' ids differ
+
     def work(n: int) -> None:
         try:
             connections.add(id(reader.store))
+            together.wait(timeout=30)
             start = doc.text.index(f"Paragraph {n}")
             reader.add_highlight(article.id, doc.text, start, start + 11, "green")
             reader.set_read([article.id], bool(n % 2))
@@ -258,8 +262,14 @@ def test_one_reader_many_threads(reader: Reader, site: str) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert len(connections) == 4  # one connection per thread
+    assert len(connections) == 4  # one connection per thread...
     assert len(reader.highlights(article.id)) == 4
+    assert len(reader._stores) == 1  # ...closed when it ended: only this thread's is left
+    mine = reader.store
+    reader.release_thread()
+    with pytest.raises(sqlite3.ProgrammingError):  # closed
+        mine.conn.execute("SELECT 1")
+    assert reader.store is not mine and reader.article(article.id) is not None
     reader.close()
     with pytest.raises(RuntimeError):
         reader.articles()

@@ -21,7 +21,8 @@ after an import.
 
 **Threads.** One Reader serves the whole process and every thread in it. Each thread that
 uses it gets its own SQLite connection, opened on first use (SQLite connections are not
-shared between threads); :meth:`close` closes them all. So a Textual app holds one Reader and
+shared between threads) and closed when the thread ends (or by :meth:`release_thread`);
+:meth:`close` closes them all. So a Textual app holds one Reader and
 calls it from wherever it is:
 
 - quick reads (lists, counts, :meth:`open_article`, :meth:`highlights`) may be made on the
@@ -41,6 +42,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -150,7 +152,9 @@ class Reader:
         self.config = config if config is not None else Config()
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._stores: list[Store] = []
+        # Weakly: a thread's connection is in its threading.local, dropped (and so closed)
+        # when the thread ends — a Textual thread worker is a new thread each time.
+        self._stores: weakref.WeakSet[Store] = weakref.WeakSet()
         self._closed = False
 
     @classmethod
@@ -174,15 +178,27 @@ class Reader:
         if store is None:
             store = Store.open(self.database)
             with self._lock:
-                self._stores.append(store)
+                self._stores.add(store)
             self._local.store = store
         return store
+
+    def release_thread(self) -> None:
+        """Close this thread's connection now (the next call opens another). A long-lived
+        thread that is done with the reader for a while may call it; a thread that ends
+        has its connection closed anyway."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is not None:
+            del self._local.store
+            with self._lock:
+                self._stores.discard(store)
+            store.close()
 
     def close(self) -> None:
         """Close every thread's connection. Call it once the threads using it are done."""
         with self._lock:
             self._closed = True
-            stores, self._stores = self._stores, []
+            stores = list(self._stores)
+            self._stores.clear()
         for store in stores:
             store.close()
 
