@@ -5,6 +5,7 @@ highlight, re-anchor, export, import, from several threads."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -242,9 +243,12 @@ def test_one_reader_many_threads(reader: Reader, site: str) -> None:
     errors: list[BaseException] = []
     connections: set[int] = set()
 
+    together = threading.Barrier(4)  # all alive at once: their connections' ids differ
+
     def work(n: int) -> None:
         try:
             connections.add(id(reader.store))
+            together.wait(timeout=30)
             start = doc.text.index(f"Paragraph {n}")
             reader.add_highlight(article.id, doc.text, start, start + 11, "green")
             reader.set_read([article.id], bool(n % 2))
@@ -258,8 +262,29 @@ def test_one_reader_many_threads(reader: Reader, site: str) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert len(connections) == 4  # one connection per thread
+    assert len(connections) == 4  # one connection per thread...
     assert len(reader.highlights(article.id)) == 4
+    assert len(reader._stores) == 1  # ...closed when it ended: only this thread's is left
+    mine = reader.store
+    reader.release_thread()
+    with pytest.raises(sqlite3.ProgrammingError):  # closed
+        mine.conn.execute("SELECT 1")
+    assert reader.store is not mine and reader.article(article.id) is not None
     reader.close()
     with pytest.raises(RuntimeError):
         reader.articles()
+
+
+def test_a_saved_copy_of_a_stored_page_gives_way(reader: Reader, site: str) -> None:
+    feed = reader.subscribe(site).feed
+    stored = reader.articles(feed_id=feed.id)[0]
+    copy = reader.saved_page(stored.url + "?utm_source=x")
+    assert copy.id == stored.id  # the same page by another spelling: no copy at all
+    amp = reader.saved_page("https://amp.example/story")
+    assert amp.feed_id is None and reader.articles(saved=True) == [amp]
+    named = reader.name_saved_page(amp.url, title="The story", site="amp.example")
+    assert named.id == amp.id and named.title == "The story"
+    canonical = Document(url=stored.url, title="The story")
+    assert reader.stored_article_for(named, canonical) == stored
+    assert reader.article(amp.id) is None and reader.articles(saved=True) == []
+    assert reader.stored_article_for(stored, canonical) is None  # not a Saved copy

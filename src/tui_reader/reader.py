@@ -21,7 +21,8 @@ after an import.
 
 **Threads.** One Reader serves the whole process and every thread in it. Each thread that
 uses it gets its own SQLite connection, opened on first use (SQLite connections are not
-shared between threads); :meth:`close` closes them all. So a Textual app holds one Reader and
+shared between threads) and closed when the thread ends (or by :meth:`release_thread`);
+:meth:`close` closes them all. So a Textual app holds one Reader and
 calls it from wherever it is:
 
 - quick reads (lists, counts, :meth:`open_article`, :meth:`highlights`) may be made on the
@@ -41,6 +42,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -150,7 +152,9 @@ class Reader:
         self.config = config if config is not None else Config()
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._stores: list[Store] = []
+        # Weakly: a thread's connection is in its threading.local, dropped (and so closed)
+        # when the thread ends — a Textual thread worker is a new thread each time.
+        self._stores: weakref.WeakSet[Store] = weakref.WeakSet()
         self._closed = False
 
     @classmethod
@@ -174,15 +178,27 @@ class Reader:
         if store is None:
             store = Store.open(self.database)
             with self._lock:
-                self._stores.append(store)
+                self._stores.add(store)
             self._local.store = store
         return store
+
+    def release_thread(self) -> None:
+        """Close this thread's connection now (the next call opens another). A long-lived
+        thread that is done with the reader for a while may call it; a thread that ends
+        has its connection closed anyway."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is not None:
+            del self._local.store
+            with self._lock:
+                self._stores.discard(store)
+            store.close()
 
     def close(self) -> None:
         """Close every thread's connection. Call it once the threads using it are done."""
         with self._lock:
             self._closed = True
-            stores, self._stores = self._stores, []
+            stores = list(self._stores)
+            self._stores.clear()
         for store in stores:
             store.close()
 
@@ -201,13 +217,11 @@ class Reader:
 
     def backup(self, label: str = "manual") -> Path:
         """Copy the live database (WAL included) to the backups folder; returns the copy."""
-        from tui_reader.store.db import backup
-
-        return backup(self.store.conn, self.database, label)
+        return self.store.backup(label)
 
     def integrity_check(self) -> list[str]:
         """SQLite's integrity check: ``["ok"]``, or what is wrong, a line each."""
-        return [str(r[0]) for r in self.store.conn.execute("PRAGMA integrity_check")]
+        return self.store.integrity_check()
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -402,6 +416,24 @@ class Reader:
             return existing
         return self.store.add_saved_page(url, site=urlsplit(url).hostname or "")
 
+    def name_saved_page(self, url: str, *, title: str, site: str = "") -> Article:
+        """Give a page opened by its URL (under Saved) the title its page gave."""
+        return self.store.add_saved_page(url, title=title, site=site)
+
+    def stored_article_for(self, article: Article, document: Document) -> Article | None:
+        """For a page opened by its URL (under Saved) whose extracted ``document`` names a
+        canonical link stored already: that article, the empty Saved copy deleted (so
+        highlights never split between two). None otherwise — a copy holding a star,
+        highlight or note is kept."""
+        from tui_reader.sanitize import is_web_url
+
+        if article.feed_id is not None or not is_web_url(document.url):
+            return None
+        stored = self.store.article_by_url(document.url, exclude=article.id)
+        if stored is None or not self.store.forget_saved_copy(article.id):
+            return None
+        return stored
+
     # -- documents --------------------------------------------------------------------------
 
     def open_article(self, article_id: int) -> OpenedArticle:
@@ -570,6 +602,10 @@ class Reader:
     def article_note(self, article_id: int) -> str:
         return self.store.get_article_note(article_id)
 
+    def highlight_count(self, article_id: int | None = None) -> int:
+        """Live highlights, of one article or of all."""
+        return self.store.highlight_count(article_id)
+
     def set_article_note(self, article_id: int, body: str) -> None:
         """Save the article's note; an empty one deletes it."""
         self.store.set_article_note(article_id, body)
@@ -631,6 +667,16 @@ class Reader:
             folder if folder is not None else self.export_folder(),
             colors=self.config.colors,
             path=path,
+        )
+
+    def export_all(self, *, folder: Path | None = None) -> list[Path]:
+        """Every annotated article's Markdown file (written or merged); the files."""
+        from tui_reader.export import export_all
+
+        return export_all(
+            self.store,
+            folder if folder is not None else self.export_folder(),
+            colors=self.config.colors,
         )
 
     def export_many(

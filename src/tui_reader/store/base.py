@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tui_reader.store.db import connect, write_transaction
+from tui_reader.store.db import backup, connect, write_transaction
 
 
 class StoreBase:
@@ -17,6 +17,14 @@ class StoreBase:
 
     def close(self) -> None:
         self.conn.close()
+
+    def backup(self, label: str) -> Path:
+        """Copy the live database (WAL included) to the backups folder; returns the copy."""
+        return backup(self.conn, self.path, label)
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's integrity check: ``["ok"]``, or what is wrong, a line each."""
+        return [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
