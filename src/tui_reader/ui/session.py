@@ -13,12 +13,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui_reader.paths import Paths
-from tui_reader.store import Store
+from tui_reader.store import Store, StoreError
 from tui_reader.ui.sources import ALL, SPECIAL, ListSource
 
 if TYPE_CHECKING:
@@ -106,10 +107,18 @@ def read_session(paths: Paths) -> Session | None:
 
 def restore(paths: Paths, store: Store) -> Session | None:
     """The saved session, checked against the store: what is gone is left out. None when
-    there is nothing to come back to (no file, or All with nothing open)."""
+    there is nothing to come back to (no file, or All with nothing open), or when the store
+    cannot be read (the screen says so when it loads its lists)."""
     saved = read_session(paths)
     if saved is None:
         return None
+    try:
+        return _checked(saved, store)
+    except (sqlite3.Error, StoreError):
+        return None
+
+
+def _checked(saved: Session, store: Store) -> Session | None:
     source = saved.source
     if source.kind == "feed" and source.feed_id is not None:
         if store.get_feed(source.feed_id) is None:

@@ -80,8 +80,11 @@ class StoreWatch:
         except StoreError:
             return  # the screen says what is wrong with the database
         try:
-            last = data_version(store.conn)
-            newest = newest_article(store.conn)
+            try:
+                last = data_version(store.conn)
+                newest = newest_article(store.conn)
+            except sqlite3.Error:
+                return  # the screen says what is wrong with the database
             while not self._stop.wait(self.interval):
                 try:
                     version = data_version(store.conn)
