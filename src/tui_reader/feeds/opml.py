@@ -58,9 +58,8 @@ class ImportResult:
             parts.append(f"{self.unreadable} could not be read (cut off or broken)")
         if self.encoding:
             parts.append(f"read as {self.encoding}")
-        return f"The file is not well-formed OPML ({self.problem}); read it leniently: " + (
-            ", ".join(parts) + "."
-        )
+        why = self.problem.removeprefix("it is ")
+        return f"The file is {why}; read it leniently: " + ", ".join(parts) + "."
 
 
 def _folder_name(text: str) -> str:
