@@ -149,7 +149,24 @@ def test_wrong_encoding_declared() -> None:
         '<outline text="Zürich & more" xmlUrl="https://c.example/f"/></body></opml>'
     ).encode()
     found = read_opml_leniently(mislabeled)
-    assert found.encoding == "UTF-8" and [f.title for f in found.feeds] == ["Zürich & more"]
+    assert found.encoding == "UTF-8 (it declares ISO-8859-1)"
+    assert [f.title for f in found.feeds] == ["Zürich & more"]
+
+
+def test_utf8_declared_as_latin1_in_a_well_formed_file(store: Store, tmp_path: Path) -> None:
+    doc = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><opml><body>'
+        '<outline text="Zürich — Genève" xmlUrl="https://z.example/f"/></body></opml>'
+    ).encode()
+    path = tmp_path / "mislabeled.opml"
+    path.write_bytes(doc)
+    result = import_opml(store, path)
+    assert [f.title for f in result.added] == ["Zürich — Genève"]
+    assert result.recovery_note() == "The file was read as UTF-8 (it declares ISO-8859-1)."
+    # A real Latin-1 file keeps its declaration's word.
+    latin = doc.decode().replace(" — ", " - ").encode("latin-1")
+    feeds, _ = read_opml(latin)
+    assert [f.title for f in feeds] == ["Zürich - Genève"]
 
 
 @pytest.mark.parametrize(

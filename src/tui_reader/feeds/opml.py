@@ -48,7 +48,7 @@ class ImportResult:
     def recovery_note(self) -> str:
         """One line on the lenient reading ("" when the file was well-formed)."""
         if not self.problem:
-            return ""
+            return f"The file was read as {self.encoding}." if self.encoding else ""
         parts = [f"{self.repaired} outline{'s' if self.repaired != 1 else ''} repaired"]
         if self.entities:
             parts.append(
@@ -117,19 +117,25 @@ def read_opml_leniently(data: bytes) -> OpmlRead:
     if b"<!ENTITY" in prologue.upper():
         # OPML never needs entity declarations; they only serve expansion attacks.
         raise OpmlError("refused: the file declares XML entities, which OPML never needs")
+    from tui_reader.feeds.opmlrepair import relabel_utf8
+
+    data, mislabeled = relabel_utf8(data)
     try:
         root = etree.fromstring(data, _parser(recover=False))
     except etree.XMLSyntaxError as exc:
         line = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
         problem = f"it is not well-formed XML{line}"
-        return _read_recovered(data, problem)
+        found = _read_recovered(data, problem)
+        if mislabeled and not found.encoding:
+            found.encoding = f"UTF-8 (it declares {mislabeled})"
+        return found
     if _local(root) != "opml":
         name = _local(root) or "?"
         raise OpmlError(f"not an OPML file: the document is <{name}>, not <opml>")
     bodies = [c for c in root if _local(c) == "body"]
     if not bodies:
         raise OpmlError("not an OPML file: it has no <body>")
-    found = OpmlRead()
+    found = OpmlRead(encoding=f"UTF-8 (it declares {mislabeled})" if mislabeled else "")
     for body in bodies:
         _walk(body, [], found.feeds, found.skipped)
     return found

@@ -78,6 +78,27 @@ def decode(data: bytes) -> tuple[str, str]:
     return data.decode("cp1252", errors="replace"), "Windows-1252"
 
 
+def relabel_utf8(data: bytes) -> tuple[bytes, str]:
+    """A document that declares a single-byte encoding (ISO-8859-1, Windows-1252...) but is
+    UTF-8 — as many exports are — with its declaration saying UTF-8; and the encoding it
+    declared. ``(data, "")`` when that is not the case."""
+    found = _DECLARED.match(data[:600])
+    if found is None or data.isascii():
+        return data, ""
+    declared = found.group(1).decode("ascii")
+    codec = _codec(declared)
+    if codec is None or codec.startswith(("utf", "utf_")) or codec in _MULTIBYTE:
+        return data, ""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data, ""
+    return data[: found.start(1)] + b"UTF-8" + data[found.end(1) :], declared
+
+
+_MULTIBYTE = frozenset({"shift_jis", "euc_jp", "gb2312", "gbk", "gb18030", "big5", "euc_kr"})
+
+
 def _codec(name: str) -> str | None:
     try:
         return codecs.lookup(name).name
