@@ -124,7 +124,7 @@ async def test_reopening_brings_back_the_article_and_the_place(data: Data) -> No
         cursor = screen.pane.cursor_range
         assert top > 40 and cursor is not None
         await pilot.press("q")
-    assert session_path(data.paths).exists()
+    assert session_path(data.paths.database).exists()
 
     again = data.app()
     async with again.run_test(size=(120, 40)) as pilot:
@@ -174,7 +174,7 @@ async def test_a_removed_feed_and_article_fall_back_to_all(data: Data) -> None:
         await settle(pilot)
         assert screen.current is not None
         await pilot.press("q")
-    saved = read_session(data.paths)
+    saved = read_session(data.paths.database)
     assert saved is not None and saved.source.feed_id == data.tech and saved.article
     data.store.remove_feed(data.tech)  # its articles go too (none is starred)
     again = data.app()
@@ -196,7 +196,7 @@ async def test_a_removed_feed_and_article_fall_back_to_all(data: Data) -> None:
     ],
 )
 async def test_a_damaged_session_file_is_not_trusted(data: Data, content: str, kind: str) -> None:
-    path = session_path(data.paths)
+    path = session_path(data.paths.database)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content)
     app = data.app()

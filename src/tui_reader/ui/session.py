@@ -1,11 +1,12 @@
 """Reopening brings you back: the list you were in, the article you were reading and where.
 
-The session is a small JSON file in the data folder (``session.json``, beside the database:
-each data folder has its own). It is written when you quit and, while the app runs, every few
-seconds when it changed; it is read once at start. Everything in it is checked against the
-store before use: a list whose feed or folder is gone falls back to All, an article that is
-gone is not opened, a position past the end of the text is not used. A damaged file is
-ignored (and replaced at the next save).
+The session is a small JSON file beside the database (``reader-session.json`` in the data
+folder for ``reader.sqlite3``: each database has its own, so the ids in it are that
+database's). It is written when you quit and, while the app runs, every few seconds when it
+changed; it is read once at start. Everything in it is checked against the store before use:
+a list whose feed or folder is gone falls back to All, an article that is gone is not opened,
+a position past the end of the text is not used. A damaged file is ignored (and replaced at
+the next save).
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui_reader.paths import Paths
 from tui_reader.store import Store, StoreError
 from tui_reader.ui.sources import ALL, SPECIAL, ListSource
 
 if TYPE_CHECKING:
     from tui_reader.ui.screens.main import MainScreen
 
-SESSION_FILE = "session.json"
+SESSION_SUFFIX = "-session.json"
 SAVE_EVERY = 3.0  # seconds: how often the running app writes the session when it changed
 _MAX_BYTES = 64_000
 _KINDS = {"all", "unread", "starred", "saved", "feed", "folder", "search"}
@@ -47,8 +47,9 @@ class Session:
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-def session_path(paths: Paths) -> Path:
-    return paths.data_dir / SESSION_FILE
+def session_path(store_path: Path) -> Path:
+    """Where the session of the database at ``store_path`` is kept."""
+    return store_path.with_name(store_path.stem + SESSION_SUFFIX)
 
 
 def _int(value: object) -> int | None:
@@ -82,10 +83,10 @@ def _source(value: object) -> ListSource:
     return source
 
 
-def read_session(paths: Paths) -> Session | None:
+def read_session(store_path: Path) -> Session | None:
     """The saved session as written (unchecked against the store); None if there is none or
     it cannot be read."""
-    path = session_path(paths)
+    path = session_path(store_path)
     try:
         if path.stat().st_size > _MAX_BYTES:
             return None
@@ -105,11 +106,11 @@ def read_session(paths: Paths) -> Session | None:
     )
 
 
-def restore(paths: Paths, store: Store) -> Session | None:
+def restore(store: Store) -> Session | None:
     """The saved session, checked against the store: what is gone is left out. None when
     there is nothing to come back to (no file, or All with nothing open), or when the store
     cannot be read (the screen says so when it loads its lists)."""
-    saved = read_session(paths)
+    saved = read_session(store.path)
     if saved is None:
         return None
     try:
@@ -148,9 +149,9 @@ def _checked(saved: Session, store: Store) -> Session | None:
     )
 
 
-def write_session(paths: Paths, session: Session) -> None:
+def write_session(store_path: Path, session: Session) -> None:
     """Write the session atomically (a crash leaves the old file or the new, never half)."""
-    path = session_path(paths)
+    path = session_path(store_path)
     tmp = path.with_name(path.name + ".tmp")
     with contextlib.suppress(OSError):  # a read-only data folder: nothing to come back to
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -108,7 +108,7 @@ class MainScreen(AnnotatingScreen):
         self._on_shown = on_shown
         # Continuity: the last session's list and article (ui/session.py); the watcher of
         # other processes' writes (ui/watch.py), started on mount.
-        self.session = restore(context.paths, context.store) if open_article is None else None
+        self.session = restore(context.store) if open_article is None else None
         if self.session is not None:
             self.source = self.session.source
             self.initial_article = self.session.article
@@ -910,5 +910,5 @@ class MainScreen(AnnotatingScreen):
         now = capture(self)
         text = now.to_json()
         if text != self._saved_session:
-            write_session(self.ctx.paths, now)
+            write_session(self.ctx.store_path, now)
             self._saved_session = text
