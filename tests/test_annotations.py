@@ -17,6 +17,8 @@ from tui_reader.anchor import text_hash
 from tui_reader.document import Block, Document
 from tui_reader.models import Article, EntryData, Highlight
 from tui_reader.paths import Paths
+from tui_reader.placing import place
+from tui_reader.reader import Reanchored, add_highlight, reanchor
 from tui_reader.store import Store
 
 PARAS = (
@@ -51,11 +53,11 @@ def span(text: str, quote: str) -> tuple[int, int]:
 def test_add_then_list_in_document_order(store: Store) -> None:
     article = add_article(store)
     text = make_doc().text
-    later = store.add_highlight(article.id, text, *span(text, "open in May"), "key point")
-    earlier = store.add_highlight(
-        article.id, text, *span(text, "Critics disagreed"), "disputed", tags=["claim"]
+    later = add_highlight(store, article.id, text, *span(text, "open in May"), "key point")
+    earlier = add_highlight(
+        store, article.id, text, *span(text, "Critics disagreed"), "disputed", tags=["claim"]
     )
-    first = store.add_highlight(article.id, text, *span(text, "discuss the bridge"), "fact")
+    first = add_highlight(store, article.id, text, *span(text, "discuss the bridge"), "fact")
     assert later.id.startswith("hl-") and len(later.id) == 11
     assert len({later.id, earlier.id, first.id}) == 3
     assert [h.id for h in store.list_highlights(article.id)] == [first.id, earlier.id, later.id]
@@ -70,11 +72,11 @@ def test_bad_ranges_and_missing_articles_are_refused(store: Store) -> None:
     article = add_article(store)
     text = make_doc().text
     with pytest.raises(ValueError):
-        store.add_highlight(article.id, text, 5, 5, "fact")
+        add_highlight(store, article.id, text, 5, 5, "fact")
     with pytest.raises(ValueError):
-        store.add_highlight(article.id, text, 0, len(text) + 1, "fact")
+        add_highlight(store, article.id, text, 0, len(text) + 1, "fact")
     with pytest.raises(ValueError, match="no article"):
-        store.add_highlight(99999, text, 0, 5, "fact")
+        add_highlight(store, 99999, text, 0, 5, "fact")
     with pytest.raises(ValueError, match="no article"):
         store.set_article_note(99999, "note")
     assert store.highlight_count() == 0
@@ -83,7 +85,8 @@ def test_bad_ranges_and_missing_articles_are_refused(store: Store) -> None:
 def test_hostile_text_is_cleaned_and_tags_normalised(store: Store) -> None:
     article = add_article(store)
     text = make_doc().text
-    h = store.add_highlight(
+    h = add_highlight(
+        store,
         article.id,
         text,
         0,
@@ -101,7 +104,7 @@ def test_hostile_text_is_cleaned_and_tags_normalised(store: Store) -> None:
 def test_update_changes_fields_and_time(store: Store) -> None:
     article = add_article(store)
     text = make_doc().text
-    h = store.add_highlight(article.id, text, 0, 10, "fact", tags=["a"], note="n")
+    h = add_highlight(store, article.id, text, 0, 10, "fact", tags=["a"], note="n")
     store.conn.execute("UPDATE highlights SET updated = 1, created = 1 WHERE id = ?", (h.id,))
     changed = store.update_highlight(h.id, color="disputed")
     assert (changed.color, changed.tags, changed.note) == ("disputed", ("a",), "n")
@@ -115,8 +118,8 @@ def test_update_changes_fields_and_time(store: Store) -> None:
 def test_soft_delete_restore_and_explicit_purge(store: Store) -> None:
     article = add_article(store)
     text = make_doc().text
-    keep = store.add_highlight(article.id, text, *span(text, "the bridge"), "fact", note="keep")
-    gone = store.add_highlight(article.id, text, *span(text, "Critics"), "fact", note="findme")
+    keep = add_highlight(store, article.id, text, *span(text, "the bridge"), "fact", note="keep")
+    gone = add_highlight(store, article.id, text, *span(text, "Critics"), "fact", note="findme")
     assert store.delete_highlight(gone.id) and not store.delete_highlight(gone.id)
     assert [h.id for h in store.list_highlights(article.id)] == [keep.id]
     assert [h.id for h in store.all_highlights()] == [keep.id]
@@ -146,11 +149,11 @@ def test_all_highlights_filters(store: Store) -> None:
     a1 = add_article(store, "http://x/feed1", "a1")
     a2 = add_article(store, "http://x/feed2", "a2")
     text = make_doc().text
-    h1 = store.add_highlight(a1.id, text, *span(text, "the bridge"), "fact", tags=["Infra"])
-    h2 = store.add_highlight(
-        a2.id, text, *span(text, "Critics disagreed"), "disputed", note="check the minutes"
+    h1 = add_highlight(store, a1.id, text, *span(text, "the bridge"), "fact", tags=["Infra"])
+    h2 = add_highlight(
+        store, a2.id, text, *span(text, "Critics disagreed"), "disputed", note="check the minutes"
     )
-    h3 = store.add_highlight(a2.id, text, *span(text, "open in May"), "fact", tags=["dates"])
+    h3 = add_highlight(store, a2.id, text, *span(text, "open in May"), "fact", tags=["dates"])
     store.conn.execute("UPDATE highlights SET created = 1000 WHERE id = ?", (h1.id,))
 
     def ids(hs: list[Highlight]) -> set[str]:
@@ -175,9 +178,9 @@ def test_all_highlights_filters(store: Store) -> None:
 def test_reanchor_moves_keeps_and_never_deletes(store: Store) -> None:
     article = add_article(store)
     text = make_doc().text
-    moved = store.add_highlight(article.id, text, *span(text, "argued for hours"), "fact")
-    lost = store.add_highlight(article.id, text, *span(text, "Critics disagreed"), "x", note="n")
-    deleted = store.add_highlight(article.id, text, *span(text, "open in May"), "fact")
+    moved = add_highlight(store, article.id, text, *span(text, "argued for hours"), "fact")
+    lost = add_highlight(store, article.id, text, *span(text, "Critics disagreed"), "x", note="n")
+    deleted = add_highlight(store, article.id, text, *span(text, "open in May"), "fact")
     store.delete_highlight(deleted.id)
     new_doc = make_doc(
         (
@@ -189,7 +192,7 @@ def test_reanchor_moves_keeps_and_never_deletes(store: Store) -> None:
         )
     )
     new = new_doc.text
-    assert store.reanchor_article(article.id, new) == (2, 1)
+    assert reanchor(store, article.id, new) == Reanchored(2, 1)
     got = store.get_highlight(moved.id)
     assert got is not None and new[got.start or 0 : got.end or 0] == "argued for hours"
     assert got.text_hash == text_hash(new)
@@ -202,17 +205,22 @@ def test_reanchor_moves_keeps_and_never_deletes(store: Store) -> None:
     back = store.get_highlight(deleted.id)
     assert back is not None and new[back.start or 0 : back.end or 0] == "open in May"
     # Running again on the same text changes nothing.
-    assert store.reanchor_article(article.id, new) == (2, 1)
+    assert reanchor(store, article.id, new) == Reanchored(2, 1)
     assert store.highlight_count(article.id) == 3
 
 
 def test_saving_a_new_document_reanchors_in_the_same_transaction(store: Store) -> None:
     article = add_article(store)
     text = make_doc().text
-    h = store.add_highlight(article.id, text, *span(text, "doubled since the first"), "fact")
+    h = add_highlight(store, article.id, text, *span(text, "doubled since the first"), "fact")
     new_doc = make_doc(("A new first paragraph.", *PARAS))
     store.save_document(
-        article.id, doc_json=new_doc.to_json(), text=new_doc.text, version="2", source="page"
+        article.id,
+        doc_json=new_doc.to_json(),
+        text=new_doc.text,
+        version="2",
+        source="page",
+        placer=place,  # the Reader's: the store is handed where highlights go, never decides
     )
     got = store.get_highlight(h.id)
     assert got is not None and got.anchored
@@ -228,8 +236,8 @@ def test_removing_a_feed_or_pruning_keeps_highlights_and_notes(store: Store) -> 
     store.upsert_entries(feed, entries)
     arts = {a.guid: a for a in store.list_articles(feed_id=feed.id)}
     text = make_doc().text
-    h = store.add_highlight(arts["g0"].id, text, 0, 12, "fact", note="mine")
-    gone = store.add_highlight(arts["g1"].id, text, 0, 12, "fact")
+    h = add_highlight(store, arts["g0"].id, text, 0, 12, "fact", note="mine")
+    gone = add_highlight(store, arts["g1"].id, text, 0, 12, "fact")
     store.delete_highlight(gone.id)  # even a deleted one is kept (it can be undone)
     store.set_article_note(arts["g2"].id, "a note")
     store.set_read([a.id for a in arts.values()])
@@ -288,7 +296,7 @@ def test_two_instances_writing_highlights_lose_nothing(paths: Paths) -> None:
         try:
             with Store.open(paths.database) as s:
                 for i in range(40):
-                    h = s.add_highlight(article.id, text, i, i + 5 + n, "fact", note=f"{n}-{i}")
+                    h = add_highlight(s, article.id, text, i, i + 5 + n, "fact", note=f"{n}-{i}")
                     s.update_highlight(h.id, tags=[f"w{n}"])
                     with lock:
                         made.append(h.id)
@@ -314,7 +322,7 @@ def test_highlight_survives_reopen_right_after_add(paths: Paths) -> None:
     s = Store.open(paths.database)
     article = add_article(s)
     text = make_doc().text
-    h = s.add_highlight(article.id, text, 0, 10, "fact", note="n")
+    h = add_highlight(s, article.id, text, 0, 10, "fact", note="n")
     s.set_article_note(article.id, "note")
     other = Store.open(paths.database)  # another instance sees it at once
     assert other.get_highlight(h.id) == h
@@ -330,10 +338,11 @@ import sys, time
 from pathlib import Path
 from tui_reader.store import Store
 from tui_reader.document import Document
+from tui_reader.reader import add_highlight
 s = Store.open(Path(sys.argv[1]))
 article_id = int(sys.argv[2])
 text = Document.from_json(s.get_body(article_id).doc_json).text
-h = s.add_highlight(article_id, text, 4, 11, "fact", note="saved before the kill")
+h = add_highlight(s, article_id, text, 4, 11, "fact", note="saved before the kill")
 s.set_article_note(article_id, "article note before the kill")
 print(h.id, flush=True)
 time.sleep(60)

@@ -23,6 +23,7 @@ from tests.test_app_data import (  # noqa: F401
     save_doc,
 )
 from tui_reader.config import Config, ReaderConfig, RefreshConfig
+from tui_reader.reader import add_highlight
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.feed_errors import FeedErrorsScreen
 from tui_reader.ui.screens.help import HelpScreen
@@ -679,8 +680,8 @@ async def test_the_sidebar_lists_highlights_and_choosing_one_scrolls_the_pane(da
     text = doc.text
     far = len(text) - 60
     far = text.index(" ", far) + 1
-    data.store.add_highlight(article_id, text, 0, 4, "key point", note="[b]near[/b]")
-    data.store.add_highlight(article_id, text, far, far + 5, "disputed")
+    add_highlight(data.store, article_id, text, 0, 4, "key point", note="[b]near[/b]")
+    add_highlight(data.store, article_id, text, far, far + 5, "disputed")
     app = data.app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -9,6 +9,7 @@ from textual.widget import Widget
 
 from tests.test_app import main, settle
 from tests.test_app_data import Data, data_fixture, rich_document  # noqa: F401
+from tui_reader.reader import add_highlight
 from tui_reader.ui.screens.main import MainScreen
 
 Snap = Callable[..., bool]
@@ -19,8 +20,8 @@ def highlight(data: Data) -> None:
     text = rich_document(0).text
     quote = "The needle word zanzibar appears here once."
     start = text.index(quote)
-    data.store.add_highlight(
-        data.articles["News story 0"], text, start, start + len(quote), "key point"
+    add_highlight(
+        data.store, data.articles["News story 0"], text, start, start + len(quote), "key point"
     )
 
 

@@ -276,3 +276,46 @@ def test_two_connections_write_concurrently(paths: Paths) -> None:
     s = Store.open(paths.database)
     assert s.article_count() == 4 * 30 * 5
     assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_one_markdown_escaper_for_documents_and_exports() -> None:
+    """Document.to_markdown (``tui-reader extract``) and the exporter escape by the same rules
+    (tui_reader.mdescape): no math, tag, comment or block id made by accident in either."""
+    from tui_reader.export.mdtext import md_inline
+
+    hostile = "Costs $5 for #members %% only ==now== <b> ^id1"
+    doc = Document(blocks=(Block("paragraph", hostile), Block("paragraph", "1) not a list")))
+    md = doc.to_markdown()
+    assert md_inline(hostile) in md
+    assert "Costs \\$5 for \\#members %\\% only =\\=now=\\= \\<b> \\^id1" in md
+    assert "1\\) not a list" in md
+
+
+def test_the_display_check_and_the_fast_path_come_from_sanitize_s_lists() -> None:
+    """sanitize.control_map (the UI's last check before a terminal) marks exactly what
+    clean_text removes outright, one for one; MAYBE_UNCLEAN (the fast paths' test, formerly
+    copied in feeds/text.py and extract/text.py) misses nothing clean_text would change."""
+    from tui_reader.sanitize import (
+        MAYBE_UNCLEAN,
+        clean_text,
+        control_map,
+        fast_clean,
+        is_forbidden,
+    )
+
+    table = control_map()
+    assert table[0x09] == table[0x0A] == " " and 0x09 not in control_map(whitespace=None)
+    for cp in [*range(0x0, 0x3000), *range(0xD7F0, 0x10000), *range(0xE0000, 0xE0100)]:
+        ch = chr(cp)
+        line = f"a{ch}b"
+        cleaned = clean_text(line)
+        if cp in (0x09, 0x0A):
+            continue
+        if is_forbidden(ch):
+            assert table[cp] == "\ufffd" and cleaned != line, hex(cp)
+            assert ch.translate(table) == "\ufffd"
+        elif cleaned == "ab":  # removed outright: the display check must know it
+            raise AssertionError(f"{cp:#x} is removed by clean_text but not forbidden")
+        if cleaned != line:
+            assert MAYBE_UNCLEAN.search(line) or not line.isascii(), hex(cp)
+        assert fast_clean(line) == cleaned

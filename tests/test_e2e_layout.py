@@ -11,6 +11,7 @@ import pytest
 from tests.tmux import Tmux, environment
 from tui_reader.document import Block, Document
 from tui_reader.paths import get_paths
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store
 from tui_reader.ui import backend
 
@@ -36,7 +37,7 @@ def test_text_keeps_its_measure_beside_the_sidebar(
             version=backend.extractor_version(),
             source="page",
         )
-        store.add_highlight(article.id, doc.text, 0, len(LINE), "key point")
+        add_highlight(store, article.id, doc.text, 0, len(LINE), "key point")
     tmux.start(
         env,
         "read",

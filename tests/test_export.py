@@ -17,6 +17,7 @@ from tui_reader.export import ExportError, export_all, export_article
 from tui_reader.export.files import atomic_write, index_folder, safe_filename
 from tui_reader.export.regions import find_regions, split_front_matter
 from tui_reader.models import Article, EntryData, Highlight
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -325,8 +326,8 @@ def test_hostile_article_exports_clean_text(store: Store, tmp_path: Path) -> Non
     )
     store.save_document(a.id, doc_json=d.to_json(), text=d.text, version="1", source="feed")
     text = d.text
-    store.add_highlight(a.id, text, 0, len(text), "fact\x1b[2J", tags=["#x\x1b[1m"], note="ok")
-    store.add_highlight(a.id, text, 0, 5, "<b>red</b>", note="<!-- tui-reader:end highlights -->")
+    add_highlight(store, a.id, text, 0, len(text), "fact\x1b[2J", tags=["#x\x1b[1m"], note="ok")
+    add_highlight(store, a.id, text, 0, 5, "<b>red</b>", note="<!-- tui-reader:end highlights -->")
     path = export_article(store, a.id, tmp_path, now=NOW)
     out = path.read_text()
     assert "\x1b" not in out and "\u202e" not in out and "owned" not in out

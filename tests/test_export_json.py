@@ -14,6 +14,7 @@ import pytest
 from tests.test_export import DAY, NOW, article, doc, full_article, put
 from tui_reader.export import ExportError, export_digest, export_json, import_json
 from tui_reader.models import Highlight
+from tui_reader.placing import place
 from tui_reader.store import Store
 
 
@@ -60,7 +61,7 @@ def test_round_trip_loses_nothing(store: Store, other: Store, tmp_path: Path) ->
         "TextQuoteSelector"
     )
 
-    result = import_json(other, path)
+    result = import_json(other, path, placer=place)
     assert (result.added, result.skipped, result.notes_added) == (len(originals), 0, 1)
     assert result.articles_created == 1 and result.problems == []
     copy = other.article_by_uid(a.uid)
@@ -84,7 +85,7 @@ def test_round_trip_loses_nothing(store: Store, other: Store, tmp_path: Path) ->
 
     # Importing again, anywhere, adds nothing.
     for target in (other, store):
-        r = import_json(target, path)
+        r = import_json(target, path, placer=place)
         assert r.added == 0 and r.skipped == len(originals) and r.notes_added == 0
     assert other.highlight_count() == len(originals)
 
@@ -105,7 +106,7 @@ def test_imported_highlights_are_placed_in_the_local_text(store: Store, other: S
     other.save_document(local.id, doc_json=d2.to_json(), text=d2.text, version="1", source="page")
     path = Path(other.path).parent / "in.json"
     path.write_text(data)
-    result = import_json(other, path)
+    result = import_json(other, path, placer=place)
     assert result.articles_created == 0  # found by URL
     h = other.get_highlight("hl-4b1c2f0e")
     assert h is not None and h.article_id == local.id and h.start is not None
@@ -140,29 +141,29 @@ def test_import_other_tools_annotations(other: Store, tmp_path: Path) -> None:
     ]
     path = tmp_path / "foreign.json"
     path.write_text(json.dumps(foreign))
-    result = import_json(other, path)
+    result = import_json(other, path, placer=place)
     assert result.added == 1 and result.articles_created == 1 and len(result.problems) == 1
     (h,) = other.all_highlights()
     assert h.id.startswith("hl-") and h.quote == "quick" and (h.start, h.end) == (4, 9)
     assert h.note == "a *note*" and h.created == 1735787045.0
     saved = other.list_articles(saved=True)
     assert [a.url for a in saved] == ["https://news.example/story"]
-    assert import_json(other, path).skipped == 1  # the same stable id the second time
+    assert import_json(other, path, placer=place).skipped == 1  # the same stable id the second time
 
 
 def test_import_refuses_bad_files_clearly(other: Store, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     with pytest.raises(ExportError, match="not valid JSON"):
-        import_json(other, bad)
+        import_json(other, bad, placer=place)
     bad.write_text('{"hello": 1}')
     with pytest.raises(ExportError, match="not a Web Annotation file"):
-        import_json(other, bad)
+        import_json(other, bad, placer=place)
     bad.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(ExportError, match="not UTF-8"):
-        import_json(other, bad)
+        import_json(other, bad, placer=place)
     with pytest.raises(ExportError, match="cannot read"):
-        import_json(other, tmp_path / "missing.json")
+        import_json(other, tmp_path / "missing.json", placer=place)
     assert other.highlight_count() == 0
 
 

@@ -4,14 +4,16 @@ entry seen again is. Small feeds served by a real HTTP server, refreshed into a 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from html import escape
 
 from tests.httpserver import TestServer
 from tui_reader.config import Config, RefreshConfig
 from tui_reader.feeds.refresh import refresh
 from tui_reader.models import Article, EntryData, Feed
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store, article_uid
-from tui_reader.store.identity import Known, match_entries
+from tui_reader.store.identity import Known, entry_hash, entry_key, match_entries, plan_entries
 
 FAST = Config(refresh=RefreshConfig(timeout=2.0, max_bytes=2_000_000, max_redirects=3))
 DAY = "Mon, {:02d} Jan 2025 10:00:00 GMT"
@@ -206,7 +208,7 @@ def test_an_entry_seen_again_keeps_read_starred_highlights_and_notes(
     store.set_starred(before["No id"].id, True)
     store.set_article_note(before["No id"].id, "my note")
     text = "Text of the article"
-    store.add_highlight(before["With id"].id, text, 0, 4, "yellow")
+    add_highlight(store, before["With id"].id, text, 0, 4, "yellow")
     # Edited: the id'd entry moved to another link; the id-less one got a corrected date.
     items[0] = {**items[0], "link": "https://x.example/moved", "description": "edited"}
     items[1] = {**items[1], "date": DAY.format(5)}
@@ -343,3 +345,40 @@ def test_decider_takes_rows_of_the_old_rule_for_entries_without_id() -> None:
         EntryData(guid="", url="", title="Other, no link"),
     ]
     assert [m.article_id for m in match_entries(known, entries)] == [None, 1, 2, 3, None]
+
+
+# -- new or changed: the decision without a database ---------------------------------------
+
+
+def test_plan_entries_decides_new_changed_and_old_rule_rows_without_a_database() -> None:
+    a = EntryData(guid="a", url="https://site.example/a", title="A", summary="one")
+    b = EntryData(guid="b", url="https://site.example/b", title="B")
+    no_id = EntryData(guid="", url="https://site.example/c", title="C")
+    known = [
+        Known(1, "a", a.url, "A", None, entry_hash(a)),  # seen before, unchanged
+        Known(2, "b", b.url, "B", None, entry_hash(replace(b, title="B, first version"))),
+        Known(3, no_id.url, no_id.url, "C", None, entry_hash(no_id)),  # stored by the old rule
+    ]
+    fresh = EntryData(guid="d", url="https://site.example/d", title="D")
+    plan = plan_entries(known, [a, b, no_id, fresh, replace(fresh, title="D again")])
+    assert [(n.entry, n.key) for n in plan.new] == [(fresh, "d")]  # the repeat is one article
+    assert [(c.article_id, c.entry) for c in plan.changed] == [(2, b)]
+    assert plan.changed[0].digest == entry_hash(b)
+    assert plan.guids == [(3, "")]  # the old-rule row takes the entry's (empty) guid
+    assert plan_entries([], [no_id]).new[0].key == entry_key(no_id)  # no guid: its identity
+
+
+def test_an_entry_hash_sees_every_stored_field() -> None:
+    e = EntryData(guid="g", url="u", title="t", author="a", summary="s", content="c")
+    changes = [
+        {"title": "t2"},
+        {"url": "u2"},
+        {"author": "a2"},
+        {"summary": "s2"},
+        {"content": "c2"},
+        {"published": 1.0},
+        {"updated": 2.0},
+    ]
+    digests = {entry_hash(replace(e, **change)) for change in changes}  # type: ignore[arg-type]
+    assert len(digests) == len(changes) and entry_hash(e) not in digests
+    assert entry_hash(replace(e, guid="other")) == entry_hash(e)  # identity is not content

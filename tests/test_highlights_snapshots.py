@@ -16,6 +16,7 @@ from textual.widgets import Input
 from tests.test_app import settle
 from tests.test_app_data import BASE_TIME, Data, data_fixture, rich_document  # noqa: F401
 from tui_reader.models import Highlight
+from tui_reader.reader import add_highlight
 
 Snap = Callable[..., bool]
 
@@ -28,7 +29,7 @@ def annotate(data: Data) -> None:
 
     def add(quote: str, color: str, **kw: Any) -> None:
         start = text.index(quote)
-        store.add_highlight(article_id, text, start, start + len(quote), color, **kw)
+        add_highlight(store, article_id, text, start, start + len(quote), color, **kw)
 
     add("The first paragraph has emphasis, strong text and code.", "key point", tags=["style"])
     add("Mr. Smith said it twice!", "disputed", note="Did he, though?\nCheck the recording.")

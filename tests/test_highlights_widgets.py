@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList, Select, Static, TextArea
 from tests.test_highlights_controller import DOC, TEXT, add_article, span
 from tui_reader.config import DEFAULT_COLORS
 from tui_reader.models import Highlight
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store
 from tui_reader.ui.screens.all_highlights import (
     AllHighlightsScreen,
@@ -187,11 +188,11 @@ def test_parse_when() -> None:
 async def test_all_highlights_filters_and_opens(store: Store) -> None:
     a = add_article(store)
     b = add_article(store, guid="b1")
-    first = store.add_highlight(a.id, TEXT, *span("the bridge"), "key point", tags=["infra"])
-    second = store.add_highlight(
-        b.id, TEXT, *span("open in May"), "fact", note="zanzibar " + HOSTILE
+    first = add_highlight(store, a.id, TEXT, *span("the bridge"), "key point", tags=["infra"])
+    second = add_highlight(
+        store, b.id, TEXT, *span("open in May"), "fact", note="zanzibar " + HOSTILE
     )
-    old = store.add_highlight(a.id, TEXT, *span("The council"), "disputed")
+    old = add_highlight(store, a.id, TEXT, *span("The council"), "disputed")
     with store.transaction() as c:
         c.execute("UPDATE highlights SET created = 1000 WHERE id = ?", (old.id,))
     screen = AllHighlightsScreen(store.path, DEFAULT_COLORS)

@@ -18,6 +18,7 @@ from tests.test_export import NOW, article, doc, full_article
 from tests.test_export_cli import run
 from tui_reader.anchor import locate, text_hash
 from tui_reader.export import ExportError, export_digest, export_json, export_many, import_json
+from tui_reader.placing import place
 from tui_reader.store import Store
 
 SOURCE = "https://news.example/story"
@@ -66,7 +67,7 @@ def refused(s: Store, path: Path, *words: str) -> str:
     """Import ``path``: it must fail with one line naming ``words``, storing nothing."""
     before = stored(s)
     with pytest.raises(ExportError) as info:
-        import_json(s, path)
+        import_json(s, path, placer=place)
     message = str(info.value)
     assert "\n" not in message and all(w in message for w in words), message
     assert stored(s) == before
@@ -112,7 +113,7 @@ def test_an_unusable_published_date_in_the_article_metadata_is_refused(
 
 def test_a_good_file_with_iso_and_numeric_dates_is_imported(store: Store, tmp_path: Path) -> None:
     items = [anno("one", created=1735787045), anno("two", created="2025-01-02T03:04:05+01:00")]
-    result = import_json(store, write(tmp_path, items))
+    result = import_json(store, write(tmp_path, items), placer=place)
     assert result.added == 2
     created = sorted(h.created for h in store.all_highlights())
     assert created == [1735783445.0, 1735787045.0]
@@ -127,11 +128,11 @@ def test_annotations_without_an_id_each_arrive_and_only_once(store: Store, tmp_p
     for item in items:
         del item["id"]
     path = write(tmp_path, items)
-    result = import_json(store, path)
+    result = import_json(store, path, placer=place)
     assert (result.added, result.skipped) == (4, 0)
     quotes = sorted(h.quote for h in store.all_highlights())
     assert quotes == ["brown", "lazy dog", "quick", "quick"]
-    again = import_json(store, path)  # the same file again: nothing new
+    again = import_json(store, path, placer=place)  # the same file again: nothing new
     assert (again.added, again.skipped) == (0, 4)
 
 
@@ -152,15 +153,15 @@ def test_an_annotation_stored_by_an_older_version_is_not_imported_twice(
     same file again after the upgrade finds it (same short id, same quote)."""
     foreign = "https://annotations.example/old"
     path = write(tmp_path, [anno("quick", id=foreign)])
-    import_json(store, path)
+    import_json(store, path, placer=place)
     (h,) = store.all_highlights()
     legacy = "hl-" + hashlib.sha256(foreign.encode()).hexdigest()[:8]
     store.conn.execute("UPDATE highlights SET id = ? WHERE id = ?", (legacy, h.id))
-    again = import_json(store, path)
+    again = import_json(store, path, placer=place)
     assert (again.added, again.skipped) == (0, 1)
     # A different annotation whose old short id happens to be the same still arrives.
     store.conn.execute("UPDATE highlights SET quote = 'other words' WHERE id = ?", (legacy,))
-    assert import_json(store, path).added == 1
+    assert import_json(store, path, placer=place).added == 1
 
 
 def test_our_id_taken_here_by_another_highlight_is_kept_apart(
@@ -176,9 +177,9 @@ def test_our_id_taken_here_by_another_highlight_is_kept_apart(
         (mine.id, NOW, NOW),
     )
     n = len(store.list_highlights(a.id))
-    result = import_json(other_store, path)
+    result = import_json(other_store, path, placer=place)
     assert (result.added, result.skipped) == (n, 0)
-    assert import_json(other_store, path).added == 0  # and still only once
+    assert import_json(other_store, path, placer=place).added == 0  # and still only once
 
 
 @pytest.fixture
@@ -271,7 +272,7 @@ def test_control_characters_and_escapes_are_stripped(store: Store, tmp_path: Pat
         "items": [item],
         "tui-reader": {"articles": {"uid\r\n1": {"title": "Ti\x1b[2Jtle\u202e", "url": SOURCE}}},
     }
-    assert import_json(store, write(tmp_path, data)).added == 1
+    assert import_json(store, write(tmp_path, data), placer=place).added == 1
     (h,) = store.all_highlights()
     assert (h.quote, h.note, h.tags, h.color) == ("quick", "notehere", ("tag",), "yellow")
     (a,) = store.list_articles(saved=True)
@@ -319,7 +320,7 @@ def test_offsets_are_trusted_only_where_the_text_at_them_is_the_quote(
         target=_sel({**QUOTE, "exact": quote}, _pos(wrong, wrong + len(quote))),
         **{"tui-reader": {"article": a.uid, "textHash": text_hash(text)}},
     )
-    assert import_json(store, write(tmp_path, [item])).added == 1
+    assert import_json(store, write(tmp_path, [item]), placer=place).added == 1
     (h,) = store.list_highlights(a.id)
     assert h.start is not None and text[h.start : h.end] == quote
 
@@ -344,10 +345,12 @@ def test_a_stored_hash_does_not_vouch_for_offsets_when_the_text_arrives(
         target=_sel({**QUOTE, "exact": quote}, _pos(wrong, wrong + len(quote))),
         **{"tui-reader": {"textHash": text_hash(text)}},
     )
-    assert import_json(store, write(tmp_path, [item])).added == 1
+    assert import_json(store, write(tmp_path, [item]), placer=place).added == 1
     (a,) = store.list_articles(saved=True)
     d = doc()
-    store.save_document(a.id, doc_json=d.to_json(), text=d.text, version="1", source="page")
+    store.save_document(
+        a.id, doc_json=d.to_json(), text=d.text, version="1", source="page", placer=place
+    )
     (h,) = store.list_highlights(a.id)
     assert h.start is not None and text[h.start : h.end] == quote
 
@@ -417,7 +420,7 @@ def test_export_survives_dates_an_older_version_stored(
     # What was exported imports again: the dates are unknown, not a reason to refuse.
     elsewhere = Store.open(tmp_path / "elsewhere.sqlite3")
     try:
-        assert import_json(elsewhere, path).added == len(store.list_highlights(a.id))
+        assert import_json(elsewhere, path, placer=place).added == len(store.list_highlights(a.id))
     finally:
         elsewhere.close()
 
@@ -514,7 +517,7 @@ def test_valid_w3c_shapes_this_reader_cannot_use_are_skipped_not_refused(
         anno("quick", target={"source": {"id": SOURCE}, "selector": QUOTE}),
         anno("brown", target=_sel({**QUOTE, "exact": "brown"}, _pos(3, 3))),
     ]
-    result = import_json(store, write(tmp_path, items))
+    result = import_json(store, write(tmp_path, items), placer=place)
     assert (result.added, len(result.problems)) == (2, 1)
     assert "annotation 1" in result.problems[0]
     assert all(h.start is None for h in store.all_highlights())
@@ -551,7 +554,7 @@ def test_what_the_reader_exports_it_imports_again_long_notes_included(
     long_note = ("A long reflection, paragraph after paragraph. " * 6_600)[:300_000]
     store.update_highlight("hl-4b1c2f0e", note=long_note)
     path, _ = export_json(store, folder=tmp_path / "out", now=NOW)
-    result = import_json(other_store, path)
+    result = import_json(other_store, path, placer=place)
     assert result.added == len(store.list_highlights(a.id))
     copy = other_store.get_highlight("hl-4b1c2f0e")
     assert copy is not None and copy.note == long_note.strip()
@@ -565,7 +568,7 @@ def test_a_very_long_stored_title_exports_and_imports_again(
     a = full_article(store)
     store.conn.execute("UPDATE articles SET title = ? WHERE id = ?", ("Long " * 4_000, a.id))
     path, _ = export_json(store, folder=tmp_path / "out", now=NOW)
-    assert import_json(other_store, path).added == len(store.list_highlights(a.id))
+    assert import_json(other_store, path, placer=place).added == len(store.list_highlights(a.id))
     copy = other_store.article_by_uid(a.uid)
     assert copy is not None and copy.title.startswith("Long Long") and len(copy.title) <= 2_000
 
@@ -574,10 +577,10 @@ def test_ids_an_older_import_kept_as_they_came_are_recognised(store: Store, tmp_
     """Older versions kept anything after ``urn:tui-reader:highlight:`` as the id ("my id",
     too long for a block id): the same file again, or that highlight's export, adds nothing."""
     path = write(tmp_path, [anno("quick", id="urn:tui-reader:highlight:my id")])
-    import_json(store, path)
+    import_json(store, path, placer=place)
     (h,) = store.all_highlights()
     assert h.id != "my id"  # now a block id: hl- and a full hash
     store.conn.execute("UPDATE highlights SET id = 'my id'")  # as an older version stored it
-    assert import_json(store, path).added == 0
+    assert import_json(store, path, placer=place).added == 0
     out, _ = export_json(store, folder=tmp_path / "out", now=NOW)
-    assert import_json(store, out).added == 0
+    assert import_json(store, out, placer=place).added == 0

@@ -14,6 +14,7 @@ from tui_reader.export import import_json
 from tui_reader.export.webannotation import import_annotations
 from tui_reader.extract.errors import ExtractionError
 from tui_reader.extract.loader import load_document
+from tui_reader.placing import place
 from tui_reader.sanitize import url_key
 from tui_reader.store import Store
 
@@ -43,7 +44,7 @@ def _file(tmp_path: Path, name: str, page_url: str) -> Path:
 def _fetcher(store: Store):  # type: ignore[no-untyped-def]
     def fetch(article_id: int) -> bool:
         try:
-            return not load_document(store, article_id, Config()).is_empty
+            return not load_document(store, article_id, Config(), placer=place).is_empty
         except ExtractionError:
             return False
 
@@ -55,7 +56,7 @@ def test_client_export_imports_notes_tags_and_places_them(
 ) -> None:
     url = server.route("/news/bridge-vote", PAGE, content_type="text/html; charset=utf-8")
     path = _file(tmp_path, "client-export.json", url)
-    result = import_json(store, path, fetch=_fetcher(store))
+    result = import_json(store, path, fetch=_fetcher(store), placer=place)
     assert (result.added, result.placed, result.unanchored) == (2, 2, 0)
     assert result.fetched == 1 and result.replies == 1 and result.notes_added == 1
     assert "2 placed, 0 unanchored" in result.summary() and "1 reply skipped" in result.summary()
@@ -74,14 +75,16 @@ def test_api_search_unreachable_is_kept_unanchored_then_placed_on_open(
     store: Store, server: TestServer, tmp_path: Path
 ) -> None:
     url = server.url("/news/bridge-vote")  # nothing served there yet: the fetch fails
-    result = import_json(store, _file(tmp_path, "api-search.json", url), fetch=_fetcher(store))
+    result = import_json(
+        store, _file(tmp_path, "api-search.json", url), fetch=_fetcher(store), placer=place
+    )
     assert (result.added, result.placed, result.unanchored, result.replies) == (1, 0, 1, 1)
     assert result.fetched == 0
     [article] = list(store.annotated_articles())
     [h] = store.list_highlights(article.id)
     assert h.note == "The **key** claim of the piece."  # kept, waiting for the text
     server.route("/news/bridge-vote", PAGE, content_type="text/html; charset=utf-8")
-    text = load_document(store, article.id, Config(), force=True).text  # the article is opened
+    text = load_document(store, article.id, Config(), force=True, placer=place).text  # opened
     [h] = store.list_highlights(article.id)
     assert h.start is not None and h.end is not None and text[h.start : h.end] == h.quote
 
@@ -93,12 +96,12 @@ def test_article_matched_by_normalised_address(store: Store, tmp_path: Path) -> 
         .read_text()
         .replace("__PAGE__", "http://EXAMPLE.org/news/bridge-vote")
     )
-    first = import_annotations(store, data)
+    first = import_annotations(store, data, placer=place)
     assert first.articles_created == 1
     [a] = list(store.annotated_articles())
     store.conn.execute("UPDATE articles SET url = ? WHERE id = ?", (page, a.id))
     again = json.loads(json.dumps(data).replace("Xq3vLm0aEe", "Yq3vLm0aEe"))
-    second = import_annotations(store, again)
+    second = import_annotations(store, again, placer=place)
     assert second.added == 1 and second.articles_created == 0
     assert url_key(page + "?utm_source=x&fbclid=1#top") == url_key(
         "http://example.org:80/news/bridge-vote"
@@ -125,7 +128,7 @@ def test_iri_body_becomes_a_link_and_position_only_is_explained(store: Store) ->
             },
         },
     ]
-    result = import_annotations(store, data)
+    result = import_annotations(store, data, placer=place)
     [a] = list(store.annotated_articles())
     [h] = store.list_highlights(a.id)
     assert h.note == "<http://example.org/comment1>"
@@ -134,7 +137,7 @@ def test_iri_body_becomes_a_link_and_position_only_is_explained(store: Store) ->
     assert result.articles_created == 1  # none made for the highlight that was skipped
     position_only = {"type": "Annotation", "target": data[1]["target"]}
     other_page = json.loads(json.dumps(position_only).replace("/page", "/other"))
-    assert import_annotations(store, [other_page]).articles_created == 0
+    assert import_annotations(store, [other_page], placer=place).articles_created == 0
 
 
 def test_import_notes_command_reports_what_it_did(server: TestServer, tmp_path: Path) -> None:
@@ -168,7 +171,7 @@ def test_bad_hypothesis_values_are_refused_in_one_line(store: Store, tmp_path: P
         path = tmp_path / "bad.json"
         path.write_text(json.dumps(bad))
         try:
-            import_json(store, path)
+            import_json(store, path, placer=place)
         except ExportError as exc:
             assert message in str(exc) and "\n" not in str(exc)
         else:

@@ -12,7 +12,14 @@ from tests.test_app import main, settle
 from tests.test_app_data import Data, data_fixture  # noqa: F401
 from tui_reader.cli.reading import _save_file, saved_page_for
 from tui_reader.config import Config
+from tui_reader.reader import Reader, add_highlight
 from tui_reader.sanitize import url_key
+
+
+def reader(data: Data) -> Reader:
+    """The façade over the test's database (the CLI's way to it; its connection goes with
+    it)."""
+    return Reader(data.paths, Config())
 
 
 @pytest.mark.parametrize(
@@ -54,22 +61,22 @@ def test_query_order_does_not_count() -> None:
 
 def test_reading_a_feed_articles_link_opens_that_article(data: Data) -> None:
     before = data.store.article_count()
-    found = saved_page_for(data.store, "HTTP://News.Example:80/1/?utm_source=rss#top")
+    found = saved_page_for(reader(data), "HTTP://News.Example:80/1/?utm_source=rss#top")
     assert found == data.articles["News story 1"]
     assert data.store.article_count() == before  # no copy under Saved
 
 
 def test_reading_one_page_twice_keeps_one_saved_copy(data: Data) -> None:
-    first = saved_page_for(data.store, "https://pages.example/essay")
+    first = saved_page_for(reader(data), "https://pages.example/essay")
     before = data.store.article_count()
-    again = saved_page_for(data.store, "http://pages.example/essay/?utm_campaign=x")
+    again = saved_page_for(reader(data), "http://pages.example/essay/?utm_campaign=x")
     assert again == first and data.store.article_count() == before
 
 
 def test_a_copy_with_highlights_wins_over_a_bare_one(data: Data) -> None:
     saved = data.store.add_saved_page("https://news.example/3/", title="An older copy")
-    data.store.add_highlight(saved.id, "Some text here.", 0, 4, "key point")
-    assert saved_page_for(data.store, "https://news.example/3") == saved.id
+    add_highlight(data.store, saved.id, "Some text here.", 0, 4, "key point")
+    assert saved_page_for(reader(data), "https://news.example/3") == saved.id
 
 
 def test_a_saved_file_whose_canonical_link_is_stored_opens_that_article(
@@ -83,7 +90,7 @@ def test_a_saved_file_whose_canonical_link_is_stored_opens_that_article(
         + "</article></body></html>"
     )
     before = data.store.article_count()
-    assert _save_file(data.store, page, Config()) == data.articles["News story 2"]
+    assert _save_file(reader(data), page, Config()) == data.articles["News story 2"]
     assert data.store.article_count() == before
 
 
@@ -97,7 +104,7 @@ async def test_a_page_whose_canonical_link_is_stored_opens_the_stored_article(
         + "</article></body></html>"
     )
     url = server.route("/amp/story-4", page, content_type="text/html; charset=utf-8")
-    copy = saved_page_for(data.store, url)  # not known by this link: a Saved article
+    copy = saved_page_for(reader(data), url)  # not known by this link: a Saved article
     assert copy not in data.articles.values()
     app = data.app(open_article=copy)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from tui_reader.errors import ReaderError
+
 R = TypeVar("R")
 
 # Imported by the forkserver once, so that every worker forked from it starts warm.
@@ -31,7 +33,7 @@ PRELOAD = ("tui_reader.feeds.parse", "tui_reader.extract.pipeline")
 START_SECONDS = 120.0  # a new worker that is not ready by then is taken for broken
 
 
-class BudgetError(Exception):
+class BudgetError(ReaderError):
     """A document could not be read in a worker; ``str(error)`` is one line."""
 
 

@@ -14,6 +14,9 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from tui_reader.errors import DocumentError
+from tui_reader.mdescape import md_escape, md_url
+
 BlockKind = Literal["heading", "paragraph", "list_item", "quote", "code", "figure", "table"]
 SpanKind = Literal["em", "strong", "code", "link"]
 BLOCK_KINDS: frozenset[str] = frozenset(
@@ -172,12 +175,20 @@ class Document:
 
     @classmethod
     def from_json(cls, text: str) -> Document:
-        """The document stored as JSON; ValueError (or TypeError/KeyError) for anything that
-        is not one, a damaged or too deeply nested value included, never another error."""
+        """The document stored as JSON. :class:`~tui_reader.errors.DocumentError` (a
+        ValueError) for anything that is not one — damaged JSON, a list, a value nested too
+        deeply, a field of the wrong type — never another error. Callers that read a stored
+        article use :func:`stored_document` (the one policy), not this."""
         try:
-            return cls.from_dict(json.loads(text))
-        except (RecursionError, AttributeError) as exc:
-            raise ValueError(f"not a stored document ({type(exc).__name__})") from None
+            data = json.loads(text)
+        except (ValueError, TypeError, RecursionError) as exc:
+            raise DocumentError(f"{type(exc).__name__}: {exc}"[:200]) from None
+        if not isinstance(data, dict):
+            raise DocumentError(f"a JSON {type(data).__name__}, not an object")
+        try:
+            return cls.from_dict(data)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            raise DocumentError(f"{type(exc).__name__}: {exc}"[:200]) from None
 
     @classmethod
     def from_plain_text(cls, text: str, **meta: str) -> Document:
@@ -190,10 +201,10 @@ class Document:
     def to_markdown(self, *, with_title: bool = True) -> str:
         parts: list[str] = []
         if with_title and self.title:
-            parts.append("# " + _md_escape(self.title))
+            parts.append("# " + md_escape(self.title))
             meta = " · ".join(x for x in (self.byline, self.site_name, self.published) if x)
             if meta:
-                parts.append("*" + _md_escape(meta) + "*")
+                parts.append("*" + md_escape(meta) + "*")
         previous: Block | None = None
         for block in self.blocks:
             rendered = _block_markdown(block)
@@ -211,25 +222,23 @@ class Document:
         return "\n\n".join([*head, self.text]).strip() + "\n"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-# The line's own blanks only ("^\s*" rescanned a run of blank lines from every line start in
-# it); the escape lands before the same character either way.
-_MD_LINE_START = re.compile(r"^([^\S\n]*)([#>+\-]|\d+\.)(?=\s)", re.MULTILINE)
-
-
-def _md_escape(text: str) -> str:
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
-
-
-def _md_url(url: str) -> str:
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
+def stored_document(doc_json: str) -> Document | None:
+    """THE policy for a document as the store holds it: None when there is none (``""``) and
+    when it is damaged (it is made again, as if there were none); never an exception. Every
+    reader of stored documents goes through this (``ArticleBody.document``, the store's
+    ``get_document``), so a damaged row means the same everywhere."""
+    if not doc_json:
+        return None
+    try:
+        return Document.from_json(doc_json)
+    except DocumentError:
+        return None
 
 
 def inline_markdown(text: str, spans: tuple[Span, ...]) -> str:
     """Block text with its spans as Markdown emphasis, code and links."""
     if not spans:
-        return _md_escape(text)
+        return md_escape(text)
     opens: dict[int, list[Span]] = {}
     closes: dict[int, list[Span]] = {}
     for span in spans:
@@ -249,7 +258,7 @@ def inline_markdown(text: str, spans: tuple[Span, ...]) -> str:
             elif span.kind == "strong":
                 out.append("**")
             else:
-                out.append(f"]({_md_url(span.href)})")
+                out.append(f"]({md_url(span.href)})")
         for span in sorted(opens.get(pos, ()), key=lambda s: -s.end):
             if span.kind == "code":
                 in_code += 1
@@ -262,13 +271,13 @@ def inline_markdown(text: str, spans: tuple[Span, ...]) -> str:
                 out.append("[")
         if i + 1 < len(cuts):
             piece = text[pos : cuts[i + 1]]
-            out.append(piece.replace("`", "'") if in_code else _md_escape(piece))
+            out.append(piece.replace("`", "'") if in_code else md_escape(piece))
     return "".join(out)
 
 
 def _block_markdown(block: Block) -> str:
     if block.kind == "heading":
-        return "#" * min(max(block.level, 1) + 1, 6) + " " + _md_escape(block.text)
+        return "#" * min(max(block.level, 1) + 1, 6) + " " + md_escape(block.text)
     if block.kind == "list_item":
         marker = f"{block.number or 1}." if block.ordered else "-"
         body = inline_markdown(block.text, block.spans).replace(
@@ -285,14 +294,14 @@ def _block_markdown(block: Block) -> str:
             fence += "`"
         return f"{fence}\n{block.text}\n{fence}"
     if block.kind == "figure":
-        alt = _md_escape(block.text.replace("\n", " "))
-        image = f"![{alt}]({_md_url(block.src)})" if block.src else ""
+        alt = md_escape(block.text.replace("\n", " "))
+        image = f"![{alt}]({md_url(block.src)})" if block.src else ""
         caption = f"*{alt}*" if block.text else ""
         return "\n".join(x for x in (image, caption) if x)
     if block.kind == "table" and block.rows:
         width = max(len(r) for r in block.rows)
         rows = [
-            [_md_escape(c.replace("\n", " ")) for c in r] + [""] * (width - len(r))
+            [md_escape(c.replace("\n", " ")) for c in r] + [""] * (width - len(r))
             for r in block.rows
         ]
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]

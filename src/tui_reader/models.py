@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from tui_reader.document import Document, stored_document
 from tui_reader.sanitize import clean_line
 
 LEAD_WORDS = 8  # an untitled article is named by the first words of its text...
@@ -46,6 +49,39 @@ class EntryData:
     summary: str = ""  # HTML or text as the feed gave it (cleaned of control characters)
     content: str = ""  # the feed's full content, HTML, if any
     text: str = ""  # plain text of the best of content/summary, for search
+
+
+@dataclass(frozen=True)
+class FeedUpdate:
+    """One feed's refresh, decided (``feeds/refresh.py``), for the store to record
+    (``Store.store_fetches``): the fetch's outcome and, for "ok", the entries to store.
+
+    ``status`` is "ok", "not-modified" or "error" (``error`` the one-line reason). Validators,
+    title, site and a new URL (a permanent redirect) replace the stored ones only when given;
+    the title only when the user has not named the feed. ``feed`` is the feed as the entries
+    are stored under it (its title filled from the document when the user gave none)."""
+
+    feed: Feed
+    status: str
+    error: str = ""
+    next_fetch: float | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    title: str | None = None
+    site_url: str | None = None
+    new_url: str | None = None
+    entries: tuple[EntryData, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedStored:
+    """What became of one :class:`FeedUpdate`: how many articles were added and updated, or,
+    when that feed alone could not be stored (its changes rolled back, the others kept), why
+    ("could not store: ...")."""
+
+    new: int = 0
+    updated: int = 0
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +150,18 @@ class ArticleBody:
     doc_error: str = ""  # why extraction failed, if it did
     fetched_at: float | None = None
 
+    @cached_property
+    def document(self) -> Document | None:
+        """The stored document (None when there is none, or when it is damaged: see
+        :func:`tui_reader.document.stored_document`, the one policy)."""
+        return stored_document(self.doc_json)
+
+    def is_current(self, version: str) -> bool:
+        """Whether the stored document can be shown as it is: there is one, it reads back,
+        and the extractor ``version`` that made it is this one. The one place this is
+        decided (the loader and the reading pane both ask it)."""
+        return bool(version) and self.doc_version == version and self.document is not None
+
 
 @dataclass(frozen=True)
 class Highlight:
@@ -140,3 +188,18 @@ class Highlight:
 class SearchHit:
     article: Article
     snippet: str
+
+
+def document_order(highlights: Iterable[Highlight]) -> list[Highlight]:
+    """Anchored highlights by position, then unanchored ones (oldest first): the order the
+    store lists them in (``store/annotations.py``), for highlights placed elsewhere."""
+    return sorted(
+        highlights,
+        key=lambda h: (
+            h.start is None,
+            h.start if h.start is not None else 0,
+            h.end if h.end is not None else 0,
+            h.created,
+            h.id,
+        ),
+    )

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from tui_reader import __version__
+from tui_reader.errors import ReaderError
 
 if TYPE_CHECKING:
     import ssl
@@ -41,7 +42,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 
 
-class FetchError(Exception):
+class FetchError(ReaderError):
     """A fetch failed; ``str(error)`` is one clear line. ``status`` is the HTTP status when the
     server answered, ``retry_after`` the seconds it asked us to wait (429/503), if any."""
 

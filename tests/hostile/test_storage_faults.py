@@ -24,6 +24,7 @@ from tui_reader.export import ExportError, export_many
 from tui_reader.feeds.welcome import ensure_welcome
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths, get_paths
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store
 from tui_reader.store.db import backup, explain_error
 
@@ -61,7 +62,7 @@ def _populate(paths: Paths, articles: int = 300) -> Path:
             ],
         )
         first = store.list_articles(feed_id=feed.id)[0]
-        store.add_highlight(first.id, text, 0, 30, "key point", note="keep me")
+        add_highlight(store, first.id, text, 0, 30, "key point", note="keep me")
         made = backup(store.conn, paths.database, "manual")
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -241,7 +242,7 @@ def test_full_disk(
         store = Store.open(paths.database)
         try:
             with pytest.raises(sqlite3.OperationalError) as info:
-                store.add_highlight(welcome.id, words * 50, 0, 10, "key point", note=words * 50)
+                add_highlight(store, welcome.id, words * 50, 0, 10, "key point", note=words * 50)
             assert "is full" in explain_error(paths.database, info.value)
             assert store.highlight_count() == 0
         finally:
@@ -250,7 +251,7 @@ def test_full_disk(
         # An export into the full disk: an error, no half file, the old file untouched.
         store = Store.open(paths.database)
         try:
-            store.add_highlight(welcome.id, "Some welcome text here", 0, 4, "key point")
+            add_highlight(store, welcome.id, "Some welcome text here", 0, 4, "key point")
             out_dir = mount / "notes"
             filler.unlink()
             (written,) = export_many(store, out_dir)

@@ -29,6 +29,7 @@ from tui_reader.export import export_many
 from tui_reader.export.files import index_folder
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store
 
 if TYPE_CHECKING:  # (imported by name, pytest would try to collect it)
@@ -201,6 +202,7 @@ def test_kill_during_refresh(server: TestServer, store: Store) -> None:
 HIGHLIGHT_CHILD = """
     import sys
     from pathlib import Path
+    from tui_reader.reader import add_highlight
     from tui_reader.store import Store
 
     store = Store.open(Path(sys.argv[1]))
@@ -208,7 +210,7 @@ HIGHLIGHT_CHILD = """
     print("ready", flush=True)
     for i in range(100_000):
         start = (i * 7) % (len(text) - 20)
-        h = store.add_highlight(article_id, text, start, start + 12, "key point",
+        h = add_highlight(store, article_id, text, start, start + 12, "key point",
                                 tags=[f"t{i}"], note=f"note {i}")
         print(f"highlight {h.id} {i}", flush=True)  # add_highlight returns after COMMIT
         store.update_highlight(h.id, note=f"edited {i}")
@@ -274,7 +276,7 @@ def _annotated(store: Store, articles: int) -> list[int]:
     text = "One sentence of the article. " * 40
     for article in store.list_articles(feed_id=feed.id):
         for start in (0, 30, 60):
-            store.add_highlight(article.id, text, start, start + 20, "key point", note="n")
+            add_highlight(store, article.id, text, start, start + 20, "key point", note="n")
         store.set_article_note(article.id, f"Note of {article.title}")
         ids.append(article.id)
     return ids
@@ -339,6 +341,7 @@ BUSY_CHILD = """
     from pathlib import Path
     from tui_reader.config import Config, RefreshConfig
     from tui_reader.feeds.refresh import refresh
+    from tui_reader.reader import add_highlight
     from tui_reader.store import Store
 
     path, name = Path(sys.argv[1]), sys.argv[2]
@@ -350,7 +353,7 @@ BUSY_CHILD = """
         print(f"refreshed {round_} new {summary.new_articles}", flush=True)
         for article in store.list_articles()[:15]:
             text = "Shared text of the article, long enough to highlight. " * 3
-            h = store.add_highlight(article.id, text, 0, 20, "key point", note=f"{name}")
+            h = add_highlight(store, article.id, text, 0, 20, "key point", note=f"{name}")
             print(f"highlight {h.id}", flush=True)
         store.set_setting(f"last-{name}", str(round_))
     print("done", flush=True)

@@ -25,6 +25,7 @@ from tests.httpserver import Response
 from tui_reader.export import export_json, export_many
 from tui_reader.extract import document_from_fragment, extract_html, load_document
 from tui_reader.feeds.parse import parse_feed
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store
 
 if TYPE_CHECKING:  # (imported by name, pytest would try to collect it)
@@ -195,7 +196,8 @@ def test_stored_articles_open_and_export_clean(
         doc = load_document(store, article.id, FAST)
         assert_document_clean(doc)
         sources.add(store.get_body(article.id).doc_source)
-        store.add_highlight(
+        add_highlight(
+            store,
             article.id,
             doc.text,
             0,

@@ -43,6 +43,7 @@ from tui_reader.document import Block, Document, Span
 from tui_reader.feeds.welcome import WELCOME_SETTING
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store
 from tui_reader.ui import backend
 from tui_reader.ui.app import ReaderApp
@@ -130,7 +131,8 @@ def fill(path: Path, text: Field) -> Filled:
         body = doc.text
         for i in (2, 3):
             start = body.index(paragraphs[i])
-            store.add_highlight(
+            add_highlight(
+                store,
                 out.articles[0],
                 body,
                 start,

@@ -37,6 +37,7 @@ from tui_reader.document import Block, Document, Span
 from tui_reader.feeds.welcome import WELCOME_SETTING
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store
 from tui_reader.ui import backend
 from tui_reader.ui.app import ReaderApp
@@ -284,7 +285,7 @@ def fill_raw(store: Store) -> None:
         # text at its offsets is the quote (else it is placed again), so it must be that text.
         start = text.index(blocks[n].text)
         end = start + len(blocks[n].text)
-        h = store.add_highlight(first.id, text, start, end, "key point")
+        h = add_highlight(store, first.id, text, start, end, "key point")
         with store.transaction() as c:  # past the store's own cleaning
             c.execute(
                 "UPDATE highlights SET quote = ?, note = ?, tags = ?, color = ? WHERE id = ?",

@@ -1,4 +1,4 @@
-"""What every subcommand needs: paths, config, the store, clean messages."""
+"""What every subcommand needs: paths, config, the reader (the façade), clean messages."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import sys
 
 from tui_reader.config import Config, load_config
 from tui_reader.paths import Paths, get_paths
+from tui_reader.reader import Reader
 from tui_reader.sanitize import clean_text
-from tui_reader.store import Store, StoreError
+from tui_reader.store import StoreError
 
 
 class CommandError(Exception):
@@ -31,10 +32,12 @@ def load_settings(paths: Paths | None = None, *, quiet: bool = False) -> tuple[P
     return paths, config
 
 
-def open_store(paths: Paths) -> Store:
+def open_reader(paths: Paths, config: Config | None = None) -> Reader:
+    """The reader over the user's database, checked to open (a clear one-line message if it
+    cannot be used)."""
     try:
         paths.ensure()
-        return Store.open(paths.database)
+        return Reader.open(paths, config)
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
     except OSError as exc:

@@ -7,8 +7,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from tui_reader.cli.common import CommandError, load_settings, open_store
-from tui_reader.store.db import StoreError, backup, latest_backup, restore_backup
+from tui_reader.cli.common import CommandError, load_settings, open_reader
+from tui_reader.reader import latest_backup, restore_backup
+from tui_reader.store import StoreError
 
 
 def register(sub: Any) -> None:
@@ -37,26 +38,26 @@ def register(sub: Any) -> None:
 
 def run_backup(args: argparse.Namespace) -> int:
     paths, _ = load_settings()
-    store = open_store(paths)
+    reader = open_reader(paths)
     try:
-        target = backup(store.conn, paths.database, "manual")
+        target = reader.backup("manual")
     except (OSError, sqlite3.Error) as exc:
         raise CommandError(f"backup failed: {exc}") from exc
     finally:
-        store.close()
+        reader.close()
     print(f"backed up to {target}")
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
     paths, _ = load_settings()
-    chosen: Path | None = args.file or latest_backup(paths.database)
+    chosen: Path | None = args.file or latest_backup(paths)
     if chosen is None:
         raise CommandError(f"no backup found in {paths.backups_dir}")
     if not chosen.is_file():
         raise CommandError(f"{chosen} does not exist")
     try:
-        aside = restore_backup(paths.database, chosen)
+        aside = restore_backup(paths, chosen)
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
     except OSError as exc:
@@ -69,11 +70,11 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     paths, _ = load_settings()
-    store = open_store(paths)
+    reader = open_reader(paths)
     try:
-        result = [str(r[0]) for r in store.conn.execute("PRAGMA integrity_check")]
+        result = reader.integrity_check()
     finally:
-        store.close()
+        reader.close()
     if result == ["ok"]:
         print(f"{paths.database}: ok")
         return 0

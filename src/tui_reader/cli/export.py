@@ -11,20 +11,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tui_reader.cli.common import CommandError, load_settings, open_store
-from tui_reader.config import Config
-from tui_reader.export import (
-    ExportError,
-    export_article,
-    export_digest,
-    export_folder,
-    export_json,
-    export_many,
-    import_json,
-)
-from tui_reader.paths import Paths
+from tui_reader.cli.common import CommandError, load_settings, open_reader
+from tui_reader.export import ExportError
+from tui_reader.reader import Reader
 from tui_reader.sanitize import clean_line
-from tui_reader.store import Store
 from tui_reader.timestamps import MAX_YEAR, MIN_YEAR, sane_timestamp
 
 _DAYS = re.compile(r"^(\d+)\s*d(ays?)?$")
@@ -119,48 +109,48 @@ def parse_date(text: str, *, now: float | None = None) -> float:
     return found
 
 
-def _feed_id(store: Store, name: str | None) -> list[int] | None:
+def _feed_id(reader: Reader, name: str | None) -> list[int] | None:
     if name is None:
         return None
-    feeds, missing = store.find_feeds([name])
+    feeds, missing = reader.find_feeds([name])
     if missing or not feeds:
         raise CommandError(f"no feed named {clean_line(name)!r} (see `tui-reader feeds`)")
     return [f.id for f in feeds]
 
 
-def _article_id(store: Store, ident: str) -> int:
-    article = store.article_by_uid(ident.strip())
+def _article_id(reader: Reader, ident: str) -> int:
+    article = reader.article_by_uid(ident.strip())
     if article is None and ident.strip().isdigit():
-        article = store.get_article(int(ident))
+        article = reader.article(int(ident))
     if article is None:
         raise CommandError(f"no article {clean_line(ident)!r}")
     return article.id
 
 
-def _setup() -> tuple[Paths, Config, Store]:
+def _setup() -> Reader:
     paths, config = load_settings()
-    return paths, config, open_store(paths)
+    return open_reader(paths, config)
 
 
 def run_export(args: argparse.Namespace) -> int:
-    paths, config, store = _setup()
+    reader = _setup()
     try:
         since = parse_date(args.since) if args.since else None
-        feeds = _feed_id(store, args.feed)
-        folder = args.out or export_folder(paths, config)
+        feeds = _feed_id(reader, args.feed)
+        folder = args.out or reader.export_folder()
         if args.article is not None:
-            ids = [_article_id(store, args.article)]
+            ids = [_article_id(reader, args.article)]
         else:
             scopes: list[int | None] = list(feeds) if feeds is not None else [None]
             ids = []
             for feed_id in scopes:
-                ids += [a.id for a in store.annotated_articles(feed_id=feed_id, since=since)]
+                ids += [a.id for a in reader.annotated_articles(feed_id=feed_id, since=since)]
             ids = list(dict.fromkeys(ids))
         if not ids:
             print("tui-reader: nothing to export (no highlights or notes match)", file=sys.stderr)
             return 0
         if args.format == "json":
-            path, count = export_json(store, path=args.output, folder=folder, article_ids=ids)
+            path, count = reader.export_json(path=args.output, folder=folder, article_ids=ids)
             print(path)
             print(f"tui-reader: {count} annotations written", file=sys.stderr)
             return 0
@@ -170,9 +160,9 @@ def run_export(args: argparse.Namespace) -> int:
                     "-o FILE writes one article's Markdown: use --article ID, or --out DIR"
                     " for several (or `tui-reader digest` for one file of many)"
                 )
-            print(export_article(store, ids[0], folder, colors=config.colors, path=args.output))
+            print(reader.export_article(ids[0], folder=folder, path=args.output))
             return 0
-        results = export_many(store, folder, article_ids=ids, colors=config.colors)
+        results = reader.export_many(article_ids=ids, folder=folder)
         for path, _ in results:
             print(path)
         written = sum(1 for _, changed in results if changed)
@@ -185,54 +175,43 @@ def run_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         raise CommandError(str(exc)) from exc
     finally:
-        store.close()
+        reader.close()
 
 
 def run_digest(args: argparse.Namespace) -> int:
-    paths, config, store = _setup()
+    reader = _setup()
     try:
         since = parse_date(args.since)
         until = parse_date(args.until) if args.until else None
-        feeds = _feed_id(store, args.feed)
+        feeds = _feed_id(reader, args.feed)
         if feeds is not None and len(feeds) > 1:
             raise CommandError(f"{clean_line(args.feed)!r} names several feeds; use its id")
-        path = export_digest(
-            store,
+        path = reader.export_digest(
             since,
             until=until,
             feed_id=feeds[0] if feeds else None,
-            folder=args.out or export_folder(paths, config),
+            folder=args.out or reader.export_folder(),
             path=args.output,
-            colors=config.colors,
         )
         print(path)
         return 0
     except ExportError as exc:
         raise CommandError(str(exc)) from exc
     finally:
-        store.close()
+        reader.close()
 
 
 def run_import(args: argparse.Namespace) -> int:
-    _, config, store = _setup()
-
-    def fetch(article_id: int) -> bool:
-        """Fetch and extract an imported article's page (the usual limits); offline or
-        refused, its highlights wait, unanchored, for the article's first opening."""
-        from tui_reader.extract.errors import ExtractionError
-        from tui_reader.extract.loader import load_document
-
-        try:
-            return not load_document(store, article_id, config).is_empty
-        except ExtractionError:
-            return False
-
+    reader = _setup()
     try:
-        result = import_json(store, args.file, fetch=None if args.no_fetch else fetch)
+        # Without --no-fetch, an imported article without text has its page fetched (the
+        # usual limits); offline or refused, its highlights wait, unanchored, for the
+        # article's first opening.
+        result = reader.import_annotations(args.file, fetch=not args.no_fetch)
     except ExportError as exc:
         raise CommandError(f"{clean_line(str(exc))}; nothing was imported") from exc
     finally:
-        store.close()
+        reader.close()
     for problem in result.problems[:20]:
         print(f"tui-reader: {clean_line(problem)}", file=sys.stderr)
     print(f"tui-reader: {result.summary()}", file=sys.stderr)

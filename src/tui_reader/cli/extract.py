@@ -11,7 +11,9 @@ from typing import Any
 from tui_reader.cli.common import load_settings, warn
 from tui_reader.config import Config
 from tui_reader.document import Document
-from tui_reader.extract.errors import ExtractionError
+from tui_reader.errors import ExtractionError
+from tui_reader.paths import get_paths
+from tui_reader.reader import Reader
 from tui_reader.sanitize import is_web_url
 
 FORMATS = ("markdown", "text", "json")
@@ -39,15 +41,9 @@ def register(sub: Any) -> None:
 
 def extract_source(source: str, config: Config) -> Document:
     """The article of one source; raises ExtractionError with a one-line reason."""
-    from tui_reader.extract.guarded import extract_page  # in a worker, under the time budget
-    from tui_reader.net import FetchError, FetchLimits, fetch
-
+    reader = Reader(get_paths(), config)  # no database: nothing is stored
     if is_web_url(source):
-        try:
-            result = fetch(source, limits=FetchLimits.from_config(config.refresh))
-        except FetchError as exc:
-            raise ExtractionError(f"could not fetch {source}: {exc}") from exc
-        return extract_page(result.body, result.url, config, content_type=result.content_type)
+        return reader.extract_url(source)
     path = Path(source).expanduser()
     try:
         data = path.read_bytes()
@@ -59,8 +55,10 @@ def extract_source(source: str, config: Config) -> Document:
         raise ExtractionError(f"{source}: cannot read it ({exc.strerror or exc})") from None
     content_type = "text/plain" if path.suffix.lower() in (".txt", ".text") else ""
     try:
-        return extract_page(data, "", config, content_type=content_type)
+        return reader.extract_page(data, "", content_type=content_type)
     except ExtractionError as exc:
+        if exc.url is not None:  # about the page, which has no address: name the file
+            raise ExtractionError(exc.reason, source) from None
         raise ExtractionError(str(exc).replace("the page", source, 1)) from None
 
 

@@ -10,11 +10,12 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from tui_reader.cli.common import CommandError, load_settings, open_store
+from tui_reader.cli.common import CommandError, load_settings, open_reader
+from tui_reader.config import Config
 from tui_reader.models import Feed
 from tui_reader.paths import Paths
+from tui_reader.reader import Reader, RefreshProgress
 from tui_reader.sanitize import clean_line
-from tui_reader.store import Store
 
 
 def register(sub: Any) -> None:
@@ -85,21 +86,19 @@ def register(sub: Any) -> None:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _reader_store(paths: Paths) -> Store:
-    """Open the store; the first use subscribes the bundled welcome feed."""
-    from tui_reader.feeds.welcome import ensure_welcome
-
-    store = open_store(paths)
+def _reader(paths: Paths, config: Config | None = None) -> Reader:
+    """Open the reader; the first use subscribes the bundled welcome feed."""
+    reader = open_reader(paths, config)
     try:
-        ensure_welcome(store)
+        reader.ensure_welcome()
     except Exception:
-        store.close()
+        reader.close()
         raise
-    return store
+    return reader
 
 
-def _one_feed(store: Store, name: str) -> Feed:
-    found, missing = store.find_feeds([name])
+def _one_feed(reader: Reader, name: str) -> Feed:
+    found, missing = reader.find_feeds([name])
     if missing or not found:
         raise CommandError(f"no feed called {clean_line(name)!r} (see `tui-reader feeds`)")
     if len(found) > 1:
@@ -145,61 +144,40 @@ def _fit(text: str, width: int) -> str:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from tui_reader.feeds.discover import DiscoverError, discover
-    from tui_reader.feeds.welcome import WELCOME_URL
-    from tui_reader.net import FetchError, FetchLimits, check_url
+    from tui_reader.feeds.discover import DiscoverError
+    from tui_reader.net import FetchError
 
     paths, config = load_settings()
     url = str(args.url).strip()
     folder = "/".join(p.strip() for p in clean_line(args.folder).split("/") if p.strip())
-    if url != WELCOME_URL:
+    try:
+        Reader.check_url(url)
+    except FetchError as exc:
+        raise CommandError(f"cannot add {clean_line(url)!r}: {exc}", status=2) from None
+    with _reader(paths, config) as reader:
         try:
-            check_url(url)
-        except FetchError as exc:
-            raise CommandError(f"cannot add {clean_line(url)!r}: {exc}", status=2) from None
-    with _reader_store(paths) as store:
-        existing = store.feed_by_url(url)
-        if existing is not None:
-            print(f"Already subscribed: {_label(existing)} ({existing.url}); nothing changed.")
-            return 0
-        try:
-            found = discover(
-                url,
-                limits=FetchLimits.from_config(config.refresh),
-                parse_seconds=config.limits.parse_seconds,
-            )
-        except DiscoverError as exc:
+            done = reader.subscribe(url, folder=folder)
+        except (DiscoverError, FetchError) as exc:
             raise CommandError(f"cannot add {clean_line(url)}: {exc}") from None
-        existing = store.feed_by_url(found.url)
-        if existing is not None:
-            print(f"Already subscribed: {_label(existing)} ({existing.url}); nothing changed.")
-            return 0
-        feed, _ = store.add_feed(
-            found.url, title=found.parsed.title, folder=folder, site_url=found.parsed.site_url
-        )
-        new, _updated = store.upsert_entries(feed, found.parsed.entries)
-        store.record_fetch(
-            feed.id,
-            status="ok",
-            error=found.parsed.warning,
-            etag=found.etag,
-            last_modified=found.last_modified,
-            next_fetch=time.time() + max(60, config.refresh.interval_minutes * 60),
-        )
+    feed = done.feed
+    if not done.created:
+        print(f"Already subscribed: {_label(feed)} ({feed.url}); nothing changed.")
+        return 0
+    new = done.new_articles
     where = f" in {folder}" if folder else ""
-    via = f" (found on {clean_line(found.via_page)})" if found.via_page else ""
+    via = f" (found on {clean_line(done.via_page)})" if done.via_page else ""
     print(f"Subscribed to {_label(feed)}{where}: {feed.url}{via}")
     print(f"{new} article{'s' if new != 1 else ''} stored.")
-    if found.parsed.warning:
-        print(f"Warning: {clean_line(found.parsed.warning)}")
+    if done.warning:
+        print(f"Warning: {clean_line(done.warning)}")
     return 0
 
 
 def run_remove(args: argparse.Namespace) -> int:
     paths, _config = load_settings()
-    with _reader_store(paths) as store:
-        feed = _one_feed(store, args.feed)
-        kept = store.annotated_article_count(feed.id)
+    with _reader(paths) as reader:
+        feed = _one_feed(reader, args.feed)
+        kept = reader.annotated_article_count(feed.id)
         if not args.yes:
             if not sys.stdin.isatty():
                 raise CommandError(
@@ -216,7 +194,7 @@ def run_remove(args: argparse.Namespace) -> int:
             if answer.strip().lower() not in ("y", "yes"):
                 print("Nothing removed.")
                 return 1
-        kept = store.remove_feed(feed.id)
+        kept = reader.remove_feed(feed.id)
     print(f"Removed {_label(feed)}.")
     if kept:
         print(
@@ -231,17 +209,17 @@ def run_rename(args: argparse.Namespace) -> int:
     if not title:
         raise CommandError("the new title is empty", status=2)
     paths, _config = load_settings()
-    with _reader_store(paths) as store:
-        feed = _one_feed(store, args.feed)
-        store.rename_feed(feed.id, title)
+    with _reader(paths) as reader:
+        feed = _one_feed(reader, args.feed)
+        reader.rename_feed(feed.id, title)
     print(f"Renamed {_label(feed)} to {title}.")
     return 0
 
 
 def run_feeds(args: argparse.Namespace) -> int:
     paths, _config = load_settings()
-    with _reader_store(paths) as store:
-        feeds = store.list_feeds()
+    with _reader(paths) as reader:
+        feeds = reader.feeds()
     if not feeds:
         print("No feeds yet. Add one with `tui-reader add URL` or `tui-reader import FILE`.")
         return 0
@@ -267,12 +245,10 @@ def run_feeds(args: argparse.Namespace) -> int:
 
 
 def run_export_opml(args: argparse.Namespace) -> int:
-    from tui_reader.feeds.opml import export_opml
-
     paths, _config = load_settings()
-    with _reader_store(paths) as store:
-        feeds = store.list_feeds()
-    text = export_opml(feeds)
+    with _reader(paths) as reader:
+        feeds = reader.feeds()
+        text = reader.export_opml()
     if args.file is None:
         sys.stdout.write(text)
         return 0
@@ -292,7 +268,7 @@ class _Progress:
         self.tty = out.isatty()
         self.width = shutil.get_terminal_size((80, 24)).columns
 
-    def __call__(self, p: Any) -> None:
+    def __call__(self, p: RefreshProgress) -> None:
         title = _label(p.feed)
         if not self.tty:
             self.out.write(f"[{p.done}/{p.total}] {title}: {clean_line(p.outcome)}\n")
@@ -311,25 +287,23 @@ class _Progress:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    from tui_reader.feeds.refresh import refresh
-
     paths, config = load_settings()
-    with _reader_store(paths) as store:
+    with _reader(paths, config) as reader:
         feed_ids: list[int] | None = None
         if args.feeds:
-            found, missing = store.find_feeds(args.feeds)
+            found, missing = reader.find_feeds(args.feeds)
             if missing:
                 names = ", ".join(repr(clean_line(m)) for m in missing)
                 raise CommandError(f"no feed called {names} (see `tui-reader feeds`)", status=2)
             feed_ids = [f.id for f in found]
-        elif not store.list_feeds():
+        elif not reader.feeds():
             print("No feeds to refresh. Add one with `tui-reader add URL`.")
             return 0
-    bar = _Progress(sys.stdout)
-    try:
-        summary = refresh(paths.database, config, feed_ids, progress=bar)
-    finally:
-        bar.finish()
+        bar = _Progress(sys.stdout)
+        try:
+            summary = reader.refresh(feed_ids, progress=bar)
+        finally:
+            bar.finish()
     print(
         f"New articles: {summary.new_articles}"
         + (f" ({summary.updated_articles} updated)" if summary.updated_articles else "")

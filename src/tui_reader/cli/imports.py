@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_reader.cli.common import CommandError, load_settings
 from tui_reader.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from tui_reader.reader import Reader
 
 
 def register(sub: Any) -> None:
@@ -45,7 +48,7 @@ def _plural(n: int, word: str, plural: str = "") -> str:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from tui_reader.cli.feeds import _reader_store
+    from tui_reader.cli.feeds import _reader
     from tui_reader.feeds.newsboat import NewsboatError, sniff
 
     paths, _config = load_settings()
@@ -65,13 +68,13 @@ def run_import(args: argparse.Namespace) -> int:
     # Subscriptions first, then the state of their articles.
     kinds.sort(key=lambda pk: pk[1] == "newsboat-cache")
     added_any = False
-    with _reader_store(paths) as store:
+    with _reader(paths) as reader:
         for path, what in kinds:
             try:
                 if what == "newsboat-cache":
-                    _import_cache(store, path, args.star_flags)
+                    _import_cache(reader, path, args.star_flags)
                 else:
-                    added_any |= _import_feeds(store, path, what)
+                    added_any |= _import_feeds(reader, path, what)
             except NewsboatError as exc:
                 raise CommandError(str(exc)) from None
     if added_any:
@@ -79,12 +82,12 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_feeds(store: Any, path: Path, kind: str) -> bool:
-    from tui_reader.feeds.newsboat import import_urls
-    from tui_reader.feeds.opml import OpmlError, import_opml
+def _import_feeds(reader: Reader, path: Path, kind: str) -> bool:
+    from tui_reader.feeds.opml import OpmlError
 
     try:
-        result = import_opml(store, path) if kind == "opml" else import_urls(store, path)
+        read = reader.import_opml if kind == "opml" else reader.import_newsboat_urls
+        result = read(path)
     except OpmlError as exc:
         raise CommandError(str(exc)) from None
     for note in [result.recovery_note(), *result.notes]:
@@ -99,10 +102,8 @@ def _import_feeds(store: Any, path: Path, kind: str) -> bool:
     return bool(result.added)
 
 
-def _import_cache(store: Any, path: Path, star_flags: str) -> None:
-    from tui_reader.feeds.newsboat import import_cache
-
-    r = import_cache(store, path, star_flags=star_flags)
+def _import_cache(reader: Reader, path: Path, star_flags: str) -> None:
+    r = reader.import_newsboat_cache(path, star_flags=star_flags)
     print(
         f"From newsboat's cache {path}: {_plural(r.items, 'article')};"
         f" {r.matched} already here, {r.added} added;"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from tui_reader.cli.common import CommandError, open_store
+from tui_reader.cli.common import CommandError, open_reader
 from tui_reader.config import Config, load_config
+from tui_reader.errors import ExtractionError
 from tui_reader.paths import Paths, get_paths
-from tui_reader.sanitize import clean_line, is_web_url
-from tui_reader.store import Store
+from tui_reader.reader import Reader
+from tui_reader.sanitize import is_web_url
 
 if TYPE_CHECKING:
     import argparse
@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
 def start_app() -> int:
     """``tui-reader`` with no command: the reader."""
     paths, config, problems = _settings()
-    open_store(paths).close()  # a clear one-line message if the database cannot be used
+    open_reader(paths, config).close()  # a clear one-line message if the database cannot be used
     return _run(paths, config, problems, None)
 
 
@@ -85,27 +85,24 @@ def run_read(args: argparse.Namespace) -> int:
     if not is_url and ("://" in target or target.startswith("www.")):
         raise CommandError(f"{target}: only http(s) URLs can be read (or a local file)")
     paths, config, problems = _settings()
-    store = open_store(paths)
+    reader = open_reader(paths, config)
     try:
         if is_url:
-            article_id = saved_page_for(store, target)
+            article_id = saved_page_for(reader, target)
         else:
-            article_id = _save_file(store, Path(target), config)
+            article_id = _save_file(reader, Path(target), config)
     finally:
-        store.close()
+        reader.close()
     return _run(paths, config, problems, article_id)
 
 
-def saved_page_for(store: Store, url: str) -> int:
+def saved_page_for(reader: Reader, url: str) -> int:
     """The article to open for ``url``: the one already stored for that page (in a feed or
     under Saved: one copy, so its highlights stay together), else a new Saved one."""
-    existing = store.article_by_url(url)
-    if existing is not None:
-        return existing.id
-    return store.add_saved_page(url, site=urlsplit(url).hostname or "").id
+    return reader.saved_page(url).id
 
 
-def _save_file(store: Store, path: Path, config: Config) -> int:
+def _save_file(reader: Reader, path: Path, config: Config) -> int:
     """Extract an HTML file now and keep it as a saved article; returns its id."""
     if not path.exists():
         raise CommandError(f"{path}: no such file")
@@ -120,26 +117,7 @@ def _save_file(store: Store, path: Path, config: Config) -> int:
         data = path.read_bytes()
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    uri = path.resolve().as_uri()
-    from tui_reader.ui import backend
-
     try:
-        document = backend.extract_html(data, uri, config)
-    except backend.extraction_error() as exc:
+        return reader.save_page(data, path.resolve().as_uri(), name=path.name).id
+    except ExtractionError as exc:
         raise CommandError(f"{path}: {exc}") from exc
-    except backend.Unavailable as exc:
-        raise CommandError(str(exc)) from exc
-    existing = store.article_by_url(document.url) if is_web_url(document.url) else None
-    if existing is not None:  # a saved copy of a page that is stored already
-        return existing.id
-    article = store.add_saved_page(
-        uri, title=clean_line(document.title) or path.name, site=document.site_name or path.name
-    )
-    store.save_document(
-        article.id,
-        doc_json=document.to_json(),
-        text=document.text,
-        version=backend.extractor_version(),
-        source="page",
-    )
-    return article.id

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tui_reader.config import DEFAULT_COLORS, HighlightColor
 from tui_reader.document import Document
+from tui_reader.errors import ReaderError
 from tui_reader.models import Article, Highlight
 from tui_reader.sanitize import clean_line, clean_url
 from tui_reader.store import Store
@@ -15,7 +16,7 @@ from tui_reader.timestamps import UNKNOWN, format_local, format_utc
 UNKNOWN_DATE = "date unknown"
 
 
-class ExportError(Exception):
+class ExportError(ReaderError):
     """An export or import that cannot be done; the message says why, in one line."""
 
 
@@ -79,13 +80,7 @@ def load_article(store: Store, article_id: int) -> ArticleData:
     article = store.get_article(article_id)
     if article is None:
         raise ExportError(f"no article with id {article_id}")
-    body = store.get_body(article_id)
-    doc: Document | None = None
-    if body.doc_json:
-        try:
-            doc = Document.from_json(body.doc_json)
-        except (ValueError, TypeError, KeyError):
-            doc = None
+    doc = store.get_document(article_id)
     return ArticleData(
         article=article,
         highlights=tuple(store.list_highlights(article_id)),

@@ -18,40 +18,25 @@ from functools import lru_cache
 from urllib.parse import quote as pct
 from urllib.parse import urlsplit
 
+from tui_reader.mdescape import md_escape, md_url
 from tui_reader.sanitize import clean_line, clean_text, is_web_url
+
+__all__ = [
+    "MARKER_PREFIX",
+    "fragment_directive",
+    "fragment_url",
+    "link",
+    "md_inline",
+    "md_quote_line",
+    "md_url",
+    "note_markdown",
+    "plain",
+    "yaml_str",
+]
 
 MARKER_PREFIX = "<!-- tui-reader:"
 
-# -- escaping ------------------------------------------------------------------------------
-
-_ALWAYS = re.compile(r"([\\`<\[$])")
-_PLAIN_EXTRA = re.compile(r"([*_\]|~])")
-_HASHTAG = re.compile(r"#(?=[^\s#])")
-_COMMENT = re.compile(r"%%")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
-_BLOCK_ID = re.compile(r"\^(?=[\w-]+\s*$)")
-_LINE_START = re.compile(r"^(\s*)([#>+\-*=~]|\d+(?=[.)]))")
-_HIGHLIGHT = re.compile(r"==")
-
-
-def _escape(text: str, *, plain: bool) -> str:
-    text = _ALWAYS.sub(r"\\\1", text)
-    if plain:
-        text = _PLAIN_EXTRA.sub(r"\\\1", text)
-        text = _HIGHLIGHT.sub(r"=\\=", text)
-    text = _HASHTAG.sub(r"\\#", text)
-    text = _COMMENT.sub(r"%\\%", text)
-    text = _ENTITY.sub("&amp;", text)
-    text = _BLOCK_ID.sub(r"\\^", text)
-    return _LINE_START.sub(_escape_line_start, text)
-
-
-def _escape_line_start(m: re.Match[str]) -> str:
-    marker = m.group(2)
-    if marker[0].isdigit():
-        return m.group(1) + marker + "\\"  # "1." -> "1\." (the dot follows)
-    return m.group(1) + "\\" + marker
-
+# -- escaping (the rules: tui_reader.mdescape) ----------------------------------------------
 
 _TAG = re.compile(r"</?[A-Za-z!][^<>]*>")
 
@@ -64,12 +49,12 @@ def plain(text: str) -> str:
 
 def md_inline(text: str) -> str:
     """One line of hostile text as literal Markdown (titles, names, tags, labels)."""
-    return _escape(clean_line(text), plain=True)
+    return md_escape(clean_line(text))
 
 
 def md_quote_line(line: str) -> str:
     """A line of a quoted passage: structure and markup neutralised, punctuation kept."""
-    return _escape(line, plain=False)
+    return md_escape(line, plain=False)
 
 
 def yaml_str(text: str) -> str:
@@ -77,13 +62,6 @@ def yaml_str(text: str) -> str:
     escaped too so no YAML reader sees a line break."""
     out = json.dumps(clean_line(text), ensure_ascii=False)
     return out.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def md_url(url: str) -> str:
-    """A URL safe inside ``(...)`` of a Markdown link."""
-    for ch, enc in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E")):
-        url = url.replace(ch, enc)
-    return url
 
 
 def link(label_md: str, url: str) -> str:

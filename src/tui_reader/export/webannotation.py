@@ -34,7 +34,6 @@ from typing import Any
 
 from tui_reader import __version__
 from tui_reader.anchor import make_selector, text_hash
-from tui_reader.document import Document
 from tui_reader.export.anninput import (
     EXT,
     FORMAT_VERSION,
@@ -50,11 +49,13 @@ from tui_reader.models import Article, Highlight
 from tui_reader.sanitize import clean_url, is_web_url, url_key
 from tui_reader.store import Store, article_uid
 from tui_reader.store.annotations import (
+    Placer,
     find_or_create_article_in,
     insert_highlight_in,
     reanchor_in,
     set_article_note_in,
 )
+from tui_reader.store.articles import document_in
 from tui_reader.timestamps import format_local, iso_utc, sane_timestamp
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -296,13 +297,8 @@ class _Importer:
         return str(row["quote"]) if row is not None else None
 
     def _text(self, article_id: int) -> str | None:
-        row = self.c.execute("SELECT doc_json FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None or not row["doc_json"]:
-            return None
-        try:
-            return Document.from_json(row["doc_json"]).text
-        except (ValueError, TypeError, KeyError):
-            return None
+        doc = document_in(self.c, article_id)
+        return doc.text if doc is not None else None
 
     def _from_position(self, p: ParsedHighlight) -> ParsedHighlight | None:
         """A position-only highlight with its quote taken from the article's text, when that
@@ -368,13 +364,13 @@ class _Importer:
         else:
             self.result.skipped += 1
 
-    def reanchor(self) -> None:
+    def reanchor(self, placer: Placer) -> None:
         """Place what was imported in the local version of each article's text; offsets
         from the file are kept only where the text at them is the quote."""
         for article_id in sorted(self.touched):
             text = self._text(article_id)
             if text is not None:
-                reanchor_in(self.c, article_id, text)
+                reanchor_in(self.c, article_id, text, placer)
 
 
 def import_annotations(
@@ -383,13 +379,16 @@ def import_annotations(
     *,
     now: float | None = None,
     fetch: Callable[[int], bool] | None = None,
+    placer: Placer | None = None,
 ) -> ImportResult:
     """Import loaded Web Annotation JSON: every value is checked first
     (:func:`tui_reader.export.anninput.parse_collection`, BadAnnotationFile naming the first
     bad one), then the whole file is written in one transaction: all of it, or nothing.
     ``fetch(article_id)`` (after the transaction) gets the text of an article that has none
     yet, so that its highlights are placed at once; it returns whether it got one. Without
-    it, or offline, the highlights stay unanchored until the article is first opened."""
+    it, or offline, the highlights stay unanchored until the article is first opened.
+    ``placer`` (the Reader's) places what was imported in each article's local text, in the
+    same transaction; without it they keep the file's offsets until re-anchored."""
     parsed = parse_collection(data, now=time.time() if now is None else now)
     with store.transaction() as c:
         importer = _Importer(c, parsed)
@@ -407,7 +406,8 @@ def import_annotations(
             else:
                 set_article_note_in(c, article.id, n.note, updated=n.updated)
                 importer.result.notes_added += 1
-        importer.reanchor()
+        if placer is not None:
+            importer.reanchor(placer)
     result = importer.result
     result.problems = parsed.skipped + result.problems
     result.replies = parsed.replies
@@ -448,7 +448,11 @@ def load_json(text: str, what: str) -> Any:
 
 
 def import_json(
-    store: Store, path: Path, *, fetch: Callable[[int], bool] | None = None
+    store: Store,
+    path: Path,
+    *,
+    fetch: Callable[[int], bool] | None = None,
+    placer: Placer | None = None,
 ) -> ImportResult:
     """Import a Web Annotation JSON file (ours or another tool's); see the module docstring.
     ExportError, one line, with nothing stored, for a file that cannot be imported whole."""
@@ -462,7 +466,7 @@ def import_json(
         )
     data = load_json(read_text(path), str(path))
     try:
-        return import_annotations(store, data, fetch=fetch)
+        return import_annotations(store, data, fetch=fetch, placer=placer)
     except ExportError as exc:
         raise ExportError(f"{path}: {exc}") from None
     except (sqlite3.Error, ValueError) as exc:

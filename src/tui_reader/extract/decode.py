@@ -121,9 +121,7 @@ def decode_html(data: bytes, *, content_type: str = "", url: str = "") -> str:
             return data[len(bom) :].decode(name, "replace")
     what = _describe_binary(data)
     if what:
-        raise ExtractionError(
-            f"could not extract an article from {url or 'the page'}: it is {what}, not an HTML page"
-        )
+        raise ExtractionError(f"it is {what}, not an HTML page", url)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

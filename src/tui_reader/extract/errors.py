@@ -1,11 +1,11 @@
-"""The one error extraction raises, and the extractor's version."""
+"""The extractor's version, and its error (defined in :mod:`tui_reader.errors`)."""
 
 from __future__ import annotations
+
+from tui_reader.errors import ArticleUnavailable, ExtractionError
+
+__all__ = ["EXTRACTOR_VERSION", "ArticleUnavailable", "ExtractionError"]
 
 # Bump whenever the documents extraction produces change: stored documents made by another
 # version are extracted again the next time they are opened.
 EXTRACTOR_VERSION = "2"
-
-
-class ExtractionError(Exception):
-    """No readable article could be made from a page; the message says why, in one line."""

@@ -5,7 +5,7 @@ process's interpreter lock meanwhile (in the app: the screen keeps answering).""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tui_reader.budget import BudgetError, DocumentTimeout, shared_workers
 from tui_reader.config import Config
@@ -16,19 +16,33 @@ R = TypeVar("R")
 
 
 class ExtractionTimeout(ExtractionError, DocumentTimeout):
-    """The page took longer than the budget (``[limits] extract_seconds``) to extract."""
+    """The page took longer than the budget (``[limits] extract_seconds``) to extract:
+    ``what`` (the page, the feed's text) took more than ``seconds``; ``url`` as in
+    :class:`~tui_reader.errors.ExtractionError`."""
+
+    def __init__(self, what: str, seconds: float, url: str | None = None) -> None:
+        self.what = what
+        self.seconds = seconds
+        ExtractionError.__init__(
+            self, f"{what} took longer than {seconds:g} s to read; skipped", url
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.what, self.seconds, self.url))
 
 
-def run_budgeted(config: Config, what: str, func: Callable[..., R], *args: object) -> R:
+def run_budgeted(
+    config: Config, what: str, func: Callable[..., R], *args: object, url: str | None = None
+) -> R:
     """``func(*args)`` in a worker, within ``config.limits.extract_seconds``. Raises
-    :class:`ExtractionTimeout` (naming ``what``) when over it, ExtractionError if the worker
-    failed, and whatever ``func`` raised."""
+    :class:`ExtractionTimeout` (naming ``what``, and ``url`` when given) when over it,
+    ExtractionError if the worker failed, and whatever ``func`` raised."""
     try:
         return shared_workers().run(config.limits.extract_seconds, what, func, *args)
     except DocumentTimeout as exc:
-        raise ExtractionTimeout(exc.what, exc.seconds) from None
+        raise ExtractionTimeout(exc.what, exc.seconds, url) from None
     except BudgetError as exc:
-        raise ExtractionError(str(exc)) from exc
+        raise ExtractionError(str(exc), url) from exc
 
 
 def _extract(html: bytes | str, url: str, content_type: str) -> Document:
@@ -42,5 +56,4 @@ def extract_page(
 ) -> Document:
     """:func:`~tui_reader.extract.pipeline.extract_html` under the time budget. Raises
     ExtractionError (an :class:`ExtractionTimeout` when over the budget)."""
-    what = f"could not extract an article from {url or 'the page'}: the page"
-    return run_budgeted(config, what, _extract, html, url, content_type)
+    return run_budgeted(config, "the page", _extract, html, url, content_type, url=url)

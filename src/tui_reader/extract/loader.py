@@ -12,12 +12,14 @@ from dataclasses import replace
 
 from tui_reader.config import Config
 from tui_reader.document import Document
-from tui_reader.extract.errors import EXTRACTOR_VERSION, ExtractionError
+from tui_reader.errors import ArticleUnavailable, ExtractionError
+from tui_reader.extract.errors import EXTRACTOR_VERSION
 from tui_reader.extract.guarded import extract_page, run_budgeted
 from tui_reader.models import Article, ArticleBody
 from tui_reader.net import FetchError, FetchLimits, fetch
 from tui_reader.sanitize import is_web_url
 from tui_reader.store import Store
+from tui_reader.store.annotations import Placer
 from tui_reader.timestamps import utc_datetime
 
 # A feed's content shorter than this is taken for a teaser and the page is fetched instead.
@@ -28,7 +30,6 @@ _TEASER_END = re.compile(
     r"keep reading\b[^.]*|full (?:story|article|post)\b[^.]*|…|\.\.\.|more)\W*$",
     re.IGNORECASE,
 )
-_PREFIX = re.compile(r"^could not extract an article from \S*: ")
 
 
 def _iso(timestamp: float | None) -> str:
@@ -91,33 +92,47 @@ def _fill(doc: Document, article: Article) -> Document:
     )
 
 
-def _stored(body: ArticleBody) -> Document | None:
-    if not body.doc_json:
-        return None
-    try:
-        return Document.from_json(body.doc_json)
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None  # damaged: extracted again
-
-
-def _save(store: Store, article_id: int, doc: Document, source: str) -> None:
+def _save(store: Store, article_id: int, doc: Document, source: str, placer: Placer | None) -> None:
     store.save_document(
-        article_id, doc_json=doc.to_json(), text=doc.text, version=EXTRACTOR_VERSION, source=source
+        article_id,
+        doc_json=doc.to_json(),
+        text=doc.text,
+        version=EXTRACTOR_VERSION,
+        source=source,
+        placer=placer,
     )
 
 
+def is_current(body: ArticleBody) -> bool:
+    """Whether the article's stored document is shown as it is (else it is made again)."""
+    return body.is_current(EXTRACTOR_VERSION)
+
+
 def load_document(
-    store: Store, article_id: int, config: Config, *, force: bool = False
+    store: Store,
+    article_id: int,
+    config: Config,
+    *,
+    force: bool = False,
+    article: Article | None = None,
+    body: ArticleBody | None = None,
+    placer: Placer | None = None,
 ) -> Document:
     """The article's document: stored if current (and not ``force``), else made from the
-    feed's content or the fetched page and stored. Raises :class:`ExtractionError` with a
-    message naming the URL to open in a browser when there is no text to show."""
-    article = store.get_article(article_id)
+    feed's content or the fetched page and stored. ``article`` and ``body``, when the caller
+    has read them already (opening an article), are not read again. Raises
+    :class:`~tui_reader.errors.ArticleUnavailable` (its ``url`` the one to open in a browser)
+    when there is no text to show (an ExtractionError for an unknown id). ``placer`` is how
+    the article's highlights follow a newly stored text (the Reader's: it alone decides when
+    highlights are re-anchored)."""
+    if article is None:
+        article = store.get_article(article_id)
     if article is None:
         raise ExtractionError(f"no article with id {article_id}")
-    body = store.get_body(article_id)
-    stored = _stored(body)
-    if stored is not None and not force and body.doc_version == EXTRACTOR_VERSION:
+    if body is None:
+        body = store.get_body(article_id)
+    stored = body.document
+    if stored is not None and not force and is_current(body):
         return stored
     url = article.url
     feed_failed: ExtractionError | None = None
@@ -131,7 +146,7 @@ def load_document(
     except ExtractionError as exc:  # over the budget: the page may do better
         whole, fallback, feed_failed = None, None, exc
     if whole is not None:
-        _save(store, article_id, whole, "feed")
+        _save(store, article_id, whole, "feed", placer)
         return whole
     try:
         if not is_web_url(url):
@@ -144,22 +159,22 @@ def load_document(
             article,
         )
     except (FetchError, ExtractionError) as exc:
-        reason = _PREFIX.sub("", str(exc))
-        message = f"could not extract an article from {url or 'this entry'}: {reason}"
+        reason = exc.reason if isinstance(exc, ExtractionError) else str(exc)
+        failed = ArticleUnavailable(reason, url, can_open=is_web_url(url))
         store.save_document(
             article_id,
             doc_json="",
             text="",
             version=EXTRACTOR_VERSION,
             source="page",
-            error=message,
+            error=failed.message,
         )
         if stored is not None:  # made by another version, or a refresh was asked for
-            return replace(stored, notice=f"{message}. Showing the copy stored earlier.")
+            return replace(stored, notice=f"{failed.message}. Showing the copy stored earlier.")
         if fallback is not None:
-            return replace(fallback, notice=f"{message}. Showing the feed's summary instead.")
-        if is_web_url(url):
-            message += "; open it in a browser"
-        raise ExtractionError(message) from exc
-    _save(store, article_id, doc, "page")
+            return replace(
+                fallback, notice=f"{failed.message}. Showing the feed's summary instead."
+            )
+        raise failed from exc
+    _save(store, article_id, doc, "page", placer)
     return doc

@@ -8,7 +8,7 @@ import lxml.html
 from lxml import etree
 
 from tui_reader.extract.errors import ExtractionError
-from tui_reader.sanitize import clean_text
+from tui_reader.sanitize import TERMINAL_CONTROLS, clean_text
 from tui_reader.scan import sub_to_last
 
 # Generic containers: removed wholesale when a page nests deeper than the parser goes, so the
@@ -20,7 +20,6 @@ _CONTAINER_TAGS = re.compile(
     re.IGNORECASE,
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _parse(markup: bytes) -> tuple[lxml.html.HtmlElement, bool]:
@@ -33,7 +32,7 @@ def _parse(markup: bytes) -> tuple[lxml.html.HtmlElement, bool]:
 def parse_html(text: str, *, fragment: bool = False) -> lxml.html.HtmlElement:
     """Parse a page (or, with ``fragment``, a piece of one) into an ``<html>`` tree."""
     text = _XML_DECLARATION.sub("", text, count=1)
-    if _CONTROL.search(text):
+    if TERMINAL_CONTROLS.search(text):
         # Terminal escapes and control characters: gone before lxml sees them (it keeps them
         # in the tree but refuses them when text is set back).
         text = clean_text(text)

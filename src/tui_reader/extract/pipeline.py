@@ -51,10 +51,6 @@ _NOT_PAGE_TYPES = frozenset(
 )
 
 
-def _where(url: str) -> str:
-    return url or "the page"
-
-
 def scrub_tree(root: HtmlElement) -> None:
     """Remove debris from every text in the tree, outside code."""
     code: set[HtmlElement] = set()
@@ -81,9 +77,7 @@ def _blocks(content: HtmlElement, base: str, meta: Metadata) -> list[Block]:
 def _check_type(content_type: str, url: str) -> str:
     kind = content_type.split(";")[0].strip().lower()
     if kind.startswith(_NOT_PAGES) or kind in _NOT_PAGE_TYPES:
-        raise ExtractionError(
-            f"could not extract an article from {_where(url)}: it is {kind}, not an HTML page"
-        )
+        raise ExtractionError(f"it is {kind}, not an HTML page", url)
     return kind
 
 
@@ -95,7 +89,7 @@ def _plain_blocks(text: str) -> list[Block]:
 def _plain_document(text: str, url: str) -> Document:
     doc = Document(url=url, blocks=tuple(_plain_blocks(text)))
     if doc.is_empty:
-        raise ExtractionError(f"could not extract an article from {_where(url)}: no text found")
+        raise ExtractionError("no text found", url)
     return doc
 
 
@@ -120,14 +114,11 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
     else:
         text = html
     if not text.strip():
-        raise ExtractionError(f"could not extract an article from {_where(url)}: the page is empty")
+        raise ExtractionError("the page is empty", url)
     if kind == "text/plain":
         return _plain_document(text, url)
     if len(text) > MAX_PAGE_CHARS:
-        raise ExtractionError(
-            f"could not extract an article from {_where(url)}: the page is too large"
-            f" ({len(text) // 1_000_000} MB of HTML)"
-        )
+        raise ExtractionError(f"the page is too large ({len(text) // 1_000_000} MB of HTML)", url)
     root = parse_html(text)
     base = base_url(root, url)
     meta = extract_metadata(root, url, base)
@@ -144,9 +135,7 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         if sum(len(b.text) for b in more) > found:
             blocks = more
     if not _has_article(blocks):
-        raise ExtractionError(
-            f"could not extract an article from {_where(url)}: no article text found"
-        )
+        raise ExtractionError("no article text found", url)
     return Document(
         title=meta.title,
         byline=meta.byline,

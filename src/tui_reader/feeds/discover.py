@@ -10,6 +10,7 @@ from lxml import etree
 
 from tui_reader.budget import BudgetError, shared_workers
 from tui_reader.config import LimitsConfig
+from tui_reader.errors import ReaderError
 from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
 from tui_reader.feeds.welcome import WELCOME_URL, welcome_bytes, welcome_etag
 from tui_reader.net import ACCEPT_FEED, FetchError, FetchLimits, FetchResult, check_url, fetch
@@ -27,7 +28,7 @@ FEED_TYPES = (
 _MAX_CANDIDATES = 3
 
 
-class DiscoverError(Exception):
+class DiscoverError(ReaderError):
     """No usable feed at that URL; ``str(error)`` is one line."""
 
 

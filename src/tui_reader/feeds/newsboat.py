@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from tui_reader.errors import ReaderError
 from tui_reader.feeds.opml import MAX_OPML_BYTES, ImportResult, OpmlFeed, subscribe
 from tui_reader.feeds.text import (
     clean_link,
@@ -56,7 +57,7 @@ _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _URLISH = re.compile(r"(?:https?|query|exec|filter|file)://|query:|exec:|filter:", re.IGNORECASE)
 
 
-class NewsboatError(Exception):
+class NewsboatError(ReaderError):
     """The file cannot be used; ``str(error)`` is one line."""
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from tui_reader.errors import ReaderError
 from tui_reader.feeds.welcome import WELCOME_URL
 from tui_reader.models import Feed
 from tui_reader.sanitize import clean_line, clean_url, is_web_url
@@ -20,7 +21,7 @@ from tui_reader.store import Store
 MAX_OPML_BYTES = 50_000_000
 
 
-class OpmlError(Exception):
+class OpmlError(ReaderError):
     """The file is not usable OPML; ``str(error)`` is one line."""
 
 

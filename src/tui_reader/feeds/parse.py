@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui_reader.errors import ReaderError
 from tui_reader.feeds.fastxml import read_fast
 from tui_reader.feeds.text import (
     clean_link,
@@ -38,7 +39,7 @@ from tui_reader.sanitize import clean_line
 FAST_PATH = True
 
 
-class FeedError(Exception):
+class FeedError(ReaderError):
     """The document is not a feed the reader can use; ``str(error)`` is one line."""
 
 

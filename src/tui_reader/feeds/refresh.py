@@ -16,7 +16,6 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -28,7 +27,7 @@ from urllib.parse import urlsplit
 from tui_reader.budget import BudgetError, Workers
 from tui_reader.config import Config
 from tui_reader.feeds.welcome import WELCOME_URL, welcome_bytes, welcome_etag
-from tui_reader.models import Feed
+from tui_reader.models import Feed, FeedStored, FeedUpdate
 from tui_reader.net import (
     ACCEPT_FEED,
     FetchError,
@@ -36,8 +35,7 @@ from tui_reader.net import (
     fetch_async,
     make_transport,
 )
-from tui_reader.store import Store
-from tui_reader.store.db import explain_error
+from tui_reader.store import Store, StoreError
 from tui_reader.timestamps import format_local
 
 if TYPE_CHECKING:
@@ -159,7 +157,7 @@ def _refresh_blocking(
             finally:
                 parsers.close()
         if config.reader.keep_days > 0:
-            with contextlib.suppress(sqlite3.Error):  # pruning can wait for the next refresh
+            with contextlib.suppress(StoreError):  # pruning can wait for the next refresh
                 summary.pruned = store.prune(time.time() - config.reader.keep_days * 86400)
         return summary
     finally:
@@ -373,48 +371,22 @@ class _Refresher:
                 self._report(outcome.feed, text, warning)
 
     def _write_batch(self, batch: list[_Outcome]) -> list[tuple[str, str]]:
-        """Store a batch of outcomes in one transaction (a savepoint per feed, so one feed's
-        failure to store never loses the others). Runs on the database thread."""
-        texts: list[tuple[str, str]] = []
+        """Store a batch of outcomes (one transaction; the store keeps the others when one
+        feed fails to store) and count them in the summary. Runs on the database thread."""
         now = time.time()
-        summary = self.summary
-        before = (
-            summary.new_articles,
-            summary.updated_articles,
-            len(summary.ok),
-            len(summary.unchanged),
-            len(summary.failed),
-            len(summary.warnings),
-        )
+        updates = [self._decide(o, now) for o in batch]
         try:
-            with self.store.transaction() as conn:
-                for outcome in batch:
-                    conn.execute("SAVEPOINT feed")
-                    try:
-                        texts.append(self._write_one(conn, outcome, now))
-                    except sqlite3.Error as exc:
-                        conn.execute("ROLLBACK TO feed")
-                        reason = f"could not store: {exc}"
-                        self.store.record_fetch(
-                            outcome.feed.id, status="error", error=reason, conn=conn
-                        )
-                        self.summary.failed.append((outcome.feed, reason))
-                        texts.append((f"error: {reason}", ""))
-                    conn.execute("RELEASE feed")
-        except sqlite3.Error as exc:
-            # The whole batch was rolled back (a full disk, a database gone read-only):
-            # nothing of it is stored, and the summary must not say otherwise.
-            summary.new_articles, summary.updated_articles = before[0], before[1]
-            del summary.ok[before[2] :]
-            del summary.unchanged[before[3] :]
-            del summary.failed[before[4] :]
-            del summary.warnings[before[5] :]
-            reason = f"could not store: {explain_error(self.store.path, exc)}"
-            summary.failed += [(outcome.feed, reason) for outcome in batch]
+            stored = self.store.store_fetches(updates)
+        except StoreError as exc:
+            # The whole batch was rolled back: nothing of it is stored, nor counted.
+            reason = f"could not store: {exc}"
+            self.summary.failed += [(o.feed, reason) for o in batch]
             return [(f"error: {reason}", "") for _ in batch]
-        return texts
+        return [self._count(o, u, r) for o, u, r in zip(batch, updates, stored, strict=True)]
 
-    def _write_one(self, conn: sqlite3.Connection, o: _Outcome, now: float) -> tuple[str, str]:
+    def _decide(self, o: _Outcome, now: float) -> FeedUpdate:
+        """What the store records for one outcome (no database here): the next fetch time,
+        a server's request to wait, the entries and the metadata to keep."""
         feed = o.feed
         next_fetch = now + self.interval
         if o.kind == "error":
@@ -423,17 +395,9 @@ class _Refresher:
                 wait = min(max(o.retry_after, MIN_RETRY_AFTER), MAX_RETRY_AFTER)
                 error = f"{error} ({WAIT_MARK} {_wait_text(wait)})"
                 next_fetch = now + max(wait, self.interval)
-            self.store.record_fetch(
-                feed.id, status="error", error=error, next_fetch=next_fetch, conn=conn
-            )
-            self.summary.failed.append((feed, error))
-            return f"error: {error}", ""
+            return FeedUpdate(feed, "error", error=error, next_fetch=next_fetch)
         if o.kind == "not-modified":
-            self.store.record_fetch(
-                feed.id, status="not-modified", next_fetch=next_fetch, new_url=o.new_url, conn=conn
-            )
-            self.summary.unchanged.append(feed)
-            return "unchanged", ""
+            return FeedUpdate(feed, "not-modified", next_fetch=next_fetch, new_url=o.new_url)
         parsed = o.parsed
         assert parsed is not None
         target = (
@@ -441,23 +405,35 @@ class _Refresher:
             if feed.title or not parsed.title
             else dataclasses.replace(feed, title=parsed.title)
         )
-        new, updated = self.store.upsert_entries(target, parsed.entries, conn=conn)
-        self.store.record_fetch(
-            feed.id,
-            status="ok",
+        return FeedUpdate(
+            target,
+            "ok",
             error=parsed.warning,
+            next_fetch=next_fetch,
             etag=o.etag,
             last_modified=o.last_modified,
-            next_fetch=next_fetch,
             title=parsed.title or None,
             site_url=parsed.site_url or None,
             new_url=o.new_url,
-            conn=conn,
+            entries=tuple(parsed.entries),
         )
-        self.summary.new_articles += new
-        self.summary.updated_articles += updated
+
+    def _count(self, o: _Outcome, u: FeedUpdate, r: FeedStored) -> tuple[str, str]:
+        """The outcome in the summary; the progress line's text and warning."""
+        feed = o.feed
+        if r.error:
+            self.summary.failed.append((feed, r.error))
+            return f"error: {r.error}", ""
+        if u.status == "error":
+            self.summary.failed.append((feed, u.error))
+            return f"error: {u.error}", ""
+        if u.status == "not-modified":
+            self.summary.unchanged.append(feed)
+            return "unchanged", ""
+        self.summary.new_articles += r.new
+        self.summary.updated_articles += r.updated
         self.summary.ok.append(feed)
-        if parsed.warning:
-            self.summary.warnings.append((feed, parsed.warning))
-        text = f"new {new}" + (f", updated {updated}" if updated else "")
-        return text, parsed.warning
+        if u.error:
+            self.summary.warnings.append((feed, u.error))
+        text = f"new {r.new}" + (f", updated {r.updated}" if r.updated else "")
+        return text, u.error

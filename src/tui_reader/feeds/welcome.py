@@ -39,16 +39,8 @@ def ensure_welcome(store: Store) -> bool:
 
     data = welcome_bytes()
     parsed = parse_feed(data, WELCOME_URL)
-    with store.transaction() as c:
-        # Re-check inside the write lock: another instance may have just done it.
-        row = c.execute("SELECT value FROM settings WHERE key = ?", (WELCOME_SETTING,)).fetchone()
-        if row:
-            return False
-        c.execute(
-            "INSERT INTO settings(key, value) VALUES (?, '1')"
-            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (WELCOME_SETTING,),
-        )
+    if not store.claim_setting(WELCOME_SETTING, "1"):
+        return False  # another instance has just done it
     feed, created = store.add_feed(WELCOME_URL, title=parsed.title)
     if created:
         store.upsert_entries(feed, parsed.entries)

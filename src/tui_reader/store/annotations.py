@@ -15,28 +15,25 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
 
-from tui_reader.document import Document
 from tui_reader.models import Article, Highlight
 from tui_reader.sanitize import clean_line, clean_text
+from tui_reader.store.base import StoreBase
 from tui_reader.store.db import write_transaction
 from tui_reader.store.rows import ARTICLE_COLUMNS, article_from_row
 from tui_reader.timestamps import sane_timestamp
 
 MAX_TAG = 64
 
+# Where highlights go in a new text: handed in (tui_reader.placing.place), never decided here.
+Placer = Callable[[Sequence[Highlight], str], list[Highlight]]
+
 _HIGHLIGHT_COLUMNS = (
     "h.id, h.article_id, h.quote, h.prefix, h.suffix, h.start, h.end_, h.text_hash, h.color,"
     " h.tags, h.note, h.created, h.updated, h.deleted"
 )
 _DOCUMENT_ORDER = "ORDER BY h.start IS NULL, h.start, h.end_, h.created, h.id"
-
-
-def new_highlight_id() -> str:
-    """A stable, unique highlight id: ``hl-`` and eight hex digits."""
-    return "hl-" + uuid.uuid4().hex[:8]
 
 
 def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
@@ -81,49 +78,13 @@ def _tags_json(tags: Iterable[str]) -> str:
     return json.dumps(list(clean_tags(tags)), ensure_ascii=False)
 
 
-class AnnotationsMixin:
-    conn: sqlite3.Connection
-
+class AnnotationsMixin(StoreBase):
     # -- highlights -------------------------------------------------------------------------
 
-    def add_highlight(
-        self,
-        article_id: int,
-        text: str,
-        start: int,
-        end: int,
-        color: str,
-        tags: Iterable[str] = (),
-        note: str = "",
-    ) -> Highlight:
-        """Highlight ``text[start:end]`` of an article (``text`` is its Document.text); saved
-        and committed before this returns. ValueError for a bad range or a missing article."""
-        from tui_reader.anchor import make_selector  # (hashlib: not at the app's start-up)
-
-        sel = make_selector(text, start, end)
-        now = time.time()
-        highlight = Highlight(
-            id=new_highlight_id(),
-            article_id=article_id,
-            quote=clean_text(sel.quote),
-            prefix=clean_text(sel.prefix),
-            suffix=clean_text(sel.suffix),
-            start=sel.start,
-            end=sel.end,
-            text_hash=sel.text_hash,
-            color=clean_line(color),
-            tags=clean_tags(tags),
-            note=clean_note(note),
-            created=now,
-            updated=now,
-        )
-        while not self.insert_highlight(highlight):  # an id clash: astronomically rare
-            highlight = replace(highlight, id=new_highlight_id())
-        return highlight
-
     def insert_highlight(self, h: Highlight, *, deleted: float | None = None) -> bool:
-        """Store a complete highlight as given (id and times kept: used by import). Returns
-        False, changing nothing, when a highlight with that id exists (even a deleted one)."""
+        """Store a complete highlight as given (id and times kept), its text cleaned. Returns
+        False, changing nothing, when a highlight with that id exists (even a deleted one);
+        ValueError for an empty quote or a missing article."""
         with write_transaction(self.conn) as c:
             return insert_highlight_in(c, h, deleted=deleted)
 
@@ -347,12 +308,13 @@ class AnnotationsMixin:
 
     # -- re-anchoring -----------------------------------------------------------------------
 
-    def reanchor_article(self, article_id: int, new_text: str) -> tuple[int, int]:
+    def reanchor_article(self, article_id: int, new_text: str, placer: Placer) -> tuple[int, int]:
         """Place every highlight of the article (deleted ones too, so an undo lands right) in
-        its new text. Returns (placed, unanchored). Nothing is deleted: what cannot be placed
-        keeps its quote, note and tags with NULL offsets."""
+        its new text, where ``placer`` (``tui_reader.placing.place``) says. Returns (placed,
+        unanchored). Nothing is deleted: what cannot be placed keeps its quote, note and
+        tags with NULL offsets."""
         with write_transaction(self.conn) as c:
-            return reanchor_in(c, article_id, new_text)
+            return reanchor_in(c, article_id, new_text, placer)
 
 
 # -- writes inside the caller's transaction (an import writes a whole file in one) ------------
@@ -465,56 +427,24 @@ def find_or_create_article_in(
     return article_from_row(row), True
 
 
-def reanchor_in(c: sqlite3.Connection, article_id: int, new_text: str) -> tuple[int, int]:
-    """:meth:`AnnotationsMixin.reanchor_article` inside the caller's transaction."""
-    from tui_reader.anchor import locate, text_hash
-
-    new_hash = text_hash(new_text)
+def reanchor_in(
+    c: sqlite3.Connection, article_id: int, new_text: str, placer: Placer
+) -> tuple[int, int]:
+    """:meth:`AnnotationsMixin.reanchor_article` inside the caller's transaction: the
+    highlights read, ``placer`` decides, the offsets that changed written."""
     rows = c.execute(
-        "SELECT id, quote, prefix, suffix, start, end_, text_hash FROM highlights"
-        " WHERE article_id = ?",
+        f"SELECT {_HIGHLIGHT_COLUMNS} FROM highlights h WHERE h.article_id = ? ORDER BY h.id",
         (article_id,),
     ).fetchall()
-    placed = unanchored = 0
-    for r in rows:
-        start, end = r["start"], r["end_"]
-        if (
-            r["text_hash"] == new_hash
-            and start is not None
-            and end is not None
-            and 0 <= start < end <= len(new_text)
-            and new_text[start:end] == r["quote"]
-        ):
-            placed += 1  # the same text, and the offsets select the quote: nothing to do
-            continue
-        found = locate(
-            new_text, r["quote"], r["prefix"], r["suffix"], r["start"], r["end_"], r["text_hash"]
-        )
-        if found is None:
-            unanchored += 1
-            if r["start"] is not None:
-                c.execute(
-                    "UPDATE highlights SET start = NULL, end_ = NULL WHERE id = ?", (r["id"],)
-                )
-        else:
-            placed += 1
+    if not rows:
+        return 0, 0
+    before = [highlight_from_row(r) for r in rows]
+    after = placer(before, new_text)
+    for old, new in zip(before, after, strict=True):
+        if (old.start, old.end, old.text_hash) != (new.start, new.end, new.text_hash):
             c.execute(
                 "UPDATE highlights SET start = ?, end_ = ?, text_hash = ? WHERE id = ?",
-                (found[0], found[1], new_hash, r["id"]),
+                (new.start, new.end, new.text_hash, old.id),
             )
-    return placed, unanchored
-
-
-def reanchor_document(c: sqlite3.Connection, article_id: int, doc_json: str) -> None:
-    """Re-anchor an article's highlights to a newly stored document (called by
-    ``Store.save_document`` in its transaction). A document that does not parse leaves the
-    highlights as they are."""
-    if not c.execute(
-        "SELECT 1 FROM highlights WHERE article_id = ? LIMIT 1", (article_id,)
-    ).fetchone():
-        return
-    try:
-        text = Document.from_json(doc_json).text
-    except (ValueError, TypeError, KeyError):
-        return
-    reanchor_in(c, article_id, text)
+    placed = sum(1 for h in after if h.anchored)
+    return placed, len(after) - placed

@@ -13,9 +13,10 @@ from tui_reader.store.identity import Known
 def known_articles(conn: sqlite3.Connection, feed_id: int) -> list[Known]:
     """The feed's stored articles, oldest first (as :func:`match_entries` wants them)."""
     return [
-        Known(r[0], r[1], r[2], r[3], r[4])
+        Known(r[0], r[1], r[2], r[3], r[4], r[5])
         for r in conn.execute(
-            "SELECT id, guid, url, title, published FROM articles WHERE feed_id = ? ORDER BY id",
+            "SELECT id, guid, url, title, published, entry_hash FROM articles"
+            " WHERE feed_id = ? ORDER BY id",
             (feed_id,),
         )
     ]

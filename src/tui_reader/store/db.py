@@ -15,12 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tui_reader.errors import ReaderError
 from tui_reader.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-class StoreError(Exception):
+class StoreError(ReaderError):
     """The database cannot be used; the message says why and what to do."""
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tui_reader.models import EntryData
 
@@ -36,6 +36,7 @@ class Known:
     url: str
     title: str
     published: float | None
+    entry_hash: str = ""  # entry_hash() of the entry it was stored from
 
 
 @dataclass(frozen=True)
@@ -135,3 +136,73 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
             claim(i, old.popleft())
 
     return [Match(e, found.get(i), entry_key(e)) for i, e in enumerate(todo)]
+
+
+# -- new or changed: what a refresh does with each entry ------------------------------------
+
+
+def entry_hash(e: EntryData) -> str:
+    """A digest of everything the store keeps of an entry: an entry whose digest differs from
+    the stored one's has changed."""
+    import hashlib  # here, not at import: loading OpenSSL costs the app's start-up ~3 ms
+
+    h = hashlib.sha1(usedforsecurity=False)
+    for part in (
+        e.title,
+        e.url,
+        e.author,
+        e.summary,
+        e.content,
+        repr(e.published),
+        repr(e.updated),
+    ):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    entry: EntryData
+    key: str  # what a new uid is made from: the entry's guid, else its identity key
+    digest: str
+
+
+@dataclass(frozen=True)
+class ChangedEntry:
+    article_id: int
+    entry: EntryData
+    digest: str
+
+
+@dataclass
+class EntryPlan:
+    """What storing a feed's entries means, decided: rows to add, rows whose guid moves to
+    the new identity rule, rows whose entry changed (read and starred state kept). Entries
+    neither new nor changed are not in it."""
+
+    new: list[NewEntry] = field(default_factory=list)
+    guids: list[tuple[int, str]] = field(default_factory=list)  # (article id, its guid now)
+    changed: list[ChangedEntry] = field(default_factory=list)
+
+
+def plan_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> EntryPlan:
+    """Decide, with no database, what becomes of each entry of a feed's document given the
+    feed's stored articles (``known``, with their ``entry_hash``)."""
+    rows = list(known)
+    by_id = {k.id: k for k in rows}
+    plan = EntryPlan()
+    for match in match_entries(rows, entries):
+        e = match.entry
+        digest = entry_hash(e)
+        if match.article_id is None:
+            plan.new.append(NewEntry(e, e.guid or match.key, digest))
+            continue
+        row = by_id[match.article_id]
+        if row.guid != e.guid:
+            # A row stored under the old rule (guid = link or a hash) takes the entry's own
+            # guid, and is matched by the rule from now on.
+            plan.guids.append((row.id, e.guid))
+        if row.entry_hash != digest:
+            plan.changed.append(ChangedEntry(row.id, e, digest))
+    return plan

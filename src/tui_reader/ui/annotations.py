@@ -24,6 +24,7 @@ from tui_reader.anchor import locate, text_hash
 from tui_reader.config import DEFAULT_COLORS, HighlightColor
 from tui_reader.document import Document
 from tui_reader.models import Highlight
+from tui_reader.reader import add_highlight, reanchor
 from tui_reader.store import Store
 from tui_reader.ui.highlight_colors import next_color, resolve, tint_style
 from tui_reader.ui.selection import trimmed
@@ -92,7 +93,7 @@ def _read(store: Store, article_id: int, text: str) -> Loaded:
             except (ValueError, KeyError, TypeError):
                 stored = ""
         if stored == text:
-            store.reanchor_article(article_id, text)
+            reanchor(store, article_id, text)
             highlights = store.list_highlights(article_id)
             reanchored = True
         else:
@@ -236,7 +237,7 @@ class Annotations:
             raise SaveError("Nothing to highlight there.")
         name = color or self.colors[0].name
         h = await self._call(
-            "highlight", lambda s: s.add_highlight(article_id, text, cut[0], cut[1], name)
+            "highlight", lambda s: add_highlight(s, article_id, text, cut[0], cut[1], name)
         )
         if self.text == text:
             self._keep(h)

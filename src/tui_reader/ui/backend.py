@@ -58,7 +58,9 @@ def load_document(
     the extraction itself runs in a worker process)."""
     _start_resource_tracker()
     func = _get("tui_reader.extract", "load_document")
-    doc = func(store, article_id, config, force=force)
+    from tui_reader.placing import place  # highlights follow a newly stored text
+
+    doc = func(store, article_id, config, force=force, placer=place)
     assert isinstance(doc, Document)
     return doc
 

@@ -1,0 +1,104 @@
+"""Every error the reader's core raises on purpose, under one base class.
+
+Each carries what it is about as fields (a URL, a reason, an id), so that a caller picks what it
+shows from the fields rather than parsing the message back; ``str(error)`` stays one line for
+those that print it whole (the CLI). A pure module: the standard library only.
+
+Where each is raised:
+
+- :class:`ExtractionError` (``extract/``): no readable article could be made from a page;
+  :class:`ArticleUnavailable` (the loader): an article has no text to show at all.
+- :class:`DocumentError`: a stored document that is not one (damaged JSON, a list, ...).
+- :class:`NotFound`: no article, feed or highlight with that id.
+- ``StoreError`` (``store/db.py``), ``FetchError`` (``net.py``), ``FeedError``
+  (``feeds/parse.py``), ``DiscoverError``, ``OpmlError``, ``ExportError``, ``BudgetError``
+  are subclasses of :class:`ReaderError` too, defined beside the code that raises them.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ArticleUnavailable",
+    "DocumentError",
+    "ExtractionError",
+    "NotFound",
+    "ReaderError",
+]
+
+
+class ReaderError(Exception):
+    """The base of every error the reader raises on purpose; ``str(error)`` is one line."""
+
+
+class NotFound(ReaderError, KeyError):
+    """No ``kind`` (article, feed, highlight) with this ``key``. A KeyError too, for callers
+    that caught the store's KeyError before."""
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(kind, key)
+
+    def __str__(self) -> str:
+        return f"no {self.kind} {self.key}"
+
+
+class DocumentError(ReaderError, ValueError):
+    """A stored document that cannot be read back: ``reason`` says why. A ValueError too, for
+    callers written before this class."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+    def __str__(self) -> str:
+        return f"not a stored document ({self.reason})"
+
+
+class ExtractionError(ReaderError):
+    """No readable article could be made from a page.
+
+    ``reason`` is why, in a few words ("no article text found"); ``url`` the page's address
+    ("" for a page without one, None when the error is not about one page). ``str(error)`` is
+    "could not extract an article from URL: REASON", or the reason alone without a URL.
+    Crosses process boundaries (extraction runs in worker processes): the fields are its args.
+    """
+
+    def __init__(self, reason: str, url: str | None = None) -> None:
+        self.reason = reason
+        self.url = url
+        # Not super().__init__: in a subclass that is also a BudgetError (ExtractionTimeout)
+        # the next __init__ in line takes other arguments.
+        self.args = (reason, url)
+
+    @property
+    def where(self) -> str:
+        return self.url or "the page"
+
+    def __str__(self) -> str:
+        if self.url is None:
+            return self.reason
+        return f"could not extract an article from {self.where}: {self.reason}"
+
+
+class ArticleUnavailable(ExtractionError):
+    """An article has no text to show: neither the feed's nor the page's. ``url`` is the
+    article's link ("" for an entry without one); ``can_open`` whether a browser could open it
+    (then the message says so)."""
+
+    def __init__(self, reason: str, url: str | None = "", can_open: bool = False) -> None:
+        super().__init__(reason, url or "")
+        self.can_open = can_open
+        self.args = (reason, url, can_open)
+
+    @property
+    def where(self) -> str:
+        return self.url or "this entry"
+
+    @property
+    def message(self) -> str:
+        """The message without the hint to open it in a browser (what the store records)."""
+        return f"could not extract an article from {self.where}: {self.reason}"
+
+    def __str__(self) -> str:
+        return self.message + ("; open it in a browser" if self.can_open else "")

@@ -1,0 +1,108 @@
+"""HTML to plain text: the one function that does it (feed entries for the search index, the
+quick view of an article while its full text loads). Linear in the input: it runs on the event
+loop for the quick view, on every entry of every feed in a refresh. A pure module.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from tui_reader.document import Block, Document
+from tui_reader.models import Article, ArticleBody
+from tui_reader.sanitize import fast_clean
+from tui_reader.scan import replace_spans, sub_to_last
+
+__all__ = ["decode_control_refs", "html_to_text", "quick_document"]
+
+# Numeric character references to C0 controls, DEL and C1 controls (tab, newline and CR are
+# left alone), with or without the semicolon HTML lets a page leave out.
+_CONTROL_REF = re.compile(
+    r"&#(?:[xX]0*([0-9a-fA-F]{1,2})(?![0-9a-fA-F])|0*([0-9]{1,3})(?![0-9]));?"
+)
+
+
+def _control_ref(match: re.Match[str]) -> str:
+    hex_digits, dec_digits = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(dec_digits)
+    if code in (9, 10, 13) or 0x20 <= code < 0x7F or code > 0x9F:
+        return match.group(0)
+    if code >= 0x80:
+        # What HTML makes of it: the windows-1252 character (&#150; is an en dash), or
+        # nothing for the five code points windows-1252 leaves undefined.
+        return html.unescape(f"&#{code};")
+    return chr(code)  # ESC and friends: clean_text removes them with their whole sequence
+
+
+def decode_control_refs(markup: str) -> str:
+    """Decode character references to control characters in HTML, so that cleaning the text
+    afterwards removes them (``&#27;[31m`` goes as a whole, like ESC [31m) and the stored HTML
+    holds none that a later reader would decode into a terminal escape."""
+    if "&#" not in markup:
+        return markup
+    return _CONTROL_REF.sub(_control_ref, markup)
+
+
+_DROPPED = "script|style|template|noscript|svg|math|head"  # elements dropped with their text
+# Where a dropped block starts: an element, up to the first ">" then its end tag, or a comment
+# up to "-->" (scan.replace_spans: ".*?" to a closer that never comes was quadratic).
+_DROP_START = re.compile(rf"<({_DROPPED})\b|<!--", re.I)
+_TAG_END = re.compile(">")
+_COMMENT_END = (re.compile("-->"),)
+
+
+@lru_cache(maxsize=32)
+def _end_tag(name: str) -> re.Pattern[str]:
+    return re.compile(rf"</{re.escape(name)}\s*>", re.I)
+
+
+def _block_end(m: re.Match[str]) -> tuple[re.Pattern[str], ...]:
+    name = m.group(1)
+    return _COMMENT_END if name is None else (_TAG_END, _end_tag(name.lower()))
+
+
+def _drop_blocks(markup: str) -> str:
+    return replace_spans(markup, _DROP_START, _block_end, lambda _t, _m, _c: " ")[0]
+
+
+_BREAKS = re.compile(
+    r"<(?:br|hr)\b[^>]*>|</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|tr|table|section"
+    r"|article|header|footer|figure|figcaption|aside|nav)\b[^>]*>",
+    re.IGNORECASE,
+)
+TAGS = re.compile(r"<[^>]*>")
+_HTMLISH = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;")
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text of an HTML fragment (for the search index and titles): tags dropped, block
+    ends turned into line breaks, entities decoded, control characters removed."""
+    if not markup:
+        return ""
+    if _HTMLISH.search(markup):
+        markup = _drop_blocks(markup)
+        markup = sub_to_last(_BREAKS, "\n", markup)
+        markup = sub_to_last(TAGS, "", markup)
+        if "&" in markup:
+            markup = html.unescape(decode_control_refs(markup))
+    text = fast_clean(markup)
+    if "\n" not in text:
+        return " ".join(text.split())
+    return "\n".join(filter(None, [" ".join(line.split()) for line in text.split("\n")]))
+
+
+QUICK_LIMIT = 200_000  # characters of the feed's HTML the quick view reads
+
+
+def quick_document(body: ArticleBody, article: Article) -> Document:
+    """What the feed gave for the article, as plain paragraphs (one a block of the HTML) —
+    cheap enough for the event loop, shown at once while the real document is made."""
+    text = html_to_text((body.content or body.summary)[:QUICK_LIMIT])
+    return Document(
+        title=article.display_title,
+        url=article.url,
+        byline=article.author,
+        site_name=article.source_title,
+        blocks=tuple(Block("paragraph", line) for line in text.split("\n") if line),
+    )

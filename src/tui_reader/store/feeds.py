@@ -1,0 +1,216 @@
+"""Feeds in the store: subscribe, list, rename, move, remove, and record what a fetch found.
+
+A refresh hands :meth:`FeedsMixin.store_fetches` a batch of decided outcomes
+(:class:`~tui_reader.models.FeedUpdate`); all SQL for them is here, none in ``feeds/``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Sequence
+
+from tui_reader.models import Feed, FeedStored, FeedUpdate
+from tui_reader.store.base import StoreBase
+from tui_reader.store.db import StoreError, explain_error
+from tui_reader.store.rows import feed_from_row
+
+
+class FeedsMixin(StoreBase):
+    def add_feed(
+        self, url: str, *, title: str = "", folder: str = "", site_url: str = ""
+    ) -> tuple[Feed, bool]:
+        """Subscribe; returns the feed and whether it was new (an existing one is unchanged)."""
+        with self.transaction() as c:
+            row = c.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+            if row:
+                created = False
+                feed_id = int(row[0])
+            else:
+                cur = c.execute(
+                    "INSERT INTO feeds(url, title, folder, site_url, added) VALUES (?, ?, ?, ?, ?)",
+                    (url, title, folder, site_url, time.time()),
+                )
+                created = True
+                feed_id = int(cur.lastrowid or 0)
+        feed = self.get_feed(feed_id)
+        assert feed is not None
+        return feed, created
+
+    _FEED_LIST = """
+        SELECT f.*,
+               (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0) AS unread,
+               (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id) AS total
+        FROM feeds f
+    """
+
+    def get_feed(self, feed_id: int) -> Feed | None:
+        row = self.conn.execute(self._FEED_LIST + " WHERE f.id = ?", (feed_id,)).fetchone()
+        return feed_from_row(row) if row else None
+
+    def feed_by_url(self, url: str) -> Feed | None:
+        row = self.conn.execute(self._FEED_LIST + " WHERE f.url = ?", (url,)).fetchone()
+        return feed_from_row(row) if row else None
+
+    def list_feeds(self) -> list[Feed]:
+        rows = self.conn.execute(
+            self._FEED_LIST + " ORDER BY f.folder COLLATE NOCASE,"
+            " CASE f.title WHEN '' THEN f.url ELSE f.title END COLLATE NOCASE"
+        ).fetchall()
+        return [feed_from_row(r) for r in rows]
+
+    def find_feeds(self, names: Sequence[str]) -> tuple[list[Feed], list[str]]:
+        """Feeds named by id, URL or title (case-insensitive); and the names that matched none."""
+        feeds = self.list_feeds()
+        found: dict[int, Feed] = {}
+        missing: list[str] = []
+        for name in names:
+            matches = [
+                f
+                for f in feeds
+                if name == str(f.id) or name == f.url or name.casefold() == f.title.casefold()
+            ]
+            if matches:
+                for f in matches:
+                    found[f.id] = f
+            else:
+                missing.append(name)
+        return list(found.values()), missing
+
+    def rename_feed(self, feed_id: int, title: str) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE feeds SET title = ? WHERE id = ?", (title, feed_id))
+
+    def set_feed_folder(self, feed_id: int, folder: str) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE feeds SET folder = ? WHERE id = ?", (folder, feed_id))
+
+    def annotated_article_count(self, feed_id: int) -> int:
+        row = self.conn.execute(
+            """SELECT COUNT(*) FROM articles a WHERE a.feed_id = ? AND (a.starred = 1
+                 OR EXISTS (SELECT 1 FROM highlights h WHERE h.article_id = a.id)
+                 OR EXISTS (SELECT 1 FROM article_notes n WHERE n.article_id = a.id))""",
+            (feed_id,),
+        ).fetchone()
+        return int(row[0])
+
+    def remove_feed(self, feed_id: int) -> int:
+        """Unsubscribe. Articles with highlights, notes or a star are kept (moved to Saved);
+        the rest are deleted. Returns how many articles were kept."""
+        with self.transaction() as c:
+            kept = c.execute(
+                """UPDATE articles SET feed_id = NULL WHERE feed_id = ? AND (starred = 1
+                     OR EXISTS (SELECT 1 FROM highlights h WHERE h.article_id = articles.id)
+                     OR EXISTS (SELECT 1 FROM article_notes n WHERE n.article_id = articles.id))""",
+                (feed_id,),
+            ).rowcount
+            c.execute("DELETE FROM articles WHERE feed_id = ?", (feed_id,))
+            c.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+        return int(kept)
+
+    def record_fetch(
+        self,
+        feed_id: int,
+        *,
+        status: str,
+        error: str = "",
+        etag: str | None = None,
+        last_modified: str | None = None,
+        next_fetch: float | None = None,
+        title: str | None = None,
+        site_url: str | None = None,
+        new_url: str | None = None,
+        conn: sqlite3.Connection | None = None,
+    ) -> None:
+        """Store a fetch's outcome. Validators and metadata are only replaced when given; a
+        feed's title is only set from the feed when the user has not named it. With ``conn``,
+        runs inside the caller's transaction (a refresh writes a batch of feeds in one)."""
+        if conn is None:
+            with self.transaction() as c:
+                self.record_fetch(
+                    feed_id,
+                    status=status,
+                    error=error,
+                    etag=etag,
+                    last_modified=last_modified,
+                    next_fetch=next_fetch,
+                    title=title,
+                    site_url=site_url,
+                    new_url=new_url,
+                    conn=c,
+                )
+            return
+        c = conn
+        c.execute(
+            """UPDATE feeds SET last_status = ?, last_error = ?, last_fetched = ?,
+                   next_fetch = COALESCE(?, next_fetch),
+                   etag = CASE WHEN ? = 'ok' THEN ? ELSE etag END,
+                   last_modified = CASE WHEN ? = 'ok' THEN ? ELSE last_modified END,
+                   title = CASE WHEN title = '' AND ? IS NOT NULL THEN ? ELSE title END,
+                   site_url = COALESCE(?, site_url)
+               WHERE id = ?""",
+            (
+                status,
+                error,
+                time.time(),
+                next_fetch,
+                status,
+                etag,
+                status,
+                last_modified,
+                title,
+                title or "",
+                site_url,
+                feed_id,
+            ),
+        )
+        if new_url:
+            clash = c.execute(
+                "SELECT id FROM feeds WHERE url = ? AND id != ?", (new_url, feed_id)
+            ).fetchone()
+            if not clash:
+                c.execute("UPDATE feeds SET url = ? WHERE id = ?", (new_url, feed_id))
+
+    def store_fetches(self, updates: Sequence[FeedUpdate]) -> list[FeedStored]:
+        """Record a batch of refreshed feeds in one transaction, a savepoint per feed: one
+        feed that cannot be stored is recorded as an error (its own changes rolled back) and
+        the others are kept. Raises :class:`~tui_reader.store.db.StoreError` (one line,
+        saying what to do) when the whole batch was rolled back — a full disk, a database
+        gone read-only: then nothing of it is stored."""
+        results: list[FeedStored] = []
+        try:
+            with self.transaction() as c:
+                for u in updates:
+                    c.execute("SAVEPOINT feed")
+                    try:
+                        results.append(_store_fetch(self, c, u))
+                    except sqlite3.Error as exc:
+                        c.execute("ROLLBACK TO feed")
+                        reason = f"could not store: {exc}"
+                        self.record_fetch(u.feed.id, status="error", error=reason, conn=c)
+                        results.append(FeedStored(error=reason))
+                    c.execute("RELEASE feed")
+        except sqlite3.Error as exc:
+            raise StoreError(explain_error(self.path, exc)) from exc
+        return results
+
+
+def _store_fetch(store: FeedsMixin, c: sqlite3.Connection, u: FeedUpdate) -> FeedStored:
+    from tui_reader.store.articles import upsert_entries_in
+
+    new = updated = 0
+    if u.status == "ok":
+        new, updated = upsert_entries_in(c, u.feed, u.entries)
+    store.record_fetch(
+        u.feed.id,
+        status=u.status,
+        error=u.error,
+        etag=u.etag,
+        last_modified=u.last_modified,
+        next_fetch=u.next_fetch,
+        title=u.title,
+        site_url=u.site_url,
+        new_url=u.new_url,
+        conn=c,
+    )
+    return FeedStored(new, updated)
