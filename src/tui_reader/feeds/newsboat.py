@@ -40,8 +40,7 @@ from tui_reader.feeds.welcome import WELCOME_URL
 from tui_reader.models import EntryData, Feed
 from tui_reader.sanitize import clean_line, is_web_url
 from tui_reader.store import Store
-from tui_reader.store.carryover import add_state, known_articles
-from tui_reader.store.identity import match_entries
+from tui_reader.store.carryover import carry_over
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MAX_URLS_LINES = 100_000
@@ -279,7 +278,11 @@ def _import_cache(store: Store, conn: sqlite3.Connection, star_flags: str) -> Ca
         by_feed.setdefault(feedurl, []).append((item, unread in (0, "0"), flagged))
     for feedurl, items in by_feed.items():
         result.feeds += 1
-        _carry_feed(store, feeds[feedurl], items, result)
+        carried = carry_over(store, feeds[feedurl], items)
+        result.matched += carried.matched
+        result.added += carried.added
+        result.read += carried.read
+        result.starred += carried.starred
     return result
 
 
@@ -328,23 +331,3 @@ def _entry(
         content=body,
         text=html_to_text(body),
     )
-
-
-def _carry_feed(
-    store: Store, feed: Feed, items: list[tuple[EntryData, bool, bool]], result: CacheResult
-) -> None:
-    entries = [entry for entry, _, _ in items]
-    state = {id(entry): (read, flagged) for entry, read, flagged in items}
-    matches = match_entries(known_articles(store.conn, feed.id), entries)
-    new = [m.entry for m in matches if m.article_id is None]
-    result.matched += len(matches) - len(new)
-    with store.transaction() as c:
-        if new:
-            added, _ = store.upsert_entries(feed, new, conn=c)
-            result.added += added
-            matches = match_entries(known_articles(c, feed.id), entries)
-        read_ids = [m.article_id for m in matches if m.article_id and state[id(m.entry)][0]]
-        starred_ids = [m.article_id for m in matches if m.article_id and state[id(m.entry)][1]]
-        read, starred = add_state(c, read_ids, starred_ids)
-    result.read += read
-    result.starred += starred

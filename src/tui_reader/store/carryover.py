@@ -1,13 +1,45 @@
-"""What an import from another reader needs of the store: a feed's articles as the identity
-rule sees them, and read and starred state set in one transaction (never cleared: an import
-only adds what the other reader knew)."""
+"""Another reader's articles and their state, carried into a feed: matched to the feed's
+articles by the identity rule a refresh uses, the missing ones added, read and starred state
+set — in one transaction, and never cleared (an import only adds what the other reader knew).
+The caller (``feeds/newsboat.py``) decides what the other reader's rows mean."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from tui_reader.store.identity import Known
+from tui_reader.models import EntryData, Feed
+from tui_reader.store.identity import Known, match_entries
+
+if TYPE_CHECKING:
+    from tui_reader.store import Store
+
+
+@dataclass(frozen=True)
+class Carried:
+    matched: int  # entries that were articles of the feed already
+    added: int  # entries added as new articles
+    read: int  # articles marked read now
+    starred: int  # articles starred now
+
+
+def carry_over(store: Store, feed: Feed, items: Sequence[tuple[EntryData, bool, bool]]) -> Carried:
+    """Carry ``items`` — (entry, read, starred) — into ``feed``."""
+    entries = [entry for entry, _, _ in items]
+    state = {id(entry): (read, starred) for entry, read, starred in items}
+    matches = match_entries(known_articles(store.conn, feed.id), entries)
+    new = [m.entry for m in matches if m.article_id is None]
+    added = 0
+    with store.transaction() as c:
+        if new:
+            added, _ = store.upsert_entries(feed, new, conn=c)
+            matches = match_entries(known_articles(c, feed.id), entries)
+        read_ids = [m.article_id for m in matches if m.article_id and state[id(m.entry)][0]]
+        starred_ids = [m.article_id for m in matches if m.article_id and state[id(m.entry)][1]]
+        read, starred = add_state(c, read_ids, starred_ids)
+    return Carried(len(matches) - len(new), added, read, starred)
 
 
 def known_articles(conn: sqlite3.Connection, feed_id: int) -> list[Known]:
