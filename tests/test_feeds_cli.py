@@ -210,7 +210,14 @@ def test_import_a_file_that_is_not_xml(tmp_path: Path, capsys: pytest.CaptureFix
     bad.write_text("just some notes, not XML")
     status, out, err = run(capsys, "import", str(bad))
     assert status == 1 and out == ""
-    assert err.strip() == "tui-reader: not an OPML file: it is not well-formed XML (line 1)"
+    assert err.strip() == (
+        f"tui-reader: {bad}: neither OPML nor a newsboat urls file nor newsboat's cache.db"
+    )
+    broken = tmp_path / "broken.opml"
+    broken.write_text("<opml><head><title>x</title></head>\n<p>no outlines & no feeds")
+    status, out, err = run(capsys, "import", str(broken))
+    assert status == 1 and out == ""
+    assert err.strip() == "tui-reader: not an OPML file: it is not well-formed XML (line 2)"
 
 
 def test_refresh_summary_and_exit_status(

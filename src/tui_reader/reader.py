@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     # Loaded when first used (asyncio, httpx, the exporters: tens of ms the app's start-up
     # does not pay for); the names are also importable from here (see __getattr__).
     from tui_reader.export import ImportResult
+    from tui_reader.feeds.newsboat import CacheResult
     from tui_reader.feeds.opml import ImportResult as OpmlImport
     from tui_reader.feeds.refresh import RefreshProgress, RefreshSummary
 
@@ -240,6 +241,19 @@ class Reader:
     def feed(self, feed_id: int) -> Feed | None:
         return self.store.get_feed(feed_id)
 
+    def folder_exists(self, folder: str) -> bool:
+        """True if some feed is in ``folder`` or in a folder under it."""
+        return self.store.folder_exists(folder)
+
+    def data_version(self) -> int:
+        """Changes only when another connection (another process, or another thread's Reader
+        connection) committed: a cheap way to notice outside writes."""
+        return self.store.data_version()
+
+    def newest_article_id(self) -> int:
+        """The highest article id (0 for none)."""
+        return self.store.newest_article_id()
+
     def feed_by_url(self, url: str) -> Feed | None:
         return self.store.feed_by_url(url)
 
@@ -345,6 +359,18 @@ class Reader:
         from tui_reader.feeds.opml import import_opml
 
         return import_opml(self.store, path)
+
+    def import_newsboat_urls(self, path: Path) -> OpmlImport:
+        """Subscribe to the feeds of newsboat's urls file (NewsboatError if unreadable)."""
+        from tui_reader.feeds.newsboat import import_urls
+
+        return import_urls(self.store, path)
+
+    def import_newsboat_cache(self, path: Path, *, star_flags: str = "") -> CacheResult:
+        """Carry read and flagged state over from newsboat's cache.db (only ever read)."""
+        from tui_reader.feeds.newsboat import import_cache
+
+        return import_cache(self.store, path, star_flags=star_flags)
 
     def export_opml(self) -> str:
         from tui_reader.feeds.opml import export_opml

@@ -59,14 +59,9 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(func=run_feeds)
 
-    p = sub.add_parser(
-        "import",
-        help="subscribe to the feeds in an OPML file",
-        description="Subscribe to every feed in an OPML file; nested outlines become folders."
-        " Feeds you already have are left as they are. Run `refresh` afterwards to fetch.",
-    )
-    p.add_argument("file", metavar="FILE", type=Path, help="an OPML file")
-    p.set_defaults(func=run_import)
+    from tui_reader.cli import imports  # `import`: OPML, newsboat's urls and cache.db
+
+    imports.register(sub)
 
     p = sub.add_parser(
         "export-opml",
@@ -246,26 +241,6 @@ def run_feeds(args: argparse.Namespace) -> int:
             f"{_fit(row[2], folder_w):<{folder_w}}  {row[3]:>{count_w}}  "
             f"{_fit(row[4], result_w)}".rstrip()
         )
-    return 0
-
-
-def run_import(args: argparse.Namespace) -> int:
-    from tui_reader.feeds.opml import OpmlError
-
-    paths, _config = load_settings()
-    with _reader(paths) as reader:
-        try:
-            result = reader.import_opml(args.file)
-        except OpmlError as exc:
-            raise CommandError(str(exc)) from None
-    print(
-        f"Imported {len(result.added)} new feed{'s' if len(result.added) != 1 else ''}"
-        f" from {args.file}; {len(result.existing)} already subscribed (unchanged)."
-    )
-    for what, reason in result.skipped:
-        print(f"Skipped {clean_line(what)}: {reason}")
-    if result.added:
-        print("Run `tui-reader refresh` to fetch their articles.")
     return 0
 
 

@@ -38,6 +38,29 @@ class ImportResult:
     added: list[Feed] = field(default_factory=list)
     existing: list[Feed] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (url or title, reason)
+    problem: str = ""  # the file was not well-formed (why), and was read leniently
+    repaired: int = 0  # outlines rewritten to be read (lenient reading only)
+    unreadable: int = 0  # outlines that could not be read (lenient reading only)
+    encoding: str = ""  # the encoding used when it is not the one the file declares
+    entities: int = 0  # bare "&" escaped, HTML entities replaced (lenient reading only)
+
+    notes: list[str] = field(default_factory=list)  # what else to say (e.g. left out)
+
+    def recovery_note(self) -> str:
+        """One line on the lenient reading ("" when the file was well-formed)."""
+        if not self.problem:
+            return f"The file was read as {self.encoding}." if self.encoding else ""
+        parts = [f"{self.repaired} outline{'s' if self.repaired != 1 else ''} repaired"]
+        if self.entities:
+            parts.append(
+                f"{self.entities} stray & or HTML entit{'ies' if self.entities != 1 else 'y'} fixed"
+            )
+        if self.unreadable:
+            parts.append(f"{self.unreadable} could not be read (cut off or broken)")
+        if self.encoding:
+            parts.append(f"read as {self.encoding}")
+        why = self.problem.removeprefix("it is ")
+        return f"The file is {why}; read it leniently: " + ", ".join(parts) + "."
 
 
 def _folder_name(text: str) -> str:
@@ -46,38 +69,115 @@ def _folder_name(text: str) -> str:
 
 def read_opml(data: bytes) -> tuple[list[OpmlFeed], list[tuple[str, str]]]:
     """The feeds in an OPML document, with their folders; and outlines skipped, with why."""
+    found = read_opml_leniently(data)
+    return found.feeds, found.skipped
+
+
+@dataclass
+class OpmlRead:
+    """What an OPML document holds, and how it had to be read."""
+
+    feeds: list[OpmlFeed] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (url or title, reason)
+    problem: str = ""  # why the strict parse failed ("" when it did not)
+    repaired: int = 0  # outlines rewritten to be read
+    unreadable: int = 0  # outlines that could not be read (cut off by the file's end, lost)
+    encoding: str = ""  # the encoding used when it is not the one declared
+    entities: int = 0  # bare "&" escaped, HTML entities replaced
+
+    @property
+    def recovered(self) -> bool:
+        return bool(self.problem)
+
+
+def _parser(*, recover: bool) -> Any:
     from lxml import etree
 
-    if not data.strip():
-        raise OpmlError("the file is empty")
-    root_at = data.find(b"<opml")
-    prologue = data[: root_at if root_at >= 0 else 65536]
-    if b"<!ENTITY" in prologue.upper():
-        # OPML never needs entity declarations; they only serve expansion attacks.
-        raise OpmlError("refused: the file declares XML entities, which OPML never needs")
-    parser = etree.XMLParser(
+    return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
         huge_tree=False,
-        recover=False,
+        recover=recover,
     )
+
+
+def read_opml_leniently(data: bytes) -> OpmlRead:
+    """Read an OPML document strictly; when it is not well-formed XML, repair it and read it
+    with lxml's recovering parser (see :mod:`tui_reader.feeds.opmlrepair`), keeping every
+    outline that has an ``xmlUrl``. Entity declarations are refused either way."""
+    from lxml import etree
+
+    if not data.strip():
+        raise OpmlError("the file is empty")
+    if len(data) > MAX_OPML_BYTES:
+        raise OpmlError(f"the file is too large for an OPML file ({len(data)} bytes)")
+    root_at = data.find(b"<opml")
+    prologue = data[: root_at if root_at >= 0 else 65536]
+    if b"<!ENTITY" in prologue.upper():
+        # OPML never needs entity declarations; they only serve expansion attacks.
+        raise OpmlError("refused: the file declares XML entities, which OPML never needs")
+    from tui_reader.feeds.opmlrepair import relabel_utf8
+
+    data, mislabeled = relabel_utf8(data)
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, _parser(recover=False))
     except etree.XMLSyntaxError as exc:
         line = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
-        raise OpmlError(f"not an OPML file: it is not well-formed XML{line}") from None
+        problem = f"it is not well-formed XML{line}"
+        found = _read_recovered(data, problem)
+        if mislabeled and not found.encoding:
+            found.encoding = f"UTF-8 (it declares {mislabeled})"
+        return found
     if _local(root) != "opml":
         name = _local(root) or "?"
         raise OpmlError(f"not an OPML file: the document is <{name}>, not <opml>")
-    body = next((c for c in root if _local(c) == "body"), None)
-    if body is None:
+    bodies = [c for c in root if _local(c) == "body"]
+    if not bodies:
         raise OpmlError("not an OPML file: it has no <body>")
-    feeds: list[OpmlFeed] = []
-    skipped: list[tuple[str, str]] = []
-    _walk(body, [], feeds, skipped)
-    return feeds, skipped
+    found = OpmlRead(encoding=f"UTF-8 (it declares {mislabeled})" if mislabeled else "")
+    for body in bodies:
+        _walk(body, [], found.feeds, found.skipped)
+    return found
+
+
+def _read_recovered(data: bytes, problem: str) -> OpmlRead:
+    """The lenient reading of a document the strict parser refused (``problem`` says why)."""
+    from lxml import etree
+
+    from tui_reader.feeds.opmlrepair import repair
+    from tui_reader.feeds.xmlsafe import UnsafeXML, wide_to_utf8
+
+    refused = OpmlError(f"not an OPML file: {problem}")
+    if b"<!ENTITY" in data.upper():
+        raise OpmlError("refused: the file declares XML entities, which OPML never needs")
+    try:
+        wide = wide_to_utf8(data)
+    except UnsafeXML:
+        raise refused from None
+    fixed = repair(wide if wide is not None else data)
+    try:
+        root = etree.fromstring(fixed.text.encode("utf-8"), _parser(recover=True))
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None:
+        raise refused
+    found = OpmlRead(
+        problem=problem,
+        repaired=fixed.repaired,
+        encoding=fixed.encoding,
+        entities=fixed.entities,
+    )
+    bodies = [el for el in root.iter() if _local(el) == "body"]
+    tops = [b for b in bodies if not any(_local(a) == "body" for a in b.iterancestors())]
+    for top in tops or [root]:
+        _walk(top, [], found.feeds, found.skipped)
+    if not found.feeds and not found.skipped:
+        raise refused
+    read = sum(1 for el in root.iter() if _local(el) == "outline")
+    found.unreadable = fixed.cut_off + max(0, fixed.outlines - fixed.cut_off - read)
+    return found
 
 
 def _local(el: Any) -> str:
@@ -90,6 +190,8 @@ def _walk(
 ) -> None:
     for el in parent:
         if _local(el) != "outline":
+            if _local(el) != "head" and len(el):
+                _walk(el, path, feeds, skipped)  # a nested <body>, an HTML-ish wrapper
             continue
         attrs = {str(k).lower(): str(v) for k, v in el.attrib.items()}
         name = clean_line(attrs.get("title") or attrs.get("text") or "")
@@ -122,8 +224,21 @@ def import_opml(store: Store, path: Path) -> ImportResult:
         data = path.read_bytes()
     except OSError as exc:
         raise OpmlError(f"cannot read {path}: {exc.strerror or exc}") from None
-    entries, skipped = read_opml(data)
-    result = ImportResult(skipped=skipped)
+    found = read_opml_leniently(data)
+    result = ImportResult(
+        skipped=found.skipped,
+        problem=found.problem,
+        repaired=found.repaired,
+        unreadable=found.unreadable,
+        encoding=found.encoding,
+        entities=found.entities,
+    )
+    subscribe(store, found.feeds, result)
+    return result
+
+
+def subscribe(store: Store, entries: list[OpmlFeed], result: ImportResult) -> None:
+    """Subscribe to ``entries`` (each URL once; feeds already here are left as they are)."""
     seen: set[str] = set()
     for item in entries:
         if item.url in seen:
@@ -133,7 +248,6 @@ def import_opml(store: Store, path: Path) -> ImportResult:
             item.url, title=item.title, folder=item.folder, site_url=item.site_url
         )
         (result.added if created else result.existing).append(feed)
-    return result
 
 
 def export_opml(feeds: list[Feed], *, title: str = "tui-reader subscriptions") -> str:

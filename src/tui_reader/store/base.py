@@ -31,6 +31,25 @@ class StoreBase:
         with write_transaction(self.conn) as conn:
             yield conn
 
+    # -- what other connections did ---------------------------------------------------------
+
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version``: changes only when another connection committed
+        (a read of one counter in shared memory)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def newest_article_id(self) -> int:
+        """The highest article id (0 for none): grows when any connection adds an article."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0])
+
+    def folder_exists(self, folder: str) -> bool:
+        """True if some feed is in ``folder`` or in a folder under it."""
+        found = self.conn.execute(
+            "SELECT 1 FROM feeds WHERE folder = ? OR substr(folder, 1, ?) = ? LIMIT 1",
+            (folder, len(folder) + 1, folder + "/"),
+        ).fetchone()
+        return found is not None
+
     # -- settings ---------------------------------------------------------------------------
 
     def get_setting(self, key: str, default: str = "") -> str:

@@ -151,6 +151,13 @@ class ReaderApp(App[None]):
         name = theme.name
         self.context.writer.submit(lambda r: r.set_setting(THEME_SETTING, name), "theme")
 
+    async def action_quit(self) -> None:
+        """Keep where the reader is (ui/session.py), then quit."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.save_session()
+        await super().action_quit()
+
     def action_help(self) -> None:
         from tui_reader.ui.screens.help import HelpScreen
 

@@ -52,6 +52,7 @@ from tui_reader.ui.messages import (
     SidebarChanged,
 )
 from tui_reader.ui.render import header_for, safe
+from tui_reader.ui.session import SAVE_EVERY, Session, capture, restore, write_session
 from tui_reader.ui.sources import (
     FIRST_PAGE,
     EarlyLoad,
@@ -59,6 +60,7 @@ from tui_reader.ui.sources import (
     first_page,
     initial_source,
 )
+from tui_reader.ui.watch import Snapshot, StoreWatch
 from tui_reader.ui.widgets.article_list import ArticleList, format_date
 from tui_reader.ui.widgets.feed_list import FeedList
 from tui_reader.ui.widgets.footer import ReaderFooter
@@ -119,6 +121,14 @@ class MainScreen(Screen[None]):
         self.refreshing = False
         self._on_shown = on_shown
         self._highlighter: Highlighter | None = None
+        # Continuity: the last session's list and article (ui/session.py); the watcher of
+        # other processes' writes (ui/watch.py), started on mount.
+        self.session = restore(context.reader) if open_article is None else None
+        if self.session is not None:
+            self.source = self.session.source
+            self.initial_article = self.session.article
+        self._saved_session = ""
+        self._watch = StoreWatch(context.reader.database, self._store_changed)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -167,7 +177,11 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self.run_welcome)  # after the first frame
         self._start_auto_refresh()
         self.set_timer(WARM_AFTER, self._warm_workers)
-        if early is not None and early.source == self.source:
+        self._watch.start(self)
+        self.set_interval(SAVE_EVERY, self.save_session)
+        if self.session is not None:
+            self._restore_lists(self.session)
+        elif early is not None and early.source == self.source:
             if early.feeds.done() and early.rows.done():
                 self._show_early(early)  # already read: in the first frame, no thread hop
             else:
@@ -566,6 +580,7 @@ class MainScreen(Screen[None]):
 
     def on_document_shown(self, event: DocumentShown) -> None:
         self.highlights.document_shown(event.article_id, event.document)
+        self._restore_position(event)
 
     def on_cursor_moved(self, event: CursorMoved) -> None:
         self.highlights.cursor_moved(event.start, event.end)
@@ -870,3 +885,61 @@ class MainScreen(Screen[None]):
             message += f" {len(failed)} feed{'s' if len(failed) != 1 else ''} failed: press E."
         self.notify(message, severity="warning" if failed else "information", markup=False)
         self._reload_all()
+
+    # -- continuity: other processes' writes, and the session to come back to -------------
+
+    def _store_changed(self, seen: Snapshot) -> None:
+        """Another connection committed (ui/watch.py): reload the lists if what they show
+        changed. The app's own writes are shown already, so they reload nothing."""
+        if self.refreshing:
+            return  # the refresh reloads everything when it ends
+        if seen.feeds == self.feeds.feeds and not seen.new_articles:
+            return
+        self._feeds_loaded(seen.feeds)
+        if self.source.kind != "search":
+            row = self.articles.current
+            self.load_articles(self.source, keep_id=row.id if row is not None else None)
+
+    def on_unmount(self) -> None:
+        self._watch.stop()
+
+    def _restore_lists(self, session: Session) -> None:
+        """Show the list, and open the article, the last session left (see ui/session.py)."""
+        self.load_feeds()
+        if session.article is not None:
+            self.load_articles(self.source, keep_id=session.article, open_it=True)
+            if not session.reading:
+                self.call_after_refresh(self.articles.focus)
+        else:
+            self.load_articles(self.source, keep_id=session.highlighted)
+
+    def _restore_position(self, event: DocumentShown) -> None:
+        """Put the reading position back where the last session left it, in the article it
+        left open (once its full text is on show; a position past the text is not used)."""
+        session = self.session
+        if session is None or event.article_id != session.article:
+            return
+        loading = self.query_one("#reader").has_class("-loading")
+        text = event.document.text
+        top, gap, cursor = session.top, session.gap, session.cursor
+
+        def place() -> None:
+            if cursor is not None and cursor < len(text):
+                self.pane.set_cursor(cursor, scroll=False)
+            if top is not None and top < len(text):
+                y = max(0, self.pane.line_of_offset(top) - gap)
+                self.pane.scroll_to(y=y, animate=False)
+
+        self.call_after_refresh(place)
+        if not loading:
+            self.session = None  # placed for good: later documents are the user's
+
+    def save_session(self) -> None:
+        """Write where the screen is now, if that changed (on a timer, and when quitting)."""
+        if self.session is not None and self.current is None:
+            return  # still coming back: nothing to overwrite the saved place with yet
+        now = capture(self)
+        text = now.to_json()
+        if text != self._saved_session:
+            write_session(self.ctx.reader.database, now)
+            self._saved_session = text

@@ -1,0 +1,118 @@
+"""`tui-reader import`: subscriptions from OPML or newsboat's ``urls`` file, and read and
+starred state from newsboat's ``cache.db``. Each file's format is judged by its content."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui_reader.cli.common import CommandError, load_settings
+from tui_reader.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from tui_reader.reader import Reader
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "import",
+        help="subscribe to the feeds in an OPML or newsboat urls file (and take newsboat's"
+        " read and flagged state from its cache.db)",
+        description="Subscribe to every feed in FILE: OPML (nested outlines become folders;"
+        " a file that is not well-formed XML is read leniently) or newsboat's urls file (a"
+        ' "~title" tag is the title, the first other tag the folder). Given newsboat\'s'
+        " cache.db as well, carry over which articles were read and flagged (starred), for"
+        " the feeds subscribed here; the cache is only read. Each file's format is judged by"
+        " its content. Feeds you already have are left as they are. Run `refresh` afterwards"
+        " to fetch.",
+    )
+    p.add_argument(
+        "files",
+        metavar="FILE",
+        type=Path,
+        nargs="+",
+        help="an OPML file, newsboat's urls file or newsboat's cache.db",
+    )
+    p.add_argument(
+        "--star-flags",
+        metavar="LETTERS",
+        default="",
+        help="star only articles newsboat flagged with one of these letters (default: any flag)",
+    )
+    p.set_defaults(func=run_import)
+
+
+def _plural(n: int, word: str, plural: str = "") -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from tui_reader.cli.feeds import _reader
+    from tui_reader.feeds.newsboat import NewsboatError, sniff
+
+    paths, _config = load_settings()
+    kinds: list[tuple[Path, str]] = []
+    for path in args.files:
+        try:
+            with path.open("rb") as f:
+                head = f.read(65536)
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
+        found = sniff(head)
+        if found == "unknown":
+            raise CommandError(
+                f"{path}: neither OPML nor a newsboat urls file nor newsboat's cache.db"
+            )
+        kinds.append((path, found))
+    # Subscriptions first, then the state of their articles.
+    kinds.sort(key=lambda pk: pk[1] == "newsboat-cache")
+    added_any = False
+    with _reader(paths) as reader:
+        for path, what in kinds:
+            try:
+                if what == "newsboat-cache":
+                    _import_cache(reader, path, args.star_flags)
+                else:
+                    added_any |= _import_feeds(reader, path, what)
+            except NewsboatError as exc:
+                raise CommandError(str(exc)) from None
+    if added_any:
+        print("Run `tui-reader refresh` to fetch their articles.")
+    return 0
+
+
+def _import_feeds(reader: Reader, path: Path, kind: str) -> bool:
+    from tui_reader.feeds.opml import OpmlError
+
+    try:
+        read = reader.import_opml if kind == "opml" else reader.import_newsboat_urls
+        result = read(path)
+    except OpmlError as exc:
+        raise CommandError(str(exc)) from None
+    for note in [result.recovery_note(), *result.notes]:
+        if note:
+            print(note)
+    print(
+        f"Imported {_plural(len(result.added), 'new feed')} from {path};"
+        f" {len(result.existing)} already subscribed (unchanged)."
+    )
+    for what, reason in result.skipped:
+        print(f"Skipped {clean_line(what)}: {reason}")
+    return bool(result.added)
+
+
+def _import_cache(reader: Reader, path: Path, star_flags: str) -> None:
+    r = reader.import_newsboat_cache(path, star_flags=star_flags)
+    print(
+        f"From newsboat's cache {path}: {_plural(r.items, 'article')};"
+        f" {r.matched} already here, {r.added} added;"
+        f" {_plural(r.read, 'article')} marked read, {r.starred} starred."
+    )
+    if r.other_feeds:
+        print(
+            f"  {_plural(r.other_feeds, 'article')} of feeds not subscribed here left out"
+            " (import the urls file too, or first)."
+        )
+    if r.invalid:
+        print(f"  {_plural(r.invalid, 'row')} with values that cannot be right skipped.")

@@ -1,0 +1,333 @@
+"""Moving in from newsboat: its ``urls`` file (subscriptions, titles, tags) and its
+``cache.db`` (which articles were read, which were flagged).
+
+The ``urls`` file, read as newsboat reads it: one feed a line, the URL first and then its tags,
+separated by blanks; a tag in double quotes may hold blanks (``\\"``, ``\\\\``, ``\\n``, ``\\t``
+escaped inside); ``#`` at the start of a token starts a comment. A tag starting with ``~`` is
+the feed's title, one starting with ``!`` hides the feed (it only shows in query feeds), the
+first other tag becomes the folder. ``"query:Name:condition"`` lines are query feeds (newsboat's
+saved searches) and ``exec:``/``filter:`` lines run programs: these are not imported, only
+counted and named.
+
+The cache is an SQLite file opened read-only (``mode=ro``, ``query_only``): it is never written.
+Its articles (table ``rss_item``: ``guid``, ``feedurl``, ``unread``, ``flags``, ``deleted``, and
+the text) are matched to this reader's feeds by URL and to their articles by the same identity
+rule a refresh uses (:mod:`tui_reader.store.identity`); an article the reader does not have yet
+is added from the cache, so a refresh later finds it and keeps its state. Every value is
+checked: a row with a wrong type, an impossible date or an oversized text is skipped or cut.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from tui_reader.errors import ReaderError
+from tui_reader.feeds.opml import MAX_OPML_BYTES, ImportResult, OpmlFeed, subscribe
+from tui_reader.feeds.text import (
+    clean_link,
+    clean_title,
+    decode_control_refs,
+    fast_clean,
+    fast_line,
+    html_to_text,
+)
+from tui_reader.feeds.welcome import WELCOME_URL
+from tui_reader.models import EntryData, Feed
+from tui_reader.sanitize import clean_line, is_web_url
+from tui_reader.store import Store
+from tui_reader.store.carryover import carry_over
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MAX_URLS_LINES = 100_000
+MAX_CACHE_ITEMS = 1_000_000
+MAX_TEXT = 2_000_000  # characters of an article's content kept from the cache
+MAX_FIELD = 4_000  # characters of a guid, URL, title or author
+_LATEST = 4_102_444_800  # 2100-01-01: a later pubDate is not a date
+
+Format = Literal["opml", "newsboat-urls", "newsboat-cache", "unknown"]
+
+_DELIMITERS = " \t\r\n"
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_URLISH = re.compile(r"(?:https?|query|exec|filter|file)://|query:|exec:|filter:", re.IGNORECASE)
+
+
+class NewsboatError(ReaderError):
+    """The file cannot be used; ``str(error)`` is one line."""
+
+
+def sniff(data: bytes) -> Format:
+    """What a file to import is, judged by its content (never by its name)."""
+    if data.startswith(SQLITE_MAGIC):
+        return "newsboat-cache"
+    head = data[:65536]
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if head.startswith(bom):
+            return "opml" if bom != codecs.BOM_UTF8 or b"<" in head[:4096] else "newsboat-urls"
+    stripped = head.lstrip()
+    if stripped.startswith(b"<") or b"<opml" in head.lower() or b"<outline" in head.lower():
+        return "opml"
+    if stripped[:2] in (b"\x00<", b"<\x00"):
+        return "opml"  # UTF-16 without a BOM
+    text = head.decode("utf-8", errors="replace")
+    for line in text.splitlines():
+        tokens = tokenize(line)
+        if tokens and _URLISH.match(tokens[0]):
+            return "newsboat-urls"
+    return "unknown"
+
+
+# -- the urls file -------------------------------------------------------------------------
+
+
+def tokenize(line: str) -> list[str]:
+    """A ``urls`` line's tokens, as newsboat splits them (quotes, escapes, comments)."""
+    tokens: list[str] = []
+    i, n = 0, len(line)
+    while i < n:
+        while i < n and line[i] in _DELIMITERS:
+            i += 1
+        if i >= n or line[i] == "#":
+            break
+        if line[i] == '"':
+            i += 1
+            chars: list[str] = []
+            while i < n:
+                c = line[i]
+                if c == '"':
+                    i += 1
+                    break
+                if c == "\\" and i + 1 < n:
+                    chars.append(_ESCAPES.get(line[i + 1], line[i + 1]))
+                    i += 2
+                    continue
+                chars.append(c)
+                i += 1
+            tokens.append("".join(chars))
+        else:
+            start = i
+            while i < n and line[i] not in _DELIMITERS:
+                i += 1
+            tokens.append(line[start:i])
+    return tokens
+
+
+@dataclass
+class UrlsRead:
+    feeds: list[OpmlFeed] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)  # query feeds' names (not imported)
+    hidden: list[str] = field(default_factory=list)  # feeds tagged "!" (not imported)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+
+
+def read_urls(data: bytes) -> UrlsRead:
+    """The feeds of a newsboat ``urls`` file, and what was left out."""
+    if len(data) > MAX_OPML_BYTES:
+        raise NewsboatError(f"the file is too large for a urls file ({len(data)} bytes)")
+    text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace")
+    found = UrlsRead()
+    for number, line in enumerate(text.splitlines(), 1):
+        if number > MAX_URLS_LINES:
+            found.skipped.append((f"line {number} and after", "too many lines"))
+            break
+        tokens = tokenize(line)
+        if not tokens:
+            continue
+        url, tags = tokens[0].strip(), tokens[1:]
+        shown = clean_line(url)[:300]
+        low = url.lower()
+        if low.startswith("query:"):
+            found.queries.append(clean_line(url[6:].partition(":")[0]) or shown)
+            continue
+        if low.startswith("exec:"):
+            found.skipped.append((shown, "runs a program (exec:); not imported"))
+            continue
+        if low.startswith("filter:"):
+            found.skipped.append((shown, "goes through a filter program; not imported"))
+            continue
+        if not is_web_url(url):
+            found.skipped.append((shown, "not an http(s) URL"))
+            continue
+        if any(t.startswith("!") for t in tags):
+            found.hidden.append(shown)
+            continue
+        title = next((clean_line(t[1:]) for t in tags if t.startswith("~")), "")
+        plain = [t for t in tags if t and not t.startswith(("~", "!"))]
+        folder = _folder(plain[0]) if plain else ""
+        found.feeds.append(OpmlFeed(url=clean_line(url), title=title, folder=folder))
+    if not (found.feeds or found.queries or found.hidden or found.skipped):
+        raise NewsboatError("not a newsboat urls file: no line starts with a feed's URL")
+    return found
+
+
+def import_urls(store: Store, path: Path) -> ImportResult:
+    """Subscribe to every feed in newsboat's ``urls`` file at ``path`` (no fetching here)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_OPML_BYTES:
+            raise NewsboatError(f"{path} is too large for a urls file ({size} bytes)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NewsboatError(f"cannot read {path}: {exc.strerror or exc}") from None
+    found = read_urls(data)
+    result = ImportResult(skipped=found.skipped)
+    subscribe(store, found.feeds, result)
+    if found.queries:
+        names = ", ".join(found.queries[:5]) + (", …" if len(found.queries) > 5 else "")
+        result.notes.append(
+            f"Left out {len(found.queries)} query feed{'s' if len(found.queries) != 1 else ''}"
+            f" (newsboat's saved searches: {names})."
+        )
+    if found.hidden:
+        result.notes.append(
+            f"Left out {len(found.hidden)} hidden feed{'s' if len(found.hidden) != 1 else ''}"
+            ' (tagged "!"): '
+            + ", ".join(found.hidden[:5])
+            + (", …" if len(found.hidden) > 5 else "")
+        )
+    return result
+
+
+def _folder(tag: str) -> str:
+    """A tag as a folder ("a/b" nests, as folders do here)."""
+    return "/".join(p.strip() for p in clean_line(tag).split("/") if p.strip())
+
+
+# -- the cache -----------------------------------------------------------------------------
+
+
+@dataclass
+class CacheResult:
+    items: int = 0  # articles in the cache (not deleted there)
+    other_feeds: int = 0  # of those, in feeds not subscribed here
+    matched: int = 0  # articles this reader had already
+    added: int = 0  # articles added from the cache
+    read: int = 0  # articles marked read
+    starred: int = 0  # articles starred
+    invalid: int = 0  # rows with values that cannot be right (skipped)
+    feeds: int = 0  # subscribed feeds the cache has articles of
+
+
+def _ro_connect(path: Path) -> sqlite3.Connection:
+    uri = path.resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=2.0, check_same_thread=False)
+    conn.execute("PRAGMA query_only = ON")
+    conn.text_factory = lambda b: b.decode("utf-8", errors="replace")
+    return conn
+
+
+_NEEDED = {"guid", "feedurl", "unread"}
+_OPTIONAL = ("flags", "deleted", "title", "url", "author", "pubDate", "content")
+
+
+def import_cache(store: Store, path: Path, *, star_flags: str = "") -> CacheResult:
+    """Carry read and flagged state over from newsboat's cache at ``path`` to the feeds
+    subscribed here. An article newsboat flagged (with any flag, or with one of
+    ``star_flags`` when given) is starred; one it read is marked read; nothing here is ever
+    marked unread or unstarred."""
+    try:
+        with path.open("rb") as f:
+            magic = f.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise NewsboatError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if magic != SQLITE_MAGIC:
+        raise NewsboatError(f"{path} is not an SQLite database (newsboat's cache.db)")
+    try:
+        conn = _ro_connect(path)
+    except sqlite3.Error as exc:
+        raise NewsboatError(f"cannot open {path}: {exc}") from None
+    try:
+        return _import_cache(store, conn, star_flags)
+    except sqlite3.Error as exc:
+        hint = " (is newsboat running? quit it and try again)" if "locked" in str(exc) else ""
+        raise NewsboatError(f"cannot read {path}: {exc}{hint}") from None
+    finally:
+        conn.close()
+
+
+def _import_cache(store: Store, conn: sqlite3.Connection, star_flags: str) -> CacheResult:
+    columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(rss_item)")}
+    if not columns >= _NEEDED:
+        raise NewsboatError("not a newsboat cache: it has no rss_item table with guid and feedurl")
+    wanted = ["guid", "feedurl", "unread", *(c if c in columns else "NULL" for c in _OPTIONAL)]
+    feeds = {f.url: f for f in store.list_feeds() if f.url != WELCOME_URL}
+    result = CacheResult()
+    star_letters = set(star_flags)
+    by_feed: dict[str, list[tuple[EntryData, bool, bool]]] = {}
+    rows = conn.execute(f"SELECT {', '.join(wanted)} FROM rss_item LIMIT {MAX_CACHE_ITEMS}")
+    for row in rows:
+        guid, feedurl, unread, flags, deleted, title, url, author, pub, content = row
+        if deleted in (1, "1"):
+            continue  # deleted in newsboat
+        result.items += 1
+        if deleted not in (None, 0, "0"):
+            result.invalid += 1
+            continue
+        if not isinstance(feedurl, str) or feedurl not in feeds:
+            result.other_feeds += 1
+            continue
+        item = _entry(feeds[feedurl], guid, title, url, author, pub, content)
+        if item is None or unread not in (0, 1, "0", "1"):
+            result.invalid += 1
+            continue
+        flagged = _flagged(flags, star_letters)
+        by_feed.setdefault(feedurl, []).append((item, unread in (0, "0"), flagged))
+    for feedurl, items in by_feed.items():
+        result.feeds += 1
+        carried = carry_over(store, feeds[feedurl], items)
+        result.matched += carried.matched
+        result.added += carried.added
+        result.read += carried.read
+        result.starred += carried.starred
+    return result
+
+
+def _flagged(flags: object, letters: set[str]) -> bool:
+    if not isinstance(flags, str) or len(flags) > 64:
+        return False
+    given = {c for c in flags if c.isascii() and c.isalpha()}
+    return bool(given & letters) if letters else bool(given)
+
+
+def _text(value: object, limit: int = MAX_FIELD) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _entry(
+    feed: Feed,
+    guid: object,
+    title: object,
+    url: object,
+    author: object,
+    pub: object,
+    content: object,
+) -> EntryData | None:
+    """An entry from a cache row, as the feed's own parse would have given it; None when the
+    row cannot identify an article."""
+    guid_text = fast_line(_text(guid))
+    link = clean_link(_text(url), feed.url)
+    if not guid_text and not link:
+        return None
+    if guid_text == link or guid_text == _text(url).strip():
+        guid_text = ""  # newsboat's stand-in for an entry without an id: its link
+    published: float | None = None
+    if isinstance(pub, int | float) and 0 < pub < _LATEST:
+        published = float(pub)
+    body = fast_clean(decode_control_refs(_text(content, MAX_TEXT)))
+    return EntryData(
+        guid=guid_text,
+        url=link,
+        title=clean_title(_text(title)),
+        author=clean_title(_text(author)),
+        published=published,
+        updated=None,
+        summary="",
+        content=body,
+        text=html_to_text(body),
+    )

@@ -1,0 +1,353 @@
+"""Moving in from newsboat: its urls file and its cache.db, through `tui-reader import`."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.feeds.builders import rss
+from tests.hostile.test_redos import Case, _check, rep
+from tests.httpserver import TestServer
+from tui_reader.cli import main
+from tui_reader.feeds.newsboat import (
+    NewsboatError,
+    import_cache,
+    read_urls,
+    sniff,
+    tokenize,
+)
+from tui_reader.feeds.welcome import WELCOME_URL
+from tui_reader.models import EntryData
+from tui_reader.paths import Paths
+from tui_reader.store import Store
+
+# newsboat's cache schema (rss_feed and rss_item as newsboat creates and migrates them).
+NEWSBOAT_SCHEMA = """
+CREATE TABLE rss_feed (rssurl VARCHAR(1024) PRIMARY KEY NOT NULL, url VARCHAR(1024) NOT NULL,
+    title VARCHAR(1024) NOT NULL, lastmodified INTEGER(11) NOT NULL DEFAULT 0,
+    is_rtl INTEGER(1) NOT NULL DEFAULT 0, etag VARCHAR(128) NOT NULL DEFAULT "");
+CREATE TABLE rss_item (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, guid VARCHAR(64) NOT NULL,
+    title VARCHAR(1024) NOT NULL, author VARCHAR(1024) NOT NULL, url VARCHAR(1024) NOT NULL,
+    feedurl VARCHAR(1024) NOT NULL, pubDate INTEGER NOT NULL, content VARCHAR(65535) NOT NULL,
+    unread INTEGER(1) NOT NULL, enclosure_url VARCHAR(1024), enclosure_type VARCHAR(1024),
+    enqueued INTEGER(1) NOT NULL DEFAULT 0, flags VARCHAR(52),
+    deleted INTEGER(1) NOT NULL DEFAULT 0, base VARCHAR(128) NOT NULL DEFAULT "",
+    content_mime_type VARCHAR(255) NOT NULL DEFAULT "");
+CREATE INDEX idx_guid ON rss_item(guid);
+CREATE INDEX idx_feedurl ON rss_item(feedurl);
+"""
+
+Row = tuple[object, ...]  # guid, title, url, feedurl, pubDate, content, unread, flags, deleted
+
+
+def make_cache(path: Path, rows: list[Row]) -> Path:
+    conn = sqlite3.connect(path)
+    conn.executescript(NEWSBOAT_SCHEMA)
+    conn.executemany(
+        "INSERT INTO rss_item(guid, title, author, url, feedurl, pubDate, content, unread,"
+        " flags, deleted) VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    conn.commit()
+    conn.close()
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+# -- the urls file ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "tokens"),
+    [
+        ("https://a.example/rss tech news", ["https://a.example/rss", "tech", "news"]),
+        (
+            'https://a.example/rss "cool stuff" "~My Title"',
+            ["https://a.example/rss", "cool stuff", "~My Title"],
+        ),
+        (
+            'https://a.example/rss "say \\"hi\\" \\\\ now"',
+            ["https://a.example/rss", 'say "hi" \\ now'],
+        ),
+        ('https://a.example/rss\ttab   # a comment "x"', ["https://a.example/rss", "tab"]),
+        ('https://a.example/rss "unterminated tag', ["https://a.example/rss", "unterminated tag"]),
+        ('https://a.example/rss a"b c#d', ["https://a.example/rss", 'a"b', "c#d"]),
+        ("   # only a comment", []),
+        ('"query:Unread:unread = \\"yes\\"" tag', ['query:Unread:unread = "yes"', "tag"]),
+    ],
+)
+def test_tokenize_as_newsboat_does(line: str, tokens: list[str]) -> None:
+    assert tokenize(line) == tokens
+
+
+URLS = """\ufeff# my feeds
+https://a.example/rss tech "~Alpha Blog" linux
+https://b.example/atom.xml "~Beta" "long reads"
+https://c.example/feed
+"https://d.example/quoted" news/world
+https://e.example/hidden "!secret" tech
+"query:Unread Articles:unread = \\"yes\\""
+"query:Starred:flags # \\"s\\""
+exec:~/bin/make-feed.sh tech
+filter:~/bin/fix.sh:https://f.example/rss tech
+file:///home/me/local.xml
+https://a.example/rss duplicate
+
+"""
+
+
+def test_read_urls_titles_folders_and_what_is_left_out() -> None:
+    found = read_urls(URLS.encode())
+    assert [(f.url, f.title, f.folder) for f in found.feeds] == [
+        ("https://a.example/rss", "Alpha Blog", "tech"),
+        ("https://b.example/atom.xml", "Beta", "long reads"),
+        ("https://c.example/feed", "", ""),
+        ("https://d.example/quoted", "", "news/world"),
+        ("https://a.example/rss", "", "duplicate"),
+    ]
+    assert found.queries == ["Unread Articles", "Starred"]
+    assert found.hidden == ["https://e.example/hidden"]
+    assert [reason for _, reason in found.skipped] == [
+        "runs a program (exec:); not imported",
+        "goes through a filter program; not imported",
+        "not an http(s) URL",
+    ]
+
+
+def test_hostile_urls_file() -> None:
+    data = (
+        'https://a.example/rss "~Evil\x1b[31mTitle\u202e" "fold\x07er"\n'
+        "javascript:alert(1) tag\n" + "https://b.example/" + "x" * 5000 + "\n"
+    ).encode()
+    found = read_urls(data)
+    assert found.feeds[0].title == "EvilTitle" and found.feeds[0].folder == "folder"
+    assert ("javascript:alert(1)", "not an http(s) URL") in found.skipped
+    with pytest.raises(NewsboatError, match="no line starts with a feed's URL"):
+        read_urls(b"\n# nothing but comments\n\n")
+
+
+def test_format_is_judged_by_content_not_name() -> None:
+    assert sniff(URLS.encode()) == "newsboat-urls"
+    assert sniff(b"https://a.example/rss\n") == "newsboat-urls"
+    assert sniff(b'<?xml version="1.0"?><opml/>') == "opml"
+    assert sniff(b"\xef\xbb\xbf\n  <opml>") == "opml"
+    assert sniff("<opml/>".encode("utf-16")) == "opml"
+    assert sniff(b"SQLite format 3\x00rest") == "newsboat-cache"
+    assert sniff(b"just some notes") == "unknown"
+
+
+# -- the cache -------------------------------------------------------------------------------
+
+FEED = "https://a.example/rss"
+
+
+def entry(guid: str, title: str, url: str = "") -> EntryData:
+    return EntryData(guid=guid, url=url or f"https://a.example/{guid or title}", title=title)
+
+
+def seeded(store: Store) -> int:
+    feed, _ = store.add_feed(FEED, title="A")
+    store.upsert_entries(
+        feed,
+        [
+            entry("g1", "One"),
+            entry("g2", "Two"),
+            entry("g3", "Three"),
+            entry("", "No id", "https://a.example/noid"),
+        ],
+    )
+    return feed.id
+
+
+def state(store: Store, feed_id: int) -> dict[str, tuple[bool, bool]]:
+    return {a.title: (a.read, a.starred) for a in store.list_articles(feed_id=feed_id)}
+
+
+def test_cache_state_is_carried_over_and_the_cache_never_changes(
+    store: Store, tmp_path: Path
+) -> None:
+    feed_id = seeded(store)
+    cache = make_cache(
+        tmp_path / "cache.db",
+        [
+            ("g1", "One", "https://a.example/g1", FEED, 1700000000, "<p>1</p>", 0, "", 0),
+            ("g2", "Two", "https://a.example/g2", FEED, 1700000000, "<p>2</p>", 1, "s", 0),
+            ("g3", "Three", "https://a.example/g3", FEED, 1700000000, "", 0, "sx", 1),  # deleted
+            # newsboat's stand-in guid for an entry without one: its link.
+            ("https://a.example/noid", "No id", "https://a.example/noid", FEED, 0, "", 0, "", 0),
+            (
+                "g9",
+                "Only in newsboat",
+                "https://a.example/g9",
+                FEED,
+                1600000000,
+                "<p>kept <b>text</b></p>",
+                0,
+                "q",
+                0,
+            ),
+            ("o1", "Other", "https://o.example/1", "https://other.example/rss", 0, "", 0, "s", 0),
+        ],
+    )
+    before = hashlib.sha256(cache.read_bytes()).hexdigest()
+    cache.chmod(0o444)
+    result = import_cache(store, cache)
+    assert hashlib.sha256(cache.read_bytes()).hexdigest() == before
+    assert (result.items, result.matched, result.added, result.other_feeds) == (5, 3, 1, 1)
+    assert (result.read, result.starred, result.invalid) == (3, 2, 0)
+    assert state(store, feed_id) == {
+        "One": (True, False),
+        "Two": (False, True),
+        "Three": (False, False),  # deleted in newsboat: left as it is
+        "No id": (True, False),
+        "Only in newsboat": (True, True),
+    }
+    added = next(a for a in store.list_articles(feed_id=feed_id) if a.guid == "g9")
+    assert added.published == 1600000000.0
+    assert [hit.article.id for hit in store.search("kept")] == [added.id]  # indexed text
+    # Again: nothing more to do, nothing duplicated.
+    again = import_cache(store, cache)
+    assert (again.added, again.read, again.starred) == (0, 0, 0)
+    assert len(store.list_articles(feed_id=feed_id)) == 5
+
+
+def test_star_flags_choose_which_flags_star(store: Store, tmp_path: Path) -> None:
+    feed_id = seeded(store)
+    cache = make_cache(
+        tmp_path / "cache.db",
+        [
+            ("g1", "One", "https://a.example/g1", FEED, 0, "", 1, "s", 0),
+            ("g2", "Two", "https://a.example/g2", FEED, 0, "", 1, "x", 0),
+        ],
+    )
+    result = import_cache(store, cache, star_flags="s")
+    assert result.starred == 1
+    assert state(store, feed_id)["One"] == (False, True)
+    assert state(store, feed_id)["Two"] == (False, False)
+
+
+def test_hostile_cache_values_are_checked(store: Store, tmp_path: Path) -> None:
+    feed_id = seeded(store)
+    cache = make_cache(
+        tmp_path / "cache.db",
+        [
+            ("g1", "One", "https://a.example/g1", FEED, 0, "", "yes", "s", 0),  # unread: text
+            ("", "", "", FEED, 0, "", 0, "", 0),  # no guid, no link
+            (b"\xff\xfe", "Blob", "javascript:alert(1)", FEED, 0, "", 0, "", 0),
+            (
+                "h1",
+                "\x1b]52;c;bad\x07Title\u202e",
+                "https://a.example/h1",
+                FEED,
+                2**62,
+                "\x1b[2J<p>x</p>" + "y" * 3_000_000,
+                0,
+                "s" * 500,
+                0,
+            ),
+            ("h2", "Two", "https://a.example/h2", 12345, "not a date", "", 0, None, "x"),
+        ],
+    )
+    result = import_cache(store, cache)
+    assert result.invalid == 3 and result.other_feeds == 0 and result.added == 2
+    hostile = next(a for a in store.list_articles(feed_id=feed_id) if a.guid == "h1")
+    assert hostile.title == "Title" and hostile.published is None and not hostile.starred
+    body = store.get_body(hostile.id)
+    assert "\x1b" not in body.content and len(body.content) <= 2_000_000
+    assert state(store, feed_id)["One"] == (False, False)
+
+
+def test_not_a_newsboat_cache(store: Store, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(NewsboatError, match="not a newsboat cache"):
+        import_cache(store, other)
+    text = tmp_path / "cache.txt"
+    text.write_text("hello")
+    with pytest.raises(NewsboatError, match="not an SQLite database"):
+        import_cache(store, text)
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+def test_import_urls_and_cache_then_refresh_keeps_the_state(
+    tmp_path: Path, paths: Paths, server: TestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed_url = server.route("/feed.xml", rss(3, title="Served", prefix="p"))
+    urls = tmp_path / "subscriptions.opml"  # the name says OPML; the content says urls
+    urls.write_text(
+        f'{feed_url} news "~My Feed"\nhttps://x.example/hidden "!h"\n'
+        '"query:All:unread = \\"yes\\""\n'
+    )
+    cache = make_cache(
+        tmp_path / "newsboat.cache",
+        [
+            ("p-0", "Article 0", "https://example.org/p-0", feed_url, 1736157600, "", 0, "s", 0),
+            ("p-1", "Article 1", "https://example.org/p-1", feed_url, 1736157600, "", 0, "", 0),
+        ],
+    )
+    status, out, err = run(capsys, "import", str(cache), str(urls))
+    assert status == 0, err
+    assert f"Imported 1 new feed from {urls}" in out
+    assert "Left out 1 query feed (newsboat's saved searches: All)." in out
+    assert 'Left out 1 hidden feed (tagged "!"): https://x.example/hidden' in out
+    assert (
+        f"From newsboat's cache {cache}: 2 articles; 0 already here, 2 added;"
+        " 2 articles marked read, 1 starred." in out
+    )
+    status, out, _ = run(capsys, "refresh")
+    # p-2 is new; p-0 and p-1 were there (their text now the feed's, their state kept).
+    assert status == 0 and "New articles: 1 (2 updated)." in out
+    with Store.open(paths.database) as store:
+        feed = store.feed_by_url(feed_url)
+        assert feed is not None and (feed.title, feed.folder) == ("My Feed", "news")
+        got = {a.guid: (a.read, a.starred) for a in store.list_articles(feed_id=feed.id)}
+    assert got == {"p-0": (True, True), "p-1": (True, False), "p-2": (False, False)}
+
+
+def test_import_cache_alone_for_feeds_already_here(
+    tmp_path: Path, paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = make_cache(
+        tmp_path / "cache.db",
+        [("g1", "x", "https://n.example/1", "https://not-here.example/rss", 0, "", 0, "", 0)],
+    )
+    status, out, _ = run(capsys, "import", str(cache))
+    assert status == 0
+    assert "1 article of feeds not subscribed here left out" in out
+    with Store.open(paths.database) as store:
+        assert [f.url for f in store.list_feeds()] == [WELCOME_URL]
+
+
+# -- linear time on hostile urls files (see tests/hostile/test_redos.py) -----------------------
+
+
+def _read(data: bytes) -> object:
+    try:
+        return read_urls(data)
+    except NewsboatError as exc:
+        return exc
+
+
+URLS_CASES = [
+    Case(f"read_urls[{unit!r}]", _read, lambda size, u=unit: b"https://a.example/ " + rep(u, size))
+    for unit in (b'"', b'\\"', b"\\", b" ", b"\t#", b'"~', b'"a b', b"\n", b"query:")
+]
+
+
+@pytest.mark.hostile(category="redos")
+@pytest.mark.parametrize("case", URLS_CASES, ids=lambda c: c.name)
+def test_urls_reading_is_linear(case: Case) -> None:
+    _check(case)
