@@ -12,8 +12,7 @@ from collections.abc import Callable
 import pytest
 from textual.pilot import Pilot
 
-from tests.test_app import main, settle, titles
-from tests.test_app_data import BASE_TIME, Data, data_fixture, long_document, save_doc  # noqa: F401
+from tests.conftest import BASE_TIME, Data, long_document, main, save_doc, settle, titles
 from tui_reader.models import EntryData
 from tui_reader.store import Store
 from tui_reader.ui import watch
