@@ -185,10 +185,23 @@ class TtRss:
 
     # SQL through psql on the private socket.
     def sql(self, statement: str) -> str:
-        assert (bin_ := _pg_bin()) is not None
+        bin_ = _pg_bin()
+        assert bin_ is not None
         run = subprocess.run(
-            [str(bin_ / "psql"), "-h", str(self.dir), "-U", "postgres", "-d", "ttrss"]
-            + ["-v", "ON_ERROR_STOP=1", "-qAt", "-c", statement],
+            [
+                str(bin_ / "psql"),
+                "-h",
+                str(self.dir),
+                "-U",
+                "postgres",
+                "-d",
+                "ttrss",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qAt",
+                "-c",
+                statement,
+            ],
             capture_output=True,
             text=True,
         )
@@ -208,17 +221,40 @@ class TtRss:
         self.dir.chmod(0o755)
         as_pg = ["runuser", "-u", self.pg_user, "--"] if self.pg_user else []
         subprocess.run(
-            [*as_pg, str(bin_ / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
-            + ["-E", "UTF8", "--no-sync", "--locale=C.UTF-8"],
+            [
+                *as_pg,
+                str(bin_ / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--locale=C.UTF-8",
+            ],
             capture_output=True,
             check=True,
             cwd=self.dir,
         )
         self.pids.append(
             _spawn(
-                [str(bin_ / "postgres"), "-D", str(data), "-k", str(self.dir)]
-                + ["-c", "listen_addresses=", "-c", "fsync=off", "-c", "full_page_writes=off"]
-                + ["-c", "synchronous_commit=off"],
+                [
+                    str(bin_ / "postgres"),
+                    "-D",
+                    str(data),
+                    "-k",
+                    str(self.dir),
+                    "-c",
+                    "listen_addresses=",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "full_page_writes=off",
+                    "-c",
+                    "synchronous_commit=off",
+                ],
                 self.dir / "postgres.log",
                 self.pg_user,
                 self.dir,
@@ -240,16 +276,35 @@ class TtRss:
             capture_output=True,
         )
         subprocess.run(
-            [str(bin_ / "psql"), "-h", str(self.dir), "-U", "postgres", "-d", "ttrss"]
-            + ["-q", "-v", "ON_ERROR_STOP=1", "-f", str(SCHEMA)],
+            [
+                str(bin_ / "psql"),
+                "-h",
+                str(self.dir),
+                "-U",
+                "postgres",
+                "-d",
+                "ttrss",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-f",
+                str(SCHEMA),
+            ],
             check=True,
             capture_output=True,
         )
         self._write_www()
         self.pids.append(
             _spawn(
-                ["php", "-d", "display_errors=stderr", "-S", f"127.0.0.1:{self.port}"]
-                + ["-t", str(self.dir / "www")],
+                [
+                    "php",
+                    "-d",
+                    "display_errors=stderr",
+                    "-S",
+                    f"127.0.0.1:{self.port}",
+                    "-t",
+                    str(self.dir / "www"),
+                ],
                 self.dir / "php.log",
                 self.www_user,
                 self.dir / "www",
@@ -401,9 +456,7 @@ class Api:
         self.call("updateFeed", feed_id=feed_id, force_refetch=True)
 
     def headlines(self, feed_id: int = -4) -> list[dict[str, Any]]:
-        return list(
-            self.call("getHeadlines", feed_id=feed_id, limit=200, view_mode="all_articles")
-        )
+        return list(self.call("getHeadlines", feed_id=feed_id, limit=200, view_mode="all_articles"))
 
 
 @contextlib.contextmanager
@@ -422,7 +475,9 @@ if __name__ == "__main__":
         u = srv.new_user()
         api = Api(srv, u)
         print("api level", api.call("getApiLevel"))
-        url = srv.feeds.put("f1.xml", rss("F1", [{"title": "a", "link": "http://x/a", "guid": "g1"}]))
+        url = srv.feeds.put(
+            "f1.xml", rss("F1", [{"title": "a", "link": "http://x/a", "guid": "g1"}])
+        )
         fid = api.subscribe(url)
         api.update(fid)
         print(api.headlines(fid))
