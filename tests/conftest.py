@@ -13,6 +13,9 @@ import pytest
 
 from tests.httpserver import TestServer
 from tests.tmux import Tmux
+from tests.ttrss import TtRss
+from tests.ttrss import running as ttrss_running
+from tests.ttrss import unavailable as ttrss_unavailable
 from tui_reader.paths import Paths, get_paths
 from tui_reader.store import Store
 
@@ -78,3 +81,14 @@ def tmux() -> Iterator[Tmux]:
         subprocess.run(
             ["tmux", "-L", session.socket, "kill-server"], capture_output=True, timeout=20
         )
+
+
+@pytest.fixture(scope="session")
+def ttrss_server() -> Iterator[TtRss]:
+    """A real Tiny Tiny RSS (tests/ttrss.py), one per test session (each test makes its own
+    user). Its tests are in one xdist group: port 80 (the feed server) is one per machine."""
+    reason = ttrss_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with ttrss_running() as server:
+        yield server

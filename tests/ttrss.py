@@ -104,6 +104,7 @@ class Feeds:
     """The feed server tt-rss fetches from: path -> (content type, body)."""
 
     routes: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    hits: int = 0  # requests answered
     httpd: ThreadingHTTPServer | None = None
 
     def url(self, path: str) -> str:
@@ -147,6 +148,7 @@ def _start_feeds(feeds: Feeds) -> None:
             pass
 
         def do_GET(self) -> None:
+            feeds.hits += 1
             route = feeds.routes.get(self.path.split("?")[0])
             ctype, body = route if route else ("text/plain", b"not found")
             self.send_response(200 if route else 404)

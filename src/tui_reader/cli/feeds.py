@@ -339,6 +339,10 @@ def run_refresh(args: argparse.Namespace) -> int:
     from tui_reader.feeds.refresh import refresh
 
     paths, config = load_settings()
+    if config.sync.enabled and not args.feeds:  # the server fetches the feeds: pull from it
+        from tui_reader.cli.sync import run_sync_command
+
+        return run_sync_command(args)
     with _reader_store(paths) as store:
         feed_ids: list[int] | None = None
         if args.feeds:
