@@ -80,20 +80,151 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _spawn(argv: list[str], log: Path, user: str | None, cwd: Path) -> int:
+def _spawn(
+    argv: list[str], log: Path, user: str | None, cwd: Path, env: dict[str, str] | None = None
+) -> int:
     """Start ``argv`` detached from this process (reparented to init); return its pid."""
     script = 'exec "$@" >"$LOGFILE" 2>&1 </dev/null & echo $!'
-    prefix = ["runuser", "-u", user, "--"] if user else []
+    # setpriv execs the command itself (runuser would stay its parent, and a signal to
+    # runuser could leave the server running).
+    prefix = ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups"] if user else []
     out = subprocess.run(
         ["sh", "-c", script, "sh", *prefix, *argv],
         capture_output=True,
         text=True,
         check=True,
         cwd=cwd,
-        env=dict(os.environ, LOGFILE=str(log)),
+        env=dict(os.environ, LOGFILE=str(log), **(env or {})),
         start_new_session=True,
     )
     return int(out.stdout.strip())
+
+
+# -- a template (a loaded database, tt-rss's www with a config read from the environment),
+# made once per machine and copied per test session: initdb alone takes seconds.
+
+TEMPLATE_VERSION = "2"
+CONFIG_PHP = """<?php
+$dir = getenv('TTRSS_DIR');
+define('DB_TYPE', 'pgsql');
+define('DB_HOST', $dir);
+define('DB_PORT', '5432');
+define('DB_USER', 'postgres');
+define('DB_NAME', getenv('TTRSS_DB'));
+define('DB_PASS', '');
+define('MYSQL_CHARSET', 'UTF8');
+define('SELF_URL_PATH', getenv('TTRSS_URL'));
+define('SINGLE_USER_MODE', false);
+define('SIMPLE_UPDATE_MODE', false);
+define('PHP_EXECUTABLE', '/usr/bin/php');
+define('LOCK_DIRECTORY', "$dir/lock");
+define('CACHE_DIR', "$dir/cache");
+define('ICONS_DIR', 'feed-icons');
+define('ICONS_URL', 'feed-icons');
+define('AUTH_AUTO_CREATE', true);
+define('AUTH_AUTO_LOGIN', true);
+define('FORCE_ARTICLE_PURGE', 0);
+define('ENABLE_REGISTRATION', false);
+define('REG_NOTIFY_ADDRESS', 'user@example.org');
+define('REG_MAX_USERS', 10);
+define('SESSION_COOKIE_LIFETIME', 86400);
+define('SMTP_FROM_NAME', 'Tiny Tiny RSS');
+define('SMTP_FROM_ADDRESS', 'noreply@example.org');
+define('DIGEST_SUBJECT', '[tt-rss] New headlines');
+define('CHECK_FOR_UPDATES', false);
+define('ENABLE_GZIP_OUTPUT', false);
+define('PLUGINS', 'auth_internal, note');
+define('LOG_DESTINATION', '');
+define('CONFIG_VERSION', 26);
+"""
+
+
+def _postgres(bin_: Path, where: Path, user: str | None, cluster: Path | None = None) -> int:
+    return _spawn(
+        [
+            *(str(bin_ / "postgres"), "-D", str(cluster or where / "pg"), "-k", str(where)),
+            *("-c", "listen_addresses=", "-c", "fsync=off", "-c", "full_page_writes=off"),
+            *("-c", "synchronous_commit=off"),
+        ],
+        where / "postgres.log",
+        user,
+        where,
+    )
+
+
+def _wait_postgres(bin_: Path, where: Path) -> None:
+    deadline = time.monotonic() + 20
+    while subprocess.run([str(bin_ / "pg_isready"), "-h", str(where), "-q"]).returncode != 0:
+        if time.monotonic() > deadline:
+            log = (where / "postgres.log").read_text(errors="replace")[-2000:]
+            raise RuntimeError("PostgreSQL did not start: " + log)
+        time.sleep(0.05)
+
+
+def _wait_gone(path: Path, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _template(bin_: Path, pg_user: str | None, www_user: str | None) -> Path:
+    """The prepared template (made now if missing); call with the lock held."""
+    stamp = f"{TEMPLATE_VERSION}:{bin_}:{SCHEMA.stat().st_mtime_ns}:{os.geteuid()}:"
+    stamp += (WWW / "version_static.txt").read_text(errors="replace")
+    key = hashlib.sha1(stamp.encode()).hexdigest()[:12]
+    dest = Path(tempfile.gettempdir()) / f"tui-reader-ttrss-template-{key}"
+    if (dest / "ready").exists():
+        return dest
+    build = dest.with_name(dest.name + ".build")
+    shutil.rmtree(build, ignore_errors=True)
+    shutil.rmtree(dest, ignore_errors=True)
+    build.mkdir()
+    if pg_user:
+        shutil.chown(build, pg_user)
+    build.chmod(0o755)
+    as_pg = ["runuser", "-u", pg_user, "--"] if pg_user else []
+    subprocess.run(
+        [
+            *as_pg,
+            *(str(bin_ / "initdb"), "-D", str(build / "pg"), "-U", "postgres"),
+            *("--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"),
+        ],
+        capture_output=True,
+        check=True,
+        cwd=build,
+    )
+    _postgres(bin_, build, pg_user)
+    try:
+        _wait_postgres(bin_, build)
+        psql = [str(bin_ / "psql"), "-h", str(build), "-U", "postgres", "-q"]
+        subprocess.run([*psql, "-c", "CREATE DATABASE ttrss"], check=True, capture_output=True)
+        subprocess.run(
+            [*psql, "-d", "ttrss", "-v", "ON_ERROR_STOP=1", "-f", str(SCHEMA)],
+            check=True,
+            capture_output=True,
+        )
+    finally:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            pid = int((build / "pg" / "postmaster.pid").read_text().split()[0])
+            os.kill(pid, signal.SIGINT)
+        _wait_gone(build / "pg" / "postmaster.pid")
+    www = build / "www"
+    shutil.copytree(WWW, www, symlinks=True)
+    (www / "config.php").unlink()
+    (www / "feed-icons").unlink()
+    for link in [p for p in www.rglob("*") if p.is_symlink()]:
+        target = (WWW / link.relative_to(www)).resolve()  # relative links point back
+        link.unlink()
+        link.symlink_to(target)
+    (www / "config.php").write_text(CONFIG_PHP)
+    (build / "feed-icons").mkdir()
+    (www / "feed-icons").symlink_to(dest / "feed-icons")
+    if www_user:
+        shutil.chown(build / "feed-icons", www_user)
+    (build / "postgres.log").unlink(missing_ok=True)
+    (build / "ready").touch()
+    build.rename(dest)
+    return dest
 
 
 # -- feeds on http://[::1]/ ------------------------------------------------------------------
@@ -183,10 +314,15 @@ class TtRss:
         self.www_user = "www-data" if os.geteuid() == 0 else None
         self.pg_user = "postgres" if os.geteuid() == 0 else None
         self._lock: Any = None
+        self.db = ""
+        self.cluster = self.dir / "pg"
         self._users = 0
 
     # SQL through psql on the private socket.
     def sql(self, statement: str) -> str:
+        return self._psql(self.db, statement)
+
+    def _psql(self, db: str, statement: str) -> str:
         bin_ = _pg_bin()
         assert bin_ is not None
         run = subprocess.run(
@@ -197,7 +333,7 @@ class TtRss:
                 "-U",
                 "postgres",
                 "-d",
-                "ttrss",
+                db,
                 "-v",
                 "ON_ERROR_STOP=1",
                 "-qAt",
@@ -217,99 +353,36 @@ class TtRss:
         LOCK.touch(exist_ok=True)
         self._lock = LOCK.open("r")
         fcntl.flock(self._lock, fcntl.LOCK_EX)  # port 80 is one per machine
-        data = self.dir / "pg"
+        template = _template(bin_, self.pg_user, self.www_user)
         if self.pg_user:
             shutil.chown(self.dir, self.pg_user)
         self.dir.chmod(0o755)
-        as_pg = ["runuser", "-u", self.pg_user, "--"] if self.pg_user else []
-        subprocess.run(
-            [
-                *as_pg,
-                str(bin_ / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--no-sync",
-                "--locale=C.UTF-8",
-            ],
-            capture_output=True,
-            check=True,
-            cwd=self.dir,
-        )
+        # The template's cluster itself (sessions take turns: the lock), with a fresh copy
+        # of its loaded database: copying a whole cluster takes seconds on a busy disk.
+        self.cluster = template / "pg"
+        self.pids.append(_postgres(bin_, self.dir, self.pg_user, self.cluster))
+        _wait_postgres(bin_, self.dir)
+        self.db = f"t{os.getpid()}"
+        for name in self._psql("postgres", "SELECT datname FROM pg_database").split():
+            if name.startswith("t") and name[1:].isdigit():  # left by a session that died
+                self._psql("postgres", f"DROP DATABASE {name}")
+        self._psql("postgres", f"CREATE DATABASE {self.db} TEMPLATE ttrss")
+        for sub in ("lock", "cache", "cache/images", "cache/upload", "cache/export"):
+            (self.dir / sub).mkdir(parents=True, exist_ok=True)
+        if self.www_user:
+            subprocess.run(["chown", "-R", self.www_user, str(self.dir / "lock")], check=True)
+            subprocess.run(["chown", "-R", self.www_user, str(self.dir / "cache")], check=True)
+        env = {"TTRSS_DIR": str(self.dir), "TTRSS_URL": self.url, "TTRSS_DB": self.db}
         self.pids.append(
             _spawn(
                 [
-                    str(bin_ / "postgres"),
-                    "-D",
-                    str(data),
-                    "-k",
-                    str(self.dir),
-                    "-c",
-                    "listen_addresses=",
-                    "-c",
-                    "fsync=off",
-                    "-c",
-                    "full_page_writes=off",
-                    "-c",
-                    "synchronous_commit=off",
-                ],
-                self.dir / "postgres.log",
-                self.pg_user,
-                self.dir,
-            )
-        )
-        deadline = time.monotonic() + 20
-        while True:
-            ready = subprocess.run(
-                [str(bin_ / "pg_isready"), "-h", str(self.dir), "-U", "postgres", "-q"]
-            )
-            if ready.returncode == 0:
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError("PostgreSQL did not start: " + self._log("postgres.log"))
-            time.sleep(0.05)
-        subprocess.run(
-            [str(bin_ / "createdb"), "-h", str(self.dir), "-U", "postgres", "ttrss"],
-            check=True,
-            capture_output=True,
-        )
-        subprocess.run(
-            [
-                str(bin_ / "psql"),
-                "-h",
-                str(self.dir),
-                "-U",
-                "postgres",
-                "-d",
-                "ttrss",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-f",
-                str(SCHEMA),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        self._write_www()
-        self.pids.append(
-            _spawn(
-                [
-                    "php",
-                    "-d",
-                    "display_errors=stderr",
-                    "-S",
-                    f"127.0.0.1:{self.port}",
-                    "-t",
-                    str(self.dir / "www"),
+                    *("php", "-d", "display_errors=stderr", "-S", f"127.0.0.1:{self.port}"),
+                    *("-t", str(template / "www")),
                 ],
                 self.dir / "php.log",
                 self.www_user,
-                self.dir / "www",
+                template / "www",
+                env,
             )
         )
         _start_feeds(self.feeds)
@@ -330,67 +403,17 @@ class TtRss:
             return (self.dir / name).read_text(errors="replace")[-2000:]
         return ""
 
-    def _write_www(self) -> None:
-        www = self.dir / "www"
-        shutil.copytree(WWW, www, symlinks=True)
-        (www / "config.php").unlink()
-        (www / "feed-icons").unlink()
-        for link in [p for p in www.rglob("*") if p.is_symlink()]:
-            target = (WWW / link.relative_to(www)).resolve()  # relative links point back
-            link.unlink()
-            link.symlink_to(target)
-        for sub in ("feed-icons", "lock", "cache", "cache/images", "cache/upload", "cache/export"):
-            (self.dir / sub).mkdir(parents=True, exist_ok=True)
-        (www / "feed-icons").symlink_to(self.dir / "feed-icons")
-        config = f"""<?php
-define('DB_TYPE', 'pgsql');
-define('DB_HOST', '{self.dir}');
-define('DB_PORT', '5432');
-define('DB_USER', 'postgres');
-define('DB_NAME', 'ttrss');
-define('DB_PASS', '');
-define('MYSQL_CHARSET', 'UTF8');
-define('SELF_URL_PATH', '{self.url}');
-define('SINGLE_USER_MODE', false);
-define('SIMPLE_UPDATE_MODE', false);
-define('PHP_EXECUTABLE', '/usr/bin/php');
-define('LOCK_DIRECTORY', '{self.dir}/lock');
-define('CACHE_DIR', '{self.dir}/cache');
-define('ICONS_DIR', 'feed-icons');
-define('ICONS_URL', 'feed-icons');
-define('AUTH_AUTO_CREATE', true);
-define('AUTH_AUTO_LOGIN', true);
-define('FORCE_ARTICLE_PURGE', 0);
-define('ENABLE_REGISTRATION', false);
-define('REG_NOTIFY_ADDRESS', 'user@example.org');
-define('REG_MAX_USERS', 10);
-define('SESSION_COOKIE_LIFETIME', 86400);
-define('SMTP_FROM_NAME', 'Tiny Tiny RSS');
-define('SMTP_FROM_ADDRESS', 'noreply@example.org');
-define('DIGEST_SUBJECT', '[tt-rss] New headlines');
-define('CHECK_FOR_UPDATES', false);
-define('ENABLE_GZIP_OUTPUT', false);
-define('PLUGINS', 'auth_internal, note');
-define('LOG_DESTINATION', '');
-define('CONFIG_VERSION', 26);
-"""
-        (www / "config.php").write_text(config)
-        if self.www_user:
-            for sub in ("feed-icons", "lock", "cache"):
-                subprocess.run(["chown", "-R", self.www_user, str(self.dir / sub)], check=True)
-
     def stop(self) -> None:
-        for pid in reversed(self.pids):
+        if len(self.pids) > 1:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM if pid == self.pids[0] else signal.SIGKILL)
-        for pid in self.pids:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
-                    break
-                time.sleep(0.05)
+                os.kill(self.pids[-1], signal.SIGKILL)  # PHP first: its connections go
+        if self.pids and self.db:
+            with contextlib.suppress(RuntimeError):
+                self._psql("postgres", f"DROP DATABASE IF EXISTS {self.db} WITH (FORCE)")
+        for pid in reversed(self.pids):  # PHP, then PostgreSQL (a fast shutdown)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGINT if pid == self.pids[0] else signal.SIGKILL)
+        _wait_gone(self.cluster / "postmaster.pid")
         self.pids.clear()
         if self.feeds.httpd is not None:
             self.feeds.httpd.shutdown()
