@@ -420,3 +420,28 @@ def test_the_sync_command_prints_a_summary_and_refresh_pulls_from_the_server(
     assert a.server.feeds.hits == requests_before
     with a.store() as s:
         assert s.article_count() == 3
+
+
+async def test_the_app_syncs_on_r_with_sync_on(account: Account) -> None:
+    from tests.test_app import main, settle, titles
+    from tui_reader.feeds.welcome import WELCOME_SETTING
+    from tui_reader.ui.app import ReaderApp
+
+    a = account
+    url = a.feed("app", [a.item(1)])
+    fid = a.api.subscribe(url)
+    a.api.update(fid)
+    with a.store() as s:
+        s.set_setting(WELCOME_SETTING, "1")
+    config, _ = load_config(a.paths.config_file)
+    app = ReaderApp(a.paths, config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert titles(app) == []
+        hits = a.server.feeds.hits
+        await pilot.press("r")
+        await settle(pilot)
+        assert not main(app).has_class("-refreshing")
+        assert titles(app) == [a.item(1)["title"]]
+        assert any("1 new article" in n.message for n in app._notifications)
+        assert a.server.feeds.hits == hits  # no feed fetched from here: pulled from tt-rss

@@ -119,6 +119,13 @@ def link_feed(store: Store, feed_id: int, remote_id: int, url: str, folder: str)
         )
 
 
+def set_next_fetch(store: Store, when: float) -> None:
+    """After a sync: every feed is as fresh as the server has it (the app's automatic
+    refresh, which syncs, looks at the feeds' next fetch times)."""
+    with store.transaction() as c:
+        c.execute("UPDATE feeds SET next_fetch = ?", (when,))
+
+
 def unlink_feed(store: Store, feed_id: int) -> None:
     with store.transaction() as c:
         c.execute("DELETE FROM sync_feeds WHERE feed_id = ?", (feed_id,))

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from tui_reader.store import sync as state
 from tui_reader.sync.client import AuthError, ServerError, SyncError, TtRssClient
 from tui_reader.sync.engine import Progress, SyncSummary, sync_once
 
@@ -22,8 +26,10 @@ __all__ = [
     "AuthError",
     "ServerError",
     "SyncError",
+    "SyncRefresh",
     "SyncSummary",
     "password",
+    "refresh_by_sync",
     "run_sync",
 ]
 
@@ -74,4 +80,34 @@ def run_sync(store_path: Path, config: Config, progress: Progress | None = None)
     secret = password(cfg)
     client = TtRssClient(cfg.url, cfg.user, limits=FetchLimits.from_config(config.refresh))
     with Store.open(store_path) as store:
-        return sync_once(store, client, secret, progress)
+        summary = sync_once(store, client, secret, progress)
+        if not summary.failed_at_start:
+            # Every feed is now as fresh as the server has it: due again after the interval.
+            minutes = max(1, config.refresh.interval_minutes)
+            state.set_next_fetch(store, time.time() + minutes * 60)
+    return summary
+
+
+@dataclass
+class SyncRefresh:
+    """A sync seen as a refresh (what the app's refresh reports: new_articles, failed)."""
+
+    sync: SyncSummary
+    new_articles: int = 0
+    updated_articles: int = 0
+    failed: list[tuple[object, str]] = field(default_factory=list)
+
+
+def refresh_by_sync(
+    store_path: Path, config: Config, progress: Callable[[Any], None] | None = None
+) -> SyncRefresh:
+    """``refresh`` with sync on: pull from the server (it fetches the feeds). A sync that
+    could not start raises SyncError (one clear line)."""
+    summary = run_sync(store_path, config)
+    if summary.failed_at_start:
+        raise SyncError(summary.errors[0])
+    return SyncRefresh(
+        summary,
+        new_articles=summary.articles_new,
+        failed=[(None, e) for e in summary.errors],
+    )

@@ -87,7 +87,10 @@ def refresh(
     only_due: bool = False,
 ) -> Any:
     """Refresh feeds (all when ``feed_ids`` is None; with ``only_due``, those whose next fetch
-    has come); returns the feeds' RefreshSummary."""
+    has come); returns the feeds' RefreshSummary. With [sync] on, the server fetches the feeds:
+    this syncs with it instead (tui_reader.sync.refresh_by_sync)."""
+    if config.sync.enabled:
+        return _get("tui_reader.sync", "refresh_by_sync")(store_path, config, progress)
     _start_resource_tracker()
     return _get("tui_reader.feeds.refresh", "refresh")(
         store_path, config, feed_ids=feed_ids, progress=progress, only_due=only_due

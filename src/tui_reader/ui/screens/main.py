@@ -795,7 +795,7 @@ class MainScreen(AnnotatingScreen):
     AUTO_CHECK_EVERY = 60.0
 
     def _start_auto_refresh(self) -> None:
-        if self.ctx.config.refresh.auto:
+        if self.ctx.config.refresh.auto or self.ctx.config.sync.auto:  # sync: backend.refresh
             self.set_timer(self.AUTO_FIRST_CHECK, self._auto_check)
             self.set_interval(self.AUTO_CHECK_EVERY, self._auto_check)
 
