@@ -445,3 +445,67 @@ async def test_the_app_syncs_on_r_with_sync_on(account: Account) -> None:
         assert titles(app) == [a.item(1)["title"]]
         assert any("1 new article" in n.message for n in app._notifications)
         assert a.server.feeds.hits == hits  # no feed fetched from here: pulled from tt-rss
+
+
+def test_a_sync_killed_at_any_moment_loses_nothing(account: Account) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    a = account
+    urls = [a.feed(f"kill{n}", [a.item(n * 100 + i) for i in range(40)]) for n in range(5)]
+    for url in urls:
+        a.api.update(a.api.subscribe(url))
+    with a.store() as s:
+        s.add_feed(a.feed("kmine", [a.item(999)]), title="Mine")
+    remote = a.remote()
+    a.api.call("updateArticle", article_ids=str(remote[a.item(0)["link"]]["id"]), field=0, mode=1)
+    # kill -9 after 0.3 s, 0.6 s, ...: wherever it lands, the next sync completes the work.
+    for delay in (0.3, 0.6, 0.9, 1.2):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tui_reader", "sync"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        with a.store() as s:
+            links = [x.url for x in s.list_articles()]
+            assert len(links) == len(set(links))
+    summary = a.sync()
+    assert summary.errors == []
+    with a.store() as s:
+        arts = _by_link(s)
+        assert len(arts) == 200 and arts[a.item(0)["link"]].starred
+        assert _journal(s) == 0
+        assert {f.url for f in s.list_feeds()} == {*urls, a.feed("kmine", [a.item(999)])}
+    server_feeds = {f["feed_url"] for f in a.api.call("getFeeds", cat_id=-3)}
+    assert server_feeds == {*urls, a.feed("kmine", [a.item(999)])}
+    assert a.sync() == SyncSummary()
+
+
+def test_sync_full_reads_what_counts_cannot_show(
+    account: Account, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = account
+    _two_synced(a)
+    remote = a.remote()
+    l1, l2 = a.item(1)["link"], a.item(2)["link"]
+    with a.store() as s:
+        s.set_read([_by_link(s)[l2].id])
+    assert a.sync().read_pushed == 1
+    # There: article 1 read, article 2 unread again (the unread count stays), a note on 3.
+    a.api.call("updateArticle", article_ids=str(remote[l1]["id"]), field=2, mode=0)
+    a.api.call("updateArticle", article_ids=str(remote[l2]["id"]), field=2, mode=1)
+    a.api.call("updateArticle", article_ids=str(remote[a.item(3)["link"]]["id"]), field=3, data="n")
+    assert main(["sync", "--full"]) == 0
+    assert "Pulled: 2 read/unread, 0 starred, 1 notes." in capsys.readouterr().out
+    with a.store() as s:
+        arts = _by_link(s)
+        assert arts[l1].read and not arts[l2].read
+        assert s.get_article_note(arts[a.item(3)["link"]].id) == "n"
+    assert a.sync() == SyncSummary()

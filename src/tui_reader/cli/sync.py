@@ -22,6 +22,12 @@ def register(sub: Any) -> None:
         " subscriptions, new articles, read and starred state, and article notes. The password"
         " comes from TUI_READER_SYNC_PASSWORD or sync.password_command.",
     )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="read every feed's read/starred state and notes from the server again, not only"
+        " those whose counts changed",
+    )
     p.set_defaults(func=run_sync_command)
 
 
@@ -67,7 +73,7 @@ def run_sync_command(args: argparse.Namespace) -> int:
         )
     open_store(paths).close()  # a clear message for an unusable data folder
     try:
-        summary = run_sync(paths.database, config)
+        summary = run_sync(paths.database, config, full=bool(getattr(args, "full", False)))
     except SyncError as exc:
         raise CommandError(str(exc)) from None
     if summary.failed_at_start:

@@ -69,7 +69,9 @@ def password(cfg: SyncConfig) -> str:
     return lines[0]
 
 
-def run_sync(store_path: Path, config: Config, progress: Progress | None = None) -> SyncSummary:
+def run_sync(
+    store_path: Path, config: Config, progress: Progress | None = None, *, full: bool = False
+) -> SyncSummary:
     """One sync of the store at ``store_path`` (blocking: a worker thread in the app)."""
     from tui_reader.net import FetchLimits
     from tui_reader.store import Store
@@ -80,7 +82,7 @@ def run_sync(store_path: Path, config: Config, progress: Progress | None = None)
     secret = password(cfg)
     client = TtRssClient(cfg.url, cfg.user, limits=FetchLimits.from_config(config.refresh))
     with Store.open(store_path) as store:
-        summary = sync_once(store, client, secret, progress)
+        summary = sync_once(store, client, secret, progress, full=full)
         if not summary.failed_at_start:
             # Every feed is now as fresh as the server has it: due again after the interval.
             minutes = max(1, config.refresh.interval_minutes)

@@ -13,7 +13,10 @@ nothing, and the next one completes it; every step is idempotent):
    feed here is matched to a local article by the SHA1 of its guid, then by link.
 3. **Flags pulled.** The server's starred list, and the unread list of each feed whose unread
    count differs from the one at the last sync, are merged per flag (three-way, against the
-   state both sides had at the last sync).
+   state both sides had at the last sync). tt-rss cannot say what changed since a time, so a
+   feed whose unread count came out the same (one article read there, another marked unread)
+   and a note changed there on an article not pulled otherwise wait for ``sync --full``,
+   which reads every feed's flags and notes.
 4. **The journal pushed**: the changes made here since the last sync (read, starred, the
    article note), the last value per article and flag, in the order made.
 
@@ -78,12 +81,22 @@ def _folder(remote: RemoteFeed, categories: dict[int, str]) -> str:
 
 
 class Sync:
-    def __init__(self, store: Store, client: TtRssClient, progress: Progress | None = None):
+    def __init__(
+        self,
+        store: Store,
+        client: TtRssClient,
+        progress: Progress | None = None,
+        *,
+        full: bool = False,
+    ):
+        self.full = full  # every feed's flags and notes read again, not only changed counts
         self.store = store
         self.client = client
         self.progress = progress or (lambda _text: None)
         self.summary = SyncSummary()
         self._fresh: set[int] = set()  # server feeds linked by this sync: pulled whole
+        self._remote: dict[int, RemoteFeed] = {}  # the server's feeds, as step 1 read them
+        self._pulled = 0  # articles pulled by step 2
 
     def run(self, password: str) -> SyncSummary:
         """Log in, sync, log out. A failure stops the sync where it is (what was done stays
@@ -219,6 +232,7 @@ class Sync:
         if top > cursor:
             store.set_setting(state.CURSOR, str(top))
         self._add_counts(counts)
+        self._pulled = counts.new + counts.matched
         self.summary.articles_new += counts.new
         self.summary.articles_matched += counts.matched
 
@@ -242,14 +256,16 @@ class Sync:
             state.store_headlines(store, by_remote, page, matcher, counts)
         state.apply_flag_set(store, state.STARRED, starred, counts=counts)
         base = state.base_unread_by_feed(store)
-        remote = {f.id: f for f in client.feeds()}
+        # The unread counts read at step 1 hold unless articles arrived since.
+        remote = {f.id: f for f in client.feeds()} if self._pulled else self._remote
         for remote_id, feed in by_remote.items():
             counted = remote.get(remote_id)
-            if counted is None or counted.unread == base.get(feed.id, 0):
+            if counted is None or (not self.full and counted.unread == base.get(feed.id, 0)):
                 continue
             unread: set[int] = set()
-            for page in client.headlines(remote_id, view_mode="unread", content=False):
-                unread.update(h.id for h in page)
+            mode = "all_articles" if self.full else "unread"
+            for page in client.headlines(remote_id, view_mode=mode, content=False):
+                unread.update(h.id for h in page if h.unread)
                 state.store_headlines(store, by_remote, page, matcher, counts)
             state.apply_flag_set(store, state.READ, unread, feed_id=feed.id, counts=counts)
         self._add_counts(counts)
@@ -284,6 +300,11 @@ class Sync:
 
 
 def sync_once(
-    store: Store, client: TtRssClient, password: str, progress: Progress | None = None
+    store: Store,
+    client: TtRssClient,
+    password: str,
+    progress: Progress | None = None,
+    *,
+    full: bool = False,
 ) -> SyncSummary:
-    return Sync(store, client, progress).run(password)
+    return Sync(store, client, progress, full=full).run(password)
