@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from tui_reader.feeds.text import clean_title, fast_clean, fast_line, html_to_text
 from tui_reader.store.annotations import set_article_note_in
 
 if TYPE_CHECKING:
@@ -235,9 +234,12 @@ class Matcher:
                     by_link.setdefault(url, aid)
             self._feeds[feed_id] = (by_hash, by_link)
         by_hash, by_link = self._feeds[feed_id]
-        found = (by_hash.get(h.guid_hash) if h.guid_hash else None) or (
-            by_link.get(h.link) if h.link else None
-        )
+        found = by_hash.get(h.guid_hash) if h.guid_hash else None
+        if found is None and h.link:
+            from tui_reader.feeds.text import clean_link
+
+            # As the server has it, or as a refresh here stored it (tracking parameters gone).
+            found = by_link.get(h.link) or by_link.get(clean_link(h.link, h.link))
         if found is not None:
             for table in (by_hash, by_link):
                 for key in [k for k, v in table.items() if v == found]:
@@ -295,6 +297,8 @@ def _apply(
 
 
 def _server_state(h: HeadlineLike) -> dict[str, str]:
+    from tui_reader.feeds.text import fast_clean
+
     return {
         READ: "0" if h.unread else "1",
         STARRED: "1" if h.marked else "0",
@@ -303,6 +307,7 @@ def _server_state(h: HeadlineLike) -> dict[str, str]:
 
 
 def _insert(c: sqlite3.Connection, feed: Feed, h: HeadlineLike) -> int:
+    from tui_reader.feeds.text import clean_link, clean_title, fast_clean, fast_line, html_to_text
     from tui_reader.store import _free_uid
 
     content = fast_clean(h.content)
@@ -316,7 +321,7 @@ def _insert(c: sqlite3.Connection, feed: Feed, h: HeadlineLike) -> int:
         (
             _free_uid(c, feed, key),
             feed.id,
-            fast_line(h.link),
+            clean_link(h.link, feed.url),  # http(s) only, as from any feed
             title,
             fast_line(h.author),
             h.updated,
