@@ -303,3 +303,12 @@ def test_answers_that_are_not_a_tt_rss_api(api: Callable[[Answer], str]) -> None
         TtRssClient(api(_login_then(_ok, level=8)), "me").login("pw")
     with pytest.raises(SyncError, match="not an http"):
         TtRssClient("file:///etc/passwd", "me")
+
+
+def test_feed_urls_here_and_on_the_server_match_as_tt_rss_stores_them() -> None:
+    from tui_reader.sync.engine import _feed_key
+
+    here = "http://Example.org:8080/feed/?b=2&a=1&utm_source=x"
+    assert _feed_key(here) == _feed_key("https://example.org/feed?a=1&b=2")  # port dropped
+    assert _feed_key("http://example.org/feed") != _feed_key("http://example.org/other")
+    assert _feed_key("tui-reader:welcome") == "tui-reader:welcome"

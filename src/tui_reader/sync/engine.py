@@ -31,8 +31,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from tui_reader.sanitize import clean_line, is_web_url
+from tui_reader.sanitize import clean_line, clean_url, is_web_url
 from tui_reader.store import sync as state
 from tui_reader.sync.client import (
     ALL_ARTICLES,
@@ -78,6 +79,21 @@ Progress = Callable[[str], None]
 
 def _folder(remote: RemoteFeed, categories: dict[int, str]) -> str:
     return clean_line(categories.get(remote.cat_id, "")) if remote.cat_id > 0 else ""
+
+
+def _feed_key(url: str) -> str:
+    """What a feed URL here and the server's copy of it have in common: tt-rss drops a port
+    from a subscribed URL; http/https, the host's case, a trailing slash and tracking
+    parameters do not count either."""
+    try:
+        parts = urlsplit(clean_url(url))
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return url
+    if not host:
+        return url
+    query = "&".join(sorted(parts.query.split("&"))) if parts.query else ""
+    return f"//{host}{parts.path.rstrip('/') or '/'}" + (f"?{query}" if query else "")
 
 
 class Sync:
@@ -147,14 +163,14 @@ class Sync:
                 s.feeds_removed_here.append(feed.url)
         links = state.feed_links(store)
         linked_remote = {link.remote_id for link in links.values()}
-        by_url = {f.url: f for f in remote.values() if f.id not in linked_remote}
+        by_url = {_feed_key(f.url): f for f in remote.values() if f.id not in linked_remote}
         # New here: link to the same URL there, or subscribe there.
         subscribed = False
         cat_by_title = {title.casefold(): cid for cid, title in categories.items() if cid > 0}
         for feed in local.values():
             if feed.id in links or not is_web_url(feed.url):
                 continue
-            match = by_url.pop(feed.url, None)
+            match = by_url.pop(_feed_key(feed.url), None)
             if match is not None:
                 folder = feed.folder or _folder(match, categories)
                 if folder != feed.folder:
@@ -170,9 +186,9 @@ class Sync:
                 s.errors.append(f"{clean_line(feed.url)}: not subscribed there: {reason}")
         if subscribed:
             remote = {f.id: f for f in client.feeds()}
-            by_url = {f.url: f for f in remote.values() if f.id not in linked_remote}
+            by_url = {_feed_key(f.url): f for f in remote.values() if f.id not in linked_remote}
             for feed in local.values():
-                match = by_url.pop(feed.url, None) if feed.id not in links else None
+                match = by_url.pop(_feed_key(feed.url), None) if feed.id not in links else None
                 if match is not None:
                     state.link_feed(store, feed.id, match.id, match.url, feed.folder)
                     self._fresh.add(match.id)
