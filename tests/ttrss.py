@@ -167,6 +167,25 @@ def _wait_gone(path: Path, seconds: float = 20) -> None:
         time.sleep(0.05)
 
 
+def _end_leftovers(template: Path) -> None:
+    """End the servers a test session that died (kill -9) left on the template: the pids it
+    wrote, if they still run the template's own command lines."""
+    try:
+        pids = [int(p) for p in (template / "pids").read_text().split()]
+    except (OSError, ValueError):
+        return
+    for pid in pids:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if str(template).encode() in cmdline:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGINT if b"postgres" in cmdline else signal.SIGKILL)
+    _wait_gone(template / "pg" / "postmaster.pid")
+    (template / "pids").unlink(missing_ok=True)
+
+
 def _template(bin_: Path, pg_user: str | None, www_user: str | None) -> Path:
     """The prepared template (made now if missing); call with the lock held."""
     stamp = f"{TEMPLATE_VERSION}:{bin_}:{SCHEMA.stat().st_mtime_ns}:{os.geteuid()}:"
@@ -360,7 +379,9 @@ class TtRss:
         # The template's cluster itself (sessions take turns: the lock), with a fresh copy
         # of its loaded database: copying a whole cluster takes seconds on a busy disk.
         self.cluster = template / "pg"
+        _end_leftovers(template)
         self.pids.append(_postgres(bin_, self.dir, self.pg_user, self.cluster))
+        (template / "pids").write_text(" ".join(map(str, self.pids)))
         _wait_postgres(bin_, self.dir)
         self.db = f"t{os.getpid()}"
         for name in self._psql("postgres", "SELECT datname FROM pg_database").split():
@@ -385,6 +406,7 @@ class TtRss:
                 env,
             )
         )
+        (template / "pids").write_text(" ".join(map(str, self.pids)))
         _start_feeds(self.feeds)
         deadline = time.monotonic() + 20
         while True:
@@ -414,6 +436,8 @@ class TtRss:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGINT if pid == self.pids[0] else signal.SIGKILL)
         _wait_gone(self.cluster / "postmaster.pid")
+        if self.pids:
+            (self.cluster.parent / "pids").unlink(missing_ok=True)
         self.pids.clear()
         if self.feeds.httpd is not None:
             self.feeds.httpd.shutdown()
