@@ -26,6 +26,9 @@ from textual.worker import WorkerCancelled
 
 from tests.httpserver import TestServer
 from tests.tmux import Tmux
+from tests.ttrss import TtRss
+from tests.ttrss import running as ttrss_running
+from tests.ttrss import unavailable as ttrss_unavailable
 from tui_reader.config import Config
 from tui_reader.document import Block, Document, Span
 from tui_reader.extract import EXTRACTOR_VERSION
@@ -415,3 +418,14 @@ def huge_page_html(paragraphs: int = 40_000) -> bytes:
     """A legal page of a few MB that takes far longer than the budget to extract."""
     body = "".join(HUGE_PAGE_PARA.format(i=i) for i in range(paragraphs))
     return f"<html><head><title>Huge</title></head><body><article>{body}</article>".encode()
+
+
+@pytest.fixture(scope="session")
+def ttrss_server() -> Iterator[TtRss]:
+    """A real Tiny Tiny RSS (tests/ttrss.py), one per test session (each test makes its own
+    user). Its tests are in one xdist group: port 80 (the feed server) is one per machine."""
+    reason = ttrss_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with ttrss_running() as server:
+        yield server

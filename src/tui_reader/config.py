@@ -59,6 +59,25 @@ class ExportConfig:
 
 
 @dataclass(frozen=True)
+class SyncConfig:
+    """A feed server to sync with (tui_reader.sync). The password is never read from the
+    file: it comes from TUI_READER_SYNC_PASSWORD or the output of ``password_command``."""
+
+    service: str = ""  # "" (off) or "ttrss"
+    url: str = ""
+    user: str = ""
+    password_command: tuple[str, ...] = ()  # an argv list, run without a shell
+    auto: bool = False  # in the app: sync on the refresh schedule too
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.service and self.url and self.user)
+
+
+SYNC_SERVICES = ("ttrss",)
+
+
+@dataclass(frozen=True)
 class Config:
     reader: ReaderConfig = field(default_factory=ReaderConfig)
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
@@ -66,6 +85,7 @@ class Config:
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     colors: tuple[HighlightColor, ...] = DEFAULT_COLORS
     keys: dict[str, str] = field(default_factory=dict)
+    sync: SyncConfig = field(default_factory=SyncConfig)
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -160,6 +180,41 @@ def _load_keys(raw: Any, problems: list[str]) -> dict[str, str]:
     return keys
 
 
+def _load_sync(raw: Any, problems: list[str]) -> SyncConfig:
+    if not isinstance(raw, dict):
+        problems.append("[sync] should be a table; sync is off")
+        return SyncConfig()
+    raw = dict(raw)
+    if "password" in raw:
+        del raw["password"]
+        problems.append(
+            "sync.password is not read from the config file: set TUI_READER_SYNC_PASSWORD"
+            " or sync.password_command (ignored)"
+        )
+    command = raw.pop("password_command", None)
+    argv: tuple[str, ...] = ()
+    if command is not None:
+        if isinstance(command, list) and command and all(isinstance(a, str) and a for a in command):
+            argv = tuple(command)
+        else:
+            problems.append(
+                'sync.password_command should be a list of strings such as ["pass", "show",'
+                ' "ttrss"]; ignored'
+            )
+    cfg: SyncConfig = replace(
+        _load_section("sync", raw, SyncConfig, problems), password_command=argv
+    )
+    if cfg.service and cfg.service not in SYNC_SERVICES:
+        problems.append(
+            f'sync.service {cfg.service!r} is not supported (only "ttrss" yet); sync is off'
+        )
+        return SyncConfig()
+    if cfg.service and not (cfg.url and cfg.user):
+        problems.append("[sync] needs url and user; sync is off")
+        return SyncConfig()
+    return cfg
+
+
 def parse_config(data: dict[str, Any]) -> tuple[Config, list[str]]:
     problems: list[str] = []
     sections: dict[str, Any] = {}
@@ -170,6 +225,8 @@ def parse_config(data: dict[str, Any]) -> tuple[Config, list[str]]:
             sections["colors"] = _load_colors(value, problems)
         elif key == "keys":
             sections["keys"] = _load_keys(value, problems)
+        elif key == "sync":
+            sections["sync"] = _load_sync(value, problems)
         else:
             problems.append(f"unknown section or setting {key!r} (ignored)")
     return Config(**sections), problems
@@ -240,4 +297,13 @@ color = "blue"
 
 [keys]
 # action = "key", e.g. refresh = "ctrl+r"
+
+# Sync with a feed server (Tiny Tiny RSS). Off unless service, url and user are set. The
+# password is never read from this file: TUI_READER_SYNC_PASSWORD, or password_command.
+[sync]
+service = ""          # "ttrss"
+url = ""              # the tt-rss base URL, e.g. "https://rss.example.org/tt-rss/"
+user = ""
+# password_command = ["pass", "show", "ttrss"]   # an argv list, run without a shell
+auto = false          # while the app runs: sync on the refresh schedule too
 """

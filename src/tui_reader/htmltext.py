@@ -8,10 +8,11 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from urllib.parse import urljoin
 
 from tui_reader.document import Block, Document
 from tui_reader.models import Article, ArticleBody
-from tui_reader.sanitize import fast_clean
+from tui_reader.sanitize import clean_url, fast_clean, fast_line, is_web_url
 from tui_reader.scan import replace_spans, sub_to_last
 
 __all__ = ["decode_control_refs", "html_to_text", "quick_document"]
@@ -106,3 +107,36 @@ def quick_document(body: ArticleBody, article: Article) -> Document:
         site_name=article.source_title,
         blocks=tuple(Block("paragraph", line) for line in text.split("\n") if line),
     )
+
+
+def clean_title(value: str, *, is_html: bool = False) -> str:
+    """A one-line title or name: markup removed when the feed says it is HTML, entities
+    decoded either way (feeds often escape twice), controls stripped."""
+    if not value:
+        return ""
+    if is_html and "<" in value:
+        value = sub_to_last(TAGS, "", value)
+    if "&" in value:
+        # Twice for control references: one escaped once more than the rest (as a feed that
+        # only feedparser's loose parser reads gives them) must not be left for a later
+        # reader to decode into a terminal escape.
+        value = decode_control_refs(html.unescape(decode_control_refs(value)))
+    return fast_line(value)
+
+
+_PLAIN_WEB_URL = re.compile(r"https?://[^\s/?#@:]+(?::\d{1,5})?(?:/[^\s?#]*)?", re.IGNORECASE)
+
+
+def clean_link(value: str, base: str) -> str:
+    """An absolute http(s) link (resolved against ``base``), tracking parameters removed; ""
+    for anything else (javascript:, data:, ...)."""
+    value = fast_line(value)
+    if not value:
+        return ""
+    if _PLAIN_WEB_URL.fullmatch(value):
+        return value  # absolute, no query or fragment: clean_url would not change it
+    try:
+        value = urljoin(base, value)
+    except ValueError:
+        return ""
+    return clean_url(value) if is_web_url(value) else ""

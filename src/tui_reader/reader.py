@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from tui_reader.feeds.newsboat import CacheResult
     from tui_reader.feeds.opml import ImportResult as OpmlImport
     from tui_reader.feeds.refresh import RefreshProgress, RefreshSummary
+    from tui_reader.sync import SyncSummary
 
 __all__ = [
     "OpenedArticle",
@@ -349,10 +350,27 @@ class Reader:
         """Fetch the feeds (all when ``feed_ids`` is None; with ``only_due``, those whose next
         fetch has come) and store their entries; blocks until done. ``progress`` is called
         once per feed, on the calling thread."""
-        from tui_reader.feeds.refresh import refresh
+        from tui_reader.feeds.refresh import RefreshSummary, refresh
 
+        if self.config.sync.enabled and feed_ids is None:
+            # The feed server fetches the feeds ([sync]): a refresh is a sync with it.
+            # SyncError (one line) when it could not start; its other errors are notes.
+            result = self.sync()
+            if result.failed_at_start:
+                from tui_reader.sync import SyncError
+
+                raise SyncError(result.errors[0])
+            return RefreshSummary(new_articles=result.articles_new, notes=list(result.errors))
         _start_resource_tracker()
         return refresh(self.database, self.config, feed_ids, progress, only_due=only_due)
+
+    def sync(self, *, full: bool = False) -> SyncSummary:
+        """One two-way sync with the feed server set in ``[sync]`` (blocking). SyncError
+        when sync is off or no password can be had; a login or server failure is in the
+        summary (``failed_at_start``, ``errors``)."""
+        from tui_reader.sync import run_sync
+
+        return run_sync(self.database, self.config, full=full)
 
     def import_opml(self, path: Path) -> OpmlImport:
         """Subscribe to the feeds of an OPML file (OpmlError, one line, if unreadable)."""

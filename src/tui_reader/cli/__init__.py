@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     from tui_reader.cli import feeds as feeds_cmd
     from tui_reader.cli import locate as locate_cmd
     from tui_reader.cli import reading as reading_cmd
+    from tui_reader.cli import sync as sync_cmd
 
     parser = argparse.ArgumentParser(
         prog="tui-reader",
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (reading_cmd, feeds_cmd, extract_cmd, export_cmd, data_cmd, locate_cmd):
+    for module in (reading_cmd, feeds_cmd, extract_cmd, export_cmd, data_cmd, locate_cmd, sync_cmd):
         module.register(sub)
     return parser
 

@@ -288,6 +288,10 @@ class _Progress:
 
 def run_refresh(args: argparse.Namespace) -> int:
     paths, config = load_settings()
+    if config.sync.enabled and not args.feeds:  # the server fetches the feeds: pull from it
+        from tui_reader.cli.sync import run_sync_command
+
+        return run_sync_command(args)
     with _reader(paths, config) as reader:
         feed_ids: list[int] | None = None
         if args.feeds:

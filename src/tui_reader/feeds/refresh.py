@@ -75,6 +75,7 @@ class RefreshSummary:
     skipped: list[tuple[Feed, str]] = field(default_factory=list)  # not due (Retry-After)
     warnings: list[tuple[Feed, str]] = field(default_factory=list)
     pruned: int = 0
+    notes: list[str] = field(default_factory=list)  # problems of no one feed (a sync's errors)
 
     @property
     def total(self) -> int:

@@ -284,8 +284,11 @@ class AnnotationsMixin(StoreBase):
 
     def set_article_note(self, article_id: int, body: str, *, updated: float | None = None) -> None:
         """Save the article's note; an empty (or blank) note deletes it."""
+        from tui_reader.store.sync import journal_in
+
         with write_transaction(self.conn) as c:
             set_article_note_in(c, article_id, body, updated=updated)
+            journal_in(c, [article_id], "note", clean_note(body))
 
     # -- articles for imported annotations ---------------------------------------------------
 

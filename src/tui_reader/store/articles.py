@@ -14,6 +14,8 @@ from tui_reader.store.base import StoreBase
 from tui_reader.store.identity import Known, plan_entries
 from tui_reader.store.lookup import article_by_url, forget_saved_copy
 from tui_reader.store.rows import ARTICLE_COLUMNS, article_from_row
+from tui_reader.store.sync import journal_feed_read_in as sync_journal_feed_read_in
+from tui_reader.store.sync import journal_in as sync_journal_in
 
 SAVED = "saved"  # pseudo-feed key for pages opened with `tui-reader read`
 
@@ -170,13 +172,16 @@ class ArticlesMixin(StoreBase):
             c.executemany(
                 "UPDATE articles SET read = ? WHERE id = ?", [(int(read), i) for i in article_ids]
             )
+            sync_journal_in(c, article_ids, "read", str(int(read)))
 
     def set_starred(self, article_id: int, starred: bool) -> None:
         with self.transaction() as c:
             c.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
+            sync_journal_in(c, [article_id], "starred", str(int(starred)))
 
     def mark_feed_read(self, feed_id: int) -> None:
         with self.transaction() as c:
+            sync_journal_feed_read_in(c, feed_id)
             c.execute("UPDATE articles SET read = 1 WHERE feed_id = ? AND read = 0", (feed_id,))
 
     def article_count(self) -> int:

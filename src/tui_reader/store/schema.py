@@ -144,6 +144,33 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX IF EXISTS articles_feed_guid;
     DROP INDEX IF EXISTS articles_feed_url;
     """,
+    # 5: sync with a feed server (tui_reader.sync). Which server feed and article each local
+    # one is, the state both sides had at the last sync (what a change is measured from), and
+    # the journal of changes made here since, pushed in order at the next sync. sync_feeds has
+    # no foreign key: a feed unsubscribed here must keep its server id until that is pushed.
+    """
+    CREATE TABLE IF NOT EXISTS sync_feeds (
+        feed_id   INTEGER PRIMARY KEY,
+        remote_id INTEGER NOT NULL UNIQUE,
+        url       TEXT NOT NULL DEFAULT '',
+        folder    TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE IF NOT EXISTS sync_articles (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        remote_id  INTEGER NOT NULL UNIQUE,
+        read       INTEGER NOT NULL DEFAULT 0,
+        starred    INTEGER NOT NULL DEFAULT 0,
+        note       TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE IF NOT EXISTS sync_journal (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        field      TEXT NOT NULL,
+        value      TEXT NOT NULL,
+        created    REAL NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS sync_journal_article ON sync_journal(article_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -842,7 +842,7 @@ class MainScreen(Screen[None]):
     AUTO_CHECK_EVERY = 60.0
 
     def _start_auto_refresh(self) -> None:
-        if self.ctx.config.refresh.auto:
+        if self.ctx.config.refresh.auto or self.ctx.config.sync.auto:  # sync: Reader.refresh
             self.set_timer(self.AUTO_FIRST_CHECK, self._auto_check)
             self.set_interval(self.AUTO_CHECK_EVERY, self._auto_check)
 
@@ -877,6 +877,8 @@ class MainScreen(Screen[None]):
             return
         new = summary.new_articles
         failed = summary.failed
+        for note in summary.notes[:3]:  # a sync's errors (no one feed's)
+            self.notify(f"Sync: {note}", severity="warning", markup=False)
         if auto and not new and not failed:
             self.load_feeds()  # nothing to tell; the feeds' next fetch times did change
             return

@@ -1,0 +1,344 @@
+"""Tiny Tiny RSS's JSON API (``<url>/api/``, API level 14 or later), with refresh's limits.
+
+Only http(s) base URLs; TLS verification on (the process's shared context); a deadline per
+call and a cap on each answer's size (:class:`tui_reader.net.FetchLimits`); no redirects
+followed (an API that moved is a configuration error, said so). A session id is tied to the
+User-Agent that logged in, so every call sends the same one. The password is sent in the login
+call and kept nowhere else: not in this object, not in any message.
+
+Every failure is a :class:`SyncError` whose ``str`` is one clear line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from tui_reader.net import USER_AGENT, FetchError, FetchLimits, check_url, human_size
+
+MIN_API_LEVEL = 14
+PAGE = 200  # tt-rss answers at most 200 headlines per call
+
+# getHeadlines' virtual feeds and updateArticle's fields
+ALL_ARTICLES = -4
+STARRED = -1
+FIELD_STARRED = 0
+FIELD_UNREAD = 2
+FIELD_NOTE = 3
+
+
+class SyncError(Exception):
+    """A sync step failed; ``str(error)`` is one clear line."""
+
+
+class AuthError(SyncError):
+    """The server refused the user name or password, or has the API turned off."""
+
+
+class ServerError(SyncError):
+    """The server failed (an HTTP error, an empty or broken answer)."""
+
+
+@dataclass(frozen=True)
+class RemoteFeed:
+    id: int
+    url: str
+    title: str
+    cat_id: int
+    unread: int
+
+
+@dataclass(frozen=True)
+class Headline:
+    id: int
+    feed_id: int
+    guid_hash: str  # the hex SHA1 of the feed entry's guid ("" when tt-rss gave none)
+    link: str
+    title: str
+    author: str
+    updated: float | None
+    unread: bool
+    marked: bool
+    note: str
+    content: str
+
+
+def guid_hash(guid: str) -> str:
+    """The SHA1 hex from tt-rss's ``{"ver":2,"uid":N,"hash":"SHA1:<hex>"}`` guid."""
+    try:
+        data = json.loads(guid)
+    except ValueError:
+        return ""
+    value = data.get("hash", "") if isinstance(data, dict) else ""
+    if isinstance(value, str) and value.startswith("SHA1:"):
+        return value[5:].lower()
+    return ""
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def headline_from(raw: dict[str, Any]) -> Headline:
+    updated = raw.get("updated")
+    return Headline(
+        id=_int(raw.get("id")),
+        feed_id=_int(raw.get("feed_id"), -1),
+        guid_hash=guid_hash(_str(raw.get("guid"))),
+        link=_str(raw.get("link")),
+        title=_str(raw.get("title")),
+        author=_str(raw.get("author")),
+        updated=float(updated) if isinstance(updated, int | float) and updated > 0 else None,
+        unread=bool(raw.get("unread")),
+        marked=bool(raw.get("marked")),
+        note=_str(raw.get("note")),
+        content=_str(raw.get("content")),
+    )
+
+
+class TtRssClient:
+    """One logged-in session with a tt-rss server. Blocking: use it from a worker thread."""
+
+    def __init__(self, url: str, user: str, *, limits: FetchLimits | None = None) -> None:
+        try:
+            base = check_url(url)
+        except FetchError as exc:
+            raise SyncError(f"sync url {url!r}: {exc}") from None
+        self.api = base.rstrip("/") + "/api/"
+        self.user = user
+        self.limits = limits or FetchLimits()
+        self.sid = ""
+        self.api_level = 0
+        self._http: Any = None
+
+    # -- transport ---------------------------------------------------------------------------
+
+    def _client(self) -> Any:
+        if self._http is None:
+            import httpx
+
+            from tui_reader.net import make_ssl_context
+
+            self._http = httpx.Client(
+                verify=make_ssl_context(),
+                timeout=httpx.Timeout(self.limits.timeout, connect=min(self.limits.timeout, 10)),
+                follow_redirects=False,
+                trust_env=False,
+                headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            )
+        return self._http
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def __enter__(self) -> TtRssClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _post(self, op: str, params: dict[str, Any]) -> Any:
+        import httpx
+
+        body = json.dumps({"op": op, **params}).encode()
+        try:
+            with self._client().stream(
+                "POST", self.api, content=body, headers={"Content-Type": "application/json"}
+            ) as response:
+                status = response.status_code
+                if 300 <= status < 400:
+                    raise ServerError(
+                        f"tt-rss at {self.api} answered HTTP {status} (a redirect, to"
+                        f" {response.headers.get('location', '?')!r}): set [sync] url to"
+                        " where it points"
+                    )
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > self.limits.max_bytes:
+                    raise ServerError(self._too_big(op))
+                parts: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.limits.max_bytes:
+                        raise ServerError(self._too_big(op))
+                    parts.append(chunk)
+        except httpx.TimeoutException:
+            raise ServerError(
+                f"tt-rss did not answer {op} within {self.limits.timeout:g} s"
+            ) from None
+        except httpx.HTTPError as exc:
+            text = " ".join(str(exc).split())[:200] or type(exc).__name__
+            raise ServerError(f"cannot reach tt-rss at {self.api}: {text}") from None
+        data = b"".join(parts)
+        if status != 200:
+            detail = "with no body" if not data.strip() else "with an error page"
+            raise ServerError(
+                f"tt-rss answered HTTP {status} {detail} to {op} (see the server's PHP log)"
+            )
+        try:
+            answer = json.loads(data)
+        except ValueError:
+            raise ServerError(
+                f"tt-rss's answer to {op} is not JSON: is {self.api} a tt-rss API?"
+            ) from None
+        if not isinstance(answer, dict):
+            raise ServerError(f"tt-rss's answer to {op} is not a JSON object")
+        return answer
+
+    def _too_big(self, op: str) -> str:
+        return f"tt-rss's answer to {op} is larger than {human_size(self.limits.max_bytes)}"
+
+    def call(self, op: str, **params: Any) -> Any:
+        """Call ``op`` in the session (logging in first, and again once if it expired)."""
+        if not self.sid:
+            raise SyncError("not logged in")
+        answer = self._post(op, {"sid": self.sid, **params})
+        if answer.get("status") != 0:
+            error = self._error(answer)
+            if error == "NOT_LOGGED_IN" and self._password is not None:
+                self.login(self._password)
+                answer = self._post(op, {"sid": self.sid, **params})
+                if answer.get("status") == 0:
+                    return answer.get("content")
+                error = self._error(answer)
+            raise SyncError(f"tt-rss refused {op}: {error}")
+        return answer.get("content")
+
+    _password: str | None = None
+
+    @staticmethod
+    def _error(answer: dict[str, Any]) -> str:
+        content = answer.get("content")
+        error = content.get("error") if isinstance(content, dict) else None
+        return " ".join(str(error or "unknown error").split())[:200]
+
+    # -- the API -----------------------------------------------------------------------------
+
+    def login(self, password: str) -> None:
+        answer = self._post("login", {"user": self.user, "password": password})
+        if answer.get("status") != 0:
+            error = self._error(answer)
+            if error == "LOGIN_ERROR":
+                raise AuthError(
+                    f"tt-rss refused the login of {self.user!r}: wrong user name or password"
+                )
+            if error == "API_DISABLED":
+                raise AuthError(
+                    f"tt-rss has the API turned off for {self.user!r}: enable it in its"
+                    " Preferences (Enable API access)"
+                )
+            raise AuthError(f"tt-rss refused the login of {self.user!r}: {error}")
+        content = answer.get("content") or {}
+        self.sid = _str(content.get("session_id"))
+        if not self.sid:
+            raise ServerError("tt-rss's login answer has no session id")
+        self._password = password  # for one re-login if the session expires mid-sync
+        level = _int(content.get("api_level"))
+        if not level:
+            level = _int((self.call("getApiLevel") or {}).get("level"))
+        self.api_level = level
+        if level < MIN_API_LEVEL:
+            raise SyncError(
+                f"tt-rss API level {level} is too old: level {MIN_API_LEVEL} or later is needed"
+                " (tt-rss from 2019 on)"
+            )
+
+    def logout(self) -> None:
+        if self.sid:
+            with contextlib.suppress(SyncError):
+                self.call("logout")
+        self.sid = ""
+        self._password = None
+
+    def categories(self) -> dict[int, str]:
+        rows = self.call("getCategories", include_empty=True) or []
+        return {_int(r.get("id")): _str(r.get("title")) for r in rows if isinstance(r, dict)}
+
+    def feeds(self) -> list[RemoteFeed]:
+        rows = self.call("getFeeds", cat_id=-3) or []
+        out = []
+        for r in rows:
+            if not isinstance(r, dict) or _int(r.get("id"), -1) <= 0:
+                continue
+            out.append(
+                RemoteFeed(
+                    id=_int(r.get("id")),
+                    url=_str(r.get("feed_url")),
+                    title=_str(r.get("title")),
+                    cat_id=_int(r.get("cat_id")),
+                    unread=_int(r.get("unread")),
+                )
+            )
+        return out
+
+    def subscribe(self, url: str, category_id: int = 0) -> tuple[bool, str]:
+        """Subscribe the account to ``url``; (True, "") when subscribed (or already was)."""
+        content = self.call("subscribeToFeed", feed_url=url, category_id=category_id) or {}
+        status = content.get("status") if isinstance(content, dict) else None
+        code = _int(status.get("code") if isinstance(status, dict) else status, -1)
+        reasons = {
+            2: "tt-rss says the URL is not valid",
+            3: "tt-rss found no feed there",
+            4: "tt-rss found several feeds there",
+            5: "tt-rss could not download it",
+        }
+        if code in (0, 1):
+            return True, ""
+        return False, reasons.get(code, f"tt-rss answered code {code}")
+
+    def unsubscribe(self, feed_id: int) -> None:
+        self.call("unsubscribeFeed", feed_id=feed_id)
+
+    def headlines(
+        self,
+        feed_id: int,
+        *,
+        view_mode: str = "all_articles",
+        since_id: int = 0,
+        content: bool = True,
+    ) -> Iterator[list[Headline]]:
+        """Every headline of ``feed_id``, oldest first, a page (up to 200) at a time."""
+        skip = 0
+        while True:
+            rows = self.call(
+                "getHeadlines",
+                feed_id=feed_id,
+                limit=PAGE,
+                skip=skip,
+                view_mode=view_mode,
+                since_id=since_id,
+                show_content=content,
+                show_excerpt=False,
+                order_by="date_reverse",
+                include_attachments=False,
+                sanitize=True,
+            )
+            if not isinstance(rows, list):
+                raise ServerError("tt-rss's getHeadlines answer is not a list")
+            page = [headline_from(r) for r in rows if isinstance(r, dict)]
+            if page:
+                yield page
+            if len(rows) < PAGE:
+                return
+            skip += len(rows)
+
+    def update_articles(self, ids: Iterable[int], field: int, mode: int, data: str = "") -> None:
+        id_list = ",".join(str(i) for i in ids)
+        if not id_list:
+            return
+        params: dict[str, Any] = {"article_ids": id_list, "field": field, "mode": mode}
+        if field == FIELD_NOTE:
+            params["data"] = data
+        self.call("updateArticle", **params)

@@ -1,0 +1,314 @@
+"""Sync's decisions without a server: the journal, the three-way merge, matching by guid hash
+and link (a real store in tmp_path); the [sync] settings and the password; the client's
+errors against a real HTTP server on 127.0.0.1 that answers as a broken tt-rss would."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from tui_reader.config import SyncConfig, parse_config
+from tui_reader.models import EntryData, Feed
+from tui_reader.net import FetchLimits
+from tui_reader.store import Store
+from tui_reader.store import sync as state
+from tui_reader.sync import AuthError, ServerError, SyncError, password
+from tui_reader.sync.client import Headline, TtRssClient, guid_hash
+
+
+def _headline(rid: int, feed: int, **kw: Any) -> Headline:
+    base: dict[str, Any] = dict(
+        id=rid,
+        feed_id=feed,
+        guid_hash="",
+        link=f"http://example.org/{rid}",
+        title=f"Article {rid}",
+        author="",
+        updated=1_700_000_000.0 + rid,
+        unread=True,
+        marked=False,
+        note="",
+        content=f"<p>text {rid}</p>",
+    )
+    base.update(kw)
+    return Headline(**base)
+
+
+def _setup(store: Store, remote_feed: int = 7) -> Feed:
+    feed, _ = store.add_feed("http://example.org/feed.xml", title="F")
+    state.link_feed(store, feed.id, remote_feed, feed.url, "")
+    return feed
+
+
+def _pull(store: Store, feed: Feed, page: list[Headline]) -> state.PullCounts:
+    counts = state.PullCounts()
+    state.store_headlines(store, {7: feed}, page, state.Matcher(), counts)
+    return counts
+
+
+def _flags(store: Store) -> dict[str, tuple[bool, bool]]:
+    return {a.url: (a.read, a.starred) for a in store.list_articles()}
+
+
+def test_new_headlines_are_stored_and_pulling_them_again_changes_nothing(store: Store) -> None:
+    feed = _setup(store)
+    page = [_headline(1, 7), _headline(2, 7, unread=False, marked=True, note="n")]
+    counts = _pull(store, feed, page)
+    assert counts.new == 2
+    assert _flags(store) == {
+        "http://example.org/1": (False, False),
+        "http://example.org/2": (True, True),
+    }
+    second = store.article_by_url("http://example.org/2")
+    assert second is not None and store.get_article_note(second.id) == "n"
+    again = _pull(store, feed, page)
+    assert (again.new, again.read, again.starred, again.notes) == (0, 0, 0, 0)
+    assert store.article_count() == 2
+    assert state.pending(store) == ([], 0)  # nothing pulled is journaled
+
+
+def test_a_server_change_is_taken_unless_this_side_changed_the_flag(store: Store) -> None:
+    feed = _setup(store)
+    _pull(store, feed, [_headline(1, 7), _headline(2, 7)])
+    a1 = store.article_by_url("http://example.org/1")
+    assert a1 is not None
+    store.set_starred(a1.id, True)  # a change here: journaled
+    store.set_starred(a1.id, False)  # ...and back: still a change here since the last sync
+    counts = _pull(store, feed, [_headline(1, 7, marked=True), _headline(2, 7, marked=True)])
+    assert counts.starred == 1  # article 2 only
+    assert _flags(store)["http://example.org/1"] == (False, False)
+    assert _flags(store)["http://example.org/2"] == (False, True)
+    changes, top = state.pending(store)
+    assert [(c.field, c.value) for c in changes] == [("starred", "0")] and top == 2
+    # Pushed: the base is the pushed value, and the server's (old) value no longer wins.
+    state.pushed(store, changes, top)
+    counts = _pull(store, feed, [_headline(1, 7, marked=False)])
+    assert counts.starred == 0 and _flags(store)["http://example.org/1"] == (False, False)
+
+
+def test_the_journal_keeps_the_last_value_per_flag_in_order_and_only_for_linked(
+    store: Store,
+) -> None:
+    feed = _setup(store)
+    _pull(store, feed, [_headline(1, 7), _headline(2, 7)])
+    unlinked, _ = store.add_feed("http://other.example/feed.xml")
+    store.upsert_entries(unlinked, [EntryData(guid="x", url="http://other.example/x")])
+    ids = {a.url: a.id for a in store.list_articles()}
+    store.set_read([ids["http://other.example/x"]])  # not on the server: nothing to push
+    store.set_read([ids["http://example.org/1"]])
+    store.set_starred(ids["http://example.org/2"], True)
+    store.set_read([ids["http://example.org/1"]], False)
+    store.mark_feed_read(feed.id)  # both unread ones
+    store.set_article_note(ids["http://example.org/2"], "  a note ")
+    changes, top = state.pending(store)
+    assert [(c.article_id, c.field, c.value) for c in changes] == [
+        (ids["http://example.org/2"], "starred", "1"),
+        (ids["http://example.org/1"], "read", "1"),
+        (ids["http://example.org/2"], "read", "1"),
+        (ids["http://example.org/2"], "note", "a note"),
+    ]
+    # A change made while the push was under way stays for the next push.
+    store.set_starred(ids["http://example.org/1"], True)
+    state.pushed(store, changes, top)
+    rest, _ = state.pending(store)
+    assert [(c.field, c.value) for c in rest] == [("starred", "1")]
+
+
+def test_a_first_sync_matches_by_guid_hash_then_link_and_merges(store: Store) -> None:
+    feed = _setup(store)
+    store.upsert_entries(
+        feed,
+        [
+            EntryData(guid="urn:a", url="http://moved.example/a", title="A"),
+            EntryData(guid="", url="http://example.org/2", title="B"),
+        ],
+    )
+    ids = {a.url: a.id for a in store.list_articles()}
+    store.set_starred(ids["http://moved.example/a"], True)
+    sha = hashlib.sha1(b"urn:a").hexdigest()
+    counts = _pull(
+        store,
+        feed,
+        [
+            _headline(1, 7, guid_hash=sha, unread=False),  # same guid, another link
+            _headline(2, 7, note="from there"),  # no guid here: by link
+            _headline(3, 7),
+        ],
+    )
+    assert (counts.matched, counts.new) == (2, 1)
+    assert store.article_count() == 3
+    assert _flags(store)["http://moved.example/a"] == (True, True)  # read there, starred here
+    assert store.get_article_note(ids["http://example.org/2"]) == "from there"
+    changes, _ = state.pending(store)  # what the server lacks: the star made here
+    assert [(c.remote_id, c.field, c.value) for c in changes] == [(1, "starred", "1")]
+
+
+def test_the_unread_list_of_a_feed_decides_read_for_its_linked_articles(store: Store) -> None:
+    feed = _setup(store)
+    _pull(store, feed, [_headline(1, 7), _headline(2, 7), _headline(3, 7, unread=False)])
+    counts = state.PullCounts()
+    state.apply_flag_set(store, state.READ, {1, 3}, feed_id=feed.id, counts=counts)
+    assert counts.read == 2
+    assert [_flags(store)[f"http://example.org/{n}"][0] for n in (1, 2, 3)] == [
+        False,
+        True,
+        False,
+    ]
+    assert state.base_unread_by_feed(store) == {feed.id: 2}
+
+
+def test_guid_hash_reads_tt_rss_guids() -> None:
+    assert guid_hash('{"ver":2,"uid":5,"hash":"SHA1:ABC123"}') == "abc123"
+    assert guid_hash("not json") == "" and guid_hash('{"hash": 3}') == "" and guid_hash("[]") == ""
+
+
+# -- settings and the password ----------------------------------------------------------------
+
+
+def test_sync_settings_and_their_problems() -> None:
+    cfg, problems = parse_config(
+        {"sync": {"service": "ttrss", "url": "https://rss.example/", "user": "me", "auto": True}}
+    )
+    assert cfg.sync.enabled and cfg.sync.auto and problems == []
+    cfg, problems = parse_config(
+        {"sync": {"service": "ttrss", "url": "u", "user": "me", "password": "hunter2"}}
+    )
+    assert cfg.sync.enabled and len(problems) == 1
+    assert "sync.password is not read from the config file" in problems[0]
+    assert "hunter2" not in problems[0]
+    cfg, problems = parse_config({"sync": {"service": "miniflux", "url": "u", "user": "me"}})
+    assert not cfg.sync.enabled and "not supported" in problems[0]
+    cfg, problems = parse_config({"sync": {"service": "ttrss", "user": "me"}})
+    assert not cfg.sync.enabled and problems == ["[sync] needs url and user; sync is off"]
+    cfg, problems = parse_config(
+        {"sync": {"service": "ttrss", "url": "u", "user": "me", "password_command": "pass x"}}
+    )
+    assert cfg.sync.password_command == () and "password_command" in problems[0]
+
+
+def test_the_password_comes_from_the_environment_or_a_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TUI_READER_SYNC_PASSWORD", raising=False)
+    cmd = (sys.executable, "-c", "print('s3cret;$(x)'); print('second line')")
+    assert password(SyncConfig("ttrss", "u", "me", cmd)) == "s3cret;$(x)"  # no shell
+    monkeypatch.setenv("TUI_READER_SYNC_PASSWORD", "from-env")
+    assert password(SyncConfig("ttrss", "u", "me", cmd)) == "from-env"
+    monkeypatch.delenv("TUI_READER_SYNC_PASSWORD")
+    with pytest.raises(SyncError, match="no sync password"):
+        password(SyncConfig("ttrss", "u", "me"))
+    failing = (sys.executable, "-c", "print('leaked'); raise SystemExit(3)")
+    with pytest.raises(SyncError) as info:
+        password(SyncConfig("ttrss", "u", "me", failing))
+    assert "exited with status 3" in str(info.value) and "leaked" not in str(info.value)
+    with pytest.raises(SyncError, match="was not found"):
+        password(SyncConfig("ttrss", "u", "me", ("/nonexistent/pass-tool",)))
+
+
+# -- the client against a broken server -------------------------------------------------------
+
+
+Answer = Callable[[dict[str, Any]], tuple[int, bytes, dict[str, str]]]
+
+
+@pytest.fixture
+def api() -> Iterator[Callable[[Answer], str]]:
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(answer: Answer) -> str:
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                status, data, headers = answer(json.loads(body))
+                self.send_response(status)
+                for k, v in {"Content-Length": str(len(data)), **headers}.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+        return f"http://127.0.0.1:{httpd.server_address[1]}/tt-rss/"
+
+    yield start
+    for httpd in servers:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def _ok(content: Any) -> tuple[int, bytes, dict[str, str]]:
+    return 200, json.dumps({"seq": 0, "status": 0, "content": content}).encode(), {}
+
+
+def _login_then(answer: Answer, level: int = 15) -> Answer:
+    def respond(req: dict[str, Any]) -> tuple[int, bytes, dict[str, str]]:
+        if req["op"] == "login":
+            return _ok({"session_id": "sid1", "api_level": level})
+        return answer(req)
+
+    return respond
+
+
+def test_http_500_with_an_empty_body_is_a_clear_error(api: Callable[[Answer], str]) -> None:
+    url = api(_login_then(lambda req: (500, b"", {})))
+    client = TtRssClient(url, "me")
+    client.login("pw")
+    with pytest.raises(ServerError) as info:
+        client.feeds()
+    assert str(info.value) == (
+        "tt-rss answered HTTP 500 with no body to getFeeds (see the server's PHP log)"
+    )
+
+
+def test_a_wrong_password_and_an_api_turned_off(api: Callable[[Answer], str]) -> None:
+    def refuse(error: str) -> Answer:
+        return lambda req: (
+            200,
+            json.dumps({"seq": 0, "status": 1, "content": {"error": error}}).encode(),
+            {},
+        )
+
+    with pytest.raises(AuthError, match="wrong user name or password"):
+        TtRssClient(api(refuse("LOGIN_ERROR")), "me").login("pw")
+    with pytest.raises(AuthError, match="API turned off"):
+        TtRssClient(api(refuse("API_DISABLED")), "me").login("pw")
+
+
+def test_answers_that_are_not_a_tt_rss_api(api: Callable[[Answer], str]) -> None:
+    client = TtRssClient(api(lambda req: (200, b"<html>hello</html>", {})), "me")
+    with pytest.raises(ServerError, match="is not JSON"):
+        client.login("pw")
+    moved = api(lambda req: (301, b"", {"Location": "https://elsewhere.example/"}))
+    with pytest.raises(ServerError, match="a redirect"):
+        TtRssClient(moved, "me").login("pw")
+    big = api(_login_then(lambda req: _ok([{"id": 1, "feed_url": "x" * 5000}])))
+    small = TtRssClient(big, "me", limits=FetchLimits(max_bytes=1000))
+    small.login("pw")
+    with pytest.raises(ServerError, match="larger than 1 kB"):
+        small.feeds()
+    with pytest.raises(SyncError, match="too old"):
+        TtRssClient(api(_login_then(_ok, level=8)), "me").login("pw")
+    with pytest.raises(SyncError, match="not an http"):
+        TtRssClient("file:///etc/passwd", "me")
+
+
+def test_feed_urls_here_and_on_the_server_match_as_tt_rss_stores_them() -> None:
+    from tui_reader.sync.engine import _feed_key
+
+    here = "http://Example.org:8080/feed/?b=2&a=1&utm_source=x"
+    assert _feed_key(here) == _feed_key("https://example.org/feed?a=1&b=2")  # port dropped
+    assert _feed_key("http://example.org/feed") != _feed_key("http://example.org/other")
+    assert _feed_key("tui-reader:welcome") == "tui-reader:welcome"
