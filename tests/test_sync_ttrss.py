@@ -19,6 +19,7 @@ from tests.ttrss import Api, TtRss, User, rss
 from tui_reader.cli import main
 from tui_reader.config import load_config
 from tui_reader.paths import Paths
+from tui_reader.reader import add_highlight
 from tui_reader.store import Store
 from tui_reader.sync import SyncSummary, run_sync
 
@@ -193,7 +194,7 @@ def test_an_article_with_highlights_is_kept_under_saved_when_the_server_unsubscr
     with a.store() as s:
         arts = _by_link(s)
         kept = arts[a.item(1)["link"]]
-        s.add_highlight(kept.id, "rivers and more", 0, 6, "yellow")
+        add_highlight(s, kept.id, "rivers and more", 0, 6, "yellow")
     a.api.call("unsubscribeFeed", feed_id=fid)
     summary = a.sync()
     assert summary.feeds_removed_here == [url] and summary.kept_in_saved == 1
