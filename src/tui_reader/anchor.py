@@ -43,7 +43,6 @@ CONTEXT = 32  # characters of prefix and suffix kept with a highlight
 W_QUOTE, W_PREFIX, W_SUFFIX, W_POS = 50.0, 20.0, 20.0, 2.0
 W_TOTAL = W_QUOTE + W_PREFIX + W_SUFFIX + W_POS
 
-EXACT_WITHOUT_CONTEXT = 40  # an exact match this long (folded chars) needs no context support
 CLEAR_MARGIN = 0.2  # how much better a copy's context must be than a look-alike's to be chosen
 MIN_FUZZY_WORDS = 4  # never place a quote of fewer words fuzzily
 MAX_EXACT_CANDIDATES = 2000
@@ -74,6 +73,8 @@ class Placement:
     quote_score: float = 1.0
     prefix_score: float = 1.0
     suffix_score: float = 1.0
+    prefix_changes: int = 0  # words of the stored context found changed, before the quote
+    suffix_changes: int = 0  # and after it
 
 
 @lru_cache(maxsize=4)
@@ -141,8 +142,10 @@ def place(
         if _fold_plain(text[start:end]).strip() == q:
             fs, fe = _folded_span(prep, start, end)
             ps, ss = _context_scores(prep.folded, fs, fe, pre, suf)
-            if len(q) >= EXACT_WITHOUT_CONTEXT or _short_exact_accepts(q, ps, ss, pre, suf):
-                return Placement(start, end, "offsets", 1.0, 1.0, ps, ss)
+            dp, ds = _context_word_changes(prep.folded, fs, fe, pre, suf)
+            unique = prep.folded.find(q) == fs and prep.folded.find(q, fs + 1) == -1
+            if _copy_accepts(q, ps, ss, dp, ds, pre, suf, unique):
+                return Placement(start, end, "offsets", 1.0, 1.0, ps, ss, dp, ds)
 
     exact = _exact(prep, q, pre, suf, hint, len(text))
     if exact is not None:
@@ -330,6 +333,44 @@ def _context_scores(folded: str, fs: int, fe: int, pre: str, suf: str) -> tuple[
     return _prefix_errors(folded, a, pre), _suffix_errors(folded, b, suf)
 
 
+def _context_word_changes(folded: str, fs: int, fe: int, pre: str, suf: str) -> tuple[int, int]:
+    """How many words of the stored context differ, on each side, from the text around the
+    place ``folded[fs:fe]`` (word-level edit distance, read from the quote outwards).
+
+    Counting in words tells a context edited by a word (a typo fixed, a word replaced: one
+    change) from the context of another copy of the quote (several words differ), which
+    character similarity alone does not: both may be 70% alike."""
+    before = _WORD.findall(folded[max(0, fs - len(pre) - 16) : fs])[::-1]
+    after = _WORD.findall(folded[fe : fe + len(suf) + 16])
+    return _side_changes(_stored_words(pre, outer_first=True), before), _side_changes(
+        _stored_words(suf, outer_first=False), after
+    )
+
+
+def _stored_words(context: str, *, outer_first: bool) -> list[str]:
+    """The words of a stored context, nearest the quote first; the outermost word is left out
+    when the context was cut inside it (it may be a fragment)."""
+    words = _WORD.findall(context)
+    edge = context[:1] if outer_first else context[-1:]
+    if len(words) > 1 and edge and (edge.isalnum() or edge == "_"):
+        words = words[1:] if outer_first else words[:-1]
+    return words[::-1] if outer_first else words
+
+
+def _side_changes(stored: list[str], found: list[str]) -> int:
+    """Word edit distance of ``stored`` from the best-matching start of ``found`` (both read
+    from the quote outwards; how far ``found`` reaches is free). A few words: O(n * m)."""
+    if not stored:
+        return 0
+    prev = list(range(len(found) + 1))
+    for i, w in enumerate(stored, 1):
+        cur = [i]
+        for j, v in enumerate(found, 1):
+            cur.append(min(prev[j - 1] + (w != v), prev[j] + 1, cur[j - 1] + 1))
+        prev = cur
+    return min(prev)
+
+
 def _position_score(orig_start: int, hint: int | None, length: int) -> float:
     if hint is None or length <= 0:
         return 0.5
@@ -362,8 +403,6 @@ def _exact(
     scored.sort(key=lambda k: (k[0], k[1]), reverse=True)
     ctx, pos, ps, ss, fs = scored[0]
     unique = len(scored) == 1
-    if len(q) < EXACT_WITHOUT_CONTEXT and not _short_exact_accepts(q, ps, ss, pre, suf, unique):
-        return None
     # Several places about as likely, none clearly the one: refuse to guess, however long the
     # quote (FAQ answers, product lists: the highlighted copy may be the one that went).
     margin = 0.05 if ctx >= 0.9 else CLEAR_MARGIN
@@ -373,8 +412,11 @@ def _exact(
         if ctx < 0.9 or near is None:
             return None
         ctx, pos, ps, ss, fs = next(k for k in tied if k[4] == near)
+    dp, ds = _context_word_changes(folded, fs, fs + len(q), pre, suf)
+    if not _copy_accepts(q, ps, ss, dp, ds, pre, suf, unique):
+        return None
     start, end = _original_span(prep, fs, fs + len(q))
-    return Placement(start, end, "exact", _combined(1.0, ps, ss, pos), 1.0, ps, ss)
+    return Placement(start, end, "exact", _combined(1.0, ps, ss, pos), 1.0, ps, ss, dp, ds)
 
 
 def _clearly_nearest(prep: _Prepared, starts: list[int], hint: int | None) -> int | None:
@@ -388,16 +430,27 @@ def _clearly_nearest(prep: _Prepared, starts: list[int], hint: int | None) -> in
     return by_distance[0] if d1 * 4 <= d2 else None
 
 
-def _short_exact_accepts(
-    q: str, ps: float, ss: float, pre: str, suf: str, unique: bool = False
+INTACT = 0.9  # a side of the context this similar to the stored one is still there
+
+
+def _copy_accepts(
+    q: str, ps: float, ss: float, dp: int, ds: int, pre: str, suf: str, unique: bool
 ) -> bool:
+    """Whether the context around an exact copy of the quote says it is the highlighted one.
+
+    The same words may stand elsewhere (a FAQ answer, a product line, a repeated citation),
+    so the quote alone proves nothing, whatever its length: one side of the context must be
+    still there, or both sides must differ from the stored context by at most a word each (a
+    word edited around the quote, not another copy's surroundings)."""
     if not pre.strip() and not suf.strip():
         return True  # the quote was the whole text: no context to demand
-    if unique and max(ps, ss) >= 0.9 and len(_WORD.findall(q)) >= 2:
+    words = len(_WORD.findall(q))
+    both_near = dp <= 1 and ds <= 1
+    if unique and max(ps, ss) >= INTACT and words >= 2:
         return True  # the only copy, one side intact (a line inserted or edited on the other)
-    if len(q) < 20 or len(_WORD.findall(q)) < MIN_FUZZY_WORDS:
-        return min(ps, ss) >= 0.8  # a word or two: both sides must still be there
-    return max(ps, ss) >= 0.8 or (ps + ss) / 2 >= 0.65
+    if len(q) < 20 or words < MIN_FUZZY_WORDS:
+        return min(ps, ss) >= 0.8 and both_near  # a word or two: both sides must be there
+    return max(ps, ss) >= INTACT or both_near
 
 
 # -- between its contexts ------------------------------------------------------------------
@@ -566,10 +619,11 @@ def _fuzzy(
             continue  # the same place, reached from a neighbouring window
         qs = 1.0 - errors / m
         ps, ss = _context_scores(folded, fs, fe, pre, suf)
+        dp, ds = _context_word_changes(folded, fs, fe, pre, suf)
         orig_start, orig_end = _original_span(prep, fs, fe)
         pos = _position_score(orig_start, hint, length)
         found.append(
-            Placement(orig_start, orig_end, "fuzzy", _combined(qs, ps, ss, pos), qs, ps, ss)
+            Placement(orig_start, orig_end, "fuzzy", _combined(qs, ps, ss, pos), qs, ps, ss, dp, ds)
         )
     if _DEBUG is not None:
         _DEBUG.append(found)
@@ -623,11 +677,13 @@ def _stands_out(cand: Placement, rivals: list[Placement]) -> bool:
 
 def _fuzzy_accepts(m: int, c: Placement) -> bool:
     qs, ps, ss = c.quote_score, c.prefix_score, c.suffix_score
+    # As for an exact copy: one side of the context still there, or both within a word.
+    in_context = max(ps, ss) >= INTACT or (c.prefix_changes <= 1 and c.suffix_changes <= 1)
     if m < 20:
         # Short: nearly the same words, and the context on both sides must agree.
-        return qs >= 0.9 and min(ps, ss) >= 0.6
+        return qs >= 0.9 and min(ps, ss) >= 0.6 and in_context
     if m < 80:
         # Near-duplicate sentences are common: the context must mostly agree too.
-        return (ps + ss) / 2 >= 0.6
-    # A long quote: nearly the same text, or a more changed one still in its context.
-    return qs >= 0.95 or max(ps, ss) >= 0.5
+        return (ps + ss) / 2 >= 0.6 and in_context
+    # A long quote: nearly the same text or a more changed one, in its context.
+    return in_context
