@@ -75,6 +75,7 @@ class Placement:
     suffix_score: float = 1.0
     prefix_changes: int = 0  # words of the stored context found changed, before the quote
     suffix_changes: int = 0  # and after it
+    one_side: bool = True  # one side of the context intact, the other explained
 
 
 @lru_cache(maxsize=4)
@@ -133,27 +134,39 @@ def place(
     q = _fold_plain(quote).strip()
     if not q:
         return None
-    pre = _fold_plain(prefix)
-    suf = _fold_plain(suffix)
-    hint = start if start is not None else None
+    qy = _Query(text, prep, q, prefix, suffix, _fold_plain(prefix), _fold_plain(suffix), start)
 
     if old_ok:
         assert start is not None and end is not None
         if _fold_plain(text[start:end]).strip() == q:
             fs, fe = _folded_span(prep, start, end)
-            ps, ss = _context_scores(prep.folded, fs, fe, pre, suf)
-            dp, ds = _context_word_changes(prep.folded, fs, fe, pre, suf)
+            ps, ss = _context_scores(prep.folded, fs, fe, qy.pre, qy.suf)
+            ctx = _context_support(qy, fs, fe, ps, ss)
             unique = prep.folded.find(q) == fs and prep.folded.find(q, fs + 1) == -1
-            if _copy_accepts(q, ps, ss, dp, ds, pre, suf, unique):
-                return Placement(start, end, "offsets", 1.0, 1.0, ps, ss, dp, ds)
+            if _copy_accepts(qy, ps, ss, ctx, unique):
+                return Placement(start, end, "offsets", 1.0, 1.0, ps, ss, *ctx)
 
-    exact = _exact(prep, q, pre, suf, hint, len(text))
+    exact = _exact(qy)
     if exact is not None:
         return exact
-    fuzzy = _fuzzy(prep, q, pre, suf, hint, len(text))
+    fuzzy = _fuzzy(qy)
     if fuzzy is not None:
         return fuzzy
-    return _bracketed(prep, q, pre, suf, hint, len(text))
+    return _bracketed(qy)
+
+
+@dataclass(frozen=True)
+class _Query:
+    """One placement's inputs: the new text (raw and folded) and the stored selector."""
+
+    text: str
+    prep: _Prepared
+    q: str  # the quote, folded and stripped
+    prefix: str  # as stored
+    suffix: str
+    pre: str  # folded
+    suf: str
+    hint: int | None  # the old start
 
 
 # -- folding -------------------------------------------------------------------------------
@@ -384,9 +397,8 @@ def _combined(qs: float, ps: float, ss: float, pos: float) -> float:
 # -- exact matches -------------------------------------------------------------------------
 
 
-def _exact(
-    prep: _Prepared, q: str, pre: str, suf: str, hint: int | None, length: int
-) -> Placement | None:
+def _exact(qy: _Query) -> Placement | None:
+    prep, q, pre, suf, hint, length = qy.prep, qy.q, qy.pre, qy.suf, qy.hint, len(qy.text)
     folded = prep.folded
     hits: list[int] = []
     i = folded.find(q)
@@ -412,11 +424,12 @@ def _exact(
         if ctx < 0.9 or near is None:
             return None
         ctx, pos, ps, ss, fs = next(k for k in tied if k[4] == near)
-    dp, ds = _context_word_changes(folded, fs, fs + len(q), pre, suf)
-    if not _copy_accepts(q, ps, ss, dp, ds, pre, suf, unique):
+    ctx_support = _context_support(qy, fs, fs + len(q), ps, ss)
+    if not _copy_accepts(qy, ps, ss, ctx_support, unique):
         return None
     start, end = _original_span(prep, fs, fs + len(q))
-    return Placement(start, end, "exact", _combined(1.0, ps, ss, pos), 1.0, ps, ss, dp, ds)
+    score = _combined(1.0, ps, ss, pos)
+    return Placement(start, end, "exact", score, 1.0, ps, ss, *ctx_support)
 
 
 def _clearly_nearest(prep: _Prepared, starts: list[int], hint: int | None) -> int | None:
@@ -434,23 +447,74 @@ INTACT = 0.9  # a side of the context this similar to the stored one is still th
 
 
 def _copy_accepts(
-    q: str, ps: float, ss: float, dp: int, ds: int, pre: str, suf: str, unique: bool
+    qy: _Query, ps: float, ss: float, ctx: tuple[int, int, bool], unique: bool
 ) -> bool:
     """Whether the context around an exact copy of the quote says it is the highlighted one.
 
     The same words may stand elsewhere (a FAQ answer, a product line, a repeated citation),
-    so the quote alone proves nothing, whatever its length: one side of the context must be
-    still there, or both sides must differ from the stored context by at most a word each (a
-    word edited around the quote, not another copy's surroundings)."""
-    if not pre.strip() and not suf.strip():
+    so the quote alone proves nothing, whatever its length: the context must support the
+    place (see :func:`_context_support`)."""
+    if not qy.pre.strip() and not qy.suf.strip():
         return True  # the quote was the whole text: no context to demand
-    words = len(_WORD.findall(q))
+    dp, ds, one_side = ctx
     both_near = dp <= 1 and ds <= 1
-    if unique and max(ps, ss) >= INTACT and words >= 2:
-        return True  # the only copy, one side intact (a line inserted or edited on the other)
-    if len(q) < 20 or words < MIN_FUZZY_WORDS:
+    words = len(_WORD.findall(qy.q))
+    if len(qy.q) < 20 or words < MIN_FUZZY_WORDS:
+        if unique and words >= 2 and one_side:
+            return True  # the only copy, one side intact (a line inserted or edited there)
         return min(ps, ss) >= 0.8 and both_near  # a word or two: both sides must be there
-    return max(ps, ss) >= INTACT or both_near
+    return one_side or both_near
+
+
+def _context_support(qy: _Query, fs: int, fe: int, ps: float, ss: float) -> tuple[int, int, bool]:
+    """How the stored context compares with the text around ``folded[fs:fe]``: the words
+    changed before and after, and whether one side is intact while the other is explained.
+
+    A side is explained when it is intact too, differs by one word (an edit around the
+    quote), or agrees up to the end of a sentence or line both have (a sentence or line
+    inserted or removed beside the quote's: an update note, an ad). The quote's own sentence
+    around it replaced is not explained: that is what another copy of the words looks like."""
+    dp, ds = _context_word_changes(qy.prep.folded, fs, fe, qy.pre, qy.suf)
+    p_ok, s_ok = ps >= INTACT, ss >= INTACT
+    if not (p_ok or s_ok):
+        return dp, ds, False
+    if p_ok and s_ok:
+        return dp, ds, True
+    start, end = _original_span(qy.prep, fs, fe)
+    if p_ok:
+        explained = ds <= 1 or _beyond_boundary(qy.text, start, end, qy.suffix, before=False)
+    else:
+        explained = dp <= 1 or _beyond_boundary(qy.text, start, end, qy.prefix, before=True)
+    return dp, ds, explained
+
+
+# Where a sentence or a line ends: what lies beyond may change without touching the quote's.
+_BOUNDARY = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*(?=\s|$)|\n")
+
+
+def _beyond_boundary(text: str, start: int, end: int, context: str, *, before: bool) -> bool:
+    """Whether ``context`` (as stored) and the text beside ``text[start:end]`` agree up to the
+    end of a sentence or a line that both have there (or the text's edge): what changed is
+    another sentence or line, not the quote's own. The window read is a few dozen characters."""
+    if before:
+        ends = [m.end() for m in _BOUNDARY.finditer(context)]
+        if not ends:
+            return False
+        near = _fold_plain(context[ends[-1] :]).strip()
+        lo = max(0, start - 2 * len(context) - 8)
+        window = text[lo:start]
+        cuts = [m.end() for m in _BOUNDARY.finditer(window)] + ([0] if lo == 0 else [])
+        return any(_fold_plain(window[c:]).strip() == near for c in cuts)
+    found = _BOUNDARY.search(context)
+    if found is None:
+        return False
+    near = _fold_plain(context[: found.end()]).strip()
+    hi = min(len(text), end + 2 * len(context) + 8)
+    window = text[end:hi]
+    cuts = [m.end() for m in _BOUNDARY.finditer(window)] + (
+        [len(window)] if hi == len(text) else []
+    )
+    return any(_fold_plain(window[:c]).strip() == near for c in cuts)
 
 
 # -- between its contexts ------------------------------------------------------------------
@@ -459,12 +523,11 @@ BRACKET_PROBE = 12  # folded characters of each context that must be found verba
 MAX_BRACKET_QUOTE = 1000  # longer quotes are left to the fuzzy search
 
 
-def _bracketed(
-    prep: _Prepared, q: str, pre: str, suf: str, hint: int | None, length: int
-) -> Placement | None:
+def _bracketed(qy: _Query) -> Placement | None:
     """The quote with a word or two changed (a typo fixed, a word replaced): both contexts are
     found nearly verbatim, close together, and the text between them differs from the quote
     by at most :func:`_word_edits_allowed` words. Several such places: none is chosen."""
+    prep, q, pre, suf, hint, length = qy.prep, qy.q, qy.pre, qy.suf, qy.hint, len(qy.text)
     tail, head = pre.rstrip()[-BRACKET_PROBE:], suf.lstrip()[:BRACKET_PROBE]
     m = len(q)
     if len(tail) < BRACKET_PROBE or len(head) < BRACKET_PROBE or m > MAX_BRACKET_QUOTE:
@@ -565,9 +628,8 @@ def quote_floor(length: int) -> float:
     return 0.75
 
 
-def _fuzzy(
-    prep: _Prepared, q: str, pre: str, suf: str, hint: int | None, length: int
-) -> Placement | None:
+def _fuzzy(qy: _Query) -> Placement | None:
+    prep, q, pre, suf, hint, length = qy.prep, qy.q, qy.pre, qy.suf, qy.hint, len(qy.text)
     if len(_WORD.findall(q)) < MIN_FUZZY_WORDS:
         return None
     m = len(q)
@@ -619,12 +681,11 @@ def _fuzzy(
             continue  # the same place, reached from a neighbouring window
         qs = 1.0 - errors / m
         ps, ss = _context_scores(folded, fs, fe, pre, suf)
-        dp, ds = _context_word_changes(folded, fs, fe, pre, suf)
+        ctx = _context_support(qy, fs, fe, ps, ss)
         orig_start, orig_end = _original_span(prep, fs, fe)
         pos = _position_score(orig_start, hint, length)
-        found.append(
-            Placement(orig_start, orig_end, "fuzzy", _combined(qs, ps, ss, pos), qs, ps, ss, dp, ds)
-        )
+        score = _combined(qs, ps, ss, pos)
+        found.append(Placement(orig_start, orig_end, "fuzzy", score, qs, ps, ss, *ctx))
     if _DEBUG is not None:
         _DEBUG.append(found)
     found.sort(key=lambda c: c.score, reverse=True)
@@ -677,8 +738,9 @@ def _stands_out(cand: Placement, rivals: list[Placement]) -> bool:
 
 def _fuzzy_accepts(m: int, c: Placement) -> bool:
     qs, ps, ss = c.quote_score, c.prefix_score, c.suffix_score
-    # As for an exact copy: one side of the context still there, or both within a word.
-    in_context = max(ps, ss) >= INTACT or (c.prefix_changes <= 1 and c.suffix_changes <= 1)
+    # As for an exact copy: one side of the context intact and the other explained, or both
+    # within a word (see _context_support).
+    in_context = c.one_side or (c.prefix_changes <= 1 and c.suffix_changes <= 1)
     if m < 20:
         # Short: nearly the same words, and the context on both sides must agree.
         return qs >= 0.9 and min(ps, ss) >= 0.6 and in_context
