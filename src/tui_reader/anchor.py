@@ -76,6 +76,7 @@ class Placement:
     prefix_changes: int = 0  # words of the stored context found changed, before the quote
     suffix_changes: int = 0  # and after it
     one_side: bool = True  # one side of the context intact, the other explained
+    quote_changes: int = 0  # words of the quote found changed (between its contexts)
 
 
 @lru_cache(maxsize=4)
@@ -144,15 +145,39 @@ def place(
             ctx = _context_support(qy, fs, fe, ps, ss)
             unique = prep.folded.find(q) == fs and prep.folded.find(q, fs + 1) == -1
             if _copy_accepts(qy, ps, ss, ctx, unique):
-                return Placement(start, end, "offsets", 1.0, 1.0, ps, ss, *ctx)
+                return _or_reworded(qy, Placement(start, end, "offsets", 1.0, 1.0, ps, ss, *ctx))
 
     exact = _exact(qy)
     if exact is not None:
-        return exact
+        return _or_reworded(qy, exact)
     fuzzy = _fuzzy(qy)
     if fuzzy is not None:
         return fuzzy
     return _bracketed(qy)
+
+
+def _or_reworded(qy: _Query, copy: Placement) -> Placement | None:
+    """An exact copy whose context changed, or the quote reworded in its intact context?
+
+    Both are places where something changed: weigh them in words. The copy's context differs
+    from the stored one in ``prefix_changes + suffix_changes`` words; a passage between the
+    stored contexts differs from the quote in ``quote_changes`` words. Clearly fewer changes
+    win (the highlighted sentence with a typo fixed, not another copy of it elsewhere); about
+    as many on both: neither is chosen."""
+    copy_changes = copy.prefix_changes + copy.suffix_changes
+    if copy_changes < 2:
+        return copy  # its context is there, within a word: nothing to weigh it against
+    other = _bracketed(qy)
+    if other is None or other.quote_changes == 0:
+        return copy  # nothing reworded (another exact copy was weighed as such, or not at all)
+    if other.start < copy.end and copy.start < other.end:
+        return copy
+    other_changes = other.quote_changes + other.prefix_changes + other.suffix_changes
+    if other_changes + 2 <= copy_changes:
+        return other
+    if copy_changes + 2 <= other_changes:
+        return copy
+    return None
 
 
 @dataclass(frozen=True)
@@ -565,7 +590,9 @@ def _bracketed(qy: _Query) -> Placement | None:
         qs = 1.0 - edits / max(1, len(q_words), len(words))
         start, end = _original_span(prep, fs, fe)
         pos = _position_score(start, hint, length)
-        found.append(Placement(start, end, "context", _combined(qs, ps, ss, pos), qs, ps, ss))
+        dp, ds = _context_word_changes(folded, fs, fe, pre, suf)
+        score = _combined(qs, ps, ss, pos)
+        found.append(Placement(start, end, "context", score, qs, ps, ss, dp, ds, True, edits))
     return found[0] if len(found) == 1 else None
 
 
