@@ -302,7 +302,7 @@ def change(
         if b > len(text):  # the last paragraph: the blank line before it goes with it
             a, b = max(0, a - len(SEP)), len(text)
         new_text, _ = apply(text, [(a, b, "")])
-        return new_text, None, same_text_truths(text, new_text, h, a, b, "")
+        return new_text, None, same_text_truths(text, new_text, h, starts, a, b, "")
     elif kind == "rewritten":
         if h.kind == "paragraph":  # every sentence of it, and what follows the last one
             edits.append((h.start, h.end, " ".join(rnd.sample(other, 3))))
@@ -332,32 +332,50 @@ def change(
         edits.append((at, at, copy + SEP))
         new_text, mapped = apply(text, edits)
         true = (mapped(h.start, False), mapped(h.end, True))
-        return new_text, true, same_text_truths(text, new_text, h, at, at, copy + SEP)
+        return new_text, true, same_text_truths(text, new_text, h, starts, at, at, copy + SEP)
     else:
         raise ValueError(kind)
     new_text, mapped = apply(text, edits)
     return new_text, (mapped(h.start, False), mapped(h.end, True)), []
 
 
-def same_text_truths(text: str, new_text: str, h: Highlight, a: int, b: int, r: str) -> list[Truth]:
-    """The passage's span under each other edit of the same kind giving ``new_text``:
-    ``text[a:b]`` replaced by ``r`` where one of them is empty (a block deleted or inserted),
-    shifted by whole repeats of that block (identical paragraphs side by side)."""
-    block = text[a:b] or r
-    n = len(block)
+def same_text_truths(
+    text: str, new_text: str, h: Highlight, starts: list[int], a: int, b: int, r: str
+) -> list[Truth]:
+    """The passage's span under each other edit of the same kind giving ``new_text``: the
+    block ``text[a:b]`` deleted (``r`` empty) or ``r`` inserted at ``a == b``, done at another
+    paragraph boundary instead (identical paragraphs side by side)."""
+    bounds = set(starts) | {s - len(SEP) for s in starts}  # where a paragraph block may begin
+    places: list[int] = []
+    if not r:  # deleting n characters at lo or at lo + 1 gives the same text iff these agree
+        n = b - a
+        lo = a
+        while lo > 0 and text[lo - 1] == text[lo - 1 + n]:
+            lo -= 1
+            places.append(lo)
+        lo = a
+        while lo + n < len(text) and text[lo] == text[lo + n]:
+            lo += 1
+            places.append(lo)
+    else:  # inserting r at two places gives the same text iff r repeats between them
+        n = len(r)
+        for step in (-n, n):
+            lo = a + step
+            while 0 <= lo <= len(text) and text[min(lo, a) : max(lo, a)] == r * (abs(lo - a) // n):
+                places.append(lo)
+                lo += step
     out: list[Truth] = []
-    for step in (-n, n):
-        lo = a + step
-        while lo >= 0 and lo + (b - a) <= len(text):
-            alt = (lo, lo + (b - a), r)
-            alt_text, mapped = apply(text, [alt])
-            if alt_text != new_text:
-                break
-            inside = alt[0] < h.end and h.start < alt[1]
-            out.append(
-                None if r == "" and inside else (mapped(h.start, False), mapped(h.end, True))
-            )
-            lo += step
+    for lo in sorted(places):
+        alt = (lo, lo + (b - a), r)
+        if lo not in bounds:
+            continue
+        alt_text, mapped = apply(text, [alt])
+        assert alt_text == new_text
+        if alt[0] < h.end and h.start < alt[1]:
+            continue  # the passage is gone under this edit too: nothing new
+        truth = (mapped(h.start, False), mapped(h.end, True))
+        if truth not in out:
+            out.append(truth)
     return out
 
 
