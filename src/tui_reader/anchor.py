@@ -295,7 +295,8 @@ def _folded_span(prep: _Prepared, start: int, end: int) -> tuple[int, int]:
 
 def _original_span(prep: _Prepared, fs: int, fe: int) -> tuple[int, int]:
     # A folded character stands for the original run up to the next one ("--", "...").
-    return prep.index[fs], prep.index[fe] if fe < len(prep.index) else prep.length
+    n = len(prep.index)
+    return prep.index[fs] if fs < n else prep.length, prep.index[fe] if fe < n else prep.length
 
 
 # -- edit distance (Myers' bit-parallel algorithm, Hyyrö's formulation) ----------------------
