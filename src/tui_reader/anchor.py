@@ -9,13 +9,18 @@ its offsets and a hash of the text the offsets refer to. :func:`locate` places i
 3. exact matches of the quote (whitespace and typographic quotes/dashes folded, case ignored),
    the context deciding between several, then nearness to the old position;
 4. a fuzzy match (bounded edit distance, found from word seeds), scored on quote, prefix,
-   suffix and position weighted 50:20:20:2 as Hypothesis's anchoring does — with floors.
+   suffix and position weighted 50:20:20:2 as Hypothesis's anchoring does — with floors;
+5. the passage between both contexts found nearly verbatim, a word or two changed.
 
 The floors are the point: a confident match in the wrong place is worse than "unanchored".
-Short quotes recur by chance, so an exact match of a quote under 40 characters must keep some of
-its context, a quote of fewer than four words is never placed fuzzily, and the similarity a fuzzy
-match needs rises as the quote gets shorter. Everything here is pure: no I/O, no state besides a
-small cache of prepared texts.
+The same words may stand in several places (FAQ answers, product lists, repeated citations), so
+a copy of the quote is taken only where its context says it is the highlighted one, whatever the
+quote's length: one side intact and the other changed by at most a word or only beyond a
+sentence or line end, or both sides within a word (context is compared in words as well as
+characters: :func:`_context_support`). An exact copy with a changed context is weighed against
+the quote reworded between its intact context (:func:`_or_reworded`). A quote of fewer than
+four words is never placed fuzzily, and the similarity a fuzzy match needs rises as the quote
+gets shorter. Everything here is pure: no I/O, no state besides a small cache of prepared texts.
 """
 
 from __future__ import annotations
