@@ -25,7 +25,7 @@ import random
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -236,6 +236,9 @@ def word_swap(word: str, rnd: random.Random, vocab: list[str]) -> str:
     return new
 
 
+Truth = tuple[int, int] | None  # the passage's span in the changed text; None: it is gone
+
+
 def change(
     kind: str,
     text: str,
@@ -244,8 +247,11 @@ def change(
     rnd: random.Random,
     other: list[str],
     vocab: list[str],
-) -> tuple[str, tuple[int, int] | None]:
-    """The changed text and the passage's true span in it (None: it is gone)."""
+) -> tuple[str, Truth, list[Truth]]:
+    """The changed text, the passage's true span in it (None: it is gone), and the other
+    answers that are just as true: where the very same text also comes from deleting or
+    copying an identical neighbouring paragraph instead, no locator can tell which was
+    done, and the passage's span under that other edit is right too."""
     starts = para_starts(paras)
     bounds = [*starts, len(text) + len(SEP)]
     last = max(i for i, s in enumerate(starts) if s < h.end)
@@ -260,10 +266,10 @@ def change(
         words = list(WORD.finditer(text, h.start, h.end))
         w = rnd.choice(words)
         if len(words) == 1 and len(w.group()) >= 3:  # a one-word quote: a typo of it (a
-            new = typo(w.group(), rnd)  # different word would leave nothing of the passage)
+            word = typo(w.group(), rnd)  # different word would leave nothing of the passage)
         else:
-            new = word_swap(w.group(), rnd, vocab)
-        edits.append((w.start(), w.end(), new))
+            word = word_swap(w.group(), rnd, vocab)
+        edits.append((w.start(), w.end(), word))
     elif kind == "typography":
         for m in re.finditer(r"[\"'\u2018\u2019\u201c\u201d]|\u2014|--|\u2026|\.\.\.|\. ", text):
             c = m.group()
@@ -293,9 +299,10 @@ def change(
                 edits.append((w.start(), w.end(), word_swap(w.group(), rnd, vocab)))
     elif kind == "deleted":
         a, b = starts[h.para], bounds[last + 1]
-        edits.append((a, b, ""))
-        new_text, _ = apply(text, edits)
-        return new_text, None
+        if b > len(text):  # the last paragraph: the blank line before it goes with it
+            a, b = max(0, a - len(SEP)), len(text)
+        new_text, _ = apply(text, [(a, b, "")])
+        return new_text, None, same_text_truths(text, new_text, h, starts, a, b, "")
     elif kind == "rewritten":
         if h.kind == "paragraph":  # every sentence of it, and what follows the last one
             edits.append((h.start, h.end, " ".join(rnd.sample(other, 3))))
@@ -303,7 +310,7 @@ def change(
             if s < h.end and h.start < e:
                 edits.append((s, e, rnd.choice(other)))
         new_text, _ = apply(text, edits)
-        return new_text, None
+        return new_text, None, []
     elif kind == "reextracted":
         for _ in range(rnd.randint(2, 5)):
             at = rnd.choice(starts)
@@ -323,16 +330,69 @@ def change(
                     copy = text[s:e]
         at = rnd.choice(starts[: h.para] + starts[last + 1 :] or [0])
         edits.append((at, at, copy + SEP))
+        new_text, mapped = apply(text, edits)
+        true = (mapped(h.start, False), mapped(h.end, True))
+        return new_text, true, same_text_truths(text, new_text, h, starts, at, at, copy + SEP)
     else:
         raise ValueError(kind)
     new_text, mapped = apply(text, edits)
-    return new_text, (mapped(h.start, False), mapped(h.end, True))
+    return new_text, (mapped(h.start, False), mapped(h.end, True)), []
+
+
+def same_text_truths(
+    text: str, new_text: str, h: Highlight, starts: list[int], a: int, b: int, r: str
+) -> list[Truth]:
+    """The passage's span under each other edit of the same kind giving ``new_text``: the
+    block ``text[a:b]`` deleted (``r`` empty) or ``r`` inserted at ``a == b``, done at another
+    paragraph boundary instead (identical paragraphs side by side)."""
+    bounds = set(starts) | {s - len(SEP) for s in starts}  # where a paragraph block may begin
+    places: list[int] = []
+    if not r:  # deleting n characters at lo or at lo + 1 gives the same text iff these agree
+        n = b - a
+        lo = a
+        while lo > 0 and text[lo - 1] == text[lo - 1 + n]:
+            lo -= 1
+            places.append(lo)
+        lo = a
+        while lo + n < len(text) and text[lo] == text[lo + n]:
+            lo += 1
+            places.append(lo)
+    else:  # inserting r at two places gives the same text iff r repeats between them
+        n = len(r)
+        for step in (-n, n):
+            lo = a + step
+            while 0 <= lo <= len(text) and text[min(lo, a) : max(lo, a)] == r * (abs(lo - a) // n):
+                places.append(lo)
+                lo += step
+    out: list[Truth] = []
+    for lo in sorted(places):
+        alt = (lo, lo + (b - a), r)
+        if lo not in bounds:
+            continue
+        alt_text, mapped = apply(text, [alt])
+        assert alt_text == new_text
+        if alt[0] < h.end and h.start < alt[1]:
+            continue  # the passage is gone under this edit too: nothing new
+        truth = (mapped(h.start, False), mapped(h.end, True))
+        if truth not in out:
+            out.append(truth)
+    return out
 
 
 # -- scoring ---------------------------------------------------------------------------------
 
 
-def verdict(found: tuple[int, int] | None, true: tuple[int, int] | None) -> str:
+def verdict(found: tuple[int, int] | None, true: Truth, also: Sequence[Truth] = ()) -> str:
+    """right / unanchored / wrong, against the true span or any equally true one."""
+    answers = [true, *also]
+    results = [_verdict(found, t) for t in answers]
+    for v in ("right", "unanchored"):
+        if v in results:
+            return v
+    return "wrong"
+
+
+def _verdict(found: tuple[int, int] | None, true: Truth) -> str:
     if true is None:
         return "right" if found is None else "wrong"
     if found is None:
@@ -356,12 +416,13 @@ def evaluate(
         for h in highlights(paras, rnd):
             sel = anchor.make_selector(text, h.start, h.end)
             for kind, _ in KINDS:
-                new, true = change(kind, text, paras, h, rnd, other, vocab)
+                new, true, also = change(kind, text, paras, h, rnd, other, vocab)
                 found = anchor.locate(
                     new, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end, sel.text_hash
                 )
-                v = verdict(found, true)
+                v = verdict(found, true, also)
                 counts[kind][v] += 1
+                counts[kind]["two answers"] += bool(also)
                 counts[kind][f"{h.kind}:{v}"] += 1
                 if show == kind and v != "right":
                     got = new[found[0] : found[1]] if found else None
@@ -421,6 +482,13 @@ def table(counts: dict[str, Counter[str]], title: str) -> None:
             f"/{pct(by_hl[f'{hk}:wrong'], n)}"
         )
     print("by highlight (right/unanchored/WRONG): " + "; ".join(parts))
+    two = {kind: counts[kind]["two answers"] for kind, _ in KINDS if counts[kind]["two answers"]}
+    if two:
+        print(
+            "cases with two right answers (the same new text also comes from deleting or copying"
+            " an identical neighbouring paragraph): "
+            + ", ".join(f"{kind} {n}" for kind, n in two.items())
+        )
 
 
 def main() -> None:

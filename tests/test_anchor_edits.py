@@ -79,3 +79,125 @@ def test_long_quote_left_only_in_look_alike_copies_is_not_placed() -> None:
     s = make_selector(text, start, start + len(answer))
     new = "\n\n".join(paras[1:])
     assert locate(new, s.quote, s.prefix, s.suffix, s.start, s.end, s.text_hash) is None
+
+
+# -- another copy of the words is not the highlighted passage ---------------------------------
+
+CITATIONS = [
+    '^ "Cabinet decision making". Cabinet Manual. Department of the Prime Minister and Cabinet.'
+    " 2008. Retrieved 1 December 2016.",
+    "^ Smith, Jane (2011). The Westminster System in Practice. Oxford University Press. p. 41.",
+    '^ "The electoral cycle". Cabinet Manual. Department of the Prime Minister and Cabinet.'
+    " 2008. Retrieved 30 April 2017.",
+    "^ Jones, Peter (2015). Governing Without a Majority. Victoria University Press. p. 112.",
+]
+DEPARTMENT = "Department of the Prime Minister and Cabinet."
+
+
+def test_long_quote_left_only_in_another_citation_is_not_placed() -> None:
+    """The highlighted reference goes; the same 45-character title stands in another one whose
+    surroundings differ in several words on both sides: not the highlighted passage, however
+    long the quote (an exact match of 40 characters used to be taken without its context)."""
+    text = "\n\n".join(CITATIONS)
+    args = _args(text, DEPARTMENT)
+    assert locate("\n\n".join(CITATIONS[1:]), *args) is None
+
+
+def test_long_quote_kept_when_a_word_changed_on_each_side() -> None:
+    """The same copy with one word edited just before it and one just after: still placed."""
+    text = "\n\n".join(CITATIONS)
+    args = _args(text, DEPARTMENT)
+    new = text.replace("Cabinet Manual. Department", "Cabinet Handbook. Department", 1)
+    new = new.replace("Cabinet. 2008. Retrieved 1 December", "Cabinet. 2009. Retrieved 1 December")
+    found = locate(new, *args)
+    assert found is not None and found[0] == new.index(DEPARTMENT)
+
+
+TRIPS = [
+    "Alaska. Trip Details: A 10-day adventure featuring 15 meals and 9 nights of lodging.",
+    "Arizona. Trip Details: A 7-day adventure featuring 11 meals and 6 nights of lodging.",
+    "Utah. Trip Details: A 8-day adventure featuring 12 meals and 7 nights of lodging.",
+    "Maine. Trip Details: A 6-day adventure featuring 10 meals and 5 nights of lodging.",
+]
+
+
+def test_word_repeated_down_a_list_is_not_placed_on_a_sibling_line() -> None:
+    """A product list: the highlighted line goes, its neighbours read almost the same (a
+    number differs on each side of the word). Close is not the same: no place is chosen."""
+    text = "\n\n".join(TRIPS)
+    start = text.index("featuring")
+    s = make_selector(text, start, start + len("featuring"))
+    new = "\n\n".join(TRIPS[1:])
+    assert locate(new, s.quote, s.prefix, s.suffix, s.start, s.end, s.text_hash) is None
+
+
+PROGRAMS = [
+    "Web hybrid with live stream is for students who desire a distance learning experience. "
+    "Students will meet many of the course objectives using Canvas or another distance-learning"
+    " tool. Live sessions are streamed every week.",
+    "Web hybrid is an option for students who need flexibility. Students will meet many of the"
+    " course objectives using Canvas or another distance-learning tool. There are no live"
+    " sessions.",
+]
+OBJECTIVES = "meet many of the course objectives using Canvas or another distance-learning tool"
+
+
+def test_typo_fixed_in_the_highlighted_copy_wins_over_an_exact_look_alike() -> None:
+    """The highlighted sentence gets a word fixed; its exact twin stands in the other
+    paragraph, with other words around it. The fixed one, in its own context, is the place."""
+    text = "\n\n".join(PROGRAMS)
+    args = _args(text, OBJECTIVES)
+    new = text.replace("using Canvas", "with Canvas", 1)
+    found = locate(new, *args)
+    assert found is not None
+    assert new[found[0] : found[1]] == OBJECTIVES.replace("using", "with")
+    assert found[0] < len(PROGRAMS[0])
+
+
+def test_unique_words_whose_own_sentence_changed_around_them_are_not_placed() -> None:
+    """A short quote left once in the text, its suffix intact but the start of its own
+    sentence different: another sentence with the same words, not the highlighted one."""
+    text = (
+        "Return the car with the same amount of gas or you will be charged a fee.\n\n"
+        "What are you doing this weekend? Our offices are open on Saturdays."
+    )
+    args = _args(text, "will be charged")
+    new = (
+        "There is no limit over which you will be charged a fee.\n\n"
+        "What are you doing this weekend? Our offices are open on Saturdays."
+    )
+    assert locate(new, *args) is None
+    # A sentence inserted before the quote's own sentence leaves it where it is.
+    inserted = text.replace("Return the car", "Prices rose in May. Return the car")
+    found = locate(inserted, *args)
+    assert found is not None and inserted[found[0] : found[1]] == "will be charged"
+
+
+def test_changed_context_is_counted_in_words() -> None:
+    """One word edited beside the quote is one change; another passage's surroundings are
+    several, even where the characters are about as alike."""
+    from tui_reader.anchor import _context_word_changes, _fold_plain
+
+    quote = "the quote"
+
+    def changes(before: str, after: str, new_before: str, new_after: str) -> tuple[int, int]:
+        folded = _fold_plain(new_before + quote + new_after)
+        fs = len(_fold_plain(new_before))
+        pre, suf = _fold_plain(before), _fold_plain(after)
+        return _context_word_changes(folded, fs, fs + len(quote), pre, suf)
+
+    assert changes("one two three ", " four five six", "one two three ", " four five six") == (
+        0,
+        0,
+    )
+    assert changes("one two three ", " four five six", "one twin three ", " four five six") == (
+        1,
+        0,
+    )
+    # Read from the quote outwards, the far end free: a longer text around costs nothing.
+    assert changes("two three ", " four", "zero one two three ", " four five six") == (0, 0)
+    # The outermost word of a stored context may have been cut: it is not counted.
+    assert changes("one two three ", " four five six", "ten eleven twelve ", " four xx yy") == (
+        2,
+        1,
+    )

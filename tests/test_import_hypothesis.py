@@ -203,3 +203,17 @@ def test_position_only_is_placed_where_the_text_is_the_one_it_refers_to(store: S
     assert "differs from the one its offsets refer to" in result.problems[0]
     [h] = store.list_highlights(a.id)
     assert h.quote == "Critics disagreed" and h.start == start
+
+
+def test_bare_list_of_api_annotations_keeps_notes_tags_and_counts_replies(store: Store) -> None:
+    """A plain JSON list of Hypothesis API annotations (what its API returns one by one): the
+    note (``text``), the tags and the times come in, as from a search result."""
+    page = "https://example.org/news/bridge-vote"
+    rows = json.loads((FIXTURES / "api-search.json").read_text().replace("__PAGE__", page))["rows"]
+    result = import_annotations(store, rows)
+    assert (result.added, result.replies, result.notes_added) == (1, 1, 0)
+    [article] = list(store.annotated_articles())
+    assert article.title == "The bridge vote" and article.url == page
+    [h] = store.list_highlights(article.id)
+    assert h.note == "The **key** claim of the piece." and h.tags == ("bridge", "budget")
+    assert h.updated == datetime(2026, 11, 28, 14, 5, 40, 118901, tzinfo=UTC).timestamp()

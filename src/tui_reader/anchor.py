@@ -9,13 +9,18 @@ its offsets and a hash of the text the offsets refer to. :func:`locate` places i
 3. exact matches of the quote (whitespace and typographic quotes/dashes folded, case ignored),
    the context deciding between several, then nearness to the old position;
 4. a fuzzy match (bounded edit distance, found from word seeds), scored on quote, prefix,
-   suffix and position weighted 50:20:20:2 as Hypothesis's anchoring does — with floors.
+   suffix and position weighted 50:20:20:2 as Hypothesis's anchoring does — with floors;
+5. the passage between both contexts found nearly verbatim, a word or two changed.
 
 The floors are the point: a confident match in the wrong place is worse than "unanchored".
-Short quotes recur by chance, so an exact match of a quote under 40 characters must keep some of
-its context, a quote of fewer than four words is never placed fuzzily, and the similarity a fuzzy
-match needs rises as the quote gets shorter. Everything here is pure: no I/O, no state besides a
-small cache of prepared texts.
+The same words may stand in several places (FAQ answers, product lists, repeated citations), so
+a copy of the quote is taken only where its context says it is the highlighted one, whatever the
+quote's length: one side intact and the other changed by at most a word or only beyond a
+sentence or line end, or both sides within a word (context is compared in words as well as
+characters: :func:`_context_support`). An exact copy with a changed context is weighed against
+the quote reworded between its intact context (:func:`_or_reworded`). A quote of fewer than
+four words is never placed fuzzily, and the similarity a fuzzy match needs rises as the quote
+gets shorter. Everything here is pure: no I/O, no state besides a small cache of prepared texts.
 """
 
 from __future__ import annotations
@@ -43,7 +48,6 @@ CONTEXT = 32  # characters of prefix and suffix kept with a highlight
 W_QUOTE, W_PREFIX, W_SUFFIX, W_POS = 50.0, 20.0, 20.0, 2.0
 W_TOTAL = W_QUOTE + W_PREFIX + W_SUFFIX + W_POS
 
-EXACT_WITHOUT_CONTEXT = 40  # an exact match this long (folded chars) needs no context support
 CLEAR_MARGIN = 0.2  # how much better a copy's context must be than a look-alike's to be chosen
 MIN_FUZZY_WORDS = 4  # never place a quote of fewer words fuzzily
 MAX_EXACT_CANDIDATES = 2000
@@ -74,6 +78,10 @@ class Placement:
     quote_score: float = 1.0
     prefix_score: float = 1.0
     suffix_score: float = 1.0
+    prefix_changes: int = 0  # words of the stored context found changed, before the quote
+    suffix_changes: int = 0  # and after it
+    one_side: bool = True  # one side of the context intact, the other explained
+    quote_changes: int = 0  # words of the quote found changed (between its contexts)
 
 
 @lru_cache(maxsize=4)
@@ -132,25 +140,63 @@ def place(
     q = _fold_plain(quote).strip()
     if not q:
         return None
-    pre = _fold_plain(prefix)
-    suf = _fold_plain(suffix)
-    hint = start if start is not None else None
+    qy = _Query(text, prep, q, prefix, suffix, _fold_plain(prefix), _fold_plain(suffix), start)
 
     if old_ok:
         assert start is not None and end is not None
         if _fold_plain(text[start:end]).strip() == q:
             fs, fe = _folded_span(prep, start, end)
-            ps, ss = _context_scores(prep.folded, fs, fe, pre, suf)
-            if len(q) >= EXACT_WITHOUT_CONTEXT or _short_exact_accepts(q, ps, ss, pre, suf):
-                return Placement(start, end, "offsets", 1.0, 1.0, ps, ss)
+            ps, ss = _context_scores(prep.folded, fs, fe, qy.pre, qy.suf)
+            ctx = _context_support(qy, fs, fe, ps, ss)
+            unique = prep.folded.find(q) == fs and prep.folded.find(q, fs + 1) == -1
+            if _copy_accepts(qy, ps, ss, ctx, unique):
+                return _or_reworded(qy, Placement(start, end, "offsets", 1.0, 1.0, ps, ss, *ctx))
 
-    exact = _exact(prep, q, pre, suf, hint, len(text))
+    exact = _exact(qy)
     if exact is not None:
-        return exact
-    fuzzy = _fuzzy(prep, q, pre, suf, hint, len(text))
+        return _or_reworded(qy, exact)
+    fuzzy = _fuzzy(qy)
     if fuzzy is not None:
         return fuzzy
-    return _bracketed(prep, q, pre, suf, hint, len(text))
+    return _bracketed(qy)
+
+
+def _or_reworded(qy: _Query, copy: Placement) -> Placement | None:
+    """An exact copy whose context changed, or the quote reworded in its intact context?
+
+    Both are places where something changed: weigh them in words. The copy's context differs
+    from the stored one in ``prefix_changes + suffix_changes`` words; a passage between the
+    stored contexts differs from the quote in ``quote_changes`` words. Clearly fewer changes
+    win (the highlighted sentence with a typo fixed, not another copy of it elsewhere); about
+    as many on both: neither is chosen."""
+    copy_changes = copy.prefix_changes + copy.suffix_changes
+    if copy_changes < 2:
+        return copy  # its context is there, within a word: nothing to weigh it against
+    other = _bracketed(qy)
+    if other is None or other.quote_changes == 0:
+        return copy  # nothing reworded (another exact copy was weighed as such, or not at all)
+    if other.start < copy.end and copy.start < other.end:
+        return copy
+    other_changes = other.quote_changes + other.prefix_changes + other.suffix_changes
+    if other_changes + 2 <= copy_changes:
+        return other
+    if copy_changes + 2 <= other_changes:
+        return copy
+    return None
+
+
+@dataclass(frozen=True)
+class _Query:
+    """One placement's inputs: the new text (raw and folded) and the stored selector."""
+
+    text: str
+    prep: _Prepared
+    q: str  # the quote, folded and stripped
+    prefix: str  # as stored
+    suffix: str
+    pre: str  # folded
+    suf: str
+    hint: int | None  # the old start
 
 
 # -- folding -------------------------------------------------------------------------------
@@ -254,7 +300,8 @@ def _folded_span(prep: _Prepared, start: int, end: int) -> tuple[int, int]:
 
 def _original_span(prep: _Prepared, fs: int, fe: int) -> tuple[int, int]:
     # A folded character stands for the original run up to the next one ("--", "...").
-    return prep.index[fs], prep.index[fe] if fe < len(prep.index) else prep.length
+    n = len(prep.index)
+    return prep.index[fs] if fs < n else prep.length, prep.index[fe] if fe < n else prep.length
 
 
 # -- edit distance (Myers' bit-parallel algorithm, Hyyrö's formulation) ----------------------
@@ -330,6 +377,44 @@ def _context_scores(folded: str, fs: int, fe: int, pre: str, suf: str) -> tuple[
     return _prefix_errors(folded, a, pre), _suffix_errors(folded, b, suf)
 
 
+def _context_word_changes(folded: str, fs: int, fe: int, pre: str, suf: str) -> tuple[int, int]:
+    """How many words of the stored context differ, on each side, from the text around the
+    place ``folded[fs:fe]`` (word-level edit distance, read from the quote outwards).
+
+    Counting in words tells a context edited by a word (a typo fixed, a word replaced: one
+    change) from the context of another copy of the quote (several words differ), which
+    character similarity alone does not: both may be 70% alike."""
+    before = _WORD.findall(folded[max(0, fs - len(pre) - 16) : fs])[::-1]
+    after = _WORD.findall(folded[fe : fe + len(suf) + 16])
+    return _side_changes(_stored_words(pre, outer_first=True), before), _side_changes(
+        _stored_words(suf, outer_first=False), after
+    )
+
+
+def _stored_words(context: str, *, outer_first: bool) -> list[str]:
+    """The words of a stored context, nearest the quote first; the outermost word is left out
+    when the context was cut inside it (it may be a fragment)."""
+    words = _WORD.findall(context)
+    edge = context[:1] if outer_first else context[-1:]
+    if len(words) > 1 and edge and (edge.isalnum() or edge == "_"):
+        words = words[1:] if outer_first else words[:-1]
+    return words[::-1] if outer_first else words
+
+
+def _side_changes(stored: list[str], found: list[str]) -> int:
+    """Word edit distance of ``stored`` from the best-matching start of ``found`` (both read
+    from the quote outwards; how far ``found`` reaches is free). A few words: O(n * m)."""
+    if not stored:
+        return 0
+    prev = list(range(len(found) + 1))
+    for i, w in enumerate(stored, 1):
+        cur = [i]
+        for j, v in enumerate(found, 1):
+            cur.append(min(prev[j - 1] + (w != v), prev[j] + 1, cur[j - 1] + 1))
+        prev = cur
+    return min(prev)
+
+
 def _position_score(orig_start: int, hint: int | None, length: int) -> float:
     if hint is None or length <= 0:
         return 0.5
@@ -343,9 +428,8 @@ def _combined(qs: float, ps: float, ss: float, pos: float) -> float:
 # -- exact matches -------------------------------------------------------------------------
 
 
-def _exact(
-    prep: _Prepared, q: str, pre: str, suf: str, hint: int | None, length: int
-) -> Placement | None:
+def _exact(qy: _Query) -> Placement | None:
+    prep, q, pre, suf, hint, length = qy.prep, qy.q, qy.pre, qy.suf, qy.hint, len(qy.text)
     folded = prep.folded
     hits: list[int] = []
     i = folded.find(q)
@@ -362,8 +446,6 @@ def _exact(
     scored.sort(key=lambda k: (k[0], k[1]), reverse=True)
     ctx, pos, ps, ss, fs = scored[0]
     unique = len(scored) == 1
-    if len(q) < EXACT_WITHOUT_CONTEXT and not _short_exact_accepts(q, ps, ss, pre, suf, unique):
-        return None
     # Several places about as likely, none clearly the one: refuse to guess, however long the
     # quote (FAQ answers, product lists: the highlighted copy may be the one that went).
     margin = 0.05 if ctx >= 0.9 else CLEAR_MARGIN
@@ -373,8 +455,12 @@ def _exact(
         if ctx < 0.9 or near is None:
             return None
         ctx, pos, ps, ss, fs = next(k for k in tied if k[4] == near)
+    ctx_support = _context_support(qy, fs, fs + len(q), ps, ss)
+    if not _copy_accepts(qy, ps, ss, ctx_support, unique):
+        return None
     start, end = _original_span(prep, fs, fs + len(q))
-    return Placement(start, end, "exact", _combined(1.0, ps, ss, pos), 1.0, ps, ss)
+    score = _combined(1.0, ps, ss, pos)
+    return Placement(start, end, "exact", score, 1.0, ps, ss, *ctx_support)
 
 
 def _clearly_nearest(prep: _Prepared, starts: list[int], hint: int | None) -> int | None:
@@ -388,16 +474,78 @@ def _clearly_nearest(prep: _Prepared, starts: list[int], hint: int | None) -> in
     return by_distance[0] if d1 * 4 <= d2 else None
 
 
-def _short_exact_accepts(
-    q: str, ps: float, ss: float, pre: str, suf: str, unique: bool = False
+INTACT = 0.9  # a side of the context this similar to the stored one is still there
+
+
+def _copy_accepts(
+    qy: _Query, ps: float, ss: float, ctx: tuple[int, int, bool], unique: bool
 ) -> bool:
-    if not pre.strip() and not suf.strip():
+    """Whether the context around an exact copy of the quote says it is the highlighted one.
+
+    The same words may stand elsewhere (a FAQ answer, a product line, a repeated citation),
+    so the quote alone proves nothing, whatever its length: the context must support the
+    place (see :func:`_context_support`)."""
+    if not qy.pre.strip() and not qy.suf.strip():
         return True  # the quote was the whole text: no context to demand
-    if unique and max(ps, ss) >= 0.9 and len(_WORD.findall(q)) >= 2:
-        return True  # the only copy, one side intact (a line inserted or edited on the other)
-    if len(q) < 20 or len(_WORD.findall(q)) < MIN_FUZZY_WORDS:
-        return min(ps, ss) >= 0.8  # a word or two: both sides must still be there
-    return max(ps, ss) >= 0.8 or (ps + ss) / 2 >= 0.65
+    dp, ds, one_side = ctx
+    both_near = dp <= 1 and ds <= 1
+    words = len(_WORD.findall(qy.q))
+    if len(qy.q) < 20 or words < MIN_FUZZY_WORDS:
+        if unique and words >= 2 and one_side:
+            return True  # the only copy, one side intact (a line inserted or edited there)
+        return min(ps, ss) >= 0.8 and both_near  # a word or two: both sides must be there
+    return one_side or both_near
+
+
+def _context_support(qy: _Query, fs: int, fe: int, ps: float, ss: float) -> tuple[int, int, bool]:
+    """How the stored context compares with the text around ``folded[fs:fe]``: the words
+    changed before and after, and whether one side is intact while the other is explained.
+
+    A side is explained when it is intact too, differs by one word (an edit around the
+    quote), or agrees up to the end of a sentence or line both have (a sentence or line
+    inserted or removed beside the quote's: an update note, an ad). The quote's own sentence
+    around it replaced is not explained: that is what another copy of the words looks like."""
+    dp, ds = _context_word_changes(qy.prep.folded, fs, fe, qy.pre, qy.suf)
+    p_ok, s_ok = ps >= INTACT, ss >= INTACT
+    if not (p_ok or s_ok):
+        return dp, ds, False
+    if p_ok and s_ok:
+        return dp, ds, True
+    start, end = _original_span(qy.prep, fs, fe)
+    if p_ok:
+        explained = ds <= 1 or _beyond_boundary(qy.text, start, end, qy.suffix, before=False)
+    else:
+        explained = dp <= 1 or _beyond_boundary(qy.text, start, end, qy.prefix, before=True)
+    return dp, ds, explained
+
+
+# Where a sentence or a line ends: what lies beyond may change without touching the quote's.
+_BOUNDARY = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*(?=\s|$)|\n")
+
+
+def _beyond_boundary(text: str, start: int, end: int, context: str, *, before: bool) -> bool:
+    """Whether ``context`` (as stored) and the text beside ``text[start:end]`` agree up to the
+    end of a sentence or a line that both have there (or the text's edge): what changed is
+    another sentence or line, not the quote's own. The window read is a few dozen characters."""
+    if before:
+        ends = [m.end() for m in _BOUNDARY.finditer(context)]
+        if not ends:
+            return False
+        near = _fold_plain(context[ends[-1] :]).strip()
+        lo = max(0, start - 2 * len(context) - 8)
+        window = text[lo:start]
+        cuts = [m.end() for m in _BOUNDARY.finditer(window)] + ([0] if lo == 0 else [])
+        return any(_fold_plain(window[c:]).strip() == near for c in cuts)
+    found = _BOUNDARY.search(context)
+    if found is None:
+        return False
+    near = _fold_plain(context[: found.end()]).strip()
+    hi = min(len(text), end + 2 * len(context) + 8)
+    window = text[end:hi]
+    cuts = [m.end() for m in _BOUNDARY.finditer(window)] + (
+        [len(window)] if hi == len(text) else []
+    )
+    return any(_fold_plain(window[:c]).strip() == near for c in cuts)
 
 
 # -- between its contexts ------------------------------------------------------------------
@@ -406,12 +554,11 @@ BRACKET_PROBE = 12  # folded characters of each context that must be found verba
 MAX_BRACKET_QUOTE = 1000  # longer quotes are left to the fuzzy search
 
 
-def _bracketed(
-    prep: _Prepared, q: str, pre: str, suf: str, hint: int | None, length: int
-) -> Placement | None:
+def _bracketed(qy: _Query) -> Placement | None:
     """The quote with a word or two changed (a typo fixed, a word replaced): both contexts are
     found nearly verbatim, close together, and the text between them differs from the quote
     by at most :func:`_word_edits_allowed` words. Several such places: none is chosen."""
+    prep, q, pre, suf, hint, length = qy.prep, qy.q, qy.pre, qy.suf, qy.hint, len(qy.text)
     tail, head = pre.rstrip()[-BRACKET_PROBE:], suf.lstrip()[:BRACKET_PROBE]
     m = len(q)
     if len(tail) < BRACKET_PROBE or len(head) < BRACKET_PROBE or m > MAX_BRACKET_QUOTE:
@@ -449,7 +596,9 @@ def _bracketed(
         qs = 1.0 - edits / max(1, len(q_words), len(words))
         start, end = _original_span(prep, fs, fe)
         pos = _position_score(start, hint, length)
-        found.append(Placement(start, end, "context", _combined(qs, ps, ss, pos), qs, ps, ss))
+        dp, ds = _context_word_changes(folded, fs, fe, pre, suf)
+        score = _combined(qs, ps, ss, pos)
+        found.append(Placement(start, end, "context", score, qs, ps, ss, dp, ds, True, edits))
     return found[0] if len(found) == 1 else None
 
 
@@ -512,9 +661,8 @@ def quote_floor(length: int) -> float:
     return 0.75
 
 
-def _fuzzy(
-    prep: _Prepared, q: str, pre: str, suf: str, hint: int | None, length: int
-) -> Placement | None:
+def _fuzzy(qy: _Query) -> Placement | None:
+    prep, q, pre, suf, hint, length = qy.prep, qy.q, qy.pre, qy.suf, qy.hint, len(qy.text)
     if len(_WORD.findall(q)) < MIN_FUZZY_WORDS:
         return None
     m = len(q)
@@ -566,11 +714,11 @@ def _fuzzy(
             continue  # the same place, reached from a neighbouring window
         qs = 1.0 - errors / m
         ps, ss = _context_scores(folded, fs, fe, pre, suf)
+        ctx = _context_support(qy, fs, fe, ps, ss)
         orig_start, orig_end = _original_span(prep, fs, fe)
         pos = _position_score(orig_start, hint, length)
-        found.append(
-            Placement(orig_start, orig_end, "fuzzy", _combined(qs, ps, ss, pos), qs, ps, ss)
-        )
+        score = _combined(qs, ps, ss, pos)
+        found.append(Placement(orig_start, orig_end, "fuzzy", score, qs, ps, ss, *ctx))
     if _DEBUG is not None:
         _DEBUG.append(found)
     found.sort(key=lambda c: c.score, reverse=True)
@@ -623,11 +771,14 @@ def _stands_out(cand: Placement, rivals: list[Placement]) -> bool:
 
 def _fuzzy_accepts(m: int, c: Placement) -> bool:
     qs, ps, ss = c.quote_score, c.prefix_score, c.suffix_score
+    # As for an exact copy: one side of the context intact and the other explained, or both
+    # within a word (see _context_support).
+    in_context = c.one_side or (c.prefix_changes <= 1 and c.suffix_changes <= 1)
     if m < 20:
         # Short: nearly the same words, and the context on both sides must agree.
-        return qs >= 0.9 and min(ps, ss) >= 0.6
+        return qs >= 0.9 and min(ps, ss) >= 0.6 and in_context
     if m < 80:
         # Near-duplicate sentences are common: the context must mostly agree too.
-        return (ps + ss) / 2 >= 0.6
-    # A long quote: nearly the same text, or a more changed one still in its context.
-    return qs >= 0.95 or max(ps, ss) >= 0.5
+        return (ps + ss) / 2 >= 0.6 and in_context
+    # A long quote: nearly the same text or a more changed one, in its context.
+    return in_context
