@@ -13,6 +13,7 @@ _PARAGRAPHS = ("p", "pre", "td", "blockquote", "li", "dd")
 _MIN_PARAGRAPH = 80  # characters
 _MAX_LINKS = 0.3  # link characters per character
 _SHARE = 0.75  # of the page's prose the chosen element must hold
+_KEPT = 0.5  # of an element's prose that pruning must leave
 
 
 def _length(el: HtmlElement) -> int:
@@ -41,6 +42,26 @@ def page_prose(root: HtmlElement) -> int:
     return prose_by_element(root).get(body if body is not None else root, 0)
 
 
+def _pruned(el: HtmlElement, prose: int) -> HtmlElement:
+    """A pruned copy of ``el``; judged by content alone when the usual pruning (which trusts
+    class names) leaves less than half of its prose: on pages built of "widget" boxes."""
+    article = copy.deepcopy(el)
+    prune(article)
+    if _length(article) >= prose * _KEPT:
+        return article
+    article = copy.deepcopy(el)
+    prune(article, classes=False)
+    return article
+
+
+def whole_page(root: HtmlElement) -> HtmlElement | None:
+    """The last resort when no part of the page stands out: its body, pruned by content."""
+    body = root.find("body")
+    if body is None or not _length(body):
+        return None
+    return _pruned(body, page_prose(root))
+
+
 def densest_article(root: HtmlElement) -> HtmlElement | None:
     """A pruned copy of the smallest element with most of the page's prose, or None."""
     totals = prose_by_element(root)
@@ -57,6 +78,4 @@ def densest_article(root: HtmlElement) -> HtmlElement | None:
         if best is None:
             break
         top = best
-    article = copy.deepcopy(top)
-    prune(article)
-    return article
+    return _pruned(top, totals[top])

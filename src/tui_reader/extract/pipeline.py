@@ -12,7 +12,7 @@ from tui_reader.extract.blocks import blocks_from_html
 from tui_reader.extract.debris import scrub_text
 from tui_reader.extract.decode import decode_html
 from tui_reader.extract.errors import ExtractionError
-from tui_reader.extract.fallback import densest_article, page_prose
+from tui_reader.extract.fallback import densest_article, page_prose, whole_page
 from tui_reader.extract.metadata import (
     Metadata,
     base_url,
@@ -144,6 +144,12 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         if sum(len(b.text) for b in more) > found:
             blocks = more
     if not _has_article(blocks):
+        # Nothing stands out: rather than show nothing, show the page's text, pruned.
+        whole = whole_page(root)
+        more = _blocks(whole, base, meta) if whole is not None else []
+        if sum(len(b.text) for b in more) > sum(len(b.text) for b in blocks):
+            blocks = more
+    if not sum(len(b.text.strip()) for b in blocks):
         raise ExtractionError(
             f"could not extract an article from {_where(url)}: no article text found"
         )
