@@ -109,3 +109,71 @@ def test_widget_named_boxes_with_prose_are_read() -> None:
         + "</div></div></body></html>"
     )
     assert "library would stay open" in extract_html(page).text
+
+
+# --- what script hides until it has loaded --------------------------------------------------------
+
+
+def test_a_hidden_box_holding_the_page_is_read_and_a_small_hidden_one_is_not() -> None:
+    page = f"<html><body><div hidden><h2>Notes</h2>{PROSE * 6}</div></body></html>"
+    assert "library would stay open" in extract_html(page).text
+    page = (
+        f"<html><body><article>{PROSE * 6}</article>"
+        "<div aria-hidden='true'><p>Close this dialog and sign in.</p></div></body></html>"
+    )
+    assert "sign in" not in extract_html(page).text
+
+
+@needs_corpus
+def test_page_hidden_until_script_runs_is_read() -> None:
+    assert _score("0384") >= 0.8
+
+
+# --- readability picked one section of the article ------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize("page_id", ["0026", "0010"])
+def test_a_small_section_chosen_is_widened_to_the_article(page_id: str) -> None:
+    """readability chose the FAQ (0026) or the introduction (0010) of a long article; the
+    densest box that holds that choice is the article."""
+    assert _score(page_id) >= 0.8
+
+
+def test_widening_leaves_readers_comments_out() -> None:
+    article = "".join(
+        f"<p>Paragraph {n} of the story: the council said the bridge repairs would take until"
+        " spring, and the ferry would run twice an hour meanwhile.</p>"
+        for n in range(4)
+    )
+    comments = "".join(
+        f"<div class='comment-body'><p>Reader {n} wrote that the ferry was always late and"
+        " that nobody had asked the people who live on the island what they thought.</p></div>"
+        for n in range(12)
+    )
+    page = (
+        f"<html><body><div class='content'><div class='story'>{article}</div>"
+        f"<div class='sidebar-list'>{comments}</div></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Paragraph 3 of the story" in text
+    assert "Reader 5 wrote" not in text
+
+
+# --- images: alt text stands in for the picture, a caption is text --------------------------------
+
+
+def test_alt_text_is_not_article_text_but_a_caption_is() -> None:
+    page = (
+        f"<html><body><article>{PROSE * 4}"
+        "<p><img src='/a.jpg' alt='The Best Smart Lamps 4'></p>"
+        "<figure><img src='/b.jpg' alt='b'><figcaption>The new bridge at dusk.</figcaption>"
+        "</figure></article></body></html>"
+    )
+    doc = extract_html(page, "https://news.example/a")
+    figures = [b for b in doc.blocks if b.kind == "figure"]
+    assert [(b.text, b.src) for b in figures] == [
+        ("", "https://news.example/a.jpg"),
+        ("The new bridge at dusk.", "https://news.example/b.jpg"),
+    ]
+    assert "Smart Lamps" not in doc.text

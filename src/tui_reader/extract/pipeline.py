@@ -29,6 +29,7 @@ from tui_reader.sanitize import clean_line, clean_text
 
 MAX_PAGE_CHARS = 8_000_000
 _TOO_LITTLE = 500  # characters of article text below which the fallback is tried
+_HELD = 0.5  # share of readability's text a wider choice must hold
 _CODE_TAGS = frozenset({"pre", "code", "kbd", "samp", "tt", "xmp"})
 _MARKUP = re.compile(r"<[a-zA-Z!/?]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _NOT_PAGES = ("image/", "audio/", "video/", "font/", "model/")
@@ -109,6 +110,16 @@ def _has_article(blocks: list[Block]) -> bool:
     return words >= 50 or linked / total <= 0.5
 
 
+def _holds(wider: list[Block], narrower: list[Block]) -> bool:
+    """True when most of ``narrower``'s text (by characters) is found in ``wider``."""
+    total = sum(len(b.text) for b in narrower)
+    if not total:
+        return True
+    text = "\n".join(b.text for b in wider)
+    held = sum(len(b.text) for b in narrower if b.text in text)
+    return held >= total * _HELD
+
+
 def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") -> Document:
     """The article in a page. Raises :class:`ExtractionError` when there is none.
 
@@ -142,6 +153,13 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         dense = densest_article(root)
         more = _blocks(dense, base, meta) if dense is not None else []
         if sum(len(b.text) for b in more) > found:
+            blocks = more
+    elif found >= _TOO_LITTLE and page_prose(root, comments=False) > 2 * found:
+        # readability chose a small part of the page's prose (one section, the FAQ): the
+        # densest part (readers' comments left out) if it holds what readability found.
+        dense = densest_article(root, comments=False)
+        more = _blocks(dense, base, meta) if dense is not None else []
+        if sum(len(b.text) for b in more) > found and _holds(more, blocks):
             blocks = more
     if not _has_article(blocks):
         # Nothing stands out: rather than show nothing, show the page's text, pruned.

@@ -161,7 +161,10 @@ def preclean(root: HtmlElement) -> str:
             # Wikipedia's formulas are images marked aria-hidden; their alt text is the formula.
             el.get("aria-hidden") == "true" and "fallback-image" not in el.get("class", "")
         ):
-            _remove(el)
+            # Script shows what the page hides until it has loaded; when that is most of the
+            # page's text, it is the page.
+            if not _holds_page(el, page):
+                _remove(el)
             continue
         style = el.get("style")
         if style and _HIDDEN_STYLE.search(style):
