@@ -177,3 +177,62 @@ def test_alt_text_is_not_article_text_but_a_caption_is() -> None:
         ("The new bridge at dusk.", "https://news.example/b.jpg"),
     ]
     assert "Smart Lamps" not in doc.text
+
+
+# --- the article the page declares (JSON-LD articleBody) ------------------------------------------
+
+STORY = [
+    f"Paragraph {n}: the council said the bridge repairs would take until spring, and that the"
+    f" ferry would run every {n + 10} minutes meanwhile, from the old pier."
+    for n in range(8)
+]
+
+
+def _ld(kind: str, body: str) -> str:
+    data = json.dumps({"@context": "https://schema.org", "@type": kind, "articleBody": body})
+    return f"<script type='application/ld+json'>{data}</script>"
+
+
+def test_declared_article_chooses_the_element_readability_missed() -> None:
+    """readability prefers the long box of teasers; the page's articleBody says which box is
+    the article."""
+    story = "".join(f"<p>{p}</p>" for p in STORY[:4])
+    teasers = "".join(
+        f"<div class='card'><p>Teaser {n}: a long summary of another story about a different"
+        f" town, its schools, its roads, its weather, and its people, one of many.</p></div>"
+        for n in range(14)
+    )
+    page = (
+        f"<html><head>{_ld('NewsArticle', chr(10).join(STORY[:4]))}</head><body>"
+        f"<div class='story'>{story}</div><div class='article-body'>{teasers}</div>"
+        "</body></html>"
+    )
+    text = extract_html(page).text
+    assert "Paragraph 3" in text and "Teaser" not in text
+
+
+def test_declared_article_bounds_the_blocks() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    page = (
+        f"<html><head>{_ld('Article', chr(10).join(STORY))}</head><body><article>"
+        "<p>Advertisement: subscribe to our magazine today for only a few pounds a month.</p>"
+        f"{story}<p>Share your thoughts on this story with our community of readers below.</p>"
+        "</article></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Paragraph 0" in text and "Paragraph 7" in text
+    assert "subscribe to our magazine" not in text and "Share your thoughts" not in text
+
+
+def test_declared_article_shown_when_the_tree_lacks_it_and_forum_posts_are_not_bounds() -> None:
+    page = (
+        f"<html><head>{_ld('BlogPosting', chr(10).join(STORY))}</head><body>"
+        "<div id='root'><p>Loading the article, one moment please.</p></div></body></html>"
+    )
+    assert "Paragraph 7" in extract_html(page).text
+    replies = "".join(f"<p>Reply {n}: {p}</p>" for n, p in enumerate(STORY))
+    page = (
+        f"<html><head>{_ld('DiscussionForumPosting', STORY[0])}</head><body><main>"
+        f"<p>{STORY[0]}</p>{replies}</main></body></html>"
+    )
+    assert "Reply 7" in extract_html(page).text
