@@ -4,26 +4,31 @@ prose, found by a plain text-density measure over the cleaned tree."""
 from __future__ import annotations
 
 import copy
+import re
 
 from lxml.html import HtmlElement
 
 from tui_reader.extract.prune import prune
 
+_COMMENTS = re.compile(r"comment|disqus|replies|respond", re.I)  # as readability's list
 _PARAGRAPHS = ("p", "pre", "td", "blockquote", "li", "dd")
 _MIN_PARAGRAPH = 80  # characters
 _MAX_LINKS = 0.3  # link characters per character
 _SHARE = 0.75  # of the page's prose the chosen element must hold
+_KEPT = 0.5  # of an element's prose that pruning must leave
 
 
 def _length(el: HtmlElement) -> int:
     return len(" ".join(el.text_content().split()))
 
 
-def prose_by_element(root: HtmlElement) -> dict[HtmlElement, int]:
-    """Characters of prose (long paragraphs, few links) under every element."""
+def prose_by_element(root: HtmlElement, *, comments: bool = True) -> dict[HtmlElement, int]:
+    """Characters of prose (long paragraphs, few links) under every element; without the
+    paragraphs in readers' comments if ``comments`` is False."""
     totals: dict[HtmlElement, int] = {}
     for el in root.iter(*_PARAGRAPHS):
-        if any(a.tag in _PARAGRAPHS for a in el.iterancestors()):
+        ancestors = list(el.iterancestors())
+        if any(a.tag in _PARAGRAPHS for a in ancestors):
             continue  # counted with the outer paragraph
         length = _length(el)
         if length < _MIN_PARAGRAPH:
@@ -31,19 +36,43 @@ def prose_by_element(root: HtmlElement) -> dict[HtmlElement, int]:
         links = sum(_length(a) for a in el.iter("a"))
         if links / length > _MAX_LINKS:
             continue
-        for holder in (el, *el.iterancestors()):
+        if not comments and any(
+            _COMMENTS.search(f"{a.get('class', '')} {a.get('id', '')}") for a in ancestors
+        ):
+            continue  # readers' comments are prose, not the article's
+        for holder in (el, *ancestors):
             totals[holder] = totals.get(holder, 0) + length
     return totals
 
 
-def page_prose(root: HtmlElement) -> int:
+def page_prose(root: HtmlElement, *, comments: bool = True) -> int:
     body = root.find("body")
-    return prose_by_element(root).get(body if body is not None else root, 0)
+    return prose_by_element(root, comments=comments).get(body if body is not None else root, 0)
 
 
-def densest_article(root: HtmlElement) -> HtmlElement | None:
+def _pruned(el: HtmlElement, prose: int) -> HtmlElement:
+    """A pruned copy of ``el``; judged by content alone when the usual pruning (which trusts
+    class names) leaves less than half of its prose: on pages built of "widget" boxes."""
+    article = copy.deepcopy(el)
+    prune(article)
+    if _length(article) >= prose * _KEPT:
+        return article
+    article = copy.deepcopy(el)
+    prune(article, classes=False)
+    return article
+
+
+def whole_page(root: HtmlElement) -> HtmlElement | None:
+    """The last resort when no part of the page stands out: its body, pruned by content."""
+    body = root.find("body")
+    if body is None or not _length(body):
+        return None
+    return _pruned(body, page_prose(root))
+
+
+def densest_article(root: HtmlElement, *, comments: bool = True) -> HtmlElement | None:
     """A pruned copy of the smallest element with most of the page's prose, or None."""
-    totals = prose_by_element(root)
+    totals = prose_by_element(root, comments=comments)
     top = root.find("body")
     if top is None or not totals.get(top):
         return None
@@ -57,6 +86,4 @@ def densest_article(root: HtmlElement) -> HtmlElement | None:
         if best is None:
             break
         top = best
-    article = copy.deepcopy(top)
-    prune(article)
-    return article
+    return _pruned(top, totals[top])

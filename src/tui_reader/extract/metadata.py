@@ -54,6 +54,7 @@ class Metadata:
     lead_image: str = ""
     page_title: str = ""  # the <title> as given, for spotting the headline repeated in the body
     headings: tuple[str, ...] = ()  # other names the headline goes by (og:title...)
+    article_body: str = ""  # the page's own schema.org articleBody (JSON-LD), if it gives one
 
 
 def base_url(root: HtmlElement, url: str) -> str:
@@ -210,8 +211,12 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
                 meta.setdefault(key, content.strip())
     article: dict[str, Any] = {}
     publisher = ""
+    body = ""
     for obj in _json_ld_objects(root):
         kinds = _types(obj)
+        declared = obj.get("articleBody")
+        if kinds & _ARTICLE_TYPES and isinstance(declared, str) and len(declared) > len(body):
+            body = declared  # (a forum post's articleBody is the first post: not the page)
         if kinds & _ARTICLE_TYPES and not article:
             article = obj
             publisher = next(iter(_names(obj.get("publisher"))), "")
@@ -285,6 +290,7 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
         lead_image=_absolute(lead, base),
         page_title=page_title,
         headings=tuple(t for t in (meta.get("og:title"), meta.get("twitter:title")) if t),
+        article_body=body,
     )
 
 

@@ -10,9 +10,10 @@ from lxml.html import HtmlElement
 from tui_reader.document import Block, Document
 from tui_reader.extract.blocks import blocks_from_html
 from tui_reader.extract.debris import scrub_text
+from tui_reader.extract.declared import bounded, coverage, declared_element, usable
 from tui_reader.extract.decode import decode_html
 from tui_reader.extract.errors import ExtractionError
-from tui_reader.extract.fallback import densest_article, page_prose
+from tui_reader.extract.fallback import densest_article, page_prose, whole_page
 from tui_reader.extract.metadata import (
     Metadata,
     base_url,
@@ -29,6 +30,10 @@ from tui_reader.sanitize import clean_line, clean_text
 
 MAX_PAGE_CHARS = 8_000_000
 _TOO_LITTLE = 500  # characters of article text below which the fallback is tried
+_HELD = 0.5  # share of readability's text a wider choice must hold
+_DECLARED_FOUND = 0.8  # share of the declared article text below which its element is sought
+_DECLARED_BOUND = 0.5  # share of it found above which the blocks are bounded to it
+_DECLARED_SHORT = 0.5  # length of the found text, relative to it, below which it is shown
 _CODE_TAGS = frozenset({"pre", "code", "kbd", "samp", "tt", "xmp"})
 _MARKUP = re.compile(r"<[a-zA-Z!/?]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _NOT_PAGES = ("image/", "audio/", "video/", "font/", "model/")
@@ -103,6 +108,36 @@ def _has_article(blocks: list[Block]) -> bool:
     return words >= 50 or linked / total <= 0.5
 
 
+def _by_declared(blocks: list[Block], root: HtmlElement, base: str, meta: Metadata) -> list[Block]:
+    """Blocks checked against the article text the page declares (JSON-LD articleBody): the
+    element holding it if what was found holds little of it; bounded to it."""
+    declared = usable(meta.article_body)
+    if not declared:
+        return blocks
+    found = coverage(blocks, declared)
+    if found < _DECLARED_FOUND:
+        element = declared_element(root, declared)
+        more = _blocks(element, base, meta) if element is not None else []
+        if coverage(more, declared) > found:
+            blocks, found = more, coverage(more, declared)
+    if found >= _DECLARED_BOUND:
+        return bounded(blocks, declared)
+    if sum(len(b.text) for b in blocks) < len(meta.article_body) * _DECLARED_SHORT:
+        # The tree does not hold the declared text (the page is drawn by script): show it.
+        return clean_blocks(_plain_blocks(meta.article_body), meta)
+    return blocks
+
+
+def _holds(wider: list[Block], narrower: list[Block]) -> bool:
+    """True when most of ``narrower``'s text (by characters) is found in ``wider``."""
+    total = sum(len(b.text) for b in narrower)
+    if not total:
+        return True
+    text = "\n".join(b.text for b in wider)
+    held = sum(len(b.text) for b in narrower if b.text in text)
+    return held >= total * _HELD
+
+
 def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") -> Document:
     """The article in a page. Raises :class:`ExtractionError` when there is none.
 
@@ -134,7 +169,21 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         more = _blocks(dense, base, meta) if dense is not None else []
         if sum(len(b.text) for b in more) > found:
             blocks = more
+    elif found >= _TOO_LITTLE and page_prose(root, comments=False) > 2 * found:
+        # readability chose a small part of the page's prose (one section, the FAQ): the
+        # densest part (readers' comments left out) if it holds what readability found.
+        dense = densest_article(root, comments=False)
+        more = _blocks(dense, base, meta) if dense is not None else []
+        if sum(len(b.text) for b in more) > found and _holds(more, blocks):
+            blocks = more
+    blocks = _by_declared(blocks, root, base, meta)
     if not _has_article(blocks):
+        # Nothing stands out: rather than show nothing, show the page's text, pruned.
+        whole = whole_page(root)
+        more = _blocks(whole, base, meta) if whole is not None else []
+        if sum(len(b.text) for b in more) > sum(len(b.text) for b in blocks):
+            blocks = more
+    if not sum(len(b.text.strip()) for b in blocks):
         raise ExtractionError("no article text found", url)
     return Document(
         title=meta.title,

@@ -20,7 +20,6 @@ from tui_reader.sanitize import clean_line
 _DROP_TAGS = (
     "script",
     "style",
-    "noscript",
     "template",
     "link",
     "meta",
@@ -32,7 +31,6 @@ _DROP_TAGS = (
     "applet",
     "svg",
     "canvas",
-    "button",
     "input",
     "select",
     "textarea",
@@ -53,6 +51,9 @@ _WIDGET = re.compile(
     re.I,
 )
 _WIDGET_TEXT_LIMIT = 400
+_MOST = 0.5  # share of the page's text
+_MENU_LINKS = 0.5  # share of link text in a menu
+_BUTTON_TEXT_LIMIT = 200  # characters: a button with more text wraps content
 # Boxes that are never the article, even with paragraphs in them: author bios, "read next".
 _FURNITURE = re.compile(
     r"(?:^|[\s_-])(?:author-bio|about-the-author|about-author|author-box|author-info|"
@@ -92,10 +93,66 @@ def _in_comments(el: HtmlElement) -> bool:
     )
 
 
+def _unwrap_or_drop(root: HtmlElement) -> None:
+    """``<noscript>`` and ``<button>``: usually furniture, sometimes the page.
+
+    A page built by script (a forum, a single-page app) may carry its only server-made text in
+    ``<noscript>``: when the ``<noscript>`` elements hold more text than the rest of the page,
+    their content stays. A ``<button>`` holding a paragraph's worth of text is a whole card or,
+    unclosed, the rest of the page (the HTML parser nests everything after it inside it):
+    its content stays, the button itself goes."""
+    noscripts = [el for el in root.iter("noscript") if el.getparent() is not None]
+    if noscripts:
+        inside = sum(_text_len(el) for el in noscripts if not _nested(el, "noscript"))
+        keep = inside > _text_len(root) - inside
+        for el in reversed(noscripts):
+            if keep:
+                el.drop_tag()
+            else:
+                el.drop_tree()
+    for el in reversed(list(root.iter("button"))):
+        if el.getparent() is None:
+            continue
+        if _text_len(el) >= _BUTTON_TEXT_LIMIT:
+            el.drop_tag()
+        else:
+            _remove_keeping_tail(el)
+
+
+def _holds_page(el: HtmlElement, page: int) -> bool:
+    """True for a "menu" or "banner" that holds most of the page's text, and not as links: the
+    page's markup is broken (an unclosed element swallowed the rest) or misused."""
+    length = _text_len(el)
+    if length <= page * _MOST:
+        return False
+    links = sum(_text_len(a) for a in el.iter("a"))
+    return links < length * _MENU_LINKS
+
+
+def _nested(el: HtmlElement, tag: str) -> bool:
+    return any(a.tag == tag for a in el.iterancestors())
+
+
+def _remove_keeping_tail(el: HtmlElement) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    previous = el.getprevious()
+    parent.remove(el)
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+
+
 def preclean(root: HtmlElement) -> str:
     """Clean ``root`` in place; returns the byline text found in the page, if any."""
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    _unwrap_or_drop(root)
+    page = _text_len(root)
     byline = ""
     for el in root.xpath("//*[@hidden or @aria-hidden or @style or @class or @id or @role]"):
         if el.getparent() is None or el.tag in ("html", "body"):
@@ -104,14 +161,17 @@ def preclean(root: HtmlElement) -> str:
             # Wikipedia's formulas are images marked aria-hidden; their alt text is the formula.
             el.get("aria-hidden") == "true" and "fallback-image" not in el.get("class", "")
         ):
-            _remove(el)
+            # Script shows what the page hides until it has loaded; when that is most of the
+            # page's text, it is the page.
+            if not _holds_page(el, page):
+                _remove(el)
             continue
         style = el.get("style")
         if style and _HIDDEN_STYLE.search(style):
             _remove(el)
             continue
         role = (el.get("role") or "").lower()
-        if role in _ROLES_DROPPED:
+        if role in _ROLES_DROPPED and not _holds_page(el, page):
             _remove(el)
             continue
         features = f"{el.get('class', '')} {el.get('id', '')}"
@@ -141,5 +201,6 @@ def preclean(root: HtmlElement) -> str:
         if is_tracking_pixel(img):
             _remove(img)
     for el in list(root.iter("nav")):
-        _remove(el)
+        if not _holds_page(el, page):
+            _remove(el)
     return byline

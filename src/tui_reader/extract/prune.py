@@ -79,7 +79,9 @@ def _has_ancestor(el: HtmlElement, tag: str) -> bool:
     return any(a.tag == tag for a in el.iterancestors())
 
 
-def _should_remove(el: HtmlElement, tag: str, data_tables: set[HtmlElement]) -> bool:
+def _should_remove(
+    el: HtmlElement, tag: str, data_tables: set[HtmlElement], classes: bool = True
+) -> bool:
     """Readability.js's ``_cleanConditionally`` test for one element. ``data_tables``: the
     tables of the article that hold data, judged once before cleaning (Readability.js's
     ``_markDataTables``); judging them again for every element that holds them was quadratic
@@ -98,7 +100,7 @@ def _should_remove(el: HtmlElement, tag: str, data_tables: set[HtmlElement]) -> 
         return False
     if data_tables and any(t in data_tables for t in el.iterdescendants("table")):
         return False
-    weight = class_weight(el)
+    weight = class_weight(el) if classes else 0
     if weight < 0:
         return True
     if text.count(",") >= 10:
@@ -143,13 +145,14 @@ def _should_remove(el: HtmlElement, tag: str, data_tables: set[HtmlElement]) -> 
     return remove
 
 
-def prune(node: HtmlElement) -> None:
-    """Clean the chosen article element in place."""
+def prune(node: HtmlElement, *, classes: bool = True) -> None:
+    """Clean the chosen article element in place. ``classes=False`` judges elements by their
+    content alone, not by their class and id (for pages whose every box is a "widget")."""
     for el in list(node.iterdescendants(*_DROPPED)):
         el.drop_tree()
     data_tables = {t for t in node.iter("table") if is_data_table(t)}
     for el in list(node.iterdescendants("form", "fieldset")):
-        if el.getparent() is not None and _should_remove(el, el.tag, data_tables):
+        if el.getparent() is not None and _should_remove(el, el.tag, data_tables, classes):
             el.drop_tree()
     for top in list(node):
         for el in list(top.iter()):
@@ -159,13 +162,13 @@ def prune(node: HtmlElement) -> None:
             if _SHARE.search(features) and len(el.text_content()) < 500:
                 el.drop_tree()
     for el in list(node.iterdescendants("h1", "h2")):
-        if class_weight(el) < 0:
+        if classes and class_weight(el) < 0:
             el.drop_tree()
     for tag in ("table", "ul", "div"):
         for el in reversed(list(node.iterdescendants(tag))):
             if _is_detached(el, node):
                 continue
-            if _should_remove(el, tag, data_tables):
+            if _should_remove(el, tag, data_tables, classes):
                 el.drop_tree()
     for p in list(node.iterdescendants("p")):
         if (

@@ -1,0 +1,238 @@
+"""Rules for pages the extractor was not tuned on, each checked on real pages of the shared
+corpus (``modern-pages``, scored against their ground-truth text with the benchmark's shingle
+F1) and on small pages made here."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import cache
+
+import pytest
+from bench.shingles import page_f1, shingle_match
+
+from tests.conftest import CORPUS
+from tui_reader.extract import ExtractionError, extract_html
+
+MODERN = CORPUS / "modern-pages"
+needs_corpus = pytest.mark.skipif(not MODERN.is_dir(), reason="shared corpus not present")
+PROSE = (
+    "<p>The committee met on Tuesday to discuss the new budget for the coming year, and its"
+    " members agreed that the library would stay open on Sundays after all.</p>"
+)
+
+
+@cache
+def _truth() -> dict[str, dict[str, object]]:
+    return dict(json.loads((MODERN / "ground-truth.json").read_text(encoding="utf-8")))
+
+
+def _score(page_id: str) -> float:
+    html = gzip.decompress((MODERN / "html" / f"{page_id}.html.gz").read_bytes())
+    try:
+        text = extract_html(html, "").text
+    except ExtractionError:
+        text = ""
+    return page_f1(shingle_match(str(_truth()[page_id]["articleBody"]), text))
+
+
+# --- <noscript> that holds the page -----------------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize("page_id", ["0504", "0506", "0554"])
+def test_forum_pages_whose_text_is_in_noscript_are_read(page_id: str) -> None:
+    """Forum pages made by script carry their posts in <noscript> only (the reader found no
+    text at all on them before)."""
+    assert _score(page_id) >= 0.8
+
+
+def test_noscript_holding_the_page_is_kept_and_a_small_one_dropped() -> None:
+    page = f"<html><body><div id='app'></div><noscript>{PROSE * 6}</noscript></body></html>"
+    assert "library would stay open" in extract_html(page).text
+    page = (
+        f"<html><body><article>{PROSE * 6}</article>"
+        "<noscript><p>Please enable JavaScript to see the comments.</p></noscript></body></html>"
+    )
+    assert "enable JavaScript" not in extract_html(page).text
+
+
+# --- a <button> that swallowed the page --------------------------------------------------------
+
+
+def test_text_inside_a_big_button_is_kept_and_button_labels_dropped() -> None:
+    page = (
+        "<html><body><button>Menu</button><main><button>"
+        + PROSE * 6
+        + "</button><button>Subscribe now</button></main></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "Subscribe now" not in text and "Menu" not in text
+
+
+@needs_corpus
+def test_page_nested_in_an_unclosed_button_is_read() -> None:
+    assert _score("0044") >= 0.8
+
+
+# --- a menu or banner that holds the page -------------------------------------------------------
+
+
+def test_a_nav_holding_most_of_the_page_as_prose_is_not_a_menu() -> None:
+    page = f"<html><body><nav><a href='/'>Home</a><div>{PROSE * 6}</div></nav></body></html>"
+    assert "library would stay open" in extract_html(page).text
+    menu = "".join(f"<li><a href='/{n}'>Section number {n}</a></li>" for n in range(60))
+    page = f"<html><body><nav><ul>{menu}</ul></nav><article>{PROSE * 4}</article></body></html>"
+    assert "Section number" not in extract_html(page).text
+
+
+@needs_corpus
+def test_page_inside_a_banner_role_is_read() -> None:
+    assert _score("0304") >= 0.8
+
+
+# --- no giving up: pages of "widget" boxes, and the last resort ---------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize("page_id", ["0164", "0336", "0342"])
+def test_pages_built_of_widget_boxes_are_read(page_id: str) -> None:
+    """Page builders name every box "widget" or similar: pruning by class name emptied them."""
+    assert _score(page_id) >= 0.75
+
+
+def test_widget_named_boxes_with_prose_are_read() -> None:
+    page = (
+        "<html><body><div class='widget-area'><div class='widget-text'>"
+        + PROSE * 6
+        + "</div></div></body></html>"
+    )
+    assert "library would stay open" in extract_html(page).text
+
+
+# --- what script hides until it has loaded --------------------------------------------------------
+
+
+def test_a_hidden_box_holding_the_page_is_read_and_a_small_hidden_one_is_not() -> None:
+    page = f"<html><body><div hidden><h2>Notes</h2>{PROSE * 6}</div></body></html>"
+    assert "library would stay open" in extract_html(page).text
+    page = (
+        f"<html><body><article>{PROSE * 6}</article>"
+        "<div aria-hidden='true'><p>Close this dialog and sign in.</p></div></body></html>"
+    )
+    assert "sign in" not in extract_html(page).text
+
+
+@needs_corpus
+def test_page_hidden_until_script_runs_is_read() -> None:
+    assert _score("0384") >= 0.8
+
+
+# --- readability picked one section of the article ------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize("page_id", ["0026", "0010"])
+def test_a_small_section_chosen_is_widened_to_the_article(page_id: str) -> None:
+    """readability chose the FAQ (0026) or the introduction (0010) of a long article; the
+    densest box that holds that choice is the article."""
+    assert _score(page_id) >= 0.8
+
+
+def test_widening_leaves_readers_comments_out() -> None:
+    article = "".join(
+        f"<p>Paragraph {n} of the story: the council said the bridge repairs would take until"
+        " spring, and the ferry would run twice an hour meanwhile.</p>"
+        for n in range(4)
+    )
+    comments = "".join(
+        f"<div class='comment-body'><p>Reader {n} wrote that the ferry was always late and"
+        " that nobody had asked the people who live on the island what they thought.</p></div>"
+        for n in range(12)
+    )
+    page = (
+        f"<html><body><div class='content'><div class='story'>{article}</div>"
+        f"<div class='sidebar-list'>{comments}</div></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Paragraph 3 of the story" in text
+    assert "Reader 5 wrote" not in text
+
+
+# --- images: alt text stands in for the picture, a caption is text --------------------------------
+
+
+def test_alt_text_is_not_article_text_but_a_caption_is() -> None:
+    page = (
+        f"<html><body><article>{PROSE * 4}"
+        "<p><img src='/a.jpg' alt='The Best Smart Lamps 4'></p>"
+        "<figure><img src='/b.jpg' alt='b'><figcaption>The new bridge at dusk.</figcaption>"
+        "</figure></article></body></html>"
+    )
+    doc = extract_html(page, "https://news.example/a")
+    figures = [b for b in doc.blocks if b.kind == "figure"]
+    assert [(b.text, b.src) for b in figures] == [
+        ("", "https://news.example/a.jpg"),
+        ("The new bridge at dusk.", "https://news.example/b.jpg"),
+    ]
+    assert "Smart Lamps" not in doc.text
+
+
+# --- the article the page declares (JSON-LD articleBody) ------------------------------------------
+
+STORY = [
+    f"Paragraph {n}: the council said the bridge repairs would take until spring, and that the"
+    f" ferry would run every {n + 10} minutes meanwhile, from the old pier."
+    for n in range(8)
+]
+
+
+def _ld(kind: str, body: str) -> str:
+    data = json.dumps({"@context": "https://schema.org", "@type": kind, "articleBody": body})
+    return f"<script type='application/ld+json'>{data}</script>"
+
+
+def test_declared_article_chooses_the_element_readability_missed() -> None:
+    """readability prefers the long box of teasers; the page's articleBody says which box is
+    the article."""
+    story = "".join(f"<p>{p}</p>" for p in STORY[:4])
+    teasers = "".join(
+        f"<div class='card'><p>Teaser {n}: a long summary of another story about a different"
+        f" town, its schools, its roads, its weather, and its people, one of many.</p></div>"
+        for n in range(14)
+    )
+    page = (
+        f"<html><head>{_ld('NewsArticle', chr(10).join(STORY[:4]))}</head><body>"
+        f"<div class='story'>{story}</div><div class='article-body'>{teasers}</div>"
+        "</body></html>"
+    )
+    text = extract_html(page).text
+    assert "Paragraph 3" in text and "Teaser" not in text
+
+
+def test_declared_article_bounds_the_blocks() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    page = (
+        f"<html><head>{_ld('Article', chr(10).join(STORY))}</head><body><article>"
+        "<p>Advertisement: subscribe to our magazine today for only a few pounds a month.</p>"
+        f"{story}<p>Share your thoughts on this story with our community of readers below.</p>"
+        "</article></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Paragraph 0" in text and "Paragraph 7" in text
+    assert "subscribe to our magazine" not in text and "Share your thoughts" not in text
+
+
+def test_declared_article_shown_when_the_tree_lacks_it_and_forum_posts_are_not_bounds() -> None:
+    page = (
+        f"<html><head>{_ld('BlogPosting', chr(10).join(STORY))}</head><body>"
+        "<div id='root'><p>Loading the article, one moment please.</p></div></body></html>"
+    )
+    assert "Paragraph 7" in extract_html(page).text
+    replies = "".join(f"<p>Reply {n}: {p}</p>" for n, p in enumerate(STORY))
+    page = (
+        f"<html><head>{_ld('DiscussionForumPosting', STORY[0])}</head><body><main>"
+        f"<p>{STORY[0]}</p>{replies}</main></body></html>"
+    )
+    assert "Reply 7" in extract_html(page).text
