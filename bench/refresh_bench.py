@@ -333,7 +333,9 @@ def speed(args: argparse.Namespace) -> int:
 
     def median(timings: list[Timing]) -> Timing:
         return Timing(
-            statistics.median(t.wall for t in timings), statistics.median(t.cpu for t in timings)
+            statistics.median(t.wall for t in timings),
+            statistics.median(t.cpu for t in timings),
+            statistics.median(t.peak_mb for t in timings),
         )
 
     our_cold, our_warm = median([c for c, _ in ours]), median([w for _, w in ours])

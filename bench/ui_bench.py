@@ -379,13 +379,14 @@ def search_queries(db: Path, synthetic: bool) -> list[str]:
     also its two commonest words, alone and together (each way round), and a two-letter start
     of a common word (the last word of a query is matched as a prefix while typing)."""
     with Store.open(db) as store:
-        sample = store.list_articles(limit=50)
-        titled = [a.title for a in sample if len(a.title.split()) >= 4]
+        sample = store.list_articles(limit=500)
+        titled = [a.title for a in sample if len(re.findall(r"\w+", a.title)) >= 4]
+        words = [re.findall(r"\w+", t) for t in titled]
         queries = [
-            titled[3].split()[2],
-            titled[7].split()[1],
-            '"' + titled[9] + '"',
-            " ".join(titled[11].split()[:2]),
+            words[3][2],
+            words[7][1],
+            '"' + " ".join(words[9]) + '"',
+            " ".join(words[11][:2]),
         ]
         if not synthetic:
             counts: dict[str, int] = {}
