@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import statistics
 import sys
@@ -21,6 +22,7 @@ import time
 import traceback
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -41,6 +43,9 @@ class Ticker:
         self._due = 0.0
         self.where = where
         self.samples: Counter[str] = Counter()
+        self.loop_samples: list[tuple[float, str]] = []
+        self.worst: list[tuple[float, float]] = []
+        self.t0 = time.perf_counter()
         self._stop = threading.Event()
 
     def start(self) -> None:
@@ -51,12 +56,16 @@ class Ticker:
     def _sample(self, ident: int) -> None:
         while not self._stop.wait(0.004):
             if time.perf_counter() - self._due > 0.016:
-                frame = sys._current_frames().get(ident)
-                stack = traceback.extract_stack(frame)[-14:] if frame else []
-                key = " < ".join(
-                    f"{Path(f.filename).name}:{f.lineno}:{f.name}" for f in reversed(stack)
-                )
-                self.samples[key] += 1
+                for thread, frame in sys._current_frames().items():
+                    if thread == threading.get_ident():
+                        continue
+                    stack = traceback.extract_stack(frame)[-8:]
+                    key = " < ".join(
+                        f"{Path(f.filename).name}:{f.lineno}:{f.name}" for f in reversed(stack)
+                    )
+                    self.samples[("LOOP " if thread == ident else "") + key] += 1
+                    if thread == ident:
+                        self.loop_samples.append((time.perf_counter() - self.t0, key))
 
     def _schedule(self) -> None:
         loop = asyncio.get_running_loop()
@@ -64,7 +73,10 @@ class Ticker:
         self._handle = loop.call_later(TICK, self._tick)
 
     def _tick(self) -> None:
-        self.late.append(time.perf_counter() - self._due)
+        now = time.perf_counter()
+        self.late.append(now - self._due)
+        if now - self._due > 0.05:
+            self.worst.append((now - self._due, now - self.t0))
         self._schedule()
 
     def stop(self) -> None:
@@ -117,7 +129,19 @@ async def one_run(urls: list[str], home: Path) -> tuple[list[float], list[float]
             out.append(ticker.late)
             for stack, n in ticker.samples.most_common(12):
                 print(f"  {n:4d} x 4 ms  {stack}")
+            for late, at in sorted(ticker.worst, reverse=True)[:4]:
+                print(f"  stall {late * 1000:.0f} ms ending at {at:.2f} s:")
+                for when, stack in ticker.loop_samples:
+                    if at - late - 0.01 <= when <= at:
+                        print(f"     {when:.3f} {stack[:300]}")
     return out[0], out[1]
+
+
+def _serve(feeds: int, ports: multiprocessing.Queue[list[int]], stop: Any) -> None:
+    server = FeedServer(build_docs(feeds), 100).start()
+    ports.put(server.ports)
+    stop.wait()
+    server.stop()
 
 
 def main() -> int:
@@ -126,13 +150,15 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--where", action="store_true", help="print what held the loop")
     args = ap.parse_args()
-    docs = build_docs(args.feeds)
-    server = FeedServer(docs, 100).start()
-    paths = sorted(docs, key=lambda p: int(p.split("/")[-1].split(".")[0]))
-    urls = [
-        f"http://127.0.0.1:{server.ports[i % len(server.ports)]}{path}"
-        for i, path in enumerate(paths)
-    ]
+    # The server runs in a process of its own: in the app's, its thread would take the GIL
+    # from the loop being measured.
+    ctx = multiprocessing.get_context("fork")
+    ports: multiprocessing.Queue[list[int]] = ctx.Queue()
+    stop = ctx.Event()
+    server = ctx.Process(target=_serve, args=(args.feeds, ports, stop), daemon=True)
+    server.start()
+    port_list = ports.get(timeout=120)
+    urls = [f"http://127.0.0.1:{port_list[i % 100]}/feed/{i}.xml" for i in range(args.feeds)]
     cold: list[float] = []
     warm: list[float] = []
     try:
@@ -149,7 +175,8 @@ def main() -> int:
             cold.append(max(c))
             warm.append(max(w))
     finally:
-        server.stop()
+        stop.set()
+        server.join(timeout=10)
     print(
         f"event-loop stall during a refresh of {args.feeds} feeds in the app (median of"
         f" {args.runs} runs' longest): cold {statistics.median(cold) * 1000:.1f} ms,"

@@ -777,7 +777,16 @@ class MainScreen(AnnotatingScreen):
     def _refresh(self, auto: bool = False) -> None:
         from tui_reader.ui import backend
 
+        shown = 0.0
+
         def progress(p: object) -> None:
+            # The bar shows the latest state only: at most PROGRESS_EVERY apart (and the
+            # last), so 500 feeds are not 500 waits for the loop and 500 redraws.
+            nonlocal shown
+            now = time.monotonic()
+            if now - shown < self.PROGRESS_EVERY and getattr(p, "done", 0) < getattr(p, "total", 0):
+                return
+            shown = now
             self.app.call_from_thread(self._refresh_progress, p)
 
         try:
@@ -788,6 +797,8 @@ class MainScreen(AnnotatingScreen):
             self.app.call_from_thread(self._refresh_done, None, str(exc), auto)
             return
         self.app.call_from_thread(self._refresh_done, summary, "", auto)
+
+    PROGRESS_EVERY = 0.1  # seconds between two updates of the refresh bar
 
     # Automatic refresh ([refresh] auto): soon after start and then every minute, the feeds
     # the list already holds are looked at; those that are due are refreshed.
