@@ -62,6 +62,7 @@ def store_path(articles: int) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"corpus_v{VERSION}_{articles}.sqlite3"
     if path.exists():
+        _upgrade(path)
         return path
     tmp = path.with_suffix(".tmp")
     for old in tmp.parent.glob(tmp.name + "*"):
@@ -79,8 +80,25 @@ def store_path(articles: int) -> Path:
     for suffix in ("-wal", "-shm"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)
     tmp.rename(path)
+    _upgrade(path)
     print(f"  built in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     return path
+
+
+def _upgrade(path: Path) -> None:
+    """Apply the migrations a cached store lacks, as the app would but without its backup
+    (a copy of up to 3 GB that would be timed as start-up)."""
+    from tui_reader.store.schema import MIGRATIONS
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for number in range(version, len(MIGRATIONS)):
+            conn.executescript(MIGRATIONS[number])
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
 
 
 def _build(path: Path, articles: int) -> None:

@@ -164,13 +164,14 @@ class MainScreen(AnnotatingScreen):
     @work(group="start")
     async def _take_early(self, early: EarlyLoad) -> None:
         """Show each part of what :class:`EarlyLoad` reads as soon as it is read (awaited on
-        the event loop: no thread of its own)."""
+        the event loop: no thread of its own). The rows first: the first page is an index
+        walk, while the feeds' counts walk every article (~0.3 s for 1,000,000)."""
         with contextlib.suppress(Exception):  # a failure is handled by the _show_ method
-            await asyncio.wrap_future(early.feeds)
-        self._show_early_feeds(early)
-        with contextlib.suppress(Exception):
             await asyncio.wrap_future(early.rows)
         self._show_early_rows(early)
+        with contextlib.suppress(Exception):
+            await asyncio.wrap_future(early.feeds)
+        self._show_early_feeds(early)
 
     @work(thread=True, group="warm")
     def _warm_workers(self) -> None:
