@@ -129,7 +129,7 @@ async def one_run(urls: list[str], home: Path) -> tuple[list[float], list[float]
             out.append(ticker.late)
             for stack, n in ticker.samples.most_common(12):
                 print(f"  {n:4d} x 4 ms  {stack}")
-            for late, at in sorted(ticker.worst, reverse=True)[:4]:
+            for late, at in sorted(ticker.worst, reverse=True)[:4] if WHERE else []:
                 print(f"  stall {late * 1000:.0f} ms ending at {at:.2f} s:")
                 for when, stack in ticker.loop_samples:
                     if at - late - 0.01 <= when <= at:
