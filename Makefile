@@ -1,7 +1,7 @@
 # The usual loops. Everything runs from the project's own venv (.venv), made by `make venv`.
 PY := .venv/bin/python
 
-.PHONY: venv test lint fix typecheck contracts check run bench-ui bench-refresh bench-extract bench-extract-eval
+.PHONY: venv test lint fix typecheck contracts check run bench-ui bench-refresh bench-stall bench-extract bench-extract-eval
 
 venv:
 	python3 -m venv .venv && $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -e ".[test]"
@@ -34,6 +34,9 @@ bench-ui:
 
 bench-refresh:
 	$(PY) bench/refresh_bench.py
+
+bench-stall:
+	$(PY) -m bench.stall_bench
 
 bench-extract:
 	$(PY) bench/extract_bench.py

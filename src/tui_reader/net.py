@@ -15,7 +15,10 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
+import importlib
+import sys
 import time
+import types
 import zlib
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -31,6 +34,27 @@ if TYPE_CHECKING:
     import httpx
 
     from tui_reader.config import RefreshConfig
+
+
+def _skip_httpx_cli() -> None:
+    """httpx's ``__init__`` imports its command-line tool (``httpx._main``: click, rich,
+    pygments) whenever those are installed, as they are beside Textual: about half of
+    ``import httpx``, paid by every refresh for a command never run here. A stand-in module
+    takes its place until the real one is asked for."""
+    if "httpx" in sys.modules or "httpx._main" in sys.modules:
+        return
+    stand_in = types.ModuleType("httpx._main")
+
+    def main(*args: object, **kwargs: object) -> object:
+        del sys.modules["httpx._main"]
+        real = importlib.import_module("httpx._main")
+        return real.main(*args, **kwargs)
+
+    stand_in.main = main  # type: ignore[attr-defined]
+    sys.modules["httpx._main"] = stand_in
+
+
+_skip_httpx_cli()
 
 USER_AGENT = f"tui-reader/{__version__} (terminal news reader)"
 ACCEPT_PAGE = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui_reader.errors import ReaderError
 from tui_reader.feeds.fastxml import read_fast
+from tui_reader.feeds.parse_api import FeedError
 from tui_reader.feeds.text import (
     clean_link,
     clean_title,
@@ -34,13 +34,11 @@ from tui_reader.feeds.xmlsafe import UnsafeXML, neutralize, wide_to_utf8
 from tui_reader.models import EntryData
 from tui_reader.sanitize import clean_line
 
+__all__ = ["FeedError", "ParsedFeed", "parse_feed", "parse_json_feed"]
+
 # Well-formed RSS and Atom are read with lxml when tui_reader.feeds.fastxml can give exactly
 # what feedparser would (it declines otherwise); False sends every document to feedparser.
 FAST_PATH = True
-
-
-class FeedError(ReaderError):
-    """The document is not a feed the reader can use; ``str(error)`` is one line."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from tui_reader.budget import BudgetError, Workers
 from tui_reader.config import Config
+from tui_reader.feeds.parse_api import FeedError, parse_in_worker
 from tui_reader.feeds.welcome import WELCOME_URL, welcome_bytes, welcome_etag
 from tui_reader.models import Feed, FeedStored, FeedUpdate
 from tui_reader.net import (
@@ -211,14 +212,12 @@ class _Parsers:
         self.workers.start(workers)
 
     async def parse(self, body: bytes, url: str) -> ParsedFeed:
-        from tui_reader.feeds.parse import parse_feed
-
         self.bodies += 1
         if self.bodies == POOL_AFTER_BODIES:
             self.workers.grow(_workers())
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self.threads, self.workers.run, self.seconds, "the feed", parse_feed, body, url
+            self.threads, self.workers.run, self.seconds, "the feed", parse_in_worker, body, url
         )
 
     def close(self) -> None:
@@ -300,8 +299,6 @@ class _Refresher:
         await self.queue.put(outcome)
 
     async def _fetch_and_parse(self, feed: Feed) -> _Outcome:
-        from tui_reader.feeds.parse import FeedError
-
         if feed.url == WELCOME_URL:
             return self._welcome(feed)
         sem, transport = self._pool(feed.url)
@@ -333,12 +330,14 @@ class _Refresher:
         )
 
     def _welcome(self, feed: Feed) -> _Outcome:
-        from tui_reader.feeds.parse import parse_feed
-
         data = welcome_bytes()
         etag = welcome_etag(data)
         if feed.etag == etag:
             return _Outcome(feed, "not-modified")
+        # Only now: the parsers' module (lxml, feedparser) is ~0.1 s to import, and a refresh
+        # whose feeds all answer 304 needs none of it in this process (they parse in workers).
+        from tui_reader.feeds.parse import parse_feed
+
         return _Outcome(feed, "ok", parsed=parse_feed(data, WELCOME_URL), etag=etag)
 
     async def _writer(self) -> None:

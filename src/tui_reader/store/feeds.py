@@ -37,11 +37,10 @@ class FeedsMixin(StoreBase):
         assert feed is not None
         return feed, created
 
+    # The counts are kept by triggers (schema migration 6): no walk over the articles.
     _FEED_LIST = """
-        SELECT f.*,
-               (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0) AS unread,
-               (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id) AS total
-        FROM feeds f
+        SELECT f.*, COALESCE(c.unread, 0) AS unread, COALESCE(c.total, 0) AS total
+        FROM feeds f LEFT JOIN feed_counts c ON c.feed_id = f.id
     """
 
     def get_feed(self, feed_id: int) -> Feed | None:

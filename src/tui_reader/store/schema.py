@@ -171,6 +171,43 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX IF NOT EXISTS sync_journal_article ON sync_journal(article_id);
     """,
+    # 6: each feed's article and unread counts, kept by triggers, so the feed list (shown at
+    # start-up) reads one row per feed instead of counting every article: 0.27 s for
+    # 1,000,000 articles, and it grew with the store. A feed's row is made with the feed, so
+    # the per-article triggers are plain updates by key (an upsert cost twice as much).
+    """
+    CREATE TABLE IF NOT EXISTS feed_counts (
+        feed_id INTEGER PRIMARY KEY,
+        total   INTEGER NOT NULL DEFAULT 0,
+        unread  INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT OR REPLACE INTO feed_counts(feed_id, total, unread)
+        SELECT f.id, COUNT(a.id), COALESCE(SUM(a.read = 0), 0)
+        FROM feeds f LEFT JOIN articles a ON a.feed_id = f.id GROUP BY f.id;
+    CREATE TRIGGER IF NOT EXISTS feed_counts_feed_insert AFTER INSERT ON feeds BEGIN
+        INSERT OR REPLACE INTO feed_counts(feed_id) VALUES (new.id);
+    END;
+    CREATE TRIGGER IF NOT EXISTS feed_counts_feed_delete AFTER DELETE ON feeds BEGIN
+        DELETE FROM feed_counts WHERE feed_id = old.id;
+    END;
+    CREATE TRIGGER IF NOT EXISTS feed_counts_insert AFTER INSERT ON articles
+    WHEN new.feed_id IS NOT NULL BEGIN
+        UPDATE feed_counts SET total = total + 1, unread = unread + (new.read = 0)
+        WHERE feed_id = new.feed_id;
+    END;
+    CREATE TRIGGER IF NOT EXISTS feed_counts_delete AFTER DELETE ON articles
+    WHEN old.feed_id IS NOT NULL BEGIN
+        UPDATE feed_counts SET total = total - 1, unread = unread - (old.read = 0)
+        WHERE feed_id = old.feed_id;
+    END;
+    CREATE TRIGGER IF NOT EXISTS feed_counts_update AFTER UPDATE OF read, feed_id ON articles
+    WHEN old.feed_id IS NOT new.feed_id OR old.read IS NOT new.read BEGIN
+        UPDATE feed_counts SET total = total - 1, unread = unread - (old.read = 0)
+        WHERE feed_id = old.feed_id;
+        UPDATE feed_counts SET total = total + 1, unread = unread + (new.read = 0)
+        WHERE feed_id = new.feed_id;
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

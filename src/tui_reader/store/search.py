@@ -7,36 +7,17 @@ import re
 
 from tui_reader.models import SearchHit
 from tui_reader.store.base import StoreBase
-from tui_reader.store.rows import ARTICLE_COLUMNS, article_from_row
 
 
 class SearchMixin(StoreBase):
     def search(self, query: str, *, limit: int = 200) -> list[SearchHit]:
-        """Full-text search over titles and bodies: articles whose title matches first, then
-        those whose text does, newest first within each. Both walks stop at ``limit``, so a
-        common word costs no more than a rare one."""
-        match = fts_query(query)
-        if not match:
-            return []
-        hits: list[SearchHit] = []
-        seen: set[int] = set()
-        for expression in (f"title : ({match})", match):
-            rows = self.conn.execute(
-                f"""WITH hits AS (
-                        SELECT rowid, snippet(articles_fts, -1, '', '', '…', 12) AS snip
-                        FROM articles_fts WHERE articles_fts MATCH ?
-                        ORDER BY rowid DESC LIMIT ?)
-                    SELECT {ARTICLE_COLUMNS}, hits.snip AS snip
-                    FROM hits JOIN articles a ON a.id = hits.rowid ORDER BY hits.rowid DESC""",
-                (expression, limit),
-            ).fetchall()
-            for r in rows:
-                if r["id"] not in seen and len(hits) < limit:
-                    seen.add(r["id"])
-                    hits.append(SearchHit(article_from_row(r), r["snip"] or ""))
-            if len(hits) >= limit:
-                break
-        return hits
+        """Full-text search over titles and bodies: articles whose title holds every word
+        first, then those whose text does, then completions of a last word still being typed;
+        newest first within each. Each walk stops at ``limit``, so a common word costs no more
+        than a rare one (see :mod:`tui_reader.store.ranked_search`)."""
+        from tui_reader.store.ranked_search import search_hits
+
+        return search_hits(self.conn, query, limit)
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -211,13 +211,14 @@ class MainScreen(Screen[None]):
     @work(group="start")
     async def _take_early(self, early: EarlyLoad) -> None:
         """Show each part of what :class:`EarlyLoad` reads as soon as it is read (awaited on
-        the event loop: no thread of its own)."""
+        the event loop: no thread of its own). The rows first: the first page is an index
+        walk, while the feeds' counts walk every article (~0.3 s for 1,000,000)."""
         with contextlib.suppress(Exception):  # a failure is handled by the _show_ method
-            await asyncio.wrap_future(early.feeds)
-        self._show_early_feeds(early)
-        with contextlib.suppress(Exception):
             await asyncio.wrap_future(early.rows)
         self._show_early_rows(early)
+        with contextlib.suppress(Exception):
+            await asyncio.wrap_future(early.feeds)
+        self._show_early_feeds(early)
 
     @work(thread=True, group="warm")
     def _warm_workers(self) -> None:
@@ -826,7 +827,16 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refresh")
     def _refresh(self, auto: bool = False) -> None:
+        shown = 0.0
+
         def progress(p: RefreshProgress) -> None:
+            # The bar shows the latest state only: at most PROGRESS_EVERY apart (and the
+            # last), so 500 feeds are not 500 waits for the loop and 500 redraws.
+            nonlocal shown
+            now = time.monotonic()
+            if now - shown < self.PROGRESS_EVERY and p.done < p.total:
+                return
+            shown = now
             self.app.call_from_thread(self._refresh_progress, p)
 
         try:
@@ -835,6 +845,8 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._refresh_done, None, str(exc), auto)
             return
         self.app.call_from_thread(self._refresh_done, summary, "", auto)
+
+    PROGRESS_EVERY = 0.1  # seconds between two updates of the refresh bar
 
     # Automatic refresh ([refresh] auto): soon after start and then every minute, the feeds
     # the list already holds are looked at; those that are due are refreshed.
