@@ -101,6 +101,47 @@ KEYS: tuple[KeySpec, ...] = (
         "main",
         help="Fetch and extract the article's page again.",
     ),
+    # Whole lists (ui/screens/list_actions.py).
+    KeySpec(
+        "mark_list_read",
+        "A",
+        "mark_list_read",
+        "Mark list read",
+        "main",
+        help="Mark every article of the feed, folder or list under the cursor read (u undoes).",
+    ),
+    KeySpec(
+        "mark_all_read",
+        "C",
+        "mark_all_read",
+        "Mark all read",
+        "main",
+        help="Mark every article of every feed read, after a confirmation (u undoes).",
+    ),
+    KeySpec(
+        "refresh_feed",
+        "ctrl+r",
+        "refresh_feed",
+        "Refresh feed",
+        "main",
+        help="Fetch the selected feed, or the feeds of the selected folder, now.",
+    ),
+    KeySpec(
+        "sort_list",
+        "S",
+        "sort_list",
+        "Sort list",
+        "main",
+        help="Sort the list: newest first, oldest first, by title, by feed (remembered).",
+    ),
+    KeySpec(
+        "toggle_show_read",
+        "F",
+        "toggle_show_read",
+        "Show/hide read",
+        "main",
+        help="Hide or show the list's read articles (remembered per list).",
+    ),
     # Highlights and notes (on the main screen).
     KeySpec(
         "highlight",
@@ -148,9 +189,10 @@ KEYS: tuple[KeySpec, ...] = (
         "undo_delete",
         "u",
         "undo_delete",
-        "Undo delete",
+        "Undo",
         "notes",
-        help="Bring back the last highlight deleted in this session.",
+        help="Bring back the last highlight deleted, or unmark the articles last marked read"
+        " with A or C, in this session (newest first).",
     ),
     KeySpec(
         "all_highlights",

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Literal
 
 from tui_reader.feeds.welcome import WELCOME_SETTING
+from tui_reader.listview import DEFAULT, SETTING, ListView, list_key, parse_views
 from tui_reader.models import Article, Feed
 from tui_reader.store import Store
+from tui_reader.store.listing import ListFilter, list_articles
 
 SourceKind = Literal["all", "unread", "starred", "saved", "feed", "folder", "search"]
 
@@ -30,20 +32,32 @@ class ListSource:
     folder: str | None = None
     query: str = ""
 
-    def fetch(self, store: Store, limit: int, offset: int = 0) -> list[Article]:
-        """One page of the list, newest first (search: best match first, one page only)."""
+    @property
+    def key(self) -> str:
+        """The key its view (sort, read shown) is remembered under."""
+        return list_key(self.kind, self.feed_id, self.folder)
+
+    def list_filter(self, view: ListView = DEFAULT) -> ListFilter:
+        """The articles the list holds, as ``view`` shows them (a search: every result)."""
+        return ListFilter(
+            feed_id=self.feed_id if self.kind == "feed" else None,
+            folder=self.folder if self.kind == "folder" else None,
+            saved=self.kind == "saved",
+            unread_only=self.kind == "unread" or not view.show_read,
+            starred_only=self.kind == "starred",
+        )
+
+    def fetch(
+        self, store: Store, limit: int, offset: int = 0, view: ListView = DEFAULT
+    ) -> list[Article]:
+        """One page of the list in the view's order (search: best match first, one page
+        only, whatever the view)."""
         if self.kind == "search":
             if offset:
                 return []
             return [hit.article for hit in store.search(self.query, limit=limit)]
-        return store.list_articles(
-            feed_id=self.feed_id if self.kind == "feed" else None,
-            folder=self.folder if self.kind == "folder" else None,
-            saved=self.kind == "saved",
-            unread_only=self.kind == "unread",
-            starred_only=self.kind == "starred",
-            limit=limit,
-            offset=offset,
+        return list_articles(
+            store.conn, self.list_filter(view), sort=view.sort, limit=limit, offset=offset
         )
 
 
@@ -71,10 +85,12 @@ def initial_source(open_article: int | None) -> ListSource:
     return SAVED if open_article is not None else ALL
 
 
-def first_page(store: Store, source: ListSource, keep_id: int | None) -> list[Article]:
+def first_page(
+    store: Store, source: ListSource, keep_id: int | None, view: ListView = DEFAULT
+) -> list[Article]:
     """The first page of a list (one row more, to know if there are more), with ``keep_id``
     added at the top if it is not on that page."""
-    rows = source.fetch(store, FIRST_PAGE + 1)
+    rows = source.fetch(store, FIRST_PAGE + 1, view=view)
     if keep_id is not None and all(a.id != keep_id for a in rows):
         extra = store.get_article(keep_id)
         if extra is not None:
@@ -115,7 +131,8 @@ class EarlyLoad:
 
         def rows() -> list[Article]:
             with Store.open(store_path) as store:
-                return first_page(store, source, open_article)
+                view = parse_views(store.get_setting(SETTING)).get(source.key, DEFAULT)
+                return first_page(store, source, open_article, view)
 
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tui-reader-start")
         try:

@@ -33,7 +33,7 @@ from tui_reader.ui.context import Context
 from tui_reader.ui.keys import bindings
 from tui_reader.ui.layout import View, columns, is_narrow
 from tui_reader.ui.render import header_for, safe
-from tui_reader.ui.screens.annotating import AnnotatingScreen
+from tui_reader.ui.screens.list_actions import ListActions
 from tui_reader.ui.sources import (
     FIRST_PAGE,
     NEXT_PAGE,
@@ -78,8 +78,9 @@ def match_spans(text: str, query: str) -> list[tuple[int, int]]:
     return spans
 
 
-class MainScreen(AnnotatingScreen):
-    """(The highlight and note keys, and the sidebar, are in :class:`AnnotatingScreen`.)"""
+class MainScreen(ListActions):
+    """(The highlight and note keys, and the sidebar, are in :class:`AnnotatingScreen`; bulk
+    mark-read, sort and filter, refreshing one feed and commands in :class:`ListActions`.)"""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("main")
     AUTO_FOCUS = "#articles"
@@ -104,6 +105,7 @@ class MainScreen(AnnotatingScreen):
         self._generation = 0
         self.refreshing = False
         self._on_shown = on_shown
+        self.bind_commands()
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -127,8 +129,11 @@ class MainScreen(AnnotatingScreen):
         return self.query_one("#articles", ArticleList)
 
     def on_mount(self) -> None:
+        self.load_views()
+        for problem in self.command_problems:
+            self.notify(problem, severity="warning", markup=False)
         self.feeds.border_title = "Feeds"
-        self.articles.border_title = Content(safe(self.source.label))
+        self.articles.border_title = Content(self.list_title(self.source))
         early = self.early
         if early is None or not early.welcome_was_added():
             self.call_after_refresh(self.run_welcome)  # after the first frame
@@ -287,13 +292,13 @@ class MainScreen(AnnotatingScreen):
         self, source: ListSource, *, keep_id: int | None = None, open_it: bool = False
     ) -> None:
         self.source = source
-        self.articles.border_title = Content(safe(source.label))
+        self.articles.border_title = Content(self.list_title(source))
         self._load_articles(source, keep_id, open_it)
 
     @work(thread=True, exclusive=True, group="articles")
     def _load_articles(self, source: ListSource, keep_id: int | None, open_it: bool) -> None:
         with Store.open(self.ctx.store_path) as store:
-            rows = first_page(store, source, keep_id)
+            rows = first_page(store, source, keep_id, self.view_of(source))
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._articles_loaded, source, rows, keep_id, open_it)
 
@@ -326,7 +331,7 @@ class MainScreen(AnnotatingScreen):
     @work(thread=True, group="more")
     def _load_more(self, source: ListSource, offset: int) -> None:
         with Store.open(self.ctx.store_path) as store:
-            rows = source.fetch(store, NEXT_PAGE + 1, offset)
+            rows = source.fetch(store, NEXT_PAGE + 1, offset, self.view_of(source))
         self.app.call_from_thread(self._more_loaded, source, rows, offset)
 
     def _more_loaded(self, source: ListSource, rows: list[Article], offset: int) -> None:
@@ -765,16 +770,16 @@ class MainScreen(AnnotatingScreen):
             return
         self._start_refresh(len(self.feeds.feeds), auto=False)
 
-    def _start_refresh(self, total: int, *, auto: bool) -> None:
+    def _start_refresh(self, total: int, *, auto: bool, feed_ids: list[int] | None = None) -> None:
         self.refreshing = True
         self.add_class("-refreshing")
         label, bar = self._refresh_bar()
         bar.update(total=max(total, 1), progress=0)
         label.update(Content("Refreshing…"))
-        self._refresh(auto)
+        self._refresh(auto, feed_ids)
 
     @work(thread=True, exclusive=True, group="refresh")
-    def _refresh(self, auto: bool = False) -> None:
+    def _refresh(self, auto: bool = False, feed_ids: list[int] | None = None) -> None:
         from tui_reader.ui import backend
 
         def progress(p: object) -> None:
@@ -782,7 +787,7 @@ class MainScreen(AnnotatingScreen):
 
         try:
             summary = backend.refresh(
-                self.ctx.store_path, self.ctx.config, None, progress, only_due=auto
+                self.ctx.store_path, self.ctx.config, feed_ids, progress, only_due=auto
             )
         except Exception as exc:
             self.app.call_from_thread(self._refresh_done, None, str(exc), auto)
