@@ -93,11 +93,18 @@ def test_no_text_no_file() -> None:
 
 def test_expand_is_a_single_pass() -> None:
     values = {"url": "{title}", "title": "{file}", "file": "F"}
-    assert expand(["{url}{title}", "x{file}y", "{nope}"], values) == ["{title}{file}", "xFy", "{nope}"]
+    assert expand(["{url}{title}", "x{file}y", "{nope}"], values) == [
+        "{title}{file}",
+        "xFy",
+        "{nope}",
+    ]
 
 
 def test_the_exit_status_and_the_last_error_line_are_reported(tmp_path: Path) -> None:
-    code = "import sys; print('noise', file=sys.stderr); print('\\x1b[31mbad thing', file=sys.stderr); sys.exit(3)"
+    code = (
+        "import sys; print('noise', file=sys.stderr);"
+        " print('\\x1b[31mbad thing', file=sys.stderr); sys.exit(3)"
+    )
     outcome = run([sys.executable, "-c", code])
     assert outcome.returncode == 3 and outcome.error_tail == "bad thing"
     said = describe("Player", outcome)

@@ -118,7 +118,10 @@ def test_views_round_trip_and_bad_settings_are_ignored(store: Store) -> None:
     }
     text = dump_views(views)
     assert "all" not in text
-    assert parse_views(text) == {"feed:12": ListView("oldest"), "folder:Tech/Old": ListView("title", False)}
+    assert parse_views(text) == {
+        "feed:12": ListView("oldest"),
+        "folder:Tech/Old": ListView("title", False),
+    }
     store.set_setting(SETTING, text)
     assert parse_views(store.get_setting(SETTING))["feed:12"].sort == "oldest"
     for bad in ("", "[", "[1]", '{"a": 1}', '{"a": {"sort": "random"}}', '{"a": {"show_read": 1}}'):

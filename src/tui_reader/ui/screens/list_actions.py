@@ -34,6 +34,8 @@ from tui_reader.ui.screens.annotating import AnnotatingScreen
 from tui_reader.ui.sources import ListSource
 
 if TYPE_CHECKING:
+    from tui_reader.document import Document
+    from tui_reader.ui.render import Header
     from tui_reader.ui.screens.main import MainScreen
 
 
@@ -256,6 +258,18 @@ class ListActions(AnnotatingScreen):
         m.ctx.writer.submit(lambda s: s.set_setting(SETTING, text), "list view")
         keep = m.articles.current.id if m.articles.current is not None else None
         m.load_articles(source, keep_id=keep if view.show_read else None)
+
+    # -- the article header ----------------------------------------------------------------
+
+    @staticmethod
+    def with_reading_time(header: Header, document: Document) -> Header:
+        """The header's "byline · site · date" line with "· 4 min read" after it."""
+        from tui_reader.reading import reading_time
+
+        said = reading_time(document.text)
+        if not said:
+            return header
+        return replace(header, meta=f"{header.meta} · {said}" if header.meta else said)
 
     # -- commands ------------------------------------------------------------------------------
 

@@ -412,11 +412,14 @@ class MainScreen(ListActions):
         self.pane.show_document(
             document,
             article_id=article.id,
-            header=header_for(
+            header=self.with_reading_time(
+                header_for(
+                    document,
+                    title=article.display_title,
+                    source=article.source_title,
+                    date=format_date(article.published),
+                ),
                 document,
-                title=article.display_title,
-                source=article.source_title,
-                date=format_date(article.published),
             ),
             notice=notice,
             keep_position=keep,
