@@ -209,7 +209,7 @@ def _load_commands(raw: Any, problems: list[str]) -> tuple[CommandConfig, ...]:
             continue
         where = f"commands {name.strip()!r}"
         if not isinstance(key, str):
-            problems.append(f'{where}: key should be a key name such as "M"; ignored')
+            problems.append(f'{where}: key should be a key name such as "P"; ignored')
             continue
         if not isinstance(argv, list):
             problems.append(f"{where}: argv should be a list of strings; ignored")
@@ -309,6 +309,6 @@ color = "blue"
 # {url} is the article's link, {title} its title, {file} a temporary file with its text.
 # [[commands]]
 # name = "Play in mpv"
-# key = "M"
+# key = "P"
 # argv = ["mpv", "--", "{url}"]
 """

@@ -94,6 +94,18 @@ def refresh(
     )
 
 
+def subscribe(store_path: Path, url: str, config: Config, folder: str) -> Any:
+    """Subscribe to ``url`` (a feed, or a page naming one): the app's ``+``. Returns
+    :class:`~tui_reader.feeds.subscribe.Subscribed`; raises its SubscribeError."""
+    _start_resource_tracker()
+    with Store.open(store_path) as store:
+        return _get("tui_reader.feeds.subscribe", "subscribe")(store, url, config, folder=folder)
+
+
+def subscribe_error() -> type[Exception]:
+    return _get("tui_reader.feeds.subscribe", "SubscribeError")  # type: ignore[no-any-return]
+
+
 _TRACKER_LOCK = threading.Lock()
 
 

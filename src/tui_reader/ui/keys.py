@@ -134,6 +134,39 @@ KEYS: tuple[KeySpec, ...] = (
         "main",
         help="Sort the list: newest first, oldest first, by title, by feed (remembered).",
     ),
+    # Managing feeds (ui/screens/feed_actions.py).
+    KeySpec(
+        "add_feed",
+        "plus",
+        "add_feed",
+        "Add feed",
+        "main",
+        help="Subscribe to a feed by its URL, or a page that names one.",
+    ),
+    KeySpec(
+        "rename_feed",
+        "T",
+        "rename_feed",
+        "Rename feed",
+        "main",
+        help="Rename the feed selected in the feed list.",
+    ),
+    KeySpec(
+        "move_feed",
+        "M",
+        "move_feed",
+        "Move feed",
+        "main",
+        help="Move the selected feed to a folder (News/World: a subfolder).",
+    ),
+    KeySpec(
+        "remove_feed",
+        "D",
+        "remove_feed",
+        "Remove feed",
+        "main",
+        help="Unsubscribe (asks first); starred, highlighted, annotated articles stay under Saved.",
+    ),
     KeySpec(
         "toggle_show_read",
         "F",
@@ -445,5 +478,6 @@ def key_label(keys: str) -> str:
         "right_parenthesis": ")",
         "left_curly_bracket": "{",
         "right_curly_bracket": "}",
+        "plus": "+",
     }
     return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))

@@ -6,11 +6,12 @@
 - ``ctrl+r`` refreshes the selected feed or folder (``r`` refreshes every feed);
 - ``S`` sorts the list (newest, oldest, title, feed), ``F`` hides or shows its read articles;
   both are remembered per list (:mod:`tui_reader.listview`);
+- ``+``, ``T``, ``M``, ``D`` add, rename, move and remove feeds (:class:`FeedActions`);
 - ``[[commands]]`` from config.toml run with the article (:mod:`tui_reader.commands`), each
   on its own key and in the palette.
 
-:class:`ListActions` sits between :class:`MainScreen` and :class:`AnnotatingScreen`; what it
-needs of the main screen it reaches through :attr:`ListActions._main`.
+:class:`ListActions` sits between :class:`MainScreen` and :class:`FeedActions` (then
+:class:`AnnotatingScreen`); what it needs of the main screen it reaches through ``_main``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import asyncio
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.worker import get_current_worker
@@ -30,13 +31,12 @@ from tui_reader.models import Article
 from tui_reader.store.listing import SORT_LABELS, ListFilter, mark_list_read, mark_unread
 from tui_reader.ui.keys import KEYS, effective_keys, key_label, normalize_key
 from tui_reader.ui.render import safe
-from tui_reader.ui.screens.annotating import AnnotatingScreen
+from tui_reader.ui.screens.feed_actions import FeedActions
 from tui_reader.ui.sources import ListSource
 
 if TYPE_CHECKING:
     from tui_reader.document import Document
     from tui_reader.ui.render import Header
-    from tui_reader.ui.screens.main import MainScreen
 
 
 def command_keys(
@@ -71,17 +71,13 @@ def command_keys(
     return keys, problems
 
 
-class ListActions(AnnotatingScreen):
+class ListActions(FeedActions):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.views: dict[str, ListView] = {}
         # Bulk mark-reads to undo: (ids, how many highlight deletions there were then).
         self._read_undo: list[tuple[list[int], int]] = []
         self.command_problems: list[str] = []
-
-    @property
-    def _main(self) -> MainScreen:
-        return cast("MainScreen", self)
 
     def bind_commands(self) -> None:
         """Bind the keys of the configured commands (called once, from ``__init__``)."""
