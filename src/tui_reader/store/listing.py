@@ -12,11 +12,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from tui_reader.models import Article
 from tui_reader.store.db import write_transaction
 from tui_reader.store.rows import ARTICLE_COLUMNS, article_from_row
+
+if TYPE_CHECKING:
+    from tui_reader.query import Query
 
 Sort = Literal["newest", "oldest", "title", "feed"]
 SORTS: tuple[Sort, ...] = ("newest", "oldest", "title", "feed")
@@ -53,6 +56,7 @@ class ListFilter:
     unread_only: bool = False
     starred_only: bool = False
     ids: tuple[int, ...] | None = None  # exactly these (a search's results)
+    query: Query | None = None  # a saved search's words and filters
 
     def where(self) -> tuple[str, list[object]]:
         """The SQL condition on ``articles a`` and its arguments ("1" for every article)."""
@@ -76,6 +80,10 @@ class ListFilter:
             where.append("a.read = 0")
         if self.starred_only:
             where.append("a.starred = 1")
+        if self.query is not None:
+            condition, more = self.query.where()
+            where.append(f"({condition})")
+            args += more
         return (" AND ".join(where) or "1"), args
 
 
@@ -94,6 +102,13 @@ def list_articles(
         f" ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?"
     )
     return [article_from_row(r) for r in conn.execute(sql, [*args, limit, offset])]
+
+
+def count_unread(conn: sqlite3.Connection, which: ListFilter) -> int:
+    """How many articles of the list are unread."""
+    where, args = which.where()
+    sql = f"SELECT COUNT(*) FROM articles a WHERE a.read = 0 AND {where}"
+    return int(conn.execute(sql, args).fetchone()[0])
 
 
 def mark_list_read(conn: sqlite3.Connection, which: ListFilter) -> list[int]:

@@ -168,6 +168,15 @@ KEYS: tuple[KeySpec, ...] = (
         help="Unsubscribe (asks first); starred, highlighted, annotated articles stay under Saved.",
     ),
     KeySpec(
+        "save_search",
+        "Q",
+        "save_search",
+        "Save search",
+        "main",
+        help="Keep a search (words, feed:, tag:, unread, starred, since:, until:) as a list"
+        " in the feed pane (D on it removes it).",
+    ),
+    KeySpec(
         "toggle_show_read",
         "F",
         "toggle_show_read",

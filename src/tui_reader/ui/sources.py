@@ -14,10 +14,11 @@ from typing import Literal
 from tui_reader.feeds.welcome import WELCOME_SETTING
 from tui_reader.listview import DEFAULT, SETTING, ListView, list_key, parse_views
 from tui_reader.models import Article, Feed
+from tui_reader.query import Query, QueryError, parse_query
 from tui_reader.store import Store
 from tui_reader.store.listing import ListFilter, list_articles
 
-SourceKind = Literal["all", "unread", "starred", "saved", "feed", "folder", "search"]
+SourceKind = Literal["all", "unread", "starred", "saved", "feed", "folder", "search", "query"]
 
 FIRST_PAGE = 200
 NEXT_PAGE = 1000
@@ -35,16 +36,28 @@ class ListSource:
     @property
     def key(self) -> str:
         """The key its view (sort, read shown) is remembered under."""
+        if self.kind == "query":
+            return f"query:{self.label}"
         return list_key(self.kind, self.feed_id, self.folder)
 
     def list_filter(self, view: ListView = DEFAULT) -> ListFilter:
-        """The articles the list holds, as ``view`` shows them (a search: every result)."""
+        """The articles the list holds, as ``view`` shows them (a search: every result; a
+        saved search whose query cannot be read: none)."""
+        query: Query | None = None
+        ids: tuple[int, ...] | None = None
+        if self.kind == "query":
+            try:
+                query = parse_query(self.query)
+            except QueryError:
+                ids = ()
         return ListFilter(
             feed_id=self.feed_id if self.kind == "feed" else None,
             folder=self.folder if self.kind == "folder" else None,
             saved=self.kind == "saved",
             unread_only=self.kind == "unread" or not view.show_read,
             starred_only=self.kind == "starred",
+            ids=ids,
+            query=query,
         )
 
     def fetch(
@@ -74,6 +87,11 @@ def feed_source(feed_id: int, title: str) -> ListSource:
 
 def folder_source(folder: str) -> ListSource:
     return ListSource("folder", folder, folder=folder)
+
+
+def query_source(name: str, query: str) -> ListSource:
+    """A saved search, shown as a list."""
+    return ListSource("query", name, query=query)
 
 
 def search_source(query: str) -> ListSource:

@@ -162,6 +162,10 @@ class FeedActions(AnnotatingScreen):
     # -- remove ----------------------------------------------------------------------------
 
     def action_remove_feed(self) -> None:
+        entry = self._main.feeds.current
+        if entry is not None and entry.source.kind == "query":
+            self._ask_remove_search(entry.source.label)
+            return
         feed = self._selected_feed("remove")
         if feed is not None:
             self._ask_remove(feed)
@@ -204,6 +208,89 @@ class FeedActions(AnnotatingScreen):
             m.show_source(ALL)
         m.load_feeds()
         m.load_articles(m.source)
+
+    # -- saved searches ------------------------------------------------------------------------
+
+    def has_saved_searches(self) -> bool:
+        from tui_reader.query import SETTING
+
+        return self.ctx.store.get_setting(SETTING) not in ("", "[]")
+
+    @staticmethod
+    def saved_search_counts(store: Any) -> list[tuple[str, str, int]]:
+        """(name, query, unread articles) of each saved search (in a worker)."""
+        from tui_reader.query import SETTING, load_saved
+        from tui_reader.store.listing import ListFilter, count_unread
+
+        return [
+            (s.name, s.query, count_unread(store.conn, ListFilter(query=s.parsed)))
+            for s in load_saved(store.get_setting(SETTING))
+        ]
+
+    def action_save_search(self) -> None:
+        m = self._main
+        query = m.source.query if m.source.kind in ("search", "query") else ""
+        name = m.source.label if m.source.kind == "query" else query
+        self._ask_save_search(name, query)
+
+    @work(group="feed-form")
+    async def _ask_save_search(self, name: str, query: str) -> None:
+        from tui_reader.query import SETTING, QueryError, add_saved, dump_saved, load_saved
+        from tui_reader.ui.screens.feed_form import FeedFormScreen, Field
+        from tui_reader.ui.sources import query_source
+
+        answer = await self.app.push_screen_wait(
+            FeedFormScreen(
+                "Save a search as a list",
+                [
+                    Field("Name", name),
+                    Field(
+                        "Query: words, feed:NAME, tag:NAME, unread, starred, since:7d, until:DATE",
+                        query,
+                    ),
+                ],
+            )
+        )
+        if answer is None:
+            return
+        name, query = answer
+        try:
+            searches = add_saved(load_saved(self.ctx.store.get_setting(SETTING)), name, query)
+        except QueryError as exc:
+            self._feed_warning(f"Not saved: {exc}")
+            return
+        text = dump_saved(searches)
+        await self._write(lambda s: s.set_setting(SETTING, text), "saved search")
+        saved = searches[-1]
+        self._say(f"Saved search: {safe(saved.name)[:80]}.")
+        self._main.load_feeds()
+        self._main.show_source(query_source(saved.name, saved.query), focus_list=True)
+
+    @work(group="feed-form")
+    async def _ask_remove_search(self, name: str) -> None:
+        from tui_reader.query import SETTING, dump_saved, load_saved
+        from tui_reader.ui.screens.confirm import ConfirmScreen
+        from tui_reader.ui.sources import ALL
+
+        sure = await self.app.push_screen_wait(
+            ConfirmScreen(
+                f"Remove the saved search {safe(name)[:200]}?",
+                "Its articles stay where they are.",
+                yes="Remove",
+                no="Keep",
+                title="Remove saved search",
+            )
+        )
+        if not sure:
+            return
+        kept = [s for s in load_saved(self.ctx.store.get_setting(SETTING)) if s.name != name]
+        text = dump_saved(kept)
+        await self._write(lambda s: s.set_setting(SETTING, text), "saved search")
+        self._say(f"Removed the saved search {safe(name)[:80]}.")
+        m = self._main
+        if m.source.kind == "query" and m.source.label == name:
+            m.show_source(ALL)
+        m.load_feeds()
 
     # -- shared ------------------------------------------------------------------------------
 

@@ -147,6 +147,8 @@ class MainScreen(ListActions):
         else:
             self.load_feeds()
             self.load_articles(self.source, keep_id=self.initial_article, open_it=True)
+        if early is not None and self.has_saved_searches():
+            self.load_feeds()  # the early read has the feeds only
         self.early = None
 
     def _show_early(self, early: EarlyLoad) -> None:
@@ -267,11 +269,14 @@ class MainScreen(ListActions):
     def load_feeds(self) -> None:
         with Store.open(self.ctx.store_path) as store:
             feeds = store.list_feeds()
+            searches = self.saved_search_counts(store)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._feeds_loaded, feeds)
+            self.app.call_from_thread(self._feeds_loaded, feeds, searches)
 
-    def _feeds_loaded(self, feeds: list[Feed]) -> None:
-        self.feeds.set_feeds(feeds)
+    def _feeds_loaded(
+        self, feeds: list[Feed], searches: list[tuple[str, str, int]] | None = None
+    ) -> None:
+        self.feeds.set_feeds(feeds, searches)
         i = self.feeds.index_of(self.source)
         if i >= 0:
             self.feeds.move_cursor(i, announce=False)
