@@ -260,12 +260,24 @@ async def test_help_and_palette_list_the_new_actions_and_the_commands(data: Data
             "[refresh_feed]",
             "Sort list",
             "[toggle_show_read]",
+            "[add_feed]",
+            "[rename_feed]",
+            "[move_feed]",
+            "[remove_feed]",
+            "[save_search]",
             "Play in mpv",
             "mpv -- {url}",
         ):
             assert words in text, words
         await pilot.press("escape")
-        for name in ("Mark list read", "Sort list", "Show/hide read", "Run: Play in mpv"):
+        for name in (
+            "Mark list read",
+            "Sort list",
+            "Show/hide read",
+            "Add feed",
+            "Save search",
+            "Run: Play in mpv",
+        ):
             await pilot.press("ctrl+p", *name)
             await settle(pilot)
             assert isinstance(app.screen, CommandPalette)
