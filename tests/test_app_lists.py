@@ -238,7 +238,10 @@ async def test_a_command_key_hands_the_article_to_a_program(data: Data, tmp_path
         await settle(pilot)
         await app.flush_writes()
         assert data.store.unread_total() == 9 - 1
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+a")  # on All: as C, asked first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
         await settle(pilot)
         await app.flush_writes()
         assert data.store.unread_total() == 0

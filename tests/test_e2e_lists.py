@@ -77,8 +77,10 @@ def test_sort_mark_read_undo_and_a_command_in_a_real_terminal(
     assert handed[1] == first and handed[0].startswith("http")
     assert last != first
 
-    tmux.keys("A")
-    tmux.wait_for("u brings them back")
+    tmux.keys("A")  # on All: asks first, as C
+    tmux.wait_for("Mark every article read?")
+    tmux.keys("y")
+    tmux.wait_for("Marked 3 articles read")
     with Store.open(get_paths().database) as store:
         assert store.unread_total() == 0
     tmux.keys("u")

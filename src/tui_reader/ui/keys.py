@@ -108,7 +108,8 @@ KEYS: tuple[KeySpec, ...] = (
         "mark_list_read",
         "Mark list read",
         "main",
-        help="Mark every article of the feed, folder or list under the cursor read (u undoes).",
+        help="Mark every article of the feed, folder or list under the cursor read (u undoes;"
+        " on All or Unread, as C).",
     ),
     KeySpec(
         "mark_all_read",

@@ -114,6 +114,9 @@ class ListActions(FeedActions):
     def action_mark_list_read(self) -> None:
         m = self._main
         source = self._list_at_cursor()
+        if source.kind in ("all", "unread"):  # everything: as C, asked first
+            self._confirm_mark_all()
+            return
         if source.kind == "search":
             which = ListFilter(ids=tuple(a.id for a in m.articles.articles))
         else:
