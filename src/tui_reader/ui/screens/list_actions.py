@@ -282,7 +282,8 @@ class ListActions(FeedActions):
             return
         text = ""
         pane_doc = self.pane.document
-        if self._main.current is article and pane_doc is not None:
+        current = self._main.current
+        if current is not None and current.id == article.id and pane_doc is not None:
             text = pane_doc.text
         self._say(f"Running {safe(command.name)[:80]}…")
         self._run_command(command, article, text)
