@@ -312,3 +312,34 @@ def test_feed_urls_here_and_on_the_server_match_as_tt_rss_stores_them() -> None:
     assert _feed_key(here) == _feed_key("https://example.org/feed?a=1&b=2")  # port dropped
     assert _feed_key("http://example.org/feed") != _feed_key("http://example.org/other")
     assert _feed_key("tui-reader:welcome") == "tui-reader:welcome"
+
+
+def test_marking_a_whole_list_read_and_its_undo_are_journaled(store: Store) -> None:
+    """A and C (a list marked read at once) and u (its undo) change read state as r does:
+    each change of a linked article is in the journal, the undo after the marking."""
+    from tui_reader.store.listing import ListFilter, mark_list_read, mark_unread
+
+    feed = _setup(store)
+    _pull(store, feed, [_headline(1, 7), _headline(2, 7), _headline(3, 7, unread=False)])
+    unlinked, _ = store.add_feed("http://other.example/feed.xml")
+    store.upsert_entries(unlinked, [EntryData(guid="x", url="http://other.example/x")])
+    ids = {a.url: a.id for a in store.list_articles()}
+    linked = sorted([ids["http://example.org/1"], ids["http://example.org/2"]])
+
+    def journal() -> list[tuple[int, str, str]]:
+        rows = store.conn.execute("SELECT article_id, field, value FROM sync_journal ORDER BY seq")
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    marked = mark_list_read(store.conn, ListFilter())  # every list: the unlinked one too
+    assert sorted(marked) == sorted([*linked, ids["http://other.example/x"]])
+    assert sorted(journal()) == [(i, "read", "1") for i in linked]  # 3 was read already
+    changes, _ = state.pending(store)
+    assert sorted((c.article_id, c.field, c.value) for c in changes) == [
+        (i, "read", "1") for i in linked
+    ]
+    mark_unread(store.conn, marked)
+    assert journal()[2:] == [(i, "read", "0") for i in sorted(marked) if i in linked]
+    changes, _ = state.pending(store)  # the last value of each flag is what is pushed
+    assert sorted((c.article_id, c.field, c.value) for c in changes) == [
+        (i, "read", "0") for i in linked
+    ]

@@ -7,6 +7,8 @@ could not use, with one clear message per problem.
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -78,6 +80,15 @@ SYNC_SERVICES = ("ttrss",)
 
 
 @dataclass(frozen=True)
+class CommandConfig:
+    """A program an article can be handed to ([[commands]]; see tui_reader.commands)."""
+
+    name: str
+    argv: tuple[str, ...]
+    key: str = ""  # "" : from the command palette only
+
+
+@dataclass(frozen=True)
 class Config:
     reader: ReaderConfig = field(default_factory=ReaderConfig)
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
@@ -86,6 +97,7 @@ class Config:
     colors: tuple[HighlightColor, ...] = DEFAULT_COLORS
     keys: dict[str, str] = field(default_factory=dict)
     sync: SyncConfig = field(default_factory=SyncConfig)
+    commands: tuple[CommandConfig, ...] = ()
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -215,6 +227,56 @@ def _load_sync(raw: Any, problems: list[str]) -> SyncConfig:
     return cfg
 
 
+# {url}, {title}, {file} in a command's argv (tui_reader.commands fills them in).
+PLACEHOLDER = re.compile(r"\{(url|title|file)\}")
+
+
+def check_argv(argv: Sequence[object]) -> str:
+    """What is wrong with a command's argv ("" when nothing)."""
+    if not argv or not all(isinstance(a, str) for a in argv):
+        return "argv should be a non-empty list of strings"
+    args = [str(a) for a in argv]
+    if not args[0].strip():
+        return "argv's first item (the program) is empty"
+    if PLACEHOLDER.search(args[0]):
+        return "argv's first item (the program) cannot be a placeholder"
+    if any("\0" in a for a in args):
+        return "argv cannot hold a NUL character"
+    return ""
+
+
+def _load_commands(raw: Any, problems: list[str]) -> tuple[CommandConfig, ...]:
+    if not isinstance(raw, list):
+        problems.append("commands should be an array of {name, key, argv} tables; ignored")
+        return ()
+    out: list[CommandConfig] = []
+    for n, item in enumerate(raw, 1):
+        where = f"commands #{n}"
+        if not isinstance(item, dict):
+            problems.append(f"{where} should be a table with name, key and argv; ignored")
+            continue
+        unknown = sorted(set(item) - {"name", "key", "argv"})
+        if unknown:
+            problems.append(f"{where}: unknown setting {unknown[0]!r} (ignored)")
+        name, key, argv = item.get("name"), item.get("key", ""), item.get("argv")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"{where} needs a name; ignored")
+            continue
+        where = f"commands {name.strip()!r}"
+        if not isinstance(key, str):
+            problems.append(f'{where}: key should be a key name such as "P"; ignored')
+            continue
+        if not isinstance(argv, list):
+            problems.append(f"{where}: argv should be a list of strings; ignored")
+            continue
+        problem = check_argv(argv)
+        if problem:
+            problems.append(f"{where}: {problem}; ignored")
+            continue
+        out.append(CommandConfig(name.strip(), tuple(str(a) for a in argv), key.strip()))
+    return tuple(out)
+
+
 def parse_config(data: dict[str, Any]) -> tuple[Config, list[str]]:
     problems: list[str] = []
     sections: dict[str, Any] = {}
@@ -227,6 +289,8 @@ def parse_config(data: dict[str, Any]) -> tuple[Config, list[str]]:
             sections["keys"] = _load_keys(value, problems)
         elif key == "sync":
             sections["sync"] = _load_sync(value, problems)
+        elif key == "commands":
+            sections["commands"] = _load_commands(value, problems)
         else:
             problems.append(f"unknown section or setting {key!r} (ignored)")
     return Config(**sections), problems
@@ -306,4 +370,10 @@ url = ""              # the tt-rss base URL, e.g. "https://rss.example.org/tt-rs
 user = ""
 # password_command = ["pass", "show", "ttrss"]   # an argv list, run without a shell
 auto = false          # while the app runs: sync on the refresh schedule too
+# Programs an article can be handed to (none by default), run without a shell; in argv,
+# {url} is the article's link, {title} its title, {file} a temporary file with its text.
+# [[commands]]
+# name = "Play in mpv"
+# key = "P"
+# argv = ["mpv", "--", "{url}"]
 """

@@ -53,21 +53,28 @@ from tui_reader.config import Config
 from tui_reader.document import Document
 from tui_reader.errors import NotFound
 from tui_reader.htmltext import quick_document
+from tui_reader.listview import ListView, Sort
 from tui_reader.models import Article, ArticleBody, Feed, Highlight, SearchHit, document_order
 from tui_reader.paths import Paths
 from tui_reader.placing import holds, new_highlight, new_highlight_id, place
+from tui_reader.sanitize import clean_line
 from tui_reader.store import Store
+from tui_reader.store.listing import ListFilter
 
 if TYPE_CHECKING:
+    from tui_reader.commands import Outcome
+
     # Loaded when first used (asyncio, httpx, the exporters: tens of ms the app's start-up
     # does not pay for); the names are also importable from here (see __getattr__).
     from tui_reader.export import ImportResult
     from tui_reader.feeds.newsboat import CacheResult
     from tui_reader.feeds.opml import ImportResult as OpmlImport
     from tui_reader.feeds.refresh import RefreshProgress, RefreshSummary
+    from tui_reader.query import SavedSearch
     from tui_reader.sync import SyncSummary
 
 __all__ = [
+    "ListFilter",
     "OpenedArticle",
     "PlacedHighlights",
     "Reader",
@@ -76,6 +83,7 @@ __all__ = [
     "RefreshSummary",
     "Subscribed",
     "add_highlight",
+    "clean_folder",
     "latest_backup",
     "reanchor",
     "restore_backup",
@@ -88,6 +96,11 @@ def __getattr__(name: str) -> object:
 
         return getattr(refresh, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def clean_folder(text: str) -> str:
+    """A folder as typed ("News / World/") as stored ("News/World")."""
+    return "/".join(p.strip() for p in clean_line(text).split("/") if p.strip())
 
 
 @dataclass(frozen=True)
@@ -284,6 +297,8 @@ class Reader:
         from tui_reader.feeds.discover import discover
         from tui_reader.net import FetchLimits
 
+        url = url.strip()
+        folder = clean_folder(folder)
         self.check_url(url)
         store = self.store
         existing = store.feed_by_url(url)
@@ -314,8 +329,8 @@ class Reader:
             feed,
             created=True,
             new_articles=new,
-            warning=found.parsed.warning,
-            via_page=found.via_page,
+            warning=clean_line(found.parsed.warning),
+            via_page=clean_line(found.via_page),
         )
 
     def ensure_welcome(self) -> bool:
@@ -328,8 +343,9 @@ class Reader:
         self.store.rename_feed(feed_id, title)
 
     def move_feed(self, feed_id: int, folder: str) -> None:
-        """Put the feed in ``folder`` ("" for none; "A/B" is B inside A)."""
-        self.store.set_feed_folder(feed_id, folder)
+        """Put the feed in ``folder`` ("" for none; "A/B" is B inside A; spaces around the
+        parts and empty parts go: see :func:`clean_folder`)."""
+        self.store.set_feed_folder(feed_id, clean_folder(folder))
 
     def annotated_article_count(self, feed_id: int) -> int:
         """How many of the feed's articles a removal keeps (starred, highlighted, noted)."""
@@ -449,6 +465,108 @@ class Reader:
 
     def unread_total(self) -> int:
         return self.store.unread_total()
+
+    # -- lists: their order and filter, marking one read, saved searches ---------------------
+
+    def list_articles(
+        self, which: ListFilter, *, sort: Sort = "newest", limit: int = 100_000, offset: int = 0
+    ) -> list[Article]:
+        """One page of a list (a feed, a folder, Saved, a saved search...) in ``sort``'s order."""
+        from tui_reader.store.listing import list_articles
+
+        return list_articles(self.store.conn, which, sort=sort, limit=limit, offset=offset)
+
+    def mark_list_read(self, which: ListFilter) -> list[int]:
+        """Mark every unread article of the list read at once; the ids it changed (what
+        :meth:`mark_unread` needs to undo it). Journaled for sync, as :meth:`set_read` is."""
+        from tui_reader.store.listing import mark_list_read
+
+        return mark_list_read(self.store.conn, which)
+
+    def mark_unread(self, article_ids: Sequence[int]) -> None:
+        """Undo :meth:`mark_list_read` (journaled for sync too)."""
+        from tui_reader.store.listing import mark_unread
+
+        mark_unread(self.store.conn, article_ids)
+
+    def list_views(self) -> dict[str, ListView]:
+        """Each list's remembered sort order and read filter (by :func:`listview.list_key`)."""
+        from tui_reader.listview import SETTING, parse_views
+
+        return parse_views(self.store.get_setting(SETTING))
+
+    def set_list_views(self, views: dict[str, ListView]) -> None:
+        from tui_reader.listview import SETTING, dump_views
+
+        self.store.set_setting(SETTING, dump_views(views))
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """The searches kept as lists (newsboat's query feeds), in the order saved."""
+        from tui_reader.query import SETTING, load_saved
+
+        return load_saved(self.store.get_setting(SETTING))
+
+    def saved_search_counts(self) -> list[tuple[str, str, int]]:
+        """(name, query, unread articles) of each saved search."""
+        from tui_reader.store.listing import count_unread
+
+        conn = self.store.conn
+        return [
+            (s.name, s.query, count_unread(conn, ListFilter(query=s.parsed)))
+            for s in self.saved_searches()
+        ]
+
+    def save_search(self, name: str, query: str) -> SavedSearch:
+        """Keep ``query`` as a list named ``name`` (replacing one of that name); QueryError
+        (one line) for a query that cannot be read."""
+        from tui_reader.query import SETTING, add_saved, dump_saved
+
+        searches = add_saved(self.saved_searches(), name, query)
+        self.store.set_setting(SETTING, dump_saved(searches))
+        return searches[-1]
+
+    def remove_saved_search(self, name: str) -> None:
+        from tui_reader.query import SETTING, dump_saved
+
+        kept = [s for s in self.saved_searches() if s.name != name]
+        self.store.set_setting(SETTING, dump_saved(kept))
+
+    @staticmethod
+    def saved_search_filter(query: str, *, unread_only: bool = False) -> ListFilter:
+        """The articles a saved search's ``query`` holds (one that cannot be read: none)."""
+        from tui_reader.query import QueryError, parse_query
+
+        try:
+            return ListFilter(query=parse_query(query), unread_only=unread_only)
+        except QueryError:
+            return ListFilter(ids=(), unread_only=unread_only)
+
+    # -- handing an article to a program ([[commands]]) -------------------------------------
+
+    def run_command(
+        self,
+        argv: Sequence[str],
+        article: Article,
+        text: str = "",
+        *,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> Outcome:
+        """Run a ``[[commands]]`` argv with the article's URL, title and (``{file}``) text —
+        ``text`` when the caller has it, else the stored document's or the feed's — and wait
+        for it (blocking: call it from a thread). CommandError (one line) when it cannot be
+        run; a temporary file is made in the cache folder and removed once the program ends."""
+        from tui_reader.commands import Handoff, placeholders, run_handoff
+
+        if not text and "file" in placeholders(argv):
+            text = self.open_article(article.id).document.text
+        folder = self.paths.cache_dir / "handoff"
+        folder.mkdir(parents=True, exist_ok=True)
+        return run_handoff(
+            argv,
+            Handoff(article.url, article.display_title, text),
+            should_stop=should_stop,
+            folder=folder,
+        )
 
     def saved_page(self, url: str) -> Article:
         """The article to open for a web page: the one stored for it already (one copy, so

@@ -58,7 +58,12 @@ def add_state(
     conn: sqlite3.Connection, read_ids: Collection[int], starred_ids: Collection[int]
 ) -> tuple[int, int]:
     """Mark ``read_ids`` read and ``starred_ids`` starred (inside the caller's transaction);
-    returns how many articles each changed."""
+    returns how many articles each changed. Journaled for sync, as every change of read or
+    starred state here is (``store/sync.py``)."""
+    from tui_reader.store.sync import journal_in
+
+    journal_in(conn, _changing(conn, read_ids, "read"), "read", "1")
+    journal_in(conn, _changing(conn, starred_ids, "starred"), "starred", "1")
     read = conn.executemany(
         "UPDATE articles SET read = 1 WHERE id = ? AND read = 0", [(i,) for i in read_ids]
     ).rowcount
@@ -67,3 +72,9 @@ def add_state(
         [(i,) for i in starred_ids],
     ).rowcount
     return max(read, 0), max(starred, 0)
+
+
+def _changing(conn: sqlite3.Connection, ids: Collection[int], column: str) -> list[int]:
+    """Those of ``ids`` whose ``column`` (read or starred) is not set yet."""
+    sql = f"SELECT 1 FROM articles WHERE id = ? AND {column} = 0"  # a column name of ours
+    return [i for i in ids if conn.execute(sql, (i,)).fetchone() is not None]

@@ -162,7 +162,7 @@ class ReaderApp(App[None]):
         from tui_reader.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.keymap))
+            self.push_screen(HelpScreen(self.keymap, self.config.commands))
 
     async def flush_writes(self) -> None:
         """Wait for every write asked for so far (tests, and before quitting)."""

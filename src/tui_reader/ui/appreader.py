@@ -23,7 +23,7 @@ class AppReader(Reader):
     - :meth:`welcome_pending`, read with the first screen's rows (no worker to start when
       the welcome feed was added on an earlier run);
     - a page opened by its URL: :meth:`stored_copy_of` (its canonical link is an article
-      stored already: that one, and the empty Saved copy goes) and :meth:`name_saved_page`.
+      stored already: that one, and the empty Saved copy goes).
     """
 
     def __init__(self, paths: Paths, config: Config | None, database: Path | None = None) -> None:
@@ -56,7 +56,3 @@ class AppReader(Reader):
         if stored is None or not store.forget_saved_copy(article.id):
             return None
         return stored
-
-    def name_saved_page(self, url: str, title: str, site: str) -> None:
-        """Give a page opened by its URL the title (and site) its page gave."""
-        self.store.add_saved_page(url, title=title, site=site)

@@ -63,6 +63,14 @@ class ReaderCommands(Provider):
             out.append((spec.description, keys, run))
         if main is not None:
             out.append(("Export all notes", "", main.export_all))
+            # [[commands]] of config.toml (their keys as help shows them).
+            from tui_reader.ui.listactions import command_keys
+
+            commands = main.ctx.config.commands
+            command_key, _problems = command_keys(commands, keymap)
+            for i, command in enumerate(commands):
+                key = key_label(command_key[i]) if i in command_key else ""
+                out.append((f"Run: {safe(command.name)}", key, partial(main.action_run_command, i)))
         return out
 
     async def discover(self) -> Hits:

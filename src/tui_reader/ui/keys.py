@@ -101,6 +101,90 @@ KEYS: tuple[KeySpec, ...] = (
         "main",
         help="Fetch and extract the article's page again.",
     ),
+    # Whole lists (ui/listactions.py).
+    KeySpec(
+        "mark_list_read",
+        "A",
+        "mark_list_read",
+        "Mark list read",
+        "main",
+        help="Mark every article of the feed, folder or list under the cursor read (u undoes;"
+        " on All or Unread, as C).",
+    ),
+    KeySpec(
+        "mark_all_read",
+        "C",
+        "mark_all_read",
+        "Mark all read",
+        "main",
+        help="Mark every article of every feed read, after a confirmation (u undoes).",
+    ),
+    KeySpec(
+        "refresh_feed",
+        "ctrl+r",
+        "refresh_feed",
+        "Refresh feed",
+        "main",
+        help="Fetch the selected feed, or the feeds of the selected folder, now.",
+    ),
+    KeySpec(
+        "sort_list",
+        "S",
+        "sort_list",
+        "Sort list",
+        "main",
+        help="Sort the list: newest first, oldest first, by title, by feed (remembered).",
+    ),
+    # Managing feeds (ui/feedactions.py).
+    KeySpec(
+        "add_feed",
+        "plus",
+        "add_feed",
+        "Add feed",
+        "main",
+        help="Subscribe to a feed by its URL, or a page that names one.",
+    ),
+    KeySpec(
+        "rename_feed",
+        "T",
+        "rename_feed",
+        "Rename feed",
+        "main",
+        help="Rename the feed selected in the feed list.",
+    ),
+    KeySpec(
+        "move_feed",
+        "M",
+        "move_feed",
+        "Move feed",
+        "main",
+        help="Move the selected feed to a folder (News/World: a subfolder).",
+    ),
+    KeySpec(
+        "remove_feed",
+        "D",
+        "remove_feed",
+        "Remove feed",
+        "main",
+        help="Unsubscribe (asks first); starred, highlighted, annotated articles stay under Saved.",
+    ),
+    KeySpec(
+        "save_search",
+        "Q",
+        "save_search",
+        "Save search",
+        "main",
+        help="Keep a search (words, feed:, tag:, unread, starred, since:, until:) as a list"
+        " in the feed pane (D on it removes it).",
+    ),
+    KeySpec(
+        "toggle_show_read",
+        "F",
+        "toggle_show_read",
+        "Show/hide read",
+        "main",
+        help="Hide or show the list's read articles (remembered per list).",
+    ),
     # Highlights and notes (on the main screen).
     KeySpec(
         "highlight",
@@ -148,9 +232,10 @@ KEYS: tuple[KeySpec, ...] = (
         "undo_delete",
         "u",
         "undo_delete",
-        "Undo delete",
+        "Undo",
         "notes",
-        help="Bring back the last highlight deleted in this session.",
+        help="Bring back the last highlight deleted, or unmark the articles last marked read"
+        " with A or C, in this session (newest first).",
     ),
     KeySpec(
         "all_highlights",
@@ -403,5 +488,6 @@ def key_label(keys: str) -> str:
         "right_parenthesis": ")",
         "left_curly_bracket": "{",
         "right_curly_bracket": "}",
+        "plus": "+",
     }
     return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))

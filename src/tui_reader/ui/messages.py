@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from tui_reader.document import Document
+    from tui_reader.ui.sources import ListSource
     from tui_reader.ui.widgets.highlight_list import Entry
 
 
@@ -118,3 +119,37 @@ class OpenArticle(Message):
 
     article_id: int
     highlight_id: str | None = None
+
+
+# -- whole lists and feeds (ui/listactions.py, ui/feedactions.py) ---------------------------
+
+
+@dataclass
+class ReadChanged(Message):
+    """These articles were marked read (or unread again) at once: redraw them and the counts."""
+
+    article_ids: frozenset[int]
+    read: bool
+
+
+@dataclass
+class ListsChanged(Message):
+    """Feeds, saved searches or a list's view changed: read the feed list and the article list
+    again (``keep_id``: the article the cursor stays on)."""
+
+    keep_id: int | None = None
+
+
+@dataclass
+class ShowList(Message):
+    """Show this list (a feed just added, a saved search just saved, All after a removal)."""
+
+    source: ListSource
+    focus_list: bool = False
+
+
+@dataclass
+class RefreshFeeds(Message):
+    """Refresh these feeds only (``ctrl+r`` on a feed or a folder)."""
+
+    feed_ids: list[int]

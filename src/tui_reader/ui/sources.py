@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from tui_reader.listview import DEFAULT, ListView, list_key
 from tui_reader.models import Article, Feed
-from tui_reader.reader import Reader
+from tui_reader.reader import ListFilter, Reader
 from tui_reader.ui.appreader import AppReader
 
-SourceKind = Literal["all", "unread", "starred", "saved", "feed", "folder", "search"]
+SourceKind = Literal["all", "unread", "starred", "saved", "feed", "folder", "search", "query"]
 
 FIRST_PAGE = 200
 NEXT_PAGE = 1000
@@ -30,20 +31,38 @@ class ListSource:
     folder: str | None = None
     query: str = ""
 
-    def fetch(self, reader: Reader, limit: int, offset: int = 0) -> list[Article]:
-        """One page of the list, newest first (search: best match first, one page only)."""
+    @property
+    def key(self) -> str:
+        """The key its view (sort, read shown) is remembered under."""
+        if self.kind == "query":
+            return f"query:{self.label}"
+        return list_key(self.kind, self.feed_id, self.folder)
+
+    def list_filter(self, view: ListView = DEFAULT) -> ListFilter:
+        """The articles the list holds, as ``view`` shows them (a saved search whose query
+        cannot be read: none). Not for a search's results (see :meth:`fetch`)."""
+        unread_only = self.kind == "unread" or not view.show_read
+        if self.kind == "query":
+            return Reader.saved_search_filter(self.query, unread_only=unread_only)
+        return ListFilter(
+            feed_id=self.feed_id if self.kind == "feed" else None,
+            folder=self.folder if self.kind == "folder" else None,
+            saved=self.kind == "saved",
+            unread_only=unread_only,
+            starred_only=self.kind == "starred",
+        )
+
+    def fetch(
+        self, reader: Reader, limit: int, offset: int = 0, view: ListView = DEFAULT
+    ) -> list[Article]:
+        """One page of the list in the view's order (search: best match first, one page
+        only, whatever the view)."""
         if self.kind == "search":
             if offset:
                 return []
             return [hit.article for hit in reader.search(self.query, limit=limit)]
-        return reader.articles(
-            feed_id=self.feed_id if self.kind == "feed" else None,
-            folder=self.folder if self.kind == "folder" else None,
-            saved=self.kind == "saved",
-            unread_only=self.kind == "unread",
-            starred_only=self.kind == "starred",
-            limit=limit,
-            offset=offset,
+        return reader.list_articles(
+            self.list_filter(view), sort=view.sort, limit=limit, offset=offset
         )
 
 
@@ -62,6 +81,11 @@ def folder_source(folder: str) -> ListSource:
     return ListSource("folder", folder, folder=folder)
 
 
+def query_source(name: str, query: str) -> ListSource:
+    """A saved search, shown as a list."""
+    return ListSource("query", name, query=query)
+
+
 def search_source(query: str) -> ListSource:
     return ListSource("search", f"Search: {query}", query=query)
 
@@ -71,10 +95,12 @@ def initial_source(open_article: int | None) -> ListSource:
     return SAVED if open_article is not None else ALL
 
 
-def first_page(reader: Reader, source: ListSource, keep_id: int | None) -> list[Article]:
+def first_page(
+    reader: Reader, source: ListSource, keep_id: int | None, view: ListView = DEFAULT
+) -> list[Article]:
     """The first page of a list (one row more, to know if there are more), with ``keep_id``
     added at the top if it is not on that page."""
-    rows = source.fetch(reader, FIRST_PAGE + 1)
+    rows = source.fetch(reader, FIRST_PAGE + 1, view=view)
     if keep_id is not None and all(a.id != keep_id for a in rows):
         extra = reader.article(keep_id)
         if extra is not None:
@@ -113,7 +139,8 @@ class EarlyLoad:
 
         def rows() -> list[Article]:
             with AppReader.at(store_path) as reader:
-                return first_page(reader, source, open_article)
+                view = reader.list_views().get(source.key, DEFAULT)
+                return first_page(reader, source, open_article, view)
 
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tui-reader-start")
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui_reader.config import CommandConfig
 from tui_reader.ui.keys import KEYS, effective_keys, key_label
 from tui_reader.ui.screens.dialog import ListDialog, close_keys
 from tui_reader.ui.widgets.keyed import KeyedScroll
@@ -26,8 +27,9 @@ _GROUPS = (
 )
 
 
-def help_content(keymap: Mapping[str, str]) -> Content:
-    """The key table. Built from plain strings: nothing in it is read as markup."""
+def help_content(keymap: Mapping[str, str], commands: Sequence[CommandConfig] = ()) -> Content:
+    """The key table (and the configured commands). Built from plain strings: nothing in it
+    is read as markup."""
     parts: list[Content] = []
     width = max(len(key_label(effective_keys(s, keymap))) for s in KEYS) + 2
     for scope, title in _GROUPS:
@@ -45,6 +47,8 @@ def help_content(keymap: Mapping[str, str]) -> Content:
             )
             parts.append(line)
         parts.append(Content(""))
+    if commands:
+        parts.append(_commands_content(commands, keymap, width))
     parts.append(
         Content.styled(
             'Remap any key in config.toml:  [keys]  refresh = "ctrl+r"  (the names in brackets).',
@@ -54,6 +58,31 @@ def help_content(keymap: Mapping[str, str]) -> Content:
     return Content("\n").join(parts)
 
 
+def _commands_content(
+    commands: Sequence[CommandConfig], keymap: Mapping[str, str], width: int
+) -> Content:
+    """The [[commands]] of config.toml, with the keys they really have."""
+    from tui_reader.ui.listactions import command_keys
+
+    keys, _problems = command_keys(commands, keymap)
+    lines = [
+        Content.styled(
+            "Commands ([[commands]] in config.toml; also in the palette)", "bold $accent"
+        )
+    ]
+    for i, command in enumerate(commands):
+        key = key_label(keys[i]) if i in keys else "palette"
+        lines.append(
+            Content.assemble(
+                ("  " + key.ljust(width), "bold"),
+                (command.name, ""),
+                ("  — " + " ".join(command.argv), "dim"),
+            )
+        )
+    lines.append(Content(""))
+    return Content("\n").join(lines)
+
+
 class HelpScreen(ListDialog[None]):
     """The key table, scrolled (no entry to choose)."""
 
@@ -61,12 +90,13 @@ class HelpScreen(ListDialog[None]):
     BOX_ID = "help-body"
     BOX_TITLE = "Keys"
 
-    def __init__(self, keymap: Mapping[str, str]) -> None:
+    def __init__(self, keymap: Mapping[str, str], commands: Sequence[CommandConfig] = ()) -> None:
         super().__init__()
         self.keymap = dict(keymap)
+        self.commands = tuple(commands)
 
     def make_box(self) -> Widget:
         return KeyedScroll(id=self.BOX_ID)
 
     def compose_entries(self) -> ComposeResult:
-        yield Static(help_content(self.keymap), id="help-text")
+        yield Static(help_content(self.keymap, self.commands), id="help-text")

@@ -4,7 +4,9 @@ The screen composes its parts; it inherits no behaviour. Each part owns its own 
 happened through a message of :mod:`tui_reader.ui.messages` (a row chosen, a document shown,
 the cursor moved, a highlight chosen); the screen answers by telling the other parts what to
 show. Highlights and notes are the work of :class:`~tui_reader.ui.highlights.Highlighter`,
-which the screen's "notes" keys call.
+which the screen's "notes" keys call; whole lists (mark read, sort, filter, refresh one feed,
+commands) of :class:`~tui_reader.ui.listactions.ListActions`; feeds and saved searches (add,
+rename, move, remove) of :class:`~tui_reader.ui.feedactions.FeedActions`.
 
 The reading pane never gets squeezed: when the columns do not fit at a readable measure, the
 lists hide first, then the sidebar (see :mod:`tui_reader.ui.layout`); on the narrowest screens
@@ -38,17 +40,23 @@ from tui_reader.models import Article, Feed
 from tui_reader.reader import OpenedArticle
 from tui_reader.sanitize import is_web_url
 from tui_reader.ui.context import Context
+from tui_reader.ui.feedactions import FeedActions
 from tui_reader.ui.highlights import Highlighter
 from tui_reader.ui.keys import bindings
 from tui_reader.ui.layout import View, columns, is_narrow
+from tui_reader.ui.listactions import ListActions, command_keys, with_reading_time
 from tui_reader.ui.messages import (
     CursorMoved,
     DocumentShown,
     FollowLink,
     HighlightChosen,
+    ListsChanged,
     OpenArticle,
+    ReadChanged,
+    RefreshFeeds,
     RowHighlighted,
     RowSelected,
+    ShowList,
     SidebarChanged,
 )
 from tui_reader.ui.render import header_for, safe
@@ -121,6 +129,9 @@ class MainScreen(Screen[None]):
         self.refreshing = False
         self._on_shown = on_shown
         self._highlighter: Highlighter | None = None
+        self._lists: ListActions | None = None
+        self._feed_actions: FeedActions | None = None
+        self.command_problems = self._bind_commands()
         # Continuity: the last session's list and article (ui/session.py); the watcher of
         # other processes' writes (ui/watch.py), started on mount.
         self.session = restore(context.reader) if open_article is None else None
@@ -168,10 +179,45 @@ class MainScreen(Screen[None]):
             )
         return self._highlighter
 
+    @property
+    def lists(self) -> ListActions:
+        """Whole lists: mark read and undo, sort, filter, refresh one feed, commands."""
+        if self._lists is None:
+            self._lists = ListActions(
+                self,
+                self.feeds,
+                self.articles,
+                self.ctx,
+                source=lambda: self.source,
+                target=self._target,
+                deleted_highlights=lambda: len(self.highlights.notes.deleted),
+            )
+        return self._lists
+
+    @property
+    def feed_actions(self) -> FeedActions:
+        """Feeds and saved searches: add, rename, move, remove, save a search."""
+        if self._feed_actions is None:
+            self._feed_actions = FeedActions(self, self.feeds, self.ctx, source=lambda: self.source)
+        return self._feed_actions
+
+    def _bind_commands(self) -> list[str]:
+        """Bind the keys of the configured ``[[commands]]``; what is wrong with their keys."""
+        from tui_reader.ui.keys import usable_keymap
+
+        commands = self.ctx.config.commands
+        keys, problems = command_keys(commands, usable_keymap(self.ctx.config.keys))
+        for i, key in keys.items():
+            self._bindings.bind(key, f"run_command({i})", safe(commands[i].name)[:40], show=False)
+        return problems
+
     def on_mount(self) -> None:
         _ = self.highlights  # it repaints when the theme changes
+        self.lists.load_views()
+        for problem in self.command_problems:
+            self.notify(problem, severity="warning", markup=False)
         self.feeds.border_title = "Feeds"
-        self.articles.border_title = Content(safe(self.source.label))
+        self.articles.border_title = Content(self.lists.list_title(self.source))
         early = self.early
         if early is None or not early.welcome_was_added():
             self.call_after_refresh(self.run_welcome)  # after the first frame
@@ -189,6 +235,8 @@ class MainScreen(Screen[None]):
         else:
             self.load_feeds()
             self.load_articles(self.source, keep_id=self.initial_article, open_it=True)
+        if early is not None and self.ctx.reader.saved_searches():
+            self.load_feeds()  # the early read has the feeds only
         self.early = None
 
     def _show_early(self, early: EarlyLoad) -> None:
@@ -307,11 +355,14 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="feeds")
     def load_feeds(self) -> None:
         feeds = self.ctx.reader.feeds()
+        searches = self.ctx.reader.saved_search_counts()
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._feeds_loaded, feeds)
+            self.app.call_from_thread(self._feeds_loaded, feeds, searches)
 
-    def _feeds_loaded(self, feeds: list[Feed]) -> None:
-        self.feeds.set_feeds(feeds)
+    def _feeds_loaded(
+        self, feeds: list[Feed], searches: list[tuple[str, str, int]] | None = None
+    ) -> None:
+        self.feeds.set_feeds(feeds, searches)
         i = self.feeds.index_of(self.source)
         if i >= 0:
             self.feeds.move_cursor(i, announce=False)
@@ -332,12 +383,12 @@ class MainScreen(Screen[None]):
         self, source: ListSource, *, keep_id: int | None = None, open_it: bool = False
     ) -> None:
         self.source = source
-        self.articles.border_title = Content(safe(source.label))
+        self.articles.border_title = Content(self.lists.list_title(source))
         self._load_articles(source, keep_id, open_it)
 
     @work(thread=True, exclusive=True, group="articles")
     def _load_articles(self, source: ListSource, keep_id: int | None, open_it: bool) -> None:
-        rows = first_page(self.ctx.reader, source, keep_id)
+        rows = first_page(self.ctx.reader, source, keep_id, self.lists.view_of(source))
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._articles_loaded, source, rows, keep_id, open_it)
 
@@ -351,7 +402,13 @@ class MainScreen(Screen[None]):
         if current is not None:  # as shown (its read state may not be written yet)
             rows = [current if a.id == current.id else a for a in rows]
         keep = keep_id if keep_id is not None else (self.current.id if self.current else None)
-        self.articles.set_articles(source, rows[:FIRST_PAGE], has_more=has_more, keep_id=keep)
+        self.articles.set_articles(
+            source,
+            rows[:FIRST_PAGE],
+            has_more=has_more,
+            keep_id=keep,
+            view=self.lists.view_of(source),
+        )
         self.articles.set_open(self.current.id if self.current else None)
         if open_it and keep_id is not None:
             i = self.articles.index_of(keep_id)
@@ -424,11 +481,14 @@ class MainScreen(Screen[None]):
         self.pane.show_document(
             document,
             article_id=article.id,
-            header=header_for(
+            header=with_reading_time(
+                header_for(
+                    document,
+                    title=article.display_title,
+                    source=article.source_title,
+                    date=format_date(article.published),
+                ),
                 document,
-                title=article.display_title,
-                source=article.source_title,
-                date=format_date(article.published),
             ),
             notice=notice,
             keep_position=keep,
@@ -551,7 +611,7 @@ class MainScreen(Screen[None]):
         title, site = document.title, document.site_name
         self._replace(replace(article, title=title, source_title=article.source_title or site))
         self.ctx.writer.submit(
-            lambda r: self.ctx.reader.name_saved_page(article.url, title, site), "page title"
+            lambda r: r.name_saved_page(article.url, title=title, site=site), "page title"
         )
 
     def action_reload_article(self) -> None:
@@ -609,7 +669,11 @@ class MainScreen(Screen[None]):
         self.highlights.delete_highlight()
 
     def action_undo_delete(self) -> None:
-        self.highlights.undo_delete()
+        """``u``: the newest of this session's highlight deletions and bulk mark-reads."""
+        if self.lists.can_undo(len(self.highlights.notes.deleted)):
+            self.lists.undo()
+        else:
+            self.highlights.undo_delete()
 
     def action_all_highlights(self) -> None:
         self.highlights.all_highlights()
@@ -817,16 +881,16 @@ class MainScreen(Screen[None]):
             return
         self._start_refresh(len(self.feeds.feeds), auto=False)
 
-    def _start_refresh(self, total: int, *, auto: bool) -> None:
+    def _start_refresh(self, total: int, *, auto: bool, feed_ids: list[int] | None = None) -> None:
         self.refreshing = True
         self.add_class("-refreshing")
         label, bar = self._refresh_bar()
         bar.update(total=max(total, 1), progress=0)
         label.update(Content("Refreshing…"))
-        self._refresh(auto)
+        self._refresh(auto, feed_ids)
 
     @work(thread=True, exclusive=True, group="refresh")
-    def _refresh(self, auto: bool = False) -> None:
+    def _refresh(self, auto: bool = False, feed_ids: list[int] | None = None) -> None:
         shown = 0.0
 
         def progress(p: RefreshProgress) -> None:
@@ -840,7 +904,7 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._refresh_progress, p)
 
         try:
-            summary = self.ctx.reader.refresh(None, progress, only_due=auto)
+            summary = self.ctx.reader.refresh(feed_ids, progress, only_due=auto)
         except Exception as exc:
             self.app.call_from_thread(self._refresh_done, None, str(exc), auto)
             return
@@ -899,6 +963,63 @@ class MainScreen(Screen[None]):
             message += f" {len(failed)} feed{'s' if len(failed) != 1 else ''} failed: press E."
         self.notify(message, severity="warning" if failed else "information", markup=False)
         self._reload_all()
+
+    # -- whole lists and feeds: ListActions and FeedActions do the work -------------------
+
+    def action_mark_list_read(self) -> None:
+        self.lists.mark_list_read()
+
+    def action_mark_all_read(self) -> None:
+        self.lists.mark_all_read()
+
+    def action_refresh_feed(self) -> None:
+        self.lists.refresh_feed(self.current)
+
+    def action_sort_list(self) -> None:
+        self.lists.sort_list()
+
+    def action_toggle_show_read(self) -> None:
+        self.lists.toggle_show_read()
+
+    def action_run_command(self, index: int) -> None:
+        self.lists.run_command(index, self.pane.document, self.current)
+
+    def action_add_feed(self) -> None:
+        self.feed_actions.add_feed()
+
+    def action_rename_feed(self) -> None:
+        self.feed_actions.rename_feed()
+
+    def action_move_feed(self) -> None:
+        self.feed_actions.move_feed()
+
+    def action_remove_feed(self) -> None:
+        self.feed_actions.remove()
+
+    def action_save_search(self) -> None:
+        self.feed_actions.save_search()
+
+    def on_read_changed(self, event: ReadChanged) -> None:
+        ids = event.article_ids
+        if self.current is not None and self.current.id in ids:
+            self.current = replace(self.current, read=event.read)
+        for article in self.articles.articles:
+            if article.id in ids:
+                self.articles.update_article(replace(article, read=event.read))
+        self._reload_all()
+
+    def on_lists_changed(self, event: ListsChanged) -> None:
+        self.load_feeds()
+        self.load_articles(self.source, keep_id=event.keep_id)
+
+    def on_show_list(self, event: ShowList) -> None:
+        self.show_source(event.source, focus_list=event.focus_list)
+
+    def on_refresh_feeds(self, event: RefreshFeeds) -> None:
+        if self.refreshing:
+            self.notify("Already refreshing.", markup=False, timeout=4)
+            return
+        self._start_refresh(len(event.feed_ids), auto=False, feed_ids=event.feed_ids)
 
     # -- continuity: other processes' writes, and the session to come back to -------------
 

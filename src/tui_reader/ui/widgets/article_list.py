@@ -13,6 +13,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import work
 
+from tui_reader.listview import DEFAULT, ListView
 from tui_reader.models import Article
 from tui_reader.reader import Reader
 from tui_reader.timestamps import format_local
@@ -39,6 +40,7 @@ class ArticleList(RowList):
         super().__init__(id=id)
         self.reader = reader
         self.source: ListSource | None = None
+        self.view: ListView = DEFAULT  # the list's order and read filter (its next pages too)
         self.articles: list[Article] = []
         self.snippets: dict[int, str] = {}
         self.has_more = False
@@ -57,10 +59,13 @@ class ArticleList(RowList):
         has_more: bool = False,
         keep_id: int | None = None,
         snippets: dict[int, str] | None = None,
+        view: ListView = DEFAULT,
     ) -> None:
-        """Show a new list; the cursor goes to ``keep_id`` if it is in it, else the top."""
+        """Show a new list (read in ``view``'s order: its next pages are too); the cursor goes
+        to ``keep_id`` if it is in it, else the top."""
         same = self.source == source
         self.source = source
+        self.view = view
         self.articles = list(articles)
         self.snippets = dict(snippets or {})
         self.has_more = has_more
@@ -119,11 +124,11 @@ class ArticleList(RowList):
             if self.reader is None:
                 return
             self.loading_more = True
-            self._load_more(self.reader, self.source, len(self.articles))
+            self._load_more(self.reader, self.source, len(self.articles), self.view)
 
     @work(thread=True, group="more")
-    def _load_more(self, reader: Reader, source: ListSource, offset: int) -> None:
-        rows = source.fetch(reader, NEXT_PAGE + 1, offset)
+    def _load_more(self, reader: Reader, source: ListSource, offset: int, view: ListView) -> None:
+        rows = source.fetch(reader, NEXT_PAGE + 1, offset, view)
         self.app.call_from_thread(self._more_loaded, source, rows, offset)
 
     def _more_loaded(self, source: ListSource, rows: list[Article], offset: int) -> None:

@@ -22,6 +22,7 @@ from tui_reader.ui.sources import (
     ListSource,
     feed_source,
     folder_source,
+    query_source,
 )
 from tui_reader.ui.widgets.rows import RowList, fit
 
@@ -66,10 +67,14 @@ class _Folder:
         return sum(f.unread for f in self.feeds) + sum(c.unread for c in self.children.values())
 
 
-def build_entries(feeds: Sequence[Feed], folded: Set[str] = frozenset()) -> list[FeedEntry]:
-    """The list's entries: the special lists, the feeds outside folders, then the folders as a
-    tree (feeds, then subfolders), each counting its subfolders too. A folder in ``folded``
-    shows without what is inside it."""
+def build_entries(
+    feeds: Sequence[Feed],
+    folded: Set[str] = frozenset(),
+    searches: Sequence[tuple[str, str, int]] = (),
+) -> list[FeedEntry]:
+    """The list's entries: the special lists, the saved searches (name, query, unread), the
+    feeds outside folders, then the folders as a tree (feeds, then subfolders), each counting
+    its subfolders too. A folder in ``folded`` shows without what is inside it."""
     unread = sum(f.unread for f in feeds)
     entries = [
         FeedEntry(ALL, "All", unread),
@@ -77,6 +82,7 @@ def build_entries(feeds: Sequence[Feed], folded: Set[str] = frozenset()) -> list
         FeedEntry(STARRED, "Starred"),
         FeedEntry(SAVED, "Saved"),
     ]
+    entries.extend(FeedEntry(query_source(n, q), n, count) for n, q, count in searches)
     root = _Folder("", "")
     for f in feeds:
         node = root
@@ -126,15 +132,21 @@ class FeedList(RowList):
         self.entries: list[FeedEntry] = build_entries([])
         self.feeds: list[Feed] = []
         self.folded: set[str] = set()
+        self.searches: list[tuple[str, str, int]] = []  # saved searches: name, query, unread
 
-    def set_feeds(self, feeds: Sequence[Feed]) -> None:
-        """New feeds and counts; the cursor stays on the same entry."""
+    def set_feeds(
+        self, feeds: Sequence[Feed], searches: Sequence[tuple[str, str, int]] | None = None
+    ) -> None:
+        """New feeds and counts (and saved searches, when given); the cursor stays on the
+        same entry."""
         self.feeds = list(feeds)
+        if searches is not None:
+            self.searches = list(searches)
         self._rebuild()
 
     def _rebuild(self) -> None:
         current = self.current.source if self.current else None
-        self.entries = build_entries(self.feeds, self.folded)
+        self.entries = build_entries(self.feeds, self.folded, self.searches)
         cursor = self.index_of(current) if current is not None else 0
         self.rows_changed(max(cursor, 0))
 
@@ -167,7 +179,9 @@ class FeedList(RowList):
     def index_of(self, source: ListSource) -> int:
         for i, entry in enumerate(self.entries):
             if entry.source.kind == source.kind and (
-                entry.source.feed_id == source.feed_id and entry.source.folder == source.folder
+                entry.source.feed_id == source.feed_id
+                and entry.source.folder == source.folder
+                and (source.kind != "query" or entry.source.label == source.label)
             ):
                 return i
         return -1
@@ -220,7 +234,7 @@ class FeedList(RowList):
         count = str(entry.count) if entry.count else ""
         mark = "!" if entry.error else " "
         label_style = style
-        if entry.heading or entry.source.kind in ("all", "unread", "starred", "saved"):
+        if entry.heading or entry.source.kind in ("all", "unread", "starred", "saved", "query"):
             label_style += self.style("strong")
         if entry.error:
             label_style += self.style("error")

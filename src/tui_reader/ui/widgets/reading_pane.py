@@ -663,7 +663,28 @@ class ReadingPane(ScrollView, can_focus=True):
         strip = self._strips.get(key)
         if strip is None:
             strip = self._strips[key] = self._build_strip(line, width, marks)
+        if y == 0:
+            strip = self._with_progress(strip)
         return strip
+
+    def _with_progress(self, strip: Strip) -> Strip:
+        """The top row with how much of the article has been on screen ("42%") at its right,
+        in the margin beside the text, when the text is longer than the view and the margin
+        has room. (Not cached: it changes with the scroll position, the line does not.)"""
+        from tui_reader.reading import percent_read
+
+        rendered = self._rendered
+        height = self.scrollable_content_region.height
+        if rendered is None or self.document is None or len(rendered.lines) <= height:
+            return strip
+        done = percent_read(int(self.scroll_offset.y), height, len(rendered.lines))
+        label = f"{done}%"
+        width = strip.cell_length
+        if self._margin < len(label) + 2:
+            return strip
+        x = width - len(label) - 1
+        tail = Strip([Segment(label + " ", self._component("meta"))])
+        return Strip.join([strip.crop(0, x), tail])
 
 
 def _unit_at(spans: list[tuple[int, int]], offset: int) -> int:

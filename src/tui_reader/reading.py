@@ -1,0 +1,41 @@
+"""How long an article takes to read, and how far into it the reader is.
+
+From the clean text only (what the reading pane shows): words at 230 a minute, the usual
+figure for adults reading non-fiction on a screen; Chinese, Japanese and Korean text, which
+has no spaces between words, at 500 characters a minute. Linear in the text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+WORDS_PER_MINUTE = 230
+CJK_CHARS_PER_MINUTE = 500
+
+# Han, Hiragana, Katakana and Hangul: counted per character, not per word.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_WORD = re.compile(f"[^\\W{_CJK}]+")
+
+
+def reading_minutes(text: str) -> int:
+    """Whole minutes, rounded up; 0 only for an empty text."""
+    words = sum(1 for _ in _WORD.finditer(text))
+    cjk = sum(1 for _ in _CJK_CHAR.finditer(text))
+    minutes = words / WORDS_PER_MINUTE + cjk / CJK_CHARS_PER_MINUTE
+    return math.ceil(minutes) if minutes else 0
+
+
+def reading_time(text: str) -> str:
+    """ "4 min read" ("" for an empty text)."""
+    minutes = reading_minutes(text)
+    return f"{minutes} min read" if minutes else ""
+
+
+def percent_read(top: int, height: int, total: int) -> int:
+    """How much of a text of ``total`` lines has been on screen, when the view of ``height``
+    lines starts at line ``top``: 100 once the last line shows."""
+    if total <= 0 or top + height >= total:
+        return 100
+    return max(0, min(100, (top + height) * 100 // total))
