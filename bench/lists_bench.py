@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +59,7 @@ def main() -> None:
                 for sort in SORTS:
                     for show_read in (True, False):
                         view = ListView(sort, show_read)
-                        ms = median_ms(lambda: source.fetch(store, FIRST_PAGE + 1, view=view))
+                        ms = median_ms(partial(source.fetch, store, FIRST_PAGE + 1, view=view))
                         shown = "shown" if show_read else "hidden"
                         print(f"{label:<28}{sort:<10}{shown:<8}{ms:>18.1f}")
             query = parse_query("feed:feed1 since:2023-01-01")
