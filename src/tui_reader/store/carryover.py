@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from tui_reader.models import EntryData, Feed
 from tui_reader.store.identity import Known, match_entries
+from tui_reader.store.sync import journal_in
 
 if TYPE_CHECKING:
     from tui_reader.store import Store
@@ -66,4 +67,7 @@ def add_state(
         "UPDATE articles SET starred = 1 WHERE id = ? AND starred = 0",
         [(i,) for i in starred_ids],
     ).rowcount
+    # Changes made here, as any other: journaled for a feed server's next sync.
+    journal_in(conn, list(read_ids), "read", "1")
+    journal_in(conn, list(starred_ids), "starred", "1")
     return max(read, 0), max(starred, 0)
