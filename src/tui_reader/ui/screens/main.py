@@ -498,9 +498,7 @@ class MainScreen(Screen[None]):
         try:
             reader = self.ctx.reader
             document = reader.load_document(article.id, force=force, opened=opened)
-            stored = None
-            if article.feed_id is None and is_web_url(document.url):
-                stored = reader.stored_copy_of(article, document.url)
+            stored = reader.stored_article_for(article, document)
             if stored is not None:
                 self.app.call_from_thread(self._open_stored_copy, stored, generation)
                 return
@@ -551,7 +549,7 @@ class MainScreen(Screen[None]):
         title, site = document.title, document.site_name
         self._replace(replace(article, title=title, source_title=article.source_title or site))
         self.ctx.writer.submit(
-            lambda r: self.ctx.reader.name_saved_page(article.url, title, site), "page title"
+            lambda r: r.name_saved_page(article.url, title=title, site=site), "page title"
         )
 
     def action_reload_article(self) -> None:
