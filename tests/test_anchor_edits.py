@@ -201,3 +201,15 @@ def test_changed_context_is_counted_in_words() -> None:
         2,
         1,
     )
+
+
+def test_short_quote_kept_when_a_word_changed_on_each_side() -> None:
+    """Two words, a word edited just before them and one just after (a typo fixed, a word
+    replaced): within a word on both sides is the same passage, however short."""
+    text = INTRO + BODY
+    args = _args(text, "but encouraging")
+    new = text.replace("results were mixed but", "results were astonishingly but").replace(
+        "encouraging, which is", "encouraging, unsurprisingly is"
+    )
+    found = locate(new, *args)
+    assert found is not None and new[found[0] : found[1]] == "but encouraging"

@@ -343,3 +343,25 @@ def test_marking_a_whole_list_read_and_its_undo_are_journaled(store: Store) -> N
     assert sorted((c.article_id, c.field, c.value) for c in changes) == [
         (i, "read", "0") for i in linked
     ]
+
+
+def test_state_carried_over_from_another_reader_is_journaled_like_any_change(
+    store: Store,
+) -> None:
+    """Every path that marks articles read or starred here journals it (the newsboat import's
+    carry-over as much as a key press), so the next sync pushes it."""
+    from tui_reader.store.carryover import carry_over
+
+    feed = _setup(store)
+    _pull(store, feed, [_headline(1, 7), _headline(2, 7)])
+    entries = [
+        (EntryData(guid="", url="http://example.org/1", title="Article 1"), True, False),
+        (EntryData(guid="", url="http://example.org/2", title="Article 2"), False, True),
+    ]
+    carried = carry_over(store, feed, entries)
+    assert (carried.read, carried.starred) == (1, 1)
+    ids = {a.url: a.id for a in store.list_articles()}
+    changes, _ = state.pending(store)
+    assert sorted((c.article_id, c.field, c.value) for c in changes) == sorted(
+        [(ids["http://example.org/1"], "read", "1"), (ids["http://example.org/2"], "starred", "1")]
+    )

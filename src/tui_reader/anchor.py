@@ -491,9 +491,10 @@ def _copy_accepts(
     both_near = dp <= 1 and ds <= 1
     words = len(_WORD.findall(qy.q))
     if len(qy.q) < 20 or words < MIN_FUZZY_WORDS:
-        if unique and words >= 2 and one_side:
-            return True  # the only copy, one side intact (a line inserted or edited there)
-        return min(ps, ss) >= 0.8 and both_near  # a word or two: both sides must be there
+        if words < 2:  # a single word recurs by chance: both sides there, nearly verbatim
+            return both_near and min(ps, ss) >= 0.8
+        # A few words: both sides within a word, or one side if it is the only copy.
+        return both_near or (unique and one_side)
     return one_side or both_near
 
 

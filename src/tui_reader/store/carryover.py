@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from tui_reader.models import EntryData, Feed
 from tui_reader.store.identity import Known, match_entries
+from tui_reader.store.sync import journal_in
 
 if TYPE_CHECKING:
     from tui_reader.store import Store
@@ -58,12 +59,7 @@ def add_state(
     conn: sqlite3.Connection, read_ids: Collection[int], starred_ids: Collection[int]
 ) -> tuple[int, int]:
     """Mark ``read_ids`` read and ``starred_ids`` starred (inside the caller's transaction);
-    returns how many articles each changed. Journaled for sync, as every change of read or
-    starred state here is (``store/sync.py``)."""
-    from tui_reader.store.sync import journal_in
-
-    journal_in(conn, _changing(conn, read_ids, "read"), "read", "1")
-    journal_in(conn, _changing(conn, starred_ids, "starred"), "starred", "1")
+    returns how many articles each changed."""
     read = conn.executemany(
         "UPDATE articles SET read = 1 WHERE id = ? AND read = 0", [(i,) for i in read_ids]
     ).rowcount
@@ -71,10 +67,7 @@ def add_state(
         "UPDATE articles SET starred = 1 WHERE id = ? AND starred = 0",
         [(i,) for i in starred_ids],
     ).rowcount
+    # Changes made here, as any other: journaled for a feed server's next sync.
+    journal_in(conn, list(read_ids), "read", "1")
+    journal_in(conn, list(starred_ids), "starred", "1")
     return max(read, 0), max(starred, 0)
-
-
-def _changing(conn: sqlite3.Connection, ids: Collection[int], column: str) -> list[int]:
-    """Those of ``ids`` whose ``column`` (read or starred) is not set yet."""
-    sql = f"SELECT 1 FROM articles WHERE id = ? AND {column} = 0"  # a column name of ours
-    return [i for i in ids if conn.execute(sql, (i,)).fetchone() is not None]

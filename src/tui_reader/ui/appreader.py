@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui_reader.config import Config
-from tui_reader.models import Article
 from tui_reader.paths import Paths
 from tui_reader.reader import Reader
 
@@ -21,9 +20,7 @@ class AppReader(Reader):
     - ``database``: a database somewhere else than ``paths.database`` (the app's
       ``store_path``: tests and benchmarks), as the façade takes its database from the paths;
     - :meth:`welcome_pending`, read with the first screen's rows (no worker to start when
-      the welcome feed was added on an earlier run);
-    - a page opened by its URL: :meth:`stored_copy_of` (its canonical link is an article
-      stored already: that one, and the empty Saved copy goes).
+      the welcome feed was added on an earlier run).
     """
 
     def __init__(self, paths: Paths, config: Config | None, database: Path | None = None) -> None:
@@ -46,13 +43,3 @@ class AppReader(Reader):
         from tui_reader.feeds.welcome import WELCOME_SETTING
 
         return not self.get_setting(WELCOME_SETTING)
-
-    def stored_copy_of(self, article: Article, url: str) -> Article | None:
-        """A page opened by its URL (``article``, under Saved) whose canonical link ``url`` is
-        another article stored already: that article, once the empty Saved copy is gone (so
-        that highlights never split between two); else None."""
-        store = self.store
-        stored = store.article_by_url(url, exclude=article.id)
-        if stored is None or not store.forget_saved_copy(article.id):
-            return None
-        return stored

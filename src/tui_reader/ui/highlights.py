@@ -388,8 +388,8 @@ class Highlighter:
     @staticmethod
     def _write_files(reader: Reader, article_id: int | None) -> list[Path]:
         if article_id is None:
-            return [path for path, _ in reader.export_many()]
-        if not reader.highlights(article_id) and not reader.article_note(article_id):
+            return reader.export_all()
+        if not reader.highlight_count(article_id) and not reader.article_note(article_id):
             return []  # a file of front matter alone helps no one
         return [reader.export_article(article_id)]
 

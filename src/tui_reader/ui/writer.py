@@ -46,9 +46,12 @@ class ReaderWriter:
         await asyncio.wrap_future(self.submit(lambda reader: None, "flush"))
 
     def close(self) -> None:
-        """Finish the pending writes (the Reader closes the connections)."""
+        """Finish the pending writes, then close the writer thread's connection (explicitly:
+        a connection left to its thread's end is closed only when the garbage collector gets
+        to it, as sqlite3's connections sit in a reference cycle)."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
+        self._executor.submit(self.reader.release_thread)
         self._executor.shutdown(wait=True)

@@ -558,9 +558,7 @@ class MainScreen(Screen[None]):
         try:
             reader = self.ctx.reader
             document = reader.load_document(article.id, force=force, opened=opened)
-            stored = None
-            if article.feed_id is None and is_web_url(document.url):
-                stored = reader.stored_copy_of(article, document.url)
+            stored = reader.stored_article_for(article, document)
             if stored is not None:
                 self.app.call_from_thread(self._open_stored_copy, stored, generation)
                 return
