@@ -288,3 +288,58 @@ def test_a_saved_copy_of_a_stored_page_gives_way(reader: Reader, site: str) -> N
     assert reader.stored_article_for(named, canonical) == stored
     assert reader.article(amp.id) is None and reader.articles(saved=True) == []
     assert reader.stored_article_for(stored, canonical) is None  # not a Saved copy
+
+
+def test_lists_views_saved_searches_and_commands_through_the_reader(reader: Reader) -> None:
+    """Issue 16's list work, reached as the UI reaches it: a list in another order, marked
+    read at once and brought back, each list's view kept, saved searches kept and counted, a
+    bad query refused in one line, and an article handed to a program with its text."""
+    from tui_reader.errors import ReaderError
+    from tui_reader.listview import ListView
+    from tui_reader.reader import ListFilter
+
+    feed, _ = reader.add_feed("https://example.org/feed.xml", title="Example")
+    reader.store.upsert_entries(
+        feed,
+        [
+            EntryData(
+                guid=f"g{i}",
+                url=f"https://example.org/{i}",
+                title=f"Story {i}",
+                published=1_700_000_000.0 + i,
+                content=f"<p>zebra words {i}</p>",
+                text=f"zebra words {i}",
+            )
+            for i in range(3)
+        ],
+    )
+    newest = [a.title for a in reader.list_articles(ListFilter(feed_id=feed.id))]
+    oldest = [a.title for a in reader.list_articles(ListFilter(feed_id=feed.id), sort="oldest")]
+    assert newest == ["Story 2", "Story 1", "Story 0"] and oldest == newest[::-1]
+    marked = reader.mark_list_read(ListFilter(feed_id=feed.id))
+    assert len(marked) == 3 and reader.unread_total() == 0
+    reader.mark_unread(marked[:1])
+    assert reader.unread_total() == 1
+
+    reader.set_list_views({"feed:1": ListView("title", False), "all": ListView()})
+    assert reader.list_views() == {"feed:1": ListView("title", False)}  # defaults not kept
+
+    saved = reader.save_search(" Zebras ", "zebra unread")
+    assert (saved.name, saved.query) == ("Zebras", "zebra unread")
+    assert reader.saved_search_counts() == [("Zebras", "zebra unread", 1)]
+    with pytest.raises(ReaderError, match="as a date"):
+        reader.save_search("Bad", "since:nonsense")
+    assert [s.name for s in reader.saved_searches()] == ["Zebras"]
+    assert reader.list_articles(Reader.saved_search_filter("since:nonsense")) == []
+    reader.remove_saved_search("Zebras")
+    assert reader.saved_searches() == []
+
+    article = reader.list_articles(ListFilter(feed_id=feed.id))[0]
+    # {file} holds the stored text (no pane to give it): the program sees a non-empty file
+    # whose text is the article's, and the file is gone once the program ended.
+    script = 'grep -q "zebra words 2" "$1" && test "$2" = "Story 2"'
+    outcome = reader.run_command(["sh", "-c", script, "sh", "{file}", "{title}"], article)
+    assert outcome.ok, outcome
+    assert list((reader.paths.cache_dir / "handoff").iterdir()) == []
+    failed = reader.run_command(["sh", "-c", "echo nope >&2; exit 3"], article)
+    assert (failed.returncode, failed.error_tail) == (3, "nope")
