@@ -205,3 +205,25 @@ async def test_a_damaged_session_file_is_not_trusted(data: Data, content: str, k
         assert screen.current is None
         assert screen.source.kind == kind
         assert titles(app)
+
+
+@pytest.mark.parametrize("kept", [True, False])
+async def test_a_saved_search_list_comes_back_while_it_is_kept(data: Data, kept: bool) -> None:
+    from tui_reader.reader import Reader
+
+    with Reader(data.paths) as reader:
+        reader.save_search("Stories", "story feed:daily")
+    path = session_path(data.paths.database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    query = "story feed:daily" if kept else "something else"
+    source = {"kind": "query", "label": "Stories", "query": query}
+    path.write_text(json.dumps({"source": source}))
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        if kept:
+            assert (screen.source.kind, screen.source.label) == ("query", "Stories")
+            assert sorted(titles(app)) == [f"News story {i}" for i in range(5)]
+        else:
+            assert screen.source == ALL  # changed or removed since: not trusted

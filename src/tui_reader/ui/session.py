@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 SESSION_SUFFIX = "-session.json"
 SAVE_EVERY = 3.0  # seconds: how often the running app writes the session when it changed
 _MAX_BYTES = 64_000
-_KINDS = {"all", "unread", "starred", "saved", "feed", "folder", "search"}
+_KINDS = {"all", "unread", "starred", "saved", "feed", "folder", "search", "query"}
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def _source(value: object) -> ListSource:
         return ALL
     if kind == "folder" and not source.folder:
         return ALL
-    if kind == "search" and not source.query.strip():
+    if kind in ("search", "query") and not source.query.strip():
         return ALL
     return source
 
@@ -129,6 +129,10 @@ def _checked(saved: Session, store: AppReader) -> Session | None:
         folder = source.folder or ""
         if not store.folder_exists(folder):
             source = ALL  # no feed is in that folder any more
+    elif source.kind == "query":
+        kept = {(s.name, s.query) for s in store.saved_searches()}
+        if (source.label, source.query) not in kept:
+            source = ALL  # the saved search was removed or changed
     article = saved.article if saved.article and store.article(saved.article) else None
     highlighted = saved.highlighted
     if highlighted is not None and store.article(highlighted) is None:
