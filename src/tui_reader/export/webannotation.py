@@ -51,11 +51,13 @@ from tui_reader.store import Store, article_uid
 from tui_reader.store.annotations import (
     Placer,
     find_or_create_article_in,
+    has_article_note_in,
+    highlight_quote_in,
     insert_highlight_in,
     reanchor_in,
     set_article_note_in,
 )
-from tui_reader.store.articles import document_in
+from tui_reader.store.articles import article_by_uid_in, article_links_in, document_in
 from tui_reader.timestamps import format_local, iso_utc, sane_timestamp
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -261,10 +263,8 @@ class _Importer:
         """The uid of a stored article at the same address (normalised), or ""."""
         if self._by_url is None:
             self._by_url = {}
-            for row in self.c.execute(
-                "SELECT uid, url FROM articles WHERE url != '' ORDER BY feed_id IS NULL, id DESC"
-            ):
-                self._by_url[url_key(str(row["url"]))] = str(row["uid"])
+            for uid, url_ in article_links_in(self.c):
+                self._by_url[url_key(url_)] = uid
         return self._by_url.get(url_key(url), "")
 
     def article(self, uid: str, source: str) -> Article:
@@ -293,8 +293,7 @@ class _Importer:
         return article
 
     def _stored_quote(self, hid: str) -> str | None:
-        row = self.c.execute("SELECT quote FROM highlights WHERE id = ?", (hid,)).fetchone()
-        return str(row["quote"]) if row is not None else None
+        return highlight_quote_in(self.c, hid)
 
     def _text(self, article_id: int) -> str | None:
         doc = document_in(self.c, article_id)
@@ -304,8 +303,8 @@ class _Importer:
         """A position-only highlight with its quote taken from the article's text, when that
         text is the one the offsets refer to (same hash); else None, the reason recorded. An
         article not stored here is not created for it."""
-        known = p.uid and self.c.execute("SELECT 1 FROM articles WHERE uid = ?", (p.uid,))
-        if not (known and known.fetchone()) and not self._uid_by_url(p.source):
+        known = bool(p.uid) and article_by_uid_in(self.c, p.uid) is not None
+        if not known and not self._uid_by_url(p.source):
             text = None
         else:
             text = self._text(self.article(p.uid, p.source).id)
@@ -398,10 +397,7 @@ def import_annotations(
             if not n.note.strip():
                 continue
             article = importer.article(n.uid, n.source)
-            row = c.execute(
-                "SELECT 1 FROM article_notes WHERE article_id = ?", (article.id,)
-            ).fetchone()
-            if row is not None:
+            if has_article_note_in(c, article.id):
                 importer.result.notes_skipped += 1
             else:
                 set_article_note_in(c, article.id, n.note, updated=n.updated)
@@ -413,28 +409,11 @@ def import_annotations(
     result.replies = parsed.replies
     if fetch is not None:
         for article_id in sorted(importer.touched):
-            if store.get_article(article_id) is not None and not _has_text(store, article_id):
+            if store.get_article(article_id) is not None and not store.has_document(article_id):
                 result.fetched += fetch(article_id)  # stored text re-anchors its highlights
-    _count_placed(store, importer.added, result)
-    return result
-
-
-def _has_text(store: Store, article_id: int) -> bool:
-    row = store.conn.execute("SELECT doc_json FROM articles WHERE id = ?", (article_id,)).fetchone()
-    return row is not None and bool(row["doc_json"])
-
-
-def _count_placed(store: Store, ids: list[str], result: ImportResult) -> None:
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        row = store.conn.execute(
-            "SELECT count(*) AS n FROM highlights h JOIN articles a ON a.id = h.article_id"
-            f" WHERE h.id IN ({marks}) AND h.start IS NOT NULL AND a.doc_json != ''",
-            chunk,
-        ).fetchone()
-        result.placed += int(row["n"])
+    result.placed = store.count_placed(importer.added)
     result.unanchored = result.added - result.placed
+    return result
 
 
 def load_json(text: str, what: str) -> Any:

@@ -236,6 +236,21 @@ class AnnotationsMixin(StoreBase):
         ).fetchall()
         return [(str(r["tag"]), int(r["n"])) for r in rows]
 
+    def count_placed(self, highlight_ids: Iterable[str]) -> int:
+        """How many of these highlights have a place in a stored document's text."""
+        ids = list(highlight_ids)
+        placed = 0
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            row = self.conn.execute(
+                "SELECT count(*) AS n FROM highlights h JOIN articles a ON a.id = h.article_id"
+                f" WHERE h.id IN ({marks}) AND h.start IS NOT NULL AND a.doc_json != ''",
+                chunk,
+            ).fetchone()
+            placed += int(row["n"])
+        return placed
+
     def highlight_count(self, article_id: int | None = None) -> int:
         sql = "SELECT COUNT(*) FROM highlights WHERE deleted IS NULL"
         args: tuple[object, ...] = ()
@@ -357,6 +372,19 @@ def insert_highlight_in(
         ),
     )
     return cur.rowcount == 1
+
+
+def highlight_quote_in(c: sqlite3.Connection, highlight_id: str) -> str | None:
+    """The quote of the highlight with this id (even a deleted one); None if there is none."""
+    row = c.execute("SELECT quote FROM highlights WHERE id = ?", (highlight_id,)).fetchone()
+    return str(row["quote"]) if row is not None else None
+
+
+def has_article_note_in(c: sqlite3.Connection, article_id: int) -> bool:
+    return (
+        c.execute("SELECT 1 FROM article_notes WHERE article_id = ?", (article_id,)).fetchone()
+        is not None
+    )
 
 
 def set_article_note_in(

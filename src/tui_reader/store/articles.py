@@ -116,6 +116,13 @@ class ArticlesMixin(StoreBase):
             return ArticleBody()
         return ArticleBody(**dict(row))
 
+    def has_document(self, article_id: int) -> bool:
+        """Whether a document is stored for the article (readable or not)."""
+        row = self.conn.execute(
+            "SELECT doc_json != '' FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return bool(row and row[0])
+
     def get_document(self, article_id: int) -> Document | None:
         """The article's stored document (current or not); None when there is none or it is
         damaged (the one policy: :func:`tui_reader.document.stored_document`)."""
@@ -281,3 +288,18 @@ def upsert_entries_in(
             ),
         )
     return len(plan.new), len(plan.changed)
+
+
+def article_by_uid_in(c: sqlite3.Connection, uid: str) -> Article | None:
+    """The article with this uid, on a connection (inside the caller's transaction)."""
+    row = c.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.uid = ?", (uid,)).fetchone()
+    return article_from_row(row) if row else None
+
+
+def article_links_in(c: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(uid, link) of every article with a link: feeds' articles first, then Saved ones,
+    newest first within each (the order the annotation importer indexes them in)."""
+    rows = c.execute(
+        "SELECT uid, url FROM articles WHERE url != '' ORDER BY feed_id IS NULL, id DESC"
+    )
+    return [(str(r["uid"]), str(r["url"])) for r in rows]
