@@ -236,3 +236,28 @@ def test_declared_article_shown_when_the_tree_lacks_it_and_forum_posts_are_not_b
         f"<p>{STORY[0]}</p>{replies}</main></body></html>"
     )
     assert "Reply 7" in extract_html(page).text
+
+
+# --- an unclosed <select>, and a page of links and labels only ----------------------------------
+
+
+def test_page_swallowed_by_an_unclosed_select_is_read_and_options_are_not() -> None:
+    page = (
+        "<html><body><select name='lang'><option>English</option><option>Deutsch</option>"
+        f"<div class='page'>{PROSE * 6}</div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "Deutsch" not in text
+    page = (
+        "<html><body><select><option>Sort by price</option></select>"
+        f"<article>{PROSE * 6}</article></body></html>"
+    )
+    assert "Sort by price" not in extract_html(page).text
+
+
+@needs_corpus
+@pytest.mark.parametrize("page_id", ["0656", "2921"])
+def test_pages_of_links_and_labels_show_their_text(page_id: str) -> None:
+    """Collection pages whose every box pruning removes: their text, not "no article"."""
+    assert _score(page_id) >= 0.3

@@ -18,6 +18,7 @@ from tests.test_export import NOW, article, doc, full_article
 from tests.test_export_cli import run
 from tui_reader.anchor import locate, text_hash
 from tui_reader.export import ExportError, export_digest, export_json, export_many, import_json
+from tui_reader.paths import Paths
 from tui_reader.placing import place
 from tui_reader.store import Store
 
@@ -525,10 +526,13 @@ def test_valid_w3c_shapes_this_reader_cannot_use_are_skipped_not_refused(
     assert a.url == SOURCE
 
 
-def test_the_reading_pane_does_not_paint_offsets_that_miss_the_quote(store: Store) -> None:
+def test_the_reading_pane_does_not_paint_offsets_that_miss_the_quote(
+    store: Store, paths: Paths
+) -> None:
     """Offsets stored with the text's own hash (by an older import) that select other words
-    are placed again when the article is opened, not painted where they point."""
-    from tui_reader.ui.annotations import _read
+    are placed again when the article is opened (the reading pane asks the Reader to place
+    its highlights), not painted where they point."""
+    from tui_reader.reader import Reader
 
     a = article(store, "Story", "story")
     text = doc().text
@@ -539,7 +543,8 @@ def test_the_reading_pane_does_not_paint_offsets_that_miss_the_quote(store: Stor
         " VALUES ('hl-0000abcd', ?, ?, ?, ?, ?, ?, ?)",
         (a.id, quote, wrong, wrong + len(quote), text_hash(text), NOW, NOW),
     )
-    (h,) = _read(store, a.id, text).highlights
+    with Reader(paths) as reader:
+        (h,) = reader.place_highlights(a.id, text).highlights
     assert h.start is not None and text[h.start : h.end] == quote
     (saved,) = store.list_highlights(a.id)  # and placed right in the store too
     assert (saved.start, saved.end) == (h.start, h.end)

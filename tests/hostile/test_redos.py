@@ -371,7 +371,6 @@ def _ui_cases() -> list[Case]:
         *_text_cases("textunits.split_sentences", textunits.split_sentences),
         *_text_cases("htmltext.quick_document", quick),
         *_text_cases("main.match_spans", lambda t: main.match_spans(t, "open it")),
-        *_text_cases("main._BROWSER_HINT", lambda t: main._BROWSER_HINT.sub("", t)),
     ]
 
 

@@ -67,7 +67,11 @@ def whole_page(root: HtmlElement) -> HtmlElement | None:
     body = root.find("body")
     if body is None or not _length(body):
         return None
-    return _pruned(body, page_prose(root))
+    article = _pruned(body, page_prose(root))
+    if not _length(article):
+        # Pruning leaves nothing (a page of links and labels): its text, rather than none.
+        article = copy.deepcopy(body)
+    return article
 
 
 def densest_article(root: HtmlElement, *, comments: bool = True) -> HtmlElement | None:

@@ -32,7 +32,6 @@ _DROP_TAGS = (
     "svg",
     "canvas",
     "input",
-    "select",
     "textarea",
     "datalist",
     "dialog",
@@ -110,6 +109,17 @@ def _unwrap_or_drop(root: HtmlElement) -> None:
                 el.drop_tag()
             else:
                 el.drop_tree()
+    for el in reversed(list(root.iter("select"))):
+        if el.getparent() is None:
+            continue
+        if any(child.tag not in ("option", "optgroup") for child in el.iterdescendants()):
+            # An unclosed <select>: the parser nested the rest of the page inside it.
+            for option in list(el.iterdescendants("option", "optgroup")):
+                if option.getparent() is not None:
+                    _remove_keeping_tail(option)
+            el.drop_tag()
+        else:
+            _remove_keeping_tail(el)
     for el in reversed(list(root.iter("button"))):
         if el.getparent() is None:
             continue

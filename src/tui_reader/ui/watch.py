@@ -67,6 +67,10 @@ class StoreWatch:
     def stop(self) -> None:
         self._stop.set()
 
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
     def _run(self, call: Callable[..., object]) -> None:
         reader = AppReader.at(self.path)  # a Reader of its own: its connection is this thread's
         try:

@@ -28,6 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
@@ -1024,9 +1025,15 @@ class MainScreen(Screen[None]):
     def _store_changed(self, seen: Snapshot) -> None:
         """Another connection committed (ui/watch.py): reload the lists if what they show
         changed. The app's own writes are shown already, so they reload nothing."""
-        if self.refreshing:
-            return  # the refresh reloads everything when it ends
-        if seen.feeds == self.feeds.feeds and not seen.new_articles:
+        if self.refreshing or not self.is_mounted or self._watch.stopped:
+            # The refresh reloads everything when it ends; a screen being torn down (the
+            # watcher's call may arrive after unmount began) has no lists to reload.
+            return
+        try:
+            shown = self.feeds.feeds
+        except NoMatches:
+            return  # the app is closing: its widgets are going
+        if seen.feeds == shown and not seen.new_articles:
             return
         self._feeds_loaded(seen.feeds)
         if self.source.kind != "search":
