@@ -97,9 +97,14 @@ def test_structure_of_a_fragment() -> None:
 
     figure, lazy = doc.blocks[8:10]
     assert (figure.text, figure.src) == ("The caption.", "https://news.example/img/a.jpg")
-    # An image's alt text stands in for the picture, it is not the article's text: the figure
-    # shows as "[image]"; a caption (figcaption) is text.
+    # An image's alt text stands in for the picture, it is not the article's text (no offsets
+    # in Document.text): it is kept beside it, shown as "[image: Lazy]" and exported as
+    # ![Lazy](src); a caption (figcaption) is text.
     assert (lazy.text, lazy.src) == ("", "https://news.example/img/lazy.jpg")
+    assert (lazy.alt, figure.alt) == ("Lazy", "alt text")
+    assert "Lazy" not in doc.text and "alt text" not in doc.text
+    assert Document.from_json(doc.to_json()).blocks[9].alt == "Lazy"
+    assert "![Lazy](https://news.example/img/lazy.jpg)" in doc.to_markdown()
     assert not any("pixel" in b.src for b in doc.blocks)
 
     table = doc.blocks[10]

@@ -46,6 +46,10 @@ class Block:
     number: int = 0  # list_item: its number in an ordered list
     src: str = ""  # figure: the image URL
     rows: tuple[tuple[str, ...], ...] = ()  # table: cells, first row the header
+    # figure: the image's alt text. Not part of the article's text (neither gold text nor a
+    # reader counts it; highlights never land in it): shown as ``[image: alt]`` when there
+    # is no caption, and kept in the Markdown export's ``![alt](src)``.
+    alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,7 @@ class Document:
                 ("number", 0),
                 ("src", ""),
                 ("rows", []),
+                ("alt", ""),
             ):
                 if block.get(key) in (default, ()):
                     block.pop(key, None)
@@ -160,6 +165,7 @@ class Document:
                     number=int(raw.get("number", 0)),
                     src=str(raw.get("src", "")),
                     rows=tuple(tuple(str(c) for c in row) for row in raw.get("rows", ())),
+                    alt=str(raw.get("alt", "")),
                 )
             )
         return cls(
@@ -294,9 +300,9 @@ def _block_markdown(block: Block) -> str:
             fence += "`"
         return f"{fence}\n{block.text}\n{fence}"
     if block.kind == "figure":
-        alt = md_escape(block.text.replace("\n", " "))
+        alt = md_escape((block.alt or block.text).replace("\n", " "))
         image = f"![{alt}]({md_url(block.src)})" if block.src else ""
-        caption = f"*{alt}*" if block.text else ""
+        caption = f"*{md_escape(block.text.replace(chr(10), ' '))}*" if block.text else ""
         return "\n".join(x for x in (image, caption) if x)
     if block.kind == "table" and block.rows:
         width = max(len(r) for r in block.rows)

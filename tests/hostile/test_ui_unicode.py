@@ -203,3 +203,28 @@ def test_no_forbidden_character_survives_the_ui_boundaries() -> None:
     rendered = render_document(doc, 60)
     drawn = "".join(run.text for line in rendered.lines for run in line.runs)
     assert not forbidden_in(drawn.replace("\t", " ").replace("\n", " "))
+
+
+def test_an_images_alt_text_shows_in_its_label_cleaned_and_wrapped() -> None:
+    """A captionless image is "[image: alt]": the alt text is hostile page text like any other
+    (escape sequences gone), wraps at the pane's width, and has no offsets in the text."""
+    from tui_reader.document import Block, Document
+    from tui_reader.ui.render import render_document
+
+    alt = "A bridge \x1b[31mat\x1b[0m dusk " + "long " * 20
+    doc = Document(
+        blocks=(Block("paragraph", "Before."), Block("figure", "", src="https://x/a.jpg", alt=alt))
+    )
+    rendered = render_document(doc, 30)
+    image_lines = [
+        "".join(run.text for run in line.runs)
+        for line in rendered.lines
+        if any("[image" in run.text or "long" in run.text for run in line.runs)
+    ]
+    label = "".join(image_lines)
+    assert label.startswith("[image: A bridge at dusk long")
+    assert "\x1b" not in label and label.endswith("]")
+    assert len(image_lines) > 1 and all(len(t) <= 30 for t in image_lines)
+    assert all(
+        run.offset == -1 for line in rendered.lines for run in line.runs if "long" in run.text
+    )

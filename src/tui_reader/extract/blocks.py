@@ -373,7 +373,7 @@ class _Builder:
         if not src and not alt:
             return
         self.flush()
-        self.blocks.append(Block("figure", "", src=src))
+        self.blocks.append(Block("figure", "", src=src, alt=alt))
 
     def _figure(self, el: HtmlElement) -> None:
         images = [i for i in el.iter("img") if not is_tracking_pixel(i)]
@@ -385,8 +385,9 @@ class _Builder:
         img = images[0]
         caption_el = next(iter(el.iter("figcaption")), None)
         text, spans = ("", ()) if caption_el is None else _inline_of(caption_el, self.base)
+        alt = " ".join(clean(img.get("alt") or "").split())
         self.flush()
-        self.blocks.append(Block("figure", text, spans, src=image_src(img, self.base)))
+        self.blocks.append(Block("figure", text, spans, src=image_src(img, self.base), alt=alt))
 
     def _table(self, el: HtmlElement) -> None:
         if not is_data_table(el):

@@ -693,11 +693,15 @@ class _Builder:
         elif kind == "code":
             self.code(block, base)
         elif kind == "figure":
-            head = [Run(0, "[image: " if block.text else "[image]", IMAGE, -1, 0)]
             if block.text:
+                head = [Run(0, "[image: ", IMAGE, -1, 0)]
                 self.prose(block, base, CAPTION, first_prefix=head, tail=("]", IMAGE))
             else:
-                self.add(head)
+                # No caption: the alt text says what the image is (not article text: it
+                # has no offsets, so a highlight never lands in it).
+                label = f"[image: {safe(block.alt)}]" if block.alt else "[image]"
+                for a, b in wrap(label, max(self.width, 1)):
+                    self.add([Run(0, label[a:b], IMAGE, -1, 0)])
         elif kind == "table" and block.rows:
             self.table(block, base)
         else:
