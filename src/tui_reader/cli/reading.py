@@ -50,6 +50,10 @@ def _run(paths: Paths, config: Config, problems: list[str], open_article: int | 
 
         # The first screen's rows are read while Textual is imported and starts.
         early = EarlyLoad.start(paths.database, open_article)
+        from tui_reader.ui import graphics
+
+        # What the terminal draws pictures with: asked now, as Textual will own the keyboard.
+        graphics.detect(config.reader.images)
         from tui_reader.ui.app import ReaderApp  # Textual is imported only to run the app
 
         app = ReaderApp(

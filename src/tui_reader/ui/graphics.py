@@ -1,0 +1,97 @@
+"""What the terminal can draw pictures with, found once before the app starts.
+
+textual-image asks the terminal (Sixel in its device attributes, then a Kitty graphics
+protocol query, and the cell size in pixels) when it is imported; it cannot once Textual reads
+the keyboard, so :func:`detect` runs just before ``App.run``. It asks only a real terminal
+(stdin and stdout both one): a test's headless app, a pipe or a terminal that answers nothing
+gets ``"none"`` and no picture is ever drawn. textual-image 0.12 speaks no iTerm2 protocol:
+iTerm2 and WezTerm answer the Sixel query and are drawn in Sixel.
+
+``kind()`` says what was found:
+
+- ``"kitty"``: the Kitty graphics protocol (with Unicode placeholders: Kitty, Ghostty);
+- ``"sixel"``: Sixel (xterm -ti vt340, foot, WezTerm, iTerm2, Konsole, tmux built with it);
+- ``"blocks"``: a terminal without either: a coarse picture in coloured half cells;
+- ``"none"``: no terminal to draw on (or the import failed): pictures are not drawn.
+
+``reader.images`` in config.toml overrides it: "blocks" draws coloured half cells in any
+terminal (no question asked), "off" never draws.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+Kind = Literal["kitty", "sixel", "blocks", "none"]
+
+_detected: Kind = "none"
+_setting = "auto"
+
+DESCRIPTIONS: dict[Kind, str] = {
+    "kitty": "drawn with the Kitty graphics protocol",
+    "sixel": "drawn in Sixel",
+    "blocks": "a coarse picture in coloured blocks (no Kitty or Sixel graphics here)",
+    "none": "this terminal cannot show pictures here",
+}
+
+
+def _is_terminal() -> bool:
+    out, inp = sys.__stdout__, sys.__stdin__
+    try:
+        return bool(out and inp and out.isatty() and inp.isatty())
+    except (OSError, ValueError):
+        return False
+
+
+def detect(setting: str = "auto") -> Kind:
+    """Ask the terminal, once (a few tenths of a second at most), unless ``setting``
+    (``reader.images``) says what to use; then :func:`kind` answers."""
+    global _detected
+    use(setting)
+    if setting != "auto" or _detected != "none" or not _is_terminal():
+        return kind()
+    try:
+        import textual_image.renderable as renderables
+        import textual_image.widget  # noqa: F401  (asks the cell size now, while it can)
+    except Exception:  # a terminal that answers nonsense must not stop the reader
+        return kind()
+    if renderables.Image is renderables.TGPImage:
+        _detected = "kitty"
+    elif renderables.Image is renderables.SixelImage:
+        _detected = "sixel"
+    elif renderables.Image is renderables.HalfcellImage:
+        _detected = "blocks"
+    return kind()
+
+
+def use(setting: str) -> None:
+    """Follow ``reader.images``: "auto" (what :func:`detect` found), "blocks", "off"."""
+    global _setting
+    _setting = setting
+
+
+def kind() -> Kind:
+    if _setting == "off":
+        return "none"
+    if _setting == "blocks":
+        return "blocks"
+    return _detected
+
+
+def image_widget(picture: object) -> Widget | None:
+    """textual-image's widget for ``picture`` (a PIL image) as :func:`kind` says, or None
+    when pictures are not drawn."""
+    now = kind()
+    if now == "none":
+        return None
+    if now == "blocks":
+        from textual_image.widget import HalfcellImage
+
+        return HalfcellImage(picture)  # type: ignore[arg-type]
+    from textual_image.widget import Image
+
+    return Image(picture)  # type: ignore[arg-type]
