@@ -25,7 +25,9 @@ def many_images(server: TestServer, count: int) -> Document:
     """A page of ``count`` images, each with a paragraph before it."""
     blocks: list[Block] = []
     for n in range(count):
-        url = server.route(f"/img/{n}.png", Response(png(32, 24, (n, 100, 200)), content_type="image/png"))
+        url = server.route(
+            f"/img/{n}.png", Response(png(32, 24, (n, 100, 200)), content_type="image/png")
+        )
         blocks.append(Block("paragraph", f"Paragraph {n} before its picture."))
         blocks.append(Block("figure", f"Picture number {n}", src=url))
     return Document(title="A gallery", blocks=tuple(blocks))
