@@ -52,9 +52,12 @@ def _run(paths: Paths, config: Config, problems: list[str], open_article: int | 
         early = EarlyLoad.start(paths.database, open_article)
         from tui_reader.ui import graphics
 
-        # What the terminal draws pictures with: asked now, as Textual will own the keyboard.
-        graphics.detect(config.reader.images)
+        # What the terminal draws pictures with: asked while Textual is imported, as it will
+        # own the keyboard once it runs.
+        graphics.start(config.reader.images)
         from tui_reader.ui.app import ReaderApp  # Textual is imported only to run the app
+
+        graphics.finish()
 
         app = ReaderApp(
             paths,

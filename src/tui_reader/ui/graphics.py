@@ -2,7 +2,9 @@
 
 textual-image asks the terminal (Sixel in its device attributes, then a Kitty graphics
 protocol query, and the cell size in pixels) when it is imported; it cannot once Textual reads
-the keyboard, so :func:`detect` runs just before ``App.run``. It asks only a real terminal
+the keyboard, so :func:`start` asks on a thread while Textual is imported and :func:`finish`
+waits for the answer just before ``App.run`` (about 0.1 s in a terminal without Kitty's
+protocol, hidden behind the import). It asks only a real terminal
 (stdin and stdout both one): a test's headless app, a pipe or a terminal that answers nothing
 gets ``"none"`` and no picture is ever drawn. textual-image 0.12 speaks no iTerm2 protocol:
 iTerm2 and WezTerm answer the Sixel query and are drawn in Sixel.
@@ -21,6 +23,7 @@ terminal (no question asked), "off" never draws.
 from __future__ import annotations
 
 import sys
+import threading
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -30,6 +33,7 @@ Kind = Literal["kitty", "sixel", "blocks", "none"]
 
 _detected: Kind = "none"
 _setting = "auto"
+_asking: threading.Thread | None = None
 
 DESCRIPTIONS: dict[Kind, str] = {
     "kitty": "drawn with the Kitty graphics protocol",
@@ -47,25 +51,46 @@ def _is_terminal() -> bool:
         return False
 
 
-def detect(setting: str = "auto") -> Kind:
-    """Ask the terminal, once (a few tenths of a second at most), unless ``setting``
-    (``reader.images``) says what to use; then :func:`kind` answers."""
-    global _detected
+def start(setting: str = "auto") -> None:
+    """Begin asking the terminal (``reader.images`` "auto" or "blocks", and a real terminal)
+    on a thread of its own, while Textual is imported; :func:`finish` waits for the answer.
+    textual-image asks at import, whichever way is used later, so it is imported now."""
+    global _asking
     use(setting)
-    if setting != "auto" or _detected != "none" or not _is_terminal():
-        return kind()
+    if setting == "off" or _asking is not None or not _is_terminal():
+        return
+    _asking = threading.Thread(target=_ask, name="terminal-graphics", daemon=True)
+    _asking.start()
+
+
+def finish() -> Kind:
+    """Wait for :func:`start`'s questions (each has a 0.1 s deadline): before ``App.run``."""
+    if _asking is not None:
+        _asking.join()
+    return kind()
+
+
+def detect(setting: str = "auto") -> Kind:
+    """:func:`start` and :func:`finish` in one."""
+    start(setting)
+    return finish()
+
+
+def _ask() -> None:
+    global _detected
     try:
         import textual_image.renderable as renderables
-        import textual_image.widget  # noqa: F401  (asks the cell size now, while it can)
+        from textual_image._terminal import get_cell_size
+
+        get_cell_size()  # asked once and kept: not possible once Textual reads the keyboard
     except Exception:  # a terminal that answers nonsense must not stop the reader
-        return kind()
+        return
     if renderables.Image is renderables.TGPImage:
         _detected = "kitty"
     elif renderables.Image is renderables.SixelImage:
         _detected = "sixel"
     elif renderables.Image is renderables.HalfcellImage:
         _detected = "blocks"
-    return kind()
 
 
 def use(setting: str) -> None:
