@@ -5,6 +5,8 @@ each fetched when shown, a second look served from the disk cache."""
 from __future__ import annotations
 
 import io
+import time
+from http.server import BaseHTTPRequestHandler
 
 from PIL import Image
 from textual.widgets import Static
@@ -117,3 +119,29 @@ async def test_an_article_without_images_says_so(data: Data) -> None:
         await open_row(pilot, 0, "I")
         assert app.screen is main(app)
         assert any("no images" in str(n.message) for n in app._notifications)
+
+
+async def test_closing_while_it_loads_and_hostile_alt_text(data: Data, server: TestServer) -> None:
+    def slow(h: BaseHTTPRequestHandler) -> None:
+        time.sleep(0.5)
+        body = png(8, 8, (1, 2, 3))
+        h.send_response(200)
+        h.send_header("Content-Type", "image/png")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    url = server.route("/slow.png", slow)
+    alt = "[bold red]x[/] [@click=app.quit]no[/]"
+    save_doc(
+        data.store, data.articles["News story 0"], Document(blocks=(Block("figure", alt, src=url),))
+    )
+    app = data.app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_row(pilot, 0, "I")
+        assert alt in str(app.screen.query_one("#image-alt", Static).render())  # as text
+        await pilot.press("escape")  # before the image came
+        await pilot.pause(0.8)
+        await settle(pilot)
+        assert app.screen is main(app) and app.is_running
+        assert [r.path for r in server.requests] == ["/slow.png"]

@@ -127,12 +127,12 @@ class ImageScreen(ModalScreen[None]):
         self.app.call_from_thread(self._loaded, generation, loaded)
 
     def _failed(self, generation: int, error: str) -> None:
-        if generation == self._generation:
+        if generation == self._generation and self.is_attached:
             self._status(f"Cannot show this image: {safe(error)[:300]}. o opens it in the browser.")
 
     def _loaded(self, generation: int, loaded: LoadedImage) -> None:
-        if generation != self._generation:
-            return  # the reader moved on to another image meanwhile
+        if generation != self._generation or not self.is_attached:
+            return  # the reader moved on to another image, or closed the viewer, meanwhile
         source = " from the cache" if loaded.cached else ""
         about = f"{loaded.width}×{loaded.height} {loaded.format}{source}"
         widget = graphics.image_widget(loaded.picture)
