@@ -108,7 +108,9 @@ async def test_blocks_draws_the_picture_in_any_terminal(data: Data, server: Test
         await wait_loaded(pilot)
         assert "coloured blocks" in status(app)
         (widget,) = app.screen.query(HalfcellImage)
-        assert widget.size.width > 0 and widget.size.height > 0
+        # 32x24 pixels in cells of 10x20 (the size assumed off a terminal): 4 x 2 cells, not
+        # blown up to the whole box.
+        assert (widget.size.width, widget.size.height) == (4, 2)
 
 
 async def test_an_article_without_images_says_so(data: Data) -> None:

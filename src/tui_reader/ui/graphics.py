@@ -113,10 +113,21 @@ def image_widget(picture: object) -> Widget | None:
     now = kind()
     if now == "none":
         return None
+    from textual_image._terminal import get_cell_size
+
+    widget: Widget
     if now == "blocks":
         from textual_image.widget import HalfcellImage
 
-        return HalfcellImage(picture)  # type: ignore[arg-type]
-    from textual_image.widget import Image
+        widget = HalfcellImage(picture)  # type: ignore[arg-type]
+    else:
+        from textual_image.widget import Image
 
-    return Image(picture)  # type: ignore[arg-type]
+        widget = Image(picture)  # type: ignore[arg-type]
+    # Fitted to the box, but never larger than the picture is: an icon stays small.
+    cell = get_cell_size()
+    width, height = getattr(picture, "size", (0, 0))
+    if width > 0 and height > 0 and cell.width > 0 and cell.height > 0:
+        widget.styles.max_width = max(1, -(-width // cell.width))
+        widget.styles.max_height = max(1, -(-height // cell.height))
+    return widget
