@@ -85,6 +85,14 @@ async def test_I_starts_at_the_image_in_view(data: Data, server: TestServer) -> 
         await pilot.press("I")
         await wait_loaded(pilot)
         assert [r.path for r in server.requests] == ["/img/120.png"]
+        # With the reading cursor on an image's line, that image.
+        await pilot.press("escape")
+        await settle(pilot)
+        pane.set_cursor(pane.document.offsets[2 * 130 + 1][0])  # type: ignore[union-attr]
+        await settle(pilot)
+        await pilot.press("I")
+        await wait_loaded(pilot)
+        assert [r.path for r in server.requests] == ["/img/120.png", "/img/130.png"]
 
 
 async def test_a_refused_image_says_why(data: Data, server: TestServer) -> None:

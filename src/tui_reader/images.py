@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import io
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,7 +90,7 @@ class ImageCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self.path_for(url)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
             tmp.write_bytes(data)
             os.replace(tmp, path)
         except OSError:
