@@ -55,9 +55,10 @@ def _run(paths: Paths, config: Config, problems: list[str], open_article: int | 
         # What the terminal draws pictures with: asked while Textual is imported, as it will
         # own the keyboard once it runs.
         graphics.start(config.reader.images)
-        from tui_reader.ui.app import ReaderApp  # Textual is imported only to run the app
-
-        graphics.finish()
+        try:
+            from tui_reader.ui.app import ReaderApp  # Textual is imported only to run the app
+        finally:
+            graphics.finish()  # the terminal's modes are back before anything else runs
 
         app = ReaderApp(
             paths,
