@@ -5,6 +5,7 @@
   pixel cap gives (a thread cannot be stopped, so the cap is the budget);
 - refusing a 50,000 × 50,000 "decompression bomb" from its header (a file of ~100 bytes);
 - a cached image read again;
+- textual-image's Sixel drawing of a box (done on the event loop when the viewer draws);
 - the start-up cost of asking the terminal (``reader.images = "auto"``) against not asking
   (``"off"``): ``tui-reader`` launched in tmux until its article list shows, interleaved.
 
@@ -95,6 +96,22 @@ def decoding() -> None:
         print(f"an 800x600 PNG from the cache: {_ms(times)}")
 
 
+def sixel_drawing() -> None:
+    """textual-image makes the Sixel data when the viewer is drawn, on the event loop: the
+    cost of a noisy picture filling a box of 800x600 and 1200x800 pixels."""
+    from textual_image._pixeldata import PixelData
+    from textual_image._sixel import image_to_sixels
+
+    picture = Image.effect_noise((2048, 1536), 64).convert("RGB")
+    for size in ((800, 600), (1200, 800)):
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            image_to_sixels(PixelData(picture).scaled(*size).pil_image, None)
+            times.append(time.perf_counter() - start)
+        print(f"Sixel drawing of a {size[0]}x{size[1]} box (event loop): {_ms(times)}")
+
+
 def _startup(home: Path, images: str) -> float:
     (home / "config").mkdir(parents=True, exist_ok=True)
     (home / "config" / "config.toml").write_text(f'[reader]\nimages = "{images}"\n')
@@ -138,4 +155,5 @@ def startup() -> None:
 
 if __name__ == "__main__":
     decoding()
+    sixel_drawing()
     startup()
