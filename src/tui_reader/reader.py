@@ -65,9 +65,11 @@ if TYPE_CHECKING:
     from tui_reader.feeds.newsboat import CacheResult
     from tui_reader.feeds.opml import ImportResult as OpmlImport
     from tui_reader.feeds.refresh import RefreshProgress, RefreshSummary
+    from tui_reader.images import LoadedImage
     from tui_reader.sync import SyncSummary
 
 __all__ = [
+    "LoadedImage",
     "OpenedArticle",
     "PlacedHighlights",
     "Reader",
@@ -87,6 +89,10 @@ def __getattr__(name: str) -> object:
         from tui_reader.feeds import refresh
 
         return getattr(refresh, name)
+    if name == "LoadedImage":
+        from tui_reader import images
+
+        return images.LoadedImage
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -540,6 +546,17 @@ class Reader:
         except FetchError as exc:
             raise ExtractionError(f"could not fetch {url}: {exc}") from exc
         return self.extract_page(result.body, result.url, content_type=result.content_type)
+
+    def load_image(self, url: str) -> LoadedImage:
+        """An article's image, from the image cache or fetched (the refresh limits, a tighter
+        size cap, only http(s), redirects checked hop by hop), checked as a picture (format,
+        pixel count from its header) and scaled for the screen. Blocking: call it from a
+        worker, one image when it is asked for. ImageError (one line, ``.url``) otherwise."""
+        from tui_reader.images import ImageCache, load_image
+        from tui_reader.net import FetchLimits
+
+        cache = ImageCache(self.paths.cache_dir / "images")
+        return load_image(url, cache, FetchLimits.from_config(self.config.refresh))
 
     def warm_workers(self) -> None:
         """Start a worker process for extraction ahead of need (blocking: from a thread)."""
