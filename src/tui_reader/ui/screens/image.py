@@ -47,7 +47,7 @@ def article_images(
     found: list[tuple[ImageRef, int, int]] = []
     for block, (start, end) in zip(document.blocks, document.offsets, strict=True):
         if block.kind == "figure" and block.src:
-            found.append(((block.src, block.text), start, end))
+            found.append(((block.src, block.text or block.alt), start, end))
     if not found:
         return (), -1
     images = tuple(ref for ref, _, _ in found)
