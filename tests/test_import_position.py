@@ -188,3 +188,33 @@ async def test_sidebar_shows_a_position_only_highlight(data: Data) -> None:
         assert "“”" not in shown
     stored = data.store.get_highlight(waiting.id)
     assert stored is not None and stored.position_only  # opening it did not move it
+
+
+def test_a_store_made_before_positions_were_kept_keeps_its_highlights(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tui_reader.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:6]):  # every migration before this one
+        conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {number + 1}")
+    conn.execute("INSERT INTO articles(uid, title, added) VALUES ('u1', 'Old', 1.0)")
+    conn.execute(
+        "INSERT INTO highlights(id, article_id, quote, start, end_, text_hash, created, updated)"
+        " VALUES ('hl-00000001', 1, 'an old quote', 4, 16, 'abc', 1.0, 1.0)"
+    )
+    conn.close()
+    store = Store.open(path)
+    try:
+        [h] = store.list_highlights(1)
+        assert (h.quote, h.start, h.end, h.position) == ("an old quote", 4, 16, None)
+        assert not h.position_only
+        kept = Highlight(id="hl-00000002", article_id=1, quote="", position=(2, 9), created=2.0)
+        assert store.insert_highlight(kept)
+        assert store.get_highlight(kept.id) == Highlight(
+            id="hl-00000002", article_id=1, quote="", position=(2, 9), created=2.0, updated=2.0
+        )
+    finally:
+        store.close()

@@ -18,7 +18,11 @@ site, author, date) sits in the collection's ``tui-reader`` field; a time that i
 timestamp is left out (unknown). Import checks the whole file first
 (:mod:`tui_reader.export.anninput`), then writes it in one transaction: it skips every id
 already in the store, creates missing articles under Saved, and accepts annotations from
-other tools as long as they carry a TextQuoteSelector.
+other tools that carry a TextQuoteSelector or a TextPositionSelector. One with only a
+position is stored with it (``Highlight.position``, no quote yet) and placed by the placer
+(:func:`tui_reader.placing.place`) only in the text whose hash it carries — stored, fetched
+by the import, or at the article's first opening; the import says why each one it could not
+place is unanchored. Exported again, it has its TextPositionSelector alone.
 """
 
 from __future__ import annotations
