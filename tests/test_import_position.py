@@ -87,11 +87,16 @@ def test_hash_mismatch_is_kept_unanchored_with_the_reason(store: Store) -> None:
     data = [
         position_only(a.url, start, end, "0123456789abcdef", n=1),  # made on another text
         position_only(a.url, start, end, text_hash(HIGHLIGHT_TEXT), n=2),  # made on this one
+        position_only(a.url, end, len(HIGHLIGHT_TEXT) + 5, text_hash(HIGHLIGHT_TEXT), n=3),
     ]
     result = import_annotations(store, data, placer=place)
-    assert (result.added, result.placed, result.unanchored) == (2, 1, 1)
-    assert result.problems == [f"annotation 1: kept unanchored: {CHANGED}"]
-    assert "1 placed, 1 unanchored" in result.summary() and "skipped" not in result.summary()
+    assert (result.added, result.placed, result.unanchored) == (3, 1, 2)
+    assert result.problems == [
+        f"annotation 1: kept unanchored: {CHANGED}",
+        "annotation 3: kept unanchored: it had only a position, and there is no text at"
+        " those offsets",
+    ]
+    assert "1 placed, 2 unanchored" in result.summary() and "skipped" not in result.summary()
     by_note = {h.note: h for h in store.list_highlights(a.id)}
     changed, same = by_note["note 1"], by_note["note 2"]
     assert not changed.anchored and changed.quote == "" and changed.position == (start, end)
@@ -99,7 +104,7 @@ def test_hash_mismatch_is_kept_unanchored_with_the_reason(store: Store) -> None:
     assert same.quote == "the cost of the project" and (same.start, same.end) == (start, end)
     # Importing the same file again adds nothing (the kept one is recognised too).
     again = import_annotations(store, data, placer=place)
-    assert (again.added, again.skipped, again.problems) == (0, 2, [])
+    assert (again.added, again.skipped, again.problems) == (0, 3, [])
 
 
 def test_offline_kept_then_placed_at_first_open(
@@ -218,3 +223,17 @@ def test_a_store_made_before_positions_were_kept_keeps_its_highlights(tmp_path: 
         )
     finally:
         store.close()
+
+
+def test_import_notes_command_says_why_a_position_is_unanchored(tmp_path: Path) -> None:
+    from tests.test_export_cli import run
+
+    url = "https://example.org/news/not-fetched"
+    path = write(tmp_path, [position_only(url, 10, 30, "0123456789abcdef")])
+    proc = run("import-notes", "--no-fetch", str(path))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0].startswith("tui-reader: annotation 1: kept unanchored: it has only a position")
+    assert lines[-1] == (
+        "tui-reader: 1 highlight added, 0 placed, 1 unanchored, 1 article(s) created under Saved"
+    )

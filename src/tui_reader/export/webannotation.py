@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_reader import __version__
+from tui_reader.anchor import text_hash
 from tui_reader.export.anninput import (
     EXT,
     FORMAT_VERSION,
@@ -409,16 +410,23 @@ def _why_unplaced(store: Store, position_only: Sequence[tuple[int, str]]) -> lis
     """Why each highlight stored with only a position (its number in the file, its id) is
     not placed, once the import has done what it could: one line each."""
     out: list[str] = []
+    hashes: dict[int, str | None] = {}  # an article's stored text's hash (None: no text)
     for n, hid in position_only:
         h = store.get_highlight(hid)
         if h is None or h.anchored:
             continue
+        if h.article_id not in hashes:
+            doc = store.get_document(h.article_id)
+            hashes[h.article_id] = text_hash(doc.text) if doc is not None else None
+        stored = hashes[h.article_id]
         if not h.text_hash:
             why = (
                 "it had only a position, and the file gives no hash of the text it refers to"
                 f" ({EXT}.textHash), so it cannot be placed"
             )
-        elif store.has_document(h.article_id):
+        elif stored == h.text_hash:  # the very text, but nothing at those offsets
+            why = "it had only a position, and there is no text at those offsets"
+        elif stored is not None:
             why = "the text changed since this highlight was made: it had only a position"
         else:
             why = (
