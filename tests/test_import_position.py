@@ -237,3 +237,36 @@ def test_import_notes_command_says_why_a_position_is_unanchored(tmp_path: Path) 
     assert lines[-1] == (
         "tui-reader: 1 highlight added, 0 placed, 1 unanchored, 1 article(s) created under Saved"
     )
+
+
+async def test_all_highlights_view_shows_a_position_only_highlight(store: Store) -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    from tui_reader.config import DEFAULT_COLORS
+    from tui_reader.ui.appreader import AppReader
+    from tui_reader.ui.screens.all_highlights import AllHighlightsScreen
+    from tui_reader.ui.styles import stylesheets
+
+    a = add_article(store)
+    import_annotations(store, [position_only(a.url, 3, 12, "0123456789abcdef")], placer=place)
+    screen = AllHighlightsScreen(AppReader.at(store.path), DEFAULT_COLORS)
+
+    class Harness(App[None]):
+        def __init__(self) -> None:
+            super().__init__(css_path=list(stylesheets()))
+
+        def compose(self) -> ComposeResult:
+            yield Static("")
+
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    app = Harness()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [h.note for h in screen.results] == ["note 1"]
+        shown = "\n".join(str(o.prompt) for o in screen.option_list.options)
+        assert POSITION_ONLY_LABEL in shown and "“”" not in shown
