@@ -80,8 +80,9 @@ def highlight_from_row(row: sqlite3.Row) -> Highlight:
 
 
 def _position(h: Highlight) -> tuple[int, int] | tuple[None, None]:
-    """A usable position-only range of ``h`` (see Highlight.position), else (None, None)."""
-    if h.position is not None and 0 <= h.position[0] < h.position[1]:
+    """The range of a highlight known only by its position (no quote: see
+    Highlight.position) when usable; else (None, None), nothing to keep."""
+    if not h.quote.strip() and h.position is not None and 0 <= h.position[0] < h.position[1]:
         return h.position
     return None, None
 
