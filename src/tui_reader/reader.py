@@ -701,7 +701,7 @@ class Reader:
                 reanchored = True
             else:  # placed for display only: the offsets stay those of the stored text
                 highlights = document_order(
-                    replace(h, start=p.start, end=p.end)
+                    replace(h, start=p.start, end=p.end, quote=p.quote or h.quote)
                     for h, p in zip(highlights, place(highlights, text), strict=True)
                 )
         return PlacedHighlights(
@@ -806,7 +806,9 @@ class Reader:
     def import_annotations(self, path: Path, *, fetch: bool = True) -> ImportResult:
         """Import a Web Annotation JSON file, all of it or nothing (ExportError, one line).
         With ``fetch``, an article without text has its page fetched so that its highlights
-        are placed at once (blocking); offline, they wait for its first opening."""
+        are placed at once (blocking); offline, they wait for its first opening. A highlight
+        given only by a position is placed (its quote taken from the text) only in the text
+        those offsets were given for (same hash): else it is kept unanchored, with why."""
         from tui_reader.errors import ExtractionError
         from tui_reader.export import import_json
 
