@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_reader.config import Config, load_config
+from tui_reader.config import Config, ReaderConfig, load_config
 from tui_reader.document import Block, Document, Span
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths, get_paths
@@ -73,6 +73,16 @@ def test_config_wrong_types_and_unknown_keys(tmp_path: Path) -> None:
     assert [c.name for c in config.colors] == ["urgent"]
     text = "\n".join(problems)
     assert "reader.measure" in text and "reader.foo" in text and "refresh.per_host" in text
+
+
+def test_config_images_takes_one_of_its_words(tmp_path: Path) -> None:
+    f = tmp_path / "config.toml"
+    f.write_text('[reader]\nimages = "sixel"\n')
+    config, problems = load_config(f)
+    assert config.reader.images == "auto"
+    assert problems == [f"{f}: reader.images must be one of auto, blocks, off; using 'auto'"]
+    f.write_text('[reader]\nimages = "off"\n')
+    assert load_config(f) == (Config(reader=ReaderConfig(images="off")), [])
 
 
 def test_clean_text_strips_terminal_sequences() -> None:

@@ -130,14 +130,17 @@ def test_iri_body_becomes_a_link_and_position_only_is_explained(store: Store) ->
     ]
     result = import_annotations(store, data, placer=place)
     [a] = list(store.annotated_articles())
-    [h] = store.list_highlights(a.id)
+    by_quote = {x.quote: x for x in store.list_highlights(a.id)}
+    h, position_only = by_quote["a quoted passage"], by_quote[""]
     assert h.note == "<http://example.org/comment1>"
-    assert result.added == 1 and len(result.problems) == 1
-    assert "only a position" in result.problems[0] and "not stored" in result.problems[0]
-    assert result.articles_created == 1  # none made for the highlight that was skipped
-    position_only = {"type": "Annotation", "target": data[1]["target"]}
-    other_page = json.loads(json.dumps(position_only).replace("/page", "/other"))
-    assert import_annotations(store, [other_page], placer=place).articles_created == 0
+    assert (result.added, result.unanchored, result.articles_created) == (2, 2, 1)
+    # Kept, not skipped: without a hash of its text it can never be placed, and says so.
+    assert position_only.position == (3, 9) and position_only.quote == ""
+    assert result.problems == [
+        "annotation 2: kept unanchored: it had only a position, and the file gives no hash"
+        " of the text it refers to (tui-reader.textHash), so it cannot be placed"
+    ]
+    assert "skipped" not in result.summary()
 
 
 def test_import_notes_command_reports_what_it_did(server: TestServer, tmp_path: Path) -> None:
@@ -198,11 +201,14 @@ def test_position_only_is_placed_where_the_text_is_the_one_it_refers_to(store: S
             "tui-reader": {"textHash": hash_},
         }
 
-    result = import_annotations(store, [anno(text_hash(text)), anno("0123456789abcdef")])
-    assert (result.added, result.placed, result.articles_created) == (1, 1, 0)
-    assert "differs from the one its offsets refer to" in result.problems[0]
-    [h] = store.list_highlights(a.id)
+    result = import_annotations(
+        store, [anno(text_hash(text)), anno("0123456789abcdef")], placer=place
+    )
+    assert (result.added, result.placed, result.articles_created) == (2, 1, 0)
+    assert "the text changed since this highlight was made" in result.problems[0]
+    h, changed = sorted(store.list_highlights(a.id), key=lambda x: x.quote == "")
     assert h.quote == "Critics disagreed" and h.start == start
+    assert changed.position_only and changed.start is None
 
 
 def test_bare_list_of_api_annotations_keeps_notes_tags_and_counts_replies(store: Store) -> None:

@@ -44,6 +44,9 @@ class ReaderConfig:
     measure: int = 80
     theme: str = ""
     keep_days: int = 0  # 0: never prune
+    # Pictures in the image viewer: "auto" (the terminal's graphics protocol, found at start),
+    # "blocks" (coloured half cells, any terminal), "off" (never drawn; o opens the browser).
+    images: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ _SECTIONS: dict[str, type[Any]] = {
 }
 # Settings that must be more than 0 (a budget of no time would skip every document).
 _POSITIVE = frozenset({"limits.parse_seconds", "limits.extract_seconds"})
+# Settings that take one of a few words.
+_CHOICES = {"reader.images": ("auto", "blocks", "off")}
 
 
 def _coerce(value: Any, default: Any) -> Any:
@@ -155,6 +160,10 @@ def _load_section(name: str, raw: Any, cls: type[Any], problems: list[str]) -> A
             del changes[key]
         elif f"{name}.{key}" in _POSITIVE and changes[key] <= 0:
             problems.append(f"{name}.{key} must be more than 0; using {current!r}")
+            del changes[key]
+        elif f"{name}.{key}" in _CHOICES and changes[key] not in _CHOICES[f"{name}.{key}"]:
+            choices = ", ".join(_CHOICES[f"{name}.{key}"])
+            problems.append(f"{name}.{key} must be one of {choices}; using {current!r}")
             del changes[key]
     return replace(default, **changes)
 

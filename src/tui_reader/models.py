@@ -178,10 +178,27 @@ class Highlight:
     note: str = ""
     created: float = 0.0
     updated: float = 0.0
+    # Offsets given without a quote (a W3C TextPositionSelector imported alone), valid only in
+    # the text whose hash is text_hash: kept until the highlight is placed (then None, and
+    # quote, start and end set). While it waits, quote is "".
+    position: tuple[int, int] | None = None
 
     @property
     def anchored(self) -> bool:
         return self.start is not None and self.end is not None
+
+    @property
+    def position_only(self) -> bool:
+        """Known only by a position, not placed yet: no quote to show."""
+        return not self.quote and self.position is not None
+
+
+POSITION_ONLY_LABEL = "(position only, not placed yet)"
+
+
+def quote_or_label(h: Highlight) -> str:
+    """What a list shows for a highlight's passage: its quote, or a label while it has none."""
+    return POSITION_ONLY_LABEL if h.position_only else h.quote
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from tui_reader.anchor import locate, make_selector, text_hash
 from tui_reader.models import Highlight
 
-__all__ = ["holds", "new_highlight", "new_highlight_id", "place"]
+__all__ = ["holds", "new_highlight", "new_highlight_id", "place", "place_position"]
 
 
 def new_highlight_id() -> str:
@@ -70,14 +70,42 @@ def holds(h: Highlight, text: str, want: str) -> bool:
     )
 
 
+def place_position(h: Highlight, text: str, want: str) -> Highlight | None:
+    """A highlight known only by its position (``h.position_only``) placed in ``text``
+    (``want`` its hash), its quote and context taken from the text at those offsets: only
+    when ``text`` is the very text the offsets were given for (same hash). Else None."""
+    if h.position is None or not h.text_hash or h.text_hash != want:
+        return None
+    start, end = h.position
+    if not 0 <= start < end <= len(text) or not text[start:end].strip():
+        return None
+    sel = make_selector(text, start, end)
+    return replace(
+        h,
+        quote=sel.quote,
+        prefix=sel.prefix,
+        suffix=sel.suffix,
+        start=sel.start,
+        end=sel.end,
+        text_hash=sel.text_hash,
+        position=None,
+    )
+
+
 def place(highlights: Sequence[Highlight], text: str) -> list[Highlight]:
     """Every highlight placed in ``text``, in the order given: unchanged where its offsets
     still select its quote in this very text; else where :func:`tui_reader.anchor.locate`
     finds it (``text_hash`` then the new text's); else unanchored (no offsets; quote, note,
-    tags and hash kept). Nothing is dropped."""
+    tags and hash kept). A highlight known only by a position is placed only where ``text``
+    is the text its offsets were given for (:func:`place_position`); else it keeps waiting,
+    unanchored, with its position and hash. Nothing is dropped."""
     new_hash = text_hash(text)
     out: list[Highlight] = []
     for h in highlights:
+        if h.position_only:
+            found_at = place_position(h, text, new_hash)
+            out.append(found_at if found_at is not None else replace(h, start=None, end=None))
+            continue
         if holds(h, text, new_hash):
             out.append(h)
             continue

@@ -70,11 +70,13 @@ if TYPE_CHECKING:
     from tui_reader.feeds.newsboat import CacheResult
     from tui_reader.feeds.opml import ImportResult as OpmlImport
     from tui_reader.feeds.refresh import RefreshProgress, RefreshSummary
+    from tui_reader.images import LoadedImage
     from tui_reader.query import SavedSearch
     from tui_reader.sync import SyncSummary
 
 __all__ = [
     "ListFilter",
+    "LoadedImage",
     "OpenedArticle",
     "PlacedHighlights",
     "Reader",
@@ -95,6 +97,10 @@ def __getattr__(name: str) -> object:
         from tui_reader.feeds import refresh
 
         return getattr(refresh, name)
+    if name == "LoadedImage":
+        from tui_reader import images
+
+        return images.LoadedImage
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -659,6 +665,17 @@ class Reader:
             raise ExtractionError(f"could not fetch {url}: {exc}") from exc
         return self.extract_page(result.body, result.url, content_type=result.content_type)
 
+    def load_image(self, url: str) -> LoadedImage:
+        """An article's image, from the image cache or fetched (the refresh limits, a tighter
+        size cap, only http(s), redirects checked hop by hop), checked as a picture (format,
+        pixel count from its header) and scaled for the screen. Blocking: call it from a
+        worker, one image when it is asked for. ImageError (one line, ``.url``) otherwise."""
+        from tui_reader.images import ImageCache, load_image
+        from tui_reader.net import FetchLimits
+
+        cache = ImageCache(self.paths.cache_dir / "images")
+        return load_image(url, cache, FetchLimits.from_config(self.config.refresh))
+
     def warm_workers(self) -> None:
         """Start a worker process for extraction ahead of need (blocking: from a thread)."""
         import contextlib
@@ -802,7 +819,7 @@ class Reader:
                 reanchored = True
             else:  # placed for display only: the offsets stay those of the stored text
                 highlights = document_order(
-                    replace(h, start=p.start, end=p.end)
+                    replace(h, start=p.start, end=p.end, quote=p.quote or h.quote)
                     for h, p in zip(highlights, place(highlights, text), strict=True)
                 )
         return PlacedHighlights(
@@ -907,7 +924,9 @@ class Reader:
     def import_annotations(self, path: Path, *, fetch: bool = True) -> ImportResult:
         """Import a Web Annotation JSON file, all of it or nothing (ExportError, one line).
         With ``fetch``, an article without text has its page fetched so that its highlights
-        are placed at once (blocking); offline, they wait for its first opening."""
+        are placed at once (blocking); offline, they wait for its first opening. A highlight
+        given only by a position is placed (its quote taken from the text) only in the text
+        those offsets were given for (same hash): else it is kept unanchored, with why."""
         from tui_reader.errors import ExtractionError
         from tui_reader.export import import_json
 

@@ -50,7 +50,15 @@ def _run(paths: Paths, config: Config, problems: list[str], open_article: int | 
 
         # The first screen's rows are read while Textual is imported and starts.
         early = EarlyLoad.start(paths.database, open_article)
-        from tui_reader.ui.app import ReaderApp  # Textual is imported only to run the app
+        from tui_reader.ui import graphics
+
+        # What the terminal draws pictures with: asked while Textual is imported, as it will
+        # own the keyboard once it runs.
+        graphics.start(config.reader.images)
+        try:
+            from tui_reader.ui.app import ReaderApp  # Textual is imported only to run the app
+        finally:
+            graphics.finish()  # the terminal's modes are back before anything else runs
 
         app = ReaderApp(
             paths,

@@ -15,8 +15,8 @@ note, ``tags`` the tags, ``updated`` the modification time and ``document.title`
 title. An annotation without any selector but with a note (a Hypothesis page note, a W3C
 comment on the page) becomes the article's note; replies (``references``) are skipped and
 counted. A body that is an IRI becomes a link in the note. A highlight given only by a
-TextPositionSelector has no quote yet (``quote == ""``): the importer takes it from the
-article's text when that text's hash is the one the file gives.
+TextPositionSelector has no quote yet (``quote == ""``): it is stored with its offsets and
+the file's text hash, and gets its quote when it is placed in the text of that hash.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ from tui_reader.export.regions import (
     region_text,
     split_front_matter,
 )
-from tui_reader.models import Highlight
+from tui_reader.models import POSITION_ONLY_LABEL, Highlight
 from tui_reader.sanitize import is_web_url
 from tui_reader.store import Store
 
@@ -102,6 +102,8 @@ def highlight_markdown(
         previous_blank = False
     while lines and lines[-1] == ">":
         lines.pop()
+    if h.position_only:  # imported with only a position, not placed: no quote to show yet
+        lines.append("> *" + md_inline(POSITION_ONLY_LABEL) + "*")
     text = data.doc.text if data.doc is not None else None
     directive = fragment_directive(h.quote, h.prefix, h.suffix, text=text)
     number = data.paragraph_number(h) if h.anchored else None

@@ -18,7 +18,11 @@ site, author, date) sits in the collection's ``tui-reader`` field; a time that i
 timestamp is left out (unknown). Import checks the whole file first
 (:mod:`tui_reader.export.anninput`), then writes it in one transaction: it skips every id
 already in the store, creates missing articles under Saved, and accepts annotations from
-other tools as long as they carry a TextQuoteSelector.
+other tools that carry a TextQuoteSelector or a TextPositionSelector. One with only a
+position is stored with it (``Highlight.position``, no quote yet) and placed by the placer
+(:func:`tui_reader.placing.place`) only in the text whose hash it carries — stored, fetched
+by the import, or at the article's first opening; the import says why each one it could not
+place is unanchored. Exported again, it has its TextPositionSelector alone.
 """
 
 from __future__ import annotations
@@ -28,12 +32,12 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tui_reader import __version__
-from tui_reader.anchor import make_selector, text_hash
+from tui_reader.anchor import text_hash
 from tui_reader.export.anninput import (
     EXT,
     FORMAT_VERSION,
@@ -57,7 +61,7 @@ from tui_reader.store.annotations import (
     reanchor_in,
     set_article_note_in,
 )
-from tui_reader.store.articles import article_by_uid_in, article_links_in, document_in
+from tui_reader.store.articles import article_links_in, document_in
 from tui_reader.timestamps import format_local, iso_utc, sane_timestamp
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -93,11 +97,14 @@ def highlight_annotation(article: Article, h: Highlight) -> dict[str, Any]:
             }
         )
     body += [{"type": "TextualBody", "purpose": "tagging", "value": t} for t in h.tags]
-    selector: list[dict[str, Any]] = [
-        {"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix}
-    ]
-    if h.start is not None and h.end is not None and 0 <= h.start < h.end:
-        selector.append({"type": "TextPositionSelector", "start": h.start, "end": h.end})
+    selector: list[dict[str, Any]] = []
+    if h.quote:
+        selector.append(
+            {"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix}
+        )
+    start, end = (h.start, h.end) if h.position is None else h.position  # as it was given
+    if start is not None and end is not None and 0 <= start < end:
+        selector.append({"type": "TextPositionSelector", "start": start, "end": end})
     anno: dict[str, Any] = {
         "@context": CONTEXT,
         "id": HL_URN + h.id,
@@ -223,6 +230,9 @@ class ImportResult:
     unanchored: int = 0  # of those added, not placed (yet: no text, or not found in it)
     replies: int = 0  # replies to other annotations, skipped
     fetched: int = 0  # articles whose page was fetched and extracted during the import
+    # Why highlights added with only a position are unanchored, one line each (also in
+    # ``problems``, the lines printed; counted in ``unanchored``, not as skipped).
+    unplaced: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"{self.added} highlight{'s' * (self.added != 1)} added"]
@@ -240,7 +250,7 @@ class ImportResult:
             parts.append(f"{self.fetched} page(s) fetched")
         if self.replies:
             parts.append(f"{self.replies} repl{'ies' if self.replies != 1 else 'y'} skipped")
-        others = len(self.problems) - self.replies
+        others = len(self.problems) - self.replies - len(self.unplaced)
         if others:
             parts.append(f"{others} skipped (see above)")
         return ", ".join(parts)
@@ -257,6 +267,8 @@ class _Importer:
         self.articles: dict[tuple[str, str], Article] = {}
         self.touched: set[int] = set()
         self.added: list[str] = []  # ids of the highlights stored
+        self.position_only: list[tuple[int, str]] = []  # (number in the file, id) of those
+        # stored with only a position (no quote): placed by the placer where the hash holds
         self._by_url: dict[str, str] | None = None
 
     def _uid_by_url(self, url: str) -> str:
@@ -299,40 +311,10 @@ class _Importer:
         doc = document_in(self.c, article_id)
         return doc.text if doc is not None else None
 
-    def _from_position(self, p: ParsedHighlight) -> ParsedHighlight | None:
-        """A position-only highlight with its quote taken from the article's text, when that
-        text is the one the offsets refer to (same hash); else None, the reason recorded. An
-        article not stored here is not created for it."""
-        known = bool(p.uid) and article_by_uid_in(self.c, p.uid) is not None
-        if not known and not self._uid_by_url(p.source):
-            text = None
-        else:
-            text = self._text(self.article(p.uid, p.source).id)
-        why = ""
-        if text is None:
-            why = "the article's text is not stored here"
-        elif not p.text_hash or p.text_hash != text_hash(text):
-            why = "the article's text differs from the one its offsets refer to (hash)"
-        elif p.start is None or p.end is None or p.end > len(text):
-            why = "its offsets are outside the article's text"
-        if why:
-            self.result.problems.append(
-                f"annotation {p.n}: only a position (TextPositionSelector) and {why}; skipped"
-            )
-            return None
-        assert text is not None and p.start is not None and p.end is not None
-        sel = make_selector(text, p.start, p.end)
-        return replace(p, quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix)
-
     def highlight(self, p: ParsedHighlight) -> None:
-        if not p.quote:
-            found = self._from_position(p)
-            if found is None:
-                return
-            p = found
         hid = p.id
         stored = self._stored_quote(hid)
-        if stored is not None and stored != p.quote and not p.legacy_ids:
+        if p.quote and stored is not None and stored != p.quote and not p.legacy_ids:
             # Our id, made on another machine, taken here by a different highlight: a clash
             # of two short random ids, not the same highlight. Keep it under a full hash.
             hid = "hl-" + hashlib.sha256(f"{hid}\0{p.quote}".encode()).hexdigest()
@@ -341,25 +323,31 @@ class _Importer:
             self.result.skipped += 1  # (or an older version stored it under another id)
             return
         article = self.article(p.uid, p.source)
+        # Only a position: kept with it (start/end stay empty: not placed) for the placer,
+        # which takes the quote from the text those offsets were given for, if it is here.
+        position = None if p.quote or p.start is None or p.end is None else (p.start, p.end)
         h = Highlight(
             id=hid,
             article_id=article.id,
             quote=p.quote,
             prefix=p.prefix,
             suffix=p.suffix,
-            start=p.start,
-            end=p.end,
+            start=p.start if position is None else None,
+            end=p.end if position is None else None,
             text_hash=p.text_hash,
             color=p.color,
             tags=p.tags,
             note=p.note,
             created=p.created,
             updated=p.updated,
+            position=position,
         )
         if insert_highlight_in(self.c, h):
             self.result.added += 1
             self.touched.add(article.id)
             self.added.append(hid)
+            if h.position_only:
+                self.position_only.append((p.n, hid))
         else:
             self.result.skipped += 1
 
@@ -413,7 +401,40 @@ def import_annotations(
                 result.fetched += fetch(article_id)  # stored text re-anchors its highlights
     result.placed = store.count_placed(importer.added)
     result.unanchored = result.added - result.placed
+    result.unplaced = _why_unplaced(store, importer.position_only)
+    result.problems += result.unplaced
     return result
+
+
+def _why_unplaced(store: Store, position_only: Sequence[tuple[int, str]]) -> list[str]:
+    """Why each highlight stored with only a position (its number in the file, its id) is
+    not placed, once the import has done what it could: one line each."""
+    out: list[str] = []
+    hashes: dict[int, str | None] = {}  # an article's stored text's hash (None: no text)
+    for n, hid in position_only:
+        h = store.get_highlight(hid)
+        if h is None or h.anchored:
+            continue
+        if h.article_id not in hashes:
+            doc = store.get_document(h.article_id)
+            hashes[h.article_id] = text_hash(doc.text) if doc is not None else None
+        stored = hashes[h.article_id]
+        if not h.text_hash:
+            why = (
+                "it had only a position, and the file gives no hash of the text it refers to"
+                f" ({EXT}.textHash), so it cannot be placed"
+            )
+        elif stored == h.text_hash:  # the very text, but nothing at those offsets
+            why = "it had only a position, and there is no text at those offsets"
+        elif stored is not None:
+            why = "the text changed since this highlight was made: it had only a position"
+        else:
+            why = (
+                "it has only a position and the article's text is not here yet: placed when"
+                " the article is first opened, if its text is the one that position refers to"
+            )
+        out.append(f"annotation {n}: kept unanchored: {why}")
+    return out
 
 
 def load_json(text: str, what: str) -> Any:

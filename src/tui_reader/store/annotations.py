@@ -31,7 +31,7 @@ Placer = Callable[[Sequence[Highlight], str], list[Highlight]]
 
 _HIGHLIGHT_COLUMNS = (
     "h.id, h.article_id, h.quote, h.prefix, h.suffix, h.start, h.end_, h.text_hash, h.color,"
-    " h.tags, h.note, h.created, h.updated, h.deleted"
+    " h.tags, h.note, h.created, h.updated, h.deleted, h.pos_start, h.pos_end"
 )
 _DOCUMENT_ORDER = "ORDER BY h.start IS NULL, h.start, h.end_, h.created, h.id"
 
@@ -71,7 +71,20 @@ def highlight_from_row(row: sqlite3.Row) -> Highlight:
         note=row["note"],
         created=row["created"],
         updated=row["updated"],
+        position=(
+            (int(row["pos_start"]), int(row["pos_end"]))
+            if row["pos_start"] is not None and row["pos_end"] is not None
+            else None
+        ),
     )
+
+
+def _position(h: Highlight) -> tuple[int, int] | tuple[None, None]:
+    """The range of a highlight known only by its position (no quote: see
+    Highlight.position) when usable; else (None, None), nothing to keep."""
+    if not h.quote.strip() and h.position is not None and 0 <= h.position[0] < h.position[1]:
+        return h.position
+    return None, None
 
 
 def _tags_json(tags: Iterable[str]) -> str:
@@ -342,9 +355,11 @@ def insert_highlight_in(
     c: sqlite3.Connection, h: Highlight, *, deleted: float | None = None
 ) -> bool:
     """:meth:`AnnotationsMixin.insert_highlight` inside the caller's transaction. ValueError
-    for an empty quote, a missing article or a creation time that is not a usable timestamp
-    (NaN would be stored as NULL and silently ignored)."""
-    if not h.quote.strip():
+    for an empty quote (unless it has only a position: Highlight.position), a missing article
+    or a creation time that is not a usable timestamp (NaN would be stored as NULL and
+    silently ignored)."""
+    pos_start, pos_end = _position(h)
+    if not h.quote.strip() and pos_start is None:
         raise ValueError("a highlight needs a quote")
     created = sane_timestamp(h.created)
     if created is None:
@@ -355,8 +370,9 @@ def insert_highlight_in(
         raise ValueError(f"no article {h.article_id}")
     cur = c.execute(
         """INSERT OR IGNORE INTO highlights(id, article_id, quote, prefix, suffix, start,
-               end_, text_hash, color, tags, note, created, updated, deleted)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               end_, text_hash, color, tags, note, created, updated, deleted, pos_start,
+               pos_end)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             clean_line(h.id),
             h.article_id,
@@ -372,6 +388,8 @@ def insert_highlight_in(
             created,
             updated,
             deleted,
+            pos_start,
+            pos_end,
         ),
     )
     return cur.rowcount == 1
@@ -462,7 +480,8 @@ def reanchor_in(
     c: sqlite3.Connection, article_id: int, new_text: str, placer: Placer
 ) -> tuple[int, int]:
     """:meth:`AnnotationsMixin.reanchor_article` inside the caller's transaction: the
-    highlights read, ``placer`` decides, the offsets that changed written."""
+    highlights read, ``placer`` decides, the offsets that changed written (and, for one
+    that had only a position, the quote and context it now has)."""
     rows = c.execute(
         f"SELECT {_HIGHLIGHT_COLUMNS} FROM highlights h WHERE h.article_id = ? ORDER BY h.id",
         (article_id,),
@@ -476,6 +495,12 @@ def reanchor_in(
             c.execute(
                 "UPDATE highlights SET start = ?, end_ = ?, text_hash = ? WHERE id = ?",
                 (new.start, new.end, new.text_hash, old.id),
+            )
+        if old.position_only and new.quote.strip():  # placed: the quote is now known
+            c.execute(
+                "UPDATE highlights SET quote = ?, prefix = ?, suffix = ?, pos_start = NULL,"
+                " pos_end = NULL WHERE id = ?",
+                (clean_text(new.quote), clean_text(new.prefix), clean_text(new.suffix), old.id),
             )
     placed = sum(1 for h in after if h.anchored)
     return placed, len(after) - placed

@@ -208,6 +208,14 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE feed_id = new.feed_id;
     END;
     """,
+    # 7: a highlight imported with only a position (a W3C TextPositionSelector, no quote)
+    # keeps the offsets it was given here until it is placed: they hold only in the text
+    # whose hash is text_hash, which may not be stored yet (an import offline). start/end_
+    # stay NULL (not placed) and quote '' until then.
+    """
+    ALTER TABLE highlights ADD COLUMN pos_start INTEGER;
+    ALTER TABLE highlights ADD COLUMN pos_end INTEGER;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from tui_reader.config import Config
 from tui_reader.paths import Paths
 from tui_reader.sanitize import clean_text
+from tui_reader.ui import graphics
 from tui_reader.ui.appreader import AppReader
 from tui_reader.ui.context import Context
 from tui_reader.ui.keys import bindings, check_keymap, usable_keymap
@@ -73,6 +74,7 @@ class ReaderApp(App[None]):
         self.open_article = open_article
         self.messages = list(messages)
         self.keymap = usable_keymap(config.keys)  # check_keymap(config.keys) says the rest
+        graphics.use(config.reader.images)  # pictures: auto (what the terminal said), blocks, off
         self._ctx: Context | None = None
         # The first screen's rows are read now, while Textual starts.
         self._early: EarlyLoad | None = early or EarlyLoad.start(self.store_path, open_article)

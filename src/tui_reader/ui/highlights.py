@@ -25,7 +25,7 @@ from textual.screen import Screen
 
 from tui_reader.document import Document
 from tui_reader.errors import ReaderError
-from tui_reader.models import Article, Highlight
+from tui_reader.models import Article, Highlight, quote_or_label
 from tui_reader.reader import Reader
 from tui_reader.ui.context import Context
 from tui_reader.ui.messages import OpenArticle
@@ -245,7 +245,7 @@ class Highlighter:
         from tui_reader.ui.screens.note_editor import TagEditor
 
         known = await self.notes.known_tags()
-        tags = await self.app.push_screen_wait(TagEditor(h.quote, h.tags, known))
+        tags = await self.app.push_screen_wait(TagEditor(quote_or_label(h), h.tags, known))
         if tags is None or tuple(tags) == h.tags:
             return
         h = await self.notes.update(h, tags=tags)
@@ -268,7 +268,7 @@ class Highlighter:
 
         if h is not None:
             text = await self.app.push_screen_wait(
-                NoteEditor("Note on the highlight", h.quote, h.note)
+                NoteEditor("Note on the highlight", quote_or_label(h), h.note)
             )
             if text is None or text.strip() == h.note:
                 return
@@ -294,7 +294,7 @@ class Highlighter:
         from tui_reader.ui.screens.confirm import ConfirmScreen
         from tui_reader.ui.widgets.highlight_list import note_preview, shorten
 
-        detail = "“" + shorten(h.quote, 200) + "”"
+        detail = "“" + shorten(quote_or_label(h), 200) + "”"
         if h.note:
             detail += "\nNote: " + note_preview(h.note, 120)
         sure = await self.app.push_screen_wait(

@@ -344,6 +344,15 @@ KEYS: tuple[KeySpec, ...] = (
         show=True,
         help="The article's numbered links: type a number to open one.",
     ),
+    KeySpec(
+        "view_image",
+        "I",
+        "view_image",
+        "Image",
+        "pane",
+        help="The image at the cursor (an [image: …] line), fetched now and drawn where the"
+        " terminal can; n/p the others, o opens it in the browser.",
+    ),
     # The lists (the movement keys above work there too).
     KeySpec("select", "enter", "select", "Open", "list", help="Open the feed or article."),
     # The feed list's folders.

@@ -92,6 +92,20 @@ class FollowLink(Message):
         return self.pane
 
 
+@dataclass
+class ViewImage(Message):
+    """The user asked to see the article's images (the screen opens the viewer on
+    ``images[index]``; each is a URL and its alt text)."""
+
+    pane: Widget
+    images: tuple[tuple[str, str], ...]
+    index: int
+
+    @property
+    def control(self) -> Widget:
+        return self.pane
+
+
 # -- the sidebar and highlights -----------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tui_reader.config import HighlightColor
-from tui_reader.models import Article, Highlight
+from tui_reader.models import POSITION_ONLY_LABEL, Article, Highlight
 from tui_reader.reader import Reader
 from tui_reader.timestamps import format_local
 from tui_reader.ui.highlight_colors import color_name, resolve, swatch_style
@@ -105,9 +105,15 @@ def result_content(
     ]
     if tags:
         parts += [Content("  "), Content.styled(tags, "$text-accent")]
-    if not h.anchored:
-        parts += [Content("  "), Content.styled("(not found in the current text)", "$text-warning")]
-    parts.append(Content("\n“" + shorten(h.quote, QUOTE_CHARS * 2) + "”"))
+    if h.position_only:  # imported with only a position: no quote until it is placed
+        parts += [Content("\n"), Content.styled(POSITION_ONLY_LABEL, "italic $text-warning")]
+    else:
+        if not h.anchored:
+            parts += [
+                Content("  "),
+                Content.styled("(not found in the current text)", "$text-warning"),
+            ]
+        parts.append(Content("\n“" + shorten(h.quote, QUOTE_CHARS * 2) + "”"))
     preview = note_preview(h.note, 160)
     if preview:
         parts += [Content("\n"), Content.styled("✎ " + preview, "italic $text-muted")]

@@ -59,6 +59,7 @@ from tui_reader.ui.messages import (
     RowSelected,
     ShowList,
     SidebarChanged,
+    ViewImage,
 )
 from tui_reader.ui.render import header_for, safe
 from tui_reader.ui.session import SAVE_EVERY, Session, capture, restore, write_session
@@ -635,6 +636,17 @@ class MainScreen(Screen[None]):
         from tui_reader.ui.screens.links import LinksScreen
 
         self.app.push_screen(LinksScreen(links), chosen)
+
+    def on_view_image(self, event: ViewImage) -> None:
+        if not event.images:
+            self.notify("This article has no images.", markup=False)
+            return
+        from tui_reader.ui.screens.image import ImageScreen
+
+        reader = self.ctx.reader
+        self.app.push_screen(
+            ImageScreen(event.images, event.index, reader.load_image, self.open_url)
+        )
 
     # -- highlights and notes: the Highlighter does the work ------------------------------
 

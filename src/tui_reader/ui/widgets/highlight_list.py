@@ -19,7 +19,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui_reader.config import DEFAULT_COLORS, HighlightColor
-from tui_reader.models import Highlight
+from tui_reader.models import POSITION_ONLY_LABEL, Highlight
 from tui_reader.ui.highlight_colors import color_name, resolve, swatch_style
 from tui_reader.ui.messages import HighlightChosen
 from tui_reader.ui.render import safe
@@ -66,7 +66,10 @@ def highlight_content(h: Highlight, colors: Sequence[HighlightColor]) -> Content
     ]
     if tags:
         parts += [Content("  "), Content.styled(tags, "$text-accent")]
-    parts += [Content("\n“" + shorten(h.quote, QUOTE_CHARS) + "”")]
+    if h.position_only:  # imported with only a position: no quote until it is placed
+        parts += [Content("\n"), Content.styled(POSITION_ONLY_LABEL, "italic $text-warning")]
+    else:
+        parts += [Content("\n“" + shorten(h.quote, QUOTE_CHARS) + "”")]
     preview = note_preview(h.note)
     if preview:
         parts += [Content("\n"), Content.styled("✎ " + preview, "italic $text-muted")]

@@ -29,7 +29,7 @@ from textual.strip import Strip
 
 from tui_reader.document import Document
 from tui_reader.ui.keys import bindings
-from tui_reader.ui.messages import CursorMoved, DocumentShown, FollowLink
+from tui_reader.ui.messages import CursorMoved, DocumentShown, FollowLink, ViewImage
 from tui_reader.ui.render import (
     FLAG_NAMES,
     Header,
@@ -555,6 +555,15 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def action_follow_link(self) -> None:
         self.post_message(FollowLink(self))
+
+    def action_view_image(self) -> None:
+        """The article's images, starting at the cursor's (nothing is fetched here)."""
+        from tui_reader.ui.screens.image import article_images
+
+        document = self.document or Document()
+        top, _ = self.visible_lines()
+        images, index = article_images(document, self.line_of_offset, top, self.cursor_range)
+        self.post_message(ViewImage(self, images, index))
 
     async def _on_click(self, event: events.Click) -> None:
         await super()._on_click(event)

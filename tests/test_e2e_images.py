@@ -1,0 +1,74 @@
+"""The installed ``tui-reader`` in tmux (a real terminal) against a real HTTP server: a page of
+fifty pictures is opened without fetching any of them; ``I`` fetches and draws the one in view
+(tmux passes no Kitty graphics; built without Sixel it gets coloured blocks)."""
+
+from __future__ import annotations
+
+import email.utils
+import io
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests import httpserver
+from tests.tmux import COMMAND, Tmux, environment
+
+pytestmark = pytest.mark.e2e
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 200), (30, 120, 220)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_page_of_pictures_fetches_one_when_asked(
+    tmp_path: Path, server: httpserver.TestServer, tmux: Tmux
+) -> None:
+    figures = "".join(
+        f"<p>Paragraph {n} of the gallery, with a few words to read before the picture.</p>"
+        f'<figure><img src="/img/{n}.png" alt="Harbour picture {n}" width="320" height="200">'
+        f"<figcaption>Harbour picture {n}</figcaption></figure>"
+        for n in range(50)
+    )
+    for n in range(50):
+        server.route(f"/img/{n}.png", httpserver.Response(png(), content_type="image/png"))
+    page = (
+        "<!doctype html><html><head><title>The harbour gallery</title></head><body><article>"
+        f"<h1>The harbour gallery</h1>{figures}</article></body></html>"
+    )
+    page_url = server.route("/gallery.html", page, content_type="text/html; charset=utf-8")
+    now = email.utils.formatdate(time.time(), usegmt=True)
+    feed_url = server.route(
+        "/feed.xml",
+        f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>
+<item><title>The harbour gallery</title><link>{page_url}</link><guid>g1</guid>
+<pubDate>{now}</pubDate></item></channel></rss>""",
+    )
+    env = environment(tmp_path)
+    added = subprocess.run(
+        [str(COMMAND), "add", feed_url], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert added.returncode == 0, added.stderr
+
+    tmux.start(env)
+    tmux.wait_for("The harbour gallery")
+    tmux.keys("g", "Enter")
+    tmux.wait_for("[image: Harbour picture 0")
+    assert not [r for r in server.requests if r.path.startswith("/img/")]  # none fetched
+
+    tmux.keys("I")
+    shown = tmux.wait_for_any("coloured blocks", "Sixel", "Kitty graphics", "cannot")
+    assert "Image 1 of 50" in shown and "320×200 PNG" in shown
+    if "coloured blocks" in shown:
+        assert "▀" in shown  # the picture itself, in half cells
+    assert [r.path for r in server.requests if r.path.startswith("/img/")] == ["/img/0.png"]
+    tmux.keys("Escape")  # alone: escape then q at once reads as alt+q
+    deadline = time.monotonic() + 20
+    while "Image 1 of 50" in tmux.screen() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    tmux.keys("q")
+    assert tmux.wait_gone(), "q did not quit"
