@@ -53,7 +53,15 @@ from tui_reader.config import Config
 from tui_reader.document import Document
 from tui_reader.errors import NotFound
 from tui_reader.htmltext import quick_document
-from tui_reader.models import Article, ArticleBody, Feed, Highlight, SearchHit, document_order
+from tui_reader.models import (
+    Article,
+    ArticleBody,
+    Enclosure,
+    Feed,
+    Highlight,
+    SearchHit,
+    document_order,
+)
 from tui_reader.paths import Paths
 from tui_reader.placing import holds, new_highlight, new_highlight_id, place
 from tui_reader.store import Store
@@ -492,6 +500,12 @@ class Reader:
         stored = body.document
         document = stored if stored is not None else quick_document(body, article)
         return OpenedArticle(article, body, document, current=is_current(body))
+
+    def enclosures(self, article_id: int) -> list[Enclosure]:
+        """The article's enclosures (podcast and video files), in the feed's order: checked
+        when the feed was read (http(s) URLs, a MIME type or "", a size or None). A quick
+        read: fine on the event loop."""
+        return self.store.enclosures(article_id)
 
     def stored_document(self, article_id: int) -> Document | None:
         """The document stored for the article (current or not); None when there is none."""

@@ -501,14 +501,15 @@ class _Reader:
         href = attrs.get("url", attrs.get("uri", attrs.get("href")))
         if href:
             attrs["href"] = href
-        if entry and rel == "enclosure":
+        enclosure: dict[str, str] | None = None
+        if entry and rel == "enclosure":  # filed with the entry's links (feedparser's)
             _check_enclosure_attrs(el)
-            found = {"rel": rel, "type": ltype}
+            enclosure = {"rel": rel, "type": ltype}
             if "href" in attrs:
-                found["href"] = self.resolve(attrs["href"])
+                enclosure["href"] = self.resolve(attrs["href"])
             if "length" in attrs:
-                found["length"] = attrs["length"]
-            meta.setdefault("links", []).append(found)
+                enclosure["length"] = attrs["length"]
+            meta.setdefault("links", []).append(enclosure)
         if "href" in attrs:  # even an empty one: then the text is not read
             if rel == "alternate" and _map_type(ltype) in _HTML_TYPES:
                 meta["link"] = self.resolve(attrs["href"])
@@ -517,6 +518,8 @@ class _Reader:
         if entry:
             value = value.replace("&amp;", "&")
         meta["link"] = _LINK_REF.sub(r"&\g<1>", value)
+        if enclosure is not None and meta["link"]:
+            enclosure["href"] = meta["link"]  # the text stands in for the href
 
     def guid(self, el: Any, e: dict[str, Any]) -> None:
         is_link = _attrs(el).get("ispermalink", "true") == "true"

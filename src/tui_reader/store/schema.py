@@ -208,6 +208,18 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE feed_id = new.feed_id;
     END;
     """,
+    # 7: an article's enclosures (podcast and video files), in the feed's order. Written with
+    # the entry (Store.upsert_entries), gone with the article.
+    """
+    CREATE TABLE IF NOT EXISTS enclosures (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        url        TEXT NOT NULL,
+        type       TEXT NOT NULL DEFAULT '',
+        length     INTEGER,
+        PRIMARY KEY (article_id, position)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
