@@ -111,6 +111,7 @@ class OpenedArticle:
     body: ArticleBody
     document: Document
     current: bool
+    enclosures: tuple[Enclosure, ...] = ()  # its podcast and video files (Reader.enclosures)
 
     @property
     def stored(self) -> Document | None:
@@ -499,7 +500,13 @@ class Reader:
         body = self.store.get_body(article_id)
         stored = body.document
         document = stored if stored is not None else quick_document(body, article)
-        return OpenedArticle(article, body, document, current=is_current(body))
+        return OpenedArticle(
+            article,
+            body,
+            document,
+            current=is_current(body),
+            enclosures=tuple(self.store.enclosures(article_id)),
+        )
 
     def enclosures(self, article_id: int) -> list[Enclosure]:
         """The article's enclosures (podcast and video files), in the feed's order: checked

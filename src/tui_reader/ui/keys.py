@@ -101,6 +101,14 @@ KEYS: tuple[KeySpec, ...] = (
         "main",
         help="Fetch and extract the article's page again.",
     ),
+    KeySpec(
+        "enclosures",
+        "P",
+        "enclosures",
+        "Enclosures",
+        "main",
+        help="The article's podcast and video files: open one, or copy its URL.",
+    ),
     # Highlights and notes (on the main screen).
     KeySpec(
         "highlight",
