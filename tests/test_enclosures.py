@@ -367,3 +367,13 @@ def test_reader_lists_an_articles_enclosures(reader: Reader, server: httpserver.
     by_title = {a.title: a for a in reader.articles(feed_id=done.feed.id)}
     assert reader.enclosures(by_title["Episode 1"].id) == [Enclosure(media, "audio/mpeg", 123_456)]
     assert reader.enclosures(by_title["Episode 2"].id) == []
+
+
+def test_an_opened_article_carries_its_enclosures(
+    reader: Reader, server: httpserver.TestServer
+) -> None:
+    media = server.url("/media/ep1.mp3")
+    items = _item(f'<enclosure url="{media}" type="audio/mpeg"/>')
+    done = reader.subscribe(server.route("/feed.xml", _rss(items)))
+    (article,) = reader.articles(feed_id=done.feed.id)
+    assert reader.open_article(article.id).enclosures == (Enclosure(media, "audio/mpeg"),)
