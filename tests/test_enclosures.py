@@ -202,6 +202,10 @@ def test_field_checks() -> None:
     assert size_label(999) == "999 bytes"
     assert size_label(1_500) == "1.5 kB"
     assert size_label(7_250_000_000) == "7.2 GB"
+    # The file's name, decoded (a player's URL may wrap another one), never a control char.
+    wrapped = "https://anchor.example/play/1/https%3A%2F%2Fcdn.example%2Fexports%2Fep-9.m4a"
+    assert Enclosure(wrapped, "audio/x-m4a").label == "audio/x-m4a · ep-9.m4a"
+    assert Enclosure("https://c.example/a%1b%5b31mb.mp3?x=1").label == "unknown type · ab.mp3"
 
 
 # -- the fast path gives what feedparser gives ------------------------------------------------

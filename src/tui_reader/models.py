@@ -49,8 +49,13 @@ class Enclosure:
     @property
     def label(self) -> str:
         """ "audio/mpeg · 24.3 MB · episode.mp3": what it is, how big, its file name."""
-        name = self.url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-        parts = [self.type or "unknown type", size_label(self.length), clean_line(name)[:80]]
+        from urllib.parse import unquote
+
+        path = unquote(self.url.split("?", 1)[0].split("#", 1)[0]).rstrip("/")
+        name = clean_line(path.rsplit("/", 1)[-1])  # (a player's URL may hold another one)
+        if len(name) > 60:
+            name = name[:59] + "…"
+        parts = [self.type or "unknown type", size_label(self.length), name]
         return " · ".join(p for p in parts if p)
 
 
