@@ -53,15 +53,7 @@ from tui_reader.config import Config
 from tui_reader.document import Document
 from tui_reader.errors import NotFound
 from tui_reader.htmltext import quick_document
-from tui_reader.models import (
-    Article,
-    ArticleBody,
-    Enclosure,
-    Feed,
-    Highlight,
-    SearchHit,
-    document_order,
-)
+from tui_reader.models import Article, ArticleBody, Feed, Highlight, SearchHit, document_order
 from tui_reader.paths import Paths
 from tui_reader.placing import holds, new_highlight, new_highlight_id, place
 from tui_reader.store import Store
@@ -73,6 +65,7 @@ if TYPE_CHECKING:
     from tui_reader.feeds.newsboat import CacheResult
     from tui_reader.feeds.opml import ImportResult as OpmlImport
     from tui_reader.feeds.refresh import RefreshProgress, RefreshSummary
+    from tui_reader.models import Enclosure  # (annotations only)
     from tui_reader.sync import SyncSummary
 
 __all__ = [

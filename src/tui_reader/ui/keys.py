@@ -81,6 +81,14 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("refresh", "r", "refresh", "Refresh", "main", show=True, help="Fetch every feed now."),
     KeySpec("search", "slash", "search", "Search", "main", show=True, help="Full-text search."),
     KeySpec("open_browser", "o", "open_browser", "Open in browser", "main", show=True),
+    KeySpec(
+        "enclosures",
+        "P",
+        "enclosures",
+        "Enclosures",
+        "main",
+        help="The article's podcast and video files: open one, or copy its URL.",
+    ),
     KeySpec("copy_link", "y", "copy_link", "Copy link", "main", help="Copy the article's link."),
     KeySpec("star", "s", "star", "Star", "main", show=True, help="Star or unstar the article."),
     KeySpec("toggle_read", "m", "toggle_read", "Read/unread", "main", show=True),
@@ -100,14 +108,6 @@ KEYS: tuple[KeySpec, ...] = (
         "Fetch again",
         "main",
         help="Fetch and extract the article's page again.",
-    ),
-    KeySpec(
-        "enclosures",
-        "P",
-        "enclosures",
-        "Enclosures",
-        "main",
-        help="The article's podcast and video files: open one, or copy its URL.",
     ),
     # Highlights and notes (on the main screen).
     KeySpec(
