@@ -578,45 +578,6 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(LinksScreen(links), chosen)
 
-    # -- enclosures: an article's podcast and video files ---------------------------------
-
-    def _enclosure_lines(self) -> tuple[str, ...]:
-        """A line each under the article's header, the first saying the key that opens them."""
-        from tui_reader.ui.keys import BY_ACTION, effective_keys, key_label
-
-        spec = BY_ACTION["enclosures"]
-        key = key_label(effective_keys(spec, getattr(self.app, "keymap", {})))
-        many = len(self.enclosures) > 1
-        lines = [
-            f"Enclosure {n}: {e.label}" if many else f"Enclosure: {e.label}"
-            for n, e in enumerate(self.enclosures, 1)
-        ]
-        if lines:
-            lines[0] += f" ({key}: open)"
-        return tuple(lines)
-
-    def action_enclosures(self) -> None:
-        article = self._target("list the enclosures of")
-        if article is None:
-            return
-        enclosures = self.ctx.reader.enclosures(article.id)
-        if not enclosures:
-            self.notify("This article has no enclosures (podcast or video files).", markup=False)
-            return
-        from tui_reader.ui.screens.enclosures import Chosen, EnclosuresScreen
-
-        def chosen(choice: Chosen | None) -> None:
-            if choice is None:
-                return
-            what, enclosure = choice
-            if what == "copy":
-                self.app.copy_to_clipboard(enclosure.url)  # checked http(s), cleaned
-                self.notify(f"Copied {safe(enclosure.url)[:200]}", markup=False, timeout=3)
-            else:
-                self.open_url(enclosure.url)
-
-        self.app.push_screen(EnclosuresScreen(enclosures), chosen)
-
     # -- highlights and notes: the Highlighter does the work ------------------------------
 
     def on_document_shown(self, event: DocumentShown) -> None:
@@ -770,6 +731,45 @@ class MainScreen(Screen[None]):
         if self.focused is self.feeds:  # not the row under a cursor: say which
             said = f"{said[:-1]}: {safe(article.display_title)[:200]}"
         self.notify(said, markup=False)
+
+    # -- enclosures: an article's podcast and video files ---------------------------------
+
+    def _enclosure_lines(self) -> tuple[str, ...]:
+        """A line each under the article's header, the first saying the key that opens them."""
+        from tui_reader.ui.keys import BY_ACTION, effective_keys, key_label
+
+        spec = BY_ACTION["enclosures"]
+        key = key_label(effective_keys(spec, getattr(self.app, "keymap", {})))
+        many = len(self.enclosures) > 1
+        lines = [
+            f"Enclosure {n}: {e.label}" if many else f"Enclosure: {e.label}"
+            for n, e in enumerate(self.enclosures, 1)
+        ]
+        if lines:
+            lines[0] += f" ({key}: open)"
+        return tuple(lines)
+
+    def action_enclosures(self) -> None:
+        article = self._target("list the enclosures of")
+        if article is None:
+            return
+        enclosures = self.ctx.reader.enclosures(article.id)
+        if not enclosures:
+            self.notify("This article has no enclosures (podcast or video files).", markup=False)
+            return
+        from tui_reader.ui.screens.enclosures import Chosen, EnclosuresScreen
+
+        def chosen(choice: Chosen | None) -> None:
+            if choice is None:
+                return
+            what, enclosure = choice
+            if what == "copy":
+                self.app.copy_to_clipboard(enclosure.url)  # checked http(s), cleaned
+                self.notify(f"Copied {safe(enclosure.url)[:200]}", markup=False, timeout=3)
+            else:
+                self.open_url(enclosure.url)
+
+        self.app.push_screen(EnclosuresScreen(enclosures), chosen)
 
     # -- links and the browser ------------------------------------------------------------
 
