@@ -206,7 +206,7 @@ async def test_a_command_key_hands_the_article_to_a_program(data: Data, tmp_path
     argv = (*recorder(tmp_path), "{url}", "{title}", "{file}")
     config = Config(
         commands=(
-            CommandConfig("Record", (*argv, "0"), "P"),
+            CommandConfig("Record", (*argv, "0"), "X"),
             CommandConfig("Fail", (*argv, "4"), ""),
             CommandConfig("Clash", ("true",), "s"),
         ),
@@ -219,7 +219,7 @@ async def test_a_command_key_hands_the_article_to_a_program(data: Data, tmp_path
         assert any("'Clash': s is the key of star" in m for m in messages(app))
         await pilot.press("enter")  # open News story 0
         await settle(pilot)
-        await pilot.press("P")
+        await pilot.press("X")
         await settle(pilot)
         seen = json.loads((tmp_path / "seen.json").read_text(encoding="utf-8"))
         assert seen["argv"][:2] == ["https://news.example/0", "News story 0"]
@@ -247,7 +247,7 @@ async def test_a_command_key_hands_the_article_to_a_program(data: Data, tmp_path
 
 
 async def test_help_and_palette_list_the_new_actions_and_the_commands(data: Data) -> None:
-    config = Config(commands=(CommandConfig("Play in mpv", ("mpv", "--", "{url}"), "P"),))
+    config = Config(commands=(CommandConfig("Play in mpv", ("mpv", "--", "{url}"), "X"),))
     app = data.app(config)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

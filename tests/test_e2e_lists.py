@@ -47,7 +47,7 @@ def test_sort_mark_read_undo_and_a_command_in_a_real_terminal(
     config.parent.mkdir(parents=True, exist_ok=True)
     argv = json.dumps([sys.executable, str(script), "{url}", "{title}"])
     config.write_text(
-        f'[[commands]]\nname = "Hand over"\nkey = "P"\nargv = {argv}\n', encoding="utf-8"
+        f'[[commands]]\nname = "Hand over"\nkey = "X"\nargv = {argv}\n', encoding="utf-8"
     )
 
     tmux.start(env)
@@ -70,7 +70,7 @@ def test_sort_mark_read_undo_and_a_command_in_a_real_terminal(
     else:
         raise AssertionError(f"not sorted oldest first:\n{screen}")
 
-    tmux.keys("g", "P")  # hand the top article (the oldest) to the program
+    tmux.keys("g", "X")  # hand the top article (the oldest) to the program
     said = tmux.wait_for_any("Hand over: done", "Hand over: not run", "Hand over: failed")
     assert "Hand over: done (exit status 0)" in said, said
     handed = json.loads(out.read_text(encoding="utf-8"))

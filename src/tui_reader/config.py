@@ -383,6 +383,6 @@ auto = false          # while the app runs: sync on the refresh schedule too
 # {url} is the article's link, {title} its title, {file} a temporary file with its text.
 # [[commands]]
 # name = "Play in mpv"
-# key = "P"
+# key = "X"
 # argv = ["mpv", "--", "{url}"]
 """

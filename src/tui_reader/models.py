@@ -37,6 +37,41 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class Enclosure:
+    """A file an entry carries (a podcast episode, a video): an RSS ``<enclosure>``, an Atom
+    ``<link rel="enclosure">``, a JSON Feed attachment. Checked where it is parsed
+    (``feeds/enclosures.py``): an http(s) URL, a MIME type or "", a size in bytes or None."""
+
+    url: str
+    type: str = ""
+    length: int | None = None
+
+    @property
+    def label(self) -> str:
+        """ "audio/mpeg · 24.3 MB · episode.mp3": what it is, how big, its file name."""
+        from urllib.parse import unquote
+
+        path = unquote(self.url.split("?", 1)[0].split("#", 1)[0]).rstrip("/")
+        name = clean_line(path.rsplit("/", 1)[-1])  # (a player's URL may hold another one)
+        if len(name) > 60:
+            name = name[:59] + "…"
+        parts = [self.type or "unknown type", size_label(self.length), name]
+        return " · ".join(p for p in parts if p)
+
+
+def size_label(length: int | None) -> str:
+    """A size in bytes as a person reads it ("24.3 MB"); "" when it is not known."""
+    if not length:
+        return ""
+    size = float(length)
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{length} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1000
+    return ""  # unreachable
+
+
+@dataclass(frozen=True)
 class EntryData:
     """One entry as a feed parser found it, cleaned, ready to store."""
 
@@ -49,6 +84,7 @@ class EntryData:
     summary: str = ""  # HTML or text as the feed gave it (cleaned of control characters)
     content: str = ""  # the feed's full content, HTML, if any
     text: str = ""  # plain text of the best of content/summary, for search
+    enclosures: tuple[Enclosure, ...] = ()  # podcast and video files, checked and capped
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from tui_reader.feeds.opml import ImportResult as OpmlImport
     from tui_reader.feeds.refresh import RefreshProgress, RefreshSummary
     from tui_reader.images import LoadedImage
+    from tui_reader.models import Enclosure  # (annotations only)
     from tui_reader.query import SavedSearch
     from tui_reader.sync import SyncSummary
 
@@ -122,6 +123,7 @@ class OpenedArticle:
     body: ArticleBody
     document: Document
     current: bool
+    enclosures: tuple[Enclosure, ...] = ()  # its podcast and video files (Reader.enclosures)
 
     @property
     def stored(self) -> Document | None:
@@ -615,7 +617,19 @@ class Reader:
         body = self.store.get_body(article_id)
         stored = body.document
         document = stored if stored is not None else quick_document(body, article)
-        return OpenedArticle(article, body, document, current=is_current(body))
+        return OpenedArticle(
+            article,
+            body,
+            document,
+            current=is_current(body),
+            enclosures=tuple(self.store.enclosures(article_id)),
+        )
+
+    def enclosures(self, article_id: int) -> list[Enclosure]:
+        """The article's enclosures (podcast and video files), in the feed's order: checked
+        when the feed was read (http(s) URLs, a MIME type or "", a size or None). A quick
+        read: fine on the event loop."""
+        return self.store.enclosures(article_id)
 
     def stored_document(self, article_id: int) -> Document | None:
         """The document stored for the article (current or not); None when there is none."""

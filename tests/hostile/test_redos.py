@@ -186,6 +186,40 @@ FEEDS: dict[str, Callable[[int], bytes]] = {
     "description-script-openers": lambda size: rss(
         item(b"<![CDATA[" + rep(b"<script ", size) + b"]]>")
     ),
+    # Enclosures: thousands in one item (8 are kept), one with huge attributes, in Atom too.
+    "enclosures-many": lambda size: rss(
+        b"<item><guid>g1</guid>"
+        + rep(b'<enclosure url="https://e.org/a.mp3" type="audio/mpeg" length="12"/>', size)
+        + b"</item>"
+    ),
+    "enclosure-huge-attributes": lambda size: rss(
+        b'<item><guid>g1</guid><enclosure url="https://e.org/'
+        + rep(b"a", size // 3)
+        + b'" type="audio/'
+        + rep(b"x;", size // 3)
+        + b'" length="'
+        + rep(b"9", size // 3)
+        + b'"/></item>'
+    ),
+    "enclosures-atom-links": lambda size: (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
+        b"<entry><id>e</id>"
+        + rep(b'<link rel="enclosure" href="x.mp3" length=" 1"/>', size)
+        + b"</entry></feed>"
+    ),
+    "json-feed-attachments": lambda size: json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "items": [
+                {
+                    "id": "1",
+                    "attachments": [{"url": "https://e.org/a.mp3", "mime_type": "audio/mpeg"}]
+                    * (size // 50)
+                    + [{"url": rep("h", size), "mime_type": rep("a/", size)}],
+                }
+            ],
+        }
+    ).encode(),
     "comments-then-stray-htm": lambda size: rep(b"<!-- c -->", size) + b"<htm",
     "comments-newlines-then-stray-htm": lambda size: rep(b"<!-- c --> \n", size) + b"<htm",
     "json-feed-openers": lambda size: json.dumps(

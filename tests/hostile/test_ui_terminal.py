@@ -169,6 +169,9 @@ def app_env(tmp_path: Path) -> dict[str, str]:
 # -- what must never be written --------------------------------------------------------------
 
 
+KITTY_QUERY = re.compile(r"\x1b_Gi=\d{1,10},s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\")
+
+
 def terminal_problems(data: bytes) -> list[str]:
     """Everything in ``data`` (the app's output) that Textual would not write by itself."""
     problems: list[str] = []
@@ -193,6 +196,9 @@ def terminal_problems(data: bytes) -> list[str]:
             continue
         problems.append(f"OSC the app never writes: {match.group(0)[:80]!r}")
     rest = OSC.sub("", CSI.sub("", text))
+    # The one APC the app writes itself: the Kitty graphics query textual-image sends at start
+    # (an id, the fixed query, a 1x1 pixel), answered by a terminal that can draw pictures.
+    rest = KITTY_QUERY.sub("", rest, count=1)
     for match in re.finditer(r"\x1b.{0,12}", rest, re.DOTALL):
         problems.append(f"escape sequence outside CSI/OSC (DCS, APC, PM...): {match.group(0)!r}")
     for match in re.finditer("[\x80-\x9f]", rest):

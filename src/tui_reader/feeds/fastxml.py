@@ -61,7 +61,6 @@ _HARMLESS = frozenset(
         "dc_publisher",
         "creativeCommons_license",
         "media_keywords",
-        "enclosure",
         "media_group",
         "media_content",
         "media_thumbnail",
@@ -102,6 +101,7 @@ _HARMLESS = frozenset(
 # (A feed's own title, link, id, summary and description are read by _Reader.feed; nested
 # deeper they would still change what it reads, so they are not in this set.)
 _FEED_HARMLESS = _HARMLESS | {
+    "enclosure",  # a feed's own: filed under the feed's links, never read
     "info",
     "feedburner_browserfriendly",
     "author",
@@ -432,6 +432,12 @@ class _Reader:
                 self.author(child, e)
                 self.leave()
                 continue
+            if name == "enclosure":
+                # feedparser files it with the entry's links (rel "enclosure"), its URL not
+                # resolved; anywhere deeper in the entry it declines (not in _HARMLESS).
+                e.setdefault("links", []).append(_enclosure_link(child))
+                self.check_subtree(child, _HARMLESS)
+                continue
             if name in _NESTING:
                 # media:group / media:content: harmless, but a media:title or
                 # media:description inside counts, by feedparser's depth rules.
@@ -495,6 +501,15 @@ class _Reader:
         href = attrs.get("url", attrs.get("uri", attrs.get("href")))
         if href:
             attrs["href"] = href
+        enclosure: dict[str, str] | None = None
+        if entry and rel == "enclosure":  # filed with the entry's links (feedparser's)
+            _check_enclosure_attrs(el)
+            enclosure = {"rel": rel, "type": ltype}
+            if "href" in attrs:
+                enclosure["href"] = self.resolve(attrs["href"])
+            if "length" in attrs:
+                enclosure["length"] = attrs["length"]
+            meta.setdefault("links", []).append(enclosure)
         if "href" in attrs:  # even an empty one: then the text is not read
             if rel == "alternate" and _map_type(ltype) in _HTML_TYPES:
                 meta["link"] = self.resolve(attrs["href"])
@@ -503,6 +518,8 @@ class _Reader:
         if entry:
             value = value.replace("&amp;", "&")
         meta["link"] = _LINK_REF.sub(r"&\g<1>", value)
+        if enclosure is not None and meta["link"]:
+            enclosure["href"] = meta["link"]  # the text stands in for the href
 
     def guid(self, el: Any, e: dict[str, Any]) -> None:
         is_link = _attrs(el).get("ispermalink", "true") == "true"
@@ -700,6 +717,30 @@ def _base_attr(el: Any) -> str:
         if key.rsplit("}", 1)[-1].lower() == "base":
             return str(value)
     return ""
+
+
+def _check_enclosure_attrs(el: Any) -> None:
+    """An enclosure's attributes are read as feedparser reads them only when none is in a
+    namespace (one it does not know is filed under its local name, "url" or "href" among
+    them) and no two differ only in case (which one wins is feedparser's business)."""
+    names = [key.lower() for key in el.attrib]
+    if any(key[:1] == "{" for key in names) or len(set(names)) != len(names):
+        raise _Decline("an enclosure's attributes")
+    _check_attrs(el)
+
+
+def _enclosure_link(el: Any) -> dict[str, str]:
+    """An RSS <enclosure> as feedparser lists it among the entry's links."""
+    _check_enclosure_attrs(el)
+    attrs = _attrs(el)
+    href = attrs.get("url", attrs.get("uri", attrs.get("href")))
+    if href:
+        attrs["href"] = href
+    found = {"rel": "enclosure"}
+    for key in ("href", "type", "length"):
+        if key in attrs:
+            found[key] = attrs[key]
+    return found
 
 
 def _check_attrs(el: Any) -> None:

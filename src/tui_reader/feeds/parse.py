@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui_reader.feeds.enclosures import MAX_SCANNED, clean_enclosures
 from tui_reader.feeds.fastxml import read_fast
 from tui_reader.feeds.parse_api import FeedError
 from tui_reader.feeds.text import (
@@ -231,6 +232,19 @@ def _content_value(entry: dict[str, Any]) -> str:
     return best
 
 
+def _xml_enclosures(e: dict[str, Any]) -> list[tuple[object, object, object]]:
+    """(href, type, length) of the entry's enclosures as feedparser lists them: its links
+    with rel "enclosure" (RSS <enclosure> and Atom <link rel="enclosure">), in order."""
+    links = dict.get(e, "links")
+    if not isinstance(links, list):
+        return []
+    found: list[tuple[object, object, object]] = []
+    for link in links[: MAX_SCANNED * 4]:
+        if isinstance(link, dict) and dict.get(link, "rel") == "enclosure":
+            found.append((dict.get(link, "href"), dict.get(link, "type"), dict.get(link, "length")))
+    return found
+
+
 def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
     # dict.get, not FeedParserDict.get: the keys used are the canonical ones, and its key
     # aliasing costs more than the rest of this function.
@@ -259,6 +273,7 @@ def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
         summary=summary,
         content=content,
         text=html_to_text(content or summary),
+        enclosures=clean_enclosures(_xml_enclosures(e), base),
     )
 
 
@@ -349,7 +364,20 @@ def _json_entry(item: dict[str, Any], base: str, doc: dict[str, Any]) -> EntryDa
         summary=summary,
         content=content,
         text=fast_clean(content_text).strip() if content_text else html_to_text(content or summary),
+        enclosures=clean_enclosures(_json_attachments(item), base),
     )
+
+
+def _json_attachments(item: dict[str, Any]) -> list[tuple[object, object, object]]:
+    """(url, mime_type, size_in_bytes) of a JSON Feed item's attachments."""
+    attachments = item.get("attachments")
+    if not isinstance(attachments, list):
+        return []
+    return [
+        (a.get("url"), a.get("mime_type"), a.get("size_in_bytes"))
+        for a in attachments[:MAX_SCANNED]
+        if isinstance(a, dict)
+    ]
 
 
 def html_escape(text: str) -> str:

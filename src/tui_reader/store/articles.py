@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable, Sequence
 
 from tui_reader.document import Document, stored_document
-from tui_reader.models import Article, ArticleBody, EntryData, Feed
+from tui_reader.models import Article, ArticleBody, Enclosure, EntryData, Feed
 from tui_reader.store.annotations import Placer, reanchor_in
 from tui_reader.store.base import StoreBase
 from tui_reader.store.identity import Known, plan_entries
@@ -117,6 +117,14 @@ class ArticlesMixin(StoreBase):
         if row is None:
             return ArticleBody()
         return ArticleBody(**dict(row))
+
+    def enclosures(self, article_id: int) -> list[Enclosure]:
+        """The article's enclosures, in the feed's order."""
+        rows = self.conn.execute(
+            "SELECT url, type, length FROM enclosures WHERE article_id = ? ORDER BY position",
+            (article_id,),
+        )
+        return [Enclosure(r["url"], r["type"], r["length"]) for r in rows]
 
     def has_document(self, article_id: int) -> bool:
         """Whether a document is stored for the article (readable or not)."""
@@ -242,6 +250,7 @@ def upsert_entries_in(
     now = time.time()
     source_title = feed.display_title
     indexed: list[tuple[int, str, str]] = []  # new rows, for the search index
+    enclosed: list[tuple[int, tuple[Enclosure, ...]]] = []  # rows and their enclosures
     for new in plan.new:
         e = new.entry
         cur = c.execute(
@@ -267,6 +276,8 @@ def upsert_entries_in(
         )
         assert cur.lastrowid is not None
         indexed.append((cur.lastrowid, e.title, e.text))
+        if e.enclosures:
+            enclosed.append((cur.lastrowid, e.enclosures))
     # A feed's articles are indexed here, not by a trigger (see migration 3) — before any
     # update below, whose trigger takes the old text out of the index.
     c.executemany("INSERT INTO articles_fts(rowid, title, search_text) VALUES (?, ?, ?)", indexed)
@@ -292,6 +303,15 @@ def upsert_entries_in(
                 changed.article_id,
             ),
         )
+        enclosed.append((changed.article_id, e.enclosures))
+    if plan.changed:  # (a new row has none to replace)
+        c.executemany(
+            "DELETE FROM enclosures WHERE article_id = ?", [(ch.article_id,) for ch in plan.changed]
+        )
+    c.executemany(
+        "INSERT INTO enclosures(article_id, position, url, type, length) VALUES (?, ?, ?, ?, ?)",
+        [(i, n, x.url, x.type, x.length) for i, found in enclosed for n, x in enumerate(found)],
+    )
     return len(plan.new), len(plan.changed)
 
 

@@ -158,6 +158,11 @@ def entry_hash(e: EntryData) -> str:
     ):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
+    # Only when there are any: the digest of an entry without enclosures is what it was
+    # before they were kept (no refresh sees every stored article as changed); one with
+    # them is stored again once, and its enclosures with it.
+    for enclosure in e.enclosures:
+        h.update(f"{enclosure.url}\0{enclosure.type}\0{enclosure.length}\0".encode())
     return h.hexdigest()
 
 

@@ -216,6 +216,18 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE highlights ADD COLUMN pos_start INTEGER;
     ALTER TABLE highlights ADD COLUMN pos_end INTEGER;
     """,
+    # 8: an article's enclosures (podcast and video files), in the feed's order. Written with
+    # the entry (Store.upsert_entries), gone with the article.
+    """
+    CREATE TABLE IF NOT EXISTS enclosures (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        url        TEXT NOT NULL,
+        type       TEXT NOT NULL DEFAULT '',
+        length     INTEGER,
+        PRIMARY KEY (article_id, position)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

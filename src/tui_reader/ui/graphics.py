@@ -78,6 +78,12 @@ def detect(setting: str = "auto") -> Kind:
 
 def _ask() -> None:
     global _detected
+    # textual-image logs a warning when the terminal does not say its cell size; with no
+    # handler, Python's last resort would print it on the terminal over the app.
+    import logging
+
+    logging.getLogger("textual_image").addHandler(logging.NullHandler())
+    logging.getLogger("textual_image").propagate = False
     try:
         import textual_image.renderable as renderables
         from textual_image._terminal import get_cell_size

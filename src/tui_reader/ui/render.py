@@ -383,12 +383,21 @@ def _wrap_words(
 class Header:
     title: str = ""
     meta: str = ""
+    attachments: tuple[str, ...] = ()  # a line each, under the meta line (enclosures)
 
 
-def header_for(doc: Document, *, title: str = "", source: str = "", date: str = "") -> Header:
-    """The title and "byline · site · date" line: the document's own, else the given ones."""
+def header_for(
+    doc: Document,
+    *,
+    title: str = "",
+    source: str = "",
+    date: str = "",
+    attachments: tuple[str, ...] = (),
+) -> Header:
+    """The title and "byline · site · date" line: the document's own, else the given ones;
+    then the ``attachments`` lines (an article's enclosures, described)."""
     parts = [doc.byline, doc.site_name or source, _short_date(doc.published) or date]
-    return Header(doc.title or title, " · ".join(p for p in parts if p))
+    return Header(doc.title or title, " · ".join(p for p in parts if p), attachments)
 
 
 def _short_date(iso: str) -> str:
@@ -631,7 +640,9 @@ class _Builder:
             self.decoration(header.title, TITLE)
         if header.meta:
             self.decoration(header.meta, META)
-        if header.title or header.meta:
+        for line in header.attachments:
+            self.decoration(line, META)
+        if header.title or header.meta or header.attachments:
             self.add([Run(0, "─" * min(self.width, 40), RULE, -1, 0)])
         if notice:
             self.blank()

@@ -37,7 +37,7 @@ from textual.worker import get_current_worker
 
 from tui_reader.document import Document
 from tui_reader.errors import ArticleUnavailable, NotFound, ReaderError
-from tui_reader.models import Article, Feed
+from tui_reader.models import Article, Enclosure, Feed
 from tui_reader.reader import OpenedArticle
 from tui_reader.sanitize import is_web_url
 from tui_reader.ui.context import Context
@@ -126,6 +126,7 @@ class MainScreen(Screen[None]):
         self.source: ListSource = initial_source(open_article)
         self.current: Article | None = None  # the article in the reading pane
         self.base_document: Document | None = None  # what the feed gave, while loading
+        self.enclosures: tuple[Enclosure, ...] = ()  # the article's, shown under its header
         self.find_query = ""
         self._generation = 0
         self.refreshing = False
@@ -469,6 +470,7 @@ class MainScreen(Screen[None]):
         self.find_query = find
         self.articles.set_open(article.id)
         self.base_document = opened.document
+        self.enclosures = opened.enclosures
         self._show(opened.document)
         self._set_loading(not opened.current)
         if not opened.current:
@@ -489,6 +491,7 @@ class MainScreen(Screen[None]):
                     title=article.display_title,
                     source=article.source_title,
                     date=format_date(article.published),
+                    attachments=self._enclosure_lines(),
                 ),
                 document,
             ),
@@ -805,6 +808,45 @@ class MainScreen(Screen[None]):
         if self.focused is self.feeds:  # not the row under a cursor: say which
             said = f"{said[:-1]}: {safe(article.display_title)[:200]}"
         self.notify(said, markup=False)
+
+    # -- enclosures: an article's podcast and video files ---------------------------------
+
+    def _enclosure_lines(self) -> tuple[str, ...]:
+        """A line each under the article's header, the first saying the key that opens them."""
+        from tui_reader.ui.keys import BY_ACTION, effective_keys, key_label
+
+        spec = BY_ACTION["enclosures"]
+        key = key_label(effective_keys(spec, getattr(self.app, "keymap", {})))
+        many = len(self.enclosures) > 1
+        lines = [
+            f"Enclosure {n}: {e.label}" if many else f"Enclosure: {e.label}"
+            for n, e in enumerate(self.enclosures, 1)
+        ]
+        if lines:
+            lines[0] += f" ({key}: open)"
+        return tuple(lines)
+
+    def action_enclosures(self) -> None:
+        article = self._target("list the enclosures of")
+        if article is None:
+            return
+        enclosures = self.ctx.reader.enclosures(article.id)
+        if not enclosures:
+            self.notify("This article has no enclosures (podcast or video files).", markup=False)
+            return
+        from tui_reader.ui.screens.enclosures import Chosen, EnclosuresScreen
+
+        def chosen(choice: Chosen | None) -> None:
+            if choice is None:
+                return
+            what, enclosure = choice
+            if what == "copy":
+                self.app.copy_to_clipboard(enclosure.url)  # checked http(s), cleaned
+                self.notify(f"Copied {safe(enclosure.url)[:200]}", markup=False, timeout=3)
+            else:
+                self.open_url(enclosure.url)
+
+        self.app.push_screen(EnclosuresScreen(enclosures), chosen)
 
     # -- links and the browser ------------------------------------------------------------
 
