@@ -12,6 +12,8 @@ from tui_reader.models import Article, ArticleBody, Enclosure, EntryData, Feed
 from tui_reader.store.annotations import Placer, reanchor_in
 from tui_reader.store.base import StoreBase
 from tui_reader.store.identity import Known, plan_entries
+from tui_reader.store.listing import ListFilter
+from tui_reader.store.listing import list_articles as list_of
 from tui_reader.store.lookup import article_by_url, forget_saved_copy
 from tui_reader.store.rows import ARTICLE_COLUMNS, article_from_row
 from tui_reader.store.sync import journal_feed_read_in as sync_journal_feed_read_in
@@ -63,29 +65,16 @@ class ArticlesMixin(StoreBase):
         limit: int = 100_000,
         offset: int = 0,
     ) -> list[Article]:
-        where: list[str] = []
-        args: list[object] = []
-        if saved:
-            where.append("a.feed_id IS NULL")
-        elif feed_id is not None:
-            where.append("a.feed_id = ?")
-            args.append(feed_id)
-        elif folder is not None:
-            # The folder and its subfolders ("Tech" holds "Tech/Old").
-            where.append(
-                "a.feed_id IN (SELECT id FROM feeds WHERE folder = ? OR substr(folder, 1, ?) = ?)"
-            )
-            args += [folder, len(folder) + 1, folder + "/"]
-        if unread_only:
-            where.append("a.read = 0")
-        if starred_only:
-            where.append("a.starred = 1")
-        sql = f"SELECT {ARTICLE_COLUMNS} FROM articles a"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY COALESCE(a.published, a.added) DESC, a.id DESC LIMIT ? OFFSET ?"
-        args += [limit, offset]
-        return [article_from_row(r) for r in self.conn.execute(sql, args)]
+        """Articles newest first: of a feed, a folder (and its subfolders), Saved, or all
+        (the one filter and order of :mod:`tui_reader.store.listing`)."""
+        which = ListFilter(
+            feed_id=feed_id,
+            folder=folder,
+            saved=saved,
+            unread_only=unread_only,
+            starred_only=starred_only,
+        )
+        return list_of(self.conn, which, sort="newest", limit=limit, offset=offset)
 
     def get_article(self, article_id: int) -> Article | None:
         row = self.conn.execute(
