@@ -53,6 +53,10 @@ class Outcome:
     def ok(self) -> bool:
         return self.returncode == 0
 
+    def describe(self, name: str, started: float | None = None) -> str:
+        """One line for the app to show (:func:`describe`)."""
+        return describe(name, self, started)
+
 
 def placeholders(argv: Sequence[str]) -> set[str]:
     return {m.group(1) for arg in argv for m in PLACEHOLDER.finditer(arg)}

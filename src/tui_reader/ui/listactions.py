@@ -303,8 +303,6 @@ class ListActions:
         )
 
     def _run_command(self, command: CommandConfig, article: Article, text: str) -> None:
-        from tui_reader.commands import describe
-
         worker = get_current_worker()
         started = time.monotonic()
         try:
@@ -317,5 +315,5 @@ class ListActions:
             return
         if worker.is_cancelled:
             return
-        said = describe(command.name, outcome, started)
+        said = outcome.describe(command.name, started)
         self.app.call_from_thread(self._say if outcome.ok else self._warn, said)
