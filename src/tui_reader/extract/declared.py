@@ -14,6 +14,7 @@ import re
 from lxml.html import HtmlElement
 
 from tui_reader.document import Block
+from tui_reader.extract.fallback import smallest_holding
 from tui_reader.extract.prune import prune
 
 _MIN_DECLARED = 500  # characters of articleBody worth trusting
@@ -48,16 +49,7 @@ def declared_element(root: HtmlElement, declared: str) -> HtmlElement | None:
     top = root.find("body")
     if top is None or totals.get(top, 0) < len(declared) * _COVERED:
         return None
-    need = totals[top] * _SHARE
-    while True:
-        best = max(
-            (child for child in top if totals.get(child, 0) >= need),
-            key=lambda child: totals[child],
-            default=None,
-        )
-        if best is None:
-            break
-        top = best
+    top = smallest_holding(top, totals, _SHARE)
     article = copy.deepcopy(top)
     prune(article)
     if len(_norm(article.text_content())) < totals[top] * _SHARE:

@@ -74,13 +74,12 @@ def whole_page(root: HtmlElement) -> HtmlElement | None:
     return article
 
 
-def densest_article(root: HtmlElement, *, comments: bool = True) -> HtmlElement | None:
-    """A pruned copy of the smallest element with most of the page's prose, or None."""
-    totals = prose_by_element(root, comments=comments)
-    top = root.find("body")
-    if top is None or not totals.get(top):
-        return None
-    need = totals[top] * _SHARE
+def smallest_holding(
+    top: HtmlElement, totals: dict[HtmlElement, int], share: float
+) -> HtmlElement:
+    """Down from ``top``, the smallest element still holding ``share`` of ``top``'s total
+    (each step into the child with the most): one walk down the tree."""
+    need = totals.get(top, 0) * share
     while True:
         best = max(
             (child for child in top if totals.get(child, 0) >= need),
@@ -88,6 +87,15 @@ def densest_article(root: HtmlElement, *, comments: bool = True) -> HtmlElement 
             default=None,
         )
         if best is None:
-            break
+            return top
         top = best
+
+
+def densest_article(root: HtmlElement, *, comments: bool = True) -> HtmlElement | None:
+    """A pruned copy of the smallest element with most of the page's prose, or None."""
+    totals = prose_by_element(root, comments=comments)
+    top = root.find("body")
+    if top is None or not totals.get(top):
+        return None
+    top = smallest_holding(top, totals, _SHARE)
     return _pruned(top, totals[top])
