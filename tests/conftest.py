@@ -429,3 +429,32 @@ def ttrss_server() -> Iterator[TtRss]:
         pytest.skip(reason)
     with ttrss_running() as server:
         yield server
+
+
+# -- the feed parsers' two paths, side by side ---------------------------------------------
+
+
+def parse_both(data: bytes, url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """feedparser's result (the yardstick) and the lxml fast path's, on the same bytes (a
+    FeedError as its one-line text)."""
+    import tui_reader.feeds.parse as parse_module
+
+    results: list[object] = []
+    for fast in (False, True):
+        monkeypatch.setattr(parse_module, "FAST_PATH", fast)
+        try:
+            results.append(parse_module.parse_feed(data, url))
+        except parse_module.FeedError as exc:
+            results.append(f"FeedError: {exc}")
+    return results[0], results[1]
+
+
+def fast_path_takes(data: bytes) -> bool:
+    """Whether the fast path reads this document (rather than declining)."""
+    import tui_reader.feeds.parse as parse_module
+    from tui_reader.feeds.fastxml import read_fast
+    from tui_reader.feeds.xmlsafe import neutralize
+
+    fixed, warning = parse_module._fix_encoding(data)
+    fixed, _ = neutralize(fixed)
+    return not warning and read_fast(fixed, parse_module._declared_encoding(fixed)) is not None

@@ -11,14 +11,11 @@ from pathlib import Path
 
 import pytest
 
-import tui_reader.feeds.parse as parse_module
 from tests import httpserver
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, fast_path_takes, parse_both
 from tui_reader.config import Config
 from tui_reader.feeds.enclosures import MAX_ENCLOSURES, MAX_URL, clean_length, clean_type
-from tui_reader.feeds.fastxml import read_fast
-from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
-from tui_reader.feeds.xmlsafe import neutralize
+from tui_reader.feeds.parse import ParsedFeed, parse_feed
 from tui_reader.models import Enclosure, EntryData, size_label
 from tui_reader.paths import Paths
 from tui_reader.reader import Reader
@@ -55,21 +52,10 @@ def _item(enclosures: str, n: int = 1) -> str:
 
 
 def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
-    """feedparser's result (the yardstick) and the fast path's, on the same bytes."""
-    results: list[object] = []
-    for fast in (False, True):
-        monkeypatch.setattr(parse_module, "FAST_PATH", fast)
-        try:
-            results.append(parse_feed(data, URL))
-        except FeedError as exc:
-            results.append(f"FeedError: {exc}")
-    return results[0], results[1]
+    return parse_both(data, URL, monkeypatch)
 
 
-def _taken(data: bytes) -> bool:
-    fixed, warning = parse_module._fix_encoding(data)
-    fixed, _ = neutralize(fixed)
-    return not warning and read_fast(fixed, parse_module._declared_encoding(fixed)) is not None
+_taken = fast_path_takes
 
 
 # -- parsing ------------------------------------------------------------------------------

@@ -9,32 +9,19 @@ from pathlib import Path
 
 import pytest
 
-import tui_reader.feeds.parse as parse_module
-from tui_reader.feeds.fastxml import read_fast
-from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
+from tui_reader.feeds.parse import ParsedFeed
 
-from .conftest import CORPUS
+from .conftest import CORPUS, fast_path_takes, parse_both
 
 FEEDS = CORPUS / "feeds"
 URL = "http://example.org/feeds/main.xml"
 
 
 def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
-    results: list[object] = []
-    for fast in (False, True):
-        monkeypatch.setattr(parse_module, "FAST_PATH", fast)
-        try:
-            results.append(parse_feed(data, URL))
-        except FeedError as exc:
-            results.append(f"FeedError: {exc}")
-    return results[0], results[1]
+    return parse_both(data, URL, monkeypatch)
 
 
-def _taken(data: bytes) -> bool:
-    """Whether the fast path reads this document (rather than declining)."""
-    fixed, warning = parse_module._fix_encoding(data)
-    fixed, _ = parse_module.neutralize(fixed)
-    return not warning and read_fast(fixed, parse_module._declared_encoding(fixed)) is not None
+_taken = fast_path_takes
 
 
 def _corpus_feeds() -> list[Path]:
