@@ -74,9 +74,7 @@ def whole_page(root: HtmlElement) -> HtmlElement | None:
     return article
 
 
-def smallest_holding(
-    top: HtmlElement, totals: dict[HtmlElement, int], share: float
-) -> HtmlElement:
+def smallest_holding(top: HtmlElement, totals: dict[HtmlElement, int], share: float) -> HtmlElement:
     """Down from ``top``, the smallest element still holding ``share`` of ``top``'s total
     (each step into the child with the most): one walk down the tree."""
     need = totals.get(top, 0) * share
