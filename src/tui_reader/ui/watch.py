@@ -65,7 +65,12 @@ class StoreWatch:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop polling and wait (briefly) for the thread to close its connection, so that
+        an app that has quit holds no database file open."""
         self._stop.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)
 
     @property
     def stopped(self) -> bool:
