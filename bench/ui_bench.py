@@ -51,6 +51,7 @@ from tui_reader.config import Config  # noqa: E402
 from tui_reader.extract import EXTRACTOR_VERSION  # noqa: E402
 from tui_reader.models import EntryData  # noqa: E402
 from tui_reader.paths import get_paths  # noqa: E402
+from tui_reader.reader import add_highlight  # noqa: E402
 from tui_reader.store import Store  # noqa: E402
 from tui_reader.ui.app import ReaderApp  # noqa: E402
 from tui_reader.ui.screens.main import MainScreen  # noqa: E402
@@ -327,7 +328,7 @@ async def time_article(paths_db: Path, words: int) -> tuple[float, float, int]:
         step = len(doc.text) // HIGHLIGHTS
         for i in range(HIGHLIGHTS):  # spread over the article, a sentence-sized span each
             start = i * step + step // 3
-            store.add_highlight(article.id, doc.text, start, start + 80, colors[i % len(colors)])
+            add_highlight(store, article.id, doc.text, start, start + 80, colors[i % len(colors)])
     app = ReaderApp(get_paths(), Config(), store_path=paths_db)
     opened: list[float] = []
     layout: list[float] = []
