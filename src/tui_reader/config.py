@@ -47,6 +47,10 @@ class ReaderConfig:
     # Pictures in the image viewer: "auto" (the terminal's graphics protocol, found at start),
     # "blocks" (coloured half cells, any terminal), "off" (never drawn; o opens the browser).
     images: str = "auto"
+    # Pictures inside the reading pane, in place of their [image: alt] line (kept under them):
+    # "auto" (where the terminal speaks Kitty's graphics protocol), "kitty" (assume it does),
+    # "blocks" (coloured half cells, any truecolour terminal), "off" (the alt line only).
+    inline_images: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,10 @@ _SECTIONS: dict[str, type[Any]] = {
 # Settings that must be more than 0 (a budget of no time would skip every document).
 _POSITIVE = frozenset({"limits.parse_seconds", "limits.extract_seconds"})
 # Settings that take one of a few words.
-_CHOICES = {"reader.images": ("auto", "blocks", "off")}
+_CHOICES = {
+    "reader.images": ("auto", "blocks", "off"),
+    "reader.inline_images": ("auto", "kitty", "blocks", "off"),
+}
 
 
 def _coerce(value: Any, default: Any) -> Any:

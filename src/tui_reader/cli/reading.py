@@ -54,7 +54,7 @@ def _run(paths: Paths, config: Config, problems: list[str], open_article: int | 
 
         # What the terminal draws pictures with: asked while Textual is imported, as it will
         # own the keyboard once it runs.
-        graphics.start(config.reader.images)
+        graphics.start(config.reader.images, config.reader.inline_images)
         try:
             from tui_reader.ui.app import ReaderApp  # Textual is imported only to run the app
         finally:

@@ -18,6 +18,11 @@ iTerm2 and WezTerm answer the Sixel query and are drawn in Sixel.
 
 ``reader.images`` in config.toml overrides it: "blocks" draws coloured half cells in any
 terminal (no question asked), "off" never draws.
+
+``reader.inline_images`` says what the reading pane draws in place of an ``[image: alt]``
+line (:func:`inline_kind`): Kitty's Unicode placeholders (each image row is a row of text
+cells, so the Line-API pane can draw it) where the terminal answered the Kitty query, or
+coloured half cells; never Sixel (cells cannot carry a Sixel picture).
 """
 
 from __future__ import annotations
@@ -30,10 +35,13 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
 Kind = Literal["kitty", "sixel", "blocks", "none"]
+InlineKind = Literal["kitty", "blocks", "none"]
+DEFAULT_CELL = (10, 20)  # pixels of a cell when the terminal was not asked (textual-image's)
 
 _detected: Kind = "none"
 _setting = "auto"
 _asking: threading.Thread | None = None
+_cell: tuple[int, int] | None = None  # the terminal's cell in pixels, once asked
 
 DESCRIPTIONS: dict[Kind, str] = {
     "kitty": "drawn with the Kitty graphics protocol",
@@ -51,13 +59,14 @@ def _is_terminal() -> bool:
         return False
 
 
-def start(setting: str = "auto") -> None:
-    """Begin asking the terminal (``reader.images`` "auto" or "blocks", and a real terminal)
-    on a thread of its own, while Textual is imported; :func:`finish` waits for the answer.
-    textual-image asks at import, whichever way is used later, so it is imported now."""
+def start(setting: str = "auto", inline: str = "off") -> None:
+    """Begin asking the terminal (``reader.images`` or ``reader.inline_images`` not "off",
+    and a real terminal) on a thread of its own, while Textual is imported; :func:`finish`
+    waits for the answer. textual-image asks at import, whichever way is used later, so it is
+    imported now (never later: once Textual reads the keyboard the answers would be lost)."""
     global _asking
     use(setting)
-    if setting == "off" or _asking is not None or not _is_terminal():
+    if (setting == "off" and inline == "off") or _asking is not None or not _is_terminal():
         return
     _asking = threading.Thread(target=_ask, name="terminal-graphics", daemon=True)
     _asking.start()
@@ -77,7 +86,7 @@ def detect(setting: str = "auto") -> Kind:
 
 
 def _ask() -> None:
-    global _detected
+    global _detected, _cell
     # textual-image logs a warning when the terminal does not say its cell size; with no
     # handler, Python's last resort would print it on the terminal over the app.
     import logging
@@ -88,9 +97,11 @@ def _ask() -> None:
         import textual_image.renderable as renderables
         from textual_image._terminal import get_cell_size
 
-        get_cell_size()  # asked once and kept: not possible once Textual reads the keyboard
+        cell = get_cell_size()  # asked once and kept: not possible once Textual reads the keys
     except Exception:  # a terminal that answers nonsense must not stop the reader
         return
+    if cell.width > 0 and cell.height > 0:
+        _cell = (cell.width, cell.height)
     if renderables.Image is renderables.TGPImage:
         _detected = "kitty"
     elif renderables.Image is renderables.SixelImage:
@@ -111,6 +122,27 @@ def kind() -> Kind:
     if _setting == "blocks":
         return "blocks"
     return _detected
+
+
+def inline_kind(setting: str) -> InlineKind:
+    """What the reading pane draws its images with, for ``reader.inline_images``: "auto" is
+    Kitty's placeholders where the terminal answered the Kitty query (else the alt line),
+    "kitty" assumes it does, "blocks" is coloured half cells; "off" (and a terminal that was
+    never asked, where textual-image cannot be imported safely any more) is "none"."""
+    if setting == "auto":
+        return "kitty" if kind() == "kitty" else "none"
+    if setting not in ("kitty", "blocks"):
+        return "none"
+    if _is_terminal() and _cell is None and _asking is None:
+        # textual-image asks the terminal when it is imported: not while Textual runs.
+        return "none"
+    return "kitty" if setting == "kitty" else "blocks"
+
+
+def cell_size() -> tuple[int, int]:
+    """A cell's width and height in pixels as the terminal said at start (10x20 if it was not
+    asked), for an image's height in rows from its aspect."""
+    return _cell or DEFAULT_CELL
 
 
 def image_widget(picture: object) -> Widget | None:

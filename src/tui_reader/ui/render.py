@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -77,6 +77,9 @@ FLAG_NAMES: tuple[tuple[int, str], ...] = (
     (NOTICE_HEAD, "notice-head"),
 )
 
+# rows to keep for the picture of the image at a URL, at a text width (0: none)
+PictureRows = Callable[[str, int], int]
+
 _SPAN_FLAGS = {"em": EM, "strong": STRONG, "code": CODE, "link": LINK}
 
 
@@ -105,6 +108,10 @@ class Rendered:
     starts: list[int] = field(default_factory=list)
     indexes: list[int] = field(default_factory=list)
     links: tuple[str, ...] = ()
+    # Images: (the first line of each figure with a URL, its URL), in order; and the lines
+    # kept for pictures drawn in the pane (see ui/widgets/inline_images.py): line -> (URL, row).
+    figures: list[tuple[int, str]] = field(default_factory=list)
+    pictures: dict[int, tuple[str, int]] = field(default_factory=dict)
 
     def line_of_offset(self, offset: int) -> int:
         """Index of the line showing ``offset`` (the nearest line before it when ``offset``
@@ -410,13 +417,16 @@ def _short_date(iso: str) -> str:
 
 
 class _Builder:
-    def __init__(self, doc: Document, width: int) -> None:
+    def __init__(self, doc: Document, width: int, picture_rows: PictureRows | None = None) -> None:
         self.doc = doc
         self.width = max(width, 10)
         self.lines: list[Line] = []
         self.starts: list[int] = []
         self.indexes: list[int] = []
         self.link_numbers = {href: i + 1 for i, href in enumerate(doc.links)}
+        self.picture_rows = picture_rows
+        self.figures: list[tuple[int, str]] = []
+        self.pictures: dict[int, tuple[str, int]] = {}
 
     # Lines ------------------------------------------------------------------------------
 
@@ -632,6 +642,15 @@ class _Builder:
         if runs:
             self.add(runs)
 
+    def picture(self, src: str) -> None:
+        """Rows kept for the image at ``src`` above its ``[image: ...]`` line: as many as
+        ``picture_rows`` says (none while it is not drawn in the pane)."""
+        self.figures.append((len(self.lines), src))
+        rows = self.picture_rows(src, self.width) if self.picture_rows is not None else 0
+        for row in range(rows):
+            self.pictures[len(self.lines)] = (src, row)
+            self.lines.append(Line((), -1, -1, IMAGE))
+
     # The whole document -----------------------------------------------------------------
 
     def build(self, header: Header, notice: tuple[str, ...]) -> None:
@@ -704,6 +723,8 @@ class _Builder:
         elif kind == "code":
             self.code(block, base)
         elif kind == "figure":
+            if block.src:
+                self.picture(block.src)
             if block.text:
                 head = [Run(0, "[image: ", IMAGE, -1, 0)]
                 self.prose(block, base, CAPTION, first_prefix=head, tail=("]", IMAGE))
@@ -720,12 +741,23 @@ class _Builder:
 
 
 def render_document(
-    doc: Document, width: int, header: Header | None = None, notice: tuple[str, ...] = ()
+    doc: Document,
+    width: int,
+    header: Header | None = None,
+    notice: tuple[str, ...] = (),
+    picture_rows: PictureRows | None = None,
 ) -> Rendered:
     """Lay ``doc`` out in lines of at most ``width`` cells. ``notice`` lines (an error and what
-    to do about it) are shown in a box above the text."""
-    builder = _Builder(doc, width)
+    to do about it) are shown in a box above the text. ``picture_rows(url, width)``: rows to
+    keep above an image's ``[image: ...]`` line for its picture (see ``Rendered.pictures``)."""
+    builder = _Builder(doc, width, picture_rows)
     builder.build(header if header is not None else header_for(doc), notice)
     return Rendered(
-        builder.lines, builder.width, builder.starts, builder.indexes, tuple(builder.link_numbers)
+        builder.lines,
+        builder.width,
+        builder.starts,
+        builder.indexes,
+        tuple(builder.link_numbers),
+        builder.figures,
+        builder.pictures,
     )

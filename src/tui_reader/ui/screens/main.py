@@ -40,6 +40,7 @@ from tui_reader.errors import ArticleUnavailable, NotFound, ReaderError
 from tui_reader.models import Article, Enclosure, Feed
 from tui_reader.reader import OpenedArticle
 from tui_reader.sanitize import is_web_url
+from tui_reader.ui import graphics
 from tui_reader.ui.context import Context
 from tui_reader.ui.feedactions import FeedActions
 from tui_reader.ui.highlights import Highlighter
@@ -152,7 +153,10 @@ class MainScreen(Screen[None]):
                 yield FeedList(id="feeds")
                 yield ArticleList(reader=self.ctx.reader, id="articles")
             with Vertical(id="reader"):
-                yield ReadingPane(measure=self.ctx.config.reader.measure, id="pane")
+                pane = ReadingPane(measure=self.ctx.config.reader.measure, id="pane")
+                inline = graphics.inline_kind(self.ctx.config.reader.inline_images)
+                pane.inline_images.use(inline, self.ctx.reader.load_image)
+                yield pane
             yield Sidebar(colors=self.ctx.config.colors, id="sidebar")
         # The refresh bar and the loading indicator are mounted when first needed.
         yield ReaderFooter()

@@ -39,6 +39,7 @@ from tui_reader.ui.render import (
     header_for,
     render_document,
 )
+from tui_reader.ui.widgets.inline_images import InlineImages
 from tui_reader.ui.widgets.styling import component_style
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self._sentences: list[tuple[int, int]] = []
         self._cursor = -1
         self._moving_cursor = False
+        self.inline_images = InlineImages(self)  # pictures in place of [image: alt] lines
 
     # -- showing a document ---------------------------------------------------------------
 
@@ -205,7 +207,11 @@ class ReadingPane(ScrollView, can_focus=True):
             self._rendered = render_document(Document(), self.text_width, Header(meta=PLACEHOLDER))
         else:
             self._rendered = render_document(
-                self.document, self.text_width, self.header, self.notice
+                self.document,
+                self.text_width,
+                self.header,
+                self.notice,
+                self.inline_images.picture_rows,
             )
         self._layout_version += 1
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._rendered.lines))
@@ -659,6 +665,8 @@ class ReadingPane(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
         rendered = self._rendered
+        if rendered is not None and y == 0:
+            self.inline_images.near(rendered, index, self.scrollable_content_region.height)
         if rendered is None or index >= len(rendered.lines):
             # Every line past the text is the same blank line: made once, not once a line.
             key: StripKey = (-1, width, 0, self._style_version, ())
@@ -666,6 +674,9 @@ class ReadingPane(ScrollView, can_focus=True):
             if blank is None:
                 blank = self._strips[key] = Strip.blank(width, self.rich_style)
             return blank
+        picture = self.inline_images.strip(rendered, index, width, self._margin)
+        if picture is not None:
+            return picture
         line = rendered.lines[index]
         marks = self._marks(line) if line.start >= 0 else []
         key = (index, width, self._layout_version, self._style_version, tuple(marks))
