@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from PIL import Image
 from textual.pilot import Pilot
 
@@ -76,6 +77,14 @@ async def open_gallery(pilot: Pilot[Any], data: Data, doc: Document) -> ReadingP
     return screen.pane
 
 
+@pytest.fixture
+def truecolor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A terminal that says it takes 24-bit colour (Kitty sets COLORTERM so)."""
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.mark.usefixtures("truecolor")
 async def test_kitty_rows_of_placeholders_above_the_alt_line(
     data: Data, server: TestServer
 ) -> None:
@@ -149,6 +158,7 @@ async def test_blocks_rows_of_coloured_half_cells(data: Data, server: TestServer
         assert colors == {(0, 100, 200)}  # the picture's own colour
 
 
+@pytest.mark.usefixtures("truecolor")
 async def test_a_tall_picture_takes_two_thirds_of_the_pane_at_most(
     data: Data, server: TestServer
 ) -> None:
@@ -165,6 +175,7 @@ async def test_a_tall_picture_takes_two_thirds_of_the_pane_at_most(
         assert cols == round(len(pictures) * 20 * 300 / 3000 / 10)
 
 
+@pytest.mark.usefixtures("truecolor")
 async def test_an_image_that_cannot_be_had_keeps_its_alt_line(
     data: Data, server: TestServer
 ) -> None:
@@ -191,10 +202,13 @@ async def test_an_image_that_cannot_be_had_keeps_its_alt_line(
 
 
 async def test_auto_without_kitty_graphics_and_off_fetch_nothing(
-    data: Data, server: TestServer
+    data: Data, server: TestServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     doc = gallery(server, 3, gap=3)
-    for setting in ("auto", "off"):
+    # "kitty" where the output is not truecolour: the colour naming the image would be lost.
+    monkeypatch.delenv("COLORTERM", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for setting in ("auto", "off", "kitty"):
         app = data.app(config(setting))
         async with app.run_test(size=SIZE) as pilot:
             pane = await open_gallery(pilot, data, doc)

@@ -172,8 +172,9 @@ def app_env(tmp_path: Path) -> dict[str, str]:
 KITTY_QUERY = re.compile(r"\x1b_Gi=\d{1,10},s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\")
 
 
-def terminal_problems(data: bytes) -> list[str]:
-    """Everything in ``data`` (the app's output) that Textual would not write by itself."""
+def terminal_problems(data: bytes, *, kitty_images: bool = False) -> list[str]:
+    """Everything in ``data`` (the app's output) that Textual would not write by itself
+    (``kitty_images``: nor the app's own pictures in the pane, see :data:`KITTY_IMAGE`)."""
     problems: list[str] = []
     try:
         text = data.decode("utf-8")
@@ -199,6 +200,8 @@ def terminal_problems(data: bytes) -> list[str]:
     # The one APC the app writes itself: the Kitty graphics query textual-image sends at start
     # (an id, the fixed query, a 1x1 pixel), answered by a terminal that can draw pictures.
     rest = KITTY_QUERY.sub("", rest, count=1)
+    if kitty_images:
+        rest = KITTY_IMAGE.sub("", rest)
     for match in re.finditer(r"\x1b.{0,12}", rest, re.DOTALL):
         problems.append(f"escape sequence outside CSI/OSC (DCS, APC, PM...): {match.group(0)!r}")
     for match in re.finditer("[\x80-\x9f]", rest):
@@ -212,8 +215,8 @@ def terminal_problems(data: bytes) -> list[str]:
     return problems
 
 
-def assert_terminal_clean(data: bytes, *, shown: int) -> None:
-    problems = terminal_problems(data)
+def assert_terminal_clean(data: bytes, *, shown: int, kitty_images: bool = False) -> None:
+    problems = terminal_problems(data, kitty_images=kitty_images)
     assert not problems, "\n".join(sorted(set(problems))[:30])
     text = data.decode("utf-8", "replace")
     seen = [m for m in MARKERS if m in text]
@@ -452,3 +455,85 @@ async def test_an_unchanged_note_with_controls_closes_without_asking(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen), app.screen
+
+
+# -- pictures in the reading pane: the one more APC, only when asked for ---------------------
+
+# What the app sends for a picture drawn with Kitty's Unicode placeholders
+# (reader.inline_images): the PNG in base64 chunks, the virtual placement, the deletion.
+KITTY_IMAGE = re.compile(
+    r"\x1b_G(?:i=(\d{1,10}),m=[01],f=100,q=2;([A-Za-z0-9+/=]{1,4096})"
+    r"|a=p,U=1,i=\d{1,10},p=1,c=\d{1,3},r=\d{1,3},q=2"
+    r"|a=d,d=I,i=\d{1,10},q=2)\x1b\\"
+)
+PLACEHOLDER = "\U0010eeee"
+
+
+def test_the_image_apcs_are_allowed_only_when_inline_images_are_on() -> None:
+    image = "\x1b_Gi=7,m=0,f=100,q=2;iVBORw0KGgo=\x1b\\\x1b_Ga=p,U=1,i=7,p=1,c=4,r=2,q=2\x1b\\"
+    assert terminal_problems(image.encode())  # by default, no image is ever sent
+    assert not terminal_problems(image.encode(), kitty_images=True)
+    # Not any APC in the Kitty protocol's clothes: a hostile one is still found.
+    hostile = PAYLOADS["apc"][0] + "\x1b_Ga=T,f=100;AAAA\x1b\\"
+    assert terminal_problems(hostile.encode(), kitty_images=True)
+
+
+def test_a_picture_in_the_pane_is_sent_once_and_drawn_in_placeholders(
+    server: TestServer, store: Store, paths: Paths, app_env: dict[str, str]
+) -> None:
+    """``reader.inline_images = "kitty"`` in a truecolour terminal (a pseudo-terminal that
+    answers no query, as no Kitty is at hand): the image comes from the test server, goes to
+    the terminal once as PNG, and the pane draws rows of U+10EEEE in the colour naming it —
+    while a hostile alt text and the default setting's stream stay as clean as ever."""
+    import io
+
+    from PIL import Image
+
+    from tests.conftest import save_doc
+
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), (220, 20, 60)).save(picture, "PNG")
+    url = server.route("/red.png", Response(picture.getvalue(), content_type="image/png"))
+    store.set_setting(WELCOME_SETTING, "1")
+    feed, _ = store.add_feed("https://f.example/feed.xml", title="Pictures")
+    store.upsert_entries(
+        feed,
+        [EntryData(guid="p", url="http://127.0.0.1:9/p", title="Red square", published=BASE_TIME)],
+    )
+    (article,) = store.conn.execute("SELECT id FROM articles").fetchall()
+    alt = f"A red square {PAYLOADS['apc'][0]}"
+    doc = Document(
+        title="Red square",
+        blocks=(Block("paragraph", "Above the picture."), Block("figure", "", src=url, alt=alt)),
+    )
+    save_doc(store, article[0], doc)
+    paths.config_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file.write_text('[reader]\ninline_images = "kitty"\n')
+    term = Terminal(app_env | {"COLORTERM": "truecolor"})
+    try:
+        term.wait_for("Red square")
+        term.keys("\r")
+        term.wait_for("Above the picture")
+        term.wait_for(PLACEHOLDER)
+        term.settle()
+        term.keys("q")
+    finally:
+        status = term.close()
+    assert status == 0, f"exit status {status}:\n{term.visible()[-2000:]}"
+    data = bytes(term.data)
+    assert_terminal_clean(data, shown=0, kitty_images=True)
+    text = data.decode("utf-8")
+    sent = [m for m in KITTY_IMAGE.finditer(text) if m.group(1)]
+    (image_id,) = {int(m.group(1)) for m in sent}  # one image, sent once
+    png = base64.b64decode("".join(m.group(2) for m in sent))
+    with Image.open(io.BytesIO(png)) as got:
+        assert got.convert("RGB").getpixel((0, 0)) == (220, 20, 60)
+    # 64x48 pixels in cells of 10x20 (the pseudo-terminal tells no pixel size): 7 x 3 cells.
+    assert f"\x1b_Ga=p,U=1,i={image_id},p=1,c=7,r=3,q=2\x1b\\" in text
+    # The placeholders are drawn after the picture was sent, in the colour naming it.
+    assert text.index(PLACEHOLDER) > sent[-1].end()
+    low = image_id & 0xFFFFFF
+    colour = f"38;2;{low >> 16 & 255};{low >> 8 & 255};{low & 255}"
+    sgr = re.findall(r"\x1b\[([0-9;]*)m", text[: text.index(PLACEHOLDER)])[-1]
+    assert re.search(rf"(?:^|;){colour}(?:;|$)", sgr), f"not in the id's colour: {sgr!r}"
+    assert "A red square" in term.visible()

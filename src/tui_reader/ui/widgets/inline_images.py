@@ -149,9 +149,21 @@ class InlineImages:
         self._load = load
 
     @property
+    def drawing(self) -> bool:
+        """Whether pictures are drawn in the pane. Kitty's need the exact colour that names
+        the image: not where the output is downgraded from truecolour (no COLORTERM saying
+        so, NO_COLOR), where the pane keeps its alt lines."""
+        if self.kind == "none" or self._load is None:
+            return False
+        if self.kind == "kitty":
+            app = self.pane.app
+            return app.console.color_system == "truecolor" and not app.no_color
+        return True
+
+    @property
     def picture_rows(self) -> PictureRows | None:
         """For the layout: rows to keep for an image (None when pictures are not drawn)."""
-        return self.rows_for if self.kind != "none" and self._load is not None else None
+        return self.rows_for if self.drawing else None
 
     @property
     def states(self) -> dict[str, str]:
