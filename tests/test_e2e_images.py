@@ -72,3 +72,65 @@ def test_a_page_of_pictures_fetches_one_when_asked(
         time.sleep(0.1)
     tmux.keys("q")
     assert tmux.wait_gone(), "q did not quit"
+
+
+def test_pictures_in_the_pane_in_blocks_fetched_as_they_come_near(
+    tmp_path: Path, server: httpserver.TestServer, tmux: Tmux
+) -> None:
+    """``reader.inline_images = "blocks"`` (tmux passes no Kitty graphics, but truecolour half
+    cells): the pictures near the view are drawn in the pane above their caption line, and
+    only those are fetched; the ones further down come when scrolled to."""
+    figures = "".join(
+        f'<figure><img src="/img/{n}.png" alt="Harbour picture {n}">'
+        f"<figcaption>Harbour picture {n}</figcaption></figure>"
+        + "".join(
+            f"<p>Paragraph {n}.{k} of the gallery, a few words to read.</p>" for k in range(40)
+        )
+        for n in range(6)
+    )
+    for n in range(6):
+        server.route(f"/img/{n}.png", httpserver.Response(png(), content_type="image/png"))
+    page = (
+        "<!doctype html><html><head><title>The harbour gallery</title></head><body><article>"
+        f"<h1>The harbour gallery</h1>{figures}</article></body></html>"
+    )
+    page_url = server.route("/gallery.html", page, content_type="text/html; charset=utf-8")
+    now = email.utils.formatdate(time.time(), usegmt=True)
+    feed_url = server.route(
+        "/feed.xml",
+        f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>
+<item><title>The harbour gallery</title><link>{page_url}</link><guid>g1</guid>
+<pubDate>{now}</pubDate></item></channel></rss>""",
+    )
+    env = environment(tmp_path)
+    config = Path(env["XDG_CONFIG_HOME"]) / "tui-reader" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[reader]\ninline_images = "blocks"\n')
+    added = subprocess.run(
+        [str(COMMAND), "add", feed_url], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert added.returncode == 0, added.stderr
+
+    def fetched() -> list[str]:
+        return sorted(r.path for r in server.requests if r.path.startswith("/img/"))
+
+    tmux.start(env)
+    tmux.wait_for("The harbour gallery")
+    tmux.keys("g", "Enter")
+    tmux.wait_for("[image: Harbour picture 0")
+    deadline = time.monotonic() + 20
+    while "▀" not in tmux.screen() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    screen = tmux.screen()
+    lines = screen.splitlines()
+    picture = [i for i, line in enumerate(lines) if "▀" in line]
+    caption = next(i for i, line in enumerate(lines) if "[image: Harbour picture 0" in line)
+    assert picture and picture[-1] == caption - 1, screen  # the picture, its caption under it
+    assert fetched() == ["/img/0.png"]  # picture 1 is more than a screen down
+    tmux.keys("space", "space")  # two screens down: picture 1 comes near, not the last
+    deadline = time.monotonic() + 20
+    while "/img/1.png" not in fetched() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "/img/1.png" in fetched() and "/img/5.png" not in fetched(), fetched()
+    tmux.keys("q")
+    assert tmux.wait_gone(), "q did not quit"
