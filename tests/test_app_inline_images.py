@@ -268,3 +268,28 @@ async def _open_without_waiting(pilot: Pilot[Any]) -> MainScreen:
     screen.articles.move_cursor(0)
     await pilot.press("enter")
     return screen
+
+
+async def test_blocks_keep_few_pictures_in_memory_and_read_them_again_from_the_cache(
+    data: Data, server: TestServer
+) -> None:
+    from tui_reader.ui.widgets.inline_images import KEPT_PICTURES
+
+    count = KEPT_PICTURES + 16
+    doc = gallery(server, count, gap=1)
+    app = data.app(config("blocks"))
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_gallery(pilot, data, doc)
+        for _ in range(12):  # down the page a screen at a time, to the end
+            await pilot.press("space")
+            await loaded(pilot, pane)
+        assert len(server.requests) == count  # each fetched once
+        assert len(pane.inline_images._small) <= KEPT_PICTURES
+        top = pane.inline_images._small.get(server.url("/img/0.png"))
+        assert top is None  # the first pictures were dropped from memory
+        await pilot.press("g")
+        await loaded(pilot, pane)
+        await settle(pilot)
+        rows = shown(pane)
+        assert sum("▀" in r for r in rows[:8]) == 3, rows[:8]  # picture 0 drawn again
+        assert len(server.requests) == count  # from the disk cache, not the network

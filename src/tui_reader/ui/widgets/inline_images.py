@@ -33,12 +33,13 @@ import io
 import math
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from textual.cache import LRUCache
 from textual.strip import Strip
 
 from tui_reader.errors import ReaderError
@@ -57,7 +58,9 @@ NEAR = 1.0  # screens above and below the view whose images are fetched
 HEIGHT_SHARE = 2 / 3  # the tallest picture, as a share of the pane's height
 MAX_CELLS = 297  # Kitty: the diacritics that number rows and columns
 KITTY_MAX_PIXELS = 1600  # Kitty: the widest picture sent (the terminal scales it to its cells)
-BLOCK_PIXELS = (400, 800)  # blocks: the copy kept to cut rows from (two pixels a cell)
+BLOCK_PIXELS = (240, 480)  # blocks: the copy kept to cut rows from (two pixels a cell)
+KEPT_PICTURES = 24  # blocks: small copies kept in memory (others are read again from the cache)
+KEPT_DRAWN = 12  # blocks: pictures whose rows of cells are kept
 LOADING = "· loading the image…"
 
 
@@ -65,10 +68,9 @@ LOADING = "· loading the image…"
 class _Picture:
     status: Literal["loading", "shown", "failed"]
     size: tuple[int, int] = (1, 1)  # the image's pixels (its aspect)
-    picture: Image | None = None  # blocks: a small copy to draw from
     image_id: int = 0  # Kitty: the id it was sent to the terminal under
     placed: tuple[int, int] = (0, 0)  # Kitty: the columns and rows of its placement
-    rows: dict[tuple[int, int], list[list[Segment]]] = field(default_factory=dict)  # blocks
+    reloading: bool = False  # blocks: its small copy is being read again
 
 
 def _apc(**keys: int | str) -> str:
@@ -139,6 +141,10 @@ class InlineImages:
         self._load: LoadImage | None = None
         self._states: dict[str, _Picture] = {}
         self._fits: dict[str, tuple[int, int]] = {}  # URL -> (columns, rows) at the last layout
+        # Blocks: the small copies drawn from, and rows of cells drawn, for the latest few
+        # pictures only (a page of two hundred scrolled through stays small in memory).
+        self._small: LRUCache[str, Image] = LRUCache(KEPT_PICTURES)
+        self._drawn: LRUCache[tuple[str, int, int], list[list[Segment]]] = LRUCache(KEPT_DRAWN)
         self._owner: object = None  # the article (or document) the states belong to
         self._generation = 0
         self._scheduled = False
@@ -216,9 +222,11 @@ class InlineImages:
         if started:
             self._schedule()
 
-    def _start(self, url: str) -> None:
-        self._states[url] = _Picture("loading")
-        load, kind, generation = self._load, self.kind, self._generation
+    def _start(self, url: str, kind: str | None = None) -> None:
+        """Fetch a picture (``kind`` given: read again a small copy dropped from memory)."""
+        if kind is None:
+            self._states[url] = _Picture("loading")
+        load, kind, generation = self._load, kind or self.kind, self._generation
         assert load is not None
         width = self.pane.text_width * graphics.cell_size()[0]
 
@@ -229,10 +237,20 @@ class InlineImages:
 
         self.pane.run_worker(fetch, thread=True, group="inline-images", exit_on_error=False)
 
-    def _done(self, generation: int, url: str, result: tuple[_Picture, str]) -> None:
-        if generation != self._generation or url not in self._states:
+    def _done(self, generation: int, url: str, result: tuple[_Picture, str, Image | None]) -> None:
+        old = self._states.get(url)
+        if generation != self._generation or old is None:
             return  # another article meanwhile (nothing was sent to the terminal yet)
-        state, transmission = result
+        state, transmission, small = result
+        if small is not None:
+            self._small[url] = small
+        if old.reloading:  # the same size as before: only its rows are drawn again
+            old.reloading = False
+            if small is None:  # gone meanwhile: its alt line alone from now on
+                old.status = "failed"
+                self._schedule()
+            self.pane.refresh()
+            return
         self._states[url] = state
         if transmission:
             self._write(transmission)
@@ -250,6 +268,8 @@ class InlineImages:
             self._write("".join(kitty_delete(i) for i in gone))
         self._states.clear()
         self._fits.clear()
+        self._small.clear()
+        self._drawn.clear()
 
     def _write(self, data: str) -> None:
         driver = self.pane.app._driver
@@ -301,34 +321,47 @@ class InlineImages:
                     self._write(kitty_placement(state.image_id, cols, rows))
                 segment = kitty_row(state.image_id, row, cols)
                 cells = [Segment(segment.text, base + (segment.style or Style()))]
-            elif state.picture is not None and row < rows:
-                lines = state.rows.get((cols, rows))
-                if lines is None:
-                    lines = state.rows[(cols, rows)] = _blocks(state.picture, cols, rows)
-                if row < len(lines):
-                    cells = lines[row]
+            elif self.kind == "blocks" and row < rows:
+                cells = self._block_row(url, state, cols, rows, row)
         segments = [Segment(" " * margin, base), *cells]
         used = margin + Segment.get_line_length(cells)
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments, max(width, used)).crop(0, width)
 
+    def _block_row(
+        self, url: str, state: _Picture, cols: int, rows: int, row: int
+    ) -> list[Segment]:
+        drawn = self._drawn.get((url, cols, rows))
+        if drawn is None:
+            small = self._small.get(url)
+            if small is None:
+                # Dropped from memory (far away since): read again, from the disk cache.
+                if not state.reloading:
+                    state.reloading = True
+                    self._start(url, "blocks")
+                return []
+            drawn = self._drawn[(url, cols, rows)] = _blocks(small, cols, rows)
+        return drawn[row] if row < len(drawn) else []
 
-def _prepare(load: LoadImage, url: str, kind: str, width: int) -> tuple[_Picture, str]:
-    """Fetch and ready one picture (in a worker thread): its state, and for Kitty the bytes
-    that send it to the terminal."""
+
+def _prepare(
+    load: LoadImage, url: str, kind: str, width: int
+) -> tuple[_Picture, str, Image | None]:
+    """Fetch and ready one picture (in a worker thread): its state, for Kitty the bytes that
+    send it to the terminal, for blocks a small copy to draw from."""
     try:
         loaded = load(url)
         picture = loaded.picture
         size = (loaded.width, loaded.height)
         if kind == "kitty":
             image_id, transmission = kitty_transmission(picture, min(width, KITTY_MAX_PIXELS))
-            return _Picture("shown", size, image_id=image_id), transmission
+            return _Picture("shown", size, image_id=image_id), transmission, None
         small = picture.convert("RGB")
         small.thumbnail(BLOCK_PIXELS)
-        return _Picture("shown", size, picture=small), ""
+        return _Picture("shown", size), "", small
     except (ReaderError, OSError, ValueError, MemoryError):
-        return _Picture("failed"), ""
+        return _Picture("failed"), "", None
 
 
 def _blocks(picture: Image, cols: int, rows: int) -> list[list[Segment]]:
