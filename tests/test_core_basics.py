@@ -83,6 +83,15 @@ def test_config_images_takes_one_of_its_words(tmp_path: Path) -> None:
     assert problems == [f"{f}: reader.images must be one of auto, blocks, off; using 'auto'"]
     f.write_text('[reader]\nimages = "off"\n')
     assert load_config(f) == (Config(reader=ReaderConfig(images="off")), [])
+    # Pictures in the reading pane: Sixel is not one of them (cells cannot carry it).
+    f.write_text('[reader]\ninline_images = "sixel"\n')
+    config, problems = load_config(f)
+    assert config.reader.inline_images == "auto"
+    assert problems == [
+        f"{f}: reader.inline_images must be one of auto, kitty, blocks, off; using 'auto'"
+    ]
+    f.write_text('[reader]\ninline_images = "blocks"\n')
+    assert load_config(f) == (Config(reader=ReaderConfig(inline_images="blocks")), [])
 
 
 def test_clean_text_strips_terminal_sequences() -> None:
