@@ -50,12 +50,13 @@ def config(inline: str) -> Config:
 
 
 async def loaded(pilot: Pilot[Any], pane: ReadingPane) -> None:
-    """Settle until no image of the pane is loading."""
+    """Settle until no image of the pane is loading and the pane is laid out for them."""
     for _ in range(100):
         await settle(pilot)
-        if "loading" not in pane.inline_images.states.values():
+        if not pane.inline_images.pending:
             await settle(pilot)
             return
+        await pilot.pause(0.02)
     raise AssertionError(f"still loading: {pane.inline_images.states}")
 
 

@@ -60,8 +60,9 @@ def test_inline_picture_in_blocks(data: Data, snap_compare: Snap) -> None:
         pane.scroll_to_offset(pane.document.text.index("A caption"))  # type: ignore[union-attr]
         for _ in range(50):
             await settle(pilot)
-            if pane.inline_images.states and "loading" not in pane.inline_images.states.values():
+            if pane.inline_images.states and not pane.inline_images.pending:
                 break
+            await pilot.pause(0.02)
         await settle(pilot)
         assert main(pilot.app).pane.inline_images.states == {"https://news.example/p.png": "shown"}
 

@@ -62,6 +62,9 @@ BLOCK_PIXELS = (240, 480)  # blocks: the copy kept to cut rows from (two pixels 
 KEPT_PICTURES = 24  # blocks: small copies kept in memory (others are read again from the cache)
 KEPT_DRAWN = 12  # blocks: pictures whose rows of cells are kept
 LOADING = "· loading the image…"
+# Pictures that arrive within this many seconds share one new layout (a long article's layout
+# takes tens of milliseconds: see bench/inline_images_bench.py).
+RELAYOUT_DELAY = 0.05
 
 
 @dataclass
@@ -278,10 +281,15 @@ class InlineImages:
 
     # -- laying out again when a picture comes -------------------------------------------
 
+    @property
+    def pending(self) -> bool:
+        """Whether pictures are loading or a new layout for them is due."""
+        return self._scheduled or any(s.status == "loading" for s in self._states.values())
+
     def _schedule(self) -> None:
         if not self._scheduled:
             self._scheduled = True
-            self.pane.call_later(self._relayout)
+            self.pane.set_timer(RELAYOUT_DELAY, self._relayout)
 
     def _relayout(self) -> None:
         self._scheduled = False
