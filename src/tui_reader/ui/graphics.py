@@ -42,6 +42,7 @@ _detected: Kind = "none"
 _setting = "auto"
 _asking: threading.Thread | None = None
 _cell: tuple[int, int] | None = None  # the terminal's cell in pixels, once asked
+_ready = False  # textual-image was imported (and asked the terminal) before Textual ran
 
 DESCRIPTIONS: dict[Kind, str] = {
     "kitty": "drawn with the Kitty graphics protocol",
@@ -86,7 +87,7 @@ def detect(setting: str = "auto") -> Kind:
 
 
 def _ask() -> None:
-    global _detected, _cell
+    global _detected, _cell, _ready
     # textual-image logs a warning when the terminal does not say its cell size; with no
     # handler, Python's last resort would print it on the terminal over the app.
     import logging
@@ -100,6 +101,7 @@ def _ask() -> None:
         cell = get_cell_size()  # asked once and kept: not possible once Textual reads the keys
     except Exception:  # a terminal that answers nonsense must not stop the reader
         return
+    _ready = True  # (textual-image's cell size is kept now: it never asks again)
     if cell.width > 0 and cell.height > 0:
         _cell = (cell.width, cell.height)
     if renderables.Image is renderables.TGPImage:
@@ -133,8 +135,8 @@ def inline_kind(setting: str) -> InlineKind:
         return "kitty" if kind() == "kitty" else "none"
     if setting not in ("kitty", "blocks"):
         return "none"
-    if _is_terminal() and _cell is None and _asking is None:
-        # textual-image asks the terminal when it is imported: not while Textual runs.
+    if not _ready and _is_terminal():
+        # textual-image asks the terminal when it is imported: never while Textual runs.
         return "none"
     return "kitty" if setting == "kitty" else "blocks"
 
