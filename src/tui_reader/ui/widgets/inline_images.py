@@ -90,7 +90,9 @@ def kitty_transmission(picture: Image, max_width: int = KITTY_MAX_PIXELS) -> tup
     from textual_image._pixeldata import PixelData
     from textual_image.renderable.tgp import Image as TGPImage
 
-    image_id = next(TGPImage._image_id_counter) & 0xFFFFFFFF or 1
+    # textual-image's counter (its viewer's ids never clash with these), kept to 24 bits: the
+    # colour alone names the image, also where a terminal reads no third diacritic.
+    image_id = next(TGPImage._image_id_counter) & 0xFFFFFF or 1
     width, height = picture.size
     if width > max_width:
         width, height = max_width, max(1, round(height * max_width / width))
