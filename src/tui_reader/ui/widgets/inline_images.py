@@ -370,7 +370,9 @@ def _prepare(
         small = picture.convert("RGB")
         small.thumbnail(BLOCK_PIXELS)
         return _Picture("shown", size), "", small
-    except (ReaderError, OSError, ValueError, MemoryError):
+    except ReaderError:
+        return _Picture("failed"), "", None
+    except Exception:  # a picture Pillow or textual-image chokes on: its alt line, no more
         return _Picture("failed"), "", None
 
 
