@@ -10,9 +10,10 @@ import re
 from collections.abc import Sequence
 
 from tui_reader.document import Block
-from tui_reader.extract.dates import DATE, DATE_WORDS
+from tui_reader.extract.dates import DATE, DATE_WORDS, parse_date
 from tui_reader.extract.debris import scrub_text
-from tui_reader.extract.metadata import Metadata
+from tui_reader.extract.metadata import Metadata, clean_byline
+from tui_reader.sanitize import normalize_spaces
 
 _NORM = re.compile(r"[\W_]+")
 _BOILERPLATE = re.compile(
@@ -32,7 +33,7 @@ _BOILERPLATE = re.compile(
     r"view this post on (?:instagram|twitter|facebook|tiktok)\b|a post shared by\b|"
     r"listen to (?:this|the) (?:article|story|episode)\b|\d+ min(?:ute)?s? read\W*$|"
     r"(?:photo|photograph|image|picture|illustration|video)s? (?:by|credit|courtesy)\b|"
-    r"(?:photo|photograph|image|picture|illustration)s?: |credit: |"
+    r"(?:photo|photograph|image|picture|illustration)s?(?: source| credits?)?: |credit: |"
     r"\(?(?:ap|afp|reuters|getty images?|shutterstock|epa|dpa)\b[^.]{0,40}\)?$)",
     re.I,
 )
@@ -43,6 +44,15 @@ _POINTER = re.compile(
     re.I,
 )
 _WORDS = re.compile(r"[^\W\d_]{2,}")
+_HEAD_BLOCKS = 8
+_HEAD_PROSE = 200  # characters of a paragraph from which it is the article's prose
+_HEAD_LABEL = re.compile(
+    r"^(?:by|(?:posted|published|updated|written|edited|reviewed|fact[- ]checked)(?: (?:by|on))?"
+    r"|last updated(?: on)?|date|author)\W*$",
+    re.I,
+)
+_HAS_WORD = re.compile(r"\w")
+_UPDATED = re.compile(r"\b(?:updated|modified|edited)\b", re.I)
 _BYLINE_START = re.compile(r"^(?:by|written by|words by|story by|posted by|author:)\s+\S", re.I)
 
 
@@ -120,7 +130,9 @@ def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
                     continue  # nothing but debris
                 block = Block(
                     block.kind,
-                    " ".join(scrubbed.split()),
+                    normalize_spaces(scrubbed).strip("\n")
+                    if block.kind in ("paragraph", "quote")
+                    else " ".join(scrubbed.split()),
                     level=block.level,
                     ordered=block.ordered,
                     number=block.number,
@@ -148,23 +160,55 @@ def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
         ):
             continue  # the caption again
         out.append(block)
-    # The headline, byline and date repeated at the top of the body.
-    head = 0
-    while head < min(len(out), 6):
-        block = out[head]
-        if block.kind in ("heading", "paragraph") and (
-            _is_title(block.text, meta) or _is_byline(block.text, meta) or is_timestamp(block.text)
-        ):
-            del out[head]
-            continue
-        if block.kind == "figure":
-            head += 1
-            continue
-        break
+    _lift_head(out, meta)
     while out and out[-1].kind in ("paragraph", "heading") and is_timestamp(out[-1].text):
         out.pop()
     _drop_tag_cloud(out)
     return out
+
+
+def _is_head_label(text: str) -> bool:
+    return len(text) <= 30 and bool(_HEAD_LABEL.match(text))
+
+
+def _lift_head(out: list[Block], meta: Metadata) -> None:
+    """The headline, byline and date printed above the article (and their labels: "By",
+    "Posted on") leave the body; a date or a byline the metadata lacks is taken from them.
+
+    The head is the blocks before the article's prose starts: at most ``_HEAD_BLOCKS``, and
+    no further than the first long paragraph after the first kept one (a standfirst above
+    the headline is kept, and so is what follows it)."""
+    head = 0
+    prose = 0
+    updated = ""
+    while head < min(len(out), _HEAD_BLOCKS):
+        block = out[head]
+        text = block.text
+        if block.kind in ("heading", "paragraph"):
+            stamp = is_timestamp(text)
+            if stamp or _is_byline(text, meta):
+                found = parse_date(text) if stamp else ""
+                if found and _UPDATED.search(text):
+                    updated = updated or found
+                elif found and not meta.published:
+                    meta.published = found
+                if not meta.byline and _BYLINE_START.match(text):
+                    meta.byline = clean_byline(text)
+                del out[head]
+                continue
+            if _is_title(text, meta) or _is_head_label(text) or not _HAS_WORD.search(text):
+                del out[head]
+                continue
+        if block.kind in ("figure", "heading"):
+            head += 1
+            continue
+        if block.kind != "paragraph" or len(text) >= _HEAD_PROSE:
+            prose += 1
+            if prose > 1 or block.kind != "paragraph":
+                break
+        head += 1
+    if updated and not meta.published:
+        meta.published = updated  # the only date the page gives
 
 
 def _all_link(block: Block) -> bool:
