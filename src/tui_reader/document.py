@@ -345,7 +345,7 @@ def _block_markdown(block: Block) -> str:
         return "#" * min(max(block.level, 1) + 1, 6) + " " + md_escape(block.text)
     if block.kind == "list_item":
         marker = f"{block.number or 1}." if block.ordered else "-"
-        body = inline_markdown(block.text, block.spans).replace(
+        body = _hard_breaks(inline_markdown(block.text, block.spans)).replace(
             "\n", "\n" + "   " * (block.level + 1)
         )
         return "   " * block.level + marker + " " + body

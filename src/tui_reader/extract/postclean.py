@@ -52,6 +52,13 @@ _HEAD_LABEL = re.compile(
     re.I,
 )
 _HAS_WORD = re.compile(r"\w")
+# What an image's button says, printed where its caption is.
+_UI_LABEL = re.compile(
+    r"^(?:(?:click|tap) to )?(?:enlarge|expand|zoom|open|view|see|show)"
+    r"(?: (?:the |this )?(?:image|photo|picture|gallery|slideshow|full ?screen|larger))?"
+    r"(?: \d+ (?:images|photos))?\W*$",
+    re.I,
+)
 _UPDATED = re.compile(r"\b(?:updated|modified|edited)\b", re.I)
 _BYLINE_START = re.compile(r"^(?:by|written by|words by|story by|posted by|author:)\s+\S", re.I)
 
@@ -159,10 +166,26 @@ def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
             and _norm(block.text) == _norm(out[-1].text)
         ):
             continue  # the caption again
+        if (
+            block.kind == "figure"
+            and block.text
+            and (
+                _UI_LABEL.match(block.text)
+                or (out and out[-1].kind == "figure" and _norm(out[-1].text) == _norm(block.text))
+            )
+        ):
+            # A button's label for a caption, or the caption of the image beside it again.
+            block = Block("figure", "", src=block.src, alt=block.alt)
+            if not block.src and not block.alt:
+                continue
+        if block.kind == "paragraph" and _UI_LABEL.match(block.text):
+            continue
         out.append(block)
     _lift_head(out, meta)
     while out and out[-1].kind in ("paragraph", "heading") and is_timestamp(out[-1].text):
         out.pop()
+    drop_author_box(out, meta)
+    _drop_social_links(out)
     _drop_tag_cloud(out)
     return out
 
@@ -209,6 +232,112 @@ def _lift_head(out: list[Block], meta: Metadata) -> None:
         head += 1
     if updated and not meta.published:
         meta.published = updated  # the only date the page gives
+
+
+_TAIL_BLOCKS = 10  # blocks at the end of the body where an author box is looked for
+_BIO_CHARS = 600
+# "<Name> is a reporter at ...", "<Name>, AIHR's founder, has trained ...": a person said to
+# be something, in the third person.
+_BIO_CLAUSE = re.compile(
+    r"^(?:about the author\W+)?(?:(?:dr|mr|mrs|ms|prof)\.? )?[^\W\d_][\w.'’-]*"
+    r"(?: [^\W\d_][\w.'’-]*){0,3}(?:,[^,.]{1,80},)? (?:is|was|has|writes|covers|joined|"
+    r"serves|leads|works)\b",
+    re.I,
+)
+_ABOUT_AUTHOR = re.compile(r"^about (?:the )?author\b", re.I)
+_ROLE_LINE_CHARS = 80
+_BOX_BEFORE = 5  # blocks of an author box above its bio: tabs, avatar, name, role
+_ROLE_LINE_WORDS = 6
+
+
+def _name_parts(byline: str) -> set[str]:
+    return {w for w in _norm(byline).split() if len(w) > 2 and w not in ("and", "the", "staff")}
+
+
+def _is_bio(block: Block, names: set[str]) -> bool:
+    """A short paragraph about a person: "About the author", or a third-person sentence
+    ("... is a writer at ...") whose subject names the byline's author (any author when the
+    page names none)."""
+    text = block.text
+    if block.kind != "paragraph" or len(text) > _BIO_CHARS:
+        return False
+    if _ABOUT_AUTHOR.match(text):
+        return True
+    match = _BIO_CLAUSE.match(text)
+    if match is None:
+        return False
+    subject = set(_norm(match.group(0)).split())
+    return bool(subject & names) if names else False
+
+
+def _is_box_part(block: Block, names: set[str]) -> bool:
+    """What sits beside an author's bio in an author box: the avatar, the name, a role line
+    ("Executive Director at ..."), a short line of links, another author's bio."""
+    if block.kind == "figure":
+        return not block.text
+    if block.kind not in ("paragraph", "heading", "list_item"):
+        return False
+    text = block.text
+    if _norm(text) and set(_norm(text).split()) <= names | {"by", "about", "author", "the"}:
+        return True
+    if (
+        len(text) <= _ROLE_LINE_CHARS
+        and len(text.split()) <= _ROLE_LINE_WORDS
+        and not text.rstrip().endswith((".", "!", "?", ":"))
+    ):
+        return True
+    return block.kind == "paragraph" and bool(_BIO_CLAUSE.match(text)) and len(text) <= _BIO_CHARS
+
+
+def drop_author_box(out: list[Block], meta: Metadata) -> None:
+    """An author's bio at the end of the article (and the box around it: avatar, name, role,
+    links, the co-authors' bios) leaves the body. Only in the last blocks, and only what is
+    an author box from the bio to the end; a paragraph of the article's own after the bio
+    (a question to readers) stays, the bio alone is taken out."""
+    names = _name_parts(meta.byline)
+    first = max(len(out) - _TAIL_BLOCKS, 0)
+    bio = next((i for i in range(first, len(out)) if _is_bio(out[i], names)), None)
+    if bio is None:
+        return
+    start = bio
+    while (
+        start > max(first, 1, bio - _BOX_BEFORE)
+        and out[start - 1].kind in ("figure", "paragraph", "heading", "list_item")
+        and _is_box_part(out[start - 1], names)
+    ):
+        start -= 1
+    if all(_is_box_part(b, names) or _is_bio(b, names) for b in out[bio + 1 :]):
+        del out[start:]
+    else:
+        del out[start : bio + 1]
+
+
+_SOCIAL_HOST = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:twitter\.com|x\.com|facebook\.com|fb\.com|instagram\.com|"
+    r"linkedin\.com|threads\.net|bsky\.app|mastodon\.[a-z]+|youtube\.com|tiktok\.com|"
+    r"pinterest\.com|reddit\.com|t\.me|wa\.me|whatsapp\.com)(?:[/:?#]|$)",
+    re.I,
+)
+
+
+def _social_only(block: Block) -> bool:
+    links = [s for s in block.spans if s.kind == "link"]
+    if block.kind == "figure" or not links or len(block.text) > 120:
+        return False
+    return all(_SOCIAL_HOST.match(s.href) for s in links) and _all_link(block)
+
+
+def _drop_social_links(out: list[Block]) -> None:
+    """Links to the author's or the site's social accounts at the end of the body (each
+    block nothing but such links), and a short heading over them ("Follow us")."""
+    end = len(out)
+    while end and _social_only(out[end - 1]):
+        end -= 1
+    if end == len(out):
+        return
+    del out[end:]
+    if out and out[-1].kind == "heading" and len(out[-1].text.split()) <= 4:
+        out.pop()
 
 
 def _all_link(block: Block) -> bool:
