@@ -58,6 +58,7 @@ _DROP = re.compile(
 # ("US \u00adforces"). Removed from text, but not in control_map: text stored before keeps
 # its offsets on screen.
 _SOFT_HYPHEN = "\u00ad"
+REMOVED_BUT_SHOWN = _SOFT_HYPHEN  # removed by clean_text, harmless on a terminal
 _DROP = re.compile(_DROP.pattern[:-1] + _SOFT_HYPHEN + "]")
 _CR = re.compile(r"\r\n?")
 _ASCII_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline
