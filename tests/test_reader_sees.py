@@ -396,3 +396,16 @@ def test_superscript_without_unicode_forms_gets_a_caret() -> None:
         " on the 1<sup>st</sup>, Brand<sup>®</sup>, note<sup>[1]</sup>.</p>"
     )
     assert doc.text == ("(a*)n^b and x^(θ, Ω), H₂O, costs $19.99 on the 1st, Brand®, note[1].")
+
+
+def test_plain_text_verse_under_its_headline_keeps_its_lines() -> None:
+    from tui_reader.extract.plain import plain_document
+
+    doc = plain_document(
+        "Stopping by Woods\n\nBy Robert Frost\n\nWhose woods these are I think I know.\n"
+        "His house is in the village though;\n\nHe will not see me stopping here."
+    )
+    assert (doc.title, doc.byline) == ("Stopping by Woods", "Robert Frost")
+    assert doc.blocks[0].text == (
+        "Whose woods these are I think I know.\nHis house is in the village though;"
+    )

@@ -13,12 +13,12 @@ from tui_reader.extract.debris import scrub_text
 from tui_reader.extract.decode import decode_html
 from tui_reader.extract.errors import ExtractionError
 from tui_reader.extract.metadata import Metadata
-from tui_reader.extract.postclean import clean_blocks
+from tui_reader.extract.postclean import clean_blocks, is_head_line
 from tui_reader.sanitize import clean_text
 
 _TITLE_CHARS = 200
 _TITLE_WORDS = 30
-_HEAD_PARAGRAPHS = 4  # paragraphs whose lines are read one by one for a dateline or byline
+_HEAD_PARAGRAPHS = 4  # paragraphs where a dateline or byline group is looked for
 
 
 def plain_blocks(text: str) -> list[Block]:
@@ -44,11 +44,16 @@ def plain_document(text: str, url: str = "") -> Document:
     if len(blocks) > 1 and _is_headline(blocks[0].text):
         meta.title = blocks[0].text
         blocks = blocks[1:]
-    # The head's paragraphs line by line: a dateline over a repeated headline is one
-    # paragraph in a scrape, and each of its lines is its own thing.
+    # A dateline over the headline again, a caption and its credit are one paragraph in a
+    # scrape: such a group (one with a head line in it) is read line by line. Other
+    # paragraphs keep their lines (verse).
     head: list[Block] = []
     for block in blocks[:_HEAD_PARAGRAPHS]:
-        head += [Block("paragraph", line) for line in block.text.split("\n")]
+        lines = block.text.split("\n")
+        if len(lines) > 1 and any(is_head_line(line, meta) for line in lines):
+            head += [Block("paragraph", line) for line in lines]
+        else:
+            head.append(block)
     cleaned = clean_blocks([*head, *blocks[_HEAD_PARAGRAPHS:]], meta)
     doc = Document(
         title=meta.title,

@@ -190,6 +190,16 @@ def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
     return out
 
 
+def is_head_line(text: str, meta: Metadata) -> bool:
+    """A line of an article's head: its headline again, a byline, a date, a label."""
+    return (
+        is_timestamp(text)
+        or _is_byline(text, meta)
+        or _is_title(text, meta)
+        or _is_head_label(text)
+    )
+
+
 def _is_head_label(text: str) -> bool:
     return len(text) <= 30 and bool(_HEAD_LABEL.match(text))
 
