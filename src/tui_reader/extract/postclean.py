@@ -250,8 +250,9 @@ _BIO_CHARS = 600
 # be something, in the third person.
 _BIO_CLAUSE = re.compile(
     r"^(?:about the author\W+)?(?:(?:dr|mr|mrs|ms|prof)\.? )?[^\W\d_][\w.'’-]*"
-    r"(?: [^\W\d_][\w.'’-]*){0,3}(?:,[^,.]{1,80},)? (?:is|was|has|writes|covers|joined|"
-    r"serves|leads|works)\b",
+    r"(?: [^\W\d_][\w.'’-]*){0,3}(?:,[^,.]{1,80},)? (?:(?:is|was) (?:a|an|the|[\w-]+['’]s)\b|"
+    r"has (?:been|written|worked|trained|spent|covered|reported)\b|writes (?:about|for|on)\b|"
+    r"covers\b|joined\b|serves as\b)",
     re.I,
 )
 _ABOUT_AUTHOR = re.compile(r"^about (?:the )?author\b", re.I)
@@ -260,8 +261,14 @@ _BOX_BEFORE = 5  # blocks of an author box above its bio: tabs, avatar, name, ro
 _ROLE_LINE_WORDS = 6
 
 
-def _name_parts(byline: str) -> set[str]:
-    return {w for w in _norm(byline).split() if len(w) > 2 and w not in ("and", "the", "staff")}
+def _name_parts(byline: str, site_name: str) -> set[str]:
+    """The words naming the byline's people (a byline that is the site itself names none)."""
+    site = set(_norm(site_name).split())
+    return {
+        w
+        for w in _norm(byline).split()
+        if len(w) > 2 and w not in ("and", "the", "staff", "team") and w not in site
+    }
 
 
 def _is_bio(block: Block, names: set[str]) -> bool:
@@ -304,7 +311,7 @@ def drop_author_box(out: list[Block], meta: Metadata) -> None:
     links, the co-authors' bios) leaves the body. Only in the last blocks, and only what is
     an author box from the bio to the end; a paragraph of the article's own after the bio
     (a question to readers) stays, the bio alone is taken out."""
-    names = _name_parts(meta.byline)
+    names = _name_parts(meta.byline, meta.site_name)
     first = max(len(out) - _TAIL_BLOCKS, 0)
     bio = next((i for i in range(first, len(out)) if _is_bio(out[i], names)), None)
     if bio is None:
