@@ -409,3 +409,29 @@ def test_plain_text_verse_under_its_headline_keeps_its_lines() -> None:
     assert doc.blocks[0].text == (
         "Whose woods these are I think I know.\nHis house is in the village though;"
     )
+
+
+def test_byline_and_date_lines_fill_what_a_fragment_lacks() -> None:
+    prose = "<p>" + "The council met again on Tuesday to settle the budget. " * 6 + "</p>"
+    doc = document_from_fragment(
+        f"<p>By Jane Doe</p><p>Posted March 5, 2024</p>{prose}", title="Budget settled"
+    )
+    assert (doc.byline, doc.published) == ("Jane Doe", "2024-03-05")
+    assert doc.blocks[0].text.startswith("The council met again")
+
+
+def test_json_feed_text_keeps_its_lines() -> None:
+    from tui_reader.feeds.parse import parse_json_feed
+
+    item = {
+        "id": "1",
+        "url": "https://x.example/1",
+        "content_text": "<ada> hello\n<bob> hi there\n\nA second paragraph & more.",
+    }
+    data = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [item]})
+    entry = parse_json_feed(data.encode(), "https://x.example/feed.json").entries[0]
+    doc = document_from_fragment(entry.content)
+    assert [b.text for b in doc.blocks] == [
+        "<ada> hello\n<bob> hi there",
+        "A second paragraph & more.",
+    ]
