@@ -361,6 +361,16 @@ def test_author_box_goes_whole() -> None:
     assert doc.blocks[-1].text == "Happy practicing!"
 
 
+@needs_corpus
+def test_follow_us_line_after_the_article_leaves_the_body() -> None:
+    """AP's "Follow AP on Facebook, X, Instagram, YouTube and TikTok" under a story: every
+    link a social account, few words around them. One link in a sentence stays (0094)."""
+    doc = modern("0270")
+    assert "Follow AP on" not in doc.text
+    assert doc.blocks[-1].text.startswith("We have other beginners guides to photography")
+    assert modern("0094").blocks[-1].text == ("Take a look at the seven steps of machine learning.")
+
+
 def test_button_labels_and_repeated_captions_are_no_captions() -> None:
     page = "<p>{}</p>".format("Words of the article, long enough to be kept here. " * 12)
     html = (

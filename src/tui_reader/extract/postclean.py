@@ -337,11 +337,24 @@ _SOCIAL_HOST = re.compile(
 )
 
 
+_FOLLOW_CHARS = 160
+_FOLLOW_OTHER_WORDS = 8  # words outside the links ("Follow AP on", "and", "or")
+
+
 def _social_only(block: Block) -> bool:
+    """A line of links to social accounts: every link one, and the words around them few
+    ("Follow us on Facebook, X and Instagram"); one link in a sentence is the article's."""
     links = [s for s in block.spans if s.kind == "link"]
-    if block.kind == "figure" or not links or len(block.text) > 120:
+    if block.kind not in ("paragraph", "list_item", "heading") or not links:
         return False
-    return all(_SOCIAL_HOST.match(s.href) for s in links) and _all_link(block)
+    if len(block.text) > _FOLLOW_CHARS or not all(_SOCIAL_HOST.match(s.href) for s in links):
+        return False
+    if _all_link(block):
+        return True
+    other = list(block.text)
+    for span in links:
+        other[span.start : span.end] = " " * (span.end - span.start)
+    return len(links) >= 2 and len("".join(other).split()) <= _FOLLOW_OTHER_WORDS
 
 
 def _drop_social_links(out: list[Block]) -> None:
