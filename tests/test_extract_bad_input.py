@@ -163,10 +163,19 @@ def test_control_characters_and_escapes_in_the_page() -> None:
 
 
 def test_plain_text_served_as_text() -> None:
+    """Paragraphs at blank lines; one wrapped at a width is one line (a short line's own
+    break is kept: tests/test_reader_sees.py)."""
     doc = extract_html(
-        b"First paragraph\nwraps here.\n\nSecond one.", URL, content_type="text/plain"
+        b"First paragraph, wrapped at the width a mail client or a plain-text\n"
+        b"feed uses, wraps here.\n\nSecond one.",
+        URL,
+        content_type="text/plain",
     )
-    assert [b.text for b in doc.blocks] == ["First paragraph wraps here.", "Second one."]
+    assert [b.text for b in doc.blocks] == [
+        "First paragraph, wrapped at the width a mail client or a plain-text feed uses,"
+        " wraps here.",
+        "Second one.",
+    ]
 
 
 @pytest.mark.parametrize(

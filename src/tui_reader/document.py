@@ -198,8 +198,10 @@ class Document:
 
     @classmethod
     def from_plain_text(cls, text: str, **meta: str) -> Document:
-        """Paragraphs split at blank lines, each folded to one line."""
-        paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+        """Paragraphs split at blank lines; a paragraph wrapped at a fixed width is folded to
+        one line, one whose lines are its own (a poem, a log, a dateline over a headline)
+        keeps them (see :func:`plain_paragraph`)."""
+        paras = [plain_paragraph(p) for p in re.split(r"\n\s*\n", text)]
         return cls(blocks=tuple(Block("paragraph", p) for p in paras if p), **meta)
 
     # -- renderings -------------------------------------------------------------------------
@@ -208,7 +210,7 @@ class Document:
         parts: list[str] = []
         if with_title and self.title:
             parts.append("# " + md_escape(self.title))
-            meta = " · ".join(x for x in (self.byline, self.site_name, self.published) if x)
+            meta = " · ".join(distinct_parts(self.byline, self.site_name, self.published))
             if meta:
                 parts.append("*" + md_escape(meta) + "*")
         previous: Block | None = None
@@ -218,6 +220,10 @@ class Document:
                 continue
             if previous is not None and previous.kind == block.kind == "list_item":
                 parts[-1] += "\n" + rendered  # tight list
+            elif previous is not None and previous.kind == block.kind == "quote":
+                # The next paragraph of one quotation: a ">" line between, not two quotes.
+                depth = min(max(previous.level, 1), max(block.level, 1))
+                parts[-1] += "\n" + ">" * depth + "\n" + rendered
             else:
                 parts.append(rendered)
             previous = block
@@ -226,6 +232,59 @@ class Document:
     def to_plain(self, *, with_title: bool = True) -> str:
         head = [self.title] if with_title and self.title else []
         return "\n\n".join([*head, self.text]).strip() + "\n"
+
+
+_WRAP_WIDTH = 60  # a paragraph whose longest line is shorter was not wrapped to a width
+_WRAP_FILL = 0.7  # share of that width its lines (but the last) fill when it was
+
+
+def plain_paragraph(text: str) -> str:
+    """A plain-text paragraph with its spaces folded: its lines joined when it was wrapped at
+    a width (every line but the last near the longest one, and that one 60 characters or
+    more, as mail and plain-text feeds are wrapped), else its line breaks kept (short lines
+    that end where their writer ended them: verse, a chat log, a dateline over a headline)."""
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    if len(lines) < 2:
+        return "".join(lines)
+    widest = max(len(line) for line in lines)
+    wrapped = widest >= _WRAP_WIDTH and all(len(line) >= widest * _WRAP_FILL for line in lines[:-1])
+    return " ".join(lines) if wrapped else "\n".join(lines)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", text.casefold()))
+
+
+def _holds_words(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def distinct_parts(*parts: str) -> list[str]:
+    """The parts of a "byline · site · date" line, each said once: one whose words (case and
+    punctuation aside) are those of another, or run inside another's ("Al Jazeera" beside
+    "Al Jazeera Staff"), is left out, the longer kept where the first stood."""
+    kept: list[str] = []
+    kept_words: list[tuple[str, ...]] = []
+    for part in parts:
+        words = _words(part)
+        if not part.strip():
+            continue
+        if not words:
+            kept.append(part)
+            kept_words.append(words)
+            continue
+        for i, other in enumerate(kept_words):
+            if other and _holds_words(other, words):
+                break
+            if other and _holds_words(words, other):
+                kept[i], kept_words[i] = part, words
+                break
+        else:
+            kept.append(part)
+            kept_words.append(words)
+    return kept
 
 
 def stored_document(doc_json: str) -> Document | None:
@@ -286,12 +345,12 @@ def _block_markdown(block: Block) -> str:
         return "#" * min(max(block.level, 1) + 1, 6) + " " + md_escape(block.text)
     if block.kind == "list_item":
         marker = f"{block.number or 1}." if block.ordered else "-"
-        body = inline_markdown(block.text, block.spans).replace(
+        body = _hard_breaks(inline_markdown(block.text, block.spans)).replace(
             "\n", "\n" + "   " * (block.level + 1)
         )
         return "   " * block.level + marker + " " + body
     if block.kind == "quote":
-        body = inline_markdown(block.text, block.spans)
+        body = _hard_breaks(inline_markdown(block.text, block.spans))
         prefix = "> " * max(block.level, 1)
         return "\n".join(prefix + line if line else prefix.rstrip() for line in body.split("\n"))
     if block.kind == "code":
@@ -313,4 +372,10 @@ def _block_markdown(block: Block) -> str:
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
         return "\n".join(lines)
-    return inline_markdown(block.text, block.spans)
+    return _hard_breaks(inline_markdown(block.text, block.spans))
+
+
+def _hard_breaks(markdown: str) -> str:
+    """A line break inside a block as Markdown's hard break (two spaces at the line's end):
+    a bare newline is read as a space, and verse or a log would be run into one line."""
+    return markdown.replace("\n", "  \n")

@@ -10,12 +10,18 @@ import re
 from functools import lru_cache
 from urllib.parse import urljoin
 
-from tui_reader.document import Block, Document
+from tui_reader.document import Block, Document, plain_paragraph
 from tui_reader.models import Article, ArticleBody
 from tui_reader.sanitize import clean_url, fast_clean, fast_line, is_web_url
 from tui_reader.scan import replace_spans, sub_to_last
 
-__all__ = ["decode_control_refs", "html_to_text", "quick_document"]
+__all__ = [
+    "decode_control_refs",
+    "html_paragraphs",
+    "html_to_text",
+    "quick_document",
+    "text_to_html",
+]
 
 # Numeric character references to C0 controls, DEL and C1 controls (tab, newline and CR are
 # left alone), with or without the semicolon HTML lets a page leave out.
@@ -67,30 +73,59 @@ def _drop_blocks(markup: str) -> str:
     return replace_spans(markup, _DROP_START, _block_end, lambda _t, _m, _c: " ")[0]
 
 
-_BREAKS = re.compile(
-    r"<(?:br|hr)\b[^>]*>|</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|tr|table|section"
+_LINE_BREAK = re.compile(r"<br\b[^>]*>", re.IGNORECASE)
+_BLOCK_EDGE = re.compile(
+    r"<hr\b[^>]*>|</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|tr|table|section"
     r"|article|header|footer|figure|figcaption|aside|nav)\b[^>]*>",
     re.IGNORECASE,
 )
 TAGS = re.compile(r"<[^>]*>")
 _HTMLISH = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;")
+_SOURCE_SPACE = re.compile(r"\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+
+
+def html_paragraphs(markup: str) -> list[str]:
+    """The paragraphs of an HTML fragment as plain text, the way the page extractor reads
+    them: a block element ends a paragraph, ``<br>`` is a line break inside one (verse, a
+    log), newlines in the source are spaces; entities decoded, control characters removed.
+    Text with no markup is plain text: paragraphs at blank lines, a paragraph's own line
+    breaks kept unless it was wrapped at a width (:func:`tui_reader.document.plain_paragraph`)."""
+    if not markup:
+        return []
+    if not _HTMLISH.search(markup):
+        return [p for p in map(plain_paragraph, _PARAGRAPH_BREAK.split(fast_clean(markup))) if p]
+    markup = _drop_blocks(markup)
+    markup = _SOURCE_SPACE.sub(" ", markup)
+    markup = sub_to_last(_LINE_BREAK, "\n", markup)
+    markup = sub_to_last(_BLOCK_EDGE, "\n\n", markup)
+    markup = sub_to_last(TAGS, "", markup)
+    if "&" in markup:
+        markup = html.unescape(decode_control_refs(markup))
+    text = fast_clean(markup)
+    paragraphs = []
+    for chunk in _PARAGRAPH_BREAK.split(text):
+        lines = [" ".join(line.split()) for line in chunk.split("\n")]
+        paragraph = "\n".join(line for line in lines if line)
+        if paragraph:
+            paragraphs.append(paragraph)
+    return paragraphs
+
+
+def text_to_html(text: str) -> str:
+    """Plain text (a JSON Feed's ``content_text``) as HTML that reads back the same: its
+    paragraphs (as :func:`html_paragraphs` reads plain text) in ``<p>``, their own line
+    breaks as ``<br>``."""
+    paragraphs = [p for p in map(plain_paragraph, _PARAGRAPH_BREAK.split(text)) if p]
+    return "".join(
+        "<p>" + html.escape(p, quote=False).replace("\n", "<br>") + "</p>" for p in paragraphs
+    )
 
 
 def html_to_text(markup: str) -> str:
-    """Plain text of an HTML fragment (for the search index and titles): tags dropped, block
-    ends turned into line breaks, entities decoded, control characters removed."""
-    if not markup:
-        return ""
-    if _HTMLISH.search(markup):
-        markup = _drop_blocks(markup)
-        markup = sub_to_last(_BREAKS, "\n", markup)
-        markup = sub_to_last(TAGS, "", markup)
-        if "&" in markup:
-            markup = html.unescape(decode_control_refs(markup))
-    text = fast_clean(markup)
-    if "\n" not in text:
-        return " ".join(text.split())
-    return "\n".join(filter(None, [" ".join(line.split()) for line in text.split("\n")]))
+    """Plain text of an HTML fragment (for the search index and titles): its paragraphs'
+    lines (:func:`html_paragraphs`), one a line."""
+    return "\n".join(html_paragraphs(markup))
 
 
 QUICK_LIMIT = 200_000  # characters of the feed's HTML the quick view reads
@@ -99,13 +134,13 @@ QUICK_LIMIT = 200_000  # characters of the feed's HTML the quick view reads
 def quick_document(body: ArticleBody, article: Article) -> Document:
     """What the feed gave for the article, as plain paragraphs (one a block of the HTML) —
     cheap enough for the event loop, shown at once while the real document is made."""
-    text = html_to_text((body.content or body.summary)[:QUICK_LIMIT])
+    paragraphs = html_paragraphs((body.content or body.summary)[:QUICK_LIMIT])
     return Document(
         title=article.display_title,
         url=article.url,
         byline=article.author,
         site_name=article.source_title,
-        blocks=tuple(Block("paragraph", line) for line in text.split("\n") if line),
+        blocks=tuple(Block("paragraph", p) for p in paragraphs),
     )
 
 

@@ -53,6 +53,13 @@ _DROP = re.compile(
     )
     + "]"
 )
+# Soft hyphens (U+00AD): a hint where a word may break, invisible unless it does; a terminal
+# draws it or not at will, and search and highlights must not see it inside words
+# ("US \u00adforces"). Removed from text, but not in control_map: text stored before keeps
+# its offsets on screen.
+_SOFT_HYPHEN = "\u00ad"
+REMOVED_BUT_SHOWN = _SOFT_HYPHEN  # removed by clean_text, harmless on a terminal
+_DROP = re.compile(_DROP.pattern[:-1] + _SOFT_HYPHEN + "]")
 _CR = re.compile(r"\r\n?")
 _ASCII_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline
 # C0 controls but tab, newline and carriage return, and DEL: what a parser must not see (lxml
@@ -217,25 +224,83 @@ _TRACKING_NAMES = frozenset(
 )
 
 
-def is_tracking_param(name: str) -> bool:
+# Affiliate parameters: they pay a referrer and select nothing on the page they lead to.
+_AFFILIATE_NAMES = frozenset(
+    {
+        "clickref",
+        "affid",
+        "aff_id",
+        "aff_sub",
+        "aff_sub2",
+        "affiliate_id",
+        "irclickid",
+        "irgwc",
+        "ranmid",
+        "raneaid",
+        "ransiteid",
+        "xcust",
+    }
+)
+# On a shop's host (Amazon's stores) these are the associate's: "tag" elsewhere is content
+# ("?tag=python" on a blog), so they are dropped only there.
+_SHOP_NAMES = frozenset(
+    {"tag", "ascsubtag", "linkcode", "linkid", "ref_", "camp", "creative", "creativeasin"}
+)
+_SHOP_HOST = re.compile(r"(?:^|\.)amazon\.(?:com|co\.[a-z]{2}|com?\.[a-z]{2}|[a-z]{2,3})$")
+# Affiliate networks' redirect wrappers (Skimlinks, VigLink, Rakuten, Awin, CJ): the host and
+# the parameter holding the real target, which the link is unwrapped to.
+_WRAPPERS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"(?:^|\.)(?:skimresources|redirectingat)\.com$"), ("url",)),
+    (re.compile(r"(?:^|\.)viglink\.com$"), ("u", "url")),
+    (re.compile(r"(?:^|\.)linksynergy\.com$"), ("murl",)),
+    (re.compile(r"(?:^|\.)awin1\.com$"), ("ued",)),
+    (
+        re.compile(r"(?:^|\.)(?:anrdoezrs|dpbolvw|jdoqocy|kqzyfj|tkqlhce)\.net$"),
+        ("url",),
+    ),
+)
+
+
+def is_tracking_param(name: str, host: str = "") -> bool:
+    """Whether a query parameter only tracks or pays (``host``: the link's, lower case; some
+    names are affiliate parameters on shops' hosts only)."""
     low = name.lower()
-    return low in _TRACKING_NAMES or low.startswith(_TRACKING_PREFIXES)
+    if low in _TRACKING_NAMES or low in _AFFILIATE_NAMES or low.startswith(_TRACKING_PREFIXES):
+        return True
+    return low in _SHOP_NAMES and bool(host) and _SHOP_HOST.search(host) is not None
 
 
-def clean_url(url: str) -> str:
-    """Strip control characters and tracking parameters from a URL; keep everything else."""
+def _unwrapped(host: str, query: str) -> str:
+    """The target of an affiliate redirect wrapper, or "" when the link is none."""
+    for pattern, names in _WRAPPERS:
+        if pattern.search(host):
+            params = dict(parse_qsl(query))
+            for name in names:
+                target = params.get(name, "")
+                if target.lower().startswith(("http://", "https://")):
+                    return target
+    return ""
+
+
+def clean_url(url: str, *, _depth: int = 0) -> str:
+    """Strip control characters and tracking and affiliate parameters from a URL (an
+    affiliate network's redirect wrapper is unwrapped to its target); keep everything else."""
     url = clean_line(url)
     if not url:
         return ""
     try:
         parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
     except ValueError:
         return url
     if parts.query:
+        target = _unwrapped(host, parts.query) if _depth < 3 else ""
+        if target:
+            return clean_url(target, _depth=_depth + 1)
         kept = [
             (k, v)
             for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not is_tracking_param(k)
+            if not is_tracking_param(k, host)
         ]
         query = (
             urlencode(kept, doseq=True) if len(kept) != len(parts.query.split("&")) else parts.query
@@ -291,7 +356,7 @@ def is_web_url(url: str) -> bool:
 # path): CR, C0/C1 controls and ESC, bidi and zero-width controls, BOM, interlinear annotation,
 # tag characters, surrogates, noncharacters, and the combining marks whose runs it caps.
 MAYBE_UNCLEAN = re.compile(
-    "[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\ufeff\ufff9-\ufffc\ufdd0-\ufdef\U000e0000-\U000e007f\ud800-\udfff"
     "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
     + "".join(chr(p * 0x10000 + 0xFFFE) + chr(p * 0x10000 + 0xFFFF) for p in range(17))

@@ -57,6 +57,29 @@ _DATA_TABLE_BLOCKS = (
 )
 
 
+_SUPERSCRIPTS = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
+_SUBSCRIPTS = str.maketrans("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+# Raised text that reads the same flat after a digit: cents ("$19<sup>.99</sup>") and
+# ordinals ("1<sup>st</sup>", "2<sup>e</sup>").
+_FLAT_AFTER_DIGIT = re.compile(r"[.,]\d{1,2}|st|nd|rd|th|e|er|re|ème|o|a|º|ª", re.I)
+
+
+def script_text(text: str, *, raised: bool, after_digit: bool = False) -> str:
+    """Superscript (``raised``) or subscript text as plain text that keeps its meaning:
+    Unicode super/subscript characters when each character has one ("n²", "H₂O"), else
+    ``^`` / ``_`` before it ("(a*)n^b", "^(text)"). Marks with no letter or digit ("®",
+    "†", "[1]") and cents or ordinals after a digit are left as they are."""
+    if not any(c.isalnum() for c in text) or (text.startswith("[") and text.endswith("]")):
+        return text
+    if after_digit and _FLAT_AFTER_DIGIT.fullmatch(text):
+        return text
+    table = _SUPERSCRIPTS if raised else _SUBSCRIPTS
+    if all(ord(c) in table for c in text):
+        return text.translate(table)
+    mark = "^" if raised else "_"
+    return mark + text if text.isalnum() else f"{mark}({text})"
+
+
 @lru_cache(maxsize=4096)
 def resolve_link(href: str | None, base: str) -> str:
     """An absolute, cleaned http(s) or mailto URL, or "" for anything else."""
@@ -293,6 +316,8 @@ class _Builder:
                 self.walk_children(el)
         elif tag == "br":
             self.line_break()
+        elif tag in ("sup", "sub"):
+            self._script(el, raised=tag == "sup")
         elif tag in HEADINGS:
             self._heading(el, HEADINGS[tag])
         elif tag in ("ul", "ol", "menu", "dir"):
@@ -321,6 +346,22 @@ class _Builder:
             self.block_break()
         else:
             self.walk_children(el)
+
+    def _script(self, el: HtmlElement, *, raised: bool) -> None:
+        """A superscript or subscript, kept legible in plain text (see :func:`script_text`);
+        a link in it stays a link."""
+        text = " ".join(clean(_script_source(el)).split())
+        if not text:
+            return
+        last = self.parts[-1] if self.parts and not self.pending_space else ""
+        text = script_text(text, raised=raised, after_digit=last[-1:].isdigit())
+        link = next((a for a in el.iter("a") if resolve_link(a.get("href"), self.base)), None)
+        if link is None:
+            self.add_text(text)
+            return
+        span = self.open_span("link", resolve_link(link.get("href"), self.base))
+        self.add_text(text)
+        self.close_span(span)
 
     def _heading(self, el: HtmlElement, level: int) -> None:
         self.flush()
@@ -435,6 +476,13 @@ def _raw_text(el: HtmlElement, out: list[str]) -> None:
             _raw_text(child, out)
         if child.tail:
             out.append(child.tail)
+
+
+def _script_source(el: HtmlElement) -> str:
+    """The text of a superscript or subscript, skipped elements left out."""
+    out: list[str] = []
+    _raw_text(el, out)
+    return "".join(out)
 
 
 def _inline_of(el: HtmlElement, base: str) -> tuple[str, tuple[Span, ...]]:

@@ -22,14 +22,22 @@ from tui_reader.store import Store
 from tui_reader.store.annotations import Placer
 from tui_reader.timestamps import utc_datetime
 
-# A feed's content shorter than this is taken for a teaser and the page is fetched instead.
+# A feed's content of at least this many words, not ending like a teaser, is the article.
 FULL_CONTENT_WORDS = 150
-# How a teaser ends: "Read more", "Continue reading ...", "[…]", an ellipsis.
+# Shorter content is the article too when it has this many paragraphs and words (a short
+# post whole in the feed), or is clearly more than the entry's summary (the teaser beside it).
+_WHOLE_PARAGRAPHS, _WHOLE_WORDS = 3, 60
+_MORE_THAN_SUMMARY = 2.0
+# How a teaser ends: "Read more", "Continue reading ...", "(more…)", "[…]".
 _TEASER_END = re.compile(
     r"(?:(?:read|see) (?:more|the (?:full|rest|whole)\b[^.]*)|continues? reading\b[^.]*|"
-    r"keep reading\b[^.]*|full (?:story|article|post)\b[^.]*|…|\.\.\.|more)\W*$",
+    r"keep reading\b[^.]*|full (?:story|article|post)\b[^.]*|"
+    r"[\[(] *(?:more *)?(?:…|\.\.\.|more) *[\])]|\bmore *(?:»|›|→|>>))\W*$",
     re.IGNORECASE,
 )
+# An excerpt cut short: an ellipsis at its end (a whole post may end with one too: only a
+# short text is taken for an excerpt by it).
+_CUT_END = re.compile(r"(?:…|\.\.\.)\W*$")
 
 
 def _iso(timestamp: float | None) -> str:
@@ -56,29 +64,62 @@ def _from_feed(html: str, article: Article) -> Document | None:
         return None
 
 
-def is_whole_article(doc: Document) -> bool:
-    """Whether a feed's content looks like the whole article rather than a teaser."""
-    if doc.word_count() < FULL_CONTENT_WORDS or not doc.blocks:
+def _prose(doc: Document) -> list[str]:
+    return [b.text for b in doc.blocks if b.text.strip() and b.kind != "figure"]
+
+
+def ends_as_teaser(doc: Document) -> bool:
+    """Whether a feed's text ends the way a teaser does: "Read more", "(more…)", "[…]", or
+    an ellipsis closing a short text (one or two paragraphs, fewer than 150 words)."""
+    prose = _prose(doc)
+    if not prose:
+        return True
+    last = prose[-1].strip()[-80:]
+    if _TEASER_END.search(last):
+        return True
+    short = len(prose) <= 2 or doc.word_count() < FULL_CONTENT_WORDS
+    return short and _CUT_END.search(last) is not None
+
+
+def is_whole_article(doc: Document, teaser: Document | None = None) -> bool:
+    """Whether a feed's content is the whole article rather than a teaser, by its shape: it
+    does not end as a teaser does, and it is long (150 words), or a short post of several
+    paragraphs, or clearly more than the entry's ``teaser`` (its summary) when it has one."""
+    if doc.is_empty or ends_as_teaser(doc):
         return False
-    last = doc.blocks[-1].text.strip()
-    return not _TEASER_END.search(last[-80:])
+    words = doc.word_count()
+    if words >= FULL_CONTENT_WORDS:
+        return True
+    paragraphs = len(_prose(doc))
+    if paragraphs >= _WHOLE_PARAGRAPHS and words >= _WHOLE_WORDS:
+        return True
+    if teaser is not None and not teaser.is_empty:
+        more_words = words >= teaser.word_count() * _MORE_THAN_SUMMARY
+        return more_words and paragraphs > len(_prose(teaser))
+    return False
 
 
-def _feed_documents(body: ArticleBody, article: Article) -> tuple[Document | None, Document | None]:
+def _feed_documents(
+    body: ArticleBody, article: Article
+) -> tuple[Document | None, Document | None, bool]:
     """The feed's own text: (the whole article, when the feed holds it — or when there is no
     page to fetch (no web address, as in the bundled welcome feed), so the feed's text is all
-    there is and showing it is no fallback; the first text it has, for when the page fails).
-    Runs in a worker process, under the time budget."""
+    there is and showing it is no fallback; the first text it has, for when the page fails;
+    whether that text is complete: the entry's content, of several paragraphs, not ending as
+    a teaser does — shown without a notice when the page fails). Runs in a worker process,
+    under the time budget."""
     no_page = not is_web_url(article.url)
-    first: Document | None = None
-    for html in (body.content, body.summary):
-        doc = _from_feed(html, article)
-        if doc is None or doc.is_empty:
-            continue
-        if no_page or is_whole_article(doc):
-            return doc, doc
-        first = first or doc
-    return None, first
+    content = _from_feed(body.content, article)
+    summary = _from_feed(body.summary, article)
+    if content is not None and content.is_empty:
+        content = None
+    if summary is not None and summary.is_empty:
+        summary = None
+    for doc, teaser in ((content, summary), (summary, None)):
+        if doc is not None and (no_page or is_whole_article(doc, teaser)):
+            return doc, doc, True
+    complete = content is not None and not ends_as_teaser(content) and len(_prose(content)) > 1
+    return None, content or summary, complete
 
 
 def _fill(doc: Document, article: Article) -> Document:
@@ -138,9 +179,10 @@ def load_document(
     feed_failed: ExtractionError | None = None
     whole: Document | None = None
     fallback: Document | None = None
+    fallback_complete = False
     try:
         if body.content.strip() or body.summary.strip():
-            whole, fallback = run_budgeted(
+            whole, fallback, fallback_complete = run_budgeted(
                 config, "the feed's text", _feed_documents, body, article
             )
     except ExtractionError as exc:  # over the budget: the page may do better
@@ -171,6 +213,8 @@ def load_document(
         )
         if stored is not None:  # made by another version, or a refresh was asked for
             return replace(stored, notice=f"{failed.message}. Showing the copy stored earlier.")
+        if fallback is not None and fallback_complete:
+            return fallback  # the feed's whole text: nothing is missing to say sorry for
         if fallback is not None:
             return replace(
                 fallback, notice=f"{failed.message}. Showing the feed's summary instead."

@@ -10,9 +10,10 @@ import re
 from collections.abc import Sequence
 
 from tui_reader.document import Block
-from tui_reader.extract.dates import DATE, DATE_WORDS
+from tui_reader.extract.dates import DATE, DATE_WORDS, parse_date
 from tui_reader.extract.debris import scrub_text
-from tui_reader.extract.metadata import Metadata
+from tui_reader.extract.metadata import Metadata, clean_byline
+from tui_reader.sanitize import normalize_spaces
 
 _NORM = re.compile(r"[\W_]+")
 _BOILERPLATE = re.compile(
@@ -32,7 +33,7 @@ _BOILERPLATE = re.compile(
     r"view this post on (?:instagram|twitter|facebook|tiktok)\b|a post shared by\b|"
     r"listen to (?:this|the) (?:article|story|episode)\b|\d+ min(?:ute)?s? read\W*$|"
     r"(?:photo|photograph|image|picture|illustration|video)s? (?:by|credit|courtesy)\b|"
-    r"(?:photo|photograph|image|picture|illustration)s?: |credit: |"
+    r"(?:photo|photograph|image|picture|illustration)s?(?: source| credits?)?: |credit: |"
     r"\(?(?:ap|afp|reuters|getty images?|shutterstock|epa|dpa)\b[^.]{0,40}\)?$)",
     re.I,
 )
@@ -43,6 +44,22 @@ _POINTER = re.compile(
     re.I,
 )
 _WORDS = re.compile(r"[^\W\d_]{2,}")
+_HEAD_BLOCKS = 8
+_HEAD_PROSE = 200  # characters of a paragraph from which it is the article's prose
+_HEAD_LABEL = re.compile(
+    r"^(?:by|(?:posted|published|updated|written|edited|reviewed|fact[- ]checked)(?: (?:by|on))?"
+    r"|last updated(?: on)?|date|author)\W*$",
+    re.I,
+)
+_HAS_WORD = re.compile(r"\w")
+# What an image's button says, printed where its caption is.
+_UI_LABEL = re.compile(
+    r"^(?:(?:click|tap) to )?(?:enlarge|expand|zoom|open|view|see|show)"
+    r"(?: (?:the |this )?(?:image|photo|picture|gallery|slideshow|full ?screen|larger))?"
+    r"(?: \d+ (?:images|photos))?\W*$",
+    re.I,
+)
+_UPDATED = re.compile(r"\b(?:updated|modified|edited)\b", re.I)
 _BYLINE_START = re.compile(r"^(?:by|written by|words by|story by|posted by|author:)\s+\S", re.I)
 
 
@@ -120,7 +137,9 @@ def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
                     continue  # nothing but debris
                 block = Block(
                     block.kind,
-                    " ".join(scrubbed.split()),
+                    normalize_spaces(scrubbed).strip("\n")
+                    if block.kind in ("paragraph", "quote")
+                    else " ".join(scrubbed.split()),
                     level=block.level,
                     ordered=block.ordered,
                     number=block.number,
@@ -147,24 +166,208 @@ def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
             and _norm(block.text) == _norm(out[-1].text)
         ):
             continue  # the caption again
-        out.append(block)
-    # The headline, byline and date repeated at the top of the body.
-    head = 0
-    while head < min(len(out), 6):
-        block = out[head]
-        if block.kind in ("heading", "paragraph") and (
-            _is_title(block.text, meta) or _is_byline(block.text, meta) or is_timestamp(block.text)
+        if (
+            block.kind == "figure"
+            and block.text
+            and (
+                _UI_LABEL.match(block.text)
+                or (out and out[-1].kind == "figure" and _norm(out[-1].text) == _norm(block.text))
+            )
         ):
-            del out[head]
+            # A button's label for a caption, or the caption of the image beside it again.
+            block = Block("figure", "", src=block.src, alt=block.alt)
+            if not block.src and not block.alt:
+                continue
+        if block.kind == "paragraph" and _UI_LABEL.match(block.text):
             continue
-        if block.kind == "figure":
-            head += 1
-            continue
-        break
+        out.append(block)
+    _lift_head(out, meta)
     while out and out[-1].kind in ("paragraph", "heading") and is_timestamp(out[-1].text):
         out.pop()
+    drop_author_box(out, meta)
+    _drop_social_links(out)
     _drop_tag_cloud(out)
     return out
+
+
+def is_head_line(text: str, meta: Metadata) -> bool:
+    """A line of an article's head: its headline again, a byline, a date, a label."""
+    return (
+        is_timestamp(text)
+        or _is_byline(text, meta)
+        or _is_title(text, meta)
+        or _is_head_label(text)
+    )
+
+
+def _is_head_label(text: str) -> bool:
+    return len(text) <= 30 and bool(_HEAD_LABEL.match(text))
+
+
+def _lift_head(out: list[Block], meta: Metadata) -> None:
+    """The headline, byline and date printed above the article (and their labels: "By",
+    "Posted on") leave the body; a date or a byline the metadata lacks is taken from them.
+
+    The head is the blocks before the article's prose starts: at most ``_HEAD_BLOCKS``, and
+    no further than the first long paragraph after the first kept one (a standfirst above
+    the headline is kept, and so is what follows it)."""
+    head = 0
+    prose = 0
+    updated = ""
+    while head < min(len(out), _HEAD_BLOCKS):
+        block = out[head]
+        text = block.text
+        if block.kind in ("heading", "paragraph"):
+            stamp = is_timestamp(text)
+            if stamp or _is_byline(text, meta):
+                found = parse_date(text) if stamp else ""
+                if found and _UPDATED.search(text):
+                    updated = updated or found
+                elif found and not meta.published:
+                    meta.published = found
+                if not meta.byline and _BYLINE_START.match(text):
+                    meta.byline = clean_byline(text)
+                del out[head]
+                continue
+            if _is_title(text, meta) or _is_head_label(text) or not _HAS_WORD.search(text):
+                del out[head]
+                continue
+        if block.kind in ("figure", "heading"):
+            head += 1
+            continue
+        if block.kind != "paragraph" or len(text) >= _HEAD_PROSE:
+            prose += 1
+            if prose > 1 or block.kind != "paragraph":
+                break
+        head += 1
+    if updated and not meta.published:
+        meta.published = updated  # the only date the page gives
+
+
+_TAIL_BLOCKS = 10  # blocks at the end of the body where an author box is looked for
+_BIO_CHARS = 600
+# "<Name> is a reporter at ...", "<Name>, AIHR's founder, has trained ...": a person said to
+# be something, in the third person.
+_BIO_CLAUSE = re.compile(
+    r"^(?:about the author\W+)?(?:(?:dr|mr|mrs|ms|prof)\.? )?[^\W\d_][\w.'’-]*"
+    r"(?: [^\W\d_][\w.'’-]*){0,3}(?:,[^,.]{1,80},)? (?:(?:is|was) (?:a|an|the|[\w-]+['’]s)\b|"
+    r"has (?:been|written|worked|trained|spent|covered|reported)\b|writes (?:about|for|on)\b|"
+    r"covers\b|joined\b|serves as\b)",
+    re.I,
+)
+_ABOUT_AUTHOR = re.compile(r"^about (?:the )?author\b", re.I)
+_ROLE_LINE_CHARS = 80
+_BOX_BEFORE = 5  # blocks of an author box above its bio: tabs, avatar, name, role
+_ROLE_LINE_WORDS = 6
+
+
+def _name_parts(byline: str, site_name: str) -> set[str]:
+    """The words naming the byline's people (a byline that is the site itself names none)."""
+    site = set(_norm(site_name).split())
+    return {
+        w
+        for w in _norm(byline).split()
+        if len(w) > 2 and w not in ("and", "the", "staff", "team") and w not in site
+    }
+
+
+def _is_bio(block: Block, names: set[str]) -> bool:
+    """A short paragraph about a person: "About the author", or a third-person sentence
+    ("... is a writer at ...") whose subject names the byline's author (any author when the
+    page names none)."""
+    text = block.text
+    if block.kind != "paragraph" or len(text) > _BIO_CHARS:
+        return False
+    if _ABOUT_AUTHOR.match(text):
+        return True
+    match = _BIO_CLAUSE.match(text)
+    if match is None:
+        return False
+    subject = set(_norm(match.group(0)).split())
+    return bool(subject & names) if names else False
+
+
+def _is_box_part(block: Block, names: set[str]) -> bool:
+    """What sits beside an author's bio in an author box: the avatar, the name, a role line
+    ("Executive Director at ..."), a short line of links, another author's bio."""
+    if block.kind == "figure":
+        return not block.text
+    if block.kind not in ("paragraph", "heading", "list_item"):
+        return False
+    text = block.text
+    if _norm(text) and set(_norm(text).split()) <= names | {"by", "about", "author", "the"}:
+        return True
+    if (
+        len(text) <= _ROLE_LINE_CHARS
+        and len(text.split()) <= _ROLE_LINE_WORDS
+        and not text.rstrip().endswith((".", "!", "?", ":"))
+    ):
+        return True
+    return block.kind == "paragraph" and bool(_BIO_CLAUSE.match(text)) and len(text) <= _BIO_CHARS
+
+
+def drop_author_box(out: list[Block], meta: Metadata) -> None:
+    """An author's bio at the end of the article (and the box around it: avatar, name, role,
+    links, the co-authors' bios) leaves the body. Only in the last blocks, and only what is
+    an author box from the bio to the end; a paragraph of the article's own after the bio
+    (a question to readers) stays, the bio alone is taken out."""
+    names = _name_parts(meta.byline, meta.site_name)
+    first = max(len(out) - _TAIL_BLOCKS, 0)
+    bio = next((i for i in range(first, len(out)) if _is_bio(out[i], names)), None)
+    if bio is None:
+        return
+    start = bio
+    while (
+        start > max(first, 1, bio - _BOX_BEFORE)
+        and out[start - 1].kind in ("figure", "paragraph", "heading", "list_item")
+        and _is_box_part(out[start - 1], names)
+    ):
+        start -= 1
+    if all(_is_box_part(b, names) or _is_bio(b, names) for b in out[bio + 1 :]):
+        del out[start:]
+    else:
+        del out[start : bio + 1]
+
+
+_SOCIAL_HOST = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:twitter\.com|x\.com|facebook\.com|fb\.com|instagram\.com|"
+    r"linkedin\.com|threads\.net|bsky\.app|mastodon\.[a-z]+|youtube\.com|tiktok\.com|"
+    r"pinterest\.com|reddit\.com|t\.me|wa\.me|whatsapp\.com)(?:[/:?#]|$)",
+    re.I,
+)
+
+
+_FOLLOW_CHARS = 160
+_FOLLOW_OTHER_WORDS = 8  # words outside the links ("Follow AP on", "and", "or")
+
+
+def _social_only(block: Block) -> bool:
+    """A line of links to social accounts: every link one, and the words around them few
+    ("Follow us on Facebook, X and Instagram"); one link in a sentence is the article's."""
+    links = [s for s in block.spans if s.kind == "link"]
+    if block.kind not in ("paragraph", "list_item", "heading") or not links:
+        return False
+    if len(block.text) > _FOLLOW_CHARS or not all(_SOCIAL_HOST.match(s.href) for s in links):
+        return False
+    if _all_link(block):
+        return True
+    other = list(block.text)
+    for span in links:
+        other[span.start : span.end] = " " * (span.end - span.start)
+    return len(links) >= 2 and len("".join(other).split()) <= _FOLLOW_OTHER_WORDS
+
+
+def _drop_social_links(out: list[Block]) -> None:
+    """Links to the author's or the site's social accounts at the end of the body (each
+    block nothing but such links), and a short heading over them ("Follow us")."""
+    end = len(out)
+    while end and _social_only(out[end - 1]):
+        end -= 1
+    if end == len(out):
+        return
+    del out[end:]
+    if out and out[-1].kind == "heading" and len(out[-1].text.split()) <= 4:
+        out.pop()
 
 
 def _all_link(block: Block) -> bool:

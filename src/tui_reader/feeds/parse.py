@@ -30,6 +30,7 @@ from tui_reader.feeds.text import (
     html_to_text,
     iso_to_epoch,
     struct_to_epoch,
+    text_to_html,
 )
 from tui_reader.feeds.xmlsafe import UnsafeXML, neutralize, wide_to_utf8
 from tui_reader.models import EntryData
@@ -345,7 +346,7 @@ def _json_entry(item: dict[str, Any], base: str, doc: dict[str, Any]) -> EntryDa
     if content_html:
         content = content_html
     elif content_text:
-        content = "<p>" + html_escape(content_text).replace("\n\n", "</p><p>") + "</p>"
+        content = text_to_html(content_text)
     else:
         content = ""
     summary = _str(item.get("summary"))
@@ -378,10 +379,6 @@ def _json_attachments(item: dict[str, Any]) -> list[tuple[object, object, object
         for a in attachments[:MAX_SCANNED]
         if isinstance(a, dict)
     ]
-
-
-def html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def warm_up() -> None:

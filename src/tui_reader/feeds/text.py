@@ -10,7 +10,13 @@ from datetime import datetime
 # fast_clean and fast_line are sanitize's (the one home of the character rules), html_to_text
 # and decode_control_refs htmltext's (the one HTML to text); the feed parsers import them here.
 # clean_title and clean_link are htmltext's too: the store's sync side uses them as well.
-from tui_reader.htmltext import clean_link, clean_title, decode_control_refs, html_to_text
+from tui_reader.htmltext import (
+    clean_link,
+    clean_title,
+    decode_control_refs,
+    html_to_text,
+    text_to_html,
+)
 from tui_reader.sanitize import fast_clean, fast_line
 
 __all__ = [
@@ -22,6 +28,7 @@ __all__ = [
     "html_to_text",
     "iso_to_epoch",
     "struct_to_epoch",
+    "text_to_html",
 ]
 
 

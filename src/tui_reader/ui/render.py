@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from rich.cells import get_character_cell_size
 
-from tui_reader.document import Block, Document
+from tui_reader.document import Block, Document, distinct_parts
 from tui_reader.sanitize import clean_text, control_map
 
 # -- style flags ------------------------------------------------------------------------------
@@ -403,8 +403,8 @@ def header_for(
 ) -> Header:
     """The title and "byline · site · date" line: the document's own, else the given ones;
     then the ``attachments`` lines (an article's enclosures, described)."""
-    parts = [doc.byline, doc.site_name or source, _short_date(doc.published) or date]
-    return Header(doc.title or title, " · ".join(p for p in parts if p), attachments)
+    parts = distinct_parts(doc.byline, doc.site_name or source, _short_date(doc.published) or date)
+    return Header(doc.title or title, " · ".join(parts), attachments)
 
 
 def _short_date(iso: str) -> str:
@@ -673,10 +673,13 @@ class _Builder:
         for block, (start, _end) in zip(self.doc.blocks, self.doc.offsets, strict=True):
             if not block.text and block.kind not in ("figure", "table"):
                 continue
-            tight = (previous is not None and previous.kind == "list_item" == block.kind) or (
-                previous is not None and previous.kind == "quote" == block.kind
-            )
-            if not tight:
+            tight = previous is not None and previous.kind == "list_item" == block.kind
+            if previous is not None and previous.kind == "quote" == block.kind:
+                # The next paragraph of the same quotation: a line of the bar alone between
+                # them, so they stay paragraphs and the quote stays one.
+                bar = "│" + " │" * (min(max(previous.level, 1), max(block.level, 1)) - 1)
+                self.add([Run(0, bar, MARKER | QUOTE, -1, 0)])
+            elif not tight:
                 self.blank()
             self.block(block, start)
             previous = block
