@@ -13,7 +13,13 @@ from tui_reader.extract.debris import scrub_text
 from tui_reader.extract.declared import bounded, coverage, declared_element, usable
 from tui_reader.extract.decode import decode_html
 from tui_reader.extract.errors import ExtractionError
-from tui_reader.extract.fallback import densest_article, page_prose, whole_page
+from tui_reader.extract.fallback import (
+    densest_article,
+    page_main,
+    page_prose,
+    main_length,
+    whole_page,
+)
 from tui_reader.extract.metadata import (
     Metadata,
     base_url,
@@ -34,6 +40,11 @@ _HELD = 0.5  # share of readability's text a wider choice must hold
 _DECLARED_FOUND = 0.8  # share of the declared article text below which its element is sought
 _DECLARED_BOUND = 0.5  # share of it found above which the blocks are bounded to it
 _DECLARED_SHORT = 0.5  # length of the found text, relative to it, below which it is shown
+_NOT_ARTICLE_FOUND = 0.4  # share of the page's main text below which what was found is a part
+_NOT_ARTICLE_PROSE = 0.2  # share of it in prose paragraphs below which the page is no article
+# "</body>" and "</html>" end nothing (HTML5 puts what follows into the body); libxml2 may drop
+# what comes after them.
+_EARLY_END = re.compile(r"</(?:body|html)\s*>", re.I)
 _CODE_TAGS = frozenset({"pre", "code", "kbd", "samp", "tt", "xmp"})
 _MARKUP = re.compile(r"<[a-zA-Z!/?]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _NOT_PAGES = ("image/", "audio/", "video/", "font/", "model/")
@@ -128,6 +139,25 @@ def _by_declared(blocks: list[Block], root: HtmlElement, base: str, meta: Metada
     return blocks
 
 
+def _not_an_article(
+    blocks: list[Block], root: HtmlElement, base: str, meta: Metadata
+) -> list[Block]:
+    """On a page with little prose where what was found is a small part of the page's main
+    text (a shop's grid, a product, a listing: no box stands out as the article), that main
+    text: the body without header, footer, navigation, asides and forms."""
+    found = sum(len(b.text) for b in blocks)
+    length = main_length(root)
+    if found >= length * _NOT_ARTICLE_FOUND or page_prose(root) >= length * _NOT_ARTICLE_PROSE:
+        return blocks
+    main = page_main(root)
+    if main is None:
+        return blocks
+    more = _blocks(main, base, meta)
+    if sum(len(b.text) for b in more) * _NOT_ARTICLE_FOUND > found:
+        return more
+    return blocks
+
+
 def _holds(wider: list[Block], narrower: list[Block]) -> bool:
     """True when most of ``narrower``'s text (by characters) is found in ``wider``."""
     total = sum(len(b.text) for b in narrower)
@@ -154,7 +184,7 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         return _plain_document(text, url)
     if len(text) > MAX_PAGE_CHARS:
         raise ExtractionError(f"the page is too large ({len(text) // 1_000_000} MB of HTML)", url)
-    root = parse_html(text)
+    root = parse_html(_EARLY_END.sub(" ", text))
     base = base_url(root, url)
     meta = extract_metadata(root, url, base)
     found_byline = preclean(root)
@@ -183,6 +213,7 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         more = _blocks(whole, base, meta) if whole is not None else []
         if sum(len(b.text) for b in more) > sum(len(b.text) for b in blocks):
             blocks = more
+    blocks = _not_an_article(blocks, root, base, meta)
     if not sum(len(b.text.strip()) for b in blocks):
         raise ExtractionError("no article text found", url)
     return Document(
