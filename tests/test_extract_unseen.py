@@ -261,3 +261,76 @@ def test_page_swallowed_by_an_unclosed_select_is_read_and_options_are_not() -> N
 def test_pages_of_links_and_labels_show_their_text(page_id: str) -> None:
     """Collection pages whose every box pruning removes: their text, not "no article"."""
     assert _score(page_id) >= 0.3
+
+
+# --- "</body>" or "</html>" before the end of the page ------------------------------------------
+
+
+def _text(page_id: str) -> str:
+    html = gzip.decompress((MODERN / "html" / f"{page_id}.html.gz").read_bytes())
+    return extract_html(html, "").text
+
+
+@needs_corpus
+def test_article_after_an_early_end_of_html_is_read() -> None:
+    """modern 0310 closes </body></html> after its menu and puts the article after it
+    (browsers show it; libxml2 dropped it, and the reader showed the menu)."""
+    text = _text("0310")
+    assert "When defined in the simplest way possible, HR is about people." in text
+    assert "Single Source HR Outsourcing" in text
+
+
+def test_text_after_an_early_end_of_html_is_kept() -> None:
+    page = (
+        f"<html><body><nav><a href='/'>Home</a></nav></body></html><article>{PROSE * 6}</article>"
+    )
+    assert "library would stay open" in extract_html(page).text
+
+
+# --- a page that is no article: its main text ----------------------------------------------------
+
+
+def _shop(cards: int) -> str:
+    grid = "".join(
+        f"<div class='card'><a href='/p/{i}'>Garden chair model {i}</a><span>${i}.99</span></div>"
+        for i in range(cards)
+    )
+    return (
+        "<html><body><header><a href='/'>Shop</a> <a href='/cart'>Cart</a></header>"
+        f"<main><h1>Garden chairs</h1><div class='grid'>{grid}</div></main>"
+        "<footer><p>Copyright the shop, all rights reserved, terms and conditions.</p></footer>"
+        "</body></html>"
+    )
+
+
+def test_a_shops_grid_is_shown_without_header_and_footer() -> None:
+    text = extract_html(_shop(30)).text
+    assert "Garden chair model 3" in text and "$3.99" in text
+    assert "Garden chair model 29" in text
+    assert "Cart" not in text and "all rights reserved" not in text
+
+
+def test_a_short_article_among_many_links_stays_alone() -> None:
+    """What was found is the page's prose: the links around it are not added."""
+    links = "".join(f"<li><a href='/{i}'>Another post number {i} here</a></li>" for i in range(80))
+    page = (
+        f"<html><body><div><ul>{links}</ul></div><div class='post'>{PROSE * 4}</div>"
+        f"<div><ul>{links}</ul></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "Another post number" not in text
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "inside"),
+    [
+        ("0654", "Shop favorite franchises"),  # a shop's category page: banners and links
+        ("3010", "Programming language families"),  # a wiki category: lists of links
+    ],
+)
+def test_pages_that_are_no_article_show_their_main_text(page_id: str, inside: str) -> None:
+    """Collection pages where the reader showed one small box (a "Sponsored" label, one line)
+    show their main text: the grid or list the page is for."""
+    assert inside in _text(page_id)

@@ -15,9 +15,9 @@ from tui_reader.extract.decode import decode_html
 from tui_reader.extract.errors import ExtractionError
 from tui_reader.extract.fallback import (
     densest_article,
+    main_length,
     page_main,
     page_prose,
-    main_length,
     whole_page,
 )
 from tui_reader.extract.metadata import (
@@ -41,7 +41,8 @@ _DECLARED_FOUND = 0.8  # share of the declared article text below which its elem
 _DECLARED_BOUND = 0.5  # share of it found above which the blocks are bounded to it
 _DECLARED_SHORT = 0.5  # length of the found text, relative to it, below which it is shown
 _NOT_ARTICLE_FOUND = 0.4  # share of the page's main text below which what was found is a part
-_NOT_ARTICLE_PROSE = 0.2  # share of it in prose paragraphs below which the page is no article
+_NOT_ARTICLE_PROSE = 0.3  # share of it in prose paragraphs below which the page is no article
+_PROSE_FOUND = (0.8, 1.5)  # what was found, relative to the page's prose, when it is that prose
 # "</body>" and "</html>" end nothing (HTML5 puts what follows into the body); libxml2 may drop
 # what comes after them.
 _EARLY_END = re.compile(r"</(?:body|html)\s*>", re.I)
@@ -144,11 +145,18 @@ def _not_an_article(
 ) -> list[Block]:
     """On a page with little prose where what was found is a small part of the page's main
     text (a shop's grid, a product, a listing: no box stands out as the article), that main
-    text: the body without header, footer, navigation, asides and forms."""
+    text: the body without header, footer, navigation, asides and forms. Not when what was
+    found is about the page's prose (a short article among many links)."""
     found = sum(len(b.text) for b in blocks)
     length = main_length(root)
-    if found >= length * _NOT_ARTICLE_FOUND or page_prose(root) >= length * _NOT_ARTICLE_PROSE:
+    if found >= length * _NOT_ARTICLE_FOUND:
         return blocks
+    prose = page_prose(root)
+    if prose >= length * _NOT_ARTICLE_PROSE:
+        return blocks
+    low, high = _PROSE_FOUND
+    if prose >= _TOO_LITTLE and prose * low <= found <= prose * high:
+        return blocks  # what was found is the page's prose: a short article on a busy page
     main = page_main(root)
     if main is None:
         return blocks
