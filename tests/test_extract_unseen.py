@@ -334,3 +334,12 @@ def test_pages_that_are_no_article_show_their_main_text(page_id: str, inside: st
     """Collection pages where the reader showed one small box (a "Sponsored" label, one line)
     show their main text: the grid or list the page is for."""
     assert inside in _text(page_id)
+
+
+@needs_corpus
+def test_a_pick_of_short_items_is_widened_to_the_prose_beside_it() -> None:
+    """modern 3008 (a shop's category): readability picks the grid of short product entries,
+    which holds little of the page's prose; the buyer's guide beside it is read too."""
+    text = _text("3008")
+    assert "The perfect vocal microphone for every singer" in text
+    assert "Our vocal microphone department offers a huge selection" in text

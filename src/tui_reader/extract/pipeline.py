@@ -199,6 +199,7 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
     if not meta.byline and found_byline:
         meta.byline = clean_byline(found_byline)
     article = readability_article(root)
+    chosen = page_prose(article, comments=False) if article is not None else 0
     blocks = _blocks(article, base, meta) if article is not None else []
     found = sum(len(b.text) for b in blocks)
     if found < _TOO_LITTLE and page_prose(root) > max(2 * found, _TOO_LITTLE):
@@ -207,9 +208,10 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         more = _blocks(dense, base, meta) if dense is not None else []
         if sum(len(b.text) for b in more) > found:
             blocks = more
-    elif found >= _TOO_LITTLE and page_prose(root, comments=False) > 2 * found:
-        # readability chose a small part of the page's prose (one section, the FAQ): the
-        # densest part (readers' comments left out) if it holds what readability found.
+    elif found >= _TOO_LITTLE and page_prose(root, comments=False) > 2 * min(found, chosen):
+        # readability chose a small part of the page's prose (one section, the FAQ; or many
+        # short items beside the long paragraphs): the densest part (readers' comments left
+        # out) if it holds what readability found.
         dense = densest_article(root, comments=False)
         more = _blocks(dense, base, meta) if dense is not None else []
         if sum(len(b.text) for b in more) > found and _holds(more, blocks):
