@@ -343,3 +343,22 @@ def test_a_pick_of_short_items_is_widened_to_the_prose_beside_it() -> None:
     text = _text("3008")
     assert "The perfect vocal microphone for every singer" in text
     assert "Our vocal microphone department offers a huge selection" in text
+
+
+# --- a page streamed in hidden parts ------------------------------------------------------------
+
+
+@needs_corpus
+def test_page_streamed_in_hidden_parts_is_read() -> None:
+    """modern 2838 sends its sections as several <div hidden> parts that script moves in place:
+    together they are the page (the reader showed a two-line banner)."""
+    assert "Choose what you need to run your apps" in _text("2838")
+
+
+def test_hidden_parts_holding_the_page_are_kept_and_a_hidden_menu_is_not() -> None:
+    parts = "".join(f"<div hidden id='S:{i}'><section>{PROSE}</section></div>" for i in range(4))
+    menu = "<div hidden><ul>" + "<li><a href='/x'>Menu entry here</a></li>" * 12 + "</ul></div>"
+    page = f"<html><body><main><h1>Title</h1></main>{menu}{parts}</body></html>"
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "Menu entry" not in text
