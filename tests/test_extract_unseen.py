@@ -362,3 +362,20 @@ def test_hidden_parts_holding_the_page_are_kept_and_a_hidden_menu_is_not() -> No
     text = extract_html(page).text
     assert "library would stay open" in text
     assert "Menu entry" not in text
+
+
+# --- a data table picked as the article -----------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not (CORPUS / "readability-pages" / "wikipedia-4").is_dir(), reason="corpus not present"
+)
+def test_a_data_table_picked_is_widened_to_its_article() -> None:
+    """Mozilla's wikipedia-4 is a list of films in a table, a description in each row:
+    readability picks the table; the introduction and the references around it are the
+    article too."""
+    html = (CORPUS / "readability-pages" / "wikipedia-4" / "source.html").read_bytes()
+    text = extract_html(html, "").text
+    assert "This list of films featuring time loops" in text
+    assert "Repeat Performance" in text  # a row of the table
+    assert "Time travel in fiction" in text  # "See also"
