@@ -379,3 +379,30 @@ def test_a_data_table_picked_is_widened_to_its_article() -> None:
     assert "This list of films featuring time loops" in text
     assert "Repeat Performance" in text  # a row of the table
     assert "Time travel in fiction" in text  # "See also"
+
+
+# --- parts of an article in boxes of one kind --------------------------------------------------
+
+
+@needs_corpus
+def test_boxes_sharing_the_chosen_ones_class_join_it() -> None:
+    """modern 0358 puts its sections in sibling boxes of one class: readability-lxml kept one;
+    with Readability.js's bonus for siblings of the same class, the introduction and the
+    ranking table before the chosen section come too."""
+    text = _text("0358")
+    assert "The total electrical construction market is projected" in text
+    assert "Rosendin Electric" in text
+
+
+def test_sibling_boxes_of_one_class_are_read_and_a_box_of_another_class_is_not() -> None:
+    sections = "".join(
+        f"<div class='section'><h2>Part {i}</h2>{PROSE * (6 if i == 2 else 1)}</div>"
+        for i in range(4)
+    )
+    page = (
+        f"<html><body><div>{sections}<div class='other'>"
+        "<p>Short box of another kind, about nothing at all.</p></div></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Part 0" in text and "Part 3" in text
+    assert "another kind" not in text

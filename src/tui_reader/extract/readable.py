@@ -78,6 +78,7 @@ class _Readability(readability.Document):  # type: ignore[misc]
             if top not in candidates:
                 candidates[top] = self.score_node(top)
             best = candidates[top]
+        _same_class_bonus(candidates, best)
         return super().get_article(candidates, best, html_partial=html_partial)
 
     def sanitize(self, node: HtmlElement, candidates: Any, keep_all_images: bool = False) -> str:
@@ -104,6 +105,21 @@ class _Readability(readability.Document):  # type: ignore[misc]
                 )
             ):
                 elem.drop_tree()
+
+
+def _same_class_bonus(candidates: dict[HtmlElement, Any], best: Any) -> None:
+    """Readability.js's bonus for the chosen element's siblings that share its class name (the
+    parts of an article split into boxes of one kind): a fifth of the chosen one's score, so
+    they join it (readability-lxml lacks it)."""
+    elem: HtmlElement = best["elem"]
+    name = elem.get("class")
+    parent = elem.getparent()
+    if not name or parent is None:
+        return
+    bonus = best["content_score"] * 0.2
+    for sibling in parent:
+        if sibling is not elem and sibling.get("class") == name and sibling in candidates:
+            candidates[sibling]["content_score"] += bonus
 
 
 def _refine_top(best: Any, candidates: dict[HtmlElement, Any], ranked: list[Any]) -> HtmlElement:
