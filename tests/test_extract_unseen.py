@@ -261,3 +261,148 @@ def test_page_swallowed_by_an_unclosed_select_is_read_and_options_are_not() -> N
 def test_pages_of_links_and_labels_show_their_text(page_id: str) -> None:
     """Collection pages whose every box pruning removes: their text, not "no article"."""
     assert _score(page_id) >= 0.3
+
+
+# --- "</body>" or "</html>" before the end of the page ------------------------------------------
+
+
+def _text(page_id: str) -> str:
+    html = gzip.decompress((MODERN / "html" / f"{page_id}.html.gz").read_bytes())
+    return extract_html(html, "").text
+
+
+@needs_corpus
+def test_article_after_an_early_end_of_html_is_read() -> None:
+    """modern 0310 closes </body></html> after its menu and puts the article after it
+    (browsers show it; libxml2 dropped it, and the reader showed the menu)."""
+    text = _text("0310")
+    assert "When defined in the simplest way possible, HR is about people." in text
+    assert "Single Source HR Outsourcing" in text
+
+
+def test_text_after_an_early_end_of_html_is_kept() -> None:
+    page = (
+        f"<html><body><nav><a href='/'>Home</a></nav></body></html><article>{PROSE * 6}</article>"
+    )
+    assert "library would stay open" in extract_html(page).text
+
+
+# --- a page that is no article: its main text ----------------------------------------------------
+
+
+def _shop(cards: int) -> str:
+    grid = "".join(
+        f"<div class='card'><a href='/p/{i}'>Garden chair model {i}</a><span>${i}.99</span></div>"
+        for i in range(cards)
+    )
+    return (
+        "<html><body><header><a href='/'>Shop</a> <a href='/cart'>Cart</a></header>"
+        f"<main><h1>Garden chairs</h1><div class='grid'>{grid}</div></main>"
+        "<footer><p>Copyright the shop, all rights reserved, terms and conditions.</p></footer>"
+        "</body></html>"
+    )
+
+
+def test_a_shops_grid_is_shown_without_header_and_footer() -> None:
+    text = extract_html(_shop(30)).text
+    assert "Garden chair model 3" in text and "$3.99" in text
+    assert "Garden chair model 29" in text
+    assert "Cart" not in text and "all rights reserved" not in text
+
+
+def test_a_short_article_among_many_links_stays_alone() -> None:
+    """What was found is the page's prose: the links around it are not added."""
+    links = "".join(f"<li><a href='/{i}'>Another post number {i} here</a></li>" for i in range(80))
+    page = (
+        f"<html><body><div><ul>{links}</ul></div><div class='post'>{PROSE * 4}</div>"
+        f"<div><ul>{links}</ul></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "Another post number" not in text
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "inside"),
+    [
+        ("0654", "Shop favorite franchises"),  # a shop's category page: banners and links
+        ("3010", "Programming language families"),  # a wiki category: lists of links
+    ],
+)
+def test_pages_that_are_no_article_show_their_main_text(page_id: str, inside: str) -> None:
+    """Collection pages where the reader showed one small box (a "Sponsored" label, one line)
+    show their main text: the grid or list the page is for."""
+    assert inside in _text(page_id)
+
+
+@needs_corpus
+def test_a_pick_of_short_items_is_widened_to_the_prose_beside_it() -> None:
+    """modern 3008 (a shop's category): readability picks the grid of short product entries,
+    which holds little of the page's prose; the buyer's guide beside it is read too."""
+    text = _text("3008")
+    assert "The perfect vocal microphone for every singer" in text
+    assert "Our vocal microphone department offers a huge selection" in text
+
+
+# --- a page streamed in hidden parts ------------------------------------------------------------
+
+
+@needs_corpus
+def test_page_streamed_in_hidden_parts_is_read() -> None:
+    """modern 2838 sends its sections as several <div hidden> parts that script moves in place:
+    together they are the page (the reader showed a two-line banner)."""
+    assert "Choose what you need to run your apps" in _text("2838")
+
+
+def test_hidden_parts_holding_the_page_are_kept_and_a_hidden_menu_is_not() -> None:
+    parts = "".join(f"<div hidden id='S:{i}'><section>{PROSE}</section></div>" for i in range(4))
+    menu = "<div hidden><ul>" + "<li><a href='/x'>Menu entry here</a></li>" * 12 + "</ul></div>"
+    page = f"<html><body><main><h1>Title</h1></main>{menu}{parts}</body></html>"
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "Menu entry" not in text
+
+
+# --- a data table picked as the article -----------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not (CORPUS / "readability-pages" / "wikipedia-4").is_dir(), reason="corpus not present"
+)
+def test_a_data_table_picked_is_widened_to_its_article() -> None:
+    """Mozilla's wikipedia-4 is a list of films in a table, a description in each row:
+    readability picks the table; the introduction and the references around it are the
+    article too."""
+    html = (CORPUS / "readability-pages" / "wikipedia-4" / "source.html").read_bytes()
+    text = extract_html(html, "").text
+    assert "This list of films featuring time loops" in text
+    assert "Repeat Performance" in text  # a row of the table
+    assert "Time travel in fiction" in text  # "See also"
+
+
+# --- parts of an article in boxes of one kind --------------------------------------------------
+
+
+@needs_corpus
+def test_boxes_sharing_the_chosen_ones_class_join_it() -> None:
+    """modern 0358 puts its sections in sibling boxes of one class: readability-lxml kept one;
+    with Readability.js's bonus for siblings of the same class, the introduction and the
+    ranking table before the chosen section come too."""
+    text = _text("0358")
+    assert "The total electrical construction market is projected" in text
+    assert "Rosendin Electric" in text
+
+
+def test_sibling_boxes_of_one_class_are_read_and_a_box_of_another_class_is_not() -> None:
+    sections = "".join(
+        f"<div class='section'><h2>Part {i}</h2>{PROSE * (6 if i == 2 else 1)}</div>"
+        for i in range(4)
+    )
+    page = (
+        f"<html><body><div>{sections}<div class='other'>"
+        "<p>Short box of another kind, about nothing at all.</p></div></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Part 0" in text and "Part 3" in text
+    assert "another kind" not in text

@@ -16,6 +16,7 @@ _MIN_PARAGRAPH = 80  # characters
 _MAX_LINKS = 0.3  # link characters per character
 _SHARE = 0.75  # of the page's prose the chosen element must hold
 _KEPT = 0.5  # of an element's prose that pruning must leave
+_CHROME = ("header", "footer", "nav", "aside", "form")
 
 
 def _length(el: HtmlElement) -> int:
@@ -72,6 +73,33 @@ def whole_page(root: HtmlElement) -> HtmlElement | None:
         # Pruning leaves nothing (a page of links and labels): its text, rather than none.
         article = copy.deepcopy(body)
     return article
+
+
+def page_main(root: HtmlElement) -> HtmlElement | None:
+    """A copy of the page's body without its chrome (header, footer, navigation, asides,
+    forms): on a page that is not an article (a shop's grid, a product, a list of services),
+    what is left is its main content, which no single box holds."""
+    body = root.find("body")
+    if body is None:
+        return None
+    main = copy.deepcopy(body)
+    for el in list(main.iterdescendants(*_CHROME)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    return main
+
+
+def main_length(root: HtmlElement) -> int:
+    """The length of :func:`page_main`'s text, without copying the tree."""
+    body = root.find("body")
+    if body is None:
+        return 0
+    chrome = sum(
+        _length(el)
+        for el in body.iterdescendants(*_CHROME)
+        if not any(a.tag in _CHROME for a in el.iterancestors())
+    )
+    return max(_length(body) - chrome, 0)
 
 
 def smallest_holding(top: HtmlElement, totals: dict[HtmlElement, int], share: float) -> HtmlElement:

@@ -13,7 +13,13 @@ from tui_reader.extract.debris import scrub_text
 from tui_reader.extract.declared import bounded, coverage, declared_element, usable
 from tui_reader.extract.decode import decode_html
 from tui_reader.extract.errors import ExtractionError
-from tui_reader.extract.fallback import densest_article, page_prose, whole_page
+from tui_reader.extract.fallback import (
+    densest_article,
+    main_length,
+    page_main,
+    page_prose,
+    whole_page,
+)
 from tui_reader.extract.metadata import (
     Metadata,
     base_url,
@@ -34,6 +40,12 @@ _HELD = 0.5  # share of readability's text a wider choice must hold
 _DECLARED_FOUND = 0.8  # share of the declared article text below which its element is sought
 _DECLARED_BOUND = 0.5  # share of it found above which the blocks are bounded to it
 _DECLARED_SHORT = 0.5  # length of the found text, relative to it, below which it is shown
+_NOT_ARTICLE_FOUND = 0.4  # share of the page's main text below which what was found is a part
+_NOT_ARTICLE_PROSE = 0.3  # share of it in prose paragraphs below which the page is no article
+_PROSE_FOUND = (0.8, 1.5)  # what was found, relative to the page's prose, when it is that prose
+# "</body>" and "</html>" end nothing (HTML5 puts what follows into the body); libxml2 may drop
+# what comes after them.
+_EARLY_END = re.compile(r"</(?:body|html)\s*>", re.I)
 _CODE_TAGS = frozenset({"pre", "code", "kbd", "samp", "tt", "xmp"})
 _MARKUP = re.compile(r"<[a-zA-Z!/?]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _NOT_PAGES = ("image/", "audio/", "video/", "font/", "model/")
@@ -128,6 +140,32 @@ def _by_declared(blocks: list[Block], root: HtmlElement, base: str, meta: Metada
     return blocks
 
 
+def _not_an_article(
+    blocks: list[Block], root: HtmlElement, base: str, meta: Metadata
+) -> list[Block]:
+    """On a page with little prose where what was found is a small part of the page's main
+    text (a shop's grid, a product, a listing: no box stands out as the article), that main
+    text: the body without header, footer, navigation, asides and forms. Not when what was
+    found is about the page's prose (a short article among many links)."""
+    found = sum(len(b.text) for b in blocks)
+    length = main_length(root)
+    if found >= length * _NOT_ARTICLE_FOUND:
+        return blocks
+    prose = page_prose(root)
+    if prose >= length * _NOT_ARTICLE_PROSE:
+        return blocks
+    low, high = _PROSE_FOUND
+    if prose >= _TOO_LITTLE and prose * low <= found <= prose * high:
+        return blocks  # what was found is the page's prose: a short article on a busy page
+    main = page_main(root)
+    if main is None:
+        return blocks
+    more = _blocks(main, base, meta)
+    if sum(len(b.text) for b in more) * _NOT_ARTICLE_FOUND > found:
+        return more
+    return blocks
+
+
 def _holds(wider: list[Block], narrower: list[Block]) -> bool:
     """True when most of ``narrower``'s text (by characters) is found in ``wider``."""
     total = sum(len(b.text) for b in narrower)
@@ -154,13 +192,14 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         return _plain_document(text, url)
     if len(text) > MAX_PAGE_CHARS:
         raise ExtractionError(f"the page is too large ({len(text) // 1_000_000} MB of HTML)", url)
-    root = parse_html(text)
+    root = parse_html(_EARLY_END.sub(" ", text))
     base = base_url(root, url)
     meta = extract_metadata(root, url, base)
     found_byline = preclean(root)
     if not meta.byline and found_byline:
         meta.byline = clean_byline(found_byline)
     article = readability_article(root)
+    chosen = page_prose(article, comments=False) if article is not None else 0
     blocks = _blocks(article, base, meta) if article is not None else []
     found = sum(len(b.text) for b in blocks)
     if found < _TOO_LITTLE and page_prose(root) > max(2 * found, _TOO_LITTLE):
@@ -169,9 +208,10 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         more = _blocks(dense, base, meta) if dense is not None else []
         if sum(len(b.text) for b in more) > found:
             blocks = more
-    elif found >= _TOO_LITTLE and page_prose(root, comments=False) > 2 * found:
-        # readability chose a small part of the page's prose (one section, the FAQ): the
-        # densest part (readers' comments left out) if it holds what readability found.
+    elif found >= _TOO_LITTLE and page_prose(root, comments=False) > 2 * min(found, chosen):
+        # readability chose a small part of the page's prose (one section, the FAQ; or many
+        # short items beside the long paragraphs): the densest part (readers' comments left
+        # out) if it holds what readability found.
         dense = densest_article(root, comments=False)
         more = _blocks(dense, base, meta) if dense is not None else []
         if sum(len(b.text) for b in more) > found and _holds(more, blocks):
@@ -183,6 +223,7 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         more = _blocks(whole, base, meta) if whole is not None else []
         if sum(len(b.text) for b in more) > sum(len(b.text) for b in blocks):
             blocks = more
+    blocks = _not_an_article(blocks, root, base, meta)
     if not sum(len(b.text.strip()) for b in blocks):
         raise ExtractionError("no article text found", url)
     return Document(

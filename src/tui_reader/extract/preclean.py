@@ -139,6 +139,18 @@ def _holds_page(el: HtmlElement, page: int) -> bool:
     return links < length * _MENU_LINKS
 
 
+def _not_menu(el: HtmlElement) -> bool:
+    length = _text_len(el)
+    return bool(length) and sum(_text_len(a) for a in el.iter("a")) < length * _MENU_LINKS
+
+
+def _hidden_share(root: HtmlElement) -> int:
+    """Characters of text in hidden elements (the outermost ones)."""
+    hidden = root.xpath("//*[@hidden]")
+    marked = set(hidden)
+    return sum(_text_len(el) for el in hidden if not any(a in marked for a in el.iterancestors()))
+
+
 def _nested(el: HtmlElement, tag: str) -> bool:
     return any(a.tag == tag for a in el.iterancestors())
 
@@ -163,6 +175,7 @@ def preclean(root: HtmlElement) -> str:
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
     _unwrap_or_drop(root)
     page = _text_len(root)
+    hidden_page = _hidden_share(root) > page * _MOST
     byline = ""
     for el in root.xpath("//*[@hidden or @aria-hidden or @style or @class or @id or @role]"):
         if el.getparent() is None or el.tag in ("html", "body"):
@@ -173,7 +186,9 @@ def preclean(root: HtmlElement) -> str:
         ):
             # Script shows what the page hides until it has loaded; when that is most of the
             # page's text, it is the page.
-            if not _holds_page(el, page):
+            # Pages streamed in parts (each part hidden until script moves it in place) hold
+            # most of their text in several hidden elements: those that are not menus stay.
+            if not _holds_page(el, page) and not (hidden_page and _not_menu(el)):
                 _remove(el)
             continue
         style = el.get("style")

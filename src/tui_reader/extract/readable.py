@@ -16,6 +16,7 @@ import readability
 from lxml.etree import tounicode
 from lxml.html import HtmlElement
 
+from tui_reader.extract.blocks import is_data_table
 from tui_reader.extract.prune import prune
 
 # readability-lxml logs every failure with a traceback; its failures are ours to report.
@@ -28,6 +29,7 @@ _UNLIKELY = re.compile(
     r"sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote",
     re.I,
 )
+_TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
 _MAYBE = re.compile(r"and|article|body|column|content|main|mathjax|shadow", re.I)
 
 
@@ -76,6 +78,7 @@ class _Readability(readability.Document):  # type: ignore[misc]
             if top not in candidates:
                 candidates[top] = self.score_node(top)
             best = candidates[top]
+        _same_class_bonus(candidates, best)
         return super().get_article(candidates, best, html_partial=html_partial)
 
     def sanitize(self, node: HtmlElement, candidates: Any, keep_all_images: bool = False) -> str:
@@ -102,6 +105,21 @@ class _Readability(readability.Document):  # type: ignore[misc]
                 )
             ):
                 elem.drop_tree()
+
+
+def _same_class_bonus(candidates: dict[HtmlElement, Any], best: Any) -> None:
+    """Readability.js's bonus for the chosen element's siblings that share its class name (the
+    parts of an article split into boxes of one kind): a fifth of the chosen one's score, so
+    they join it (readability-lxml lacks it)."""
+    elem: HtmlElement = best["elem"]
+    name = elem.get("class")
+    parent = elem.getparent()
+    if not name or parent is None:
+        return
+    bonus = best["content_score"] * 0.2
+    for sibling in parent:
+        if sibling is not elem and sibling.get("class") == name and sibling in candidates:
+            candidates[sibling]["content_score"] += bonus
 
 
 def _refine_top(best: Any, candidates: dict[HtmlElement, Any], ranked: list[Any]) -> HtmlElement:
@@ -141,7 +159,19 @@ def _refine_top(best: Any, candidates: dict[HtmlElement, Any], ranked: list[Any]
     while parent is not None and parent.tag not in ("body", "html") and len(parent) == 1:
         top = parent
         parent = top.getparent()
-    return top
+    return _out_of_data_table(top)
+
+
+def _out_of_data_table(top: HtmlElement) -> HtmlElement:
+    """A data table (or a part of one) is a part of the article, never all of it (a list of
+    films with a description each, on a wiki): its container is the article."""
+    if top.tag not in _TABLE_PARTS:
+        return top
+    table = top if top.tag == "table" else next(top.iterancestors("table"), None)
+    if table is None or not is_data_table(table):
+        return top
+    parent = table.getparent()
+    return parent if parent is not None and parent.tag not in ("body", "html") else top
 
 
 def readability_article(root: HtmlElement) -> HtmlElement | None:
