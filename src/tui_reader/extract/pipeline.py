@@ -28,11 +28,12 @@ from tui_reader.extract.metadata import (
     normalize_date,
 )
 from tui_reader.extract.parse import parse_html
+from tui_reader.extract.plain import plain_blocks, plain_document
 from tui_reader.extract.postclean import clean_blocks
 from tui_reader.extract.preclean import preclean
 from tui_reader.extract.readable import readability_article
 from tui_reader.extract.text import clean
-from tui_reader.sanitize import clean_line, clean_text
+from tui_reader.sanitize import clean_line
 
 MAX_PAGE_CHARS = 8_000_000
 _TOO_LITTLE = 500  # characters of article text below which the fallback is tried
@@ -98,18 +99,6 @@ def _check_type(content_type: str, url: str) -> str:
     return kind
 
 
-def _plain_blocks(text: str) -> list[Block]:
-    paragraphs = [scrub_text(p) for p in text.split("\n\n")]
-    return list(Document.from_plain_text(clean_text("\n\n".join(paragraphs))).blocks)
-
-
-def _plain_document(text: str, url: str) -> Document:
-    doc = Document(url=url, blocks=tuple(_plain_blocks(text)))
-    if doc.is_empty:
-        raise ExtractionError("no text found", url)
-    return doc
-
-
 def _has_article(blocks: list[Block]) -> bool:
     """False for nothing, or for a few words that are mostly links (a menu, a link list)."""
     total = sum(len(b.text) for b in blocks)
@@ -136,7 +125,7 @@ def _by_declared(blocks: list[Block], root: HtmlElement, base: str, meta: Metada
         return bounded(blocks, declared)
     if sum(len(b.text) for b in blocks) < len(meta.article_body) * _DECLARED_SHORT:
         # The tree does not hold the declared text (the page is drawn by script): show it.
-        return clean_blocks(_plain_blocks(meta.article_body), meta)
+        return clean_blocks(plain_blocks(meta.article_body), meta)
     return blocks
 
 
@@ -189,7 +178,7 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
     if not text.strip():
         raise ExtractionError("the page is empty", url)
     if kind == "text/plain":
-        return _plain_document(text, url)
+        return plain_document(text, url)
     if len(text) > MAX_PAGE_CHARS:
         raise ExtractionError(f"the page is too large ({len(text) // 1_000_000} MB of HTML)", url)
     root = parse_html(_EARLY_END.sub(" ", text))
@@ -250,7 +239,7 @@ def document_from_fragment(
         url=url,
     )
     if not _MARKUP.search(html):
-        blocks = clean_blocks(_plain_blocks(html), meta)
+        blocks = clean_blocks(plain_blocks(html), meta)
     else:
         root = parse_html(html, fragment=True)
         meta.byline = meta.byline or clean_byline(preclean(root))
