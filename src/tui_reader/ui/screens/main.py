@@ -226,7 +226,9 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self.run_welcome)  # after the first frame
         self._start_auto_refresh()
         self.set_timer(WARM_AFTER, self._warm_workers)
-        self._watch.start(self)
+        # Other processes' writes are watched from after the first frame (its thread opens a
+        # connection of its own: not while the first screen is being made).
+        self.call_after_refresh(self._watch.start, self)
         self.set_interval(SAVE_EVERY, self.save_session)
         if self.session is not None:
             self._restore_lists(self.session)
