@@ -751,13 +751,13 @@ class ReadingPane(ScrollView, can_focus=True):
         """The top row with how much of the article has been on screen ("42%") at its right,
         in the margin beside the text, when the text is longer than the view and the margin
         has room. (Not cached: it changes with the scroll position, the line does not.)"""
-        from tui_reader.reading import percent_read
-
         rendered = self._rendered
         height = self.scrollable_content_region.height
         total = rendered.line_count if rendered is not None else 0
         if self.document is None or total <= height:
             return strip
+        from tui_reader.reading import percent_read
+
         done = percent_read(int(self.scroll_offset.y), height, total)
         label = f"{done}%"
         width = strip.cell_length
