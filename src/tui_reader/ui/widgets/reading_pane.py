@@ -128,6 +128,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self._layout_version = 0  # a new layout (document, width, measure)
         self._style_version = 0  # new styles (a theme, a CSS change)
         self._flag_styles: dict[int, Style] = {}
+        self._base_style: Style | None = None  # rich_style (walks the ancestors): kept
         self._components: dict[str, Style] = {}
         self._layers: dict[str, _Layer] = {}
         self._selection: tuple[int, int] | None = None  # painted keyboard selection
@@ -193,13 +194,16 @@ class ReadingPane(ScrollView, can_focus=True):
     @property
     def text_width(self) -> int:
         """Columns of text per line at the current size."""
-        width = self.scrollable_content_region.width or self.size.width
+        return self._text_width(self.scrollable_content_region.width)
+
+    def _text_width(self, region_width: int) -> int:
+        width = region_width or self.size.width
         return max(MIN_WIDTH, min(self.measure, width - 2))
 
     @property
     def _margin(self) -> int:
         width = self.scrollable_content_region.width
-        return max(0, (width - self.text_width) // 2)
+        return max(0, (width - self._text_width(width)) // 2)
 
     def set_measure(self, measure: int) -> None:
         self.measure = max(measure, MIN_WIDTH)
@@ -275,18 +279,21 @@ class ReadingPane(ScrollView, can_focus=True):
         else:
             self._size_to_layout()
 
-    def _check_layout(self) -> None:
+    def _check_layout(self, width: int | None = None) -> None:
         """Lay out again if the width changed. Textual does not always send a Resize when a
-        neighbour appears or goes (the sidebar), so drawing and mapping check for themselves."""
+        neighbour appears or goes (the sidebar), so drawing and mapping check for themselves.
+        ``width``: the content region's, when the caller has it."""
         rendered = self._rendered
-        width = self.scrollable_content_region.width
+        if width is None:
+            width = self.scrollable_content_region.width
         if not width:
             return
-        if rendered is None or rendered.width != self.text_width:
+        if rendered is None or rendered.width != self._text_width(width):
             self._relayout()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base_style = None
         self._flag_styles.clear()
         self._components.clear()
         self._style_version += 1
@@ -650,7 +657,7 @@ class ReadingPane(ScrollView, can_focus=True):
     def _style_for(self, flags: int) -> Style:
         style = self._flag_styles.get(flags)
         if style is None:
-            style = self.rich_style
+            style = self._base()
             for flag, name in FLAG_NAMES:
                 if flags & flag:
                     style += self._component(name)
@@ -682,11 +689,19 @@ class ReadingPane(ScrollView, can_focus=True):
             out.append((selection[0], selection[1], self._component("selection")))
         return out
 
-    def _build_strip(self, line: Line, width: int, marks: list[tuple[int, int, Style]]) -> Strip:
+    def _base(self) -> Style:
+        """The pane's own style (its colours), kept until the styles change."""
+        style = self._base_style
+        if style is None:
+            style = self._base_style = self.rich_style
+        return style
+
+    def _build_strip(
+        self, line: Line, width: int, marks: list[tuple[int, int, Style]], margin: int
+    ) -> Strip:
         rendered = self._rendered
         assert rendered is not None
-        base = self.rich_style
-        margin = self._margin
+        base = self._base()
         segments: list[Segment] = []
         if margin:
             segments.append(Segment(" " * margin, base))
@@ -721,9 +736,9 @@ class ReadingPane(ScrollView, can_focus=True):
         return Strip(segments).crop(0, width)
 
     def render_line(self, y: int) -> Strip:
-        self._check_layout()
+        width = self.scrollable_content_region.width  # (worked out once a line, not five times)
+        self._check_layout(width)
         index = int(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
         rendered = self._rendered
         line = None
         if rendered is not None:
@@ -736,13 +751,14 @@ class ReadingPane(ScrollView, can_focus=True):
             key: StripKey = (-1, width, 0, self._style_version, ())
             blank = self._strips.get(key)
             if blank is None:
-                blank = self._strips[key] = Strip.blank(width, self.rich_style)
+                blank = self._strips[key] = Strip.blank(width, self._base())
             return blank
         marks = self._marks(line) if line.start >= 0 else []
         key = (index, width, self._layout_version, self._style_version, tuple(marks))
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._strips[key] = self._build_strip(line, width, marks)
+            margin = max(0, (width - self._text_width(width)) // 2)
+            strip = self._strips[key] = self._build_strip(line, width, marks, margin)
         if y == 0:
             strip = self._with_progress(strip)
         return strip
