@@ -148,6 +148,9 @@ def _unasked(start_marker: str, end_marker: str, timeout: float | None = None) -
     yield  # pragma: no cover
 
 
+_importing = threading.Lock()
+
+
 def widgets() -> ModuleType:
     """textual-image's widgets, imported on first use (with Pillow: not at start-up). Its
     import asks the terminal again: those questions fail at once, unwritten; :func:`start`
@@ -155,15 +158,23 @@ def widgets() -> ModuleType:
     loaded = sys.modules.get("textual_image.widget")
     if loaded is not None:
         return loaded
-    import textual_image._terminal as terminal
+    with _importing:  # one thread stands in for the question at a time
+        import textual_image._terminal as terminal
 
-    asking = terminal.capture_terminal_response
-    terminal.capture_terminal_response = _unasked  # type: ignore[assignment]
-    try:
-        import textual_image.widget as module
-    finally:
-        terminal.capture_terminal_response = asking
+        asking = terminal.capture_terminal_response
+        terminal.capture_terminal_response = _unasked  # type: ignore[assignment]
+        try:
+            import textual_image.widget as module
+        finally:
+            terminal.capture_terminal_response = asking
     return module
+
+
+def warm() -> None:
+    """Import textual-image's widgets ahead of the first picture (from a worker thread once
+    start-up is over), so that opening the viewer does not wait for Pillow's import."""
+    if kind() != "none":
+        widgets()
 
 
 def use(setting: str) -> None:

@@ -284,8 +284,11 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="warm")
     def _warm_workers(self) -> None:
         """Start the process that extracts articles ahead of need (once start-up is over), so
-        that the first article opened does not wait for it."""
+        that the first article opened does not wait for it; and import what draws pictures."""
         self.ctx.reader.warm_workers()
+        from tui_reader.ui import graphics
+
+        graphics.warm()
 
     def on_resize(self, event: Resize) -> None:
         self._update_view()
