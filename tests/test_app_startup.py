@@ -80,6 +80,28 @@ def test_no_arguments_start_the_reader_without_a_parser(paths: Paths) -> None:
     assert out.split() == ["7", "False", "False"]
 
 
+def test_the_first_screen_imports_no_anchoring_html_hashing_or_pillow() -> None:
+    """What the app imports to start leaves out what only later work needs (issue 17):
+    placing highlights (anchor, hashing), a feed's HTML as text, refresh's entry identity,
+    and textual-image's renderers with Pillow (the terminal is asked without them)."""
+    later = (
+        "tui_reader.anchor",
+        "tui_reader.placing",
+        "tui_reader.htmltext",
+        "tui_reader.store.identity",
+        "hashlib",
+        "PIL",
+        "textual_image.renderable",
+    )
+    code = (
+        "import sys; import tui_reader.cli.reading, tui_reader.ui.sources,"
+        " tui_reader.ui.graphics, tui_reader.ui.app;"
+        f"print([m for m in {later!r} if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
 def test_the_collector_waits_for_the_first_screen_and_comes_back(
     paths: Paths, monkeypatch: pytest.MonkeyPatch, collector: None
 ) -> None:

@@ -52,11 +52,9 @@ from typing import TYPE_CHECKING
 from tui_reader.config import Config
 from tui_reader.document import Document
 from tui_reader.errors import NotFound
-from tui_reader.htmltext import quick_document
 from tui_reader.listview import ListView, Sort
 from tui_reader.models import Article, ArticleBody, Feed, Highlight, SearchHit, document_order
 from tui_reader.paths import Paths
-from tui_reader.placing import holds, new_highlight, new_highlight_id, place
 from tui_reader.sanitize import clean_line
 from tui_reader.store import Store
 from tui_reader.store.listing import ListFilter
@@ -103,6 +101,14 @@ def __getattr__(name: str) -> object:
 
         return images.LoadedImage
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _place(highlights: Sequence[Highlight], text: str) -> list[Highlight]:
+    """:func:`tui_reader.placing.place`, imported on first use (anchoring is not needed to
+    start the app: it pulls in hashing and difflib)."""
+    from tui_reader.placing import place
+
+    return place(highlights, text)
 
 
 def clean_folder(text: str) -> str:
@@ -616,7 +622,12 @@ class Reader:
             raise NotFound("article", article_id)
         body = self.store.get_body(article_id)
         stored = body.document
-        document = stored if stored is not None else quick_document(body, article)
+        if stored is None:
+            from tui_reader.htmltext import quick_document
+
+            document = quick_document(body, article)
+        else:
+            document = stored
         return OpenedArticle(
             article,
             body,
@@ -655,9 +666,9 @@ class Reader:
                 force=force,
                 article=opened.article,
                 body=opened.body,
-                placer=place,
+                placer=_place,
             )
-        return load_document(self.store, article_id, self.config, force=force, placer=place)
+        return load_document(self.store, article_id, self.config, force=force, placer=_place)
 
     def extract_page(self, data: bytes | str, url: str, *, content_type: str = "") -> Document:
         """The article in a page's bytes, extracted in a worker process under the time
@@ -729,7 +740,7 @@ class Reader:
             text=document.text,
             version=version,
             source=source,
-            placer=place,
+            placer=_place,
         )
 
     # -- highlights and notes ---------------------------------------------------------------
@@ -821,6 +832,7 @@ class Reader:
         re-anchored and saved. When it is not (the quick view shown while the full text
         loads), they are placed for display only: a passing version must not move them."""
         from tui_reader.anchor import text_hash
+        from tui_reader.placing import holds, place
 
         want = text_hash(text)
         highlights = self.store.list_highlights(article_id)
@@ -950,7 +962,7 @@ class Reader:
             except ExtractionError:
                 return False
 
-        return import_json(self.store, path, fetch=get_text if fetch else None, placer=place)
+        return import_json(self.store, path, fetch=get_text if fetch else None, placer=_place)
 
 
 def latest_backup(paths: Paths) -> Path | None:
@@ -983,6 +995,8 @@ def add_highlight(
     note: str = "",
 ) -> Highlight:
     """:meth:`Reader.add_highlight` on ``store``."""
+    from tui_reader.placing import new_highlight, new_highlight_id
+
     highlight = new_highlight(article_id, text, start, end, color, tags, note)
     while not store.insert_highlight(highlight):  # an id clash: astronomically rare
         highlight = replace(highlight, id=new_highlight_id())
@@ -993,7 +1007,7 @@ def add_highlight(
 
 def reanchor(store: Store, article_id: int, text: str) -> Reanchored:
     """:meth:`Reader.reanchor` on ``store``, for ``text``."""
-    placed, unanchored = store.reanchor_article(article_id, text, place)
+    placed, unanchored = store.reanchor_article(article_id, text, _place)
     return Reanchored(placed, unanchored)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 
 from tui_reader.models import Article, Highlight
@@ -455,6 +454,8 @@ def find_or_create_article_in(
     if row is not None:
         return article_from_row(row), False
     if not uid:
+        import uuid  # here: uuid loads OpenSSL and platform, not needed to start the app
+
         uid = "imported-" + uuid.uuid4().hex[:16]
     cur = c.execute(
         """INSERT INTO articles(uid, feed_id, guid, url, title, author, published,

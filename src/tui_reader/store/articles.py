@@ -11,7 +11,6 @@ from tui_reader.document import Document, stored_document
 from tui_reader.models import Article, ArticleBody, Enclosure, EntryData, Feed
 from tui_reader.store.annotations import Placer, reanchor_in
 from tui_reader.store.base import StoreBase
-from tui_reader.store.identity import Known, plan_entries
 from tui_reader.store.listing import ListFilter
 from tui_reader.store.listing import list_articles as list_of
 from tui_reader.store.lookup import article_by_url, forget_saved_copy
@@ -227,6 +226,8 @@ def upsert_entries_in(
 ) -> tuple[int, int]:
     """:meth:`ArticlesMixin.upsert_entries` inside the caller's transaction: the feed's
     articles read once (one index walk), the plan made without the database, then written."""
+    from tui_reader.store.identity import Known, plan_entries  # a refresh's: not at start-up
+
     known = [
         Known(r["id"], r["guid"], r["url"], r["title"], r["published"], r["entry_hash"])
         for r in c.execute(

@@ -10,7 +10,6 @@ transaction: a sync stopped anywhere leaves either a step done or not done.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -209,6 +208,8 @@ class PullCounts:
 
 
 def _sha1(text: str) -> str:
+    import hashlib  # here: loading OpenSSL costs the app's start-up
+
     return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
 
 

@@ -2,9 +2,12 @@
 
 textual-image asks the terminal (Sixel in its device attributes, then a Kitty graphics
 protocol query, and the cell size in pixels) when it is imported; it cannot once Textual reads
-the keyboard, so :func:`start` asks on a thread while Textual is imported and :func:`finish`
-waits for the answer just before ``App.run`` (about 0.1 s in a terminal without Kitty's
-protocol, hidden behind the import). It asks only a real terminal
+the keyboard. So :func:`start` asks the same questions (the same bytes, with textual-image's
+terminal helpers, which need neither Pillow nor its renderers) on a thread while Textual is
+imported, and :func:`finish` waits for the answer just before ``App.run`` (about 0.1 s in a
+terminal without Kitty's protocol, hidden behind the import: a wait for the terminal, no work
+for the interpreter). textual-image itself, with Pillow, is imported when the first picture is
+drawn (:func:`image_widget`), its own questions then left unasked. It asks only a real terminal
 (stdin and stdout both one): a test's headless app, a pipe or a terminal that answers nothing
 gets ``"none"`` and no picture is ever drawn. textual-image 0.12 speaks no iTerm2 protocol:
 iTerm2 and WezTerm answer the Sixel query and are drawn in Sixel.
@@ -29,6 +32,10 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from random import randint
+from types import ModuleType
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -95,21 +102,92 @@ def _ask() -> None:
     logging.getLogger("textual_image").addHandler(logging.NullHandler())
     logging.getLogger("textual_image").propagate = False
     try:
-        import textual_image.renderable as renderables
         from textual_image._terminal import get_cell_size
 
+        # In textual-image's order: Sixel first (Kitty's terminal has none), then Kitty's.
+        found: Kind = "sixel" if _ask_sixel() else "kitty" if _ask_kitty() else "blocks"
         cell = get_cell_size()  # asked once and kept: not possible once Textual reads the keys
     except Exception:  # a terminal that answers nonsense must not stop the reader
         return
     _ready = True  # (textual-image's cell size is kept now: it never asks again)
     if cell.width > 0 and cell.height > 0:
         _cell = (cell.width, cell.height)
-    if renderables.Image is renderables.TGPImage:
-        _detected = "kitty"
-    elif renderables.Image is renderables.SixelImage:
-        _detected = "sixel"
-    elif renderables.Image is renderables.HalfcellImage:
-        _detected = "blocks"
+    _detected = found
+
+
+def _ask_sixel() -> bool:
+    """textual-image's Sixel question: is 4 among the device attributes?"""
+    from textual_image._terminal import TerminalError, capture_terminal_response
+
+    out = sys.__stdout__
+    if out is None:
+        return False
+    try:
+        with capture_terminal_response("\x1b[?", "c", timeout=0.1) as response:
+            out.write("\x1b[c")
+            out.flush()
+    except (TerminalError, TimeoutError):
+        return False
+    answer: str = response.sequence
+    return "4" in answer[len("\x1b[?") : -len("c")].split(";")
+
+
+def _ask_kitty() -> bool:
+    """textual-image's Kitty graphics question: a 1x1 image queried, answered "OK"."""
+    from textual_image._terminal import TerminalError, capture_terminal_response
+
+    out = sys.__stdout__
+    if out is None:
+        return False
+    start, end = "\x1b_G", "\x1b\\"
+    try:
+        with capture_terminal_response(start, end, timeout=0.1) as response:
+            out.write(f"{start}i={randint(1, 2**32)},s=1,v=1,a=q,t=d,f=24;AAAA{end}")
+            out.flush()
+    except (TerminalError, TimeoutError):
+        return False
+    answer: str = response.sequence
+    _, _, status = answer[len(start) : -len(end)].rpartition(";")
+    return status == "OK"
+
+
+@contextmanager
+def _unasked(start_marker: str, end_marker: str, timeout: float | None = None) -> Iterator[None]:
+    """Stands in for textual-image's terminal question while it is imported in the app: the
+    question fails before anything is written (its answer would reach Textual as keys)."""
+    from textual_image._terminal import TerminalError
+
+    raise TerminalError("asked before the app started")
+    yield  # pragma: no cover
+
+
+_importing = threading.Lock()
+
+
+def widgets() -> ModuleType:
+    """textual-image's widgets, imported on first use (with Pillow: not at start-up). Its
+    import asks the terminal again: those questions fail at once, unwritten; :func:`start`
+    asked them and :func:`image_widget` picks the widget from its answer."""
+    loaded = sys.modules.get("textual_image.widget")
+    if loaded is not None:
+        return loaded
+    with _importing:  # one thread stands in for the question at a time
+        import textual_image._terminal as terminal
+
+        asking = terminal.capture_terminal_response
+        terminal.capture_terminal_response = _unasked  # type: ignore[assignment]
+        try:
+            import textual_image.widget as module
+        finally:
+            terminal.capture_terminal_response = asking
+    return module
+
+
+def warm() -> None:
+    """Import textual-image's widgets ahead of the first picture (from a worker thread once
+    start-up is over), so that opening the viewer does not wait for Pillow's import."""
+    if kind() != "none":
+        widgets()
 
 
 def use(setting: str) -> None:
@@ -155,15 +233,9 @@ def image_widget(picture: object) -> Widget | None:
         return None
     from textual_image._terminal import get_cell_size
 
-    widget: Widget
-    if now == "blocks":
-        from textual_image.widget import HalfcellImage
-
-        widget = HalfcellImage(picture)  # type: ignore[arg-type]
-    else:
-        from textual_image.widget import Image
-
-        widget = Image(picture)  # type: ignore[arg-type]
+    module = widgets()
+    kinds = {"blocks": module.HalfcellImage, "sixel": module.SixelImage, "kitty": module.TGPImage}
+    widget: Widget = kinds[now](picture)
     # Fitted to the box, but never larger than the picture is: an icon stays small.
     cell = get_cell_size()
     width, height = getattr(picture, "size", (0, 0))

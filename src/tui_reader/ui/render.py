@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from itertools import accumulate, pairwise
+from time import perf_counter
 from typing import NamedTuple
 
 from rich.cells import get_character_cell_size
@@ -98,24 +99,104 @@ class Line(NamedTuple):
     fill: int  # flags painted across the whole text column (code background, notices)
 
 
-@dataclass
 class Rendered:
-    """A document laid out at one width."""
+    """A document laid out at one width.
 
-    lines: list[Line]
-    width: int
-    # Lines that map to the text, in order: their start offsets and their line indexes.
-    starts: list[int] = field(default_factory=list)
-    indexes: list[int] = field(default_factory=list)
-    links: tuple[str, ...] = ()
-    # Images: (the first line of each figure with a URL, its URL), in order; and the lines
-    # kept for pictures drawn in the pane (see ui/widgets/inline_images.py): line -> (URL, row).
-    figures: list[tuple[int, str]] = field(default_factory=list)
-    pictures: dict[int, tuple[str, int]] = field(default_factory=dict)
+    A layout may be made lazily (:func:`render_document` with ``first``): the lines a screen
+    needs are laid out at once, the rest when asked for (:meth:`line`, :meth:`line_of_offset`,
+    :meth:`lay_out_some` from an idle timer). ``lines`` is every line (it finishes the layout);
+    ``line_count`` is exact once :attr:`complete`, an estimate from the text left before."""
+
+    def __init__(
+        self,
+        lines: list[Line],
+        width: int,
+        starts: list[int] | None = None,
+        indexes: list[int] | None = None,
+        links: tuple[str, ...] = (),
+        figures: list[tuple[int, str]] | None = None,
+        pictures: dict[int, tuple[str, int]] | None = None,
+        *,
+        builder: _Builder | None = None,
+    ) -> None:
+        self._lines = lines
+        self.width = width
+        # Lines that map to the text, in order: their start offsets and their line indexes.
+        self.starts: list[int] = [] if starts is None else starts
+        self.indexes: list[int] = [] if indexes is None else indexes
+        self.links = links
+        # Images: (the first line of each figure with a URL, its URL), in order; and the lines
+        # kept for pictures drawn in the pane (see ui/widgets/inline_images.py): line -> (URL,
+        # row). Both grow with a lazy layout, as the lines do.
+        self.figures: list[tuple[int, str]] = [] if figures is None else figures
+        self.pictures: dict[int, tuple[str, int]] = {} if pictures is None else pictures
+        self._builder = builder
+
+    @property
+    def lines(self) -> list[Line]:
+        """Every line (the layout is finished first)."""
+        self.finish()
+        return self._lines
+
+    @property
+    def complete(self) -> bool:
+        return self._builder is None
+
+    @property
+    def laid_out(self) -> int:
+        """Lines laid out so far."""
+        return len(self._lines)
+
+    @property
+    def line_count(self) -> int:
+        """How many lines there are: exact once complete, else an estimate."""
+        builder = self._builder
+        if builder is None:
+            return len(self._lines)
+        return max(len(self._lines), builder.estimate())
+
+    def line(self, index: int) -> Line | None:
+        """Line ``index`` (laid out now if need be); None past the end."""
+        if index < 0:
+            return None
+        self.lay_out_to(index + 1)
+        return self._lines[index] if index < len(self._lines) else None
+
+    def lay_out_to(self, count: int) -> None:
+        """Lay out until there are ``count`` lines (or all of them)."""
+        builder = self._builder
+        while builder is not None and len(self._lines) < count:
+            if not builder.step():
+                self._builder = builder = None
+
+    def lay_out_through(self, offset: int) -> None:
+        """Lay out every block that starts at or before ``offset`` of the text."""
+        builder = self._builder
+        while builder is not None and builder.next_start() <= offset:
+            if not builder.step():
+                self._builder = builder = None
+
+    def lay_out_some(self, seconds: float) -> bool:
+        """Lay out for about ``seconds`` (at least one block); True once complete."""
+        builder = self._builder
+        end = perf_counter() + seconds
+        while builder is not None:
+            if not builder.step():
+                self._builder = builder = None
+            elif perf_counter() >= end:
+                break
+        return builder is None
+
+    def finish(self) -> None:
+        builder = self._builder
+        while builder is not None and builder.step():
+            pass
+        self._builder = None
 
     def line_of_offset(self, offset: int) -> int:
         """Index of the line showing ``offset`` (the nearest line before it when ``offset``
         falls between lines, e.g. on a space where a line was wrapped)."""
+        self.lay_out_through(offset)
         if not self.starts:
             return 0
         i = bisect_right(self.starts, offset) - 1
@@ -124,10 +205,8 @@ class Rendered:
     def offset_at(self, line_index: int, col: int) -> int | None:
         """The document offset drawn at (``col``, ``line_index``) of the text column, or the
         nearest mapped offset on that line; ``None`` if the line maps to no text."""
-        if not 0 <= line_index < len(self.lines):
-            return None
-        line = self.lines[line_index]
-        if line.start < 0:
+        line = self.line(line_index)
+        if line is None or line.start < 0:
             return None
         best: int | None = None
         for run in line.runs:
@@ -427,6 +506,9 @@ class _Builder:
         self.picture_rows = picture_rows
         self.figures: list[tuple[int, str]] = []
         self.pictures: dict[int, tuple[str, int]] = {}
+        self._next = 0  # the next block to lay out (past the last: the link list is done)
+        self._previous: Block | None = None
+        self._head_lines = 0  # lines of the header and the notice
 
     # Lines ------------------------------------------------------------------------------
 
@@ -654,6 +736,13 @@ class _Builder:
     # The whole document -----------------------------------------------------------------
 
     def build(self, header: Header, notice: tuple[str, ...]) -> None:
+        """Lay out the whole document."""
+        self.begin(header, notice)
+        while self.step():
+            pass
+
+    def begin(self, header: Header, notice: tuple[str, ...]) -> None:
+        """The header and the notice; the blocks follow one :meth:`step` at a time."""
         self.blank()
         if header.title:
             self.decoration(header.title, TITLE)
@@ -669,10 +758,23 @@ class _Builder:
             for i, text in enumerate(notice):
                 self.decoration(text, NOTICE_HEAD if i == 0 else NOTICE, 2, NOTICE)
             self.blank(NOTICE)
-        previous: Block | None = None
-        for block, (start, _end) in zip(self.doc.blocks, self.doc.offsets, strict=True):
+        self._head_lines = len(self.lines)
+
+    def next_start(self) -> int:
+        """Where the next block to lay out starts in the text (past the end: all are)."""
+        offsets = self.doc.offsets
+        return offsets[self._next][0] if self._next < len(offsets) else 1 << 62
+
+    def step(self) -> bool:
+        """Lay out the next block (after the last one: the link list); False when done."""
+        blocks = self.doc.blocks
+        while self._next < len(blocks):
+            block = blocks[self._next]
+            start = self.doc.offsets[self._next][0]
+            self._next += 1
             if not block.text and block.kind not in ("figure", "table"):
                 continue
+            previous = self._previous
             tight = previous is not None and previous.kind == "list_item" == block.kind
             if previous is not None and previous.kind == "quote" == block.kind:
                 # The next paragraph of the same quotation: a line of the bar alone between
@@ -682,7 +784,14 @@ class _Builder:
             elif not tight:
                 self.blank()
             self.block(block, start)
-            previous = block
+            self._previous = block
+            return True
+        if self._next == len(blocks):
+            self._next += 1
+            self._links()
+        return False
+
+    def _links(self) -> None:
         if self.link_numbers:
             self.blank()
             self.add([Run(0, "Links", LINKS_HEAD, -1, 0)])
@@ -694,6 +803,18 @@ class _Builder:
                     runs.append(Run(len(label), url[a:b], LINK, -1, 0))
                     self.add(runs)
         self.blank()
+
+    def estimate(self) -> int:
+        """Lines the whole layout will have, from the share of the text laid out so far."""
+        offsets = self.doc.offsets
+        total = offsets[-1][1] if offsets else 0
+        done = offsets[self._next - 1][1] if 0 < self._next <= len(offsets) else 0
+        body = len(self.lines) - self._head_lines
+        # Lines per character: as seen so far once there is enough of it, else a guess
+        # (a line of prose holds most of the width; blank lines between paragraphs).
+        per_char = body / done if done >= 2000 else 1.2 / self.width
+        links = 2 + len(self.link_numbers) if self.link_numbers else 1
+        return len(self.lines) + int((total - done) * per_char) + links
 
     def block(self, block: Block, base: int) -> None:
         kind = block.kind
@@ -743,19 +864,26 @@ class _Builder:
             self.prose(block, base, 0)
 
 
+SMALL_REST = 4000  # characters: a rest this short is laid out at once
+
+
 def render_document(
     doc: Document,
     width: int,
     header: Header | None = None,
     notice: tuple[str, ...] = (),
     picture_rows: PictureRows | None = None,
+    *,
+    first: int | None = None,
 ) -> Rendered:
     """Lay ``doc`` out in lines of at most ``width`` cells. ``notice`` lines (an error and what
     to do about it) are shown in a box above the text. ``picture_rows(url, width)``: rows to
-    keep above an image's ``[image: ...]`` line for its picture (see ``Rendered.pictures``)."""
+    keep above an image's ``[image: ...]`` line for its picture (see ``Rendered.pictures``).
+    ``first``: lay out only the first that many lines now (and the rest of a short text), the
+    others when asked for."""
     builder = _Builder(doc, width, picture_rows)
-    builder.build(header if header is not None else header_for(doc), notice)
-    return Rendered(
+    builder.begin(header if header is not None else header_for(doc), notice)
+    rendered = Rendered(
         builder.lines,
         builder.width,
         builder.starts,
@@ -763,4 +891,13 @@ def render_document(
         tuple(builder.link_numbers),
         builder.figures,
         builder.pictures,
+        builder=builder,
     )
+    if first is None:
+        rendered.finish()
+    else:
+        rendered.lay_out_to(first)
+        offsets = doc.offsets
+        if offsets and offsets[-1][1] - builder.next_start() <= SMALL_REST:
+            rendered.finish()
+    return rendered

@@ -179,7 +179,7 @@ def column_of(rendered: Rendered, offset: int) -> tuple[int, int]:
     """(line, column in cells) where ``offset`` is drawn (at its line's end if it falls
     between runs, e.g. on the space where the line wraps)."""
     index = rendered.line_of_offset(offset)
-    line = rendered.lines[index] if rendered.lines else None
+    line = rendered.line(index)
     if line is None:
         return 0, 0
     col = 0
@@ -203,9 +203,10 @@ def line_target(rendered: Rendered, offset: int, delta: int) -> int | None:
     remaining = abs(delta)
     while remaining:
         index += step
-        if not 0 <= index < len(rendered.lines):
+        line = rendered.line(index)  # (lays out no further than it, in a long document)
+        if line is None:
             return None
-        if rendered.lines[index].start >= 0:
+        if line.start >= 0:
             remaining -= 1
     return rendered.offset_at(index, col)
 

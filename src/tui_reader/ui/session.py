@@ -172,7 +172,10 @@ def capture(screen: MainScreen) -> Session:
         rendered = pane.rendered
         if rendered is not None:
             first, last = pane.visible_lines()
-            for i, line in enumerate(rendered.lines[first : max(last, first + 1)]):
+            for i in range(max(last - first, 1)):
+                line = rendered.line(first + i)  # (lays out no further than the view)
+                if line is None:
+                    break
                 if line.start >= 0:
                     top, gap = line.start, i
                     break

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from tui_reader.document import Document
+from tui_reader.document import Block, Document
 
 # A sentence ends at . ! ? or … (closing quotes and brackets included) before white space,
 # when what follows does not start in lower case.
@@ -127,20 +127,34 @@ def sentence_spans(doc: Document) -> list[tuple[int, int]]:
     """Every sentence of ``doc.text`` in order."""
     spans: list[tuple[int, int]] = []
     for block, (start, end) in zip(doc.blocks, doc.offsets, strict=True):
-        if end <= start:
-            continue
-        if block.kind in ("heading", "table", "figure"):
-            spans.append((start, end))
-        elif block.kind == "code":
-            pos = start
-            for line in block.text.split("\n"):
-                if line.strip():
-                    lead = len(line) - len(line.lstrip())
-                    spans.append((pos + lead, pos + len(line.rstrip())))
-                pos += len(line) + 1
-        else:
-            spans.extend(split_sentences(block.text, start))
+        spans.extend(_block_sentences(block, start, end))
     return spans
+
+
+def first_sentence(doc: Document) -> tuple[int, int] | None:
+    """``sentence_spans(doc)[0]`` (None if it has none), reading no further than it."""
+    for block, (start, end) in zip(doc.blocks, doc.offsets, strict=True):
+        spans = _block_sentences(block, start, end)
+        if spans:
+            return spans[0]
+    return None
+
+
+def _block_sentences(block: Block, start: int, end: int) -> list[tuple[int, int]]:
+    if end <= start:
+        return []
+    if block.kind in ("heading", "table", "figure"):
+        return [(start, end)]
+    if block.kind == "code":
+        spans = []
+        pos = start
+        for line in block.text.split("\n"):
+            if line.strip():
+                lead = len(line) - len(line.lstrip())
+                spans.append((pos + lead, pos + len(line.rstrip())))
+            pos += len(line) + 1
+        return spans
+    return split_sentences(block.text, start)
 
 
 def paragraph_spans(doc: Document) -> list[tuple[int, int]]:

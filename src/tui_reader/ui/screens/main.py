@@ -88,6 +88,11 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"\w+")
 MAX_MATCHES = 2000
+# The screen's classes that _set_view owns.
+_VIEW_CLASSES = frozenset(
+    {"-narrow", "-single"}
+    | {f"-{k}-{n}" for k in ("view", "no") for n in ("lists", "reader", "sidebar")}
+)
 WARM_AFTER = 1.0  # seconds after start: the extraction worker process is started (see budget)
 
 
@@ -148,6 +153,9 @@ class MainScreen(Screen[None]):
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The columns for the terminal's width, before the widgets are styled (not after, on
+        # the first resize: a second styling of everything before the first frame).
+        self._set_view(self.app.size.width, "lists", False)
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield FeedList(id="feeds")
@@ -230,7 +238,9 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self.run_welcome)  # after the first frame
         self._start_auto_refresh()
         self.set_timer(WARM_AFTER, self._warm_workers)
-        self._watch.start(self)
+        # Other processes' writes are watched from after the first frame (its thread opens a
+        # connection of its own: not while the first screen is being made).
+        self.call_after_refresh(self._watch.start, self)
         self.set_interval(SAVE_EVERY, self.save_session)
         if self.session is not None:
             self._restore_lists(self.session)
@@ -278,8 +288,11 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="warm")
     def _warm_workers(self) -> None:
         """Start the process that extracts articles ahead of need (once start-up is over), so
-        that the first article opened does not wait for it."""
+        that the first article opened does not wait for it; and import what draws pictures."""
         self.ctx.reader.warm_workers()
+        from tui_reader.ui import graphics
+
+        graphics.warm()
 
     def on_resize(self, event: Resize) -> None:
         self._update_view()
@@ -302,14 +315,20 @@ class MainScreen(Screen[None]):
 
     def _update_view(self) -> None:
         """Show the columns that fit beside a readable reading pane (see ``layout``)."""
-        width = self.size.width
-        view = self._view()
-        shown = columns(width, view, self.sidebar.is_shown)
-        self.set_class(is_narrow(width), "-narrow")
-        for name in ("lists", "reader", "sidebar"):
-            self.set_class(view == name, f"-view-{name}")
-            self.set_class(name not in shown, f"-no-{name}")
-        self.set_class(len(shown) == 1, "-single")
+        self._set_view(self.size.width, self._view(), self.sidebar.is_shown)
+
+    def _set_view(self, width: int, view: View, sidebar: bool) -> None:
+        """The classes that say which columns show, set at once: each change of the
+        screen's classes styles every widget on it again."""
+        shown = columns(width, view, sidebar)
+        wanted = {"-narrow"} if is_narrow(width) else set()
+        wanted.add(f"-view-{view}")
+        wanted.update(f"-no-{name}" for name in ("lists", "reader", "sidebar") if name not in shown)
+        if len(shown) == 1:
+            wanted.add("-single")
+        classes = {c for c in self.classes if c not in _VIEW_CLASSES} | wanted
+        if classes != set(self.classes):
+            self.set_classes(classes)
 
     def _panes(self) -> list[Widget]:
         panes: list[Widget] = [self.feeds, self.articles, self.pane]

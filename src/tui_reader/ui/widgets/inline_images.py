@@ -77,6 +77,7 @@ class _Picture:
 
 
 def _apc(**keys: int | str) -> str:
+    graphics.widgets()  # textual-image imported with its terminal questions left unasked
     from textual_image.renderable.tgp import _TGP_MESSAGE_END, _TGP_MESSAGE_START
 
     head = ",".join(f"{k}={v}" for k, v in keys.items() if k != "payload")
@@ -87,6 +88,7 @@ def _apc(**keys: int | str) -> str:
 def kitty_transmission(picture: Image, max_width: int = KITTY_MAX_PIXELS) -> tuple[int, str]:
     """A new image id and the APCs that send ``picture`` (as PNG, at most ``max_width``
     pixels wide) under it, in textual-image's chunks. CPU work: call it from a worker."""
+    graphics.widgets()  # textual-image imported with its terminal questions left unasked
     from textual_image._pixeldata import PixelData
     from textual_image.renderable.tgp import Image as TGPImage
 
@@ -118,6 +120,7 @@ def kitty_row(image_id: int, row: int, cols: int) -> Segment:
     """One row of the image's placeholder cells (textual-image's encoding: the row and the
     column as diacritics, the id's low 24 bits as the colour and its top byte as a third
     diacritic)."""
+    graphics.widgets()  # textual-image imported with its terminal questions left unasked
     from textual_image.renderable.tgp import _NUMBER_TO_DIACRITIC, _PLACEHOLDER
 
     mark = _NUMBER_TO_DIACRITIC
@@ -306,6 +309,10 @@ class InlineImages:
         pane._layout_now()
         new = pane.rendered
         if new is not None:
+            # A lazy layout: lay out as far as the anchor's line, pictures' rows not counted.
+            while not new.complete and new.laid_out - len(new.pictures) <= anchor[0] + 1:
+                new.lay_out_to(new.laid_out + 100)
+            pane._size_to_layout()  # (the scroll is bounded by the size)
             pane.scroll_to(y=_line_of(new, *anchor), animate=False)
         pane.refresh()
 
@@ -379,6 +386,8 @@ def _prepare(
 def _blocks(picture: Image, cols: int, rows: int) -> list[list[Segment]]:
     """The picture in coloured half cells (textual-image's renderable), row by row."""
     from rich.console import Console
+
+    graphics.widgets()  # textual-image imported with its terminal questions left unasked
     from textual_image.renderable.halfcell import Image as Halfcell
 
     console = Console(width=cols, height=rows, color_system="truecolor", file=io.StringIO())

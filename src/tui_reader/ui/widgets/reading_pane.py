@@ -26,6 +26,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
+from textual.timer import Timer
 
 from tui_reader.document import Document
 from tui_reader.ui.keys import bindings
@@ -54,6 +55,11 @@ MIN_WIDTH = 20
 _SELECTING = frozenset({"extend_selection", "extend_selection_line", "swap_selection_ends"})
 PLACEHOLDER = "Choose an article and press enter to read it here."
 STRIP_CACHE = 2000  # drawn lines kept (a few screens' worth, at every width seen lately)
+# Laying out: the first screens at once, the rest a slice at a time when the loop is idle
+# (see _lay_out_rest), so a long article shows as soon as its first screen is laid out.
+FIRST_SCREENS = 2  # screens' worth of lines laid out when a document is shown
+LAYOUT_SLICE = 0.004  # seconds of laying out per idle step
+LAYOUT_EVERY = 0.02  # seconds between idle steps
 
 # What a drawn line depends on: (line index, width, layout version, styles version, marks).
 StripKey = tuple[int, int, int, int, tuple[tuple[int, int, Style], ...]]
@@ -118,16 +124,19 @@ class ReadingPane(ScrollView, can_focus=True):
         self.header = Header()
         self.notice: tuple[str, ...] = ()
         self._rendered: Rendered | None = None
+        self._layout_timer: Timer | None = None  # lays out the rest of a long document
         self._strips: LRUCache[StripKey, Strip] = LRUCache(STRIP_CACHE)
         self._layout_version = 0  # a new layout (document, width, measure)
         self._style_version = 0  # new styles (a theme, a CSS change)
         self._flag_styles: dict[int, Style] = {}
+        self._base_style: Style | None = None  # rich_style (walks the ancestors): kept
         self._components: dict[str, Style] = {}
         self._layers: dict[str, _Layer] = {}
         self._selection: tuple[int, int] | None = None  # painted keyboard selection
         self._keyboard: TextSelection | None = None  # the keyboard selection (v, w, b...)
         self._units: TextUnits | None = None
-        self._sentences: list[tuple[int, int]] = []
+        self._sentence_list: list[tuple[int, int]] | None = []  # None: not split yet
+        self._first_sentence: tuple[int, int] | None = None
         self._cursor = -1
         self._moving_cursor = False
         self.inline_images = InlineImages(self)  # pictures in place of [image: alt] lines
@@ -158,10 +167,12 @@ class ReadingPane(ScrollView, can_focus=True):
         self._selection = None
         self._keyboard = None
         self._units = None
-        from tui_reader.ui.textunits import sentence_spans
+        from tui_reader.ui.textunits import first_sentence
 
-        self._sentences = sentence_spans(document)
-        self._cursor = 0 if self._sentences else -1
+        # The first sentence now (the cursor starts on it); all of them when first needed.
+        self._sentence_list = None
+        self._first_sentence = first_sentence(document)
+        self._cursor = 0 if self._first_sentence is not None else -1
         self._rendered = None
         if self.text_selection is not None:
             self.screen.clear_selection()
@@ -185,13 +196,16 @@ class ReadingPane(ScrollView, can_focus=True):
     @property
     def text_width(self) -> int:
         """Columns of text per line at the current size."""
-        width = self.scrollable_content_region.width or self.size.width
+        return self._text_width(self.scrollable_content_region.width)
+
+    def _text_width(self, region_width: int) -> int:
+        width = region_width or self.size.width
         return max(MIN_WIDTH, min(self.measure, width - 2))
 
     @property
     def _margin(self) -> int:
         width = self.scrollable_content_region.width
-        return max(0, (width - self.text_width) // 2)
+        return max(0, (width - self._text_width(width)) // 2)
 
     def set_measure(self, measure: int) -> None:
         self.measure = max(measure, MIN_WIDTH)
@@ -206,15 +220,45 @@ class ReadingPane(ScrollView, can_focus=True):
         if self.document is None:
             self._rendered = render_document(Document(), self.text_width, Header(meta=PLACEHOLDER))
         else:
+            first = FIRST_SCREENS * max(self.scrollable_content_region.height, 24)
             self._rendered = render_document(
                 self.document,
                 self.text_width,
                 self.header,
                 self.notice,
                 self.inline_images.picture_rows,
+                first=first,
             )
         self._layout_version += 1
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rendered.lines))
+        self._size_to_layout()
+        if not self._rendered.complete and self._layout_timer is None:
+            self._layout_timer = self.set_interval(LAYOUT_EVERY, self._lay_out_rest)
+
+    def _size_to_layout(self) -> None:
+        """The scrollable size: the layout's lines (an estimate until it is complete)."""
+        rendered = self._rendered
+        if rendered is not None:
+            size = Size(self.scrollable_content_region.width, rendered.line_count)
+            if size != self.virtual_size:
+                self.virtual_size = size
+
+    def _lay_out_rest(self) -> None:
+        """An idle step: lay out some more of the document, the sentences once it is all."""
+        rendered = self._rendered
+        if rendered is not None and not rendered.complete:
+            rendered.lay_out_some(LAYOUT_SLICE)
+            self._size_to_layout()
+            return
+        if self._layout_timer is not None:
+            self._layout_timer.stop()
+            self._layout_timer = None
+        _ = self._sentences  # ahead of the first key that needs them
+
+    def finish_layout(self) -> None:
+        """Lay out the whole document now (its exact length is needed)."""
+        if self._rendered is not None and not self._rendered.complete:
+            self._rendered.finish()
+            self._size_to_layout()
 
     def _relayout(self) -> None:
         """Lay out again (new width or measure), keeping the top line's text in view."""
@@ -229,8 +273,9 @@ class ReadingPane(ScrollView, can_focus=True):
         if rendered is None:
             return None
         first = int(self.scroll_offset.y)
-        for line in rendered.lines[first : first + max(self.size.height, 1)]:
-            if line.start >= 0:
+        for index in range(first, first + max(self.size.height, 1)):
+            line = rendered.line(index)
+            if line is not None and line.start >= 0:
                 return line.start
         return None
 
@@ -239,20 +284,23 @@ class ReadingPane(ScrollView, can_focus=True):
         if rendered is None or rendered.width != self.text_width:
             self._relayout()
         else:
-            self.virtual_size = Size(self.scrollable_content_region.width, len(rendered.lines))
+            self._size_to_layout()
 
-    def _check_layout(self) -> None:
+    def _check_layout(self, width: int | None = None) -> None:
         """Lay out again if the width changed. Textual does not always send a Resize when a
-        neighbour appears or goes (the sidebar), so drawing and mapping check for themselves."""
+        neighbour appears or goes (the sidebar), so drawing and mapping check for themselves.
+        ``width``: the content region's, when the caller has it."""
         rendered = self._rendered
-        width = self.scrollable_content_region.width
+        if width is None:
+            width = self.scrollable_content_region.width
         if not width:
             return
-        if rendered is None or rendered.width != self.text_width:
+        if rendered is None or rendered.width != self._text_width(width):
             self._relayout()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base_style = None
         self._flag_styles.clear()
         self._components.clear()
         self._style_version += 1
@@ -262,7 +310,14 @@ class ReadingPane(ScrollView, can_focus=True):
     def line_of_offset(self, offset: int) -> int:
         """The line (0 = top of the article) that shows ``offset`` of ``document.text``."""
         self._check_layout()
-        return self._rendered.line_of_offset(offset) if self._rendered else 0
+        rendered = self._rendered
+        if rendered is None:
+            return 0
+        laid = rendered.laid_out
+        line = rendered.line_of_offset(offset)
+        if rendered.laid_out != laid:  # laid out further: the scrollable height is better known
+            self._size_to_layout()
+        return line
 
     def offset_at(self, x: int, y: int) -> int | None:
         """The text offset under content-region position (x, y) — e.g. from
@@ -402,7 +457,7 @@ class ReadingPane(ScrollView, can_focus=True):
         if action == "clear_selection":
             return self.selection_range is not None
         if action == "start_selection":
-            return bool(self._sentences)
+            return self._first_sentence is not None
         return True
 
     def action_start_selection(self) -> None:
@@ -452,6 +507,15 @@ class ReadingPane(ScrollView, can_focus=True):
         return self._sentences
 
     @property
+    def _sentences(self) -> list[tuple[int, int]]:
+        if self._sentence_list is None:
+            from tui_reader.ui.textunits import sentence_spans
+
+            document = self.document
+            self._sentence_list = sentence_spans(document) if document is not None else []
+        return self._sentence_list
+
+    @property
     def cursor_index(self) -> int:
         """Index in :attr:`sentences` of the cursor's sentence (-1: no text)."""
         return self._cursor
@@ -459,6 +523,8 @@ class ReadingPane(ScrollView, can_focus=True):
     @property
     def cursor_range(self) -> tuple[int, int] | None:
         """(start, end) of the sentence under the reading cursor."""
+        if self._cursor == 0 and self._sentence_list is None:
+            return self._first_sentence  # the sentences are not split yet: no need
         if 0 <= self._cursor < len(self._sentences):
             return self._sentences[self._cursor]
         return None
@@ -508,7 +574,10 @@ class ReadingPane(ScrollView, can_focus=True):
         if rendered is None or not self._sentences:
             return max(self._cursor, 0)
         top, bottom = self.visible_lines()
-        for line in rendered.lines[top:bottom]:
+        for index in range(top, bottom):
+            line = rendered.line(index)
+            if line is None:
+                break
             if line.start >= 0:
                 i = _unit_at(self._sentences, line.start)
                 start = self._sentences[i][0]
@@ -522,7 +591,11 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if not self._moving_cursor and self._sentences and not self._cursor_in_view():
+        if (
+            not self._moving_cursor
+            and self._first_sentence is not None
+            and not self._cursor_in_view()
+        ):
             index = self._first_visible_sentence()
             if index != self._cursor:
                 self._set_cursor_index(index, scroll=False)
@@ -555,6 +628,7 @@ class ReadingPane(ScrollView, can_focus=True):
             self._set_cursor_index(0, scroll=False)
 
     def action_bottom(self) -> None:
+        self.finish_layout()
         self.scroll_to(y=self.max_scroll_y, animate=False)
         if self._sentences:
             self._set_cursor_index(len(self._sentences) - 1, scroll=False)
@@ -590,7 +664,7 @@ class ReadingPane(ScrollView, can_focus=True):
     def _style_for(self, flags: int) -> Style:
         style = self._flag_styles.get(flags)
         if style is None:
-            style = self.rich_style
+            style = self._base()
             for flag, name in FLAG_NAMES:
                 if flags & flag:
                     style += self._component(name)
@@ -622,11 +696,19 @@ class ReadingPane(ScrollView, can_focus=True):
             out.append((selection[0], selection[1], self._component("selection")))
         return out
 
-    def _build_strip(self, line: Line, width: int, marks: list[tuple[int, int, Style]]) -> Strip:
+    def _base(self) -> Style:
+        """The pane's own style (its colours), kept until the styles change."""
+        style = self._base_style
+        if style is None:
+            style = self._base_style = self.rich_style
+        return style
+
+    def _build_strip(
+        self, line: Line, width: int, marks: list[tuple[int, int, Style]], margin: int
+    ) -> Strip:
         rendered = self._rendered
         assert rendered is not None
-        base = self.rich_style
-        margin = self._margin
+        base = self._base()
         segments: list[Segment] = []
         if margin:
             segments.append(Segment(" " * margin, base))
@@ -661,28 +743,35 @@ class ReadingPane(ScrollView, can_focus=True):
         return Strip(segments).crop(0, width)
 
     def render_line(self, y: int) -> Strip:
-        self._check_layout()
+        width = self.scrollable_content_region.width  # (worked out once a line, not five times)
+        self._check_layout(width)
         index = int(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
         rendered = self._rendered
+        line = None
+        if rendered is not None:
+            laid = rendered.laid_out
+            line = rendered.line(index)
+            if rendered.laid_out != laid:  # laid out on demand: the length is better known
+                self.call_later(self._size_to_layout)
         if rendered is not None and y == 0:
             self.inline_images.near(rendered, index, self.scrollable_content_region.height)
-        if rendered is None or index >= len(rendered.lines):
+        if line is None:
             # Every line past the text is the same blank line: made once, not once a line.
             key: StripKey = (-1, width, 0, self._style_version, ())
             blank = self._strips.get(key)
             if blank is None:
-                blank = self._strips[key] = Strip.blank(width, self.rich_style)
+                blank = self._strips[key] = Strip.blank(width, self._base())
             return blank
+        assert rendered is not None  # (a line was found in it)
         picture = self.inline_images.strip(rendered, index, width, self._margin)
         if picture is not None:
             return picture
-        line = rendered.lines[index]
         marks = self._marks(line) if line.start >= 0 else []
         key = (index, width, self._layout_version, self._style_version, tuple(marks))
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._strips[key] = self._build_strip(line, width, marks)
+            margin = max(0, (width - self._text_width(width)) // 2)
+            strip = self._strips[key] = self._build_strip(line, width, marks, margin)
         if y == 0:
             strip = self._with_progress(strip)
         return strip
@@ -691,13 +780,14 @@ class ReadingPane(ScrollView, can_focus=True):
         """The top row with how much of the article has been on screen ("42%") at its right,
         in the margin beside the text, when the text is longer than the view and the margin
         has room. (Not cached: it changes with the scroll position, the line does not.)"""
-        from tui_reader.reading import percent_read
-
         rendered = self._rendered
         height = self.scrollable_content_region.height
-        if rendered is None or self.document is None or len(rendered.lines) <= height:
+        total = rendered.line_count if rendered is not None else 0
+        if self.document is None or total <= height:
             return strip
-        done = percent_read(int(self.scroll_offset.y), height, len(rendered.lines))
+        from tui_reader.reading import percent_read
+
+        done = percent_read(int(self.scroll_offset.y), height, total)
         label = f"{done}%"
         width = strip.cell_length
         if self._margin < len(label) + 2:
