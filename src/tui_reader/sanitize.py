@@ -290,13 +290,22 @@ def is_web_url(url: str) -> bool:
 # Every character clean_text may remove or change (a superset is fine: it only costs the slow
 # path): CR, C0/C1 controls and ESC, bidi and zero-width controls, BOM, interlinear annotation,
 # tag characters, surrogates, noncharacters, and the combining marks whose runs it caps.
-MAYBE_UNCLEAN = re.compile(
-    "[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\ufeff\ufff9-\ufffc\ufdd0-\ufdef\U000e0000-\U000e007f\ud800-\udfff"
+_MAYBE_UNCLEAN_BMP = (
+    "\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffc\ufdd0-\ufdef\ud800-\udfff\ufffe\uffff"
     "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-    + "".join(chr(p * 0x10000 + 0xFFFE) + chr(p * 0x10000 + 0xFFFF) for p in range(17))
+)
+MAYBE_UNCLEAN = re.compile(
+    "["
+    + _MAYBE_UNCLEAN_BMP
+    + "\U000e0000-\U000e007f"
+    + "".join(chr(p * 0x10000 + 0xFFFE) + chr(p * 0x10000 + 0xFFFF) for p in range(1, 17))
     + "]"
 )
+# The same test for text without characters beyond the BMP (nearly all): a class holding only
+# BMP characters is matched from a bitmap, ~15x faster than one reaching beyond it (measured:
+# 0.06 s against 0.89 s over the 14 MB of non-ASCII text of 500 feeds).
+_MAYBE_UNCLEAN_IN_BMP = re.compile(f"[{_MAYBE_UNCLEAN_BMP}]")
 
 
 def fast_clean(text: str) -> str:
@@ -305,8 +314,11 @@ def fast_clean(text: str) -> str:
     entries of a feed."""
     if not text:
         return ""
+    if text.isascii():  # clean_text's own first test
+        return text if _ASCII_CONTROLS.search(text) is None else clean_text(text)
+    maybe = MAYBE_UNCLEAN if _ASTRAL.search(text) else _MAYBE_UNCLEAN_IN_BMP
     if (
-        MAYBE_UNCLEAN.search(text) is None
+        maybe.search(text) is None
         and unicodedata.is_normalized("NFC", text)
         and not has_mark_run(text)  # a tower of Thai, Hebrew... marks
     ):
