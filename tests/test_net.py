@@ -204,3 +204,43 @@ def test_human_size() -> None:
     assert human_size(20_000_000) == "20 MB"
     assert human_size(1500) == "1.5 kB"
     assert human_size(12) == "12 bytes"
+
+
+def test_a_304_or_a_small_redirect_leaves_its_connection_to_the_next_request(
+    server: TestServer,
+) -> None:
+    """A refresh's conditional requests share a keep-alive connection per server: a response
+    closed unread (a 304, a redirect) made httpcore drop its connection."""
+    import asyncio
+
+    from tui_reader.net import fetch_async, make_transport
+
+    ports: list[int] = []
+
+    def not_modified(h: BaseHTTPRequestHandler) -> None:
+        ports.append(h.client_address[1])
+        h.send_response(304)
+        h.send_header("ETag", '"v1"')
+        h.end_headers()
+
+    def moved(h: BaseHTTPRequestHandler) -> None:
+        ports.append(h.client_address[1])
+        body = b"<p>moved to /304</p>"
+        h.send_response(301)
+        h.send_header("Location", "/304")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    server.route("/304", not_modified)
+    server.route("/moved", moved)
+
+    async def run() -> list[bool]:
+        async with make_transport(max_connections=4) as transport:
+            return [
+                (await fetch_async(transport, server.url(path), etag='"v1"')).not_modified
+                for path in ("/304", "/304", "/moved", "/304")
+            ]
+
+    assert asyncio.run(run()) == [True] * 4
+    assert len(ports) == 5 and len(set(ports)) == 1

@@ -299,6 +299,13 @@ async def _fetch_hops(
         response = await transport.handle_async_request(request)
         try:
             status = response.status_code
+            if status == 304 or (status in _REDIRECTS and _small_body(response)):
+                # No body (304) or a small one: read to its end, so that the connection goes
+                # back to the pool. Closed unread, it would be dropped and every conditional
+                # request to a server would open a new connection (measured: 498 connections
+                # for 500 feeds on 100 servers answering 304).
+                async for _ in response.aiter_raw():
+                    pass
             if status in _REDIRECTS:
                 location = response.headers.get("location", "").strip()
                 if not location:
@@ -348,6 +355,14 @@ async def _fetch_hops(
             return FetchResult(current, status, result_headers, body, permanent_url=permanent)
         finally:
             await response.aclose()
+
+
+_SMALL_BODY = 16_384  # a redirect's body read (to keep its connection) up to this size
+
+
+def _small_body(response: httpx.Response) -> bool:
+    declared = response.headers.get("content-length", "")
+    return declared.isdigit() and int(declared) <= _SMALL_BODY
 
 
 def _timeout(limits: FetchLimits) -> httpx.Timeout:
