@@ -256,6 +256,25 @@ def test_fast_clean_is_clean_text_for_every_character(context: str) -> None:
         assert fast_clean(text * 10) == clean_text(text * 10), hex(cp)
 
 
+def test_text_without_marks_builds_no_mark_regex() -> None:
+    """The mark-run regexes take ~13 ms to build from the Unicode tables; the app drawing its
+    first title with an accent on the event loop must not pay for them. Text with marks is
+    still capped."""
+    from tui_reader import sanitize
+
+    sanitize._bmp_mark_run.cache_clear()
+    sanitize._any_mark_run.cache_clear()
+    assert clean_text("Caf\u00e9 \u201cd\u00e9j\u00e0 vu\u201d \u2014 na\u00efve\r\n") == (
+        "Caf\u00e9 \u201cd\u00e9j\u00e0 vu\u201d \u2014 na\u00efve\n"
+    )
+    assert sanitize._bmp_mark_run.cache_info().currsize == 0
+    assert clean_text("\u0e01" + "\u0e49" * 20) == "\u0e01" + "\u0e49" * 8
+    assert sanitize._bmp_mark_run.cache_info().currsize == 1
+    assert sanitize._any_mark_run.cache_info().currsize == 0
+    assert clean_text("a" + "\U0001d165" * 20) == "a" + "\U0001d165" * 8
+    assert sanitize._any_mark_run.cache_info().currsize == 1
+
+
 def test_html_to_text() -> None:
     html = "<p>One&nbsp;two</p><script>x()</script><!-- c --><ul><li>a</li><li>b</li></ul>"
     assert html_to_text(html) == "One\u00a0two\na\nb".replace("\u00a0", " ")

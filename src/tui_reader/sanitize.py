@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # ESC-introduced sequences: CSI (ESC [), OSC (ESC ]), DCS (ESC P), SOS (ESC X), PM (ESC ^),
@@ -97,19 +98,24 @@ def _char_class(codes: list[int]) -> str:
     )
 
 
+def _marks(codes: Iterable[int]) -> list[int]:
+    return [cp for cp in codes if unicodedata.category(chr(cp))[0] == "M"]
+
+
 @functools.cache
-def _mark_runs() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Regexes for runs of more than MAX_MARKS marks: BMP marks only (fast: a bitmap), and
-    all marks (slower: used only on text with characters beyond the BMP). Built on first use
-    from the running Python's Unicode tables (~20 ms)."""
-    planes = (*range(0x300, 0x10000), *range(0x10000, 0x20000), *range(0xE0100, 0xE01F0))
-    marks = [cp for cp in planes if unicodedata.category(chr(cp))[0] == "M"]
-    bmp = _char_class([cp for cp in marks if cp < 0x10000])
-    every = _char_class(marks)
-    return (
-        re.compile(f"[{bmp}]{{{MAX_MARKS + 1},}}"),
-        re.compile(f"[{every}]{{{MAX_MARKS + 1},}}"),
-    )
+def _bmp_mark_run() -> re.Pattern[str]:
+    """The regex for a run of more than MAX_MARKS marks of the BMP (fast: a bitmap), built on
+    first use from the running Python's Unicode tables (~13 ms; apart from the one below, as
+    the first non-Latin title the app draws may build it on the event loop)."""
+    return re.compile(f"[{_char_class(_marks(range(0x300, 0x10000)))}]{{{MAX_MARKS + 1},}}")
+
+
+@functools.cache
+def _any_mark_run() -> re.Pattern[str]:
+    """The same for every mark (slower: used only on text with marks beyond the BMP)."""
+    astral = (*range(0x10000, 0x20000), *range(0xE0100, 0xE01F0))
+    every = _char_class([*_marks(range(0x300, 0x10000)), *_marks(astral)])
+    return re.compile(f"[{every}]{{{MAX_MARKS + 1},}}")
 
 
 # Marks live above U+02FF, and none in General Punctuation (curly quotes, dashes): text with
@@ -131,15 +137,16 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _mark_run_for(text: str) -> re.Pattern[str]:
-    bmp_run, any_run = _mark_runs()
     if max(text) > "\uffff" and any(
         unicodedata.category(ch)[0] == "M" for ch in _ASTRAL.findall(text)
     ):
-        return any_run  # only text with marks beyond the BMP pays for the slower regex
-    return bmp_run
+        return _any_mark_run()  # only text with marks beyond the BMP pays for the slower regex
+    return _bmp_mark_run()
 
 
 def _cap_marks(text: str) -> str:
+    if _MAYBE_MARKS.search(text) is None:
+        return text  # no mark at all (and no regex to build: Latin text never builds one)
     return _mark_run_for(text).sub(lambda m: m.group(0)[:MAX_MARKS], text)
 
 
