@@ -275,30 +275,3 @@ def test_only_named_feeds_are_refreshed(server: TestServer, store: Store) -> Non
     summary = refresh(store.path, FAST, feed_ids=[fa.id])
     assert [f.url for f in summary.ok] == [a]
     assert all(r.path != "/b.xml" for r in server.requests)
-
-
-def test_fetches_take_turns_between_servers() -> None:
-    """A server's feeds listed side by side are fetched in turns with the other servers', so
-    that each finds the connection its last one left (every feed kept, each once)."""
-    from tui_reader.feeds.refresh import _by_turns
-
-    urls = [
-        "http://a.test/1",
-        "http://a.test/2",
-        "http://a.test/3",
-        "https://b.test/1",
-        "http://b.test/1",
-        "http://b.test:8080/1",
-        "http://b.test/2",
-    ]
-    feeds = [Feed(i, u) for i, u in enumerate(urls)]
-    assert [f.url for f in _by_turns(feeds)] == [
-        "http://a.test/1",
-        "https://b.test/1",
-        "http://b.test/1",
-        "http://b.test:8080/1",
-        "http://a.test/2",
-        "http://b.test/2",
-        "http://a.test/3",
-    ]
-    assert _by_turns([]) == []
