@@ -237,6 +237,44 @@ def test_fast_clean_is_clean_text(text: str) -> None:
     assert fast_line(text) == clean_line(text)
 
 
+@pytest.mark.parametrize("context", ["a{}b", "é{}b", "😀{}b", "x\u0301{}\u0301"])
+def test_fast_clean_is_clean_text_for_every_character(context: str) -> None:
+    """fast_clean takes different tests for ASCII text, BMP-only text and text reaching
+    beyond the BMP: each must let through exactly what clean_text leaves unchanged."""
+    points = [
+        *range(0x0, 0x3000),
+        *range(0xD7F0, 0x10000),
+        *range(0xE0000, 0xE0100),
+        *(p * 0x10000 + 0xFFFE for p in range(17)),
+        *(p * 0x10000 + 0xFFFF for p in range(17)),
+        0x1D165,  # musical combining stem (a mark beyond the BMP)
+        0x1F600,
+    ]
+    for cp in points:
+        text = context.format(chr(cp))
+        assert fast_clean(text) == clean_text(text), hex(cp)
+        assert fast_clean(text * 10) == clean_text(text * 10), hex(cp)
+
+
+def test_text_without_marks_builds_no_mark_regex() -> None:
+    """The mark-run regexes take ~13 ms to build from the Unicode tables; the app drawing its
+    first title with an accent on the event loop must not pay for them. Text with marks is
+    still capped."""
+    from tui_reader import sanitize
+
+    sanitize._bmp_mark_run.cache_clear()
+    sanitize._any_mark_run.cache_clear()
+    assert clean_text("Caf\u00e9 \u201cd\u00e9j\u00e0 vu\u201d \u2014 na\u00efve\r\n") == (
+        "Caf\u00e9 \u201cd\u00e9j\u00e0 vu\u201d \u2014 na\u00efve\n"
+    )
+    assert sanitize._bmp_mark_run.cache_info().currsize == 0
+    assert clean_text("\u0e01" + "\u0e49" * 20) == "\u0e01" + "\u0e49" * 8
+    assert sanitize._bmp_mark_run.cache_info().currsize == 1
+    assert sanitize._any_mark_run.cache_info().currsize == 0
+    assert clean_text("a" + "\U0001d165" * 20) == "a" + "\U0001d165" * 8
+    assert sanitize._any_mark_run.cache_info().currsize == 1
+
+
 def test_html_to_text() -> None:
     html = "<p>One&nbsp;two</p><script>x()</script><!-- c --><ul><li>a</li><li>b</li></ul>"
     assert html_to_text(html) == "One\u00a0two\na\nb".replace("\u00a0", " ")

@@ -6,6 +6,7 @@ import gzip
 import time
 import zlib
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 
@@ -204,3 +205,89 @@ def test_human_size() -> None:
     assert human_size(20_000_000) == "20 MB"
     assert human_size(1500) == "1.5 kB"
     assert human_size(12) == "12 bytes"
+
+
+def test_a_304_or_a_small_redirect_leaves_its_connection_to_the_next_request(
+    server: TestServer,
+) -> None:
+    """A refresh's conditional requests share a keep-alive connection per server: a response
+    closed unread (a 304, a redirect) made httpcore drop its connection."""
+    import asyncio
+
+    from tui_reader.net import fetch_async, make_transport
+
+    ports: list[int] = []
+
+    def not_modified(h: BaseHTTPRequestHandler) -> None:
+        ports.append(h.client_address[1])
+        h.send_response(304)
+        h.send_header("ETag", '"v1"')
+        h.end_headers()
+
+    def moved(h: BaseHTTPRequestHandler) -> None:
+        ports.append(h.client_address[1])
+        body = b"<p>moved to /304</p>"
+        h.send_response(301)
+        h.send_header("Location", "/304")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    server.route("/304", not_modified)
+    server.route("/moved", moved)
+
+    async def run() -> list[bool]:
+        async with make_transport(max_connections=4) as transport:
+            return [
+                (await fetch_async(transport, server.url(path), etag='"v1"')).not_modified
+                for path in ("/304", "/304", "/moved", "/304")
+            ]
+
+    assert asyncio.run(run()) == [True] * 4
+    assert len(ports) == 5 and len(set(ports)) == 1
+
+
+def test_tls_certificates_are_checked_with_the_ca_bundle_loaded_on_first_use(
+    tmp_path: Path,
+) -> None:
+    """The CA bundle is loaded on the first TLS connection (a plain-http refresh never pays
+    for it); a server whose certificate it does not vouch for is still refused."""
+    import contextlib
+    import shutil
+    import socket
+    import ssl
+    import subprocess
+    import threading
+
+    from tui_reader.net import make_ssl_context
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn, contextlib.suppress(OSError):
+            server_context.wrap_socket(conn, server_side=True)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    context = make_ssl_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    with pytest.raises(FetchError, match="certificate"):
+        fetch(f"https://127.0.0.1:{port}/feed", limits=SMALL)
+    assert context.cert_store_stats()["x509_ca"] > 0
+    thread.join(5)
+    listener.close()

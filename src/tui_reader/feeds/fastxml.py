@@ -290,7 +290,9 @@ class _Reader:
     def finish(self, value: str) -> str:
         """The repairs feedparser makes to every stored value: the double UTF-8 one (on a
         UTF-8 document) and cp1252 code points in the C1 range."""
-        if self.utf8 and not value.isascii():
+        if value.isascii():
+            return value  # (neither repair applies: 0.26 of 5.7 s in the parse profile)
+        if self.utf8:
             with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
                 value = value.encode("iso-8859-1").decode("utf-8")
         if _C1.search(value):
