@@ -389,6 +389,7 @@ class MainScreen(Screen[None]):
         self, feeds: list[Feed], searches: list[tuple[str, str, int]] | None = None
     ) -> None:
         self.feeds.set_feeds(feeds, searches)
+        self._feeds_known = True
         i = self.feeds.index_of(self.source)
         if i >= 0:
             self.feeds.move_cursor(i, announce=False)
@@ -998,8 +999,13 @@ class MainScreen(Screen[None]):
             self.set_timer(self.AUTO_FIRST_CHECK, self._auto_check)
             self.set_interval(self.AUTO_CHECK_EVERY, self._auto_check)
 
+    _feeds_known = False  # the feed list has been read once (an empty list is one too)
+
     def _auto_check(self) -> None:
         if self.refreshing:
+            return
+        if not self._feeds_known:  # the first check came before the list: look again soon
+            self.set_timer(0.25, self._auto_check)
             return
         now = time.time()
         due = sum(1 for f in self.feeds.feeds if f.next_fetch is None or f.next_fetch <= now)
