@@ -294,3 +294,22 @@ async def test_blocks_keep_few_pictures_in_memory_and_read_them_again_from_the_c
         rows = shown(pane)
         assert sum("▀" in r for r in rows[:8]) == 3, rows[:8]  # picture 0 drawn again
         assert len(server.requests) == count  # from the disk cache, not the network
+
+
+async def test_auto_in_a_sixel_terminal_draws_half_cells(
+    data: Data, server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A terminal that answered the Sixel query (iTerm2, WezTerm, foot, xterm -ti vt340): a
+    Sixel picture cannot ride in a row of cells, so "auto" draws it in coloured half cells."""
+    from tui_reader.ui import graphics
+
+    monkeypatch.setattr(graphics, "_detected", "sixel")
+    doc = gallery(server, 1)
+    app = data.app(config("auto"))
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_gallery(pilot, data, doc)
+        rows = shown(pane)
+        pictures = [i for i, text in enumerate(rows) if "▀" in text]
+        assert len(pictures) == 3
+        assert "Picture number 0" in rows[pictures[-1] + 1]
+        assert requested(server) == ["/img/0.png"]

@@ -206,11 +206,17 @@ def kind() -> Kind:
 
 def inline_kind(setting: str) -> InlineKind:
     """What the reading pane draws its images with, for ``reader.inline_images``: "auto" is
-    Kitty's placeholders where the terminal answered the Kitty query (else the alt line),
-    "kitty" assumes it does, "blocks" is coloured half cells; "off" (and a terminal that was
-    never asked, where textual-image cannot be imported safely any more) is "none"."""
+    Kitty's placeholders where the terminal answered the Kitty query, coloured half cells
+    where it answered the Sixel one (iTerm2 and WezTerm do; a Sixel picture cannot ride in a
+    row of cells, so the pane draws it at half-cell resolution and ``I`` shows it in Sixel),
+    and the alt line in a terminal without pictures; "kitty" assumes Kitty's protocol,
+    "blocks" is coloured half cells; "off" (and a terminal that was never asked, where
+    textual-image cannot be imported safely any more) is "none"."""
     if setting == "auto":
-        return "kitty" if kind() == "kitty" else "none"
+        found = kind()
+        if found == "kitty":
+            return "kitty"
+        return "blocks" if found == "sixel" else "none"
     if setting not in ("kitty", "blocks"):
         return "none"
     if not _ready and _is_terminal():
