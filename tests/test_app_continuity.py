@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 from textual.pilot import Pilot
 
+from tests import httpserver
 from tests.conftest import BASE_TIME, Data, long_document, main, save_doc, settle, titles
 from tui_reader.models import EntryData
 from tui_reader.store import Store
@@ -98,6 +99,32 @@ async def test_the_apps_own_writes_reload_nothing(data: Data) -> None:
         await pilot.pause(1.0)  # five polls
         assert screen.articles.articles is shown  # the list was not read again
         assert screen.feeds.entries[0].count == 8
+
+
+async def test_the_apps_own_refresh_reloads_the_lists_once(
+    data: Data, server: httpserver.TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refresh's writes come from a connection of its own, so the watcher sees them; the
+    refresh reloads the lists when it ends, and the watcher must not do it again a poll later
+    (under the reader's keys)."""
+    items = "".join(
+        f"<item><title>Refreshed {n}</title><guid>r{n}</guid></item>" for n in range(30)
+    )
+    url = server.route(
+        "/feed.xml", f'<rss version="2.0"><channel><title>S</title>{items}</channel></rss>'
+    )
+    data.store.add_feed(url, title="Served")
+    monkeypatch.setattr(watch, "POLL_SECONDS", 1.0)  # a poll after the refresh's reload
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("r")
+        assert await wait_for(pilot, lambda: "Refreshed 0" in titles(app))
+        await settle(pilot)
+        shown = screen.articles.articles
+        await pilot.pause(2.5)  # two polls
+        assert screen.articles.articles is shown  # not read again
 
 
 # -- coming back -------------------------------------------------------------------------------

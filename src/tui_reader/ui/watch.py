@@ -53,6 +53,7 @@ class StoreWatch:
         self.on_change = on_change
         self.interval = POLL_SECONDS if interval is None else interval
         self._stop = threading.Event()
+        self._rebase = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self, node: DOMNode) -> None:
@@ -72,6 +73,13 @@ class StoreWatch:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5)
 
+    def rebase(self) -> None:
+        """The app has just shown every article there is (its own refresh ended and reloaded
+        the lists): the articles added until the next poll are not news to it. Without this,
+        the refresh's last writes came back as "new articles" a poll later and reloaded the
+        lists a second time, under the reader's keys."""
+        self._rebase.set()
+
     @property
     def stopped(self) -> bool:
         return self._stop.is_set()
@@ -87,9 +95,13 @@ class StoreWatch:
             while not self._stop.wait(self.interval):
                 try:
                     version = reader.data_version()
+                    rebase = self._rebase.is_set()
+                    self._rebase.clear()
                     if version == last:
                         continue
                     now_newest = reader.newest_article_id()
+                    if rebase:
+                        newest = now_newest  # (the feeds and counts are still compared)
                     seen = Snapshot(reader.feeds(), now_newest > newest)
                     last, newest = version, now_newest
                 except (sqlite3.Error, ReaderError):

@@ -1044,6 +1044,7 @@ class MainScreen(Screen[None]):
         if failed:
             message += f" {len(failed)} feed{'s' if len(failed) != 1 else ''} failed: press E."
         self.notify(message, severity="warning" if failed else "information", markup=False)
+        self._watch.rebase()
         self._reload_all()
 
     # -- whole lists and feeds: ListActions and FeedActions do the work -------------------
