@@ -406,3 +406,37 @@ def test_sibling_boxes_of_one_class_are_read_and_a_box_of_another_class_is_not()
     text = extract_html(page).text
     assert "Part 0" in text and "Part 3" in text
     assert "another kind" not in text
+
+
+# --- streamed parts placed where the page marks them -------------------------------------------
+
+
+@needs_corpus
+def test_streamed_parts_take_the_place_of_their_loading_fallback() -> None:
+    """A page streamed in parts sends some paragraphs late, hidden, with an empty <template>
+    and a "Loading paragraph..." fallback where they belong (modern 0046): the paragraphs are
+    read in place and the fallback is not."""
+    text = _text("0046")
+    assert "Software company Adobe" in text
+    assert "is a fresh face in the cloud computing space" in text
+    assert "Loading paragraph" not in text
+    assert text.index("Software company Adobe") < text.index("is a fresh face in the cloud")
+
+
+def test_a_streamed_paragraph_is_placed_and_a_streamed_carousel_is_not() -> None:
+    fallback = "<div>Loading paragraph...</div>"
+    page = (
+        f"<html><body><article><h1>Title</h1>{PROSE * 3}"
+        f'<template id="B:1"></template>{fallback}<!--/$-->'
+        f'<template id="B:2"></template>{fallback}<!--/$-->'
+        f"{PROSE * 2}</article>"
+        '<div hidden id="S:1"><p>The late paragraph says the budget passed by a wide margin'
+        " after a long debate about the library and its opening hours.</p></div>"
+        '<div hidden id="S:2"><ul><li><a href="/a">Faux leather jacket</a></li>'
+        '<li><a href="/b">Bomber jacket in black</a></li></ul></div>'
+        "</body></html>"
+    )
+    text = extract_html(page).text
+    assert "budget passed by a wide margin" in text
+    assert "Loading paragraph" not in text.split("budget passed")[0]
+    assert "Bomber jacket" not in text

@@ -129,6 +129,9 @@ def _unwrap_or_drop(root: HtmlElement) -> None:
             _remove_keeping_tail(el)
 
 
+_PROSE_PARAGRAPH = 80
+
+
 def _holds_page(el: HtmlElement, page: int) -> bool:
     """True for a "menu" or "banner" that holds most of the page's text, and not as links: the
     page's markup is broken (an unclosed element swallowed the rest) or misused."""
@@ -169,13 +172,65 @@ def _remove_keeping_tail(el: HtmlElement) -> None:
             parent.text = (parent.text or "") + tail
 
 
+def _holds_prose(el: HtmlElement) -> bool:
+    """A paragraph of a sentence or more, and text that is not mostly links."""
+    return _not_menu(el) and any(_text_len(p) >= _PROSE_PARAGRAPH for p in el.iter("p"))
+
+
+def _place_streamed_parts(root: HtmlElement) -> int:
+    """Do what a streamed page's script does once loaded: a part sent late (an element hidden
+    under an id "S:n", its contents) takes the place of the empty <template> that names it: "P:n"
+    marks a place, "B:n" a boundary whose fallback ("Loading ...", up to the comment that closes
+    the boundary) goes. Only parts that hold prose move; the rest are left to the hidden rule.
+    Returns the characters of text placed (still counted as hidden by that rule)."""
+    placed = 0
+    parts: dict[str, HtmlElement] = {}
+    for el in root.xpath("//*[@hidden][@id]"):
+        parts.setdefault(el.get("id", ""), el)
+    if not parts:
+        return placed
+    # Last first: a part's own places (inside it, sent later) are filled before it moves.
+    for tpl in reversed(root.xpath("//template[@id]")):
+        kind, sep, name = tpl.get("id", "").partition(":")
+        key = f"S{sep}{name}"
+        part = parts.get(key) if sep and kind in ("B", "P") else None
+        parent = tpl.getparent()
+        if part is None or parent is None or any(a is part for a in tpl.iterancestors()):
+            continue
+        if not _holds_prose(part):
+            continue  # a late carousel or menu: left hidden, as before it arrives
+        if kind == "B":
+            fallback = []
+            for sib in tpl.itersiblings():
+                if isinstance(sib, etree._Comment) and (sib.text or "").strip() == "/$":
+                    break
+                fallback.append(sib)
+            else:
+                continue  # no end of the boundary: not a streamed placeholder
+            for sib in fallback:
+                parent.remove(sib)  # its tail goes too: all of it is the fallback
+            tpl.tail = None
+        placed += _text_len(part)
+        index = parent.index(tpl)
+        after, tpl.tail = tpl.tail, part.text
+        children = list(part)
+        for offset, child in enumerate(children):
+            parent.insert(index + 1 + offset, child)
+        last = children[-1] if children else tpl
+        last.tail = (last.tail or "") + (after or "") or None
+        _remove_keeping_tail(part)
+        del parts[key]
+    return placed
+
+
 def preclean(root: HtmlElement) -> str:
     """Clean ``root`` in place; returns the byline text found in the page, if any."""
+    placed = _place_streamed_parts(root)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
     _unwrap_or_drop(root)
     page = _text_len(root)
-    hidden_page = _hidden_share(root) > page * _MOST
+    hidden_page = placed + _hidden_share(root) > page * _MOST
     byline = ""
     for el in root.xpath("//*[@hidden or @aria-hidden or @style or @class or @id or @role]"):
         if el.getparent() is None or el.tag in ("html", "body"):
