@@ -46,10 +46,6 @@ def run_budgeted(
 
 
 def _extract(html: bytes | str, url: str, content_type: str) -> Document:
-    if content_type.split(";")[0].strip().lower() == "text/plain":
-        from tui_reader.extract.plain import plain_page
-
-        return plain_page(html, url, content_type)
     from tui_reader.extract.pipeline import extract_html
 
     return extract_html(html, url, content_type=content_type)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from tui_reader.document import Block, Document
 from tui_reader.extract.debris import scrub_text
-from tui_reader.extract.decode import decode_html
 from tui_reader.extract.errors import ExtractionError
 from tui_reader.extract.metadata import Metadata
 from tui_reader.extract.postclean import clean_blocks, is_head_line
@@ -65,14 +64,3 @@ def plain_document(text: str, url: str = "") -> Document:
     if doc.is_empty:
         raise ExtractionError("no text found", url)
     return doc
-
-
-def plain_page(data: bytes | str, url: str = "", content_type: str = "") -> Document:
-    """A ``text/plain`` page's bytes (decoded as a page's are) as a document."""
-    if isinstance(data, bytes):
-        text = decode_html(data, content_type=content_type, url=url)
-    else:
-        text = data
-    if not text.strip():
-        raise ExtractionError("the page is empty", url)
-    return plain_document(text, url)
