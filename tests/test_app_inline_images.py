@@ -143,9 +143,17 @@ async def test_fetched_when_scrolled_near_and_the_top_line_stays(
         assert len(server.requests) == 3  # image 0 is drawn from memory, not fetched again
 
 
-async def test_blocks_rows_of_coloured_half_cells(data: Data, server: TestServer) -> None:
+@pytest.mark.parametrize(("setting", "terminal"), [("blocks", "none"), ("auto", "sixel")])
+async def test_blocks_rows_of_coloured_half_cells(
+    data: Data, server: TestServer, monkeypatch: pytest.MonkeyPatch, setting: str, terminal: str
+) -> None:
+    """ "blocks" anywhere; "auto" in a terminal that answered the Sixel query (iTerm2, WezTerm,
+    foot): a Sixel picture cannot ride in a row of cells, so the pane draws half cells."""
+    from tui_reader.ui import graphics
+
+    monkeypatch.setattr(graphics, "_detected", terminal)
     doc = gallery(server, 1)
-    app = data.app(config("blocks"))
+    app = data.app(config(setting))
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_gallery(pilot, data, doc)
         rows = shown(pane)
@@ -294,22 +302,3 @@ async def test_blocks_keep_few_pictures_in_memory_and_read_them_again_from_the_c
         rows = shown(pane)
         assert sum("▀" in r for r in rows[:8]) == 3, rows[:8]  # picture 0 drawn again
         assert len(server.requests) == count  # from the disk cache, not the network
-
-
-async def test_auto_in_a_sixel_terminal_draws_half_cells(
-    data: Data, server: TestServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A terminal that answered the Sixel query (iTerm2, WezTerm, foot, xterm -ti vt340): a
-    Sixel picture cannot ride in a row of cells, so "auto" draws it in coloured half cells."""
-    from tui_reader.ui import graphics
-
-    monkeypatch.setattr(graphics, "_detected", "sixel")
-    doc = gallery(server, 1)
-    app = data.app(config("auto"))
-    async with app.run_test(size=SIZE) as pilot:
-        pane = await open_gallery(pilot, data, doc)
-        rows = shown(pane)
-        pictures = [i for i, text in enumerate(rows) if "▀" in text]
-        assert len(pictures) == 3
-        assert "Picture number 0" in rows[pictures[-1] + 1]
-        assert requested(server) == ["/img/0.png"]
