@@ -25,6 +25,25 @@ def png() -> bytes:
     return out.getvalue()
 
 
+def serve_gallery(server: httpserver.TestServer, figures: str, count: int) -> str:
+    """A feed (its URL returned) whose one item links to a page of ``figures`` (HTML), with
+    ``count`` pictures /img/N.png served beside it."""
+    for n in range(count):
+        server.route(f"/img/{n}.png", httpserver.Response(png(), content_type="image/png"))
+    page = (
+        "<!doctype html><html><head><title>The harbour gallery</title></head><body><article>"
+        f"<h1>The harbour gallery</h1>{figures}</article></body></html>"
+    )
+    page_url = server.route("/gallery.html", page, content_type="text/html; charset=utf-8")
+    now = email.utils.formatdate(time.time(), usegmt=True)
+    return server.route(
+        "/feed.xml",
+        f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>
+<item><title>The harbour gallery</title><link>{page_url}</link><guid>g1</guid>
+<pubDate>{now}</pubDate></item></channel></rss>""",
+    )
+
+
 def test_a_page_of_pictures_fetches_one_when_asked(
     tmp_path: Path, server: httpserver.TestServer, tmux: Tmux
 ) -> None:
@@ -34,20 +53,7 @@ def test_a_page_of_pictures_fetches_one_when_asked(
         f"<figcaption>Harbour picture {n}</figcaption></figure>"
         for n in range(50)
     )
-    for n in range(50):
-        server.route(f"/img/{n}.png", httpserver.Response(png(), content_type="image/png"))
-    page = (
-        "<!doctype html><html><head><title>The harbour gallery</title></head><body><article>"
-        f"<h1>The harbour gallery</h1>{figures}</article></body></html>"
-    )
-    page_url = server.route("/gallery.html", page, content_type="text/html; charset=utf-8")
-    now = email.utils.formatdate(time.time(), usegmt=True)
-    feed_url = server.route(
-        "/feed.xml",
-        f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>
-<item><title>The harbour gallery</title><link>{page_url}</link><guid>g1</guid>
-<pubDate>{now}</pubDate></item></channel></rss>""",
-    )
+    feed_url = serve_gallery(server, figures, 50)
     env = environment(tmp_path)
     added = subprocess.run(
         [str(COMMAND), "add", feed_url], env=env, capture_output=True, text=True, timeout=60
@@ -88,20 +94,7 @@ def test_pictures_in_the_pane_in_blocks_fetched_as_they_come_near(
         )
         for n in range(6)
     )
-    for n in range(6):
-        server.route(f"/img/{n}.png", httpserver.Response(png(), content_type="image/png"))
-    page = (
-        "<!doctype html><html><head><title>The harbour gallery</title></head><body><article>"
-        f"<h1>The harbour gallery</h1>{figures}</article></body></html>"
-    )
-    page_url = server.route("/gallery.html", page, content_type="text/html; charset=utf-8")
-    now = email.utils.formatdate(time.time(), usegmt=True)
-    feed_url = server.route(
-        "/feed.xml",
-        f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>
-<item><title>The harbour gallery</title><link>{page_url}</link><guid>g1</guid>
-<pubDate>{now}</pubDate></item></channel></rss>""",
-    )
+    feed_url = serve_gallery(server, figures, 6)
     env = environment(tmp_path)
     config = Path(env["XDG_CONFIG_HOME"]) / "tui-reader" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
