@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from tui_reader.feeds.refresh import RefreshProgress, RefreshSummary
 
 GRACE_SECONDS = 2.0  # between SIGTERM and SIGKILL when a refresh is cancelled
+POLL_SECONDS = 0.25  # how often a silent child is checked for being alive
 # The child (and the parser processes it forks) runs at a lower priority: it is background
 # work, and on a busy machine the kernel should run the app's event loop first when it wakes
 # (without it, the loop of an app whose process no longer holds the refresh still waited up to
@@ -82,6 +83,7 @@ class RefreshJob:
         self._conn = conn
         self._stderr = stderr
         self._cancelled = threading.Event()
+        self._lock = threading.Lock()
         self.started = time.monotonic()
 
     @property
@@ -95,6 +97,12 @@ class RefreshJob:
         try:
             while True:
                 try:
+                    # Not a plain recv(): the parser processes the child forked hold the
+                    # pipe's other end too, so its death alone is no end of the stream.
+                    if not self._conn.poll(POLL_SECONDS):
+                        if self._exited() and not self._conn.poll(0):
+                            break
+                        continue
                     kind, value = self._conn.recv()
                 except (EOFError, OSError, pickle.UnpicklingError, AttributeError, ImportError):
                     break  # died, killed, or the stream broke
@@ -102,12 +110,14 @@ class RefreshJob:
                     if progress is not None and not self._cancelled.is_set():
                         progress(value)
                 elif kind == "done":
+                    self._end(GRACE_SECONDS)
                     return value  # type: ignore[no-any-return]
                 elif kind == "error":
+                    self._end(GRACE_SECONDS)
                     if self._cancelled.is_set():
                         break
                     raise value
-            self._reap()
+            self._end(GRACE_SECONDS)
             if self._cancelled.is_set():
                 raise RefreshCancelled("the refresh was cancelled")
             raise RefreshFailed(self._death())
@@ -117,26 +127,35 @@ class RefreshJob:
     def cancel(self, grace: float = GRACE_SECONDS) -> None:
         """End the child and its parser processes: SIGTERM, SIGKILL after ``grace``."""
         self._cancelled.set()
-        if self.process.poll() is not None:
-            return
-        self._signal(signal.SIGTERM)
+        if not self._exited():
+            self._signal(signal.SIGTERM)
+        self._end(grace)
+
+    def _exited(self) -> bool:
+        """Whether the child has ended (without reaping it: its pid, and so its process
+        group's id, stays taken until :meth:`_end` has signalled the group)."""
+        if self.process.returncode is not None:
+            return True
         try:
-            self.process.wait(grace)
-        except subprocess.TimeoutExpired:
+            return os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+        except ChildProcessError:
+            return True
+
+    def _end(self, grace: float) -> None:
+        """Give the child ``grace`` seconds to end, then kill what is left of its process
+        group (the child, and parser processes it left behind), and reap it."""
+        with self._lock:
+            if self.process.returncode is not None:
+                return
+            deadline = time.monotonic() + grace
+            while not self._exited() and time.monotonic() < deadline:
+                time.sleep(0.02)
             self._signal(signal.SIGKILL)
             self.process.wait()
-        self._signal(signal.SIGKILL)  # parser processes left behind in its group
 
     def _signal(self, sig: signal.Signals) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, sig)  # its own group (start_new_session): itself
-
-    def _reap(self) -> None:
-        try:
-            self.process.wait(GRACE_SECONDS)
-        except subprocess.TimeoutExpired:  # the stream broke but the child lives on
-            self._signal(signal.SIGKILL)
-            self.process.wait()
+            os.killpg(self.pid, sig)  # its own group (start_new_session)
 
     def _death(self) -> str:
         code = self.process.returncode
