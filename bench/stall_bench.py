@@ -117,16 +117,26 @@ async def one_run(urls: list[str], home: Path) -> tuple[list[float], list[float]
         await asyncio.sleep(2.0)
         idle.stop()
         print(f"  idle app: longest lateness {max(idle.late) * 1000:.1f} ms", flush=True)
-        for _ in ("cold", "all-304"):
+        for kind in ("cold", "all-304"):
             await pilot.pause(0.2)
             ticker = Ticker(WHERE)
             ticker.start()
             screen.action_refresh()
             while screen.refreshing:
                 await asyncio.sleep(0.01)
+            during = len(ticker.late)  # ticks before the summary reached the screen
+            if WHERE:
+                print(f"  refresh done at {time.perf_counter() - ticker.t0:.2f} s")
             await pilot.pause(0.3)  # the list reloads after the refresh: part of it
             ticker.stop()
             out.append(ticker.late)
+            after = ticker.late[during:] or [0.0]
+            print(
+                f"  {kind}: longest stall while refreshing"
+                f" {max(ticker.late[:during] or [0.0]) * 1000:.1f} ms, in the reload after it"
+                f" {max(after) * 1000:.1f} ms",
+                flush=True,
+            )
             for stack, n in ticker.samples.most_common(12):
                 print(f"  {n:4d} x 4 ms  {stack}")
             for late, at in sorted(ticker.worst, reverse=True)[:4] if WHERE else []:

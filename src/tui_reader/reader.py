@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from tui_reader.images import LoadedImage
     from tui_reader.models import Enclosure  # (annotations only)
     from tui_reader.query import SavedSearch
+    from tui_reader.refresh_child import RefreshCancelled, RefreshFailed, RefreshJob
     from tui_reader.sync import SyncSummary
 
 __all__ = [
@@ -80,6 +81,9 @@ __all__ = [
     "PlacedHighlights",
     "Reader",
     "Reanchored",
+    "RefreshCancelled",
+    "RefreshFailed",
+    "RefreshJob",
     "RefreshProgress",
     "RefreshSummary",
     "Subscribed",
@@ -96,6 +100,10 @@ def __getattr__(name: str) -> object:
         from tui_reader.feeds import refresh
 
         return getattr(refresh, name)
+    if name in ("RefreshCancelled", "RefreshFailed", "RefreshJob"):
+        from tui_reader import refresh_child
+
+        return getattr(refresh_child, name)
     if name == "LoadedImage":
         from tui_reader import images
 
@@ -393,6 +401,24 @@ class Reader:
             return RefreshSummary(new_articles=result.articles_new, notes=list(result.errors))
         _start_resource_tracker()
         return refresh(self.database, self.config, feed_ids, progress, only_due=only_due)
+
+    def refresh_in_child(
+        self,
+        feed_ids: Sequence[int] | None = None,
+        *,
+        only_due: bool = False,
+        progress_every: float = 0.1,
+    ) -> RefreshJob:
+        """:meth:`refresh` in a child process of its own (the app's way: this process's
+        event loop then never waits for the refresh's work). Returns at once; the job's
+        ``wait(progress)`` (from a thread) returns the :class:`RefreshSummary` or raises
+        (``RefreshFailed``, one line, when the child died), ``cancel()`` ends it. See
+        :mod:`tui_reader.refresh_child`."""
+        from tui_reader.refresh_child import start
+
+        return start(
+            self.paths, self.config, feed_ids, only_due=only_due, progress_every=progress_every
+        )
 
     def sync(self, *, full: bool = False) -> SyncSummary:
         """One two-way sync with the feed server set in ``[sync]`` (blocking). SyncError

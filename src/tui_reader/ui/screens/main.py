@@ -81,7 +81,7 @@ from tui_reader.ui.widgets.sidebar import Sidebar
 if TYPE_CHECKING:
     from textual.widgets import ProgressBar
 
-    from tui_reader.reader import RefreshProgress, RefreshSummary
+    from tui_reader.reader import RefreshJob, RefreshProgress, RefreshSummary
     from tui_reader.ui.screens.search import SearchResult
 
 # Dialogs, the browser, extraction and refresh are imported on first use: not needed to start.
@@ -980,12 +980,36 @@ class MainScreen(Screen[None]):
             shown = now
             self.app.call_from_thread(self._refresh_progress, p)
 
+        # In a child process (Reader.refresh_in_child): on a thread here, the refresh's work
+        # held the interpreter lock away from the event loop for ~100 ms at a time.
+        from tui_reader.reader import RefreshCancelled
+
         try:
-            summary = self.ctx.reader.refresh(feed_ids, progress, only_due=auto)
+            job = self.ctx.reader.refresh_in_child(
+                feed_ids, only_due=auto, progress_every=self.PROGRESS_EVERY
+            )
+            self._refresh_job = job
+            if self._unmounted:  # the screen went while the child started
+                job.cancel()
+            summary = job.wait(progress)
+        except RefreshCancelled:
+            return  # the app is quitting: nobody to tell
         except Exception as exc:
             self.app.call_from_thread(self._refresh_done, None, str(exc), auto)
             return
+        finally:
+            self._refresh_job = None
         self.app.call_from_thread(self._refresh_done, summary, "", auto)
+
+    _refresh_job: RefreshJob | None = None  # the refresh running in its child process
+    _unmounted = False
+
+    def _cancel_refresh(self) -> None:
+        """End a refresh's child process (the app quits): TERM, then KILL after a grace."""
+        self._unmounted = True
+        job = self._refresh_job
+        if job is not None:
+            job.cancel()
 
     PROGRESS_EVERY = 0.1  # seconds between two updates of the refresh bar
 
@@ -1032,6 +1056,7 @@ class MainScreen(Screen[None]):
         self.remove_class("-refreshing")
         if summary is None:
             self.notify(f"Refresh failed: {error}", severity="error", markup=False)
+            self._reload_all()  # the feeds stored before it failed are kept: show them
             return
         new = summary.new_articles
         failed = summary.failed
@@ -1126,6 +1151,7 @@ class MainScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._watch.stop()
+        self._cancel_refresh()
 
     def _restore_lists(self, session: Session) -> None:
         """Show the list, and open the article, the last session left (see ui/session.py)."""

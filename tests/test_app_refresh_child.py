@@ -1,0 +1,157 @@
+"""The app's refresh runs in a child process (Reader.refresh_in_child, issue 17): progress
+comes back, a child that dies mid-refresh is one error line and the app goes on, quitting
+mid-refresh ends the child. Real parts: a feed server on 127.0.0.1, a SQLite file, the app."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+from textual.widgets import ProgressBar
+
+from tests.conftest import main, settle, titles
+from tests.httpserver import TestServer
+from tui_reader.config import Config
+from tui_reader.errors import ReaderError
+from tui_reader.feeds.welcome import WELCOME_SETTING
+from tui_reader.paths import Paths
+from tui_reader.reader import Reader, RefreshFailed, RefreshSummary
+from tui_reader.store import Store, StoreError
+from tui_reader.ui.app import ReaderApp
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>
+<item><title>{title}</title><link>https://example.org/{guid}</link><guid>{guid}</guid>
+</item></channel></rss>"""
+
+
+def _hanging(release: threading.Event, asked: threading.Event):  # type: ignore[no-untyped-def]
+    """A feed that answers only once ``release`` is set (the refresh waits for it)."""
+
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        asked.set()
+        release.wait(30)
+        body = FEED.format(name="Slow", title="Slow story", guid="slow-1").encode()
+        request.send_response(200)
+        request.send_header("Content-Type", "application/rss+xml")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    return handler
+
+
+def _feeds(store: Store, server: TestServer, release: threading.Event, asked: threading.Event):  # type: ignore[no-untyped-def]
+    store.set_setting(WELCOME_SETTING, "1")
+    fast = server.route("/fast.xml", FEED.format(name="Fast", title="Fast story", guid="fast-1"))
+    store.add_feed(fast, title="Fast")
+    store.add_feed(server.route("/slow.xml", _hanging(release, asked)), title="Slow")
+
+
+def _group_gone(pgid: int, seconds: float = 10.0) -> bool:
+    """Whether process group ``pgid`` is empty (killed members are reaped by init: soon)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+async def _wait(pilot, what, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not what():
+        assert time.monotonic() < deadline, "waited too long"
+        await pilot.pause(0.05)
+
+
+async def test_a_refresh_child_killed_mid_refresh_is_one_error_line_and_the_app_goes_on(
+    paths: Paths, store: Store, server: TestServer
+) -> None:
+    release, asked = threading.Event(), threading.Event()
+    _feeds(store, server, release, asked)
+    app = ReaderApp(paths, Config())
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            screen = main(app)
+            await pilot.press("r")
+            bar = screen.query_one("#refresh-progress", ProgressBar)
+            # Progress comes back from the child: the fast feed is stored and counted while
+            # the slow one still waits.
+            await _wait(pilot, lambda: asked.is_set() and (bar.progress or 0) >= 1)
+            assert screen.refreshing
+            job = screen._refresh_job
+            assert job is not None and job.pid != os.getpid()
+            os.kill(job.pid, signal.SIGKILL)
+            await _wait(pilot, lambda: not screen.refreshing)
+            await settle(pilot)
+            assert _group_gone(job.pid)  # the parser processes it forked went with it
+            failed = [n.message for n in app._notifications if n.severity == "error"]
+            assert failed == ["Refresh failed: the refresh process stopped (killed by SIGKILL)"]
+            assert not screen.has_class("-refreshing")
+            assert "Fast story" in titles(app)  # stored before the child died: kept
+            # The app goes on: the next refresh works.
+            release.set()
+            await pilot.press("r")
+            await _wait(pilot, lambda: not screen.refreshing)
+            await settle(pilot)
+            assert "Slow story" in titles(app)
+            assert any(n.message == "1 new article." for n in app._notifications)
+    finally:
+        release.set()
+
+
+async def test_quitting_mid_refresh_ends_the_child_and_its_group(
+    paths: Paths, store: Store, server: TestServer
+) -> None:
+    release, asked = threading.Event(), threading.Event()
+    _feeds(store, server, release, asked)
+    app = ReaderApp(paths, Config())
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            screen = main(app)
+            await pilot.press("r")
+            await _wait(pilot, asked.is_set)
+            job = screen._refresh_job
+            assert job is not None
+            started = time.monotonic()
+            await pilot.press("q")
+        assert time.monotonic() - started < 10  # the quit did not wait for the slow feed
+        assert job.process.returncode == -signal.SIGTERM
+        assert _group_gone(job.pid)  # nothing of its group is left (its parser processes)
+        assert not [n for n in app._notifications if n.severity == "error"]
+    finally:
+        release.set()
+
+
+def test_refresh_in_child_returns_the_typed_summary_and_progress(
+    paths: Paths, store: Store, server: TestServer
+) -> None:
+    store.set_setting(WELCOME_SETTING, "1")
+    url = server.route("/a.xml", FEED.format(name="A", title="A story", guid="a-1"))
+    feed, _ = store.add_feed(url, title="A")
+    seen: list[int] = []
+    with Reader(paths, Config()) as reader:
+        summary = reader.refresh_in_child(progress_every=0).wait(lambda p: seen.append(p.done))
+    assert isinstance(summary, RefreshSummary)
+    assert summary.new_articles == 1
+    assert [f.id for f in summary.ok] == [feed.id]
+    assert seen == [1]
+    assert [a.title for a in store.list_articles()] == ["A story"]
+
+
+def test_an_error_in_the_child_comes_back_as_its_type_in_one_line(paths: Paths) -> None:
+    paths.ensure()
+    paths.database.write_bytes(b"not a database, " * 512)
+    with pytest.raises(ReaderError) as raised:
+        Reader(paths, Config()).refresh_in_child().wait()
+    assert isinstance(raised.value, StoreError | RefreshFailed)
+    assert type(raised.value) is StoreError  # carried whole, not as a string
+    assert "\n" not in str(raised.value) and str(raised.value)
