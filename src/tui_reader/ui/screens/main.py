@@ -1056,6 +1056,7 @@ class MainScreen(Screen[None]):
         self.remove_class("-refreshing")
         if summary is None:
             self.notify(f"Refresh failed: {error}", severity="error", markup=False)
+            self._watch.rebase()
             self._reload_all()  # the feeds stored before it failed are kept: show them
             return
         new = summary.new_articles
