@@ -326,6 +326,16 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause()
 
 
+async def wait_for(pilot: Pilot[Any], check: Callable[[], bool], seconds: float = 10) -> bool:
+    """Let the app run (no key pressed) until ``check()`` holds; False if it never does."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if check():
+            return True
+        await pilot.pause(0.1)
+    return check()
+
+
 async def burst(pilot: Pilot[Any], *keys: str) -> None:
     """Send keys as a terminal does for a paste or a fast typist: all at once, without waiting
     for the app between them (``pilot.press`` waits until the app is idle after each key),

@@ -6,14 +6,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 
 import pytest
-from textual.pilot import Pilot
 
 from tests import httpserver
-from tests.conftest import BASE_TIME, Data, long_document, main, save_doc, settle, titles
+from tests.conftest import (
+    BASE_TIME,
+    Data,
+    long_document,
+    main,
+    save_doc,
+    settle,
+    titles,
+    wait_for,
+)
 from tui_reader.models import EntryData
 from tui_reader.store import Store
 from tui_reader.ui import watch
@@ -24,16 +30,6 @@ from tui_reader.ui.sources import ALL
 @pytest.fixture(autouse=True)
 def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(watch, "POLL_SECONDS", 0.2)
-
-
-async def wait_for(pilot: Pilot[None], check: Callable[[], bool], seconds: float = 10) -> bool:
-    """Let the app run (no key pressed) until ``check()`` holds; False if it never does."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if check():
-            return True
-        await pilot.pause(0.1)
-    return check()
 
 
 # -- other processes' writes ------------------------------------------------------------------

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from textual.widgets import ProgressBar
 
-from tests.conftest import main, settle, titles
+from tests.conftest import main, settle, titles, wait_for
 from tests.httpserver import TestServer
 from tui_reader.config import Config
 from tui_reader.errors import ReaderError
@@ -63,13 +63,6 @@ def _group_gone(pgid: int, seconds: float = 10.0) -> bool:
     return False
 
 
-async def _wait(pilot, what, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while not what():
-        assert time.monotonic() < deadline, "waited too long"
-        await pilot.pause(0.05)
-
-
 async def test_a_refresh_child_killed_mid_refresh_is_one_error_line_and_the_app_goes_on(
     paths: Paths, store: Store, server: TestServer
 ) -> None:
@@ -84,12 +77,12 @@ async def test_a_refresh_child_killed_mid_refresh_is_one_error_line_and_the_app_
             bar = screen.query_one("#refresh-progress", ProgressBar)
             # Progress comes back from the child: the fast feed is stored and counted while
             # the slow one still waits.
-            await _wait(pilot, lambda: asked.is_set() and (bar.progress or 0) >= 1)
+            assert await wait_for(pilot, lambda: asked.is_set() and (bar.progress or 0) >= 1, 30)
             assert screen.refreshing
             job = screen._refresh_job
             assert job is not None and job.pid != os.getpid()
             os.kill(job.pid, signal.SIGKILL)
-            await _wait(pilot, lambda: not screen.refreshing)
+            assert await wait_for(pilot, lambda: not screen.refreshing, 30)
             await settle(pilot)
             assert _group_gone(job.pid)  # the parser processes it forked went with it
             failed = [n.message for n in app._notifications if n.severity == "error"]
@@ -99,7 +92,7 @@ async def test_a_refresh_child_killed_mid_refresh_is_one_error_line_and_the_app_
             # The app goes on: the next refresh works.
             release.set()
             await pilot.press("r")
-            await _wait(pilot, lambda: not screen.refreshing)
+            assert await wait_for(pilot, lambda: not screen.refreshing, 30)
             await settle(pilot)
             assert "Slow story" in titles(app)
             assert any(n.message == "1 new article." for n in app._notifications)
@@ -118,7 +111,7 @@ async def test_quitting_mid_refresh_ends_the_child_and_its_group(
             await settle(pilot)
             screen = main(app)
             await pilot.press("r")
-            await _wait(pilot, asked.is_set)
+            assert await wait_for(pilot, asked.is_set, 30)
             job = screen._refresh_job
             assert job is not None
             started = time.monotonic()
