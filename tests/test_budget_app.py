@@ -34,16 +34,21 @@ async def test_a_page_over_budget_shows_the_error_and_never_stalls_the_screen(
         while not reader.has_class("-loading"):  # the page is being fetched and read
             await pilot.pause(0.01)
         timer = app.set_interval(0.02, lambda: ticks.append(time.monotonic()))
+        started = time.monotonic()
         while reader.has_class("-loading"):
             await pilot.pause(0.01)
+        ended = time.monotonic()
         timer.stop()
         await settle(pilot)
         notice = " ".join(main(app).pane.notice)
         assert "Could not load the full text" in notice
         assert f"could not extract an article from {url}: the page took longer than 2 s" in notice
         assert "press o" in notice
-    assert ticks[-1] - ticks[0] >= BUDGET * 0.9  # the timer ran while the page was read
-    late = max(b - a for a, b in itertools.pairwise(ticks))
+    # The page was read for a good part of the budget after the pane said so (on a loaded
+    # machine the pane's "loading" shows late, so not all of it), and the timer ran all along:
+    # from the start of that window to its end, never late by LATE.
+    assert ended - started >= BUDGET / 2
+    late = max(b - a for a, b in itertools.pairwise([started, *ticks, ended]))
     assert late < LATE, f"the event loop stalled for {late:.2f} s"
     close_shared_workers()
     assert leftover_processes() == []
