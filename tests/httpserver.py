@@ -18,6 +18,8 @@ class Response:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/xml; charset=utf-8"
+    # Called before the answer is sent (a slow server, or one held until a test lets it go).
+    wait: Callable[[], object] | None = None
 
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
@@ -63,6 +65,8 @@ class TestServer:
                 if route is None:
                     self._send(Response("not found", 404, content_type="text/plain"))
                 elif isinstance(route, Response):
+                    if route.wait is not None:
+                        route.wait()
                     self._send(route)
                 else:
                     with contextlib.suppress(BrokenPipeError, ConnectionResetError):

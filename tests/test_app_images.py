@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import time
-from http.server import BaseHTTPRequestHandler
 
 from PIL import Image
 from textual.widgets import Static
@@ -132,15 +131,7 @@ async def test_an_article_without_images_says_so(data: Data) -> None:
 
 
 async def test_closing_while_it_loads_and_hostile_alt_text(data: Data, server: TestServer) -> None:
-    def slow(h: BaseHTTPRequestHandler) -> None:
-        time.sleep(0.5)
-        body = png(8, 8, (1, 2, 3))
-        h.send_response(200)
-        h.send_header("Content-Type", "image/png")
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
-
+    slow = Response(png(8, 8, (1, 2, 3)), content_type="image/png", wait=lambda: time.sleep(0.5))
     url = server.route("/slow.png", slow)
     alt = "[bold red]x[/] [@click=app.quit]no[/]"
     save_doc(

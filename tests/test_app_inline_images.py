@@ -231,19 +231,9 @@ async def test_auto_without_kitty_graphics_and_off_fetch_nothing(
 
 async def test_loading_row_while_the_image_comes(data: Data, server: TestServer) -> None:
     import threading
-    from http.server import BaseHTTPRequestHandler
 
     release = threading.Event()
-
-    def slow(h: BaseHTTPRequestHandler) -> None:
-        release.wait(10)
-        body = png(20, 20, (5, 5, 5))
-        h.send_response(200)
-        h.send_header("Content-Type", "image/png")
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
-
+    slow = Response(png(20, 20, (5, 5, 5)), content_type="image/png", wait=lambda: release.wait(10))
     url = server.route("/slow.png", slow)
     doc = Document(title="Slow", blocks=(Block("figure", "", src=url, alt="Slow one"),))
     from tests.conftest import save_doc

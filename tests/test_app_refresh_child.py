@@ -8,13 +8,14 @@ import os
 import signal
 import threading
 import time
-from http.server import BaseHTTPRequestHandler
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from textual.widgets import ProgressBar
 
 from tests.conftest import main, settle, titles, wait_for
-from tests.httpserver import TestServer
+from tests.httpserver import Response, TestServer
 from tui_reader.config import Config
 from tui_reader.errors import ReaderError
 from tui_reader.feeds.welcome import WELCOME_SETTING
@@ -28,27 +29,33 @@ FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>
 </item></channel></rss>"""
 
 
-def _hanging(release: threading.Event, asked: threading.Event):  # type: ignore[no-untyped-def]
-    """A feed that answers only once ``release`` is set (the refresh waits for it)."""
+@dataclass
+class Held:
+    """Two feeds: "Fast" answers at once; "Slow" says it was ``asked``, then answers only once
+    ``release`` is set (a refresh waits for it meanwhile). Released when the test ends."""
 
-    def handler(request: BaseHTTPRequestHandler) -> None:
+    app: ReaderApp
+    release: threading.Event
+    asked: threading.Event
+
+
+@pytest.fixture
+def held(paths: Paths, store: Store, server: TestServer) -> Iterator[Held]:
+    release, asked = threading.Event(), threading.Event()
+
+    def hold() -> None:
         asked.set()
         release.wait(30)
-        body = FEED.format(name="Slow", title="Slow story", guid="slow-1").encode()
-        request.send_response(200)
-        request.send_header("Content-Type", "application/rss+xml")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
 
-    return handler
-
-
-def _feeds(store: Store, server: TestServer, release: threading.Event, asked: threading.Event):  # type: ignore[no-untyped-def]
     store.set_setting(WELCOME_SETTING, "1")
     fast = server.route("/fast.xml", FEED.format(name="Fast", title="Fast story", guid="fast-1"))
     store.add_feed(fast, title="Fast")
-    store.add_feed(server.route("/slow.xml", _hanging(release, asked)), title="Slow")
+    slow = FEED.format(name="Slow", title="Slow story", guid="slow-1")
+    store.add_feed(server.route("/slow.xml", Response(slow, wait=hold)), title="Slow")
+    try:
+        yield Held(ReaderApp(paths, Config()), release, asked)
+    finally:
+        release.set()
 
 
 def _group_gone(pgid: int, seconds: float = 10.0) -> bool:
@@ -64,64 +71,52 @@ def _group_gone(pgid: int, seconds: float = 10.0) -> bool:
 
 
 async def test_a_refresh_child_killed_mid_refresh_is_one_error_line_and_the_app_goes_on(
-    paths: Paths, store: Store, server: TestServer
+    held: Held,
 ) -> None:
-    release, asked = threading.Event(), threading.Event()
-    _feeds(store, server, release, asked)
-    app = ReaderApp(paths, Config())
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            screen = main(app)
-            await pilot.press("r")
-            bar = screen.query_one("#refresh-progress", ProgressBar)
-            # Progress comes back from the child: the fast feed is stored and counted while
-            # the slow one still waits.
-            assert await wait_for(pilot, lambda: asked.is_set() and (bar.progress or 0) >= 1, 30)
-            assert screen.refreshing
-            job = screen._refresh_job
-            assert job is not None and job.pid != os.getpid()
-            os.kill(job.pid, signal.SIGKILL)
-            assert await wait_for(pilot, lambda: not screen.refreshing, 30)
-            await settle(pilot)
-            assert _group_gone(job.pid)  # the parser processes it forked went with it
-            failed = [n.message for n in app._notifications if n.severity == "error"]
-            assert failed == ["Refresh failed: the refresh process stopped (killed by SIGKILL)"]
-            assert not screen.has_class("-refreshing")
-            assert "Fast story" in titles(app)  # stored before the child died: kept
-            # The app goes on: the next refresh works.
-            release.set()
-            await pilot.press("r")
-            assert await wait_for(pilot, lambda: not screen.refreshing, 30)
-            await settle(pilot)
-            assert "Slow story" in titles(app)
-            assert any(n.message == "1 new article." for n in app._notifications)
-    finally:
+    app, release, asked = held.app, held.release, held.asked
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("r")
+        bar = screen.query_one("#refresh-progress", ProgressBar)
+        # Progress comes back from the child: the fast feed is stored and counted while
+        # the slow one still waits.
+        assert await wait_for(pilot, lambda: asked.is_set() and (bar.progress or 0) >= 1, 30)
+        assert screen.refreshing
+        job = screen._refresh_job
+        assert job is not None and job.pid != os.getpid()
+        os.kill(job.pid, signal.SIGKILL)
+        assert await wait_for(pilot, lambda: not screen.refreshing, 30)
+        await settle(pilot)
+        assert _group_gone(job.pid)  # the parser processes it forked went with it
+        failed = [n.message for n in app._notifications if n.severity == "error"]
+        assert failed == ["Refresh failed: the refresh process stopped (killed by SIGKILL)"]
+        assert not screen.has_class("-refreshing")
+        assert "Fast story" in titles(app)  # stored before the child died: kept
+        # The app goes on: the next refresh works.
         release.set()
+        await pilot.press("r")
+        assert await wait_for(pilot, lambda: not screen.refreshing, 30)
+        await settle(pilot)
+        assert "Slow story" in titles(app)
+        assert any(n.message == "1 new article." for n in app._notifications)
 
 
-async def test_quitting_mid_refresh_ends_the_child_and_its_group(
-    paths: Paths, store: Store, server: TestServer
-) -> None:
-    release, asked = threading.Event(), threading.Event()
-    _feeds(store, server, release, asked)
-    app = ReaderApp(paths, Config())
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            screen = main(app)
-            await pilot.press("r")
-            assert await wait_for(pilot, asked.is_set, 30)
-            job = screen._refresh_job
-            assert job is not None
-            started = time.monotonic()
-            await pilot.press("q")
-        assert time.monotonic() - started < 10  # the quit did not wait for the slow feed
-        assert job.process.returncode == -signal.SIGTERM
-        assert _group_gone(job.pid)  # nothing of its group is left (its parser processes)
-        assert not [n for n in app._notifications if n.severity == "error"]
-    finally:
-        release.set()
+async def test_quitting_mid_refresh_ends_the_child_and_its_group(held: Held) -> None:
+    app, asked = held.app, held.asked
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("r")
+        assert await wait_for(pilot, asked.is_set, 30)
+        job = screen._refresh_job
+        assert job is not None
+        started = time.monotonic()
+        await pilot.press("q")
+    assert time.monotonic() - started < 10  # the quit did not wait for the slow feed
+    assert job.process.returncode == -signal.SIGTERM
+    assert _group_gone(job.pid)  # nothing of its group is left (its parser processes)
+    assert not [n for n in app._notifications if n.severity == "error"]
 
 
 def test_refresh_in_child_returns_the_typed_summary_and_progress(

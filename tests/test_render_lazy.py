@@ -4,10 +4,15 @@ layout's."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.pilot import Pilot
+
 from tests.conftest import Data, long_document, main, save_doc, settle
 from tui_reader.document import Block, Document
 from tui_reader.ui.render import Header, render_document
 from tui_reader.ui.textunits import first_sentence, sentence_spans
+from tui_reader.ui.widgets.reading_pane import ReadingPane
 
 WIDTH = 70
 
@@ -58,17 +63,22 @@ def test_the_first_sentence_is_the_first_of_all() -> None:
     assert first_sentence(Document()) is None
 
 
-async def test_the_pane_shows_a_long_article_before_laying_it_all_out(data: Data) -> None:
+async def open_long(pilot: Pilot[Any], data: Data, doc: Document) -> ReadingPane:
+    """Open ``doc``, stored as "News story 0", straight from the list (not waiting for it)."""
     article = data.articles["News story 0"]
-    doc = long_document(20000)
     save_doc(data.store, article, doc)
+    await settle(pilot)
+    screen = main(pilot.app)
+    row = next(a for a in screen.articles.articles if a.id == article)
+    screen.open_article(row)
+    return screen.pane
+
+
+async def test_the_pane_shows_a_long_article_before_laying_it_all_out(data: Data) -> None:
+    doc = long_document(20000)
     app = data.app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        screen = main(app)
-        row = next(a for a in screen.articles.articles if a.id == article)
-        screen.open_article(row)
-        pane = screen.pane
+        pane = await open_long(pilot, data, doc)
         rendered = pane.rendered
         assert rendered is not None and pane.document is not None
         assert not rendered.complete  # shown with its first screens laid out
@@ -86,16 +96,10 @@ async def test_the_pane_shows_a_long_article_before_laying_it_all_out(data: Data
 
 
 async def test_jumping_far_into_a_long_article_lays_it_out_on_the_way(data: Data) -> None:
-    article = data.articles["News story 0"]
     doc = long_document(20000)
-    save_doc(data.store, article, doc)
     app = data.app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        screen = main(app)
-        row = next(a for a in screen.articles.articles if a.id == article)
-        screen.open_article(row)
-        pane = screen.pane
+        pane = await open_long(pilot, data, doc)
         # The idle steps held back: the last sentence is gone to before they get there.
         timer = pane._layout_timer
         assert timer is not None
