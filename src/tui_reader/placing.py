@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from tui_reader.anchor import locate, make_selector, text_hash
 from tui_reader.models import Highlight
@@ -43,12 +43,7 @@ def new_highlight(
     return Highlight(
         id=new_highlight_id(),
         article_id=article_id,
-        quote=sel.quote,
-        prefix=sel.prefix,
-        suffix=sel.suffix,
-        start=sel.start,
-        end=sel.end,
-        text_hash=sel.text_hash,
+        **asdict(sel),  # quote, prefix, suffix, start, end, text_hash
         color=color,
         tags=tuple(tags),
         note=note,
@@ -80,16 +75,7 @@ def place_position(h: Highlight, text: str, want: str) -> Highlight | None:
     if not 0 <= start < end <= len(text) or not text[start:end].strip():
         return None
     sel = make_selector(text, start, end)
-    return replace(
-        h,
-        quote=sel.quote,
-        prefix=sel.prefix,
-        suffix=sel.suffix,
-        start=sel.start,
-        end=sel.end,
-        text_hash=sel.text_hash,
-        position=None,
-    )
+    return replace(h, **asdict(sel), position=None)
 
 
 def place(highlights: Sequence[Highlight], text: str) -> list[Highlight]:
