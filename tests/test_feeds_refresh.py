@@ -275,3 +275,34 @@ def test_only_named_feeds_are_refreshed(server: TestServer, store: Store) -> Non
     summary = refresh(store.path, FAST, feed_ids=[fa.id])
     assert [f.url for f in summary.ok] == [a]
     assert all(r.path != "/b.xml" for r in server.requests)
+
+
+def test_fetches_take_turns_between_servers_and_reuse_their_connections(
+    store: Store,
+) -> None:
+    """Three feeds on each of two servers, two fetches at a time: taking turns between the
+    servers, each server's feeds come one after another over one keep-alive connection (in
+    the stored order, both of a server's first two feeds were fetched at once, on two)."""
+    servers = [TestServer().start(), TestServer().start()]
+    ports: dict[int, list[int]] = {0: [], 1: []}
+    try:
+        for n, srv in enumerate(servers):
+            for i in range(3):
+                body = rss(1, prefix=f"s{n}f{i}")
+
+                def handler(h: BaseHTTPRequestHandler, body: bytes = body, n: int = n) -> None:
+                    ports[n].append(h.client_address[1])
+                    h.send_response(200)
+                    h.send_header("Content-Length", str(len(body)))
+                    h.end_headers()
+                    h.wfile.write(body)
+
+                store.add_feed(srv.route(f"/{i}.xml", handler))
+        config = replace(FAST, refresh=replace(FAST.refresh, concurrency=2, per_host=2))
+        summary = refresh(store.path, config)
+    finally:
+        for srv in servers:
+            srv.stop()
+    assert len(summary.ok) == 6
+    assert [len(ports[0]), len(ports[1])] == [3, 3]
+    assert [len(set(ports[0])), len(set(ports[1]))] == [1, 1]

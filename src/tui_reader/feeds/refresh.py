@@ -33,6 +33,7 @@ from tui_reader.net import (
     ACCEPT_FEED,
     FetchError,
     FetchLimits,
+    FetchResult,
     fetch_async,
     make_transport,
 )
@@ -184,6 +185,24 @@ def _host_key(url: str) -> str:
         return url
 
 
+def _lanes(feeds: list[Feed], total: int, per_host: int) -> list[list[Feed]]:
+    """The feeds split in lanes, each fetched one feed after another: a server's feeds share
+    lanes, as many as its fair part of the ``total`` fetches at once (at least one, at most
+    ``per_host``), so a server's next feed is fetched once a previous one is done, over the
+    same keep-alive connection. Fetching every feed at once (each waiting for its server's
+    place) opened a connection per feed (measured: 497 connections for 500 feeds on 100
+    servers; 100 in lanes). The lanes take turns between servers."""
+    by_host: dict[str, list[Feed]] = {}
+    for feed in feeds:
+        by_host.setdefault(_host_key(feed.url), []).append(feed)
+    share = max(1, min(per_host, -(-total // max(1, len(by_host)))))
+    lanes: list[list[Feed]] = []
+    for group in by_host.values():
+        count = min(share, len(group))
+        lanes += [group[i::count] for i in range(count)]
+    return lanes
+
+
 def _wait_text(seconds: float) -> str:
     if seconds >= 3600:
         return f"{seconds / 3600:.3g} h"
@@ -269,40 +288,54 @@ class _Refresher:
         self.gate = asyncio.Semaphore(total_limit)
         # One small connection pool per server: the per-host bound is its size, and httpcore's
         # pool work (which scans every connection on each request) stays small.
-        self.pools: dict[str, tuple[asyncio.Semaphore, httpx.AsyncHTTPTransport]] = {}
+        self.pools: dict[str, httpx.AsyncHTTPTransport] = {}
         self.parsers = parsers
         self.queue: asyncio.Queue[_Outcome | None] = asyncio.Queue()
+        self.parsing: list[asyncio.Task[None]] = []
         self.db = concurrent.futures.ThreadPoolExecutor(max_workers=1)
         writer = asyncio.create_task(self._writer())
         try:
-            await asyncio.gather(*(self._one(f) for f in feeds))
+            await asyncio.gather(
+                *(self._lane(lane) for lane in _lanes(feeds, total_limit, self.per_host))
+            )
+            await asyncio.gather(*self.parsing)
         finally:
             await self.queue.put(None)
             await writer
             self.db.shutdown(wait=True)
-            for _sem, transport in self.pools.values():
+            for transport in self.pools.values():
                 await transport.aclose()
 
-    def _pool(self, url: str) -> tuple[asyncio.Semaphore, httpx.AsyncHTTPTransport]:
+    def _pool(self, url: str) -> httpx.AsyncHTTPTransport:
         key = _host_key(url)
         found = self.pools.get(key)
         if found is None:
-            transport = make_transport(max_connections=self.per_host)
-            found = self.pools[key] = (asyncio.Semaphore(self.per_host), transport)
+            found = self.pools[key] = make_transport(max_connections=self.per_host)
         return found
 
-    async def _one(self, feed: Feed) -> None:
-        try:
-            outcome = await self._fetch_and_parse(feed)
-        except Exception as exc:  # a bug must not stop the other feeds
-            outcome = _Outcome(feed, "error", error=f"unexpected {type(exc).__name__}: {exc}")
-        await self.queue.put(outcome)
+    async def _lane(self, feeds: list[Feed]) -> None:
+        """Fetch feeds of one server one after another (over one keep-alive connection);
+        each body is parsed while the lane goes on."""
+        for feed in feeds:
+            try:
+                outcome = await self._fetch(feed)
+            except Exception as exc:  # a bug must not stop the other feeds
+                outcome = self._unexpected(feed, exc)
+            if isinstance(outcome, _Outcome):
+                await self.queue.put(outcome)
+            else:
+                self.parsing.append(asyncio.create_task(self._parse(feed, outcome)))
 
-    async def _fetch_and_parse(self, feed: Feed) -> _Outcome:
+    @staticmethod
+    def _unexpected(feed: Feed, exc: Exception) -> _Outcome:
+        return _Outcome(feed, "error", error=f"unexpected {type(exc).__name__}: {exc}")
+
+    async def _fetch(self, feed: Feed) -> _Outcome | FetchResult:
+        """The feed's outcome, or its fetched body (to parse)."""
         if feed.url == WELCOME_URL:
             return self._welcome(feed)
-        sem, transport = self._pool(feed.url)
-        async with sem, self.gate:
+        transport = self._pool(feed.url)
+        async with self.gate:
             try:
                 result = await fetch_async(
                     transport,
@@ -316,18 +349,26 @@ class _Refresher:
                 return _Outcome(feed, "error", error=str(exc), retry_after=exc.retry_after)
         if result.not_modified:
             return _Outcome(feed, "not-modified", new_url=result.permanent_url)
+        return result
+
+    async def _parse(self, feed: Feed, result: FetchResult) -> None:
         try:
-            parsed = await self.parsers.parse(result.body, result.url)
-        except (FeedError, BudgetError) as exc:
-            return _Outcome(feed, "error", error=str(exc))
-        return _Outcome(
-            feed,
-            "ok",
-            parsed=parsed,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            new_url=result.permanent_url,
-        )
+            try:
+                parsed = await self.parsers.parse(result.body, result.url)
+            except (FeedError, BudgetError) as exc:
+                outcome = _Outcome(feed, "error", error=str(exc))
+            else:
+                outcome = _Outcome(
+                    feed,
+                    "ok",
+                    parsed=parsed,
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                    new_url=result.permanent_url,
+                )
+        except Exception as exc:  # a bug must not stop the other feeds
+            outcome = self._unexpected(feed, exc)
+        await self.queue.put(outcome)
 
     def _welcome(self, feed: Feed) -> _Outcome:
         data = welcome_bytes()
