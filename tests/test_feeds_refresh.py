@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import gzip
 import multiprocessing
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +19,7 @@ from tui_reader.config import Config, RefreshConfig
 from tui_reader.feeds.refresh import RefreshProgress, refresh
 from tui_reader.feeds.welcome import WELCOME_URL, ensure_welcome
 from tui_reader.models import Feed
+from tui_reader.paths import Paths
 from tui_reader.store import Store
 
 FAST = Config(refresh=RefreshConfig(timeout=1.0, max_bytes=300_000, max_redirects=3))
@@ -306,3 +310,63 @@ def test_fetches_take_turns_between_servers_and_reuse_their_connections(
     assert len(summary.ok) == 6
     assert [len(ports[0]), len(ports[1])] == [3, 3]
     assert [len(set(ports[0])), len(set(ports[1]))] == [1, 1]
+
+
+# Run in a process of its own, whose only thread is the refresh's (as `tui-reader refresh`):
+# the test process runs the server's threads, and there workers come from the forkserver.
+_ALONE = """
+import sys
+from multiprocessing import resource_tracker
+from pathlib import Path
+
+import tui_reader.feeds.refresh as refresh_module
+from tui_reader.paths import get_paths
+from tui_reader.reader import Reader
+
+
+def warm() -> None:
+    with Path(sys.argv[1]).open("a") as marks:
+        marks.write("warm\\n")
+
+
+refresh_module._warm_worker = warm
+with Reader.open(get_paths()) as reader:
+    summary = reader.refresh()
+print(len(summary.ok), len(summary.unchanged), resource_tracker._resource_tracker._pid)
+"""
+
+
+def test_a_refresh_whose_feeds_have_validators_forks_a_worker_without_the_parsers(
+    server: TestServer, isolated_env: Paths, tmp_path: Path
+) -> None:
+    """Feeds with validators will most likely answer 304: the refresh's one worker is forked
+    without importing the parsers (its first feed imports them), and a single-threaded
+    refresh starts no resource tracker (its workers are forked, they need none)."""
+    body = rss(2)
+
+    def handler(h: BaseHTTPRequestHandler) -> None:
+        if h.headers.get("If-None-Match") == '"v1"':
+            h.send_response(304)
+            h.end_headers()
+            return
+        h.send_response(200)
+        h.send_header("ETag", '"v1"')
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    isolated_env.ensure()
+    with Store.open(isolated_env.database) as store:
+        store.add_feed(server.route("/v.xml", handler))
+    marks = tmp_path / "warmed"
+
+    def run() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", _ALONE, str(marks)], capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    assert run() == "1 0 None"  # no validators yet: a body is likely, the worker warms up
+    assert marks.read_text() == "warm\n"
+    assert run() == "0 1 None"
+    assert marks.read_text() == "warm\n"  # forked cold: nothing to parse, nothing imported

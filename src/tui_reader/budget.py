@@ -132,14 +132,15 @@ class Workers:
             self.max_workers = max(self.max_workers, count)
             self._cond.notify_all()
 
-    def start(self, count: int) -> None:
-        """Start workers now (up to ``count`` in all), e.g. while only one thread runs."""
+    def start(self, count: int, *, warm: bool = True) -> None:
+        """Start workers now (up to ``count`` in all), e.g. while only one thread runs. With
+        ``warm=False`` they skip :attr:`warm` (a task then imports what it needs itself)."""
         while True:
             with self._cond:
                 if self._closed or len(self._all) + self._starting >= min(count, self.max_workers):
                     return
                 self._starting += 1
-            self._checkin(self._spawn_reserved())
+            self._checkin(self._spawn_reserved(warm=warm))
 
     def run(self, seconds: float, what: str, func: Callable[..., R], *args: Any) -> R:
         """``func(*args)`` in a worker: its result, or the exception it raised. Raises
@@ -200,14 +201,17 @@ class Workers:
 
     # -- the pool's bookkeeping ----------------------------------------------------------------
 
-    def _spawn_reserved(self) -> _Worker:
+    def _spawn_reserved(self, *, warm: bool = True) -> _Worker:
         """Start a worker in a place taken (``_starting``) under the lock."""
         worker: _Worker | None = None
         try:
             ctx = _context()
             parent_end, child_end = ctx.Pipe()
             process = ctx.Process(  # type: ignore[attr-defined]
-                target=_serve, args=(child_end, self.warm), daemon=True, name="tui-reader-worker"
+                target=_serve,
+                args=(child_end, self.warm if warm else None),
+                daemon=True,
+                name="tui-reader-worker",
             )
             try:
                 process.start()

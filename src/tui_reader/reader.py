@@ -399,7 +399,8 @@ class Reader:
 
                 raise SyncError(result.errors[0])
             return RefreshSummary(new_articles=result.articles_new, notes=list(result.errors))
-        _start_resource_tracker()
+        if threading.active_count() > 1:  # (single-threaded, workers are forked: no tracker)
+            _start_resource_tracker()
         return refresh(self.database, self.config, feed_ids, progress, only_due=only_due)
 
     def refresh_in_child(
