@@ -81,7 +81,6 @@ _BLOCK_EDGE = re.compile(
 )
 TAGS = re.compile(r"<[^>]*>")
 _HTMLISH = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;")
-_SOURCE_SPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 
@@ -96,7 +95,7 @@ def html_paragraphs(markup: str) -> list[str]:
     if not _HTMLISH.search(markup):
         return [p for p in map(plain_paragraph, _PARAGRAPH_BREAK.split(fast_clean(markup))) if p]
     markup = _drop_blocks(markup)
-    markup = _SOURCE_SPACE.sub(" ", markup)
+    markup = collapse_space(markup)
     markup = sub_to_last(_LINE_BREAK, "\n", markup)
     markup = sub_to_last(_BLOCK_EDGE, "\n\n", markup)
     markup = sub_to_last(TAGS, "", markup)
@@ -110,6 +109,21 @@ def html_paragraphs(markup: str) -> list[str]:
         if paragraph:
             paragraphs.append(paragraph)
     return paragraphs
+
+
+def collapse_space(text: str) -> str:
+    """Every run of whitespace as one space: ``re.sub(r"\\s+", " ", text)``, with split and
+    join (the same whitespace: ``str.isspace``), several times faster on a feed's HTML —
+    where the regex was a third of turning it into text."""
+    words = text.split()
+    if not words:
+        return " " if text else ""
+    joined = " ".join(words)
+    if text[0].isspace():
+        joined = " " + joined
+    if text[-1].isspace():
+        joined += " "
+    return joined
 
 
 def text_to_html(text: str) -> str:
