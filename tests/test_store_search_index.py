@@ -81,3 +81,34 @@ def test_a_store_made_before_migration_3_keeps_its_index(tmp_path: object) -> No
         _integrity(store)
     finally:
         store.close()
+
+
+def test_a_refresh_batch_is_indexed_once_and_a_failed_feed_not_at_all(store: Store) -> None:
+    """store_fetches indexes the new articles of the whole batch at its end: FTS5 writes out
+    its pending entries at each savepoint's release, and indexing in each feed's savepoint
+    made an index segment per feed. A feed whose savepoint is rolled back leaves nothing in
+    the index."""
+    import time
+
+    from tui_reader.models import FeedUpdate
+
+    feeds = [store.add_feed(f"http://example.org/{n}.xml")[0] for n in range(8)]
+    updates = [
+        FeedUpdate(f, "ok", next_fetch=time.time() + 3600, entries=tuple(_entries(5, f"w{n}")))
+        for n, f in enumerate(feeds)
+    ]
+    # The last feed's articles cannot be stored: its savepoint is rolled back.
+    store.conn.execute(
+        "CREATE TEMP TRIGGER boom BEFORE INSERT ON articles WHEN new.title LIKE '% w7'"
+        " BEGIN SELECT RAISE(ABORT, 'boom'); END"
+    )
+    stored = store.store_fetches(updates)
+    assert [s.new for s in stored[:-1]] == [5] * 7 and stored[-1].error
+    with store.transaction() as c:
+        segments = c.execute("SELECT COUNT(DISTINCT segid) FROM articles_fts_idx").fetchone()[0]
+    assert segments == 1
+    assert len(store.search("filler")) == 35 and store.search("w7") == []
+    assert sorted(h.article.title for h in store.search("w3")) == [
+        f"Title {i} w3" for i in range(5)
+    ]
+    _integrity(store)

@@ -222,10 +222,15 @@ def document_in(c: sqlite3.Connection, article_id: int) -> Document | None:
 
 
 def upsert_entries_in(
-    c: sqlite3.Connection, feed: Feed, entries: Iterable[EntryData]
+    c: sqlite3.Connection,
+    feed: Feed,
+    entries: Iterable[EntryData],
+    index: list[tuple[int, str, str]] | None = None,
 ) -> tuple[int, int]:
     """:meth:`ArticlesMixin.upsert_entries` inside the caller's transaction: the feed's
-    articles read once (one index walk), the plan made without the database, then written."""
+    articles read once (one index walk), the plan made without the database, then written.
+    With ``index``, the new rows' full-text entries are added to it for the caller to write
+    (:func:`index_in`, once for many feeds) instead of written here."""
     from tui_reader.store.identity import Known, plan_entries  # a refresh's: not at start-up
 
     known = [
@@ -270,7 +275,10 @@ def upsert_entries_in(
             enclosed.append((cur.lastrowid, e.enclosures))
     # A feed's articles are indexed here, not by a trigger (see migration 3) — before any
     # update below, whose trigger takes the old text out of the index.
-    c.executemany("INSERT INTO articles_fts(rowid, title, search_text) VALUES (?, ?, ?)", indexed)
+    if index is None:
+        index_in(c, indexed)
+    else:
+        index += indexed
     c.executemany("UPDATE articles SET guid = ? WHERE id = ?", [(g, i) for i, g in plan.guids])
     for changed in plan.changed:
         e = changed.entry
@@ -303,6 +311,11 @@ def upsert_entries_in(
         [(i, n, x.url, x.type, x.length) for i, found in enclosed for n, x in enumerate(found)],
     )
     return len(plan.new), len(plan.changed)
+
+
+def index_in(c: sqlite3.Connection, rows: list[tuple[int, str, str]]) -> None:
+    """Add new articles (rowid, title, text) to the full-text index."""
+    c.executemany("INSERT INTO articles_fts(rowid, title, search_text) VALUES (?, ?, ?)", rows)
 
 
 def article_by_uid_in(c: sqlite3.Connection, uid: str) -> Article | None:
