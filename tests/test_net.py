@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import time
 import zlib
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -291,3 +292,110 @@ def test_tls_certificates_are_checked_with_the_ca_bundle_loaded_on_first_use(
     assert context.cert_store_stats()["x509_ca"] > 0
     thread.join(5)
     listener.close()
+
+
+def test_a_chunked_gzip_body_and_a_body_ended_by_close_are_read(server: TestServer) -> None:
+    text = b"<rss>" + b"chunked " * 5000 + b"</rss>"
+    packed = gzip.compress(text)
+
+    def chunked(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Transfer-Encoding", "chunked")
+        h.send_header("Content-Encoding", "gzip")
+        h.end_headers()
+        for start in range(0, len(packed), 1000):
+            part = packed[start : start + 1000]
+            h.wfile.write(b"%x;ext=1\r\n%s\r\n" % (len(part), part))
+        h.wfile.write(b"0\r\nX-Trailer: yes\r\n\r\n")
+
+    def until_close(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.end_headers()  # no length, not chunked: the body ends when the connection closes
+        h.wfile.write(text)
+        h.close_connection = True
+
+    assert fetch(server.route("/chunked", chunked)).body == text
+    assert fetch(server.route("/close", until_close)).body == text
+
+
+def test_a_bad_chunk_size_is_a_protocol_error(server: TestServer) -> None:
+    def bad(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Transfer-Encoding", "chunked")
+        h.end_headers()
+        h.wfile.write(b"-5\r\nxxxxx\r\n0\r\n\r\n")
+
+    with pytest.raises(FetchError, match="broke the HTTP protocol: a bad chunk size"):
+        fetch(server.route("/bad-chunk", bad))
+
+
+def test_the_response_head_is_bounded(server: TestServer) -> None:
+    """At most 256 header fields and 64 kB of head; up to them, a response is read."""
+
+    def fields(count: int, size: int = 1) -> Callable[[BaseHTTPRequestHandler], None]:
+        def serve(h: BaseHTTPRequestHandler) -> None:
+            h.send_response(200)
+            for n in range(count):
+                h.send_header(f"X-{n}", "v" * size)
+            h.send_header("Content-Length", "2")
+            h.end_headers()
+            h.wfile.write(b"ok")
+
+        return serve
+
+    assert fetch(server.route("/250", fields(245))).body == b"ok"
+    with pytest.raises(FetchError, match="broke the HTTP protocol: more than 256 header fields"):
+        fetch(server.route("/300", fields(300)))
+    assert fetch(server.route("/60k", fields(30, 2000))).body == b"ok"
+    with pytest.raises(FetchError, match="broke the HTTP protocol: response head larger than"):
+        fetch(server.route("/70k", fields(35, 2000)))
+
+
+def test_a_validator_that_would_break_the_request_is_not_sent(server: TestServer) -> None:
+    url = server.route("/v", "fresh", headers={"ETag": '"v2"'})
+    result = fetch(url, etag='"v1"\r\nX-Injected: 1', last_modified="Mon\n, 01 Jan 2024")
+    assert result.body == b"fresh"
+    sent = server.requests[-1].headers
+    assert "x-injected" not in sent
+    assert "if-none-match" not in sent and "if-modified-since" not in sent
+
+
+def test_a_kept_alive_connection_the_server_dropped_is_replaced_once() -> None:
+    """A server may close an idle keep-alive connection just as the next request goes out:
+    that request is sent once more, on a new connection."""
+    import asyncio
+    import socket
+    import threading
+
+    from tui_reader.net import fetch_async, make_transport
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    accepted: list[int] = []
+
+    def serve() -> None:
+        for n in range(2):
+            conn, _ = listener.accept()
+            accepted.append(n)
+            with conn:
+                conn.recv(65536)
+                conn.sendall(answer)
+                if n == 0:
+                    conn.recv(65536)  # the second request: dropped unanswered
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+
+    async def run() -> tuple[list[bytes], int]:
+        async with make_transport(max_connections=1) as transport:
+            url = f"http://127.0.0.1:{port}/feed"
+            bodies = [(await fetch_async(transport, url)).body for _ in range(2)]
+            return bodies, transport.opened
+
+    try:
+        assert asyncio.run(run()) == ([b"ok", b"ok"], 2)
+    finally:
+        thread.join(5)
+        listener.close()
+    assert accepted == [0, 1]

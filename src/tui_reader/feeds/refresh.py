@@ -34,6 +34,7 @@ from tui_reader.net import (
     FetchError,
     FetchLimits,
     FetchResult,
+    Transport,
     fetch_async,
     make_transport,
 )
@@ -41,8 +42,6 @@ from tui_reader.store import Store, StoreError
 from tui_reader.timestamps import format_local
 
 if TYPE_CHECKING:
-    import httpx
-
     from tui_reader.feeds.parse import ParsedFeed
 
 MIN_RETRY_AFTER = 60.0
@@ -292,9 +291,8 @@ class _Refresher:
         total_limit = max(1, cfg.concurrency)
         self.per_host = max(1, min(cfg.per_host or total_limit, total_limit))
         self.gate = asyncio.Semaphore(total_limit)
-        # One small connection pool per server: the per-host bound is its size, and httpcore's
-        # pool work (which scans every connection on each request) stays small.
-        self.pools: dict[str, httpx.AsyncHTTPTransport] = {}
+        # One small connection pool per server: the per-host bound is its size.
+        self.pools: dict[str, Transport] = {}
         self.parsers = parsers
         self.queue: asyncio.Queue[_Outcome | None] = asyncio.Queue()
         self.parsing: list[asyncio.Task[None]] = []
@@ -312,7 +310,7 @@ class _Refresher:
             for transport in self.pools.values():
                 await transport.aclose()
 
-    def _pool(self, url: str) -> httpx.AsyncHTTPTransport:
+    def _pool(self, url: str) -> Transport:
         key = _host_key(url)
         found = self.pools.get(key)
         if found is None:
