@@ -370,3 +370,44 @@ def test_a_refresh_whose_feeds_have_validators_forks_a_worker_without_the_parser
     assert marks.read_text() == "warm\n"
     assert run() == "0 1 None"
     assert marks.read_text() == "warm\n"  # forked cold: nothing to parse, nothing imported
+
+
+def test_a_slow_server_gets_another_lane(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server's feeds are fetched one after another, but not behind a slow fetch: once one
+    takes longer than SLOW_FETCH, another lane fetches the server's next feed meanwhile."""
+    import threading
+
+    import tui_reader.feeds.refresh as refresh_module
+
+    monkeypatch.setattr(refresh_module, "SLOW_FETCH", 0.2)
+    slow, fast = TestServer().start(), TestServer().start()
+    lock = threading.Lock()
+    now = [0]
+    most = [0]
+    try:
+
+        def handler(h: BaseHTTPRequestHandler) -> None:
+            with lock:
+                now[0] += 1
+                most[0] = max(most[0], now[0])
+            time.sleep(1.0)
+            with lock:
+                now[0] -= 1
+            body = rss(1, prefix=h.path.strip("/"))
+            h.send_response(200)
+            h.send_header("Content-Length", str(len(body)))
+            h.end_headers()
+            h.wfile.write(body)
+
+        for i in range(3):
+            store.add_feed(slow.route(f"/s{i}.xml", handler))
+        store.add_feed(fast.route("/f.xml", rss(1, prefix="fast")))
+        config = replace(
+            FAST, refresh=replace(FAST.refresh, timeout=5.0, concurrency=2, per_host=3)
+        )
+        summary = refresh(store.path, config)
+    finally:
+        slow.stop()
+        fast.stop()
+    assert len(summary.ok) == 4
+    assert most[0] == 2  # (at most two fetches at once in all)

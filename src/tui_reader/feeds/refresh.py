@@ -12,6 +12,7 @@ never stops the others; a 429/503 with Retry-After postpones that feed's next fe
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import contextlib
 import dataclasses
@@ -55,6 +56,9 @@ BATCH_FEEDS = 64  # ...or once this many feeds are waiting
 # start (once per process), then ~0.05 s per worker:
 POOL_AT_START = 8  # feeds without validators (first refreshes): fork a worker per core at once
 POOL_AFTER_BODIES = 24  # otherwise one worker, and one per core from this many bodies on
+# A server's feeds are fetched in lanes, one feed after another over a keep-alive connection
+# (Refresher.run); one of its fetches taking longer than this opens another lane to it.
+SLOW_FETCH = 1.0
 
 
 @dataclass(frozen=True)
@@ -190,22 +194,12 @@ def _host_key(url: str) -> str:
         return url
 
 
-def _lanes(feeds: list[Feed], total: int, per_host: int) -> list[list[Feed]]:
-    """The feeds split in lanes, each fetched one feed after another: a server's feeds share
-    lanes, as many as its fair part of the ``total`` fetches at once (at least one, at most
-    ``per_host``), so a server's next feed is fetched once a previous one is done, over the
-    same keep-alive connection. Fetching every feed at once (each waiting for its server's
-    place) opened a connection per feed (measured: 497 connections for 500 feeds on 100
-    servers; 100 in lanes). The lanes take turns between servers."""
-    by_host: dict[str, list[Feed]] = {}
+def _by_host(feeds: list[Feed]) -> dict[str, collections.deque[Feed]]:
+    """The feeds of each server, in their order."""
+    by_host: dict[str, collections.deque[Feed]] = {}
     for feed in feeds:
-        by_host.setdefault(_host_key(feed.url), []).append(feed)
-    share = max(1, min(per_host, -(-total // max(1, len(by_host)))))
-    lanes: list[list[Feed]] = []
-    for group in by_host.values():
-        count = min(share, len(group))
-        lanes += [group[i::count] for i in range(count)]
-    return lanes
+        by_host.setdefault(_host_key(feed.url), collections.deque()).append(feed)
+    return by_host
 
 
 def _wait_text(seconds: float) -> str:
@@ -297,11 +291,26 @@ class _Refresher:
         self.queue: asyncio.Queue[_Outcome | None] = asyncio.Queue()
         self.parsing: list[asyncio.Task[None]] = []
         self.db = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        # Each server's feeds are fetched in lanes, one feed after another, so that its next
+        # feed goes over the keep-alive connection its previous one used. Fetching every feed
+        # at once (each waiting for its server's place) opened a connection per feed
+        # (measured: 497 connections for 500 feeds on 100 servers; 100 in lanes). A server
+        # gets its fair part of the fetches at once in lanes (at least one, at most
+        # per_host), and one more lane whenever one of its fetches is slow (SLOW_FETCH), so
+        # a slow server's feeds do not wait for each other. The lanes take turns between
+        # servers.
+        self.waiting = _by_host(feeds)
+        self.lanes: collections.Counter[str] = collections.Counter()
+        self.lane_tasks: list[asyncio.Task[None]] = []
+        share = max(1, min(self.per_host, -(-total_limit // max(1, len(self.waiting)))))
+        for key, queue in self.waiting.items():
+            for _ in range(min(share, len(queue))):
+                self._open_lane(key)
         writer = asyncio.create_task(self._writer())
         try:
-            await asyncio.gather(
-                *(self._lane(lane) for lane in _lanes(feeds, total_limit, self.per_host))
-            )
+            while self.lane_tasks:  # (lanes opened meanwhile are waited for next)
+                lanes, self.lane_tasks = self.lane_tasks, []
+                await asyncio.gather(*lanes)
             await asyncio.gather(*self.parsing)
         finally:
             await self.queue.put(None)
@@ -317,12 +326,23 @@ class _Refresher:
             found = self.pools[key] = make_transport(max_connections=self.per_host)
         return found
 
-    async def _lane(self, feeds: list[Feed]) -> None:
-        """Fetch feeds of one server one after another (over one keep-alive connection);
+    def _open_lane(self, key: str) -> None:
+        self.lanes[key] += 1
+        self.lane_tasks.append(asyncio.create_task(self._lane(key)))
+
+    def _widen(self, key: str) -> None:
+        """A fetch from this server is slow: another lane for its feeds still waiting."""
+        if self.waiting[key] and self.lanes[key] < self.per_host:
+            self._open_lane(key)
+
+    async def _lane(self, key: str) -> None:
+        """Fetch a server's waiting feeds one after another (over one keep-alive connection);
         each body is parsed while the lane goes on."""
-        for feed in feeds:
+        queue = self.waiting[key]
+        while queue:
+            feed = queue.popleft()
             try:
-                outcome = await self._fetch(feed)
+                outcome = await self._fetch(feed, key)
             except Exception as exc:  # a bug must not stop the other feeds
                 outcome = self._unexpected(feed, exc)
             if isinstance(outcome, _Outcome):
@@ -334,12 +354,13 @@ class _Refresher:
     def _unexpected(feed: Feed, exc: Exception) -> _Outcome:
         return _Outcome(feed, "error", error=f"unexpected {type(exc).__name__}: {exc}")
 
-    async def _fetch(self, feed: Feed) -> _Outcome | FetchResult:
+    async def _fetch(self, feed: Feed, key: str) -> _Outcome | FetchResult:
         """The feed's outcome, or its fetched body (to parse)."""
         if feed.url == WELCOME_URL:
             return self._welcome(feed)
         transport = self._pool(feed.url)
         async with self.gate:
+            slow = asyncio.get_running_loop().call_later(SLOW_FETCH, self._widen, key)
             try:
                 result = await fetch_async(
                     transport,
@@ -351,6 +372,8 @@ class _Refresher:
                 )
             except FetchError as exc:
                 return _Outcome(feed, "error", error=str(exc), retry_after=exc.retry_after)
+            finally:
+                slow.cancel()
         if result.not_modified:
             return _Outcome(feed, "not-modified", new_url=result.permanent_url)
         return result
