@@ -7,13 +7,11 @@ case) no parser is built and no other command's module is imported: start-up tim
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tui_reader import __version__
-from tui_reader.cli.common import CommandError
+from tui_reader import __version__, codecache
 
 if TYPE_CHECKING:
     import argparse
@@ -45,6 +43,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # First of all, before the imports: dataclass methods, namedtuples and regex programs
+    # compiled in an earlier run are not compiled again (tui_reader/codecache.py).
+    codecache.install()
+    try:
+        return _main(argv)
+    finally:
+        codecache.save()
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    import sqlite3
+
+    from tui_reader.cli.common import CommandError
+
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
         # No arguments (the common case) is the reader: no parser to build.
