@@ -81,6 +81,28 @@ def test_no_arguments_start_the_reader_without_a_parser(paths: Paths) -> None:
     assert out.split() == ["7", "False", "False"]
 
 
+def test_the_collector_is_off_while_the_command_line_imports() -> None:
+    """cli.main's imports run with the collector off (a spy on the import system sees every
+    tui_reader module load) and it is back on afterwards."""
+    code = (
+        "import gc, sys\n"
+        "states = []\n"
+        "class Spy:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.startswith('tui_reader.'): states.append(gc.isenabled())\n"
+        "sys.meta_path.insert(0, Spy())\n"
+        "import tui_reader.cli as cli\n"
+        "states.clear()\n"
+        "try:\n"
+        "    cli.main(['--version'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(len(states) > 5, any(states), gc.isenabled())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-3:] == ["True", "False", "True"], out.stdout
+
+
 @pytest.mark.parametrize("cached", [False, True], ids=["plain", "with-code-cache"])
 def test_the_first_screen_imports_no_anchoring_html_hashing_or_pillow(
     cached: bool, tmp_path: Path

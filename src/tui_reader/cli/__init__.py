@@ -7,6 +7,7 @@ case) no parser is built and no other command's module is imported: start-up tim
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -53,6 +54,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    # The imports make many objects and free few: the collector's passes over the growing
+    # heap find nothing. It waits until they are done (the app: until its first screen is
+    # drawn, cli/reading.py).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _command(argv, collecting)
+    finally:
+        if collecting and not gc.isenabled():
+            gc.freeze()  # what the imports made lives as long as the process
+            gc.enable()
+
+
+def _command(argv: Sequence[str] | None, collecting: bool) -> int:
     import sqlite3
 
     from tui_reader.cli.common import CommandError
@@ -66,6 +81,9 @@ def _main(argv: Sequence[str] | None) -> int:
             from tui_reader.cli.reading import start_app
 
             return start_app()
+        if collecting:
+            gc.freeze()
+            gc.enable()
         return int(func(args) or 0)
     except CommandError as exc:
         print(f"tui-reader: {exc}", file=sys.stderr)
