@@ -47,6 +47,8 @@ def behaviour() -> list[Any]:
         Point(1, 2) < Point(1, 3),
         Point(2) == Point(2),
         Point(5).tags,
+        # compiled as dataclasses compiles it (no `from __future__ import annotations`)
+        sorted(Point.__init__.__annotations__.items()),
         dataclasses.astuple(Point(1, 2, ["a"])),
         Pair(1, right=2),
         Pair._make([3, 4])._asdict(),

@@ -192,7 +192,9 @@ def _cached_code(source: str, mode: str) -> Any:
     key = (mode, source)
     code = _code.get(key)
     if code is None:
-        code = builtins.compile(source, "<string>", mode)
+        # As exec/eval compile it in dataclasses, collections and typing: none of them has a
+        # future import, and this module's (annotations) must not be inherited.
+        code = builtins.compile(source, "<string>", mode, 0, True)
         _code[key] = code
         _dirty = True
     _used_code.add(key)
