@@ -17,10 +17,14 @@ Prints, each as a median of several runs:
 Run: ``.venv/bin/python bench/ui_bench.py`` (the synthetic store is built once, about half a
 minute, and kept in bench/results/; the corpus stores once, a few minutes, under the temp dir).
 The machine is shared and noisy: compare the ratios, not the times.
+
+``--startup-only`` measures only the start-up in a terminal (``--runs N`` launches of each,
+medians; ``--stores 100000,1000000`` which corpus stores), for quick before/after figures.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
@@ -423,13 +427,49 @@ def time_search(db: Path, queries: list[str]) -> list[tuple[str, float, int]]:
     return out
 
 
-async def main() -> None:
+def print_terminal(terminal: dict[int, tuple[float, float, str]]) -> None:
+    ms = 1000
+    print("  start-up in a terminal (tmux): launch to the article list on screen")
+    for n, (tb, tr, marker) in terminal.items():
+        target = 1.2 if n <= 100_000 else 1.3
+        print(
+            f"    {n:>9,} articles: tui-reader {tr * ms:6.0f} ms, bare Textual app"
+            f" {tb * ms:6.0f} ms: {tr / tb:4.2f} x  (target <= {target})  [{marker!r}]"
+        )
+
+
+def startup_only(runs: int, stores: list[int]) -> None:
+    """Only the start-up figures: quicker, for before/after comparisons."""
+    from bench.corpus_store import store_path as corpus_store
+
+    terminal = {n: time_terminal(corpus_store(n), runs) for n in stores}
+    print(
+        f"UI start-up benchmark (medians of {runs} launches each, {SIZE[0]}x{SIZE[1]});"
+        f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print_terminal(terminal)
+
+
+def arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="The UI benchmark (see the module's text).")
+    parser.add_argument("--startup-only", action="store_true", help="only the start-up figures")
+    parser.add_argument("--runs", type=int, default=TERMINAL_RUNS, help="launches of each app")
+    parser.add_argument(
+        "--stores",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=list(CORPUS_STORES),
+        help="corpus store sizes, comma-separated (default 100000,1000000)",
+    )
+    return parser.parse_args(argv)
+
+
+async def main(runs: int = TERMINAL_RUNS) -> None:
     from bench.corpus_store import store_path as corpus_store
 
     FRAMES.install()
     db = store_path()
     corpus = {n: corpus_store(n) for n in CORPUS_STORES}
-    terminal = {n: time_terminal(path) for n, path in corpus.items()}
+    terminal = {n: time_terminal(path, runs) for n, path in corpus.items()}
     with tempfile.TemporaryDirectory() as home:
         os.environ["TUI_READER_HOME"] = home  # nothing touches the user's data
         # Warm up imports and caches once.
@@ -454,13 +494,7 @@ async def main() -> None:
         f"UI benchmark (medians of {RUNS} runs, {SIZE[0]}x{SIZE[1]});"
         f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
-    print("  start-up in a terminal (tmux): launch to the article list on screen")
-    for n, (tb, tr, marker) in terminal.items():
-        target = 1.2 if n <= 100_000 else 1.3
-        print(
-            f"    {n:>9,} articles: tui-reader {tr * ms:6.0f} ms, bare Textual app"
-            f" {tb * ms:6.0f} ms: {tr / tb:4.2f} x  (target <= {target})  [{marker!r}]"
-        )
+    print_terminal(terminal)
     print(
         f"  in-process (headless), synthetic {ARTICLES:,}: bare first frame {bf * ms:6.1f} ms,"
         f" reader list shown {rl * ms:6.1f} ms ({rl / bf:.2f} x)"
@@ -480,4 +514,8 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    ARGS = arguments(sys.argv[1:])
+    if ARGS.startup_only:
+        startup_only(ARGS.runs, ARGS.stores)
+    else:
+        asyncio.run(main(ARGS.runs))

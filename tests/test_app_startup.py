@@ -7,6 +7,7 @@ import gc
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -80,10 +81,37 @@ def test_no_arguments_start_the_reader_without_a_parser(paths: Paths) -> None:
     assert out.split() == ["7", "False", "False"]
 
 
-def test_the_first_screen_imports_no_anchoring_html_hashing_or_pillow() -> None:
+def test_the_collector_is_off_while_the_command_line_imports() -> None:
+    """cli.main's imports run with the collector off (a spy on the import system sees every
+    tui_reader module load) and it is back on afterwards."""
+    code = (
+        "import gc, sys\n"
+        "states = []\n"
+        "class Spy:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.startswith('tui_reader.'): states.append(gc.isenabled())\n"
+        "sys.meta_path.insert(0, Spy())\n"
+        "import tui_reader.cli as cli\n"
+        "states.clear()\n"
+        "try:\n"
+        "    cli.main(['--version'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(len(states) > 5, any(states), gc.isenabled())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-3:] == ["True", "False", "True"], out.stdout
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["plain", "with-code-cache"])
+def test_the_first_screen_imports_no_anchoring_html_hashing_or_pillow(
+    cached: bool, tmp_path: Path
+) -> None:
     """What the app imports to start leaves out what only later work needs (issue 17):
     placing highlights (anchor, hashing), a feed's HTML as text, refresh's entry identity,
-    and textual-image's renderers with Pillow (the terminal is asked without them)."""
+    and textual-image's renderers with Pillow (the terminal is asked without them); the
+    compiled-code cache (installed first, as cli.main does) brings none of them in either,
+    filled or not."""
     later = (
         "tui_reader.anchor",
         "tui_reader.placing",
@@ -93,11 +121,22 @@ def test_the_first_screen_imports_no_anchoring_html_hashing_or_pillow() -> None:
         "PIL",
         "textual_image.renderable",
     )
+    cache = tmp_path / "compiled-code.bin"
+    install = (
+        "import pathlib; from tui_reader import codecache;"
+        f" codecache.install(pathlib.Path({str(cache)!r}));"
+        if cached
+        else ""
+    )
     code = (
-        "import sys; import tui_reader.cli.reading, tui_reader.ui.sources,"
+        f"import sys; {install} import tui_reader.cli.reading, tui_reader.ui.sources,"
         " tui_reader.ui.graphics, tui_reader.ui.app;"
         f"print([m for m in {later!r} if m in sys.modules])"
     )
+    if cached:  # once to fill the cache, once served from it
+        code += "; codecache.save()"
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert cache.exists()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
 

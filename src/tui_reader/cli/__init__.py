@@ -7,13 +7,12 @@ case) no parser is built and no other command's module is imported: start-up tim
 
 from __future__ import annotations
 
-import sqlite3
+import gc
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tui_reader import __version__
-from tui_reader.cli.common import CommandError
+from tui_reader import __version__, codecache
 
 if TYPE_CHECKING:
     import argparse
@@ -45,6 +44,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # First of all, before the imports: dataclass methods, namedtuples and regex programs
+    # compiled in an earlier run are not compiled again (tui_reader/codecache.py).
+    codecache.install()
+    try:
+        return _main(argv)
+    finally:
+        codecache.save()
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    # The imports make many objects and free few: the collector's passes over the growing
+    # heap find nothing. It waits until they are done (the app: until its first screen is
+    # drawn, cli/reading.py).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _command(argv, collecting)
+    finally:
+        if collecting and not gc.isenabled():
+            gc.freeze()  # what the imports made lives as long as the process
+            gc.enable()
+
+
+def _command(argv: Sequence[str] | None, collecting: bool) -> int:
+    import sqlite3
+
+    from tui_reader.cli.common import CommandError
+
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
         # No arguments (the common case) is the reader: no parser to build.
@@ -54,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui_reader.cli.reading import start_app
 
             return start_app()
+        if collecting:
+            gc.freeze()
+            gc.enable()
         return int(func(args) or 0)
     except CommandError as exc:
         print(f"tui-reader: {exc}", file=sys.stderr)

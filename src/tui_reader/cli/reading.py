@@ -6,6 +6,7 @@ import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui_reader import codecache
 from tui_reader.cli.common import CommandError, open_reader
 from tui_reader.config import Config, load_config
 from tui_reader.errors import ExtractionError
@@ -59,6 +60,8 @@ def _run(paths: Paths, config: Config, problems: list[str], open_article: int | 
             from tui_reader.ui.app import ReaderApp  # Textual is imported only to run the app
         finally:
             graphics.finish()  # the terminal's modes are back before anything else runs
+        # What the imports compiled anew is kept now: the app may end by a signal.
+        codecache.save()
 
         app = ReaderApp(
             paths,

@@ -2,12 +2,13 @@
 
 textual-image asks the terminal (Sixel in its device attributes, then a Kitty graphics
 protocol query, and the cell size in pixels) when it is imported; it cannot once Textual reads
-the keyboard. So :func:`start` asks the same questions (the same bytes, with textual-image's
-terminal helpers, which need neither Pillow nor its renderers) on a thread while Textual is
-imported, and :func:`finish` waits for the answer just before ``App.run`` (about 0.1 s in a
-terminal without Kitty's protocol, hidden behind the import: a wait for the terminal, no work
-for the interpreter). textual-image itself, with Pillow, is imported when the first picture is
-drawn (:func:`image_widget`), its own questions then left unasked. It asks only a real terminal
+the keyboard. So :func:`start` asks the same questions on a thread while Textual is imported,
+all in one exchange (:func:`exchange`: Kitty's query, the cell size, then the device
+attributes, which every terminal answers last), and :func:`finish` waits for the answer just
+before ``App.run`` (one round trip, a few milliseconds; asked in turn, as textual-image does,
+a terminal that ignores Kitty's query, tmux among them, cost a 0.1 s wait). textual-image
+itself, with Pillow, is imported when the first picture is drawn (:func:`image_widget`), its
+own questions then left unasked. It asks only a real terminal
 (stdin and stdout both one): a test's headless app, a pipe or a terminal that answers nothing
 gets ``"none"`` and no picture is ever drawn. textual-image 0.12 speaks no iTerm2 protocol:
 iTerm2 and WezTerm answer the Sixel query and are drawn in Sixel.
@@ -102,53 +103,97 @@ def _ask() -> None:
     logging.getLogger("textual_image").addHandler(logging.NullHandler())
     logging.getLogger("textual_image").propagate = False
     try:
-        from textual_image._terminal import get_cell_size
+        import textual_image._terminal as terminal
 
-        # In textual-image's order: Sixel first (Kitty's terminal has none), then Kitty's.
-        found: Kind = "sixel" if _ask_sixel() else "kitty" if _ask_kitty() else "blocks"
-        cell = get_cell_size()  # asked once and kept: not possible once Textual reads the keys
+        out, inp = sys.__stdout__, sys.__stdin__
+        if out is None or inp is None:
+            return
+        cell = _window_cell(out.fileno())
+        answers = exchange(inp.fileno(), out.fileno(), cell_size=cell is None)
     except Exception:  # a terminal that answers nonsense must not stop the reader
         return
-    _ready = True  # (textual-image's cell size is kept now: it never asks again)
-    if cell.width > 0 and cell.height > 0:
-        _cell = (cell.width, cell.height)
-    _detected = found
+    sixel, kitty, asked_cell = parse_answers(answers)
+    cell = cell or asked_cell
+    # Kept where textual-image looks, so that it never asks again (not possible once Textual
+    # reads the keys); a terminal that did not say gets its fallback (VT340's cell).
+    terminal.get_cell_size._result = terminal.CellSize(*(cell or DEFAULT_CELL))  # type: ignore[attr-defined]
+    _cell = cell
+    _ready = True
+    # In textual-image's order: Sixel first (Kitty's terminal has none), then Kitty's.
+    _detected = "sixel" if sixel else "kitty" if kitty else "blocks"
 
 
-def _ask_sixel() -> bool:
-    """textual-image's Sixel question: is 4 among the device attributes?"""
-    from textual_image._terminal import TerminalError, capture_terminal_response
+KITTY_QUERY = "\x1b_Gi={},s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"  # a 1x1 image, answered "OK"
+CELL_QUERY = "\x1b[16t"  # the cell's size in pixels: ESC [ 6 ; height ; width t
+ATTRIBUTES_QUERY = "\x1b[c"  # device attributes (DA1): ESC [ ? 62 ; 4 ; ... c (4: Sixel)
+ANSWER_WAIT = 0.1  # for the first byte and between bytes, as textual-image waits per question
 
-    out = sys.__stdout__
-    if out is None:
-        return False
+
+def exchange(fd_in: int, fd_out: int, *, cell_size: bool = True, wait: float = ANSWER_WAIT) -> str:
+    """Ask the terminal every question at once (Kitty's graphics query, the cell size if
+    ``cell_size``, then the device attributes) and read what it answers up to the answer to
+    the last one, which every terminal gives and gives last: one round trip, where asking
+    each in turn (textual-image's way) waits ``wait`` for each question a terminal ignores
+    (tmux ignores Kitty's: 0.1 s). Returns what was read (all of it if the terminal stopped
+    answering)."""
+    import os
+    import re
+    import select
+    import termios
+    import tty
+
+    question = KITTY_QUERY.format(randint(1, 2**32)) + (CELL_QUERY if cell_size else "")
+    question += ATTRIBUTES_QUERY
+    mode = termios.tcgetattr(fd_in)
+    tty.setcbreak(fd_in, termios.TCSANOW)  # no echo, no line buffering
+    answer = b""
     try:
-        with capture_terminal_response("\x1b[?", "c", timeout=0.1) as response:
-            out.write("\x1b[c")
-            out.flush()
-    except (TerminalError, TimeoutError):
-        return False
-    answer: str = response.sequence
-    return "4" in answer[len("\x1b[?") : -len("c")].split(";")
+        os.write(fd_out, question.encode())
+        done = re.compile(rb"\x1b\[\?[0-9;]*c")
+        while not done.search(answer):
+            ready, _, _ = select.select([fd_in], [], [], wait)
+            if not ready:
+                break
+            data = os.read(fd_in, 1024)
+            if not data:
+                break
+            answer += data
+    finally:
+        termios.tcsetattr(fd_in, termios.TCSANOW, mode)
+    return answer.decode("utf-8", "replace")
 
 
-def _ask_kitty() -> bool:
-    """textual-image's Kitty graphics question: a 1x1 image queried, answered "OK"."""
-    from textual_image._terminal import TerminalError, capture_terminal_response
+def parse_answers(text: str) -> tuple[bool, bool, tuple[int, int] | None]:
+    """(Sixel among the device attributes, Kitty's query answered "OK", the cell's
+    (width, height) in pixels) from what the terminal answered to :func:`exchange`."""
+    import re
 
-    out = sys.__stdout__
-    if out is None:
-        return False
-    start, end = "\x1b_G", "\x1b\\"
+    attributes = re.search(r"\x1b\[\?([0-9;]*)c", text)
+    sixel = attributes is not None and "4" in attributes.group(1).split(";")
+    kitty_answer = re.search(r"\x1b_G([^\x1b]*)\x1b\\", text)
+    kitty = kitty_answer is not None and kitty_answer.group(1).rpartition(";")[2] == "OK"
+    size = re.search(r"\x1b\[6;(\d{1,5});(\d{1,5})t", text)
+    cell = None
+    if size is not None and int(size.group(1)) > 0 and int(size.group(2)) > 0:
+        cell = (int(size.group(2)), int(size.group(1)))
+    return sixel, kitty, cell
+
+
+def _window_cell(fd: int) -> tuple[int, int] | None:
+    """The cell's size in pixels from the window size the terminal reports (TIOCGWINSZ), if
+    it reports pixels (textual-image's first way)."""
+    import fcntl
+    import struct
+    import termios
+
     try:
-        with capture_terminal_response(start, end, timeout=0.1) as response:
-            out.write(f"{start}i={randint(1, 2**32)},s=1,v=1,a=q,t=d,f=24;AAAA{end}")
-            out.flush()
-    except (TerminalError, TimeoutError):
-        return False
-    answer: str = response.sequence
-    _, _, status = answer[len(start) : -len(end)].rpartition(";")
-    return status == "OK"
+        packed = fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8)
+    except OSError:
+        return None
+    rows, columns, width, height = struct.unpack("HHHH", packed)
+    if rows and columns and width // columns and height // rows:
+        return width // columns, height // rows
+    return None
 
 
 @contextmanager

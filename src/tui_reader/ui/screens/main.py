@@ -238,6 +238,7 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self.run_welcome)  # after the first frame
         self._start_auto_refresh()
         self.set_timer(WARM_AFTER, self._warm_workers)
+        self.set_timer(WARM_AFTER, self.pane.warm_component_styles)  # lazy until then
         # Other processes' writes are watched from after the first frame (its thread opens a
         # connection of its own: not while the first screen is being made).
         self.call_after_refresh(self._watch.start, self)

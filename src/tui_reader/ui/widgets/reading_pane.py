@@ -41,7 +41,7 @@ from tui_reader.ui.render import (
     render_document,
 )
 from tui_reader.ui.widgets.inline_images import InlineImages
-from tui_reader.ui.widgets.styling import component_style
+from tui_reader.ui.widgets.styling import LazyComponentStyles, component_style
 
 if TYPE_CHECKING:
     from tui_reader.ui.selection import TextSelection, TextUnits
@@ -97,7 +97,7 @@ def _parse_style(text: str) -> Style:
     return style
 
 
-class ReadingPane(ScrollView, can_focus=True):
+class ReadingPane(LazyComponentStyles, ScrollView, can_focus=True):
     """The article, wrapped at ``measure`` columns and centred.
 
     Coordinates: *offsets* index ``document.text``; *lines* index the laid-out lines (the

@@ -1,0 +1,268 @@
+"""Compiled code that Python rebuilds at every start, kept between runs.
+
+Python keeps a module's bytecode in ``__pycache__``, but not the code it makes while modules
+run: each dataclass's generated methods (``__init__``, ``__repr__``, ``__eq__``, ...: source
+text, compiled per class), each namedtuple's ``__new__`` and each regular expression's program
+(parsed and compiled per pattern). Together that is a fifth of the reader's import time.
+:func:`install` serves them from ``__pycache__/compiled-code.<cache_tag>.bin`` next to this
+module, keyed on their exact source (the generated text, or the pattern and its flags), and
+:func:`save` adds what was missing when the run ends.
+
+Anything unexpected means the normal path, never an error: a missing, unreadable or corrupt
+file, one written by another Python (the interpreter's version, its bytecode magic and the
+regex engine's magic are part of the file), or a regex engine whose compiler no longer gives
+the stored program for a probe pattern (rebuilt both ways and compared at load, matches
+included). A code object from the file is the one ``compile`` would make from the same text;
+a regex is built by the same ``_sre.compile`` call with the same arguments.
+"""
+
+from __future__ import annotations
+
+import builtins
+import marshal
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+MAX_ENTRIES = 5000  # beyond that (a run that compiled many one-off patterns) keep what was used
+PROBE = r"(?P<word>[^\W\d_]+)\s*(?:\d{2,4}|[-–]+)?(?=\.|$)|(?i:x(y)?z)"
+PROBE_TEXTS = ("Hello 2024.", "xYz", "Ünïcode -- end", "12 34", "")
+
+_path: Path | None = None
+_code: dict[tuple[str, str], Any] = {}  # (mode, source) -> code object
+_regex: dict[tuple[Any, int], tuple[Any, ...]] = {}  # (pattern, flags) -> _sre.compile args
+_used_code: set[tuple[str, str]] = set()
+_used_regex: set[tuple[Any, int]] = set()
+_dirty = False
+_installed = False
+_originals: dict[str, Any] = {}
+
+
+def _stamp() -> tuple[Any, ...]:
+    import _sre  # type: ignore[import-not-found]
+    import importlib.util
+
+    return (FORMAT, sys.version, importlib.util.MAGIC_NUMBER, _sre.MAGIC, _sre.CODESIZE)
+
+
+def default_path() -> Path | None:
+    """``__pycache__/compiled-code.<cache_tag>.bin`` beside this module (None: no cache tag)."""
+    tag = sys.implementation.cache_tag
+    if tag is None:
+        return None
+    return Path(__file__).resolve().parent / "__pycache__" / f"compiled-code.{tag}.bin"
+
+
+def install(path: Path | None = None) -> bool:
+    """Serve generated code and regex programs from the cache at ``path`` (default
+    :func:`default_path`) from now on; returns whether the file was loaded and passed its
+    checks. Idempotent. Without a path (and with ``sys.dont_write_bytecode``, unless a path
+    is given) nothing is installed."""
+    global _path, _installed
+    if _installed:
+        return bool(_code or _regex)
+    if path is None:
+        if sys.dont_write_bytecode:
+            return False
+        path = default_path()
+        if path is None:
+            return False
+    _path = path
+    loaded = _load(path)
+    _patch()
+    _installed = True
+    return loaded
+
+
+def uninstall() -> None:
+    """Back to Python's own behaviour (and an empty cache): for tests."""
+    global _installed, _path, _dirty
+    import collections
+    import dataclasses
+    import re
+    import typing
+
+    for name, module in (("dataclasses", dataclasses), ("collections", collections)):
+        original = _originals.pop(name, None)
+        if original is not None:
+            module.__dict__.pop(original, None)
+    if "typing" in _originals:
+        _originals.pop("typing")
+        typing.__dict__.pop("compile", None)
+    if "re" in _originals:
+        re._compiler.compile = _originals.pop("re")  # type: ignore[attr-defined]
+    re.purge()
+    _code.clear()
+    _regex.clear()
+    _used_code.clear()
+    _used_regex.clear()
+    _installed = False
+    _path = None
+    _dirty = False
+
+
+def _load(path: Path) -> bool:
+    try:
+        data = marshal.loads(path.read_bytes())
+        if not isinstance(data, tuple) or len(data) != 3 or data[0] != _stamp():
+            return False
+        code, regex = data[1], data[2]
+        if not isinstance(code, dict) or not isinstance(regex, dict):
+            return False
+        if not _probe_holds(regex.get((PROBE, 0))):
+            return False
+    except Exception:  # unreadable, corrupt, another format: the normal path
+        return False
+    _code.update(code)
+    _regex.update(regex)
+    return True
+
+
+def _probe_holds(stored: Any) -> bool:
+    """The stored program of :data:`PROBE` is the one the regex compiler makes now, and a
+    pattern built from it matches as a freshly compiled one does."""
+    import re
+
+    if stored is None:
+        return False
+    fresh = _compile_args(PROBE, 0)
+    if tuple(stored) != fresh:
+        return False
+    built = _build(PROBE, stored)
+    original: Any = _originals.get("re") or re._compiler.compile  # type: ignore[attr-defined]
+    normal = original(PROBE, 0)
+    for text in PROBE_TEXTS:
+        a, b = built.search(text), normal.search(text)
+        if (a and (a.span(), a.groups(), a.groupdict())) != (
+            b and (b.span(), b.groups(), b.groupdict())
+        ):
+            return False
+    return True
+
+
+def _compile_args(pattern: Any, flags: int) -> tuple[Any, ...]:
+    """What the regex compiler hands ``_sre.compile`` for ``pattern`` (CPython 3.11's
+    ``re._compiler.compile``, split at the call)."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    parsed = _parser.parse(pattern, flags)
+    code = _compiler._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (
+        int(flags | parsed.state.flags),
+        [int(op) for op in code],
+        parsed.state.groups - 1,
+        groupindex,
+        tuple(indexgroup),
+    )
+
+
+def _build(pattern: Any, args: Any) -> Any:
+    import _sre
+
+    final_flags, code, groups, groupindex, indexgroup = args
+    return _sre.compile(pattern, final_flags, list(code), groups, dict(groupindex), indexgroup)
+
+
+def _patch() -> None:
+    import collections
+    import dataclasses
+    import re
+    import typing
+
+    # dataclasses and collections call the builtins exec and eval by name: a module global
+    # of that name is found first.
+    dataclasses.exec = _exec  # type: ignore[attr-defined]
+    _originals["dataclasses"] = "exec"
+    collections.eval = _eval  # type: ignore[attr-defined]
+    _originals["collections"] = "eval"
+    typing.compile = _compile  # type: ignore[attr-defined]
+    _originals["typing"] = True
+    _originals["re"] = re._compiler.compile  # type: ignore[attr-defined]
+    re._compiler.compile = _regex_compile  # type: ignore[attr-defined]
+
+
+def _cached_code(source: str, mode: str) -> Any:
+    global _dirty
+    key = (mode, source)
+    code = _code.get(key)
+    if code is None:
+        # As exec/eval compile it in dataclasses, collections and typing: none of them has a
+        # future import, and this module's (annotations) must not be inherited.
+        code = builtins.compile(source, "<string>", mode, 0, True)
+        _code[key] = code
+        _dirty = True
+    _used_code.add(key)
+    return code
+
+
+def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
+    if isinstance(source, str):
+        source = _cached_code(source, "exec")
+    builtins.exec(source, globals, locals)
+
+
+def _eval(source: Any, globals: Any = None, locals: Any = None, /) -> Any:
+    if isinstance(source, str):
+        source = _cached_code(source, "eval")
+    return builtins.eval(source, globals, locals)
+
+
+def _compile(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
+    if isinstance(source, str) and filename == "<string>" and not args and not kwargs:
+        return _cached_code(source, mode)
+    return builtins.compile(source, filename, mode, *args, **kwargs)
+
+
+def _regex_compile(pattern: Any, flags: int = 0) -> Any:
+    global _dirty
+    import re
+
+    if not isinstance(pattern, (str, bytes)) or flags & re.DEBUG:
+        return _originals["re"](pattern, flags)
+    key = (pattern, int(flags))
+    args = _regex.get(key)
+    if args is not None:
+        try:
+            built = _build(pattern, args)
+        except Exception:  # a damaged entry: compile it as usual
+            _regex.pop(key, None)
+        else:
+            _used_regex.add(key)
+            return built
+    args = _compile_args(pattern, int(flags))
+    _regex[key] = args
+    _used_regex.add(key)
+    _dirty = True
+    return _build(pattern, args)
+
+
+def save() -> bool:
+    """Write the cache if this run compiled something it did not hold (atomically: a file
+    beside it, then renamed). Returns whether it wrote. Never raises."""
+    global _dirty
+    if not _installed or not _dirty or _path is None:
+        return False
+    try:
+        code, regex = dict(_code), dict(_regex)
+        if len(code) + len(regex) > MAX_ENTRIES:
+            code = {k: v for k, v in code.items() if k in _used_code}
+            regex = {k: v for k, v in regex.items() if k in _used_regex}
+        regex[(PROBE, 0)] = _compile_args(PROBE, 0)
+        data = marshal.dumps((_stamp(), code, regex))
+        _path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _path.with_name(f"{_path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, _path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except Exception:  # a read-only install, a full disk, an odd key: no cache, no harm
+        return False
+    _dirty = False
+    return True
