@@ -91,7 +91,7 @@ async def test_a_refresh_child_killed_mid_refresh_is_one_error_line_and_the_app_
         assert _group_gone(job.pid)  # the parser processes it forked went with it
         failed = [n.message for n in app._notifications if n.severity == "error"]
         assert failed == ["Refresh failed: the refresh process stopped (killed by SIGKILL)"]
-        assert not screen.has_class("-refreshing")
+        assert not screen.query_one("#refresh-bar").display
         assert "Fast story" in titles(app)  # stored before the child died: kept
         # The app goes on: the next refresh works.
         release.set()
@@ -100,6 +100,29 @@ async def test_a_refresh_child_killed_mid_refresh_is_one_error_line_and_the_app_
         await settle(pilot)
         assert "Slow story" in titles(app)
         assert any(n.message == "1 new article." for n in app._notifications)
+
+
+async def test_the_refresh_line_shows_and_goes_without_restyling_the_screen(held: Held) -> None:
+    # A class on the screen restyles every widget in it (~40 ms, more than a frame), at both
+    # ends of every refresh: the line is shown by a class of its own.
+    app, release, asked = held.app, held.release, held.asked
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        classes = set(screen.classes)
+        for _ in range(2):  # the first refresh mounts the line, the second finds it
+            asked.clear()
+            await pilot.press("r")
+            assert await wait_for(pilot, asked.is_set, 30)
+            line = screen.query_one("#refresh-bar")
+            assert await wait_for(pilot, lambda w=line: w.region.height == 1, 5)  # on screen
+            assert set(screen.classes) == classes
+            release.set()
+            assert await wait_for(pilot, lambda: not screen.refreshing, 30)
+            await settle(pilot)
+            assert not line.display and line.region.height == 0
+            assert set(screen.classes) == classes
+            release.clear()
 
 
 async def test_quitting_mid_refresh_ends_the_child_and_its_group(held: Held) -> None:

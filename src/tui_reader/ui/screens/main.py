@@ -563,7 +563,7 @@ class MainScreen(Screen[None]):
         reader.set_class(loading, "-loading")
 
     def _refresh_bar(self) -> tuple[Static, ProgressBar]:
-        """The refresh status line (made on the first refresh)."""
+        """The refresh status line (made, hidden, on the first refresh)."""
         from textual.widgets import ProgressBar
 
         if not self.query("#refresh-bar"):
@@ -577,6 +577,14 @@ class MainScreen(Screen[None]):
             self.query_one("#refresh-label", Static),
             self.query_one("#refresh-progress", ProgressBar),
         )
+
+    def _show_refresh_bar(self, shown: bool) -> None:
+        """Show or hide the refresh line by a class on the line itself: a class on the screen
+        restyled every widget of it (~40 ms, a frame and more lost at each end of a refresh)."""
+        if shown and not self.refreshing:
+            return  # (a show put off by the first mount, and the refresh already ended)
+        for bar in self.query("#refresh-bar"):
+            bar.set_class(shown, "-shown")
 
     @work(thread=True, exclusive=True, group="extract")
     def _extract(
@@ -960,10 +968,14 @@ class MainScreen(Screen[None]):
 
     def _start_refresh(self, total: int, *, auto: bool, feed_ids: list[int] | None = None) -> None:
         self.refreshing = True
-        self.add_class("-refreshing")
+        made = not self.query("#refresh-bar")
         label, bar = self._refresh_bar()
         bar.update(total=max(total, 1), progress=0)
         label.update(Content("Refreshing…"))
+        if made:  # its mount (styles, first render) and its show (a new layout): two frames
+            self.call_after_refresh(self._show_refresh_bar, True)
+        else:
+            self._show_refresh_bar(True)
         self._refresh(auto, feed_ids)
 
     @work(thread=True, exclusive=True, group="refresh")
@@ -1053,7 +1065,7 @@ class MainScreen(Screen[None]):
 
     def _refresh_done(self, summary: RefreshSummary | None, error: str, auto: bool = False) -> None:
         self.refreshing = False
-        self.remove_class("-refreshing")
+        self._show_refresh_bar(False)
         if summary is None:
             self.notify(f"Refresh failed: {error}", severity="error", markup=False)
             self._watch.rebase()
