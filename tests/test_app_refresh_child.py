@@ -19,9 +19,11 @@ from tests.httpserver import Response, TestServer
 from tui_reader.config import Config
 from tui_reader.errors import ReaderError
 from tui_reader.feeds.welcome import WELCOME_SETTING
+from tui_reader.models import Feed
 from tui_reader.paths import Paths
 from tui_reader.reader import Reader, RefreshFailed, RefreshSummary
 from tui_reader.store import Store, StoreError
+from tui_reader.ui import watch
 from tui_reader.ui.app import ReaderApp
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>
@@ -123,6 +125,39 @@ async def test_the_refresh_line_shows_and_goes_without_restyling_the_screen(held
             assert not line.display and line.region.height == 0
             assert set(screen.classes) == classes
             release.clear()
+
+
+async def test_the_store_watcher_reads_nothing_during_the_apps_own_refresh(
+    held: Held, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The refresh commits all along: each poll read every feed and its counts on the
+    # watcher's thread (the interpreter lock taken from the loop) for a screen that ignores
+    # them until the refresh's own reload.
+    monkeypatch.setattr(watch, "POLL_SECONDS", 0.1)
+    reads: list[bool] = []  # one per feed read on the watcher's thread: while refreshing?
+    feeds = Reader.feeds
+
+    def counted(reader: Reader) -> list[Feed]:
+        if threading.current_thread().name == "tui-reader-watch":
+            reads.append(screen.refreshing)
+        return feeds(reader)
+
+    monkeypatch.setattr(Reader, "feeds", counted)
+    app, release, asked = held.app, held.release, held.asked
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("r")
+        assert await wait_for(pilot, asked.is_set, 30)
+        await pilot.pause(1.0)  # ten polls, with the fast feed committed meanwhile
+        assert screen.refreshing
+        assert "Fast story" not in titles(app)  # not reloaded before the refresh ends
+        release.set()
+        assert await wait_for(pilot, lambda: not screen.refreshing, 30)
+        await settle(pilot)
+        assert "Fast story" in titles(app) and "Slow story" in titles(app)
+        assert await wait_for(pilot, lambda: len(reads) > 0, 5)  # it looks again after
+        assert not any(reads)
 
 
 async def test_quitting_mid_refresh_ends_the_child_and_its_group(held: Held) -> None:

@@ -968,6 +968,7 @@ class MainScreen(Screen[None]):
 
     def _start_refresh(self, total: int, *, auto: bool, feed_ids: list[int] | None = None) -> None:
         self.refreshing = True
+        self._watch.pause(True)  # the refresh's end reloads the lists
         made = not self.query("#refresh-bar")
         label, bar = self._refresh_bar()
         bar.update(total=max(total, 1), progress=0)
@@ -1066,6 +1067,7 @@ class MainScreen(Screen[None]):
     def _refresh_done(self, summary: RefreshSummary | None, error: str, auto: bool = False) -> None:
         self.refreshing = False
         self._show_refresh_bar(False)
+        self._watch.pause(False)
         if summary is None:
             self.notify(f"Refresh failed: {error}", severity="error", markup=False)
             self._watch.rebase()
