@@ -80,7 +80,7 @@ class Ticker:
     def _tick(self) -> None:
         now = time.perf_counter()
         self.late.append(now - self._due)
-        if now - self._due > 0.05:
+        if now - self._due > 0.016:
             self.worst.append((now - self._due, now - self.t0))
         self._schedule()
 
