@@ -18,6 +18,7 @@ from tests.conftest import main, settle, titles, wait_for
 from tests.httpserver import Response, TestServer
 from tui_reader.config import Config
 from tui_reader.errors import ReaderError
+from tui_reader.feeds.refresh import RefreshProgress
 from tui_reader.feeds.welcome import WELCOME_SETTING
 from tui_reader.models import Feed
 from tui_reader.paths import Paths
@@ -125,6 +126,34 @@ async def test_the_refresh_line_shows_and_goes_without_restyling_the_screen(held
             assert not line.display and line.region.height == 0
             assert set(screen.classes) == classes
             release.clear()
+
+
+async def test_refresh_progress_repaints_its_line_without_a_layout(
+    held: Held, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The line has a fixed size: a layout of the whole screen at each update (10 a second)
+    # was the refresh's most frequent loop stall.
+    app, release, asked = held.app, held.release, held.asked
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("r")
+        assert await wait_for(pilot, asked.is_set, 30)
+        line = screen.query_one("#refresh-bar")
+        assert await wait_for(pilot, lambda: line.region.height == 1, 5)
+        await pilot.pause()
+        label = screen.query_one("#refresh-label")
+        layouts: list[bool] = []
+        monkeypatch.setattr(screen, "_refresh_layout", lambda *a, **k: layouts.append(True))
+        for done, feed in enumerate(screen.feeds.feeds, 1):
+            screen._refresh_progress(RefreshProgress(done, 2, feed, "unchanged"))
+            await pilot.pause()
+            drawn = label.render_line(0).text  # as painted in the last frame
+            assert drawn.startswith(f"Refreshing {done}/2  {feed.display_title}")
+        assert layouts == []
+        monkeypatch.undo()
+        release.set()
+        assert await wait_for(pilot, lambda: not screen.refreshing, 30)
 
 
 async def test_the_store_watcher_reads_nothing_during_the_apps_own_refresh(
