@@ -308,7 +308,7 @@ async def test_r_refreshes_in_the_background_and_shows_feed_errors(
         screen = main(app)
         await pilot.press("r")
         await settle(pilot)
-        assert not screen.has_class("-refreshing")
+        assert not screen.query_one("#refresh-bar").display
         bar = screen.query_one("#refresh-progress", ProgressBar)
         assert bar.total == bar.progress == 6  # one step per feed, reported as it went
         assert "Fresh from the server" in titles(app)

@@ -18,10 +18,13 @@ from tests.conftest import main, settle, titles, wait_for
 from tests.httpserver import Response, TestServer
 from tui_reader.config import Config
 from tui_reader.errors import ReaderError
+from tui_reader.feeds.refresh import RefreshProgress
 from tui_reader.feeds.welcome import WELCOME_SETTING
+from tui_reader.models import Feed
 from tui_reader.paths import Paths
 from tui_reader.reader import Reader, RefreshFailed, RefreshSummary
 from tui_reader.store import Store, StoreError
+from tui_reader.ui import watch
 from tui_reader.ui.app import ReaderApp
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>
@@ -91,7 +94,7 @@ async def test_a_refresh_child_killed_mid_refresh_is_one_error_line_and_the_app_
         assert _group_gone(job.pid)  # the parser processes it forked went with it
         failed = [n.message for n in app._notifications if n.severity == "error"]
         assert failed == ["Refresh failed: the refresh process stopped (killed by SIGKILL)"]
-        assert not screen.has_class("-refreshing")
+        assert not screen.query_one("#refresh-bar").display
         assert "Fast story" in titles(app)  # stored before the child died: kept
         # The app goes on: the next refresh works.
         release.set()
@@ -100,6 +103,90 @@ async def test_a_refresh_child_killed_mid_refresh_is_one_error_line_and_the_app_
         await settle(pilot)
         assert "Slow story" in titles(app)
         assert any(n.message == "1 new article." for n in app._notifications)
+
+
+async def test_the_refresh_line_shows_and_goes_without_restyling_the_screen(held: Held) -> None:
+    # A class on the screen restyles every widget in it (~40 ms, more than a frame), at both
+    # ends of every refresh: the line is shown by a class of its own.
+    app, release, asked = held.app, held.release, held.asked
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        classes = set(screen.classes)
+        for _ in range(2):  # the first refresh mounts the line, the second finds it
+            asked.clear()
+            await pilot.press("r")
+            assert await wait_for(pilot, asked.is_set, 30)
+            line = screen.query_one("#refresh-bar")
+            assert await wait_for(pilot, lambda w=line: w.region.height == 1, 5)  # on screen
+            assert set(screen.classes) == classes
+            release.set()
+            assert await wait_for(pilot, lambda: not screen.refreshing, 30)
+            await settle(pilot)
+            assert not line.display and line.region.height == 0
+            assert set(screen.classes) == classes
+            release.clear()
+
+
+async def test_refresh_progress_repaints_its_line_without_a_layout(
+    held: Held, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The line has a fixed size: a layout of the whole screen at each update (10 a second)
+    # was the refresh's most frequent loop stall.
+    app, release, asked = held.app, held.release, held.asked
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("r")
+        assert await wait_for(pilot, asked.is_set, 30)
+        line = screen.query_one("#refresh-bar")
+        assert await wait_for(pilot, lambda: line.region.height == 1, 5)
+        await pilot.pause()
+        label = screen.query_one("#refresh-label")
+        layouts: list[bool] = []
+        monkeypatch.setattr(screen, "_refresh_layout", lambda *a, **k: layouts.append(True))
+        for done, feed in enumerate(screen.feeds.feeds, 1):
+            screen._refresh_progress(RefreshProgress(done, 2, feed, "unchanged"))
+            await pilot.pause()
+            drawn = label.render_line(0).text  # as painted in the last frame
+            assert drawn.startswith(f"Refreshing {done}/2  {feed.display_title}")
+        assert layouts == []
+        monkeypatch.undo()
+        release.set()
+        assert await wait_for(pilot, lambda: not screen.refreshing, 30)
+
+
+async def test_the_store_watcher_reads_nothing_during_the_apps_own_refresh(
+    held: Held, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The refresh commits all along: each poll read every feed and its counts on the
+    # watcher's thread (the interpreter lock taken from the loop) for a screen that ignores
+    # them until the refresh's own reload.
+    monkeypatch.setattr(watch, "POLL_SECONDS", 0.1)
+    reads: list[bool] = []  # one per feed read on the watcher's thread: while refreshing?
+    feeds = Reader.feeds
+
+    def counted(reader: Reader) -> list[Feed]:
+        if threading.current_thread().name == "tui-reader-watch":
+            reads.append(screen.refreshing)
+        return feeds(reader)
+
+    monkeypatch.setattr(Reader, "feeds", counted)
+    app, release, asked = held.app, held.release, held.asked
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("r")
+        assert await wait_for(pilot, asked.is_set, 30)
+        await pilot.pause(1.0)  # ten polls, with the fast feed committed meanwhile
+        assert screen.refreshing
+        assert "Fast story" not in titles(app)  # not reloaded before the refresh ends
+        release.set()
+        assert await wait_for(pilot, lambda: not screen.refreshing, 30)
+        await settle(pilot)
+        assert "Fast story" in titles(app) and "Slow story" in titles(app)
+        assert await wait_for(pilot, lambda: len(reads) > 0, 5)  # it looks again after
+        assert not any(reads)
 
 
 async def test_quitting_mid_refresh_ends_the_child_and_its_group(held: Held) -> None:

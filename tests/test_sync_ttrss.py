@@ -442,7 +442,7 @@ async def test_the_app_syncs_on_r_with_sync_on(account: Account) -> None:
         hits = a.server.feeds.hits
         await pilot.press("r")
         await settle(pilot)
-        assert not main(app).has_class("-refreshing")
+        assert not main(app).query_one("#refresh-bar").display
         assert titles(app) == [a.item(1)["title"]]
         assert any("1 new article" in n.message for n in app._notifications)
         assert a.server.feeds.hits == hits  # no feed fetched from here: pulled from tt-rss

@@ -54,6 +54,7 @@ class StoreWatch:
         self.interval = POLL_SECONDS if interval is None else interval
         self._stop = threading.Event()
         self._rebase = threading.Event()
+        self._paused = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self, node: DOMNode) -> None:
@@ -80,6 +81,17 @@ class StoreWatch:
         lists a second time, under the reader's keys."""
         self._rebase.set()
 
+    def pause(self, paused: bool) -> None:
+        """Stop looking (``True``) while the app's own refresh runs, and look again after.
+        The refresh commits all along and reloads the lists when it ends; meanwhile every
+        poll read all the feeds and their counts on this thread, taking the interpreter lock
+        from the event loop, for a screen that ignores them. The first poll after the pause
+        sees what changed meanwhile (the counter moved), so nothing is missed."""
+        if paused:
+            self._paused.set()
+        else:
+            self._paused.clear()
+
     @property
     def stopped(self) -> bool:
         return self._stop.is_set()
@@ -93,6 +105,8 @@ class StoreWatch:
             except (sqlite3.Error, ReaderError):
                 return  # the screen says what is wrong with the database
             while not self._stop.wait(self.interval):
+                if self._paused.is_set():
+                    continue
                 try:
                     version = reader.data_version()
                     rebase = self._rebase.is_set()

@@ -564,7 +564,7 @@ class MainScreen(Screen[None]):
         reader.set_class(loading, "-loading")
 
     def _refresh_bar(self) -> tuple[Static, ProgressBar]:
-        """The refresh status line (made on the first refresh)."""
+        """The refresh status line (made, hidden, on the first refresh)."""
         from textual.widgets import ProgressBar
 
         if not self.query("#refresh-bar"):
@@ -578,6 +578,14 @@ class MainScreen(Screen[None]):
             self.query_one("#refresh-label", Static),
             self.query_one("#refresh-progress", ProgressBar),
         )
+
+    def _show_refresh_bar(self, shown: bool) -> None:
+        """Show or hide the refresh line by a class on the line itself: a class on the screen
+        restyled every widget of it (~40 ms, a frame and more lost at each end of a refresh)."""
+        if shown and not self.refreshing:
+            return  # (a show put off by the first mount, and the refresh already ended)
+        for bar in self.query("#refresh-bar"):
+            bar.set_class(shown, "-shown")
 
     @work(thread=True, exclusive=True, group="extract")
     def _extract(
@@ -961,10 +969,15 @@ class MainScreen(Screen[None]):
 
     def _start_refresh(self, total: int, *, auto: bool, feed_ids: list[int] | None = None) -> None:
         self.refreshing = True
-        self.add_class("-refreshing")
+        self._watch.pause(True)  # the refresh's end reloads the lists
+        made = not self.query("#refresh-bar")
         label, bar = self._refresh_bar()
         bar.update(total=max(total, 1), progress=0)
-        label.update(Content("Refreshing…"))
+        label.update(Content("Refreshing…"), layout=False)
+        if made:  # its mount (styles, first render) and its show (a new layout): two frames
+            self.call_after_refresh(self._show_refresh_bar, True)
+        else:
+            self._show_refresh_bar(True)
         self._refresh(auto, feed_ids)
 
     @work(thread=True, exclusive=True, group="refresh")
@@ -1043,18 +1056,22 @@ class MainScreen(Screen[None]):
         title = p.feed.display_title
         label, bar = self._refresh_bar()
         bar.update(total=total, progress=done)
+        # The line's size is fixed (one row, the width left of the bar): a new text is a
+        # repaint of it, not a layout of the whole screen (~15 ms at every update).
         label.update(
             Content.from_markup(
                 "Refreshing $done/$total  $feed",
                 done=str(done),
                 total=str(total or "?"),
                 feed=safe(title)[:60],
-            )
+            ),
+            layout=False,
         )
 
     def _refresh_done(self, summary: RefreshSummary | None, error: str, auto: bool = False) -> None:
         self.refreshing = False
-        self.remove_class("-refreshing")
+        self._show_refresh_bar(False)
+        self._watch.pause(False)
         if summary is None:
             self.notify(f"Refresh failed: {error}", severity="error", markup=False)
             self._watch.rebase()
