@@ -440,3 +440,14 @@ def test_a_streamed_paragraph_is_placed_and_a_streamed_carousel_is_not() -> None
     assert "budget passed by a wide margin" in text
     assert "Loading paragraph" not in text.split("budget passed")[0]
     assert "Bomber jacket" not in text
+
+
+# --- paragraphs written as divs -----------------------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize("page_id", ["3078", "3015"])
+def test_pages_whose_paragraphs_are_divs_are_read(page_id: str) -> None:
+    """Pages whose prose is in divs holding text only (no <p>): the density fallback counts them
+    as paragraphs (it found a few words, or the wrong box, before)."""
+    assert _score(page_id) >= 0.45
