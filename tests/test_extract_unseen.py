@@ -440,3 +440,45 @@ def test_a_streamed_paragraph_is_placed_and_a_streamed_carousel_is_not() -> None
     assert "budget passed by a wide margin" in text
     assert "Loading paragraph" not in text.split("budget passed")[0]
     assert "Bomber jacket" not in text
+
+
+# --- paragraphs written as divs -----------------------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize("page_id", ["3078", "3015"])
+def test_pages_whose_paragraphs_are_divs_are_read(page_id: str) -> None:
+    """Pages whose prose is in divs holding text only (no <p>): the density fallback counts them
+    as paragraphs (it found a few words, or the wrong box, before)."""
+    assert _score(page_id) >= 0.45
+
+
+# --- a modal dialog over the page ---------------------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize("page_id", ["2974", "0543"])
+def test_a_modal_consent_dialog_is_not_the_page(page_id: str) -> None:
+    """A cookie-consent dialog (role=dialog, aria-modal) with more prose than the page's own
+    text, which is mostly links (a list of recipes, a forum thread): the reader showed the
+    cookie policy and nothing else."""
+    assert _score(page_id) >= 0.8
+
+
+def test_a_modal_dialog_is_dropped_and_a_plain_dialog_holding_the_page_is_read() -> None:
+    policy = (
+        "<p>We process your data to deliver content and measure its delivery, and we share"
+        " this information with our partners on the basis of consent or legitimate interest.</p>"
+    )
+    links = "".join(
+        f"<li><a href='/r{i}'>Recipe number {i} with tomatoes</a></li>" for i in range(9)
+    )
+    page = (
+        f"<html><body><main><ul>{links}</ul></main>"
+        f"<div role='dialog' aria-modal='true'>{policy * 4}</div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Recipe number 3" in text
+    assert "legitimate interest" not in text
+    page = f"<html><body><div role='dialog'>{PROSE * 6}</div></body></html>"
+    assert "library would stay open" in extract_html(page).text

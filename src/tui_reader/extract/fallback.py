@@ -17,17 +17,36 @@ _MAX_LINKS = 0.3  # link characters per character
 _SHARE = 0.75  # of the page's prose the chosen element must hold
 _KEPT = 0.5  # of an element's prose that pruning must leave
 _CHROME = ("header", "footer", "nav", "aside", "form")
+# What ends a run of text: a div whose children are none of these holds text only (a paragraph
+# written as a div, as page builders do).
+_BLOCKS = frozenset(
+    {*_PARAGRAPHS, *_CHROME, "p", "div", "section", "article", "main", "ul", "ol", "dl", "table"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "figure"}
+)
+
+
+def _is_paragraph(el: HtmlElement) -> bool:
+    """A paragraph of the page: a paragraph element, or a div holding text only."""
+    if el.tag != "div":
+        return True
+    return not any(child.tag in _BLOCKS for child in el)
 
 
 def _length(el: HtmlElement) -> int:
     return len(" ".join(el.text_content().split()))
 
 
-def prose_by_element(root: HtmlElement, *, comments: bool = True) -> dict[HtmlElement, int]:
+def prose_by_element(
+    root: HtmlElement, *, comments: bool = True, divs: bool = False
+) -> dict[HtmlElement, int]:
     """Characters of prose (long paragraphs, few links) under every element; without the
-    paragraphs in readers' comments if ``comments`` is False."""
+    paragraphs in readers' comments if ``comments`` is False; with divs holding text only as
+    paragraphs if ``divs`` (for choosing the densest part: page builders write paragraphs as
+    divs; not for judging whether a page has prose, where such divs are labels as often)."""
     totals: dict[HtmlElement, int] = {}
-    for el in root.iter(*_PARAGRAPHS):
+    for el in root.iter(*_PARAGRAPHS, *(("div",) if divs else ())):
+        if not _is_paragraph(el):
+            continue
         ancestors = list(el.iterancestors())
         if any(a.tag in _PARAGRAPHS for a in ancestors):
             continue  # counted with the outer paragraph
@@ -119,7 +138,7 @@ def smallest_holding(top: HtmlElement, totals: dict[HtmlElement, int], share: fl
 
 def densest_article(root: HtmlElement, *, comments: bool = True) -> HtmlElement | None:
     """A pruned copy of the smallest element with most of the page's prose, or None."""
-    totals = prose_by_element(root, comments=comments)
+    totals = prose_by_element(root, comments=comments, divs=True)
     top = root.find("body")
     if top is None or not totals.get(top):
         return None

@@ -64,6 +64,7 @@ _FURNITURE_TEXT_LIMIT = 1500
 _BYLINE = re.compile(r"byline|dateline|writtenby|author(?!i[tz])", re.I)
 _COMMENTS = re.compile(r"comment|disqus|replies|respond", re.I)
 _BYLINE_TEXT_LIMIT = 100
+_MODAL_ROLES = frozenset({"dialog", "alertdialog"})
 _ROLES_DROPPED = frozenset(
     {"navigation", "menu", "menubar", "alert", "alertdialog", "dialog", "search", "banner"}
 )
@@ -251,6 +252,9 @@ def preclean(root: HtmlElement) -> str:
             _remove(el)
             continue
         role = (el.get("role") or "").lower()
+        if role in _MODAL_ROLES and el.get("aria-modal") == "true":
+            _remove(el)  # a modal dialog over the page (consent, sign-in): never the page
+            continue
         if role in _ROLES_DROPPED and not _holds_page(el, page):
             _remove(el)
             continue
