@@ -193,8 +193,9 @@ def test_silent_server_times_out(server: TestServer) -> None:
 
 
 def test_connection_refused_is_one_line() -> None:
-    with pytest.raises(FetchError, match=r"cannot connect to 127\.0\.0\.1"):
+    with pytest.raises(FetchError) as info:
         fetch("http://127.0.0.1:9/feed")
+    assert str(info.value) == "cannot connect to 127.0.0.1: All connection attempts failed"
 
 
 async def test_sync_fetch_works_from_a_thread_running_a_loop(server: TestServer) -> None:

@@ -367,6 +367,14 @@ class Transport:
                 )
         except TimeoutError:
             raise FetchError(f"timed out after {_seconds(limits.timeout)}") from None
+        except OSError as exc:
+            import ssl as ssl_module
+
+            if isinstance(exc, socket.gaierror | ssl_module.SSLError):
+                raise  # "host not found", "TLS error with ..."
+            # The words httpx gave (its connect tries every address of the host): "cannot
+            # connect to example.org: All connection attempts failed".
+            raise OSError("All connection attempts failed") from exc
         self.opened += 1
         return _Connection(reader, writer)
 
