@@ -367,6 +367,14 @@ class Transport:
                 )
         except TimeoutError:
             raise FetchError(f"timed out after {_seconds(limits.timeout)}") from None
+        except OSError as exc:
+            import ssl as ssl_module
+
+            if isinstance(exc, socket.gaierror | ssl_module.SSLError):
+                raise  # "host not found", "TLS error with ..."
+            # The words httpx gave (its connect tries every address of the host): "cannot
+            # connect to example.org: All connection attempts failed".
+            raise OSError("All connection attempts failed") from exc
         self.opened += 1
         return _Connection(reader, writer)
 
@@ -391,7 +399,7 @@ class Transport:
             authority += f":{port}"
         lines = [f"GET {target} HTTP/1.1", f"Host: {authority}"]
         lines += [f"{name}: {value}" for name, value in headers]
-        request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode()
         await self._slots.acquire()
         try:
             conn = self._checkout(key)
@@ -452,6 +460,15 @@ async def _read_line(reader: asyncio.StreamReader) -> bytes:
         raise
 
 
+def _decode(raw: bytes) -> str:
+    """A header line's text: UTF-8 when it is (a Location to a non-ASCII path), else latin-1
+    (any byte), as httpx decoded them."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 async def _read_fields(reader: asyncio.StreamReader, size: int) -> tuple[list[str], int]:
     """Header (or trailer) lines up to the blank line, within MAX_HEAD and MAX_FIELDS."""
     fields: list[str] = []
@@ -463,7 +480,7 @@ async def _read_fields(reader: asyncio.StreamReader, size: int) -> tuple[list[st
         size += len(line)
         if size > MAX_HEAD:
             raise _ProtocolError(f"response head larger than {human_size(MAX_HEAD)}")
-        text = line.rstrip(b"\r\n").decode("latin-1")
+        text = _decode(line.rstrip(b"\r\n"))
         if not text:
             return fields, size
         if text[0] in " \t" and fields:  # an obsolete folded line continues the previous one
@@ -565,12 +582,8 @@ async def _read_exactly(
 
 def _header_value(value: str | None) -> str | None:
     """A stored validator as it can be sent back: None if it would break the request (a line
-    break, a character latin-1 cannot carry)."""
-    if not value or "\r" in value or "\n" in value:
-        return None
-    try:
-        value.encode("latin-1")
-    except UnicodeEncodeError:
+    break or another control character)."""
+    if not value or not value.isprintable():
         return None
     return value
 
