@@ -482,3 +482,30 @@ def test_a_modal_dialog_is_dropped_and_a_plain_dialog_holding_the_page_is_read()
     assert "legitimate interest" not in text
     page = f"<html><body><div role='dialog'>{PROSE * 6}</div></body></html>"
     assert "library would stay open" in extract_html(page).text
+
+
+# --- many bylines: a list whose items name their authors ----------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize(("page_id", "least"), [("2900", 0.95), ("2908", 0.5)])
+def test_the_authors_of_a_list_of_posts_or_books_are_kept(page_id: str, least: float) -> None:
+    """A blog index and a list of books name the authors of every item in "author" boxes: they
+    are the page's text, not its byline to be lifted out."""
+    assert _score(page_id) >= least
+
+
+def test_many_author_boxes_stay_and_one_is_the_byline() -> None:
+    items = "".join(
+        f"<li><a href='/p{i}'>Post number {i}</a> <span class='author'>Ann Writer{i}</span></li>"
+        for i in range(4)
+    )
+    doc = extract_html(f"<html><body><article><ul>{items}</ul>{PROSE * 4}</article></body></html>")
+    assert "Ann Writer2" in doc.text
+    page = (
+        "<html><body><article><h1>Title</h1><div class='byline'>By Ann Writer</div>"
+        f"{PROSE * 4}</article></body></html>"
+    )
+    doc = extract_html(page)
+    assert "Ann Writer" not in doc.text
+    assert doc.byline == "Ann Writer"

@@ -64,6 +64,9 @@ _FURNITURE_TEXT_LIMIT = 1500
 _BYLINE = re.compile(r"byline|dateline|writtenby|author(?!i[tz])", re.I)
 _COMMENTS = re.compile(r"comment|disqus|replies|respond", re.I)
 _BYLINE_TEXT_LIMIT = 100
+# Bylines on a page, at least, that make it a list whose items each name their authors (posts,
+# papers, books): they are its text, not the page's byline.
+_BYLINES_OF_A_LIST = 3
 _MODAL_ROLES = frozenset({"dialog", "alertdialog"})
 _ROLES_DROPPED = frozenset(
     {"navigation", "menu", "menubar", "alert", "alertdialog", "dialog", "search", "banner"}
@@ -224,6 +227,20 @@ def _place_streamed_parts(root: HtmlElement) -> int:
     return placed
 
 
+def _bylines_of_a_list(bylines: list[tuple[HtmlElement, str]]) -> bool:
+    """True when the page's byline boxes name several other people than the first one does:
+    a list of posts, papers or books, each with its authors. Boxes that repeat the first
+    byline's names (the article's author boxes, "Written by A, B and C" then A's, B's and C's)
+    do not count."""
+    found = {el for el, _ in bylines}
+    outer = [text for el, text in bylines if not any(a in found for a in el.iterancestors())]
+    if not outer:
+        return False
+    first = outer[0].lower()
+    others = {t for t in outer[1:] if " ".join(t.split()[:2]).lower() not in first}
+    return len(others) + 1 >= _BYLINES_OF_A_LIST
+
+
 def preclean(root: HtmlElement) -> str:
     """Clean ``root`` in place; returns the byline text found in the page, if any."""
     placed = _place_streamed_parts(root)
@@ -233,6 +250,7 @@ def preclean(root: HtmlElement) -> str:
     page = _text_len(root)
     hidden_page = placed + _hidden_share(root) > page * _MOST
     byline = ""
+    bylines: list[tuple[HtmlElement, str]] = []
     for el in root.xpath("//*[@hidden or @aria-hidden or @style or @class or @id or @role]"):
         if el.getparent() is None or el.tag in ("html", "body"):
             continue
@@ -278,9 +296,13 @@ def preclean(root: HtmlElement) -> str:
         ):
             text = clean_line(el.text_content())
             if 0 < len(text) < _BYLINE_TEXT_LIMIT and el.find(".//p") is None:
-                if not byline and _plausible_byline(text) and not _in_comments(el):
-                    byline = text
-                _remove(el)
+                bylines.append((el, text))
+    a_list = _bylines_of_a_list(bylines)
+    for el, text in bylines:
+        if not byline and _plausible_byline(text) and not _in_comments(el):
+            byline = text
+        if not a_list:
+            _remove(el)
     for img in list(root.iter("img")):
         if is_tracking_pixel(img):
             _remove(img)
