@@ -214,6 +214,7 @@ async def one_run(urls: list[str], home: Path) -> tuple[list[float], list[float]
                 stats = pstats.Stats(profile)
                 stats.sort_stats("tottime").print_stats(14)
                 stats.sort_stats("cumulative").print_stats(30)
+                stats.print_stats("tui_reader", 15)  # the app's own code
             if SLOW is not None:
                 SLOW.on = False
             out.append(ticker.late)
