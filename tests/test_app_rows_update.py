@@ -123,3 +123,36 @@ async def test_article_list_update_keeps_the_cursor_and_draws_changes_only(
         assert articles.current == kept and articles.cursor == 2
         assert "A fresh story" in now[0]
         assert rows[1].title not in "\n".join(now)
+
+
+async def test_rows_changed_off_screen_are_redrawn_when_scrolled_to_not_before(
+    data: Data, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        feeds = main(app).feeds
+        base = feeds.feeds[0]
+        many = [replace(base, id=1000 + n, title=f"Feed {n:03}", unread=n) for n in range(60)]
+        feeds.set_feeds(many)
+        await pilot.pause()
+        feeds.move_cursor(len(feeds.entries) - 1)  # to the bottom: its lines are drawn
+        bottom = await shown(pilot, feeds)
+        feeds.move_cursor(0)
+        await pilot.pause()
+        refreshed: list[int] = []
+        lines = feeds.refresh_lines
+
+        def counted(y: int, count: int = 1) -> None:
+            refreshed.append(y)
+            lines(y, count)
+
+        monkeypatch.setattr(feeds, "refresh_lines", counted)
+        feeds.set_feeds([replace(f, unread=f.unread + 1) for f in many])  # every count
+        await pilot.pause()
+        assert 0 < len(refreshed) <= feeds.rows_per_page + 1  # those on screen only
+        monkeypatch.undo()
+        feeds.move_cursor(len(feeds.entries) - 1)
+        now = await shown(pilot, feeds)
+        assert now != bottom and now == redrawn(feeds)  # nothing stale below
+        assert "Feed 059" in now[-1] and now[-1].rstrip().endswith("60")
