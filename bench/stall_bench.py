@@ -5,7 +5,13 @@ derived corpus and server), cold and then with every feed answering 304. While i
 timer on the app's event loop asks to be called every 2 ms and records how late each call is:
 the largest lateness is the longest time the loop could not answer a key or draw a frame.
 
-    .venv/bin/python -m bench.stall_bench [--feeds 500] [--runs 3]
+The app is launched as the CLI launches it (no collections during start-up, then what start-up
+made is frozen: cli/reading.py). Each refresh also prints the event-loop thread's CPU time, a
+steadier figure than the longest stall on a busy machine. ``--where``: the loop's stacks during
+stalls, its callbacks over 8 ms (by task) and GC passes over 1 ms; ``--profile``: cProfile of
+the loop's thread.
+
+    .venv/bin/python -m bench.stall_bench [--feeds 500] [--runs 3] [--where | --profile]
 """
 
 from __future__ import annotations
@@ -214,6 +220,7 @@ async def one_run(urls: list[str], home: Path) -> tuple[list[float], list[float]
                 stats = pstats.Stats(profile)
                 stats.sort_stats("tottime").print_stats(14)
                 stats.sort_stats("cumulative").print_stats(30)
+                stats.print_stats("tui_reader", 15)  # the app's own code
             if SLOW is not None:
                 SLOW.on = False
             out.append(ticker.late)

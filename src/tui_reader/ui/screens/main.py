@@ -580,12 +580,13 @@ class MainScreen(Screen[None]):
         )
 
     def _show_refresh_bar(self, shown: bool) -> None:
-        """Show or hide the refresh line by a class on the line itself: a class on the screen
-        restyled every widget of it (~40 ms, a frame and more lost at each end of a refresh)."""
+        """Show or hide the refresh line by its own display style: a class on the screen
+        restyled every widget of it (~40 ms, a frame and more lost at each end of a refresh),
+        and a class on the line still matched the stylesheet against its five widgets."""
         if shown and not self.refreshing:
             return  # (a show put off by the first mount, and the refresh already ended)
         for bar in self.query("#refresh-bar"):
-            bar.set_class(shown, "-shown")
+            bar.display = shown
 
     @work(thread=True, exclusive=True, group="extract")
     def _extract(

@@ -19,7 +19,7 @@ from tui_reader.reader import Reader
 from tui_reader.timestamps import format_local
 from tui_reader.ui.render import cells, safe
 from tui_reader.ui.sources import NEXT_PAGE, ListSource
-from tui_reader.ui.widgets.rows import RowList, fit
+from tui_reader.ui.widgets.rows import RowList, changed_rows, fit
 
 
 def format_date(timestamp: float | None) -> str:
@@ -64,10 +64,13 @@ class ArticleList(RowList):
         """Show a new list (read in ``view``'s order: its next pages are too); the cursor goes
         to ``keep_id`` if it is in it, else the top."""
         same = self.source == source
+        old = self.articles
+        new_snippets = dict(snippets or {})
+        same_snippets = new_snippets == self.snippets
         self.source = source
         self.view = view
         self.articles = list(articles)
-        self.snippets = dict(snippets or {})
+        self.snippets = new_snippets
         self.has_more = has_more
         self.loading_more = False
         cursor = 0
@@ -78,7 +81,10 @@ class ArticleList(RowList):
             cursor = self.cursor
         if not same:
             self.scroll_to(y=0, animate=False)
-        self.rows_changed(cursor)
+        if same and same_snippets:  # the same list read again: redraw what changed in it
+            self.rows_updated(changed_rows(old, self.articles), cursor)
+        else:
+            self.rows_changed(cursor)
         self.scroll_to_row(self.cursor)
 
     def append(self, articles: Sequence[Article], *, has_more: bool) -> None:

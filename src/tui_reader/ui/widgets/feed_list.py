@@ -24,7 +24,7 @@ from tui_reader.ui.sources import (
     folder_source,
     query_source,
 )
-from tui_reader.ui.widgets.rows import RowList, fit
+from tui_reader.ui.widgets.rows import RowList, changed_rows, fit
 
 
 @dataclass(frozen=True)
@@ -146,9 +146,9 @@ class FeedList(RowList):
 
     def _rebuild(self) -> None:
         current = self.current.source if self.current else None
-        self.entries = build_entries(self.feeds, self.folded, self.searches)
+        old, self.entries = self.entries, build_entries(self.feeds, self.folded, self.searches)
         cursor = self.index_of(current) if current is not None else 0
-        self.rows_changed(max(cursor, 0))
+        self.rows_updated(changed_rows(old, self.entries), max(cursor, 0))
 
     def action_fold(self) -> None:
         """Fold the folder under the cursor; on a feed or a folded folder, go to the folder

@@ -7,6 +7,7 @@ Subclasses say how many rows there are and draw one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -70,6 +71,33 @@ class RowList(ScrollView, can_focus=True):
         self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, count * self.row_height)
         self.refresh()
+
+    def rows_updated(self, changed: Iterable[int], cursor: int | None = None) -> None:
+        """Only the rows at ``changed`` (indexes, old or new) are different: those are
+        redrawn, the others keep their drawn lines (a refresh of 500 feeds reloads lists that
+        mostly did not change; redrawing them whole repainted both lists every time)."""
+        count = self.row_count()
+        old = self.cursor
+        if cursor is not None:
+            self.cursor = cursor
+        self.cursor = max(0, min(self.cursor, count - 1)) if count else 0
+        size = Size(self.scrollable_content_region.width, count * self.row_height)
+        if size != self.virtual_size:
+            self.virtual_size = size
+        rows = set(changed)
+        if self.cursor != old:
+            rows.update((old, self.cursor))
+        # Every changed row forgets its lines; only those on screen are redrawn now (after a
+        # cold refresh, all 500 feeds' counts changed: 500 refreshes of regions off screen).
+        top = int(self.scroll_offset.y)
+        bottom = top + self.scrollable_content_region.height
+        height = self.row_height
+        for index in sorted(rows):
+            first = index * height
+            for line in range(first, first + height):
+                self._strips.pop(line, None)
+            if first < bottom and first + height > top:
+                self.refresh_lines(first, height)
 
     def refresh_row(self, index: int) -> None:
         for line in range(self.row_height):
@@ -199,6 +227,15 @@ class RowList(ScrollView, can_focus=True):
         strip = Strip(segments).crop_extend(0, width, style)
         self._strips[line_no] = strip
         return strip
+
+
+def changed_rows(old: Sequence[object], new: Sequence[object]) -> list[int]:
+    """The indexes at which ``old`` and ``new`` differ (one that only one of them has
+    included)."""
+    short = min(len(old), len(new))
+    diff = [i for i in range(short) if old[i] != new[i]]
+    diff.extend(range(short, max(len(old), len(new))))
+    return diff
 
 
 def fit(text: str, width: int) -> str:
