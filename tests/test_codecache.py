@@ -170,3 +170,42 @@ def test_without_a_path_and_with_dont_write_bytecode_nothing_is_installed(
     assert not codecache.install()
     assert not codecache._installed
     assert "exec" not in vars(dataclasses)
+
+
+def test_an_unknown_regex_compiler_is_not_patched_even_without_a_file(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another Python whose compiler the copy in _compile_args gets wrong: with no file to
+    # check against, the probe still runs, and nothing is patched.
+    real = codecache._compile_args
+
+    def wrong(pattern: Any, flags: int) -> tuple[Any, ...]:
+        final, program, groups, groupindex, indexgroup = real(pattern, flags)
+        return (final, [*program[:-1], 0], groups, groupindex, indexgroup)
+
+    monkeypatch.setattr(codecache, "_compile_args", wrong)
+    assert not cache.exists()
+    assert codecache.install(cache) is False
+    assert re._compiler.compile is not codecache._regex_compile  # type: ignore[attr-defined]
+    assert behaviour() == fresh_run_without_cache()
+
+
+def fresh_run_without_cache() -> list[Any]:
+    re.purge()
+    return behaviour()
+
+
+def test_a_pattern_the_copy_cannot_build_comes_from_the_normal_compiler(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codecache.install(cache)
+
+    def broken(pattern: Any, flags: int) -> tuple[Any, ...]:
+        raise RuntimeError("a compiler this copy does not know")
+
+    monkeypatch.setattr(codecache, "_compile_args", broken)
+    re.purge()
+    compiled = re.compile(r"(?P<n>\d+)-x")
+    assert compiled.match("12-x") and compiled.match("12-x")["n"] == "12"  # type: ignore[index]
+    with pytest.raises(re.error):
+        re.compile(r"(unclosed")

@@ -69,8 +69,10 @@ def install(path: Path | None = None) -> bool:
         path = default_path()
         if path is None:
             return False
-    _path = path
     loaded = _load(path)
+    if not loaded and not _engine_known():
+        return False  # a regex compiler this module does not know: Python's own path
+    _path = path
     _patch()
     _installed = True
     return loaded
@@ -118,6 +120,16 @@ def _load(path: Path) -> bool:
     _code.update(code)
     _regex.update(regex)
     return True
+
+
+def _engine_known() -> bool:
+    """This Python's regex compiler is the one :func:`_compile_args` copies: the probe built
+    from its split-up call matches as a normal compile does (checked also when there is no
+    file yet, so another Python never runs the copy unchecked)."""
+    try:
+        return _probe_holds(_compile_args(PROBE, 0))
+    except Exception:
+        return False
 
 
 def _probe_holds(stored: Any) -> bool:
@@ -235,11 +247,15 @@ def _regex_compile(pattern: Any, flags: int = 0) -> Any:
         else:
             _used_regex.add(key)
             return built
-    args = _compile_args(pattern, int(flags))
+    try:
+        args = _compile_args(pattern, int(flags))
+        built = _build(pattern, args)
+    except Exception:  # a bad pattern's error (or any surprise) comes from the normal path
+        return _originals["re"](pattern, flags)
     _regex[key] = args
     _used_regex.add(key)
     _dirty = True
-    return _build(pattern, args)
+    return built
 
 
 def save() -> bool:
