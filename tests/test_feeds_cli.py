@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,44 @@ def test_feeds_commands_do_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_an_all_304_refresh_imports_only_what_it_needs(
+    server: TestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tui-reader refresh` when every feed answers 304 (issue 17: imports were a third of its
+    time) loads neither the other commands' dependencies (the exporters, anchoring, page
+    discovery and extraction, the app) nor the feed parsers (they run in worker processes),
+    nor importlib.resources to read the bundled welcome feed."""
+    body = rss(2, title="Feed A", prefix="a")
+
+    def conditional(h: BaseHTTPRequestHandler) -> None:
+        if h.headers.get("If-None-Match") == '"v1"':
+            h.send_response(304)
+            h.end_headers()
+            return
+        h.send_response(200)
+        h.send_header("ETag", '"v1"')
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    run(capsys, "add", server.route("/a.xml", conditional))
+    unneeded = (
+        "textual",
+        "tui_reader.export",
+        "tui_reader.anchor",
+        "tui_reader.feeds.discover",
+        "tui_reader.extract",
+        "tui_reader.feeds.parse",
+        "importlib.resources",
+    )
+    code = (
+        "import sys; from tui_reader.cli import main; status = main(['refresh']);"
+        f"print(status, [m for m in {unneeded!r} if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Feeds: 0 fetched, 2 unchanged, 0 failed." in out
+    assert out.splitlines()[-1] == "0 []", out

@@ -1,5 +1,7 @@
 """``tui-reader export``, ``digest`` and ``import-notes``: highlights and notes out to Markdown
-or Web Annotation JSON, and back in from JSON. Nothing here imports Textual."""
+or Web Annotation JSON, and back in from JSON. Nothing here imports Textual, and the exporters
+are imported by these commands when they run: building the parser (every command does) leaves
+them out."""
 
 from __future__ import annotations
 
@@ -7,12 +9,10 @@ import argparse
 import re
 import sys
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tui_reader.cli.common import CommandError, load_settings, open_reader
-from tui_reader.export import ExportError
 from tui_reader.reader import Reader
 from tui_reader.sanitize import clean_line
 from tui_reader.timestamps import MAX_YEAR, MIN_YEAR, sane_timestamp
@@ -85,6 +85,8 @@ def register(sub: Any) -> None:
 def parse_date(text: str, *, now: float | None = None) -> float:
     """A point in time from YYYY-MM-DD (local midnight), an ISO date-time, or ``N`` days
     ago (``7d``); CommandError otherwise."""
+    from datetime import datetime, timedelta
+
     raw = text.strip()
     m = _DAYS.match(raw.lower())
     base = datetime.fromtimestamp(time.time() if now is None else now)
@@ -133,6 +135,8 @@ def _setup() -> Reader:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from tui_reader.export import ExportError
+
     reader = _setup()
     try:
         since = parse_date(args.since) if args.since else None
@@ -179,6 +183,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_digest(args: argparse.Namespace) -> int:
+    from tui_reader.export import ExportError
+
     reader = _setup()
     try:
         since = parse_date(args.since)
@@ -202,6 +208,8 @@ def run_digest(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from tui_reader.export import ExportError
+
     reader = _setup()
     try:
         # Without --no-fetch, an imported article without text has its page fetched (the

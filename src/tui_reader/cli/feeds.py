@@ -8,14 +8,19 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tui_reader.cli.common import CommandError, load_settings, open_reader
 from tui_reader.config import Config
 from tui_reader.models import Feed
 from tui_reader.paths import Paths
-from tui_reader.reader import Reader, RefreshProgress
+from tui_reader.reader import Reader
 from tui_reader.sanitize import clean_line
+
+if TYPE_CHECKING:
+    # The refresh machinery (asyncio, the HTTP client, worker processes) is imported by a
+    # refresh only (Reader.refresh), not by the other commands here.
+    from tui_reader.feeds.refresh import RefreshProgress
 
 
 def register(sub: Any) -> None:

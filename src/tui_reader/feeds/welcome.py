@@ -16,11 +16,16 @@ WELCOME_SETTING = "welcome_feed_added"
 
 
 def welcome_bytes() -> bytes:
-    # importlib.resources is imported here, not with the module: the app's start-up reads
-    # WELCOME_SETTING from this module and should not pay for it.
-    from importlib import resources
+    # Read through the package's loader (as importlib.resources would, zipped packages
+    # included), with pkgutil: every refresh reads the file, and importlib.resources costs
+    # several times as much to import (its readers bring in zipfile). Imported here, not with
+    # the module: the app's start-up reads WELCOME_SETTING from this module.
+    import pkgutil
 
-    return resources.files("tui_reader.feeds").joinpath("welcome.xml").read_bytes()
+    data = pkgutil.get_data("tui_reader.feeds", "welcome.xml")
+    if data is None:
+        raise FileNotFoundError("welcome.xml: the package's loader cannot read files")
+    return data
 
 
 def welcome_etag(data: bytes) -> str:
