@@ -8,12 +8,20 @@ import zlib
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.httpserver import Response, TestServer
 from tui_reader.config import RefreshConfig
-from tui_reader.net import FetchError, FetchLimits, fetch, human_size, parse_retry_after
+from tui_reader.net import (
+    FetchError,
+    FetchLimits,
+    FetchResult,
+    fetch,
+    human_size,
+    parse_retry_after,
+)
 
 SMALL = FetchLimits(timeout=1.0, max_bytes=50_000, max_redirects=3)
 
@@ -415,3 +423,83 @@ def test_a_redirect_to_a_non_ascii_path_is_followed(server: TestServer) -> None:
     result = fetch(server.route("/old", redirect))
     assert result.body == b"bienvenue"
     assert result.url == server.url("/café menu")
+
+
+def _raw_server(answers: list[bytes]) -> tuple[str, list[int], Callable[[], None]]:
+    """A server on 127.0.0.1 that answers the n-th request it reads (on any connection) with
+    ``answers[n]``, byte for byte; also the number of connections it accepted."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    pending = list(answers)
+    accepted: list[int] = []
+
+    def handle(conn: socket.socket) -> None:
+        with conn:
+            while pending:
+                try:
+                    if not conn.recv(65536):
+                        return
+                    conn.sendall(pending.pop(0))
+                except OSError:
+                    return
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(1)
+            threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{port}/feed", accepted, listener.close
+
+
+def _fetch_each(url: str, count: int, **kw: Any) -> list[FetchResult | str]:
+    """``count`` fetches of ``url`` in turn on one keep-alive transport (a result or the
+    error's text each)."""
+    import asyncio
+
+    from tui_reader.net import fetch_async, make_transport
+
+    async def run() -> list[FetchResult | str]:
+        out: list[FetchResult | str] = []
+        async with make_transport(max_connections=1) as transport:
+            for _ in range(count):
+                try:
+                    out.append(await fetch_async(transport, url, limits=SMALL, **kw))
+                except FetchError as exc:
+                    out.append(str(exc))
+        return out
+
+    return asyncio.run(run())
+
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        # A 304 has no body, whatever it says; this one sends a whole response after it.
+        b"HTTP/1.1 304 Not Modified\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil",
+        # A 200 with more bytes than its Content-Length.
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n",
+    ],
+)
+def test_bytes_past_a_response_do_not_answer_the_next_request(first: bytes) -> None:
+    """Left on a kept-alive connection, they were read as the next request's answer (its
+    status line, or a whole forged response)."""
+    url, accepted, stop = _raw_server([first, OK])
+    try:
+        results = _fetch_each(url, 2, etag='"v1"')
+    finally:
+        stop()
+    second = results[1]
+    assert isinstance(second, FetchResult), second
+    assert second.body == b"ok"
+    assert len(accepted) == 2  # the first connection was not used again

@@ -299,6 +299,12 @@ class _Connection:
     def close(self) -> None:
         self.writer.close()
 
+    def has_unread(self) -> bool:
+        """Bytes already received past the response just read (a body on a 304, more than the
+        Content-Length said): they would be read as the next request's answer, so the
+        connection cannot carry another one."""
+        return bool(getattr(self.reader, "_buffer", b""))
+
 
 @dataclass(frozen=True)
 class _Head:
@@ -338,7 +344,7 @@ class Transport:
         conns = self._idle.get(key)
         while conns:
             conn = conns.pop()
-            if conn.reader.at_eof() or conn.writer.is_closing():
+            if conn.reader.at_eof() or conn.writer.is_closing() or conn.has_unread():
                 conn.close()
                 continue
             conn.reused = True
@@ -423,7 +429,7 @@ class Transport:
 
     def release(self, key: tuple[str, str, int], conn: _Connection, *, reuse: bool) -> None:
         """Give a connection back after its response (kept for the next request, or closed)."""
-        if reuse:
+        if reuse and not conn.has_unread():
             self._checkin(key, conn)
         else:
             conn.close()
