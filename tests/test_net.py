@@ -503,3 +503,28 @@ def test_bytes_past_a_response_do_not_answer_the_next_request(first: bytes) -> N
     assert isinstance(second, FetchResult), second
     assert second.body == b"ok"
     assert len(accepted) == 2  # the first connection was not used again
+
+
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        # Arabic-Indic one: int() read it as 1, and the rest of the body became the next
+        # request's answer.
+        ("HTTP/1.1 200 OK\r\nContent-Length: \u0661\r\n\r\nokok", "a bad Content-Length"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: \u00b2\r\n\r\nok", "a bad Content-Length"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: " + "9" * 5000 + "\r\n\r\nok", "a bad Content-"),
+        ("HTTP/1.1 2\u00b20 OK\r\nContent-Length: 2\r\n\r\nok", "not an HTTP/1.1 status line"),
+    ],
+)
+def test_numbers_in_a_response_head_are_ascii_digits(answer: str, error: str) -> None:
+    """Anything else is the server breaking the protocol (not 'network error with ...:
+    invalid literal for int()', nor a length read from other digits)."""
+    charset = "utf-8" if "\u0661" in answer else "latin-1"
+    url, _, stop = _raw_server([answer.encode(charset), OK])
+    try:
+        results = _fetch_each(url, 2)
+    finally:
+        stop()
+    assert isinstance(results[0], str), results[0]
+    assert results[0].startswith(f"127.0.0.1 broke the HTTP protocol: {error}")
+    assert isinstance(results[1], FetchResult) and results[1].body == b"ok"

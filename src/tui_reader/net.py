@@ -507,7 +507,7 @@ async def _read_head(reader: asyncio.StreamReader, *, first: bool) -> _Head:
     status_line = line.rstrip(b"\r\n").decode("latin-1")
     version, _, rest = status_line.partition(" ")
     code, _, reason = rest.partition(" ")
-    if version not in ("HTTP/1.1", "HTTP/1.0") or len(code) != 3 or not code.isdigit():
+    if version not in ("HTTP/1.1", "HTTP/1.0") or len(code) != 3 or not _digits(code):
         raise _ProtocolError(f"not an HTTP/1.1 status line: {status_line[:80]!r}")
     fields, _ = await _read_fields(reader, len(line))
     headers: dict[str, str] = {}
@@ -536,9 +536,15 @@ def _framing(head: _Head) -> tuple[str, int]:
     if length is None:
         return "close", 0
     values = {v.strip() for v in length.split(",")}
-    if len(values) != 1 or not all(v.isdigit() for v in values):
+    if len(values) != 1 or not all(_digits(v) and len(v) <= 18 for v in values):
         raise _ProtocolError(f"a bad Content-Length: {length[:40]!r}")
     return "length", int(values.pop())
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() is also true of '²' (int() fails) and of other
+    scripts' digits ('١' that int() reads as 1), which no HTTP number is written in."""
+    return text.isascii() and text.isdigit()
 
 
 async def _read_body(
@@ -663,11 +669,10 @@ async def _fetch_hops(
                 raise FetchError(
                     f"HTTP {status} {phrase}".strip(), status=status, retry_after=retry
                 )
-            declared = head.headers.get("content-length", "")
             encoding = head.headers.get("content-encoding", "")
             if (
-                declared.isdigit()
-                and int(declared) > limits.max_bytes
+                framing[0] == "length"
+                and framing[1] > limits.max_bytes
                 and encoding.strip().lower() in ("", "identity")
             ):
                 raise FetchError(f"response larger than {human_size(limits.max_bytes)}")
