@@ -528,3 +528,22 @@ def test_numbers_in_a_response_head_are_ascii_digits(answer: str, error: str) ->
     assert isinstance(results[0], str), results[0]
     assert results[0].startswith(f"127.0.0.1 broke the HTTP protocol: {error}")
     assert isinstance(results[1], FetchResult) and results[1].body == b"ok"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"2\r\nok\r\n0\r\n\r\n",
+        b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"2\r\nok\r\n0\r\n\r\n",
+    ],
+)
+def test_a_response_framed_two_ways_leaves_its_connection_closed(first: bytes) -> None:
+    url, accepted, stop = _raw_server([first, OK])
+    try:
+        results = _fetch_each(url, 2)
+    finally:
+        stop()
+    assert [r.body for r in results if isinstance(r, FetchResult)] == [b"ok", b"ok"]
+    assert len(accepted) == 2

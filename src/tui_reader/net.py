@@ -520,6 +520,11 @@ async def _read_head(reader: asyncio.StreamReader, *, first: bool) -> _Head:
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     connection = headers.get("connection", "").lower()
     keep_alive = "close" not in connection and (version == "HTTP/1.1" or "keep-alive" in connection)
+    if "transfer-encoding" in headers and ("content-length" in headers or version == "HTTP/1.0"):
+        # Framing two ways at once (or chunked in HTTP/1.0): the body is read as chunked, but
+        # where this answer really ends is in doubt, so nothing else goes on the connection
+        # (RFC 9112, 6.3).
+        keep_alive = False
     return _Head(int(code), reason.strip(), headers, keep_alive)
 
 
