@@ -547,3 +547,41 @@ def test_a_response_framed_two_ways_leaves_its_connection_closed(first: bytes) -
         stop()
     assert [r.body for r in results if isinstance(r, FetchResult)] == [b"ok", b"ok"]
     assert len(accepted) == 2
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        b'ETag: "a\x00b"',
+        b'ETag: "a\rSet-Thing: 1"',
+        b"E\x00Tag: x",
+        b"E(Tag): x",
+        "Loc\u212aation: /x".encode(),  # a Kelvin sign, 'k' once lower-cased
+    ],
+)
+def test_a_header_field_with_a_nul_a_bare_cr_or_a_bad_name_is_refused(field: bytes) -> None:
+    answer = b"HTTP/1.1 200 OK\r\n" + field + b"\r\nContent-Length: 2\r\n\r\nok"
+    url, _, stop = _raw_server([answer])
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    assert isinstance(results[0], str)
+    assert results[0].startswith("127.0.0.1 broke the HTTP protocol: a malformed header field")
+
+
+def test_header_fields_within_the_syntax_are_read() -> None:
+    head = (
+        b'HTTP/1.1 200 OK\nX-Tab:\tv\x01w \t\r\nETag: "caf\xc3\xa9"\r\n'
+        b"X-Folded: one\r\n two\r\nContent-Length: 2\r\n\r\nok"
+    )
+    url, _, stop = _raw_server([head])
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    result = results[0]
+    assert isinstance(result, FetchResult), result
+    assert result.headers["x-tab"] == "v\x01w"
+    assert result.headers["etag"] == '"café"'
+    assert result.headers["x-folded"] == "one two"

@@ -18,6 +18,7 @@ import concurrent.futures
 import contextlib
 import functools
 import importlib
+import re
 import socket
 import sys
 import time
@@ -282,6 +283,12 @@ _READ = 65_536  # bytes read at a time
 _SAFE_PATH = "!$&'()*+,;=:@/?%[]~"  # kept as they are in a request target (others escaped)
 
 
+# A field's name is a token; its value holds no NUL and no line break (a bare CR, VT, FF):
+# what h11 (httpx's parser) refused, so that no header smuggles a line into another.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_BREAKS = re.compile(r"[\0\r\n\v\f]")
+
+
 class _ProtocolError(Exception):
     """The server broke HTTP/1.1 (a bad or too large head, bad framing, a cut body)."""
 
@@ -513,9 +520,9 @@ async def _read_head(reader: asyncio.StreamReader, *, first: bool) -> _Head:
     headers: dict[str, str] = {}
     for field_line in fields:
         name, colon, value = field_line.partition(":")
-        name = name.lower()
-        if not colon or not name or name != name.strip() or " " in name:
+        if not colon or not _TOKEN.fullmatch(name) or _BREAKS.search(value):
             raise _ProtocolError(f"a malformed header field: {field_line[:80]!r}")
+        name = name.lower()
         value = value.strip(" \t")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     connection = headers.get("connection", "").lower()
