@@ -585,3 +585,26 @@ def test_header_fields_within_the_syntax_are_read() -> None:
     assert result.headers["x-tab"] == "v\x01w"
     assert result.headers["etag"] == '"café"'
     assert result.headers["x-folded"] == "one two"
+
+
+@pytest.mark.parametrize(
+    ("field", "kept"),
+    [
+        (b'ETag: "v\x1b[2J1"', None),  # an escape sequence, for whoever reads the database
+        (b"Last-Modified: Mon, 01 Jan 2024 00:00:00 GMT\x7f", None),
+        (b'ETag: "' + b"v" * 2000 + b'"', None),
+        ('ETag: "caf\u00e9"'.encode(), '"caf\u00e9"'),  # UTF-8: sent back as it came
+    ],
+)
+def test_only_validators_that_can_be_sent_back_are_kept(field: bytes, kept: str | None) -> None:
+    url, _, stop = _raw_server(
+        [b"HTTP/1.1 200 OK\r\n" + field + b"\r\nContent-Length: 2\r\n\r\nok"]
+    )
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    result = results[0]
+    assert isinstance(result, FetchResult), result
+    assert result.body == b"ok"
+    assert (result.etag or result.last_modified) == kept

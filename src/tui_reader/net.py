@@ -109,13 +109,15 @@ class FetchResult:
     def content_type(self) -> str:
         return self.headers.get("content-type", "")
 
+    # The validators to store and send back: None when they could not be sent back (see
+    # _header_value), so that no control character or 60 kB value reaches the database.
     @property
     def etag(self) -> str | None:
-        return self.headers.get("etag") or None
+        return _header_value(self.headers.get("etag"))
 
     @property
     def last_modified(self) -> str | None:
-        return self.headers.get("last-modified") or None
+        return _header_value(self.headers.get("last-modified"))
 
 
 def human_size(n: int) -> str:
@@ -606,10 +608,13 @@ async def _read_exactly(
 
 def _header_value(value: str | None) -> str | None:
     """A stored validator as it can be sent back: None if it would break the request (a line
-    break or another control character)."""
-    if not value or not value.isprintable():
+    break or another control character) or bloat every request (over _MAX_VALIDATOR)."""
+    if not value or len(value) > _MAX_VALIDATOR or not value.isprintable():
         return None
     return value
+
+
+_MAX_VALIDATOR = 1024  # characters of an ETag or a Last-Modified kept (real ones: < 100)
 
 
 async def _fetch_hops(
