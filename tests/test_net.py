@@ -608,3 +608,22 @@ def test_only_validators_that_can_be_sent_back_are_kept(field: bytes, kept: str 
     assert isinstance(result, FetchResult), result
     assert result.body == b"ok"
     assert (result.etag or result.last_modified) == kept
+
+
+@pytest.mark.parametrize(
+    ("status_line", "message"),
+    [
+        (b"HTTP/1.1 404 \x1b[31mGone\x07", "HTTP 404"),
+        (b"HTTP/1.1 503 " + b"x" * 3000, "HTTP 503 " + "x" * 80),
+        (b"HTTP/1.1 410 Gone", "HTTP 410 Gone"),
+    ],
+)
+def test_the_reason_phrase_in_an_error_is_printable_and_short(
+    status_line: bytes, message: str
+) -> None:
+    url, _, stop = _raw_server([status_line + b"\r\nContent-Length: 0\r\n\r\n"])
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    assert results == [message]

@@ -534,7 +534,14 @@ async def _read_head(reader: asyncio.StreamReader, *, first: bool) -> _Head:
         # where this answer really ends is in doubt, so nothing else goes on the connection
         # (RFC 9112, 6.3).
         keep_alive = False
-    return _Head(int(code), reason.strip(), headers, keep_alive)
+    # The reason phrase goes into an error's one line (shown, stored with the feed): none
+    # with a control character (an escape sequence), and a short one.
+    reason = reason.strip()
+    reason = reason[:_MAX_REASON] if reason.isprintable() else ""
+    return _Head(int(code), reason, headers, keep_alive)
+
+
+_MAX_REASON = 80  # characters of a reason phrase kept
 
 
 def _framing(head: _Head) -> tuple[str, int]:
