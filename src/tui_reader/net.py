@@ -182,7 +182,7 @@ class _Decoder:
         self.received = 0  # bytes on the wire (compressed)
         self._z: zlib._Decompress | None = None
         self._deflate_tried_raw = False
-        self._first = b""
+        self._first = bytearray()  # deflate's bytes until its first output (grown in place)
         if self.kind:
             self._z = self._new()
 
@@ -218,7 +218,7 @@ class _Decoder:
                     # Some servers send raw deflate without the zlib wrapper.
                     self._deflate_tried_raw = True
                     self._z = self._new()
-                    data, self._first = self._first, b""
+                    data, self._first = bytes(self._first), bytearray()
                     continue
                 raise FetchError(f"corrupt {self.kind} data: {exc}") from None
             self._append(out)
