@@ -627,3 +627,62 @@ def test_the_reason_phrase_in_an_error_is_printable_and_short(
     finally:
         stop()
     assert results == [message]
+
+
+def test_closing_the_pool_does_not_wait_on_a_tls_server_that_never_closes(
+    tmp_path: Path,
+) -> None:
+    """A kept TLS connection's close waits for the server's close_notify (30 s in asyncio):
+    a server that never sends one held the end of a refresh, or a sync fetch, that long."""
+    import asyncio
+    import shutil
+    import socket
+    import ssl
+    import subprocess
+    import threading
+
+    from tui_reader.net import fetch_async, make_transport
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client_context.load_verify_locations(cert)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    done = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with server_context.wrap_socket(conn, server_side=True) as tls:
+            tls.recv(65536)
+            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            done.wait(40)  # kept open, silent: no close_notify
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+
+    async def run() -> bytes:
+        transport = make_transport(max_connections=1, verify=client_context)
+        body = (await fetch_async(transport, f"https://127.0.0.1:{port}/feed")).body
+        async with asyncio.timeout(5):
+            await transport.aclose()
+        return body
+
+    try:
+        assert asyncio.run(run()) == b"ok"
+    finally:
+        done.set()
+        thread.join(5)
+        listener.close()

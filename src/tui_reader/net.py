@@ -281,6 +281,7 @@ def _last_part(text: str) -> str:
 
 MAX_HEAD = 65_536  # bytes of a response's status line and header fields (and of a chunk line)
 MAX_FIELDS = 256  # header fields in a response (trailers included)
+_CLOSE_WAIT = 0.5  # seconds that closing a pool waits for its connections' orderly ends
 _READ = 65_536  # bytes read at a time
 _SAFE_PATH = "!$&'()*+,;=:@/?%[]~"  # kept as they are in a request target (others escaped)
 
@@ -345,9 +346,18 @@ class Transport:
         self._idle.clear()
         for conn in idle:
             conn.close()
+        if not idle:
+            return
+        # A TLS connection's close waits for the server's close_notify, up to 30 s in asyncio:
+        # a server that never sends it held the caller (a refresh's end, a sync fetch) that
+        # long past its deadline. After _CLOSE_WAIT, such connections are dropped.
+        waits = [asyncio.ensure_future(conn.writer.wait_closed()) for conn in idle]
+        await asyncio.wait(waits, timeout=_CLOSE_WAIT)
         for conn in idle:
+            conn.writer.transport.abort()
+        for wait in waits:
             with contextlib.suppress(Exception):
-                await conn.writer.wait_closed()
+                await wait
 
     def _checkout(self, key: tuple[str, str, int]) -> _Connection | None:
         conns = self._idle.get(key)
