@@ -686,3 +686,17 @@ def test_closing_the_pool_does_not_wait_on_a_tls_server_that_never_closes(
         done.set()
         thread.join(5)
         listener.close()
+
+
+def test_a_chunked_body_cut_after_a_chunk_is_a_protocol_error() -> None:
+    """(It came out as 'network error with 127.0.0.1: 0 bytes read on a total of undefined
+    expected bytes'.)"""
+    answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok"
+    url, _, stop = _raw_server([answer])  # then the connection closes
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    assert results == [
+        "127.0.0.1 broke the HTTP protocol: the connection closed before the last chunk"
+    ]

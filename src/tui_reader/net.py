@@ -606,7 +606,10 @@ async def _read_body(
             await _read_fields(reader, 0)  # the trailer fields, if any
             return True
         await _read_exactly(reader, n, sink)
-        end = await _read_line(reader)
+        try:
+            end = await _read_line(reader)
+        except asyncio.IncompleteReadError:
+            raise _ProtocolError("the connection closed before the last chunk") from None
         if end.strip():
             raise _ProtocolError("a chunk longer than its size")
 
