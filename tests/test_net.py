@@ -700,3 +700,11 @@ def test_a_chunked_body_cut_after_a_chunk_is_a_protocol_error() -> None:
     assert results == [
         "127.0.0.1 broke the HTTP protocol: the connection closed before the last chunk"
     ]
+
+
+def test_a_redirect_to_a_url_that_does_not_parse_is_refused(server: TestServer) -> None:
+    """(urljoin's ValueError came out as 'network error with 127.0.0.1: Invalid IPv6 URL'.)"""
+    url = server.route("/to-bad", "", status=302, headers={"Location": "http://[::1/feed"})
+    with pytest.raises(FetchError) as info:
+        fetch(url)
+    assert str(info.value) == "redirect to an invalid URL refused"

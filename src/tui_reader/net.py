@@ -679,9 +679,11 @@ async def _fetch_hops(
                 location = head.headers.get("location", "").strip()
                 if not location:
                     raise FetchError(f"HTTP {status} redirect without a Location", status=status)
-                target = urljoin(current, location)
                 try:
+                    target = urljoin(current, location)
                     check_url(target)
+                except ValueError:  # urljoin's own parse: "Invalid IPv6 URL"
+                    raise FetchError("redirect to an invalid URL refused") from None
                 except FetchError:
                     raise FetchError("redirect to a non-http(s) URL refused") from None
                 hops += 1
