@@ -708,3 +708,25 @@ def test_a_redirect_to_a_url_that_does_not_parse_is_refused(server: TestServer) 
     with pytest.raises(FetchError) as info:
         fetch(url)
     assert str(info.value) == "redirect to an invalid URL refused"
+
+
+@pytest.mark.parametrize(
+    ("before", "result"),
+    [
+        (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n", "ok"),
+        (b"HTTP/1.1 100 Continue\r\n\r\n" * 17, "more than 16 informational (1xx) responses"),
+        (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", "a switch of protocol"),
+    ],
+)
+def test_informational_responses_before_the_answer(before: bytes, result: str) -> None:
+    url, _, stop = _raw_server([before + OK])
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    got = results[0]
+    if result == "ok":
+        assert isinstance(got, FetchResult) and got.body == b"ok"
+    else:
+        assert isinstance(got, str) and got.startswith("127.0.0.1 broke the HTTP protocol: ")
+        assert result in got

@@ -281,6 +281,7 @@ def _last_part(text: str) -> str:
 
 MAX_HEAD = 65_536  # bytes of a response's status line and header fields (and of a chunk line)
 MAX_FIELDS = 256  # header fields in a response (trailers included)
+_MAX_INFORMATIONAL = 16  # 1xx responses (100 Continue, 103 Early Hints) before the real one
 _CLOSE_WAIT = 0.5  # seconds that closing a pool waits for its connections' orderly ends
 _READ = 65_536  # bytes read at a time
 _SAFE_PATH = "!$&'()*+,;=:@/?%[]~"  # kept as they are in a request target (others escaped)
@@ -461,11 +462,15 @@ async def _exchange(conn: _Connection, request: bytes) -> _Head:
     try:
         conn.writer.write(request)
         await conn.writer.drain()
-        while True:
+        for _ in range(_MAX_INFORMATIONAL + 1):
             head = await _read_head(conn.reader, first=conn.reused)
             conn.reused = False
+            if head.status == 101:  # no Upgrade was asked for: what follows is not HTTP
+                raise _ProtocolError("a switch of protocol that was not asked for")
             if not 100 <= head.status < 200:
                 return head
+        # (An endless stream of them ran until the deadline, parsed as fast as they came.)
+        raise _ProtocolError(f"more than {_MAX_INFORMATIONAL} informational (1xx) responses")
     except _Stale:
         raise
     except (ConnectionResetError, BrokenPipeError) as exc:
