@@ -730,3 +730,18 @@ def test_informational_responses_before_the_answer(before: bytes, result: str) -
     else:
         assert isinstance(got, str) and got.startswith("127.0.0.1 broke the HTTP protocol: ")
         assert result in got
+
+
+@pytest.mark.parametrize("coding", [b"gzip, chunked", b"gzip"])
+def test_a_transfer_coding_other_than_chunked_is_refused(coding: bytes) -> None:
+    """Not undone, the gzip stream would have been stored as the feed itself."""
+    body = gzip.compress(b"<rss/>")
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body) if b"chunked" in coding else body
+    answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: " + coding + b"\r\n\r\n" + chunked
+    url, _, stop = _raw_server([answer])
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    assert isinstance(results[0], str), results[0]
+    assert results[0].startswith("127.0.0.1 broke the HTTP protocol: an unsupported Transfer-")

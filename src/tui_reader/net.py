@@ -565,9 +565,12 @@ def _framing(head: _Head) -> tuple[str, int]:
         return "none", 0
     coding = head.headers.get("transfer-encoding")
     if coding is not None:
-        if coding.split(",")[-1].strip().lower() == "chunked":
+        codings = [c.strip().lower() for c in coding.split(",") if c.strip()]
+        if codings == ["chunked"]:
             return "chunked", 0
-        return "close", 0
+        # A transfer coding (gzip, chunked) that nothing here undoes would come out as the
+        # body itself: refused, as h11 did under httpx.
+        raise _ProtocolError(f"an unsupported Transfer-Encoding: {coding[:40]!r}")
     length = head.headers.get("content-length")
     if length is None:
         return "close", 0
