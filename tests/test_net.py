@@ -745,3 +745,22 @@ def test_a_transfer_coding_other_than_chunked_is_refused(coding: bytes) -> None:
         stop()
     assert isinstance(results[0], str), results[0]
     assert results[0].startswith("127.0.0.1 broke the HTTP protocol: an unsupported Transfer-")
+
+
+def test_chunk_extensions_do_not_get_around_the_size_cap() -> None:
+    """1-byte chunks, each with 1 kB of extension: 100 kB on the wire for 100 bytes of body
+    (without end, it ran until the deadline); 1-byte chunks without extensions are read."""
+    padded = b"1;x=" + b"y" * 1000 + b"\r\nz\r\n"
+    plain = b"1\r\nz\r\n"
+    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    url, _, stop = _raw_server(
+        [head + padded * 100 + b"0\r\n\r\n", head + plain * 20_000 + b"0\r\n\r\n"]
+    )
+    try:
+        results = _fetch_each(url, 2)
+    finally:
+        stop()
+    assert results[0] == (
+        "127.0.0.1 broke the HTTP protocol: chunk size lines out of all proportion to the data"
+    )
+    assert isinstance(results[1], FetchResult) and results[1].body == b"z" * 20_000

@@ -601,11 +601,18 @@ async def _read_body(
         while chunk := await reader.read(_READ):
             sink(chunk)
         return False
-    while True:  # chunked
+    # Chunked. The size lines (with their extensions) are not body: the size cap does not see
+    # them, so they may be at most MAX_HEAD plus 16 bytes per byte of data (1-byte chunks
+    # take 5), or 64 kB of extension on every 1-byte chunk would run until the deadline.
+    framing_bytes = data_bytes = 0
+    while True:
         try:
             line = await _read_line(reader)
         except asyncio.IncompleteReadError:
             raise _ProtocolError("the connection closed before the last chunk") from None
+        framing_bytes += len(line)
+        if framing_bytes > MAX_HEAD + 16 * data_bytes:
+            raise _ProtocolError("chunk size lines out of all proportion to the data")
         size = line.split(b";", 1)[0].strip()
         if not size or len(size) > 16 or size.strip(b"0123456789abcdefABCDEF"):
             raise _ProtocolError(f"a bad chunk size: {size[:20]!r}")
@@ -614,6 +621,7 @@ async def _read_body(
             await _read_fields(reader, 0)  # the trailer fields, if any
             return True
         await _read_exactly(reader, n, sink)
+        data_bytes += n
         try:
             end = await _read_line(reader)
         except asyncio.IncompleteReadError:
