@@ -8,12 +8,20 @@ import zlib
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.httpserver import Response, TestServer
 from tui_reader.config import RefreshConfig
-from tui_reader.net import FetchError, FetchLimits, fetch, human_size, parse_retry_after
+from tui_reader.net import (
+    FetchError,
+    FetchLimits,
+    FetchResult,
+    fetch,
+    human_size,
+    parse_retry_after,
+)
 
 SMALL = FetchLimits(timeout=1.0, max_bytes=50_000, max_redirects=3)
 
@@ -415,3 +423,344 @@ def test_a_redirect_to_a_non_ascii_path_is_followed(server: TestServer) -> None:
     result = fetch(server.route("/old", redirect))
     assert result.body == b"bienvenue"
     assert result.url == server.url("/café menu")
+
+
+def _raw_server(answers: list[bytes]) -> tuple[str, list[int], Callable[[], None]]:
+    """A server on 127.0.0.1 that answers the n-th request it reads (on any connection) with
+    ``answers[n]``, byte for byte; also the number of connections it accepted."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    pending = list(answers)
+    accepted: list[int] = []
+
+    def handle(conn: socket.socket) -> None:
+        with conn:
+            while pending:
+                try:
+                    if not conn.recv(65536):
+                        return
+                    conn.sendall(pending.pop(0))
+                except OSError:
+                    return
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(1)
+            threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{port}/feed", accepted, listener.close
+
+
+def _fetch_each(url: str, count: int, **kw: Any) -> list[FetchResult | str]:
+    """``count`` fetches of ``url`` in turn on one keep-alive transport (a result or the
+    error's text each)."""
+    import asyncio
+
+    from tui_reader.net import fetch_async, make_transport
+
+    async def run() -> list[FetchResult | str]:
+        out: list[FetchResult | str] = []
+        async with make_transport(max_connections=1) as transport:
+            for _ in range(count):
+                try:
+                    out.append(await fetch_async(transport, url, limits=SMALL, **kw))
+                except FetchError as exc:
+                    out.append(str(exc))
+        return out
+
+    return asyncio.run(run())
+
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        # A 304 has no body, whatever it says; this one sends a whole response after it.
+        b"HTTP/1.1 304 Not Modified\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil",
+        # A 200 with more bytes than its Content-Length.
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n",
+    ],
+)
+def test_bytes_past_a_response_do_not_answer_the_next_request(first: bytes) -> None:
+    """Left on a kept-alive connection, they were read as the next request's answer (its
+    status line, or a whole forged response)."""
+    url, accepted, stop = _raw_server([first, OK])
+    try:
+        results = _fetch_each(url, 2, etag='"v1"')
+    finally:
+        stop()
+    second = results[1]
+    assert isinstance(second, FetchResult), second
+    assert second.body == b"ok"
+    assert len(accepted) == 2  # the first connection was not used again
+
+
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        # Arabic-Indic one: int() read it as 1, and the rest of the body became the next
+        # request's answer.
+        ("HTTP/1.1 200 OK\r\nContent-Length: \u0661\r\n\r\nokok", "a bad Content-Length"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: \u00b2\r\n\r\nok", "a bad Content-Length"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: " + "9" * 5000 + "\r\n\r\nok", "a bad Content-"),
+        ("HTTP/1.1 2\u00b20 OK\r\nContent-Length: 2\r\n\r\nok", "not an HTTP/1.1 status line"),
+    ],
+)
+def test_numbers_in_a_response_head_are_ascii_digits(answer: str, error: str) -> None:
+    """Anything else is the server breaking the protocol (not 'network error with ...:
+    invalid literal for int()', nor a length read from other digits)."""
+    charset = "utf-8" if "\u0661" in answer else "latin-1"
+    url, _, stop = _raw_server([answer.encode(charset), OK])
+    try:
+        results = _fetch_each(url, 2)
+    finally:
+        stop()
+    assert isinstance(results[0], str), results[0]
+    assert results[0].startswith(f"127.0.0.1 broke the HTTP protocol: {error}")
+    assert isinstance(results[1], FetchResult) and results[1].body == b"ok"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"2\r\nok\r\n0\r\n\r\n",
+        b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"2\r\nok\r\n0\r\n\r\n",
+    ],
+)
+def test_a_response_framed_two_ways_leaves_its_connection_closed(first: bytes) -> None:
+    url, accepted, stop = _raw_server([first, OK])
+    try:
+        results = _fetch_each(url, 2)
+    finally:
+        stop()
+    assert [r.body for r in results if isinstance(r, FetchResult)] == [b"ok", b"ok"]
+    assert len(accepted) == 2
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        b'ETag: "a\x00b"',
+        b'ETag: "a\rSet-Thing: 1"',
+        b"E\x00Tag: x",
+        b"E(Tag): x",
+        "Loc\u212aation: /x".encode(),  # a Kelvin sign, 'k' once lower-cased
+    ],
+)
+def test_a_header_field_with_a_nul_a_bare_cr_or_a_bad_name_is_refused(field: bytes) -> None:
+    answer = b"HTTP/1.1 200 OK\r\n" + field + b"\r\nContent-Length: 2\r\n\r\nok"
+    url, _, stop = _raw_server([answer])
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    assert isinstance(results[0], str)
+    assert results[0].startswith("127.0.0.1 broke the HTTP protocol: a malformed header field")
+
+
+def test_header_fields_within_the_syntax_are_read() -> None:
+    head = (
+        b'HTTP/1.1 200 OK\nX-Tab:\tv\x01w \t\r\nETag: "caf\xc3\xa9"\r\n'
+        b"X-Folded: one\r\n two\r\nContent-Length: 2\r\n\r\nok"
+    )
+    url, _, stop = _raw_server([head])
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    result = results[0]
+    assert isinstance(result, FetchResult), result
+    assert result.headers["x-tab"] == "v\x01w"
+    assert result.headers["etag"] == '"café"'
+    assert result.headers["x-folded"] == "one two"
+
+
+@pytest.mark.parametrize(
+    ("field", "kept"),
+    [
+        (b'ETag: "v\x1b[2J1"', None),  # an escape sequence, for whoever reads the database
+        (b"Last-Modified: Mon, 01 Jan 2024 00:00:00 GMT\x7f", None),
+        (b'ETag: "' + b"v" * 2000 + b'"', None),
+        ('ETag: "caf\u00e9"'.encode(), '"caf\u00e9"'),  # UTF-8: sent back as it came
+    ],
+)
+def test_only_validators_that_can_be_sent_back_are_kept(field: bytes, kept: str | None) -> None:
+    url, _, stop = _raw_server(
+        [b"HTTP/1.1 200 OK\r\n" + field + b"\r\nContent-Length: 2\r\n\r\nok"]
+    )
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    result = results[0]
+    assert isinstance(result, FetchResult), result
+    assert result.body == b"ok"
+    assert (result.etag or result.last_modified) == kept
+
+
+@pytest.mark.parametrize(
+    ("status_line", "message"),
+    [
+        (b"HTTP/1.1 404 \x1b[31mGone\x07", "HTTP 404"),
+        (b"HTTP/1.1 503 " + b"x" * 3000, "HTTP 503 " + "x" * 80),
+        (b"HTTP/1.1 410 Gone", "HTTP 410 Gone"),
+    ],
+)
+def test_the_reason_phrase_in_an_error_is_printable_and_short(
+    status_line: bytes, message: str
+) -> None:
+    url, _, stop = _raw_server([status_line + b"\r\nContent-Length: 0\r\n\r\n"])
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    assert results == [message]
+
+
+def test_closing_the_pool_does_not_wait_on_a_tls_server_that_never_closes(
+    tmp_path: Path,
+) -> None:
+    """A kept TLS connection's close waits for the server's close_notify (30 s in asyncio):
+    a server that never sends one held the end of a refresh, or a sync fetch, that long."""
+    import asyncio
+    import shutil
+    import socket
+    import ssl
+    import subprocess
+    import threading
+
+    from tui_reader.net import fetch_async, make_transport
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client_context.load_verify_locations(cert)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    done = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with server_context.wrap_socket(conn, server_side=True) as tls:
+            tls.recv(65536)
+            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            done.wait(40)  # kept open, silent: no close_notify
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+
+    async def run() -> bytes:
+        transport = make_transport(max_connections=1, verify=client_context)
+        body = (await fetch_async(transport, f"https://127.0.0.1:{port}/feed")).body
+        async with asyncio.timeout(5):
+            await transport.aclose()
+        return body
+
+    try:
+        assert asyncio.run(run()) == b"ok"
+    finally:
+        done.set()
+        thread.join(5)
+        listener.close()
+
+
+def test_a_chunked_body_cut_after_a_chunk_is_a_protocol_error() -> None:
+    """(It came out as 'network error with 127.0.0.1: 0 bytes read on a total of undefined
+    expected bytes'.)"""
+    answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok"
+    url, _, stop = _raw_server([answer])  # then the connection closes
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    assert results == [
+        "127.0.0.1 broke the HTTP protocol: the connection closed before the last chunk"
+    ]
+
+
+def test_a_redirect_to_a_url_that_does_not_parse_is_refused(server: TestServer) -> None:
+    """(urljoin's ValueError came out as 'network error with 127.0.0.1: Invalid IPv6 URL'.)"""
+    url = server.route("/to-bad", "", status=302, headers={"Location": "http://[::1/feed"})
+    with pytest.raises(FetchError) as info:
+        fetch(url)
+    assert str(info.value) == "redirect to an invalid URL refused"
+
+
+@pytest.mark.parametrize(
+    ("before", "result"),
+    [
+        (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n", "ok"),
+        (b"HTTP/1.1 100 Continue\r\n\r\n" * 17, "more than 16 informational (1xx) responses"),
+        (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", "a switch of protocol"),
+    ],
+)
+def test_informational_responses_before_the_answer(before: bytes, result: str) -> None:
+    url, _, stop = _raw_server([before + OK])
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    got = results[0]
+    if result == "ok":
+        assert isinstance(got, FetchResult) and got.body == b"ok"
+    else:
+        assert isinstance(got, str) and got.startswith("127.0.0.1 broke the HTTP protocol: ")
+        assert result in got
+
+
+@pytest.mark.parametrize("coding", [b"gzip, chunked", b"gzip"])
+def test_a_transfer_coding_other_than_chunked_is_refused(coding: bytes) -> None:
+    """Not undone, the gzip stream would have been stored as the feed itself."""
+    body = gzip.compress(b"<rss/>")
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body) if b"chunked" in coding else body
+    answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: " + coding + b"\r\n\r\n" + chunked
+    url, _, stop = _raw_server([answer])
+    try:
+        results = _fetch_each(url, 1)
+    finally:
+        stop()
+    assert isinstance(results[0], str), results[0]
+    assert results[0].startswith("127.0.0.1 broke the HTTP protocol: an unsupported Transfer-")
+
+
+def test_chunk_extensions_do_not_get_around_the_size_cap() -> None:
+    """1-byte chunks, each with 1 kB of extension: 100 kB on the wire for 100 bytes of body
+    (without end, it ran until the deadline); 1-byte chunks without extensions are read."""
+    padded = b"1;x=" + b"y" * 1000 + b"\r\nz\r\n"
+    plain = b"1\r\nz\r\n"
+    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    url, _, stop = _raw_server(
+        [head + padded * 100 + b"0\r\n\r\n", head + plain * 20_000 + b"0\r\n\r\n"]
+    )
+    try:
+        results = _fetch_each(url, 2)
+    finally:
+        stop()
+    assert results[0] == (
+        "127.0.0.1 broke the HTTP protocol: chunk size lines out of all proportion to the data"
+    )
+    assert isinstance(results[1], FetchResult) and results[1].body == b"z" * 20_000

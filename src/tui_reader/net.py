@@ -18,6 +18,7 @@ import concurrent.futures
 import contextlib
 import functools
 import importlib
+import re
 import socket
 import sys
 import time
@@ -108,13 +109,15 @@ class FetchResult:
     def content_type(self) -> str:
         return self.headers.get("content-type", "")
 
+    # The validators to store and send back: None when they could not be sent back (see
+    # _header_value), so that no control character or 60 kB value reaches the database.
     @property
     def etag(self) -> str | None:
-        return self.headers.get("etag") or None
+        return _header_value(self.headers.get("etag"))
 
     @property
     def last_modified(self) -> str | None:
-        return self.headers.get("last-modified") or None
+        return _header_value(self.headers.get("last-modified"))
 
 
 def human_size(n: int) -> str:
@@ -179,7 +182,7 @@ class _Decoder:
         self.received = 0  # bytes on the wire (compressed)
         self._z: zlib._Decompress | None = None
         self._deflate_tried_raw = False
-        self._first = b""
+        self._first = bytearray()  # deflate's bytes until its first output (grown in place)
         if self.kind:
             self._z = self._new()
 
@@ -215,7 +218,7 @@ class _Decoder:
                     # Some servers send raw deflate without the zlib wrapper.
                     self._deflate_tried_raw = True
                     self._z = self._new()
-                    data, self._first = self._first, b""
+                    data, self._first = bytes(self._first), bytearray()
                     continue
                 raise FetchError(f"corrupt {self.kind} data: {exc}") from None
             self._append(out)
@@ -278,8 +281,16 @@ def _last_part(text: str) -> str:
 
 MAX_HEAD = 65_536  # bytes of a response's status line and header fields (and of a chunk line)
 MAX_FIELDS = 256  # header fields in a response (trailers included)
+_MAX_INFORMATIONAL = 16  # 1xx responses (100 Continue, 103 Early Hints) before the real one
+_CLOSE_WAIT = 0.5  # seconds that closing a pool waits for its connections' orderly ends
 _READ = 65_536  # bytes read at a time
 _SAFE_PATH = "!$&'()*+,;=:@/?%[]~"  # kept as they are in a request target (others escaped)
+
+
+# A field's name is a token; its value holds no NUL and no line break (a bare CR, VT, FF):
+# what h11 (httpx's parser) refused, so that no header smuggles a line into another.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_BREAKS = re.compile(r"[\0\r\n\v\f]")
 
 
 class _ProtocolError(Exception):
@@ -298,6 +309,12 @@ class _Connection:
 
     def close(self) -> None:
         self.writer.close()
+
+    def has_unread(self) -> bool:
+        """Bytes already received past the response just read (a body on a 304, more than the
+        Content-Length said): they would be read as the next request's answer, so the
+        connection cannot carry another one."""
+        return bool(getattr(self.reader, "_buffer", b""))
 
 
 @dataclass(frozen=True)
@@ -330,15 +347,24 @@ class Transport:
         self._idle.clear()
         for conn in idle:
             conn.close()
+        if not idle:
+            return
+        # A TLS connection's close waits for the server's close_notify, up to 30 s in asyncio:
+        # a server that never sends it held the caller (a refresh's end, a sync fetch) that
+        # long past its deadline. After _CLOSE_WAIT, such connections are dropped.
+        waits = [asyncio.ensure_future(conn.writer.wait_closed()) for conn in idle]
+        await asyncio.wait(waits, timeout=_CLOSE_WAIT)
         for conn in idle:
+            conn.writer.transport.abort()
+        for wait in waits:
             with contextlib.suppress(Exception):
-                await conn.writer.wait_closed()
+                await wait
 
     def _checkout(self, key: tuple[str, str, int]) -> _Connection | None:
         conns = self._idle.get(key)
         while conns:
             conn = conns.pop()
-            if conn.reader.at_eof() or conn.writer.is_closing():
+            if conn.reader.at_eof() or conn.writer.is_closing() or conn.has_unread():
                 conn.close()
                 continue
             conn.reused = True
@@ -423,7 +449,7 @@ class Transport:
 
     def release(self, key: tuple[str, str, int], conn: _Connection, *, reuse: bool) -> None:
         """Give a connection back after its response (kept for the next request, or closed)."""
-        if reuse:
+        if reuse and not conn.has_unread():
             self._checkin(key, conn)
         else:
             conn.close()
@@ -436,11 +462,15 @@ async def _exchange(conn: _Connection, request: bytes) -> _Head:
     try:
         conn.writer.write(request)
         await conn.writer.drain()
-        while True:
+        for _ in range(_MAX_INFORMATIONAL + 1):
             head = await _read_head(conn.reader, first=conn.reused)
             conn.reused = False
+            if head.status == 101:  # no Upgrade was asked for: what follows is not HTTP
+                raise _ProtocolError("a switch of protocol that was not asked for")
             if not 100 <= head.status < 200:
                 return head
+        # (An endless stream of them ran until the deadline, parsed as fast as they came.)
+        raise _ProtocolError(f"more than {_MAX_INFORMATIONAL} informational (1xx) responses")
     except _Stale:
         raise
     except (ConnectionResetError, BrokenPipeError) as exc:
@@ -501,20 +531,32 @@ async def _read_head(reader: asyncio.StreamReader, *, first: bool) -> _Head:
     status_line = line.rstrip(b"\r\n").decode("latin-1")
     version, _, rest = status_line.partition(" ")
     code, _, reason = rest.partition(" ")
-    if version not in ("HTTP/1.1", "HTTP/1.0") or len(code) != 3 or not code.isdigit():
+    if version not in ("HTTP/1.1", "HTTP/1.0") or len(code) != 3 or not _digits(code):
         raise _ProtocolError(f"not an HTTP/1.1 status line: {status_line[:80]!r}")
     fields, _ = await _read_fields(reader, len(line))
     headers: dict[str, str] = {}
     for field_line in fields:
         name, colon, value = field_line.partition(":")
-        name = name.lower()
-        if not colon or not name or name != name.strip() or " " in name:
+        if not colon or not _TOKEN.fullmatch(name) or _BREAKS.search(value):
             raise _ProtocolError(f"a malformed header field: {field_line[:80]!r}")
+        name = name.lower()
         value = value.strip(" \t")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     connection = headers.get("connection", "").lower()
     keep_alive = "close" not in connection and (version == "HTTP/1.1" or "keep-alive" in connection)
-    return _Head(int(code), reason.strip(), headers, keep_alive)
+    if "transfer-encoding" in headers and ("content-length" in headers or version == "HTTP/1.0"):
+        # Framing two ways at once (or chunked in HTTP/1.0): the body is read as chunked, but
+        # where this answer really ends is in doubt, so nothing else goes on the connection
+        # (RFC 9112, 6.3).
+        keep_alive = False
+    # The reason phrase goes into an error's one line (shown, stored with the feed): none
+    # with a control character (an escape sequence), and a short one.
+    reason = reason.strip()
+    reason = reason[:_MAX_REASON] if reason.isprintable() else ""
+    return _Head(int(code), reason, headers, keep_alive)
+
+
+_MAX_REASON = 80  # characters of a reason phrase kept
 
 
 def _framing(head: _Head) -> tuple[str, int]:
@@ -523,16 +565,25 @@ def _framing(head: _Head) -> tuple[str, int]:
         return "none", 0
     coding = head.headers.get("transfer-encoding")
     if coding is not None:
-        if coding.split(",")[-1].strip().lower() == "chunked":
+        codings = [c.strip().lower() for c in coding.split(",") if c.strip()]
+        if codings == ["chunked"]:
             return "chunked", 0
-        return "close", 0
+        # A transfer coding (gzip, chunked) that nothing here undoes would come out as the
+        # body itself: refused, as h11 did under httpx.
+        raise _ProtocolError(f"an unsupported Transfer-Encoding: {coding[:40]!r}")
     length = head.headers.get("content-length")
     if length is None:
         return "close", 0
     values = {v.strip() for v in length.split(",")}
-    if len(values) != 1 or not all(v.isdigit() for v in values):
+    if len(values) != 1 or not all(_digits(v) and len(v) <= 18 for v in values):
         raise _ProtocolError(f"a bad Content-Length: {length[:40]!r}")
     return "length", int(values.pop())
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() is also true of '²' (int() fails) and of other
+    scripts' digits ('١' that int() reads as 1), which no HTTP number is written in."""
+    return text.isascii() and text.isdigit()
 
 
 async def _read_body(
@@ -550,11 +601,18 @@ async def _read_body(
         while chunk := await reader.read(_READ):
             sink(chunk)
         return False
-    while True:  # chunked
+    # Chunked. The size lines (with their extensions) are not body: the size cap does not see
+    # them, so they may be at most MAX_HEAD plus 16 bytes per byte of data (1-byte chunks
+    # take 5), or 64 kB of extension on every 1-byte chunk would run until the deadline.
+    framing_bytes = data_bytes = 0
+    while True:
         try:
             line = await _read_line(reader)
         except asyncio.IncompleteReadError:
             raise _ProtocolError("the connection closed before the last chunk") from None
+        framing_bytes += len(line)
+        if framing_bytes > MAX_HEAD + 16 * data_bytes:
+            raise _ProtocolError("chunk size lines out of all proportion to the data")
         size = line.split(b";", 1)[0].strip()
         if not size or len(size) > 16 or size.strip(b"0123456789abcdefABCDEF"):
             raise _ProtocolError(f"a bad chunk size: {size[:20]!r}")
@@ -563,7 +621,11 @@ async def _read_body(
             await _read_fields(reader, 0)  # the trailer fields, if any
             return True
         await _read_exactly(reader, n, sink)
-        end = await _read_line(reader)
+        data_bytes += n
+        try:
+            end = await _read_line(reader)
+        except asyncio.IncompleteReadError:
+            raise _ProtocolError("the connection closed before the last chunk") from None
         if end.strip():
             raise _ProtocolError("a chunk longer than its size")
 
@@ -582,10 +644,13 @@ async def _read_exactly(
 
 def _header_value(value: str | None) -> str | None:
     """A stored validator as it can be sent back: None if it would break the request (a line
-    break or another control character)."""
-    if not value or not value.isprintable():
+    break or another control character) or bloat every request (over _MAX_VALIDATOR)."""
+    if not value or len(value) > _MAX_VALIDATOR or not value.isprintable():
         return None
     return value
+
+
+_MAX_VALIDATOR = 1024  # characters of an ETag or a Last-Modified kept (real ones: < 100)
 
 
 async def _fetch_hops(
@@ -630,9 +695,11 @@ async def _fetch_hops(
                 location = head.headers.get("location", "").strip()
                 if not location:
                     raise FetchError(f"HTTP {status} redirect without a Location", status=status)
-                target = urljoin(current, location)
                 try:
+                    target = urljoin(current, location)
                     check_url(target)
+                except ValueError:  # urljoin's own parse: "Invalid IPv6 URL"
+                    raise FetchError("redirect to an invalid URL refused") from None
                 except FetchError:
                     raise FetchError("redirect to a non-http(s) URL refused") from None
                 hops += 1
@@ -657,11 +724,10 @@ async def _fetch_hops(
                 raise FetchError(
                     f"HTTP {status} {phrase}".strip(), status=status, retry_after=retry
                 )
-            declared = head.headers.get("content-length", "")
             encoding = head.headers.get("content-encoding", "")
             if (
-                declared.isdigit()
-                and int(declared) > limits.max_bytes
+                framing[0] == "length"
+                and framing[1] > limits.max_bytes
                 and encoding.strip().lower() in ("", "identity")
             ):
                 raise FetchError(f"response larger than {human_size(limits.max_bytes)}")

@@ -12,6 +12,7 @@ each end-to-end case here took from seconds to forever (see the commit messages)
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SEEDS
-from tui_reader import anchor
+from tui_reader import anchor, net
 from tui_reader.document import Document
 from tui_reader.export import mdtext, regions
 from tui_reader.extract import debris, document_from_fragment, extract_html, metadata
@@ -48,6 +49,7 @@ E2E_BUDGET = 2.0
 GROWTH = 8.0  # 4x the input may take at most 8x the time (quadratic would be 16x)
 FLOOR = 0.05  # seconds: the 100 kB time the growth is measured from, at least
 GTAG = "!-- Google tag (gtag.js) -->"
+EMPTY_GZ = gzip.compress(b"")
 
 Input = str | bytes
 
@@ -408,7 +410,37 @@ def _ui_cases() -> list[Case]:
     ]
 
 
-ALL = FEED_CASES + XML_CASES + PAGE_CASES + UNIT_CASES
+# -- network -----------------------------------------------------------------------------------
+
+
+def _decode(kind: str, piece: int) -> Callable[[bytes], object]:
+    """A body through net's size-capped decoder in ``piece``-byte reads (a server's small
+    chunks)."""
+
+    def run(data: bytes) -> object:
+        decoder = net._Decoder(kind, 20_000_000)
+        for start in range(0, len(data), piece):
+            decoder.feed(data[start : start + piece])
+        return decoder.size
+
+    return run
+
+
+NET_CASES = [
+    # zlib's header, then empty stored blocks: deflate that gives no output for as long as
+    # the server likes (the raw-deflate fallback kept every byte until the first output, by
+    # joining bytes: 0.5 s on 400 kB). Four times the size: per read, the decoder's own
+    # (linear) work outweighs the copies that grow with the input up to a few hundred kB.
+    Case(
+        "net._Decoder[deflate without output]",
+        _decode("deflate", 16),
+        lambda size: b"\x78\x9c" + rep(b"\x00\x00\x00\xff\xff", 4 * size),
+    ),
+    Case("net._Decoder[empty gzip members]", _decode("gzip", 4096), lambda s: rep(EMPTY_GZ, s)),
+]
+
+
+ALL = FEED_CASES + XML_CASES + PAGE_CASES + UNIT_CASES + NET_CASES
 
 
 @pytest.mark.parametrize("case", ALL, ids=[c.name for c in ALL])
