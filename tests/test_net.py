@@ -764,3 +764,15 @@ def test_chunk_extensions_do_not_get_around_the_size_cap() -> None:
         "127.0.0.1 broke the HTTP protocol: chunk size lines out of all proportion to the data"
     )
     assert isinstance(results[1], FetchResult) and results[1].body == b"z" * 20_000
+
+
+def test_junk_after_the_last_gzip_member_is_ignored(server: TestServer) -> None:
+    """Another member is decoded; bytes that start none (padding, junk) were 'corrupt gzip
+    data' here, where httpx read the feed."""
+    members = gzip.compress(b"<rss>") + gzip.compress(b"</rss>")
+    gz = {"Content-Encoding": "gzip"}
+    url = server.route("/junk", Response(members + b"\0\0\0\0junk", headers=gz))
+    assert fetch(url).body == b"<rss></rss>"
+    # Much of it, over several reads: all ignored (though counted by the size cap).
+    padded = members + b"\n" + b"x" * 100_000
+    assert fetch(server.route("/pad", Response(padded, headers=gz))).body == b"<rss></rss>"

@@ -182,6 +182,7 @@ class _Decoder:
         self.received = 0  # bytes on the wire (compressed)
         self._z: zlib._Decompress | None = None
         self._deflate_tried_raw = False
+        self._ignore_rest = False  # junk after the last gzip member
         self._first = bytearray()  # deflate's bytes until its first output (grown in place)
         if self.kind:
             self._z = self._new()
@@ -206,6 +207,8 @@ class _Decoder:
         self.received += len(chunk)
         if self.received > self.max_bytes:  # e.g. endless empty gzip members
             raise FetchError(f"response larger than {human_size(self.max_bytes)}")
+        if self._ignore_rest:
+            return
         if self.kind == "deflate" and not self._deflate_tried_raw and self.size == 0:
             self._first += chunk
         data = chunk
@@ -225,8 +228,14 @@ class _Decoder:
             if self._z.unconsumed_tail:
                 data = self._z.unconsumed_tail
             elif self._z.eof and self._z.unused_data and self.kind != "deflate":
-                data = self._z.unused_data  # a further gzip member
-                self._z = self._new()
+                data = self._z.unused_data
+                if b"\x1f\x8b".startswith(data[:2]):
+                    self._z = self._new()  # a further gzip member
+                else:
+                    # Bytes after the last member that start no other (padding, junk):
+                    # ignored, as httpx and browsers do, not a "corrupt gzip data" error.
+                    self._ignore_rest = True
+                    data = b""
             else:
                 data = b""
 
