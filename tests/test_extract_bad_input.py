@@ -198,3 +198,26 @@ def test_character_references_to_control_characters() -> None:
     doc = document_from_fragment(fragment)
     assert doc.blocks[0].text == SENTENCE.strip()
     assert all(ch.isprintable() or ch == "\n" for ch in doc.text)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "image/\x1b]0;owned\x07png",
+        "video/mp4\x1b[2J\r\nX-Injected: 1",
+        "audio/" + "\u202e" * 3 + "x" * 5000,
+    ],
+    ids=["osc", "csi-crlf", "bidi-long"],
+)
+def test_a_servers_content_type_reaches_the_error_as_one_clean_line(content_type: str) -> None:
+    with pytest.raises(ExtractionError) as caught:
+        extract_html(
+            b"<html><body><p>x</p></body></html>",
+            "https://example.org/a",
+            content_type=content_type,
+        )
+    message = str(caught.value)
+    assert message.startswith("could not extract an article from https://example.org/a: it is ")
+    assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in message)
+    assert "\u202e" not in message and "\n" not in message
+    assert len(caught.value.reason) <= 300

@@ -26,6 +26,17 @@ __all__ = [
 ]
 
 
+MAX_REASON = 300  # characters of an error's reason kept
+
+
+def _one_line(text: str) -> str:
+    """Outside text in an error message: no control characters or escapes, one line, capped."""
+    from tui_reader.sanitize import fast_line
+
+    line = fast_line(text)
+    return line if len(line) <= MAX_REASON else line[: MAX_REASON - 1] + "…"
+
+
 class ReaderError(Exception):
     """The base of every error the reader raises on purpose; ``str(error)`` is one line."""
 
@@ -65,8 +76,10 @@ class ExtractionError(ReaderError):
     """
 
     def __init__(self, reason: str, url: str | None = None) -> None:
-        self.reason = reason
-        self.url = url
+        # A reason may quote the page or its server (a Content-Type, a parser's complaint):
+        # it is shown and stored, so it is one clean line, however it was made.
+        self.reason = _one_line(reason)
+        self.url = url if url is None else _one_line(url)
         # Not super().__init__: in a subclass that is also a BudgetError (ExtractionTimeout)
         # the next __init__ in line takes other arguments.
         self.args = (reason, url)
