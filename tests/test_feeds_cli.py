@@ -264,22 +264,25 @@ def test_feeds_commands_do_not_import_textual() -> None:
     assert out.split() == ["False", "False"]
 
 
-def test_an_all_304_refresh_imports_only_what_it_needs(
+def test_a_refresh_imports_only_what_it_needs(
     server: TestServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`tui-reader refresh` when every feed answers 304 (issue 17: imports were a third of its
-    time) loads neither the other commands' dependencies (the exporters, anchoring, page
-    discovery and extraction, the app) nor the feed parsers (they run in worker processes),
-    nor importlib.resources to read the bundled welcome feed."""
-    body = rss(2, title="Feed A", prefix="a")
+    """`tui-reader refresh` (issue 17: imports were a third of an all-304 refresh) loads
+    neither the other commands' dependencies (the exporters, anchoring, page discovery and
+    extraction, the app) nor importlib.resources to read the bundled welcome feed; nor the feed
+    parsers (lxml, feedparser), which run in worker processes, whether every feed answers 304
+    or one sends a new body (its parsed result comes back from a worker)."""
+    version = ["v1"]
 
     def conditional(h: BaseHTTPRequestHandler) -> None:
-        if h.headers.get("If-None-Match") == '"v1"':
+        etag = f'"{version[0]}"'
+        if h.headers.get("If-None-Match") == etag:
             h.send_response(304)
             h.end_headers()
             return
+        body = rss(2 if version[0] == "v1" else 3, title="Feed A", prefix="a")
         h.send_response(200)
-        h.send_header("ETag", '"v1"')
+        h.send_header("ETag", etag)
         h.send_header("Content-Length", str(len(body)))
         h.end_headers()
         h.wfile.write(body)
@@ -298,8 +301,16 @@ def test_an_all_304_refresh_imports_only_what_it_needs(
         "import sys; from tui_reader.cli import main; status = main(['refresh']);"
         f"print(status, [m for m in {unneeded!r} if m in sys.modules])"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+
+    def refresh() -> str:
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+
+    out = refresh()
     assert "Feeds: 0 fetched, 2 unchanged, 0 failed." in out
+    assert out.splitlines()[-1] == "0 []", out
+    version[0] = "v2"
+    out = refresh()
+    assert "New articles: 1. Feeds: 1 fetched, 1 unchanged, 0 failed." in out
     assert out.splitlines()[-1] == "0 []", out

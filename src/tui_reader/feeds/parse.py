@@ -15,12 +15,11 @@ import codecs
 import io
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from tui_reader.feeds.enclosures import MAX_SCANNED, clean_enclosures
 from tui_reader.feeds.fastxml import read_fast
-from tui_reader.feeds.parse_api import FeedError
+from tui_reader.feeds.parse_api import FeedError, ParsedFeed
 from tui_reader.feeds.text import (
     clean_link,
     clean_title,
@@ -41,15 +40,6 @@ __all__ = ["FeedError", "ParsedFeed", "parse_feed", "parse_json_feed"]
 # Well-formed RSS and Atom are read with lxml when tui_reader.feeds.fastxml can give exactly
 # what feedparser would (it declines otherwise); False sends every document to feedparser.
 FAST_PATH = True
-
-
-@dataclass(frozen=True)
-class ParsedFeed:
-    title: str = ""
-    site_url: str = ""
-    entries: list[EntryData] = field(default_factory=list)
-    warning: str = ""  # set when the document was broken but entries were found
-    format: str = ""  # "rss20", "atom10", "json11", ...
 
 
 _XML_DECL = re.compile(rb"\A\s*<\?xml\b[^>]*?\?>", re.IGNORECASE)

@@ -43,7 +43,7 @@ from tui_reader.store import Store, StoreError
 from tui_reader.timestamps import format_local
 
 if TYPE_CHECKING:
-    from tui_reader.feeds.parse import ParsedFeed
+    from tui_reader.feeds.parse_api import ParsedFeed
 
 MIN_RETRY_AFTER = 60.0
 MAX_RETRY_AFTER = 24 * 3600.0
