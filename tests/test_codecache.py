@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import marshal
 import re
+import sys
 from collections import namedtuple
 from collections.abc import Iterator
 from pathlib import Path
@@ -209,3 +210,23 @@ def test_a_pattern_the_copy_cannot_build_comes_from_the_normal_compiler(
     assert compiled.match("12-x") and compiled.match("12-x")["n"] == "12"  # type: ignore[index]
     with pytest.raises(re.error):
         re.compile(r"(unclosed")
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [
+        ("app", "app"),
+        ("refresh", "refresh"),
+        ("import-notes", "import-notes"),
+        ("../../etc/x", "other"),
+        ("Refresh", "other"),
+        ("https://example.org/feed", "other"),
+        ("", "other"),
+        ("a" * 25, "other"),
+    ],
+)
+def test_each_kind_of_run_has_its_own_file_named_safely(kind: str, name: str) -> None:
+    path = codecache.default_path(kind)
+    assert path is not None
+    assert path.parent.name == "__pycache__"
+    assert path.name == f"compiled-code.{sys.implementation.cache_tag}.{name}.bin"

@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     # First of all, before the imports: dataclass methods, namedtuples and regex programs
     # compiled in an earlier run are not compiled again (tui_reader/codecache.py).
-    codecache.install()
+    arguments = sys.argv[1:] if argv is None else argv
+    codecache.install(kind=arguments[0] if arguments else "app")
     try:
         return _main(argv)
     finally:
