@@ -26,6 +26,26 @@ from tui_reader.net import (
 SMALL = FetchLimits(timeout=1.0, max_bytes=50_000, max_redirects=3)
 
 
+def self_signed_certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A key and a self-signed certificate for 127.0.0.1 (the test skips without openssl)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return key, cert
+
+
 def test_plain_fetch_returns_body_and_headers(server: TestServer) -> None:
     url = server.route("/a", "hello", headers={"ETag": '"v1"'}, content_type="text/plain")
     result = fetch(url)
@@ -263,25 +283,13 @@ def test_tls_certificates_are_checked_with_the_ca_bundle_loaded_on_first_use(
     """The CA bundle is loaded on the first TLS connection (a plain-http refresh never pays
     for it); a server whose certificate it does not vouch for is still refused."""
     import contextlib
-    import shutil
     import socket
     import ssl
-    import subprocess
     import threading
 
     from tui_reader.net import make_ssl_context
 
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    key, cert = self_signed_certificate(tmp_path)
     server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_context.load_cert_chain(cert, key)
     listener = socket.create_server(("127.0.0.1", 0))
@@ -635,26 +643,13 @@ def test_closing_the_pool_does_not_wait_on_a_tls_server_that_never_closes(
     """A kept TLS connection's close waits for the server's close_notify (30 s in asyncio):
     a server that never sends one held the end of a refresh, or a sync fetch, that long."""
     import asyncio
-    import shutil
     import socket
     import ssl
-    import subprocess
     import threading
 
     from tui_reader.net import fetch_async, make_transport
 
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
-            *("-keyout", str(key), "-out", str(cert)),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    key, cert = self_signed_certificate(tmp_path)
     server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_context.load_cert_chain(cert, key)
     client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
