@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.feeds.builders import HTML_PAGE, atom, json_feed, rss
-from tests.httpserver import Response, TestServer
+from tests.httpserver import Handler, Response, TestServer
 from tui_reader.config import Config, RefreshConfig
 from tui_reader.feeds.refresh import RefreshProgress, refresh
 from tui_reader.feeds.welcome import WELCOME_URL, ensure_welcome
@@ -60,8 +60,9 @@ def test_refresh_stores_articles_and_reports_progress(server: TestServer, store:
     assert store.search("Article 1")  # the full-text index is filled
 
 
-def test_conditional_get_on_second_refresh(server: TestServer, store: Store) -> None:
-    body = rss(2)
+def validated(body: bytes) -> Handler:
+    """A feed served with ETag "v1" and a Last-Modified, answering 304 to a request sending
+    that ETag back."""
 
     def handler(h: BaseHTTPRequestHandler) -> None:
         if h.headers.get("If-None-Match") == '"v1"':
@@ -75,7 +76,11 @@ def test_conditional_get_on_second_refresh(server: TestServer, store: Store) -> 
         h.end_headers()
         h.wfile.write(body)
 
-    url = server.route("/c.xml", handler)
+    return handler
+
+
+def test_conditional_get_on_second_refresh(server: TestServer, store: Store) -> None:
+    url = server.route("/c.xml", validated(rss(2)))
     store.add_feed(url)
     first = refresh(store.path, FAST)
     assert first.new_articles == 2 and _feed(store, url).etag == '"v1"'
@@ -342,22 +347,9 @@ def test_a_refresh_whose_feeds_have_validators_forks_a_worker_without_the_parser
     """Feeds with validators will most likely answer 304: the refresh's one worker is forked
     without importing the parsers (its first feed imports them), and a single-threaded
     refresh starts no resource tracker (its workers are forked, they need none)."""
-    body = rss(2)
-
-    def handler(h: BaseHTTPRequestHandler) -> None:
-        if h.headers.get("If-None-Match") == '"v1"':
-            h.send_response(304)
-            h.end_headers()
-            return
-        h.send_response(200)
-        h.send_header("ETag", '"v1"')
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
-
     isolated_env.ensure()
     with Store.open(isolated_env.database) as store:
-        store.add_feed(server.route("/v.xml", handler))
+        store.add_feed(server.route("/v.xml", validated(rss(2))))
     marks = tmp_path / "warmed"
 
     def run() -> str:
