@@ -771,3 +771,32 @@ def test_junk_after_the_last_gzip_member_is_ignored(server: TestServer) -> None:
     # Much of it, over several reads: all ignored (though counted by the size cap).
     padded = members + b"\n" + b"x" * 100_000
     assert fetch(server.route("/pad", Response(padded, headers=gz))).body == b"<rss></rss>"
+
+
+def test_a_resolver_that_does_not_answer_does_not_hold_fetch_past_its_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A host name lookup runs on an executor thread and cannot be cancelled; fetch() used to
+    # wait for that thread after its deadline had passed (as long as the resolver took).
+    import socket
+    import threading
+
+    asked, release, ended = threading.Event(), threading.Event(), threading.Event()
+    real = socket.getaddrinfo
+
+    def unanswered(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "feeds.unanswered.test":
+            return real(host, *args, **kwargs)
+        asked.set()
+        release.wait(10)
+        ended.set()
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unanswered)
+    try:
+        with pytest.raises(FetchError, match=r"timed out after 0\.5 s"):
+            fetch("http://feeds.unanswered.test/feed.xml", limits=FetchLimits(timeout=0.5))
+        assert asked.is_set()
+        assert not ended.is_set()  # fetch() answered while the lookup still hung
+    finally:
+        release.set()

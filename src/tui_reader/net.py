@@ -24,7 +24,7 @@ import sys
 import time
 import types
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -853,7 +853,28 @@ def fetch(
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(_fetch_once(*coro_args))
+        return _run(_fetch_once(*coro_args))
     # Called on a thread that runs an event loop: do the work on a fresh thread instead.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, _fetch_once(*coro_args)).result()
+        return pool.submit(_run, _fetch_once(*coro_args)).result()
+
+
+def _run(coro: Coroutine[Any, Any, FetchResult]) -> FetchResult:
+    """``asyncio.run`` without its last step, which waits for the loop's executor threads: a
+    host name lookup runs on one, and a resolver that does not answer kept fetch() waiting
+    long past its deadline (the lookup cannot be cancelled; its thread is left to end alone).
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        try:
+            left = asyncio.all_tasks(loop)  # as asyncio.run: what is left is cancelled
+            for task in left:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()  # its executor is shut down without waiting
