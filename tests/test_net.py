@@ -487,6 +487,15 @@ def _fetch_each(url: str, count: int, **kw: Any) -> list[FetchResult | str]:
     return asyncio.run(run())
 
 
+def _answer_once(answer: bytes) -> FetchResult | str:
+    """One fetch from a server that sends ``answer``, byte for byte (see :func:`_raw_server`)."""
+    url, _, stop = _raw_server([answer])
+    try:
+        return _fetch_each(url, 1)[0]
+    finally:
+        stop()
+
+
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
 
@@ -569,11 +578,7 @@ def test_a_response_framed_two_ways_leaves_its_connection_closed(first: bytes) -
 )
 def test_a_header_field_with_a_nul_a_bare_cr_or_a_bad_name_is_refused(field: bytes) -> None:
     answer = b"HTTP/1.1 200 OK\r\n" + field + b"\r\nContent-Length: 2\r\n\r\nok"
-    url, _, stop = _raw_server([answer])
-    try:
-        results = _fetch_each(url, 1)
-    finally:
-        stop()
+    results = [_answer_once(answer)]
     assert isinstance(results[0], str)
     assert results[0].startswith("127.0.0.1 broke the HTTP protocol: a malformed header field")
 
@@ -583,11 +588,7 @@ def test_header_fields_within_the_syntax_are_read() -> None:
         b'HTTP/1.1 200 OK\nX-Tab:\tv\x01w \t\r\nETag: "caf\xc3\xa9"\r\n'
         b"X-Folded: one\r\n two\r\nContent-Length: 2\r\n\r\nok"
     )
-    url, _, stop = _raw_server([head])
-    try:
-        results = _fetch_each(url, 1)
-    finally:
-        stop()
+    results = [_answer_once(head)]
     result = results[0]
     assert isinstance(result, FetchResult), result
     assert result.headers["x-tab"] == "v\x01w"
@@ -605,13 +606,7 @@ def test_header_fields_within_the_syntax_are_read() -> None:
     ],
 )
 def test_only_validators_that_can_be_sent_back_are_kept(field: bytes, kept: str | None) -> None:
-    url, _, stop = _raw_server(
-        [b"HTTP/1.1 200 OK\r\n" + field + b"\r\nContent-Length: 2\r\n\r\nok"]
-    )
-    try:
-        results = _fetch_each(url, 1)
-    finally:
-        stop()
+    results = [_answer_once(b"HTTP/1.1 200 OK\r\n" + field + b"\r\nContent-Length: 2\r\n\r\nok")]
     result = results[0]
     assert isinstance(result, FetchResult), result
     assert result.body == b"ok"
@@ -629,11 +624,7 @@ def test_only_validators_that_can_be_sent_back_are_kept(field: bytes, kept: str 
 def test_the_reason_phrase_in_an_error_is_printable_and_short(
     status_line: bytes, message: str
 ) -> None:
-    url, _, stop = _raw_server([status_line + b"\r\nContent-Length: 0\r\n\r\n"])
-    try:
-        results = _fetch_each(url, 1)
-    finally:
-        stop()
+    results = [_answer_once(status_line + b"\r\nContent-Length: 0\r\n\r\n")]
     assert results == [message]
 
 
@@ -687,11 +678,7 @@ def test_a_chunked_body_cut_after_a_chunk_is_a_protocol_error() -> None:
     """(It came out as 'network error with 127.0.0.1: 0 bytes read on a total of undefined
     expected bytes'.)"""
     answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok"
-    url, _, stop = _raw_server([answer])  # then the connection closes
-    try:
-        results = _fetch_each(url, 1)
-    finally:
-        stop()
+    results = [_answer_once(answer)]  # then the connection closes
     assert results == [
         "127.0.0.1 broke the HTTP protocol: the connection closed before the last chunk"
     ]
@@ -714,11 +701,7 @@ def test_a_redirect_to_a_url_that_does_not_parse_is_refused(server: TestServer) 
     ],
 )
 def test_informational_responses_before_the_answer(before: bytes, result: str) -> None:
-    url, _, stop = _raw_server([before + OK])
-    try:
-        results = _fetch_each(url, 1)
-    finally:
-        stop()
+    results = [_answer_once(before + OK)]
     got = results[0]
     if result == "ok":
         assert isinstance(got, FetchResult) and got.body == b"ok"
@@ -733,11 +716,7 @@ def test_a_transfer_coding_other_than_chunked_is_refused(coding: bytes) -> None:
     body = gzip.compress(b"<rss/>")
     chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body) if b"chunked" in coding else body
     answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: " + coding + b"\r\n\r\n" + chunked
-    url, _, stop = _raw_server([answer])
-    try:
-        results = _fetch_each(url, 1)
-    finally:
-        stop()
+    results = [_answer_once(answer)]
     assert isinstance(results[0], str), results[0]
     assert results[0].startswith("127.0.0.1 broke the HTTP protocol: an unsupported Transfer-")
 
