@@ -93,16 +93,18 @@ class RowList(ScrollView, can_focus=True):
         bottom = top + self.scrollable_content_region.height
         height = self.row_height
         for index in sorted(rows):
-            first = index * height
-            for line in range(first, first + height):
-                self._strips.pop(line, None)
-            if first < bottom and first + height > top:
-                self.refresh_lines(first, height)
+            self._forget_row(index)
+            if index * height < bottom and (index + 1) * height > top:
+                self.refresh_lines(index * height, height)
 
     def refresh_row(self, index: int) -> None:
-        for line in range(self.row_height):
-            self._strips.pop(index * self.row_height + line, None)
+        self._forget_row(index)
         self.refresh_lines(index * self.row_height, self.row_height)
+
+    def _forget_row(self, index: int) -> None:
+        """Drop the row's drawn lines (it is drawn anew when next shown)."""
+        for line in range(index * self.row_height, (index + 1) * self.row_height):
+            self._strips.pop(line, None)
 
     def move_cursor(self, index: int, *, scroll: bool = True, announce: bool = True) -> None:
         count = self.row_count()
