@@ -165,7 +165,10 @@ def _refresh_blocking(
                 else:
                     parsers.start(1, warm=unvalidated > 0)
             try:
-                asyncio.run(runner.run(todo, parsers))
+                # The batches' commits never wait for a checkpoint's disk sync: it runs aside.
+                with store.checkpoints_aside() as checkpointer:
+                    runner.checkpoint = checkpointer.request
+                    asyncio.run(runner.run(todo, parsers))
             finally:
                 parsers.close()
         if config.reader.keep_days > 0:
@@ -270,6 +273,7 @@ class _Refresher:
         self.done = 0
         self.limits = FetchLimits.from_config(config.refresh)
         self.interval = max(60.0, config.refresh.interval_minutes * 60.0)
+        self.checkpoint: Callable[[], None] = lambda: None  # asked for after each batch
 
     def _report(self, feed: Feed, outcome: str, warning: str = "") -> None:
         self.done += 1
@@ -450,6 +454,7 @@ class _Refresher:
             reason = f"could not store: {exc}"
             self.summary.failed += [(o.feed, reason) for o in batch]
             return [(f"error: {reason}", "") for _ in batch]
+        self.checkpoint()
         return [self._count(o, u, r) for o, u, r in zip(batch, updates, stored, strict=True)]
 
     def _decide(self, o: _Outcome, now: float) -> FeedUpdate:

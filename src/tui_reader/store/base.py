@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tui_reader.store.db import backup, connect, write_transaction
+from tui_reader.store.db import Checkpointer, backup, connect, write_transaction
 
 
 class StoreBase:
@@ -17,6 +17,17 @@ class StoreBase:
 
     def close(self) -> None:
         self.conn.close()
+
+    @contextmanager
+    def checkpoints_aside(self) -> Iterator[Checkpointer]:
+        """Within: this connection makes no checkpoint itself; the caller asks the yielded
+        :class:`~tui_reader.store.db.Checkpointer` for one after its commits (a refresh's
+        batches), and it runs on a thread of its own."""
+        checkpointer = Checkpointer(self.conn, self.path)
+        try:
+            yield checkpointer
+        finally:
+            checkpointer.close()
 
     def backup(self, label: str) -> Path:
         """Copy the live database (WAL included) to the backups folder; returns the copy."""

@@ -173,6 +173,64 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
 
 
+class Checkpointer:
+    """Copies the write-ahead log into the database file on a thread and connection of its
+    own, while ``conn`` (a writer that commits often: a refresh) has its automatic checkpoints
+    turned off. SQLite's own checkpoint runs inside the COMMIT that grows the log past 1,000
+    pages and waits there for the disk to sync: measured on a cold refresh of 500 feeds, about
+    half of the 0.5-0.8 s its COMMITs took. A PASSIVE checkpoint on another connection never
+    blocks the writer. What is left when this stops, the last connection to close copies, as
+    always. A checkpoint that fails is left to the next one (nothing is lost: the log keeps
+    every commit until it is copied)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        import concurrent.futures
+        import threading
+
+        self._path = path
+        self._conn = conn
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="tui-reader-checkpoint"
+        )
+        self._own: sqlite3.Connection | None = None  # used on the pool's one thread only
+        self._lock = threading.Lock()
+        self._queued = False
+        self._used = False
+        self._before = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+
+    def request(self) -> None:
+        """Ask for a checkpoint (after a commit); one already waiting to run covers it."""
+        with self._lock:
+            if self._queued:
+                return
+            self._queued = self._used = True
+        self._pool.submit(self._run)
+
+    def _run(self) -> None:
+        with self._lock:
+            self._queued = False
+        try:
+            if self._own is None:
+                self._own = sqlite3.connect(self._path, timeout=0)
+            self._own.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error:
+            pass  # the next checkpoint, or the closing connection's, copies it
+
+    def _close_own(self) -> None:
+        if self._own is not None:
+            self._own.close()
+            self._own = None
+
+    def close(self) -> None:
+        """Wait for the running checkpoint; automatic checkpoints back on for ``conn``."""
+        if self._used:
+            self._pool.submit(self._close_own)
+        self._pool.shutdown(wait=True)
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute(f"PRAGMA wal_autocheckpoint = {self._before}")
+
+
 def backup(conn: sqlite3.Connection, path: Path, label: str) -> Path:
     """Copy the live database (WAL included) with SQLite's backup API."""
     folder = path.parent / "backups"
