@@ -314,3 +314,36 @@ def test_a_refresh_imports_only_what_it_needs(
     out = refresh()
     assert "New articles: 1. Feeds: 1 fetched, 1 unchanged, 0 failed." in out
     assert out.splitlines()[-1] == "0 []", out
+
+
+def test_a_resolver_that_does_not_answer_holds_neither_the_refresh_nor_its_exit(
+    server: TestServer, paths: Paths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A host name lookup cannot be cancelled: one that never answers left its executor
+    thread blocked, and both the end of the refresh's event loop and the process's exit
+    waited for that thread (as long as the resolver took), long after the feed's deadline."""
+    good = server.route("/good.xml", rss(2, title="Good"))
+    run(capsys, "add", good)
+    with open_store(paths) as store:
+        store.add_feed("http://feeds.unanswered.test/feed.xml")
+    ended = tmp_path / "lookup-ended"
+    code = (
+        "import socket, time, sys\n"
+        "real = socket.getaddrinfo\n"
+        "def unanswered(host, *a, **k):\n"
+        "    if host != 'feeds.unanswered.test':\n"
+        "        return real(host, *a, **k)\n"
+        "    time.sleep(20)\n"
+        f"    open({str(ended)!r}, 'w').close()\n"
+        "    raise socket.gaierror(socket.EAI_AGAIN, 'Temporary failure in name resolution')\n"
+        "socket.getaddrinfo = unanswered\n"
+        "from tui_reader.cli import main\n"
+        "sys.exit(main(['refresh']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=18)
+    assert not ended.exists()  # the process ended while the lookup still hung
+    assert "feeds.unanswered.test" in done.stdout + done.stderr
+    assert "timed out after 2 s" in done.stdout + done.stderr, done.stdout + done.stderr
+    with open_store(paths) as store:
+        feed = store.feed_by_url(good)
+        assert feed is not None and feed.last_status == "ok" and feed.total == 2

@@ -21,13 +21,14 @@ import importlib
 import re
 import socket
 import sys
+import threading
 import time
 import types
 import zlib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 from tui_reader import __version__
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     import ssl
 
     from tui_reader.config import RefreshConfig
+
+T = TypeVar("T")
 
 
 def _skip_httpx_cli() -> None:
@@ -853,18 +856,44 @@ def fetch(
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return _run(_fetch_once(*coro_args))
+        return run_detached(_fetch_once(*coro_args))
     # Called on a thread that runs an event loop: do the work on a fresh thread instead.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_run, _fetch_once(*coro_args)).result()
+        return pool.submit(run_detached, _fetch_once(*coro_args)).result()
 
 
-def _run(coro: Coroutine[Any, Any, FetchResult]) -> FetchResult:
-    """``asyncio.run`` without its last step, which waits for the loop's executor threads: a
-    host name lookup runs on one, and a resolver that does not answer kept fetch() waiting
-    long past its deadline (the lookup cannot be cancelled; its thread is left to end alone).
-    """
+class _LookupThreads(concurrent.futures.ThreadPoolExecutor):
+    """The event loop's default executor while :func:`run_detached` runs it: each call (a host
+    name lookup: ``loop.getaddrinfo`` is its only use there) on a daemon thread of its own.
+    A lookup cannot be cancelled; a resolver that does not answer leaves its thread blocked,
+    and a pool's thread would be waited for when the loop closes and again when the process
+    exits. The callers bound how many run at once (one per connection being opened). (A
+    ThreadPoolExecutor in name only: ``set_default_executor`` takes no other kind.)"""
+
+    def submit(
+        self, fn: Callable[..., T], /, *args: Any, **kwargs: Any
+    ) -> concurrent.futures.Future[T]:
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def work() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as exc:  # handed to the awaiting coroutine
+                future.set_exception(exc)
+
+        threading.Thread(target=work, name="tui-reader-lookup", daemon=True).start()
+        return future
+
+
+def run_detached(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` for fetching: host name lookups run on daemon threads, and the loop is
+    closed without waiting for them (asyncio.run's last step waits for its executor's threads,
+    and the interpreter's exit for any pool's), so a resolver that does not answer holds
+    neither the caller past its deadlines nor the process at its exit."""
     loop = asyncio.new_event_loop()
+    loop.set_default_executor(_LookupThreads())
     asyncio.set_event_loop(loop)
     try:
         return loop.run_until_complete(coro)
@@ -877,4 +906,4 @@ def _run(coro: Coroutine[Any, Any, FetchResult]) -> FetchResult:
             loop.run_until_complete(loop.shutdown_asyncgens())
         finally:
             asyncio.set_event_loop(None)
-            loop.close()  # its executor is shut down without waiting
+            loop.close()

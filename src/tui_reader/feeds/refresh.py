@@ -38,6 +38,7 @@ from tui_reader.net import (
     Transport,
     fetch_async,
     make_transport,
+    run_detached,
 )
 from tui_reader.store import Store, StoreError
 from tui_reader.timestamps import format_local
@@ -168,7 +169,7 @@ def _refresh_blocking(
                 # The batches' commits never wait for a checkpoint's disk sync: it runs aside.
                 with store.checkpoints_aside() as checkpointer:
                     runner.checkpoint = checkpointer.request
-                    asyncio.run(runner.run(todo, parsers))
+                    run_detached(runner.run(todo, parsers))
             finally:
                 parsers.close()
         if config.reader.keep_days > 0:
