@@ -60,6 +60,42 @@ def test_plain_fetch_returns_body_and_headers(server: TestServer) -> None:
     assert "gzip" in sent["accept-encoding"]
 
 
+@pytest.mark.parametrize(
+    ("etag", "modified"),
+    [
+        ('"caf\xe9-1"', "Tue, 01 Dec 2026 10:00:00 GMT"),  # latin-1 bytes: not UTF-8
+        ('"caf\xc3\xa9-2"', "Tue, 01 Dec 2026 10:00:00 GMT"),  # UTF-8 bytes (é)
+        ('"v3"', "Di, 01 Dez 2026 10:00:00 GMT \xe9"),  # a Last-Modified out of RFC
+    ],
+)
+def test_validators_go_back_byte_for_byte(server: TestServer, etag: str, modified: str) -> None:
+    """An ETag or Last-Modified with bytes beyond ASCII (obs-text) is sent back as the very
+    bytes received: one that was not UTF-8 was read as latin-1 and sent back as UTF-8, so it
+    never matched and the feed was sent whole at every refresh. (http.server reads and writes
+    header lines as latin-1: these strings are the bytes on the wire.)"""
+
+    def handler(h: BaseHTTPRequestHandler) -> None:
+        if h.headers.get("If-None-Match") == etag or h.headers.get("If-Modified-Since") == modified:
+            h.send_response(304)
+            h.end_headers()
+            return
+        h.send_response(200)
+        h.send_header("ETag", etag)
+        h.send_header("Last-Modified", modified)
+        h.send_header("Content-Length", "4")
+        h.end_headers()
+        h.wfile.write(b"full")
+
+    url = server.route("/v", handler)
+    first = fetch(url)
+    assert first.body == b"full"
+    assert first.etag is not None and first.last_modified is not None
+    again = fetch(url, etag=first.etag, last_modified=first.last_modified)
+    assert again.not_modified
+    assert server.requests[-1].headers["if-none-match"] == etag
+    assert server.requests[-1].headers["if-modified-since"] == modified
+
+
 def test_limits_from_config() -> None:
     limits = FetchLimits.from_config(RefreshConfig(timeout=3.5, max_bytes=1234, max_redirects=2))
     assert limits == FetchLimits(timeout=3.5, max_bytes=1234, max_redirects=2)
@@ -592,7 +628,7 @@ def test_header_fields_within_the_syntax_are_read() -> None:
     result = results[0]
     assert isinstance(result, FetchResult), result
     assert result.headers["x-tab"] == "v\x01w"
-    assert result.headers["etag"] == '"café"'
+    assert result.headers["etag"] == '"caf\xc3\xa9"'  # a validator: its bytes, as latin-1
     assert result.headers["x-folded"] == "one two"
 
 
@@ -602,7 +638,7 @@ def test_header_fields_within_the_syntax_are_read() -> None:
         (b'ETag: "v\x1b[2J1"', None),  # an escape sequence, for whoever reads the database
         (b"Last-Modified: Mon, 01 Jan 2024 00:00:00 GMT\x7f", None),
         (b'ETag: "' + b"v" * 2000 + b'"', None),
-        ('ETag: "caf\u00e9"'.encode(), '"caf\u00e9"'),  # UTF-8: sent back as it came
+        ('ETag: "caf\u00e9"'.encode(), '"caf\xc3\xa9"'),  # kept as its bytes: sent back so
     ],
 )
 def test_only_validators_that_can_be_sent_back_are_kept(field: bytes, kept: str | None) -> None:

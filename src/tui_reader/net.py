@@ -437,7 +437,8 @@ class Transport:
             authority += f":{port}"
         lines = [f"GET {target} HTTP/1.1", f"Host: {authority}"]
         lines += [f"{name}: {value}" for name, value in headers]
-        request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+        # latin-1: the validators go back as the bytes they came as (the rest is ASCII).
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         await self._slots.acquire()
         try:
             conn = self._checkout(key)
@@ -523,6 +524,9 @@ async def _read_fields(reader: asyncio.StreamReader, size: int) -> tuple[list[st
         if size > MAX_HEAD:
             raise _ProtocolError(f"response head larger than {human_size(MAX_HEAD)}")
         text = _decode(line.rstrip(b"\r\n"))
+        if not text.isascii() and text[:14].lower().startswith(_VALIDATORS):
+            # Sent back as received, byte for byte (see _header_value): latin-1 keeps them.
+            text = line.rstrip(b"\r\n").decode("latin-1")
         if not text:
             return fields, size
         if text[0] in " \t" and fields:  # an obsolete folded line continues the previous one
@@ -656,10 +660,19 @@ async def _read_exactly(
 
 def _header_value(value: str | None) -> str | None:
     """A stored validator as it can be sent back: None if it would break the request (a line
-    break or another control character) or bloat every request (over _MAX_VALIDATOR)."""
+    break or another control character), bloat every request (over _MAX_VALIDATOR), or was
+    not read as bytes (validators are read as latin-1, one character per byte, and the
+    request is written so; one stored by an older version as UTF-8 text is sent no more)."""
     if not value or len(value) > _MAX_VALIDATOR or not value.isprintable():
         return None
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
     return value
+
+
+_VALIDATORS = ("etag:", "last-modified:")
 
 
 _MAX_VALIDATOR = 1024  # characters of an ETag or a Last-Modified kept (real ones: < 100)
