@@ -76,6 +76,8 @@ SAMPLES = [
     "<ul><li>a</li>\n \t<li>b</li></ul><pre>x\n  y</pre><!-- c --><script>s</script>",
     "<p>unclosed <b",
     "a < b & c > d",
+    "<p> lead and trail </p><p>double  space\ttab</p><p>\u00a0nbsp\u00a0</p><p>\u3000</p>",
+    "<p>\ue000private \u0378unassigned  x</p>",
 ]
 
 
@@ -93,6 +95,12 @@ def _corpus_samples() -> list[str]:
         for entry in feed.entries:
             samples += [entry.content, entry.summary]
     return samples
+
+
+def test_the_only_printable_whitespace_is_the_space() -> None:
+    """What the fast code's line folding assumes: a printable line holds no whitespace but
+    " ", so stripping it and finding no double space leaves nothing to fold."""
+    assert [c for c in _EVERY_SPACE if c.isprintable()] == [" "]
 
 
 def test_the_fast_code_reads_every_sample_as_before() -> None:

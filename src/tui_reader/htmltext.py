@@ -126,6 +126,14 @@ def _lines(text: str) -> str:
     out, joined with newlines."""
     lines = []
     for line in text.split("\n"):
+        if not line:
+            continue
+        if line.isprintable():  # then its only whitespace is " " (every other one is not)
+            line = line.strip()
+            if "  " not in line:  # nothing to fold: no need to split it into words
+                if line:
+                    lines.append(line)
+                continue
         words = line.split()
         if words:
             lines.append(" ".join(words))
