@@ -261,6 +261,17 @@ class _Reader:
         self.base = ""
         self.bases: list[str] = []
         self.joined: dict[tuple[str, str], str] = {}
+        self.root: Any = None
+        self._prefixed: set[str] | None = None
+
+    def prefixed_uris(self) -> set[str]:
+        """The namespaces bound to a prefix anywhere in the document (read once, when an
+        element in a default namespace feedparser does not know needs it)."""
+        if self._prefixed is None:
+            self._prefixed = {
+                uri for el in self.root.iter() for prefix, uri in el.nsmap.items() if prefix
+            }
+        return self._prefixed
 
     def name(self, tag: str, prefix: str | None) -> str:
         """feedparser's name for an element: its namespace's prefix, "_", the lower-case
@@ -277,9 +288,14 @@ class _Reader:
                 lower = "http://backend.userland.com/rss"
             known = self.fp.namespaces.get(lower)
             if known is None and not prefix:
-                # A default namespace feedparser does not know: how it names the element
-                # depends on every prefix declared for that namespace. Not worth copying.
-                raise _Decline(f"unknown default namespace {uri}")
+                # A default namespace feedparser does not know (WordPress's <site> and
+                # <post-id> in "com-wordpress:feed-additions:1"): it names the element by the
+                # first prefix declared so far, anywhere, for that namespace, or by its local
+                # name when there is none. With none in the whole document, that is the local
+                # name; with one, which came first would matter: declined.
+                if uri in self.prefixed_uris():
+                    raise _Decline(f"unknown default namespace {uri}, also with a prefix")
+                known = ""
             mapped = known if known is not None else (prefix or "")
             local = local.lower()
             found = self.names[key] = f"{mapped}_{local}" if mapped else local
@@ -810,6 +826,7 @@ def read_fast(data: bytes, encoding: str) -> dict[str, Any] | None:
     version, atom = found
     fp = _fp()
     reader = _Reader(fp, version, encoding.lower() in ("", "utf-8", "utf8"))
+    reader.root = root
     try:
         reader.enter(root)
         if version == "rss10":
