@@ -258,6 +258,7 @@ class _Reader:
         self.atom = version.startswith("atom")
         self.utf8 = utf8
         self.names: dict[str, str] = {}
+        self.by_tag: dict[str, str] = {}  # names that do not depend on the prefix written
         self.base = ""
         self.bases: list[str] = []
         self.joined: dict[tuple[str, str], str] = {}
@@ -273,6 +274,12 @@ class _Reader:
             }
         return self._prefixed
 
+    def name_of(self, el: Any) -> str:
+        """:meth:`name` of an element; the prefix is read only when the name depends on it."""
+        tag = el.tag
+        found = self.by_tag.get(tag)
+        return found if found is not None else self.name(tag, el.prefix)
+
     def name(self, tag: str, prefix: str | None) -> str:
         """feedparser's name for an element: its namespace's prefix, "_", the lower-case
         local name (the prefix written in the document for a namespace it does not know)."""
@@ -287,6 +294,7 @@ class _Reader:
             if "backend.userland.com/rss" in lower:
                 lower = "http://backend.userland.com/rss"
             known = self.fp.namespaces.get(lower)
+            by_tag = known is not None  # then the prefix plays no part
             if known is None and not prefix:
                 # A default namespace feedparser does not know (WordPress's <site> and
                 # <post-id> in "com-wordpress:feed-additions:1"): it names the element by the
@@ -299,6 +307,8 @@ class _Reader:
             mapped = known if known is not None else (prefix or "")
             local = local.lower()
             found = self.names[key] = f"{mapped}_{local}" if mapped else local
+            if by_tag:
+                self.by_tag[tag] = found
         return found
 
     # -- values, as feedparser's pop() leaves them ------------------------------------------
@@ -348,7 +358,7 @@ class _Reader:
         return self.finish("".join(pieces).strip())
 
     def xhtml_node(self, node: Any, pieces: list[str]) -> None:
-        name = self.name(node.tag, node.prefix)
+        name = self.name_of(node)
         local = node.tag.rsplit("}", 1)[-1].lower()
         if self.fp.handled(name) or local in ("svg", "math") or _XLINK in node.nsmap.values():
             raise _Decline(f"<{name}> in XHTML content")
@@ -398,7 +408,7 @@ class _Reader:
         """Every element below ``el`` is one feedparser has no handler for, or an allowed
         one; none carries a base URI or CDF attributes."""
         for sub in el.iterdescendants():
-            name = self.name(sub.tag, sub.prefix)
+            name = self.name_of(sub)
             if self.fp.handled(name) and name not in allowed:
                 raise _Decline(f"<{name}> inside")
             if name in _SHADOWS:
@@ -444,7 +454,7 @@ class _Reader:
             e["id"] = about
         self.enter(item)
         for child in item:
-            name = self.name(child.tag, child.prefix)
+            name = self.name_of(child)
             if name in _AUTHOR:
                 self.enter(child)
                 self.author(child, e)
@@ -497,7 +507,7 @@ class _Reader:
 
     def nested(self, el: Any, state: _Entry, depth: int) -> None:
         for sub in el:
-            name = self.name(sub.tag, sub.prefix)
+            name = self.name_of(sub)
             _check_attrs(sub)
             if name == "media_title":
                 state.title(*self.content(sub, "text/plain"), depth, media=True)
@@ -554,7 +564,7 @@ class _Reader:
         parts: dict[str, str] = {}
         own = [el.text or ""]
         for child in el:
-            name = self.name(child.tag, child.prefix)
+            name = self.name_of(child)
             if name not in _AUTHOR_PARTS:
                 if self.fp.handled(name) or name in _SHADOWS:
                     raise _Decline(f"<{name}> in an author")
@@ -588,7 +598,7 @@ class _Reader:
         entries: list[dict[str, Any]] = []
         title_done = False
         for child in channel:
-            name = self.name(child.tag, child.prefix)
+            name = self.name_of(child)
             if name == entry_name:
                 entries.append(self.entry(child, has_content))
                 has_content = False
@@ -633,9 +643,9 @@ class _Reader:
     def check_box(self, box: Any) -> None:
         """An image or text input holds only the elements feedparser keeps inside it: any
         other one ends the box for feedparser, and a title after it would be the feed's."""
-        parts = _BOX_CHILDREN[self.name(box.tag, box.prefix)]
+        parts = _BOX_CHILDREN[self.name_of(box)]
         for sub in box.iterdescendants():
-            sub_name = self.name(sub.tag, sub.prefix)
+            sub_name = self.name_of(sub)
             if sub_name not in parts or len(sub):
                 raise _Decline(f"<{sub_name}> inside an image or text input")
             _check_attrs(sub)
@@ -836,7 +846,7 @@ def read_fast(data: bytes, encoding: str) -> dict[str, Any] | None:
             has_content = False
             entries: list[dict[str, Any]] = []
             for child in root:
-                name = reader.name(child.tag, child.prefix)
+                name = reader.name_of(child)
                 if child is channel:
                     if "href" in _attrs(channel) or "lastmod" in _attrs(channel):
                         return None
