@@ -259,6 +259,7 @@ class _Reader:
         self.utf8 = utf8
         self.names: dict[str, str] = {}
         self.by_tag: dict[str, str] = {}  # names that do not depend on the prefix written
+        self.locals: dict[str, str] = {}  # XHTML tags' lower-case local names
         self.base = ""
         self.bases: list[str] = []
         self.joined: dict[tuple[str, str], str] = {}
@@ -358,20 +359,28 @@ class _Reader:
         return self.finish("".join(pieces).strip())
 
     def xhtml_node(self, node: Any, pieces: list[str]) -> None:
+        tag = node.tag
         name = self.name_of(node)
-        local = node.tag.rsplit("}", 1)[-1].lower()
+        local = self.locals.get(tag)
+        if local is None:
+            local = self.locals[tag] = tag.rsplit("}", 1)[-1].lower()
         if self.fp.handled(name) or local in ("svg", "math") or _XLINK in node.nsmap.values():
             raise _Decline(f"<{name}> in XHTML content")
         self.enter(node)
-        pieces.append(f"<{local}{_strattrs(self.fp_attrs(node))}>")
-        if node.text:
-            pieces.append(_escape(node.text))
+        # (most elements have no attributes, and most text nothing to escape: both are
+        # tested before calling what would give the same string back)
+        attrs = _strattrs(self.fp_attrs(node)) if node.attrib else ""
+        pieces.append(f"<{local}{attrs}>")
+        text = node.text
+        if text:
+            pieces.append(_escape(text) if _NEEDS_ESCAPE.search(text) else text)
         for child in node:
             self.xhtml_node(child, pieces)
         pieces.append(f"</{local}>")
         self.leave()
-        if node.tail:
-            pieces.append(_escape(node.tail))
+        text = node.tail
+        if text:
+            pieces.append(_escape(text) if _NEEDS_ESCAPE.search(text) else text)
 
     def fp_attrs(self, el: Any) -> list[tuple[str, str]]:
         """An element's attributes as feedparser's strict parser lists them: a namespaced
@@ -703,6 +712,7 @@ def _attrs(el: Any) -> dict[str, str]:
 
 
 _QUOTE = {'"': "&quot;"}
+_NEEDS_ESCAPE = re.compile("[&<>]")  # what xml.sax.saxutils.escape replaces
 _XLINK = "http://www.w3.org/1999/xlink"
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 
