@@ -189,6 +189,19 @@ SAME_BOTH_WAYS = {
         b'<div xmlns="http://www.w3.org/1999/xhtml"><p>x</p></div></content>'
         b"</entry></feed>"
     ),
+    "elements in a default namespace feedparser does not know (WordPress)": _rss(
+        "<item><title>A</title><link>http://example.org/1</link>"
+        '<post-id xmlns="com-wordpress:feed-additions:1">149732</post-id></item>'
+        '<item><Title xmlns="urn:x-unknown">B as a title</Title>'
+        "<link>http://example.org/2</link></item>",
+        channel="<title>Feed</title><link>http://example.org/</link>"
+        '<site xmlns="com-wordpress:feed-additions:1">76661723</site>',
+    ),
+    "an element in a default namespace feedparser does not know in XHTML content": _atom(
+        '<entry><id>1</id><title>t</title><content type="xhtml">'
+        '<div xmlns="http://www.w3.org/1999/xhtml"><p>a <Foo xmlns="urn:x" A="1">b</Foo></p>'
+        "</div></content></entry>"
+    ),
     "dates in every form feedparser reads": _rss(
         "<item><title>A</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
         "<dc:date>2003-06-11T05:00:00+02:00</dc:date><link>http://example.org/1</link></item>"
@@ -221,6 +234,11 @@ DECLINED = {
         "</content></entry>"
     ),
     "markup in a title": _atom("<entry><id>1</id><title>a <b>b</b></title></entry>"),
+    "a default namespace feedparser does not know, also bound to a prefix": _rss(
+        "<item><title>A</title><link>http://example.org/1</link>"
+        '<wp:site xmlns:wp="com-wordpress:feed-additions:1">1</wp:site>'
+        '<post-id xmlns="com-wordpress:feed-additions:1">2</post-id></item>'
+    ),
     "a source element": _rss(
         "<item><title>A</title><source url='http://example.org/s'>S</source></item>"
     ),

@@ -256,6 +256,17 @@ def test_fast_clean_is_clean_text_for_every_character(context: str) -> None:
         assert fast_clean(text * 10) == clean_text(text * 10), hex(cp)
 
 
+def test_the_latin_clean_class_is_what_it_says() -> None:
+    """fast_clean's one search for Latin text: it finds every character but those of
+    U+0000-U+02FF and U+2000-U+206F that _MAYBE_UNCLEAN_IN_BMP does not hold."""
+    from tui_reader import sanitize
+
+    latin = {*range(0x300), *range(0x2000, 0x2070)}
+    for cp in range(0x10000):
+        clean = cp in latin and not sanitize._MAYBE_UNCLEAN_IN_BMP.match(chr(cp))
+        assert (sanitize._NOT_LATIN_CLEAN.match(chr(cp)) is None) == clean, hex(cp)
+
+
 def test_text_without_marks_builds_no_mark_regex() -> None:
     """The mark-run regexes take ~13 ms to build from the Unicode tables; the app drawing its
     first title with an accent on the event loop must not pay for them. Text with marks is

@@ -258,9 +258,28 @@ class _Reader:
         self.atom = version.startswith("atom")
         self.utf8 = utf8
         self.names: dict[str, str] = {}
+        self.by_tag: dict[str, str] = {}  # names that do not depend on the prefix written
+        self.locals: dict[str, str] = {}  # XHTML tags' lower-case local names
         self.base = ""
         self.bases: list[str] = []
         self.joined: dict[tuple[str, str], str] = {}
+        self.root: Any = None
+        self._prefixed: set[str] | None = None
+
+    def prefixed_uris(self) -> set[str]:
+        """The namespaces bound to a prefix anywhere in the document (read once, when an
+        element in a default namespace feedparser does not know needs it)."""
+        if self._prefixed is None:
+            self._prefixed = {
+                uri for el in self.root.iter() for prefix, uri in el.nsmap.items() if prefix
+            }
+        return self._prefixed
+
+    def name_of(self, el: Any) -> str:
+        """:meth:`name` of an element; the prefix is read only when the name depends on it."""
+        tag = el.tag
+        found = self.by_tag.get(tag)
+        return found if found is not None else self.name(tag, el.prefix)
 
     def name(self, tag: str, prefix: str | None) -> str:
         """feedparser's name for an element: its namespace's prefix, "_", the lower-case
@@ -276,13 +295,21 @@ class _Reader:
             if "backend.userland.com/rss" in lower:
                 lower = "http://backend.userland.com/rss"
             known = self.fp.namespaces.get(lower)
+            by_tag = known is not None  # then the prefix plays no part
             if known is None and not prefix:
-                # A default namespace feedparser does not know: how it names the element
-                # depends on every prefix declared for that namespace. Not worth copying.
-                raise _Decline(f"unknown default namespace {uri}")
+                # A default namespace feedparser does not know (WordPress's <site> and
+                # <post-id> in "com-wordpress:feed-additions:1"): it names the element by the
+                # first prefix declared so far, anywhere, for that namespace, or by its local
+                # name when there is none. With none in the whole document, that is the local
+                # name; with one, which came first would matter: declined.
+                if uri in self.prefixed_uris():
+                    raise _Decline(f"unknown default namespace {uri}, also with a prefix")
+                known = ""
             mapped = known if known is not None else (prefix or "")
             local = local.lower()
             found = self.names[key] = f"{mapped}_{local}" if mapped else local
+            if by_tag:
+                self.by_tag[tag] = found
         return found
 
     # -- values, as feedparser's pop() leaves them ------------------------------------------
@@ -332,20 +359,28 @@ class _Reader:
         return self.finish("".join(pieces).strip())
 
     def xhtml_node(self, node: Any, pieces: list[str]) -> None:
-        name = self.name(node.tag, node.prefix)
-        local = node.tag.rsplit("}", 1)[-1].lower()
+        tag = node.tag
+        name = self.name_of(node)
+        local = self.locals.get(tag)
+        if local is None:
+            local = self.locals[tag] = tag.rsplit("}", 1)[-1].lower()
         if self.fp.handled(name) or local in ("svg", "math") or _XLINK in node.nsmap.values():
             raise _Decline(f"<{name}> in XHTML content")
         self.enter(node)
-        pieces.append(f"<{local}{_strattrs(self.fp_attrs(node))}>")
-        if node.text:
-            pieces.append(_escape(node.text))
+        # (most elements have no attributes, and most text nothing to escape: both are
+        # tested before calling what would give the same string back)
+        attrs = _strattrs(self.fp_attrs(node)) if node.attrib else ""
+        pieces.append(f"<{local}{attrs}>")
+        text = node.text
+        if text:
+            pieces.append(_escape(text) if _NEEDS_ESCAPE.search(text) else text)
         for child in node:
             self.xhtml_node(child, pieces)
         pieces.append(f"</{local}>")
         self.leave()
-        if node.tail:
-            pieces.append(_escape(node.tail))
+        text = node.tail
+        if text:
+            pieces.append(_escape(text) if _NEEDS_ESCAPE.search(text) else text)
 
     def fp_attrs(self, el: Any) -> list[tuple[str, str]]:
         """An element's attributes as feedparser's strict parser lists them: a namespaced
@@ -382,7 +417,7 @@ class _Reader:
         """Every element below ``el`` is one feedparser has no handler for, or an allowed
         one; none carries a base URI or CDF attributes."""
         for sub in el.iterdescendants():
-            name = self.name(sub.tag, sub.prefix)
+            name = self.name_of(sub)
             if self.fp.handled(name) and name not in allowed:
                 raise _Decline(f"<{name}> inside")
             if name in _SHADOWS:
@@ -428,7 +463,7 @@ class _Reader:
             e["id"] = about
         self.enter(item)
         for child in item:
-            name = self.name(child.tag, child.prefix)
+            name = self.name_of(child)
             if name in _AUTHOR:
                 self.enter(child)
                 self.author(child, e)
@@ -481,7 +516,7 @@ class _Reader:
 
     def nested(self, el: Any, state: _Entry, depth: int) -> None:
         for sub in el:
-            name = self.name(sub.tag, sub.prefix)
+            name = self.name_of(sub)
             _check_attrs(sub)
             if name == "media_title":
                 state.title(*self.content(sub, "text/plain"), depth, media=True)
@@ -538,7 +573,7 @@ class _Reader:
         parts: dict[str, str] = {}
         own = [el.text or ""]
         for child in el:
-            name = self.name(child.tag, child.prefix)
+            name = self.name_of(child)
             if name not in _AUTHOR_PARTS:
                 if self.fp.handled(name) or name in _SHADOWS:
                     raise _Decline(f"<{name}> in an author")
@@ -572,7 +607,7 @@ class _Reader:
         entries: list[dict[str, Any]] = []
         title_done = False
         for child in channel:
-            name = self.name(child.tag, child.prefix)
+            name = self.name_of(child)
             if name == entry_name:
                 entries.append(self.entry(child, has_content))
                 has_content = False
@@ -617,9 +652,9 @@ class _Reader:
     def check_box(self, box: Any) -> None:
         """An image or text input holds only the elements feedparser keeps inside it: any
         other one ends the box for feedparser, and a title after it would be the feed's."""
-        parts = _BOX_CHILDREN[self.name(box.tag, box.prefix)]
+        parts = _BOX_CHILDREN[self.name_of(box)]
         for sub in box.iterdescendants():
-            sub_name = self.name(sub.tag, sub.prefix)
+            sub_name = self.name_of(sub)
             if sub_name not in parts or len(sub):
                 raise _Decline(f"<{sub_name}> inside an image or text input")
             _check_attrs(sub)
@@ -677,6 +712,7 @@ def _attrs(el: Any) -> dict[str, str]:
 
 
 _QUOTE = {'"': "&quot;"}
+_NEEDS_ESCAPE = re.compile("[&<>]")  # what xml.sax.saxutils.escape replaces
 _XLINK = "http://www.w3.org/1999/xlink"
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 
@@ -810,6 +846,7 @@ def read_fast(data: bytes, encoding: str) -> dict[str, Any] | None:
     version, atom = found
     fp = _fp()
     reader = _Reader(fp, version, encoding.lower() in ("", "utf-8", "utf8"))
+    reader.root = root
     try:
         reader.enter(root)
         if version == "rss10":
@@ -819,7 +856,7 @@ def read_fast(data: bytes, encoding: str) -> dict[str, Any] | None:
             has_content = False
             entries: list[dict[str, Any]] = []
             for child in root:
-                name = reader.name(child.tag, child.prefix)
+                name = reader.name_of(child)
                 if child is channel:
                     if "href" in _attrs(channel) or "lastmod" in _attrs(channel):
                         return None
