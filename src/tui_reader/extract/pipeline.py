@@ -45,6 +45,7 @@ _NOT_ARTICLE_FOUND = 0.4  # share of the page's main text below which what was f
 _NOT_ARTICLE_PROSE = 0.3  # share of it in prose paragraphs below which the page is no article
 _PROSE_FOUND = (0.8, 1.5)  # what was found, relative to the page's prose, when it is that prose
 _LOST = 4  # the page's prose, relative to what was found, above which that is a scrap of it
+_SCRAP = 1_000  # characters of what was found below which it may be a scrap
 # "</body>" and "</html>" end nothing (HTML5 puts what follows into the body); libxml2 may drop
 # what comes after them.
 _EARLY_END = re.compile(r"</(?:body|html)\s*>", re.I)
@@ -144,7 +145,7 @@ def _not_an_article(
     prose = page_prose(root)
     # The page has prose, but what was found is a scrap of it (one card of a list whose
     # boxes pruning took for furniture): the main text rather than the scrap.
-    lost = found < _TOO_LITTLE and found * _LOST < prose
+    lost = found < _SCRAP and found * _LOST < prose
     if prose >= length * _NOT_ARTICLE_PROSE and not lost:
         return blocks
     low, high = _PROSE_FOUND
