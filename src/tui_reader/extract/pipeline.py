@@ -131,6 +131,12 @@ def _by_declared(blocks: list[Block], root: HtmlElement, base: str, meta: Metada
     return blocks
 
 
+def _is_declared(blocks: list[Block], meta: Metadata) -> bool:
+    """True when ``blocks`` hold the article text the page declares (JSON-LD articleBody)."""
+    declared = usable(meta.article_body)
+    return bool(declared) and coverage(blocks, declared) >= _DECLARED_BOUND
+
+
 def _not_an_article(
     blocks: list[Block], root: HtmlElement, base: str, meta: Metadata
 ) -> list[Block]:
@@ -145,7 +151,7 @@ def _not_an_article(
     prose = page_prose(root)
     # The page has prose, but what was found is a scrap of it (one card of a list whose
     # boxes pruning took for furniture): the main text rather than the scrap.
-    lost = found < _SCRAP and found * _LOST < prose
+    lost = found < _SCRAP and found * _LOST < prose and not _is_declared(blocks, meta)
     if prose >= length * _NOT_ARTICLE_PROSE and not lost:
         return blocks
     low, high = _PROSE_FOUND
