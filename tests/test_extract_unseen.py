@@ -509,3 +509,44 @@ def test_many_author_boxes_stay_and_one_is_the_byline() -> None:
     doc = extract_html(page)
     assert "Ann Writer" not in doc.text
     assert doc.byline == "Ann Writer"
+
+
+# --- a scrap of a page that has prose -----------------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize("page_id", ["0956", "0702", "0205", "0337", "2962", "0715"])
+def test_a_scrap_of_a_page_with_prose_gives_way_to_its_main_text(page_id: str) -> None:
+    """A list of teasers (a topic page, a product page of feature cards) has prose, but pruning
+    takes its boxes for furniture and one card (a few hundred characters, under 1000) was
+    shown: the page's main text is shown instead."""
+    assert _score(page_id) >= 0.7
+
+
+# --- twice-encoded UTF-8 ------------------------------------------------------------------------
+
+
+def _text_of(page_id: str) -> str:
+    return extract_html(gzip.decompress((MODERN / "html" / f"{page_id}.html.gz").read_bytes())).text
+
+
+@needs_corpus
+def test_text_after_a_twice_encoded_closing_quote_is_kept() -> None:
+    """Pages whose UTF-8 quotation marks were encoded twice hold raw C1 controls ("\\u00e2"
+    then U+0080 U+009D for a closing quote). The U+009D was taken for the start of a terminal
+    string sequence and everything up to the next opening quote was dropped: most of a manual
+    page (0688), words in the middle of sentences (0667)."""
+    assert _score("0688") >= 0.9
+    text = _text_of("0667")
+    assert "We now have two variables, x and y, and both equal 5." in text
+    assert "copies of your data. Therefore, any automatic copying" in text
+
+
+def test_c1_controls_of_twice_encoded_text_go_and_a_raw_c1_sequence_still_does() -> None:
+    quoted = "The \u00e2\x80\x9cbudget\u00e2\x80\x9d passed by a wide margin after a long debate."
+    page = f"<html><body><article><p>{quoted}</p>{PROSE * 4}</article></body></html>"
+    text = extract_html(page).text
+    assert "passed by a wide margin" in text
+    assert not any("\x80" <= ch <= "\x9f" for ch in text)
+    page = f"<html><body><article><p>a\x9d0;pwned\x9cb</p>{PROSE * 4}</article></body></html>"
+    assert "pwned" not in extract_html(page).text

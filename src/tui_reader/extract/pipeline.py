@@ -11,7 +11,7 @@ from tui_reader.document import Block, Document
 from tui_reader.extract.blocks import blocks_from_html
 from tui_reader.extract.debris import scrub_text
 from tui_reader.extract.declared import bounded, coverage, declared_element, usable
-from tui_reader.extract.decode import decode_html
+from tui_reader.extract.decode import decode_html, drop_twice_encoded_controls
 from tui_reader.extract.errors import ExtractionError
 from tui_reader.extract.fallback import (
     densest_article,
@@ -44,6 +44,8 @@ _DECLARED_SHORT = 0.5  # length of the found text, relative to it, below which i
 _NOT_ARTICLE_FOUND = 0.4  # share of the page's main text below which what was found is a part
 _NOT_ARTICLE_PROSE = 0.3  # share of it in prose paragraphs below which the page is no article
 _PROSE_FOUND = (0.8, 1.5)  # what was found, relative to the page's prose, when it is that prose
+_LOST = 4  # the page's prose, relative to what was found, above which that is a scrap of it
+_SCRAP = 1_000  # characters of what was found below which it may be a scrap
 # "</body>" and "</html>" end nothing (HTML5 puts what follows into the body); libxml2 may drop
 # what comes after them.
 _EARLY_END = re.compile(r"</(?:body|html)\s*>", re.I)
@@ -129,6 +131,12 @@ def _by_declared(blocks: list[Block], root: HtmlElement, base: str, meta: Metada
     return blocks
 
 
+def _is_declared(blocks: list[Block], meta: Metadata) -> bool:
+    """True when ``blocks`` hold the article text the page declares (JSON-LD articleBody)."""
+    declared = usable(meta.article_body)
+    return bool(declared) and coverage(blocks, declared) >= _DECLARED_BOUND
+
+
 def _not_an_article(
     blocks: list[Block], root: HtmlElement, base: str, meta: Metadata
 ) -> list[Block]:
@@ -141,7 +149,10 @@ def _not_an_article(
     if found >= length * _NOT_ARTICLE_FOUND:
         return blocks
     prose = page_prose(root)
-    if prose >= length * _NOT_ARTICLE_PROSE:
+    # The page has prose, but what was found is a scrap of it (one card of a list whose
+    # boxes pruning took for furniture): the main text rather than the scrap.
+    lost = found < _SCRAP and found * _LOST < prose and not _is_declared(blocks, meta)
+    if prose >= length * _NOT_ARTICLE_PROSE and not lost:
         return blocks
     low, high = _PROSE_FOUND
     if prose >= _TOO_LITTLE and prose * low <= found <= prose * high:
@@ -177,6 +188,7 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         text = html
     if not text.strip():
         raise ExtractionError("the page is empty", url)
+    text = drop_twice_encoded_controls(text)
     if kind == "text/plain":
         return plain_document(text, url)
     if len(text) > MAX_PAGE_CHARS:
