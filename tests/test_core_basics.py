@@ -94,6 +94,23 @@ def test_config_images_takes_one_of_its_words(tmp_path: Path) -> None:
     assert load_config(f) == (Config(reader=ReaderConfig(inline_images="blocks")), [])
 
 
+def test_c1_controls_in_mojibake_take_no_text_along() -> None:
+    """UTF-8 read as latin-1 writes a closing quote as "\u00e2\u0080\u009d" and an opening one
+    as "\u00e2\u0080\u009c": U+009D was taken for an 8-bit OSC introducer and everything up
+    to the next U+009C (or the end) was dropped with it (corpus page 0688 lost most of its
+    text). Now only the control characters go."""
+    text = (
+        "He said \u00e2\u0080\u009cyes\u00e2\u0080\u009d and left. The council met on"
+        " Tuesday. She said \u00e2\u0080\u009cno\u00e2\u0080\u009d. \u00e2\u0080\u009dEnd of"
+        " the story, with no quote after it."
+    )
+    out = clean_text(text)
+    assert out == (
+        "He said \u00e2yes\u00e2 and left. The council met on Tuesday. She said \u00e2no\u00e2."
+        " \u00e2End of the story, with no quote after it."
+    )
+
+
 def test_clean_text_strips_terminal_sequences() -> None:
     hostile = (
         "a\x1b[31mred\x1b[0m \x1b]0;pwned\x07b \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ "
@@ -102,7 +119,10 @@ def test_clean_text_strips_terminal_sequences() -> None:
     )
     out = clean_text(hostile)
     assert "\x1b" not in out and "\x9b" not in out and "\x9d" not in out
-    assert "pwned" not in out and "aGk=" not in out and "apc" not in out
+    assert "pwned" not in out and "apc" not in out
+    # An 8-bit C1 introducer is one character of text, dropped alone: what followed it stays,
+    # as plain text with nothing left to act on a terminal.
+    assert " 31m 52;c;aGk= " in out
     assert "\u202e" not in out and "\U000e0041" not in out and "\u200b" not in out
     assert out.startswith("ared b link")
     assert "evil" in out

@@ -14,12 +14,16 @@ from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # ESC-introduced sequences: CSI (ESC [), OSC (ESC ]), DCS (ESC P), SOS (ESC X), PM (ESC ^),
-# APC (ESC _), and two-character escapes; plus their 8-bit C1 forms (U+009B CSI, U+009D OSC, ...).
+# APC (ESC _), and two-character escapes. Their 8-bit C1 forms (U+009B CSI, U+009D OSC, ...)
+# are single characters in decoded text, dropped one by one with every C1 control (_DROP):
+# taken as introducers, they took the text after them along, up to the next U+009C or to the
+# end, and both are common in mojibake (a closing quote read as latin-1 is "\u00e2\u0080\u009d",
+# the next opening one ends in U+009C): whole articles went. What stays of a real 8-bit
+# sequence is plain text, with no control character left to act on a terminal.
 _ESCAPES = re.compile(
     r"""
-    (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?          # CSI ... final
-  | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])                      # OSC DCS SOS PM APC
-        [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?                   # ... until BEL or ST
+    \x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?                 # CSI ... final
+  | \x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?           # OSC DCS SOS PM APC ... BEL/ST
   | \x1b[\x20-\x2f]*[\x30-\x7e]?                                # other escapes
     """,
     re.VERBOSE,
