@@ -145,23 +145,3 @@ def decode_html(data: bytes, *, content_type: str = "", url: str = "") -> str:
     # Mixed or undeclared: UTF-8 where it is valid, windows-1252 for the bytes that are not.
     return data.decode("utf-8", "tui_reader_cp1252")
 
-
-# UTF-8 read as latin-1 (twice-encoded text): a lead byte's character followed by raw C1
-# controls (U+0080-U+009F) for continuation bytes, as "\u00e2\x80\x9c" for a quotation mark.
-# A browser shows the letters and nothing for the controls; left in, a U+009D starts what the
-# sanitizer takes for a terminal string sequence (OSC), and all the text up to the next
-# U+009C went with it.
-_TWICE_ENCODED = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]{1,3}")
-_C1 = re.compile("[\u0080-\u009f]")
-
-
-def _without_c1(match: re.Match[str]) -> str:
-    return _C1.sub("", match.group(0))
-
-
-def drop_twice_encoded_controls(text: str) -> str:
-    """Text whose UTF-8 was read as latin-1, without the raw C1 controls in its twice-encoded
-    characters (shown as a browser shows them); other text as it is."""
-    if not _C1.search(text):
-        return text
-    return _TWICE_ENCODED.sub(_without_c1, text)

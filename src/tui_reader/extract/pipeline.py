@@ -11,7 +11,7 @@ from tui_reader.document import Block, Document
 from tui_reader.extract.blocks import blocks_from_html
 from tui_reader.extract.debris import scrub_text
 from tui_reader.extract.declared import bounded, coverage, declared_element, usable
-from tui_reader.extract.decode import decode_html, drop_twice_encoded_controls
+from tui_reader.extract.decode import decode_html
 from tui_reader.extract.errors import ExtractionError
 from tui_reader.extract.fallback import (
     densest_article,
@@ -188,7 +188,6 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         text = html
     if not text.strip():
         raise ExtractionError("the page is empty", url)
-    text = drop_twice_encoded_controls(text)
     if kind == "text/plain":
         return plain_document(text, url)
     if len(text) > MAX_PAGE_CHARS:
