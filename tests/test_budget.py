@@ -256,3 +256,13 @@ def test_extract_command_skips_a_page_over_budget(
         " to read; skipped"
     ]
     assert _marked_processes(mark) == []  # no worker outlives the command
+
+
+def test_a_pool_can_run_its_workers_at_a_lower_priority() -> None:
+    """A refresh's parsers are niced (Workers.nice), so that the process storing what they
+    send back is never starved of the cores by them; a pool without it is not."""
+    here = os.nice(0)
+    with Workers(max_workers=1, nice=3) as niced:
+        assert niced.run(10, "a check", os.nice, 0) == min(here + 3, 19)
+    with Workers(max_workers=1) as plain:
+        assert plain.run(10, "a check", os.nice, 0) == here

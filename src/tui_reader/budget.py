@@ -14,6 +14,7 @@ once other threads run, forking is unsafe (it copies locks held by them), so the
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib
 import multiprocessing
 import multiprocessing.connection
@@ -53,9 +54,14 @@ class WorkerFailed(BudgetError):
     """The worker reading a document stopped without an answer (killed, out of memory)."""
 
 
-def _serve(conn: multiprocessing.connection.Connection, warm: Callable[[], None] | None) -> None:
+def _serve(
+    conn: multiprocessing.connection.Connection, warm: Callable[[], None] | None, nice: int = 0
+) -> None:
     """A worker's life: run each task received, send back its result or its exception."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ctrl+c
+    if nice > 0:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     # Nothing a worker prints may reach the terminal (the app draws on it).
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -120,6 +126,9 @@ class Workers:
 
     max_workers: int = 1
     warm: Callable[[], None] | None = None  # run by each new worker before its first task
+    # Added to each worker's niceness: for a pool whose caller has CPU work of its own on what
+    # the workers send back (a refresh storing their feeds), so that it never falls behind.
+    nice: int = 0
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _idle: list[_Worker] = field(default_factory=list)
     _all: set[_Worker] = field(default_factory=set)
@@ -209,7 +218,7 @@ class Workers:
             parent_end, child_end = ctx.Pipe()
             process = ctx.Process(  # type: ignore[attr-defined]
                 target=_serve,
-                args=(child_end, self.warm if warm else None),
+                args=(child_end, self.warm if warm else None, self.nice),
                 daemon=True,
                 name="tui-reader-worker",
             )

@@ -57,6 +57,9 @@ BATCH_FEEDS = 64  # ...or once this many feeds are waiting
 # start (once per process), then ~0.05 s per worker:
 POOL_AT_START = 8  # feeds without validators (first refreshes): fork a worker per core at once
 POOL_AFTER_BODIES = 24  # otherwise one worker, and one per core from this many bodies on
+# The parsers run at a lower priority than this process, which stores what they send back: when
+# they took the cores, its writes fell behind and the refresh ended with a backlog to store.
+WORKER_NICE = 5
 # A server's feeds are fetched in lanes, one feed after another over a keep-alive connection
 # (Refresher.run); one of its fetches taking longer than this opens another lane to it.
 SLOW_FETCH = 1.0
@@ -222,7 +225,7 @@ class _Parsers:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self.workers = Workers(max_workers=1, warm=_warm_worker)
+        self.workers = Workers(max_workers=1, warm=_warm_worker, nice=WORKER_NICE)
         self.threads = concurrent.futures.ThreadPoolExecutor(
             max_workers=_workers(), thread_name_prefix="tui-reader-parse"
         )
