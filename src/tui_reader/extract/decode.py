@@ -144,4 +144,3 @@ def decode_html(data: bytes, *, content_type: str = "", url: str = "") -> str:
                 break  # mostly UTF-8 with stray legacy bytes: handled below
     # Mixed or undeclared: UTF-8 where it is valid, windows-1252 for the bytes that are not.
     return data.decode("utf-8", "tui_reader_cp1252")
-
