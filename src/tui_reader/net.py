@@ -672,10 +672,8 @@ def _header_value(value: str | None) -> str | None:
     return value
 
 
-_VALIDATORS = ("etag:", "last-modified:")
-
-
 _MAX_VALIDATOR = 1024  # characters of an ETag or a Last-Modified kept (real ones: < 100)
+_VALIDATORS = ("etag:", "last-modified:")  # header lines read as bytes (_read_fields)
 
 
 async def _fetch_hops(

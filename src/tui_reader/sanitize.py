@@ -66,7 +66,18 @@ _SOFT_HYPHEN = "\u00ad"
 REMOVED_BUT_SHOWN = _SOFT_HYPHEN  # removed by clean_text, harmless on a terminal
 _DROP = re.compile(_DROP.pattern[:-1] + _SOFT_HYPHEN + "]")
 _CR = re.compile(r"\r\n?")
-_ASCII_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline
+# ASCII's controls (all but tab and newline) for bytes.translate: deleting them and comparing
+# lengths is ~3x faster than a regex search over the text.
+_ASCII_CONTROL_BYTES = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
+
+
+def _plain_ascii(text: str) -> bool:
+    """True for ASCII text with no control character but tab and newline (nothing to clean)."""
+    return text.isascii() and len(
+        text.encode("ascii").translate(None, _ASCII_CONTROL_BYTES)
+    ) == len(text)
+
+
 # C0 controls but tab, newline and carriage return, and DEL: what a parser must not see (lxml
 # keeps them in its tree but refuses them when text is set back). extract/parse.py checks a
 # page for them before deciding to clean it.
@@ -170,7 +181,7 @@ def clean_text(text: str) -> str:
     """
     if not text:
         return ""
-    if text.isascii() and not _ASCII_CONTROLS.search(text):
+    if _plain_ascii(text):
         return text  # printable ASCII, newlines and tabs: nothing to remove or normalise
     text = _CR.sub("\n", text)
     text = _ESCAPES.sub("", text)
@@ -394,9 +405,6 @@ _MAYBE_UNCLEAN_IN_BMP = re.compile(f"[{_MAYBE_UNCLEAN_BMP}]")
 _NOT_LATIN_CLEAN = re.compile(
     "[^\t\n -~\u00a0-\u00ac\u00ae-\u02ff\u2000-\u200a\u2010-\u2029\u202f-\u205f]"
 )
-# ASCII's controls (all but tab and newline) for bytes.translate: deleting them and comparing
-# lengths is ~3x faster than a regex search over the text.
-_ASCII_CONTROL_BYTES = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
 
 
 def fast_clean(text: str) -> str:
@@ -406,9 +414,7 @@ def fast_clean(text: str) -> str:
     if not text:
         return ""
     if text.isascii():  # clean_text's own first test
-        if len(text.encode("ascii").translate(None, _ASCII_CONTROL_BYTES)) == len(text):
-            return text
-        return clean_text(text)
+        return text if _plain_ascii(text) else clean_text(text)
     # No character beyond the BMP when UTF-16 takes two bytes for each (several times faster
     # than searching for one); surrogates are unclean and go to the search below either way.
     bmp = len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
