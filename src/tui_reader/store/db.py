@@ -34,6 +34,14 @@ def _configure(conn: sqlite3.Connection) -> None:
     # 16 MB of page cache rather than 2 MB: a refresh writes tens of MB of article text and
     # its indexes; with the small cache, pages were spilled and re-read (~12% of storing).
     conn.execute("PRAGMA cache_size = -16384")
+    # Sub-journals in memory, not in temporary files. A refresh's batch is one transaction
+    # with a savepoint per feed (Store.store_fetches); each page a feed changes that the feeds
+    # before it had changed is copied to the sub-journal first, for a rollback to that
+    # savepoint. On disk that was a file written and deleted per batch: ~50 MB of writes for
+    # a cold refresh of 500 feeds (strace), 5-15 % of storing's CPU. In memory it is emptied
+    # at each savepoint's release. Sorts are the other temporary data; none here is larger
+    # than an index.
+    conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA foreign_keys = ON")
 
 
