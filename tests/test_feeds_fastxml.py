@@ -202,6 +202,17 @@ SAME_BOTH_WAYS = {
         '<div xmlns="http://www.w3.org/1999/xhtml"><p>a <Foo xmlns="urn:x" A="1">b</Foo></p>'
         "</div></content></entry>"
     ),
+    "empty links under an xml:base (RSS)": _rss(
+        "<item><title>A</title><link/><guid/></item>"
+        "<item><title>B</title><link> </link><comments/></item>"
+        "<item><title>C</title><link>c.html</link></item>",
+        channel="<title>Feed</title><link/>",
+    ).replace(b'<rss version="2.0"', b'<rss version="2.0" xml:base="http://example.org/d/"'),
+    "empty links under an xml:base (Atom)": _atom(
+        "<entry><id>1</id><title>A</title><link/></entry>"
+        '<entry><id>2</id><title>B</title><link href=""/></entry>',
+        root_attrs=' xml:base="http://example.org/d/"',
+    ),
     "dates in every form feedparser reads": _rss(
         "<item><title>A</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
         "<dc:date>2003-06-11T05:00:00+02:00</dc:date><link>http://example.org/1</link></item>"
@@ -216,6 +227,18 @@ def test_fast_path_copies_feedparser(case: str, monkeypatch: pytest.MonkeyPatch)
     assert _taken(data), "the fast path should read this document"
     slow, fast = _both(data, monkeypatch)
     assert isinstance(slow, ParsedFeed) and slow.entries
+    assert fast == slow
+
+
+def test_entries_with_empty_links_under_a_base_do_not_share_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An empty <link/> is no link, also under an xml:base: the fast path had made every such
+    entry's link the base itself, so they all pointed at one page (and read as one)."""
+    slow, fast = _both(SAME_BOTH_WAYS["empty links under an xml:base (RSS)"], monkeypatch)
+    assert isinstance(fast, ParsedFeed)
+    assert [e.url for e in fast.entries] == ["", "", "http://example.org/d/c.html"]
+    assert fast.site_url == ""  # the channel's empty link neither
     assert fast == slow
 
 

@@ -450,6 +450,12 @@ class _Reader:
     def resolve(self, uri: str) -> str:
         return self.fp.urljoin(self.base, uri)
 
+    def resolve_text(self, text: str) -> str:
+        """An element's text as a URI: resolved against the base only when there is one, as
+        feedparser does (an attribute's is resolved even when empty). An empty <link/>
+        under an xml:base had become the base itself: every such entry got the same link."""
+        return self.resolve(text) if text else text
+
     # -- entries --------------------------------------------------------------------------
 
     def entry(self, item: Any, has_content: bool) -> dict[str, Any]:
@@ -551,7 +557,7 @@ class _Reader:
             if rel == "alternate" and _map_type(ltype) in _HTML_TYPES:
                 meta["link"] = self.resolve(attrs["href"])
             return
-        value = self.finish(self.resolve(self.text(el)))
+        value = self.finish(self.resolve_text(self.text(el)))
         if entry:
             value = value.replace("&amp;", "&")
         meta["link"] = _LINK_REF.sub(r"&\g<1>", value)
@@ -625,7 +631,7 @@ class _Reader:
             elif name in _ID:
                 # A feed's id stands in for its link, as an entry's does.
                 if _attrs(child).get("ispermalink", "true") == "true":
-                    meta.setdefault("link", self.finish(self.resolve(self.text(child))))
+                    meta.setdefault("link", self.finish(self.resolve_text(self.text(child))))
             elif name in _SUMMARY or name in _DESCRIPTION:
                 # A feed's summary, then a second summary or a description, is taken as
                 # content; that changes how the next entry's description is read.
