@@ -243,6 +243,15 @@ def test_entries_with_empty_links_under_a_base_do_not_share_one(
 
 
 DECLINED = {
+    # feedparser merges an entry's authors part by part: "N (e@example.org)" from these two.
+    "a second author after one given in parts": _atom(
+        "<entry><id>1</id><title>t</title><author><name>N</name></author>"
+        "<author><email>e@example.org</email></author></entry>"
+    ),
+    "an author in parts after another author": _rss(
+        "<item><title>t</title><author>r@example.org (R)</author>"
+        "<atom:author><atom:email>e@example.org</atom:email></atom:author></item>"
+    ),
     "not well-formed": _rss("<item><title>A &nbsp; B</title></item>"),
     "a DOCTYPE": b'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY x "y">]>'
     + _rss("<item><title>&x;</title></item>").split(b"\n", 1)[1],

@@ -221,6 +221,7 @@ class _Entry:
         self.contents: list[dict[str, Any]] = []
         self.has_content = has_content
         self.title_mark: int | None = None  # feedparser's title_depth
+        self.person = False  # an author given in parts (name, email) was read
         self.depths: dict[str, int] = {}  # its property_depth_map
 
     def store(self, key: str, value: object, depth: int) -> bool:
@@ -472,7 +473,7 @@ class _Reader:
             name = self.name_of(child)
             if name in _AUTHOR:
                 self.enter(child)
-                self.author(child, e)
+                self.author(child, state)
                 self.leave()
                 continue
             if name == "enclosure":
@@ -574,8 +575,15 @@ class _Reader:
         if is_link:
             e.setdefault("link", value)
 
-    def author(self, el: Any, e: dict[str, Any]) -> None:
+    def author(self, el: Any, state: _Entry) -> None:
+        e = state.fields
         _check_attrs(el)
+        if len(el) or state.person:
+            # feedparser merges an entry's authors part by part (a name from one, an email
+            # from another) when one of them is given in parts; that is left to it.
+            if e.get("author"):
+                raise _Decline("a second author")
+            state.person = True
         parts: dict[str, str] = {}
         own = [el.text or ""]
         for child in el:
