@@ -77,6 +77,26 @@ def _atom(entries: str, head: str = "<title>Feed</title>", root_attrs: str = "")
     ).encode()
 
 
+# A post with a picture, as Mastodon writes its RSS: the picture's alt text follows the post.
+_MASTODON = _rss(
+    "<item><guid>https://social.example/@a/1</guid><link>https://social.example/@a/1</link>"
+    "<description>&lt;p&gt;The post itself&lt;/p&gt;</description>"
+    '<media:content url="https://social.example/a.png" type="image/png" medium="image">'
+    '<media:description type="plain">Alt text of the picture</media:description>'
+    "</media:content></item>"
+    "<item><guid>https://social.example/@a/2</guid>"
+    '<media:content url="https://social.example/b.png" type="image/png" medium="image">'
+    '<media:description type="plain">Alt text first</media:description></media:content>'
+    "<description>&lt;p&gt;Then the post&lt;/p&gt;</description></item>"
+)
+# A video, as YouTube writes its Atom: the only description is the media group's.
+_YOUTUBE = _atom(
+    '<entry><id>yt:video:1</id><title>A video</title><link href="https://video.example/1"/>'
+    "<media:group><media:title>A video</media:title>"
+    "<media:description>What the video is about</media:description></media:group></entry>"
+)
+
+
 SAME_BOTH_WAYS = {
     "guid stands in for a missing link": _rss(
         "<item><title>A</title><guid>http://example.org/a</guid></item>"
@@ -213,6 +233,8 @@ SAME_BOTH_WAYS = {
         '<entry><id>2</id><title>B</title><link href=""/></entry>',
         root_attrs=' xml:base="http://example.org/d/"',
     ),
+    "a Mastodon post with a picture": _MASTODON,
+    "a YouTube video": _YOUTUBE,
     "dates in every form feedparser reads": _rss(
         "<item><title>A</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
         "<dc:date>2003-06-11T05:00:00+02:00</dc:date><link>http://example.org/1</link></item>"
@@ -228,6 +250,24 @@ def test_fast_path_copies_feedparser(case: str, monkeypatch: pytest.MonkeyPatch)
     slow, fast = _both(data, monkeypatch)
     assert isinstance(slow, ParsedFeed) and slow.entries
     assert fast == slow
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_attachments_description_is_the_entrys_text_only_when_it_has_none(
+    fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """media:description (a picture's alt text, a video's description) had become the
+    entry's content after its real description: a Mastodon post read as its alt text."""
+    import tui_reader.feeds.parse as parse_module
+
+    monkeypatch.setattr(parse_module, "FAST_PATH", fast)
+    if fast:
+        assert _taken(_MASTODON) and _taken(_YOUTUBE)  # the fast path reads both
+    posts = parse_module.parse_feed(_MASTODON, URL).entries
+    assert [e.text for e in posts] == ["The post itself", "Then the post"]
+    assert "Alt text" not in posts[0].content + posts[0].summary
+    (video,) = parse_module.parse_feed(_YOUTUBE, URL).entries
+    assert video.text == "What the video is about"
 
 
 def test_entries_with_empty_links_under_a_base_do_not_share_one(

@@ -240,6 +240,15 @@ class _Entry:
         if value and not media:
             self.title_mark = depth
 
+    def media_description(self, reader: _Reader, el: Any, depth: int) -> None:
+        """An attachment's caption or alt text is the entry's text only when it has no other
+        (feeds/parse.py gives feedparser the same rule): after a description it had become
+        the content, and a Mastodon post read as the alt text of its picture."""
+        if "summary" in self.fields or self.has_content:
+            reader.content(el, "text/plain")  # (read for its checks, then dropped)
+            return
+        self.description(reader, el, "text/html", depth)
+
     def description(self, reader: _Reader, el: Any, default_type: str, depth: int) -> None:
         if "summary" in self.fields and not self.has_content:
             self.content(*reader.content(el, "text/plain"))
@@ -503,6 +512,8 @@ class _Reader:
                 self.link(child, e, entry=True)
             elif name in _ID:
                 self.guid(child, e)
+            elif name == "media_description":
+                state.media_description(self, child, 1)
             elif name in _DESCRIPTION:
                 state.description(self, child, "text/html", 1)
             elif name in _SUMMARY:
@@ -528,7 +539,7 @@ class _Reader:
             if name == "media_title":
                 state.title(*self.content(sub, "text/plain"), depth, media=True)
             elif name == "media_description":
-                state.description(self, sub, "text/html", depth)
+                state.media_description(self, sub, depth)
             elif self.fp.handled(name) and name not in _HARMLESS:
                 raise _Decline(f"<{name}> inside a media group")
             elif name in _SHADOWS:

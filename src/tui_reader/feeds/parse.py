@@ -152,19 +152,45 @@ def _bozo_message(exc: object) -> str:
 _feedparser: Any = None
 
 
+_IGNORED_MEDIA_DESCRIPTION = "media_description_ignored"
+
+
+def _start_media_description(self: Any, attrs_d: dict[str, str]) -> None:
+    """feedparser's handler, but an entry's media:description (an attachment's caption or alt
+    text) is its text only when it has no other: after a description it had been taken for
+    the entry's content, so a Mastodon post read as the alt text of its picture. The fast
+    path (fastxml) has the same rule."""
+    context = self._get_context()
+    if self.inentry and not self.insource and ("summary" in context or self.hasContent):
+        self.push(_IGNORED_MEDIA_DESCRIPTION, 0)
+    else:
+        self._start_description(attrs_d)
+
+
+def _end_media_description(self: Any) -> None:
+    if self.elementstack and self.elementstack[-1][0] == _IGNORED_MEDIA_DESCRIPTION:
+        self.pop(_IGNORED_MEDIA_DESCRIPTION)
+    else:
+        self._end_description()
+
+
 def _load_feedparser() -> Any:
-    """Import feedparser on first use (a refresh where nothing changed never pays for it) and
-    have it try our buffered expat driver first."""
+    """Import feedparser on first use (a refresh where nothing changed never pays for it),
+    have it try our buffered expat driver first, and give media:description its place."""
     global _feedparser
     if _feedparser is None:
         import feedparser
         import feedparser.api
+        import feedparser.namespaces.mediarss
 
         from tui_reader.feeds.saxdriver import DRIVER
 
         preferred = feedparser.api.PREFERRED_XML_PARSERS
         if DRIVER not in preferred:
             preferred.insert(0, DRIVER)
+        media = feedparser.namespaces.mediarss.Namespace
+        media._start_media_description = _start_media_description
+        media._end_media_description = _end_media_description
         _feedparser = feedparser
     return _feedparser
 
