@@ -169,6 +169,28 @@ def test_removed_welcome_feed_stays_removed(
         assert store.feed_by_url(WELCOME_URL) is not None
 
 
+def test_export_opml_replaces_a_file_whole_never_writes_into_it(
+    tmp_path: Path, paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """All or nothing: the new OPML is written beside the old file and put in its place, so
+    the old one is never half overwritten (a full disk, a crash), and a failed write leaves
+    it as it was."""
+    target = tmp_path / "subscriptions.opml"
+    old = "<opml><!-- the only copy of someone's subscriptions --></opml>\n"
+    target.write_text(old, encoding="utf-8")
+    opml = tmp_path / "in.opml"
+    opml.write_text('<opml><body><outline xmlUrl="https://one.example/feed.xml"/></body></opml>')
+    assert run(capsys, "import", str(opml))[0] == 0
+    with target.open(encoding="utf-8") as before:  # a reader of the old file, open meanwhile
+        status, out, _ = run(capsys, "export-opml", str(target))
+        assert status == 0 and "Wrote" in out
+        assert before.read() == old  # the old file's data was never written into
+    assert "https://one.example/feed.xml" in target.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
+    status, _, err = run(capsys, "export-opml", str(tmp_path / "no-such-folder" / "x.opml"))
+    assert status != 0 and "cannot write" in err and "Traceback" not in err
+
+
 def test_import_and_export_round_trip(
     tmp_path: Path, paths: Paths, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -452,6 +452,17 @@ class Reader:
 
         return export_opml(self.store.list_feeds())
 
+    def write_opml(self, path: Path) -> int:
+        """Write the subscriptions as OPML to ``path``, all or nothing (a file that was there
+        stays whole until the new one replaces it); returns how many feeds it holds. Raises
+        ExportError saying why it could not be written."""
+        from tui_reader.export.files import atomic_write
+
+        feeds = self.store.list_feeds()
+        text = self.export_opml()
+        atomic_write(path, text)
+        return sum(1 for f in feeds if f.url.startswith("http"))
+
     # -- articles ---------------------------------------------------------------------------
 
     def articles(

@@ -250,18 +250,18 @@ def run_feeds(args: argparse.Namespace) -> int:
 
 
 def run_export_opml(args: argparse.Namespace) -> int:
+    from tui_reader.export import ExportError
+
     paths, _config = load_settings()
     with _reader(paths) as reader:
-        feeds = reader.feeds()
-        text = reader.export_opml()
-    if args.file is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        args.file.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise CommandError(f"cannot write {args.file}: {exc.strerror or exc}") from None
-    print(f"Wrote {sum(1 for f in feeds if f.url.startswith('http'))} feeds to {args.file}.")
+        if args.file is None:
+            sys.stdout.write(reader.export_opml())
+            return 0
+        try:
+            count = reader.write_opml(args.file)
+        except ExportError as exc:
+            raise CommandError(str(exc)) from None
+    print(f"Wrote {count} feeds to {args.file}.")
     return 0
 
 
