@@ -14,7 +14,7 @@ from tui_reader.config import Config, ReaderConfig, load_config
 from tui_reader.document import Block, Document, Span
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths, get_paths
-from tui_reader.sanitize import clean_line, clean_text, clean_url, is_web_url
+from tui_reader.sanitize import clean_line, clean_text, clean_url, feed_address, is_web_url
 from tui_reader.store import Store, fts_query
 
 
@@ -142,6 +142,31 @@ def test_clean_url_drops_tracking() -> None:
     assert clean_url("https://x.org/a?b=1&c=2") == "https://x.org/a?b=1&c=2"
     assert is_web_url("https://x.org/") and not is_web_url("javascript:alert(1)")
     assert not is_web_url("file:///etc/passwd") and not is_web_url("http:///nohost")
+
+
+@pytest.mark.parametrize(
+    ("typed", "url"),
+    [
+        ("feed:https://x.org/rss", "https://x.org/rss"),
+        ("feed:http://x.org/rss", "http://x.org/rss"),
+        ("FEED://x.org/rss", "https://x.org/rss"),
+        ("feed:x.org/rss", "https://x.org/rss"),
+        ("  x.org/feed.xml ", "https://x.org/feed.xml"),
+        ("blog.x.org", "https://blog.x.org"),
+        ("localhost:8080/feed?a=1", "https://localhost:8080/feed?a=1"),
+        ("https://x.org/rss", "https://x.org/rss"),
+        # Not addresses: left as they are, for the check that refuses them.
+        ("mailto:a@x.org", "mailto:a@x.org"),
+        ("javascript:alert(1)", "javascript:alert(1)"),
+        ("file:///etc/passwd", "file:///etc/passwd"),
+        ("not a url", "not a url"),
+        ("x.org:http/feed", "x.org:http/feed"),
+        ("user@x.org/feed", "user@x.org/feed"),
+        ("", ""),
+    ],
+)
+def test_a_feed_address_as_typed_becomes_a_url(typed: str, url: str) -> None:
+    assert feed_address(typed) == url
 
 
 def test_document_offsets_match_text() -> None:

@@ -80,6 +80,17 @@ def test_add_a_web_page_finds_its_feed(
         assert store.feed_by_url(page) is None
 
 
+def test_add_takes_a_feed_pseudo_scheme_address(
+    server: TestServer, paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.route("/feed.xml", rss(2, title="Daily"))
+    status, out, _ = run(capsys, "add", f"feed:{url}")
+    assert status == 0 and f"Subscribed to Daily: {url}" in out
+    with open_store(paths) as store:
+        assert store.feed_by_url(url) is not None
+        assert store.feed_by_url(f"feed:{url}") is None
+
+
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://x.org/feed", "not a url"])
 def test_add_refuses_urls_that_are_not_http(
     url: str, paths: Paths, capsys: pytest.CaptureFixture[str]

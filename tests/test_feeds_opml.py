@@ -43,6 +43,27 @@ def test_nested_outlines_are_folders(store: Store, tmp_path: Path) -> None:
     assert top is not None and top.site_url == "https://top.example/"
 
 
+def test_feed_pseudo_scheme_and_url_attributes_are_read(store: Store, tmp_path: Path) -> None:
+    """What other readers write: the feed: pseudo-scheme, and a feed's address in "url" (an
+    outline of type rss); a "url" of any other type (a link to a page) is no feed."""
+    path = tmp_path / "subs.opml"
+    path.write_bytes(
+        b'<opml version="2.0"><body>'
+        b'<outline text="A" xmlUrl="feed://a.example/rss"/>'
+        b'<outline text="B" xmlUrl="feed:https://b.example/atom"/>'
+        b'<outline text="C" type="rss" url="https://c.example/feed"/>'
+        b'<outline text="D" type="link" url="https://d.example/page"/>'
+        b"</body></opml>"
+    )
+    result = import_opml(store, path)
+    assert [f.url for f in result.added] == [
+        "https://a.example/rss",
+        "https://b.example/atom",
+        "https://c.example/feed",
+    ]
+    assert result.skipped == []
+
+
 def test_importing_again_changes_nothing(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "subs.opml"
     path.write_bytes(NESTED)

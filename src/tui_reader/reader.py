@@ -55,7 +55,7 @@ from tui_reader.errors import NotFound
 from tui_reader.listview import ListView, Sort
 from tui_reader.models import Article, ArticleBody, Feed, Highlight, SearchHit, document_order
 from tui_reader.paths import Paths
-from tui_reader.sanitize import clean_line
+from tui_reader.sanitize import clean_line, feed_address
 from tui_reader.store import Store
 from tui_reader.store.listing import ListFilter
 
@@ -305,12 +305,13 @@ class Reader:
 
     @staticmethod
     def check_url(url: str) -> str:
-        """``url`` stripped if it can be subscribed to (an absolute http(s) URL, or the
-        bundled welcome feed); FetchError (one line) otherwise. No fetch."""
+        """The URL to subscribe to, if ``url`` is one (an absolute http(s) URL, as typed: a
+        ``feed:`` address or one with no scheme is made one, see sanitize.feed_address; or
+        the bundled welcome feed); FetchError (one line) otherwise. No fetch."""
         from tui_reader.feeds.welcome import WELCOME_URL
         from tui_reader.net import check_url
 
-        return url if url == WELCOME_URL else check_url(url)
+        return url if url == WELCOME_URL else check_url(feed_address(url))
 
     def subscribe(self, url: str, *, folder: str = "") -> Subscribed:
         """Subscribe to the feed at ``url``, or the one the page at ``url`` names, and store
@@ -319,9 +320,8 @@ class Reader:
         from tui_reader.feeds.discover import discover
         from tui_reader.net import FetchLimits
 
-        url = url.strip()
+        url = self.check_url(url)
         folder = clean_folder(folder)
-        self.check_url(url)
         store = self.store
         existing = store.feed_by_url(url)
         if existing is not None:

@@ -374,6 +374,39 @@ def is_web_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
+def feed_address(text: str) -> str:
+    """A feed's address as a person types or pastes it, or a subscription list gives it, as
+    the URL to fetch: the ``feed:`` pseudo-scheme that browsers and other readers write
+    ("feed:https://example.com/rss", "feed://example.com/rss") and an address with no scheme
+    ("example.com/rss", "localhost:8080/feed") become http(s) URLs (https when none is
+    said). Anything else comes back stripped, for the caller's check to judge."""
+    url = text.strip()
+    if url[:5].lower() == "feed:":
+        rest = url[5:]
+        if rest[:7].lower() == "http://" or rest[:8].lower() == "https://":
+            return rest
+        return "https://" + rest.lstrip("/")
+    if "://" in url or not url:
+        return url
+    host = url
+    for mark in "/?#":
+        host = host.partition(mark)[0]
+    return f"https://{url}" if _bare_host(host) else url
+
+
+def _bare_host(host: str) -> bool:
+    """``host[:port]`` of an address written without its scheme: labels of letters, digits
+    and hyphens, at least two of them (or "localhost"); nothing else (no user, no scheme
+    such as "mailto:")."""
+    name, _, port = host.partition(":")
+    if port and not (port.isdigit() and len(port) <= 5):
+        return False
+    labels = name.split(".")
+    if name.lower() != "localhost" and len(labels) < 2:
+        return False
+    return all(x and x.isascii() and x.replace("-", "").isalnum() for x in labels)
+
+
 # -- fast paths and the display check, from the same lists -----------------------------------
 
 # Every character clean_text may remove or change (a superset is fine: it only costs the slow

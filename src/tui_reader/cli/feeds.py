@@ -156,7 +156,7 @@ def run_add(args: argparse.Namespace) -> int:
     url = str(args.url).strip()
     folder = "/".join(p.strip() for p in clean_line(args.folder).split("/") if p.strip())
     try:
-        Reader.check_url(url)
+        url = Reader.check_url(url)
     except FetchError as exc:
         raise CommandError(f"cannot add {clean_line(url)!r}: {exc}", status=2) from None
     with _reader(paths, config) as reader:

@@ -38,7 +38,7 @@ from tui_reader.feeds.text import (
 )
 from tui_reader.feeds.welcome import WELCOME_URL
 from tui_reader.models import EntryData, Feed
-from tui_reader.sanitize import clean_line, is_web_url
+from tui_reader.sanitize import clean_line, feed_address, is_web_url
 from tui_reader.store import Store
 from tui_reader.store.carryover import carry_over
 
@@ -149,6 +149,7 @@ def read_urls(data: bytes) -> UrlsRead:
         if low.startswith("filter:"):
             found.skipped.append((shown, "goes through a filter program; not imported"))
             continue
+        url = feed_address(url)
         if not is_web_url(url):
             found.skipped.append((shown, "not an http(s) URL"))
             continue

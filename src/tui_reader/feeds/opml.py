@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 from tui_reader.errors import ReaderError
 from tui_reader.feeds.welcome import WELCOME_URL
 from tui_reader.models import Feed
-from tui_reader.sanitize import clean_line, clean_url, is_web_url
+from tui_reader.sanitize import clean_line, clean_url, feed_address, is_web_url
 from tui_reader.store import Store
 
 MAX_OPML_BYTES = 50_000_000
@@ -185,6 +185,9 @@ def _local(el: Any) -> str:
     return str(tag).rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
+_FEED_TYPES = ("rss", "atom")  # outline types whose "url" is a feed's address
+
+
 def _walk(
     parent: Any, path: list[str], feeds: list[OpmlFeed], skipped: list[tuple[str, str]]
 ) -> None:
@@ -195,7 +198,10 @@ def _walk(
             continue
         attrs = {str(k).lower(): str(v) for k, v in el.attrib.items()}
         name = clean_line(attrs.get("title") or attrs.get("text") or "")
-        url = clean_line(attrs.get("xmlurl", ""))
+        url = attrs.get("xmlurl", "")
+        if not url and attrs.get("type", "").lower() in _FEED_TYPES:
+            url = attrs.get("url", "")  # (some apps write a feed's address there)
+        url = feed_address(clean_line(url))
         if url:
             if is_web_url(url) or url == WELCOME_URL:
                 site = clean_line(attrs.get("htmlurl", ""))
