@@ -292,6 +292,33 @@ def test_html_to_text() -> None:
     assert html_to_text("no markup at all") == "no markup at all"
 
 
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        # A quoted attribute value may hold ">": the tag ends after it, not inside it.
+        ("<p><a href='x>y'>link</a></p>", "link"),
+        ('<p><img alt="Settings > Privacy" src="s.png">Then tap</p>', "Then tap"),
+        ('<p class="a>b">one</p><p>two</p>', "one\ntwo"),
+        ("<p>a<br title='x>y'>b</p>", "a\nb"),
+        # A "<" that starts no tag is text (code samples, comparisons, hearts).
+        ("<p>1 < 2 and 3 > 2</p>", "1 < 2 and 3 > 2"),
+        (
+            "<pre>class StatusHandler < Mongrel::HttpHandler</pre><p>x</p>",
+            "class StatusHandler < Mongrel::HttpHandler\nx",
+        ),
+        ("<p>I <3 it</p>", "I <3 it"),
+        # A quote in an unquoted value is a character; declarations and bogus tags go.
+        ("<img alt=it's>text", "text"),
+        ("<!DOCTYPE html><?xml x?></ p>text", "text"),
+    ],
+)
+def test_html_to_text_reads_tags_as_html_does(markup: str, text: str) -> None:
+    """Found on corpus feeds: 42 entries' HTML holds a "<" that starts no tag (code), which
+    took the text up to the next ">" with it; 11 hold a ">" in a quoted attribute value,
+    whose rest ('y'>link') was left in the text. Both reach the search index."""
+    assert html_to_text(markup) == text
+
+
 def test_clean_link() -> None:
     assert clean_link("/p?utm_source=x&id=3", "https://e.org/f") == "https://e.org/p?id=3"
     assert clean_link("https://e.org/a", "") == "https://e.org/a"

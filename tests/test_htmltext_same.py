@@ -16,6 +16,8 @@ import pytest
 
 from tui_reader.document import plain_paragraph
 from tui_reader.htmltext import (
+    _ATTRS,
+    _LINE_BREAK,
     TAGS,
     _drop_blocks,
     collapse_space,
@@ -28,13 +30,15 @@ from tui_reader.scan import sub_to_last
 
 from .conftest import CORPUS
 
-_LINE_BREAK = re.compile(r"<br\b[^>]*>", re.IGNORECASE)
+# What a tag is (where it ends, which "<" starts one) is a rule, not a speed-up: the reference
+# reads tags with the module's own attribute rule (_ATTRS, TAGS, _LINE_BREAK) and the block
+# names as one flat list.
 _BLOCK_EDGE = re.compile(
-    r"<hr\b[^>]*>|</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|tr|table|section"
-    r"|article|header|footer|figure|figcaption|aside|nav)\b[^>]*>",
+    rf"<hr\b{_ATTRS}>|</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|tr|table|section"
+    rf"|article|header|footer|figure|figcaption|aside|nav)\b{_ATTRS}>",
     re.IGNORECASE,
 )
-_HTMLISH = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;")
+_HTMLISH = re.compile(r"<[a-zA-Z/!?]|&[#a-zA-Z0-9]+;")
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 
@@ -78,6 +82,9 @@ SAMPLES = [
     "a < b & c > d",
     "<p> lead and trail </p><p>double  space\ttab</p><p>\u00a0nbsp\u00a0</p><p>\u3000</p>",
     "<p>\ue000private \u0378unassigned  x</p>",
+    "<p><a href='x>y'>link</a> <img alt=\"a > b\">after</p><br title='<p>'>z",
+    "<p>1 < 2 and 3 > 2; a <3 b</p><pre>class A < B</pre></ p><?x?><!x>",
+    '<p class="a>b">para</p><p>two<img alt=it\'s>three<a href="x"<b>y</b></p>',
 ]
 
 

@@ -73,16 +73,24 @@ def _drop_blocks(markup: str) -> str:
     return replace_spans(markup, _DROP_START, _block_end, lambda _t, _m, _c: " ")[0]
 
 
-_LINE_BREAK = re.compile(r"<br\b[^>]*>", re.IGNORECASE)
+# What follows a tag's name, up to its ">", as HTML reads it: a quoted attribute value may
+# hold ">" (alt="Settings > Privacy"), a quote anywhere else is a character (alt=it's). Atomic
+# and possessive, so a tag that never ends fails in one pass over it; it never runs past a
+# "<" outside quotes.
+_ATTRS = r"""(?>[^<>="']+|=\s*"[^"]*"|=\s*'[^']*'|[="'])*+"""
+_LINE_BREAK = re.compile(rf"<br\b{_ATTRS}>", re.IGNORECASE)
 # The names as a tree of their first letters (the same names as "<hr\b...>|</?(?:p|div|li|...)
 # \b...>"): a tag that is not one fails after a letter or two instead of trying each name.
 _BLOCK_EDGE = re.compile(
     r"<(?:hr\b|/?(?:p(?:re)?|d(?:iv|[ltd])|[uo]l|li|h(?:[1-6]|eader)|blockquote|t(?:r|able)"
-    r"|section|a(?:rticle|side)|f(?:ooter|ig(?:ure|caption))|nav)\b)[^>]*>",
+    rf"|section|a(?:rticle|side)|f(?:ooter|ig(?:ure|caption))|nav)\b){_ATTRS}>",
     re.IGNORECASE,
 )
-TAGS = re.compile(r"<[^>]*>")
-_HTMLISH = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;")
+# A tag: "<" and a letter (a start tag) or "/" and a letter (an end tag), with its attributes;
+# or "<!", "<?" or "</" and anything else up to ">" (a declaration, a bogus comment). A "<"
+# before anything else is text: "1 < 2", "<3", "class A < B" in a code sample.
+TAGS = re.compile(rf"<(?:/?[a-zA-Z]{_ATTRS}|[!?/][^>]*)>")
+_HTMLISH = re.compile(r"<[a-zA-Z/!?]|&[#a-zA-Z0-9]+;")
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 
