@@ -266,6 +266,11 @@ def test_code_blocks_are_never_scrubbed() -> None:
         ".article-body { margin: 0 auto; font-size: 18px; }",
         "&lt;param /&gt; &lt;param /&gt;&lt;/object&gt;",
         "&lt;p&gt;&lt;b&gt;&lt;/b&gt;&lt;/p&gt;",
+        # Attributes as broken markup writes them: no space after a quoted value, an
+        # attribute that starts with "&", a tag whose ">" was left out before the next one.
+        '&lt;img alt=""id="x" src="y.png" /&gt;',
+        '&lt;a href="https://d.example/?a=1"&amp;target="_blank"&gt;',
+        '&lt;a href="https://x.example/"&lt;img src="y.png"&gt;',
     ],
 )
 def test_debris_is_removed_wherever_it_is(debris: str) -> None:

@@ -99,6 +99,9 @@ def _check(case: Case) -> None:
 OPENERS = ("<!--", "&lt;!--", "!-- ", "<a ", "<script ", "&lt;b&gt;", "</", "<", "-->")
 RUNS = (" ", "\n", " \t\r\n", ".", "5")
 NEAR = ("<a x", "if (", "\x1b]", "&#0", GTAG + "\n", "< / p", "encoding='x' ")
+# Tags whose quoted attribute values never close, or close over other tags (the tag reader
+# honours quotes: alt="a > b").
+NEAR += ('<a x="', "<p x='", '<a =" <b ', '<br y="z"', "<a x=it's ")
 TEXT_INPUTS = OPENERS + RUNS + NEAR
 
 
