@@ -14,6 +14,7 @@ from bench.shingles import page_f1, shingle_match
 from tests.conftest import CORPUS
 from tui_reader.extract import ExtractionError, extract_html
 from tui_reader.extract.fallback import densest_article
+from tui_reader.extract.metadata import extract_metadata
 from tui_reader.extract.parse import parse_html
 
 MODERN = CORPUS / "modern-pages"
@@ -590,3 +591,35 @@ def test_densest_part_leaves_a_footer_out_unless_it_holds_all_the_prose() -> Non
     )
     dense = densest_article(root)
     assert dense is not None and "qualified advisor" in dense.text_content()
+
+
+# --- a page that does not say it is an article --------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "least"), [("0614", 0.55), ("0274", 0.8), ("0709", 0.9), ("0247", 0.7)]
+)
+def test_a_part_of_a_page_that_is_no_article_gives_way_to_its_main_text(
+    page_id: str, least: float
+) -> None:
+    """A product, a service, a listing: the page has prose, but what readability found is a
+    small part of its main text (under 0.4), and nothing on the page says it is an article
+    (no Open Graph or JSON-LD article type, no <article>). Its main text is shown (F1 before:
+    0614 0.13, 0274 0.41, 0709 0.42, 0247 0.46)."""
+    assert _score(page_id) >= least
+
+
+@pytest.mark.parametrize(
+    ("head", "says"),
+    [
+        ("", False),
+        ("<meta property='og:type' content='website'>", False),
+        ("<meta property='og:type' content='article'>", True),
+        ('<script type=\'application/ld+json\'>{"@type": "BlogPosting"}</script>', True),
+        ('<script type=\'application/ld+json\'>{"@type": "Product"}</script>', False),
+    ],
+)
+def test_a_page_says_it_is_an_article_by_open_graph_or_json_ld(head: str, says: bool) -> None:
+    root = parse_html(f"<html><head>{head}</head><body><p>Text</p></body></html>")
+    assert extract_metadata(root, "", "").says_article is says
