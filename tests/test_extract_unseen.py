@@ -13,6 +13,9 @@ from bench.shingles import page_f1, shingle_match
 
 from tests.conftest import CORPUS
 from tui_reader.extract import ExtractionError, extract_html
+from tui_reader.extract.fallback import densest_article
+from tui_reader.extract.metadata import extract_metadata
+from tui_reader.extract.parse import parse_html
 
 MODERN = CORPUS / "modern-pages"
 needs_corpus = pytest.mark.skipif(not MODERN.is_dir(), reason="shared corpus not present")
@@ -553,3 +556,70 @@ def test_c1_controls_of_twice_encoded_text_go_and_so_do_a_raw_c1_sequences() -> 
     page = f"<html><body><article><p>a\x9d0;pwned\x9cb</p>{PROSE * 4}</article></body></html>"
     text = extract_html(page).text
     assert "a0;pwnedb" in text and not any("\x80" <= ch <= "\x9f" for ch in text)
+
+
+# --- the densest part is not in the page's header, footer, navigation or asides ----------------
+
+
+@needs_corpus
+@pytest.mark.parametrize(("page_id", "least"), [("0362", 0.9), ("3069", 0.5)])
+def test_densest_part_is_not_a_footer_when_the_page_has_prose_elsewhere(
+    page_id: str, least: float
+) -> None:
+    """readability found little, and the densest part of the page was a footer's legal
+    disclaimer (0362, a short article: F1 0 before) or a footer's about text (3069, a shop's
+    collection: 0.01 before); the part with most of the prose outside them is shown."""
+    assert _score(page_id) >= least
+
+
+def test_densest_part_leaves_a_footer_out_unless_it_holds_all_the_prose() -> None:
+    disclaimer = (
+        "<p>This material is not intended to replace the advice of a qualified advisor, and"
+        " the information in it has been obtained from sources believed to be reliable.</p>"
+    )
+    article = "<div class='text'>" + PROSE + "</div>"
+    root = parse_html(
+        f"<html><body><main>{article}</main><footer>{disclaimer * 4}</footer></body></html>"
+    )
+    dense = densest_article(root)
+    assert dense is not None
+    assert "library would stay open" in dense.text_content()
+    assert "qualified advisor" not in dense.text_content()
+    # A page whose only prose is in its footer still gets it.
+    root = parse_html(
+        f"<html><body><main>Hello</main><footer>{disclaimer * 4}</footer></body></html>"
+    )
+    dense = densest_article(root)
+    assert dense is not None and "qualified advisor" in dense.text_content()
+
+
+# --- a page that does not say it is an article --------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "least"), [("0614", 0.55), ("0274", 0.8), ("0709", 0.9), ("0247", 0.7)]
+)
+def test_a_part_of_a_page_that_is_no_article_gives_way_to_its_main_text(
+    page_id: str, least: float
+) -> None:
+    """A product, a service, a listing: the page has prose, but what readability found is a
+    small part of its main text (under 0.4), and nothing on the page says it is an article
+    (no Open Graph or JSON-LD article type, no <article>). Its main text is shown (F1 before:
+    0614 0.13, 0274 0.41, 0709 0.42, 0247 0.46)."""
+    assert _score(page_id) >= least
+
+
+@pytest.mark.parametrize(
+    ("head", "says"),
+    [
+        ("", False),
+        ("<meta property='og:type' content='website'>", False),
+        ("<meta property='og:type' content='article'>", True),
+        ('<script type=\'application/ld+json\'>{"@type": "BlogPosting"}</script>', True),
+        ('<script type=\'application/ld+json\'>{"@type": "Product"}</script>', False),
+    ],
+)
+def test_a_page_says_it_is_an_article_by_open_graph_or_json_ld(head: str, says: bool) -> None:
+    root = parse_html(f"<html><head>{head}</head><body><p>Text</p></body></html>")
+    assert extract_metadata(root, "", "").says_article is says

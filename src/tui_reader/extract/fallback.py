@@ -17,6 +17,7 @@ _MAX_LINKS = 0.3  # link characters per character
 _SHARE = 0.75  # of the page's prose the chosen element must hold
 _KEPT = 0.5  # of an element's prose that pruning must leave
 _CHROME = ("header", "footer", "nav", "aside", "form")
+_LANDMARKS = ("header", "footer", "nav", "aside")  # (a form may hold a shop's whole grid)
 # What ends a run of text: a div whose children are none of these holds text only (a paragraph
 # written as a div, as page builders do).
 _BLOCKS = frozenset(
@@ -37,12 +38,14 @@ def _length(el: HtmlElement) -> int:
 
 
 def prose_by_element(
-    root: HtmlElement, *, comments: bool = True, divs: bool = False
+    root: HtmlElement, *, comments: bool = True, divs: bool = False, landmarks: bool = True
 ) -> dict[HtmlElement, int]:
     """Characters of prose (long paragraphs, few links) under every element; without the
     paragraphs in readers' comments if ``comments`` is False; with divs holding text only as
     paragraphs if ``divs`` (for choosing the densest part: page builders write paragraphs as
-    divs; not for judging whether a page has prose, where such divs are labels as often)."""
+    divs; not for judging whether a page has prose, where such divs are labels as often);
+    without the paragraphs in headers, footers, navigation and asides if ``landmarks`` is
+    False."""
     totals: dict[HtmlElement, int] = {}
     for el in root.iter(*_PARAGRAPHS, *(("div",) if divs else ())):
         if not _is_paragraph(el):
@@ -60,6 +63,8 @@ def prose_by_element(
             _COMMENTS.search(f"{a.get('class', '')} {a.get('id', '')}") for a in ancestors
         ):
             continue  # readers' comments are prose, not the article's
+        if not landmarks and any(a.tag in _LANDMARKS for a in ancestors):
+            continue  # the page's header, footer, navigation or asides
         for holder in (el, *ancestors):
             totals[holder] = totals.get(holder, 0) + length
     return totals
@@ -137,10 +142,21 @@ def smallest_holding(top: HtmlElement, totals: dict[HtmlElement, int], share: fl
 
 
 def densest_article(root: HtmlElement, *, comments: bool = True) -> HtmlElement | None:
-    """A pruned copy of the smallest element with most of the page's prose, or None."""
-    totals = prose_by_element(root, comments=comments, divs=True)
-    top = root.find("body")
-    if top is None or not totals.get(top):
+    """A pruned copy of the smallest element with most of the page's prose, or None.
+
+    Not one inside a header, footer, navigation or aside (a footer's disclaimer or an about
+    box can outweigh a short article) when the page has prose outside them: then the part
+    with most of that prose."""
+    body = root.find("body")
+    if body is None:
         return None
-    top = smallest_holding(top, totals, _SHARE)
+    totals = prose_by_element(root, comments=comments, divs=True)
+    if not totals.get(body):
+        return None
+    top = smallest_holding(body, totals, _SHARE)
+    if top.tag in _LANDMARKS or any(a.tag in _LANDMARKS for a in top.iterancestors()):
+        inside = prose_by_element(root, comments=comments, divs=True, landmarks=False)
+        if inside.get(body):
+            totals = inside
+            top = smallest_holding(body, totals, _SHARE)
     return _pruned(top, totals[top])

@@ -55,6 +55,7 @@ class Metadata:
     page_title: str = ""  # the <title> as given, for spotting the headline repeated in the body
     headings: tuple[str, ...] = ()  # other names the headline goes by (og:title...)
     article_body: str = ""  # the page's own schema.org articleBody (JSON-LD), if it gives one
+    says_article: bool = False  # Open Graph type "article" or a JSON-LD Article of some kind
 
 
 def base_url(root: HtmlElement, url: str) -> str:
@@ -291,6 +292,7 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
         page_title=page_title,
         headings=tuple(t for t in (meta.get("og:title"), meta.get("twitter:title")) if t),
         article_body=body,
+        says_article=bool(article) or meta.get("og:type", "").strip().lower() == "article",
     )
 
 

@@ -152,7 +152,15 @@ def _not_an_article(
     # The page has prose, but what was found is a scrap of it (one card of a list whose
     # boxes pruning took for furniture): the main text rather than the scrap.
     lost = found < _SCRAP and found * _LOST < prose and not _is_declared(blocks, meta)
-    if prose >= length * _NOT_ARTICLE_PROSE and not lost:
+    # A page that does not say it is an article (no Open Graph or JSON-LD article type, no
+    # <article>): prose or not, what was found is a part of its main text (a service's or a
+    # product's page, a listing); unless it is that prose, readers' comments left out.
+    undeclared = (
+        not meta.says_article
+        and root.find(".//article") is None
+        and found < page_prose(root, comments=False) * _PROSE_FOUND[0]
+    )
+    if prose >= length * _NOT_ARTICLE_PROSE and not lost and not undeclared:
         return blocks
     low, high = _PROSE_FOUND
     if prose >= _TOO_LITTLE and prose * low <= found <= prose * high:
