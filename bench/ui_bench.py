@@ -253,7 +253,7 @@ def time_terminal(db: Path, runs: int = TERMINAL_RUNS) -> tuple[float, float, st
             "reader": ([str(COMMAND)], marker),
         }
 
-        def once(kind: str) -> float:
+        def once(kind: str, linger: float = 0.0) -> float:
             argv, text = cmds[kind]
             t0 = time.perf_counter()
             tmux.run(
@@ -265,13 +265,16 @@ def time_terminal(db: Path, runs: int = TERMINAL_RUNS) -> tuple[float, float, st
                 if time.perf_counter() > end:
                     raise TimeoutError(f"{kind}: {text!r} never showed:\n{tmux.screen()}")
             seen = time.perf_counter() - t0
+            time.sleep(linger)
             tmux.run("kill-session", "-t", "reader")
             time.sleep(0.3)  # let it go before the next launch
             return seen
 
         try:
-            once("bare")
-            once("reader")
+            # Warm-up launches, left running a moment: what a first run writes once its
+            # first screen is drawn (.pyc files, ui/csscache.py's rules) is written.
+            once("bare", 1.5)
+            once("reader", 1.5)
             bare, reader = [], []
             for _ in range(runs):
                 bare.append(once("bare"))
