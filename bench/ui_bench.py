@@ -19,7 +19,9 @@ minute, and kept in bench/results/; the corpus stores once, a few minutes, under
 The machine is shared and noisy: compare the ratios, not the times.
 
 ``--startup-only`` measures only the start-up in a terminal (``--runs N`` launches of each,
-medians; ``--stores 100000,1000000`` which corpus stores), for quick before/after figures.
+medians; ``--stores 100000,1000000`` which corpus stores), for quick before/after figures;
+``--versus COMMAND`` adds another build's ``tui-reader`` (e.g. a worktree of main's
+``.venv/bin/tui-reader``), launched in turn with the others: an A/B in the same run.
 """
 
 from __future__ import annotations
@@ -226,11 +228,15 @@ def _main(app: ReaderApp) -> MainScreen:
     raise LookupError("no main screen")
 
 
-def time_terminal(db: Path, runs: int = TERMINAL_RUNS) -> tuple[float, float, str]:
+def time_terminal(
+    db: Path, runs: int = TERMINAL_RUNS, versus: str | None = None
+) -> tuple[float, float, str]:
     """Launch to screen in a real terminal (a private tmux server, SIZE): the bare app until
     its label shows, and ``tui-reader`` (the installed command, its home's database the
     benchmark's store) until the newest article's title shows in its list; interleaved,
-    each ended once seen. Returns the medians (bare, reader) and the title looked for."""
+    each ended once seen. Returns the medians (bare, reader) and the title looked for.
+    ``versus``: another ``tui-reader`` command (another build, e.g. main's) launched in
+    turn with them, for an A/B in the same run; its median is printed here."""
     import shutil
 
     from tests.tmux import COMMAND, Tmux, environment
@@ -252,8 +258,10 @@ def time_terminal(db: Path, runs: int = TERMINAL_RUNS) -> tuple[float, float, st
             "bare": ([sys.executable, str(ROOT / "bench" / "bare_app.py")], "bare-app-ready"),
             "reader": ([str(COMMAND)], marker),
         }
+        if versus:
+            cmds["versus"] = ([versus], marker)
 
-        def once(kind: str) -> float:
+        def once(kind: str, linger: float = 0.0) -> float:
             argv, text = cmds[kind]
             t0 = time.perf_counter()
             tmux.run(
@@ -265,21 +273,33 @@ def time_terminal(db: Path, runs: int = TERMINAL_RUNS) -> tuple[float, float, st
                 if time.perf_counter() > end:
                     raise TimeoutError(f"{kind}: {text!r} never showed:\n{tmux.screen()}")
             seen = time.perf_counter() - t0
+            time.sleep(linger)
             tmux.run("kill-session", "-t", "reader")
             time.sleep(0.3)  # let it go before the next launch
             return seen
 
         try:
-            once("bare")
-            once("reader")
-            bare, reader = [], []
-            for _ in range(runs):
-                bare.append(once("bare"))
-                reader.append(once("reader"))
+            # Warm-up launches, left running a moment: what a first run writes once its
+            # first screen is drawn (.pyc files, ui/csscache.py's rules) is written.
+            for kind in cmds:
+                once(kind, 1.5)
+            times: dict[str, list[float]] = {kind: [] for kind in cmds}
+            for i in range(runs):
+                # Each kind in turn, the order reversed every other round.
+                for kind in list(cmds) if i % 2 == 0 else reversed(list(cmds)):
+                    times[kind].append(once(kind))
         finally:
             with contextlib.suppress(Exception):
                 tmux.run("kill-server")
-    return statistics.median(bare), statistics.median(reader), marker
+    bare, reader = statistics.median(times["bare"]), statistics.median(times["reader"])
+    if versus:
+        other = statistics.median(times["versus"])
+        print(
+            f"    A/B, {db.name}: this build {reader * 1000:.0f} ms ({reader / bare:.2f} x),"
+            f" {versus} {other * 1000:.0f} ms ({other / bare:.2f} x), bare {bare * 1000:.0f} ms;"
+            f" load average {os.getloadavg()[0]:.1f}"
+        )
+    return bare, reader, marker
 
 
 async def time_bare() -> tuple[float, float]:
@@ -438,11 +458,11 @@ def print_terminal(terminal: dict[int, tuple[float, float, str]]) -> None:
         )
 
 
-def startup_only(runs: int, stores: list[int]) -> None:
+def startup_only(runs: int, stores: list[int], versus: str | None = None) -> None:
     """Only the start-up figures: quicker, for before/after comparisons."""
     from bench.corpus_store import store_path as corpus_store
 
-    terminal = {n: time_terminal(corpus_store(n), runs) for n in stores}
+    terminal = {n: time_terminal(corpus_store(n), runs, versus) for n in stores}
     print(
         f"UI start-up benchmark (medians of {runs} launches each, {SIZE[0]}x{SIZE[1]});"
         f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
@@ -459,6 +479,12 @@ def arguments(argv: list[str]) -> argparse.Namespace:
         type=lambda text: [int(n) for n in text.split(",")],
         default=list(CORPUS_STORES),
         help="corpus store sizes, comma-separated (default 100000,1000000)",
+    )
+    parser.add_argument(
+        "--versus",
+        metavar="COMMAND",
+        help="with --startup-only: another tui-reader command (another build's, e.g."
+        " main's .venv/bin/tui-reader) launched in turn with this one, for an A/B",
     )
     return parser.parse_args(argv)
 
@@ -516,6 +542,6 @@ async def main(runs: int = TERMINAL_RUNS) -> None:
 if __name__ == "__main__":
     ARGS = arguments(sys.argv[1:])
     if ARGS.startup_only:
-        startup_only(ARGS.runs, ARGS.stores)
+        startup_only(ARGS.runs, ARGS.stores, ARGS.versus)
     else:
         asyncio.run(main(ARGS.runs))

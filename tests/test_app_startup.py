@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import Data
 from tui_reader.cli import reading
 from tui_reader.config import Config
+from tui_reader.listview import SAVED_SEARCHES_SETTING
 from tui_reader.paths import Paths
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.main import MainScreen
@@ -228,3 +229,39 @@ def test_every_dialog_stylesheet_belongs_to_a_screen() -> None:
             if isinstance(value, type) and issubclass(value, Screen) and value.CSS_PATH:
                 named.add(value.CSS_PATH)
     assert named == set((styles_dir() / "screens").glob("*.tcss"))
+
+
+def test_the_first_screen_imports_no_extraction_export_feed_parsing_or_query_language(
+    data: Data,
+) -> None:
+    """A whole start to the first screen (no saved searches) leaves out the extraction,
+    export, feed parsing and networking modules, and the saved-search query language (its
+    setting is read as text first: nothing saved, nothing to parse)."""
+    later = (
+        "tui_reader.extract",
+        "tui_reader.export",
+        "tui_reader.feeds.parse",
+        "tui_reader.feeds.fastxml",
+        "tui_reader.net",
+        "tui_reader.query",
+        "lxml",
+        "feedparser",
+    )
+    code = (
+        "import asyncio, sys\n"
+        "from tui_reader.config import Config\n"
+        "from tui_reader.paths import get_paths\n"
+        "from tui_reader.ui.app import ReaderApp\n"
+        "from tui_reader.ui.screens.main import MainScreen\n"
+        "async def main():\n"
+        "    app = ReaderApp(get_paths(), Config())\n"
+        "    async with app.run_test(size=(120, 40)) as pilot:\n"
+        "        await pilot.pause()\n"
+        "        screen = app.screen_stack[0]\n"
+        "        assert isinstance(screen, MainScreen) and screen.articles.articles\n"
+        f"        print([m for m in {later!r} if m in sys.modules])\n"
+        "asyncio.run(main())\n"
+    )
+    assert not data.store.get_setting(SAVED_SEARCHES_SETTING)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr

@@ -1,6 +1,6 @@
 """What the terminal draws pictures with is asked before the app starts, without importing
-textual-image's renderers or Pillow (issue 17: they cost start-up time); textual-image is
-imported with the first picture, without asking the terminal again."""
+textual-image or Pillow (issue 17: they cost start-up time); textual-image is imported with
+the first picture, given the cell size asked at start, without asking the terminal again."""
 
 from __future__ import annotations
 
@@ -20,12 +20,15 @@ import json, sys
 from tui_reader.ui import graphics
 graphics.start("auto")
 found = graphics.finish()
-before = sorted(m for m in ("PIL", "textual_image.renderable", "textual_image.widget")
-                if m in sys.modules)
+before = sorted(m for m in ("PIL", "textual_image", "textual_image.renderable",
+                           "textual_image.widget") if m in sys.modules)
 import textual_image._terminal as terminal
 asking = terminal.capture_terminal_response
 module = graphics.widgets()
+preset = list(getattr(terminal.get_cell_size, "_result", ()))  # handed over: never asked
 json.dump({
+    "preset": preset,
+    "asked": list(graphics.cell_size()),
     "kind": found,
     "before": before,
     "widgets": module.__name__,
@@ -53,6 +56,8 @@ def test_the_terminal_is_asked_without_pillow_and_not_again(tmp_path: Path, tmux
     got = json.loads(out.read_text())
     # tmux answers the Sixel question (no Sixel unless built with it) and not Kitty's.
     assert got["kind"] in ("blocks", "sixel")
-    assert got["before"] == []  # neither Pillow nor the renderers at start-up
+    # Neither Pillow nor any of textual-image at start-up (asked with our own questions).
+    assert got["before"] == []
     assert got["widgets"] == "textual_image.widget" and got["restored"]
     assert all(n > 0 for n in got["cell"])
+    assert got["preset"] == got["asked"] == got["cell"]  # the cell size found at start

@@ -25,6 +25,7 @@ SORT_LABELS: dict[Sort, str] = {
     "feed": "by feed",
 }
 
+SAVED_SEARCHES_SETTING = "saved_searches"  # the saved searches (query.py), also lists
 SETTING = "list_views"
 MAX_VIEWS = 5000  # a corrupted or huge setting is cut, never a reason to fail
 

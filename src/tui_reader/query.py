@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tui_reader.errors import ReaderError
+from tui_reader.listview import SAVED_SEARCHES_SETTING
 from tui_reader.sanitize import clean_line
 from tui_reader.store import fts_query
 
-SETTING = "saved_searches"
+SETTING = SAVED_SEARCHES_SETTING
 MAX_SAVED = 200
 MAX_QUERY = 500  # characters
 _TOKEN = re.compile(r'(\w+):"([^"]*)"?|"([^"]*)"?|(\S+)')

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING
 from tui_reader.config import Config
 from tui_reader.document import Document
 from tui_reader.errors import NotFound
-from tui_reader.listview import ListView, Sort
+from tui_reader.listview import SAVED_SEARCHES_SETTING, ListView, Sort
 from tui_reader.models import Article, ArticleBody, Feed, Highlight, SearchHit, document_order
 from tui_reader.paths import Paths
 from tui_reader.sanitize import clean_line, feed_address
@@ -554,9 +554,12 @@ class Reader:
 
     def saved_searches(self) -> list[SavedSearch]:
         """The searches kept as lists (newsboat's query feeds), in the order saved."""
-        from tui_reader.query import SETTING, load_saved
+        text = self.store.get_setting(SAVED_SEARCHES_SETTING)
+        if not text:
+            return []  # none saved (the common case): the query language is not imported
+        from tui_reader.query import load_saved
 
-        return load_saved(self.store.get_setting(SETTING))
+        return load_saved(text)
 
     def saved_search_counts(self) -> list[tuple[str, str, int]]:
         """(name, query, unread articles) of each saved search."""

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from tui_reader.config import Config
 from tui_reader.paths import Paths
 from tui_reader.sanitize import clean_text
-from tui_reader.ui import graphics
+from tui_reader.ui import csscache, graphics
 from tui_reader.ui.appreader import AppReader
 from tui_reader.ui.context import Context
 from tui_reader.ui.keys import bindings, check_keymap, usable_keymap
@@ -68,6 +68,7 @@ class ReaderApp(App[None]):
         ``early``: the first screen's rows, already being read (else reading starts now);
         ``on_shown``: called once the first screen has drawn its article list."""
         super().__init__(css_path=list(stylesheets()))
+        csscache.install(self.stylesheet)  # the rules parsed in an earlier run (ui/csscache.py)
         self.paths = paths
         self.config = config
         self.store_path = store_path or paths.database
@@ -133,8 +134,14 @@ class ReaderApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         early, self._early = self._early, None
         return MainScreen(
-            self.context, open_article=self.open_article, early=early, on_shown=self._on_shown
+            self.context, open_article=self.open_article, early=early, on_shown=self._shown
         )
+
+    def _shown(self) -> None:
+        """The first screen is drawn: what it parsed is kept for the next start."""
+        csscache.save(self.stylesheet)
+        if self._on_shown is not None:
+            self._on_shown()
 
     def _apply_theme(self) -> None:
         wanted = self.config.reader.theme or self.context.reader.get_setting(THEME_SETTING)

@@ -18,7 +18,7 @@ iTerm2 and WezTerm answer the Sixel query and are drawn in Sixel.
 - ``"kitty"``: the Kitty graphics protocol (with Unicode placeholders: Kitty, Ghostty);
 - ``"sixel"``: Sixel (xterm -ti vt340, foot, WezTerm, iTerm2, Konsole, tmux built with it);
 - ``"blocks"``: a terminal without either: a coarse picture in coloured half cells;
-- ``"none"``: no terminal to draw on (or the import failed): pictures are not drawn.
+- ``"none"``: no terminal to draw on (or asking it failed): pictures are not drawn.
 
 ``reader.images`` in config.toml overrides it: "blocks" draws coloured half cells in any
 terminal (no question asked), "off" never draws.
@@ -96,15 +96,10 @@ def detect(setting: str = "auto") -> Kind:
 
 def _ask() -> None:
     global _detected, _cell, _ready
-    # textual-image logs a warning when the terminal does not say its cell size; with no
-    # handler, Python's last resort would print it on the terminal over the app.
-    import logging
-
-    logging.getLogger("textual_image").addHandler(logging.NullHandler())
-    logging.getLogger("textual_image").propagate = False
+    # Our own questions, without textual-image (imported with the first picture, when
+    # :func:`widgets` hands it the cell size found here: no import on the way to the first
+    # screen).
     try:
-        import textual_image._terminal as terminal
-
         out, inp = sys.__stdout__, sys.__stdin__
         if out is None or inp is None:
             return
@@ -113,11 +108,7 @@ def _ask() -> None:
     except Exception:  # a terminal that answers nonsense must not stop the reader
         return
     sixel, kitty, asked_cell = parse_answers(answers)
-    cell = cell or asked_cell
-    # Kept where textual-image looks, so that it never asks again (not possible once Textual
-    # reads the keys); a terminal that did not say gets its fallback (VT340's cell).
-    terminal.get_cell_size._result = terminal.CellSize(*(cell or DEFAULT_CELL))  # type: ignore[attr-defined]
-    _cell = cell
+    _cell = cell or asked_cell
     _ready = True
     # In textual-image's order: Sixel first (Kitty's terminal has none), then Kitty's.
     _detected = "sixel" if sixel else "kitty" if kitty else "blocks"
@@ -217,8 +208,18 @@ def widgets() -> ModuleType:
     if loaded is not None:
         return loaded
     with _importing:  # one thread stands in for the question at a time
+        # textual-image logs a warning when the terminal does not say its cell size; with no
+        # handler, Python's last resort would print it on the terminal over the app.
+        import logging
+
+        logging.getLogger("textual_image").addHandler(logging.NullHandler())
+        logging.getLogger("textual_image").propagate = False
         import textual_image._terminal as terminal
 
+        if _ready:
+            # Kept where textual-image looks, so that it never asks (not possible once
+            # Textual reads the keys); a terminal that did not say gets its fallback.
+            terminal.get_cell_size._result = terminal.CellSize(*(_cell or DEFAULT_CELL))  # type: ignore[attr-defined]
         asking = terminal.capture_terminal_response
         terminal.capture_terminal_response = _unasked  # type: ignore[assignment]
         try:
@@ -282,9 +283,9 @@ def image_widget(picture: object) -> Widget | None:
     now = kind()
     if now == "none":
         return None
+    module = widgets()  # first: it hands textual-image the cell size asked at start
     from textual_image._terminal import get_cell_size
 
-    module = widgets()
     kinds = {"blocks": module.HalfcellImage, "sixel": module.SixelImage, "kitty": module.TGPImage}
     widget: Widget = kinds[now](picture)
     # Fitted to the box, but never larger than the picture is: an icon stays small.

@@ -238,7 +238,7 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self.run_welcome)  # after the first frame
         self._start_auto_refresh()
         self.set_timer(WARM_AFTER, self._warm_workers)
-        self.set_timer(WARM_AFTER, self.pane.warm_component_styles)  # lazy until then
+        self.set_timer(WARM_AFTER, self._warm_styles)  # lazy until then
         # Other processes' writes are watched from after the first frame (its thread opens a
         # connection of its own: not while the first screen is being made).
         self.call_after_refresh(self._watch.start, self)
@@ -285,6 +285,12 @@ class MainScreen(Screen[None]):
         with contextlib.suppress(Exception):
             await asyncio.wrap_future(early.feeds)
         self._show_early_feeds(early)
+
+    def _warm_styles(self) -> None:
+        """The widgets whose component styles were resolved lazily during start-up resolve
+        them Textual's way from now on (widgets/styling.py)."""
+        for widget in (self.pane, self.feeds, self.articles):
+            widget.warm_component_styles()
 
     @work(thread=True, group="warm")
     def _warm_workers(self) -> None:

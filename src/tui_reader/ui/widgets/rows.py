@@ -21,11 +21,14 @@ from textual.strip import Strip
 from tui_reader.ui.keys import bindings
 from tui_reader.ui.messages import RowHighlighted, RowSelected
 from tui_reader.ui.render import cells
-from tui_reader.ui.widgets.styling import component_style
+from tui_reader.ui.widgets.styling import LazyComponentStyles, component_style
 
 
-class RowList(ScrollView, can_focus=True):
-    """Rows of ``row_height`` lines with a cursor; enter or a click selects a row."""
+class RowList(LazyComponentStyles, ScrollView, can_focus=True):
+    """Rows of ``row_height`` lines with a cursor; enter or a click selects a row.
+
+    Its component classes are resolved when a row first draws with them (not at each style
+    pass of start-up: mount, the screen's classes, focus) until warmed (styling.py)."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("list")
     COMPONENT_CLASSES: ClassVar[set[str]] = {
