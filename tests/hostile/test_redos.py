@@ -34,7 +34,7 @@ from tui_reader.feeds.opml import read_opml
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.feeds.text import clean_link, clean_title, html_to_text
 from tui_reader.feeds.xmlsafe import neutralize
-from tui_reader.sanitize import clean_line, clean_text, clean_url, normalize_spaces
+from tui_reader.sanitize import clean_line, clean_text, clean_url, feed_address, normalize_spaces
 
 pytestmark = pytest.mark.hostile(category="redos")
 
@@ -102,6 +102,8 @@ NEAR = ("<a x", "if (", "\x1b]", "&#0", GTAG + "\n", "< / p", "encoding='x' ")
 # Tags whose quoted attribute values never close, or close over other tags (the tag reader
 # honours quotes: alt="a > b").
 NEAR += ('<a x="', "<p x='", '<a =" <b ', '<br y="z"', "<a x=it's ")
+NEAR += ("&lt;a x=&quot;", '<a x="1"y', "](", "[", "*_", "`", "http://a.b/", "www.", "a@b.")
+NEAR += ("&#x", "<![CDATA[", "<!--[if ", "feed:")
 TEXT_INPUTS = OPENERS + RUNS + NEAR
 
 
@@ -374,6 +376,7 @@ UNIT_CASES: list[Case] = [
     *_text_cases("clean_line", clean_line),
     *_text_cases("normalize_spaces", normalize_spaces),
     *_text_cases("clean_url", lambda t: clean_url("https://example.org/?" + t), E2E_BUDGET),
+    *_text_cases("feed_address", feed_address),
     *_text_cases("Document.from_plain_text", Document.from_plain_text, E2E_BUDGET),
     *_text_cases(
         "Document.to_markdown", lambda t: Document.from_plain_text(t).to_markdown(), E2E_BUDGET

@@ -40,11 +40,11 @@ _HTML_TAGS = (
 )
 # A tag with attributes, a closing or self-closing tag of a known element, or an opening
 # script/style tag; a bare opening tag ("the <img> element") may be prose about HTML: kept.
-# An unquoted value ends at a space, ">" or "&gt;", and never runs past a "<"; an attribute
-# once read is not read again another way (atomic); one may follow a quoted value with no space
-# (alt=""id="x", as browsers read it). A run of '<a x="' or '<a x=' with no ">"
+# An unquoted value ends at a space, ">" or "&gt;", and never runs past a "<" or "&lt;"; an
+# attribute once read is not read again another way (atomic); one may follow a quoted value
+# with no space (alt=""id="x", as browsers read it). A run of '<a x="' or '<a x=' with no ">"
 # had been read to the end of the text from every "<" in it (quadratic: 100 kB took a minute).
-_ATTRS = r"(?>\s*[\w:&.-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|(?:[^\s<>&]|&(?!gt;))+))"
+_ATTRS = r"(?>\s*[\w:&.-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|(?:[^\s<>&]|&(?![gl]t;))+))"
 # (A tag with attributes also ends where the next one starts: '<a href="x"<img ...>', a ">"
 # left out, is two tags here as it is one to a browser; both go.)
 _TAG = re.compile(
@@ -53,7 +53,9 @@ _TAG = re.compile(
     + _ATTRS
     + r"+(?:\s+[\w:-]+)*\s*/?(?:"
     + _GT
-    + r"|(?=<[a-z/]))|(?:/(?:"
+    + r"|(?="
+    + _LT
+    + r"[a-z/]))|(?:/(?:"
     + _HTML_TAGS
     + r")\s*|(?:"
     + _HTML_TAGS
