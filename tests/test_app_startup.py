@@ -120,6 +120,33 @@ def test_no_arguments_start_the_reader_without_a_parser(paths: Paths) -> None:
     assert out.split() == ["7", "False", "False"]
 
 
+def test_the_command_opens_the_database_once_on_the_apps_thread(
+    data: Data, monkeypatch: pytest.MonkeyPatch, collector: None
+) -> None:
+    """The command's check that the database opens gives its connection to the app."""
+    import threading
+
+    from tui_reader.store import Store
+
+    opened: list[str] = []
+    open_store = Store.open.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Store], path: Path) -> Store:
+        opened.append(threading.current_thread().name)
+        return open_store(cls, path)  # type: ignore[no-any-return]
+
+    def run(app: ReaderApp) -> None:
+        assert app.context.reader.feeds()
+        app._early.rows.result(timeout=10)  # type: ignore[union-attr]
+        app._early.feeds.result(timeout=10)  # type: ignore[union-attr]
+
+    monkeypatch.setattr(Store, "open", classmethod(counted))
+    monkeypatch.setattr(ReaderApp, "run", run)
+    assert reading.start_app() == 0
+    main = threading.main_thread().name
+    assert opened.count(main) == 1 and len(opened) == 2  # and the early read's
+
+
 def test_the_collector_is_off_while_the_command_line_imports() -> None:
     """cli.main's imports run with the collector off (a spy on the import system sees every
     tui_reader module load) and it is back on afterwards."""

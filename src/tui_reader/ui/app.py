@@ -62,16 +62,20 @@ class ReaderApp(App[None]):
         messages: Sequence[str] = (),
         early: EarlyLoad | None = None,
         on_shown: Callable[[], object] | None = None,
+        reader: AppReader | None = None,
     ) -> None:
         """``store_path`` defaults to ``paths.database``; ``open_article`` is shown at start
         (in the Saved list); ``messages`` (e.g. config problems) are shown as notifications;
         ``early``: the first screen's rows, already being read (else reading starts now);
-        ``on_shown``: called once the first screen has drawn its article list."""
+        ``on_shown``: called once the first screen has drawn its article list; ``reader``:
+        the app's Reader over ``store_path``, already open (the command's check), else made
+        on first use."""
         super().__init__(css_path=list(stylesheets()))
         self.paths = paths
         self.config = config
         self.store_path = store_path or paths.database
         self._ctx: Context | None = None
+        self._reader = reader
         self._theme_problem = self._start_theme()  # before any CSS is parsed
         csscache.install(self.stylesheet)  # the rules parsed in an earlier run (ui/csscache.py)
         self.open_article = open_article
@@ -86,7 +90,9 @@ class ReaderApp(App[None]):
     def context(self) -> Context:
         """The Reader and friends, made on first use."""
         if self._ctx is None:
-            reader = AppReader(self.paths, self.config, self.store_path)
+            reader, self._reader = self._reader, None
+            if reader is None:
+                reader = AppReader(self.paths, self.config, self.store_path)
             writer = ReaderWriter(reader, self._write_failed)
             self._ctx = Context(reader, self.config, writer, self.paths)
         return self._ctx
