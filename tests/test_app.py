@@ -483,6 +483,16 @@ async def test_themes_persist_and_the_config_overrides(data: Data) -> None:
         assert app.theme == "gruvbox"
 
 
+async def test_an_unknown_configured_theme_is_said_and_the_saved_one_kept(data: Data) -> None:
+    data.store.set_setting("theme", "nord")
+    app = data.app(Config(reader=ReaderConfig(theme="no-such-theme")))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.theme == "textual-dark"
+        assert any("no theme named 'no-such-theme'" in n.message for n in app._notifications)
+    assert data.store.get_setting("theme") == "nord"
+
+
 async def test_keys_are_remapped_from_the_config(data: Data) -> None:
     app = data.app(Config(keys={"star": "x", "nonsense": "z"}))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -50,6 +50,44 @@ async def test_rows_read_early_are_in_the_first_frame(data: Data) -> None:
     assert seen[0][1] == len(early.feeds.result()) > 0
 
 
+def test_the_early_read_opens_one_connection_on_one_thread(
+    data: Data, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from tui_reader.store import Store
+
+    opened: list[str] = []
+    open_store = Store.open.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Store], path: Path) -> Store:
+        opened.append(threading.current_thread().name)
+        return open_store(cls, path)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Store, "open", classmethod(counted))
+    early = EarlyLoad.start(data.paths.database, None)
+    feeds = early.feeds.result(timeout=10)
+    assert early.rows.result(timeout=10) and feeds and early.welcome.result(timeout=10) is False
+    assert len(opened) == 1 and opened[0].startswith("tui-reader-start")
+    with data.app().context.reader as reader:
+        assert [(f.id, f.unread) for f in feeds] == [(f.id, f.unread) for f in reader.feeds()]
+
+
+def test_a_part_of_the_early_read_that_fails_holds_its_error_and_the_rest_is_read(
+    data: Data, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_reader.ui.appreader import AppReader
+
+    def broken(self: AppReader) -> bool:
+        raise RuntimeError("no settings")
+
+    monkeypatch.setattr(AppReader, "welcome_pending", broken)
+    early = EarlyLoad.start(data.paths.database, None)
+    assert early.rows.result(timeout=10) and early.feeds.result(timeout=10)
+    assert isinstance(early.welcome.exception(timeout=10), RuntimeError)
+    assert not early.welcome_was_added()
+
+
 async def test_on_shown_is_called_once_with_the_list_drawn(data: Data) -> None:
     calls: list[int] = []
     app: ReaderApp
@@ -80,6 +118,33 @@ def test_no_arguments_start_the_reader_without_a_parser(paths: Paths) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["7", "False", "False"]
+
+
+def test_the_command_opens_the_database_once_on_the_apps_thread(
+    data: Data, monkeypatch: pytest.MonkeyPatch, collector: None
+) -> None:
+    """The command's check that the database opens gives its connection to the app."""
+    import threading
+
+    from tui_reader.store import Store
+
+    opened: list[str] = []
+    open_store = Store.open.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Store], path: Path) -> Store:
+        opened.append(threading.current_thread().name)
+        return open_store(cls, path)  # type: ignore[no-any-return]
+
+    def run(app: ReaderApp) -> None:
+        assert app.context.reader.feeds()
+        app._early.rows.result(timeout=10)  # type: ignore[union-attr]
+        app._early.feeds.result(timeout=10)  # type: ignore[union-attr]
+
+    monkeypatch.setattr(Store, "open", classmethod(counted))
+    monkeypatch.setattr(ReaderApp, "run", run)
+    assert reading.start_app() == 0
+    main = threading.main_thread().name
+    assert opened.count(main) == 1 and len(opened) == 2  # and the early read's
 
 
 def test_the_collector_is_off_while_the_command_line_imports() -> None:

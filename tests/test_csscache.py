@@ -72,6 +72,37 @@ async def test_a_second_start_parses_no_stylesheet_and_styles_alike(
     assert cache.stat().st_mtime_ns == written  # nothing new: not written again
 
 
+async def test_a_saved_themes_start_parses_once_and_styles_as_the_theme_set_later(
+    data: Data, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reference: a start in the default theme, switched to nord once it runs.
+    parsed = count_parses(monkeypatch)
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        once = sorted(parsed)  # what a start parses
+        app.theme = "nord"
+        await pilot.pause()
+        await pilot.pause()
+        await app.flush_writes()
+        switched, classes = styles_of(app), app.classes
+    assert data.store.get_setting("theme") == "nord"
+    cache.unlink()
+    parsed.clear()
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        first = styles_of(app)
+        assert app.theme == "nord" and app.classes == classes
+    assert len(once) >= 5 and sorted(parsed) == once  # no second parse for the theme
+    assert first == switched
+    parsed.clear()
+    assert await start(data) == first
+    assert parsed == []  # the rules kept by the first start serve the saved theme
+
+
 async def test_the_stored_rules_are_textuals_parse(data: Data, cache: Path) -> None:
     await start(data)
     _stamp, variables, entries = pickle.loads(cache.read_bytes())

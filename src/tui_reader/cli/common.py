@@ -32,12 +32,12 @@ def load_settings(paths: Paths | None = None, *, quiet: bool = False) -> tuple[P
     return paths, config
 
 
-def open_reader(paths: Paths, config: Config | None = None) -> Reader:
-    """The reader over the user's database, checked to open (a clear one-line message if it
-    cannot be used)."""
+def open_reader(paths: Paths, config: Config | None = None, kind: type[Reader] = Reader) -> Reader:
+    """The reader (a ``kind``) over the user's database, checked to open (a clear one-line
+    message if it cannot be used)."""
     try:
         paths.ensure()
-        return Reader.open(paths, config)
+        return kind.open(paths, config)
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
     except OSError as exc:

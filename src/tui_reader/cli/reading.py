@@ -17,6 +17,8 @@ from tui_reader.sanitize import is_web_url
 if TYPE_CHECKING:
     import argparse
 
+    from tui_reader.ui.appreader import AppReader
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
@@ -31,9 +33,14 @@ def register(sub: Any) -> None:
 
 def start_app() -> int:
     """``tui-reader`` with no command: the reader."""
+    from tui_reader.ui.appreader import AppReader  # no Textual
+
     paths, config, problems = _settings()
-    open_reader(paths, config).close()  # a clear one-line message if the database cannot be used
-    return _run(paths, config, problems, None)
+    # A clear one-line message if the database cannot be used; its connection is then the
+    # app's own (on this thread, which runs the app): not opened and checked a second time.
+    reader = open_reader(paths, config, AppReader)
+    assert isinstance(reader, AppReader)
+    return _run(paths, config, problems, None, reader)
 
 
 def _settings() -> tuple[Paths, Config, list[str]]:
@@ -42,7 +49,13 @@ def _settings() -> tuple[Paths, Config, list[str]]:
     return paths, config, problems
 
 
-def _run(paths: Paths, config: Config, problems: list[str], open_article: int | None) -> int:
+def _run(
+    paths: Paths,
+    config: Config,
+    problems: list[str],
+    open_article: int | None,
+    reader: AppReader | None = None,
+) -> int:
     # Start-up makes many objects and frees few: the collector's passes over the growing heap
     # cost tens of milliseconds and find nothing, so it waits until the first screen is drawn.
     gc.disable()
@@ -70,6 +83,7 @@ def _run(paths: Paths, config: Config, problems: list[str], open_article: int | 
             messages=problems,
             early=early,
             on_shown=_collect_again,
+            reader=reader,
         )
         try:
             app.run()

@@ -62,21 +62,26 @@ class ReaderApp(App[None]):
         messages: Sequence[str] = (),
         early: EarlyLoad | None = None,
         on_shown: Callable[[], object] | None = None,
+        reader: AppReader | None = None,
     ) -> None:
         """``store_path`` defaults to ``paths.database``; ``open_article`` is shown at start
         (in the Saved list); ``messages`` (e.g. config problems) are shown as notifications;
         ``early``: the first screen's rows, already being read (else reading starts now);
-        ``on_shown``: called once the first screen has drawn its article list."""
+        ``on_shown``: called once the first screen has drawn its article list; ``reader``:
+        the app's Reader over ``store_path``, already open (the command's check), else made
+        on first use."""
         super().__init__(css_path=list(stylesheets()))
-        csscache.install(self.stylesheet)  # the rules parsed in an earlier run (ui/csscache.py)
         self.paths = paths
         self.config = config
         self.store_path = store_path or paths.database
+        self._ctx: Context | None = None
+        self._reader = reader
+        self._theme_problem = self._start_theme()  # before any CSS is parsed
+        csscache.install(self.stylesheet)  # the rules parsed in an earlier run (ui/csscache.py)
         self.open_article = open_article
         self.messages = list(messages)
         self.keymap = usable_keymap(config.keys)  # check_keymap(config.keys) says the rest
         graphics.use(config.reader.images)  # pictures: auto (what the terminal said), blocks, off
-        self._ctx: Context | None = None
         # The first screen's rows are read now, while Textual starts.
         self._early: EarlyLoad | None = early or EarlyLoad.start(self.store_path, open_article)
         self._on_shown = on_shown
@@ -85,7 +90,9 @@ class ReaderApp(App[None]):
     def context(self) -> Context:
         """The Reader and friends, made on first use."""
         if self._ctx is None:
-            reader = AppReader(self.paths, self.config, self.store_path)
+            reader, self._reader = self._reader, None
+            if reader is None:
+                reader = AppReader(self.paths, self.config, self.store_path)
             writer = ReaderWriter(reader, self._write_failed)
             self._ctx = Context(reader, self.config, writer, self.paths)
         return self._ctx
@@ -128,7 +135,8 @@ class ReaderApp(App[None]):
             self.notify(problem, severity="warning", markup=False, timeout=8)
         if self.keymap:
             self.set_keymap(self.keymap)
-        self._apply_theme()
+        if self._theme_problem:
+            self.notify(self._theme_problem, severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def get_default_screen(self) -> Screen[Any]:
@@ -143,18 +151,30 @@ class ReaderApp(App[None]):
         if self._on_shown is not None:
             self._on_shown()
 
-    def _apply_theme(self) -> None:
+    def _start_theme(self) -> str:
+        """Start in the configured or saved theme; what is wrong with the configured one.
+
+        Set before the first CSS parse, so the stylesheets are parsed once, with its variables
+        (and csscache serves them). Setting ``App.theme`` would queue a ``refresh_css``, a
+        second parse of everything once the app runs: this does what its watcher does before
+        that, on a stylesheet that holds no CSS yet."""
         wanted = self.config.reader.theme or self.context.reader.get_setting(THEME_SETTING)
-        if not wanted:
-            return
-        if wanted in self.available_themes:
-            self.theme = wanted
-        elif self.config.reader.theme:
-            self.notify(
-                f"reader.theme: no theme named {wanted!r}; using {self.theme!r}",
-                severity="warning",
-                markup=False,
-            )
+        if not wanted or wanted == self.theme:
+            return ""
+        if wanted not in self.available_themes:
+            if self.config.reader.theme:
+                return f"reader.theme: no theme named {wanted!r}; using {self.theme!r}"
+            return ""
+        self.set_reactive(App.theme, wanted)
+        theme = self.current_theme
+        classes = {name: False for name in self.classes if name.startswith("-theme-")}
+        classes[f"-theme-{theme.name}"] = True
+        classes["-dark-mode"] = theme.dark
+        classes["-light-mode"] = not theme.dark
+        self.update_classes(classes, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
+        return ""
 
     def _theme_changed(self, theme: Theme) -> None:
         name = theme.name
