@@ -672,3 +672,16 @@ def test_an_article_or_a_thread_keeps_what_was_found_in_its_main_area() -> None:
     )
     thread = extract_html(_sections(aside=f"<div class='comments'>{comments}</div>")).text
     assert "Item 17" not in thread
+
+
+def test_a_long_read_keeps_what_was_found_in_its_main_area() -> None:
+    """A story or a chapter (5000 characters of paragraphs and more) stays alone beside the
+    work's details in the same main area."""
+    details = "".join(f"<dt>Tag {i}</dt><dd><a href='/t{i}'>Label {i}</a></dd>" for i in range(400))
+    page = (
+        f"<html><body><main><dl class='meta'>{details}</dl>"
+        f"<div class='chapter'>{PROSE * 40}</div></main></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "Label 17" not in text
