@@ -186,17 +186,17 @@ def _by_main(blocks: list[Block], root: HtmlElement, base: str, meta: Metadata) 
     sibling sections."""
     if meta.says_article:
         return blocks
-    if page_prose(root, comments=False) < page_prose(root) * _DISCUSSION:
-        return blocks  # a thread: its main area holds the readers' posts
     if sum(len(b.text) for b in blocks if len(b.text) >= _PARAGRAPH) >= _LONG_READ:
         return blocks  # a long text to read (a story, a chapter) beside the work's details
     mains = root.xpath("//main|//*[@role='main']")
     if len(mains) != 1:
         return blocks
     more = _blocks(copy.deepcopy(mains[0]), base, meta)
-    if sum(len(b.text) for b in blocks) < sum(len(b.text) for b in more) * _MAIN_FOUND:
-        return more
-    return blocks
+    if sum(len(b.text) for b in blocks) >= sum(len(b.text) for b in more) * _MAIN_FOUND:
+        return blocks
+    if page_prose(root, comments=False) < page_prose(root) * _DISCUSSION:
+        return blocks  # a thread: its main area holds the readers' posts
+    return more
 
 
 def _holds(wider: list[Block], narrower: list[Block]) -> bool:
