@@ -3,6 +3,7 @@ article, convert it block by block, clean the blocks."""
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml.html import HtmlElement
@@ -46,6 +47,10 @@ _NOT_ARTICLE_PROSE = 0.3  # share of it in prose paragraphs below which the page
 _PROSE_FOUND = (0.8, 1.5)  # what was found, relative to the page's prose, when it is that prose
 _LOST = 4  # the page's prose, relative to what was found, above which that is a scrap of it
 _SCRAP = 1_000  # characters of what was found below which it may be a scrap
+_MAIN_FOUND = 0.6  # share of the page's <main> text below which what was found is a part
+_PARAGRAPH = 80  # characters of a block that is a paragraph of prose
+_DISCUSSION = 0.8  # share of the page's prose outside readers' comments below which it is a thread
+_LONG_READ = 5_000  # characters of prose paragraphs in what was found that make it a text to read
 # "</body>" and "</html>" end nothing (HTML5 puts what follows into the body); libxml2 may drop
 # what comes after them.
 _EARLY_END = re.compile(r"</(?:body|html)\s*>", re.I)
@@ -174,6 +179,26 @@ def _not_an_article(
     return blocks
 
 
+def _by_main(blocks: list[Block], root: HtmlElement, base: str, meta: Metadata) -> list[Block]:
+    """On a page that does not say it is an article (no Open Graph or JSON-LD article type)
+    and marks one main area (<main>, role=main), that area when what was found is a small part
+    of it: one box of a product's, a service's or a shop's page whose text the page splits into
+    sibling sections."""
+    if meta.says_article:
+        return blocks
+    if sum(len(b.text) for b in blocks if len(b.text) >= _PARAGRAPH) >= _LONG_READ:
+        return blocks  # a long text to read (a story, a chapter) beside the work's details
+    mains = root.xpath("//main|//*[@role='main']")
+    if len(mains) != 1:
+        return blocks
+    more = _blocks(copy.deepcopy(mains[0]), base, meta)
+    if sum(len(b.text) for b in blocks) >= sum(len(b.text) for b in more) * _MAIN_FOUND:
+        return blocks
+    if page_prose(root, comments=False) < page_prose(root) * _DISCUSSION:
+        return blocks  # a thread: its main area holds the readers' posts
+    return more
+
+
 def _holds(wider: list[Block], narrower: list[Block]) -> bool:
     """True when most of ``narrower``'s text (by characters) is found in ``wider``."""
     total = sum(len(b.text) for b in narrower)
@@ -232,6 +257,7 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         if sum(len(b.text) for b in more) > sum(len(b.text) for b in blocks):
             blocks = more
     blocks = _not_an_article(blocks, root, base, meta)
+    blocks = _by_main(blocks, root, base, meta)
     if not sum(len(b.text.strip()) for b in blocks):
         raise ExtractionError("no article text found", url)
     return Document(
