@@ -265,6 +265,18 @@ def _regex_compile(pattern: Any, flags: int = 0) -> Any:
     return built
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all: beside it (a name of this process's own), then
+    renamed over it. Raises OSError; no temporary file is left either way."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def save() -> bool:
     """Write the cache if this run compiled something it did not hold (atomically: a file
     beside it, then renamed). Returns whether it wrote. Never raises."""
@@ -277,14 +289,7 @@ def save() -> bool:
             code = {k: v for k, v in code.items() if k in _used_code}
             regex = {k: v for k, v in regex.items() if k in _used_regex}
         regex[(PROBE, 0)] = _compile_args(PROBE, 0)
-        data = marshal.dumps((_stamp(), code, regex))
-        _path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _path.with_name(f"{_path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_bytes(data)
-            os.replace(tmp, _path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        replace_file(_path, marshal.dumps((_stamp(), code, regex)))
     except Exception:  # a read-only install, a full disk, an odd key: no cache, no harm
         return False
     _dirty = False

@@ -21,11 +21,12 @@ written and read only inside the installed package.
 
 from __future__ import annotations
 
-import os
 import pickle
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from tui_reader.codecache import replace_file
 
 if TYPE_CHECKING:
     from textual.css.stylesheet import Stylesheet
@@ -144,13 +145,7 @@ def save(stylesheet: Stylesheet) -> bool:
             return False
         entries = {key: cache.get(key) for key in keys}
         data = pickle.dumps((_stamp(), _state.variables, entries), protocol=pickle.HIGHEST_PROTOCOL)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        replace_file(path, data)
     except Exception:  # a read-only install, a full disk, rules that do not pickle: no cache
         return False
     _state.seeded = frozenset(keys)
