@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,9 +51,8 @@ async def test_rows_read_early_are_in_the_first_frame(data: Data) -> None:
     assert seen[0][1] == len(early.feeds.result()) > 0
 
 
-def test_the_early_read_opens_one_connection_on_one_thread(
-    data: Data, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _count_opens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the name of the thread each Store.open runs on, in order."""
     import threading
 
     from tui_reader.store import Store
@@ -65,6 +65,13 @@ def test_the_early_read_opens_one_connection_on_one_thread(
         return open_store(cls, path)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(Store, "open", classmethod(counted))
+    return opened
+
+
+def test_the_early_read_opens_one_connection_on_one_thread(
+    data: Data, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = _count_opens(monkeypatch)
     early = EarlyLoad.start(data.paths.database, None)
     feeds = early.feeds.result(timeout=10)
     assert early.rows.result(timeout=10) and feeds and early.welcome.result(timeout=10) is False
@@ -124,23 +131,13 @@ def test_the_command_opens_the_database_once_on_the_apps_thread(
     data: Data, monkeypatch: pytest.MonkeyPatch, collector: None
 ) -> None:
     """The command's check that the database opens gives its connection to the app."""
-    import threading
-
-    from tui_reader.store import Store
-
-    opened: list[str] = []
-    open_store = Store.open.__func__  # type: ignore[attr-defined]
-
-    def counted(cls: type[Store], path: Path) -> Store:
-        opened.append(threading.current_thread().name)
-        return open_store(cls, path)  # type: ignore[no-any-return]
+    opened = _count_opens(monkeypatch)
 
     def run(app: ReaderApp) -> None:
         assert app.context.reader.feeds()
         app._early.rows.result(timeout=10)  # type: ignore[union-attr]
         app._early.feeds.result(timeout=10)  # type: ignore[union-attr]
 
-    monkeypatch.setattr(Store, "open", classmethod(counted))
     monkeypatch.setattr(ReaderApp, "run", run)
     assert reading.start_app() == 0
     main = threading.main_thread().name
