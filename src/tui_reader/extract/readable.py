@@ -73,8 +73,15 @@ class _Readability(readability.Document):  # type: ignore[misc]
         if top is not None and start is best["elem"] and top is not start:
             # Gather readability's article segments around the original choice first: they
             # move inside it, and so come along with the ancestor that replaces it.
+            # Only the segments outside that ancestor: those inside it come along where they
+            # stand, and moving them would put the text out of its order.
             threshold = max(10, best["content_score"] * 0.2)
-            self.merge_article_segments(candidates, best, threshold)
+            outside = {
+                el: c
+                for el, c in candidates.items()
+                if el is start or top not in el.iterancestors()
+            }
+            self.merge_article_segments(outside, best, threshold)
             if top not in candidates:
                 candidates[top] = self.score_node(top)
             best = candidates[top]
