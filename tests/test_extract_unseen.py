@@ -730,3 +730,34 @@ def test_boxes_of_one_class_and_the_captions_between_them_keep_their_order() -> 
     )
     text = extract_html(f"<html><body><article><div>{steps}</div></article></body></html>").text
     assert text.index("Picture of step 1") < text.index("Step 2") < text.index("Picture of step 2")
+
+
+# --- a list without items: text indented with a bare <ul> ---------------------------------------
+
+
+@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+def test_text_indented_with_a_bare_list_is_kept_on_an_old_page() -> None:
+    """Mozilla's table-style-attributes (odd half, jwz's page): an aside and the quoted
+    readers' lines are put in <ul> without <li>. Pruning took them for empty lists."""
+    text = extract_html((MOZILLA / "table-style-attributes" / "source.html").read_bytes()).text
+    assert "Really my eventual goal is to be able to create video on Linux" in text
+    assert "You shouldn't even bother compiling the GUI into mplayer!" in text
+
+
+@needs_corpus
+def test_lines_in_a_bare_list_are_kept_on_a_modern_page() -> None:
+    """modern 0278 (even half) writes each section's examples as text straight in a <ul>."""
+    text = _text("0278")
+    assert "Native apps examples – Spotify, Facebook, Snapchat, and WhatsApp" in text
+    assert "Web app examples – Gmail, Google Docs, Trello, and Asana" in text
+
+
+def test_a_bare_list_of_text_stays_and_a_bare_list_of_links_goes() -> None:
+    links = " ".join(f"<a href='/s{i}'>Section {i}</a>" for i in range(12))
+    page = (
+        f"<html><body><article>{PROSE * 3}<ul><i>Quoted from a reader, who thought the budget"
+        f" was too small.</i></ul>{PROSE * 3}<ul>{links}</ul></article></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Quoted from a reader" in text
+    assert "Section 7" not in text
