@@ -761,3 +761,29 @@ def test_a_bare_list_of_text_stays_and_a_bare_list_of_links_goes() -> None:
     text = extract_html(page).text
     assert "Quoted from a reader" in text
     assert "Section 7" not in text
+
+
+# --- markup written as text inside <noscript> ----------------------------------------------------
+
+
+@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+def test_tags_written_as_text_in_noscript_do_not_make_it_the_page() -> None:
+    """Mozilla's yahoo-4 (odd half) writes its <noscript> content escaped: tracking pixels
+    with long addresses and a "JavaScript is off" notice, as text. Counted as text, they
+    outweighed the article, so every <noscript> was kept and the notice shown."""
+    text = extract_html((MOZILLA / "yahoo-4" / "source.html").read_bytes()).text
+    assert "JavaScriptが無効" not in text
+    assert "トレンドマイクロ" in text
+
+
+def test_escaped_tags_in_noscript_are_not_counted_as_its_text() -> None:
+    pixel = "&lt;img width=1 height=1 src='https://px.example/b?" + "x" * 300 + "'&gt;"
+    page = (
+        "<html><body><article><noscript>&lt;p&gt;Please turn JavaScript on to see the"
+        f" whole page.&lt;/p&gt;</noscript>{PROSE * 2}</article>"
+        f"{f'<noscript>{pixel}</noscript>' * 4}"
+        "</body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "turn JavaScript on" not in text
