@@ -787,3 +787,32 @@ def test_escaped_tags_in_noscript_are_not_counted_as_its_text() -> None:
     text = extract_html(page).text
     assert "library would stay open" in text
     assert "turn JavaScript on" not in text
+
+
+# --- boxes of the pick's class between two gathered ones ---------------------------------------
+
+
+@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+def test_a_section_between_two_gathered_sections_is_gathered_too() -> None:
+    """Mozilla's medium-3 (odd half): the post's sections are boxes of one class; readability
+    gathered the first and the last into the longest one, but the second and the fourth,
+    made of quotations, scored just under its threshold and were left out."""
+    text = extract_html((MOZILLA / "medium-3" / "source.html").read_bytes()).text
+    first = text.index("That, readers, is “The Big Lie”")
+    assert (
+        first
+        < text.index("Samantha’s points (I assume you read it")
+        < text.index("The response, from all quarters")
+    )
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "snippet"),
+    [
+        ("0575", "Are you using spawn?"),  # odd half: a reply between two gathered ones
+        ("0272", "360° cameras have always been out of the mainstream"),  # even: a section
+    ],
+)
+def test_boxes_between_gathered_ones_are_kept(page_id: str, snippet: str) -> None:
+    assert snippet in _text(page_id)
