@@ -816,3 +816,40 @@ def test_a_section_between_two_gathered_sections_is_gathered_too() -> None:
 )
 def test_boxes_between_gathered_ones_are_kept(page_id: str, snippet: str) -> None:
     assert snippet in _text(page_id)
+
+
+# --- the page's one <article> against a "densest part" that is the whole body ------------------
+
+
+@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+def test_the_article_is_kept_when_the_densest_part_is_the_whole_body() -> None:
+    """Mozilla's yahoo-2 (odd half): streams of teaser cards (a headline, a source, a
+    summary each) around the story hold more prose than the story; no part of the page holds
+    most of it, so the "densest part" was the whole body, and it replaced the story that
+    readability found in the page's one <article>."""
+    text = extract_html((MOZILLA / "yahoo-2" / "source.html").read_bytes()).text
+    assert "MOSCOW (AP) — An unmanned Russian cargo spaceship" in text
+    assert "Click to view comments" not in text
+    assert "Palatino Linotype" not in text  # a video player's settings menu
+
+
+def test_teaser_streams_around_the_article_do_not_replace_it() -> None:
+    def stream(name: str) -> str:
+        return (
+            "<ul>"
+            + "".join(
+                f"<li><h3><a href='/{name}{i}'>Story {name}{i}</a></h3><p>Teaser {name}{i}: a story"
+                " about the town's new bridge, the council's vote on it and what the neighbours"
+                " think of the plan.</p></li>"
+                for i in range(16)
+            )
+            + "</ul>"
+        )
+
+    page = (
+        f"<html><body><div>{stream('a')}</div><div><article><h1>Title</h1>{PROSE * 8}"
+        f"</article></div><div>{stream('b')}</div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "Teaser" not in text
