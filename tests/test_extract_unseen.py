@@ -685,3 +685,171 @@ def test_a_long_read_keeps_what_was_found_in_its_main_area() -> None:
     text = extract_html(page).text
     assert "library would stay open" in text
     assert "Label 17" not in text
+
+
+# --- segments gathered into readability's pick keep their order --------------------------------
+
+MOZILLA = CORPUS / "readability-pages"
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "least"), [("2961", 0.7), ("0093", 0.97), ("0122", 0.98), ("2838", 0.8)]
+)
+def test_segments_inside_the_widened_pick_stay_where_they_stand(page_id: str, least: float) -> None:
+    """readability moves the boxes sharing its pick's content class into the pick; when the
+    pick is then widened to an ancestor holding those boxes anyway, the move only put the
+    text out of order (the boxes first, the captions and lists between them after). F1
+    before: 2961 0.41, 0093 0.91 (odd half); 0122 0.95, 2838 0.64 (even half)."""
+    assert _score(page_id) >= least
+
+
+@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+@pytest.mark.parametrize(
+    ("page_id", "first", "then"),
+    [
+        ("ehow-1", "Dig a hole in the oasis", "Insert your plant into the hole"),
+        ("ehow-2", "Mike Watson Images", "Parties hosted at restaurants"),
+    ],
+)
+def test_steps_and_their_pictures_stay_in_order(page_id: str, first: str, then: str) -> None:
+    """Mozilla's how-to pages (ehow-1 on the odd half, ehow-2 on the even one): each step's
+    text box shares one class, each step's picture credit is beside its box. A step's credit
+    comes before the next step's text (it came after all the steps)."""
+    text = extract_html((MOZILLA / page_id / "source.html").read_bytes(), "").text
+    assert first in text and then in text
+    assert text.index(first) < text.index(then)
+
+
+def test_boxes_of_one_class_and_the_captions_between_them_keep_their_order() -> None:
+    steps = "".join(
+        f"<div class='step'><div class='content'><h2>Step {i}</h2>{PROSE * 2}</div>"
+        f"<figure><img src='/{i}.jpg'><figcaption>Picture of step {i}</figcaption></figure>"
+        "</div>"
+        for i in range(1, 6)
+    )
+    text = extract_html(f"<html><body><article><div>{steps}</div></article></body></html>").text
+    assert text.index("Picture of step 1") < text.index("Step 2") < text.index("Picture of step 2")
+
+
+# --- a list without items: text indented with a bare <ul> ---------------------------------------
+
+
+@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+def test_text_indented_with_a_bare_list_is_kept_on_an_old_page() -> None:
+    """Mozilla's table-style-attributes (odd half, jwz's page): an aside and the quoted
+    readers' lines are put in <ul> without <li>. Pruning took them for empty lists."""
+    text = extract_html((MOZILLA / "table-style-attributes" / "source.html").read_bytes()).text
+    assert "Really my eventual goal is to be able to create video on Linux" in text
+    assert "You shouldn't even bother compiling the GUI into mplayer!" in text
+
+
+@needs_corpus
+def test_lines_in_a_bare_list_are_kept_on_a_modern_page() -> None:
+    """modern 0278 (even half) writes each section's examples as text straight in a <ul>."""
+    text = _text("0278")
+    assert "Native apps examples – Spotify, Facebook, Snapchat, and WhatsApp" in text
+    assert "Web app examples – Gmail, Google Docs, Trello, and Asana" in text
+
+
+def test_a_bare_list_of_text_stays_and_a_bare_list_of_links_goes() -> None:
+    links = " ".join(f"<a href='/s{i}'>Section {i}</a>" for i in range(12))
+    page = (
+        f"<html><body><article>{PROSE * 3}<ul><i>Quoted from a reader, who thought the budget"
+        f" was too small.</i></ul>{PROSE * 3}<ul>{links}</ul></article></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Quoted from a reader" in text
+    assert "Section 7" not in text
+
+
+# --- markup written as text inside <noscript> ----------------------------------------------------
+
+
+@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+def test_tags_written_as_text_in_noscript_do_not_make_it_the_page() -> None:
+    """Mozilla's yahoo-4 (odd half) writes its <noscript> content escaped: tracking pixels
+    with long addresses and a "JavaScript is off" notice, as text. Counted as text, they
+    outweighed the article, so every <noscript> was kept and the notice shown."""
+    text = extract_html((MOZILLA / "yahoo-4" / "source.html").read_bytes()).text
+    assert "JavaScriptが無効" not in text
+    assert "トレンドマイクロ" in text
+
+
+def test_escaped_tags_in_noscript_are_not_counted_as_its_text() -> None:
+    pixel = "&lt;img width=1 height=1 src='https://px.example/b?" + "x" * 300 + "'&gt;"
+    page = (
+        "<html><body><article><noscript>&lt;p&gt;Please turn JavaScript on to see the"
+        f" whole page.&lt;/p&gt;</noscript>{PROSE * 2}</article>"
+        f"{f'<noscript>{pixel}</noscript>' * 4}"
+        "</body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "turn JavaScript on" not in text
+
+
+# --- boxes of the pick's class between two gathered ones ---------------------------------------
+
+
+@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+def test_a_section_between_two_gathered_sections_is_gathered_too() -> None:
+    """Mozilla's medium-3 (odd half): the post's sections are boxes of one class; readability
+    gathered the first and the last into the longest one, but the second and the fourth,
+    made of quotations, scored just under its threshold and were left out."""
+    text = extract_html((MOZILLA / "medium-3" / "source.html").read_bytes()).text
+    first = text.index("That, readers, is “The Big Lie”")
+    assert (
+        first
+        < text.index("Samantha’s points (I assume you read it")
+        < text.index("The response, from all quarters")
+    )
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "snippet"),
+    [
+        ("0575", "Are you using spawn?"),  # odd half: a reply between two gathered ones
+        ("0272", "360° cameras have always been out of the mainstream"),  # even: a section
+    ],
+)
+def test_boxes_between_gathered_ones_are_kept(page_id: str, snippet: str) -> None:
+    assert snippet in _text(page_id)
+
+
+# --- the page's one <article> against a "densest part" that is the whole body ------------------
+
+
+@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+def test_the_article_is_kept_when_the_densest_part_is_the_whole_body() -> None:
+    """Mozilla's yahoo-2 (odd half): streams of teaser cards (a headline, a source, a
+    summary each) around the story hold more prose than the story; no part of the page holds
+    most of it, so the "densest part" was the whole body, and it replaced the story that
+    readability found in the page's one <article>."""
+    text = extract_html((MOZILLA / "yahoo-2" / "source.html").read_bytes()).text
+    assert "MOSCOW (AP) — An unmanned Russian cargo spaceship" in text
+    assert "Click to view comments" not in text
+    assert "Palatino Linotype" not in text  # a video player's settings menu
+
+
+def test_teaser_streams_around_the_article_do_not_replace_it() -> None:
+    def stream(name: str) -> str:
+        return (
+            "<ul>"
+            + "".join(
+                f"<li><h3><a href='/{name}{i}'>Story {name}{i}</a></h3><p>Teaser {name}{i}: a story"
+                " about the town's new bridge, the council's vote on it and what the neighbours"
+                " think of the plan.</p></li>"
+                for i in range(16)
+            )
+            + "</ul>"
+        )
+
+    page = (
+        f"<html><body><div>{stream('a')}</div><div><article><h1>Title</h1>{PROSE * 8}"
+        f"</article></div><div>{stream('b')}</div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "Teaser" not in text

@@ -199,6 +199,17 @@ def _by_main(blocks: list[Block], root: HtmlElement, base: str, meta: Metadata) 
     return more
 
 
+def _in_the_article(blocks: list[Block], root: HtmlElement) -> bool:
+    """True when the page has one <article> and it holds most of ``blocks``' text."""
+    articles = root.findall(".//article")
+    if len(articles) != 1:
+        return False
+    text = " ".join(articles[0].text_content().split())
+    total = sum(len(b.text) for b in blocks)
+    held = sum(len(b.text) for b in blocks if " ".join(b.text.split()) in text)
+    return held >= total * _HELD
+
+
 def _holds(wider: list[Block], narrower: list[Block]) -> bool:
     """True when most of ``narrower``'s text (by characters) is found in ``wider``."""
     total = sum(len(b.text) for b in narrower)
@@ -246,6 +257,8 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
         # short items beside the long paragraphs): the densest part (readers' comments left
         # out) if it holds what readability found.
         dense = densest_article(root, comments=False)
+        if dense is not None and dense.tag == "body" and _in_the_article(blocks, root):
+            dense = None
         more = _blocks(dense, base, meta) if dense is not None else []
         if sum(len(b.text) for b in more) > found and _holds(more, blocks):
             blocks = more

@@ -49,6 +49,7 @@ _WIDGET = re.compile(
     r"email-this|follow-us|breadcrumbs?|skip-link)(?:$|[\s_-])",
     re.I,
 )
+_TAG_TEXT = re.compile(r"<[!/?]?[a-zA-Z][^<>]*>")  # a tag written as text
 _WIDGET_TEXT_LIMIT = 400
 _MOST = 0.5  # share of the page's text
 _MENU_LINKS = 0.5  # share of link text in a menu
@@ -73,8 +74,11 @@ _ROLES_DROPPED = frozenset(
 )
 
 
-def _text_len(el: HtmlElement) -> int:
-    return len(" ".join(el.text_content().split()))
+def _text_len(el: HtmlElement, *, markup: bool = True) -> int:
+    text = el.text_content()
+    if not markup:
+        text = _TAG_TEXT.sub(" ", text)
+    return len(" ".join(text.split()))
 
 
 def _remove(el: HtmlElement) -> None:
@@ -107,7 +111,10 @@ def _unwrap_or_drop(root: HtmlElement) -> None:
     noscripts = [el for el in root.iter("noscript") if el.getparent() is not None]
     if noscripts:
         inside = sum(_text_len(el) for el in noscripts if not _nested(el, "noscript"))
-        keep = inside > _text_len(root) - inside
+        # What a reader would get from them: the markup a page wrote as text inside its
+        # <noscript> (escaped tags, tracking-pixel addresses) is not text.
+        words = sum(_text_len(el, markup=False) for el in noscripts if not _nested(el, "noscript"))
+        keep = words > _text_len(root) - inside
         for el in reversed(noscripts):
             if keep:
                 el.drop_tag()

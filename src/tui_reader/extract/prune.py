@@ -89,6 +89,11 @@ def _should_remove(
     is_list = tag in ("ul", "ol")
     text = _text(el)
     length = len(text)
+    # A list without items holds its text directly: old pages indent a quotation or an aside
+    # with a bare <ul>. It is judged as a box of text, not as a list.
+    indent = is_list and bool(length) and next(el.iterdescendants("li"), None) is None
+    if indent:
+        is_list = False
     if not is_list:
         list_length = sum(len(_text(li)) for li in el.iterdescendants("ul", "ol"))
         is_list = bool(length) and list_length / length > 0.9
@@ -135,7 +140,7 @@ def _should_remove(
         or (weight >= 25 and links > 0.5)
         or (embeds == 1 and length < 75)
         or embeds > 1
-        or (images == 0 and _text_density(el, _TEXTISH, length) == 0)
+        or (images == 0 and not indent and _text_density(el, _TEXTISH, length) == 0)
     )
     if is_list and remove:
         # Simple lists of images stay.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import readability
@@ -30,6 +31,7 @@ _UNLIKELY = re.compile(
     re.I,
 )
 _TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
+_SEGMENT_LINKS = 0.2  # link density above which a box is no segment (as readability-lxml)
 _MAYBE = re.compile(r"and|article|body|column|content|main|mathjax|shadow", re.I)
 
 
@@ -73,13 +75,33 @@ class _Readability(readability.Document):  # type: ignore[misc]
         if top is not None and start is best["elem"] and top is not start:
             # Gather readability's article segments around the original choice first: they
             # move inside it, and so come along with the ancestor that replaces it.
+            # Only the segments outside that ancestor: those inside it come along where they
+            # stand, and moving them would put the text out of its order.
             threshold = max(10, best["content_score"] * 0.2)
-            self.merge_article_segments(candidates, best, threshold)
+            outside = {
+                el: c
+                for el, c in candidates.items()
+                if el is start or top not in el.iterancestors()
+            }
+            self.merge_article_segments(outside, best, threshold)
             if top not in candidates:
                 candidates[top] = self.score_node(top)
             best = candidates[top]
         _same_class_bonus(candidates, best)
         return super().get_article(candidates, best, html_partial=html_partial)
+
+    def merge_article_segments(
+        self, candidates: dict[HtmlElement, Any], best: Any, score_threshold: float
+    ) -> None:
+        elem: HtmlElement = best["elem"]
+        name = elem.get("class")
+        same = [el for el in self.html.iter(elem.tag) if el.get("class") == name] if name else []
+        held = set(elem)
+        super().merge_article_segments(candidates, best, score_threshold)
+        same = [
+            el for el in same if el is elem or candidates.get(el, {}).get("content_score", 0) > 0
+        ]
+        _fill_gaps(elem, same, held, self.get_link_density)
 
     def sanitize(self, node: HtmlElement, candidates: Any, keep_all_images: bool = False) -> str:
         prune(node)
@@ -105,6 +127,41 @@ class _Readability(readability.Document):  # type: ignore[misc]
                 )
             ):
                 elem.drop_tree()
+
+
+def _fill_gaps(
+    elem: HtmlElement,
+    same: list[HtmlElement],
+    held: set[HtmlElement],
+    link_density: Callable[[HtmlElement], float],
+) -> None:
+    """The boxes of ``elem``'s tag and class lying between two that readability gathered into
+    it (``same``: all such boxes in document order, ``held``: ``elem``'s children before):
+    parts of the same article that scored a little lower (a section made of quotations)."""
+    moved = {el for el in same if el.getparent() is elem and el not in held}
+    if not moved or elem not in same:
+        return
+    place = same.index(elem)
+    index = [i for i, el in enumerate(same) if el in moved]
+    lo, hi = min(*index, place), max(*index, place)
+    ancestors = set(elem.iterancestors())
+    for k in range(lo + 1, hi):
+        gap = same[k]
+        if gap is elem or gap in moved or gap in ancestors:
+            continue
+        if any(a is elem or a in moved for a in gap.iterancestors()):
+            continue  # inside the pick already
+        if any(d in moved for d in gap.iterdescendants(elem.tag)):
+            continue
+        if not _text_length(gap) or link_density(gap) > _SEGMENT_LINKS:
+            continue
+        if k < place:
+            anchor = next(same[j] for j in range(k - 1, lo - 1, -1) if same[j] in moved)
+            anchor.addnext(gap)
+        else:
+            anchor = next(same[j] for j in range(k + 1, hi + 1) if same[j] in moved)
+            anchor.addprevious(gap)
+        moved.add(gap)
 
 
 def _same_class_bonus(candidates: dict[HtmlElement, Any], best: Any) -> None:
