@@ -330,6 +330,13 @@ PAGE_BODIES: dict[str, Callable[[int], str]] = {
     "tag-with-many-words": lambda size: "&lt;a x" + rep(" x", size),
     "gtag-debris": lambda size: rep(GTAG.replace(">", "&gt;") + "\n", size),
     "blank-lines": lambda size: "<pre>" + rep("\n", size) + "</pre>",
+    # Tags written as text inside <noscript> (weighed without them, extract/preclean.py).
+    "noscript-escaped-openers": lambda size: (
+        "</p><noscript>" + rep("&lt;img src=x ", size) + "</noscript><p>"
+    ),
+    "noscript-escaped-tags": lambda size: (
+        "</p><noscript>" + rep("&lt;img src=x&gt;", size) + "</noscript><p>"
+    ),
 }
 
 PAGE_CASES = [
