@@ -458,6 +458,10 @@ class _Reader:
             self.base = self.bases[-1]  # else the inner base stays, as in feedparser
 
     def resolve(self, uri: str) -> str:
+        if not self.base and ":///" not in uri:
+            # feedparser's _urljoin with no base: its fix of "scheme:///" (the only change
+            # it could make) aside, urljoin gives the URI back as it is.
+            return uri
         return self.fp.urljoin(self.base, uri)
 
     def resolve_text(self, text: str) -> str:
