@@ -75,6 +75,7 @@ SAMPLES = [
     "<p>a\rb\r\nc\x0bd\x0ce\x1cf\x1dg\x1eh\x1fi\x85j\u2028k\u2029l</p>",
     "<p>one</p>\n\n<p>two<br>three<br/><br>four</p><HR><DIV>five</DIV>",
     "<p>esc \x1b[1\t\tm ok \x1b[31\nm</p><p>&#27;[31m&#10;&#13;&#133;x</p>",
+    "<p>x<\u017fection>a</\u017fection>b<d\u0130v>c</d\u0131v>d<bloc\u212aquote>e \u00e9</p>",
     "<p>esc \x1b[1\xa0\u3000m ok &#27;[2\u2003\x85m &#x1b;]0;t\u2028x\x07 \ud800\xa0</p>",
     "<p>e<b>\u0301</b> a\u0301\u0302\u0303\u0304\u0305 \u0e01" + "\u0e49" * 20 + "</p>",
     "<p>&nbsp;&nbsp;x&#8232;y&#x2029;z &amp;nbsp; &#xA0;</p>",

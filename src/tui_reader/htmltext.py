@@ -81,11 +81,24 @@ _ATTRS = r"""(?>[^<>="']+|=\s*"[^"]*"|=\s*'[^']*'|[="'])*+"""
 _LINE_BREAK = re.compile(rf"<br\b{_ATTRS}>", re.IGNORECASE)
 # The names as a tree of their first letters (the same names as "<hr\b...>|</?(?:p|div|li|...)
 # \b...>"): a tag that is not one fails after a letter or two instead of trying each name.
-_BLOCK_EDGE = re.compile(
-    r"<(?:hr\b|/?(?:p(?:re)?|d(?:iv|[ltd])|[uo]l|li|h(?:[1-6]|eader)|blockquote|t(?:r|able)"
-    rf"|section|a(?:rticle|side)|f(?:ooter|ig(?:ure|caption))|nav)\b){_ATTRS}>",
-    re.IGNORECASE,
+_BLOCK_NAMES = (
+    r"p(?:re)?|d(?:iv|[ltd])|[uo]l|li|h(?:[1-6]|eader)|blockquote|t(?:r|able)"
+    r"|section|a(?:rticle|side)|f(?:ooter|ig(?:ure|caption))|nav"
 )
+_BLOCK_EDGE = re.compile(rf"<(?:hr\b|/?(?:{_BLOCK_NAMES})\b){_ATTRS}>", re.IGNORECASE)
+# The same with the names matched as ASCII ("(?a:...)", ~a fifth faster), for text without the
+# four characters that Unicode case folding matches to letters of these names: "\u0130" and
+# "\u0131" (i), "\u017f" (s), "\u212a" (k). (\b stays outside: it is Unicode's.)
+_BLOCK_EDGE_ASCII = re.compile(rf"<(?:(?a:hr)\b|/?(?a:{_BLOCK_NAMES})\b){_ATTRS}>", re.IGNORECASE)
+_FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _block_edge(markup: str) -> re.Pattern[str]:
+    if markup.isascii() or not any(c in markup for c in _FOLDED_TO_ASCII):
+        return _BLOCK_EDGE_ASCII
+    return _BLOCK_EDGE
+
+
 # A tag: "<" and a letter (a start tag) or "/" and a letter (an end tag), with its attributes;
 # or "<!", "<?" or "</" and anything else up to ">" (a declaration, a bogus comment). A "<"
 # before anything else is text: "1 < 2", "<3", "class A < B" in a code sample.
@@ -122,7 +135,7 @@ def _marked_text(markup: str) -> str:
     markup = _drop_blocks(markup)
     markup = _spaces(markup)
     markup = sub_to_last(_LINE_BREAK, "\n", markup)
-    markup = sub_to_last(_BLOCK_EDGE, "\n\n", markup)
+    markup = sub_to_last(_block_edge(markup), "\n\n", markup)
     markup = sub_to_last(TAGS, "", markup)
     if "&" in markup:
         markup = html.unescape(decode_control_refs(markup))

@@ -104,6 +104,9 @@ NEAR = ("<a x", "if (", "\x1b]", "&#0", GTAG + "\n", "< / p", "encoding='x' ")
 NEAR += ('<a x="', "<p x='", '<a =" <b ', '<br y="z"', "<a x=it's ")
 NEAR += ("&lt;a x=&quot;", '<a x="1"y', "](", "[", "*_", "`", "http://a.b/", "www.", "a@b.")
 NEAR += ("&#x", "<![CDATA[", "<!--[if ", "feed:")
+# Non-ASCII text: other whitespace; block names matched as ASCII, or (with a character Unicode
+# folds to a letter of one) as Unicode.
+NEAR += ("\u00a0 \u3000\n", '<p x="\u00e9 ', '<d\u0130v x="', "</\u017fection ")
 TEXT_INPUTS = OPENERS + RUNS + NEAR
 
 
