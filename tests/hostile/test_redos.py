@@ -230,6 +230,14 @@ FEEDS: dict[str, Callable[[int], bytes]] = {
             ],
         }
     ).encode(),
+    # Dates that are the common forms up to a long tail (fastxml's own date reading).
+    "date-long-fraction": lambda size: rss(
+        b"<item><guid>g1</guid><pubDate>2009-01-12T11:44:15."
+        + rep(b"9", size)
+        + b"Q</pubDate><dc:date xmlns:dc='http://purl.org/dc/elements/1.1/'>Mon, 12 Jan 2009 "
+        + rep(b"1", size)
+        + b"</dc:date></item>"
+    ),
     "comments-then-stray-htm": lambda size: rep(b"<!-- c -->", size) + b"<htm",
     "comments-newlines-then-stray-htm": lambda size: rep(b"<!-- c --> \n", size) + b"<htm",
     "json-feed-openers": lambda size: json.dumps(
