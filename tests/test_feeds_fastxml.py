@@ -353,3 +353,45 @@ def test_hostile_feed_text_is_cleaned_on_the_fast_path(monkeypatch: pytest.Monke
     assert entry.title.startswith("[bold]x[/bold]")  # kept as text, shown literally
     assert entry.url == ""  # not an http(s) link
     assert "alert" not in entry.text and "ok" in entry.text
+
+
+# Dates the fast path reads itself (W3C and RFC 822 in their common forms) and their edges:
+# days, hours and offsets out of range, overflow past year 1 or 9999, fractional seconds that
+# round up, forms one character away (then feedparser's own parsers read them).
+_DATES = [
+    "2009-01-12T11:44:15Z",
+    "2009-01-12T11:44:15-06:00",
+    "2009-01-12T11:44:15.123+05:30",
+    "2008-02-29T23:59:59.9999999999999999Z",
+    "2009-02-29T11:44:15Z",
+    "2009-01-12T24:00:00Z",
+    "2009-01-12T11:44:60Z",
+    "2009-13-12T11:44:15Z",
+    "2021-06-01T10:00:00+25:00",
+    "2021-06-01T10:00:00-00:75",
+    "0001-01-01T00:30:00+01:00",
+    "9999-12-31T23:30:00-01:00",
+    "2009-01-12t11:44:15z",
+    "2009-01-12 11:44:15Z",
+    "Mon, 01 Jan 2001 00:00:00 +0000",
+    "Tue, 10 Jun 2003 04:00:00 GMT",
+    "Thu, 01 Oct 2009 12:00:00 UT",
+    "1 Oct 2009 12:00:00 Z",
+    "Sat, 01 Jan 0001 00:10:00 +0100",
+    "Fri, 31 Dec 9999 23:59:00 -0100",
+    "Tue, 31 Feb 2021 10:00:00 GMT",
+    "Sun, 09 Oct 2009 12:00:60 +9999",
+    "Sun, 09 Oct 2009 12:00:00 EST",
+    "Sun,  9 Oct 2009 12:00:00 GMT",
+    "Sun, 09 oct 2009 12:00:00 GMT",
+]
+
+
+def test_common_dates_are_feedparsers() -> None:
+    from tui_reader.feeds.fastxml import _common_date, _fp
+
+    read = [value for value in _DATES if _common_date(value) is not None]
+    assert len(read) >= 8  # (the common forms are read, not left to feedparser)
+    for value in _DATES:
+        found = _common_date(value)
+        assert found is None or found == _fp().parse_date(value), value

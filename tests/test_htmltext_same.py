@@ -18,6 +18,7 @@ from tui_reader.document import plain_paragraph
 from tui_reader.htmltext import (
     _ATTRS,
     _LINE_BREAK,
+    _OTHER_SPACE,
     TAGS,
     _drop_blocks,
     collapse_space,
@@ -74,6 +75,8 @@ SAMPLES = [
     "<p>a\rb\r\nc\x0bd\x0ce\x1cf\x1dg\x1eh\x1fi\x85j\u2028k\u2029l</p>",
     "<p>one</p>\n\n<p>two<br>three<br/><br>four</p><HR><DIV>five</DIV>",
     "<p>esc \x1b[1\t\tm ok \x1b[31\nm</p><p>&#27;[31m&#10;&#13;&#133;x</p>",
+    "<p>x<\u017fection>a</\u017fection>b<d\u0130v>c</d\u0131v>d<bloc\u212aquote>e \u00e9</p>",
+    "<p>esc \x1b[1\xa0\u3000m ok &#27;[2\u2003\x85m &#x1b;]0;t\u2028x\x07 \ud800\xa0</p>",
     "<p>e<b>\u0301</b> a\u0301\u0302\u0303\u0304\u0305 \u0e01" + "\u0e49" * 20 + "</p>",
     "<p>&nbsp;&nbsp;x&#8232;y&#x2029;z &amp;nbsp; &#xA0;</p>",
     "<p>caf\u00e9 \u201cquoted\u201d \u2014 \U0001f600 \U0001d165\U0001d165 \ufffe</p>",
@@ -108,6 +111,15 @@ def test_the_only_printable_whitespace_is_the_space() -> None:
     """What the fast code's line folding assumes: a printable line holds no whitespace but
     " ", so stripping it and finding no double space leaves nothing to fold."""
     assert [c for c in _EVERY_SPACE if c.isprintable()] == [" "]
+
+
+def test_the_other_spaces_are_every_non_ascii_space() -> None:
+    """_spaces maps ASCII's whitespace with a table and the rest with _OTHER_SPACE."""
+    assert "".join(c for c in _EVERY_SPACE if not c.isascii()) == "".join(
+        _OTHER_SPACE.findall(_EVERY_SPACE)
+    )
+    others = "".join(c for c in map(chr, range(128, 0x3001)) if not c.isspace())
+    assert not _OTHER_SPACE.search(others)
 
 
 def test_the_fast_code_reads_every_sample_as_before() -> None:

@@ -104,6 +104,9 @@ NEAR = ("<a x", "if (", "\x1b]", "&#0", GTAG + "\n", "< / p", "encoding='x' ")
 NEAR += ('<a x="', "<p x='", '<a =" <b ', '<br y="z"', "<a x=it's ")
 NEAR += ("&lt;a x=&quot;", '<a x="1"y', "](", "[", "*_", "`", "http://a.b/", "www.", "a@b.")
 NEAR += ("&#x", "<![CDATA[", "<!--[if ", "feed:")
+# Non-ASCII text: other whitespace; block names matched as ASCII, or (with a character Unicode
+# folds to a letter of one) as Unicode.
+NEAR += ("\u00a0 \u3000\n", '<p x="\u00e9 ', '<d\u0130v x="', "</\u017fection ")
 TEXT_INPUTS = OPENERS + RUNS + NEAR
 
 
@@ -227,6 +230,14 @@ FEEDS: dict[str, Callable[[int], bytes]] = {
             ],
         }
     ).encode(),
+    # Dates that are the common forms up to a long tail (fastxml's own date reading).
+    "date-long-fraction": lambda size: rss(
+        b"<item><guid>g1</guid><pubDate>2009-01-12T11:44:15."
+        + rep(b"9", size)
+        + b"Q</pubDate><dc:date xmlns:dc='http://purl.org/dc/elements/1.1/'>Mon, 12 Jan 2009 "
+        + rep(b"1", size)
+        + b"</dc:date></item>"
+    ),
     "comments-then-stray-htm": lambda size: rep(b"<!-- c -->", size) + b"<htm",
     "comments-newlines-then-stray-htm": lambda size: rep(b"<!-- c --> \n", size) + b"<htm",
     "json-feed-openers": lambda size: json.dumps(

@@ -19,6 +19,7 @@ feed of the corpus, that both paths give the same entries.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import re
 import time
 from collections.abc import Callable
@@ -419,7 +420,9 @@ class _Reader:
         return [(k, v.lower() if k in ("rel", "type") else v) for k, v in found.items()]
 
     def date(self, el: Any) -> time.struct_time | None:
-        return self.fp.parse_date(self.finish(self.text(el)))
+        value = self.finish(self.text(el))
+        found = _common_date(value)
+        return found if found is not None else self.fp.parse_date(value)
 
     # -- the checks ----------------------------------------------------------------------
 
@@ -458,6 +461,10 @@ class _Reader:
             self.base = self.bases[-1]  # else the inner base stays, as in feedparser
 
     def resolve(self, uri: str) -> str:
+        if not self.base and ":///" not in uri:
+            # feedparser's _urljoin with no base: its fix of "scheme:///" (the only change
+            # it could make) aside, urljoin gives the URI back as it is.
+            return uri
         return self.fp.urljoin(self.base, uri)
 
     def resolve_text(self, text: str) -> str:
@@ -723,6 +730,55 @@ _SHADOWS = frozenset(
         "description_detail",
     }
 )
+
+
+# The two forms nearly every feed writes its dates in, exactly: W3C ("2009-01-12T11:44:15Z",
+# "...15.123-06:00"), which feedparser's first date parser reads, and RFC 822 ("Mon, 12 Jan
+# 2009 11:44:15 +0000" or GMT), which its first parser refuses and its second reads.
+_W3C_DATE = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2}(?:\.[0-9]+)?)"
+    r"(?:Z|([+-])([0-9]{2}):([0-9]{2}))"
+)
+_RFC822_DATE = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([0-9]{4}) "
+    r"([0-9]{2}):([0-9]{2}):([0-9]{2}) (?:GMT|UT|Z|([+-])([0-9]{2})([0-9]{2}))"
+)
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+
+
+def _common_date(value: str) -> time.struct_time | None:
+    """feedparser's date for a W3C or RFC 822 date in its common form, computed as its
+    parsers compute it (a naive datetime less the offset, as UTC), without their string
+    splitting; None for any other value, or a date they would not take (then feedparser's own
+    parsers read it, the next ones included)."""
+    w3c = _W3C_DATE.fullmatch(value)
+    if w3c is not None:
+        year, month, day, hour, minute, second, sign, tz_hours, tz_minutes = w3c.groups()
+        seconds = int(float(second))  # (as feedparser: "59.9999999999999999" is 60)
+        month_number = int(month)
+    else:
+        rfc = _RFC822_DATE.fullmatch(value)
+        if rfc is None:
+            return None
+        day, month, year, hour, minute, second, sign, tz_hours, tz_minutes = rfc.groups()
+        seconds = int(second)
+        month_number = _MONTHS[month]
+    try:
+        stamp = datetime.datetime(
+            int(year), month_number, int(day), int(hour), int(minute), seconds
+        )
+        if sign:
+            offset = datetime.timedelta(hours=int(tz_hours), minutes=int(tz_minutes))
+            stamp = stamp + offset if sign == "-" else stamp - offset
+        return stamp.utctimetuple()
+    except (OverflowError, ValueError):
+        return None
 
 
 def _attrs(el: Any) -> dict[str, str]:

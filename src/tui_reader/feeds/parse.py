@@ -11,10 +11,12 @@ would fall back to chardet (which can take over a second on one large feed).
 
 from __future__ import annotations
 
+import array
 import codecs
 import io
 import json
 import re
+import sys
 from typing import Any
 
 from tui_reader.feeds.enclosures import MAX_SCANNED, clean_enclosures
@@ -174,6 +176,20 @@ def _end_media_description(self: Any) -> None:
         self._end_description()
 
 
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+
+
+def _cp1252_table(mapping: dict[int, str]) -> str:
+    """feedparser's cp1252 repair (a str.translate of every value it stores) as a table of
+    the BMP: the same translation (a character past the table is kept, as one the dict does
+    not hold), without the failed dict lookup (a KeyError) per non-ASCII character that made
+    it ~a tenth of parsing a feed feedparser reads."""
+    codes = array.array("I", range(0x10000))
+    for code, char in mapping.items():
+        codes[code] = ord(char)
+    return codes.tobytes().decode(_UTF32, "surrogatepass")
+
+
 def _load_feedparser() -> Any:
     """Import feedparser on first use (a refresh where nothing changed never pays for it),
     have it try our buffered expat driver first, and give media:description its place."""
@@ -181,6 +197,7 @@ def _load_feedparser() -> Any:
     if _feedparser is None:
         import feedparser
         import feedparser.api
+        import feedparser.mixin
         import feedparser.namespaces.mediarss
 
         from tui_reader.feeds.saxdriver import DRIVER
@@ -191,6 +208,7 @@ def _load_feedparser() -> Any:
         media = feedparser.namespaces.mediarss.Namespace
         media._start_media_description = _start_media_description
         media._end_media_description = _end_media_description
+        feedparser.mixin._cp1252 = _cp1252_table(feedparser.mixin._cp1252)
         _feedparser = feedparser
     return _feedparser
 
