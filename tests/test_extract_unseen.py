@@ -853,3 +853,49 @@ def test_teaser_streams_around_the_article_do_not_replace_it() -> None:
     text = extract_html(page).text
     assert "library would stay open" in text
     assert "Teaser" not in text
+
+
+# --- runs of teaser <article>s inside the chosen element --------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "teaser"),
+    [
+        # even half: a law firm's post; the chosen box also holds the sidebar's "recent posts"
+        ("0296", "When the Social Security Administration (SSA) denies your disability claim"),
+        # odd half: a service page (what CRM is) with cards of the vendor's products
+        ("0691", "Accelerate growth and boost productivity with built-in AI"),
+    ],
+)
+def test_teaser_articles_beside_the_text_are_dropped(page_id: str, teaser: str) -> None:
+    """Sibling <article>s, each a linked headline and a short excerpt of another post, are
+    not the article when the chosen element holds a text of its own beside them."""
+    assert teaser not in _text(page_id)
+
+
+@needs_corpus
+def test_dropping_teaser_articles_raises_the_score_of_a_post() -> None:
+    assert _score("0296") >= 0.6  # it was 0.38 with the sidebar's teasers
+
+
+def test_teaser_articles_go_but_posts_of_a_thread_stay() -> None:
+    def cards(n: int, head: str) -> str:
+        return "".join(
+            f"<article>{head.format(i=i)}<p>Teaser {i}: what the council decided about"
+            " the bridge, and what the neighbours think of it.</p>"
+            "<span>March 2, 2025</span></article>"
+            for i in range(n)
+        )
+
+    linked = "<h3><a href='/p{i}'>Story {i}</a></h3>"
+    page = (
+        f"<html><body><div><h1>Title</h1>{PROSE * 8}"
+        f"<section>{cards(4, linked)}</section></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "Teaser" not in text
+    # Posts of a thread have no linked headline: they stay.
+    page = page.replace(cards(4, linked), cards(4, "<b><a href='/u{i}'>Reader {i}</a></b>"))
+    assert "Teaser 3" in extract_html(page).text

@@ -35,6 +35,12 @@ _VIDEOS = re.compile(
 )
 _DROPPED = ("object", "embed", "footer", "link", "aside", "iframe", "input", "textarea", "select")
 _TEXTISH = ("span", "li", "td", "blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul")
+_TEASERS = 3  # sibling <article>s that make a run of teasers
+_TEASER_CHARS = 600  # characters of text above which an <article> is no teaser
+_TEASERS_BESIDE = 1_000  # characters of other text the chosen element must hold
+_HEADLINE_LINK = (
+    ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]//a[@href]"
+)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -150,9 +156,31 @@ def _should_remove(
     return remove
 
 
+def drop_teasers(node: HtmlElement) -> None:
+    """Runs of sibling <article> boxes, each short and headed by a link (teasers of other
+    posts: "recent posts" beside the story when the chosen element holds both), go when the
+    chosen element holds a text of its own beside them."""
+    total = len(_text(node))
+    runs: list[list[HtmlElement]] = []
+    for parent in node.iter():
+        if isinstance(parent.tag, str):
+            cards = [child for child in parent if child.tag == "article"]
+            if len(cards) >= _TEASERS:
+                runs.append(cards)
+    for cards in runs:
+        lengths = [len(_text(card)) for card in cards]
+        if max(lengths) > _TEASER_CHARS or total - sum(lengths) < _TEASERS_BESIDE:
+            continue
+        if not all(card.xpath(_HEADLINE_LINK) for card in cards):
+            continue
+        for card in cards:
+            card.drop_tree()
+
+
 def prune(node: HtmlElement, *, classes: bool = True) -> None:
     """Clean the chosen article element in place. ``classes=False`` judges elements by their
     content alone, not by their class and id (for pages whose every box is a "widget")."""
+    drop_teasers(node)
     for el in list(node.iterdescendants(*_DROPPED)):
         el.drop_tree()
     data_tables = {t for t in node.iter("table") if is_data_table(t)}
