@@ -18,7 +18,9 @@ from tui_reader.extract.metadata import extract_metadata
 from tui_reader.extract.parse import parse_html
 
 MODERN = CORPUS / "modern-pages"
+MOZILLA = CORPUS / "readability-pages"
 needs_corpus = pytest.mark.skipif(not MODERN.is_dir(), reason="shared corpus not present")
+needs_mozilla = pytest.mark.skipif(not MOZILLA.is_dir(), reason="shared corpus not present")
 PROSE = (
     "<p>The committee met on Tuesday to discuss the new budget for the coming year, and its"
     " members agreed that the library would stay open on Sundays after all.</p>"
@@ -274,6 +276,10 @@ def _text(page_id: str) -> str:
     return extract_html(html, "").text
 
 
+def _mozilla_text(name: str) -> str:
+    return extract_html((MOZILLA / name / "source.html").read_bytes(), "").text
+
+
 @needs_corpus
 def test_article_after_an_early_end_of_html_is_read() -> None:
     """modern 0310 closes </body></html> after its menu and puts the article after it
@@ -370,15 +376,12 @@ def test_hidden_parts_holding_the_page_are_kept_and_a_hidden_menu_is_not() -> No
 # --- a data table picked as the article -----------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    not (CORPUS / "readability-pages" / "wikipedia-4").is_dir(), reason="corpus not present"
-)
+@needs_mozilla
 def test_a_data_table_picked_is_widened_to_its_article() -> None:
     """Mozilla's wikipedia-4 is a list of films in a table, a description in each row:
     readability picks the table; the introduction and the references around it are the
     article too."""
-    html = (CORPUS / "readability-pages" / "wikipedia-4" / "source.html").read_bytes()
-    text = extract_html(html, "").text
+    text = _mozilla_text("wikipedia-4")
     assert "This list of films featuring time loops" in text
     assert "Repeat Performance" in text  # a row of the table
     assert "Time travel in fiction" in text  # "See also"
@@ -529,10 +532,6 @@ def test_a_scrap_of_a_page_with_prose_gives_way_to_its_main_text(page_id: str) -
 # --- twice-encoded UTF-8 ------------------------------------------------------------------------
 
 
-def _text_of(page_id: str) -> str:
-    return extract_html(gzip.decompress((MODERN / "html" / f"{page_id}.html.gz").read_bytes())).text
-
-
 @needs_corpus
 def test_text_after_a_twice_encoded_closing_quote_is_kept() -> None:
     """Pages whose UTF-8 quotation marks were encoded twice hold raw C1 controls ("\\u00e2"
@@ -540,7 +539,7 @@ def test_text_after_a_twice_encoded_closing_quote_is_kept() -> None:
     string sequence and everything up to the next opening quote was dropped: most of a manual
     page (0688), words in the middle of sentences (0667)."""
     assert _score("0688") >= 0.9
-    text = _text_of("0667")
+    text = _text("0667")
     assert "We now have two variables, x and y, and both equal 5." in text
     assert "copies of your data. Therefore, any automatic copying" in text
 
@@ -689,8 +688,6 @@ def test_a_long_read_keeps_what_was_found_in_its_main_area() -> None:
 
 # --- segments gathered into readability's pick keep their order --------------------------------
 
-MOZILLA = CORPUS / "readability-pages"
-
 
 @needs_corpus
 @pytest.mark.parametrize(
@@ -704,7 +701,7 @@ def test_segments_inside_the_widened_pick_stay_where_they_stand(page_id: str, le
     assert _score(page_id) >= least
 
 
-@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+@needs_mozilla
 @pytest.mark.parametrize(
     ("page_id", "first", "then"),
     [
@@ -716,7 +713,7 @@ def test_steps_and_their_pictures_stay_in_order(page_id: str, first: str, then: 
     """Mozilla's how-to pages (ehow-1 on the odd half, ehow-2 on the even one): each step's
     text box shares one class, each step's picture credit is beside its box. A step's credit
     comes before the next step's text (it came after all the steps)."""
-    text = extract_html((MOZILLA / page_id / "source.html").read_bytes(), "").text
+    text = _mozilla_text(page_id)
     assert first in text and then in text
     assert text.index(first) < text.index(then)
 
@@ -735,11 +732,11 @@ def test_boxes_of_one_class_and_the_captions_between_them_keep_their_order() -> 
 # --- a list without items: text indented with a bare <ul> ---------------------------------------
 
 
-@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+@needs_mozilla
 def test_text_indented_with_a_bare_list_is_kept_on_an_old_page() -> None:
     """Mozilla's table-style-attributes (odd half, jwz's page): an aside and the quoted
     readers' lines are put in <ul> without <li>. Pruning took them for empty lists."""
-    text = extract_html((MOZILLA / "table-style-attributes" / "source.html").read_bytes()).text
+    text = _mozilla_text("table-style-attributes")
     assert "Really my eventual goal is to be able to create video on Linux" in text
     assert "You shouldn't even bother compiling the GUI into mplayer!" in text
 
@@ -766,12 +763,12 @@ def test_a_bare_list_of_text_stays_and_a_bare_list_of_links_goes() -> None:
 # --- markup written as text inside <noscript> ----------------------------------------------------
 
 
-@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+@needs_mozilla
 def test_tags_written_as_text_in_noscript_do_not_make_it_the_page() -> None:
     """Mozilla's yahoo-4 (odd half) writes its <noscript> content escaped: tracking pixels
     with long addresses and a "JavaScript is off" notice, as text. Counted as text, they
     outweighed the article, so every <noscript> was kept and the notice shown."""
-    text = extract_html((MOZILLA / "yahoo-4" / "source.html").read_bytes()).text
+    text = _mozilla_text("yahoo-4")
     assert "JavaScriptが無効" not in text
     assert "トレンドマイクロ" in text
 
@@ -792,12 +789,12 @@ def test_escaped_tags_in_noscript_are_not_counted_as_its_text() -> None:
 # --- boxes of the pick's class between two gathered ones ---------------------------------------
 
 
-@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+@needs_mozilla
 def test_a_section_between_two_gathered_sections_is_gathered_too() -> None:
     """Mozilla's medium-3 (odd half): the post's sections are boxes of one class; readability
     gathered the first and the last into the longest one, but the second and the fourth,
     made of quotations, scored just under its threshold and were left out."""
-    text = extract_html((MOZILLA / "medium-3" / "source.html").read_bytes()).text
+    text = _mozilla_text("medium-3")
     first = text.index("That, readers, is “The Big Lie”")
     assert (
         first
@@ -821,13 +818,13 @@ def test_boxes_between_gathered_ones_are_kept(page_id: str, snippet: str) -> Non
 # --- the page's one <article> against a "densest part" that is the whole body ------------------
 
 
-@pytest.mark.skipif(not MOZILLA.is_dir(), reason="corpus not present")
+@needs_mozilla
 def test_the_article_is_kept_when_the_densest_part_is_the_whole_body() -> None:
     """Mozilla's yahoo-2 (odd half): streams of teaser cards (a headline, a source, a
     summary each) around the story hold more prose than the story; no part of the page holds
     most of it, so the "densest part" was the whole body, and it replaced the story that
     readability found in the page's one <article>."""
-    text = extract_html((MOZILLA / "yahoo-2" / "source.html").read_bytes()).text
+    text = _mozilla_text("yahoo-2")
     assert "MOSCOW (AP) — An unmanned Russian cargo spaceship" in text
     assert "Click to view comments" not in text
     assert "Palatino Linotype" not in text  # a video player's settings menu

@@ -324,22 +324,3 @@ def test_clean_link() -> None:
     assert clean_link("https://e.org/a", "") == "https://e.org/a"
     assert clean_link("data:text/html,hi", "https://e.org/") == ""
     assert clean_link("  ", "https://e.org/") == ""
-
-
-def test_collapse_space_is_the_regex_it_replaces() -> None:
-    """html_paragraphs' whitespace runs are collapsed with split/join instead of
-    ``re.sub(r"\\s+", " ")``: the same output for every whitespace character (all of
-    Unicode), at the edges, and on every corpus feed's text."""
-    import re
-    import sys
-
-    from tui_reader.htmltext import collapse_space
-
-    space = re.compile(r"\s+")
-    every = "".join(map(chr, range(sys.maxunicode + 1)))
-    assert [c for c in every if c.isspace() != bool(space.fullmatch(c))] == []
-    spaces = "".join(c for c in every if c.isspace())
-    samples = ["", " ", "a", " a", "a ", spaces, f"{spaces}x{spaces}y{spaces}", "a\u2028b\x1c"]
-    samples += [p.read_text("utf-8", "replace") for p in sorted((CORPUS / "feeds").iterdir())]
-    for sample in samples:
-        assert collapse_space(sample) == space.sub(" ", sample)

@@ -21,7 +21,6 @@ from tui_reader.htmltext import (
     _OTHER_SPACE,
     TAGS,
     _drop_blocks,
-    collapse_space,
     decode_control_refs,
     html_paragraphs,
     html_to_text,
@@ -41,6 +40,20 @@ _BLOCK_EDGE = re.compile(
 )
 _HTMLISH = re.compile(r"<[a-zA-Z/!?]|&[#a-zA-Z0-9]+;")
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+
+
+def collapse_space(text: str) -> str:
+    """The earlier code's whitespace folding: every run of whitespace as one space,
+    ``re.sub(r"\\s+", " ", text)`` with split and join (the same whitespace: ``str.isspace``)."""
+    words = text.split()
+    if not words:
+        return " " if text else ""
+    joined = " ".join(words)
+    if text[0].isspace():
+        joined = " " + joined
+    if text[-1].isspace():
+        joined += " "
+    return joined
 
 
 def reference_paragraphs(markup: str) -> list[str]:
@@ -139,3 +152,17 @@ def test_the_fast_code_reads_every_corpus_feed_as_before() -> None:
         if html_paragraphs(sample) != expected or html_to_text(sample) != "\n".join(expected):
             differ += 1
     assert differ == 0
+
+
+def test_collapse_space_is_the_regex_it_replaces() -> None:
+    """The reference's split/join folding is ``re.sub(r"\\s+", " ")``: the same output for
+    every whitespace character (all of Unicode), at the edges, and on every corpus feed's
+    text."""
+    space = re.compile(r"\s+")
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert [c for c in every if c.isspace() != bool(space.fullmatch(c))] == []
+    spaces = "".join(c for c in every if c.isspace())
+    samples = ["", " ", "a", " a", "a ", spaces, f"{spaces}x{spaces}y{spaces}", "a\u2028b\x1c"]
+    samples += [p.read_text("utf-8", "replace") for p in sorted((CORPUS / "feeds").iterdir())]
+    for sample in samples:
+        assert collapse_space(sample) == space.sub(" ", sample)

@@ -204,19 +204,23 @@ def _in_the_article(blocks: list[Block], root: HtmlElement) -> bool:
     articles = root.findall(".//article")
     if len(articles) != 1:
         return False
-    text = " ".join(articles[0].text_content().split())
-    total = sum(len(b.text) for b in blocks)
-    held = sum(len(b.text) for b in blocks if " ".join(b.text.split()) in text)
-    return held >= total * _HELD
+    return _mostly_in(" ".join(articles[0].text_content().split()), blocks, fold=True)
 
 
 def _holds(wider: list[Block], narrower: list[Block]) -> bool:
     """True when most of ``narrower``'s text (by characters) is found in ``wider``."""
-    total = sum(len(b.text) for b in narrower)
+    return _mostly_in("\n".join(b.text for b in wider), narrower)
+
+
+def _mostly_in(text: str, blocks: list[Block], *, fold: bool = False) -> bool:
+    """True when most of ``blocks``' text (by characters, _HELD) is found in ``text``; with
+    ``fold``, each block's whitespace runs as single spaces (``text`` folded the same way)."""
+    total = sum(len(b.text) for b in blocks)
     if not total:
         return True
-    text = "\n".join(b.text for b in wider)
-    held = sum(len(b.text) for b in narrower if b.text in text)
+    held = sum(
+        len(b.text) for b in blocks if (" ".join(b.text.split()) if fold else b.text) in text
+    )
     return held >= total * _HELD
 
 
