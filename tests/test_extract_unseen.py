@@ -932,3 +932,55 @@ def test_a_box_that_clips_its_overflow_stays_and_a_hidden_box_goes() -> None:
         assert "Second part" in extract_html(page).text, cls
     page = f"<html><body><div>{PROSE * 6}{box.format(cls='is-hidden')}</div></body></html>"
     assert "Second part" not in extract_html(page).text
+
+
+# --- the densest part's sibling boxes of prose ---------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "inside"),
+    [
+        # even half: a page builder's article, its introduction in one section, the body in
+        # the next; readability found 5 characters, the densest part is the body's section
+        ("0336", "How a restaurant serves its guests often matters as much as what it serves"),
+        # odd half: a guide whose FAQ sits in the section after the one with most prose
+        ("0047", "Here are common questions about the event management process"),
+    ],
+)
+def test_sibling_sections_of_prose_join_the_densest_part(page_id: str, inside: str) -> None:
+    assert inside in _text(page_id)
+
+
+@needs_corpus
+def test_the_introduction_beside_the_densest_part_raises_the_score() -> None:
+    assert _score("0336") >= 0.9  # it was 0.82 without the introduction's section
+
+
+def test_densest_part_takes_sibling_sections_of_paragraphs_not_a_banner() -> None:
+    """The boxes are "widget"s, so readability finds nothing and the densest part is looked
+    for: the body's box. The introduction's box beside it joins it; a box of offers written
+    as spans in a div (text, but no paragraph elements) does not. (Nor does a header, footer,
+    nav, aside or form: without that guard, 0362 shows its footer's disclaimer again, see
+    test_densest_part_is_not_a_footer_when_the_page_has_prose_elsewhere.)"""
+    intro = (
+        "<p>Introduction first: how a restaurant serves its guests often matters as much as"
+        " what it serves, and service sets expectations before the first bite arrives.</p>"
+    )
+    offers = "".join(
+        f"<span>Offer {i}: earn a reward when you join the club by March and buy something"
+        " there, terms apply, see the shop for details and more.</span>"
+        for i in range(9)
+    )
+
+    def box(inner: str) -> str:
+        return f"<div class='box'><div class='inner'><div class='widget-container'>{inner}"
+
+    page = (
+        f"<html><body><div>{box(intro * 7)}</div></div></div>{box(PROSE * 60)}</div></div></div>"
+        f"<div>{offers}</div></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "Introduction first" in text
+    assert "Offer 3" not in text
