@@ -896,3 +896,33 @@ def test_teaser_articles_go_but_posts_of_a_thread_stay() -> None:
     # Posts of a thread have no linked headline: they stay.
     page = page.replace(cards(4, linked), cards(4, "<b><a href='/u{i}'>Reader {i}</a></b>"))
     assert "Teaser 3" in extract_html(page).text
+
+
+# --- a parent that replaces readability's pick scores a third of it ----------------------------
+
+
+@needs_mozilla
+def test_a_wrapper_scoring_far_below_the_pick_does_not_replace_it() -> None:
+    """Mozilla's bug-1255978 (even half): walking up from the story's body (score 129),
+    readability's parents scored 61, 26, 25 and then 26 for the page's content wrapper; each
+    step lowered the floor, so the wrapper won and its cookie notice led the text."""
+    text = _mozilla_text("bug-1255978")
+    assert "We use cookies to enhance your visit" not in text
+    assert "Most people go to hotels for the pleasure of sleeping" in text
+
+
+def test_a_parent_below_a_third_of_the_pick_stays_out() -> None:
+    side = "<p>Opening hours change in winter, and the cafe closes early on Fridays.</p>"
+    notice = (
+        "<p>We use cookies to remember your choices and to show you offers that might"
+        " interest you. Read our <a href='/privacy'>privacy policy</a> to find out more.</p>"
+    )
+    page = (
+        f"<html><body><div id='site'>{notice}{side}"
+        f"<div class='region'><div>{side * 2}</div>"
+        f"<div class='col'><div>{side}</div>"
+        f"<div class='story'>{PROSE * 8}</div></div></div></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "We use cookies" not in text
