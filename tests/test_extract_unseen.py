@@ -926,3 +926,31 @@ def test_a_parent_below_a_third_of_the_pick_stays_out() -> None:
     text = extract_html(page).text
     assert "library would stay open" in text
     assert "We use cookies" not in text
+
+
+@needs_mozilla
+def test_a_wrapper_scoring_below_an_ancestor_passed_does_not_replace_the_pick() -> None:
+    """Mozilla's lwn-1 (even half): up from the edition's text (485), its cell (234), row
+    (222) and a table body (111); then the page's layout row (224) scored more than the
+    ancestor below it, and the page's sidebar and menu came in with it."""
+    text = _mozilla_text("lwn-1")
+    assert "Printable page" not in text
+    assert "Write for LWN" not in text
+    assert "QGIS is a" in text
+
+
+def test_a_parent_scoring_below_an_ancestor_passed_stays_out() -> None:
+    side = "<p>Opening hours change in winter, and the cafe closes early on Fridays.</p>"
+    notice = (
+        "<p>We use cookies to remember your choices and to show you offers that might"
+        " interest you. Read our <a href='/privacy'>privacy policy</a> to find out more.</p>"
+    )
+    page = (
+        f"<html><body><div id='site'>{notice}{side * 4}"
+        f"<div class='region'><div>{side * 2}</div>"
+        f"<div class='col'><div>{side}</div>"
+        f"<div class='story'>{PROSE * 8}</div></div></div></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "We use cookies" not in text
