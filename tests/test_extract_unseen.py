@@ -954,3 +954,28 @@ def test_a_parent_scoring_below_an_ancestor_passed_stays_out() -> None:
     text = extract_html(page).text
     assert "library would stay open" in text
     assert "We use cookies" not in text
+
+
+# --- "Reviewed by <name>" in the article's head -----------------------------------------------
+
+
+@needs_mozilla
+@pytest.mark.parametrize("name", ["webmd-1", "webmd-2"])  # even and odd half
+def test_the_reviewer_line_leaves_the_head(name: str) -> None:
+    """WebMD prints "Reviewed by <a doctor>" under the byline; it led the text."""
+    text = _mozilla_text(name)
+    assert "Reviewed by" not in text
+    assert text.split("\n")[0].startswith(("Feb. 23, 2015 --", "April 17, 2015 --"))
+
+
+def test_a_reviewer_line_is_a_head_line_not_the_byline() -> None:
+    page = (
+        "<html><body><article><h1>Sleep and the heart</h1>"
+        "<p>Medically reviewed by Jane Doe, MD</p>"
+        f"{PROSE * 9}<p>Reviewed by the editors of the weekly edition</p>{PROSE}"
+        "</article></body></html>"
+    )
+    doc = extract_html(page)
+    assert "Jane Doe" not in doc.text
+    assert "Jane Doe" not in doc.byline
+    assert "Reviewed by the editors" in doc.text  # in the body, not the head

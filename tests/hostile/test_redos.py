@@ -25,7 +25,7 @@ from tests.conftest import SEEDS
 from tui_reader import anchor, net
 from tui_reader.document import Document
 from tui_reader.export import mdtext, regions
-from tui_reader.extract import debris, document_from_fragment, extract_html, metadata
+from tui_reader.extract import debris, document_from_fragment, extract_html, metadata, postclean
 from tui_reader.extract.dates import strip_dates
 from tui_reader.feeds import fastxml
 from tui_reader.feeds import parse as feed_parse
@@ -408,6 +408,20 @@ UNIT_CASES: list[Case] = [
     *_text_cases("regions", _regions),
     *_text_cases("regions.front_matter", _front_matter),
     *_text_cases("anchor", _anchor, E2E_BUDGET),
+    # The head's "Reviewed by <name>" line (extract/postclean.py), near-matches repeated.
+    *[
+        Case(
+            f"postclean._is_checked_by[{unit!r}]",
+            postclean._is_checked_by,
+            lambda s, u=unit: rep(u, s),
+        )
+        for unit in ("medically ", "reviewed by", "fact-checked by \t", "expert reviewed ", " ")
+    ],
+    Case(
+        "postclean._is_checked_by[long space run]",
+        postclean._is_checked_by,
+        lambda s: "Medically reviewed by" + rep(" ", s),
+    ),
 ]
 
 
