@@ -979,3 +979,40 @@ def test_a_reviewer_line_is_a_head_line_not_the_byline() -> None:
     assert "Jane Doe" not in doc.text
     assert "Jane Doe" not in doc.byline
     assert "Reviewed by the editors" in doc.text  # in the body, not the head
+
+
+# --- pointer notes under a section's heading ---------------------------------------------------
+
+
+@needs_mozilla
+@pytest.mark.parametrize(
+    ("name", "pointer", "kept"),
+    [
+        ("wikipedia-2", "Main article: History of New Zealand", "Dutch explorer"),  # even half
+        ("wikipedia", "Main article: Firefox", "Firefox is a web browser"),  # odd half
+    ],
+)
+def test_pointer_notes_under_headings_leave_the_text(name: str, pointer: str, kept: str) -> None:
+    """A wiki opens a section with a note pointing to the topic's own article ("Main article:
+    <link>", role=note); the text of the section is what the page says about it."""
+    text = _mozilla_text(name)
+    assert pointer not in text
+    assert kept in text
+
+
+def test_a_pointer_note_goes_a_note_with_prose_stays() -> None:
+    page = (
+        "<html><body><article><h1>Rivers</h1>"
+        "<div role='note'>The main article for this list is"
+        " <a href='/r'>List of rivers of Europe</a>.</div>"
+        f"{PROSE * 3}<h2>Floods</h2>"
+        "<div role='note'>Main article: <a href='/floods'>Floods of the river</a></div>"
+        f"{PROSE * 2}<h2>Bridges</h2>"
+        "<div role='note'>Note: the old bridge closes to cars on market days, so drivers take"
+        " the <a href='/ring'>ring road</a> instead.</div>"
+        f"{PROSE * 2}</article></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Main article" not in text
+    assert "the old bridge closes to cars on market days" in text
+    assert "The main article for this list" in text  # no section's heading above it

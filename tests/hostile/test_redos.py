@@ -348,6 +348,10 @@ PAGE_BODIES: dict[str, Callable[[int], str]] = {
     "noscript-escaped-tags": lambda size: (
         "</p><noscript>" + rep("&lt;img src=x&gt;", size) + "</noscript><p>"
     ),
+    # Pointer notes under a section's heading (extract/preclean.py): notes nested in notes,
+    # each after a heading, and a long row of notes after one heading.
+    "nested-notes": lambda size: "</p>" + rep("<h2>S</h2><div role=note>See <a href=x>x</a>", size),
+    "sibling-notes": lambda size: "</p><h2>S</h2>" + rep("<div role=note>a b</div>", size),
 }
 
 PAGE_CASES = [
