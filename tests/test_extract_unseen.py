@@ -984,3 +984,123 @@ def test_densest_part_takes_sibling_sections_of_paragraphs_not_a_banner() -> Non
     assert "library would stay open" in text
     assert "Introduction first" in text
     assert "Offer 3" not in text
+
+
+# --- a parent that replaces readability's pick scores a third of it ----------------------------
+
+
+@needs_mozilla
+def test_a_wrapper_scoring_far_below_the_pick_does_not_replace_it() -> None:
+    """Mozilla's bug-1255978 (even half): walking up from the story's body (score 129),
+    readability's parents scored 61, 26, 25 and then 26 for the page's content wrapper; each
+    step lowered the floor, so the wrapper won and its cookie notice led the text."""
+    text = _mozilla_text("bug-1255978")
+    assert "We use cookies to enhance your visit" not in text
+    assert "Most people go to hotels for the pleasure of sleeping" in text
+
+
+def test_a_parent_below_a_third_of_the_pick_stays_out() -> None:
+    side = "<p>Opening hours change in winter, and the cafe closes early on Fridays.</p>"
+    notice = (
+        "<p>We use cookies to remember your choices and to show you offers that might"
+        " interest you. Read our <a href='/privacy'>privacy policy</a> to find out more.</p>"
+    )
+    page = (
+        f"<html><body><div id='site'>{notice}{side}"
+        f"<div class='region'><div>{side * 2}</div>"
+        f"<div class='col'><div>{side}</div>"
+        f"<div class='story'>{PROSE * 8}</div></div></div></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "We use cookies" not in text
+
+
+@needs_mozilla
+def test_a_wrapper_scoring_below_an_ancestor_passed_does_not_replace_the_pick() -> None:
+    """Mozilla's lwn-1 (even half): up from the edition's text (485), its cell (234), row
+    (222) and a table body (111); then the page's layout row (224) scored more than the
+    ancestor below it, and the page's sidebar and menu came in with it."""
+    text = _mozilla_text("lwn-1")
+    assert "Printable page" not in text
+    assert "Write for LWN" not in text
+    assert "QGIS is a" in text
+
+
+def test_a_parent_scoring_below_an_ancestor_passed_stays_out() -> None:
+    side = "<p>Opening hours change in winter, and the cafe closes early on Fridays.</p>"
+    notice = (
+        "<p>We use cookies to remember your choices and to show you offers that might"
+        " interest you. Read our <a href='/privacy'>privacy policy</a> to find out more.</p>"
+    )
+    page = (
+        f"<html><body><div id='site'>{notice}{side * 4}"
+        f"<div class='region'><div>{side * 2}</div>"
+        f"<div class='col'><div>{side}</div>"
+        f"<div class='story'>{PROSE * 8}</div></div></div></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "library would stay open" in text
+    assert "We use cookies" not in text
+
+
+# --- "Reviewed by <name>" in the article's head -----------------------------------------------
+
+
+@needs_mozilla
+@pytest.mark.parametrize("name", ["webmd-1", "webmd-2"])  # even and odd half
+def test_the_reviewer_line_leaves_the_head(name: str) -> None:
+    """WebMD prints "Reviewed by <a doctor>" under the byline; it led the text."""
+    text = _mozilla_text(name)
+    assert "Reviewed by" not in text
+    assert text.split("\n")[0].startswith(("Feb. 23, 2015 --", "April 17, 2015 --"))
+
+
+def test_a_reviewer_line_is_a_head_line_not_the_byline() -> None:
+    page = (
+        "<html><body><article><h1>Sleep and the heart</h1>"
+        "<p>Medically reviewed by Jane Doe, MD</p>"
+        f"{PROSE * 9}<p>Reviewed by the editors of the weekly edition</p>{PROSE}"
+        "</article></body></html>"
+    )
+    doc = extract_html(page)
+    assert "Jane Doe" not in doc.text
+    assert "Jane Doe" not in doc.byline
+    assert "Reviewed by the editors" in doc.text  # in the body, not the head
+
+
+# --- pointer notes under a section's heading ---------------------------------------------------
+
+
+@needs_mozilla
+@pytest.mark.parametrize(
+    ("name", "pointer", "kept"),
+    [
+        ("wikipedia-2", "Main article: History of New Zealand", "Dutch explorer"),  # even half
+        ("wikipedia", "Main article: Firefox", "Firefox is a web browser"),  # odd half
+    ],
+)
+def test_pointer_notes_under_headings_leave_the_text(name: str, pointer: str, kept: str) -> None:
+    """A wiki opens a section with a note pointing to the topic's own article ("Main article:
+    <link>", role=note); the text of the section is what the page says about it."""
+    text = _mozilla_text(name)
+    assert pointer not in text
+    assert kept in text
+
+
+def test_a_pointer_note_goes_a_note_with_prose_stays() -> None:
+    page = (
+        "<html><body><article><h1>Rivers</h1>"
+        "<div role='note'>The main article for this list is"
+        " <a href='/r'>List of rivers of Europe</a>.</div>"
+        f"{PROSE * 3}<h2>Floods</h2>"
+        "<div role='note'>Main article: <a href='/floods'>Floods of the river</a></div>"
+        f"{PROSE * 2}<h2>Bridges</h2>"
+        "<div role='note'>Note: the old bridge closes to cars on market days, so drivers take"
+        " the <a href='/ring'>ring road</a> instead.</div>"
+        f"{PROSE * 2}</article></body></html>"
+    )
+    text = extract_html(page).text
+    assert "Main article" not in text
+    assert "the old bridge closes to cars on market days" in text
+    assert "The main article for this list" in text  # no section's heading above it

@@ -25,7 +25,14 @@ from tests.conftest import SEEDS
 from tui_reader import anchor, net
 from tui_reader.document import Document
 from tui_reader.export import mdtext, regions
-from tui_reader.extract import debris, document_from_fragment, extract_html, metadata, prune
+from tui_reader.extract import (
+    debris,
+    document_from_fragment,
+    extract_html,
+    metadata,
+    postclean,
+    prune,
+)
 from tui_reader.extract.dates import strip_dates
 from tui_reader.feeds import fastxml
 from tui_reader.feeds import parse as feed_parse
@@ -348,6 +355,10 @@ PAGE_BODIES: dict[str, Callable[[int], str]] = {
     "noscript-escaped-tags": lambda size: (
         "</p><noscript>" + rep("&lt;img src=x&gt;", size) + "</noscript><p>"
     ),
+    # Pointer notes under a section's heading (extract/preclean.py): notes nested in notes,
+    # each after a heading, and a long row of notes after one heading.
+    "nested-notes": lambda size: "</p>" + rep("<h2>S</h2><div role=note>See <a href=x>x</a>", size),
+    "sibling-notes": lambda size: "</p><h2>S</h2>" + rep("<div role=note>a b</div>", size),
 }
 
 PAGE_CASES = [
@@ -414,6 +425,20 @@ UNIT_CASES: list[Case] = [
     *(
         Case(f"prune._NEGATIVE[{unit!r}]", prune._NEGATIVE.search, lambda s, u=unit: rep(u, s))
         for unit in ("overflow-", "overflow-x-", "overflow-hidden ", "overflow-x-hidde", "hidde")
+    ),
+    # The head's "Reviewed by <name>" line (extract/postclean.py), near-matches repeated.
+    *[
+        Case(
+            f"postclean._is_checked_by[{unit!r}]",
+            postclean._is_checked_by,
+            lambda s, u=unit: rep(u, s),
+        )
+        for unit in ("medically ", "reviewed by", "fact-checked by \t", "expert reviewed ", " ")
+    ],
+    Case(
+        "postclean._is_checked_by[long space run]",
+        postclean._is_checked_by,
+        lambda s: "Medically reviewed by" + rep(" ", s),
     ),
 ]
 

@@ -61,6 +61,10 @@ _UI_LABEL = re.compile(
 )
 _UPDATED = re.compile(r"\b(?:updated|modified|edited)\b", re.I)
 _BYLINE_START = re.compile(r"^(?:by|written by|words by|story by|posted by|author:)\s+\S", re.I)
+# Who checked the article, printed with its byline: a line of the head, not its author.
+_CHECKED_BY = re.compile(
+    r"^(?:medically |expert[- ])?(?:reviewed|fact[- ]checked|edited|verified) by\s+\S", re.I
+)
 
 
 def _norm(text: str) -> str:
@@ -200,6 +204,10 @@ def is_head_line(text: str, meta: Metadata) -> bool:
     )
 
 
+def _is_checked_by(text: str) -> bool:
+    return bool(_CHECKED_BY.match(text)) and len(text.split()) <= 12 and not text.endswith(".")
+
+
 def _is_head_label(text: str) -> bool:
     return len(text) <= 30 and bool(_HEAD_LABEL.match(text))
 
@@ -229,7 +237,12 @@ def _lift_head(out: list[Block], meta: Metadata) -> None:
                     meta.byline = clean_byline(text)
                 del out[head]
                 continue
-            if _is_title(text, meta) or _is_head_label(text) or not _HAS_WORD.search(text):
+            if (
+                _is_title(text, meta)
+                or _is_head_label(text)
+                or not _HAS_WORD.search(text)
+                or _is_checked_by(text)
+            ):
                 del out[head]
                 continue
         if block.kind in ("figure", "heading"):

@@ -141,6 +141,10 @@ def _unwrap_or_drop(root: HtmlElement) -> None:
 
 
 _PROSE_PARAGRAPH = 80
+_POINTER_NOTE_CHARS = 300  # characters of a role=note box above which it is no pointer
+_POINTER_NOTE_LINKS = 0.3  # share of its text in links from which it points elsewhere
+_POINTER_NOTE_ELEMENTS = 40  # elements of a role=note box above which it is no pointer
+_POINTER_NOTES_IN_A_ROW = 5  # notes (or comments) looked past back to the section's heading
 
 
 def _holds_page(el: HtmlElement, page: int) -> bool:
@@ -151,6 +155,30 @@ def _holds_page(el: HtmlElement, page: int) -> bool:
         return False
     links = sum(_text_len(a) for a in el.iter("a"))
     return links < length * _MENU_LINKS
+
+
+def _is_section_pointer(el: HtmlElement) -> bool:
+    """A note under a section's heading that points elsewhere ("Main article: <link>", "See
+    also: <link>"): short, a good part of it links, nothing but other notes between it and
+    the heading. A note with prose ("Note: the spec cannot refer to ...") stays."""
+    prev = el.getprevious()
+    for _ in range(_POINTER_NOTES_IN_A_ROW):
+        if prev is None or (isinstance(prev.tag, str) and prev.get("role") != "note"):
+            break
+        prev = prev.getprevious()
+    if prev is None or prev.tag not in ("h2", "h3", "h4", "h5", "h6"):
+        return False
+    # Looked at element by element up to a bound, so that notes nested in notes (a hostile
+    # page) cost no more than their first few elements each.
+    raw = 0
+    for count, node in enumerate(el.iter()):
+        raw += len(node.text or "") + (len(node.tail or "") if node is not el else 0)
+        if count >= _POINTER_NOTE_ELEMENTS or raw > 4 * _POINTER_NOTE_CHARS:
+            return False
+    length = _text_len(el)
+    if not length or length > _POINTER_NOTE_CHARS:
+        return False
+    return sum(_text_len(a) for a in el.iter("a")) >= length * _POINTER_NOTE_LINKS
 
 
 def _not_menu(el: HtmlElement) -> bool:
@@ -281,6 +309,9 @@ def preclean(root: HtmlElement) -> str:
             _remove(el)  # a modal dialog over the page (consent, sign-in): never the page
             continue
         if role in _ROLES_DROPPED and not _holds_page(el, page):
+            _remove(el)
+            continue
+        if role == "note" and _is_section_pointer(el):
             _remove(el)
             continue
         features = f"{el.get('class', '')} {el.get('id', '')}"

@@ -209,6 +209,14 @@ def _refine_top(best: Any, candidates: dict[HtmlElement, Any], ranked: list[Any]
                     break
                 parent = parent.getparent()
     last = candidates[top]["content_score"] if top in candidates else top_score
+    # A parent that scores more than the ancestor below it replaces the pick only if it scores
+    # a third of the pick (Readability.js's floor) and more than every ancestor passed: the
+    # score goes up. readability-lxml scores two levels up only, so the walk passes ancestors
+    # scored by a stray paragraph or two: each sank the floor, and the page's wrapper (a
+    # cookie notice beside the article, a layout table's sidebar) won on a fifth of the pick's
+    # score, or on less than the pick's own parent.
+    floor = last / 3
+    passed = 0.0
     parent = top.getparent()
     while parent is not None and parent.tag not in ("body", "html"):
         if parent not in candidates:
@@ -217,10 +225,11 @@ def _refine_top(best: Any, candidates: dict[HtmlElement, Any], ranked: list[Any]
         score = candidates[parent]["content_score"]
         if score < last / 3:
             break
-        if score > last:
+        if score > last and score >= floor and score > passed:
             top = parent
             break
         last = score
+        passed = max(passed, score)
         parent = parent.getparent()
     parent = top.getparent()
     while parent is not None and parent.tag not in ("body", "html") and len(parent) == 1:
