@@ -1104,3 +1104,51 @@ def test_a_pointer_note_goes_a_note_with_prose_stays() -> None:
     assert "Main article" not in text
     assert "the old bridge closes to cars on market days" in text
     assert "The main article for this list" in text  # no section's heading above it
+
+
+# --- the article printed twice (once per screen size) ------------------------------------------
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "line"),
+    [
+        ("0151", "The yoga industry is a lucrative endeavor"),  # odd half: 2 copies
+        ("0355", "Labor constitutes approximately 60% of most remodeling budgets"),  # odd: 3
+    ],
+)
+def test_a_second_copy_of_the_article_goes(page_id: str, line: str) -> None:
+    """The page prints its article once per screen size (the style sheet hides all but one):
+    the text is read once. No page of the even half does this."""
+    assert _text(page_id).count(line) == 1
+    assert _score(page_id) >= 0.95  # 0.66 and 0.50 with every copy
+
+
+def _story(mark: str) -> str:
+    return "".join(
+        f"<h2>Part {n} of the {mark}</h2><p>Part {n}: the committee met on Tuesday to discuss"
+        f" the new budget of the {mark}, and its members agreed that the library would stay"
+        f" open on Sundays after all.</p>"
+        for n in range(1, 7)
+    )
+
+
+def test_a_second_copy_goes_and_repeated_notes_and_paragraphs_stay() -> None:
+    terms = (
+        "<p>Offer valid for new members only, one per household, while stocks last and"
+        " subject to the terms printed on the back of the card.</p>"
+    )
+    page = (
+        "<html><body><article><h1>The budget</h1>"
+        f"<div class='wide'>{_story('town')}{terms}</div>"
+        f"<div class='narrow'>{_story('town')}{terms}</div>"
+        f"<h2>Offers</h2><p>First offer.</p>{terms}<p>Second offer.</p>{terms}"
+        f"{PROSE * 3}</article></body></html>"
+    )
+    text = extract_html(page).text
+    assert text.count("Part 3: the committee met") == 1
+    assert text.count("Part 3 of the town") == 1  # the copy's headings go with it
+    # A note printed under each offer is no copy of the article: it stays each time, and so
+    # does one paragraph printed over and over.
+    assert text.count("Offer valid for new members only") == 3
+    assert text.count("The committee met on Tuesday") == 3

@@ -337,6 +337,7 @@ def _page(body: str) -> object:
         return exc
 
 
+_LONG_LINE = "The committee met on Tuesday to discuss the new budget for the coming year again."
 PAGE_BODIES: dict[str, Callable[[int], str]] = {
     "comment-openers": lambda size: rep("&lt;!--", size),
     "bare-comment-openers": lambda size: rep("!-- ", size),
@@ -359,6 +360,16 @@ PAGE_BODIES: dict[str, Callable[[int], str]] = {
     # each after a heading, and a long row of notes after one heading.
     "nested-notes": lambda size: "</p>" + rep("<h2>S</h2><div role=note>See <a href=x>x</a>", size),
     "sibling-notes": lambda size: "</p><h2>S</h2>" + rep("<div role=note>a b</div>", size),
+    # Blocks printed again (a second copy of the article goes, extract/postclean.py): one
+    # paragraph over and over, two in turn (each a copy of the two before), and runs of
+    # paragraphs that each repeat a different earlier one.
+    "repeated-paragraph": lambda size: "</p>" + rep(f"<p>{_LONG_LINE}</p>", size) + "<p>",
+    "alternating-paragraphs": lambda size: (
+        "</p>" + rep(f"<p>{_LONG_LINE}</p><p>{_LONG_LINE[::-1]}</p>", size) + "<p>"
+    ),
+    "repeated-numbered-paragraphs": lambda size: (
+        "</p>" + "".join(f"<p>{n % 500} {_LONG_LINE}</p>" for n in range(size // 90 + 1)) + "<p>"
+    ),
 }
 
 PAGE_CASES = [

@@ -191,6 +191,7 @@ def clean_blocks(blocks: Sequence[Block], meta: Metadata) -> list[Block]:
     drop_author_box(out, meta)
     _drop_social_links(out)
     _drop_tag_cloud(out)
+    drop_repeated_copies(out)
     return out
 
 
@@ -408,3 +409,47 @@ def _drop_tag_cloud(out: list[Block]) -> None:
         return
     if out and out[-1].kind == "heading" and len(out[-1].text.split()) <= 3:
         out.pop()
+
+
+_COPY_ANCHOR = 80  # characters of a block repeated word for word that marks a second copy
+_COPY_DISTINCT = 2  # different such blocks in a second copy (not one paragraph printed again)
+_COPY_CHARS = 500  # characters of a second copy
+_COPY_SHARE = 0.2  # share of all the text a second copy holds (the article again, not a note)
+
+
+def drop_repeated_copies(out: list[Block]) -> None:
+    """A second copy of a run of blocks: the same text again, block for block (a page that
+    prints its article once per screen size and hides all but one with its style sheet).
+
+    A run is anchored at a block of >= _COPY_ANCHOR characters that repeats an earlier block
+    word for word; it extends forward and backward while the blocks repeat those beside the
+    first copy, and goes. Each block is looked at a bounded number of times: linear."""
+    texts = [" ".join(b.text.split()) for b in out]
+    keys = [(b.kind, text, b.src, b.rows) for b, text in zip(out, texts, strict=True)]
+    total = sum(len(b.text) for b in out)
+    first: dict[tuple[str, str, str, tuple[tuple[str, ...], ...]], int] = {}
+    drop = [False] * len(out)
+    done = 0  # blocks before this one belong to a run already judged
+    i = 0
+    while i < len(out):
+        j = first.get(keys[i])
+        if j is None or len(texts[i]) < _COPY_ANCHOR:
+            first.setdefault(keys[i], i)
+            i += 1
+            continue
+        end = i
+        while end < len(out) and end + j - i < i and keys[end] == keys[end + j - i]:
+            end += 1
+        start = i
+        back = j - i  # the first copy's block beside block k is k + back
+        while start > done and start + back > 0 and keys[start - 1] == keys[start - 1 + back]:
+            start -= 1
+        run = range(start, end)
+        long_texts = {texts[k] for k in run if len(texts[k]) >= _COPY_ANCHOR}
+        size = sum(len(out[k].text) for k in run)
+        if len(long_texts) >= _COPY_DISTINCT and size >= max(_COPY_CHARS, total * _COPY_SHARE):
+            for k in run:
+                drop[k] = True
+        i = done = end
+    if any(drop):
+        out[:] = [b for b, gone in zip(out, drop, strict=True) if not gone]
