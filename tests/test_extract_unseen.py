@@ -1104,3 +1104,36 @@ def test_a_pointer_note_goes_a_note_with_prose_stays() -> None:
     assert "Main article" not in text
     assert "the old bridge closes to cars on market days" in text
     assert "The main article for this list" in text  # no section's heading above it
+
+
+# --- a note's reference: a raised number that is all a link ---------------------------------------
+
+
+@needs_mozilla
+def test_note_references_read_as_numbers_in_brackets_on_a_book_page() -> None:
+    """Google's SRE book (odd half) marks its notes "<sup><a href='#id-...'>22</a></sup>";
+    they read "²²", a power stuck to the word before, and the benchmark's words missed them."""
+    text = _mozilla_text("google-sre-book-1")
+    assert "are classified as tickets, email alerts,[22] and pages" in text
+    assert "²²" not in text
+
+
+@needs_corpus
+def test_note_references_read_as_numbers_in_brackets_on_a_blog_post() -> None:
+    """An article of modern-pages' even half numbers its notes the same way."""
+    html = gzip.decompress((MODERN / "html" / "0430.html.gz").read_bytes())
+    text = extract_html(html, "").text
+    assert "just a Go server, an SQLite database,[2] a lookup" in text
+    assert not set("¹²³") & set(text)
+
+
+def test_a_raised_number_that_is_a_link_is_a_note_a_plain_one_a_power() -> None:
+    page = (
+        "<html><body><article><h1>Squares</h1>"
+        f"{PROSE * 3}<p>The area grows as r<sup>2</sup> while the cost grows as"
+        " n<sup><a href='https://example.org/cost'>n</a></sup>, as the study"
+        "<sup><a href='#note-7'>7</a></sup> and its sequel<sup><a href='#n8'>[8]</a></sup>"
+        " showed.</p></article></body></html>"
+    )
+    text = extract_html(page).text
+    assert "grows as r² while the cost grows as nⁿ, as the study[7] and its sequel[8]" in text
