@@ -1156,3 +1156,36 @@ def test_a_short_bare_list_with_a_link_stays_a_bare_list_of_links_goes() -> None
     text = extract_html(page).text
     assert "Why not take a bus?" in text
     assert "Contact" not in text
+
+
+# --- a data table's short cells, measured without the source's indentation -----------------------
+
+
+@needs_mozilla
+@pytest.mark.parametrize(
+    ("name", "row"),
+    [
+        ("wikipedia-2", "Largest city\tAuckland"),  # even half
+        ("wikipedia", "Founder\tNetscape Communications Corporation"),  # odd half
+    ],
+)
+def test_an_infobox_with_an_indented_list_in_a_cell_is_read_as_rows(name: str, row: str) -> None:
+    """A wiki's infobox lists two divisions in an indented <div><ul>: with its indentation
+    the div held over 200 characters, the table was taken for layout and lost its rows."""
+    assert row in _mozilla_text(name)
+
+
+def test_a_data_tables_cells_are_measured_without_their_indentation() -> None:
+    from tui_reader.extract.blocks import is_data_table
+
+    pad = "\n" + " " * 120
+    table = parse_html(
+        "<table><tr><th>Founded</th><td>1998</td></tr><tr><th>Divisions</th>"
+        f"<td><div>{pad}<ul>{pad}<li>Corporation</li>{pad}<li>Foundation</li>{pad}</ul>{pad}"
+        "</div></td></tr></table>",
+        fragment=True,
+    ).find(".//table")
+    assert is_data_table(table)
+    long_cell = table.find(".//div")
+    long_cell.text = "A box of prose that says a great deal about the organisation. " * 4
+    assert not is_data_table(table)

@@ -146,7 +146,11 @@ def is_data_table(table: HtmlElement) -> bool:
         return False
     if max(len([c for c in r if c.tag in ("td", "th")]) for r in rows) < 2:
         return False
-    return all(len(block.text_content()) <= 200 for block in table.xpath(_DATA_TABLE_BLOCKS))
+    # Its blocks hold short texts; the source's indentation is no text.
+    return all(
+        len(" ".join(block.text_content().split())) <= 200
+        for block in table.xpath(_DATA_TABLE_BLOCKS)
+    )
 
 
 @dataclass
