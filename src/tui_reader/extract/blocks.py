@@ -146,7 +146,11 @@ def is_data_table(table: HtmlElement) -> bool:
         return False
     if max(len([c for c in r if c.tag in ("td", "th")]) for r in rows) < 2:
         return False
-    return all(len(block.text_content()) <= 200 for block in table.xpath(_DATA_TABLE_BLOCKS))
+    # Its blocks hold short texts; the source's indentation is no text.
+    return all(
+        len(" ".join(block.text_content().split())) <= 200
+        for block in table.xpath(_DATA_TABLE_BLOCKS)
+    )
 
 
 @dataclass
@@ -349,11 +353,22 @@ class _Builder:
 
     def _script(self, el: HtmlElement, *, raised: bool) -> None:
         """A superscript or subscript, kept legible in plain text (see :func:`script_text`);
-        a link in it stays a link."""
+        a link in it stays a link. A raised number that is all a link's text is a note's
+        reference: "[22]", as notes are numbered in plain text (not "²²", which reads as a
+        power and joins the word before it)."""
         text = " ".join(clean(_script_source(el)).split())
         if not text:
             return
         last = self.parts[-1] if self.parts and not self.pending_space else ""
+        anchor = el.find(".//a")
+        if (
+            raised
+            and text.isascii()
+            and text.isdigit()
+            and anchor is not None
+            and " ".join(clean(_script_source(anchor)).split()) == text
+        ):
+            text = f"[{text}]"
         text = script_text(text, raised=raised, after_digit=last[-1:].isdigit())
         link = next((a for a in el.iter("a") if resolve_link(a.get("href"), self.base)), None)
         if link is None:
