@@ -1187,25 +1187,6 @@ def test_a_raised_number_that_is_a_link_is_a_note_a_plain_one_a_power() -> None:
     assert "grows as r² while the cost grows as nⁿ, as the study[7] and its sequel[8]" in text
 
 
-@needs_mozilla
-def test_a_short_bare_list_with_a_link_in_it_is_kept_on_an_old_page() -> None:
-    """jwz's page (odd half) quotes a reader with "<ul><i>You didn't try <a>vlc</a>!</i></ul>":
-    short, and a link in it, it was taken for a box of links."""
-    text = _mozilla_text("table-style-attributes")
-    assert "You didn't try vlc!" in text
-
-
-def test_a_short_bare_list_with_a_link_stays_a_bare_list_of_links_goes() -> None:
-    page = (
-        f"<html><body><article>{PROSE * 3}<ul><i>Why not take a <a href='/b'>bus</a>?</i>"
-        f"</ul>{PROSE * 3}<ul><a href='/a'>Home</a> <a href='/c'>Contact</a></ul>"
-        "</article></body></html>"
-    )
-    text = extract_html(page).text
-    assert "Why not take a bus?" in text
-    assert "Contact" not in text
-
-
 # --- a data table's short cells, measured without the source's indentation -----------------------
 
 

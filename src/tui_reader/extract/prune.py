@@ -98,8 +98,7 @@ def _should_remove(
     text = _text(el)
     length = len(text)
     # A list without items holds its text directly: old pages indent a quotation or an aside
-    # with a bare <ul>. It is judged as a box of text, not as a list; but a short one with a
-    # link in it is no link box (as a list, Readability.js keeps it): "You didn't try <a>vlc</a>!"
+    # with a bare <ul>. It is judged as a box of text, not as a list.
     indent = is_list and bool(length) and next(el.iterdescendants("li"), None) is None
     if indent:
         is_list = False
@@ -139,7 +138,6 @@ def _should_remove(
         or (inputs > paragraphs // 3)
         or (
             not is_list
-            and not indent
             and not figure_child
             and heading_density < 0.9
             and length < 25
