@@ -1169,8 +1169,7 @@ def test_note_references_read_as_numbers_in_brackets_on_a_book_page() -> None:
 @needs_corpus
 def test_note_references_read_as_numbers_in_brackets_on_a_blog_post() -> None:
     """An article of modern-pages' even half numbers its notes the same way."""
-    html = gzip.decompress((MODERN / "html" / "0430.html.gz").read_bytes())
-    text = extract_html(html, "").text
+    text = _text("0430")
     assert "just a Go server, an SQLite database,[2] a lookup" in text
     assert not set("¹²³") & set(text)
 
