@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import multiprocessing
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 from tests.fixtures.feeds.builders import HTML_PAGE, atom, json_feed, rss
 from tests.httpserver import Handler, Response, TestServer
 from tui_reader.config import Config, RefreshConfig
-from tui_reader.feeds.refresh import RefreshProgress, refresh
+from tui_reader.feeds.refresh import POOL_AT_START, RefreshProgress, _Parsers, refresh
 from tui_reader.feeds.welcome import WELCOME_URL, ensure_welcome
 from tui_reader.models import Feed
 from tui_reader.paths import Paths
@@ -403,3 +404,64 @@ def test_a_slow_server_gets_another_lane(store: Store, monkeypatch: pytest.Monke
         fast.stop()
     assert len(summary.ok) == 4
     assert most[0] == 2  # (at most two fetches at once in all)
+
+
+_ALONE_COLD = """
+import os
+import sys
+from pathlib import Path
+
+import tui_reader.feeds.refresh as refresh_module
+from tui_reader.paths import get_paths
+from tui_reader.reader import Reader
+
+
+def warm() -> None:
+    with Path(sys.argv[1]).open("a") as marks:
+        marks.write(f"{os.getpid()}\\n")
+
+
+refresh_module._warm_worker = warm
+with Reader.open(get_paths()) as reader:
+    summary = reader.refresh()
+print(len(summary.ok), os.getpid())
+"""
+
+
+def test_a_first_refresh_imports_the_parsers_once_before_forking_its_workers(
+    server: TestServer, isolated_env: Paths, tmp_path: Path
+) -> None:
+    """Many feeds without validators (a first refresh): the parsers are imported by the
+    refresh's own process, once, and every worker forked from it starts with them (instead
+    of each worker importing them again on the cores the first parses wait for)."""
+    isolated_env.ensure()
+    feeds = POOL_AT_START
+    with Store.open(isolated_env.database) as store:
+        for i in range(feeds):
+            store.add_feed(server.route(f"/cold-{i}.xml", rss(2, prefix=f"c{i}")))
+    marks = tmp_path / "warmed"
+    done = subprocess.run(
+        [sys.executable, "-c", _ALONE_COLD, str(marks)], capture_output=True, text=True, check=True
+    )
+    ok, pid = done.stdout.split()
+    assert ok == str(feeds)
+    assert marks.read_text().split() == [pid]  # once, in the refresh's process
+
+
+async def test_bodies_waiting_for_a_worker_are_parsed_largest_first() -> None:
+    """When bodies arrive faster than they are parsed, the largest waiting one goes next: the
+    small ones are left for the end, so the workers finish together and little is left to
+    store after the last parse."""
+    parsers = _Parsers(30.0)
+    parsers.slots = 1  # one parse at a time: the rest wait
+    parsed: list[int] = []
+
+    async def parse(items: int) -> None:
+        feed = await parsers.parse(rss(items), "https://example.org/feed.xml")
+        parsed.append(len(feed.entries))
+
+    try:
+        await asyncio.gather(*(parse(n) for n in (1, 3, 9, 2, 5)))
+    finally:
+        parsers.close()
+    assert parsed == [1, 9, 5, 3, 2]  # the first went at once; then the largest waiting
