@@ -16,7 +16,6 @@ import collections
 import concurrent.futures
 import contextlib
 import dataclasses
-import functools
 import heapq
 import os
 import threading
@@ -233,7 +232,11 @@ class _Parsers:
     Bodies waiting for a worker are handed out largest first. They wait when the fetches
     outrun the parsing (a first refresh: every body is in long before the last is parsed);
     taking the largest first leaves small ones for the end, so the workers finish close
-    together and the last batch to store is small (the longest-processing-time rule)."""
+    together and the last batch to store is small (the longest-processing-time rule).
+
+    Each of up to ``slots`` lanes (a thread) takes the next waiting body itself as soon as its
+    worker has answered, and hands the answer to the event loop: the worker's next body does
+    not wait for the loop (which stores, fetches and reports meanwhile) to take its turn."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -243,7 +246,9 @@ class _Parsers:
             max_workers=self.slots, thread_name_prefix="tui-reader-parse"
         )
         self.bodies = 0
-        self.running = 0
+        self.lock = threading.Lock()  # guards the three below, shared with the lanes
+        self.lanes = 0
+        self.closed = False
         self.waiting: list[tuple[int, int, bytes, str, asyncio.Future[ParsedFeed]]] = []
 
     def start(self, workers: int, *, warm: bool = True) -> None:
@@ -255,37 +260,58 @@ class _Parsers:
         self.bodies += 1
         if self.bodies == POOL_AFTER_BODIES:
             self.workers.grow(_workers())
-        done: asyncio.Future[ParsedFeed] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self.waiting, (-len(body), self.bodies, body, url, done))
-        self._hand_out()
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[ParsedFeed] = loop.create_future()
+        with self.lock:
+            if self.closed:
+                raise BudgetError("the parsers are closed")
+            heapq.heappush(self.waiting, (-len(body), self.bodies, body, url, done))
+            new_lane = self.lanes < self.slots
+            if new_lane:
+                self.lanes += 1
+        if new_lane:
+            self.threads.submit(self._lane, loop)
         return await done
 
-    def _hand_out(self) -> None:
-        loop = asyncio.get_running_loop()
-        while self.waiting and self.running < self.slots:
-            _, _, body, url, done = heapq.heappop(self.waiting)
-            if done.cancelled():
+    def _lane(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Parse waiting bodies, largest first, until none is left (runs on a thread)."""
+        while True:
+            with self.lock:
+                if not self.waiting or self.closed:
+                    self.lanes -= 1
+                    return
+                _, _, body, url, done = heapq.heappop(self.waiting)
+            if done.cancelled():  # (its refresh gave up waiting)
                 continue
-            self.running += 1
-            task = loop.run_in_executor(
-                self.threads, self.workers.run, self.seconds, "the feed", parse_in_worker, body, url
-            )
-            task.add_done_callback(functools.partial(self._finished, done))
-
-    def _finished(self, done: asyncio.Future[ParsedFeed], task: asyncio.Future[ParsedFeed]) -> None:
-        self.running -= 1
-        if not done.cancelled():
-            if task.cancelled():
-                done.cancel()
-            elif (exc := task.exception()) is not None:
-                done.set_exception(exc)
-            else:
-                done.set_result(task.result())
-        self._hand_out()
+            result: ParsedFeed | None = None
+            error: Exception | None = None
+            try:
+                result = self.workers.run(self.seconds, "the feed", parse_in_worker, body, url)
+            except Exception as exc:  # the feed's error, for its refresh to record
+                error = exc
+            try:
+                loop.call_soon_threadsafe(_settle, done, result, error)
+            except RuntimeError:  # the loop is closed: nobody waits for it any more
+                return
 
     def close(self) -> None:
+        with self.lock:
+            self.closed = True  # the lanes take no other body
+            self.waiting.clear()
         self.workers.close()  # first: a parse still running ends at once
         self.threads.shutdown(wait=True, cancel_futures=True)
+
+
+def _settle(
+    done: asyncio.Future[ParsedFeed], result: ParsedFeed | None, error: Exception | None
+) -> None:
+    if done.cancelled():
+        return
+    if error is not None:
+        done.set_exception(error)
+    else:
+        assert result is not None
+        done.set_result(result)
 
 
 def _workers() -> int:
