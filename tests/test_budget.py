@@ -23,7 +23,7 @@ from tests.conftest import huge_page_html
 from tests.fixtures.feeds.builders import rss
 from tests.httpserver import TestServer
 from tests.processes import leftover_processes
-from tui_reader.budget import DocumentTimeout, WorkerFailed, Workers, close_shared_workers
+from tui_reader.budget import DocumentTimeout, Sent, WorkerFailed, Workers, close_shared_workers
 from tui_reader.cli import main
 from tui_reader.config import Config, LimitsConfig, RefreshConfig, parse_config
 from tui_reader.extract import ExtractionError, load_document
@@ -65,6 +65,31 @@ def test_a_document_over_budget_stops_its_worker_and_the_pool_goes_on(huge_feed:
         # A document's own error crosses the process boundary as itself.
         with pytest.raises(FeedError, match="empty response"):
             workers.run(BUDGET * 5, "empty", parse_feed, b"", "https://example.org/")
+    assert leftover_processes() == []
+
+
+def test_a_worker_that_has_answered_takes_its_next_task_before_its_answer_is_read() -> None:
+    """send / answer / decode (run's halves, for a caller with tasks waiting): the worker is
+    free as soon as its answer has come, so the next task can go to it before the answer is
+    unpickled; an answer that is an error is raised by decode."""
+    with Workers(max_workers=1) as workers:
+        first = workers.answer(
+            workers.send("first", parse_feed, rss(2), "https://example.org/"), 5.0, "first"
+        )
+        assert isinstance(first, bytes)  # not read yet
+        taken: list[Sent] = []
+        giving = threading.Thread(
+            target=lambda: taken.append(
+                workers.send("second", parse_feed, b"", "https://example.org/")
+            )
+        )
+        giving.start()
+        giving.join(PROMPT)  # the pool's one worker is free: no wait for it
+        assert not giving.is_alive() and len(taken) == 1
+        second = workers.answer(taken[0], 5.0, "second")
+        assert len(Workers.decode(first).entries) == 2
+        with pytest.raises(FeedError, match="empty response"):
+            Workers.decode(second)
     assert leftover_processes() == []
 
 

@@ -23,6 +23,7 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
 
 from tui_reader.errors import ReaderError
@@ -156,8 +157,14 @@ class Workers:
         :class:`DocumentTimeout` naming ``what`` if it takes longer than ``seconds`` (the
         worker is killed), :class:`WorkerFailed` if the worker dies. ``func``, the arguments
         and the result must be picklable."""
+        result: R = self.decode(self.answer(self.send(what, func, *args), seconds, what))
+        return result
+
+    def send(self, what: str, func: Callable[..., Any], *args: Any) -> Sent:
+        """The first half of :meth:`run`: ``func(*args)`` sent to a free worker (one is started
+        when the pool has room, else this waits for one), for :meth:`answer` to wait for."""
         worker = self._checkout()
-        answered = False
+        sent = False
         try:
             if not worker.ready:
                 if not worker.conn.poll(START_SECONDS):
@@ -165,26 +172,42 @@ class Workers:
                 worker.conn.recv()
                 worker.ready = True
             worker.conn.send((func, args))
+            sent = True
+        except (EOFError, OSError) as exc:
+            raise _stopped(worker, what) from exc
+        finally:
+            if not sent:
+                self._discard(worker)
+        return Sent(worker)
+
+    def answer(self, sent: Sent, seconds: float, what: str) -> bytes:
+        """The second half of :meth:`run`: the worker's answer as it came, once it has come
+        (:meth:`decode` reads it). The worker is free again as soon as it has answered: the
+        caller can give it its next task before reading this answer."""
+        worker = sent.worker
+        answered = False
+        try:
             if not worker.conn.poll(seconds):
                 raise DocumentTimeout(what, seconds)
-            kind, value = worker.conn.recv()
+            raw = worker.conn.recv_bytes()
             answered = True
         except (EOFError, OSError) as exc:
-            worker.process.join(1)
-            raise WorkerFailed(
-                f"{what} could not be read: the reading process stopped"
-                f" (exit code {worker.process.exitcode})"
-            ) from exc
+            raise _stopped(worker, what) from exc
         finally:
             if answered:
                 self._checkin(worker)
             else:
                 self._discard(worker)
+        return raw
+
+    @staticmethod
+    def decode(raw: bytes) -> Any:
+        """What the task returned, from :meth:`answer`'s bytes; or the exception it raised."""
+        kind, value = ForkingPickler.loads(raw)
         if kind == "error":
             assert isinstance(value, BaseException)
             raise value
-        result: R = value
-        return result
+        return value
 
     def close(self) -> None:
         """Stop every worker. A busy one is killed, and its caller (which gets WorkerFailed at
@@ -266,6 +289,21 @@ class Workers:
         with self._cond:
             self._all.discard(worker)
             self._cond.notify()
+
+
+@dataclass(frozen=True, eq=False)
+class Sent:
+    """A task given to a worker (:meth:`Workers.send`), for :meth:`Workers.answer`."""
+
+    worker: _Worker
+
+
+def _stopped(worker: _Worker, what: str) -> WorkerFailed:
+    worker.process.join(1)
+    return WorkerFailed(
+        f"{what} could not be read: the reading process stopped"
+        f" (exit code {worker.process.exitcode})"
+    )
 
 
 _SHARED: Workers | None = None

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tui_reader.budget import BudgetError, Workers
+from tui_reader.budget import BudgetError, Sent, Workers
 from tui_reader.config import Config
 from tui_reader.feeds.parse_api import FeedError, parse_in_worker
 from tui_reader.feeds.welcome import WELCOME_URL, welcome_bytes, welcome_etag
@@ -274,25 +274,56 @@ class _Parsers:
         return await done
 
     def _lane(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Parse waiting bodies, largest first, until none is left (runs on a thread)."""
-        while True:
-            with self.lock:
-                if not self.waiting or self.closed:
-                    self.lanes -= 1
-                    return
-                _, _, body, url, done = heapq.heappop(self.waiting)
-            if done.cancelled():  # (its refresh gave up waiting)
-                continue
-            result: ParsedFeed | None = None
+        """Parse waiting bodies, largest first, until none is left (runs on a thread). A
+        worker that has answered is given its next body before its answer is read."""
+        current = self._take()
+        sent = self._send(loop, current)
+        while current is not None:
+            raw: bytes | None = None
             error: Exception | None = None
-            try:
-                result = self.workers.run(self.seconds, "the feed", parse_in_worker, body, url)
-            except Exception as exc:  # the feed's error, for its refresh to record
-                error = exc
-            try:
-                loop.call_soon_threadsafe(_settle, done, result, error)
-            except RuntimeError:  # the loop is closed: nobody waits for it any more
-                return
+            if sent is not None:
+                try:
+                    raw = self.workers.answer(sent, self.seconds, "the feed")
+                except Exception as exc:  # the feed's error, for its refresh to record
+                    error = exc
+            following = self._take()
+            following_sent = self._send(loop, following)
+            if sent is not None:  # (else its error was given already)
+                result: ParsedFeed | None = None
+                if raw is not None:
+                    try:
+                        result = Workers.decode(raw)
+                    except Exception as exc:
+                        error = exc
+                if not _post(loop, current[2], result, error):
+                    return
+            current, sent = following, following_sent
+
+    def _take(self) -> tuple[bytes, str, asyncio.Future[ParsedFeed]] | None:
+        """The largest waiting body; None (and this lane ends) when none is left."""
+        with self.lock:
+            while self.waiting and not self.closed:
+                _, _, body, url, done = heapq.heappop(self.waiting)
+                if not done.cancelled():  # (else its refresh gave up waiting)
+                    return body, url, done
+            self.lanes -= 1
+            return None
+
+    def _send(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        item: tuple[bytes, str, asyncio.Future[ParsedFeed]] | None,
+    ) -> Sent | None:
+        """The body given to a free worker; None when there is none (or it could not be given,
+        and its error was given to its refresh)."""
+        if item is None:
+            return None
+        body, url, done = item
+        try:
+            return self.workers.send("the feed", parse_in_worker, body, url)
+        except Exception as exc:
+            _post(loop, done, None, exc)
+            return None
 
     def close(self) -> None:
         with self.lock:
@@ -300,6 +331,20 @@ class _Parsers:
             self.waiting.clear()
         self.workers.close()  # first: a parse still running ends at once
         self.threads.shutdown(wait=True, cancel_futures=True)
+
+
+def _post(
+    loop: asyncio.AbstractEventLoop,
+    done: asyncio.Future[ParsedFeed],
+    result: ParsedFeed | None,
+    error: Exception | None,
+) -> bool:
+    """Give a parse's outcome to the event loop (from a lane); False when the loop is closed."""
+    try:
+        loop.call_soon_threadsafe(_settle, done, result, error)
+    except RuntimeError:  # the loop is closed: nobody waits for it any more
+        return False
+    return True
 
 
 def _settle(
