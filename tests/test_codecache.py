@@ -86,6 +86,25 @@ def test_a_second_run_is_served_from_the_file_with_the_same_results(cache: Path)
     assert not codecache.save()
 
 
+def test_a_file_keeps_what_its_last_writing_run_used(cache: Path) -> None:
+    """An entry that a run did not use is left out when that run writes the file: a feature
+    used once (an export's patterns) is not loaded by every later start-up."""
+    codecache.install(cache)
+    re.compile(r"(?:once)+ only", 0)  # one run's feature
+    behaviour()
+    assert codecache.save()
+    codecache.uninstall()
+    loaded, _ = fresh_run(cache)  # start-up's code only, and something new
+    assert loaded and (r"(?:once)+ only", 0) in codecache._regex
+    re.compile(r"(?:new)+ here", 0)
+    assert codecache.save()
+    codecache.uninstall()
+    assert codecache.install(cache)
+    assert (r"(?:new)+ here", 0) in codecache._regex
+    assert (r"(?:once)+ only", 0) not in codecache._regex
+    assert (PATTERNS[0][0], PATTERNS[0][1]) in codecache._regex
+
+
 def test_cached_regex_program_is_the_compilers(cache: Path) -> None:
     codecache.install(cache)
     for pattern, flags in PATTERNS:
