@@ -174,6 +174,23 @@ SAME_BOTH_WAYS = {
         "<entry><id>2</id><title>t</title><author><uri>http://example.org/bo</uri></author>"
         "<author><email>bo@example.org</email></author></entry>"
     ),
+    # Absolute links and ids under a base: given back as they are (fastxml reads such a link
+    # without urljoin), or changed by urljoin (an empty query or fragment, parameters) as
+    # feedparser changes them; under a base urlparse refuses, urljoin fails and they are "".
+    "absolute links and ids under xml:base": _atom(
+        "<entry><id>http://example.org/e/1?x=1#f</id><title>1</title>"
+        '<link href="https://other.example.org:8080/a/b.html?q=1&amp;r=2#frag"/></entry>'
+        "<entry><id>http://example.org/e/2</id><title>2</title>"
+        '<link href="http://example.org/a;p?"/></entry>'
+        "<entry><id>http://example.org/e/3?</id><title>3</title>"
+        '<link href="http://example.org/a/../b#"/></entry>',
+        root_attrs=' xml:base="http://example.org/base/"',
+    ),
+    "absolute links under a base urlparse refuses": _atom(
+        '<entry><id>http://example.org/e/1</id><title>1</title><link href="http://e.org/x"/>'
+        "</entry>",
+        root_attrs=' xml:base="http://[::1/base/"',
+    ),
     "xml:base on the feed and on entries, carried over as feedparser does": _atom(
         '<entry xml:base="http://other.example.org/dir/"><id>1</id><title>1</title>'
         '<link href="page.html"/></entry>'
@@ -299,6 +316,17 @@ DECLINED = {
         '<entry><id>1</id><title>t</title><content type="xhtml">'
         '<div xmlns="http://www.w3.org/1999/xhtml"><svg xmlns="http://www.w3.org/2000/svg">'
         "<title>x</title></svg></div></content></entry>"
+    ),
+    # XLink in scope anywhere in xhtml content: declared above it, or inside it.
+    "xlink declared on the root, around xhtml content": _atom(
+        '<entry><id>1</id><title>t</title><content type="xhtml">'
+        '<div xmlns="http://www.w3.org/1999/xhtml"><p>a</p></div></content></entry>',
+        root_attrs=' xmlns:xl="http://www.w3.org/1999/xlink"',
+    ),
+    "xlink declared inside xhtml content": _atom(
+        '<entry><id>1</id><title>t</title><content type="xhtml">'
+        '<div xmlns="http://www.w3.org/1999/xhtml"><p>a<b xmlns:xl="http://www.w3.org/1999/xlink">'
+        "c</b></p></div></content></entry>"
     ),
     "non-xhtml elements inside xhtml content": _atom(
         '<entry><id>1</id><title>t</title><content type="xhtml">'
