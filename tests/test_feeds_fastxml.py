@@ -423,3 +423,35 @@ def test_common_dates_are_feedparsers() -> None:
     for value in _DATES:
         found = _common_date(value)
         assert found is None or found == _fp().parse_date(value), value
+
+
+def test_strip_div_knowing_the_top_elements_is_feedparsers_loop() -> None:
+    """_strip_div told how many elements the content holds at its top skips feedparser's
+    depth loop for one; the same pieces either way, for random contents as xhtml() writes
+    them (tags, escaped text that never starts with "<", blank text at the edges)."""
+    import random
+
+    from tui_reader.feeds.fastxml import _strip_div
+
+    rng = random.Random(17)
+    texts = ["", " ", "\n  ", "x", " y ", "&lt;b&gt;", "\xa0"]
+
+    def element(pieces: list[str], depth: int) -> None:
+        name = rng.choice(["div", "p", "span", "divx", "b"])
+        pieces.append(rng.choice([f"<{name}>", f'<{name} class="c">']))
+        for _ in range(rng.randint(0, 3) if depth < 3 else 0):
+            if rng.random() < 0.5:
+                pieces.append(rng.choice(texts[1:]))
+            element(pieces, depth + 1)
+        pieces.append(f"</{name}>")
+
+    for _ in range(5000):
+        pieces: list[str] = []
+        if rng.random() < 0.5:
+            pieces.append(rng.choice(texts[1:]))
+        top = rng.choice([0, 1, 1, 1, 2, 3])
+        for _ in range(top):
+            element(pieces, 0)
+            if rng.random() < 0.5:
+                pieces.append(rng.choice(texts[1:]))
+        assert _strip_div(list(pieces), top) == _strip_div(list(pieces)), pieces
