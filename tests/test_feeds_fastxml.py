@@ -455,3 +455,26 @@ def test_strip_div_knowing_the_top_elements_is_feedparsers_loop() -> None:
             if rng.random() < 0.5:
                 pieces.append(rng.choice(texts[1:]))
         assert _strip_div(list(pieces), top) == _strip_div(list(pieces)), pieces
+
+
+def test_base_attributes_are_found_by_their_local_name_in_any_case() -> None:
+    """_base_attr reads the first attribute whose local name is "base" in any case (any
+    namespace), as feedparser does; names merely ending or starting with it are not one."""
+    from lxml import etree
+
+    from tui_reader.feeds.fastxml import _base_attr
+
+    cases = {
+        '<a xml:base="1"/>': "1",
+        '<a BASE="2"/>': "2",
+        '<a x:bAsE="3" xmlns:x="urn:x"/>': "3",
+        '<a database="no" base2="no" xbase="no" ba-se="no"/>': "",
+        '<a database="no" Base="4" base="5"/>': "4",
+        "<a/>": "",
+    }
+    for markup, expected in cases.items():
+        el = etree.fromstring(markup)
+        reference = next(
+            (str(v) for k, v in el.attrib.items() if k.rsplit("}", 1)[-1].lower() == "base"), ""
+        )
+        assert _base_attr(el) == expected == reference, markup

@@ -865,8 +865,10 @@ def _strip_div(pieces: list[str], elements: int = 0) -> list[str]:
 
 def _base_attr(el: Any) -> str:
     """The base URI an element sets, as feedparser reads it (xml:base, or a plain base)."""
-    for key, value in el.attrib.items():
-        if key.rsplit("}", 1)[-1].lower() == "base":
+    for key, value in el.items():
+        # (its last four characters first: only ASCII letters lower-case to those of
+        # "base", so a name that is it ends with them)
+        if key[-4:].lower() == "base" and key.rsplit("}", 1)[-1].lower() == "base":
             return str(value)
     return ""
 
