@@ -198,3 +198,24 @@ def test_markup_without_references_leaves_only_spaces_and_newlines() -> None:
         text, spaces_only = _marked_text(sample)
         if spaces_only:
             assert not [c for c in text if c.isspace() and c not in " \n"], repr(sample)
+
+
+def test_the_dropped_blocks_start_where_they_started() -> None:
+    """_DROP_START's lookahead (the names' first letters) turns away other tags sooner: it
+    holds every character each name's first letter matches (case-folded: "\\u017f" is an
+    "s"), and the openers found (and the names they give) are those of the plain pattern."""
+    import random
+
+    from tui_reader.htmltext import _DROP_START, _DROPPED
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    letters = re.compile("[stnmh]", re.I).findall(every)
+    assert letters == re.compile("s|t|n|m|h", re.I).findall(every)
+    plain = re.compile(rf"<({_DROPPED})\b|<!--", re.I)
+    tokens = ["<", "</", "script", "STYLE", "\u017fvg", "template", "noscript", "math", "HeAd"]
+    tokens += ["!--", "!-", ">", " ", "x", "scriptx", "\u0130", "\u212a", "<s", "<h"]
+    rng = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rng.choice(tokens) for _ in range(rng.randint(0, 12)))
+        expected = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groups()) for m in _DROP_START.finditer(text)] == expected, text
