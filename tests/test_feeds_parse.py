@@ -228,6 +228,14 @@ TRICKY = [
     "emoji 😀 and tag \U000e0041",
     "nonchar \ufdd0 \uffff",
     "\x00\x07\x08\x7f",
+    "",
+    " ",
+    "http://example.org/a?b=c",
+    " lead",
+    "trail ",
+    "doubled  space",
+    "   ",
+    "a b c",
 ]
 
 

@@ -166,3 +166,56 @@ def test_collapse_space_is_the_regex_it_replaces() -> None:
     samples += [p.read_text("utf-8", "replace") for p in sorted((CORPUS / "feeds").iterdir())]
     for sample in samples:
         assert collapse_space(sample) == space.sub(" ", sample)
+
+
+def test_lines_of_text_spaced_only_with_spaces_read_the_same() -> None:
+    """_lines' shortcut for text whose only whitespace is " " and "\\n" (no reference was
+    decoded): the same lines as its general loop, non-printable characters (a format
+    character, an unassigned or private one) included."""
+    from tui_reader.htmltext import _lines
+
+    samples = [
+        "",
+        "\n",
+        " \n \n",
+        "a",
+        " a \n\n b  c \n  \n d",
+        "x\u0600y  z\n\ue000 \u0378  w \n",
+        "  lead\ntrail  \n  both  \n",
+        "one line  with   runs",
+    ]
+    for sample in samples:
+        assert _lines(sample, True) == _lines(sample), repr(sample)
+
+
+def test_markup_without_references_leaves_only_spaces_and_newlines() -> None:
+    """What _marked_text says of its text when no reference was decoded holds: every other
+    whitespace character of the source (all of Unicode's) is a space by then."""
+    from tui_reader.htmltext import _marked_text
+
+    samples = [*SAMPLES, f"<p>{_EVERY_SPACE}x</p>\r\n<br>\u2028<b>y</b>\x85z"]
+    for sample in samples:
+        text, spaces_only = _marked_text(sample)
+        if spaces_only:
+            assert not [c for c in text if c.isspace() and c not in " \n"], repr(sample)
+
+
+def test_the_dropped_blocks_start_where_they_started() -> None:
+    """_DROP_START's lookahead (the names' first letters) turns away other tags sooner: it
+    holds every character each name's first letter matches (case-folded: "\\u017f" is an
+    "s"), and the openers found (and the names they give) are those of the plain pattern."""
+    import random
+
+    from tui_reader.htmltext import _DROP_START, _DROPPED
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    letters = re.compile("[stnmh]", re.I).findall(every)
+    assert letters == re.compile("s|t|n|m|h", re.I).findall(every)
+    plain = re.compile(rf"<({_DROPPED})\b|<!--", re.I)
+    tokens = ["<", "</", "script", "STYLE", "\u017fvg", "template", "noscript", "math", "HeAd"]
+    tokens += ["!--", "!-", ">", " ", "x", "scriptx", "\u0130", "\u212a", "<s", "<h"]
+    rng = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rng.choice(tokens) for _ in range(rng.randint(0, 12)))
+        expected = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groups()) for m in _DROP_START.finditer(text)] == expected, text
