@@ -815,3 +815,44 @@ def test_a_resolver_that_does_not_answer_does_not_hold_fetch_past_its_deadline(
         assert not ended.is_set()  # fetch() answered while the lookup still hung
     finally:
         release.set()
+
+
+def _decode_with(backend: object, encoding: str, body: bytes, cap: int) -> tuple[str, bytes]:
+    import tui_reader.net as net_module
+
+    saved = net_module._INFLATE, net_module._INFLATE_ERRORS
+    net_module._INFLATE = backend  # type: ignore[assignment]
+    net_module._INFLATE_ERRORS = (zlib.error, backend.error)  # type: ignore[attr-defined]
+    try:
+        decoder = net_module._Decoder(encoding, cap)
+        for at in range(0, len(body), 7000):
+            decoder.feed(body[at : at + 7000])
+        return "ok", decoder.finish()
+    except net_module.FetchError as exc:
+        return f"error: {str(exc).split(':')[0]}", b""
+    finally:
+        net_module._INFLATE, net_module._INFLATE_ERRORS = saved
+
+
+def test_isal_and_zlib_decode_every_stream_alike() -> None:
+    """Responses are inflated by ISA-L where it is installed, else by zlib: both give the same
+    bytes, and the same error, for every kind of stream a server sends."""
+    isal_zlib = pytest.importorskip("isal.isal_zlib")
+    text = b"".join(b"<item>%d caf\xc3\xa9</item>\n" % i for i in range(20000))
+    raw = zlib.compressobj(6, zlib.DEFLATED, -15)
+    raw_deflate = raw.compress(text) + raw.flush()
+    streams = [
+        ("gzip", gzip.compress(text)),
+        ("gzip", gzip.compress(text[:5000]) + gzip.compress(text[5000:])),  # two members
+        ("gzip", gzip.compress(text) + b"\0\0junk"),  # bytes after the last member
+        ("gzip", gzip.compress(text)[:-20]),  # cut off
+        ("gzip", b"\x1f\x8b" + bytes(range(200))),  # corrupt
+        ("gzip", gzip.compress(b"\0" * 5_000_000)),  # over the cap
+        ("deflate", zlib.compress(text)),
+        ("deflate", raw_deflate),  # without the zlib wrapper
+        ("x-gzip", gzip.compress(b"")),
+    ]
+    for encoding, body in streams:
+        by_zlib = _decode_with(zlib, encoding, body, 1_000_000)
+        assert _decode_with(isal_zlib, encoding, body, 1_000_000) == by_zlib, (encoding, by_zlib[0])
+    assert _decode_with(isal_zlib, "gzip", gzip.compress(text), 1_000_000) == ("ok", text)

@@ -167,6 +167,19 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+def _inflater() -> types.ModuleType:
+    """ISA-L's inflate (the isal package) where it is installed: the same streams, errors
+    derived from its own ``error``, about twice as fast as zlib's; zlib otherwise."""
+    try:
+        return importlib.import_module("isal.isal_zlib")
+    except ImportError:  # a platform without its wheel
+        return zlib
+
+
+_INFLATE = _inflater()
+_INFLATE_ERRORS = (zlib.error, _INFLATE.error)
+
+
 class _Decoder:
     """Content-Encoding decoding with a cap on the decompressed size."""
 
@@ -183,17 +196,19 @@ class _Decoder:
         self.parts: list[bytes] = []
         self.size = 0
         self.received = 0  # bytes on the wire (compressed)
-        self._z: zlib._Decompress | None = None
+        self._z: Any = None  # a decompressor of _INFLATE (zlib's interface)
         self._deflate_tried_raw = False
         self._ignore_rest = False  # junk after the last gzip member
         self._first = bytearray()  # deflate's bytes until its first output (grown in place)
         if self.kind:
             self._z = self._new()
 
-    def _new(self) -> zlib._Decompress:
+    def _new(self) -> Any:
         if self.kind in ("gzip", "x-gzip"):
-            return zlib.decompressobj(16 + zlib.MAX_WBITS)
-        return zlib.decompressobj(-zlib.MAX_WBITS if self._deflate_tried_raw else zlib.MAX_WBITS)
+            return _INFLATE.decompressobj(16 + zlib.MAX_WBITS)
+        return _INFLATE.decompressobj(
+            -zlib.MAX_WBITS if self._deflate_tried_raw else zlib.MAX_WBITS
+        )
 
     def _append(self, data: bytes) -> None:
         if not data:
@@ -219,7 +234,7 @@ class _Decoder:
             room = self.max_bytes - self.size + 1
             try:
                 out = self._z.decompress(data, room)
-            except zlib.error as exc:
+            except _INFLATE_ERRORS as exc:
                 if self.kind == "deflate" and not self._deflate_tried_raw and self.size == 0:
                     # Some servers send raw deflate without the zlib wrapper.
                     self._deflate_tried_raw = True
