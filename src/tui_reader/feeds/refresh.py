@@ -47,6 +47,9 @@ from tui_reader.timestamps import format_local
 if TYPE_CHECKING:
     from tui_reader.feeds.parse_api import ParsedFeed
 
+    # A body waiting to be parsed: its bytes, its URL, and where its refresh waits for it.
+    _Body = tuple[bytes, str, asyncio.Future[ParsedFeed]]
+
 MIN_RETRY_AFTER = 60.0
 MAX_RETRY_AFTER = 24 * 3600.0
 WAIT_MARK = "server asked to wait"
@@ -295,11 +298,12 @@ class _Parsers:
                         result = Workers.decode(raw)
                     except Exception as exc:
                         error = exc
-                if not _post(loop, current[2], result, error):
+                _, _, done = current
+                if not _post(loop, done, result, error):
                     return
             current, sent = following, following_sent
 
-    def _take(self) -> tuple[bytes, str, asyncio.Future[ParsedFeed]] | None:
+    def _take(self) -> _Body | None:
         """The largest waiting body; None (and this lane ends) when none is left."""
         with self.lock:
             while self.waiting and not self.closed:
@@ -312,7 +316,7 @@ class _Parsers:
     def _send(
         self,
         loop: asyncio.AbstractEventLoop,
-        item: tuple[bytes, str, asyncio.Future[ParsedFeed]] | None,
+        item: _Body | None,
     ) -> Sent | None:
         """The body given to a free worker; None when there is none (or it could not be given,
         and its error was given to its refresh)."""
