@@ -113,10 +113,14 @@ class _Worker:
     ready: bool = False
 
     def stop(self) -> None:
+        self.kill()
+        self.process.join(5)
+
+    def kill(self) -> None:
+        """Stop it without waiting for its end (:meth:`stop` waits)."""
         self.conn.close()
         if self.process.is_alive():
             self.process.kill()
-        self.process.join(5)
 
 
 @dataclass(eq=False)
@@ -220,10 +224,14 @@ class Workers:
             self._all.clear()
             self._idle.clear()
             self._cond.notify_all()
+        # Every idle one is killed before any is waited for: their ends overlap (a worker
+        # that has parsed a refresh's feeds takes ~5 ms to be torn down).
         for worker in idle:
-            worker.stop()
+            worker.kill()
         for worker in busy:
             worker.process.kill()
+        for worker in idle:
+            worker.process.join(5)
 
     def __enter__(self) -> Workers:
         return self
