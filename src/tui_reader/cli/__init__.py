@@ -8,7 +8,9 @@ case) no parser is built and no other command's module is imported: start-up tim
 from __future__ import annotations
 
 import gc
+import os
 import sys
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -41,6 +43,38 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (reading_cmd, feeds_cmd, extract_cmd, export_cmd, data_cmd, locate_cmd, sync_cmd):
         module.register(sub)
     return parser
+
+
+_exit_at_once = False  # set by a command that leaves nothing open when it returns
+
+
+def run() -> None:
+    """The ``tui-reader`` console script: :func:`main`. After a command that leaves nothing
+    open (``exit_at_once`` in its parser's defaults: a refresh), with no thread the normal exit
+    would wait for and no child process left, the process ends at once once its output is flushed: Python's normal
+    exit frees every object one by one, ~0.03 s after a cold refresh of 500 feeds, for a
+    process that is ending anyway."""
+    code = main()
+    if _exit_at_once and not _running() and not _children():
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass  # (a closed or broken pipe: the normal exit reports it as it always did)
+        else:
+            os._exit(code)
+    raise SystemExit(code)
+
+
+def _running() -> bool:
+    """Whether a thread the normal exit would wait for runs (a daemon thread it would not)."""
+    main_thread = threading.main_thread()
+    return any(t is not main_thread and not t.daemon for t in threading.enumerate())
+
+
+def _children() -> bool:
+    mp = sys.modules.get("multiprocessing")
+    return mp is not None and bool(mp.active_children())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,7 +119,10 @@ def _command(argv: Sequence[str] | None, collecting: bool) -> int:
         if collecting:
             gc.freeze()
             gc.enable()
-        return int(func(args) or 0)
+        code = int(func(args) or 0)
+        global _exit_at_once
+        _exit_at_once = bool(getattr(args, "exit_at_once", False))
+        return code
     except CommandError as exc:
         print(f"tui-reader: {exc}", file=sys.stderr)
         return exc.status

@@ -85,7 +85,8 @@ def register(sub: Any) -> None:
         " status is non-zero only when a feed failed.",
     )
     p.add_argument("feeds", metavar="FEED", nargs="*", help="feeds to refresh (default: all)")
-    p.set_defaults(func=run_refresh)
+    # Nothing of a refresh is left open when it returns (tui_reader.cli.run).
+    p.set_defaults(func=run_refresh, exit_at_once=True)
 
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -1,0 +1,93 @@
+"""How the ``tui-reader`` console script ends: after a refresh (which leaves nothing open) the
+process ends at once, its output flushed; whenever something could still need the normal exit
+(a thread it waits for, another command), it takes the normal exit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.fixtures.feeds.builders import rss
+from tests.httpserver import TestServer
+from tui_reader.cli import main
+from tui_reader.paths import Paths
+from tui_reader.store import Store
+
+# Run as the console script runs it, with an atexit handler that tells whether the normal
+# exit ran (it runs atexit handlers; ending at once does not).
+SCRIPT = """
+import atexit, sys, threading, time
+from pathlib import Path
+atexit.register(lambda: print("NORMAL EXIT", flush=True))
+marker = Path(sys.argv[2])
+if sys.argv[1] == "thread":
+    def late() -> None:  # ends after the main thread (a normal exit waits for it)
+        while threading.main_thread().is_alive():
+            time.sleep(0.01)
+        marker.write_text("done")
+    threading.Thread(target=late).start()
+sys.argv = ["tui-reader", *sys.argv[3:]]
+from tui_reader.cli import run
+run()
+"""
+
+
+def _add(paths: Paths, url: str) -> None:
+    """The feed, as `add` stores it, not yet fetched."""
+    store = Store.open(paths.database)
+    try:
+        store.add_feed(url)
+    finally:
+        store.close()
+
+
+def _script(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, *argv], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_a_refresh_ends_at_once_with_its_whole_output(
+    server: TestServer, paths: Paths, tmp_path: Path
+) -> None:
+    url = server.route("/feed.xml", rss(3, title="Daily"))
+    _add(paths, url)
+    done = _script("plain", str(tmp_path / "unused"), "refresh")
+    assert done.returncode == 0, done.stderr
+    # Every line the refresh printed came out (flushed before the process ended), and the
+    # normal exit did not run.
+    assert f"{url}: new 3\n" in done.stdout
+    assert done.stdout.endswith("New articles: 3. Feeds: 1 fetched, 1 unchanged, 0 failed.\n")
+    assert "NORMAL EXIT" not in done.stdout
+    # What it stored is all there.
+    assert main(["feeds"]) == 0
+
+
+def test_a_failed_refresh_ends_at_once_with_its_status(
+    server: TestServer, paths: Paths, tmp_path: Path
+) -> None:
+    url = server.route("/feed.xml", b"<html><body>not a feed</body></html>")
+    _add(paths, url)
+    done = _script("plain", str(tmp_path / "unused"), "refresh")
+    assert done.returncode == 1
+    assert "1 failed" in done.stdout
+    assert "NORMAL EXIT" not in done.stdout
+
+
+def test_a_thread_still_running_gets_the_normal_exit(
+    server: TestServer, paths: Paths, tmp_path: Path
+) -> None:
+    url = server.route("/feed.xml", rss(1))
+    _add(paths, url)
+    marker = tmp_path / "thread-finished"
+    done = _script("thread", str(marker), "refresh")
+    assert done.returncode == 0, done.stderr
+    assert "NORMAL EXIT" in done.stdout
+    assert marker.read_text() == "done"  # the exit waited for it
+
+
+def test_other_commands_take_the_normal_exit(paths: Paths, tmp_path: Path) -> None:
+    done = _script("plain", str(tmp_path / "unused"), "feeds")
+    assert done.returncode == 0, done.stderr
+    assert "NORMAL EXIT" in done.stdout
