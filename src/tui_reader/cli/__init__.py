@@ -49,11 +49,11 @@ _exit_at_once = False  # set by a command that leaves nothing open when it retur
 
 
 def run() -> None:
-    """The ``tui-reader`` console script: :func:`main`. After a command that leaves nothing
-    open (``exit_at_once`` in its parser's defaults: a refresh), with no thread the normal exit
-    would wait for and no child process left, the process ends at once once its output is flushed: Python's normal
-    exit frees every object one by one, ~0.03 s after a cold refresh of 500 feeds, for a
-    process that is ending anyway."""
+    """The ``tui-reader`` console script: :func:`main`, then, after a command that leaves
+    nothing open (``exit_at_once`` in its parser's defaults: a refresh), the process ends as
+    soon as its output is flushed, when no thread the normal exit would wait for and no child
+    process is left. Python's normal exit frees every object one by one: 0.034 s after a cold
+    refresh of 500 feeds, for a process that is ending anyway (0.011 s this way)."""
     code = main()
     if _exit_at_once and not _running() and not _children():
         try:
