@@ -351,6 +351,16 @@ def speed(args: argparse.Namespace) -> int:
             f" all-304 {warm_ratio:.2f} x newsboat (target <= 0.15: "
             f"{'met' if warm_ratio <= 0.15 else 'NOT met'})"
         )
+        # Each run's pair (tui-reader, then newsboat at once): the spread the medians hide
+        # when the host's speed drifts between runs.
+        pairs = [
+            our_run.wall / their_run.wall
+            for (our_run, _), (their_run, _) in zip(ours, theirs, strict=False)
+        ]
+        print(
+            "per run cold " + " ".join(f"{r:.2f}" for r in pairs) + " x newsboat"
+            f"  (median {statistics.median(pairs):.2f}, worst {max(pairs):.2f})"
+        )
         print(
             f"cpu     cold {our_cold.cpu / nb_cold.cpu:.2f} x newsboat,"
             f" all-304 {our_warm.cpu / nb_warm.cpu:.2f} x newsboat"
