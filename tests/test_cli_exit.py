@@ -42,7 +42,7 @@ def _add(paths: Paths, url: str) -> None:
         store.close()
 
 
-def _script(*argv: str) -> subprocess.CompletedProcess[str]:
+def run_script(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", SCRIPT, *argv], capture_output=True, text=True, timeout=60
     )
@@ -53,7 +53,7 @@ def test_a_refresh_ends_at_once_with_its_whole_output(
 ) -> None:
     url = server.route("/feed.xml", rss(3, title="Daily"))
     _add(paths, url)
-    done = _script("plain", str(tmp_path / "unused"), "refresh")
+    done = run_script("plain", str(tmp_path / "unused"), "refresh")
     assert done.returncode == 0, done.stderr
     # Every line the refresh printed came out (flushed before the process ended), and the
     # normal exit did not run.
@@ -69,7 +69,7 @@ def test_a_failed_refresh_ends_at_once_with_its_status(
 ) -> None:
     url = server.route("/feed.xml", b"<html><body>not a feed</body></html>")
     _add(paths, url)
-    done = _script("plain", str(tmp_path / "unused"), "refresh")
+    done = run_script("plain", str(tmp_path / "unused"), "refresh")
     assert done.returncode == 1
     assert "1 failed" in done.stdout
     assert "NORMAL EXIT" not in done.stdout
@@ -81,13 +81,13 @@ def test_a_thread_still_running_gets_the_normal_exit(
     url = server.route("/feed.xml", rss(1))
     _add(paths, url)
     marker = tmp_path / "thread-finished"
-    done = _script("thread", str(marker), "refresh")
+    done = run_script("thread", str(marker), "refresh")
     assert done.returncode == 0, done.stderr
     assert "NORMAL EXIT" in done.stdout
     assert marker.read_text() == "done"  # the exit waited for it
 
 
 def test_other_commands_take_the_normal_exit(paths: Paths, tmp_path: Path) -> None:
-    done = _script("plain", str(tmp_path / "unused"), "feeds")
+    done = run_script("plain", str(tmp_path / "unused"), "feeds")
     assert done.returncode == 0, done.stderr
     assert "NORMAL EXIT" in done.stdout

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -510,3 +511,16 @@ def test_sync_full_reads_what_counts_cannot_show(
         assert arts[l1].read and not arts[l2].read
         assert s.get_article_note(arts[a.item(3)["link"]].id) == "n"
     assert a.sync() == SyncSummary()
+
+
+def test_a_refresh_that_syncs_takes_the_normal_exit(account: Account, tmp_path: Path) -> None:
+    # As the console script runs it (tui_reader.cli.run): only a refresh of the feeds themselves
+    # ends its process at once; a sync (an HTTP client, a password store) exits as usual.
+    from tests.test_cli_exit import run_script
+
+    a = account
+    a.api.update(a.api.subscribe(a.feed("exit", [a.item(1)])))
+    done = run_script("plain", str(tmp_path / "unused"), "refresh")
+    assert done.returncode == 0, done.stderr
+    assert "Articles: 1 fetched." in done.stdout
+    assert "NORMAL EXIT" in done.stdout

@@ -297,6 +297,7 @@ def run_refresh(args: argparse.Namespace) -> int:
     if config.sync.enabled and not args.feeds:  # the server fetches the feeds: pull from it
         from tui_reader.cli.sync import run_sync_command
 
+        args.exit_at_once = False  # a sync (its HTTP client, its password store): the usual exit
         return run_sync_command(args)
     with _reader(paths, config) as reader:
         feed_ids: list[int] | None = None
