@@ -66,6 +66,11 @@ def run() -> None:
     raise SystemExit(code)
 
 
+def _set_exit_at_once(value: bool) -> None:
+    global _exit_at_once
+    _exit_at_once = value
+
+
 def _running() -> bool:
     """Whether a thread the normal exit would wait for runs (a daemon thread it would not)."""
     main_thread = threading.main_thread()
@@ -108,6 +113,7 @@ def _command(argv: Sequence[str] | None, collecting: bool) -> int:
     from tui_reader.cli.common import CommandError
 
     arguments = sys.argv[1:] if argv is None else list(argv)
+    _set_exit_at_once(False)  # (until a command that may end at once has run)
     try:
         # No arguments (the common case) is the reader: no parser to build.
         args = build_parser().parse_args(arguments) if arguments else None
@@ -120,8 +126,7 @@ def _command(argv: Sequence[str] | None, collecting: bool) -> int:
             gc.freeze()
             gc.enable()
         code = int(func(args) or 0)
-        global _exit_at_once
-        _exit_at_once = bool(getattr(args, "exit_at_once", False))
+        _set_exit_at_once(bool(getattr(args, "exit_at_once", False)))
         return code
     except CommandError as exc:
         print(f"tui-reader: {exc}", file=sys.stderr)
