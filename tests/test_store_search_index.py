@@ -112,3 +112,62 @@ def test_a_refresh_batch_is_indexed_once_and_a_failed_feed_not_at_all(store: Sto
         f"Title {i} w3" for i in range(5)
     ]
     _integrity(store)
+
+
+def _word(n: int) -> str:
+    return f"w{n % 20000}"
+
+
+def _big_batch(store: Store, tag: str) -> int:
+    """Store ~1.8 MB of new text in one batch (60 articles of 5,000 words drawn from 20,000):
+    the number of index segments it was written as."""
+    import time
+
+    from tui_reader.models import FeedUpdate
+
+    feeds = [store.add_feed(f"http://example.org/{tag}{n}.xml")[0] for n in range(4)]
+    updates = [
+        FeedUpdate(
+            f,
+            "ok",
+            next_fetch=time.time() + 3600,
+            entries=tuple(
+                EntryData(
+                    guid=f"{tag}{n}-{i}",
+                    title=f"Title {tag} {n} {i}",
+                    text=" ".join(_word((n * 15 + i) * 7919 + k * 104729) for k in range(5000)),
+                )
+                for i in range(15)
+            ),
+        )
+        for n, f in enumerate(feeds)
+    ]
+    stored = store.store_fetches(updates)
+    assert [s.new for s in stored] == [15] * 4
+    with store.transaction() as c:
+        return int(c.execute("SELECT COUNT(DISTINCT segid) FROM articles_fts_idx").fetchone()[0])
+
+
+def test_a_batch_of_more_than_a_megabyte_is_written_as_one_segment(store: Store) -> None:
+    """Migration 9: the index keeps up to 4 MB of new terms before writing them out. With
+    SQLite's 1 MB it wrote this batch as several segments, to be merged again later."""
+    assert _big_batch(store, "a") == 1
+    assert "Title a 0 0" in {h.article.title for h in store.search("w0")}
+    _integrity(store)
+
+
+def test_a_store_made_at_schema_8_gets_the_larger_buffer(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "v8.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:8]):
+        conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {number + 1}")
+    conn.close()
+    store = Store.open(path)
+    try:
+        assert _big_batch(store, "b") == 1
+        _integrity(store)
+    finally:
+        store.close()
