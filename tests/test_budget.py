@@ -93,6 +93,59 @@ def test_a_worker_that_has_answered_takes_its_next_task_before_its_answer_is_rea
     assert leftover_processes() == []
 
 
+def _echo_twice(data: bytes) -> bytes:
+    return data + data
+
+
+def test_a_task_queued_behind_another_runs_after_it_and_nothing_waits_forever() -> None:
+    """send_behind (a refresh's lanes, while bodies wait): the task queued on a busy worker
+    is answered after the one before it. Both tasks and both answers here are far larger
+    than a pipe holds: the pool writes the second while the worker writes the first answer,
+    and each would wait for the other to read if the worker did not read its tasks on a
+    thread of its own."""
+    big = os.urandom(3 << 20)
+    answers: list[object] = []
+    with Workers(max_workers=1, queueing=True) as workers:
+
+        def both() -> None:
+            first = workers.send("first", _echo_twice, big)
+            second = workers.send_behind(first, _echo_twice, big[::-1])
+            assert second is not None
+            answers.append(Workers.decode(workers.answer(first, 30.0, "first")))
+            answers.append(Workers.decode(workers.answer(second, 30.0, "second")))
+            # The worker is free again once both have answered.
+            answers.append(workers.run(30.0, "third", parse_feed, rss(2), "https://example.org/"))
+
+        running = threading.Thread(target=both, daemon=True)
+        running.start()
+        running.join(60.0)
+        hung = running.is_alive()
+    assert not hung, "the pool and its worker waited for each other"
+    assert answers[:2] == [big + big, big[::-1] + big[::-1]]
+    assert isinstance(answers[2], ParsedFeed) and len(answers[2].entries) == 2
+    # A pool whose workers do not read ahead queues nothing.
+    with Workers(max_workers=1) as plain:
+        sent = plain.send("one", parse_feed, rss(1), "https://example.org/")
+        assert plain.send_behind(sent, parse_feed, rss(1), "https://example.org/") is None
+        assert len(Workers.decode(plain.answer(sent, 30.0, "one")).entries) == 1
+    assert leftover_processes() == []
+
+
+def test_a_task_queued_behind_one_over_budget_is_lost_with_its_worker(huge_feed: bytes) -> None:
+    with Workers(max_workers=1, queueing=True) as workers:
+        first = workers.send("the huge feed", parse_feed, huge_feed, "https://example.org/")
+        second = workers.send_behind(first, parse_feed, rss(2), "https://example.org/")
+        assert second is not None
+        with pytest.raises(DocumentTimeout):
+            workers.answer(first, BUDGET, "the huge feed")
+        with pytest.raises(WorkerFailed):
+            workers.answer(second, BUDGET * 5, "the small feed")
+        # Its caller gives it again: to a new worker.
+        again = workers.run(BUDGET * 5, "the small feed", parse_feed, rss(2), "https://x.org/")
+        assert len(again.entries) == 2
+    assert leftover_processes() == []
+
+
 def test_closing_the_pool_stops_a_busy_worker_at_once(huge_feed: bytes) -> None:
     """As when a refresh is interrupted (ctrl+c): the document being read is given up."""
     workers = Workers(max_workers=1)
@@ -138,6 +191,66 @@ def test_a_feed_over_budget_is_skipped_and_the_others_are_stored(
     server.route("/g0.xml", rss(3, prefix="g0"))
     second = refresh(store.path, CONFIG)
     assert second.new_articles == 1 and [f.url for f, _ in second.failed] == [huge]
+    assert leftover_processes() == []
+
+
+def test_feeds_queued_behind_a_feed_over_budget_are_read_by_another_worker(
+    server: TestServer, store: Store, huge_feed: bytes
+) -> None:
+    """The huge feed is read first (the largest); with many feeds waiting, the next is
+    queued behind it on its worker. Stopping that worker must not lose or fail the feed
+    queued behind: it is read again by another."""
+    good = [server.route(f"/q{i}.xml", rss(20, prefix=f"q{i}")) for i in range(8)]
+    huge = server.route("/huge.xml", huge_feed)
+    for url in [huge, *good]:
+        store.add_feed(url)
+    summary = refresh(store.path, CONFIG)
+    message = "the feed took longer than 1 s to read; skipped"
+    assert [(f.url, reason) for f, reason in summary.failed] == [(huge, message)]
+    assert sorted(f.url for f in summary.ok) == sorted(good) and summary.new_articles == 160
+    assert leftover_processes() == []
+
+
+def test_a_body_queued_behind_one_over_budget_goes_back_to_wait(
+    huge_feed: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same in the parsers' own terms, with every body waiting before the one lane
+    starts: it takes the huge body (the largest), queues the next behind it, and when the
+    huge one's worker is stopped puts that one back, to be read by the next worker."""
+    import asyncio
+    import heapq
+
+    from tui_reader.feeds import refresh as refresh_module
+
+    put_back: list[str] = []
+    original = refresh_module._Parsers._put_back
+
+    def spy(self: refresh_module._Parsers, item: tuple[bytes, str, object]) -> None:
+        put_back.append(item[1])
+        original(self, item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(refresh_module._Parsers, "_put_back", spy)
+    parsers = refresh_module._Parsers(BUDGET)
+    parsers.slots = 1  # one lane: it queues while more than one body waits
+    loop = asyncio.new_event_loop()
+    try:
+        bodies = [(huge_feed, "https://x.org/huge")] + [
+            (rss(2 + i, prefix=f"s{i}"), f"https://x.org/{i}") for i in range(4)
+        ]
+        futures = [loop.create_future() for _ in bodies]
+        for n, ((body, url), done) in enumerate(zip(bodies, futures, strict=True)):
+            heapq.heappush(parsers.waiting, (-len(body), n, body, url, done))
+        parsers.lanes = 1
+        parsers.threads.submit(parsers._lane, loop)
+        results = loop.run_until_complete(
+            asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), 60.0)
+        )
+    finally:
+        parsers.close()
+        loop.close()
+    assert isinstance(results[0], DocumentTimeout)
+    assert [len(r.entries) for r in results[1:]] == [2, 3, 4, 5]  # type: ignore[union-attr]
+    assert put_back == ["https://x.org/3"]  # the largest small one, queued behind the huge
     assert leftover_processes() == []
 
 

@@ -56,9 +56,16 @@ class WorkerFailed(BudgetError):
 
 
 def _serve(
-    conn: multiprocessing.connection.Connection, warm: Callable[[], None] | None, nice: int = 0
+    conn: multiprocessing.connection.Connection,
+    warm: Callable[[], None] | None,
+    nice: int = 0,
+    queueing: bool = False,
 ) -> None:
-    """A worker's life: run each task received, send back its result or its exception."""
+    """A worker's life: run each task received, send back its result or its exception. With
+    ``queueing`` (a pool whose tasks may be queued behind one another, Workers.send_behind)
+    a thread reads the tasks as they come, so that the pool's process, writing the next one
+    while this one runs, never waits for it to end: it would wait forever once this worker
+    in turn waited to write an answer the pool had not read yet."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ctrl+c
     if nice > 0:
         with contextlib.suppress(OSError):
@@ -71,9 +78,12 @@ def _serve(
     if warm is not None:
         warm()
     conn.send(("ready", None))
+    receive: Callable[[], Any] = conn.recv
+    if queueing:
+        receive = _reader(conn)
     while True:
         try:
-            task = conn.recv()
+            task = receive()
         except (EOFError, OSError):
             return
         if task is None:
@@ -87,6 +97,35 @@ def _serve(
             conn.send(reply)
         except Exception as exc:  # the result or error could not be pickled
             conn.send(("error", BudgetError(f"{type(exc).__name__}: {exc}")))
+
+
+def _reader(conn: multiprocessing.connection.Connection) -> Callable[[], Any]:
+    """A thread receiving every task as it comes; the returned call takes the next one (or
+    raises what receiving it raised)."""
+    import queue
+
+    tasks: queue.SimpleQueue[tuple[Any, BaseException | None]] = queue.SimpleQueue()
+
+    def read() -> None:
+        while True:
+            try:
+                task = conn.recv()
+            except BaseException as exc:  # EOF, a closed pipe: the worker's end
+                tasks.put((None, exc))
+                return
+            tasks.put((task, None))
+            if task is None:
+                return
+
+    threading.Thread(target=read, daemon=True, name="tui-reader-tasks").start()
+
+    def take() -> Any:
+        task, error = tasks.get()
+        if error is not None:
+            raise error
+        return task
+
+    return take
 
 
 def preload() -> None:
@@ -111,6 +150,7 @@ class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: multiprocessing.connection.Connection
     ready: bool = False
+    tasks: int = 0  # sent to it and not yet answered (two when one is queued behind another)
 
     def stop(self) -> None:
         self.kill()
@@ -134,6 +174,9 @@ class Workers:
     # Added to each worker's niceness: for a pool whose caller has CPU work of its own on what
     # the workers send back (a refresh storing their feeds), so that it never falls behind.
     nice: int = 0
+    # Whether tasks may be queued on a busy worker (send_behind): its tasks are then read by a
+    # thread of its own (_serve).
+    queueing: bool = False
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _idle: list[_Worker] = field(default_factory=list)
     _all: set[_Worker] = field(default_factory=set)
@@ -182,6 +225,26 @@ class Workers:
         finally:
             if not sent:
                 self._discard(worker)
+        worker.tasks = 1
+        return Sent(worker)
+
+    def send_behind(self, sent: Sent, func: Callable[..., Any], *args: Any) -> Sent | None:
+        """``func(*args)`` queued on the worker of ``sent``, which runs it as soon as that task
+        ends, without waiting for this process to hand it over (the thread that would, may wait
+        for the interpreter lock). Its answers come in order: :meth:`answer` the first before
+        the second (the second's budget starts then, when it starts running). When the first
+        fails, the worker is stopped and the queued one is lost: its answer raises
+        :class:`WorkerFailed`. None when nothing could be queued (the pool is closed, the
+        worker gone)."""
+        worker = sent.worker
+        with self._cond:
+            if self._closed or worker not in self._all or not self.queueing:
+                return None
+        try:
+            worker.conn.send((func, args))
+        except (EOFError, OSError, ValueError):
+            return None
+        worker.tasks += 1
         return Sent(worker)
 
     def answer(self, sent: Sent, seconds: float, what: str) -> bytes:
@@ -198,10 +261,12 @@ class Workers:
         except (EOFError, OSError) as exc:
             raise _stopped(worker, what) from exc
         finally:
-            if answered:
-                self._checkin(worker)
-            else:
+            if not answered:
                 self._discard(worker)
+            else:
+                worker.tasks -= 1
+                if worker.tasks <= 0:
+                    self._checkin(worker)
         return raw
 
     @staticmethod
@@ -249,7 +314,7 @@ class Workers:
             parent_end, child_end = ctx.Pipe()
             process = ctx.Process(  # type: ignore[attr-defined]
                 target=_serve,
-                args=(child_end, self.warm if warm else None, self.nice),
+                args=(child_end, self.warm if warm else None, self.nice, self.queueing),
                 daemon=True,
                 name="tui-reader-worker",
             )

@@ -237,18 +237,25 @@ class _Parsers:
     taking the largest first leaves small ones for the end, so the workers finish close
     together and the last batch to store is small (the longest-processing-time rule).
 
-    Each of up to ``slots`` lanes (a thread) takes the next waiting body itself as soon as its
-    worker has answered, and hands the answer to the event loop: the worker's next body does
-    not wait for the loop (which stores, fetches and reports meanwhile) to take its turn."""
+    Each of up to ``slots`` lanes (a thread) keeps its worker supplied and hands the answers
+    to the event loop: the worker's next body does not wait for the loop (which stores,
+    fetches and reports meanwhile) to take its turn. While more bodies wait than there are
+    lanes, the lane queues the next one behind the body its worker is parsing
+    (Workers.send_behind), so that the worker goes on to it at once: handing it over only
+    after the answer had come made the worker wait for the lane to be woken and to get the
+    interpreter lock, which a busy refresh holds for milliseconds at a time. Measured (12
+    alternated pairs of cold refreshes of the bench's 500 feeds): 2.96 s before, 2.66 s
+    after (median), faster in 12 of 12, the same articles stored."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self.workers = Workers(max_workers=1, warm=_warm_worker, nice=WORKER_NICE)
+        self.workers = Workers(max_workers=1, warm=_warm_worker, nice=WORKER_NICE, queueing=True)
         self.slots = _workers()
         self.threads = concurrent.futures.ThreadPoolExecutor(
             max_workers=self.slots, thread_name_prefix="tui-reader-parse"
         )
         self.bodies = 0
+        self.bodies_back = 0
         self.lock = threading.Lock()  # guards the three below, shared with the lanes
         self.lanes = 0
         self.closed = False
@@ -277,11 +284,17 @@ class _Parsers:
         return await done
 
     def _lane(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Parse waiting bodies, largest first, until none is left (runs on a thread). A
-        worker that has answered is given its next body before its answer is read."""
+        """Parse waiting bodies, largest first, until none is left (runs on a thread). The
+        next body is queued behind the one the worker parses (or, when none could be, given
+        to it as soon as it has answered, before its answer is read). When the worker is
+        stopped (its body took too long, or it died), the body queued behind goes back to
+        wait for another: it is not that body's error."""
         current = self._take()
         sent = self._send(loop, current)
+        ahead: tuple[_Body, Sent] | None = None  # the next body, queued behind on its worker
         while current is not None:
+            if sent is not None and ahead is None:
+                ahead = self._queue_behind(sent)
             raw: bytes | None = None
             error: Exception | None = None
             if sent is not None:
@@ -289,8 +302,16 @@ class _Parsers:
                     raw = self.workers.answer(sent, self.seconds, "the feed")
                 except Exception as exc:  # the feed's error, for its refresh to record
                     error = exc
-            following = self._take()
-            following_sent = self._send(loop, following)
+            following: _Body | None
+            following_sent: Sent | None
+            if ahead is not None and error is None:
+                following, following_sent = ahead  # already running
+            else:
+                if ahead is not None:  # lost with its worker, stopped for the current one
+                    self._put_back(ahead[0])
+                following = self._take()
+                following_sent = self._send(loop, following)
+            ahead = None
             if sent is not None:  # (else its error was given already)
                 result: ParsedFeed | None = None
                 if raw is not None:
@@ -302,6 +323,27 @@ class _Parsers:
                 if not _post(loop, done, result, error):
                     return
             current, sent = following, following_sent
+
+    def _queue_behind(self, sent: Sent) -> tuple[_Body, Sent] | None:
+        """The largest waiting body queued on the worker of ``sent``, when more bodies wait
+        than there are lanes (near the end, one left queued behind a long parse could keep
+        the other worker idle)."""
+        with self.lock:
+            if self.closed or len(self.waiting) <= self.slots:
+                return None
+            _, _, body, url, done = heapq.heappop(self.waiting)
+        item = (body, url, done)
+        queued = self.workers.send_behind(sent, parse_in_worker, body, url)
+        if queued is None:
+            self._put_back(item)
+            return None
+        return item, queued
+
+    def _put_back(self, item: _Body) -> None:
+        body, url, done = item
+        with self.lock:
+            self.bodies_back += 1
+            heapq.heappush(self.waiting, (-len(body), -self.bodies_back, body, url, done))
 
     def _take(self) -> _Body | None:
         """The largest waiting body; None (and this lane ends) when none is left."""
