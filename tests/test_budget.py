@@ -146,6 +146,50 @@ def test_a_task_queued_behind_one_over_budget_is_lost_with_its_worker(huge_feed:
     assert leftover_processes() == []
 
 
+def _parent_pid() -> int:
+    return os.getppid()
+
+
+def test_a_pool_takes_workers_forked_early_by_a_forker(huge_feed: bytes) -> None:
+    """A refresh's parsers (tui_reader/feeds/parsers.py): forked by a process forked first,
+    which imported the parsers meanwhile. The pool runs, queues and stops them like its own,
+    replaces one stopped for its budget with one of its own, and reaps them all when closed."""
+    from tui_reader.budget import Forker
+
+    forker = Forker(2, "tui_reader.feeds.parse:warm_up", queueing=True)
+    with Workers(max_workers=1, queueing=True) as workers:
+        workers.adopt(forker)
+        parents = {workers.run(30.0, "a check", _parent_pid) for _ in range(4)}
+        assert parents == {forker.process.pid}  # (both of its workers, or one twice)
+        first = workers.send("the huge feed", parse_feed, huge_feed, "https://example.org/")
+        behind = workers.send_behind(first, parse_feed, rss(2), "https://example.org/")
+        assert behind is not None
+        with pytest.raises(DocumentTimeout):
+            workers.answer(first, BUDGET, "the huge feed")
+        with pytest.raises(WorkerFailed, match=r"the reading process stopped$"):
+            workers.answer(behind, BUDGET * 5, "the small feed")
+        again = workers.run(BUDGET * 5, "the small feed", parse_feed, rss(2), "https://x.org/")
+        assert len(again.entries) == 2
+    assert not forker.process.is_alive()
+    assert leftover_processes() == []
+
+
+def test_a_forker_nobody_takes_is_stopped_with_its_workers() -> None:
+    from tui_reader.budget import fork_early, stop_early, take_early
+
+    fork_early(2, "tui_reader.feeds.parse:warm_up")
+    forker = take_early()
+    if threading.active_count() != 1:  # (not forked where other threads run)
+        assert forker is None
+        return
+    assert forker is not None and forker.process.is_alive()
+    fork_early(2, "tui_reader.feeds.parse:warm_up")
+    stop_early()
+    forker.stop()
+    assert take_early() is None
+    assert leftover_processes() == []
+
+
 def test_closing_the_pool_stops_a_busy_worker_at_once(huge_feed: bytes) -> None:
     """As when a refresh is interrupted (ctrl+c): the document being read is given up."""
     workers = Workers(max_workers=1)

@@ -64,6 +64,25 @@ def test_a_refresh_ends_at_once_with_its_whole_output(
     assert main(["feeds"]) == 0
 
 
+def test_a_first_refresh_of_many_feeds_takes_its_early_parsers_and_leaves_none(
+    server: TestServer, paths: Paths, tmp_path: Path
+) -> None:
+    """Ten new feeds (no validators: a first refresh) take the parser processes forked before
+    the command's imports (tui_reader/feeds/parsers.py); they are all stopped and reaped by
+    the end: the process still ends at once, which it does only when no child is left, and
+    no process of its (all run its command line) outlives it."""
+    urls = [server.route(f"/f{i}.xml", rss(3, prefix=f"f{i}")) for i in range(10)]
+    for url in urls:
+        _add(paths, url)
+    marker = tmp_path / f"early-{id(urls)}"
+    done = run_script("plain", str(marker), "refresh")
+    assert done.returncode == 0, done.stderr
+    assert "New articles: 30. Feeds: 10 fetched, 1 unchanged, 0 failed." in done.stdout
+    assert "NORMAL EXIT" not in done.stdout
+    left = subprocess.run(["pgrep", "-f", str(marker)], capture_output=True, text=True)
+    assert left.stdout == ""
+
+
 def test_a_failed_refresh_ends_at_once_with_its_status(
     server: TestServer, paths: Paths, tmp_path: Path
 ) -> None:

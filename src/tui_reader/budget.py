@@ -8,7 +8,9 @@ next call, and the caller gets :class:`DocumentTimeout`; the other workers go on
 Workers live as long as their :class:`Workers` pool, so a 500-feed refresh starts two or four
 of them, not 500. New workers are forked while this process runs a single thread (cheapest);
 once other threads run, forking is unsafe (it copies locks held by them), so they come from the
-``forkserver``, itself started once per process with the parsers already imported.
+``forkserver``, itself started once per process with the parsers already imported. A command
+that knows it will need them (``tui-reader refresh``) can have a :class:`Forker` fork them first
+of all, from a process that imports the parsers while the command imports its own modules.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def _serve(
     os.close(devnull)
     if warm is not None:
         warm()
-    conn.send(("ready", None))
+    conn.send(("ready", os.getpid()))
     receive: Callable[[], Any] = conn.recv
     if queueing:
         receive = _reader(conn)
@@ -145,9 +147,31 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+class _Forked:
+    """A worker forked by a :class:`Forker` (not by this process), as much of a
+    ``multiprocessing`` process as the pool uses. Its pid comes with its "ready"; the forker
+    reaps it only when it ends itself, so until then the pid names this worker (or its
+    zombie) and killing it by pid is safe."""
+
+    def __init__(self) -> None:
+        self.pid: int | None = None
+        self.exitcode: int | None = None  # (not ours to wait for)
+
+    def is_alive(self) -> bool:
+        return self.pid is not None
+
+    def kill(self) -> None:
+        if self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def join(self, timeout: float | None = None) -> None:
+        return None  # its forker waits for it
+
+
 @dataclass(eq=False)
 class _Worker:
-    process: multiprocessing.process.BaseProcess
+    process: multiprocessing.process.BaseProcess | _Forked
     conn: multiprocessing.connection.Connection
     ready: bool = False
     tasks: int = 0  # sent to it and not yet answered (two when one is queued behind another)
@@ -182,6 +206,19 @@ class Workers:
     _all: set[_Worker] = field(default_factory=set)
     _starting: int = 0  # places taken by workers being started
     _closed: bool = False
+    _forker: Forker | None = None
+
+    def adopt(self, forker: Forker) -> None:
+        """Take the workers of ``forker`` (forked warm, early) as this pool's; the pool
+        stops the forker when it closes."""
+        with self._cond:
+            self._forker = forker
+            for conn in forker.take_ends():
+                worker = _Worker(_Forked(), conn)
+                self._all.add(worker)
+                self._idle.append(worker)
+            self.max_workers = max(self.max_workers, len(self._all))
+            self._cond.notify_all()
 
     def grow(self, count: int) -> None:
         """Allow up to ``count`` workers (started when needed)."""
@@ -216,7 +253,9 @@ class Workers:
             if not worker.ready:
                 if not worker.conn.poll(START_SECONDS):
                     raise WorkerFailed(f"{what}: the reading process did not start")
-                worker.conn.recv()
+                _, pid = worker.conn.recv()
+                if isinstance(worker.process, _Forked) and isinstance(pid, int):
+                    worker.process.pid = pid
                 worker.ready = True
             worker.conn.send((func, args))
             sent = True
@@ -297,6 +336,8 @@ class Workers:
             worker.process.kill()
         for worker in idle:
             worker.process.join(5)
+        if self._forker is not None:
+            self._forker.stop()  # reaps the workers it forked
 
     def __enter__(self) -> Workers:
         return self
@@ -375,8 +416,138 @@ def _stopped(worker: _Worker, what: str) -> WorkerFailed:
     worker.process.join(1)
     return WorkerFailed(
         f"{what} could not be read: the reading process stopped"
-        f" (exit code {worker.process.exitcode})"
+        + (f" (exit code {worker.process.exitcode})" if worker.process.exitcode is not None else "")
     )
+
+
+def _fork_workers(
+    control: multiprocessing.connection.Connection,
+    ends: list[multiprocessing.connection.Connection],
+    pools: list[multiprocessing.connection.Connection],
+    warm: str,
+    nice: int,
+    queueing: bool,
+) -> None:
+    """A forker's life: import what ``warm`` names ("module:function") and run it, fork a
+    worker for each end, wait until the pool closes ``control``, then stop and reap them.
+    ``pools`` are the pool's own ends, inherited with the fork: closed first, so that the
+    pool closing its ends is seen here and by the workers (else each held them open)."""
+    for pool_end in pools:
+        pool_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if nice > 0:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    module, _, name = warm.partition(":")
+    getattr(importlib.import_module(module), name)()
+    pids: list[int] = []
+    try:
+        for end in ends:
+            pid = os.fork()
+            if pid == 0:  # the worker (this process runs no other thread: forking is safe)
+                code = 0
+                try:
+                    control.close()
+                    for other in ends:
+                        if other is not end:
+                            other.close()
+                    _serve(end, None, 0, queueing)  # (niced already, as its forker)
+                except BaseException:
+                    code = 1
+                finally:
+                    os._exit(code)
+            pids.append(pid)
+            end.close()
+        with contextlib.suppress(EOFError, OSError):
+            control.recv()  # until the pool closes its end (or ends)
+    finally:
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+
+
+class Forker:
+    """A process forked at once (while this process runs a single thread) that imports the
+    parsers and forks ``count`` workers from itself, while this process goes on with its own
+    start-up: a refresh's first fetches then wait neither for the parsers' import (~0.05 s)
+    nor for the forks, which run on a core that is idle at that point. Its workers are taken
+    by a pool (:meth:`Workers.adopt`), which stops it when it closes; :meth:`stop` otherwise."""
+
+    def __init__(self, count: int, warm: str, *, nice: int = 0, queueing: bool = False) -> None:
+        ctx = multiprocessing.get_context("fork")
+        pairs = [ctx.Pipe() for _ in range(count)]
+        self._control, control_end = ctx.Pipe()
+        self._ends = [ours for ours, _ in pairs]
+        self.process = ctx.Process(
+            target=_fork_workers,
+            args=(
+                control_end,
+                [theirs for _, theirs in pairs],
+                [self._control, *self._ends],
+                warm,
+                nice,
+                queueing,
+            ),
+            daemon=True,
+            name="tui-reader-forker",
+        )
+        try:
+            self.process.start()
+        finally:
+            control_end.close()
+            for _, theirs in pairs:
+                theirs.close()
+
+    def take_ends(self) -> list[multiprocessing.connection.Connection]:
+        ends, self._ends = self._ends, []
+        return ends
+
+    def stop(self, *, now: bool = False) -> None:
+        """Stop it and the workers it forked. A pool that took them has killed them: the
+        forker reaps them and ends. ``now``, when nobody took them: the forker is killed
+        where it stands (it may be importing still); workers it had forked see their pipes
+        closed and end, and the system reaps them."""
+        for end in self.take_ends():
+            end.close()
+        self._control.close()
+        if now:
+            self.process.kill()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+
+
+_EARLY: list[Forker] = []
+
+
+def fork_early(count: int, warm: str, *, nice: int = 0, queueing: bool = False) -> None:
+    """Start a :class:`Forker` now, for the command about to run to take (:func:`take_early`);
+    nothing when this process already runs other threads or cannot fork."""
+    if _EARLY or threading.active_count() != 1:
+        return
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return
+    _EARLY.append(Forker(count, warm, nice=nice, queueing=queueing))
+
+
+def take_early() -> Forker | None:
+    """The forker started by :func:`fork_early`, now the caller's to adopt or stop."""
+    return _EARLY.pop() if _EARLY else None
+
+
+def stop_early() -> None:
+    """Stop a forker nobody took (the command did not need it)."""
+    forker = take_early()
+    if forker is not None:
+        forker.stop(now=True)
 
 
 _SHARED: Workers | None = None

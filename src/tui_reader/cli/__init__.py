@@ -87,10 +87,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     # compiled in an earlier run are not compiled again (tui_reader/codecache.py).
     arguments = sys.argv[1:] if argv is None else argv
     codecache.install(kind=arguments[0] if arguments else "app")
+    early = bool(arguments) and arguments[0] == "refresh" and not {"-h", "--help"} & {*arguments}
+    if early:
+        # Next, the refresh's parser processes: forked now, they import the parsers on the
+        # core this process's imports leave idle (tui_reader/feeds/parsers.py).
+        from tui_reader.feeds.parsers import fork_early
+
+        fork_early()
     try:
         return _main(argv)
     finally:
         codecache.save()
+        if early:
+            from tui_reader.budget import stop_early
+
+            stop_early()  # (when the command did not take them: a sync, all feeds 304...)
 
 
 def _main(argv: Sequence[str] | None) -> int:

@@ -17,7 +17,6 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import heapq
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -26,9 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tui_reader.budget import BudgetError, Sent, Workers
+from tui_reader.budget import BudgetError, Sent, Workers, take_early
 from tui_reader.config import Config
 from tui_reader.feeds.parse_api import FeedError, parse_in_worker
+from tui_reader.feeds.parsers import WORKER_NICE
+from tui_reader.feeds.parsers import workers as parser_processes
 from tui_reader.feeds.welcome import WELCOME_URL, welcome_bytes, welcome_etag
 from tui_reader.models import Feed, FeedStored, FeedUpdate
 from tui_reader.net import (
@@ -61,9 +62,6 @@ BATCH_FEEDS = 64  # ...or once this many feeds are waiting
 # start (once per process), then ~0.05 s per worker:
 POOL_AT_START = 8  # feeds without validators (first refreshes): fork a worker per core at once
 POOL_AFTER_BODIES = 24  # otherwise one worker, and one per core from this many bodies on
-# The parsers run at a lower priority than this process, which stores what they send back: when
-# they took the cores, its writes fell behind and the refresh ended with a backlog to store.
-WORKER_NICE = 5
 # A server's feeds are fetched in lanes, one feed after another over a keep-alive connection
 # (Refresher.run); one of its fetches taking longer than this opens another lane to it.
 SLOW_FETCH = 1.0
@@ -168,7 +166,10 @@ def _refresh_blocking(
                 # When every feed has validators (all may well answer 304), the one worker
                 # is forked without importing the parsers (lxml, feedparser: ~0.1 s of CPU);
                 # its first feed imports them.
-                if unvalidated >= POOL_AT_START:
+                early = take_early()  # forked by the command before its imports, if it was
+                if unvalidated >= POOL_AT_START and early is not None:
+                    parsers.workers.adopt(early)
+                elif unvalidated >= POOL_AT_START:
                     # The parsers are imported here, once, before the fork: each worker then
                     # starts with them. Imported in each worker, they cost every worker ~0.04 s
                     # of CPU on the cores the first parses are waiting for (measured: the
@@ -176,6 +177,9 @@ def _refresh_blocking(
                     _warm_worker()
                     parsers.start(min(_workers(), unvalidated), warm=False)
                 else:
+                    if early is not None:
+                        # Most feeds will answer 304: one cold worker is enough.
+                        early.stop(now=True)
                     parsers.start(1, warm=unvalidated > 0)
             try:
                 # The batches' commits never wait for a checkpoint's disk sync: it runs aside.
@@ -406,7 +410,7 @@ def _settle(
 
 
 def _workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 4))
+    return parser_processes()
 
 
 def _warm_worker() -> None:
