@@ -92,8 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Next, the refresh's parser processes: forked now, they import the parsers on the
         # core this process's imports leave idle (tui_reader/feeds/parsers.py).
         from tui_reader.feeds.parsers import fork_early
+        from tui_reader.paths import get_paths
 
-        fork_early()
+        fork_early(get_paths().database)
     try:
         return _main(argv)
     finally:

@@ -9,6 +9,7 @@ command imports this module before anything else of the refresh's."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from tui_reader import budget
 
@@ -23,7 +24,19 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def fork_early() -> None:
-    """Fork the parser processes of a refresh about to start (only while this process runs a
-    single thread; nothing otherwise)."""
-    budget.fork_early(workers(), WARM_UP, nice=WORKER_NICE, queueing=True)
+# Feeds without validators (ETag, Last-Modified) from which a refresh starts a parser per core
+# at once (tui_reader.feeds.refresh): most such feeds send a body. Fewer, and most feeds will
+# answer 304: the refresh starts one worker, cold, and needs no early ones.
+POOL_AT_START = 8
+
+
+def fork_early(database: Path) -> None:
+    """Fork the parser processes of a refresh about to start when the refresh will want them
+    at once: at least POOL_AT_START feeds in ``database`` without validators (a first refresh;
+    checked read-only, ~1 ms; nothing when it cannot be read). Only while this process runs a
+    single thread; nothing otherwise."""
+    from tui_reader.feeds.welcome import WELCOME_URL
+    from tui_reader.store.peek import unvalidated_feeds
+
+    if unvalidated_feeds(database, besides=WELCOME_URL) >= POOL_AT_START:
+        budget.fork_early(workers(), WARM_UP, nice=WORKER_NICE, queueing=True)

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from tui_reader.budget import BudgetError, Sent, Workers, take_early
 from tui_reader.config import Config
 from tui_reader.feeds.parse_api import FeedError, parse_in_worker
-from tui_reader.feeds.parsers import WORKER_NICE
+from tui_reader.feeds.parsers import POOL_AT_START, WORKER_NICE
 from tui_reader.feeds.parsers import workers as parser_processes
 from tui_reader.feeds.welcome import WELCOME_URL, welcome_bytes, welcome_etag
 from tui_reader.models import Feed, FeedStored, FeedUpdate
@@ -60,7 +60,6 @@ BATCH_FEEDS = 64  # ...or once this many feeds are waiting
 # here: a feed takes ~12 ms to parse; two forked workers are ready in ~0.05 s, overlapping the
 # fetches when started first; the forkserver, the safe choice once threads run, takes ~0.6 s to
 # start (once per process), then ~0.05 s per worker:
-POOL_AT_START = 8  # feeds without validators (first refreshes): fork a worker per core at once
 POOL_AFTER_BODIES = 24  # otherwise one worker, and one per core from this many bodies on
 # A server's feeds are fetched in lanes, one feed after another over a keep-alive connection
 # (Refresher.run); one of its fetches taking longer than this opens another lane to it.
