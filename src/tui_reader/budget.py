@@ -68,15 +68,7 @@ def _serve(
     a thread reads the tasks as they come, so that the pool's process, writing the next one
     while this one runs, never waits for it to end: it would wait forever once this worker
     in turn waited to write an answer the pool had not read yet."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ctrl+c
-    if nice > 0:
-        with contextlib.suppress(OSError):
-            os.nice(nice)
-    # Nothing a worker prints may reach the terminal (the app draws on it).
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)
+    _quiet(nice)
     if warm is not None:
         warm()
     conn.send(("ready", os.getpid()))
@@ -99,6 +91,19 @@ def _serve(
             conn.send(reply)
         except Exception as exc:  # the result or error could not be pickled
             conn.send(("error", BudgetError(f"{type(exc).__name__}: {exc}")))
+
+
+def _quiet(nice: int) -> None:
+    """A reading process's start: ctrl+c left to the parent, niced by ``nice``, and nothing it
+    prints reaching the terminal (the app draws on it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if nice > 0:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 def _reader(conn: multiprocessing.connection.Connection) -> Callable[[], Any]:
@@ -434,14 +439,7 @@ def _fork_workers(
     pool closing its ends is seen here and by the workers (else each held them open)."""
     for pool_end in pools:
         pool_end.close()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if nice > 0:
-        with contextlib.suppress(OSError):
-            os.nice(nice)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)
+    _quiet(nice)
     module, _, name = warm.partition(":")
     getattr(importlib.import_module(module), name)()
     pids: list[int] = []
