@@ -246,9 +246,10 @@ class _Parsers:
     lanes, the lane queues the next one behind the body its worker is parsing
     (Workers.send_behind), so that the worker goes on to it at once: handing it over only
     after the answer had come made the worker wait for the lane to be woken and to get the
-    interpreter lock, which a busy refresh holds for milliseconds at a time. Measured (12
-    alternated pairs of cold refreshes of the bench's 500 feeds): 2.96 s before, 2.66 s
-    after (median), faster in 12 of 12, the same articles stored."""
+    interpreter lock, which a busy refresh holds for milliseconds at a time. Measured on
+    alternated pairs of cold refreshes of the bench's 500 feeds: when the host was slow
+    (contended) 2.96 s before, 2.66 s after (median), faster in 12 of 12; when it was fast,
+    no difference (6 and 3 of 12); the same articles stored."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
