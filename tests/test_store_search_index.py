@@ -55,14 +55,20 @@ def test_refreshed_saved_and_updated_articles_are_all_searchable(store: Store) -
     _integrity(store)
 
 
+def _made_at_schema(path: object, version: int) -> sqlite3.Connection:
+    """A database as tui-reader's schema ``version`` left it (its first migrations only)."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:version]):
+        conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {number + 1}")
+    return conn
+
+
 def test_a_store_made_before_migration_3_keeps_its_index(tmp_path: object) -> None:
     from pathlib import Path
 
     path = Path(str(tmp_path)) / "old.sqlite3"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:2]):
-        conn.executescript(script)
-        conn.execute(f"PRAGMA user_version = {number + 1}")
+    conn = _made_at_schema(path, 2)
     now = 1_700_000_000.0
     conn.execute("INSERT INTO feeds(url, added) VALUES ('http://example.org/f', ?)", (now,))
     conn.execute(
@@ -160,11 +166,7 @@ def test_a_store_made_at_schema_8_gets_the_larger_buffer(tmp_path: object) -> No
     from pathlib import Path
 
     path = Path(str(tmp_path)) / "v8.sqlite3"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:8]):
-        conn.executescript(script)
-        conn.execute(f"PRAGMA user_version = {number + 1}")
-    conn.close()
+    _made_at_schema(path, 8).close()
     store = Store.open(path)
     try:
         assert _big_batch(store, "b") == 1
