@@ -174,6 +174,32 @@ def test_a_pool_takes_workers_forked_early_by_a_forker(huge_feed: bytes) -> None
     assert leftover_processes() == []
 
 
+def _ended(pid: int) -> bool:
+    """Whether the process has ended (gone, or a zombie its parent has not reaped yet)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat[stat.rindex(")") + 2] == "Z"
+
+
+def test_a_forked_worker_over_budget_is_killed_through_its_pidfd() -> None:
+    from tui_reader.budget import Forker
+
+    forker = Forker(1, "tui_reader.feeds.parse:warm_up")
+    with Workers(max_workers=1) as workers:
+        workers.adopt(forker)
+        pid = workers.run(30.0, "a check", os.getpid)
+        assert pid != os.getpid() and not _ended(pid)
+        with pytest.raises(DocumentTimeout):
+            workers.run(BUDGET, "a minute's sleep", time.sleep, 60.0)  # (ends only if killed)
+        deadline = time.monotonic() + PROMPT
+        while not _ended(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _ended(pid)
+    assert leftover_processes() == []
+
+
 def test_a_forker_nobody_takes_is_stopped_with_its_workers() -> None:
     from tui_reader.budget import fork_early, stop_early, take_early
 

@@ -154,21 +154,29 @@ def _context() -> multiprocessing.context.BaseContext:
 
 class _Forked:
     """A worker forked by a :class:`Forker` (not by this process), as much of a
-    ``multiprocessing`` process as the pool uses. Its pid comes with its "ready"; the forker
-    reaps it only when it ends itself, so until then the pid names this worker (or its
-    zombie) and killing it by pid is safe."""
+    ``multiprocessing`` process as the pool uses. Its pid comes with its "ready", and a pidfd
+    is opened on it at once: killing through it reaches that process or none, even if its
+    forker died and the pid went to another process meanwhile."""
 
     def __init__(self) -> None:
         self.pid: int | None = None
         self.exitcode: int | None = None  # (not ours to wait for)
+        self._handle: int | None = None
+
+    def found(self, pid: int) -> None:
+        self.pid = pid
+        with contextlib.suppress(OSError):  # (gone already: nothing to kill)
+            self._handle = os.pidfd_open(pid)
 
     def is_alive(self) -> bool:
-        return self.pid is not None
+        return self._handle is not None
 
     def kill(self) -> None:
-        if self.pid is not None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
             with contextlib.suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
+                signal.pidfd_send_signal(handle, signal.SIGKILL)
+            os.close(handle)
 
     def join(self, timeout: float | None = None) -> None:
         return None  # its forker waits for it
@@ -260,7 +268,7 @@ class Workers:
                     raise WorkerFailed(f"{what}: the reading process did not start")
                 _, pid = worker.conn.recv()
                 if isinstance(worker.process, _Forked) and isinstance(pid, int):
-                    worker.process.pid = pid
+                    worker.process.found(pid)
                 worker.ready = True
             worker.conn.send((func, args))
             sent = True
@@ -531,8 +539,8 @@ def fork_early(count: int, warm: str, *, nice: int = 0, queueing: bool = False) 
     nothing when this process already runs other threads or cannot fork."""
     if _EARLY or threading.active_count() != 1:
         return
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return
+    if "fork" not in multiprocessing.get_all_start_methods() or not hasattr(os, "pidfd_open"):
+        return  # (its workers are killed through pidfds: Linux only)
     _EARLY.append(Forker(count, warm, nice=nice, queueing=queueing))
 
 
