@@ -556,6 +556,11 @@ def stop_early() -> None:
         forker.stop(now=True)
 
 
+def per_core() -> int:
+    """How many workers a pool runs at most: one per core, up to four."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 _SHARED: Workers | None = None
 _SHARED_LOCK = threading.Lock()
 _AT_EXIT: list[bool] = []
@@ -567,7 +572,7 @@ def shared_workers() -> Workers:
     global _SHARED
     with _SHARED_LOCK:
         if _SHARED is None:
-            _SHARED = Workers(max_workers=max(1, min(os.cpu_count() or 1, 4)), warm=preload)
+            _SHARED = Workers(max_workers=per_core(), warm=preload)
             if not _AT_EXIT:
                 atexit.register(close_shared_workers)
                 _AT_EXIT.append(True)

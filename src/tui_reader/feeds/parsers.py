@@ -8,7 +8,6 @@ command imports this module before anything else of the refresh's."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from tui_reader import budget
@@ -17,11 +16,6 @@ from tui_reader import budget
 # they took the cores, its writes fell behind and the refresh ended with a backlog to store.
 WORKER_NICE = 5
 WARM_UP = "tui_reader.feeds.parse:warm_up"  # what a worker runs before its first feed
-
-
-def workers() -> int:
-    """How many parser processes a refresh runs at most: one per core, up to four."""
-    return max(1, min(os.cpu_count() or 1, 4))
 
 
 # Feeds without validators (ETag, Last-Modified) from which a refresh starts a parser per core
@@ -39,4 +33,4 @@ def fork_early(database: Path) -> None:
     from tui_reader.store.peek import unvalidated_feeds
 
     if unvalidated_feeds(database, besides=WELCOME_URL) >= POOL_AT_START:
-        budget.fork_early(workers(), WARM_UP, nice=WORKER_NICE, queueing=True)
+        budget.fork_early(budget.per_core(), WARM_UP, nice=WORKER_NICE, queueing=True)

@@ -25,11 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tui_reader.budget import BudgetError, Sent, Workers, take_early
+from tui_reader.budget import BudgetError, Sent, Workers, per_core, take_early
 from tui_reader.config import Config
 from tui_reader.feeds.parse_api import FeedError, parse_in_worker
 from tui_reader.feeds.parsers import POOL_AT_START, WORKER_NICE
-from tui_reader.feeds.parsers import workers as parser_processes
 from tui_reader.feeds.welcome import WELCOME_URL, welcome_bytes, welcome_etag
 from tui_reader.models import Feed, FeedStored, FeedUpdate
 from tui_reader.net import (
@@ -174,7 +173,7 @@ def _refresh_blocking(
                     # of CPU on the cores the first parses are waiting for (measured: the
                     # workers were ready 0.07 s after their fork on 2 cores).
                     _warm_worker()
-                    parsers.start(min(_workers(), unvalidated), warm=False)
+                    parsers.start(min(per_core(), unvalidated), warm=False)
                 else:
                     if early is not None:
                         # Most feeds will answer 304: one cold worker is enough.
@@ -254,7 +253,7 @@ class _Parsers:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.workers = Workers(max_workers=1, warm=_warm_worker, nice=WORKER_NICE, queueing=True)
-        self.slots = _workers()
+        self.slots = per_core()
         self.threads = concurrent.futures.ThreadPoolExecutor(
             max_workers=self.slots, thread_name_prefix="tui-reader-parse"
         )
@@ -273,7 +272,7 @@ class _Parsers:
     async def parse(self, body: bytes, url: str) -> ParsedFeed:
         self.bodies += 1
         if self.bodies == POOL_AFTER_BODIES:
-            self.workers.grow(_workers())
+            self.workers.grow(per_core())
         loop = asyncio.get_running_loop()
         done: asyncio.Future[ParsedFeed] = loop.create_future()
         with self.lock:
@@ -407,10 +406,6 @@ def _settle(
     else:
         assert result is not None
         done.set_result(result)
-
-
-def _workers() -> int:
-    return parser_processes()
 
 
 def _warm_worker() -> None:
