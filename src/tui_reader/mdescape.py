@@ -4,8 +4,9 @@
 Escaped so that text shows as the text it is, in a plain Markdown viewer and in Obsidian
 alike: no HTML, no links or images it did not ask for, no math (``$``), comments (``%%``),
 tags (``#word``), highlights (``==``) or block ids (``^id``) made by accident, no line read as
-a heading, quote, list or rule. ``plain=False`` (the lines of a quoted passage) keeps the
-punctuation readable: only what would change their meaning is escaped. Linear in the input.
+a heading, quote, list, rule or indented code. ``plain=False`` (the lines of a quoted passage)
+keeps the punctuation readable: only what would change their meaning is escaped. Linear in the
+input. tests/test_mdescape_commonmark.py checks it with a CommonMark parser (markdown-it-py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ _HASHTAG = re.compile(r"#(?=[^\s#])")
 _COMMENT = re.compile(r"%%")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _BLOCK_ID = re.compile(r"\^(?=[\w-]+\s*$)")
-_LINE_START = re.compile(r"^(\s*)([#>+\-*=~]|\d+(?=[.)]))")
+_LINE_START = re.compile(r"^(\s*)([#>+\-*_=~]|\d+(?=[.)]))")
+# A line indented by four columns (spaces, or a tab within the first four) is a code block, in
+# which the escapes would show: its first space or tab becomes a character reference.
+_INDENT = re.compile(r"^(?= {0,3}\t| {4})([ \t])")
+_INDENT_REF = {" ": "&#32;", "\t": "&#9;"}
 _HIGHLIGHT = re.compile(r"==")
 
 
@@ -33,7 +38,8 @@ def _escape_line(text: str, plain: bool) -> str:
     text = _COMMENT.sub(r"%\\%", text)
     text = _ENTITY.sub("&amp;", text)
     text = _BLOCK_ID.sub(r"\\^", text)
-    return _LINE_START.sub(_escape_line_start, text)
+    text = _LINE_START.sub(_escape_line_start, text)
+    return _INDENT.sub(lambda m: _INDENT_REF[m.group(1)], text)
 
 
 def _escape_line_start(m: re.Match[str]) -> str:

@@ -41,6 +41,7 @@ from tui_reader.feeds.opml import read_opml
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.feeds.text import clean_link, clean_title, html_to_text
 from tui_reader.feeds.xmlsafe import neutralize
+from tui_reader.mdescape import md_escape
 from tui_reader.sanitize import clean_line, clean_text, clean_url, feed_address, normalize_spaces
 
 pytestmark = pytest.mark.hostile(category="redos")
@@ -111,6 +112,7 @@ NEAR = ("<a x", "if (", "\x1b]", "&#0", GTAG + "\n", "< / p", "encoding='x' ")
 NEAR += ('<a x="', "<p x='", '<a =" <b ', '<br y="z"', "<a x=it's ")
 NEAR += ("&lt;a x=&quot;", '<a x="1"y', "](", "[", "*_", "`", "http://a.b/", "www.", "a@b.")
 NEAR += ("&#x", "<![CDATA[", "<!--[if ", "feed:")
+NEAR += ("\n    \t", "\n_ ")  # indented code, a rule: lines the Markdown escaper defuses
 # Non-ASCII text: other whitespace; block names matched as ASCII, or (with a character Unicode
 # folds to a letter of one) as Unicode.
 NEAR += ("\u00a0 \u3000\n", '<p x="\u00e9 ', '<d\u0130v x="', "</\u017fection ")
@@ -440,6 +442,8 @@ UNIT_CASES: list[Case] = [
     ),
     *_text_cases("mdtext.plain", mdtext.plain, E2E_BUDGET),
     *_text_cases("mdtext.md_inline", mdtext.md_inline, E2E_BUDGET),
+    *_text_cases("mdtext.md_quote_line", mdtext.md_quote_line, E2E_BUDGET),
+    *_text_cases("md_escape", md_escape, E2E_BUDGET),
     *_text_cases("mdtext.note_markdown", mdtext.note_markdown, E2E_BUDGET),
     *_text_cases(
         "mdtext.fragment_directive", lambda t: mdtext.fragment_directive(t, text=t), E2E_BUDGET
