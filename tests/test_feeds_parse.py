@@ -318,12 +318,20 @@ def test_html_to_text() -> None:
         # A quote in an unquoted value is a character; declarations and bogus tags go.
         ("<img alt=it's>text", "text"),
         ("<!DOCTYPE html><?xml x?></ p>text", "text"),
+        # A start tag ends at its ">", a "<" before it included (HTML's tokenizer reads it
+        # into an attribute's name): a tag missing its ">" takes the next one with it.
+        ('<p><a href="http://e.org/r/"<img src="i.gif" style="x"></a> Then</p>', "Then"),
+        ("<p>x <a y <b z> w</p>", "x w"),
+        ("<p>a<br x<i>b</p>", "a\nb"),
+        ("<p>one <span class=c<em>two</em></p>", "one two"),
     ],
 )
 def test_html_to_text_reads_tags_as_html_does(markup: str, text: str) -> None:
     """Found on corpus feeds: 42 entries' HTML holds a "<" that starts no tag (code), which
     took the text up to the next ">" with it; 11 hold a ">" in a quoted attribute value,
-    whose rest ('y'>link') was left in the text. Both reach the search index."""
+    whose rest ('y'>link') was left in the text. Both reach the search index. And one (found
+    by reading every corpus entry with Python's html.parser beside it) lacks the ">" of a start
+    tag: the tag, href and all, showed as text."""
     assert html_to_text(markup) == text
 
 

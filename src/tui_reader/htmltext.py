@@ -76,11 +76,13 @@ def _drop_blocks(markup: str) -> str:
     return replace_spans(markup, _DROP_START, _block_end, lambda _t, _m, _c: " ")[0]
 
 
-# What follows a tag's name, up to its ">", as HTML reads it: a quoted attribute value may
-# hold ">" (alt="Settings > Privacy"), a quote anywhere else is a character (alt=it's). Atomic
-# and possessive, so a tag that never ends fails in one pass over it; it never runs past a
-# "<" outside quotes.
-_ATTRS = r"""(?>[^<>="']+|=\s*"[^"]*"|=\s*'[^']*'|[="'])*+"""
+# What follows a tag's name, up to its ">", as HTML's tokenizer reads it: a quoted attribute
+# value may hold ">" (alt="Settings > Privacy"), a quote anywhere else is a character
+# (alt=it's), and so is a "<" (a tag missing its ">", <a href="x"<img ...>, ends at the next
+# one, which a browser hides with it). Atomic and possessive, so a tag that never ends fails in
+# one pass over it; sub_to_last cuts the text at its last ">", before which every tag started
+# ends: each "<" is read once.
+_ATTRS = r"""(?>[^>="']+|=\s*"[^"]*"|=\s*'[^']*'|[="'])*+"""
 _LINE_BREAK = re.compile(rf"<br\b{_ATTRS}>", re.IGNORECASE)
 # The names as a tree of their first letters (the same names as "<hr\b...>|</?(?:p|div|li|...)
 # \b...>"): a tag that is not one fails after a letter or two instead of trying each name.

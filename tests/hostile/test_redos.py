@@ -113,6 +113,7 @@ NEAR += ('<a x="', "<p x='", '<a =" <b ', '<br y="z"', "<a x=it's ")
 NEAR += ("&lt;a x=&quot;", '<a x="1"y', "](", "[", "*_", "`", "http://a.b/", "www.", "a@b.")
 NEAR += ("&#x", "<![CDATA[", "<!--[if ", "feed:")
 NEAR += ("\n    \t", "\n_ ")  # indented code, a rule: lines the Markdown escaper defuses
+NEAR += ("x<y, y<z, z>w ", '<a x="<b ', "<a x<b ")  # start tags missing their ">"
 # Non-ASCII text: other whitespace; block names matched as ASCII, or (with a character Unicode
 # folds to a letter of one) as Unicode.
 NEAR += ("\u00a0 \u3000\n", '<p x="\u00e9 ', '<d\u0130v x="', "</\u017fection ")
