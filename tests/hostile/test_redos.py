@@ -341,6 +341,14 @@ def _page(body: str) -> object:
 
 
 _LONG_LINE = "The committee met on Tuesday to discuss the new budget for the coming year again."
+
+
+def _copies(size: int, copies: int) -> str:
+    count = size // 90 + 1
+    period = max(1, count // copies)
+    return "</p>" + "".join(f"<p>{n % period} {_LONG_LINE}</p>" for n in range(count)) + "<p>"
+
+
 PAGE_BODIES: dict[str, Callable[[int], str]] = {
     "comment-openers": lambda size: rep("&lt;!--", size),
     "bare-comment-openers": lambda size: rep("!-- ", size),
@@ -370,9 +378,11 @@ PAGE_BODIES: dict[str, Callable[[int], str]] = {
     "alternating-paragraphs": lambda size: (
         "</p>" + rep(f"<p>{_LONG_LINE}</p><p>{_LONG_LINE[::-1]}</p>", size) + "<p>"
     ),
-    "repeated-numbered-paragraphs": lambda size: (
-        "</p>" + "".join(f"<p>{n % 500} {_LONG_LINE}</p>" for n in range(size // 90 + 1)) + "<p>"
-    ),
+    # The same numbered paragraphs over and over (postclean.drop_repeated_copies): as many
+    # copies at every size, so that both sizes take the same path (with a fixed period, the
+    # copies dropped grew with the size and the larger page went on to a second reading).
+    "numbered-paragraphs-twice": lambda size: _copies(size, 2),
+    "numbered-paragraphs-eight-times": lambda size: _copies(size, 8),
 }
 
 PAGE_CASES = [
