@@ -25,7 +25,6 @@ _LINE_START = re.compile(r"^(\s*)([#>+\-*_=~]|\d+(?=[.)]))")
 # A line indented by four columns (spaces, or a tab within the first four) is a code block, in
 # which the escapes would show: its first space or tab becomes a character reference.
 _INDENT = re.compile(r"^(?= {0,3}\t| {4})([ \t])")
-_INDENT_REF = {" ": "&#32;", "\t": "&#9;"}
 _HIGHLIGHT = re.compile(r"==")
 
 
@@ -39,7 +38,7 @@ def _escape_line(text: str, plain: bool) -> str:
     text = _ENTITY.sub("&amp;", text)
     text = _BLOCK_ID.sub(r"\\^", text)
     text = _LINE_START.sub(_escape_line_start, text)
-    return _INDENT.sub(lambda m: _INDENT_REF[m.group(1)], text)
+    return _INDENT.sub(lambda m: f"&#{ord(m.group(1))};", text)
 
 
 def _escape_line_start(m: re.Match[str]) -> str:
