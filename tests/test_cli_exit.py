@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.fixtures.feeds.builders import rss
 from tests.httpserver import TestServer
 from tui_reader.cli import main
+from tui_reader.feeds.parsers import POOL_AT_START
 from tui_reader.paths import Paths
 from tui_reader.store import Store
 
@@ -81,6 +84,26 @@ def test_a_first_refresh_of_many_feeds_takes_its_early_parsers_and_leaves_none(
     assert "NORMAL EXIT" not in done.stdout
     left = subprocess.run(["pgrep", "-f", str(marker)], capture_output=True, text=True)
     assert left.stdout == ""
+
+
+def test_only_a_refresh_of_every_feed_forks_its_parsers_early(
+    server: TestServer, paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With FEEDs named, a refresh takes too few feeds to want a parser per core at once (it
+    would stop the early ones unused); with -h it refreshes none."""
+    import tui_reader.feeds.parsers as parsers_module
+
+    called: list[Path] = []
+    monkeypatch.setattr(parsers_module, "fork_early", called.append)
+    urls = [server.route(f"/n{i}.xml", rss(1, prefix=f"n{i}")) for i in range(POOL_AT_START)]
+    for url in urls:
+        _add(paths, url)
+    assert main(["refresh", urls[0]]) == 0
+    with pytest.raises(SystemExit):
+        main(["refresh", "-h"])
+    assert called == []
+    assert main(["refresh"]) == 0
+    assert called == [paths.database]
 
 
 def test_a_failed_refresh_ends_at_once_with_its_status(

@@ -87,7 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # compiled in an earlier run are not compiled again (tui_reader/codecache.py).
     arguments = sys.argv[1:] if argv is None else argv
     codecache.install(kind=arguments[0] if arguments else "app")
-    early = bool(arguments) and arguments[0] == "refresh" and not {"-h", "--help"} & {*arguments}
+    # A refresh of every feed (with FEEDs named, too few are refreshed for the parsers to be
+    # wanted at once; with -h, none).
+    early = list(arguments) == ["refresh"]
     if early:
         # Next, the refresh's parser processes: forked now, they import the parsers on the
         # core this process's imports leave idle (tui_reader/feeds/parsers.py).
