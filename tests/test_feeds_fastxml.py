@@ -77,6 +77,26 @@ def _atom(entries: str, head: str = "<title>Feed</title>", root_attrs: str = "")
     ).encode()
 
 
+def _rdf(body: str) -> bytes:
+    """An RSS 1.0 document: ``body`` is what goes inside rdf:RDF (channel, items, image)."""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"{body}</rdf:RDF>"
+    ).encode()
+
+
+_RDF_CHANNEL = (
+    '<channel rdf:about="http://example.org/"><title>Feed</title>'
+    "<link>http://example.org/</link></channel>"
+)
+_RDF_ITEM = (
+    '<item rdf:about="http://example.org/1"><title>A</title>'
+    "<link>http://example.org/1</link></item>"
+)
+
+
 # A post with a picture, as Mastodon writes its RSS: the picture's alt text follows the post.
 _MASTODON = _rss(
     "<item><guid>https://social.example/@a/1</guid><link>https://social.example/@a/1</link>"
@@ -252,6 +272,13 @@ SAME_BOTH_WAYS = {
     ),
     "a Mastodon post with a picture": _MASTODON,
     "a YouTube video": _YOUTUBE,
+    "an RSS 1.0 channel before its items": _rdf(_RDF_CHANNEL + _RDF_ITEM),
+    # Blogger's Atom: an avatar element, attributes and no text, inside each author.
+    "an element feedparser does not know, without text, in an author": _atom(
+        '<entry><id>1</id><title>t</title><author><name>N</name><gd:image xmlns:gd="urn:g"'
+        ' rel="http://schemas.google.com/g/2005#thumbnail" src="http://example.org/a.png"/>'
+        "</author></entry>"
+    ),
     "dates in every form feedparser reads": _rss(
         "<item><title>A</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
         "<dc:date>2003-06-11T05:00:00+02:00</dc:date><link>http://example.org/1</link></item>"
@@ -349,6 +376,36 @@ DECLINED = {
     "a text input that feedparser leaves early": _rss(
         "<item><title>A</title><link>http://example.org/1</link></item>",
         channel="<title>Feed</title><textInput><extra>x</extra><title>Search</title></textInput>",
+    ),
+    # feedparser remembers the depth of the last title it took, and takes no second title at
+    # that depth: after an item's (or an image's) title, the channel's own is dropped.
+    "an RSS 1.0 item before the channel": _rdf(_RDF_ITEM + _RDF_CHANNEL),
+    "an RSS 1.0 image before the channel": _rdf(
+        '<image rdf:about="http://example.org/i.png"><title>Logo</title>'
+        "<url>http://example.org/i.png</url><link>http://example.org/</link></image>"
+        + _RDF_CHANNEL
+        + _RDF_ITEM
+    ),
+    # The text of an element feedparser does not know, with attributes, is the author's own.
+    "text inside an unknown element in an author": _rss(
+        "<item><title>A</title><dc:creator>Ann<x:note xmlns:x='urn:x' kind='k'>Bee</x:note>"
+        "</dc:creator></item>"
+    ),
+    # feedparser reads the subtitle as text: the tagline's start is text to it, its end ends the
+    # subtitle early, and the entries' content after it was lost.
+    "an element feedparser handles inside the feed's subtitle": _atom(
+        '<entry><id>1</id><title>t</title><content type="xhtml">'
+        '<div xmlns="http://www.w3.org/1999/xhtml"><p>C</p></div></content></entry>',
+        head="<title>Feed</title><subtitle>S<tagline/></subtitle>",
+    ),
+    "a subtitle inside an entry's rights": _atom(
+        "<entry><id>1</id><title>t</title><rights>R<subtitle/></rights>"
+        '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>C</p></div>'
+        "</content></entry>"
+    ),
+    "a media title inside a subtitle in a media group": _rss(
+        "<item><link>http://example.org/1</link><media:group><itunes:subtitle>S"
+        "<media:title>M</media:title></itunes:subtitle></media:group></item>"
     ),
     "an image inside an item": _rss(
         "<item><title>A</title><image><title>I</title><link>http://example.org/i</link></image>"
@@ -478,3 +535,29 @@ def test_base_attributes_are_found_by_their_local_name_in_any_case() -> None:
             (str(v) for k, v in el.attrib.items() if k.rsplit("}", 1)[-1].lower() == "base"), ""
         )
         assert _base_attr(el) == expected == reference, markup
+
+
+def test_the_elements_read_as_text_are_feedparsers() -> None:
+    """TEXT_CONSTRUCTS is every element whose start handler makes feedparser read what follows
+    as text (raises its content depth), in a feed and in an entry."""
+    from feedparser.api import StrictFeedParser
+
+    from tui_reader.feeds.fastxml import TEXT_CONSTRUCTS
+
+    found = set()
+    names = sorted(m[len("_start_") :] for m in dir(StrictFeedParser) if m.startswith("_start_"))
+    for in_entry in (False, True):
+        for name in names:
+            parser = StrictFeedParser("http://example.org/", "en", "utf-8")
+            parser.infeed = 1
+            if in_entry:
+                parser._start_item({})
+            before = parser.incontent
+            try:
+                getattr(parser, "_start_" + name)({})
+            except (KeyError, IndexError, AttributeError, TypeError):
+                continue  # (a handler that needs attributes or a context: not a text one)
+            if parser.incontent > before:
+                found.add(name)
+    assert len(found) >= 10
+    assert found == TEXT_CONSTRUCTS

@@ -143,6 +143,39 @@ _FEED_HARMLESS = _HARMLESS | {
 _FEED_BOXES = frozenset({"image", "textinput"})
 
 
+# The elements feedparser reads as text (push_content; tests/test_feeds_fastxml.py derives the
+# list from feedparser itself). Inside one, it takes an element's start tag for text but still
+# runs the element's end handler: an element it handles, inside, ends the text early and leaves
+# its state wrong for the rest of the document (a <tagline> inside the feed's <subtitle> lost
+# every entry's content after it).
+TEXT_CONSTRUCTS = frozenset(
+    {
+        "abstract",
+        "body",
+        "content",
+        "content_encoded",
+        "copyright",
+        "dc_description",
+        "dc_rights",
+        "dc_title",
+        "description",
+        "feedburner_browserfriendly",
+        "fullitem",
+        "info",
+        "itunes_subtitle",
+        "itunes_summary",
+        "media_description",
+        "media_title",
+        "rights",
+        "subtitle",
+        "summary",
+        "tagline",
+        "title",
+        "xhtml_body",
+    }
+)
+
+
 class _Decline(Exception):
     """The document leaves the subset read here; feedparser reads it."""
 
@@ -439,13 +472,18 @@ class _Reader:
 
     def check_subtree(self, el: Any, allowed: frozenset[str]) -> None:
         """Every element below ``el`` is one feedparser has no handler for, or an allowed
-        one; none carries a base URI or CDF attributes."""
+        one; none carries a base URI or CDF attributes. Inside an element feedparser reads
+        as text (TEXT_CONSTRUCTS), none is allowed."""
+        if self.name_of(el) in TEXT_CONSTRUCTS:
+            allowed = frozenset()
         for sub in el.iterdescendants():
             name = self.name_of(sub)
             if self.fp.handled(name) and name not in allowed:
                 raise _Decline(f"<{name}> inside")
             if name in _SHADOWS:
                 raise _Decline(f"<{name}> shadows a field")
+            if name in TEXT_CONSTRUCTS and allowed and len(sub):
+                self.check_subtree(sub, frozenset())
             _check_attrs(sub)
 
     # -- entries --------------------------------------------------------------------------
@@ -575,6 +613,8 @@ class _Reader:
                 state.media_description(self, sub, depth)
             elif self.fp.handled(name) and name not in _HARMLESS:
                 raise _Decline(f"<{name}> inside a media group")
+            elif name in TEXT_CONSTRUCTS:
+                self.check_subtree(sub, frozenset())  # (read as text: no field inside counts)
             elif name in _SHADOWS:
                 raise _Decline(f"<{name}> shadows a field")
             else:
@@ -635,6 +675,10 @@ class _Reader:
             if name not in _AUTHOR_PARTS:
                 if self.fp.handled(name) or name in _SHADOWS:
                     raise _Decline(f"<{name}> in an author")
+                if "".join(child.itertext()).strip():
+                    # feedparser adds the text of an element it does not know, when that
+                    # element has attributes, to the author's own text.
+                    raise _Decline(f"text inside <{name}> in an author")
                 self.check_subtree(child, frozenset())
             else:
                 _check_attrs(child)
@@ -971,9 +1015,16 @@ def read_fast(data: bytes, encoding: str) -> dict[str, Any] | None:
                 return None
             has_content = False
             entries: list[dict[str, Any]] = []
+            channel_seen = False
             for child in root:
                 name = reader.name_of(child)
+                if not channel_seen and (name == "item" or name in _FEED_BOXES):
+                    # An item, image or text input before the channel: the depth of its
+                    # title stays with feedparser, which then drops the channel's title
+                    # (at the same depth) as a second one.
+                    return None
                 if child is channel:
+                    channel_seen = True
                     if "href" in _attrs(channel) or "lastmod" in _attrs(channel):
                         return None
                     reader.enter(channel)
