@@ -246,7 +246,8 @@ def clean_title(value: str, *, is_html: bool = False) -> str:
     return fast_line(value)
 
 
-_PLAIN_WEB_URL = re.compile(r"https?://[^\s/?#@:]+(?::\d{1,5})?(?:/[^\s?#]*)?", re.IGNORECASE)
+# (Case-sensitive: urljoin writes a scheme in lower case, so "HTTP://..." takes the long way.)
+_PLAIN_WEB_URL = re.compile(r"https?://[^\s/?#@:]+(?::\d{1,5})?(?:/[^\s?#]*)?")
 
 
 def clean_link(value: str, base: str) -> str:
