@@ -676,8 +676,9 @@ class _Reader:
                 if self.fp.handled(name) or name in _SHADOWS:
                     raise _Decline(f"<{name}> in an author")
                 if "".join(child.itertext()).strip():
-                    # feedparser adds the text of an element it does not know, when that
-                    # element has attributes, to the author's own text.
+                    # feedparser adds the text of an element it does not know to the
+                    # author's own text when the element has attributes, and files it apart
+                    # when it has none: either way, that is left to feedparser.
                     raise _Decline(f"text inside <{name}> in an author")
                 self.check_subtree(child, frozenset())
             else:
