@@ -467,4 +467,4 @@ def fast_path_takes(data: bytes) -> bool:
 
     fixed, warning = parse_module._fix_encoding(data)
     fixed, _ = neutralize(fixed)
-    return not warning and read_fast(fixed, parse_module._declared_encoding(fixed)) is not None
+    return not warning and read_fast(fixed) is not None

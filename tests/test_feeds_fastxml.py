@@ -279,6 +279,16 @@ SAME_BOTH_WAYS = {
         ' rel="http://schemas.google.com/g/2005#thumbnail" src="http://example.org/a.png"/>'
         "</author></entry>"
     ),
+    # feedparser repairs double-encoded UTF-8 ("\u00c3\u00a9" for "\u00e9") whatever the
+    # declared encoding: it converts every document to UTF-8 before it parses it.
+    "double-encoded UTF-8 in an ASCII document": _rss(
+        "<item><title>caf&#195;&#169;</title><author>&#226;&#128;&#153;</author>"
+        "<guid>1</guid></item>"
+    ).replace(b'encoding="utf-8"', b'encoding="ascii"'),
+    "double-encoded UTF-8 in a Latin-1 document": "<?xml version='1.0' encoding='iso-8859-1'?>"
+    "<feed xmlns='http://www.w3.org/2005/Atom'><title>\u00c3\u00a9t\u00c3\u00a9</title>"
+    "<entry><id>1</id><title>t\u00e9</title><summary>\u00c3\u00a9</summary></entry>"
+    "</feed>".encode("iso-8859-1"),
     "dates in every form feedparser reads": _rss(
         "<item><title>A</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
         "<dc:date>2003-06-11T05:00:00+02:00</dc:date><link>http://example.org/1</link></item>"

@@ -130,12 +130,6 @@ def _fix_encoding(data: bytes) -> tuple[bytes, str]:
     return data, ""  # unreachable: latin-1 decodes anything
 
 
-def _declared_encoding(data: bytes) -> str:
-    decl = _XML_DECL.match(data)
-    found = _DECL_ENCODING.search(decl.group(0)) if decl else None
-    return found.group(1).decode("ascii") if found else ""
-
-
 def _bozo_message(exc: object) -> str:
     if exc is None:
         return ""
@@ -223,7 +217,7 @@ def _parse_xml(data: bytes, url: str) -> ParsedFeed:
     encoding_warning = "; ".join(w for w in (encoding_warning, dtd_warning) if w)
     parsed: Any = None
     if FAST_PATH:
-        parsed = read_fast(fixed, _declared_encoding(fixed))
+        parsed = read_fast(fixed)
     if parsed is None:
         feedparser = _load_feedparser()
         try:
