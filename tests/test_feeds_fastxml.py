@@ -289,6 +289,11 @@ SAME_BOTH_WAYS = {
     "<feed xmlns='http://www.w3.org/2005/Atom'><title>\u00c3\u00a9t\u00c3\u00a9</title>"
     "<entry><id>1</id><title>t\u00e9</title><summary>\u00c3\u00a9</summary></entry>"
     "</feed>".encode("iso-8859-1"),
+    # feedparser names an attribute in a namespace it does not know by its local name.
+    "a link's href in a namespace feedparser does not know": _atom(
+        '<entry><id>1</id><title>t</title><link xmlns:x="urn:x" x:href="http://example.org/1"/>'
+        "</entry>"
+    ),
     "dates in every form feedparser reads": _rss(
         "<item><title>A</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
         "<dc:date>2003-06-11T05:00:00+02:00</dc:date><link>http://example.org/1</link></item>"
@@ -417,6 +422,9 @@ DECLINED = {
         "<item><link>http://example.org/1</link><media:group><itunes:subtitle>S"
         "<media:title>M</media:title></itunes:subtitle></media:group></item>"
     ),
+    "an href in a namespace feedparser does not know, on an item (CDF's)": _rss(
+        '<item xmlns:x="urn:x" x:href="http://example.org/c"><title>A</title></item>'
+    ),
     "an image inside an item": _rss(
         "<item><title>A</title><image><title>I</title><link>http://example.org/i</link></image>"
         "</item>"
@@ -524,27 +532,37 @@ def test_strip_div_knowing_the_top_elements_is_feedparsers_loop() -> None:
         assert _strip_div(list(pieces), top) == _strip_div(list(pieces)), pieces
 
 
-def test_base_attributes_are_found_by_their_local_name_in_any_case() -> None:
-    """_base_attr reads the first attribute whose local name is "base" in any case (any
-    namespace), as feedparser does; names merely ending or starting with it are not one."""
-    from lxml import etree
-
-    from tui_reader.feeds.fastxml import _base_attr
-
-    cases = {
-        '<a xml:base="1"/>': "1",
-        '<a BASE="2"/>': "2",
-        '<a x:bAsE="3" xmlns:x="urn:x"/>': "3",
-        '<a database="no" base2="no" xbase="no" ba-se="no"/>': "",
-        '<a database="no" Base="4" base="5"/>': "4",
-        "<a/>": "",
-    }
-    for markup, expected in cases.items():
-        el = etree.fromstring(markup)
-        reference = next(
-            (str(v) for k, v in el.attrib.items() if k.rsplit("}", 1)[-1].lower() == "base"), ""
-        )
-        assert _base_attr(el) == expected == reference, markup
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        'Base="http://a.example/" base="http://b.example/"',  # the last of one name
+        'base="http://b.example/" Base="http://a.example/"',
+        'base="http://b.example/" xml:base="http://c.example/"',  # xml:base first
+        'xml:base="http://c.example/" base="http://b.example/"',
+        'xml:base="" base="http://b.example/"',  # (an empty xml:base: the base above)
+        'email:base="http://e.example/"',  # "email:base" to feedparser: not a base
+        'x:bAsE="http://x.example/"',  # a namespace it does not know: "base"
+        'n:base="http://n.example/"',  # one it knows without a prefix: "base"
+        'x:base="http://x.example/" base="http://b.example/"',  # the plain one wins
+        'base="http://b.example/" x:base="http://x.example/"',
+        'database="http://d.example/" base2="http://e.example/" xbase="http://f.example/"',
+    ],
+)
+def test_base_attributes_are_read_as_feedparser_reads_them(
+    attributes: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which attribute sets an item's base: feedparser names attributes by its own prefixes
+    ("email:base" is none), keeps the last of one name and prefers xml:base."""
+    data = (
+        '<rss version="2.0" xmlns:email="http://purl.org/rss/1.0/modules/email/"'
+        ' xmlns:x="urn:x" xmlns:n="http://example.com/necho"><channel><title>F</title>'
+        f"<item {attributes}><title>t</title><link>rel/x</link>"
+        '<guid isPermaLink="false">g</guid></item></channel></rss>'
+    ).encode()
+    assert _taken(data)
+    slow, fast = _both(data, monkeypatch)
+    assert isinstance(slow, ParsedFeed) and slow.entries[0].url.endswith("/rel/x")
+    assert fast == slow
 
 
 def test_the_elements_read_as_text_are_feedparsers() -> None:

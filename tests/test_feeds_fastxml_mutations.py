@@ -3,13 +3,14 @@
 The corpus's feeds and feedparser's own suite are the shapes someone wrote down. Here each case
 is a corpus feed with one to four random changes to its tree: an element removed, doubled,
 moved first, renamed to one feedparser gives a meaning (a title, a date, an author, content,
-an image...), given an attribute (type, rel, xml:base, mode...) or a text (dates, links, HTML,
-escaped HTML, mojibake), or a child; then written in UTF-8, Latin-1, windows-1252, ASCII,
-KOI8-R or UTF-16. The result is still well-formed, so the fast path may take it; it must then
-read it exactly as feedparser does, or decline. (Run by hand on 64,000 cases, this found four
-classes the fast path read differently: an RSS 1.0 item or image before the channel, text
-inside an unknown element in an author, an element feedparser handles inside one it reads as
-text, and double-encoded UTF-8 in a document not declared UTF-8.)
+an image...) or put in another namespace, given an attribute (type, rel, xml:base, mode...,
+in a namespace too) or a text (dates, links, HTML, escaped HTML, mojibake), or a child; then
+written in UTF-8, Latin-1, windows-1252, ASCII, KOI8-R or UTF-16. The result is still
+well-formed, so the fast path may take it; it must then read it exactly as feedparser does, or
+decline. (Run by hand on 300,000 cases, this found five classes the fast path read
+differently: an RSS 1.0 item or image before the channel, text inside an unknown element in an
+author, an element feedparser handles inside one it reads as text, double-encoded UTF-8 in a
+document not declared UTF-8, and attributes in a namespace.)
 """
 
 from __future__ import annotations
@@ -167,12 +168,21 @@ def _qualified(name: str) -> str:
     return f"{{{_NS[prefix]}}}{local}" if prefix else name
 
 
-def _mutate(root: etree._Element, rng: random.Random) -> None:
+def _namespaces() -> list[str]:
+    """feedparser's own namespaces (those with a prefix and those without), and some it does
+    not know."""
+    from feedparser.mixin import _FeedParserMixin
+
+    known = sorted(_FeedParserMixin.namespaces)
+    return [*known, "urn:x", "HTTP://WWW.W3.ORG/2005/ATOM", "http://www.w3.org/1999/xlink"]
+
+
+def _mutate(root: etree._Element, rng: random.Random, namespaces: list[str]) -> None:
     elements = [e for e in root.iter() if isinstance(e.tag, str)]
     for _ in range(rng.randint(1, 4)):
         el = rng.choice(elements)
         parent = el.getparent()
-        op = rng.randrange(9)
+        op = rng.randrange(11)
         if op == 0 and parent is not None:
             parent.remove(el)
         elif op == 1 and parent is not None:
@@ -194,6 +204,12 @@ def _mutate(root: etree._Element, rng: random.Random) -> None:
             el.tail = rng.choice(_TEXTS)
         elif op == 8 and el.attrib:
             del el.attrib[rng.choice(list(el.attrib))]
+        elif op == 9 and parent is not None:  # a name in another namespace
+            local = rng.choice(_NAMES).rpartition(":")[2]
+            el.tag = f"{{{rng.choice(namespaces)}}}{local}"
+        elif op == 10:  # an attribute in a namespace
+            name = rng.choice(("base", "lang", "href", "url", "rel", "type", "about", "version"))
+            el.set(f"{{{rng.choice(namespaces)}}}{name}", rng.choice(_VALUES))
 
 
 def _well_formed_feeds() -> list[bytes]:
@@ -217,11 +233,12 @@ def test_mutated_corpus_feeds_read_the_same_both_ways(
     feeds = _well_formed_feeds()
     assert len(feeds) >= 50
     rng = random.Random(SEED)
+    namespaces = _namespaces()
     differ: list[str] = []
     taken = 0
     for number in range(CASES):
         root = etree.fromstring(rng.choice(feeds))
-        _mutate(root, rng)
+        _mutate(root, rng, namespaces)
         data = etree.tostring(root, xml_declaration=True, encoding=rng.choice(_ENCODINGS))
         slow, fast = parse_both(data, URL, monkeypatch)
         if slow != fast:

@@ -853,13 +853,25 @@ def _common_date(value: str) -> time.struct_time | None:
 
 
 def _attrs(el: Any) -> dict[str, str]:
-    """The element's attributes as feedparser's strict parser names them: lower-case local
-    names, ``rel`` and ``type`` values lower-cased."""
+    """The element's attributes under the plain names feedparser's strict parser gives them
+    (lower-case; ``rel`` and ``type`` values lower-cased). feedparser names an attribute by its
+    namespace's prefix in its own table and its local name ("email:base"), or by its local name
+    alone when that prefix is "" or the namespace is not in the table ({urn:x}href is "href");
+    then again by the name as written (prefix included). So a plain name is the last attribute
+    written without a prefix, else the last one in such a namespace."""
     out: dict[str, str] = {}
+    plain: dict[str, str] = {}
     for key, value in el.attrib.items():
-        if key[:1] != "{":  # namespaced attributes are not the ones read here
-            local = key.lower()
-            out[local] = value.lower() if local in ("rel", "type") else value
+        if key[:1] != "{":
+            plain[key.lower()] = value
+        else:
+            uri, local = key[1:].split("}", 1)
+            if not _fp().namespaces.get(uri.lower(), ""):
+                out[local.lower()] = value
+    out.update(plain)
+    for name in ("rel", "type"):
+        if name in out:
+            out[name] = out[name].lower()
     return out
 
 
@@ -867,6 +879,7 @@ _QUOTE = {'"': "&quot;"}
 _NEEDS_ESCAPE = re.compile("[&<>]")  # what xml.sax.saxutils.escape replaces
 _XLINK = "http://www.w3.org/1999/xlink"
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
+_XML_BASE = f"{{{_XML_NS}}}base"
 
 
 def _strattrs(attrs: list[tuple[str, str]]) -> str:
@@ -909,12 +922,15 @@ def _strip_div(pieces: list[str], elements: int = 0) -> list[str]:
 
 
 def _base_attr(el: Any) -> str:
-    """The base URI an element sets, as feedparser reads it (xml:base, or a plain base)."""
-    for key, value in el.items():
-        # (its last four characters first: only ASCII letters lower-case to those of
-        # "base", so a name that is it ends with them)
-        if key[-4:].lower() == "base" and key.rsplit("}", 1)[-1].lower() == "base":
-            return str(value)
+    """The base URI an element sets, as feedparser reads it: its xml:base when it has one (even
+    empty), else its attribute named "base" as :func:`_attrs` names them."""
+    given = el.get(_XML_BASE)
+    if given is not None:
+        return str(given)
+    # (its last four characters first: only ASCII letters lower-case to those of "base", so
+    # a name that is it ends with them)
+    if any(key[-4:].lower() == "base" for key in el.attrib):
+        return _attrs(el).get("base", "")
     return ""
 
 
@@ -971,7 +987,7 @@ def _format(root: Any) -> tuple[str, bool] | None:
     ):
         return None  # feedparser would take its version from that declaration
     if tag == "rss":
-        version = root.get("version", "")
+        version = _attrs(root).get("version", "")
         mapped = {"0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"}
         if version in mapped:
             return mapped[version], False
@@ -980,7 +996,7 @@ def _format(root: Any) -> tuple[str, bool] | None:
         return "atom10", True
     if tag == f"{{{ATOM03_NS}}}feed":
         versions = {"0.1": "atom01", "0.2": "atom02", "0.3": "atom03"}
-        return versions.get(root.get("version", ""), "atom"), True
+        return versions.get(_attrs(root).get("version", ""), "atom"), True
     if tag == f"{{{RDF_NS}}}RDF" and root.nsmap.get(None) == RSS10_NS:
         return "rss10", False
     return None
