@@ -294,6 +294,17 @@ SAME_BOTH_WAYS = {
         '<entry><id>1</id><title>t</title><link xmlns:x="urn:x" x:href="http://example.org/1"/>'
         "</entry>"
     ),
+    # feedparser takes its version from the first namespace declaration that names one:
+    # Atom 1.0's, on an Atom 0.3 feed, makes it "atom10" (and its XHTML div is stripped).
+    "an Atom 0.3 feed that declares Atom 1.0's namespace": (
+        b'<feed xmlns="http://purl.org/atom/ns#" xmlns:a="http://www.w3.org/2005/Atom"'
+        b' version="0.3"><title>F</title><entry><id>1</id><title>t</title>'
+        b'<content type="application/xhtml+xml" mode="xml">'
+        b'<div xmlns="http://www.w3.org/1999/xhtml">x</div></content></entry></feed>'
+    ),
+    "an RSS 1.0 document that declares Atom's namespace after its own": _rdf(
+        _RDF_CHANNEL + _RDF_ITEM
+    ).replace(b" xmlns:dc=", b' xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc=', 1),
     "dates in every form feedparser reads": _rss(
         "<item><title>A</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
         "<dc:date>2003-06-11T05:00:00+02:00</dc:date><link>http://example.org/1</link></item>"
@@ -425,6 +436,9 @@ DECLINED = {
     "an href in a namespace feedparser does not know, on an item (CDF's)": _rss(
         '<item xmlns:x="urn:x" x:href="http://example.org/c"><title>A</title></item>'
     ),
+    "an RSS 1.0 document that declares Atom's namespace before its own": _rdf(
+        _RDF_CHANNEL + _RDF_ITEM
+    ).replace(b"<rdf:RDF ", b'<rdf:RDF xmlns:atom="http://www.w3.org/2005/Atom" ', 1),
     "an image inside an item": _rss(
         "<item><title>A</title><image><title>I</title><link>http://example.org/i</link></image>"
         "</item>"

@@ -976,7 +976,24 @@ def _map_type(value: str) -> str:
     return value
 
 
-_VERSION_NAMESPACES = frozenset({RSS10_NS, "http://my.netscape.com/rdf/simple/0.9/"})
+_NETSCAPE_NS = "http://my.netscape.com/rdf/simple/0.9/"
+_VERSION_NAMESPACES = frozenset({RSS10_NS, _NETSCAPE_NS})
+_ATOM_LOWER = ATOM_NS.lower()
+
+
+def _declared_version(root: Any) -> str:
+    """The version feedparser takes from the root's namespace declarations before it reads the
+    root element itself: the first of them (in the order written) that names one. An RSS root
+    then corrects a version that is not RSS's; an Atom root or an RDF one keeps it."""
+    for prefix, uri in root.nsmap.items():
+        lower = uri.lower()
+        if lower == _ATOM_LOWER:
+            return "atom10"
+        if lower == RSS10_NS:
+            return "rss10"
+        if prefix is None and lower == _NETSCAPE_NS:
+            return "rss090"
+    return ""
 
 
 def _format(root: Any) -> tuple[str, bool] | None:
@@ -995,10 +1012,13 @@ def _format(root: Any) -> tuple[str, bool] | None:
     if tag == f"{{{ATOM_NS}}}feed":
         return "atom10", True
     if tag == f"{{{ATOM03_NS}}}feed":
+        if _declared_version(root) == "atom10":
+            return "atom10", True
         versions = {"0.1": "atom01", "0.2": "atom02", "0.3": "atom03"}
         return versions.get(_attrs(root).get("version", ""), "atom"), True
     if tag == f"{{{RDF_NS}}}RDF" and root.nsmap.get(None) == RSS10_NS:
-        return "rss10", False
+        # (Atom's namespace declared before RSS 1.0's: "atom10" to feedparser)
+        return ("rss10", False) if _declared_version(root) == "rss10" else None
     return None
 
 
