@@ -860,6 +860,17 @@ def _attrs(el: Any) -> dict[str, str]:
     then again by the name as written (prefix included). So a plain name is the last attribute
     written without a prefix, else the last one in such a namespace."""
     out: dict[str, str] = {}
+    for key, value in el.attrib.items():
+        if key[:1] == "{":
+            return _namespaced_attrs(el)  # (rare: the loop above is the hot path)
+        local = key.lower()
+        out[local] = value.lower() if local in ("rel", "type") else value
+    return out
+
+
+def _namespaced_attrs(el: Any) -> dict[str, str]:
+    """:func:`_attrs` for an element with an attribute in a namespace."""
+    out: dict[str, str] = {}
     plain: dict[str, str] = {}
     for key, value in el.attrib.items():
         if key[:1] != "{":
