@@ -92,6 +92,25 @@ def test_round_trip_keeps_every_feed_and_folder(store: Store, tmp_path: Path) ->
     assert {(f.url, f.title, f.folder) for f in feeds} == before
 
 
+def test_export_is_well_formed_whatever_an_older_version_stored(
+    store: Store, tmp_path: Path
+) -> None:
+    """A title or folder stored with control characters (never by this version: the façade
+    cleans what is typed) is exported cleaned: XML 1.0 cannot hold ESC or NUL, and a file
+    other readers cannot parse would be no export at all."""
+    feed, _ = store.add_feed("https://dirty.example/feed", folder="News\x1b[31m/Lo\x00cal")
+    store.rename_feed(feed.id, "\x1b]0;owned\x07Red\tTitle\u202e")
+    text = export_opml(store.list_feeds())
+    from lxml import etree
+
+    etree.fromstring(text.encode("utf-8"))  # strict: no recovery
+    feeds, skipped = read_opml(text.encode("utf-8"))
+    assert skipped == []
+    assert [(f.url, f.title, f.folder) for f in feeds] == [
+        ("https://dirty.example/feed", "Red Title", "News/Local")
+    ]
+
+
 def test_export_leaves_out_the_welcome_feed(store: Store) -> None:
     ensure_welcome(store)
     store.add_feed("https://a.example/feed")

@@ -107,7 +107,7 @@ def test_subscribe_refresh_list_search(reader: Reader, site: str) -> None:
     assert reader.articles(folder="News") == articles
     assert [h.article.title for h in reader.search("ferries")] == ["Ferries return"]
 
-    reader.rename_feed(done.feed.id, "Harbour")
+    reader.rename_feed(done.feed.id, "\x1b[1mHar\x00bour\t ")  # as pasted into the app
     reader.move_feed(done.feed.id, "Elsewhere")
     moved = reader.feed(done.feed.id)
     assert moved is not None and (moved.title, moved.folder) == ("Harbour", "Elsewhere")

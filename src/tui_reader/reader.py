@@ -362,7 +362,9 @@ class Reader:
         return ensure_welcome(self.store)
 
     def rename_feed(self, feed_id: int, title: str) -> None:
-        self.store.rename_feed(feed_id, title)
+        """Give the feed ``title`` as typed or pasted, cleaned as every title is (control
+        characters and escape sequences out, one line); "" for the feed's own title."""
+        self.store.rename_feed(feed_id, clean_line(title))
 
     def move_feed(self, feed_id: int, folder: str) -> None:
         """Put the feed in ``folder`` ("" for none; "A/B" is B inside A; spaces around the

@@ -273,6 +273,7 @@ def export_opml(feeds: list[Feed], *, title: str = "tui-reader subscriptions") -
             return folders[name]
         parent_name, _, leaf = name.rpartition("/")
         parent = folder_element(parent_name)
+        leaf = clean_line(leaf)  # (what XML can hold, whatever an older version stored)
         el = ElementTree.SubElement(parent, "outline", text=leaf, title=leaf)
         folders[name] = el
         return el
@@ -281,12 +282,8 @@ def export_opml(feeds: list[Feed], *, title: str = "tui-reader subscriptions") -
         if feed.url == WELCOME_URL:
             continue
         parent = folder_element("/".join(p for p in feed.folder.split("/") if p))
-        attrs = {
-            "type": "rss",
-            "text": feed.display_title,
-            "title": feed.display_title,
-            "xmlUrl": feed.url,
-        }
+        name = clean_line(feed.display_title) or feed.url
+        attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": feed.url}
         if feed.site_url:
             attrs["htmlUrl"] = feed.site_url
         ElementTree.SubElement(parent, "outline", attrs)
