@@ -988,7 +988,6 @@ def _map_type(value: str) -> str:
 
 
 _NETSCAPE_NS = "http://my.netscape.com/rdf/simple/0.9/"
-_VERSION_NAMESPACES = frozenset({RSS10_NS, _NETSCAPE_NS})
 _ATOM_LOWER = ATOM_NS.lower()
 
 
@@ -1008,28 +1007,28 @@ def _declared_version(root: Any) -> str:
 
 
 def _format(root: Any) -> tuple[str, bool] | None:
-    """(version, is Atom) for the roots read here."""
+    """(version, is Atom) for the roots read here, as feedparser names them: the version its
+    namespace declarations give (:func:`_declared_version`), else the root's own. A root
+    whose declared version is another format's (RSS 1.0 declared on an Atom feed) declines."""
     tag = root.tag
-    if any(uri.lower() in _VERSION_NAMESPACES for uri in root.nsmap.values()) and not (
-        tag == f"{{{RDF_NS}}}RDF" and root.nsmap.get(None) == RSS10_NS
-    ):
-        return None  # feedparser would take its version from that declaration
+    declared = _declared_version(root)
     if tag == "rss":
+        if declared.startswith("rss"):
+            return None  # (kept by feedparser: an RSS root corrects only another format's)
         version = _attrs(root).get("version", "")
         mapped = {"0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"}
         if version in mapped:
             return mapped[version], False
         return ("rss20" if version.startswith("2.") else "rss"), False
     if tag == f"{{{ATOM_NS}}}feed":
-        return "atom10", True
+        return ("atom10", True) if declared == "atom10" else None
     if tag == f"{{{ATOM03_NS}}}feed":
-        if _declared_version(root) == "atom10":
-            return "atom10", True
+        if declared:
+            return ("atom10", True) if declared == "atom10" else None
         versions = {"0.1": "atom01", "0.2": "atom02", "0.3": "atom03"}
         return versions.get(_attrs(root).get("version", ""), "atom"), True
     if tag == f"{{{RDF_NS}}}RDF" and root.nsmap.get(None) == RSS10_NS:
-        # (Atom's namespace declared before RSS 1.0's: "atom10" to feedparser)
-        return ("rss10", False) if _declared_version(root) == "rss10" else None
+        return ("rss10", False) if declared == "rss10" else None
     return None
 
 
