@@ -102,6 +102,26 @@ def test_gzip_feed(server: TestServer, store: Store) -> None:
     assert refresh(store.path, FAST).new_articles == 4
 
 
+def test_the_servers_charset_reads_a_feed_that_declares_none(
+    server: TestServer, store: Store
+) -> None:
+    """A feed in windows-1251 with no XML declaration, its charset named only by the server's
+    Content-Type, was read as windows-1252 (mojibake): the header never reached the parser."""
+    from tui_reader.feeds.discover import discover
+
+    title = "Новости дня"
+    doc = rss([("1", "Привет, мир")], title=title).split(b"?>", 1)[1].decode("utf-8")
+    url = server.route(
+        "/ru.xml", doc.encode("windows-1251"), content_type="text/xml; charset=windows-1251"
+    )
+    assert discover(url).parsed.title == title  # adding the feed
+    store.add_feed(url)
+    summary = refresh(store.path, FAST)
+    assert summary.new_articles == 1 and not summary.failed
+    assert _feed(store, url).title == title
+    assert [a.title for a in store.list_articles(feed_id=_feed(store, url).id)] == ["Привет, мир"]
+
+
 def test_json_feed_refresh(server: TestServer, store: Store) -> None:
     url = server.route("/feed.json", json_feed(3), content_type="application/feed+json")
     store.add_feed(url)

@@ -23,6 +23,7 @@ import pytest
 
 from tests.conftest import SEEDS
 from tui_reader import anchor, net
+from tui_reader.charsets import codec_for_label, header_charset
 from tui_reader.document import Document
 from tui_reader.export import mdtext, regions
 from tui_reader.extract import (
@@ -298,6 +299,22 @@ def _read_opml(data: bytes) -> object:
 
 XML_CASES = [
     Case("read_opml", _read_opml, _opml, E2E_BUDGET),
+    Case(
+        "charsets.header_charset[charset-openers]",
+        header_charset,
+        lambda size: rep("charset =  ';", size),
+    ),
+    Case("charsets.codec_for_label[long]", codec_for_label, lambda size: "utf-8" * (size // 5)),
+    Case(
+        "parse_feed[legacy, server's charset]",
+        lambda d: feed_parse.parse_feed(d, "https://e.org/", "text/xml; charset=windows-1251"),
+        lambda size: (
+            b'<rss version="2.0"><channel><title>\xcd</title>'
+            + rep(b"<item><title>\xcf\xf0\xe8</title></item>", size)
+            + b"</channel></rss>"
+        ),
+        E2E_BUDGET,
+    ),
     Case(
         "find_feed_links[link-openers]",
         lambda d: find_feed_links(d, "https://e.org/"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from tui_reader.charsets import codec_for_label, header_charset
 from tui_reader.extract.errors import ExtractionError
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -24,29 +25,6 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE
 )
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:\-]+)""")
-_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE)
-# Labels browsers treat as something else (WHATWG Encoding Standard).
-_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "l1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
-    "iso-8859-9": "cp1254",
-    "tis-620": "cp874",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "x-gbk": "gb18030",
-    "big5": "big5hkscs",
-    "shift-jis": "shift_jis",
-    "x-sjis": "shift_jis",
-    "euc-kr": "cp949",
-    "ks_c_5601-1987": "cp949",
-    "utf8": "utf-8",
-    "unicode": "utf-16-le",
-    "utf-16": "utf-16-le",
-}
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG", "a PNG image"),
     (b"GIF8", "a GIF image"),
@@ -83,21 +61,6 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error("tui_reader_cp1252", _cp1252_fallback)
 
 
-def _lookup(label: str) -> str | None:
-    label = label.strip().lower()
-    label = _ALIASES.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
-def declared_charset(content_type: str) -> str | None:
-    """The charset named in a Content-Type header, if Python knows it."""
-    match = _HEADER_CHARSET.search(content_type or "")
-    return _lookup(match.group(1)) if match else None
-
-
 def _describe_binary(data: bytes) -> str | None:
     if data.startswith(b"%PDF-"):
         return "a PDF document"
@@ -129,11 +92,11 @@ def decode_html(data: bytes, *, content_type: str = "", url: str = "") -> str:
     else:
         return text
     head = data[:8192]
-    candidates: list[str | None] = [declared_charset(content_type)]
-    candidates += [_lookup(m.decode("ascii")) for m in _META_CHARSET.findall(head)]
+    candidates: list[str | None] = [header_charset(content_type)]
+    candidates += [codec_for_label(m.decode("ascii")) for m in _META_CHARSET.findall(head)]
     xml = _XML_DECL.match(head)
     if xml:
-        candidates.append(_lookup(xml.group(1).decode("ascii")))
+        candidates.append(codec_for_label(xml.group(1).decode("ascii")))
     for charset in candidates:
         if charset is None or charset.startswith(("utf-16", "utf-32")):
             continue  # ASCII-compatible HTML cannot be UTF-16 without a BOM

@@ -118,9 +118,11 @@ def _looks_like_html(result: FetchResult) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<head"))
 
 
-def _parse(body: bytes, url: str, seconds: float) -> ParsedFeed:
+def _parse(result: FetchResult, seconds: float) -> ParsedFeed:
     """parse_feed in a worker process, under the time budget (raises BudgetError when over)."""
-    return shared_workers().run(seconds, "the feed", parse_feed, body, url)
+    return shared_workers().run(
+        seconds, "the feed", parse_feed, result.body, result.url, result.content_type
+    )
 
 
 def discover(
@@ -143,7 +145,7 @@ def discover(
         raise DiscoverError(str(exc)) from None
     feed_url = result.permanent_url or url
     try:
-        parsed = _parse(result.body, result.url, parse_seconds)
+        parsed = _parse(result, parse_seconds)
     except BudgetError as exc:
         raise DiscoverError(str(exc)) from None
     except FeedError as exc:
@@ -166,7 +168,7 @@ def discover(
     for link in links[:_MAX_CANDIDATES]:
         try:
             found = fetch(link.url, limits=limits, accept=ACCEPT_FEED)
-            parsed = _parse(found.body, found.url, parse_seconds)
+            parsed = _parse(found, parse_seconds)
         except (FetchError, FeedError, BudgetError) as exc:
             problems.append(f"{link.url}: {exc}")
             continue

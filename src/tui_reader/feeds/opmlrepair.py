@@ -29,6 +29,8 @@ import html.entities
 import re
 from dataclasses import dataclass
 
+from tui_reader.charsets import codec_for_label
+
 _XML_DECL = re.compile(r"\A\s*<\?xml\b[^>]{0,500}\?>", re.IGNORECASE)
 _DECLARED = re.compile(rb"\A\s*<\?xml\b[^>]{0,500}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})")
 _ENTITY = re.compile(r"&(?:(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};)|([A-Za-z][A-Za-z0-9]{0,31});)?")
@@ -67,10 +69,10 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     else:
-        known = _codec(declared)
+        known = codec_for_label(declared)
         return text, "" if known in ("utf-8", None) else "UTF-8"
-    codec = _codec(declared)
-    if codec and codec != "utf-8":
+    codec = codec_for_label(declared)
+    if codec and not codec.startswith("utf"):  # (real UTF-16 was made UTF-8 before)
         try:
             return data.decode(codec), ""
         except UnicodeDecodeError:
@@ -79,31 +81,21 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def relabel_utf8(data: bytes) -> tuple[bytes, str]:
-    """A document that declares a single-byte encoding (ISO-8859-1, Windows-1252...) but is
-    UTF-8 — as many exports are — with its declaration saying UTF-8; and the encoding it
-    declared. ``(data, "")`` when that is not the case."""
+    """A document that declares another encoding (ISO-8859-1, Windows-1252...) but is UTF-8,
+    with characters beyond ASCII — as many exports are — with its declaration saying UTF-8;
+    and the encoding it declared. ``(data, "")`` when that is not the case."""
     found = _DECLARED.match(data[:600])
     if found is None or data.isascii():
         return data, ""
     declared = found.group(1).decode("ascii")
-    codec = _codec(declared)
-    if codec is None or codec.startswith(("utf", "utf_")) or codec in _MULTIBYTE:
+    codec = codec_for_label(declared)
+    if codec is None or codec.startswith("utf"):
         return data, ""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         return data, ""
     return data[: found.start(1)] + b"UTF-8" + data[found.end(1) :], declared
-
-
-_MULTIBYTE = frozenset({"shift_jis", "euc_jp", "gb2312", "gbk", "gb18030", "big5", "euc_kr"})
-
-
-def _codec(name: str) -> str | None:
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
 
 
 def _entity(match: re.Match[str]) -> str:

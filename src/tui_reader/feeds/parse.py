@@ -19,6 +19,7 @@ import re
 import sys
 from typing import Any
 
+from tui_reader.charsets import codec_for_label, decode_windows_1252, header_charset
 from tui_reader.feeds.enclosures import MAX_SCANNED, clean_enclosures
 from tui_reader.feeds.fastxml import read_fast
 from tui_reader.feeds.parse_api import FeedError, ParsedFeed
@@ -51,7 +52,6 @@ _DECL_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""", 
 _HTML_START = re.compile(
     rb"\A\s*+(?:<!--(?:[^-]|-(?!->))*+-->\s*+)*+<(?:!doctype\s+html|html|head|body)\b", re.I
 )
-_SINGLE_BYTE = frozenset({"iso8859-1", "cp1252", "iso8859-15"})
 _UNICODE_BOMS = (
     codecs.BOM_UTF32_LE,
     codecs.BOM_UTF32_BE,
@@ -60,8 +60,9 @@ _UNICODE_BOMS = (
 )
 
 
-def parse_feed(data: bytes, url: str) -> ParsedFeed:
-    """Parse a feed document (bytes as fetched); ``url`` resolves relative links.
+def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
+    """Parse a feed document (bytes as fetched); ``url`` resolves relative links, and
+    ``content_type`` (the server's Content-Type header, if any) may name its charset.
 
     Raises FeedError when the document holds no feed."""
     if not data or not data.strip():
@@ -69,65 +70,83 @@ def parse_feed(data: bytes, url: str) -> ParsedFeed:
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
         return parse_json_feed(data, url)
-    return _parse_xml(data, url)
+    return _parse_xml(data, url, header_charset(content_type))
 
 
 # -- XML (feedparser) --------------------------------------------------------------------------
 
 
-def _fix_encoding(data: bytes) -> tuple[bytes, str]:
-    """Return data in an encoding feedparser will accept at once, and a warning if the declared
-    encoding was wrong. Leading whitespace before ``<?xml`` is removed (it breaks XML)."""
+def _fix_encoding(data: bytes, server_charset: str | None = None) -> tuple[bytes, str]:
+    """The document in UTF-8 (its declaration, if it has one, saying so), and a warning when
+    the encoding it declared was wrong. Leading whitespace before ``<?xml`` is removed (it
+    breaks XML).
+
+    The encoding: UTF-8 when the bytes are valid UTF-8 (a document that is, with characters
+    beyond ASCII, yet declares another encoding is mislabelled: text in any other encoding
+    almost never happens to be valid UTF-8); else the first of the encoding the document
+    declares, the server's charset (``server_charset``, from its Content-Type) and
+    windows-1252 that reads the bytes. The document's own declaration comes first, as in
+    newsboat: servers send a default charset for every file. Labels are read as browsers read
+    them (:mod:`tui_reader.charsets`); a label naming no text encoding is unknown."""
     if data.startswith(_UNICODE_BOMS):
-        return data, ""
-    bom = data.startswith(codecs.BOM_UTF8)
-    if bom:
+        return data, ""  # (real UTF-16 and UTF-32 were made UTF-8 already)
+    if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     decl = _XML_DECL.match(data)
     if decl and data[:1].isspace():
         data = data.lstrip()
         decl = _XML_DECL.match(data)
-    declared = "utf-8"
+    label = ""
     if decl:
         found = _DECL_ENCODING.search(decl.group(0))
         if found:
-            declared = found.group(1).decode("ascii").lower()
+            label = found.group(1).decode("ascii").lower()
+    declared = codec_for_label(label) if label else None
+    if declared is not None and declared.startswith("utf-16"):
+        declared = None  # (8-bit bytes: not UTF-16, whatever they say)
+    unknown = f"unknown encoding {label!r}" if label and declared is None else ""
     try:
-        codec = codecs.lookup(declared).name
-    except LookupError:
-        codec = ""
-    wide = codec.startswith(("utf-16", "utf-32"))  # real UTF-16/32 was re-encoded already
-    if codec in _SINGLE_BYTE and not data.isascii():
-        # Declared as a single-byte encoding, yet valid UTF-8 with non-ASCII characters: it
-        # is UTF-8 (Latin-1 text almost never happens to be valid UTF-8).
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            fixed = _XML_DECL.sub(b'<?xml version="1.0" encoding="utf-8"?>', data, count=1)
-            return fixed, f"declared as {declared} but is UTF-8; read as utf-8"
-    if codec and not wide:
-        try:
-            data.decode(codec)
-        except UnicodeDecodeError:
-            pass
-        else:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if declared == "iso2022_jp" and b"\x1b" in data:  # (7-bit: valid UTF-8 too)
+            return _as_utf8(data.decode(declared, "replace"), decl), ""
+        if not label or declared == "utf-8":
             return data, ""
-    for fallback in ("utf-8", "windows-1252", "latin-1"):
-        if fallback == codec:
+        if data.isascii():  # the same characters in any encoding a label here can name
+            return _as_utf8(data, decl), f"{unknown}; read as utf-8" if unknown else ""
+        said = unknown or f"declared as {label} but is UTF-8"
+        return _as_utf8(data, decl), f"{said}; read as utf-8"
+    if server_charset is not None and server_charset.startswith("utf-16"):
+        server_charset = None
+    for codec in (declared, server_charset):
+        if codec is None or codec == "utf-8":
             continue
         try:
-            text = data.decode(fallback)
+            text = decode_windows_1252(data) if codec == "cp1252" else data.decode(codec)
         except UnicodeDecodeError:
             continue
-        fixed = text.encode("utf-8")
-        if decl:
-            fixed = _XML_DECL.sub(b'<?xml version="1.0" encoding="utf-8"?>', fixed, count=1)
-        if codec:
-            return fixed, f"declared as {declared} but is not; read as {fallback}"
-        return fixed, f"unknown encoding {declared!r}; read as {fallback}"
-    return data, ""  # unreachable: latin-1 decodes anything
+        if codec == declared:
+            return _as_utf8(text, decl), ""
+        said = unknown or (f"declared as {label} but is not" if label else "")
+        note = f"{said}; read as {codec} (the server's charset)" if said else ""
+        return _as_utf8(text, decl), note
+    if unknown:
+        said = unknown
+    elif label:
+        said = f"declared as {label} but is not"
+    else:
+        said = "not UTF-8 and no encoding declared"
+    return _as_utf8(decode_windows_1252(data), decl), f"{said}; read as windows-1252"
+
+
+def _as_utf8(text: str | bytes, decl: re.Match[bytes] | None) -> bytes:
+    """``text`` as UTF-8 bytes (bytes are ASCII already), its declaration saying utf-8."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    if decl is None:
+        return data
+    return _XML_DECL.sub(b'<?xml version="1.0" encoding="utf-8"?>', data, count=1)
 
 
 def _bozo_message(exc: object) -> str:
@@ -207,12 +226,12 @@ def _load_feedparser() -> Any:
     return _feedparser
 
 
-def _parse_xml(data: bytes, url: str) -> ParsedFeed:
+def _parse_xml(data: bytes, url: str, server_charset: str | None = None) -> ParsedFeed:
     try:
         data = wide_to_utf8(data) or data
     except UnsafeXML as exc:
         raise FeedError(f"not a feed: {exc}") from None
-    fixed, encoding_warning = _fix_encoding(data)
+    fixed, encoding_warning = _fix_encoding(data, server_charset)
     fixed, dtd_warning = neutralize(fixed)
     encoding_warning = "; ".join(w for w in (encoding_warning, dtd_warning) if w)
     parsed: Any = None

@@ -26,8 +26,8 @@ class ParsedFeed:
     format: str = ""  # "rss20", "atom10", "json11", ...
 
 
-def parse_in_worker(data: bytes, url: str) -> ParsedFeed:
+def parse_in_worker(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
     """:func:`tui_reader.feeds.parse.parse_feed`, imported where it runs."""
     from tui_reader.feeds.parse import parse_feed
 
-    return parse_feed(data, url)
+    return parse_feed(data, url, content_type)

@@ -47,8 +47,9 @@ from tui_reader.timestamps import format_local
 if TYPE_CHECKING:
     from tui_reader.feeds.parse_api import ParsedFeed
 
-    # A body waiting to be parsed: its bytes, its URL, and where its refresh waits for it.
-    _Body = tuple[bytes, str, asyncio.Future[ParsedFeed]]
+    # A body waiting to be parsed: its bytes, its URL, its Content-Type, and where its refresh
+    # waits for it.
+    _Body = tuple[bytes, str, str, asyncio.Future[ParsedFeed]]
 
 MIN_RETRY_AFTER = 60.0
 MAX_RETRY_AFTER = 24 * 3600.0
@@ -262,14 +263,14 @@ class _Parsers:
         self.lock = threading.Lock()  # guards the three below, shared with the lanes
         self.lanes = 0
         self.closed = False
-        self.waiting: list[tuple[int, int, bytes, str, asyncio.Future[ParsedFeed]]] = []
+        self.waiting: list[tuple[int, int, bytes, str, str, asyncio.Future[ParsedFeed]]] = []
 
     def start(self, workers: int, *, warm: bool = True) -> None:
         """Start workers now (only while this is the only thread: they are forked)."""
         self.workers.grow(workers)
         self.workers.start(workers, warm=warm)
 
-    async def parse(self, body: bytes, url: str) -> ParsedFeed:
+    async def parse(self, body: bytes, url: str, content_type: str = "") -> ParsedFeed:
         self.bodies += 1
         if self.bodies == POOL_AFTER_BODIES:
             self.workers.grow(per_core())
@@ -278,7 +279,7 @@ class _Parsers:
         with self.lock:
             if self.closed:
                 raise BudgetError("the parsers are closed")
-            heapq.heappush(self.waiting, (-len(body), self.bodies, body, url, done))
+            heapq.heappush(self.waiting, (-len(body), self.bodies, body, url, content_type, done))
             new_lane = self.lanes < self.slots
             if new_lane:
                 self.lanes += 1
@@ -322,7 +323,7 @@ class _Parsers:
                         result = Workers.decode(raw)
                     except Exception as exc:
                         error = exc
-                _, _, done = current
+                *_, done = current
                 if not _post(loop, done, result, error):
                     return
             current, sent = following, following_sent
@@ -334,27 +335,29 @@ class _Parsers:
         with self.lock:
             if self.closed or len(self.waiting) <= self.slots:
                 return None
-            _, _, body, url, done = heapq.heappop(self.waiting)
-        item = (body, url, done)
-        queued = self.workers.send_behind(sent, parse_in_worker, body, url)
+            _, _, body, url, content_type, done = heapq.heappop(self.waiting)
+        item = (body, url, content_type, done)
+        queued = self.workers.send_behind(sent, parse_in_worker, body, url, content_type)
         if queued is None:
             self._put_back(item)
             return None
         return item, queued
 
     def _put_back(self, item: _Body) -> None:
-        body, url, done = item
+        body, url, content_type, done = item
         with self.lock:
             self.bodies_back += 1
-            heapq.heappush(self.waiting, (-len(body), -self.bodies_back, body, url, done))
+            heapq.heappush(
+                self.waiting, (-len(body), -self.bodies_back, body, url, content_type, done)
+            )
 
     def _take(self) -> _Body | None:
         """The largest waiting body; None (and this lane ends) when none is left."""
         with self.lock:
             while self.waiting and not self.closed:
-                _, _, body, url, done = heapq.heappop(self.waiting)
+                _, _, body, url, content_type, done = heapq.heappop(self.waiting)
                 if not done.cancelled():  # (else its refresh gave up waiting)
-                    return body, url, done
+                    return body, url, content_type, done
             self.lanes -= 1
             return None
 
@@ -367,9 +370,9 @@ class _Parsers:
         and its error was given to its refresh)."""
         if item is None:
             return None
-        body, url, done = item
+        body, url, content_type, done = item
         try:
-            return self.workers.send("the feed", parse_in_worker, body, url)
+            return self.workers.send("the feed", parse_in_worker, body, url, content_type)
         except Exception as exc:
             _post(loop, done, None, exc)
             return None
@@ -544,7 +547,7 @@ class _Refresher:
     async def _parse(self, feed: Feed, result: FetchResult) -> None:
         try:
             try:
-                parsed = await self.parsers.parse(result.body, result.url)
+                parsed = await self.parsers.parse(result.body, result.url, result.content_type)
             except (FeedError, BudgetError) as exc:
                 outcome = _Outcome(feed, "error", error=str(exc))
             else:

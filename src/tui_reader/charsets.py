@@ -1,0 +1,141 @@
+"""Charset labels: the one home for what a label names (a page's ``<meta charset>``, a feed's or
+an OPML file's XML declaration, a server's Content-Type header).
+
+A label is outside text, and Python's codec registry holds more than text encodings: ``base64``,
+``rot13``, ``zlib``, ``hex``, ``undefined``, ``unicode_escape`` (which reads backslash escapes as
+characters) are "encodings" to :func:`codecs.lookup`, and decoding with them raises or does
+something no document means. So a label is read as browsers read it, by the WHATWG Encoding
+Standard's list of labels (https://encoding.spec.whatwg.org/#names-and-labels), with its few
+remappings (ISO-8859-1 and US-ASCII are windows-1252, GB2312 is GBK, EUC-KR is windows-949...).
+A Python spelling of one of those encodings (``utf_8``, ``koi8_r``, ``latin_1``) is accepted too.
+Anything else is unknown: None, never an exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import re
+
+# The Python codec for each encoding of the standard, and the standard's labels for it.
+# (Left out: the "replacement" encoding's labels (ISO-2022-KR/CN, HZ), which the standard reads
+# as one U+FFFD; x-user-defined.) GBK's decoder is GB18030's in the standard.
+_ENCODINGS: dict[str, str] = {
+    "utf-8": "unicode-1-1-utf-8 unicode11utf8 unicode20utf8 utf-8 utf8 x-unicode20utf8",
+    "cp866": "866 cp866 csibm866 ibm866",
+    "iso8859-2": (
+        "csisolatin2 iso-8859-2 iso-ir-101 iso8859-2 iso88592 iso_8859-2 iso_8859-2:1987 l2 latin2"
+    ),
+    "iso8859-3": (
+        "csisolatin3 iso-8859-3 iso-ir-109 iso8859-3 iso88593 iso_8859-3 iso_8859-3:1988 l3 latin3"
+    ),
+    "iso8859-4": (
+        "csisolatin4 iso-8859-4 iso-ir-110 iso8859-4 iso88594 iso_8859-4 iso_8859-4:1988 l4 latin4"
+    ),
+    "iso8859-5": (
+        "csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 iso88595 iso_8859-5 "
+        "iso_8859-5:1988"
+    ),
+    "iso8859-6": (
+        "arabic asmo-708 csiso88596e csiso88596i csisolatinarabic ecma-114 iso-8859-6 "
+        "iso-8859-6-e iso-8859-6-i iso-ir-127 iso8859-6 iso88596 iso_8859-6 iso_8859-6:1987"
+    ),
+    "iso8859-7": (
+        "csisolatingreek ecma-118 elot_928 greek greek8 iso-8859-7 iso-ir-126 iso8859-7 iso88597 "
+        "iso_8859-7 iso_8859-7:1987 sun_eu_greek"
+    ),
+    "iso8859-8": (
+        "csiso88598e csisolatinhebrew hebrew iso-8859-8 iso-8859-8-e iso-ir-138 iso8859-8 "
+        "iso88598 iso_8859-8 iso_8859-8:1988 visual csiso88598i iso-8859-8-i logical"
+    ),
+    "iso8859-10": "csisolatin6 iso-8859-10 iso-ir-157 iso8859-10 iso885910 l6 latin6",
+    "iso8859-13": "iso-8859-13 iso8859-13 iso885913",
+    "iso8859-14": "iso-8859-14 iso8859-14 iso885914",
+    "iso8859-15": "csisolatin9 iso-8859-15 iso8859-15 iso885915 iso_8859-15 l9",
+    "iso8859-16": "iso-8859-16",
+    "koi8-r": "cskoi8r koi koi8 koi8-r koi8_r",
+    "koi8-u": "koi8-ru koi8-u",
+    "mac-roman": "csmacintosh mac macintosh x-mac-roman",
+    "cp874": "dos-874 iso-8859-11 iso8859-11 iso885911 tis-620 windows-874",
+    "cp1250": "cp1250 windows-1250 x-cp1250",
+    "cp1251": "cp1251 windows-1251 x-cp1251",
+    "cp1252": (
+        "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 iso-ir-100 iso8859-1 "
+        "iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 us-ascii windows-1252 x-cp1252"
+    ),
+    "cp1253": "cp1253 windows-1253 x-cp1253",
+    "cp1254": (
+        "cp1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9 iso88599 iso_8859-9 iso_8859-9:1989 "
+        "l5 latin5 windows-1254 x-cp1254"
+    ),
+    "cp1255": "cp1255 windows-1255 x-cp1255",
+    "cp1256": "cp1256 windows-1256 x-cp1256",
+    "cp1257": "cp1257 windows-1257 x-cp1257",
+    "cp1258": "cp1258 windows-1258 x-cp1258",
+    "mac-cyrillic": "x-mac-cyrillic x-mac-ukrainian",
+    "gb18030": (
+        "chinese csgb2312 csiso58gb231280 gb2312 gb_2312 gb_2312-80 gbk iso-ir-58 x-gbk gb18030"
+    ),
+    "big5hkscs": "big5 big5-hkscs cn-big5 csbig5 x-x-big5",
+    "euc_jp": "cseucpkdfmtjapanese euc-jp x-euc-jp",
+    "iso2022_jp": "csiso2022jp iso-2022-jp",
+    "cp932": "csshiftjis ms932 ms_kanji shift-jis shift_jis sjis windows-31j x-sjis",
+    "cp949": (
+        "cseuckr csksc56011987 euc-kr iso-ir-149 korean ks_c_5601-1987 ks_c_5601-1989 ksc5601 "
+        "ksc_5601 windows-949"
+    ),
+    "utf-16-be": "unicodefffe utf-16be",
+    "utf-16-le": "csunicode iso-10646-ucs-2 ucs-2 unicode unicodefeff utf-16 utf-16le",
+}
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE)
+
+
+@functools.cache
+def _labels() -> dict[str, str]:
+    """Every label (and each codec's own Python name) to its codec's Python name."""
+    table: dict[str, str] = {}
+    for codec, labels in _ENCODINGS.items():
+        name = codecs.lookup(codec).name
+        table[name] = name
+        for label in labels.split():
+            table[label] = name
+    return table
+
+
+@functools.lru_cache(maxsize=256)  # (labels are outside text: no unbounded cache)
+def codec_for_label(label: str) -> str | None:
+    """The Python codec a charset label names, as a browser reads the label; None when it
+    names no encoding of the standard (see the module's docstring)."""
+    label = label.strip("\t\n\f\r ")
+    if not label.isascii():  # (str.lower would make the Kelvin sign a "k")
+        return None
+    label = label.lower()
+    table = _labels()
+    found = table.get(label)
+    if found is None and len(label) <= 40:
+        try:
+            found = table.get(codecs.lookup(label).name)  # a Python spelling: "utf_8"
+        except (LookupError, ValueError):
+            return None
+    return found
+
+
+def header_charset(content_type: str) -> str | None:
+    """The codec a Content-Type header's charset parameter names (:func:`codec_for_label`)."""
+    match = _HEADER_CHARSET.search(content_type or "")
+    return codec_for_label(match.group(1)) if match else None
+
+
+# windows-1252 as the standard decodes it: Latin-1, but for the bytes 0x80-0x9F Windows gave
+# characters to (curly quotes, dashes, the euro sign); its five undefined bytes stay as they are.
+_WINDOWS_1252_HIGH = {
+    byte: char
+    for byte in range(0x80, 0xA0)
+    if len(char := bytes((byte,)).decode("cp1252", "ignore")) == 1
+}
+
+
+def decode_windows_1252(data: bytes) -> str:
+    """``data`` read as windows-1252, the way browsers do: it never fails."""
+    text = data.decode("latin-1")
+    return text if text.isascii() else text.translate(_WINDOWS_1252_HIGH)

@@ -1,0 +1,181 @@
+"""Charset labels and legacy encodings, in every reader that takes a label from outside text
+(a feed's XML declaration, a server's Content-Type, a page's ``<meta charset>``, an OPML file's
+declaration).
+
+The yardstick is the text itself: each sample is written in an encoding, labelled (truly,
+falsely, or not at all) by the document and by the server, and must be read back as written
+whenever the labels leave the truth knowable.
+"""
+
+from __future__ import annotations
+
+import encodings
+import encodings.aliases
+import pkgutil
+from xml.sax.saxutils import escape
+
+import pytest
+
+from tui_reader.charsets import codec_for_label, decode_windows_1252, header_charset
+from tui_reader.extract.decode import decode_html
+from tui_reader.feeds.opml import OpmlError, read_opml
+from tui_reader.feeds.parse import FeedError, parse_feed
+
+# Text in languages whose legacy encodings are still served, and encodings that can write it.
+SAMPLES = {
+    "Новости дня: Привет, мир, ёлка": ["windows-1251", "koi8-r", "iso-8859-5", "ibm866"],
+    "Ειδήσεις της ημέρας": ["iso-8859-7", "windows-1253"],
+    "Příliš žluťoučký kůň úpěl ďábelské ódy": ["iso-8859-2", "windows-1250"],
+    "Çok güzel bir gün, İstanbul'da şişli": ["windows-1254", "iso-8859-9"],
+    "Café “naïve” – déjà vu, 5 €": ["windows-1252"],
+    "今日のニュース：東京で桜が満開": ["shift_jis", "euc-jp", "iso-2022-jp"],
+    "今天的新闻：北京下雪了": ["gbk", "gb18030"],
+    "今天的新聞：臺北下雨了": ["big5"],
+    "오늘의 뉴스: 서울에 눈이 내렸다": ["euc-kr"],
+    "חדשות היום בירושלים": ["windows-1255"],
+    "أخبار اليوم من القاهرة": ["windows-1256"],
+    "ข่าววันนี้จากกรุงเทพ": ["cp874", "tis-620"],
+}
+CASES = [(text, enc) for text, encs in SAMPLES.items() for enc in encs]
+
+
+def _feed(title: str, encoding: str, declared: str | None) -> bytes:
+    decl = f'<?xml version="1.0" encoding="{declared}"?>\n' if declared else ""
+    doc = (
+        f'{decl}<rss version="2.0"><channel><title>{escape(title)}</title>'
+        f"<item><guid>1</guid><title>{escape(title)}</title></item></channel></rss>"
+    )
+    return doc.encode(encoding)
+
+
+def _page(text: str, encoding: str, meta: str | None) -> bytes:
+    head = f'<meta charset="{meta}">' if meta else ""
+    return f"<html><head>{head}<title>t</title></head><body><p>{text}</p></body></html>".encode(
+        encoding
+    )
+
+
+def test_legacy_text_is_never_valid_utf8() -> None:
+    """The premise of "valid UTF-8 wins over a label": none of the samples, in any of its
+    legacy encodings, happens to be valid UTF-8."""
+    for text, enc in CASES:
+        data = text.encode(enc)
+        if enc == "iso-2022-jp":
+            assert data.isascii()  # 7-bit: the one encoding a label must decide
+            continue
+        with pytest.raises(UnicodeDecodeError):
+            data.decode("utf-8")
+
+
+@pytest.mark.parametrize(("text", "encoding"), CASES)
+def test_a_feed_in_a_legacy_encoding_reads_as_written(text: str, encoding: str) -> None:
+    """Every labelling that leaves the truth knowable: the document's declaration alone, the
+    server's charset alone, a true declaration against a server's default charset (the
+    document comes first), a declaration of UTF-8 the bytes are not against the server's true
+    charset (the bytes decide)."""
+    truly = f"application/rss+xml; charset={encoding}"
+    knowable = [
+        (encoding, ""),
+        (encoding, "text/xml; charset=iso-8859-1"),
+        (encoding, "text/xml; charset=utf-8"),
+        (None, truly),
+        ("utf-8", truly),
+    ]
+    for declared, content_type in knowable:
+        if encoding == "iso-2022-jp" and declared != encoding:
+            continue  # (7-bit bytes: valid UTF-8, only its own declaration says otherwise)
+        parsed = parse_feed(_feed(text, encoding, declared), "https://x/", content_type)
+        assert (parsed.title, parsed.entries[0].title) == (text, text), (declared, content_type)
+        assert "server" in parsed.warning or declared != "utf-8"
+
+
+@pytest.mark.parametrize("text", list(SAMPLES))
+def test_a_feed_in_utf8_labelled_otherwise_reads_as_written(text: str) -> None:
+    """UTF-8 with characters beyond ASCII is UTF-8, whatever the document or the server say."""
+    for label in ("iso-8859-1", "windows-1251", "shift_jis", "gbk", "koi8-r", "big5"):
+        data = _feed(text, "utf-8", label)
+        parsed = parse_feed(data, "https://x/", f"text/xml; charset={label}")
+        assert parsed.entries[0].title == text
+        assert parsed.warning == f"declared as {label} but is UTF-8; read as utf-8"
+        bare = _feed(text, "utf-8", None)
+        undeclared = parse_feed(bare, "https://x/", f"text/xml; charset={label}")
+        assert undeclared.entries[0].title == text and undeclared.warning == ""
+
+
+@pytest.mark.parametrize(("text", "encoding"), CASES)
+def test_a_page_in_a_legacy_encoding_reads_as_written(text: str, encoding: str) -> None:
+    for meta, content_type in ((encoding, ""), (None, f"text/html; charset={encoding}")):
+        if encoding == "iso-2022-jp":
+            continue  # (valid UTF-8 as bytes: pages read UTF-8 first, as before)
+        assert text in decode_html(_page(text, encoding, meta), content_type=content_type)
+    for label in ("iso-8859-1", "windows-1251", "shift_jis"):  # UTF-8 is UTF-8
+        page = _page(text, "utf-8", label)
+        assert text in decode_html(page, content_type=f"text/html; charset={label}")
+
+
+def _every_label_python_knows() -> list[str]:
+    names = set(encodings.aliases.aliases) | set(encodings.aliases.aliases.values())
+    names |= {m.name for m in pkgutil.iter_modules(encodings.__path__)}
+    names |= {n.replace("_", "-") for n in names}
+    return sorted(names)
+
+
+def test_no_label_reaches_a_codec_that_is_not_a_text_encoding() -> None:
+    """Python's codec registry holds more than text encodings (base64, rot13, zlib, hex,
+    undefined, unicode_escape...). A label naming one of those, in a feed's declaration, a
+    server's header, a page's meta or an OPML file's declaration, raised LookupError or
+    UnicodeError out of the reader (the feed lost, the import ended by a traceback), or read
+    backslash escapes as characters. Now every label is read as the WHATWG standard reads
+    it, or is unknown."""
+    labels = _every_label_python_knows()
+    assert len(labels) > 300 and {"base64", "rot13", "undefined", "unicode_escape"} <= set(labels)
+    for label in labels:
+        codec = codec_for_label(label)
+        if codec is not None:
+            # A text codec, ASCII-compatible (UTF-16 is read only after a byte-order mark).
+            assert codec.startswith("utf-16") or b"<a href='x'>".decode(codec) == "<a href='x'>"
+        feed = _feed("T", "ascii", label).replace(b"<title>T", b"<title>T\xe9\\x1b")
+        try:
+            parsed = parse_feed(feed, "https://x/", f"text/xml; charset={label}")
+        except FeedError:
+            pass
+        else:
+            assert parsed.title.startswith("T") and "\x1b" not in parsed.title
+        page = _page("T\xe9", "latin-1", label)
+        assert "<p>T" in decode_html(page, content_type=f"text/html; charset={label}")
+        opml = (
+            f'<?xml version="1.0" encoding="{label}"?><opml version="2.0"><body>'
+            '<outline text="Caf\xe9" xmlUrl="https://a/"/></body></opml>'
+        ).encode("latin-1")
+        try:
+            feeds, _ = read_opml(opml)
+        except OpmlError:
+            pass
+        else:
+            assert [f.url for f in feeds] == ["https://a/"]
+
+
+def test_labels_read_as_browsers_read_them() -> None:
+    assert codec_for_label("ISO-8859-1") == codec_for_label("us-ascii") == "cp1252"
+    assert codec_for_label(" Windows-1251 ") == "cp1251"
+    assert codec_for_label("utf_8") == codec_for_label("UTF8") == "utf-8"  # Python spellings
+    assert codec_for_label("latin_1") == "cp1252"
+    assert codec_for_label("gb2312") == codec_for_label("GBK") == "gb18030"
+    assert codec_for_label("\u212aoi8-r") is None  # (the Kelvin sign is no "k")
+    assert codec_for_label("hz-gb-2312") is None  # the standard's "replacement" encoding
+    assert header_charset('application/rss+xml; charset="KOI8-R"') == "koi8-r"
+    assert header_charset("application/rss+xml") is None
+    assert header_charset("text/xml; charset=base64") is None
+
+
+def test_windows_1252_is_decoded_as_browsers_do() -> None:
+    data = bytes(range(0x80, 0xA0))
+    text = decode_windows_1252(data)
+    assert len(text) == 32
+    for byte, char in zip(data, text, strict=True):
+        try:
+            expected = bytes((byte,)).decode("cp1252")
+        except UnicodeDecodeError:
+            expected = chr(byte)  # (five bytes Windows left undefined)
+        assert char == expected
+    assert decode_windows_1252(b"plain") == "plain"
