@@ -295,7 +295,7 @@ def test_a_body_queued_behind_one_over_budget_goes_back_to_wait(
     put_back: list[str] = []
     original = refresh_module._Parsers._put_back
 
-    def spy(self: refresh_module._Parsers, item: tuple[bytes, str, object]) -> None:
+    def spy(self: refresh_module._Parsers, item: tuple[bytes, str, str, object]) -> None:
         put_back.append(item[1])
         original(self, item)  # type: ignore[arg-type]
 
@@ -309,7 +309,7 @@ def test_a_body_queued_behind_one_over_budget_goes_back_to_wait(
         ]
         futures = [loop.create_future() for _ in bodies]
         for n, ((body, url), done) in enumerate(zip(bodies, futures, strict=True)):
-            heapq.heappush(parsers.waiting, (-len(body), n, body, url, done))
+            heapq.heappush(parsers.waiting, (-len(body), n, body, url, "", done))
         parsers.lanes = 1
         parsers.threads.submit(parsers._lane, loop)
         results = loop.run_until_complete(
