@@ -225,6 +225,9 @@ def api() -> Iterator[Callable[[Answer], str]]:
     def start(answer: Answer) -> str:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body are written apart: with Nagle on, the body waited for the
+            # client's delayed ACK, ~40 ms per answer.
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -365,3 +368,140 @@ def test_state_carried_over_from_another_reader_is_journaled_like_any_change(
     assert sorted((c.article_id, c.field, c.value) for c in changes) == sorted(
         [(ids["http://example.org/1"], "read", "1"), (ids["http://example.org/2"], "starred", "1")]
     )
+
+
+# -- the client against a hostile server --------------------------------------------------------
+
+_GUID = '{"ver":2,"uid":1,"hash":"SHA1:' + "ab" * 20 + '"}'
+_ANSWERS: dict[str, Any] = {
+    "login": {"session_id": "s", "api_level": 18},
+    "getApiLevel": {"level": 18},
+    "getCategories": [{"id": 1, "title": "Cat"}, {"id": 2, "title": "Two"}],
+    "getFeeds": [
+        {"id": 5, "feed_url": "http://example.org/f.xml", "title": "F", "cat_id": 1, "unread": 2},
+        {"id": 6, "feed_url": "http://example.org/g.xml", "title": "G", "cat_id": 0, "unread": 0},
+    ],
+    "getHeadlines": [
+        {
+            "id": 10 + i,
+            "feed_id": 5 + i % 2,
+            "guid": _GUID,
+            "link": f"http://example.org/{i}",
+            "title": f"A{i}",
+            "author": "x",
+            "updated": 1_700_000_000 + i,
+            "unread": i != 1,
+            "marked": i == 1,
+            "note": "n",
+            "content": "<p>c</p>",
+        }
+        for i in range(3)
+    ],
+    "updateArticle": {"status": "OK", "updated": 1},
+    "subscribeToFeed": {"status": {"code": 1}},
+}
+_DEEP = "[" * 100_000 + "]" * 100_000  # (deeper than json's recursion limit)
+_HOSTILE: list[Any] = [
+    *[None, True, False, 0, -1, 1.5, 2**63, -(2**63) - 1, 10**400, "", "12", "x" * 50_000],
+    *[float("inf"), float("nan"), "\x1b]52;c;QUFB\x07\x1b[2J", [], {}, [1, 2], {"a": 1}],
+    *["DEEP", "javascript:alert(1)", "http://example.org/1", KeyError],  # (KeyError: removed)
+]
+
+
+def _mutated(rng: Any) -> dict[str, Any]:
+    import copy
+
+    answers = copy.deepcopy(_ANSWERS)
+    for _ in range(rng.randint(1, 3)):
+        op = rng.choice(list(answers))
+        places: list[tuple[Any, ...]] = []
+        stack: list[tuple[Any, tuple[Any, ...]]] = [(answers[op], ())]
+        while stack:
+            value, where = stack.pop()
+            places.append(where)
+            keys = (
+                value
+                if isinstance(value, dict)
+                else range(len(value))
+                if isinstance(value, list)
+                else ()
+            )
+            stack += [(value[k], (*where, k)) for k in keys]
+        where = rng.choice(places)
+        new = copy.deepcopy(rng.choice(_HOSTILE))
+        if not where:
+            answers[op] = None if new is KeyError else new
+            continue
+        parent = answers[op]
+        for key in where[:-1]:
+            parent = parent[key]
+        if new is KeyError:
+            del parent[where[-1]]
+        else:
+            parent[where[-1]] = new
+    return answers
+
+
+def test_a_hostile_servers_answers_end_in_the_sync_summary(
+    api: Callable[[Answer], str], tmp_path: Any
+) -> None:
+    """Every value of every answer replaced, one to three at a time, by one of another type or
+    beyond range (null, booleans, 2**63, 10**400, NaN, Infinity, nesting deeper than the JSON
+    parser goes, escape sequences...). Before, the client took the server's JSON on trust:
+    AttributeError, TypeError, OverflowError and RecursionError ended the sync (a traceback in
+    the CLI), and a NaN or infinite date reached the store. Now each sync ends with its
+    summary (the trouble in its errors), twice on one store, which stays sound, and no escape
+    sequence reaches an error message or the store."""
+    import random
+    import sqlite3
+
+    from tui_reader.sync.engine import sync_once
+
+    current: dict[str, Any] = {}
+
+    def answer(req: dict[str, Any]) -> tuple[int, bytes, dict[str, str]]:
+        op = req.get("op", "")
+        if op == current.get("refused"):
+            error = {"error": "\x1b]52;c;QUFB\x07\x1b[2J refused"}
+            return 200, json.dumps({"seq": 0, "status": 1, "content": error}).encode(), {}
+        content = current["answers"].get(op, {"status": "OK"})
+        if op == "getHeadlines" and req.get("skip"):
+            content = []
+        text = json.dumps({"seq": 0, "status": 0, "content": content})
+        return 200, text.replace('"DEEP"', _DEEP).encode(), {}
+
+    url = api(answer)
+    rng = random.Random(20261204)
+    for case in range(120):
+        current["answers"] = _mutated(rng)
+        current["refused"] = rng.choice(list(_ANSWERS)) if rng.random() < 0.15 else None
+        store = Store.open(tmp_path / f"{case}.sqlite3")
+        store.add_feed("http://example.org/local.xml", title="Local")
+        try:
+            for _ in range(2):
+                summary = sync_once(store, TtRssClient(url, "me"), "pw")
+                assert not any("\x1b" in e or "\x07" in e for e in summary.errors), summary.errors
+        finally:
+            store.close()
+        with sqlite3.connect(tmp_path / f"{case}.sqlite3") as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            rows = db.execute("SELECT title, author, coalesce(updated, 0) FROM articles")
+            for title, author, updated in rows:
+                assert "\x1b" not in title + author and 0 <= updated < 2**40
+
+
+def test_json_no_parser_should_take_is_not_json(api: Callable[[Answer], str]) -> None:
+    for body in ('{"status": NaN}', '{"status": Infinity}', '{"a": 1e999}', _DEEP):
+        client = TtRssClient(api(lambda req, b=body: (200, b.encode(), {})), "me")
+        with pytest.raises(ServerError, match="is not JSON"):
+            client.login("pw")
+
+
+def test_a_servers_words_reach_no_terminal_raw(api: Callable[[Answer], str]) -> None:
+    """A login refusal quotes the server's error: an escape sequence in it (here one that
+    writes the clipboard and one that clears the screen) reached the CLI's stderr raw."""
+    error = {"error": "\x1b]52;c;QUFB\x07\x1b[2Jgo away"}
+    body = json.dumps({"seq": 0, "status": 1, "content": error}).encode()
+    with pytest.raises(AuthError) as info:
+        TtRssClient(api(lambda req: (200, body, {})), "me").login("pw")
+    assert str(info.value) == "tt-rss refused the login of 'me': go away"

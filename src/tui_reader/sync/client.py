@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from tui_reader.net import USER_AGENT, FetchError, FetchLimits, check_url, human_size
+from tui_reader.sanitize import clean_line
 
 MIN_API_LEVEL = 14
 PAGE = 200  # tt-rss answers at most 200 headlines per call
@@ -68,29 +70,85 @@ class Headline:
 
 def guid_hash(guid: str) -> str:
     """The SHA1 hex from tt-rss's ``{"ver":2,"uid":N,"hash":"SHA1:<hex>"}`` guid."""
-    try:
-        data = json.loads(guid)
-    except ValueError:
-        return ""
+    data = _json(guid) if guid.startswith("{") else None
     value = data.get("hash", "") if isinstance(data, dict) else ""
     if isinstance(value, str) and value.startswith("SHA1:"):
-        return value[5:].lower()
+        hexed = value[5:].lower()
+        return hexed if len(hexed) <= 64 and all(c in "0123456789abcdef" for c in hexed) else ""
     return ""
 
 
-def _int(value: Any, default: int = 0) -> int:
+# The server's JSON is outside input: every value is checked for the type it should have, and
+# one that is not is the default (never a TypeError, an OverflowError or a float("inf") further
+# on, in the store or on screen).
+_INT64 = 2**63
+
+
+def _json(text: str | bytes) -> Any:
+    """Strict JSON (no NaN or Infinity, no number beyond a float), or None; nesting too deep
+    for the parser is None too (a RecursionError, else)."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("a number beyond a float")
+    return value
+
+
+def _int(value: Any, default: int = 0) -> int:
+    """An integer the store can keep (SQLite's 64 bits): an int, an integral float or a
+    string of digits, as tt-rss versions send them; else ``default``."""
+    if isinstance(value, bool):
         return default
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, str) and 0 < len(value) <= 20:
+        try:
+            value = int(value.strip())
+        except ValueError:
+            return default
+    return value if isinstance(value, int) and -_INT64 <= value < _INT64 else default
 
 
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _bool(value: Any) -> bool:
+    """true, 1, "1", "t" or "true" (as tt-rss versions send a flag); anything else is false."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "t", "true")
+    return value is True or _int(value) == 1
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+_LAST_TIME = 253402300799  # 9999-12-31 23:59:59 UTC: what a date can be shown as
+
+
+def _time(value: Any) -> float | None:
+    """A time in seconds since the epoch, or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if 0 < value <= _LAST_TIME else None  # (NaN is not > 0)
+
+
 def headline_from(raw: dict[str, Any]) -> Headline:
-    updated = raw.get("updated")
     return Headline(
         id=_int(raw.get("id")),
         feed_id=_int(raw.get("feed_id"), -1),
@@ -98,9 +156,9 @@ def headline_from(raw: dict[str, Any]) -> Headline:
         link=_str(raw.get("link")),
         title=_str(raw.get("title")),
         author=_str(raw.get("author")),
-        updated=float(updated) if isinstance(updated, int | float) and updated > 0 else None,
-        unread=bool(raw.get("unread")),
-        marked=bool(raw.get("marked")),
+        updated=_time(raw.get("updated")),
+        unread=_bool(raw.get("unread")),
+        marked=_bool(raw.get("marked")),
         note=_str(raw.get("note")),
         content=_str(raw.get("content")),
     )
@@ -179,7 +237,7 @@ class TtRssClient:
                 f"tt-rss did not answer {op} within {self.limits.timeout:g} s"
             ) from None
         except httpx.HTTPError as exc:
-            text = " ".join(str(exc).split())[:200] or type(exc).__name__
+            text = clean_line(str(exc))[:200] or type(exc).__name__
             raise ServerError(f"cannot reach tt-rss at {self.api}: {text}") from None
         data = b"".join(parts)
         if status != 200:
@@ -187,9 +245,8 @@ class TtRssClient:
             raise ServerError(
                 f"tt-rss answered HTTP {status} {detail} to {op} (see the server's PHP log)"
             )
-        try:
-            answer = json.loads(data)
-        except ValueError:
+        answer = _json(data)
+        if answer is None:
             raise ServerError(
                 f"tt-rss's answer to {op} is not JSON: is {self.api} a tt-rss API?"
             ) from None
@@ -222,7 +279,8 @@ class TtRssClient:
     def _error(answer: dict[str, Any]) -> str:
         content = answer.get("content")
         error = content.get("error") if isinstance(content, dict) else None
-        return " ".join(str(error or "unknown error").split())[:200]
+        # (the server's words, shown in a terminal: no escape sequence gets through)
+        return clean_line(str(error or "unknown error"))[:200] or "unknown error"
 
     # -- the API -----------------------------------------------------------------------------
 
@@ -240,14 +298,14 @@ class TtRssClient:
                     " Preferences (Enable API access)"
                 )
             raise AuthError(f"tt-rss refused the login of {self.user!r}: {error}")
-        content = answer.get("content") or {}
+        content = _dict(answer.get("content"))
         self.sid = _str(content.get("session_id"))
         if not self.sid:
             raise ServerError("tt-rss's login answer has no session id")
         self._password = password  # for one re-login if the session expires mid-sync
         level = _int(content.get("api_level"))
         if not level:
-            level = _int((self.call("getApiLevel") or {}).get("level"))
+            level = _int(_dict(self.call("getApiLevel")).get("level"))
         self.api_level = level
         if level < MIN_API_LEVEL:
             raise SyncError(
@@ -263,11 +321,11 @@ class TtRssClient:
         self._password = None
 
     def categories(self) -> dict[int, str]:
-        rows = self.call("getCategories", include_empty=True) or []
+        rows = _list(self.call("getCategories", include_empty=True))
         return {_int(r.get("id")): _str(r.get("title")) for r in rows if isinstance(r, dict)}
 
     def feeds(self) -> list[RemoteFeed]:
-        rows = self.call("getFeeds", cat_id=-3) or []
+        rows = _list(self.call("getFeeds", cat_id=-3))
         out = []
         for r in rows:
             if not isinstance(r, dict) or _int(r.get("id"), -1) <= 0:
