@@ -112,6 +112,17 @@ def test_add_reports_fetch_and_format_errors(
     assert "Traceback" not in err
 
 
+def test_no_error_message_writes_an_escape_sequence_to_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command's error goes out through one print, which quoted what it was given raw:
+    a file name (here) or a server's words holding an escape sequence reached the terminal."""
+    name = tmp_path / "a\x1b]52;c;QUFB\x07\x1b[2Jb.opml"
+    status, _, err = run(capsys, "import", str(name))
+    assert status != 0 and "b.opml" in err
+    assert "\x1b" not in err and "\x07" not in err
+
+
 def test_feeds_table(server: TestServer, capsys: pytest.CaptureFixture[str]) -> None:
     good = server.route("/good.xml", rss(2, title="Good feed"))
     bad = server.route("/bad.xml", rss(1, title="Soon bad", prefix="b"))

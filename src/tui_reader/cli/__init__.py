@@ -143,7 +143,11 @@ def _command(argv: Sequence[str] | None, collecting: bool) -> int:
         _set_exit_at_once(bool(getattr(args, "exit_at_once", False)))
         return code
     except CommandError as exc:
-        print(f"tui-reader: {exc}", file=sys.stderr)
+        from tui_reader.sanitize import clean_text
+
+        # (an error may quote a server, a file or a feed: no escape sequence reaches the
+        # terminal, whichever message forgot to clean what it quotes)
+        print(f"tui-reader: {clean_text(str(exc))}", file=sys.stderr)
         return exc.status
     except sqlite3.DatabaseError as exc:
         # Found after opening: damage in a page only now read, a disk that filled up.
