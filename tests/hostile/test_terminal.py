@@ -144,6 +144,18 @@ def test_feed_fields_are_cleaned_before_storing(server: TestServer, store: Store
         assert where == [], hidden
 
 
+def test_a_feeds_error_is_stored_clean(store: Store) -> None:
+    """A fetch's error may quote a server or a document; the store keeps it as one clean line,
+    whichever message forgot to clean what it quotes."""
+    feed, _ = store.add_feed("https://example.org/f.xml")
+    error = f"not a feed: {PAYLOADS['osc8-link']}\nsecond line"
+    store.record_fetch(feed.id, status="error", error=error)
+    assert assert_store_clean(store.path) > 0
+    stored = store.feed_by_url("https://example.org/f.xml")
+    assert stored is not None and stored.last_error.startswith("not a feed:")
+    assert "\n" not in stored.last_error and stored.last_error.endswith("second line")
+
+
 def test_json_feed_fields_are_cleaned(server: TestServer, store: Store) -> None:
     items = [
         {

@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 
 from tui_reader.models import Feed, FeedStored, FeedUpdate
+from tui_reader.sanitize import clean_line
 from tui_reader.store.base import StoreBase
 from tui_reader.store.db import StoreError, explain_error
 from tui_reader.store.rows import feed_from_row
@@ -140,6 +141,7 @@ class FeedsMixin(StoreBase):
                 )
             return
         c = conn
+        error = clean_line(error)  # (it may quote a server or a document: shown on screen)
         c.execute(
             """UPDATE feeds SET last_status = ?, last_error = ?, last_fetched = ?,
                    next_fetch = COALESCE(?, next_fetch),
