@@ -102,27 +102,24 @@ def _fix_encoding(data: bytes, server_charset: str | None = None) -> tuple[bytes
         if found:
             label = found.group(1).decode("ascii").lower()
     declared = codec_for_label(label) if label else None
-    if declared is not None and declared.startswith("utf-16"):
-        declared = None  # (8-bit bytes: not UTF-16, whatever they say)
     unknown = f"unknown encoding {label!r}" if label and declared is None else ""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     else:
-        if declared == "iso2022_jp" and b"\x1b" in data:  # (7-bit: valid UTF-8 too)
-            return _as_utf8(data.decode(declared, "replace"), decl), ""
+        if (declared if label else server_charset) == "iso2022_jp" and b"\x1b" in data:
+            # (ISO-2022-JP is 7-bit, valid UTF-8 too: only its label tells)
+            return _as_utf8(data.decode("iso2022_jp", "replace"), decl), ""
         if not label or declared == "utf-8":
             return data, ""
         if data.isascii():  # the same characters in any encoding a label here can name
             return _as_utf8(data, decl), f"{unknown}; read as utf-8" if unknown else ""
         said = unknown or f"declared as {label} but is UTF-8"
         return _as_utf8(data, decl), f"{said}; read as utf-8"
-    if server_charset is not None and server_charset.startswith("utf-16"):
-        server_charset = None
     for codec in (declared, server_charset):
-        if codec is None or codec == "utf-8":
-            continue
+        if codec is None or codec.startswith("utf-"):
+            continue  # (UTF-8 it is not; 8-bit bytes are no UTF-16, whatever they say)
         try:
             text = decode_windows_1252(data) if codec == "cp1252" else data.decode(codec)
         except UnicodeDecodeError:
