@@ -77,6 +77,17 @@ def _describe_binary(data: bytes) -> str | None:
     return "binary data" if controls / len(sample) > 0.1 else None
 
 
+def _declared(data: bytes, content_type: str) -> list[str]:
+    """The charsets the server, then the page's meta tags and XML declaration name."""
+    head = data[:8192]
+    labels = [m.decode("ascii") for m in _META_CHARSET.findall(head)]
+    xml = _XML_DECL.match(head)
+    if xml:
+        labels.append(xml.group(1).decode("ascii"))
+    candidates = [header_charset(content_type), *map(codec_for_label, labels)]
+    return [c for c in candidates if c is not None]
+
+
 def decode_html(data: bytes, *, content_type: str = "", url: str = "") -> str:
     """Decode a page's bytes. Raises :class:`ExtractionError` for binary data."""
     for bom, name in _BOMS:
@@ -90,15 +101,12 @@ def decode_html(data: bytes, *, content_type: str = "", url: str = "") -> str:
     except UnicodeDecodeError:
         pass
     else:
+        if b"\x1b" in data and "iso2022_jp" in _declared(data, content_type)[:1]:
+            return data.decode("iso2022_jp", "replace")  # (7-bit: valid UTF-8 too)
         return text
-    head = data[:8192]
-    candidates: list[str | None] = [header_charset(content_type)]
-    candidates += [codec_for_label(m.decode("ascii")) for m in _META_CHARSET.findall(head)]
-    xml = _XML_DECL.match(head)
-    if xml:
-        candidates.append(codec_for_label(xml.group(1).decode("ascii")))
+    candidates = _declared(data, content_type)
     for charset in candidates:
-        if charset is None or charset.startswith(("utf-16", "utf-32")):
+        if charset.startswith(("utf-16", "utf-32")):
             continue  # ASCII-compatible HTML cannot be UTF-16 without a BOM
         try:
             return data.decode(charset)
