@@ -9,6 +9,7 @@ whenever the labels leave the truth knowable.
 
 from __future__ import annotations
 
+import codecs
 import encodings
 import encodings.aliases
 import pkgutil
@@ -151,6 +152,12 @@ def test_no_label_reaches_a_codec_that_is_not_a_text_encoding() -> None:
             pass
         else:
             assert [f.url for f in feeds] == ["https://a/"]
+
+
+def test_the_label_table_names_codecs_as_python_does() -> None:
+    from tui_reader.charsets import _ENCODINGS
+
+    assert [c for c in _ENCODINGS if codecs.lookup(c).name != c] == []
 
 
 def test_labels_read_as_browsers_read_them() -> None:

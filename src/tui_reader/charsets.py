@@ -17,7 +17,8 @@ import codecs
 import functools
 import re
 
-# The Python codec for each encoding of the standard, and the standard's labels for it.
+# The Python codec for each encoding of the standard (its name as codecs.lookup gives it), and
+# the standard's labels for it.
 # (Left out: the "replacement" encoding's labels (ISO-2022-KR/CN, HZ), which the standard reads
 # as one U+FFFD; x-user-defined.) GBK's decoder is GB18030's in the standard.
 _ENCODINGS: dict[str, str] = {
@@ -92,13 +93,13 @@ _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([a-zA-Z0-9_.:\-]+)""", re.I
 
 @functools.cache
 def _labels() -> dict[str, str]:
-    """Every label (and each codec's own Python name) to its codec's Python name."""
+    """Every label (and each codec's own Python name) to its codec's Python name. (The keys
+    of _ENCODINGS are those names already: no codec module is imported to build this.)"""
     table: dict[str, str] = {}
     for codec, labels in _ENCODINGS.items():
-        name = codecs.lookup(codec).name
-        table[name] = name
+        table[codec] = codec
         for label in labels.split():
-            table[label] = name
+            table[label] = codec
     return table
 
 
