@@ -115,6 +115,21 @@ _SECTIONS: dict[str, type[Any]] = {
 }
 # Settings that must be more than 0 (a budget of no time would skip every document).
 _POSITIVE = frozenset({"limits.parse_seconds", "limits.extract_seconds"})
+# The largest sensible value of each number: one above it is a mistake, and may be past what
+# the system's timers or a date can hold (parse_seconds = 1e300 ended `add` in a traceback from
+# poll()). tests/hostile/test_config.py holds every numeric setting to having one.
+_MAXIMUM: dict[str, float] = {
+    "refresh.concurrency": 1000,
+    "refresh.per_host": 100,
+    "refresh.timeout": 3600,
+    "refresh.max_bytes": 2**40,
+    "refresh.max_redirects": 100,
+    "refresh.interval_minutes": 525_600,  # a year
+    "reader.measure": 10_000,
+    "reader.keep_days": 36_500,
+    "limits.parse_seconds": 3600,
+    "limits.extract_seconds": 3600,
+}
 # Settings that take one of a few words.
 _CHOICES = {
     "reader.images": ("auto", "blocks", "off"),
@@ -129,7 +144,10 @@ def _coerce(value: Any, default: Any) -> Any:
             return value
     elif isinstance(default, float):
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
+            try:
+                return float(value)
+            except OverflowError:  # (an integer of hundreds of digits: TOML's are not bounded)
+                return math.inf
     elif isinstance(default, int):
         if isinstance(value, int) and not isinstance(value, bool):
             return value
@@ -164,6 +182,9 @@ def _load_section(name: str, raw: Any, cls: type[Any], problems: list[str]) -> A
             del changes[key]
         elif numeric and changes[key] < 0:
             problems.append(f"{name}.{key} cannot be negative; using {current!r}")
+            del changes[key]
+        elif numeric and changes[key] > (most := _MAXIMUM.get(f"{name}.{key}", math.inf)):
+            problems.append(f"{name}.{key} cannot be more than {most:,g}; using {current!r}")
             del changes[key]
         elif f"{name}.{key}" in _POSITIVE and changes[key] <= 0:
             problems.append(f"{name}.{key} must be more than 0; using {current!r}")

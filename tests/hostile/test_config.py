@@ -48,6 +48,15 @@ CONFIGS = {
             "refresh.interval_minutes should be",
         ],
     ),
+    "numbers-too-large": (
+        "[refresh]\ntimeout = 1" + "0" * 400 + "\ninterval_minutes = 9223372036854775807\n"
+        "[limits]\nparse_seconds = 1e300\n",
+        [
+            "refresh.timeout must be a finite number",
+            "refresh.interval_minutes cannot be more than 525,600",
+            "limits.parse_seconds cannot be more than 3,600",
+        ],
+    ),
     "escape-in-a-key": ('"\\u001b]0;pwned\\u0007" = 1\n', ["unknown section or setting"]),
 }
 
@@ -73,6 +82,21 @@ def test_broken_config_is_one_line_per_problem_and_the_command_works(
     defaults = Config()
     assert config.reader.measure == defaults.reader.measure
     assert config.refresh.timeout == defaults.refresh.timeout
+
+
+def test_every_number_has_a_largest_sensible_value() -> None:
+    """A setting above it is a mistake and may be past what the system's timers hold (a
+    parse_seconds of 1e300 ended `add` in a traceback). Every numeric setting has one, and
+    each default is within it."""
+    from dataclasses import fields
+
+    from tui_reader.config import _MAXIMUM, _SECTIONS
+
+    for name, cls in _SECTIONS.items():
+        for f in fields(cls):
+            value = getattr(cls(), f.name)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                assert 0 <= value <= _MAXIMUM[f"{name}.{f.name}"], f.name
 
 
 def test_config_that_is_a_folder(paths: Paths, capsys: pytest.CaptureFixture[str]) -> None:
