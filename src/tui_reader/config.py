@@ -184,7 +184,8 @@ def _load_section(name: str, raw: Any, cls: type[Any], problems: list[str]) -> A
             problems.append(f"{name}.{key} cannot be negative; using {current!r}")
             del changes[key]
         elif numeric and changes[key] > (most := _MAXIMUM.get(f"{name}.{key}", math.inf)):
-            problems.append(f"{name}.{key} cannot be more than {most:,g}; using {current!r}")
+            limit = f"{int(most):,}" if float(most).is_integer() else f"{most:,}"
+            problems.append(f"{name}.{key} cannot be more than {limit}; using {current!r}")
             del changes[key]
         elif f"{name}.{key}" in _POSITIVE and changes[key] <= 0:
             problems.append(f"{name}.{key} must be more than 0; using {current!r}")

@@ -50,10 +50,11 @@ CONFIGS = {
     ),
     "numbers-too-large": (
         "[refresh]\ntimeout = 1" + "0" * 400 + "\ninterval_minutes = 9223372036854775807\n"
-        "[limits]\nparse_seconds = 1e300\n",
+        "max_bytes = 2000000000000\n[limits]\nparse_seconds = 1e300\n",
         [
             "refresh.timeout must be a finite number",
             "refresh.interval_minutes cannot be more than 525,600",
+            "refresh.max_bytes cannot be more than 1,099,511,627,776",
             "limits.parse_seconds cannot be more than 3,600",
         ],
     ),
