@@ -19,6 +19,7 @@ import pytest
 
 from tui_reader.charsets import codec_for_label, decode_windows_1252, header_charset
 from tui_reader.extract.decode import decode_html
+from tui_reader.feeds.discover import find_feed_links
 from tui_reader.feeds.opml import OpmlError, read_opml
 from tui_reader.feeds.parse import FeedError, parse_feed
 
@@ -110,6 +111,18 @@ def test_a_page_in_a_legacy_encoding_reads_as_written(text: str, encoding: str) 
     for label in ("iso-8859-1", "windows-1251", "shift_jis"):  # UTF-8 is UTF-8
         page = _page(text, "utf-8", label)
         assert text in decode_html(page, content_type=f"text/html; charset={label}")
+
+
+@pytest.mark.parametrize(("text", "encoding"), CASES)
+def test_a_pages_feed_links_read_as_written(text: str, encoding: str) -> None:
+    """The titles of the feeds a page names (shown to choose one when it names several) were
+    read as UTF-8 whatever the page's charset: mojibake or U+FFFD in a legacy page."""
+    link = f'<link rel="alternate" type="application/rss+xml" href="/f.xml" title="{text}">'
+    for meta, content_type in ((encoding, ""), (None, f"text/html; charset={encoding}")):
+        head = f'<meta charset="{meta}">' if meta else ""
+        page = f"<html><head>{head}{link}</head><body></body></html>".encode(encoding)
+        (found,) = find_feed_links(page, "https://x.example/", content_type)
+        assert (found.url, found.title) == ("https://x.example/f.xml", text)
 
 
 def _every_label_python_knows() -> list[str]:

@@ -9,6 +9,9 @@ Standard's list of labels (https://encoding.spec.whatwg.org/#names-and-labels), 
 remappings (ISO-8859-1 and US-ASCII are windows-1252, GB2312 is GBK, EUC-KR is windows-949...).
 A Python spelling of one of those encodings (``utf_8``, ``koi8_r``, ``latin_1``) is accepted too.
 Anything else is unknown: None, never an exception.
+
+It is also the home of a web page's decoding (:func:`decode_page`), for the extractor and for
+the feed discovery that reads a page's ``<link>`` tags.
 """
 
 from __future__ import annotations
@@ -140,3 +143,63 @@ def decode_windows_1252(data: bytes) -> str:
     """``data`` read as windows-1252, the way browsers do: it never fails."""
     text = data.decode("latin-1")
     return text if text.isascii() else text.translate(_WINDOWS_1252_HIGH)
+
+
+PAGE_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
+             codecs.BOM_UTF16_BE)  # fmt: skip
+_BOM_CODECS = ("utf-8", "utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE
+)
+_PAGE_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:\-]+)""")
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return bad.decode("cp1252", "replace"), exc.end
+
+
+codecs.register_error("tui_reader_cp1252", _cp1252_fallback)
+
+
+def _page_declared(data: bytes, content_type: str) -> list[str]:
+    """The charsets the server, then the page's meta tags and XML declaration name."""
+    head = data[:8192]
+    labels = [m.decode("ascii") for m in _META_CHARSET.findall(head)]
+    xml = _PAGE_XML_DECL.match(head)
+    if xml:
+        labels.append(xml.group(1).decode("ascii"))
+    candidates = [header_charset(content_type), *map(codec_for_label, labels)]
+    return [c for c in candidates if c is not None]
+
+
+def decode_page(data: bytes, content_type: str = "") -> str:
+    """A web page's bytes as text, never a crash. Order: a byte-order mark; UTF-8 when the
+    bytes are valid UTF-8 (a page that is valid UTF-8 but declares a legacy charset is almost
+    always mislabelled; ISO-2022-JP, 7-bit, excepted when named first); the charset the server
+    (``content_type``), then the page declares; and windows-1252, the web's default. Bytes
+    that do not fit the chosen encoding (pages that mix encodings) are read as windows-1252
+    one by one instead of being lost."""
+    for bom, name in zip(PAGE_BOMS, _BOM_CODECS, strict=True):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name, "replace")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if b"\x1b" in data and "iso2022_jp" in _page_declared(data, content_type)[:1]:
+            return data.decode("iso2022_jp", "replace")  # (7-bit: valid UTF-8 too)
+        return text
+    for charset in _page_declared(data, content_type):
+        if charset.startswith(("utf-16", "utf-32")):
+            continue  # ASCII-compatible HTML cannot be UTF-16 without a BOM
+        try:
+            return data.decode(charset)
+        except UnicodeDecodeError:
+            if charset == "utf-8":
+                break  # mostly UTF-8 with stray legacy bytes: handled below
+    # Mixed or undeclared: UTF-8 where it is valid, windows-1252 for the bytes that are not.
+    return data.decode("utf-8", "tui_reader_cp1252")

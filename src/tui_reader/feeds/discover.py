@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from tui_reader.budget import BudgetError, shared_workers
+from tui_reader.charsets import decode_page
 from tui_reader.config import LimitsConfig
 from tui_reader.errors import ReaderError
 from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
@@ -87,9 +88,10 @@ class _LinkFinder:
         pass
 
 
-def find_feed_links(page: bytes, base_url: str) -> list[FeedLink]:
-    """The feeds a web page names, in document order (comment feeds last)."""
-    text = page[:2_000_000].decode("utf-8", errors="replace")
+def find_feed_links(page: bytes, base_url: str, content_type: str = "") -> list[FeedLink]:
+    """The feeds a web page names, in document order (comment feeds last); ``content_type``
+    (the server's, if any) may name the page's charset."""
+    text = decode_page(page[:2_000_000], content_type)
     finder = _LinkFinder()
     parser = etree.HTMLParser(target=finder, no_network=True, recover=True)
     try:
@@ -155,7 +157,12 @@ def discover(
         return Discovered(feed_url, parsed, result.etag, result.last_modified)
     try:
         links = shared_workers().run(
-            parse_seconds, "the page", find_feed_links, result.body, result.url
+            parse_seconds,
+            "the page",
+            find_feed_links,
+            result.body,
+            result.url,
+            result.content_type,
         )
     except BudgetError as exc:
         raise DiscoverError(str(exc)) from None
