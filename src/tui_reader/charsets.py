@@ -157,8 +157,7 @@ _PAGE_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.
 def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeDecodeError):
         raise exc
-    bad = exc.object[exc.start : exc.end]
-    return bad.decode("cp1252", "replace"), exc.end
+    return decode_windows_1252(exc.object[exc.start : exc.end]), exc.end
 
 
 codecs.register_error("tui_reader_cp1252", _cp1252_fallback)

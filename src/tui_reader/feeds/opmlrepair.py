@@ -29,7 +29,7 @@ import html.entities
 import re
 from dataclasses import dataclass
 
-from tui_reader.charsets import codec_for_label
+from tui_reader.charsets import codec_for_label, decode_windows_1252
 
 _XML_DECL = re.compile(r"\A\s*<\?xml\b[^>]{0,500}\?>", re.IGNORECASE)
 _DECLARED = re.compile(rb"\A\s*<\?xml\b[^>]{0,500}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})")
@@ -77,7 +77,7 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(codec), ""
         except UnicodeDecodeError:
             pass
-    return data.decode("cp1252", errors="replace"), "Windows-1252"
+    return decode_windows_1252(data), "Windows-1252"
 
 
 def relabel_utf8(data: bytes) -> tuple[bytes, str]:

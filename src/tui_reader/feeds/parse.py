@@ -117,6 +117,7 @@ def _fix_encoding(data: bytes, server_charset: str | None = None) -> tuple[bytes
             return _as_utf8(data, decl), f"{unknown}; read as utf-8" if unknown else ""
         said = unknown or f"declared as {label} but is UTF-8"
         return _as_utf8(data, decl), f"{said}; read as utf-8"
+    wrong = unknown or (f"declared as {label} but is not" if label else "")
     for codec in (declared, server_charset):
         if codec is None or codec.startswith("utf-"):
             continue  # (UTF-8 it is not; 8-bit bytes are no UTF-16, whatever they say)
@@ -126,15 +127,9 @@ def _fix_encoding(data: bytes, server_charset: str | None = None) -> tuple[bytes
             continue
         if codec == declared:
             return _as_utf8(text, decl), ""
-        said = unknown or (f"declared as {label} but is not" if label else "")
-        note = f"{said}; read as {codec} (the server's charset)" if said else ""
+        note = f"{wrong}; read as {codec} (the server's charset)" if wrong else ""
         return _as_utf8(text, decl), note
-    if unknown:
-        said = unknown
-    elif label:
-        said = f"declared as {label} but is not"
-    else:
-        said = "not UTF-8 and no encoding declared"
+    said = wrong or "not UTF-8 and no encoding declared"
     return _as_utf8(decode_windows_1252(data), decl), f"{said}; read as windows-1252"
 
 
