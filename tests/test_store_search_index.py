@@ -173,3 +173,29 @@ def test_a_store_made_at_schema_8_gets_the_larger_buffer(tmp_path: object) -> No
         _integrity(store)
     finally:
         store.close()
+
+
+def test_the_index_merges_eight_segments_at_a_time(store: Store) -> None:
+    """Migration 10: with SQLite's default (four) the index began merging the first four
+    batches' segments as the fourth was written (it counted 1, 2, 3, 5, 6 segments), each
+    merge rewriting what it merged; now none is merged before the eighth."""
+    assert [_big_batch(store, f"m{n}-") for n in range(5)] == [1, 2, 3, 4, 5]
+    assert "Title m4- 3 14" in {h.article.title for h in store.search("w0", limit=500)}
+    _integrity(store)
+
+
+def test_a_store_made_at_schema_9_merges_eight_at_a_time(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "v9.sqlite3"
+    _made_at_schema(path, 9).close()
+    store = Store.open(path)
+    try:
+        setting = store.conn.execute(
+            "SELECT v FROM articles_fts_config WHERE k = 'automerge'"
+        ).fetchone()
+        assert setting is not None and int(setting[0]) == 8
+        assert [_big_batch(store, f"u{n}-") for n in range(5)] == [1, 2, 3, 4, 5]
+        _integrity(store)
+    finally:
+        store.close()
