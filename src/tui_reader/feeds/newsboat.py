@@ -10,6 +10,10 @@ saved searches) and ``exec:``/``filter:`` lines run programs: these are not impo
 counted and named.
 
 The cache is an SQLite file opened read-only (``mode=ro``, ``query_only``): it is never written.
+An SQLite file can hold code as well as data, so only a plain table is read: an ``rss_item``
+that is a view or a virtual table is refused, a generated column is read as absent, the
+schema is not trusted (``trusted_schema``), and each step of SQLite's reading has a time
+budget (a recursive view ran forever).
 Its articles (table ``rss_item``: ``guid``, ``feedurl``, ``unread``, ``flags``, ``deleted``, and
 the text) are matched to this reader's feeds by URL and to their articles by the same identity
 rule a refresh uses (:mod:`tui_reader.store.identity`); an article the reader does not have yet
@@ -22,6 +26,8 @@ from __future__ import annotations
 import codecs
 import re
 import sqlite3
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -48,6 +54,10 @@ MAX_CACHE_ITEMS = 1_000_000
 MAX_TEXT = 2_000_000  # characters of an article's content kept from the cache
 MAX_FIELD = 4_000  # characters of a guid, URL, title or author
 _LATEST = 4_102_444_800  # 2100-01-01: a later pubDate is not a date
+# SQLite's time for one step of reading the cache (a statement's start, or one row): a
+# real cache's is well under a millisecond.
+STEP_SECONDS = 10.0
+_PROGRESS_OPS = 10_000  # SQLite instructions between two looks at the clock
 
 Format = Literal["opml", "newsboat-urls", "newsboat-cache", "unknown"]
 
@@ -213,11 +223,30 @@ class CacheResult:
     feeds: int = 0  # subscribed feeds the cache has articles of
 
 
-def _ro_connect(path: Path) -> sqlite3.Connection:
+class _StepBudget:
+    """SQLite's progress handler: stops a statement once the current step (see
+    :meth:`restart`) has run ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.start = time.monotonic()
+        self.expired = False
+
+    def restart(self) -> None:
+        self.start = time.monotonic()
+
+    def __call__(self) -> int:
+        self.expired = time.monotonic() - self.start > self.seconds
+        return int(self.expired)
+
+
+def _ro_connect(path: Path, budget: _StepBudget) -> sqlite3.Connection:
     uri = path.resolve().as_uri() + "?mode=ro"
     conn = sqlite3.connect(uri, uri=True, timeout=2.0, check_same_thread=False)
     conn.execute("PRAGMA query_only = ON")
+    conn.execute("PRAGMA trusted_schema = OFF")
     conn.text_factory = lambda b: b.decode("utf-8", errors="replace")
+    conn.set_progress_handler(budget, _PROGRESS_OPS)
     return conn
 
 
@@ -237,21 +266,56 @@ def import_cache(store: Store, path: Path, *, star_flags: str = "") -> CacheResu
         raise NewsboatError(f"cannot read {path}: {exc.strerror or exc}") from None
     if magic != SQLITE_MAGIC:
         raise NewsboatError(f"{path} is not an SQLite database (newsboat's cache.db)")
+    budget = _StepBudget(STEP_SECONDS)
     try:
-        conn = _ro_connect(path)
+        conn = _ro_connect(path, budget)
     except sqlite3.Error as exc:
         raise NewsboatError(f"cannot open {path}: {exc}") from None
     try:
-        return _import_cache(store, conn, star_flags)
+        return _import_cache(store, conn, star_flags, budget)
     except sqlite3.Error as exc:
+        if budget.expired:
+            raise NewsboatError(
+                f"{path}: reading it took longer than {STEP_SECONDS:g} s at one step;"
+                " it is not a cache newsboat wrote"
+            ) from None
         hint = " (is newsboat running? quit it and try again)" if "locked" in str(exc) else ""
         raise NewsboatError(f"cannot read {path}: {exc}{hint}") from None
     finally:
         conn.close()
 
 
-def _import_cache(store: Store, conn: sqlite3.Connection, star_flags: str) -> CacheResult:
-    columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(rss_item)")}
+def _plain_columns(conn: sqlite3.Connection) -> set[str]:
+    """The stored columns of the cache's ``rss_item``, when it is a plain table; a generated
+    column (computed as it is read, by code the file holds) counts as absent."""
+    found = conn.execute(
+        "SELECT type, sql FROM sqlite_master WHERE name = 'rss_item' COLLATE NOCASE"
+    ).fetchone()
+    if found is None:
+        return set()
+    kind, sql = found
+    if kind != "table" or str(sql or "").lstrip()[:14].upper().startswith("CREATE VIRTUAL"):
+        raise NewsboatError(f"not a newsboat cache: its rss_item is a {kind}, not a table")
+    return {str(r[1]) for r in conn.execute("PRAGMA table_xinfo(rss_item)") if r[6] == 0}
+
+
+def _rows(conn: sqlite3.Connection, budget: _StepBudget, sql: str) -> Iterator[tuple[object, ...]]:
+    """The rows of ``sql``, each step of SQLite's under the budget."""
+    budget.restart()
+    cursor = conn.execute(sql)
+    while True:
+        budget.restart()
+        row = cursor.fetchone()
+        if row is None:
+            return
+        yield row
+
+
+def _import_cache(
+    store: Store, conn: sqlite3.Connection, star_flags: str, budget: _StepBudget
+) -> CacheResult:
+    budget.restart()
+    columns = _plain_columns(conn)
     if not columns >= _NEEDED:
         raise NewsboatError("not a newsboat cache: it has no rss_item table with guid and feedurl")
     wanted = ["guid", "feedurl", "unread", *(c if c in columns else "NULL" for c in _OPTIONAL)]
@@ -259,7 +323,7 @@ def _import_cache(store: Store, conn: sqlite3.Connection, star_flags: str) -> Ca
     result = CacheResult()
     star_letters = set(star_flags)
     by_feed: dict[str, list[tuple[EntryData, bool, bool]]] = {}
-    rows = conn.execute(f"SELECT {', '.join(wanted)} FROM rss_item LIMIT {MAX_CACHE_ITEMS}")
+    rows = _rows(conn, budget, f"SELECT {', '.join(wanted)} FROM rss_item LIMIT {MAX_CACHE_ITEMS}")
     for row in rows:
         guid, feedurl, unread, flags, deleted, title, url, author, pub, content = row
         if deleted in (1, "1"):
