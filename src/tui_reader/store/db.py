@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tui_reader.errors import ReaderError
+from tui_reader.sanitize import clean_line
 from tui_reader.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
@@ -141,6 +142,10 @@ def restore_backup(path: Path, backup_file: Path) -> Path:
     aside, never deleted. Returns where the old file went."""
     check = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
     try:
+        check.execute("PRAGMA query_only = ON")
+        check.execute("PRAGMA trusted_schema = OFF")
+        # The schema first: checking the integrity of an index computes its expressions.
+        _check_schema(check, backup_file)
         if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise StoreError(f"the backup {backup_file} is damaged too; pick another one")
     except sqlite3.Error as exc:
@@ -163,6 +168,56 @@ def restore_backup(path: Path, backup_file: Path) -> Path:
         source.close()
         dest.close()
     return aside
+
+
+# SQLite's own tables: their content is SQLite's (sqlite_stat1 comes with ANALYZE).
+_SQLITE_OWN = ("sqlite_sequence", "sqlite_stat1", "sqlite_stat4")
+
+
+def _schema(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    """Every table, index, view and trigger: its type, name and definition (blanks folded)."""
+    return {
+        (str(kind), str(name), " ".join(str(sql or "").split()))
+        for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master")
+        if name not in _SQLITE_OWN
+    }
+
+
+def schema_at(version: int) -> set[tuple[str, str, str]]:
+    """The schema a store has at ``version``: its migrations' up to it, run on an empty
+    database in memory."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for number in range(version):
+            for statement in _split_sql(MIGRATIONS[number]):
+                conn.execute(statement)
+        return _schema(conn)
+    finally:
+        conn.close()
+
+
+def _check_schema(conn: sqlite3.Connection, backup_file: Path) -> None:
+    """Refuse a file whose schema is not one a tui-reader store has had. An SQLite file
+    holds code as well as data: a trigger, a view, an index on an expression or a generated
+    column put in a "backup" would run inside every later refresh (an endless trigger hung
+    each one for good)."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the backup {backup_file} was written by a newer tui-reader (schema {version},"
+            f" this one knows {SCHEMA_VERSION}); upgrade tui-reader to restore it"
+        )
+    found = _schema(conn)
+    expected = schema_at(version)
+    if found != expected:
+        extra = sorted(found - expected)
+        missing = sorted(expected - found)
+        what = (
+            f"it has a {extra[0][0]} {clean_line(extra[0][1])[:80]!r} that tui-reader never makes"
+            if extra
+            else f"it lacks the {missing[0][0]} {missing[0][1]!r}"
+        )
+        raise StoreError(f"{backup_file} is not a tui-reader backup (schema {version}): {what}")
 
 
 @contextmanager
