@@ -334,13 +334,22 @@ def parse_config(data: dict[str, Any]) -> tuple[Config, list[str]]:
     return Config(**sections), problems
 
 
+MAX_CONFIG_BYTES = 1_000_000  # a config file larger than this is not one (or not a file)
+
+
 def load_config(path: Path) -> tuple[Config, list[str]]:
     """Read the config file; a missing file is the defaults, a broken one is defaults plus a
     message naming the problem."""
+    from tui_reader.localfiles import FileTooLarge, read_capped
+
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return Config(), []
+    except FileTooLarge:
+        return Config(), [
+            f"{path} is larger than {MAX_CONFIG_BYTES:,} bytes: not a config file; using defaults"
+        ]
     except OSError as exc:
         return Config(), [f"cannot read {path}: {exc.strerror or exc}; using defaults"]
     import tomllib  # here: with no config file (the usual start) it is never needed

@@ -431,17 +431,19 @@ class Reader:
 
         return run_sync(self.database, self.config, full=full)
 
-    def import_opml(self, path: Path) -> OpmlImport:
-        """Subscribe to the feeds of an OPML file (OpmlError, one line, if unreadable)."""
+    def import_opml(self, path: Path, data: bytes | None = None) -> OpmlImport:
+        """Subscribe to the feeds of an OPML file (OpmlError, one line, if unreadable);
+        ``data``: its bytes, when already read."""
         from tui_reader.feeds.opml import import_opml
 
-        return import_opml(self.store, path)
+        return import_opml(self.store, path, data)
 
-    def import_newsboat_urls(self, path: Path) -> OpmlImport:
-        """Subscribe to the feeds of newsboat's urls file (NewsboatError if unreadable)."""
+    def import_newsboat_urls(self, path: Path, data: bytes | None = None) -> OpmlImport:
+        """Subscribe to the feeds of newsboat's urls file (NewsboatError if unreadable);
+        ``data``: its bytes, when already read."""
         from tui_reader.feeds.newsboat import import_urls
 
-        return import_urls(self.store, path)
+        return import_urls(self.store, path, data)
 
     def import_newsboat_cache(self, path: Path, *, star_flags: str = "") -> CacheResult:
         """Carry read and flagged state over from newsboat's cache.db (only ever read)."""

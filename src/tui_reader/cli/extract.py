@@ -12,6 +12,7 @@ from tui_reader.cli.common import load_settings, warn
 from tui_reader.config import Config
 from tui_reader.document import Document
 from tui_reader.errors import ExtractionError
+from tui_reader.localfiles import FileTooLarge, read_capped
 from tui_reader.paths import get_paths
 from tui_reader.reader import Reader
 from tui_reader.sanitize import is_web_url
@@ -46,7 +47,12 @@ def extract_source(source: str, config: Config) -> Document:
         return reader.extract_url(source)
     path = Path(source).expanduser()
     try:
-        data = path.read_bytes()
+        data = read_capped(path, config.refresh.max_bytes)
+    except FileTooLarge as exc:
+        held = f"{exc.size} bytes is" if exc.size is not None else "it holds"
+        raise ExtractionError(
+            f"{source}: {held} more than refresh.max_bytes ({config.refresh.max_bytes})"
+        ) from None
     except FileNotFoundError:
         raise ExtractionError(f"{source}: no such file (and not an http(s) URL)") from None
     except IsADirectoryError:

@@ -4,6 +4,8 @@ starred state from newsboat's ``cache.db``. Each file's format is judged by its 
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,29 +54,27 @@ def run_import(args: argparse.Namespace) -> int:
     from tui_reader.feeds.newsboat import NewsboatError, sniff
 
     paths, _config = load_settings()
-    kinds: list[tuple[Path, str]] = []
+    kinds: list[tuple[Path, str, bytes | None]] = []
     for path in args.files:
-        try:
-            with path.open("rb") as f:
-                head = f.read(65536)
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
+        head, whole = _head(path)
         found = sniff(head)
         if found == "unknown":
             raise CommandError(
                 f"{path}: neither OPML nor a newsboat urls file nor newsboat's cache.db"
             )
-        kinds.append((path, found))
+        if found == "newsboat-cache" and whole is not None:
+            raise CommandError(f"{path}: newsboat's cache.db is read from a file, not a pipe")
+        kinds.append((path, found, whole))
     # Subscriptions first, then the state of their articles.
     kinds.sort(key=lambda pk: pk[1] == "newsboat-cache")
     added_any = False
     with _reader(paths) as reader:
-        for path, what in kinds:
+        for path, what, whole in kinds:
             try:
                 if what == "newsboat-cache":
                     _import_cache(reader, path, args.star_flags)
                 else:
-                    added_any |= _import_feeds(reader, path, what)
+                    added_any |= _import_feeds(reader, path, what, whole)
             except NewsboatError as exc:
                 raise CommandError(str(exc)) from None
     if added_any:
@@ -82,12 +82,33 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_feeds(reader: Reader, path: Path, kind: str) -> bool:
+def _head(path: Path) -> tuple[bytes, bytes | None]:
+    """The start of a file to import, to tell what it is; and, when it is not a regular file
+    (a pipe: ``import <(curl ...)``, ``/dev/stdin``), all of it, read now: what is read from a
+    pipe is gone, and the importer would find it empty."""
+    from tui_reader.feeds.opml import MAX_OPML_BYTES
+    from tui_reader.localfiles import FileTooLarge, read_open
+
+    try:
+        with path.open("rb") as f:
+            if stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return f.read(65536), None
+            whole = read_open(f, path, MAX_OPML_BYTES)
+    except FileTooLarge:
+        raise CommandError(
+            f"{path}: over {MAX_OPML_BYTES} bytes, too large for OPML or a urls file"
+        ) from None
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return whole, whole
+
+
+def _import_feeds(reader: Reader, path: Path, kind: str, whole: bytes | None) -> bool:
     from tui_reader.feeds.opml import OpmlError
 
     try:
         read = reader.import_opml if kind == "opml" else reader.import_newsboat_urls
-        result = read(path)
+        result = read(path, whole)
     except OpmlError as exc:
         raise CommandError(str(exc)) from None
     for note in [result.recovery_note(), *result.notes]:

@@ -48,7 +48,8 @@ from tui_reader.export.anninput import (
     parse_collection,
 )
 from tui_reader.export.data import ExportError, load_article
-from tui_reader.export.files import atomic_write, ensure_folder, read_text, unique_path
+from tui_reader.export.files import atomic_write, ensure_folder, unique_path
+from tui_reader.localfiles import FileTooLarge, read_capped
 from tui_reader.models import Article, Highlight
 from tui_reader.sanitize import clean_url, is_web_url, url_key
 from tui_reader.store import Store, article_uid
@@ -457,14 +458,18 @@ def import_json(
     """Import a Web Annotation JSON file (ours or another tool's); see the module docstring.
     ExportError, one line, with nothing stored, for a file that cannot be imported whole."""
     try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0  # read_text says why it cannot be read
-    if size > MAX_FILE_BYTES:
-        raise ExportError(
-            f"{path} is {size // 2**20:,} MB; at most {MAX_FILE_BYTES // 2**20} MB are imported"
-        )
-    data = load_json(read_text(path), str(path))
+        raw = read_capped(path, MAX_FILE_BYTES)
+    except FileTooLarge as exc:
+        most = MAX_FILE_BYTES // 2**20
+        held = f"is {exc.size // 2**20:,} MB" if exc.size is not None else f"holds over {most} MB"
+        raise ExportError(f"{path} {held}; at most {most} MB are imported") from None
+    except OSError as exc:
+        raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ExportError(f"{path} is not UTF-8 text; not touching it") from None
+    data = load_json(text, str(path))
     try:
         return import_annotations(store, data, fetch=fetch, placer=placer)
     except ExportError as exc:

@@ -43,6 +43,7 @@ from tui_reader.feeds.text import (
     html_to_text,
 )
 from tui_reader.feeds.welcome import WELCOME_URL
+from tui_reader.localfiles import FileTooLarge, read_capped
 from tui_reader.models import EntryData, Feed
 from tui_reader.sanitize import clean_line, feed_address, is_web_url
 from tui_reader.store import Store
@@ -175,13 +176,15 @@ def read_urls(data: bytes) -> UrlsRead:
     return found
 
 
-def import_urls(store: Store, path: Path) -> ImportResult:
-    """Subscribe to every feed in newsboat's ``urls`` file at ``path`` (no fetching here)."""
+def import_urls(store: Store, path: Path, data: bytes | None = None) -> ImportResult:
+    """Subscribe to every feed in newsboat's ``urls`` file at ``path`` (no fetching here);
+    ``data``, when given, is what it holds, already read (a pipe can be read only once)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_OPML_BYTES:
-            raise NewsboatError(f"{path} is too large for a urls file ({size} bytes)")
-        data = path.read_bytes()
+        if data is None:
+            data = read_capped(path, MAX_OPML_BYTES)
+    except FileTooLarge as exc:
+        held = f"{exc.size} bytes" if exc.size is not None else f"over {MAX_OPML_BYTES} bytes"
+        raise NewsboatError(f"{path} is too large for a urls file ({held})") from None
     except OSError as exc:
         raise NewsboatError(f"cannot read {path}: {exc.strerror or exc}") from None
     found = read_urls(data)

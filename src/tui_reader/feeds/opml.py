@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 
 from tui_reader.errors import ReaderError
 from tui_reader.feeds.welcome import WELCOME_URL
+from tui_reader.localfiles import FileTooLarge, read_capped
 from tui_reader.models import Feed
 from tui_reader.sanitize import clean_line, clean_url, feed_address, is_web_url
 from tui_reader.store import Store
@@ -221,13 +222,15 @@ def _walk(
             _walk(el, [*path, folder] if folder else path, feeds, skipped)
 
 
-def import_opml(store: Store, path: Path) -> ImportResult:
-    """Subscribe to every feed in the OPML file at ``path`` (no fetching here)."""
+def import_opml(store: Store, path: Path, data: bytes | None = None) -> ImportResult:
+    """Subscribe to every feed in the OPML file at ``path`` (no fetching here); ``data``, when
+    given, is what it holds, already read (a pipe can be read only once)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_OPML_BYTES:
-            raise OpmlError(f"{path} is too large for an OPML file ({size} bytes)")
-        data = path.read_bytes()
+        if data is None:
+            data = read_capped(path, MAX_OPML_BYTES)
+    except FileTooLarge as exc:
+        held = f"{exc.size} bytes" if exc.size is not None else f"over {MAX_OPML_BYTES} bytes"
+        raise OpmlError(f"{path} is too large for an OPML file ({held})") from None
     except OSError as exc:
         raise OpmlError(f"cannot read {path}: {exc.strerror or exc}") from None
     found = read_opml_leniently(data)
