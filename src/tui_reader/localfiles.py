@@ -30,8 +30,12 @@ class FileTooLarge(ReaderError):
         self.path = path
         self.limit = limit
         self.size = size
-        held = f"{size:,} bytes" if size is not None else "more"
-        super().__init__(f"{path} holds {held}; at most {limit:,} bytes are read")
+        super().__init__(f"{path} holds {self.held}; at most {limit:,} bytes are read")
+
+    @property
+    def held(self) -> str:
+        """How much the file holds, as far as is known: "N bytes", or "over N bytes"."""
+        return f"{self.size} bytes" if self.size is not None else f"over {self.limit} bytes"
 
 
 def read_capped(path: Path, limit: int) -> bytes:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from tui_reader.config import Config, load_config
 from tui_reader.paths import Paths, get_paths
 from tui_reader.reader import Reader
 from tui_reader.sanitize import clean_text
 from tui_reader.store import StoreError
+
+if TYPE_CHECKING:
+    from tui_reader.localfiles import FileTooLarge
 
 
 class CommandError(Exception):
@@ -44,3 +48,8 @@ def open_reader(paths: Paths, config: Config | None = None, kind: type[Reader] =
         raise CommandError(
             f"cannot use the data folder {paths.data_dir}: {exc.strerror or exc}"
         ) from exc
+
+
+def too_large(error: FileTooLarge) -> str:
+    """Why a page file named on the command line (`extract FILE`, `read FILE`) is not read."""
+    return f"{error.held}, more than refresh.max_bytes ({error.limit})"

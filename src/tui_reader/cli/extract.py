@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui_reader.cli.common import load_settings, warn
+from tui_reader.cli.common import load_settings, too_large, warn
 from tui_reader.config import Config
 from tui_reader.document import Document
 from tui_reader.errors import ExtractionError
@@ -49,10 +49,7 @@ def extract_source(source: str, config: Config) -> Document:
     try:
         data = read_capped(path, config.refresh.max_bytes)
     except FileTooLarge as exc:
-        held = f"{exc.size} bytes is" if exc.size is not None else "it holds"
-        raise ExtractionError(
-            f"{source}: {held} more than refresh.max_bytes ({config.refresh.max_bytes})"
-        ) from None
+        raise ExtractionError(f"{source}: {too_large(exc)}") from None
     except FileNotFoundError:
         raise ExtractionError(f"{source}: no such file (and not an http(s) URL)") from None
     except IsADirectoryError:

@@ -133,15 +133,13 @@ def _save_file(reader: Reader, path: Path, config: Config) -> int:
         raise CommandError(f"{path}: no such file")
     if not path.is_file():
         raise CommandError(f"{path}: not a file")
+    from tui_reader.cli.common import too_large
     from tui_reader.localfiles import FileTooLarge, read_capped
 
     try:
         data = read_capped(path, config.refresh.max_bytes)
     except FileTooLarge as exc:
-        held = f"{exc.size} bytes is" if exc.size is not None else "it holds"
-        raise CommandError(
-            f"{path}: {held} more than refresh.max_bytes ({config.refresh.max_bytes})"
-        ) from None
+        raise CommandError(f"{path}: {too_large(exc)}") from None
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
     try:

@@ -183,8 +183,7 @@ def import_urls(store: Store, path: Path, data: bytes | None = None) -> ImportRe
         if data is None:
             data = read_capped(path, MAX_OPML_BYTES)
     except FileTooLarge as exc:
-        held = f"{exc.size} bytes" if exc.size is not None else f"over {MAX_OPML_BYTES} bytes"
-        raise NewsboatError(f"{path} is too large for a urls file ({held})") from None
+        raise NewsboatError(f"{path} is too large for a urls file ({exc.held})") from None
     except OSError as exc:
         raise NewsboatError(f"cannot read {path}: {exc.strerror or exc}") from None
     found = read_urls(data)

@@ -229,8 +229,7 @@ def import_opml(store: Store, path: Path, data: bytes | None = None) -> ImportRe
         if data is None:
             data = read_capped(path, MAX_OPML_BYTES)
     except FileTooLarge as exc:
-        held = f"{exc.size} bytes" if exc.size is not None else f"over {MAX_OPML_BYTES} bytes"
-        raise OpmlError(f"{path} is too large for an OPML file ({held})") from None
+        raise OpmlError(f"{path} is too large for an OPML file ({exc.held})") from None
     except OSError as exc:
         raise OpmlError(f"cannot read {path}: {exc.strerror or exc}") from None
     found = read_opml_leniently(data)
