@@ -73,7 +73,7 @@ async def test_enclosures_are_listed_under_the_header_and_opened(
         assert screen.current is not None and screen.current.title == "Episode 1: the storm"
         lines = header_lines(screen)
         assert "Enclosure 1: audio/mpeg · 24.3 MB · ep1.mp3 (P: open)" in lines
-        assert "Enclosure 2: video/mp4 · 734.0 MB · ep1-video.mp4" in lines
+        assert "Enclosure 2: video/mp4 · 734 MB · ep1-video.mp4" in lines
         assert not any("javascript" in line for line in lines)  # refused when parsed
         # The enclosures are not part of the text (highlights anchor to the text alone).
         assert screen.pane.document is not None

@@ -187,7 +187,9 @@ def test_field_checks() -> None:
     assert size_label(None) == size_label(0) == ""
     assert size_label(999) == "999 bytes"
     assert size_label(1_500) == "1.5 kB"
-    assert size_label(7_250_000_000) == "7.2 GB"
+    assert size_label(7_250_000_000) == "7.25 GB"
+    assert size_label(999_999) == "1 MB"  # was "1000.0 kB"
+    assert size_label(2 * 10**12) == "2 TB"  # was "2000.0 GB"
     # The file's name, decoded (a player's URL may wrap another one), never a control char.
     wrapped = "https://anchor.example/play/1/https%3A%2F%2Fcdn.example%2Fexports%2Fep-9.m4a"
     assert Enclosure(wrapped, "audio/x-m4a").label == "audio/x-m4a · ep-9.m4a"

@@ -19,9 +19,9 @@ from tui_reader.net import (
     FetchLimits,
     FetchResult,
     fetch,
-    human_size,
     parse_retry_after,
 )
+from tui_reader.units import human_seconds, human_size
 
 SMALL = FetchLimits(timeout=1.0, max_bytes=50_000, max_redirects=3)
 
@@ -267,10 +267,34 @@ async def test_sync_fetch_works_from_a_thread_running_a_loop(server: TestServer)
     assert fetch(url).body == b"inside a loop"
 
 
-def test_human_size() -> None:
-    assert human_size(20_000_000) == "20 MB"
-    assert human_size(1500) == "1.5 kB"
-    assert human_size(12) == "12 bytes"
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [
+        (12, "12 bytes"),
+        (999, "999 bytes"),
+        (1000, "1 kB"),
+        (1500, "1.5 kB"),
+        (999_499, "999 kB"),
+        (999_999, "1 MB"),  # was "1e+03 kB"
+        (20_000_000, "20 MB"),
+        (999_999_999, "1 GB"),  # was "1e+03 MB"
+        (2**40, "1.1 TB"),  # refresh.max_bytes at its most: was "1.1e+03 GB"
+        (10**15, "1 PB"),  # was "1e+06 GB"
+    ],
+)
+def test_human_size(n: int, text: str) -> None:
+    assert human_size(n) == text
+
+
+def test_no_size_is_written_as_an_exponent() -> None:
+    """Every unit's edges (and a spread of sizes between), as the limits of any setting."""
+    sizes = [10**k + d for k in range(0, 19) for d in (-1, 0, 1)]
+    sizes += [int(1.0005**k) for k in range(0, 80_000, 97)]
+    for n in sizes:
+        text = human_size(n)
+        number, unit = text.split(" ")
+        assert "e" not in number and float(number) < 1000, (n, text)
+        assert unit in ("bytes", "kB", "MB", "GB", "TB", "PB", "EB"), (n, text)
 
 
 def test_a_304_or_a_small_redirect_leaves_its_connection_to_the_next_request(
@@ -856,3 +880,17 @@ def test_isal_and_zlib_decode_every_stream_alike() -> None:
         by_zlib = _decode_with(zlib, encoding, body, 1_000_000)
         assert _decode_with(isal_zlib, encoding, body, 1_000_000) == by_zlib, (encoding, by_zlib[0])
     assert _decode_with(isal_zlib, "gzip", gzip.compress(text), 1_000_000) == ("ok", text)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.25, "0.25 s"),
+        (30, "30 s"),
+        (999.9, "1000 s"),  # was "1e+03 s"
+        (3600, "3600 s"),  # refresh.timeout at its most: was "3.6e+03 s"
+        (1e-7, "0 s"),
+    ],
+)
+def test_human_seconds(seconds: float, text: str) -> None:
+    assert human_seconds(seconds) == text

@@ -29,6 +29,7 @@ from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
 
 from tui_reader.errors import ReaderError
+from tui_reader.units import human_seconds
 
 R = TypeVar("R")
 
@@ -47,7 +48,7 @@ class DocumentTimeout(BudgetError):
     def __init__(self, what: str, seconds: float) -> None:
         self.what = what
         self.seconds = seconds
-        super().__init__(f"{what} took longer than {seconds:g} s to read; skipped")
+        super().__init__(f"{what} took longer than {human_seconds(seconds)} to read; skipped")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.what, self.seconds))

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from tui_reader.document import Document, stored_document
 from tui_reader.sanitize import clean_line
+from tui_reader.units import human_size
 
 LEAD_WORDS = 8  # an untitled article is named by the first words of its text...
 LEAD_CELLS = 60  # ...at most this many characters of them
@@ -61,14 +62,7 @@ class Enclosure:
 
 def size_label(length: int | None) -> str:
     """A size in bytes as a person reads it ("24.3 MB"); "" when it is not known."""
-    if not length:
-        return ""
-    size = float(length)
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{length} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1000
-    return ""  # unreachable
+    return human_size(length) if length else ""
 
 
 @dataclass(frozen=True)

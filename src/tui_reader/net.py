@@ -33,6 +33,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from tui_reader import __version__
 from tui_reader.errors import ReaderError
+from tui_reader.units import human_seconds, human_size
 
 if TYPE_CHECKING:
     import ssl
@@ -121,18 +122,6 @@ class FetchResult:
     @property
     def last_modified(self) -> str | None:
         return _header_value(self.headers.get("last-modified"))
-
-
-def human_size(n: int) -> str:
-    """20_000_000 -> '20 MB'; 1500 -> '1.5 kB'."""
-    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n >= size:
-            return f"{n / size:.3g} {unit}"
-    return f"{n} bytes"
-
-
-def _seconds(value: float) -> str:
-    return f"{value:.3g} s"
 
 
 def check_url(url: str) -> str:
@@ -419,7 +408,7 @@ class Transport:
                     limit=MAX_HEAD,
                 )
         except TimeoutError:
-            raise FetchError(f"timed out after {_seconds(limits.timeout)}") from None
+            raise FetchError(f"timed out after {human_seconds(limits.timeout)}") from None
         except OSError as exc:
             import ssl as ssl_module
 
@@ -851,7 +840,7 @@ async def fetch_async(
         async with asyncio.timeout(limits.timeout):
             return await _fetch_hops(transport, url, limits, etag, last_modified, accept)
     except TimeoutError:
-        raise FetchError(f"timed out after {_seconds(limits.timeout)}") from None
+        raise FetchError(f"timed out after {human_seconds(limits.timeout)}") from None
     except FetchError:
         raise
     except (_ProtocolError, OSError, ValueError, asyncio.IncompleteReadError) as exc:

@@ -86,7 +86,7 @@ def test_import_notes_of_an_endless_file(
 
     monkeypatch.setattr(webannotation, "MAX_FILE_BYTES", 2 * 2**20)
     code, _out, err = _run(["import-notes", "/dev/zero"], capsys)
-    assert code == 1 and "/dev/zero holds over 2 MB; at most 2 MB are imported" in err
+    assert code == 1 and "/dev/zero holds over 2.1 MB; at most 2.1 MB are imported" in err
 
 
 def test_extract_of_an_endless_file(paths: Paths, capsys: pytest.CaptureFixture[str]) -> None:

@@ -64,6 +64,7 @@ from tui_reader.store.annotations import (
 )
 from tui_reader.store.articles import article_links_in, document_in
 from tui_reader.timestamps import format_local, iso_utc, sane_timestamp
+from tui_reader.units import human_size
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ARTICLE_URN = "urn:tui-reader:article:"
@@ -460,9 +461,9 @@ def import_json(
     try:
         raw = read_capped(path, MAX_FILE_BYTES)
     except FileTooLarge as exc:
-        most = MAX_FILE_BYTES // 2**20
-        held = f"is {exc.size // 2**20:,} MB" if exc.size is not None else f"holds over {most} MB"
-        raise ExportError(f"{path} {held}; at most {most} MB are imported") from None
+        most = human_size(MAX_FILE_BYTES)
+        held = human_size(exc.size) if exc.size is not None else f"over {most}"
+        raise ExportError(f"{path} holds {held}; at most {most} are imported") from None
     except OSError as exc:
         raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:

@@ -11,6 +11,7 @@ from tui_reader.budget import BudgetError, DocumentTimeout, shared_workers
 from tui_reader.config import Config
 from tui_reader.document import Document
 from tui_reader.extract.errors import ExtractionError
+from tui_reader.units import human_seconds
 
 R = TypeVar("R")
 
@@ -24,7 +25,7 @@ class ExtractionTimeout(ExtractionError, DocumentTimeout):
         self.what = what
         self.seconds = seconds
         ExtractionError.__init__(
-            self, f"{what} took longer than {seconds:g} s to read; skipped", url
+            self, f"{what} took longer than {human_seconds(seconds)} to read; skipped", url
         )
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -48,6 +48,7 @@ from tui_reader.models import EntryData, Feed
 from tui_reader.sanitize import clean_line, feed_address, is_web_url
 from tui_reader.store import Store
 from tui_reader.store.carryover import carry_over
+from tui_reader.units import human_seconds
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MAX_URLS_LINES = 100_000
@@ -278,7 +279,7 @@ def import_cache(store: Store, path: Path, *, star_flags: str = "") -> CacheResu
     except sqlite3.Error as exc:
         if budget.expired:
             raise NewsboatError(
-                f"{path}: reading it took longer than {STEP_SECONDS:g} s at one step;"
+                f"{path}: reading it took longer than {human_seconds(STEP_SECONDS)} at one step;"
                 " it is not a cache newsboat wrote"
             ) from None
         hint = " (is newsboat running? quit it and try again)" if "locked" in str(exc) else ""

@@ -18,8 +18,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tui_reader.net import USER_AGENT, FetchError, FetchLimits, check_url, human_size
+from tui_reader.net import USER_AGENT, FetchError, FetchLimits, check_url
 from tui_reader.sanitize import clean_line
+from tui_reader.units import human_seconds, human_size
 
 MIN_API_LEVEL = 14
 PAGE = 200  # tt-rss answers at most 200 headlines per call
@@ -234,7 +235,7 @@ class TtRssClient:
                     parts.append(chunk)
         except httpx.TimeoutException:
             raise ServerError(
-                f"tt-rss did not answer {op} within {self.limits.timeout:g} s"
+                f"tt-rss did not answer {op} within {human_seconds(self.limits.timeout)}"
             ) from None
         except httpx.HTTPError as exc:
             text = clean_line(str(exc))[:200] or type(exc).__name__
