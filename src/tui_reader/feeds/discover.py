@@ -14,7 +14,15 @@ from tui_reader.config import LimitsConfig
 from tui_reader.errors import ReaderError
 from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
 from tui_reader.feeds.welcome import WELCOME_URL, welcome_bytes, welcome_etag
-from tui_reader.net import ACCEPT_FEED, FetchError, FetchLimits, FetchResult, check_url, fetch
+from tui_reader.net import (
+    ACCEPT_FEED,
+    FetchError,
+    FetchLimits,
+    FetchResult,
+    carry_login,
+    check_url,
+    fetch,
+)
 from tui_reader.sanitize import clean_line, is_web_url
 
 FEED_TYPES = (
@@ -173,14 +181,16 @@ def discover(
         )
     problems: list[str] = []
     for link in links[:_MAX_CANDIDATES]:
+        # A page behind a login names its feeds without it: the same server's get it too.
+        candidate = carry_login(result.url, link.url)
         try:
-            found = fetch(link.url, limits=limits, accept=ACCEPT_FEED)
+            found = fetch(candidate, limits=limits, accept=ACCEPT_FEED)
             parsed = _parse(found, parse_seconds)
         except (FetchError, FeedError, BudgetError) as exc:
             problems.append(f"{link.url}: {exc}")
             continue
         return Discovered(
-            found.permanent_url or link.url,
+            found.permanent_url or candidate,
             parsed,
             found.etag,
             found.last_modified,
