@@ -342,6 +342,95 @@ class _Head:
     keep_alive: bool  # the connection may carry another request after this response
 
 
+@dataclass(frozen=True)
+class _Proxy:
+    """An HTTP proxy the environment names (``https_proxy=http://proxy:3128``)."""
+
+    host: str
+    port: int
+    auth: str | None  # its Proxy-Authorization, from a login in its address
+
+    @property
+    def name(self) -> str:
+        return f"the proxy {self.host}:{self.port}"
+
+
+_PROXY_PORT = 1080  # a proxy address without a port: curl's default
+
+
+def _environment_proxies() -> dict[str, str]:
+    """The ``<scheme>_proxy`` and ``no_proxy`` variables, as curl and Python read them
+    (lower case first; ``HTTP_PROXY`` ignored in a CGI request)."""
+    from urllib.request import getproxies_environment
+
+    return getproxies_environment()
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _bypassed(no_proxy: str, host: str, port: int) -> bool:
+    """Whether ``no_proxy`` (names separated by commas, as curl reads them) says to reach
+    ``host`` directly: ``*``; the host or a domain it is in (``example.com`` and
+    ``.example.com`` both take ``feeds.example.com``), with or without ``:port``; or an
+    address range (``10.0.0.0/8``) the host's address is in."""
+    import ipaddress
+
+    host = host.lower()
+    for item in no_proxy.lower().split(","):
+        name = item.strip()
+        if name == "*":
+            return True
+        name = name.lstrip(".")
+        if not name:
+            continue
+        if "/" in name:
+            try:
+                if ipaddress.ip_address(host) in ipaddress.ip_network(name, strict=False):
+                    return True
+            except ValueError:
+                pass
+            continue
+        bare, _, only_port = name.rpartition(":") if name.count(":") == 1 else (name, "", "")
+        if only_port and only_port != str(port):
+            continue
+        name = bare or name
+        if host == name or host.endswith("." + name):
+            return True
+    return False
+
+
+def _proxy_for(proxies: dict[str, str], scheme: str, host: str, port: int) -> _Proxy | None:
+    """The proxy to reach ``host`` through, or None to connect to it directly: the
+    ``https_proxy`` or ``http_proxy`` (by the address's scheme), else ``all_proxy``; none for
+    a host ``no_proxy`` names, nor for this machine (``localhost``, 127.0.0.0/8, ``::1``, as
+    Go's HTTP client does). Only HTTP proxies: FetchError for another kind."""
+    address = proxies.get(scheme) or proxies.get("all")
+    if not address or _is_loopback(host):
+        return None
+    if _bypassed(proxies.get("no", ""), host, port):
+        return None
+    if "://" not in address:
+        address = "http://" + address
+    parts = urlsplit(address)
+    if parts.scheme.lower() != "http" or not parts.hostname:
+        shown = f"{parts.scheme}://{parts.hostname or ''}"
+        raise FetchError(f"the proxy {shown} (from {scheme}_proxy) is not an http:// proxy")
+    try:
+        proxy_port = parts.port or _PROXY_PORT
+    except ValueError:
+        raise FetchError("the proxy's address (from the environment) has a bad port") from None
+    return _Proxy(parts.hostname, proxy_port, _basic_auth(parts))
+
+
 class Transport:
     """Keep-alive connections for :func:`fetch_async` (see :func:`make_transport`): at most
     ``max_connections`` requests at once; idle connections kept per server."""
@@ -352,6 +441,7 @@ class Transport:
         self._slots = asyncio.Semaphore(self.max_connections)
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self.opened = 0  # connections opened (a refresh's keep-alive at work)
+        self._proxies = _environment_proxies()  # read once, with the transport
 
     async def __aenter__(self) -> Transport:
         return self
@@ -395,19 +485,24 @@ class Transport:
         else:
             conn.close()
 
-    async def _connect(self, scheme: str, host: str, port: int, limits: FetchLimits) -> _Connection:
+    async def _connect(
+        self, scheme: str, host: str, port: int, limits: FetchLimits, proxy: _Proxy | None
+    ) -> _Connection:
         context = None
         if scheme == "https":
             context = self._verify if self._verify is not None else make_ssl_context()
         try:
             async with asyncio.timeout(min(limits.timeout, 10.0)):
-                reader, writer = await asyncio.open_connection(
-                    host,
-                    port,
-                    ssl=context,
-                    server_hostname=host if context is not None else None,
-                    limit=MAX_HEAD,
-                )
+                if proxy is None:
+                    reader, writer = await asyncio.open_connection(
+                        host,
+                        port,
+                        ssl=context,
+                        server_hostname=host if context is not None else None,
+                        limit=MAX_HEAD,
+                    )
+                else:
+                    reader, writer = await _through(proxy, scheme, host, port, context)
         except TimeoutError:
             raise FetchError(f"timed out after {human_seconds(limits.timeout)}") from None
         except OSError as exc:
@@ -440,10 +535,15 @@ class Transport:
         authority = f"[{host}]" if ":" in host else host
         if parts.port is not None:
             authority += f":{port}"
+        proxy = _proxy_for(self._proxies, scheme, host, port)
+        if proxy is not None and scheme == "http":
+            target = f"http://{authority}{target}"  # the absolute form a proxy is sent
         lines = [f"GET {target} HTTP/1.1", f"Host: {authority}"]
         auth = _basic_auth(parts)
         if auth is not None:
             lines.append(f"Authorization: {auth}")
+        if proxy is not None and scheme == "http" and proxy.auth is not None:
+            lines.append(f"Proxy-Authorization: {proxy.auth}")
         lines += [f"{name}: {value}" for name, value in headers]
         # latin-1: the validators go back as the bytes they came as (the rest is ASCII).
         request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
@@ -458,7 +558,7 @@ class Transport:
                 except BaseException:
                     conn.close()
                     raise
-            conn = await self._connect(scheme, host, port, limits)
+            conn = await self._connect(scheme, host, port, limits, proxy)
             try:
                 return await _exchange(conn, request), conn, key
             except BaseException:
@@ -475,6 +575,40 @@ class Transport:
         else:
             conn.close()
         self._slots.release()
+
+
+async def _through(
+    proxy: _Proxy, scheme: str, host: str, port: int, context: ssl.SSLContext | None
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A connection to ``host`` through ``proxy``: to the proxy itself for http (the request
+    names the whole address), a CONNECT tunnel with TLS inside it for https."""
+    try:
+        reader, writer = await asyncio.open_connection(proxy.host, proxy.port, limit=MAX_HEAD)
+    except OSError as exc:
+        raise FetchError(f"cannot connect to {proxy.name}: {_last_part(str(exc))}") from None
+    if scheme != "https":
+        return reader, writer
+    authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}", f"User-Agent: {USER_AGENT}"]
+    if proxy.auth is not None:
+        lines.append(f"Proxy-Authorization: {proxy.auth}")
+    try:
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("ascii"))
+        await writer.drain()
+        head = await _read_head(reader, first=False)
+        if head.status != 200:
+            writer.close()
+            answer = f"HTTP {head.status} {head.reason}".strip()
+            raise FetchError(f"{proxy.name} refused to connect to {host}: {answer}")
+        if getattr(reader, "_buffer", b""):  # bytes after its 200, before ours: not TLS
+            writer.close()
+            raise FetchError(f"{proxy.name} broke the CONNECT protocol")
+        assert context is not None  # (https)
+        await writer.start_tls(context, server_hostname=host)
+    except (_ProtocolError, asyncio.IncompleteReadError, ConnectionError) as exc:
+        writer.close()
+        raise FetchError(f"{proxy.name} broke the CONNECT protocol: {exc}") from None
+    return reader, writer
 
 
 async def _exchange(conn: _Connection, request: bytes) -> _Head:
