@@ -125,6 +125,8 @@ def test_a_private_feed_is_added_and_refreshed_with_its_login(
     new = server.route("/new.xml", handler)
     old = server.route("/old.xml", "", status=301, headers={"Location": new})
     assert main(["add", _with_login(old, "a:b")]) == 0
+    added = capsys.readouterr().out
+    assert _with_login(new, "a:***") in added and ":b@" not in added  # (shown, not stored)
     assert main(["refresh"]) == 0
     out = capsys.readouterr().out
     assert "0 failed" in out
@@ -165,3 +167,22 @@ def test_a_page_behind_a_login_names_its_feed(
     with Store.open(paths.database) as store:
         found = store.feed_by_url(_with_login(feed, "a:b"))
         assert found is not None and found.total == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://u:secret@h.example/f", "https://u:***@h.example/f"),
+        ("https://u:p%40ss@h.example:8443/f?q=1", "https://u:***@h.example:8443/f?q=1"),
+        ("https://token@h.example/f", "https://token@h.example/f"),  # no password in it
+        ("https://u:@h.example/f", "https://u:***@h.example/f"),
+        ("https://h.example/a@b", "https://h.example/a@b"),  # an @ in the path
+        ("https://h.example/f", "https://h.example/f"),
+    ],
+)
+def test_a_password_is_never_shown(url: str, shown: str) -> None:
+    from tui_reader.models import Feed
+    from tui_reader.sanitize import shown_url
+
+    assert shown_url(url) == shown
+    assert Feed(id=1, url=url, title="").display_title == shown

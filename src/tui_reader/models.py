@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from tui_reader.document import Document, stored_document
-from tui_reader.sanitize import clean_line
+from tui_reader.sanitize import clean_line, shown_url
 from tui_reader.units import human_size
 
 LEAD_WORDS = 8  # an untitled article is named by the first words of its text...
@@ -34,7 +34,7 @@ class Feed:
 
     @property
     def display_title(self) -> str:
-        return self.title or self.url
+        return self.title or shown_url(self.url)
 
 
 @dataclass(frozen=True)

@@ -358,6 +358,23 @@ def url_key(url: str) -> str:
     return f"//{host}{path}" + (f"?{query}" if query else "")
 
 
+def shown_url(url: str) -> str:
+    """An address as it is shown (a feed's, in a line or a list): a password in it
+    (``https://user:password@host/``, a feed behind a login) as ``***``; the rest, and the
+    address stored and fetched, as they are."""
+    if "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    login, at, host = parts.netloc.rpartition("@")
+    if not at or ":" not in login:
+        return url
+    user = login.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
 def is_web_url(url: str) -> bool:
     """True for absolute http(s) URLs with a host: the only links the reader ever follows.
 

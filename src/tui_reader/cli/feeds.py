@@ -15,7 +15,7 @@ from tui_reader.config import Config
 from tui_reader.models import Feed
 from tui_reader.paths import Paths
 from tui_reader.reader import Reader
-from tui_reader.sanitize import clean_line
+from tui_reader.sanitize import clean_line, shown_url
 
 if TYPE_CHECKING:
     # The refresh machinery (asyncio, the HTTP client, worker processes) is imported by a
@@ -159,20 +159,20 @@ def run_add(args: argparse.Namespace) -> int:
     try:
         url = Reader.check_url(url)
     except FetchError as exc:
-        raise CommandError(f"cannot add {clean_line(url)!r}: {exc}", status=2) from None
+        raise CommandError(f"cannot add {clean_line(shown_url(url))!r}: {exc}", status=2) from None
     with _reader(paths, config) as reader:
         try:
             done = reader.subscribe(url, folder=folder)
         except (DiscoverError, FetchError) as exc:
-            raise CommandError(f"cannot add {clean_line(url)}: {exc}") from None
+            raise CommandError(f"cannot add {clean_line(shown_url(url))}: {exc}") from None
     feed = done.feed
     if not done.created:
-        print(f"Already subscribed: {_label(feed)} ({feed.url}); nothing changed.")
+        print(f"Already subscribed: {_label(feed)} ({shown_url(feed.url)}); nothing changed.")
         return 0
     new = done.new_articles
     where = f" in {folder}" if folder else ""
     via = f" (found on {clean_line(done.via_page)})" if done.via_page else ""
-    print(f"Subscribed to {_label(feed)}{where}: {feed.url}{via}")
+    print(f"Subscribed to {_label(feed)}{where}: {shown_url(feed.url)}{via}")
     print(f"{new} article{'s' if new != 1 else ''} stored.")
     if done.warning:
         print(f"Warning: {clean_line(done.warning)}")
@@ -328,5 +328,5 @@ def run_refresh(args: argparse.Namespace) -> int:
     for feed, warning in summary.warnings:
         print(f"  warning {_label(feed)}: {clean_line(warning)}")
     for feed, reason in summary.failed:
-        print(f"  failed  {_label(feed)} ({feed.url}): {clean_line(reason)}")
+        print(f"  failed  {_label(feed)} ({shown_url(feed.url)}): {clean_line(reason)}")
     return 1 if summary.failed else 0

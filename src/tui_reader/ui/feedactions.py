@@ -22,6 +22,7 @@ from textual.screen import Screen
 from tui_reader.errors import ReaderError
 from tui_reader.models import Feed
 from tui_reader.reader import Reader, clean_folder
+from tui_reader.sanitize import shown_url
 from tui_reader.ui.context import Context
 from tui_reader.ui.messages import ListsChanged, ShowList
 from tui_reader.ui.render import safe
@@ -128,7 +129,7 @@ class FeedActions:
         try:
             result = self.reader.subscribe(url, folder=folder)
         except ReaderError as exc:
-            self.app.call_from_thread(self._warn, f"cannot add {safe(url)[:200]}: {exc}")
+            self.app.call_from_thread(self._warn, f"cannot add {safe(shown_url(url))[:200]}: {exc}")
             return
         except Exception as exc:  # the store, a worker process: said, never lost
             self.app.call_from_thread(self._warn, f"Could not add the feed: {exc}")
@@ -165,7 +166,7 @@ class FeedActions:
             FeedFormScreen(
                 "Rename the feed",
                 [Field("Title (empty: the feed's own)", feed.title)],
-                subject=feed.url,
+                subject=shown_url(feed.url),
             )
         )
         if answer is None or answer[0] == feed.title:

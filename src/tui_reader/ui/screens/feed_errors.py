@@ -12,6 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui_reader.models import Feed
+from tui_reader.sanitize import shown_url
 from tui_reader.ui.render import safe
 from tui_reader.ui.screens.dialog import ListDialog, close_keys
 from tui_reader.ui.widgets.keyed import KeyedOptionList
@@ -40,7 +41,7 @@ class FeedErrorsScreen(ListDialog[int | None]):
                     "\n  ",
                     (safe(f.last_error or "failed"), "$error"),
                     "\n  ",
-                    (safe(f.url), "dim"),
+                    (safe(shown_url(f.url)), "dim"),
                 )
             )
             for f in self.feeds
