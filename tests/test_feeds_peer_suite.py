@@ -10,6 +10,7 @@ date of feedparser's date tests that it reads.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,52 @@ def test_the_fast_paths_dates_are_feedparsers_on_its_date_tests(tests_folder: Pa
     read = [value for value in dates if _common_date(value) is not None]
     assert len(dates) >= 30 and len(read) >= 5  # (both forms it reads are among them)
     assert [(v, _common_date(v)) for v in read] == [(v, _fp().parse_date(v)) for v in read]
+
+
+# The head of one of feedparser's test documents: its comment says what feedparser must read
+# ("Expect: not bozo and feed['title'] == u'\xc7'") and which codec the test needs
+# ("SkipUnless: __import__('codecs').lookup('cp850')"). EBCDIC documents' heads are cp037.
+_EXPECTED_TITLE = re.compile(r"Expect:.*?feed(?:\['title'\]|\.title) == (u?'(?:[^'\\]|\\.)*')")
+_NEEDS_CODEC = re.compile(r"Skip\s*Unless:.*?lookup\('([^']+)'\)")
+
+
+def _expected_title(data: bytes) -> tuple[str, str | None] | None:
+    """(the feed title feedparser's test expects, the codec it needs) or None."""
+    for encoding in ("utf-8", "cp037", "utf-16", "utf-32"):
+        head = data[:2000].decode(encoding, "ignore")
+        found = _EXPECTED_TITLE.search(head)
+        if found:
+            needs = _NEEDS_CODEC.search(head)
+            value = ast.literal_eval(found.group(1).removeprefix("u"))
+            return str(value), needs.group(1) if needs else None
+    return None
+
+
+def test_every_encoding_feedparser_reads_is_read(tests_folder: Path) -> None:
+    """feedparser's encoding tests against their own expectations, not against feedparser run
+    here: each names a feed title that only the right decoding gives (a character above
+    0x7F in that encoding). Every one whose codec Python has must be read to that title: the
+    Standard's encodings, the IBM, DOS and Mac code pages feeds may name, EBCDIC, UTF-16 and
+    UTF-32 with and without their byte-order marks."""
+    import codecs
+
+    from tui_reader.feeds.parse import parse_feed
+
+    checked, wrong = 0, []
+    for path in sorted((tests_folder / "encoding").glob("*.xml")):
+        data = path.read_bytes()
+        expected = _expected_title(data)
+        if expected is None:
+            continue
+        title, needs = expected
+        if needs is not None:
+            try:
+                codecs.lookup(needs)
+            except LookupError:
+                continue  # (feedparser's own run skips it too)
+        checked += 1
+        got = parse_feed(data, URL).title
+        if got != title:
+            wrong.append((path.name, title, got))
+    assert checked >= 100
+    assert wrong == []

@@ -7,8 +7,10 @@ characters) are "encodings" to :func:`codecs.lookup`, and decoding with them rai
 something no document means. So a label is read as browsers read it, by the WHATWG Encoding
 Standard's list of labels (https://encoding.spec.whatwg.org/#names-and-labels), with its few
 remappings (ISO-8859-1 and US-ASCII are windows-1252, GB2312 is GBK, EUC-KR is windows-949...).
-A Python spelling of one of those encodings (``utf_8``, ``koi8_r``, ``latin_1``) is accepted too.
-Anything else is unknown: None, never an exception.
+A Python spelling of one of those encodings (``utf_8``, ``koi8_r``, ``latin_1``) is accepted too,
+and so are the real charsets the Standard leaves out that feeds may name and Python decodes
+(IBM and DOS code pages, EBCDIC, other Mac sets: ``_LEGACY``, ``EBCDIC``), by Python's own
+aliases for them. Anything else is unknown: None, never an exception.
 
 It is also the home of a web page's decoding (:func:`decode_page`), for the extractor and for
 the feed discovery that reads a page's ``<link>`` tags.
@@ -91,6 +93,65 @@ _ENCODINGS: dict[str, str] = {
     "utf-16-be": "unicodefffe utf-16be",
     "utf-16-le": "csunicode iso-10646-ucs-2 ucs-2 unicode unicodefeff utf-16 utf-16le",
 }
+# Real charsets the Standard leaves out, by their Python codec names: the IBM and DOS code
+# pages, EBCDIC, the other Mac and regional single-byte sets, CJK variants. A feed's XML
+# declaration may name any IANA charset, and feedparser and newsboat (iconv) read these: a feed
+# in cp850 read as windows-1252 lost its accented letters. Each is a text encoding and nothing
+# else; a label reaches one only through Python's own aliases ("850", "ibm850",
+# "cspc850multilingual" -> cp850). feedparser's encoding tests hold a document for each.
+_LEGACY = frozenset(
+    [
+        "cp437",
+        "cp720",
+        "cp737",
+        "cp775",
+        "cp850",
+        "cp852",
+        "cp855",
+        "cp856",
+        "cp857",
+        "cp858",
+        "cp860",
+        "cp861",
+        "cp862",
+        "cp863",
+        "cp864",
+        "cp865",
+        "cp869",
+        "cp1006",
+        "cp1125",
+        "hp-roman8",
+        "koi8-t",
+        "kz1048",
+        "ptcp154",
+        "mac-arabic",
+        "mac-croatian",
+        "mac-farsi",
+        "mac-greek",
+        "mac-iceland",
+        "mac-latin2",
+        "mac-romanian",
+        "mac-turkish",
+        "euc_jis_2004",
+        "euc_jisx0213",
+        "shift_jis_2004",
+        "shift_jisx0213",
+        "johab",
+        "cp950",
+    ]
+)
+# EBCDIC: not ASCII-compatible, so never what a label written in ASCII truly means (a page's
+# <meta>, a Content-Type, an ASCII declaration); only a document whose own first bytes are
+# EBCDIC ("<?xml" is 4C 6F A7 94 93) is read in one (tui_reader.feeds.xmlsafe).
+EBCDIC = frozenset(("cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140"))
+
+
+def ascii_compatible(codec: str) -> bool:
+    """Whether ``codec`` (from :func:`codec_for_label`) reads ASCII bytes as ASCII: a label
+    found in ASCII text can only mean such a codec."""
+    return codec not in EBCDIC and not codec.startswith(("utf-16", "utf-32"))
+
+
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE)
 
 
@@ -108,8 +169,9 @@ def _labels() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=256)  # (labels are outside text: no unbounded cache)
 def codec_for_label(label: str) -> str | None:
-    """The Python codec a charset label names, as a browser reads the label; None when it
-    names no encoding of the standard (see the module's docstring)."""
+    """The Python codec a charset label names, as a browser reads the label (or, for the
+    charsets the Standard leaves out, as Python does); None when it names no text encoding
+    (see the module's docstring)."""
     label = label.strip("\t\n\f\r ")
     if not label.isascii():  # (str.lower would make the Kelvin sign a "k")
         return None
@@ -118,9 +180,11 @@ def codec_for_label(label: str) -> str | None:
     found = table.get(label)
     if found is None and len(label) <= 40:
         try:
-            found = table.get(codecs.lookup(label).name)  # a Python spelling: "utf_8"
+            name = codecs.lookup(label).name
         except (LookupError, ValueError):
             return None
+        # A Python spelling of the Standard's ("utf_8"), or a legacy charset's label.
+        found = table.get(name) or (name if name in _LEGACY or name in EBCDIC else None)
     return found
 
 
@@ -193,8 +257,8 @@ def decode_page(data: bytes, content_type: str = "") -> str:
             return data.decode("iso2022_jp", "replace")  # (7-bit: valid UTF-8 too)
         return text
     for charset in _page_declared(data, content_type):
-        if charset.startswith(("utf-16", "utf-32")):
-            continue  # ASCII-compatible HTML cannot be UTF-16 without a BOM
+        if not ascii_compatible(charset):
+            continue  # ASCII-compatible HTML is no UTF-16 without a BOM, and no EBCDIC
         try:
             return data.decode(charset)
         except UnicodeDecodeError:

@@ -306,6 +306,22 @@ XML_CASES = [
     ),
     Case("charsets.codec_for_label[long]", codec_for_label, lambda size: "utf-8" * (size // 5)),
     Case(
+        "parse_feed[EBCDIC, its declaration's code page]",
+        _parse,
+        lambda size: (
+            "<?xml version='1.0' encoding='ibm500'?><rss version='2.0'><channel>"
+            + rep("<item><title>\xd8</title></item>", size)
+            + "</channel></rss>"
+        ).encode("cp500"),
+        E2E_BUDGET,
+    ),
+    Case(
+        "parse_feed[EBCDIC, declaration never ending]",
+        _parse,
+        lambda size: ("<?xml version='1.0'" + rep(" encoding='", size)).encode("cp037"),
+        E2E_BUDGET,
+    ),
+    Case(
         "parse_feed[legacy, server's charset]",
         lambda d: feed_parse.parse_feed(d, "https://e.org/", "text/xml; charset=windows-1251"),
         lambda size: (

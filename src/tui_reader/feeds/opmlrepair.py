@@ -29,7 +29,7 @@ import html.entities
 import re
 from dataclasses import dataclass
 
-from tui_reader.charsets import codec_for_label, decode_windows_1252
+from tui_reader.charsets import ascii_compatible, codec_for_label, decode_windows_1252
 
 _XML_DECL = re.compile(r"\A\s*<\?xml\b[^>]{0,500}\?>", re.IGNORECASE)
 _DECLARED = re.compile(rb"\A\s*<\?xml\b[^>]{0,500}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})")
@@ -72,7 +72,7 @@ def decode(data: bytes) -> tuple[str, str]:
         known = codec_for_label(declared)
         return text, "" if known in ("utf-8", None) else "UTF-8"
     codec = codec_for_label(declared)
-    if codec and not codec.startswith("utf"):  # (real UTF-16 was made UTF-8 before)
+    if codec and codec != "utf-8" and ascii_compatible(codec):  # (UTF-16 is UTF-8 by now)
         try:
             return data.decode(codec), ""
         except UnicodeDecodeError:

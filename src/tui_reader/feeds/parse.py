@@ -19,7 +19,12 @@ import re
 import sys
 from typing import Any
 
-from tui_reader.charsets import codec_for_label, decode_windows_1252, header_charset
+from tui_reader.charsets import (
+    ascii_compatible,
+    codec_for_label,
+    decode_windows_1252,
+    header_charset,
+)
 from tui_reader.feeds.enclosures import MAX_SCANNED, clean_enclosures
 from tui_reader.feeds.fastxml import read_fast
 from tui_reader.feeds.parse_api import FeedError, ParsedFeed
@@ -119,8 +124,9 @@ def _fix_encoding(data: bytes, server_charset: str | None = None) -> tuple[bytes
         return _as_utf8(data, decl), f"{said}; read as utf-8"
     wrong = unknown or (f"declared as {label} but is not" if label else "")
     for codec in (declared, server_charset):
-        if codec is None or codec.startswith("utf-"):
-            continue  # (UTF-8 it is not; 8-bit bytes are no UTF-16, whatever they say)
+        if codec is None or codec.startswith("utf-") or not ascii_compatible(codec):
+            continue  # (UTF-8 it is not; 8-bit bytes are no UTF-16, nor EBCDIC when an ASCII
+            # declaration says so)
         try:
             text = decode_windows_1252(data) if codec == "cp1252" else data.decode(codec)
         except UnicodeDecodeError:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from tui_reader.charsets import EBCDIC, codec_for_label
 from tui_reader.scan import drop_comments
 
 # Tokens inside a declaration: quoted literals, comments, brackets and the closing ">".
@@ -62,13 +63,22 @@ _BOMS = (
 )
 
 
+# A document whose first bytes are "<?xm" in EBCDIC (XML 1.0, appendix F): its declaration,
+# read as cp037 (the same for these characters in every EBCDIC code page), names which one.
+_EBCDIC_START = b"\x4c\x6f\xa7\x94"
+_EBCDIC_DECL = re.compile(
+    r"\A<\?xml\b[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._:\-]{1,40})[\"']"
+)
+
+
 class UnsafeXML(Exception):
     """The document cannot be made safe (e.g. it claims UTF-16 but is not)."""
 
 
 def wide_to_utf8(data: bytes) -> bytes | None:
-    """A UTF-16 or UTF-32 document (by its BOM or its first bytes) as UTF-8, its declaration
-    saying so; None when the document is not in one of those encodings."""
+    """A document in an encoding that is not ASCII-compatible, UTF-16 or UTF-32 (by its BOM or
+    its first bytes) or EBCDIC (its first bytes, then the code page its declaration names), as
+    UTF-8, its declaration saying so; None when the document is in none of those."""
     codec = ""
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -79,6 +89,10 @@ def wide_to_utf8(data: bytes) -> bytes | None:
             if data.startswith(pattern):
                 codec = name
                 break
+    if not codec and data.startswith(_EBCDIC_START):
+        declared = _EBCDIC_DECL.match(data[:256].decode("cp037"))
+        named = codec_for_label(declared.group(1)) if declared else None
+        codec = named if named in EBCDIC else "cp037"
     if not codec:
         return None
     try:
