@@ -124,6 +124,20 @@ def test_wrongly_declared_encodings() -> None:
     assert parsed.entries[0].title == "naïve café" and parsed.warning == ""
 
 
+def test_a_utf8_feed_with_a_stray_latin1_byte_keeps_its_text() -> None:
+    """UTF-8 but for one name pasted in from a Latin-1 source: each part is read as what it
+    is, as a web page's last resort does (it was read wholly as windows-1252: every curly
+    quote of the feed became "â€™")."""
+    utf8 = rss([("1", "It’s “quoted”"), ("2", "Zürich")], title="Café’s")
+    mixed = utf8.replace("Zürich".encode(), "Zürich".encode("latin-1"))
+    parsed = parse_feed(mixed, "https://x/")
+    assert parsed.title == "Café’s"
+    assert [e.title for e in parsed.entries] == ["It’s “quoted”", "Zürich"]
+    assert parsed.warning == (
+        "declared as utf-8 but is not; read as UTF-8, windows-1252 for the bytes that are not"
+    )
+
+
 def test_html_page_is_not_a_feed() -> None:
     with pytest.raises(FeedError, match=r"this is a web page \(HTML\), not a feed"):
         parse_feed(HTML_PAGE, "https://x/")

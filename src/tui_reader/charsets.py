@@ -227,6 +227,15 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error("tui_reader_cp1252", _cp1252_fallback)
 
 
+def decode_mixed(data: bytes) -> str:
+    """``data`` read as UTF-8 where it is valid UTF-8 and as windows-1252 byte by byte where it
+    is not: the last resort for a document in no one encoding (mostly UTF-8, with a paragraph
+    or a name pasted in from a Latin-1 source). Text wholly in windows-1252 reads the same as
+    :func:`decode_windows_1252` gives it, but for pairs of its characters that happen to be
+    UTF-8 ("Ã©"), which real text almost never holds."""
+    return data.decode("utf-8", "tui_reader_cp1252")
+
+
 def _page_declared(data: bytes, content_type: str) -> list[str]:
     """The charsets the server, then the page's meta tags and XML declaration name."""
     head = data[:8192]
@@ -265,4 +274,4 @@ def decode_page(data: bytes, content_type: str = "") -> str:
             if charset == "utf-8":
                 break  # mostly UTF-8 with stray legacy bytes: handled below
     # Mixed or undeclared: UTF-8 where it is valid, windows-1252 for the bytes that are not.
-    return data.decode("utf-8", "tui_reader_cp1252")
+    return decode_mixed(data)

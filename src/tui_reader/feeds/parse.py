@@ -22,6 +22,7 @@ from typing import Any
 from tui_reader.charsets import (
     ascii_compatible,
     codec_for_label,
+    decode_mixed,
     decode_windows_1252,
     header_charset,
 )
@@ -135,8 +136,15 @@ def _fix_encoding(data: bytes, server_charset: str | None = None) -> tuple[bytes
             return _as_utf8(text, decl), ""
         note = f"{wrong}; read as {codec} (the server's charset)" if wrong else ""
         return _as_utf8(text, decl), note
+    # The last resort, the same as a web page's: UTF-8 where the bytes are UTF-8 (a feed in
+    # UTF-8 with a stray Latin-1 byte keeps its curly quotes, instead of every "’" becoming
+    # "â€™"), windows-1252 for the bytes that are not (which is all of them in a feed that is
+    # wholly windows-1252).
     said = wrong or "not UTF-8 and no encoding declared"
-    return _as_utf8(decode_windows_1252(data), decl), f"{said}; read as windows-1252"
+    text = decode_mixed(data)
+    if text == decode_windows_1252(data):
+        return _as_utf8(text, decl), f"{said}; read as windows-1252"
+    return _as_utf8(text, decl), f"{said}; read as UTF-8, windows-1252 for the bytes that are not"
 
 
 def _as_utf8(text: str | bytes, decl: re.Match[bytes] | None) -> bytes:
