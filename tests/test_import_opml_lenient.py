@@ -136,6 +136,18 @@ def test_wrong_encoding_declared() -> None:
     found = read_opml_leniently(latin)
     assert found.recovered and found.encoding == "Windows-1252"
     assert [f.title for f in found.feeds] == ["Café Ünïcode"]
+    # UTF-8 but for one title pasted in from a Latin-1 source: each read as what it is.
+    mixed = (
+        (
+            HEAD + '<body><outline text="It’s “news”" xmlUrl="https://a.example/f"/>'
+            '<outline text="ZÜRICH" xmlUrl="https://d.example/f"/></body></opml>'
+        )
+        .encode()
+        .replace("ZÜRICH".encode(), "ZÜRICH".encode("latin-1"))
+    )
+    found = read_opml_leniently(mixed)
+    assert found.recovered and found.encoding == "UTF-8, Windows-1252 for the bytes that are not"
+    assert [f.title for f in found.feeds] == ["It’s “news”", "ZÜRICH"]
     # An encoding no one knows, the text in UTF-8.
     bogus = (
         '<?xml version="1.0" encoding="x-no-such-thing"?><opml><body>'

@@ -29,7 +29,12 @@ import html.entities
 import re
 from dataclasses import dataclass
 
-from tui_reader.charsets import ascii_compatible, codec_for_label, decode_windows_1252
+from tui_reader.charsets import (
+    ascii_compatible,
+    codec_for_label,
+    decode_mixed,
+    decode_windows_1252,
+)
 
 _XML_DECL = re.compile(r"\A\s*<\?xml\b[^>]{0,500}\?>", re.IGNORECASE)
 _DECLARED = re.compile(rb"\A\s*<\?xml\b[^>]{0,500}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})")
@@ -77,7 +82,10 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(codec), ""
         except UnicodeDecodeError:
             pass
-    return decode_windows_1252(data), "Windows-1252"
+    text = decode_mixed(data)  # (a web page's and a feed's last resort too)
+    if text == decode_windows_1252(data):
+        return text, "Windows-1252"
+    return text, "UTF-8, Windows-1252 for the bytes that are not"
 
 
 def relabel_utf8(data: bytes) -> tuple[bytes, str]:
