@@ -72,8 +72,16 @@ def _block_end(m: re.Match[str]) -> tuple[re.Pattern[str], ...]:
     return _COMMENT_END if name is None else (_TAG_END, _end_tag(name.lower()))
 
 
+# What is left of them once every closed one is dropped: a comment, a script or a style that
+# never ends. In HTML the rest of the text is then inside it (a browser shows none of it): it
+# goes too, instead of showing "<!-- gtag..." or a script's code as text.
+_UNENDED = re.compile(r"<(?:!--|(?=[sS])(?:script|style)\b)", re.I)
+
+
 def _drop_blocks(markup: str) -> str:
-    return replace_spans(markup, _DROP_START, _block_end, lambda _t, _m, _c: " ")[0]
+    markup = replace_spans(markup, _DROP_START, _block_end, lambda _t, _m, _c: " ")[0]
+    unended = _UNENDED.search(markup)
+    return markup if unended is None else markup[: unended.start()]
 
 
 # What follows a tag's name, up to its ">", as HTML's tokenizer reads it: a quoted attribute
@@ -237,7 +245,8 @@ def clean_title(value: str, *, is_html: bool = False) -> str:
     if not value:
         return ""
     if is_html and "<" in value:
-        value = sub_to_last(TAGS, "", value)
+        # As html_to_text reads markup: scripts, styles and comments go with what is in them.
+        value = sub_to_last(TAGS, "", _drop_blocks(value))
     if "&" in value:
         # Twice for control references: one escaped once more than the rest (as a feed that
         # only feedparser's loose parser reads gives them) must not be left for a later

@@ -190,3 +190,22 @@ def test_a_big_layout_table_is_extracted_in_linear_time() -> None:
     # Four times the rows: linear work takes about four times as long; the old pruning took
     # over 50 times as long (and minutes at a thousand rows).
     assert t_large <= 10 * max(t_small, 0.02), (t_small, t_large)
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ('safe<script type="text/javascript">location.href="/x";</script> then', "safe then"),
+        ("safe<style>p { color: red }</style> description", "safe description"),
+        ("safe<!--", "safe"),  # a comment that never ends: the rest is in it, as in a browser
+        ("<p>one</p><!-- Google tag (gtag.js) <p>two</p>", "one"),
+        ("a<script>var x = 1;", "a"),  # so is a script's
+        ("caf&eacute; &lt;!-- not markup", "café <!-- not markup"),  # text that says "<!--"
+        ("<svg/>after <math></math>all", "after all"),
+    ],
+)
+def test_html_titles_and_text_leave_out_scripts_styles_and_comments(markup: str, text: str) -> None:
+    from tui_reader.htmltext import clean_title, html_to_text
+
+    assert clean_title(markup, is_html=True) == text
+    assert html_to_text(markup) == text

@@ -306,6 +306,16 @@ XML_CASES = [
     ),
     Case("charsets.codec_for_label[long]", codec_for_label, lambda size: "utf-8" * (size // 5)),
     Case(
+        "htmltext.html_to_text[unended comment and script openers]",
+        html_to_text,
+        lambda size: rep("<s<sc<!-<!<style<script", size),
+    ),
+    Case(
+        "htmltext.clean_title[html, unended openers]",
+        lambda d: clean_title(d, is_html=True),
+        lambda size: rep("<scrip<!-<s>x", size),
+    ),
+    Case(
         "parse_feed[EBCDIC, its declaration's code page]",
         _parse,
         lambda size: (
