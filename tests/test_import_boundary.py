@@ -590,3 +590,35 @@ def test_ids_an_older_import_kept_as_they_came_are_recognised(store: Store, tmp_
     assert import_json(store, path, placer=place).added == 0
     out, _ = export_json(store, folder=tmp_path / "out", now=NOW)
     assert import_json(store, out, placer=place).added == 0
+
+
+# -- what the Web Annotation model allows ------------------------------------------------------
+
+
+def test_the_models_other_spellings_are_read(store: Store, tmp_path: Path) -> None:
+    """JSON-LD lets ``type`` be a list; the model lets a selector be an address (published
+    apart from the annotation); a file may start with a byte-order mark. The spec's own
+    example collection (w3c/web-annotation, collection1.json) was refused whole, for the
+    address selector of one annotation of 41."""
+    listed = anno("quick", type=["Annotation"])
+    elsewhere = anno("brown")
+    elsewhere["target"]["selector"] = "http://example.org/selector1"
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps([listed, elsewhere, anno("fox")]).encode())
+    result = import_json(store, path, placer=place)
+    assert result.added == 2 and stored(store)[0] == 2
+    assert result.problems == [
+        "annotation 2: its selector is an address (published apart, not fetched); skipped"
+    ]
+    single = write(tmp_path, anno("jumps", type=["Annotation"]), "single.json")
+    assert import_json(store, single, placer=place).added == 1
+
+
+def test_the_cli_says_how_many_problems_it_did_not_show(store: Store, tmp_path: Path) -> None:
+    items = [anno(f"passage {i}") for i in range(30)]
+    for item in items:
+        item["target"]["selector"] = [{"type": "TextQuoteSelector", "exact": " "}]
+    proc = run("import-notes", "--no-fetch", str(write(tmp_path, items)))
+    lines = proc.stderr.splitlines()
+    assert proc.returncode == 0 and len(lines) == 22
+    assert lines[-2] == "tui-reader: ... and 10 more" and "30 skipped (see above)" in lines[-1]

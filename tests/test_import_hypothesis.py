@@ -223,3 +223,31 @@ def test_bare_list_of_api_annotations_keeps_notes_tags_and_counts_replies(store:
     [h] = store.list_highlights(article.id)
     assert h.note == "The **key** claim of the piece." and h.tags == ("bridge", "budget")
     assert h.updated == datetime(2026, 11, 28, 14, 5, 40, 118901, tzinfo=UTC).timestamp()
+
+
+def test_notes_on_a_pdf_are_imported_once(store: Store) -> None:
+    """Hypothesis names a PDF by its fingerprint (urn:x-pdf:...) and a local file by its
+    file:/// address: no web address for the article. Importing the same file again found
+    none of them and made new copies of every note and highlight (a random article each
+    time); now their article is named by the document's own name, and found again."""
+    pdf, local = "urn:x-pdf:0123abcd", "file:///home/me/paper.pdf"
+
+    def row(n: int, source: str, **more: object) -> dict[str, object]:
+        return {
+            "id": f"pdf{n}",
+            "uri": source,
+            "text": f"note {n}",
+            "target": [{"source": source, **more}],
+            "created": "2026-01-01T00:00:00Z",
+            "updated": "2026-01-01T00:00:00Z",
+        }
+
+    quote = {"selector": [{"type": "TextQuoteSelector", "exact": "a quoted passage"}]}
+    rows = {"total": 3, "rows": [row(1, pdf), row(2, local), row(3, pdf, **quote)]}
+    first = import_annotations(store, rows)
+    assert (first.added, first.notes_added, first.articles_created) == (1, 2, 2)
+    again = import_annotations(store, json.loads(json.dumps(rows)))
+    assert (again.added, again.notes_added, again.articles_created) == (0, 0, 0)
+    articles = list(store.annotated_articles())
+    assert len(articles) == 2
+    assert sum(len(store.list_highlights(a.id)) for a in articles) == 1

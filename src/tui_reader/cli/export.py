@@ -220,7 +220,10 @@ def run_import(args: argparse.Namespace) -> int:
         raise CommandError(f"{clean_line(str(exc))}; nothing was imported") from exc
     finally:
         reader.close()
-    for problem in result.problems[:20]:
+    shown = 20
+    for problem in result.problems[:shown]:
         print(f"tui-reader: {clean_line(problem)}", file=sys.stderr)
+    if len(result.problems) > shown:  # (the summary's "see above" counts them all)
+        print(f"tui-reader: ... and {len(result.problems) - shown} more", file=sys.stderr)
     print(f"tui-reader: {result.summary()}", file=sys.stderr)
     return 0

@@ -210,13 +210,33 @@ def parse_collection(data: Any, *, now: float) -> Parsed:
     return parsed
 
 
+def _is_iri(text: str) -> bool:
+    """Whether ``text`` is an address (a scheme, then ":"), as a selector published apart
+    is named; any other text where a selector should be is a mistake."""
+    scheme, colon, _ = text.partition(":")
+    return (
+        bool(colon)
+        and scheme[:1].isalpha()
+        and scheme.isascii()
+        and all(c.isalnum() or c in "+.-" for c in scheme)
+    )
+
+
+def _is_a(declared: object, kind: str) -> bool:
+    """Whether a ``type`` names ``kind``: the name, or a list holding it (JSON-LD lets any
+    property hold a list: ``"type": ["Annotation"]``)."""
+    if isinstance(declared, list):
+        return kind in declared[:MAX_SELECTORS]
+    return declared == kind
+
+
 def _items(data: Any) -> list[Any]:
     check = _Checker("the file")
     if isinstance(data, list):
         items = data
     elif not isinstance(data, dict):
         raise ExportError("not a Web Annotation file (expected an object or a list)")
-    elif data.get("type") == "Annotation":
+    elif _is_a(data.get("type"), "Annotation"):
         items = [data]
     elif data.get("type") is None and isinstance(data.get("annotations"), list):
         items = check.items(data["annotations"], "annotations", MAX_ANNOTATIONS)  # Hypothesis
@@ -237,7 +257,8 @@ def _items(data: Any) -> list[Any]:
             if len(items) > MAX_ANNOTATIONS:
                 break
             page = page.get("next")
-        if not items and data.get("type") not in ("AnnotationCollection", "AnnotationPage"):
+        collection = ("AnnotationCollection", "AnnotationPage")
+        if not items and not any(_is_a(data.get("type"), kind) for kind in collection):
             raise ExportError("not a Web Annotation file (no annotations found)")
     if len(items) > MAX_ANNOTATIONS:
         check.fail(
@@ -311,7 +332,12 @@ def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str
         parsed.notes.append(ParsedNote(n, uid, source, note, updated))
         return
 
-    quote_sel, pos_sel = _selectors(check, target)
+    quote_sel, pos_sel, elsewhere = _selectors(check, target)
+    if quote_sel is None and pos_sel is None and elsewhere:
+        parsed.skipped.append(
+            f"annotation {n}: its selector is an address (published apart, not fetched); skipped"
+        )
+        return
     if quote_sel is None and pos_sel is None:
         if target.get("selector") is None and note.strip() and (uid or source):
             updated = modified if modified is not None else (created or now)
@@ -390,16 +416,26 @@ def _source(check: _Checker, target: dict[str, Any]) -> str:
 
 def _selectors(
     check: _Checker, target: dict[str, Any]
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, bool]:
+    """The target's TextQuoteSelector and TextPositionSelector (refinements included), and
+    whether it names a selector by its address only (the model lets a selector be published
+    apart from the annotation: nothing here fetches it)."""
     found: list[dict[str, Any]] = []
-    for i, sel in enumerate(check.items(target.get("selector"), "target.selector", MAX_SELECTORS)):
+    elsewhere = False
+    selectors = target.get("selector")
+    if isinstance(selectors, str):
+        selectors = [selectors]
+    for i, sel in enumerate(check.items(selectors, "target.selector", MAX_SELECTORS)):
+        if isinstance(sel, str) and _is_iri(sel):
+            elsewhere = True
+            continue
         sel = check.obj(sel, f"target.selector[{i}]", optional=False)
         found.append(sel)
         if sel.get("refinedBy") is not None:
             found.append(check.obj(sel["refinedBy"], f"target.selector[{i}].refinedBy"))
-    quote = next((s for s in found if s.get("type") == "TextQuoteSelector"), None)
-    pos = next((s for s in found if s.get("type") == "TextPositionSelector"), None)
-    return quote, pos
+    quote = next((s for s in found if _is_a(s.get("type"), "TextQuoteSelector")), None)
+    pos = next((s for s in found if _is_a(s.get("type"), "TextPositionSelector")), None)
+    return quote, pos, elsewhere
 
 
 def _note_and_tags(check: _Checker, anno: dict[str, Any]) -> tuple[str, tuple[str, ...]]:

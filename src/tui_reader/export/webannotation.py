@@ -291,6 +291,11 @@ class _Importer:
         if not uid and url:
             uid = self._uid_by_url(url)
             url = clean_url(url).split("#", 1)[0]  # stored without tracking and fragment
+        elif not uid and source:
+            # A document with no web address (a PDF's urn:x-pdf:..., a file:/// one): its
+            # article's uid comes from that name, so that importing the file again finds it
+            # (a random one made a new copy of its highlights and notes at every import).
+            uid = article_uid("imported", source)
         article, created = find_or_create_article_in(
             self.c,
             uid=uid or (article_uid("saved", url) if url else ""),
@@ -467,7 +472,7 @@ def import_json(
     except OSError as exc:
         raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # (a byte-order mark, as Windows editors write, is no text)
     except UnicodeDecodeError:
         raise ExportError(f"{path} is not UTF-8 text; not touching it") from None
     data = load_json(text, str(path))
