@@ -622,3 +622,22 @@ def test_the_cli_says_how_many_problems_it_did_not_show(store: Store, tmp_path: 
     lines = proc.stderr.splitlines()
     assert proc.returncode == 0 and len(lines) == 22
     assert lines[-2] == "tui-reader: ... and 10 more" and "30 skipped (see above)" in lines[-1]
+
+
+def test_a_choice_of_bodies_gives_its_first(store: Store, tmp_path: Path) -> None:
+    """The model's Choice (the same note in two languages, spec example 41): the first is the
+    default; it was dropped, leaving only the tag."""
+    item = anno("quick")
+    item["body"] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": "love"},
+        {
+            "type": "Choice",
+            "items": [
+                {"type": "TextualBody", "value": "I really love this bit.", "language": "en"},
+                {"type": "TextualBody", "value": "J'adore ce passage.", "language": "fr"},
+            ],
+        },
+    ]
+    assert import_json(store, write(tmp_path, [item]), placer=place).added == 1
+    (h,) = store.conn.execute("SELECT note, tags FROM highlights").fetchall()
+    assert h[0] == "I really love this bit." and json.loads(h[1]) == ["love"]
