@@ -150,6 +150,9 @@ def test_import_notes_command_reports_what_it_did(server: TestServer, tmp_path: 
     proc = run("import-notes", str(_file(tmp_path, "client-export.json", url)))
     assert proc.returncode == 0, proc.stderr
     assert "annotation 4: a reply to another annotation; skipped" in proc.stderr
+    # Each page is named before it is fetched (a slow one took 20 s with nothing printed).
+    fetching = [line for line in proc.stderr.splitlines() if "fetching" in line]
+    assert fetching == [f"tui-reader: fetching {url} to place its highlights (1)"]
     summary = proc.stderr.strip().splitlines()[-1]
     assert summary == (
         "tui-reader: 2 highlights added, 2 placed, 0 unanchored, 1 article note(s) added,"

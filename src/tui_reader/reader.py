@@ -992,16 +992,27 @@ class Reader:
             feed_id=feed_id,
         )
 
-    def import_annotations(self, path: Path, *, fetch: bool = True) -> ImportResult:
+    def import_annotations(
+        self,
+        path: Path,
+        *,
+        fetch: bool = True,
+        fetching: Callable[[Article], None] | None = None,
+    ) -> ImportResult:
         """Import a Web Annotation JSON file, all of it or nothing (ExportError, one line).
         With ``fetch``, an article without text has its page fetched so that its highlights
-        are placed at once (blocking); offline, they wait for its first opening. A highlight
-        given only by a position is placed (its quote taken from the text) only in the text
-        those offsets were given for (same hash): else it is kept unanchored, with why."""
+        are placed at once (blocking; ``fetching`` is told of each page before it is
+        fetched); offline, they wait for its first opening. A highlight given only by a
+        position is placed (its quote taken from the text) only in the text those offsets
+        were given for (same hash): else it is kept unanchored, with why."""
         from tui_reader.errors import ExtractionError
         from tui_reader.export import import_json
 
         def get_text(article_id: int) -> bool:
+            if fetching is not None:
+                article = self.store.get_article(article_id)
+                if article is not None:
+                    fetching(article)
             try:
                 return not self.load_document(article_id).is_empty
             except ExtractionError:

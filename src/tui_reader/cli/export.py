@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from tui_reader.cli.common import CommandError, load_settings, open_reader
+from tui_reader.models import Article
 from tui_reader.reader import Reader
-from tui_reader.sanitize import clean_line
+from tui_reader.sanitize import clean_line, shown_url
 from tui_reader.timestamps import MAX_YEAR, MIN_YEAR, sane_timestamp
 
 _DAYS = re.compile(r"^(\d+)\s*d(ays?)?$")
@@ -215,7 +216,16 @@ def run_import(args: argparse.Namespace) -> int:
         # Without --no-fetch, an imported article without text has its page fetched (the
         # usual limits); offline or refused, its highlights wait, unanchored, for the
         # article's first opening.
-        result = reader.import_annotations(args.file, fetch=not args.no_fetch)
+        fetched = 0
+
+        def fetching(article: Article) -> None:
+            nonlocal fetched
+            fetched += 1
+            where = clean_line(shown_url(article.url)) or clean_line(article.display_title)
+            line = f"tui-reader: fetching {where} to place its highlights ({fetched})"
+            print(line, file=sys.stderr, flush=True)
+
+        result = reader.import_annotations(args.file, fetch=not args.no_fetch, fetching=fetching)
     except ExportError as exc:
         raise CommandError(f"{clean_line(str(exc))}; nothing was imported") from exc
     finally:
