@@ -26,18 +26,24 @@ from tui_reader.units import human_seconds, human_size
 SMALL = FetchLimits(timeout=1.0, max_bytes=50_000, max_redirects=3)
 
 
-def self_signed_certificate(tmp_path: Path) -> tuple[Path, Path]:
-    """A key and a self-signed certificate for 127.0.0.1 (the test skips without openssl)."""
+def self_signed_certificate(tmp_path: Path, name: str = "127.0.0.1") -> tuple[Path, Path]:
+    """A key and a self-signed certificate for ``name``, an address or a host name (the test
+    skips without openssl)."""
+    import ipaddress
     import shutil
     import subprocess
 
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
+    try:
+        alt = f"IP:{ipaddress.ip_address(name)}"
+    except ValueError:
+        alt = f"DNS:{name}"
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(
         [
             *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-subj", f"/CN={name}", "-addext", f"subjectAltName={alt}"),
             *("-keyout", str(key), "-out", str(cert)),
         ],
         check=True,

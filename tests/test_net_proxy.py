@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 import socket
 import ssl
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.httpserver import TestServer
+from tests.test_net import self_signed_certificate
 from tui_reader.net import FetchError, _bypassed, fetch, fetch_async, make_transport
 
 HOST = "feeds.test"
@@ -183,28 +182,12 @@ def test_a_proxy_that_is_not_http_is_named(monkeypatch: pytest.MonkeyPatch) -> N
         fetch(f"https://{HOST}/feed.xml")
 
 
-def _certificate(tmp_path: Path) -> tuple[Path, Path]:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-subj", f"/CN={HOST}", "-addext", f"subjectAltName=DNS:{HOST}"),
-            *("-keyout", str(key), "-out", str(cert)),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return key, cert
-
-
 def test_an_https_feed_through_a_connect_tunnel(
     tmp_path: Path, proxy: Proxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """TLS end to end, checked against feeds.test's own certificate: the proxy sees only
     the CONNECT."""
-    key, cert = _certificate(tmp_path)
+    key, cert = self_signed_certificate(tmp_path, HOST)
     server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_context.load_cert_chain(cert, key)
     client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
