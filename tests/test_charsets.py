@@ -208,3 +208,18 @@ def test_windows_1252_is_decoded_as_browsers_do() -> None:
             expected = chr(byte)  # (five bytes Windows left undefined)
         assert char == expected
     assert decode_windows_1252(b"plain") == "plain"
+
+
+def test_every_legacy_charset_is_reachable_and_a_text_encoding() -> None:
+    """Each name in the lists of charsets outside the Standard is the one Python's registry
+    gives (or no label could ever reach it), and decodes every byte to text."""
+    import codecs
+
+    from tui_reader.charsets import _LEGACY
+
+    for name in _LEGACY | EBCDIC:
+        assert codecs.lookup(name).name == name
+        assert codec_for_label(name) == name
+        assert isinstance(bytes(range(0x20, 0x7F)).decode(name, "replace"), str)
+    assert codec_for_label("ibm850") == codec_for_label("850") == "cp850"
+    assert codec_for_label("cspc8codepage437") == "cp437" and codec_for_label("ebcdic-cp-us") == "cp037"

@@ -99,47 +99,15 @@ _ENCODINGS: dict[str, str] = {
 # in cp850 read as windows-1252 lost its accented letters. Each is a text encoding and nothing
 # else; a label reaches one only through Python's own aliases ("850", "ibm850",
 # "cspc850multilingual" -> cp850). feedparser's encoding tests hold a document for each.
-_LEGACY = frozenset(
-    [
-        "cp437",
-        "cp720",
-        "cp737",
-        "cp775",
-        "cp850",
-        "cp852",
-        "cp855",
-        "cp856",
-        "cp857",
-        "cp858",
-        "cp860",
-        "cp861",
-        "cp862",
-        "cp863",
-        "cp864",
-        "cp865",
-        "cp869",
-        "cp1006",
-        "cp1125",
-        "hp-roman8",
-        "koi8-t",
-        "kz1048",
-        "ptcp154",
-        "mac-arabic",
-        "mac-croatian",
-        "mac-farsi",
-        "mac-greek",
-        "mac-iceland",
-        "mac-latin2",
-        "mac-romanian",
-        "mac-turkish",
-        "euc_jis_2004",
-        "euc_jisx0213",
-        "shift_jis_2004",
-        "shift_jisx0213",
-        "johab",
-        "cp950",
-    ]
-)
+# fmt: off
+_LEGACY = frozenset({
+    "cp437", "cp720", "cp737", "cp775", "cp850", "cp852", "cp855", "cp856", "cp857", "cp858",
+    "cp860", "cp861", "cp862", "cp863", "cp864", "cp865", "cp869", "cp1006", "cp1125",
+    "hp-roman8", "koi8-t", "kz1048", "ptcp154", "mac-arabic", "mac-croatian", "mac-farsi",
+    "mac-greek", "mac-iceland", "mac-latin2", "mac-romanian", "mac-turkish", "euc_jis_2004",
+    "euc_jisx0213", "shift_jis_2004", "shift_jisx0213", "johab", "cp950",
+})
+# fmt: on
 # EBCDIC: not ASCII-compatible, so never what a label written in ASCII truly means (a page's
 # <meta>, a Content-Type, an ASCII declaration); only a document whose own first bytes are
 # EBCDIC ("<?xml" is 4C 6F A7 94 93) is read in one (tui_reader.feeds.xmlsafe).
