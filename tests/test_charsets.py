@@ -222,4 +222,5 @@ def test_every_legacy_charset_is_reachable_and_a_text_encoding() -> None:
         assert codec_for_label(name) == name
         assert isinstance(bytes(range(0x20, 0x7F)).decode(name, "replace"), str)
     assert codec_for_label("ibm850") == codec_for_label("850") == "cp850"
-    assert codec_for_label("cspc8codepage437") == "cp437" and codec_for_label("ebcdic-cp-us") == "cp037"
+    assert codec_for_label("cspc8codepage437") == "cp437"
+    assert codec_for_label("ebcdic-cp-us") == "cp037"
