@@ -262,13 +262,15 @@ def _parse_xml(data: bytes, url: str, server_charset: str | None = None) -> Pars
         if bozo_text:
             raise FeedError(f"not a feed: {bozo_text}")
         raise FeedError("not a feed: no RSS, Atom or JSON Feed found")
-    if not raw_entries and bozo_text:
-        raise FeedError(f"broken feed with no entries: {bozo_text}")
     meta: Any = parsed.get("feed") or {}
     title_detail = meta.get("title_detail") or {}
     title = clean_title(
         str(meta.get("title") or ""), is_html="html" in title_detail.get("type", "")
     )
+    if not raw_entries and bozo_text and not title:
+        # (With a title it is a feed, broken, with no entry yet: a new blog whose name holds
+        # an HTML entity. It is read, its warning kept, as feedparser reads it.)
+        raise FeedError(f"broken feed with no entries: {bozo_text}")
     site_url = clean_link(str(meta.get("link") or ""), url)
     entries = [_xml_entry(e, url) for e in raw_entries]
     warning = "; ".join(w for w in (encoding_warning, bozo_text) if w)
