@@ -254,3 +254,21 @@ def test_notes_on_a_pdf_are_imported_once(store: Store) -> None:
     articles = list(store.annotated_articles())
     assert len(articles) == 2
     assert sum(len(store.list_highlights(a.id)) for a in articles) == 1
+
+
+def test_two_page_notes_on_one_page_are_both_kept(store: Store) -> None:
+    """An article has one note: the second page note on a page was counted 'kept as it
+    was' and its text dropped. The file's notes on one article are joined, in order; a note
+    already stored is still left as it is when the file is imported again."""
+    page = "https://example.org/essay"
+    rows = [
+        {"id": f"n{i}", "uri": page, "text": text, "target": [{"source": page}]}
+        for i, text in enumerate(["First thought.", "Second thought.", "First thought."])
+    ]
+    first = import_annotations(store, rows)
+    assert first.notes_added == 3
+    [article] = list(store.annotated_articles())
+    assert store.get_article_note(article.id) == "First thought.\n\nSecond thought."
+    again = import_annotations(store, json.loads(json.dumps(rows)))
+    assert (again.notes_added, again.notes_skipped) == (0, 3)
+    assert store.get_article_note(article.id) == "First thought.\n\nSecond thought."

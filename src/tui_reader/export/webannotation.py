@@ -45,6 +45,7 @@ from tui_reader.export.anninput import (
     NOTE_URN,
     Parsed,
     ParsedHighlight,
+    ParsedNote,
     parse_collection,
 )
 from tui_reader.export.data import ExportError, load_article
@@ -388,15 +389,21 @@ def import_annotations(
         importer = _Importer(c, parsed)
         for p in parsed.highlights:
             importer.highlight(p)
+        # An article has one note: the file's notes on one article (several page notes on
+        # one page) are joined, in order, instead of all but the first being dropped. A note
+        # the article has already is kept as it is (the user may have edited it since).
+        grouped: dict[int, list[ParsedNote]] = {}
         for n in parsed.notes:
-            if not n.note.strip():
+            if n.note.strip():
+                grouped.setdefault(importer.article(n.uid, n.source).id, []).append(n)
+        for article_id, notes in grouped.items():
+            if has_article_note_in(c, article_id):
+                importer.result.notes_skipped += len(notes)
                 continue
-            article = importer.article(n.uid, n.source)
-            if has_article_note_in(c, article.id):
-                importer.result.notes_skipped += 1
-            else:
-                set_article_note_in(c, article.id, n.note, updated=n.updated)
-                importer.result.notes_added += 1
+            bodies = list(dict.fromkeys(n.note.strip() for n in notes))
+            updated = max(n.updated for n in notes)
+            set_article_note_in(c, article_id, "\n\n".join(bodies), updated=updated)
+            importer.result.notes_added += len(notes)
         if placer is not None:
             importer.reanchor(placer)
     result = importer.result
