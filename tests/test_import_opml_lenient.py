@@ -335,3 +335,37 @@ LENIENT_CASES = [
 @pytest.mark.parametrize("case", LENIENT_CASES, ids=lambda c: c.name)
 def test_lenient_reading_is_linear(case: Case) -> None:
     _check(case)
+
+
+def test_raw_escape_sequences_go_whole_in_a_broken_file() -> None:
+    """Raw ESC bytes (not allowed in XML: the lenient reader takes the file) were made spaces
+    one control at a time, and '[31m', ']0;pwned' and '[2J' stayed in titles and folders.
+    The same written as character references came out clean; so do these now."""
+    doc = (
+        HEAD + '<body><outline text="Red \x1b[31mFolder\x1b[0m">'
+        '<outline text="T1 \x1b]0;pwned\x07osc \x1b[2J" xmlUrl="https://a.example/f"/>'
+        "</outline></body></opml>"
+    ).encode()
+    found = read_opml_leniently(doc)
+    assert found.recovered
+    [(feed)] = found.feeds
+    assert (feed.title, feed.folder) == ("T1 osc", "Red Folder")
+
+
+def test_an_address_that_cleaning_would_change_is_refused() -> None:
+    """Stripping a bidi control or a line break out of an address fetches another one
+    ('/\u202eexe.xml' is not '/exe.xml'); a host with a space can exist nowhere."""
+    doc = (
+        HEAD + "<body>"
+        '<outline text="a" xmlUrl="https://example.com/\u202eexe.xml"/>'
+        '<outline text="b" xmlUrl="https://example.com/new&#10;line.xml"/>'
+        '<outline text="c" xmlUrl="https://exa mple.com/x.xml"/>'
+        '<outline text="d" xmlUrl="https://example.com/a b.xml"/>'
+        "</body></opml>"
+    ).encode()
+    feeds, skipped = read_opml(doc)
+    assert [f.url for f in feeds] == ["https://example.com/a b.xml"]  # (sent as %20)
+    reasons = dict(skipped)
+    assert reasons["https://example.com/exe.xml"] == "holds control or invisible characters"
+    assert reasons["https://example.com/new line.xml"] == "holds control or invisible characters"
+    assert reasons["https://exa mple.com/x.xml"] == "not an http(s) URL"

@@ -172,6 +172,13 @@ def _cap_marks(text: str) -> str:
     return _mark_run_for(text).sub(lambda m: m.group(0)[:MAX_MARKS], text)
 
 
+def drop_escape_sequences(text: str) -> str:
+    """``text`` without its terminal escape sequences, each removed whole (``ESC [31m``, an
+    OSC title ended by BEL): what :func:`clean_text` does first, for a caller that must deal
+    with the remaining control characters itself (a document about to be parsed)."""
+    return _ESCAPES.sub("", text) if "\x1b" in text else text
+
+
 def clean_text(text: str) -> str:
     """Remove escape sequences, control and invisible characters; keep newlines and tabs.
 
@@ -388,7 +395,13 @@ def is_web_url(url: str) -> bool:
         parts = urlsplit(url)
     except ValueError:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    host = parts.hostname or ""
+    if any(c.isspace() or c in _NOT_IN_HOSTS for c in host):
+        return False  # ("exa mple.com": no such host can exist)
+    return parts.scheme.lower() in ("http", "https") and bool(host)
+
+
+_NOT_IN_HOSTS = frozenset('<>"{}|\\^`%')
 
 
 def feed_address(text: str) -> str:

@@ -202,9 +202,13 @@ def _walk(
         url = attrs.get("xmlurl", "")
         if not url and attrs.get("type", "").lower() in _FEED_TYPES:
             url = attrs.get("url", "")  # (some apps write a feed's address there)
+        raw = url.strip()
         url = feed_address(clean_line(url))
         if url:
-            if is_web_url(url) or url == WELCOME_URL:
+            if not raw.isprintable():
+                # (Cleaning it would fetch another address: "/\u202eexe.xml" is not "/exe.xml".)
+                skipped.append((url, "holds control or invisible characters"))
+            elif is_web_url(url) or url == WELCOME_URL:
                 site = clean_line(attrs.get("htmlurl", ""))
                 feeds.append(
                     OpmlFeed(

@@ -35,6 +35,7 @@ from tui_reader.charsets import (
     decode_mixed,
     decode_windows_1252,
 )
+from tui_reader.sanitize import drop_escape_sequences
 
 _XML_DECL = re.compile(r"\A\s*<\?xml\b[^>]{0,500}\?>", re.IGNORECASE)
 _DECLARED = re.compile(rb"\A\s*<\?xml\b[^>]{0,500}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})")
@@ -128,7 +129,9 @@ def repair(data: bytes) -> Repaired:
     """Repair an OPML document (see the module's docstring) for lxml's recovering parser."""
     text, encoding = decode(data)
     text = _XML_DECL.sub("", text, count=1).lstrip("\ufeff")
-    text = _CONTROLS.sub(" ", text)
+    # Escape sequences go whole first: made spaces control by control, "ESC[31m" left "[31m"
+    # in a title for every later cleaning to keep.
+    text = _CONTROLS.sub(" ", drop_escape_sequences(text))
     out = Repaired(text="", encoding=encoding)
     if "&" in text:
 
