@@ -369,3 +369,18 @@ def test_an_address_that_cleaning_would_change_is_refused() -> None:
     assert reasons["https://example.com/exe.xml"] == "holds control or invisible characters"
     assert reasons["https://example.com/new line.xml"] == "holds control or invisible characters"
     assert reasons["https://exa mple.com/x.xml"] == "not an http(s) URL"
+
+
+def test_a_link_outline_is_said_not_dropped() -> None:
+    """A directory's entries (type="link" url="...", no xmlUrl) imported nothing and said
+    nothing: 'Imported 0 new feeds'. Each is now skipped with its reason."""
+    doc = (
+        HEAD + "<body>"
+        '<outline text="Podcast" type="link" url="http://feeds.example/show.rss"/>'
+        '<outline text="Feed" xmlUrl="https://a.example/f"/>'
+        "</body></opml>"
+    ).encode()
+    feeds, skipped = read_opml(doc)
+    assert [f.url for f in feeds] == ["https://a.example/f"]
+    assert [url for url, _ in skipped] == ["http://feeds.example/show.rss"]
+    assert "no xmlUrl" in skipped[0][1]

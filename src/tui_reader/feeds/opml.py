@@ -221,6 +221,11 @@ def _walk(
             else:
                 skipped.append((url, "not an http(s) URL"))
             _walk(el, path, feeds, skipped)
+        elif attrs.get("url") and not len(el):
+            # A link (type="link", a directory's entry): no xmlUrl says it is a feed, and it is
+            # no folder either; said, not silently dropped (`add` finds the feed of a page).
+            link = clean_line(attrs["url"])
+            skipped.append((link, "a link, no xmlUrl: a page or a feed (`tui-reader add` it)"))
         else:
             folder = _folder_name(name)
             _walk(el, [*path, folder] if folder else path, feeds, skipped)
