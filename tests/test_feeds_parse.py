@@ -425,3 +425,19 @@ def test_clean_link() -> None:
     assert clean_link("https://e.org/a", "") == "https://e.org/a"
     assert clean_link("data:text/html,hi", "https://e.org/") == ""
     assert clean_link("  ", "https://e.org/") == ""
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b'{"size_in_bytes": ' + b"1" * 5000 + b"}", "not readable JSON (Exceeds the limit"),
+        (b'{"attachments": ' + b"[" * 200_000 + b"}", "not readable JSON (nested too deeply)"),
+    ],
+)
+def test_json_that_python_will_not_read_is_a_feed_error(body: bytes, said: str) -> None:
+    """json.loads raises more than JSONDecodeError: a plain ValueError for an integer of over
+    4,300 digits, RecursionError for deep nesting. Both came out of parse_feed as tracebacks."""
+    doc = b'{"version": "https://jsonfeed.org/version/1.1", "items": [' + body + b"]}"
+    with pytest.raises(FeedError) as info:
+        parse_feed(doc, "https://x/")
+    assert str(info.value).startswith(said)

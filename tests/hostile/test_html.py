@@ -209,3 +209,14 @@ def test_html_titles_and_text_leave_out_scripts_styles_and_comments(markup: str,
 
     assert clean_title(markup, is_html=True) == text
     assert html_to_text(markup) == text
+
+
+def test_json_ld_nested_past_the_stack_is_ignored() -> None:
+    """A page's JSON-LD (read for its metadata) nested 100,000 deep ended the extraction in
+    a RecursionError; it is skipped like any JSON-LD that is not JSON."""
+    body = "<p>" + "A sentence of the article that is long enough to keep. " * 40 + "</p>"
+    page = (
+        '<html><head><script type="application/ld+json">' + "[" * 100_000 + "</script>"
+        f"</head><body><article>{body}</article></body></html>"
+    )
+    assert "A sentence of the article" in extract_html(page.encode(), "https://e.org/a").text

@@ -95,7 +95,7 @@ def _code_like(line: str) -> bool:
             return True
         try:
             json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
         else:
             return True

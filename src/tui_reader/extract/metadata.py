@@ -77,7 +77,7 @@ def _json_ld_objects(root: HtmlElement) -> Iterator[dict[str, Any]]:
             continue
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # (not JSON; nested past the stack; huge numbers)
             continue
         stack = deque([data])  # (list.pop(0) was quadratic in a long JSON array)
         while stack:

@@ -344,6 +344,10 @@ def parse_json_feed(data: bytes, url: str) -> ParsedFeed:
         raise FeedError("JSON Feed is not UTF-8") from None
     except json.JSONDecodeError as exc:
         raise FeedError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise FeedError("not readable JSON (nested too deeply)") from None
+    except ValueError as exc:  # a number of more digits than Python converts (4,300)
+        raise FeedError(f"not readable JSON ({clean_line(str(exc))[:100]})") from None
     if not isinstance(doc, dict):
         raise FeedError("JSON, but not a JSON Feed (no top-level object)")
     version = str(doc.get("version") or "")

@@ -92,7 +92,7 @@ def read_session(store_path: Path) -> Session | None:
         if path.stat().st_size > _MAX_BYTES:
             return None
         data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None
