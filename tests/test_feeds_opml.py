@@ -245,3 +245,18 @@ def test_welcome_file_ships_in_the_package() -> None:
 
     data = resources.files("tui_reader.feeds").joinpath("welcome.xml").read_bytes()
     assert b"tui-reader locate" in data and b"tui-reader add" in data
+
+
+def test_a_feed_listed_twice_is_one_feed_and_said(store: Store, tmp_path: Path) -> None:
+    """The same address in two folders (or with its host in capitals) is one feed, in the
+    first folder; the second listing was dropped without a word."""
+    path = tmp_path / "subs.opml"
+    path.write_bytes(
+        b'<opml version="2.0"><body>'
+        b'<outline text="Tech"><outline text="HN" xmlUrl="https://news.example/rss"/></outline>'
+        b'<outline text="News"><outline text="HN" xmlUrl="https://NEWS.example/rss"/></outline>'
+        b"</body></opml>"
+    )
+    result = import_opml(store, path)
+    assert [(f.url, f.folder) for f in result.added] == [("https://news.example/rss", "Tech")]
+    assert result.notes == ["https://news.example/rss is listed again in News: kept in Tech"]

@@ -384,3 +384,27 @@ def test_a_link_outline_is_said_not_dropped() -> None:
     assert [f.url for f in feeds] == ["https://a.example/f"]
     assert [url for url, _ in skipped] == ["http://feeds.example/show.rss"]
     assert "no xmlUrl" in skipped[0][1]
+
+
+def test_a_host_in_capitals_is_the_same_feed() -> None:
+    """Host names are case-insensitive: "https://NEWS.example/rss" was stored as a second
+    feed beside "https://news.example/rss" (the same articles fetched twice). The scheme and
+    host are written in lower case; the path, query and login stay as they are."""
+    from tui_reader.sanitize import feed_address
+
+    doc = (
+        HEAD + "<body>"
+        '<outline text="a" xmlUrl="https://news.example/rss"/>'
+        '<outline text="b" xmlUrl="HTTPS://NEWS.Example/rss"/>'
+        '<outline text="c" xmlUrl="https://U:Pw@NEWS.example/Path/A?Q=B"/>'
+        "</body></opml>"
+    ).encode()
+    feeds, _skipped = read_opml(doc)
+    assert [f.url for f in feeds] == [
+        "https://news.example/rss",
+        "https://news.example/rss",
+        "https://U:Pw@news.example/Path/A?Q=B",
+    ]
+    assert feed_address("feed://EX.org/R") == "https://ex.org/R"
+    assert feed_address("Ex.ORG/rss") == "https://ex.org/rss"
+    assert feed_address("https://EX.org?x=A#F") == "https://ex.org?x=A#F"

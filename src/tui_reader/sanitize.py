@@ -414,14 +414,30 @@ def feed_address(text: str) -> str:
     if url[:5].lower() == "feed:":
         rest = url[5:]
         if rest[:7].lower() == "http://" or rest[:8].lower() == "https://":
-            return rest
-        return "https://" + rest.lstrip("/")
+            return _lower_host(rest)
+        return _lower_host("https://" + rest.lstrip("/"))
     if "://" in url or not url:
-        return url
+        return _lower_host(url)
     host = url
     for mark in "/?#":
         host = host.partition(mark)[0]
-    return f"https://{url}" if _bare_host(host) else url
+    return _lower_host(f"https://{url}") if _bare_host(host) else url
+
+
+def _lower_host(url: str) -> str:
+    """An http(s) URL with its scheme and host in lower case (they are case-insensitive:
+    "https://NEWS.example/rss" is the feed "https://news.example/rss", not a second one); its
+    login, path and query as they are. Anything else as it is."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
+        return url
+    authority, slash, tail = rest.partition("/")
+    for mark in "?#":  # (an authority ends at the first of "/", "?" and "#")
+        if mark in authority:
+            authority, cut, more = authority.partition(mark)
+            slash, tail = cut, more + slash + tail
+    login, at, host = authority.rpartition("@")
+    return f"{scheme.lower()}://{login}{at}{host.lower()}{slash}{tail}"
 
 
 def _bare_host(host: str) -> bool:

@@ -16,7 +16,7 @@ from tui_reader.errors import ReaderError
 from tui_reader.feeds.welcome import WELCOME_URL
 from tui_reader.localfiles import FileTooLarge, read_capped
 from tui_reader.models import Feed
-from tui_reader.sanitize import clean_line, clean_url, feed_address, is_web_url
+from tui_reader.sanitize import clean_line, clean_url, feed_address, is_web_url, shown_url
 from tui_reader.store import Store
 
 MAX_OPML_BYTES = 50_000_000
@@ -256,11 +256,17 @@ def import_opml(store: Store, path: Path, data: bytes | None = None) -> ImportRe
 
 def subscribe(store: Store, entries: list[OpmlFeed], result: ImportResult) -> None:
     """Subscribe to ``entries`` (each URL once; feeds already here are left as they are)."""
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for item in entries:
         if item.url in seen:
+            if item.folder != seen[item.url]:
+                where = f"in {item.folder}" if item.folder else "outside any folder"
+                first = seen[item.url] or "no folder"
+                result.notes.append(
+                    f"{shown_url(item.url)} is listed again {where}: kept in {first}"
+                )
             continue
-        seen.add(item.url)
+        seen[item.url] = item.folder
         feed, created = store.add_feed(
             item.url, title=item.title, folder=item.folder, site_url=item.site_url
         )
