@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import ssl
 import time
 import zlib
 from collections.abc import Callable
@@ -50,6 +51,17 @@ def self_signed_certificate(tmp_path: Path, name: str = "127.0.0.1") -> tuple[Pa
         capture_output=True,
     )
     return key, cert
+
+
+def tls_contexts(tmp_path: Path, name: str = "127.0.0.1") -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A server's TLS context with a self-signed certificate for ``name``, and a client's
+    that trusts that certificate alone."""
+    key, cert = self_signed_certificate(tmp_path, name)
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client_context.load_verify_locations(cert)
+    return server_context, client_context
 
 
 def test_plain_fetch_returns_body_and_headers(server: TestServer) -> None:
@@ -701,16 +713,11 @@ def test_closing_the_pool_does_not_wait_on_a_tls_server_that_never_closes(
     a server that never sends one held the end of a refresh, or a sync fetch, that long."""
     import asyncio
     import socket
-    import ssl
     import threading
 
     from tui_reader.net import fetch_async, make_transport
 
-    key, cert = self_signed_certificate(tmp_path)
-    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    server_context.load_cert_chain(cert, key)
-    client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    client_context.load_verify_locations(cert)
+    server_context, client_context = tls_contexts(tmp_path)
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     done = threading.Event()

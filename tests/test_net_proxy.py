@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-import ssl
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.httpserver import TestServer
-from tests.test_net import self_signed_certificate
+from tests.test_net import tls_contexts
 from tui_reader.net import FetchError, _bypassed, fetch, fetch_async, make_transport
 
 HOST = "feeds.test"
@@ -187,11 +186,7 @@ def test_an_https_feed_through_a_connect_tunnel(
 ) -> None:
     """TLS end to end, checked against feeds.test's own certificate: the proxy sees only
     the CONNECT."""
-    key, cert = self_signed_certificate(tmp_path, HOST)
-    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    server_context.load_cert_chain(cert, key)
-    client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    client_context.load_verify_locations(cert)
+    server_context, client_context = tls_contexts(tmp_path, HOST)
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
 
