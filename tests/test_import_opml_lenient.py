@@ -408,3 +408,31 @@ def test_a_host_in_capitals_is_the_same_feed() -> None:
     assert feed_address("feed://EX.org/R") == "https://ex.org/R"
     assert feed_address("Ex.ORG/rss") == "https://ex.org/rss"
     assert feed_address("https://EX.org?x=A#F") == "https://ex.org?x=A#F"
+
+
+def test_outlines_nested_past_the_parsers_limit_are_refused_as_such() -> None:
+    """lxml stops at 256 levels (kept: its guard against hostile files). Such a file was
+    'not well-formed XML (line 3)', which it may well be not; now the line says why."""
+    doc = (
+        HEAD
+        + "<body>"
+        + '<outline text="f">' * 300
+        + '<outline text="a" xmlUrl="https://a.example/f"/>'
+        + "</outline>" * 300
+        + "</body></opml>"
+    ).encode()
+    with pytest.raises(OpmlError, match="nest more than 256 levels deep"):
+        read_opml_leniently(doc)
+
+
+def test_a_json_feed_author_given_as_a_name() -> None:
+    """The spec's author is an object; some feeds write the name alone. It was dropped."""
+    from tui_reader.feeds.parse import parse_feed
+
+    doc = (
+        b'{"version": "https://jsonfeed.org/version/1", "title": "T", "author": "Ann Writer",'
+        b' "items": [{"id": "1", "content_text": "x"}, {"id": "2", "author": "Bo",'
+        b' "content_text": "y"}]}'
+    )
+    feed = parse_feed(doc, "https://e.example/feed.json")
+    assert [e.author for e in feed.entries] == ["Ann Writer", "Bo"]

@@ -394,6 +394,8 @@ def _json_author(item: dict[str, Any], doc: dict[str, Any]) -> str:
         author = source.get("author")
         if isinstance(author, dict) and _str(author.get("name")):
             return _str(author.get("name"))
+        if isinstance(author, str) and author.strip():
+            return author  # (not the spec's object, but what some feeds write: the name)
     return ""
 
 
