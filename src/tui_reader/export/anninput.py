@@ -444,21 +444,17 @@ def _note_and_tags(check: _Checker, anno: dict[str, Any]) -> tuple[str, tuple[st
     bodies = check.items(anno.get("body"), "body", MAX_BODIES)
     for i, b in enumerate(bodies):
         name = f"body[{i}]"
+        if isinstance(b, dict) and _is_a(b.get("type"), "Choice"):
+            # Alternatives (the same note in other languages or formats): the first, which
+            # the model makes the default, read as any body.
+            choices = check.items(b.get("items"), f"{name}.items", MAX_BODIES)
+            if not choices:
+                continue
+            b, name = choices[0], f"{name}.items[0]"
         if isinstance(b, str):  # a body given by its IRI (model 3.2.2): a link in the note
             notes.append(_link(check.line(b, name, MAX_URL)))
             continue
         b = check.obj(b, name, optional=False)
-        if _is_a(b.get("type"), "Choice"):
-            # Alternatives (the same note in other languages or formats): the first, which
-            # the model makes the default.
-            choices = check.items(b.get("items"), f"{name}.items", MAX_BODIES)
-            if not choices:
-                continue
-            name = f"{name}.items[0]"
-            if isinstance(choices[0], str):
-                notes.append(_link(check.line(choices[0], name, MAX_URL)))
-                continue
-            b = check.obj(choices[0], name, optional=False)
         if b.get("value") is None:
             if isinstance(b.get("id"), str):  # an external resource: a link to it
                 notes.append(_link(check.line(b["id"], f"{name}.id", MAX_URL)))
