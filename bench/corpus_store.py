@@ -16,6 +16,7 @@ search index filled in one statement.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -74,9 +75,13 @@ def store_path(articles: int) -> Path:
     else:
         shutil.copyfile(store_path(BASE), tmp)
         _multiply(tmp, articles // BASE)
-    with sqlite3.connect(tmp) as conn:
+    # closing(): a connection's own ``with`` only commits; left open, it keeps the WAL and
+    # shared-memory files that are removed below, and the renamed store fails to open
+    # ("disk I/O error").
+    with contextlib.closing(sqlite3.connect(tmp)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.execute("ANALYZE")
+        conn.commit()
     for suffix in ("-wal", "-shm"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)
     tmp.rename(path)
