@@ -9,6 +9,12 @@ Each refresh runs as a whole process in a fresh data dir: `tui-reader refresh` (
 untimed `tui-reader import`), and, when installed, `newsboat -x reload` (16 reload threads, a
 fresh cache) for reference in the same run. Prints every figure, the medians and the ratios.
 
+Both run in a user's environment (:func:`user_env`: PATH, LANG, TERM and their own HOME, as
+ui_bench launches the app), not the benchmark's: a session's ``PYTHONDONTWRITEBYTECODE``, say,
+would make every tui-reader process compile the modules a user's install has compiled and
+rebuild the code ``tui_reader/codecache.py`` keeps. An untimed warm-up run of each comes first,
+so that what a first run writes (bytecode, that cache) is written, as in ui_bench.
+
     .venv/bin/python bench/refresh_bench.py [--feeds 500] [--runs 3] [--servers 100]
 """
 
@@ -179,10 +185,20 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> Timing:
     return Timing(elapsed, cpu, usage.ru_maxrss / 1024)
 
 
+def user_env(home: Path) -> dict[str, str]:
+    """The environment a user's shell gives a command: PATH, LANG, TERM (and TZ) from ours,
+    HOME its own; nothing else of the benchmark's session (its PYTHON* settings above all)."""
+    env = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TERM", "TZ") if k in os.environ}
+    env.setdefault("PATH", "/usr/bin:/bin")
+    env.setdefault("LANG", "C.UTF-8")
+    env["HOME"] = str(home)
+    return env
+
+
 def run_ours(urls: list[str], work: Path) -> tuple[Timing, Timing, str]:
     home = work / "tui"
     home.mkdir()
-    env = {**os.environ, "TUI_READER_HOME": str(home)}
+    env = {**user_env(home), "TUI_READER_HOME": str(home)}
     opml = work / "feeds.opml"
     outlines = "\n".join(f"<outline text={quoteattr(u)} xmlUrl={quoteattr(u)}/>" for u in urls)
     opml.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
@@ -222,7 +238,7 @@ def run_newsboat(urls: list[str], work: Path) -> tuple[Timing, Timing, str]:
     home.mkdir()
     (home / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
     (home / "config").write_text("reload-threads 16\n", encoding="utf-8")
-    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home)}
+    env = {**user_env(home), "XDG_CONFIG_HOME": str(home)}
     env["XDG_DATA_HOME"] = str(home)
     cmd = [
         "newsboat",
@@ -315,6 +331,11 @@ def speed(args: argparse.Namespace) -> int:
     ours: list[tuple[Timing, Timing]] = []
     theirs: list[tuple[Timing, Timing]] = []
     try:
+        # Warm-up, untimed: what a first run writes (bytecode, the code cache) is written.
+        with tempfile.TemporaryDirectory(prefix="refresh-bench-warm-") as tmp:
+            run_ours(urls, Path(tmp))
+            if newsboat:
+                run_newsboat(urls, Path(tmp))
         for run in range(1, args.runs + 1):
             with tempfile.TemporaryDirectory(prefix="refresh-bench-") as tmp:
                 server.stats.clear()
