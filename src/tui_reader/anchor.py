@@ -20,7 +20,9 @@ sentence or line end, or both sides within a word (context is compared in words 
 characters: :func:`_context_support`). An exact copy with a changed context is weighed against
 the quote reworded between its intact context (:func:`_or_reworded`). A quote of fewer than
 four words is never placed fuzzily, and the similarity a fuzzy match needs rises as the quote
-gets shorter. Everything here is pure: no I/O, no state besides a small cache of prepared texts.
+gets shorter. A side of the context that is empty or blank tells nothing (W3C makes both
+optional; :func:`_context_scores`): the other side decides alone. Everything here is pure: no
+I/O, no state besides a small cache of prepared texts.
 """
 
 from __future__ import annotations
@@ -198,6 +200,15 @@ class _Query:
     suf: str
     hint: int | None  # the old start
 
+    @property
+    def pre_known(self) -> bool:
+        """Whether the stored prefix says anything (see :func:`_context_scores`)."""
+        return bool(self.pre.strip())
+
+    @property
+    def suf_known(self) -> bool:
+        return bool(self.suf.strip())
+
 
 # -- folding -------------------------------------------------------------------------------
 
@@ -342,9 +353,9 @@ def _myers(pattern: str, text: str, *, anchored: bool) -> list[int]:
 
 
 def _prefix_errors(folded: str, at: int, prefix: str) -> float:
-    """Similarity (0..1) of ``prefix`` to the text just before ``at``."""
+    """Similarity (0..1) of ``prefix`` to the text just before ``at``; 1.0 for no prefix."""
     if not prefix:
-        return 1.0 if at == 0 else 0.0
+        return 1.0
     lo = max(0, at - len(prefix) - len(prefix) // 2 - 2)
     before = folded[lo:at][::-1]
     if not before:
@@ -354,9 +365,9 @@ def _prefix_errors(folded: str, at: int, prefix: str) -> float:
 
 
 def _suffix_errors(folded: str, at: int, suffix: str) -> float:
-    """Similarity (0..1) of ``suffix`` to the text just after ``at``."""
+    """Similarity (0..1) of ``suffix`` to the text just after ``at``; 1.0 for no suffix."""
     if not suffix:
-        return 1.0 if at >= len(folded) else 0.0
+        return 1.0
     after = folded[at : at + len(suffix) + len(suffix) // 2 + 2]
     if not after:
         return 0.0
@@ -365,6 +376,13 @@ def _suffix_errors(folded: str, at: int, suffix: str) -> float:
 
 
 def _context_scores(folded: str, fs: int, fe: int, pre: str, suf: str) -> tuple[float, float]:
+    """How alike the stored prefix and suffix are to the text around ``folded[fs:fe]``.
+
+    A side that is empty or only whitespace tells nothing, and agrees with any place (1.0):
+    W3C's TextQuoteSelector makes both sides optional (a tool writes only what tells its copy
+    apart, or none), Hypothesis stores runs of a page's layout whitespace, and the text here
+    is not the page they were made on, so "no prefix" is not "at the start of this text".
+    Ranking and acceptance weigh the known sides only (:func:`_context_mean`)."""
     # Context is compared from the quote outwards; the space at the seam is not evidence.
     pre = pre.rstrip()
     suf = suf.lstrip()
@@ -415,6 +433,18 @@ def _side_changes(stored: list[str], found: list[str]) -> int:
     return min(prev)
 
 
+def _context_mean(qy: _Query, ps: float, ss: float) -> float:
+    """The context's agreement over the sides that say something: their mean, the one side
+    known, or 0.0 when neither is (no context is no evidence for any place)."""
+    if qy.pre_known and qy.suf_known:
+        return (ps + ss) / 2
+    if qy.pre_known:
+        return ps
+    if qy.suf_known:
+        return ss
+    return 0.0
+
+
 def _position_score(orig_start: int, hint: int | None, length: int) -> float:
     if hint is None or length <= 0:
         return 0.5
@@ -442,7 +472,7 @@ def _exact(qy: _Query) -> Placement | None:
     for fs in hits:
         ps, ss = _context_scores(folded, fs, fs + len(q), pre, suf)
         pos = _position_score(prep.index[fs], hint, length)
-        scored.append(((ps + ss) / 2, pos, ps, ss, fs))
+        scored.append((_context_mean(qy, ps, ss), pos, ps, ss, fs))
     scored.sort(key=lambda k: (k[0], k[1]), reverse=True)
     ctx, pos, ps, ss, fs = scored[0]
     unique = len(scored) == 1
@@ -724,10 +754,10 @@ def _fuzzy(qy: _Query) -> Placement | None:
         _DEBUG.append(found)
     found.sort(key=lambda c: c.score, reverse=True)
     for cand in found:
-        if cand.quote_score < floor or not _fuzzy_accepts(m, cand):
+        if cand.quote_score < floor or not _fuzzy_accepts(qy, m, cand):
             continue
         rivals = [c for c in found if c is not cand and c.quote_score >= cand.quote_score - 0.1]
-        if rivals and not _stands_out(cand, rivals):
+        if rivals and not _stands_out(qy, cand, rivals):
             return None  # near-identical passages (lists, tables, boilerplate): no guessing
         return cand
     return None
@@ -761,25 +791,26 @@ def _best_in_window(
     return fs, fe, top
 
 
-def _stands_out(cand: Placement, rivals: list[Placement]) -> bool:
+def _stands_out(qy: _Query, cand: Placement, rivals: list[Placement]) -> bool:
     """With look-alike passages around, only a near-verbatim quote whose context clearly
     agrees better than every rival's is taken."""
-    ctx = (cand.prefix_score + cand.suffix_score) / 2
+    ctx = _context_mean(qy, cand.prefix_score, cand.suffix_score)
     return cand.quote_score >= 0.95 and all(
-        ctx >= (r.prefix_score + r.suffix_score) / 2 + 0.2 for r in rivals
+        ctx >= _context_mean(qy, r.prefix_score, r.suffix_score) + 0.2 for r in rivals
     )
 
 
-def _fuzzy_accepts(m: int, c: Placement) -> bool:
+def _fuzzy_accepts(qy: _Query, m: int, c: Placement) -> bool:
     qs, ps, ss = c.quote_score, c.prefix_score, c.suffix_score
+    known = [x for x, k in ((ps, qy.pre_known), (ss, qy.suf_known)) if k]
     # As for an exact copy: one side of the context intact and the other explained, or both
     # within a word (see _context_support).
     in_context = c.one_side or (c.prefix_changes <= 1 and c.suffix_changes <= 1)
     if m < 20:
         # Short: nearly the same words, and the context on both sides must agree.
-        return qs >= 0.9 and min(ps, ss) >= 0.6 and in_context
+        return qs >= 0.9 and bool(known) and min(known) >= 0.6 and in_context
     if m < 80:
         # Near-duplicate sentences are common: the context must mostly agree too.
-        return (ps + ss) / 2 >= 0.6 and in_context
+        return _context_mean(qy, ps, ss) >= 0.6 and in_context
     # A long quote: nearly the same text or a more changed one, in its context.
     return in_context
