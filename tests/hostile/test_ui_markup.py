@@ -262,6 +262,7 @@ async def dialogs_scenario(
     await pilot.press("escape", "enter")  # back; open the first article
     await settle(pilot)
     await pilot.press("f")
+    await settle(pilot)  # (shot at once, the dialog was sometimes not drawn yet: a flaky diff)
     assert isinstance(app.screen, LinksScreen)
     shoot("links", [app.screen.query_one(OptionList)])
     await pilot.press("escape", "H")
