@@ -42,7 +42,7 @@ from tui_reader.feeds.text import (
 )
 from tui_reader.feeds.xmlsafe import UnsafeXML, neutralize, wide_to_utf8
 from tui_reader.models import EntryData
-from tui_reader.sanitize import clean_line
+from tui_reader.sanitize import clean_line, is_web_url
 
 __all__ = ["FeedError", "ParsedFeed", "parse_feed", "parse_json_feed"]
 
@@ -305,12 +305,20 @@ def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
     # dict.get, not FeedParserDict.get: the keys used are the canonical ones, and its key
     # aliasing costs more than the rest of this function.
     get = dict.get
-    link = clean_link(str(get(e, "link") or ""), base)
-    guid = fast_line(str(get(e, "id") or ""))  # blank is none; never the link (store.identity)
+    raw_link, raw_id = str(get(e, "link") or ""), str(get(e, "id") or "")
+    if raw_link == raw_id and not is_web_url(raw_link):
+        # The link is only the entry's id (feedparser takes an RSS guid or an Atom id for the
+        # link when there is none): an id is a name, an address only if it is a whole web
+        # address. "42" or a UUID resolved against the feed's address was a made-up page.
+        raw_link = ""
+    link = clean_link(raw_link, base)
+    guid = fast_line(raw_id)  # blank is none; never the link (store.identity)
     title_detail = get(e, "title_detail") or {}
     is_html = "html" in str(dict.get(title_detail, "type") or "")
     title = clean_title(str(get(e, "title") or ""), is_html=is_html)
-    author = clean_title(str(get(e, "author") or ""))
+    # A name is never markup: tags in one are escaped HTML (a linked dc:creator) or an address
+    # in angle brackets, and go, whatever the feed says of its type.
+    author = clean_title(str(get(e, "author") or ""), is_html=True)
     content = _content_value(e)
     summary = str(get(e, "summary") or "")
     if summary == content:

@@ -32,11 +32,27 @@ __all__ = [
 ]
 
 
+# A feed's date outside these years is a misread, not a date: "Mon, 01 Jan 0001 00:00:00 +0530"
+# read as the year 530, a run of nines as 9999 (which would hold the article at the top of a
+# list sorted by date for ever). The same years as an imported annotation's dates; 1970-01-01
+# 00:00 itself is a zero timestamp, a date never set.
+FIRST_EPOCH = 0.0  # 1970-01-01, excluded
+LAST_EPOCH = float(calendar.timegm((2200, 1, 1, 0, 0, 0)))
+
+
+def plausible(epoch: float | None) -> float | None:
+    """``epoch`` if it is after :data:`FIRST_EPOCH` and before :data:`LAST_EPOCH`, else None
+    (no date: the article is dated when it was first seen)."""
+    if epoch is None or not FIRST_EPOCH < epoch < LAST_EPOCH:
+        return None
+    return epoch
+
+
 def struct_to_epoch(value: time.struct_time | None) -> float | None:
     if value is None:
         return None
     try:
-        return float(calendar.timegm(value))
+        return plausible(float(calendar.timegm(value)))
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -50,8 +66,10 @@ def iso_to_epoch(value: object) -> float | None:
         text = text[:-1] + "+00:00"
     try:
         when = datetime.fromisoformat(text)
-    except ValueError:
+        if when.tzinfo is None:
+            epoch = float(calendar.timegm(when.timetuple())) + when.microsecond / 1e6
+        else:
+            epoch = when.timestamp()
+    except (ValueError, OverflowError):
         return None
-    if when.tzinfo is None:
-        return float(calendar.timegm(when.timetuple())) + when.microsecond / 1e6
-    return when.timestamp()
+    return plausible(epoch)

@@ -1,0 +1,133 @@
+"""Entry fields held to other feed readers' fixtures and expectations (gofeed, feed-rs,
+miniflux), on both parse routes (feedparser's and the lxml fast path's, which must agree).
+
+Each case is the shape of a peer's fixture, cut down to the element that shows the class:
+- an entry's link made up from its id ("42", a UUID resolved against the feed's address);
+- markup in an author's name (a linked ``dc:creator``, an address in angle brackets);
+- a date misread into a year no feed means (530, 9999), which sorted the article first or
+  last for ever.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_reader.feeds.parse import ParsedFeed, parse_feed
+
+from .conftest import parse_both
+
+URL = "https://example.org/feed"
+
+
+def _entries(data: bytes, monkeypatch: pytest.MonkeyPatch) -> ParsedFeed:
+    slow, fast = parse_both(data, URL, monkeypatch)
+    assert slow == fast  # the two routes agree
+    assert isinstance(slow, ParsedFeed)
+    return slow
+
+
+def _atom(entries: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        f"<id>urn:x</id>{entries}</feed>"
+    ).encode()
+
+
+def _rss(items: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<channel><title>t</title><link>https://example.org/</link>{items}</channel></rss>"
+    ).encode()
+
+
+def test_an_id_that_is_not_a_web_address_is_no_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    """gofeed and feed-rs give no link for these; RFC 4287 makes an Atom id an absolute IRI
+    (never a reference to resolve); an RSS guid is a permalink only if it is an address."""
+    feed = _entries(
+        _atom(
+            "<entry><id>42</id><title>a</title></entry>"
+            "<entry><id>/posts/43</id><title>b</title></entry>"
+            "<entry><id>https://example.org/posts/44</id><title>c</title></entry>"
+            '<entry><id>tag:example.org,2024:45</id><title>d</title><link href="/p/45"/></entry>'
+        ),
+        monkeypatch,
+    )
+    assert [(e.guid, e.url) for e in feed.entries] == [
+        ("42", ""),
+        ("/posts/43", ""),
+        ("https://example.org/posts/44", "https://example.org/posts/44"),
+        ("tag:example.org,2024:45", "https://example.org/p/45"),
+    ]
+    feed = _entries(
+        _rss(
+            "<item><guid>1234</guid><title>a</title></item>"
+            "<item><guid>3f2a6c1e-8b0d-4a3e-9a51-2f1f0c9d7e11</guid><title>b</title></item>"
+            "<item><guid>https://example.org/p/5</guid><title>c</title></item>"
+            "<item><guid>7</guid><link>https://example.org/p/7</link><title>d</title></item>"
+        ),
+        monkeypatch,
+    )
+    assert [e.url for e in feed.entries] == [
+        "",
+        "",
+        "https://example.org/p/5",
+        "https://example.org/p/7",
+    ]
+
+
+def test_an_authors_name_shows_no_markup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """miniflux's RDF test: a dc:creator holding an escaped link reads "Author 1 (Univ 1)"."""
+    feed = _entries(
+        _rss(
+            "<item><title>a</title><dc:creator>&lt;a href=&quot;http://e.org/a1&quot;&gt;"
+            "Author 1&lt;/a&gt; (Univ 1)</dc:creator></item>"
+            "<item><title>b</title><dc:creator>Jane Roe &lt;jane@example.org&gt;</dc:creator>"
+            "</item>"
+            "<item><title>c</title><author>bob@example.org (Bob)</author></item>"
+            "<item><title>d</title><dc:creator>Tom &amp; Jerry &lt; Co</dc:creator></item>"
+        ),
+        monkeypatch,
+    )
+    assert [e.author for e in feed.entries] == [
+        "Author 1 (Univ 1)",
+        "Jane Roe",
+        "bob@example.org (Bob)",
+        "Tom & Jerry < Co",
+    ]
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "Mon, 01 Jan 0001 00:00:00 +0530",  # read as the year 530
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "1969-07-20T20:17:40Z",
+        "1970-01-01T00:00:00Z",  # a zero timestamp: a date never set
+        "2200-01-01T00:00:00Z",
+    ],
+)
+def test_a_date_outside_1970_to_2200_is_no_date(date: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    feed = _entries(
+        _rss(f"<item><guid>g</guid><title>a</title><pubDate>{date}</pubDate></item>"),
+        monkeypatch,
+    )
+    assert feed.entries[0].published is None
+    json_feed = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [{"id": "1",'
+        f' "content_text": "x", "date_published": "{date if "T" in date else "0001-01-01"}"'
+        "}]}"
+    ).encode()
+    assert parse_feed(json_feed, URL).entries[0].published is None
+
+
+def test_dates_within_the_bounds_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    feed = _entries(
+        _rss(
+            "<item><guid>a</guid><title>a</title>"
+            "<pubDate>Fri, 02 Jan 1970 00:00:00 GMT</pubDate></item>"
+            "<item><guid>b</guid><title>b</title>"
+            "<pubDate>Tue, 31 Dec 2199 23:59:59 GMT</pubDate></item>"
+        ),
+        monkeypatch,
+    )
+    assert [e.published for e in feed.entries] == [86400.0, 7258118399.0]
