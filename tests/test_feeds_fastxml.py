@@ -167,10 +167,6 @@ SAME_BOTH_WAYS = {
         "<item><title>\u0093quoted\u0094</title><link>http://example.org/4</link></item>"
         "<item><title>5 &lt; 6 &amp;copy; ok</title><link>http://example.org/3</link></item>"
     ),
-    "authors: raw RSS, dc:creator, last one wins": _rss(
-        "<item><title>A</title><author>jo@example.org (Jo Smith)</author>"
-        "<dc:creator>Ann</dc:creator><link>http://example.org/1</link></item>"
-    ),
     "link text with entities and relative links": _rss(
         "<item><title>A</title><link>http://example.org/?a=1&amp;amp;b=2&amp;c;</link></item>"
         "<item><title>B</title><link>/relative/path</link></item>"
@@ -353,6 +349,12 @@ def test_entries_with_empty_links_under_a_base_do_not_share_one(
 
 
 DECLINED = {
+    # Several authors are named from feedparser's list of them (tests/test_feeds_peer_fixtures),
+    # which the fast path does not keep: "Jo Smith, Ann" (it was the last one alone, "Ann").
+    "authors: raw RSS, dc:creator": _rss(
+        "<item><title>A</title><author>jo@example.org (Jo Smith)</author>"
+        "<dc:creator>Ann</dc:creator><link>http://example.org/1</link></item>"
+    ),
     # feedparser merges an entry's authors part by part: "N (e@example.org)" from these two.
     "a second author after one given in parts": _atom(
         "<entry><id>1</id><title>t</title><author><name>N</name></author>"

@@ -15,6 +15,7 @@ import pytest
 from tui_reader.feeds.parse import ParsedFeed, parse_feed
 
 from .conftest import parse_both
+from .test_feeds_fastxml import _atom, _rss  # (the documents every feed test builds)
 
 URL = "https://example.org/feed"
 
@@ -24,20 +25,6 @@ def _entries(data: bytes, monkeypatch: pytest.MonkeyPatch) -> ParsedFeed:
     assert slow == fast  # the two routes agree
     assert isinstance(slow, ParsedFeed)
     return slow
-
-
-def _atom(entries: str) -> bytes:
-    return (
-        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
-        f"<id>urn:x</id>{entries}</feed>"
-    ).encode()
-
-
-def _rss(items: str) -> bytes:
-    return (
-        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-        f"<channel><title>t</title><link>https://example.org/</link>{items}</channel></rss>"
-    ).encode()
 
 
 def test_an_id_that_is_not_a_web_address_is_no_link(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,3 +118,24 @@ def test_dates_within_the_bounds_are_kept(monkeypatch: pytest.MonkeyPatch) -> No
         monkeypatch,
     )
     assert [e.published for e in feed.entries] == [86400.0, 7258118399.0]
+
+
+def test_several_authors_are_all_named_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """miniflux names them all ("Alice, Bob"), gofeed the first: the last alone was kept."""
+    feed = _entries(
+        _atom(
+            "<entry><id>tag:a,1:1</id><title>x</title><author><name>Alice</name></author>"
+            "<author><name>Bob</name><email>b@example.org</email></author></entry>"
+        ),
+        monkeypatch,
+    )
+    assert feed.entries[0].author == "Alice, Bob"
+    feed = _entries(
+        _rss(
+            "<item><guid>1</guid><title>a</title><dc:creator>Alice</dc:creator>"
+            "<dc:creator>Bob</dc:creator><dc:creator>Alice</dc:creator></item>"
+            "<item><guid>2</guid><title>b</title><author>bob@example.org (Bob)</author></item>"
+        ),
+        monkeypatch,
+    )
+    assert [e.author for e in feed.entries] == ["Alice, Bob", "bob@example.org (Bob)"]

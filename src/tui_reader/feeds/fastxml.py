@@ -662,11 +662,12 @@ class _Reader:
     def author(self, el: Any, state: _Entry) -> None:
         e = state.fields
         _check_attrs(el)
-        if len(el) or state.person:
+        if e.get("author"):
+            # Several authors are read from feedparser's list of them (parse._xml_entry); and
             # feedparser merges an entry's authors part by part (a name from one, an email
-            # from another) when one of them is given in parts; that is left to it.
-            if e.get("author"):
-                raise _Decline("a second author")
+            # from another) when one is given in parts: both are left to it.
+            raise _Decline("a second author")
+        if len(el):
             state.person = True
         parts: dict[str, str] = {}
         own = [el.text or ""]

@@ -301,6 +301,22 @@ def _xml_enclosures(e: dict[str, Any]) -> list[tuple[object, object, object]]:
     return found
 
 
+def _author(e: dict[str, Any]) -> str:
+    """The entry's author; several (Atom authors, dc:creators) by their names, each once, in
+    order (an address alone is the same person's, mostly): feedparser's ``author`` is only
+    the last of them."""
+    people = dict.get(e, "authors") or []
+    names: list[str] = []
+    for person in people if isinstance(people, list) else []:
+        if isinstance(person, dict):
+            name = str(dict.get(person, "name") or "").strip()
+            if name and name not in names:
+                names.append(name)
+    if len(names) > 1:
+        return ", ".join(names)
+    return str(dict.get(e, "author") or "")
+
+
 def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
     # dict.get, not FeedParserDict.get: the keys used are the canonical ones, and its key
     # aliasing costs more than the rest of this function.
@@ -318,7 +334,7 @@ def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
     title = clean_title(str(get(e, "title") or ""), is_html=is_html)
     # A name is never markup: tags in one are escaped HTML (a linked dc:creator) or an address
     # in angle brackets, and go, whatever the feed says of its type.
-    author = clean_title(str(get(e, "author") or ""), is_html=True)
+    author = clean_title(_author(e), is_html=True)
     content = _content_value(e)
     summary = str(get(e, "summary") or "")
     if summary == content:
