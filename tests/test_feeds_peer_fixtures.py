@@ -10,6 +10,8 @@ Each case is the shape of a peer's fixture, cut down to the element that shows t
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tui_reader.feeds.parse import ParsedFeed, parse_feed
@@ -139,3 +141,27 @@ def test_several_authors_are_all_named_once(monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch,
     )
     assert [e.author for e in feed.entries] == ["Alice, Bob", "bob@example.org (Bob)"]
+
+
+def test_a_unix_time_and_a_named_zone_are_read_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
+    """miniflux's date tests: feedparser read "1520932969" as an ISO ordinal date (2015-07-28)
+    and dropped "America/Los_Angeles", placing the time seven hours early."""
+    feed = _entries(
+        _rss(
+            "<item><guid>1</guid><title>a</title><pubDate>1520932969</pubDate></item>"
+            "<item><guid>2</guid><title>b</title><pubDate>1520932969123</pubDate></item>"
+            "<item><guid>3</guid><title>c</title>"
+            "<pubDate>Fri, 31 Mar 2023 20:19:00 America/Los_Angeles</pubDate></item>"
+            "<item><guid>4</guid><title>d</title><pubDate>20230331</pubDate></item>"
+        ),
+        monkeypatch,
+    )
+    expected = [
+        "2018-03-13T09:22:49+00:00",
+        "2018-03-13T09:22:49+00:00",
+        "2023-04-01T03:19:00+00:00",
+        "2023-03-31T00:00:00+00:00",  # eight digits stay YYYYMMDD
+    ]
+    assert [
+        datetime.fromtimestamp(e.published or 0, UTC).isoformat() for e in feed.entries
+    ] == expected

@@ -35,6 +35,7 @@ from tui_reader.extract import (
     prune,
 )
 from tui_reader.extract.dates import strip_dates
+from tui_reader.feeds import dates as feed_dates
 from tui_reader.feeds import fastxml
 from tui_reader.feeds import parse as feed_parse
 from tui_reader.feeds.discover import find_feed_links
@@ -525,6 +526,19 @@ UNIT_CASES: list[Case] = [
         "postclean._is_checked_by[long space run]",
         postclean._is_checked_by,
         lambda s: "Medically reviewed by" + rep(" ", s),
+    ),
+    # Feed dates feedparser misreads (feeds/dates.py): a Unix time, a zone given by its name.
+    *_text_cases("dates.unix_time", feed_dates.unix_time),
+    *_text_cases("dates.zone_named", feed_dates.zone_named),
+    *[
+        Case(f"dates[{unit!r}]", func, lambda s, u=unit: rep(u, s))
+        for unit in ("1234567890", "Fri, 31 Mar 2023 20:19:00 ", "America/", "Mon ", "12 ")
+        for func in (feed_dates.unix_time, feed_dates.zone_named)
+    ],
+    Case(
+        "dates.zone_named[a space run before the zone]",
+        feed_dates.zone_named,
+        lambda s: "Fri, 31 Mar 2023 20:19:00" + rep(" ", s) + "Europe/Brussels",
     ),
 ]
 

@@ -191,6 +191,10 @@ class _Feedparser:
         import feedparser.urls
         from feedparser.api import StrictFeedParser
 
+        from tui_reader.feeds import dates
+
+        dates.install(feedparser.datetimes)
+
         mixin: Any = feedparser.mixin._FeedParserMixin
         # As feedparser builds its _matchnamespaces table on its first parser.
         self.namespaces: dict[str, str] = {k.lower(): v for k, v in mixin.namespaces.items()}

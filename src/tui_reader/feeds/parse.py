@@ -216,10 +216,14 @@ def _load_feedparser() -> Any:
     if _feedparser is None:
         import feedparser
         import feedparser.api
+        import feedparser.datetimes
         import feedparser.mixin
         import feedparser.namespaces.mediarss
 
+        from tui_reader.feeds import dates
         from tui_reader.feeds.saxdriver import DRIVER
+
+        dates.install(feedparser.datetimes)
 
         preferred = feedparser.api.PREFERRED_XML_PARSERS
         if DRIVER not in preferred:

@@ -1,0 +1,72 @@
+"""Two date forms feeds write that feedparser misreads, read right: one home for both parse
+routes (feedparser's own and the fast path's, which borrows feedparser's date parser).
+
+- A Unix time (``<pubDate>1520932969</pubDate>``, seconds or milliseconds): feedparser reads
+  the digits as an ISO 8601 ordinal date, 2015-07-28 instead of 2018-03-13.
+- An RFC 822 date with a time-zone name (``Fri, 31 Mar 2023 20:19:00 America/Los_Angeles``):
+  feedparser drops the name and reads the time as UTC, seven hours early.
+
+:func:`install` puts both first among feedparser's date handlers (each returns None for
+anything else, and feedparser tries its own next). Both patterns are anchored, with no nested
+repetition: linear in the text (tests/hostile/test_redos.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+from typing import Any
+
+# 9 or 10 digits: 1973-03-03 to 2286-11-20 (8 digits are YYYYMMDD, which feedparser reads);
+# 3 more are milliseconds.
+_UNIX_TIME = re.compile(r"\s*(\d{9,10})(\d{3})?\s*")
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}
+_ZONE_NAMED = re.compile(
+    r"\s*(?:[A-Za-z]{3,9},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]{0,6}\.?\s+(\d{4})"
+    r"\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+([A-Za-z]{1,32}(?:/[A-Za-z0-9_+\-]{1,32}){1,2})\s*"
+)
+
+_installed = False
+
+
+def unix_time(value: str) -> time.struct_time | None:
+    """A Unix time in seconds (or milliseconds) as UTC, or None."""
+    found = _UNIX_TIME.fullmatch(value)
+    if found is None:
+        return None
+    return time.gmtime(int(found.group(1)))
+
+
+def zone_named(value: str) -> time.struct_time | None:
+    """An RFC 822 date whose zone is an IANA name ("Europe/Brussels") as UTC, or None (also
+    when this system does not know the name)."""
+    found = _ZONE_NAMED.fullmatch(value)
+    if found is None:
+        return None
+    day, month, year, hour, minute, second, zone = found.groups()
+    number = _MONTHS.get(month.lower())
+    if number is None:
+        return None
+    try:
+        import zoneinfo
+
+        tz = zoneinfo.ZoneInfo(zone)
+        local = datetime.datetime(
+            int(year), number, int(day), int(hour), int(minute), int(second or 0), tzinfo=tz
+        )
+        return local.astimezone(datetime.UTC).timetuple()
+    except (ValueError, OverflowError, OSError, zoneinfo.ZoneInfoNotFoundError):
+        return None
+
+
+def install(feedparser_datetimes: Any) -> None:
+    """Put :func:`unix_time` and :func:`zone_named` first among feedparser's date handlers
+    (``feedparser.datetimes``); once."""
+    global _installed
+    if _installed:
+        return
+    for handler in (zone_named, unix_time):
+        feedparser_datetimes.registerDateHandler(handler)
+    _installed = True
