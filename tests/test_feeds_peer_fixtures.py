@@ -165,3 +165,13 @@ def test_a_unix_time_and_a_named_zone_are_read_as_such(monkeypatch: pytest.Monke
     assert [
         datetime.fromtimestamp(e.published or 0, UTC).isoformat() for e in feed.entries
     ] == expected
+
+
+def test_a_json_feeds_rfc_822_date_is_read() -> None:
+    """gofeed and miniflux read it; RFC 3339 alone was read (the XML route reads both)."""
+    data = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": ['
+        b'{"id": "1", "content_text": "x", "date_published": "Tue, 03 Jun 2003 09:39:21 GMT"},'
+        b'{"id": "2", "content_text": "y", "date_published": "2003-06-03T09:39:21-07:00"}]}'
+    )
+    assert [e.published for e in parse_feed(data, URL).entries] == [1054633161.0, 1054658361.0]

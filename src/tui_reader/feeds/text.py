@@ -58,18 +58,27 @@ def struct_to_epoch(value: time.struct_time | None) -> float | None:
 
 
 def iso_to_epoch(value: object) -> float | None:
-    """RFC 3339 / ISO 8601 to epoch seconds (naive times are taken as UTC)."""
+    """RFC 3339 / ISO 8601 to epoch seconds (naive times are taken as UTC); an RFC 822 date
+    too ("Tue, 03 Jun 2003 09:39:21 GMT": JSON Feeds written from an RSS template have them,
+    and gofeed and miniflux read them)."""
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
     if text.endswith(("z", "Z")):
         text = text[:-1] + "+00:00"
     try:
-        when = datetime.fromisoformat(text)
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            if len(text) > 64:
+                return None
+            import email.utils  # (here: the app's start-up does not need it)
+
+            when = email.utils.parsedate_to_datetime(text)
         if when.tzinfo is None:
             epoch = float(calendar.timegm(when.timetuple())) + when.microsecond / 1e6
         else:
             epoch = when.timestamp()
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, TypeError, IndexError):
         return None
     return plausible(epoch)
