@@ -535,6 +535,7 @@ UNIT_CASES: list[Case] = [
         for unit in ("1234567890", "Fri, 31 Mar 2023 20:19:00 ", "America/", "Mon ", "12 ")
         for func in (feed_dates.unix_time, feed_dates.zone_named)
     ],
+    *_text_cases("parse._author", lambda t: feed_parse._author({"author": t})),
     Case(
         "dates.zone_named[a space run before the zone]",
         feed_dates.zone_named,

@@ -305,6 +305,14 @@ def _xml_enclosures(e: dict[str, Any]) -> list[tuple[object, object, object]]:
     return found
 
 
+# "bob@example.org (Bob Roe)" or "Bob Roe (bob@example.org)": an address with no space in it,
+# a name in the parentheses or before them (anchored; tried on names of up to 256 characters
+# only, which bounds the backtracking of the second form's lazy name).
+_NAME_WITH_ADDRESS = re.compile(
+    r"[^\s@()]+@[^\s@()]+\s*\(([^()@]+)\)|([^()@]+?)\s*\([^\s@()]+@[^\s@()]+\)"
+)
+
+
 def _author(e: dict[str, Any]) -> str:
     """The entry's author; several (Atom authors, dc:creators) by their names, each once, in
     order (an address alone is the same person's, mostly): feedparser's ``author`` is only
@@ -318,7 +326,13 @@ def _author(e: dict[str, Any]) -> str:
                 names.append(name)
     if len(names) > 1:
         return ", ".join(names)
-    return str(dict.get(e, "author") or "")
+    author = str(dict.get(e, "author") or "")
+    # RSS's "address (name)", and feedparser's "name (address)" for one given in parts: the
+    # name, as every other reader shows it.
+    found = _NAME_WITH_ADDRESS.fullmatch(author.strip()) if len(author) <= 256 else None
+    if found is not None:
+        return found.group(1) or found.group(2)
+    return author
 
 
 def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
