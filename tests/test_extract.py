@@ -424,6 +424,27 @@ def test_a_real_closing_list_stays() -> None:
     assert len(doc.blocks) == 5
 
 
+@pytest.mark.parametrize(
+    "related", ["ce_relatedArticles", "relatedPosts", "related_stories", "authorBio", "readNext"]
+)
+def test_furniture_named_in_camel_case_or_with_underscores_goes(related: str) -> None:
+    """Class names are written "related-posts", "relatedPosts" or "related_posts" alike: a
+    box of teasers under the article (trafilatura's simplyscience.ch page) stayed in it."""
+    body = "".join(f"<p>{FILLER} ({i})</p>" for i in range(6))
+    teasers = "".join(
+        f"<div class='ce_text'><p>Teaser {i}: what the elements of nature are made of, and how"
+        f" chemists tell them apart in the laboratory.</p><a href='/t{i}'>weiter</a></div>"
+        for i in range(3)
+    )
+    page = (
+        "<html><head><title>Erdoel</title></head><body><article><div class='entry'>"
+        f"{body}<div class='{related}'><h3>Similar</h3>{teasers}</div></div></article>"
+        "</body></html>"
+    )
+    doc = extract_html(page, URL)
+    assert [b.text for b in doc.blocks] == [f"{FILLER} ({i})" for i in range(6)]
+
+
 def test_author_bio_and_read_next_boxes_go() -> None:
     body = "".join(f"<p>{FILLER} ({i})</p>" for i in range(6))
     page = (

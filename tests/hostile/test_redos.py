@@ -32,6 +32,7 @@ from tui_reader.extract import (
     extract_html,
     metadata,
     postclean,
+    preclean,
     prune,
 )
 from tui_reader.extract.dates import strip_dates
@@ -536,6 +537,15 @@ UNIT_CASES: list[Case] = [
         for func in (feed_dates.unix_time, feed_dates.zone_named)
     ],
     *_text_cases("parse._author", lambda t: feed_parse._author({"author": t})),
+    # Class names of boxes that are never the article (extract/preclean.py), near-matches.
+    *[
+        Case(
+            f"preclean._FURNITURE[{unit!r}]",
+            preclean._FURNITURE.search,
+            lambda s, u=unit: rep(u, s),
+        )
+        for unit in ("related_", "related-", "relatedX ", "author_", "about_the_", "_-")
+    ],
     Case(
         "dates.zone_named[a space run before the zone]",
         feed_dates.zone_named,

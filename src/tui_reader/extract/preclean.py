@@ -56,9 +56,9 @@ _MENU_LINKS = 0.5  # share of link text in a menu
 _BUTTON_TEXT_LIMIT = 200  # characters: a button with more text wraps content
 # Boxes that are never the article, even with paragraphs in them: author bios, "read next".
 _FURNITURE = re.compile(
-    r"(?:^|[\s_-])(?:author-bio|about-the-author|about-author|author-box|author-info|"
-    r"author-card|bio-box|read-next|more-stories|recirc|newsletter-signup|"
-    r"related-(?:posts|stories|articles|content|links))(?:$|[\s_])",
+    r"(?:^|[\s_-])(?:author[-_]?bio|about[-_]?the[-_]?author|about[-_]?author|author[-_]?box|"
+    r"author[-_]?info|author[-_]?card|bio[-_]?box|read[-_]?next|more[-_]?stories|recirc|"
+    r"newsletter[-_]?signup|related[-_]?(?:posts|stories|articles|content|links))(?:$|[\s_])",
     re.I,
 )
 _FURNITURE_TEXT_LIMIT = 1500
