@@ -445,6 +445,20 @@ def test_furniture_named_in_camel_case_or_with_underscores_goes(related: str) ->
     assert [b.text for b in doc.blocks] == [f"{FILLER} ({i})" for i in range(6)]
 
 
+@pytest.mark.parametrize("label", ["Category:", "Categories:", "Tags:", "Filed under"])
+def test_a_category_line_goes(label: str) -> None:
+    """A post's "Category: <links>" line (trafilatura's womencantalksports.com page: only the
+    plural "Categories:" went)."""
+    body = "".join(f"<p>{FILLER} ({i})</p>" for i in range(6))
+    page = (
+        "<html><head><title>Top 10</title></head><body><article><div class='post'>"
+        f"{body}<h2>{label} <a href='/c/blog'>Blog</a> <a href='/c/popular'>Popular</a></h2>"
+        "</div></article></body></html>"
+    )
+    doc = extract_html(page, URL)
+    assert [b.text for b in doc.blocks] == [f"{FILLER} ({i})" for i in range(6)]
+
+
 def test_author_bio_and_read_next_boxes_go() -> None:
     body = "".join(f"<p>{FILLER} ({i})</p>" for i in range(6))
     page = (

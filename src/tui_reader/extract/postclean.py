@@ -25,7 +25,7 @@ _BOILERPLATE = re.compile(
     r"you may also like\b|more from\b|most (?:read|popular)\b|"
     r"comments? (?:are|is) (?:moderated|closed)\b|we moderate\b|"
     r"(?:leave|post|add|write) a (?:comment|reply)\b|\d+ comments?$|no comments\b|"
-    r"tags?:|topics?:|filed under:?|categories:|posted in:?|"
+    r"tags?:|topics?:|filed under:?|categor(?:y|ies):|posted in:?|"
     r"(?:photo|image|picture)s?: *$|loading\W*$|"
     r"this (?:article|story|content) (?:is|was) (?:closed|not available)\b|"
     r"copyright ©|©\s*\d{4}|all rights reserved|"
