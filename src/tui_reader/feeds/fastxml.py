@@ -269,7 +269,6 @@ class _Entry:
         self.contents: list[dict[str, Any]] = []
         self.has_content = has_content
         self.title_mark: int | None = None  # feedparser's title_depth
-        self.person = False  # an author given in parts (name, email) was read
         self.depths: dict[str, int] = {}  # its property_depth_map
 
     def store(self, key: str, value: object, depth: int) -> bool:
@@ -671,8 +670,6 @@ class _Reader:
             # feedparser merges an entry's authors part by part (a name from one, an email
             # from another) when one is given in parts: both are left to it.
             raise _Decline("a second author")
-        if len(el):
-            state.person = True
         parts: dict[str, str] = {}
         own = [el.text or ""]
         for child in el:
