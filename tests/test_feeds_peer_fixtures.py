@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tui_reader.feeds.parse import ParsedFeed, parse_feed
+from tui_reader.htmltext import html_to_text
 
 from .conftest import parse_both
 from .test_feeds_fastxml import _atom, _rss  # (the documents every feed test builds)
@@ -175,3 +176,28 @@ def test_a_json_feeds_rfc_822_date_is_read() -> None:
         b'{"id": "2", "content_text": "y", "date_published": "2003-06-03T09:39:21-07:00"}]}'
     )
     assert [e.published for e in parse_feed(data, URL).entries] == [1054633161.0, 1054658361.0]
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        # ESC ">" is a whole sequence (chalk's ansi-regex fixtures): both go, "&gt;" with it.
+        ("<p>a&#27;&gt;b z</p>", "ab z"),
+        ("<p>a&#27;[31mred&#27;[0mb</p>", "aredb"),
+        # A tag after the ESC is markup, not the sequence's parameters: it stays a tag.
+        ("<p>a&#27;<b>bold</b> c</p>", "abold c"),
+        ('<p><a href="https://e.org/" title="x&#27;">link</a> c</p>', "link c"),
+    ],
+)
+def test_an_escape_sequence_in_an_entrys_html_goes_whole_and_no_markup_with_it(
+    html: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cleaning the stored HTML read the ESC's sequence across the source: "&gt;" lost its
+    "&g" ("at;b z"), a tag its "<" ("ab>bold"). The text is read as a terminal would."""
+    escaped = html.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    item = f"<item><guid>1</guid><title>t</title><description>{escaped}</description></item>"
+    feed = _entries(_rss(item), monkeypatch)
+    [entry] = feed.entries
+    assert entry.text == text
+    assert html_to_text(entry.summary) == text
+    assert "\x1b" not in entry.summary

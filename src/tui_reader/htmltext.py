@@ -16,6 +16,7 @@ from tui_reader.sanitize import clean_url, fast_clean, fast_line, is_web_url
 from tui_reader.scan import replace_spans, sub_to_last
 
 __all__ = [
+    "clean_html",
     "decode_control_refs",
     "html_paragraphs",
     "html_to_text",
@@ -198,6 +199,35 @@ def _spaces(markup: str) -> str:
         return markup.encode("ascii").translate(_ASCII_SPACES).decode("ascii")
     wide = markup.encode("utf-8", "surrogatepass").translate(_ASCII_SPACES)
     return _OTHER_SPACE.sub(" ", wide.decode("utf-8", "surrogatepass"))
+
+
+def clean_html(markup: str) -> str:
+    """HTML source as it is stored (a feed entry's content): control references decoded, so
+    that cleaning removes them (:func:`decode_control_refs`), and the text rules of
+    :func:`tui_reader.sanitize.fast_clean` applied.
+
+    An escape sequence is text, so where the source holds one (an ESC) it is removed from the
+    text between tags as a reader reads that text (character references decoded), never
+    across a tag or an entity's spelling: "a&#27;&gt;b" is "a", ESC ">", "b" (the ESC and its
+    ">" go, not "&g"), and "a&#27;<b>" keeps its tag. In a tag an ESC is only dropped."""
+    markup = decode_control_refs(markup)
+    if "\x1b" not in markup:
+        return fast_clean(markup)
+    parts: list[str] = []
+    pos = 0
+    # (Up to the last ">": there every "<" that starts a tag ends; sub_to_last's reason.)
+    for tag in TAGS.finditer(markup, 0, markup.rfind(">") + 1):
+        parts.append(_clean_text_run(markup[pos : tag.start()]))
+        parts.append(fast_clean(tag.group().replace("\x1b", "")))
+        pos = tag.end()
+    parts.append(_clean_text_run(markup[pos:]))
+    return "".join(parts)
+
+
+def _clean_text_run(run: str) -> str:
+    if "\x1b" not in run:
+        return fast_clean(run)
+    return html.escape(fast_clean(html.unescape(run)), quote=False)
 
 
 def text_to_html(text: str) -> str:

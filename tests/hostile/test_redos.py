@@ -42,7 +42,7 @@ from tui_reader.feeds import parse as feed_parse
 from tui_reader.feeds.discover import find_feed_links
 from tui_reader.feeds.opml import read_opml
 from tui_reader.feeds.parse import parse_feed
-from tui_reader.feeds.text import clean_link, clean_title, html_to_text
+from tui_reader.feeds.text import clean_html, clean_link, clean_title, html_to_text
 from tui_reader.feeds.xmlsafe import neutralize
 from tui_reader.mdescape import md_escape
 from tui_reader.sanitize import clean_line, clean_text, clean_url, feed_address, normalize_spaces
@@ -537,6 +537,12 @@ UNIT_CASES: list[Case] = [
         for func in (feed_dates.unix_time, feed_dates.zone_named)
     ],
     *_text_cases("parse._author", lambda t: feed_parse._author({"author": t})),
+    # Stored HTML with escape sequences in it (htmltext.clean_html): text runs between tags.
+    *_text_cases("htmltext.clean_html", clean_html),
+    *[
+        Case(f"htmltext.clean_html[{unit!r}]", clean_html, lambda s, u=unit: rep(u, s))
+        for unit in ("&#27;<a ", "&#27;&gt;", '\x1b<p x="', "\x1b]0;", "&#27;[3<b>", "<\x1b")
+    ],
     # Class names of boxes that are never the article (extract/preclean.py), near-matches.
     *[
         Case(

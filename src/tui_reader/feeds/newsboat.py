@@ -35,10 +35,9 @@ from typing import Literal
 from tui_reader.errors import ReaderError
 from tui_reader.feeds.opml import MAX_OPML_BYTES, ImportResult, OpmlFeed, subscribe
 from tui_reader.feeds.text import (
+    clean_html,
     clean_link,
     clean_title,
-    decode_control_refs,
-    fast_clean,
     fast_line,
     html_to_text,
 )
@@ -387,7 +386,7 @@ def _entry(
     published: float | None = None
     if isinstance(pub, int | float) and 0 < pub < _LATEST:
         published = float(pub)
-    body = fast_clean(decode_control_refs(_text(content, MAX_TEXT)))
+    body = clean_html(_text(content, MAX_TEXT))
     return EntryData(
         guid=guid_text,
         url=link,

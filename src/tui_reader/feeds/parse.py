@@ -30,9 +30,9 @@ from tui_reader.feeds.enclosures import MAX_SCANNED, clean_enclosures
 from tui_reader.feeds.fastxml import read_fast
 from tui_reader.feeds.parse_api import FeedError, ParsedFeed
 from tui_reader.feeds.text import (
+    clean_html,
     clean_link,
     clean_title,
-    decode_control_refs,
     fast_clean,
     fast_line,
     html_to_text,
@@ -357,8 +357,8 @@ def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
     summary = str(get(e, "summary") or "")
     if summary == content:
         summary = ""  # feedparser copies content into summary when the feed has none
-    content = fast_clean(decode_control_refs(content))
-    summary = fast_clean(decode_control_refs(summary))
+    content = clean_html(content)
+    summary = clean_html(summary)
     updated = struct_to_epoch(get(e, "updated_parsed"))
     published = struct_to_epoch(get(e, "published_parsed")) or updated
     return EntryData(
@@ -456,8 +456,8 @@ def _json_entry(item: dict[str, Any], base: str, doc: dict[str, Any]) -> EntryDa
     updated = iso_to_epoch(item.get("date_modified"))
     published = iso_to_epoch(item.get("date_published")) or updated
     title = clean_title(_str(item.get("title")))
-    content = fast_clean(decode_control_refs(content))
-    summary = fast_clean(decode_control_refs(summary))
+    content = clean_html(content)
+    summary = clean_html(summary)
     return EntryData(
         guid=guid,
         url=link,

@@ -11,6 +11,7 @@ from datetime import datetime
 # and decode_control_refs htmltext's (the one HTML to text); the feed parsers import them here.
 # clean_title and clean_link are htmltext's too: the store's sync side uses them as well.
 from tui_reader.htmltext import (
+    clean_html,
     clean_link,
     clean_title,
     decode_control_refs,
@@ -20,6 +21,7 @@ from tui_reader.htmltext import (
 from tui_reader.sanitize import fast_clean, fast_line
 
 __all__ = [
+    "clean_html",
     "clean_link",
     "clean_title",
     "decode_control_refs",
