@@ -128,6 +128,27 @@ def test_clean_text_strips_terminal_sequences() -> None:
     assert "evil" in out
 
 
+@pytest.mark.parametrize(
+    ("hostile", "shown"),
+    [
+        # As the VT500 parser (xterm, vte) reads a CSI: a C0 control inside it is executed
+        # and does not end it, nor does a parameter after an intermediate (pyte's and chalk's
+        # fixtures); "1mb" was left on screen.
+        ("a\x1b[3\x7f1mb", "ab"),
+        ("a\x1b[3\x001mb", "ab"),
+        ("a\x1b[3\x071mb", "ab"),
+        ("a\x1b[1 2mb", "ab"),
+        ("a\x1b[10;\t\t10fb", "ab"),
+        # CAN, SUB and ESC end it; a newline ends it here, the line kept.
+        ("a\x1b[3\x18b", "ab"),
+        ("a\x1b[3\x1b[1mb", "ab"),
+        ("a\x1b[3\n1mb", "a\n1mb"),
+    ],
+)
+def test_a_csi_runs_to_its_final_byte(hostile: str, shown: str) -> None:
+    assert clean_text(hostile) == shown
+
+
 def test_clean_text_caps_combining_marks() -> None:
     out = clean_text("e" + "\u0301" * 500)
     assert len(out) <= 4

@@ -37,8 +37,9 @@ def _control_ref(match: re.Match[str]) -> str:
     if code in (9, 10, 13) or 0x20 <= code < 0x7F or code > 0x9F:
         return match.group(0)
     if code >= 0x80:
-        # What HTML makes of it: the windows-1252 character (&#150; is an en dash), or
-        # nothing for the five code points windows-1252 leaves undefined.
+        # What HTML makes of it: the windows-1252 character (&#150; is an en dash), or for
+        # the five code points windows-1252 leaves undefined the C1 control itself, which
+        # cleaning then drops.
         return html.unescape(f"&#{code};")
     return chr(code)  # ESC and friends: clean_text removes them with their whole sequence
 

@@ -20,9 +20,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 # end, and both are common in mojibake (a closing quote read as latin-1 is "\u00e2\u0080\u009d",
 # the next opening one ends in U+009C): whole articles went. What stays of a real 8-bit
 # sequence is plain text, with no control character left to act on a terminal.
+#
+# A CSI runs to its final byte as a terminal reads it (the VT500 parser xterm and vte follow):
+# a parameter after an intermediate ("ESC [1 2m") and a C0 control inside it (executed, not
+# ending it: "ESC [3 DEL 1m") do not end it; CAN, SUB and ESC do. A newline ends it here (a
+# terminal would execute it and go on), so that no line break of the text goes with it.
 _ESCAPES = re.compile(
     r"""
-    \x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?                 # CSI ... final
+    \x1b\[[\x00-\x09\x0b-\x17\x19\x1c-\x3f\x7f]*[\x40-\x7e]?           # CSI ... final
   | \x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?           # OSC DCS SOS PM APC ... BEL/ST
   | \x1b[\x20-\x2f]*[\x30-\x7e]?                                # other escapes
     """,
