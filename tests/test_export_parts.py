@@ -7,6 +7,8 @@ import json
 import re
 from urllib.parse import unquote
 
+import pytest
+
 from tui_reader.export.mdtext import (
     fragment_directive,
     fragment_url,
@@ -24,6 +26,7 @@ from tui_reader.export.regions import (
     merge_front_matter,
     region_text,
     split_front_matter,
+    yaml_list,
 )
 
 
@@ -156,3 +159,32 @@ def test_front_matter_merge_keeps_user_keys_and_tags() -> None:
     assert fm == merged and rest == "body\n"
     assert front_matter_value(merged, "title") == "New"
     assert split_front_matter("no front matter") == (None, "no front matter")
+
+
+# YAML's printable characters (YAML 1.2, 5.1), less NEL, U+2028 and U+2029: line breaks to a
+# YAML 1.1 reader (PyYAML, Obsidian's) inside a double-quoted scalar, folded into a space.
+_YAML_PLAIN = re.compile(
+    "[\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*"
+)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "plain",
+        "a: b # c",
+        "nel\x85x",
+        "\ud800 lone",
+        "nc \ufffe",
+        "u\u2028l",
+        "del\x7fx",
+        "c1\x9bx",
+    ],
+)
+def test_front_matter_lists_read_back_as_written(value: str) -> None:
+    """A tag list (ours, or merged with the user's own front matter, which is kept as typed)
+    is read back as itself: PyYAML refused a lone surrogate or U+FFFE in one ("unacceptable
+    character"), the whole front matter with it, and read NEL as a line break."""
+    written = yaml_list([value])
+    assert _YAML_PLAIN.fullmatch(written)
+    assert json.loads(written) == [value]  # JSON's string syntax is a subset of YAML's

@@ -12,12 +12,12 @@ is closed.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from urllib.parse import quote as pct
 from urllib.parse import urlsplit
 
+from tui_reader.export.regions import yaml_quoted
 from tui_reader.mdescape import md_escape, md_url
 from tui_reader.sanitize import clean_line, clean_text, is_web_url
 
@@ -58,10 +58,8 @@ def md_quote_line(line: str) -> str:
 
 
 def yaml_str(text: str) -> str:
-    """A YAML double-quoted scalar (JSON string syntax is valid YAML), line separators
-    escaped too so no YAML reader sees a line break."""
-    out = json.dumps(clean_line(text), ensure_ascii=False)
-    return out.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    """``text`` cleaned to one line, as a YAML double-quoted scalar (:func:`yaml_quoted`)."""
+    return yaml_quoted(clean_line(text))
 
 
 def link(label_md: str, url: str) -> str:

@@ -237,8 +237,22 @@ def merge_front_matter(
     return out
 
 
+# What a YAML reader does not take as itself inside a double-quoted scalar: C1 controls (NEL,
+# U+0085, is a line break to YAML 1.1), the line and paragraph separators (line breaks too),
+# lone surrogates and U+FFFE/U+FFFF (not allowed at all: the whole front matter fails to load).
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def yaml_quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that every YAML reader reads back as ``text``:
+    JSON's string syntax (a subset of YAML's), and a \\u escape for each character above."""
+    return _YAML_UNSAFE.sub(
+        lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False)
+    )
+
+
 def yaml_list(items: Sequence[str]) -> str:
-    return "[" + ", ".join(json.dumps(i, ensure_ascii=False) for i in items) + "]"
+    return "[" + ", ".join(yaml_quoted(i) for i in items) + "]"
 
 
 def front_matter_text(lines: Sequence[str]) -> str:
