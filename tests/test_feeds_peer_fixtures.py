@@ -10,11 +10,12 @@ Each case is the shape of a peer's fixture, cut down to the element that shows t
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 
-from tui_reader.feeds.parse import ParsedFeed, parse_feed
+from tui_reader.feeds.parse import FeedError, ParsedFeed, parse_feed
 from tui_reader.htmltext import html_to_text
 
 from .conftest import parse_both
@@ -201,3 +202,28 @@ def test_an_escape_sequence_in_an_entrys_html_goes_whole_and_no_markup_with_it(
     assert entry.text == text
     assert html_to_text(entry.summary) == text
     assert "\x1b" not in entry.summary
+
+
+@pytest.mark.parametrize(
+    ("version", "fmt"),
+    [
+        ("https://jsonfeed.org/version/1.1", "json11"),
+        ("https://jsonfeed.org/version/1.1/", "json11"),
+        ("http://jsonfeed.org/version/1", "json1"),
+        ("jsonfeed.org/version/1.1", "json11"),
+        ("1.1", "json11"),  # gofeed's fixtures write it so, and gofeed reads them
+        ("1", "json1"),
+        ("2.0 beta", None),
+        ("https://example.org/version/1", None),
+        ("", None),
+    ],
+)
+def test_a_json_feeds_version_as_feeds_write_it(version: str, fmt: str | None) -> None:
+    data = json.dumps(
+        {"version": version, "title": "t", "items": [{"id": "1", "content_text": "x"}]}
+    ).encode()
+    if fmt is None:
+        with pytest.raises(FeedError, match="not a JSON Feed"):
+            parse_feed(data, URL)
+    else:
+        assert parse_feed(data, URL).format == fmt

@@ -537,6 +537,7 @@ UNIT_CASES: list[Case] = [
         for func in (feed_dates.unix_time, feed_dates.zone_named)
     ],
     *_text_cases("parse._author", lambda t: feed_parse._author({"author": t})),
+    *_text_cases("parse._JSON_FEED_VERSION", feed_parse._JSON_FEED_VERSION.fullmatch),
     # Stored HTML with escape sequences in it (htmltext.clean_html): text runs between tags.
     *_text_cases("htmltext.clean_html", clean_html),
     *[

@@ -378,6 +378,13 @@ def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
 # -- JSON Feed -------------------------------------------------------------------------------
 
 
+# The spec's "https://jsonfeed.org/version/1.1"; as feeds also write it (gofeed and miniflux
+# read them): over http, without the scheme, with a trailing slash, or the number alone.
+_JSON_FEED_VERSION = re.compile(
+    r"(?:(?:https?://)?(?:www\.)?jsonfeed\.org/version/)?(\d{1,2}(?:\.\d{1,2})?)/?", re.I
+)
+
+
 def parse_json_feed(data: bytes, url: str) -> ParsedFeed:
     """JSON Feed 1.0 / 1.1 (https://jsonfeed.org/version/1.1) into the same model."""
     try:
@@ -392,8 +399,8 @@ def parse_json_feed(data: bytes, url: str) -> ParsedFeed:
         raise FeedError(f"not readable JSON ({clean_line(str(exc))[:100]})") from None
     if not isinstance(doc, dict):
         raise FeedError("JSON, but not a JSON Feed (no top-level object)")
-    version = str(doc.get("version") or "")
-    if not version.startswith(("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")):
+    version = str(doc.get("version") or "").strip()
+    if _JSON_FEED_VERSION.fullmatch(version) is None:
         raise FeedError("JSON, but not a JSON Feed (no jsonfeed.org version)")
     items = doc.get("items")
     if not isinstance(items, list):
@@ -407,7 +414,7 @@ def parse_json_feed(data: bytes, url: str) -> ParsedFeed:
             continue
         entries.append(_json_entry(item, feed_base, doc))
     warning = f"{skipped} items that are not objects were skipped" if skipped else ""
-    fmt = "json" + version.rstrip("/").rsplit("/", 1)[-1].replace(".", "")
+    fmt = "json" + version.rstrip("/").rsplit("/", 1)[-1].replace(".", "")  # "json11"
     return ParsedFeed(
         title=clean_title(_str(doc.get("title"))),
         site_url=clean_link(_str(doc.get("home_page_url")), url),
