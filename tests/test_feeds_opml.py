@@ -221,6 +221,48 @@ def test_find_feed_links_resolves_and_filters() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "stray",
+    ['<img src="/pixel.gif" width="1" height="1">', "&nbsp;", "<span>x</span>", ">", "<a>x</a>"],
+)
+def test_a_stray_element_in_the_head_hides_no_feed_link(stray: str) -> None:
+    """A stray element in the <head> (a tracking pixel, an &nbsp;) makes an HTML parser start
+    the body there: the feed links after it were not read (Firefox and Miniflux find them)."""
+    page = (
+        "<!doctype html><html><head><title>t</title>"
+        f'{stray}<link rel="alternate" type="application/rss+xml" href="/feed/">'
+        "</head><body><p>text</p></body></html>"
+    ).encode()
+    assert [link.url for link in find_feed_links(page, "https://site.example/")] == [
+        "https://site.example/feed/"
+    ]
+
+
+def test_feed_links_as_firefox_reads_them() -> None:
+    """From Firefox's feed_discovery.html (which SimplePie's tests use too): rel="feed" is a
+    feed in any case, "alternate stylesheet" is not; feeds of generic XML types come after
+    the others, so that three of them do not use up the candidates tried before a real one."""
+    page = b"""<html><head>
+    <link rel="alternate" type="text/xml" href="/generic.xml" title="Bogus">
+    <link rel="alternate" type="application/rdf+xml" href="/generic.rdf">
+    <link rel="alternate" type="application/xml" href="/generic2.xml">
+    <link rel="alternate stylesheet" type="application/rss+xml" href="/style.css">
+    <link rel="fEEd" href="/3.xml">
+    <link rel="meat feed cake" type="application/atom+xml" href="/8.atom">
+    <link rel="feed" type="text/html" href="/h-feed">
+    <link rel="alternate" type="application/atom+xml" href="/1.atom">
+    </head><body></body></html>"""
+    links = find_feed_links(page, "http://example.com/")
+    assert [link.url.removeprefix("http://example.com/") for link in links] == [
+        "3.xml",
+        "8.atom",
+        "1.atom",
+        "generic.xml",
+        "generic.rdf",
+        "generic2.xml",
+    ]
+
+
 # -- welcome feed ------------------------------------------------------------------------------
 
 

@@ -37,6 +37,7 @@ from tui_reader.extract import (
 )
 from tui_reader.extract.dates import strip_dates
 from tui_reader.feeds import dates as feed_dates
+from tui_reader.feeds import discover as discover_module
 from tui_reader.feeds import fastxml
 from tui_reader.feeds import parse as feed_parse
 from tui_reader.feeds.discover import find_feed_links
@@ -538,6 +539,7 @@ UNIT_CASES: list[Case] = [
     ],
     *_text_cases("parse._author", lambda t: feed_parse._author({"author": t})),
     *_text_cases("parse._JSON_FEED_VERSION", feed_parse._JSON_FEED_VERSION.fullmatch),
+    *_text_cases("discover._BODY_TAG", discover_module._BODY_TAG.search),
     # Stored HTML with escape sequences in it (htmltext.clean_html): text runs between tags.
     *_text_cases("htmltext.clean_html", clean_html),
     *[

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -34,7 +35,16 @@ FEED_TYPES = (
     "application/xml",
     "text/xml",
 )
+# Types a feed has, but other documents too (any XML, any JSON): their links are tried after
+# the feed types', so that three of them ahead of a page's real feed do not use up the tries.
+_GENERIC_TYPES = frozenset(
+    {"application/json", "application/rdf+xml", "application/xml", "text/xml"}
+)
 _MAX_CANDIDATES = 3
+# Where the page's own <body> starts: its feed links are in the <head> before it. Cut there, not
+# at the body the parser implies: a stray element in the head (a tracking pixel's <img>, an
+# "&nbsp;") implies one, and the links after it were lost.
+_BODY_TAG = re.compile(r"<body[\s>/]", re.I)
 
 
 class DiscoverError(ReaderError):
@@ -65,26 +75,26 @@ class _LinkFinder:
     def __init__(self) -> None:
         self.base = ""
         self.links: list[tuple[str, str, str]] = []
-        self.done = False
 
     def start(self, tag: str | bytes, attrib: dict[str | bytes, str | bytes]) -> None:
-        if self.done or not isinstance(tag, str):
+        if not isinstance(tag, str):
             return
         tag = tag.lower()
         a = {str(k).lower(): str(v or "") for k, v in attrib.items()}
         if tag == "base" and a.get("href") and not self.base:
             self.base = a["href"].strip()
-        elif tag == "link":
+        elif tag == "link" and a.get("href", "").strip():
             rels = a.get("rel", "").lower().split()
             kind = a.get("type", "").lower().split(";")[0].strip()
-            if "alternate" in rels and kind in FEED_TYPES and a.get("href", "").strip():
+            # rel="feed" (HTML's own keyword; any feed type, or none given), or an alternate
+            # version in a feed's type, but not an "alternate stylesheet".
+            if ("feed" in rels and (not kind or kind in FEED_TYPES)) or (
+                "alternate" in rels and "stylesheet" not in rels and kind in FEED_TYPES
+            ):
                 self.links.append((a["href"].strip(), kind, a.get("title", "")))
-        elif tag == "body":
-            self.done = True  # feed links live in <head>
 
     def end(self, tag: str | bytes) -> None:
-        if isinstance(tag, str) and tag.lower() == "head":
-            self.done = True
+        pass
 
     def data(self, data: str | bytes) -> None:
         pass
@@ -97,9 +107,13 @@ class _LinkFinder:
 
 
 def find_feed_links(page: bytes, base_url: str, content_type: str = "") -> list[FeedLink]:
-    """The feeds a web page names, in document order (comment feeds last); ``content_type``
-    (the server's, if any) may name the page's charset."""
+    """The feeds a web page's head names, in document order (those of generic XML or JSON
+    types after the others, comment feeds last); ``content_type`` (the server's, if any) may
+    name the page's charset."""
     text = decode_page(page[:2_000_000], content_type)
+    body = _BODY_TAG.search(text)
+    if body is not None:
+        text = text[: body.start()]
     finder = _LinkFinder()
     parser = etree.HTMLParser(target=finder, no_network=True, recover=True)
     try:
@@ -116,7 +130,7 @@ def find_feed_links(page: bytes, base_url: str, content_type: str = "") -> list[
             continue
         seen.add(url)
         found.append(FeedLink(url, kind, clean_line(title)))
-    found.sort(key=lambda link: "comment" in link.title.casefold())
+    found.sort(key=lambda link: ("comment" in link.title.casefold(), link.type in _GENERIC_TYPES))
     return found
 
 
