@@ -207,6 +207,31 @@ def test_page_metadata_and_boilerplate() -> None:
         assert junk not in text, junk
 
 
+@pytest.mark.parametrize(
+    "img",
+    [
+        '<img src="/p.jpg" align="right" width="157" alt="A sketch">',
+        '<img src="/p.jpg" style="float: left; margin: 4px" width="200" alt="A sketch">',
+    ],
+)
+def test_a_picture_floated_beside_the_text_does_not_split_it(img: str) -> None:
+    """trafilatura's schleifen.ucoz.de page: "Eines Tages we<img align=right ...>rde ich..."
+    came out as two paragraphs, "...we" and "rde ich...". The text flows around a floated
+    picture: the paragraph stays whole, and the picture follows it."""
+    doc = document_from_fragment(f"<p>{FILLER} Eines Tages we{img}rde ich es wissen.</p>")
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("paragraph", f"{FILLER} Eines Tages werde ich es wissen."),
+        ("figure", ""),
+    ]
+    assert doc.blocks[1].alt == "A sketch"
+
+
+def test_a_picture_in_the_flow_still_ends_the_paragraph() -> None:
+    img = '<img src="/p.jpg" width="400" alt="A sketch">'
+    doc = document_from_fragment(f"<p>{FILLER} Before.{img}After.</p>")
+    assert [b.kind for b in doc.blocks] == ["paragraph", "figure", "paragraph"]
+
+
 def test_figure_caption_not_repeated() -> None:
     body = (
         '<figure><img src="/img/b.jpg" alt="The bridge at dusk">'

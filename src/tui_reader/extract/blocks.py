@@ -127,6 +127,14 @@ def is_tracking_pixel(img: HtmlElement) -> bool:
     return (width is not None and width <= 2) or (height is not None and height <= 2)
 
 
+def _is_floated(img: HtmlElement) -> bool:
+    """An image set beside the text (``align="left"``/``"right"``, or a CSS float)."""
+    if (img.get("align") or "").strip().lower() in ("left", "right"):
+        return True
+    style = "".join((img.get("style") or "").lower().split())
+    return "float:left" in style or "float:right" in style
+
+
 def _is_small_inline_image(img: HtmlElement) -> bool:
     """Emoji and icons drawn as images: their alt text belongs to the sentence."""
     width, height = _int_attr(img, "width"), _int_attr(img, "height")
@@ -181,6 +189,7 @@ class _Builder:
     items: list[_Item] = field(default_factory=list)
     quote: int = 0
     heading: int = 0
+    floats: list[Block] = field(default_factory=list)  # pictures the text flows around
 
     # -- the inline buffer ------------------------------------------------------------------
 
@@ -241,6 +250,12 @@ class _Builder:
         return "paragraph", 0
 
     def flush(self) -> None:
+        self._flush_text()
+        if self.floats:  # after the paragraph they stood in
+            self.blocks.extend(self.floats)
+            self.floats.clear()
+
+    def _flush_text(self) -> None:
         text = "".join(self.parts).rstrip()
         spans = self.spans
         for span in self.open_spans:
@@ -428,8 +443,14 @@ class _Builder:
         src = image_src(img, self.base)
         if not src and not alt:
             return
+        figure = Block("figure", "", src=src, alt=alt)
+        if self.length and _is_floated(img):
+            # A picture floated beside the text, met inside a paragraph (even inside a word:
+            # "we<img align=right>rde"): the text flows around it and goes on; it follows.
+            self.floats.append(figure)
+            return
         self.flush()
-        self.blocks.append(Block("figure", "", src=src, alt=alt))
+        self.blocks.append(figure)
 
     def _figure(self, el: HtmlElement) -> None:
         images = [i for i in el.iter("img") if not is_tracking_pixel(i)]
