@@ -227,3 +227,25 @@ def test_a_json_feeds_version_as_feeds_write_it(version: str, fmt: str | None) -
             parse_feed(data, URL)
     else:
         assert parse_feed(data, URL).format == fmt
+
+
+def test_an_atom_entry_without_authors_has_the_feeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RFC 4287 4.2.1 (and miniflux): the feed's atom:author applies to an entry that has
+    none of its own. RSS's channel-level managingEditor is an editor, not an author."""
+    feed = _entries(
+        _atom(
+            "<id>urn:x</id><author><name>Jane Roe</name><email>jane@example.org</email></author>"
+            "<entry><id>tag:a,1:1</id><title>x</title></entry>"
+            "<entry><id>tag:a,1:2</id><title>y</title><author><name>Bob</name></author></entry>"
+        ),
+        monkeypatch,
+    )
+    assert [e.author for e in feed.entries] == ["Jane Roe", "Bob"]
+    feed = _entries(
+        _rss(
+            "<item><guid>1</guid><title>a</title></item>",
+            channel="<title>t</title><managingEditor>ed@example.org (Ed)</managingEditor>",
+        ),
+        monkeypatch,
+    )
+    assert feed.entries[0].author == ""

@@ -711,6 +711,7 @@ class _Reader:
         meta: dict[str, Any] = {}
         entries: list[dict[str, Any]] = []
         title_done = False
+        people = _Entry(False)  # an Atom feed's author, read as an entry's is
         for child in channel:
             name = self.name_of(child)
             if name == entry_name:
@@ -719,7 +720,10 @@ class _Reader:
                 title_done = False  # feedparser forgets its "first title" mark in an entry
                 continue
             self.enter(child)
-            if name in _TITLE:
+            if name == "author" and self.version.startswith("atom"):
+                # (An entry without authors of its own has the feed's: parse._parse_xml.)
+                self.author(child, people)
+            elif name in _TITLE:
                 value, ctype = self.content(child, "text/plain")
                 if not title_done:
                     meta["title"] = value
@@ -752,6 +756,8 @@ class _Reader:
                 self.check_subtree(child, _FEED_HARMLESS)
             self.leave()
         meta.pop("summary", None)
+        if people.fields.get("author"):
+            meta["author"] = people.fields["author"]
         return meta, entries, has_content
 
     def check_box(self, box: Any) -> None:

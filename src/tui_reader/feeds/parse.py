@@ -17,6 +17,7 @@ import io
 import json
 import re
 import sys
+from dataclasses import replace
 from typing import Any
 
 from tui_reader.charsets import (
@@ -277,6 +278,11 @@ def _parse_xml(data: bytes, url: str, server_charset: str | None = None) -> Pars
         raise FeedError(f"broken feed with no entries: {bozo_text}")
     site_url = clean_link(str(meta.get("link") or ""), url)
     entries = [_xml_entry(e, url) for e in raw_entries]
+    if version.startswith("atom"):
+        # RFC 4287 4.2.1: an entry without authors of its own has the feed's.
+        feed_author = clean_title(_author(meta), is_html=True)
+        if feed_author:
+            entries = [e if e.author else replace(e, author=feed_author) for e in entries]
     warning = "; ".join(w for w in (encoding_warning, bozo_text) if w)
     return ParsedFeed(title, site_url, entries, warning, version)
 
