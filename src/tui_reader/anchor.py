@@ -32,7 +32,7 @@ import hashlib
 import re
 from array import array
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 __all__ = [
     "CONTEXT",
@@ -200,12 +200,13 @@ class _Query:
     suf: str
     hint: int | None  # the old start
 
-    @property
+    # (Cached: asked for every candidate place, and an imported context may be long.)
+    @cached_property
     def pre_known(self) -> bool:
         """Whether the stored prefix says anything (see :func:`_context_scores`)."""
         return bool(self.pre.strip())
 
-    @property
+    @cached_property
     def suf_known(self) -> bool:
         return bool(self.suf.strip())
 

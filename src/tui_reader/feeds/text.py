@@ -19,6 +19,7 @@ from tui_reader.htmltext import (
     text_to_html,
 )
 from tui_reader.sanitize import fast_clean, fast_line
+from tui_reader.timestamps import sane_timestamp
 
 __all__ = [
     "clean_html",
@@ -34,20 +35,16 @@ __all__ = [
 ]
 
 
-# A feed's date outside these years is a misread, not a date: "Mon, 01 Jan 0001 00:00:00 +0530"
-# read as the year 530, a run of nines as 9999 (which would hold the article at the top of a
-# list sorted by date for ever). The same years as an imported annotation's dates; 1970-01-01
-# 00:00 itself is a zero timestamp, a date never set.
-FIRST_EPOCH = 0.0  # 1970-01-01, excluded
-LAST_EPOCH = float(calendar.timegm((2200, 1, 1, 0, 0, 0)))
-
-
 def plausible(epoch: float | None) -> float | None:
-    """``epoch`` if it is after :data:`FIRST_EPOCH` and before :data:`LAST_EPOCH`, else None
-    (no date: the article is dated when it was first seen)."""
-    if epoch is None or not FIRST_EPOCH < epoch < LAST_EPOCH:
+    """``epoch`` when it is a usable timestamp by the reader's one rule
+    (:func:`tui_reader.timestamps.sane_timestamp`: 1970 to the end of 2200) and not 0, else
+    None (no date: the article is dated when it was first seen). A feed's date outside it is
+    a misread: "Mon, 01 Jan 0001 00:00:00 +0530" read as the year 530, a run of nines as 9999
+    (which would hold the article at the top of a list sorted by date for ever); 1970-01-01
+    00:00 itself is a zero timestamp, a date never set."""
+    if not epoch:
         return None
-    return epoch
+    return sane_timestamp(epoch)
 
 
 def struct_to_epoch(value: time.struct_time | None) -> float | None:
