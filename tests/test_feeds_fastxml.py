@@ -301,6 +301,35 @@ SAME_BOTH_WAYS = {
     "an RSS 1.0 document that declares Atom's namespace after its own": _rdf(
         _RDF_CHANNEL + _RDF_ITEM
     ).replace(b" xmlns:dc=", b' xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc=', 1),
+    # Several authors are named from feedparser's list of them (parse._author): "Jo Smith,
+    # Ann", each by the name feedparser reads from its text or its one <name> part.
+    "authors: raw RSS, dc:creator": _rss(
+        "<item><title>A</title><author>jo@example.org (Jo Smith)</author>"
+        "<dc:creator>Ann</dc:creator><link>http://example.org/1</link></item>"
+    ),
+    "authors: dc:creators, one an address alone, one twice": _rss(
+        "<item><title>A</title><dc:creator>Ann Lee</dc:creator><dc:creator>bo@example.org"
+        "</dc:creator><dc:creator> Ann Lee </dc:creator><dc:creator>Cy &amp; Co (Editor)"
+        "</dc:creator><link>http://example.org/1</link></item>"
+    ),
+    "authors: text with the address in angle brackets, then a blank one": _rss(
+        "<item><title>A</title><itunes:author>Ann &lt;ann@example.org&gt;</itunes:author>"
+        "<dc:creator>Bo</dc:creator><dc:creator> </dc:creator>"
+        "<link>http://example.org/1</link></item>"
+    ),
+    "authors: an address after 300 characters that may start one": _rss(
+        "<item><title>t</title><dc:creator>Ann</dc:creator><dc:creator>"
+        + "x" * 300
+        + "@example.org</dc:creator></item>"
+    ),
+    "authors: Atom names": _atom(
+        "<entry><id>1</id><title>t</title><author><name>Ann Lee</name></author>"
+        "<author><name>Bo Roe</name></author><author><name>Cy</name></author></entry>"
+    ),
+    "authors: the Atom feed's, for an entry without its own": _atom(
+        "<entry><id>1</id><title>t</title></entry>",
+        head="<title>Feed</title><author><name>Ann</name></author><author><name>Bo</name></author>",
+    ),
     "dates in every form feedparser reads": _rss(
         "<item><title>A</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
         "<dc:date>2003-06-11T05:00:00+02:00</dc:date><link>http://example.org/1</link></item>"
@@ -349,16 +378,19 @@ def test_entries_with_empty_links_under_a_base_do_not_share_one(
 
 
 DECLINED = {
-    # Several authors are named from feedparser's list of them (tests/test_feeds_peer_fixtures),
-    # which the fast path does not keep: "Jo Smith, Ann" (it was the last one alone, "Ann").
-    "authors: raw RSS, dc:creator": _rss(
-        "<item><title>A</title><author>jo@example.org (Jo Smith)</author>"
-        "<dc:creator>Ann</dc:creator><link>http://example.org/1</link></item>"
-    ),
     # feedparser merges an entry's authors part by part: "N (e@example.org)" from these two.
     "a second author after one given in parts": _atom(
         "<entry><id>1</id><title>t</title><author><name>N</name></author>"
         "<author><email>e@example.org</email></author></entry>"
+    ),
+    # An author given in parts after one given as text: merged into it.
+    "an Atom name after an author given as text": _rss(
+        "<item><title>t</title><dc:creator>Ann</dc:creator>"
+        "<atom:author><atom:name>Bo</atom:name></atom:author></item>"
+    ),
+    "a second author, with an email part": _atom(
+        "<entry><id>1</id><title>t</title><author><name>N</name></author>"
+        "<author><name>M</name><email>m@example.org</email></author></entry>"
     ),
     "an author in parts after another author": _rss(
         "<item><title>t</title><author>r@example.org (R)</author>"

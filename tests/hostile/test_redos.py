@@ -36,6 +36,7 @@ from tui_reader.extract import (
     prune,
 )
 from tui_reader.extract.dates import strip_dates
+from tui_reader.feeds import authors as feed_authors
 from tui_reader.feeds import dates as feed_dates
 from tui_reader.feeds import discover as discover_module
 from tui_reader.feeds import fastxml
@@ -251,6 +252,16 @@ FEEDS: dict[str, Callable[[int], bytes]] = {
         + b"Q</pubDate><dc:date xmlns:dc='http://purl.org/dc/elements/1.1/'>Mon, 12 Jan 2009 "
         + rep(b"1", size)
         + b"</dc:date></item>"
+    ),
+    # Authors' addresses (feeds/authors.py): feedparser's own search for one was quadratic in
+    # a run of the characters before an "@" (33 s on 100 kB, on both paths).
+    "authors-long-addresses": lambda size: rss(
+        b"<item><guid>g1</guid><dc:creator xmlns:dc='http://purl.org/dc/elements/1.1/'>Ann"
+        b"</dc:creator>"
+        + rep(b"<author>" + b"a" * 200 + b"@ (b)</author><author>a.@b.</author>", size)
+        + b"<author>"
+        + rep(b"a", size)
+        + b"@b.</author></item>"
     ),
     "comments-then-stray-htm": lambda size: rep(b"<!-- c -->", size) + b"<htm",
     "comments-newlines-then-stray-htm": lambda size: rep(b"<!-- c --> \n", size) + b"<htm",
@@ -538,6 +549,15 @@ UNIT_CASES: list[Case] = [
         for func in (feed_dates.unix_time, feed_dates.zone_named)
     ],
     *_text_cases("parse._author", lambda t: feed_parse._author({"author": t})),
+    *_text_cases("authors.text_author_name", feed_authors.text_author_name),
+    *[
+        Case(
+            f"authors.text_author_name[{unit!r}]",
+            feed_authors.text_author_name,
+            lambda s, u=unit: rep(u, s),
+        )
+        for unit in ("a", "a.", "a@b.", "a+@", "(a@b.cc) ")
+    ],
     *_text_cases("parse._JSON_FEED_VERSION", feed_parse._JSON_FEED_VERSION.fullmatch),
     *_text_cases("discover._BODY_TAG", discover_module._BODY_TAG.search),
     # Stored HTML with escape sequences in it (htmltext.clean_html): text runs between tags.

@@ -29,6 +29,8 @@ from xml.sax.saxutils import escape as _escape  # as feedparser escapes XHTML
 
 from lxml import etree
 
+from tui_reader.feeds.authors import text_author_name
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM03_NS = "http://purl.org/atom/ns#"
 RSS10_NS = "http://purl.org/rss/1.0/"
@@ -270,6 +272,10 @@ class _Entry:
         self.has_content = has_content
         self.title_mark: int | None = None  # feedparser's title_depth
         self.depths: dict[str, int] = {}  # its property_depth_map
+        # The names of the authors so far while each is a plain name (see _Reader.author);
+        # None once one is not.
+        self.names: list[str] | None = []
+        self.author_form: str | None = None  # "text" or "parts", as the first was given
 
     def store(self, key: str, value: object, depth: int) -> bool:
         old = self.depths.get(key)
@@ -665,12 +671,19 @@ class _Reader:
     def author(self, el: Any, state: _Entry) -> None:
         e = state.fields
         _check_attrs(el)
-        if e.get("author"):
-            # Several authors are read from feedparser's list of them (parse._xml_entry); and
-            # feedparser merges an entry's authors part by part (a name from one, an email
-            # from another) when one is given in parts: both are left to it.
-            raise _Decline("a second author")
+        # (After authors that all came to nothing, feedparser's list is read as from the
+        # first; parse._author then reads one name.)
+        second = bool(e.get("author")) or "authors" in e
+        if not second:
+            state.names, state.author_form = [], None
+        if second and state.names is None:
+            # Several authors are read from feedparser's list of them (parse._author). It
+            # merges an entry's authors part by part (a name from one, an email from
+            # another) and takes addresses out of a name: unless every author is a plain
+            # name, the list is left to it.
+            raise _Decline("a second author, not all of them plain names")
         parts: dict[str, str] = {}
+        kinds: set[str] = set()
         own = [el.text or ""]
         for child in el:
             name = self.name_of(child)
@@ -685,6 +698,7 @@ class _Reader:
                 self.check_subtree(child, frozenset())
             else:
                 _check_attrs(child)
+                kinds.add(name)
                 value = self.text(child)
                 if name in ("name", "itunes_name"):
                     parts["name"] = value
@@ -693,13 +707,32 @@ class _Reader:
             own.append(child.tail or "")
         who, email = parts.get("name"), parts.get("email")
         if who and email:
-            e["author"] = f"{who} ({email})"
+            author = f"{who} ({email})"
         elif who:
-            e["author"] = who
+            author = who
         elif email:
-            e["author"] = email
+            author = email
         else:
-            e["author"] = self.finish("".join(own).strip())
+            author = self.finish("".join(own).strip())
+        # Each author of the entry given the same way: as text (feedparser lists it by the
+        # name it reads from it, authors.text_author_name) or as a <name> part alone (listed as
+        # it is). An author in other parts (an email, no name), or in parts after one given
+        # as text, feedparser merges into the one before.
+        form = "parts" if kinds else "text"
+        listed: str | None  # the name feedparser lists, None when it is no plain one
+        if form == "text":
+            listed = text_author_name(author)  # (blank: listed as no one, {})
+        else:
+            listed = author if author and "@" not in author and kinds == {"name"} else None
+        if state.names is not None:
+            same_form = state.author_form in (None, form)
+            state.names = [*state.names, listed] if listed is not None and same_form else None
+            state.author_form = state.author_form or form
+        if second:
+            if state.names is None:
+                raise _Decline("a second author, not all of them plain names")
+            e["authors"] = [{"name": each} if each else {} for each in state.names]
+        e["author"] = author
 
     # -- the feed ----------------------------------------------------------------------------
 
@@ -756,8 +789,9 @@ class _Reader:
                 self.check_subtree(child, _FEED_HARMLESS)
             self.leave()
         meta.pop("summary", None)
-        if people.fields.get("author"):
-            meta["author"] = people.fields["author"]
+        for key in ("author", "authors"):
+            if people.fields.get(key):
+                meta[key] = people.fields[key]
         return meta, entries, has_content
 
     def check_box(self, box: Any) -> None:

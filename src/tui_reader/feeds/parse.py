@@ -212,7 +212,8 @@ def _cp1252_table(mapping: dict[int, str]) -> str:
 
 def _load_feedparser() -> Any:
     """Import feedparser on first use (a refresh where nothing changed never pays for it),
-    have it try our buffered expat driver first, and give media:description its place."""
+    have it try our buffered expat driver first, give media:description its place, and read
+    authors' addresses in linear time (tui_reader.feeds.authors)."""
     global _feedparser
     if _feedparser is None:
         import feedparser
@@ -222,6 +223,7 @@ def _load_feedparser() -> Any:
         import feedparser.namespaces.mediarss
 
         from tui_reader.feeds import dates
+        from tui_reader.feeds.authors import sync_author_detail
         from tui_reader.feeds.saxdriver import DRIVER
 
         dates.install(feedparser.datetimes)
@@ -233,6 +235,8 @@ def _load_feedparser() -> Any:
         media._start_media_description = _start_media_description
         media._end_media_description = _end_media_description
         feedparser.mixin._cp1252 = _cp1252_table(feedparser.mixin._cp1252)
+        # Its own method, with the address in an author's text found in linear time.
+        feedparser.mixin._FeedParserMixin._sync_author_detail = sync_author_detail
         _feedparser = feedparser
     return _feedparser
 
