@@ -60,6 +60,43 @@ def test_json_feed(version: str) -> None:
     assert e.published == 1735787045.0
 
 
+def _json_item(item: dict[str, object], **top: object) -> bytes:
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "T", **top}
+    return json.dumps({**doc, "items": [{"id": "1", "url": "https://j/1", **item}]}).encode()
+
+
+@pytest.mark.parametrize(
+    ("item", "top", "author"),
+    [
+        # As the spec writes them: 1.1's list of objects, 1.0's one object, the feed's.
+        ({"authors": [{"name": "Ann"}, {"name": "Bo"}, {"name": "Ann"}]}, {}, "Ann, Bo"),
+        ({"author": {"name": "Cy"}}, {}, "Cy"),
+        ({"authors": [{"url": "https://j/me"}]}, {"authors": [{"name": "Feed"}]}, "Feed"),
+        # As feeds also write them: one object not in a list, names as strings.
+        ({"authors": {"name": "Ann"}}, {}, "Ann"),
+        ({"authors": ["Ann", " Bo "]}, {}, "Ann, Bo"),
+        ({"author": "Dee"}, {}, "Dee"),
+        ({}, {"authors": {"name": "Feed"}}, "Feed"),
+        ({"authors": [], "author": {"name": "Cy"}}, {}, "Cy"),
+        # Nothing to read: no name, or not a name.
+        ({"authors": [None, True, {"name": ["x"]}, " "]}, {}, ""),
+    ],
+)
+def test_json_feed_authors_as_feeds_write_them(
+    item: dict[str, object], top: dict[str, object], author: str
+) -> None:
+    (e,) = parse_feed(_json_item(item, **top), "https://j/").entries
+    assert e.author == author
+
+
+def test_json_feed_one_attachment_not_in_a_list() -> None:
+    attachment = {"url": "https://j/a.mp3", "mime_type": "audio/mpeg", "size_in_bytes": 9}
+    (e,) = parse_feed(_json_item({"attachments": attachment}), "https://j/").entries
+    assert [(x.url, x.type, x.length) for x in e.enclosures] == [
+        ("https://j/a.mp3", "audio/mpeg", 9)
+    ]
+
+
 def test_json_feed_text_content_and_bad_json() -> None:
     doc = {
         "version": "https://jsonfeed.org/version/1.1",

@@ -443,19 +443,28 @@ def _str(value: object) -> str:
 
 
 def _json_author(item: dict[str, Any], doc: dict[str, Any]) -> str:
+    """The item's authors (1.1's ``authors``, 1.0's ``author``), else the feed's, by their
+    names, each once. Read as feeds write them, not only as the spec does: a list of
+    objects, one object alone, a name as a string (or a list of them)."""
     for source in (item, doc):
-        authors = source.get("authors")
-        if isinstance(authors, list):
-            names = [_str(a.get("name")) for a in authors if isinstance(a, dict)]
-            names = [n for n in names if n]
+        names: list[str] = []
+        for key in ("authors", "author"):
+            for name in _json_names(source.get(key)):
+                if name not in names:
+                    names.append(name)
             if names:
                 return ", ".join(names)
-        author = source.get("author")
-        if isinstance(author, dict) and _str(author.get("name")):
-            return _str(author.get("name"))
-        if isinstance(author, str) and author.strip():
-            return author  # (not the spec's object, but what some feeds write: the name)
     return ""
+
+
+def _json_names(value: object) -> list[str]:
+    people = value[:MAX_SCANNED] if isinstance(value, list) else [value]
+    names = []
+    for person in people:
+        name = _str(person.get("name")) if isinstance(person, dict) else _str(person)
+        if name.strip():
+            names.append(name.strip())
+    return names
 
 
 def _json_entry(item: dict[str, Any], base: str, doc: dict[str, Any]) -> EntryData:
@@ -492,6 +501,8 @@ def _json_entry(item: dict[str, Any], base: str, doc: dict[str, Any]) -> EntryDa
 def _json_attachments(item: dict[str, Any]) -> list[tuple[object, object, object]]:
     """(url, mime_type, size_in_bytes) of a JSON Feed item's attachments."""
     attachments = item.get("attachments")
+    if isinstance(attachments, dict):
+        attachments = [attachments]  # (one, not in the spec's list: as feeds write it)
     if not isinstance(attachments, list):
         return []
     return [
