@@ -169,6 +169,33 @@ def test_a_unix_time_and_a_named_zone_are_read_as_such(monkeypatch: pytest.Monke
     ] == expected
 
 
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        # The end of a day is the next day's midnight (RFC 822 5.1 allows hour 24, as ISO
+        # 8601 does): feedparser's RFC 822 reader gave no date at all; so for a leap second.
+        ("Tue, 10 Jun 2003 24:00:00 GMT", "2003-06-11T00:00:00+00:00"),
+        ("Wed, 31 Dec 2003 24:00 +0200", "2003-12-31T22:00:00+00:00"),
+        ("10 Jun 2003 24:00:00 EST", "2003-06-11T05:00:00+00:00"),
+        ("Tue, 10 Jun 2003 23:59:60 GMT", "2003-06-10T23:59:59+00:00"),
+        ("2003-06-10T24:00:00Z", "2003-06-11T00:00:00+00:00"),  # (ISO 8601: feedparser's)
+        ("Tue, 10 Jun 2003 12:24:00 GMT", "2003-06-10T12:24:00+00:00"),
+        # No such hour.
+        ("Tue, 10 Jun 2003 24:30:00 GMT", None),
+        ("Tue, 10 Jun 2003 25:00:00 GMT", None),
+    ],
+)
+def test_the_end_of_a_day_and_a_leap_second_are_dates(
+    written: str, read: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = _entries(
+        _rss(f"<item><guid>1</guid><title>a</title><pubDate>{written}</pubDate></item>"),
+        monkeypatch,
+    )
+    (e,) = feed.entries
+    assert (datetime.fromtimestamp(e.published, UTC).isoformat() if e.published else None) == read
+
+
 def test_a_json_feeds_rfc_822_date_is_read() -> None:
     """gofeed and miniflux read it; RFC 3339 alone was read (the XML route reads both)."""
     data = (

@@ -542,6 +542,12 @@ UNIT_CASES: list[Case] = [
     ),
     # Feed dates feedparser misreads (feeds/dates.py): a Unix time, a zone given by its name.
     *_text_cases("dates.unix_time", feed_dates.unix_time),
+    *_text_cases("dates.end_of_day", feed_dates.end_of_day),
+    *[
+        Case(f"dates._END_OF_DAY[{unit!r}]", func, lambda s, u=unit: rep(u, s))
+        for unit in ("24:00", "24:00:0", "1:24:00:", "23:59:6")
+        for func in (feed_dates._END_OF_DAY.search, lambda t: feed_dates._LEAP_SECOND.sub("", t))
+    ],
     *_text_cases("dates.zone_named", feed_dates.zone_named),
     *[
         Case(f"dates[{unit!r}]", func, lambda s, u=unit: rep(u, s))

@@ -1,18 +1,21 @@
-"""Two date forms feeds write that feedparser misreads, read right: one home for both parse
-routes (feedparser's own and the fast path's, which borrows feedparser's date parser).
+"""Date forms feeds write that feedparser misreads, read right: one home for both parse routes
+(feedparser's own and the fast path's, which borrows feedparser's date parser).
 
 - A Unix time (``<pubDate>1520932969</pubDate>``, seconds or milliseconds): feedparser reads
   the digits as an ISO 8601 ordinal date, 2015-07-28 instead of 2018-03-13.
 - An RFC 822 date with a time-zone name (``Fri, 31 Mar 2023 20:19:00 America/Los_Angeles``):
   feedparser drops the name and reads the time as UTC, seven hours early.
+- An RFC 822 date at ``24:00`` (the end of the day) or with a leap second (``23:59:60``):
+  feedparser gives no date at all.
 
-:func:`install` puts both first among feedparser's date handlers (each returns None for
-anything else, and feedparser tries its own next). Both patterns are anchored, with no nested
-repetition: linear in the text (tests/hostile/test_redos.py).
+:func:`install` puts them first among feedparser's date handlers (each returns None for
+anything else, and feedparser tries its own next). The patterns are anchored or bounded, with
+no nested repetition: linear in the text (tests/hostile/test_redos.py).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 import time
@@ -27,6 +30,11 @@ _ZONE_NAMED = re.compile(
     r"\s*(?:[A-Za-z]{3,9},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]{0,6}\.?\s+(\d{4})"
     r"\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+([A-Za-z]{1,32}(?:/[A-Za-z0-9_+\-]{1,32}){1,2})\s*"
 )
+
+# The end of a day, "24:00" (RFC 822 and ISO 8601 allow it: the next day's midnight), and a
+# leap second, ":60": feedparser's RFC 822 reader refuses both, and the date is lost.
+_END_OF_DAY = re.compile(r"(?<![\d:])24:00(?::00)?(?![\d:])")
+_LEAP_SECOND = re.compile(r"(?<![\d:])(\d{1,2}:\d{2}):60(?![\d:])")
 
 _installed = False
 
@@ -61,12 +69,37 @@ def zone_named(value: str) -> time.struct_time | None:
         return None
 
 
+def end_of_day(value: str) -> time.struct_time | None:
+    """An RFC 822 date at "24:00" (the next day's midnight) or with a leap second (read as
+    the second before) as UTC, or None. The rest is read by feedparser's RFC 822 reader."""
+    if len(value) > 100 or ("24:00" not in value and ":60" not in value):
+        return None
+    from feedparser.datetimes.rfc822 import _parse_date_rfc822
+
+    later = 0
+    fixed = _LEAP_SECOND.sub(r"\1:59", value)
+    found = _END_OF_DAY.search(fixed)
+    if found is not None:
+        fixed = fixed[: found.start()] + "00:00:00" + fixed[found.end() :]
+        later = 86400
+    if fixed == value:
+        return None
+    read: time.struct_time | None = _parse_date_rfc822(fixed)
+    if read is None:
+        return None
+    try:
+        return time.gmtime(calendar.timegm(read) + later)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
 def install(feedparser_datetimes: Any) -> None:
-    """Put :func:`unix_time` and :func:`zone_named` first among feedparser's date handlers
+    """Put :func:`unix_time`, :func:`zone_named` and :func:`end_of_day` first among
+    feedparser's date handlers
     (``feedparser.datetimes``); once."""
     global _installed
     if _installed:
         return
-    for handler in (zone_named, unix_time):
+    for handler in (end_of_day, zone_named, unix_time):
         feedparser_datetimes.registerDateHandler(handler)
     _installed = True
