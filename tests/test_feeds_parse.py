@@ -175,9 +175,26 @@ def test_a_utf8_feed_with_a_stray_latin1_byte_keeps_its_text() -> None:
     )
 
 
-def test_html_page_is_not_a_feed() -> None:
+XHTML_PROLOG = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<?xml-stylesheet href="s.css"?>\n'
+    b'<!-- made by hand -->\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN"'
+    b' "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
+)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        HTML_PAGE,
+        # XHTML opens with an XML declaration (and may have a style sheet's instruction).
+        XHTML_PROLOG + b'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title>'
+        b"</head><body><p>x</p></body></html>",
+        b'<?xml version="1.0"?><html><body><p>x</p></body></html>',
+    ],
+)
+def test_html_page_is_not_a_feed(page: bytes) -> None:
     with pytest.raises(FeedError, match=r"this is a web page \(HTML\), not a feed"):
-        parse_feed(HTML_PAGE, "https://x/")
+        parse_feed(page, "https://x/")
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n", b"just some text", b"<note>hi</note>"])

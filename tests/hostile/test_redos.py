@@ -565,6 +565,14 @@ UNIT_CASES: list[Case] = [
         for unit in ("a", "a.", "a@b.", "a+@", "(a@b.cc) ")
     ],
     *_text_cases("parse._JSON_FEED_VERSION", feed_parse._JSON_FEED_VERSION.fullmatch),
+    *[
+        Case(
+            f"parse._HTML_START[{unit!r}]",
+            feed_parse._HTML_START.match,
+            lambda s, u=unit: rep(u, s),
+        )
+        for unit in (b"<?", b"<?x ", b"<?a?> ", b"<!--<?", b" <?xml?><!---->")
+    ],
     *_text_cases("discover._BODY_TAG", discover_module._BODY_TAG.search),
     # Stored HTML with escape sequences in it (htmltext.clean_html): text runs between tags.
     *_text_cases("htmltext.clean_html", clean_html),

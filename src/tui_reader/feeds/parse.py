@@ -56,8 +56,12 @@ _XML_DECL = re.compile(rb"\A\s*<\?xml\b[^>]*?\?>", re.IGNORECASE)
 _DECL_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""", re.IGNORECASE)
 # Comments end at their first "-->" and nothing is given back: with "<!--.*?-->" repeated, a
 # failed match tried every way of grouping n comments into larger ones (2**n).
+# An XHTML page may open with an XML declaration or another processing instruction (a style
+# sheet's); "<?...>" ends at its first ">", possessively.
 _HTML_START = re.compile(
-    rb"\A\s*+(?:<!--(?:[^-]|-(?!->))*+-->\s*+)*+<(?:!doctype\s+html|html|head|body)\b", re.I
+    rb"\A\s*+(?:(?:<!--(?:[^-]|-(?!->))*+-->|<\?[^>]*+>)\s*+)*+"
+    rb"<(?:!doctype\s+html|html|head|body)\b",
+    re.I,
 )
 _UNICODE_BOMS = (
     codecs.BOM_UTF32_LE,
