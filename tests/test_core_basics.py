@@ -149,6 +149,25 @@ def test_a_csi_runs_to_its_final_byte(hostile: str, shown: str) -> None:
     assert clean_text(hostile) == shown
 
 
+@pytest.mark.parametrize(
+    ("hostile", "shown"),
+    [
+        ("a\x1b]0;title\x07b", "ab"),
+        ("a\x1b]8;;https://e.org\x1b\\link\x1b]8;;\x1b\\b", "alinkb"),
+        ("a\x1bPq#0;2;0;0;0\x1b\\b", "ab"),
+        # CAN and SUB abort a string, as in a terminal (vte, xterm): the text after is text.
+        ("a\x1b]0;title\x18b", "ab"),
+        ("a\x1b_apc\x1ab", "ab"),
+        # One left open ends with its line here: the next lines are kept.
+        ("a\x1b]0;never ended\nsecond line\n\nthird", "a\nsecond line\n\nthird"),
+    ],
+)
+def test_a_string_runs_to_its_terminator_and_no_further_than_its_line(
+    hostile: str, shown: str
+) -> None:
+    assert clean_text(hostile) == shown
+
+
 def test_clean_text_caps_combining_marks() -> None:
     out = clean_text("e" + "\u0301" * 500)
     assert len(out) <= 4

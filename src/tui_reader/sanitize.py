@@ -25,10 +25,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 # a parameter after an intermediate ("ESC [1 2m") and a C0 control inside it (executed, not
 # ending it: "ESC [3 DEL 1m") do not end it; CAN, SUB and ESC do. A newline ends it here (a
 # terminal would execute it and go on), so that no line break of the text goes with it.
+#
+# A string (OSC, DCS, SOS, PM, APC) runs to its BEL or ST; CAN and SUB abort it, as they do in
+# a terminal. One left open ends at the end of its line here: a terminal would hold the rest
+# of the text in it, and so had the reader lost a whole article to one stray "ESC ]".
 _ESCAPES = re.compile(
     r"""
     \x1b\[[\x00-\x09\x0b-\x17\x19\x1c-\x3f\x7f]*[\x40-\x7e]?           # CSI ... final
-  | \x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?           # OSC DCS SOS PM APC ... BEL/ST
+  | \x1b[\]PX^_][^\x07\x1b\x9c\x18\x1a\n]*(?:\x07|\x1b\\|\x9c|\x18|\x1a)?  # OSC DCS ... BEL/ST
   | \x1b[\x20-\x2f]*[\x30-\x7e]?                                # other escapes
     """,
     re.VERBOSE,

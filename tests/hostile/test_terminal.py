@@ -135,7 +135,7 @@ def test_feed_fields_are_cleaned_before_storing(server: TestServer, store: Store
     assert feed.title.startswith("Feed")
     assert assert_store_clean(store.path) > 10 * summary.new_articles  # every column seen
     titles = [a.title for a in store.list_articles(feed_id=feed.id)]
-    # (An unterminated OSC or DCS string swallows the rest of its title, as a terminal would.)
+    # (An unterminated OSC or DCS string swallows the rest of its line in the title.)
     assert all(t.startswith("Title") and "\n" not in t for t in titles), titles
     for hidden in ("pwned", "file://evil", "evil.example", "cm0gLXJmIH4K", "SGk=", "q544e"):
         # Sequences go as a whole. (A guid is an opaque key, never shown: the loose parser
