@@ -8,7 +8,12 @@ import pytest
 
 from tests.fixtures.feeds.builders import HTML_PAGE, rss
 from tests.httpserver import TestServer
-from tui_reader.feeds.discover import DiscoverError, discover, find_feed_links
+from tui_reader.feeds.discover import (
+    DiscoverError,
+    discover,
+    find_feed_anchors,
+    find_feed_links,
+)
 from tui_reader.feeds.opml import OpmlError, export_opml, import_opml, read_opml
 from tui_reader.feeds.welcome import WELCOME_SETTING, WELCOME_URL, ensure_welcome
 from tui_reader.store import Store
@@ -197,6 +202,59 @@ def test_discover_page_without_feed(server: TestServer) -> None:
     )
     with pytest.raises(DiscoverError, match="names no feed"):
         discover(page)
+
+
+def test_discover_from_a_link_in_the_page(server: TestServer) -> None:
+    """A page whose head names no feed, but whose links lead to one (feedfinder2's and
+    lemon24/reader's second try): the site's own before another's, posts before comments."""
+    server.route("/feed/", rss(1, title="Posts feed"))
+    server.route("/comments/feed/", rss(1, title="Comments feed"))
+    page = server.route(
+        "/blog/",
+        b'<html><head><title>Blog</title></head><body><a href="/tags/rss-readers">tag</a>'
+        b'<a href="https://other.example/feed/">theirs</a><a href="/comments/feed/">c</a>'
+        b'<a href="/feed/">RSS</a></body></html>',
+        content_type="text/html",
+    )
+    found = discover(page)
+    assert found.url == server.url("/feed/") and found.parsed.title == "Posts feed"
+    assert found.via_page == page
+
+
+def test_discover_from_a_link_that_is_no_feed(server: TestServer) -> None:
+    server.route("/feed/", b"<html><body>Subscribe!</body></html>", content_type="text/html")
+    page = server.route(
+        "/blog/", b'<html><body><a href="/feed/">RSS</a></body></html>', content_type="text/html"
+    )
+    with pytest.raises(DiscoverError, match="the page links to a feed, but it could not be read"):
+        discover(page)
+
+
+def test_links_that_read_as_feeds() -> None:
+    page = b"""<html><head><base href="https://site.example/blog/"></head><body>
+    <a href="feed">1</a> <a href="/rss.xml">2</a> <a href="/x/atom.xml#top">3</a>
+    <a href="/index.xml">4</a> <a href="/posts.rss">5</a> <a href="/feeds/posts/default">no</a>
+    <a href="/feeds/">6</a> <a href="/?format=rss">7</a> <a href="/p?id=1&amp;feed=atom">8</a>
+    <a href="https://www.site.example/feed.json">9</a> <a href="https://elsewhere.example/rss/">10</a>
+    <a href="/tags/rss-readers">no</a> <a href="/2024/an-atom-bomb">no</a>
+    <a href="/sitemap.xml">no</a> <a href="/about">no</a> <a href="javascript:feed()">no</a>
+    <a href="mailto:rss@site.example">no</a>
+    <a href="feed">1 again</a> <a href="/comments/feed/">last of the site's</a>
+    </body></html>"""
+    links = find_feed_anchors(page, "https://site.example/blog/")
+    assert [link.url for link in links] == [
+        "https://site.example/blog/feed",
+        "https://site.example/rss.xml",
+        "https://site.example/x/atom.xml",
+        "https://site.example/index.xml",
+        "https://site.example/posts.rss",
+        "https://site.example/feeds/",
+        "https://site.example/?format=rss",
+        "https://site.example/p?id=1&feed=atom",
+        "https://www.site.example/feed.json",
+        "https://site.example/comments/feed/",
+        "https://elsewhere.example/rss/",
+    ]
 
 
 def test_discover_errors(server: TestServer) -> None:

@@ -41,7 +41,7 @@ from tui_reader.feeds import dates as feed_dates
 from tui_reader.feeds import discover as discover_module
 from tui_reader.feeds import fastxml
 from tui_reader.feeds import parse as feed_parse
-from tui_reader.feeds.discover import find_feed_links
+from tui_reader.feeds.discover import find_feed_anchors, find_feed_links
 from tui_reader.feeds.opml import read_opml
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.feeds.text import clean_html, clean_link, clean_title, html_to_text
@@ -367,6 +367,16 @@ XML_CASES = [
         lambda size: rep(b"<!--", size),
         E2E_BUDGET,
     ),
+    # A page whose links are read for feed addresses (discover.find_feed_anchors).
+    *[
+        Case(
+            f"find_feed_anchors[{unit!r}]",
+            lambda d: find_feed_anchors(d, "https://e.org/"),
+            lambda size, u=unit: rep(u, size),
+            E2E_BUDGET,
+        )
+        for unit in (b'<a href="/feed/">', b'<a href="x.', b'<a href="?format=rss&', b"<a href=")
+    ],
 ] + [
     Case(f"{name}[{unit!r}]", func, lambda size, u=unit: rep(u, size))
     for unit in (b" ", b"\r\n ", b"<!--", b"<?", b"<!-- c -->", b"<?pi ?>", b"<!DOCTYPE", b"&#x")
@@ -574,6 +584,13 @@ UNIT_CASES: list[Case] = [
         for unit in (b"<?", b"<?x ", b"<?a?> ", b"<!--<?", b" <?xml?><!---->")
     ],
     *_text_cases("discover._BODY_TAG", discover_module._BODY_TAG.search),
+    *_text_cases("discover._FEED_SEGMENT", discover_module._FEED_SEGMENT.fullmatch),
+    *_text_cases("discover._FEED_QUERY", discover_module._FEED_QUERY.search),
+    *[
+        Case(f"discover._FEED_SEGMENT[{unit!r}]", func, lambda s, u=unit: rep(u, s))
+        for unit in ("feed.", "a.rss", "&format=rss", "format=")
+        for func in (discover_module._FEED_SEGMENT.fullmatch, discover_module._FEED_QUERY.search)
+    ],
     # Stored HTML with escape sequences in it (htmltext.clean_html): text runs between tags.
     *_text_cases("htmltext.clean_html", clean_html),
     *[

@@ -1,11 +1,13 @@
 """Find the feed behind a URL: the URL itself when it is a feed, or the feed a web page names in
-``<link rel="alternate" type="application/rss+xml | atom+xml | feed+json">``."""
+``<link rel="alternate" type="application/rss+xml | atom+xml | feed+json">``; failing that,
+one its links point to whose address reads as a feed's (``/feed/``, ``rss.xml``, ``.atom``),
+as feedfinder2 and lemon24/reader look for them."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -45,6 +47,17 @@ _MAX_CANDIDATES = 3
 # at the body the parser implies: a stray element in the head (a tracking pixel's <img>, an
 # "&nbsp;") implies one, and the links after it were lost.
 _BODY_TAG = re.compile(r"<body[\s>/]", re.I)
+# A link's address that reads as a feed's: a last path segment named for one ("feed", "rss",
+# "atom", "feeds", "index.xml", "rss.xml", "atom.xml", "feed.json"), or ending in .rss, .rdf or
+# .atom; an RSS or Atom format asked for in the query. (A page's links are many and most are
+# articles: a name alone, not "has rss in it", so that "/tags/rss-readers" is not one.)
+_FEED_SEGMENT = re.compile(
+    r"(?:feeds?|rss2?|atom|rdf|index\.(?:xml|rss|atom)|(?:rss|atom|feed)\.(?:xml|json)"
+    r"|[^/]*\.(?:rss|rdf|atom))",
+    re.I,
+)
+_FEED_QUERY = re.compile(r"(?:^|&)(?:format|feed|type)=(?:rss2?|atom|feed)(?:&|$)", re.I)
+_MAX_ANCHORS = 5_000  # links read from one page (a page of 100,000 links is no site's index)
 
 
 class DiscoverError(ReaderError):
@@ -72,9 +85,10 @@ class _LinkFinder:
     rescans the rest of the page from every start tag without a ">" (quadratic: a page of
     "<link rel=alternate " took minutes)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, anchors: bool = False) -> None:
         self.base = ""
         self.links: list[tuple[str, str, str]] = []
+        self.anchors: list[tuple[str, str]] | None = [] if anchors else None  # (href, title)
 
     def start(self, tag: str | bytes, attrib: dict[str | bytes, str | bytes]) -> None:
         if not isinstance(tag, str):
@@ -83,6 +97,9 @@ class _LinkFinder:
         a = {str(k).lower(): str(v or "") for k, v in attrib.items()}
         if tag == "base" and a.get("href") and not self.base:
             self.base = a["href"].strip()
+        elif tag == "a" and self.anchors is not None and len(self.anchors) < _MAX_ANCHORS:
+            if a.get("href", "").strip():
+                self.anchors.append((a["href"].strip(), a.get("title", "")))
         elif tag == "link" and a.get("href", "").strip():
             rels = a.get("rel", "").lower().split()
             kind = a.get("type", "").lower().split(";")[0].strip()
@@ -132,6 +149,48 @@ def find_feed_links(page: bytes, base_url: str, content_type: str = "") -> list[
         found.append(FeedLink(url, kind, clean_line(title)))
     found.sort(key=lambda link: ("comment" in link.title.casefold(), link.type in _GENERIC_TYPES))
     return found
+
+
+def find_feed_anchors(page: bytes, base_url: str, content_type: str = "") -> list[FeedLink]:
+    """The page's links (``<a href>``, anywhere in it) whose address reads as a feed's, for a
+    page whose head names none: those on the page's own site first, comment feeds last."""
+    text = decode_page(page[:2_000_000], content_type)
+    finder = _LinkFinder(anchors=True)
+    parser = etree.HTMLParser(target=finder, no_network=True, recover=True)
+    try:
+        parser.feed(text.replace("\x00", ""))
+        parser.close()
+    except (etree.Error, ValueError):
+        pass
+    base = urljoin(base_url, finder.base) if finder.base else base_url
+    site = urlsplit(base_url).hostname or ""
+    found: list[FeedLink] = []
+    seen: set[str] = set()
+    for href, title in finder.anchors or []:
+        try:
+            url = urljoin(base, clean_line(href)).split("#", 1)[0]
+            parts = urlsplit(url)
+        except ValueError:
+            continue
+        last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+        named = _FEED_SEGMENT.fullmatch(last) is not None or _FEED_QUERY.search(parts.query)
+        if not named or not is_web_url(url) or url in seen:
+            continue
+        seen.add(url)
+        found.append(FeedLink(url, "", clean_line(title)))
+    found.sort(
+        key=lambda link: (
+            _same_site(urlsplit(link.url).hostname or "", site) is False,
+            "comment" in (link.url + " " + link.title).casefold(),
+        )
+    )
+    return found
+
+
+def _same_site(host: str, site: str) -> bool:
+    """The same host, or one is the other with "www." or a subdomain before it."""
+    host, site = host.lower().removeprefix("www."), site.lower().removeprefix("www.")
+    return host == site or host.endswith("." + site) or site.endswith("." + host)
 
 
 def _looks_like_html(result: FetchResult) -> bool:
@@ -188,10 +247,24 @@ def discover(
         )
     except BudgetError as exc:
         raise DiscoverError(str(exc)) from None
+    named = "names"
+    if not links:
+        named = "links to"
+        try:
+            links = shared_workers().run(
+                parse_seconds,
+                "the page",
+                find_feed_anchors,
+                result.body,
+                result.url,
+                result.content_type,
+            )
+        except BudgetError as exc:
+            raise DiscoverError(str(exc)) from None
     if not links:
         raise DiscoverError(
             'this is a web page, and it names no feed (no <link rel="alternate"> to RSS,'
-            " Atom or JSON Feed)"
+            " Atom or JSON Feed, nor a link to one)"
         )
     problems: list[str] = []
     for link in links[:_MAX_CANDIDATES]:
@@ -210,4 +283,4 @@ def discover(
             found.last_modified,
             via_page=result.url,
         )
-    raise DiscoverError("the page names a feed, but it could not be read (" + problems[0] + ")")
+    raise DiscoverError(f"the page {named} a feed, but it could not be read ({problems[0]})")
