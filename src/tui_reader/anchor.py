@@ -405,9 +405,9 @@ def _context_word_changes(folded: str, fs: int, fe: int, pre: str, suf: str) -> 
     character similarity alone does not: both may be 70% alike."""
     before = _WORD.findall(folded[max(0, fs - len(pre) - 16) : fs])[::-1]
     after = _WORD.findall(folded[fe : fe + len(suf) + 16])
-    return _side_changes(_stored_words(pre, outer_first=True), before), _side_changes(
-        _stored_words(suf, outer_first=False), after
-    )
+    return _side_changes(
+        _stored_words(pre, outer_first=True), before, backwards=True
+    ), _side_changes(_stored_words(suf, outer_first=False), after, backwards=False)
 
 
 def _stored_words(context: str, *, outer_first: bool) -> list[str]:
@@ -420,18 +420,33 @@ def _stored_words(context: str, *, outer_first: bool) -> list[str]:
     return words[::-1] if outer_first else words
 
 
-def _side_changes(stored: list[str], found: list[str]) -> int:
+def _side_changes(stored: list[str], found: list[str], *, backwards: bool) -> int:
     """Word edit distance of ``stored`` from the best-matching start of ``found`` (both read
-    from the quote outwards; how far ``found`` reaches is free). A few words: O(n * m)."""
+    from the quote outwards, ``backwards`` when that is against the reading order; how far
+    ``found`` reaches is free). Two words on one side that are one word on the other are the
+    same word, unchanged: "every-thing" (two words of ``\\w``) is "everything", and "on line"
+    is "online". A few words: O(n * m)."""
     if not stored:
         return 0
-    prev = list(range(len(found) + 1))
-    for i, w in enumerate(stored, 1):
+
+    def joined(a: str, b: str) -> str:  # a, then the word after it going outwards
+        return b + a if backwards else a + b
+
+    n, m = len(stored), len(found)
+    rows = [list(range(m + 1))]
+    for i in range(1, n + 1):
+        w = stored[i - 1]
         cur = [i]
-        for j, v in enumerate(found, 1):
-            cur.append(min(prev[j - 1] + (w != v), prev[j] + 1, cur[j - 1] + 1))
-        prev = cur
-    return min(prev)
+        for j in range(1, m + 1):
+            v = found[j - 1]
+            best = min(rows[i - 1][j - 1] + (w != v), rows[i - 1][j] + 1, cur[j - 1] + 1)
+            if i > 1 and joined(stored[i - 2], w) == v:
+                best = min(best, rows[i - 2][j - 1])
+            if j > 1 and joined(found[j - 2], v) == w:
+                best = min(best, rows[i - 1][j - 2])
+            cur.append(best)
+        rows.append(cur)
+    return min(rows[n])
 
 
 def _context_mean(qy: _Query, ps: float, ss: float) -> float:
