@@ -725,13 +725,19 @@ class _Reader:
         else:
             listed = author if author and "@" not in author and kinds == {"name"} else None
         if state.names is not None:
-            same_form = state.author_form in (None, form)
-            state.names = [*state.names, listed] if listed is not None and same_form else None
+            if listed is not None and state.author_form in (None, form):
+                state.names.append(listed)
+            else:
+                state.names = None
             state.author_form = state.author_form or form
         if second:
             if state.names is None:
                 raise _Decline("a second author, not all of them plain names")
-            e["authors"] = [{"name": each} if each else {} for each in state.names]
+            listing = e.get("authors")
+            if listing is None:
+                e["authors"] = [{"name": each} if each else {} for each in state.names]
+            else:  # (one more, not the list made again: an entry may name thousands)
+                listing.append({"name": listed} if listed else {})
         e["author"] = author
 
     # -- the feed ----------------------------------------------------------------------------

@@ -332,12 +332,12 @@ def _author(e: dict[str, Any]) -> str:
     order (an address alone is the same person's, mostly): feedparser's ``author`` is only
     the last of them."""
     people = dict.get(e, "authors") or []
-    names: list[str] = []
+    names: dict[str, None] = {}  # (a dict: each once, in order, in linear time)
     for person in people if isinstance(people, list) else []:
         if isinstance(person, dict):
             name = str(dict.get(person, "name") or "").strip()
-            if name and name not in names:
-                names.append(name)
+            if name:
+                names[name] = None
     if len(names) > 1:
         return ", ".join(names)
     author = str(dict.get(e, "author") or "")
@@ -451,11 +451,8 @@ def _json_author(item: dict[str, Any], doc: dict[str, Any]) -> str:
     names, each once. Read as feeds write them, not only as the spec does: a list of
     objects, one object alone, a name as a string (or a list of them)."""
     for source in (item, doc):
-        names: list[str] = []
         for key in ("authors", "author"):
-            for name in _json_names(source.get(key)):
-                if name not in names:
-                    names.append(name)
+            names = dict.fromkeys(_json_names(source.get(key)))  # (each once, in order)
             if names:
                 return ", ".join(names)
     return ""
