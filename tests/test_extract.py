@@ -491,3 +491,41 @@ def test_author_bio_and_read_next_boxes_go() -> None:
         "<section class='read-next'><h3>Read next</h3><p><a href='/x'>The tunnel plan is"
         " back on the table after years of delay</a></p></section>"
     )
+
+
+def _table_layout(menu: str, text: str) -> str:
+    """A page laid out in a table, as the old web made them (and many still serve): a banner
+    row, then the site's menu in one cell and the text in the next."""
+    return (
+        "<html><head><title>The Mill</title></head><body><table><tr><td colspan=2>"
+        "<img src='/logo.gif' alt=''> Joe's pages</td></tr><tr><td valign='top'>"
+        f"{menu}</td><td valign='top'><font size=4><b>A mill on the river</b></font><br><br>"
+        f"{text}</td></tr></table></body></html>"
+    )
+
+
+_ESSAY = "".join(f"{FILLER} ({i})<br><br>" for i in range(5))
+_MENU = "".join(f"<a href='/e{i}'>Another essay, number {i}</a><br>" for i in range(20))
+
+
+def test_a_table_layouts_menu_column_is_not_the_article() -> None:
+    """The menu cell beside the text went along with it when readability chose their row
+    (Readability.js judges tables, lists and boxes, never a cell): 20 links opened the
+    article. A cell of links beside a cell with more text goes."""
+    doc = extract_html(_table_layout(_MENU + "<p>Updated 1999. Mail me!</p>", _ESSAY), URL)
+    assert "Another essay" not in doc.text and "Mail me" not in doc.text
+    assert [b.text for b in doc.blocks][-5:] == [f"{FILLER} ({i})" for i in range(5)]
+
+
+def test_a_table_layouts_text_with_many_links_stays() -> None:
+    """The cell holding the most text stays, however many links it has (a list of links is
+    what some posts are), and so does a short cell of a few links beside it."""
+    roundup = "".join(
+        f"<a href='/l{i}'>A long and interesting link about the mill, number {i}</a> and why it"
+        " matters.<br><br>"
+        for i in range(10)
+    )
+    doc = extract_html(
+        _table_layout("<a href='/'>Home</a> <a href='/about'>About</a>", roundup), URL
+    )
+    assert "number 9" in doc.text and "number 0" in doc.text

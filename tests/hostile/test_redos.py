@@ -450,6 +450,24 @@ PAGE_BODIES: dict[str, Callable[[int], str]] = {
     # copies dropped grew with the size and the larger page went on to a second reading).
     "numbered-paragraphs-twice": lambda size: _copies(size, 2),
     "numbered-paragraphs-eight-times": lambda size: _copies(size, 8),
+    # Layout tables, nested and side by side: each row's cells are judged (prune's menu
+    # columns), and a cell's text holds the tables inside it.
+    "layout-tables-nested": lambda size: (
+        "<html><body>"
+        + rep("<table><tr><td><a href='/m'>menu</a> <a href='/n'>more</a><td>", size // 2)
+        + "text"
+        + rep("</td></tr></table>", size // 2)
+        + "</body></html>"
+    ),
+    "layout-tables-rows": lambda size: (
+        "<html><body><table>"
+        + rep(
+            "<tr><td><a href='/a'>l</a><a href='/b'>l</a><a href='/c'>l</a><a href='/d'>l</a>"
+            "<a href='/e'>l</a></td><td>word word word word word word word word</td></tr>",
+            size,
+        )
+        + "</table></body></html>"
+    ),
 }
 
 PAGE_CASES = [

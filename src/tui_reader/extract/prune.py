@@ -44,6 +44,8 @@ _HEADLINE_LINK = (
     ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]//a[@href]"
 )
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_COLUMN_LINKS = 5  # links in a layout table's cell that may make it a menu column
+_COLUMN_DENSITY = 0.5  # share of such a cell's text in links above which it is one
 
 
 def _text(el: HtmlElement) -> str:
@@ -199,6 +201,7 @@ def prune(node: HtmlElement, *, classes: bool = True) -> None:
     for el in list(node.iterdescendants("h1", "h2")):
         if classes and class_weight(el) < 0:
             el.drop_tree()
+    _drop_link_columns(node, data_tables)
     for tag in ("table", "ul", "div"):
         for el in reversed(list(node.iterdescendants(tag))):
             if _is_detached(el, node):
@@ -214,6 +217,30 @@ def prune(node: HtmlElement, *, classes: bool = True) -> None:
             and p.find(".//iframe") is None
         ):
             p.drop_tree()
+
+
+def _drop_link_columns(node: HtmlElement, data_tables: set[HtmlElement]) -> None:
+    """A page laid out in a table (the old web's way, still served): a column of links (the
+    site's menu, its list of other pages) beside the cell with the text goes. Readability.js
+    judges tables, lists and boxes, never a cell, so when the row holding both was chosen,
+    the menu stayed at the head of the article. A cell goes when its text is mostly links
+    (at least _COLUMN_LINKS of them) and another cell of its row holds more text."""
+    for row in list(node.iter("tr")):
+        table = next(row.iterancestors("table"), None)
+        if table is not None and table in data_tables:
+            continue
+        cells = [cell for cell in row if cell.tag in ("td", "th")]
+        if len(cells) < 2:
+            continue
+        lengths = [len(_text(cell)) for cell in cells]
+        for cell, length in zip(cells, lengths, strict=True):
+            if (
+                length
+                and length < max(lengths)
+                and _count(cell, "a") >= _COLUMN_LINKS
+                and link_density(cell, length) > _COLUMN_DENSITY
+            ):
+                cell.drop_tree()
 
 
 def _is_detached(el: HtmlElement, root: HtmlElement) -> bool:
