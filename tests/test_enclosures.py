@@ -370,3 +370,38 @@ def test_an_opened_article_carries_its_enclosures(
     done = reader.subscribe(server.route("/feed.xml", _rss(items)))
     (article,) = reader.articles(feed_id=done.feed.id)
     assert reader.open_article(article.id).enclosures == (Enclosure(media, "audio/mpeg"),)
+
+
+MASTODON_ITEM = (
+    b'<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>R</title>'
+    b"<item><link>https://social.example/@r/1</link>"
+    b"<description>&lt;p&gt;v4 is out&lt;/p&gt;</description>"
+    b'<media:content url="https://media.social.example/a.png" type="image/png" fileSize="1234"'
+    b' medium="image"><media:rating scheme="urn:simple">nonadult</media:rating>'
+    b'<media:description type="plain">A cat</media:description></media:content>'
+    b'<media:content url="/b.jpg" medium="image"/>'
+    b'<media:group><media:content url="https://www.youtube.com/v/x?version=3"'
+    b' type="application/x-shockwave-flash" width="640"/>'
+    b'<media:content url="/v.mp4" type="video/mp4"/>'
+    b'<media:thumbnail url="https://i.example/t.jpg"/></media:group></item></channel></rss>'
+)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_media_rss_pictures_sounds_and_videos_are_enclosures(
+    fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Mastodon post's pictures are only in its <media:content>s: they were lost, and a
+    post of pictures alone had nothing to show (Miniflux lists them). A picture, a sound or
+    a video (by medium or type) is an enclosure; a player (YouTube's Flash URL) and a
+    thumbnail are not."""
+    import tui_reader.feeds.parse as parse_module
+
+    monkeypatch.setattr(parse_module, "FAST_PATH", fast)
+    (e,) = parse_feed(MASTODON_ITEM, "https://social.example/@r.rss").entries
+    assert e.enclosures == (
+        Enclosure("https://media.social.example/a.png", "image/png", 1234),
+        Enclosure("https://social.example/b.jpg", "", None),
+        Enclosure("https://social.example/v.mp4", "video/mp4", None),
+    )
+    assert e.text == "v4 is out"

@@ -1,4 +1,4 @@
-"""An entry's enclosures (podcast and video files) from what a feed says, checked.
+"""An entry's enclosures (podcast, video and picture files) from what a feed says, checked.
 
 Every field is hostile: the URL must be http(s) (resolved against the feed's URL, control and
 invisible characters refused: :func:`tui_reader.sanitize.is_web_url`), the type a plain MIME

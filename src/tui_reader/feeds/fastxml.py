@@ -293,6 +293,11 @@ class _Entry:
         if value and not media:
             self.title_mark = depth
 
+    def media_content(self, el: Any) -> None:
+        """A media:content's attributes, listed in document order (feedparser's
+        ``media_content``): the pictures of a Mastodon post are only there."""
+        self.fields.setdefault("media_content", []).append(_attrs(el))
+
     def media_description(self, reader: _Reader, el: Any, depth: int) -> None:
         """An attachment's caption or alt text is the entry's text only when it has no other
         (feeds/parse.py gives feedparser the same rule): after a description it had become
@@ -575,6 +580,8 @@ class _Reader:
                 # media:group / media:content: harmless, but a media:title or
                 # media:description inside counts, by feedparser's depth rules.
                 _check_attrs(child)
+                if name == "media_content":
+                    state.media_content(child)
                 self.nested(child, state, 2)
                 continue
             if name not in _FIELDS:
@@ -620,6 +627,9 @@ class _Reader:
                 state.title(*self.content(sub, "text/plain"), depth, media=True)
             elif name == "media_description":
                 state.media_description(self, sub, depth)
+            elif name == "media_content":  # (inside a media:group, or another media:content)
+                state.media_content(sub)
+                self.nested(sub, state, depth + 1)
             elif self.fp.handled(name) and name not in _HARMLESS:
                 raise _Decline(f"<{name}> inside a media group")
             elif name in TEXT_CONSTRUCTS:

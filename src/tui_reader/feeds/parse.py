@@ -306,16 +306,28 @@ def _content_value(entry: dict[str, Any]) -> str:
     return best
 
 
+_MEDIA_KINDS = ("image", "audio", "video")
+
+
 def _xml_enclosures(e: dict[str, Any]) -> list[tuple[object, object, object]]:
     """(href, type, length) of the entry's enclosures as feedparser lists them: its links
-    with rel "enclosure" (RSS <enclosure> and Atom <link rel="enclosure">), in order."""
-    links = dict.get(e, "links")
-    if not isinstance(links, list):
-        return []
+    with rel "enclosure" (RSS <enclosure> and Atom <link rel="enclosure">), in order; then
+    its Media RSS files that are pictures, sounds or videos (by ``medium`` or type: a
+    Mastodon post's pictures are only there; a YouTube entry's player is not one)."""
     found: list[tuple[object, object, object]] = []
-    for link in links[: MAX_SCANNED * 4]:
+    links = dict.get(e, "links")
+    for link in links[: MAX_SCANNED * 4] if isinstance(links, list) else []:
         if isinstance(link, dict) and dict.get(link, "rel") == "enclosure":
             found.append((dict.get(link, "href"), dict.get(link, "type"), dict.get(link, "length")))
+    media = dict.get(e, "media_content")
+    for item in media[:MAX_SCANNED] if isinstance(media, list) else []:
+        if not isinstance(item, dict):
+            continue
+        kind = str(dict.get(item, "medium") or dict.get(item, "type") or "").lower()
+        if kind.startswith(_MEDIA_KINDS):
+            found.append(
+                (dict.get(item, "url"), dict.get(item, "type"), dict.get(item, "filesize"))
+            )
     return found
 
 
