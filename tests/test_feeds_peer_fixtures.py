@@ -145,6 +145,27 @@ def test_several_authors_are_all_named_once(monkeypatch: pytest.MonkeyPatch) -> 
     assert [e.author for e in feed.entries] == ["Alice, Bob", "Bob"]
 
 
+@pytest.mark.parametrize(
+    ("head", "site"),
+    [
+        # A feed's id stands in for its missing link as an entry's does, and is no address
+        # unless it is a whole web address: "x" had become https://example.org/x, and
+        # Reddit's "/r/homelab/new/.rss" the feed's own address.
+        ("<title>T</title><id>x</id>", ""),
+        ("<title>T</title><id>/r/homelab/new/.rss</id>", ""),
+        ("<title>T</title><id>https://example.org/blog/</id>", "https://example.org/blog/"),
+        # A link of its own is the site, relative or not.
+        ('<title>T</title><id>tag:example.org,2024:x</id><link href="/"/>', "https://example.org/"),
+        ('<title>T</title><link href="/"/><id>x</id>', "https://example.org/"),
+    ],
+)
+def test_a_feeds_id_is_no_site_address(
+    head: str, site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = _entries(_atom("<entry><id>1</id><title>a</title></entry>", head=head), monkeypatch)
+    assert feed.site_url == site
+
+
 def test_a_unix_time_and_a_named_zone_are_read_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
     """miniflux's date tests: feedparser read "1520932969" as an ISO ordinal date (2015-07-28)
     and dropped "America/Los_Angeles", placing the time seven hours early."""

@@ -781,9 +781,12 @@ class _Reader:
             elif name in _LINK:
                 self.link(child, meta, entry=False)
             elif name in _ID:
-                # A feed's id stands in for its link, as an entry's does.
+                # A feed's id stands in for its link, as an entry's does (the first one);
+                # its id is the last one (parse._parse_xml compares them).
+                value = self.finish(self.resolve_text(self.text(child)))
+                meta["id"] = value
                 if _attrs(child).get("ispermalink", "true") == "true":
-                    meta.setdefault("link", self.finish(self.resolve_text(self.text(child))))
+                    meta.setdefault("link", value)
             elif name in _SUMMARY or name in _DESCRIPTION:
                 # A feed's summary, then a second summary or a description, is taken as
                 # content; that changes how the next entry's description is read.

@@ -284,7 +284,10 @@ def _parse_xml(data: bytes, url: str, server_charset: str | None = None) -> Pars
         # (With a title it is a feed, broken, with no entry yet: a new blog whose name holds
         # an HTML entity. It is read, its warning kept, as feedparser reads it.)
         raise FeedError(f"broken feed with no entries: {bozo_text}")
-    site_url = clean_link(str(meta.get("link") or ""), url)
+    raw_site = str(meta.get("link") or "")
+    if raw_site == str(meta.get("id") or "") and not is_web_url(raw_site):
+        raw_site = ""  # (the feed's id standing in for its link, as for an entry: no address)
+    site_url = clean_link(raw_site, url)
     entries = [_xml_entry(e, url) for e in raw_entries]
     if version.startswith("atom"):
         # RFC 4287 4.2.1: an entry without authors of its own has the feed's.
