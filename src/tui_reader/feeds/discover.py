@@ -123,22 +123,32 @@ class _LinkFinder:
         pass
 
 
+def find_page_feeds(
+    page: bytes, base_url: str, content_type: str = ""
+) -> tuple[list[FeedLink], bool]:
+    """The feeds a web page names in its head (:func:`find_feed_links`), else those its links
+    lead to (:func:`find_feed_anchors`), and whether they are the latter: the page decoded
+    once."""
+    text = decode_page(page[:2_000_000], content_type)
+    links = _head_links(text, base_url)
+    if links:
+        return links, False
+    return _anchor_links(text, base_url), True
+
+
 def find_feed_links(page: bytes, base_url: str, content_type: str = "") -> list[FeedLink]:
     """The feeds a web page's head names, in document order (those of generic XML or JSON
     types after the others, comment feeds last); ``content_type`` (the server's, if any) may
     name the page's charset."""
-    text = decode_page(page[:2_000_000], content_type)
+    return _head_links(decode_page(page[:2_000_000], content_type), base_url)
+
+
+def _head_links(text: str, base_url: str) -> list[FeedLink]:
     body = _BODY_TAG.search(text)
     if body is not None:
         text = text[: body.start()]
     finder = _LinkFinder()
-    parser = etree.HTMLParser(target=finder, no_network=True, recover=True)
-    try:
-        parser.feed(text.replace("\x00", ""))  # (libxml2 would cut a value at a NUL)
-        parser.close()
-    except (etree.Error, ValueError):  # nothing parseable: no links
-        pass
-    base = urljoin(base_url, finder.base) if finder.base else base_url
+    base = _read(text, finder, base_url)
     found: list[FeedLink] = []
     seen: set[str] = set()
     for href, kind, title in finder.links:
@@ -151,18 +161,26 @@ def find_feed_links(page: bytes, base_url: str, content_type: str = "") -> list[
     return found
 
 
+def _read(text: str, finder: _LinkFinder, base_url: str) -> str:
+    """Feed the page to ``finder``; the base its links resolve against."""
+    parser = etree.HTMLParser(target=finder, no_network=True, recover=True)
+    try:
+        parser.feed(text.replace("\x00", ""))  # (libxml2 would cut a value at a NUL)
+        parser.close()
+    except (etree.Error, ValueError):  # nothing parseable: no links
+        pass
+    return urljoin(base_url, finder.base) if finder.base else base_url
+
+
 def find_feed_anchors(page: bytes, base_url: str, content_type: str = "") -> list[FeedLink]:
     """The page's links (``<a href>``, anywhere in it) whose address reads as a feed's, for a
     page whose head names none: those on the page's own site first, comment feeds last."""
-    text = decode_page(page[:2_000_000], content_type)
+    return _anchor_links(decode_page(page[:2_000_000], content_type), base_url)
+
+
+def _anchor_links(text: str, base_url: str) -> list[FeedLink]:
     finder = _LinkFinder(anchors=True)
-    parser = etree.HTMLParser(target=finder, no_network=True, recover=True)
-    try:
-        parser.feed(text.replace("\x00", ""))
-        parser.close()
-    except (etree.Error, ValueError):
-        pass
-    base = urljoin(base_url, finder.base) if finder.base else base_url
+    base = _read(text, finder, base_url)
     site = urlsplit(base_url).hostname or ""
     found: list[FeedLink] = []
     seen: set[str] = set()
@@ -237,30 +255,17 @@ def discover(
     else:
         return Discovered(feed_url, parsed, result.etag, result.last_modified)
     try:
-        links = shared_workers().run(
+        links, by_anchors = shared_workers().run(
             parse_seconds,
             "the page",
-            find_feed_links,
+            find_page_feeds,
             result.body,
             result.url,
             result.content_type,
         )
     except BudgetError as exc:
         raise DiscoverError(str(exc)) from None
-    named = "names"
-    if not links:
-        named = "links to"
-        try:
-            links = shared_workers().run(
-                parse_seconds,
-                "the page",
-                find_feed_anchors,
-                result.body,
-                result.url,
-                result.content_type,
-            )
-        except BudgetError as exc:
-            raise DiscoverError(str(exc)) from None
+    named = "links to" if by_anchors else "names"
     if not links:
         raise DiscoverError(
             'this is a web page, and it names no feed (no <link rel="alternate"> to RSS,'
