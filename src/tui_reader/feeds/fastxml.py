@@ -686,12 +686,6 @@ class _Reader:
         second = bool(e.get("author")) or "authors" in e
         if not second:
             state.names, state.author_form = [], None
-        if second and state.names is None:
-            # Several authors are read from feedparser's list of them (parse._author). It
-            # merges an entry's authors part by part (a name from one, an email from
-            # another) and takes addresses out of a name: unless every author is a plain
-            # name, the list is left to it.
-            raise _Decline("a second author, not all of them plain names")
         parts: dict[str, str] = {}
         kinds: set[str] = set()
         own = [el.text or ""]
@@ -742,6 +736,10 @@ class _Reader:
             state.author_form = state.author_form or form
         if second:
             if state.names is None:
+                # Several authors are read from feedparser's list of them (parse._author).
+                # It merges an entry's authors part by part (a name from one, an email from
+                # another) and takes addresses out of a name: unless every author is a
+                # plain name, the list is left to it.
                 raise _Decline("a second author, not all of them plain names")
             listing = e.get("authors")
             if listing is None:
