@@ -529,3 +529,35 @@ def test_a_table_layouts_text_with_many_links_stays() -> None:
         _table_layout("<a href='/'>Home</a> <a href='/about'>About</a>", roundup), URL
     )
     assert "number 9" in doc.text and "number 0" in doc.text
+
+
+_SITE = (
+    "<header><a href='/'>Example News</a></header>"
+    "<nav><a href='/world'>World</a> <a href='/sport'>Sport</a></nav>"
+)
+
+
+def test_a_short_posts_page_does_not_open_with_the_sites_header() -> None:
+    """A short post: nothing on the page stands out, the body is chosen, and the site's name
+    in its <header> opened the text ("Example News", then the post)."""
+    page = (
+        f"<html><head><title>Note</title></head><body>{_SITE}<main><h1>Short note</h1>"
+        "<p>Back next week, with the council's budget.</p></main>"
+        "<footer>© Example News</footer></body></html>"
+    )
+    assert (
+        extract_html(page, URL).text == "Short note\n\nBack next week, with the council's budget."
+    )
+
+
+def test_a_header_holding_the_menu_goes_an_articles_own_header_stays() -> None:
+    page = (
+        "<html><head><title>T</title></head><body><div class='wrap'>"
+        "<header><span>Example News</span><nav><a href='/a'>A</a> <a href='/b'>B</a></nav>"
+        "</header><article><header><h1>Council approves budget</h1>"
+        "<p class='dek'>Seven votes to two, after a long debate about parks.</p></header>"
+        "<p>The city council approved the budget on Tuesday.</p></article></div></body></html>"
+    )
+    text = extract_html(page, URL).text
+    assert "Example News" not in text
+    assert "Seven votes to two" in text and "approved the budget" in text

@@ -187,6 +187,7 @@ def prune(node: HtmlElement, *, classes: bool = True) -> None:
     drop_teasers(node)
     for el in list(node.iterdescendants(*_DROPPED)):
         el.drop_tree()
+    _drop_site_headers(node)
     data_tables = {t for t in node.iter("table") if is_data_table(t)}
     for el in list(node.iterdescendants("form", "fieldset")):
         if el.getparent() is not None and _should_remove(el, el.tag, data_tables, classes):
@@ -217,6 +218,18 @@ def prune(node: HtmlElement, *, classes: bool = True) -> None:
             and p.find(".//iframe") is None
         ):
             p.drop_tree()
+
+
+def _drop_site_headers(node: HtmlElement) -> None:
+    """The site's header (its name, its menu) when the page's body was chosen (a short post:
+    nothing in it stood out): a <header> that is the body's own, or holds the navigation.
+    An article's own <header> (its title, its byline) stays."""
+    for el in list(node.iterdescendants("header")):
+        parent = el.getparent()
+        if parent is None:
+            continue
+        if parent.tag == "body" or next(el.iterdescendants("nav"), None) is not None:
+            el.drop_tree()
 
 
 def _drop_link_columns(node: HtmlElement, data_tables: set[HtmlElement]) -> None:
