@@ -450,6 +450,9 @@ PAGE_BODIES: dict[str, Callable[[int], str]] = {
     # copies dropped grew with the size and the larger page went on to a second reading).
     "numbered-paragraphs-twice": lambda size: _copies(size, 2),
     "numbered-paragraphs-eight-times": lambda size: _copies(size, 8),
+    # Headers, nested and side by side, each looked into for a <nav> (prune's site header).
+    "header-openers": lambda size: rep("<header><a href='/'>site</a> ", size),
+    "headers-with-navs": lambda size: rep("<div><header>x<nav>m</nav></header></div>", size),
     # Layout tables, nested and side by side: each row's cells are judged (prune's menu
     # columns), and a cell's text holds the tables inside it.
     "layout-tables-nested": lambda size: (
