@@ -134,6 +134,11 @@ def _text_cases(
     ]
 
 
+def _unit_cases(name: str, func: Callable[[Any], object], units: tuple[Any, ...]) -> list[Case]:
+    """``func`` on each of ``units`` repeated (near-matches of what it looks for)."""
+    return [Case(f"{name}[{unit!r}]", func, lambda size, u=unit: rep(u, size)) for unit in units]
+
+
 def _seed_debris(size: int) -> str:
     """The seed page's first lines (debris, then prose) repeated."""
     seeds = sorted(SEEDS.glob("*.txt"))
@@ -504,6 +509,9 @@ def _front_matter(text: str) -> object:
     return regions.split_front_matter("---\n" + text + "\n---\nbody")
 
 
+_DAY_ENDS = ("24:00", "24:00:0", "1:24:00:", "23:59:6")  # (feeds/dates.py end_of_day)
+_FEED_NAMES = ("feed.", "a.rss", "&format=rss", "format=")  # (discover's <a href> fallback)
+
 UNIT_CASES: list[Case] = [
     *_text_cases("html_to_text", html_to_text),
     *_text_cases("clean_title", lambda t: clean_title(t, is_html=True)),
@@ -574,11 +582,8 @@ UNIT_CASES: list[Case] = [
     # Feed dates feedparser misreads (feeds/dates.py): a Unix time, a zone given by its name.
     *_text_cases("dates.unix_time", feed_dates.unix_time),
     *_text_cases("dates.end_of_day", feed_dates.end_of_day),
-    *[
-        Case(f"dates._END_OF_DAY[{unit!r}]", func, lambda s, u=unit: rep(u, s))
-        for unit in ("24:00", "24:00:0", "1:24:00:", "23:59:6")
-        for func in (feed_dates._END_OF_DAY.search, lambda t: feed_dates._LEAP_SECOND.sub("", t))
-    ],
+    *_unit_cases("dates._END_OF_DAY", feed_dates._END_OF_DAY.search, _DAY_ENDS),
+    *_unit_cases("dates._LEAP_SECOND", lambda t: feed_dates._LEAP_SECOND.sub("", t), _DAY_ENDS),
     *_text_cases("dates.zone_named", feed_dates.zone_named),
     *[
         Case(f"dates[{unit!r}]", func, lambda s, u=unit: rep(u, s))
@@ -587,31 +592,22 @@ UNIT_CASES: list[Case] = [
     ],
     *_text_cases("parse._author", lambda t: feed_parse._author({"author": t})),
     *_text_cases("authors.text_author_name", feed_authors.text_author_name),
-    *[
-        Case(
-            f"authors.text_author_name[{unit!r}]",
-            feed_authors.text_author_name,
-            lambda s, u=unit: rep(u, s),
-        )
-        for unit in ("a", "a.", "a@b.", "a+@", "(a@b.cc) ")
-    ],
+    *_unit_cases(
+        "authors.text_author_name",
+        feed_authors.text_author_name,
+        ("a", "a.", "a@b.", "a+@", "(a@b.cc) "),
+    ),
     *_text_cases("parse._JSON_FEED_VERSION", feed_parse._JSON_FEED_VERSION.fullmatch),
-    *[
-        Case(
-            f"parse._HTML_START[{unit!r}]",
-            feed_parse._HTML_START.match,
-            lambda s, u=unit: rep(u, s),
-        )
-        for unit in (b"<?", b"<?x ", b"<?a?> ", b"<!--<?", b" <?xml?><!---->")
-    ],
+    *_unit_cases(
+        "parse._HTML_START",
+        feed_parse._HTML_START.match,
+        (b"<?", b"<?x ", b"<?a?> ", b"<!--<?", b" <?xml?><!---->"),
+    ),
     *_text_cases("discover._BODY_TAG", discover_module._BODY_TAG.search),
     *_text_cases("discover._FEED_SEGMENT", discover_module._FEED_SEGMENT.fullmatch),
     *_text_cases("discover._FEED_QUERY", discover_module._FEED_QUERY.search),
-    *[
-        Case(f"discover._FEED_SEGMENT[{unit!r}]", func, lambda s, u=unit: rep(u, s))
-        for unit in ("feed.", "a.rss", "&format=rss", "format=")
-        for func in (discover_module._FEED_SEGMENT.fullmatch, discover_module._FEED_QUERY.search)
-    ],
+    *_unit_cases("discover._FEED_SEGMENT", discover_module._FEED_SEGMENT.fullmatch, _FEED_NAMES),
+    *_unit_cases("discover._FEED_QUERY", discover_module._FEED_QUERY.search, _FEED_NAMES),
     # Stored HTML with escape sequences in it (htmltext.clean_html): text runs between tags.
     *_text_cases("htmltext.clean_html", clean_html),
     *[
