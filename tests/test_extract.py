@@ -371,6 +371,13 @@ def test_json_ld_metadata() -> None:
         ('<span class="author-name">Par Sébastien Farcis</span>', "Sébastien Farcis"),
         ('<div class="user-author-links">Sign In | Sign Up | Subscribe</div>', ""),
         ('<div class="dateline">Updated April 29, 2019 at 3:33 pm</div>', ""),
+        # What led to the date goes with it: "in News on" was left of gothamist's byline.
+        (
+            '<div class="byline">By Nathan Tempey in News on Nov 3, 2016 3:15 pm</div>',
+            "Nathan Tempey",
+        ),
+        ('<p class="byline">Posted by Jane Doe on March 3, 2024</p>', "Jane Doe"),
+        ('<p class="byline">By Jane Doe in Berlin</p>', "Jane Doe in Berlin"),
     ],
 )
 def test_byline_found_in_the_page(markup: str, byline: str) -> None:
@@ -561,3 +568,23 @@ def test_a_header_holding_the_menu_goes_an_articles_own_header_stays() -> None:
     text = extract_html(page, URL).text
     assert "Example News" not in text
     assert "Seven votes to two" in text and "approved the budget" in text
+
+
+def test_a_head_given_as_a_list_leaves_the_text() -> None:
+    """A theme's "post meta" list above the text (forward.com's, one of Mercury's fixtures):
+    its date and its "by" (the name taken out as the byline) were the article's first lines."""
+    page = (
+        "<html><head><title>Why Does Slack Say Hummus?</title></head><body><div class='post'>"
+        "<h2>The Adorable Reason You Can Set Your Alert Sound to Hummus</h2>"
+        "<ul class='post-meta-list'><li><span class='post-date'>December 28, 2016</span></li>"
+        "<li><span>by <a href='/author/l' class='author-name'>Laura E. Adkins</a></span></li>"
+        f"</ul>{''.join(f'<p>{FILLER}</p>' for _ in range(5))}"
+        "<ul><li>A list in the text stays.</li><li>Both of its items.</li></ul></div></body></html>"
+    )
+    doc = extract_html(page, URL)
+    assert doc.byline == "Laura E. Adkins"
+    assert doc.published.startswith("2016-12-28")
+    assert [b.text for b in doc.blocks if b.kind != "heading"] == [FILLER] * 5 + [
+        "A list in the text stays.",
+        "Both of its items.",
+    ]

@@ -590,6 +590,12 @@ UNIT_CASES: list[Case] = [
         for unit in ("1234567890", "Fri, 31 Mar 2023 20:19:00 ", "America/", "Mon ", "12 ")
         for func in (feed_dates.unix_time, feed_dates.zone_named)
     ],
+    # A byline's words before its date (extract/metadata.py), near-matches repeated.
+    *_unit_cases(
+        "metadata._BEFORE_DATE",
+        lambda t: metadata._BEFORE_DATE.sub("", t),
+        (" in ", " in a on,", " on ,,", " at", "in x " * 3),
+    ),
     *_text_cases("parse._author", lambda t: feed_parse._author({"author": t})),
     *_text_cases("authors.text_author_name", feed_authors.text_author_name),
     *_unit_cases(

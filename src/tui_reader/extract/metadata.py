@@ -148,11 +148,20 @@ _BYLINE_PREFIX = re.compile(
     r"^(?:by|written by|posted by|words by|story by|author:|par|von|por|door|di|av|af)\s+", re.I
 )
 _EDGE_PUNCTUATION = "—–-|·•,:;/ "
+# The words a date was given with, at the end of a byline once the date is gone: "on", "at",
+# and the section named before them ("Jane Doe in News on"); a bounded name, no backtracking
+# beyond it.
+_BEFORE_DATE = re.compile(r"(?:\s+in\s+[^\s,|·•][^,|·•]{0,40}?)?\s+(?:on|at)[\s,:|·•-]*$", re.I)
 
 
 def clean_byline(text: str) -> str:
-    """ "By Jane Doe —" → "Jane Doe"."""
-    text = _BYLINE_PREFIX.sub("", strip_dates(clean_line(text))).strip(_EDGE_PUNCTUATION)
+    """ "By Jane Doe —" → "Jane Doe"; "By Jane Doe in News on 3 Nov 2016" → "Jane Doe"."""
+    line = clean_line(text)
+    undated = strip_dates(line)
+    if undated != line:
+        # What led to the date: "on", "at", and the section before it ("in News on").
+        undated = _BEFORE_DATE.sub("", undated)
+    text = _BYLINE_PREFIX.sub("", undated).strip(_EDGE_PUNCTUATION)
     text = _BYLINE_PREFIX.sub("", text).strip(_EDGE_PUNCTUATION)
     if not re.search(r"[^\W\d_]{2,}", DATE_WORDS.sub(" ", text)):
         return ""  # only "Updated at" was left of a date

@@ -226,7 +226,8 @@ def _lift_head(out: list[Block], meta: Metadata) -> None:
     while head < min(len(out), _HEAD_BLOCKS):
         block = out[head]
         text = block.text
-        if block.kind in ("heading", "paragraph"):
+        # (The date and byline may be items of a list: a theme's "post meta" list.)
+        if block.kind in ("heading", "paragraph", "list_item"):
             stamp = is_timestamp(text)
             if stamp or _is_byline(text, meta):
                 found = parse_date(text) if stamp else ""
