@@ -467,6 +467,15 @@ PAGE_BODIES: dict[str, Callable[[int], str]] = {
         + rep("</td></tr></table>", size // 2)
         + "</body></html>"
     ),
+    "layout-table-wide-row": lambda size: (
+        "<html><body><table><tr>"
+        + rep(
+            "<td><a href='/a'>l</a><a href='/b'>l</a><a href='/c'>l</a><a href='/d'>l</a>"
+            "<a href='/e'>l</a></td><td>a word or two</td>",
+            size,
+        )
+        + "</tr></table></body></html>"
+    ),
     "layout-tables-rows": lambda size: (
         "<html><body><table>"
         + rep(

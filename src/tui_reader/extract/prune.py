@@ -246,10 +246,11 @@ def _drop_link_columns(node: HtmlElement, data_tables: set[HtmlElement]) -> None
         if len(cells) < 2:
             continue
         lengths = [len(_text(cell)) for cell in cells]
+        longest = max(lengths)
         for cell, length in zip(cells, lengths, strict=True):
             if (
                 length
-                and length < max(lengths)
+                and length < longest
                 and _count(cell, "a") >= _COLUMN_LINKS
                 and link_density(cell, length) > _COLUMN_DENSITY
             ):

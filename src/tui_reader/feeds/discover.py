@@ -182,7 +182,7 @@ def _anchor_links(text: str, base_url: str) -> list[FeedLink]:
     finder = _LinkFinder(anchors=True)
     base = _read(text, finder, base_url)
     site = urlsplit(base_url).hostname or ""
-    found: list[FeedLink] = []
+    found: list[tuple[bool, bool, FeedLink]] = []  # (elsewhere, comments, link): the order
     seen: set[str] = set()
     for href, title in finder.anchors or []:
         try:
@@ -195,14 +195,11 @@ def _anchor_links(text: str, base_url: str) -> list[FeedLink]:
         if not named or not is_web_url(url) or url in seen:
             continue
         seen.add(url)
-        found.append(FeedLink(url, "", clean_line(title)))
-    found.sort(
-        key=lambda link: (
-            _same_site(urlsplit(link.url).hostname or "", site) is False,
-            "comment" in (link.url + " " + link.title).casefold(),
-        )
-    )
-    return found
+        link = FeedLink(url, "", clean_line(title))
+        elsewhere = not _same_site(parts.hostname or "", site)
+        found.append((elsewhere, "comment" in f"{url} {link.title}".casefold(), link))
+    found.sort(key=lambda item: item[:2])
+    return [link for _, _, link in found]
 
 
 def _same_site(host: str, site: str) -> bool:
