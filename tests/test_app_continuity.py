@@ -134,8 +134,12 @@ async def test_reopening_brings_back_the_article_and_the_place(data: Data) -> No
         await settle(pilot)
         screen = main(app)
         await pilot.press("shift+tab")  # the feed list
-        while screen.feeds.current is None or screen.feeds.current.label != "Tech Notes":
+        for _ in range(50):  # (a bounded walk: the list is short)
+            if screen.feeds.current is not None and screen.feeds.current.label == "Tech Notes":
+                break
             await pilot.press("j")
+        else:
+            raise AssertionError("the feed list has no Tech Notes")
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("j", "enter")
@@ -188,8 +192,12 @@ async def test_a_removed_feed_and_article_fall_back_to_all(data: Data) -> None:
         await settle(pilot)
         screen = main(app)
         await pilot.press("shift+tab")
-        while screen.feeds.current is None or screen.feeds.current.label != "Tech Notes":
+        for _ in range(50):  # (a bounded walk: the list is short)
+            if screen.feeds.current is not None and screen.feeds.current.label == "Tech Notes":
+                break
             await pilot.press("j")
+        else:
+            raise AssertionError("the feed list has no Tech Notes")
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("enter")

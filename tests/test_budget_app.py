@@ -31,11 +31,14 @@ async def test_a_page_over_budget_shows_the_error_and_never_stalls_the_screen(
     ticks: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         reader = main(app).query_one("#reader")
+        deadline = time.monotonic() + 30  # (every wait in a test has an end)
         while not reader.has_class("-loading"):  # the page is being fetched and read
+            assert time.monotonic() < deadline, "the pane never said it was loading"
             await pilot.pause(0.01)
         timer = app.set_interval(0.02, lambda: ticks.append(time.monotonic()))
         started = time.monotonic()
         while reader.has_class("-loading"):
+            assert time.monotonic() < started + 30 * BUDGET, "the budget did not end the read"
             await pilot.pause(0.01)
         ended = time.monotonic()
         timer.stop()

@@ -157,6 +157,7 @@ def test_kill_during_refresh(server: TestServer, store: Store) -> None:
     started = time.monotonic()
     first = None
     while child.proc.poll() is None:
+        assert time.monotonic() < started + 120, "the refresh left to finish never ended"
         if first is None and any(" new " in line for line in child.lines):
             first = time.monotonic() - started
         time.sleep(0.002)
@@ -306,6 +307,7 @@ def test_kill_during_export(store: Store, tmp_path: Path) -> None:
     child = _spawn([sys.executable, "-m", "tui_reader", "export", "--out", str(probe)])
     first = None
     while child.proc.poll() is None:
+        assert time.monotonic() < started + 120, "the export left to finish never ended"
         if first is None and probe.exists() and any(_md_files(probe)):
             first = time.monotonic() - started
         time.sleep(0.002)
