@@ -149,9 +149,23 @@ def _tmpfs(where: Path, size: str) -> Iterator[Path]:
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
     try:
+        # The small disk, or no test: filling a mount that did not take (or took no size)
+        # would fill the machine's own disk or memory, and every test after it would fail.
+        assert os.path.ismount(where), f"{where} is not a mount point after mount"
+        assert _capacity(where) <= _bytes(size), f"{where} holds {_capacity(where)} bytes"
         yield where
     finally:
         subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+def _bytes(size: str) -> int:
+    """A mount's size option ("2m", "512k") in bytes."""
+    return int(size[:-1]) * {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[size[-1]]
+
+
+def _capacity(where: Path) -> int:
+    stat = os.statvfs(where)
+    return stat.f_blocks * stat.f_frsize
 
 
 def _remount(where: Path, mode: str) -> None:
@@ -199,15 +213,19 @@ def test_read_only_export_folder(
 
 
 def _fill(mount: Path, leave: int) -> Path:
-    """Fill the file system, then free ``leave`` bytes."""
+    """Fill the file system, then free ``leave`` bytes. Never more than the mount holds: a
+    disk that does not fill by then fails the test, it is not filled on."""
     filler = mount / "filler"
+    chunk = bytes(64 * 1024)
     with filler.open("wb") as f:
         try:
-            while True:
-                f.write(bytes(64 * 1024))
+            for _ in range(_capacity(mount) // len(chunk) + 2):
+                f.write(chunk)
                 f.flush()
         except OSError:
             pass
+        else:
+            raise AssertionError(f"{mount} did not fill up after {f.tell()} bytes")
     with filler.open("r+b") as f:
         size = f.seek(0, os.SEEK_END)
         f.truncate(max(0, size - leave))
