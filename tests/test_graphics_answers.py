@@ -90,3 +90,34 @@ def test_a_terminal_that_answers_nothing_ends_the_exchange(terminal: list[FakeTe
     fake = FakeTerminal("")
     terminal.append(fake)
     assert graphics.exchange(fake.slave, fake.slave, wait=0.05) == ""
+
+
+class ChattyTerminal(FakeTerminal):
+    """A terminal that, once asked, sends bytes without end and never the attributes' answer
+    (a paste, a key held down, a broken emulator)."""
+
+    def _serve(self) -> None:
+        while b"\x1b[c" not in self.asked:
+            self.asked += os.read(self.master, 1024)
+        try:
+            while True:
+                os.write(self.master, b"x" * 512)
+        except OSError:  # the test closed the pty
+            return
+
+
+def test_a_terminal_that_never_stops_talking_ends_the_exchange(
+    terminal: list[FakeTerminal],
+) -> None:
+    fake = ChattyTerminal("")
+    terminal.append(fake)
+    got: list[str] = []
+    asking = threading.Thread(
+        target=lambda: got.append(graphics.exchange(fake.slave, fake.slave, wait=0.5)),
+        daemon=True,
+    )
+    asking.start()
+    asking.join(10)
+    assert not asking.is_alive(), "the exchange went on reading"
+    assert got and len(got[0]) <= graphics.ANSWER_BYTES
+    assert graphics.parse_answers(got[0]) == (False, False, None)

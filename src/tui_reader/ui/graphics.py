@@ -84,7 +84,7 @@ def start(setting: str = "auto", inline: str = "off") -> None:
 def finish() -> Kind:
     """Wait for :func:`start`'s questions (each has a 0.1 s deadline): before ``App.run``."""
     if _asking is not None:
-        _asking.join()
+        _asking.join(ANSWER_SECONDS + 1)  # (its reads end by then: never wait for ever)
     return kind()
 
 
@@ -118,6 +118,10 @@ KITTY_QUERY = "\x1b_Gi={},s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"  # a 1x1 image, answe
 CELL_QUERY = "\x1b[16t"  # the cell's size in pixels: ESC [ 6 ; height ; width t
 ATTRIBUTES_QUERY = "\x1b[c"  # device attributes (DA1): ESC [ ? 62 ; 4 ; ... c (4: Sixel)
 ANSWER_WAIT = 0.1  # for the first byte and between bytes, as textual-image waits per question
+# The most read in all, in seconds and bytes: a terminal that keeps sending (a paste, a key held
+# down) without ever the last answer must not hold the start-up (the answers are ~60 bytes).
+ANSWER_SECONDS = 1.0
+ANSWER_BYTES = 4096
 
 
 def exchange(fd_in: int, fd_out: int, *, cell_size: bool = True, wait: float = ANSWER_WAIT) -> str:
@@ -126,11 +130,12 @@ def exchange(fd_in: int, fd_out: int, *, cell_size: bool = True, wait: float = A
     the last one, which every terminal gives and gives last: one round trip, where asking
     each in turn (textual-image's way) waits ``wait`` for each question a terminal ignores
     (tmux ignores Kitty's: 0.1 s). Returns what was read (all of it if the terminal stopped
-    answering)."""
+    answering, or went on past ANSWER_SECONDS or ANSWER_BYTES)."""
     import os
     import re
     import select
     import termios
+    import time
     import tty
 
     question = KITTY_QUERY.format(randint(1, 2**32)) + (CELL_QUERY if cell_size else "")
@@ -141,11 +146,12 @@ def exchange(fd_in: int, fd_out: int, *, cell_size: bool = True, wait: float = A
     try:
         os.write(fd_out, question.encode())
         done = re.compile(rb"\x1b\[\?[0-9;]*c")
-        while not done.search(answer):
-            ready, _, _ = select.select([fd_in], [], [], wait)
-            if not ready:
+        deadline = time.monotonic() + max(wait, ANSWER_SECONDS)
+        while not done.search(answer) and len(answer) < ANSWER_BYTES:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd_in], [], [], min(wait, left))[0]:
                 break
-            data = os.read(fd_in, 1024)
+            data = os.read(fd_in, min(1024, ANSWER_BYTES - len(answer)))
             if not data:
                 break
             answer += data
