@@ -4,12 +4,16 @@ mid-refresh ends the child. Real parts: a feed server on 127.0.0.1, a SQLite fil
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from textual.widgets import ProgressBar
@@ -230,3 +234,43 @@ def test_an_error_in_the_child_comes_back_as_its_type_in_one_line(paths: Paths) 
     assert isinstance(raised.value, StoreError | RefreshFailed)
     assert type(raised.value) is StoreError  # carried whole, not as a string
     assert "\n" not in str(raised.value) and str(raised.value)
+
+
+# An app that ends without cancelling its refresh (killed, crashed, its terminal closed).
+_APP_GONE = """
+import sys, time
+from tui_reader.config import Config
+from tui_reader.paths import get_paths
+from tui_reader.reader import Reader
+job = Reader(get_paths(), Config()).refresh_in_child(progress_every=0)
+print(job.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_an_app_gone_without_cancelling_leaves_no_process_of_its_refresh(held: Held) -> None:
+    """The child finds the app gone when it next reports (and ends at once): its parser
+    processes end with it. They had held their own pipe's other end (inherited when forked),
+    so they never saw the child go, and lived on, holding the database open."""
+    app = subprocess.Popen([sys.executable, "-c", _APP_GONE], stdout=subprocess.PIPE, text=True)
+    try:
+        assert app.stdout is not None
+        child = int(app.stdout.readline())
+        assert held.asked.wait(30)  # the refresh runs, its parsers started
+    finally:
+        app.kill()
+        app.wait(10)
+    held.release.set()  # the slow feed answers: the child reports, to nobody
+    assert _group_gone(child, 20), [
+        Path(f"/proc/{pid}/cmdline").read_bytes() for pid in _group_members(child)
+    ]
+
+
+def _group_members(pgid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, ValueError):
+                if os.getpgid(int(entry.name)) == pgid:
+                    found.append(int(entry.name))
+    return found

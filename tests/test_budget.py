@@ -183,6 +183,40 @@ def _ended(pid: int) -> bool:
     return stat[stat.rindex(")") + 2] == "Z"
 
 
+# A process whose pool's workers are forked (one thread: the fork context), then it ends at
+# once, without closing its pool (os._exit: killed, or nobody left to tell).
+_POOL_GONE = """
+import os
+from tui_reader.budget import Workers
+pool = Workers(max_workers=2, queueing=QUEUEING)
+pool.start(2, warm=False)
+print(" ".join(str(w.process.pid) for w in pool._all), flush=True)
+os._exit(0)
+"""
+
+
+@pytest.mark.parametrize("queueing", [False, True], ids=["plain", "queueing"])
+def test_workers_end_when_the_process_of_their_pool_is_gone(queueing: bool) -> None:
+    """Each forked worker closes the pool's ends it inherited (its own pipe's, and those of
+    the workers forked before it): the pool's process gone, its pipe ends and so does it.
+    They had lived on, each waiting on a pipe it held open itself."""
+    script = _POOL_GONE.replace("QUEUEING", str(queueing))
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    pids = [int(pid) for pid in done.stdout.split()]
+    assert len(pids) == 2, done.stderr
+    try:
+        deadline = time.monotonic() + PROMPT
+        while not all(_ended(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(_ended(pid) for pid in pids)
+    finally:
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, 9)
+
+
 def test_a_forked_worker_over_budget_is_killed_through_its_pidfd() -> None:
     from tui_reader.budget import Forker
 

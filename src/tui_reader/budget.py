@@ -23,6 +23,7 @@ import multiprocessing.connection
 import os
 import signal
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.reduction import ForkingPickler
@@ -58,17 +59,28 @@ class WorkerFailed(BudgetError):
     """The worker reading a document stopped without an answer (killed, out of memory)."""
 
 
+# The pools' own ends of their workers' pipes, in this process. A process forked from it closes
+# every one it inherited (its own pipe's other end, and its siblings'): else it held them open,
+# and the pool's process ending (killed, or leaving at once with nobody to tell) was no end of
+# the pipe for its workers, which waited for tasks for ever, the database still open.
+_POOL_ENDS: weakref.WeakSet[multiprocessing.connection.Connection] = weakref.WeakSet()
+
+
 def _serve(
     conn: multiprocessing.connection.Connection,
     warm: Callable[[], None] | None,
     nice: int = 0,
     queueing: bool = False,
+    inherited: tuple[multiprocessing.connection.Connection, ...] = (),
 ) -> None:
     """A worker's life: run each task received, send back its result or its exception. With
     ``queueing`` (a pool whose tasks may be queued behind one another, Workers.send_behind)
     a thread reads the tasks as they come, so that the pool's process, writing the next one
     while this one runs, never waits for it to end: it would wait forever once this worker
-    in turn waited to write an answer the pool had not read yet."""
+    in turn waited to write an answer the pool had not read yet. ``inherited``: the pools'
+    ends a forked worker closes first (:data:`_POOL_ENDS`)."""
+    for end in inherited:
+        end.close()
     _quiet(nice)
     if warm is not None:
         warm()
@@ -367,9 +379,12 @@ class Workers:
         try:
             ctx = _context()
             parent_end, child_end = ctx.Pipe()
+            _POOL_ENDS.add(parent_end)
+            # (Only a forked worker inherits them; to any other they would be sent.)
+            inherited = tuple(_POOL_ENDS) if ctx.get_start_method() == "fork" else ()
             process = ctx.Process(  # type: ignore[attr-defined]
                 target=_serve,
-                args=(child_end, self.warm if warm else None, self.nice, self.queueing),
+                args=(child_end, self.warm if warm else None, self.nice, self.queueing, inherited),
                 daemon=True,
                 name="tui-reader-worker",
             )
@@ -444,8 +459,9 @@ def _fork_workers(
 ) -> None:
     """A forker's life: import what ``warm`` names ("module:function") and run it, fork a
     worker for each end, wait until the pool closes ``control``, then stop and reap them.
-    ``pools`` are the pool's own ends, inherited with the fork: closed first, so that the
-    pool closing its ends is seen here and by the workers (else each held them open)."""
+    ``pools`` are the pools' own ends (:data:`_POOL_ENDS`), inherited with the fork: closed
+    first, so that the pool closing its ends is seen here and by the workers (else each held
+    them open)."""
     for pool_end in pools:
         pool_end.close()
     _quiet(nice)
@@ -492,12 +508,14 @@ class Forker:
         pairs = [ctx.Pipe() for _ in range(count)]
         self._control, control_end = ctx.Pipe()
         self._ends = [ours for ours, _ in pairs]
+        for end in (self._control, *self._ends):
+            _POOL_ENDS.add(end)
         self.process = ctx.Process(
             target=_fork_workers,
             args=(
                 control_end,
                 [theirs for _, theirs in pairs],
-                [self._control, *self._ends],
+                list(_POOL_ENDS),
                 warm,
                 nice,
                 queueing,
