@@ -39,3 +39,16 @@ def leftover_processes() -> list[int]:
             found.append(pid)
         todo.extend(tree.get(pid, []))
     return found
+
+
+def group_members(pgid: int) -> list[int]:
+    """Pids of the live processes of process group ``pgid`` (wherever their parents are)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == pgid:
+                    found.append(int(entry.name))
+            except OSError:  # gone meanwhile
+                continue
+    return found

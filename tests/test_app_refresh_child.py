@@ -4,7 +4,6 @@ mid-refresh ends the child. Real parts: a feed server on 127.0.0.1, a SQLite fil
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -20,6 +19,7 @@ from textual.widgets import ProgressBar
 
 from tests.conftest import main, settle, titles, wait_for
 from tests.httpserver import Response, TestServer
+from tests.processes import group_members
 from tui_reader.config import Config
 from tui_reader.errors import ReaderError
 from tui_reader.feeds.refresh import RefreshProgress
@@ -262,15 +262,5 @@ def test_an_app_gone_without_cancelling_leaves_no_process_of_its_refresh(held: H
         app.wait(10)
     held.release.set()  # the slow feed answers: the child reports, to nobody
     assert _group_gone(child, 20), [
-        Path(f"/proc/{pid}/cmdline").read_bytes() for pid in _group_members(child)
+        Path(f"/proc/{pid}/cmdline").read_bytes() for pid in group_members(child)
     ]
-
-
-def _group_members(pgid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError, ValueError):
-                if os.getpgid(int(entry.name)) == pgid:
-                    found.append(int(entry.name))
-    return found
