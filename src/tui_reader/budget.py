@@ -66,21 +66,25 @@ class WorkerFailed(BudgetError):
 _POOL_ENDS: weakref.WeakSet[multiprocessing.connection.Connection] = weakref.WeakSet()
 
 
+def _close_pool_ends() -> None:
+    """First thing in a new worker or forker: close the pools' ends it inherited (a forked
+    process has this process's :data:`_POOL_ENDS`; a spawned one, none)."""
+    for end in list(_POOL_ENDS):
+        end.close()
+
+
 def _serve(
     conn: multiprocessing.connection.Connection,
     warm: Callable[[], None] | None,
     nice: int = 0,
     queueing: bool = False,
-    inherited: tuple[multiprocessing.connection.Connection, ...] = (),
 ) -> None:
     """A worker's life: run each task received, send back its result or its exception. With
     ``queueing`` (a pool whose tasks may be queued behind one another, Workers.send_behind)
     a thread reads the tasks as they come, so that the pool's process, writing the next one
     while this one runs, never waits for it to end: it would wait forever once this worker
-    in turn waited to write an answer the pool had not read yet. ``inherited``: the pools'
-    ends a forked worker closes first (:data:`_POOL_ENDS`)."""
-    for end in inherited:
-        end.close()
+    in turn waited to write an answer the pool had not read yet."""
+    _close_pool_ends()
     _quiet(nice)
     if warm is not None:
         warm()
@@ -380,11 +384,9 @@ class Workers:
             ctx = _context()
             parent_end, child_end = ctx.Pipe()
             _POOL_ENDS.add(parent_end)
-            # (Only a forked worker inherits them; to any other they would be sent.)
-            inherited = tuple(_POOL_ENDS) if ctx.get_start_method() == "fork" else ()
             process = ctx.Process(  # type: ignore[attr-defined]
                 target=_serve,
-                args=(child_end, self.warm if warm else None, self.nice, self.queueing, inherited),
+                args=(child_end, self.warm if warm else None, self.nice, self.queueing),
                 daemon=True,
                 name="tui-reader-worker",
             )
@@ -452,18 +454,15 @@ def _stopped(worker: _Worker, what: str) -> WorkerFailed:
 def _fork_workers(
     control: multiprocessing.connection.Connection,
     ends: list[multiprocessing.connection.Connection],
-    pools: list[multiprocessing.connection.Connection],
     warm: str,
     nice: int,
     queueing: bool,
 ) -> None:
     """A forker's life: import what ``warm`` names ("module:function") and run it, fork a
     worker for each end, wait until the pool closes ``control``, then stop and reap them.
-    ``pools`` are the pools' own ends (:data:`_POOL_ENDS`), inherited with the fork: closed
-    first, so that the pool closing its ends is seen here and by the workers (else each held
-    them open)."""
-    for pool_end in pools:
-        pool_end.close()
+    The pools' own ends inherited with the fork are closed first, so that the pool closing its
+    ends is seen here and by the workers (else each held them open)."""
+    _close_pool_ends()
     _quiet(nice)
     module, _, name = warm.partition(":")
     getattr(importlib.import_module(module), name)()
@@ -515,7 +514,6 @@ class Forker:
             args=(
                 control_end,
                 [theirs for _, theirs in pairs],
-                list(_POOL_ENDS),
                 warm,
                 nice,
                 queueing,
