@@ -18,6 +18,7 @@ from tui_reader.scan import replace_spans, sub_to_last
 __all__ = [
     "clean_html",
     "decode_control_refs",
+    "decode_entities",
     "html_paragraphs",
     "html_to_text",
     "quick_document",
@@ -278,12 +279,19 @@ def clean_title(value: str, *, is_html: bool = False) -> str:
     if is_html and "<" in value:
         # As html_to_text reads markup: scripts, styles and comments go with what is in them.
         value = sub_to_last(TAGS, "", _drop_blocks(value))
-    if "&" in value:
-        # Twice for control references: one escaped once more than the rest (as a feed that
-        # only feedparser's loose parser reads gives them) must not be left for a later
-        # reader to decode into a terminal escape.
-        value = decode_control_refs(html.unescape(decode_control_refs(value)))
-    return fast_line(value)
+    return fast_line(decode_entities(value))
+
+
+def decode_entities(value: str) -> str:
+    """Text that a site or feed escaped once more than its format asks (a JSON-LD headline
+    or an Open Graph title holding "&#8217;", a feed title "AT&amp;amp;T") with those
+    character references decoded, once, as readers do (Readability's metadata, feedparser).
+    Control references twice: one escaped once more than the rest (as a feed that only
+    feedparser's loose parser reads gives them) must not be left for a later reader to
+    decode into a terminal escape. Not cleaned: the caller cleans."""
+    if "&" not in value:
+        return value
+    return decode_control_refs(html.unescape(decode_control_refs(value)))
 
 
 # (Case-sensitive: urljoin writes a scheme in lower case, so "HTTP://..." takes the long way.)

@@ -546,6 +546,11 @@ UNIT_CASES: list[Case] = [
     Case("debris.scrub_text[seed]", debris.scrub_text, _seed_debris, E2E_BUDGET),
     *_text_cases("metadata.clean_byline", metadata.clean_byline, E2E_BUDGET),
     *_text_cases("metadata._clean_title", lambda t: metadata._clean_title(t, "Site")),
+    *_unit_cases(
+        "metadata._clean_title[separators]",
+        lambda t: metadata._clean_title(t, "Site"),
+        (" :: ", " ::", ": :", " \u2022 x", "a \u2022", " * ~ ", "\u00bb \u00ab "),
+    ),
     *_text_cases("strip_dates", strip_dates, E2E_BUDGET),
     *_text_cases("clean_text", clean_text),
     *_text_cases("clean_line", clean_line),

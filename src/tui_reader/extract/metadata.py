@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from lxml.html import HtmlElement
 
 from tui_reader.extract.dates import DATE_WORDS, strip_dates
+from tui_reader.htmltext import decode_entities
 from tui_reader.sanitize import clean_line, clean_url
 
 _ARTICLE_TYPES = frozenset(
@@ -39,8 +40,11 @@ _ARTICLE_TYPES = frozenset(
         "medicalwebpage",
     }
 )
-# From the start of a whitespace run only (from inside one, "\s+" rescanned the run).
-_TITLE_SEPARATORS = re.compile(r"(?<!\s)\s+[|\-–—\\/>»·:]\s+")
+# What sites put between the headline and their name, spaced: trafilatura's set (its
+# HTMLTITLE_REGEX: "|", dashes, "•", "·", "*", "~", "<", ">", guillemets...), with "/", "\\"
+# and "::" ("Site :: Headline"). From the start of a whitespace run only (from inside one,
+# "\s+" rescanned the run).
+_TITLE_SEPARATORS = re.compile(r"(?<!\s)\s+(?:::|[|\-–—\\/<>«»‹›·•⁄*⋆~:])\s+")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -97,12 +101,20 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {k.lower() for k in kinds if isinstance(k, str)}
 
 
+def _said(value: Any) -> str:
+    """A name or title as the page means it: a string from JSON-LD or a meta tag's content,
+    with the character references decoded that sites leave in them ("&#8217;", "&amp;": the
+    HTML parser decoded the attribute once, JSON not at all). Not for URLs: "&copy=1" in one
+    is no "©"."""
+    return decode_entities(value) if isinstance(value, str) else ""
+
+
 def _names(value: Any) -> list[str]:
     if isinstance(value, str):
-        return [value]
+        return [_said(value)]
     if isinstance(value, dict):
         name = value.get("name")
-        return [name] if isinstance(name, str) else []
+        return [_said(name)] if isinstance(name, str) else []
     if isinstance(value, list):
         return [n for v in value for n in _names(v)]
     return []
@@ -180,10 +192,11 @@ def _json_ld_title(article: dict[str, Any], page_title: str) -> str:
     (sites put a description in one or the other)."""
     name, headline = article.get("name"), article.get("headline")
     if isinstance(name, str) and isinstance(headline, str) and name != headline:
+        name, headline = _said(name), _said(headline)
         if _similar(page_title, headline) and not _similar(page_title, name):
             return headline
         return name
-    return headline if isinstance(headline, str) else ""
+    return _said(headline)
 
 
 def _looks_like_url(text: str) -> bool:
@@ -239,16 +252,15 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
                 return clean_line(value)
         return ""
 
-    site_name = first(meta.get("og:site_name"), publisher, meta.get("application-name"))
+    site_name = first(
+        _said(meta.get("og:site_name")), publisher, _said(meta.get("application-name"))
+    )
     title_el = root.find(".//title")
     page_title = clean_line(title_el.text_content()) if title_el is not None else ""
     h1s = [clean_line(h.text_content()) for h in root.iter("h1")]
     title = first(
         _json_ld_title(article, page_title),
-        meta.get("og:title"),
-        meta.get("twitter:title"),
-        meta.get("dc.title"),
-        meta.get("parsely-title"),
+        *map(_said, map(meta.get, ("og:title", "twitter:title", "dc.title", "parsely-title"))),
         _clean_title(page_title, site_name),
         *h1s[:1],
     )
@@ -256,7 +268,7 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
     byline = first(
         ", ".join(dict.fromkeys(clean_line(a) for a in authors if clean_line(a))),
         *(
-            v
+            _said(v)
             for k in ("author", "article:author", "parsely-author", "dc.creator", "byl")
             if (v := meta.get(k)) and not _looks_like_url(v)
         ),
@@ -299,7 +311,9 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
         url=_absolute(canonical or meta.get("og:url", ""), base) or url,
         lead_image=_absolute(lead, base),
         page_title=page_title,
-        headings=tuple(t for t in (meta.get("og:title"), meta.get("twitter:title")) if t),
+        headings=tuple(
+            t for t in map(_said, (meta.get("og:title"), meta.get("twitter:title"))) if t
+        ),
         article_body=body,
         says_article=bool(article) or meta.get("og:type", "").strip().lower() == "article",
     )

@@ -34,6 +34,7 @@ from tui_reader.extract.postclean import clean_blocks
 from tui_reader.extract.preclean import preclean
 from tui_reader.extract.readable import readability_article
 from tui_reader.extract.text import clean
+from tui_reader.htmltext import decode_entities
 from tui_reader.sanitize import clean_line
 
 MAX_PAGE_CHARS = 8_000_000
@@ -132,7 +133,10 @@ def _by_declared(blocks: list[Block], root: HtmlElement, base: str, meta: Metada
         return bounded(blocks, declared)
     if sum(len(b.text) for b in blocks) < len(meta.article_body) * _DECLARED_SHORT:
         # The tree does not hold the declared text (the page is drawn by script): show it.
-        return clean_blocks(plain_blocks(meta.article_body), meta)
+        # Its character references ("&rsquo;") decoded where it is shown. The matching above
+        # reads it as given: decoded there too, more of it was found in the tree, and a page
+        # that declares only a part of itself (a list's first item) was cut to that part.
+        return clean_blocks(plain_blocks(decode_entities(meta.article_body)), meta)
     return blocks
 
 

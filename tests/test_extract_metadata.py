@@ -1,0 +1,99 @@
+"""Page metadata as the reader shows it (title, byline, site name): what sites put in their
+meta tags and JSON-LD, read the way Readability and trafilatura read it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tui_reader.extract import extract_html
+from tui_reader.extract.metadata import Metadata, extract_metadata
+from tui_reader.extract.parse import parse_html
+
+PROSE = "".join(
+    f"<p>Paragraph {n}: the council said the bridge repairs would take until spring, and that"
+    f" the ferry would run every {n + 10} minutes meanwhile, from the old pier.</p>"
+    for n in range(8)
+)
+
+
+def _meta(head: str) -> Metadata:
+    return extract_metadata(parse_html(f"<html><head>{head}</head><body></body></html>"), "", "")
+
+
+def _ld(**fields: object) -> str:
+    return (
+        "<script type='application/ld+json'>"
+        + json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", **fields})
+        + "</script>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # JSON is not HTML: a WordPress site's JSON-LD holds its titles HTML-escaped.
+        (
+            _ld(headline="Budget Traveler&#8217;s Guide &#8211; Part 2"),
+            "Budget Traveler’s Guide – Part 2",
+        ),
+        (_ld(headline="M&#038;A Roundup", name="M&amp;A Roundup"), "M&A Roundup"),
+        # An attribute is decoded once by the HTML parser; escaped twice, once more here.
+        ("<meta property='og:title' content='The Adult&amp;#39;s Guide'>", "The Adult's Guide"),
+        ("<meta name='twitter:title' content='R&amp;amp;D &amp;reg;'>", "R&D ®"),
+        # A <title> is text already decoded: an entity's spelling in it is the title's own.
+        ("<title>Write &amp;lt; for &lt;</title>", "Write &lt; for <"),
+    ],
+)
+def test_character_references_left_in_titles_are_decoded_once(head: str, title: str) -> None:
+    assert _meta(head).title == title
+
+
+def test_names_are_decoded_and_urls_are_not() -> None:
+    meta = _meta(
+        _ld(author={"@type": "Person", "name": "Maria &amp; Katerina"})
+        + "<meta property='og:site_name' content='Caf&amp;eacute; News'>"
+        + "<meta property='og:image' content='https://img.example/a.jpg?w=1&amp;copy=2'>"
+    )
+    assert meta.byline == "Maria & Katerina"
+    assert meta.site_name == "Café News"
+    assert meta.lead_image == "https://img.example/a.jpg?w=1&copy=2"  # no "©=2"
+    assert _meta("<meta name='author' content='Tom &amp;amp; Jerry'>").byline == "Tom & Jerry"
+
+
+def test_a_decoded_reference_is_cleaned_like_any_text() -> None:
+    meta = _meta(_ld(headline="Breaking&#27;]0;owned&#7; news&#x9b;31m now"))
+    assert "\x1b" not in meta.title and "\x07" not in meta.title and "\x9b" not in meta.title
+    assert meta.title.startswith("Breaking") and meta.title.endswith("now")
+
+
+def test_a_declared_article_shown_as_text_has_its_references_decoded() -> None:
+    body = "\n".join(
+        f"Paragraph {n}: the council&rsquo;s engineers said &ldquo;spring&rdquo; &amp; the"
+        f" ferry would run every {n + 10} minutes meanwhile, from the old pier."
+        for n in range(8)
+    )
+    page = (
+        f"<html><head>{_ld(articleBody=body)}</head><body>"
+        "<div id='root'><p>Loading the article, one moment please.</p></div></body></html>"
+    )
+    text = extract_html(page).text
+    assert "council’s engineers said “spring” & the ferry" in text
+    assert "&rsquo;" not in text and "&amp;" not in text
+
+
+@pytest.mark.parametrize(
+    "page_title",
+    [
+        "Site :: How the harbour was rebuilt",
+        "How the harbour was rebuilt \u2022 Site",
+        "How the harbour was rebuilt \u00ab Site",
+        "How the harbour was rebuilt ~ Site",
+        "How the harbour was rebuilt | Site",
+    ],
+)
+def test_the_sites_name_is_taken_off_the_page_title(page_title: str) -> None:
+    head = f"<title>{page_title}</title>"
+    page = f"<html><head>{head}</head><body><article>{PROSE}</article></body></html>"
+    assert extract_html(page).title == "How the harbour was rebuilt"
