@@ -97,3 +97,30 @@ def test_the_sites_name_is_taken_off_the_page_title(page_title: str) -> None:
     head = f"<title>{page_title}</title>"
     page = f"<html><head>{head}</head><body><article>{PROSE}</article></body></html>"
     assert extract_html(page).title == "How the harbour was rebuilt"
+
+
+@pytest.mark.parametrize(
+    ("box", "byline"),
+    [
+        # Its parts are boxes of their own: their words do not run together.
+        ("<span>By</span><a href='/a/summer'>Summer Swann</a>", "Summer Swann"),
+        ("<a>Reyan Perumal</a><span>Published</span>", "Reyan Perumal"),
+        ("<b>Written By:</b><a>Cazzy Magennis</a><i>Last Updated</i>", "Cazzy Magennis"),
+        ("<span>Author</span> <a>Isaiah Shelton</a>", "Isaiah Shelton"),
+        # A reading time is no name.
+        ("<a>Oleg Parashchak</a> <span>7 min</span>", "Oleg Parashchak"),
+        ("<a>ServiceTitan</a> <span>10 Min Read</span>", "ServiceTitan"),
+        ("<span>Jon Foster - Updated</span>", "Jon Foster"),
+        # A tag inside a word is no gap.
+        ("<a><b>J</b>ane D<i>oe</i></a>", "Jane Doe"),
+    ],
+)
+def test_a_byline_box_reads_as_a_name(box: str, byline: str) -> None:
+    page = f"<html><body><article><div class='byline'>{box}</div>{PROSE}</article></body></html>"
+    assert extract_html(page).byline == byline
+
+
+@pytest.mark.parametrize("box", ["5 min read", "undefined", "Written By", "null"])
+def test_a_byline_box_without_a_name_gives_none(box: str) -> None:
+    page = f"<html><body><article><div class='byline'>{box}</div>{PROSE}</article></body></html>"
+    assert extract_html(page).byline == ""

@@ -36,6 +36,7 @@ from tui_reader.extract import (
     prune,
 )
 from tui_reader.extract.dates import strip_dates
+from tui_reader.extract.parse import parse_html
 from tui_reader.feeds import authors as feed_authors
 from tui_reader.feeds import dates as feed_dates
 from tui_reader.feeds import discover as discover_module
@@ -550,6 +551,17 @@ UNIT_CASES: list[Case] = [
         "metadata._clean_title[separators]",
         lambda t: metadata._clean_title(t, "Site"),
         (" :: ", " ::", ": :", " \u2022 x", "a \u2022", " * ~ ", "\u00bb \u00ab "),
+    ),
+    *_unit_cases(
+        "metadata.clean_byline[labels]",
+        metadata.clean_byline,
+        ("1 min ", "12minutes read ", " last updated", " Updated:", "by by ", "Author:"),
+    ),
+    Case(
+        "preclean._spaced_text",
+        lambda n: preclean._spaced_text(parse_html(n)),
+        lambda size: rep("<span>a</span>b", size),
+        E2E_BUDGET,
     ),
     *_text_cases("strip_dates", strip_dates, E2E_BUDGET),
     *_text_cases("clean_text", clean_text),

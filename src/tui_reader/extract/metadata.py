@@ -157,8 +157,18 @@ def normalize_date(value: str) -> str:
 
 
 _BYLINE_PREFIX = re.compile(
-    r"^(?:by|written by|posted by|words by|story by|author:|par|von|por|door|di|av|af)\s+", re.I
+    r"^(?:(?:written|posted|words|story)\s+by|by|authors?|par|von|por|door|di|av|af)"
+    r"(?::\s*|\s+|$)",
+    re.I,
 )
+# A reading time beside the name ("7 min", "5 min read", "3 minute read").
+_READING_TIME = re.compile(
+    r"\b\d{1,3}\s?(?:min(?:ute)?s?\.?)(?:\s+read(?:ing)?(?:\s+time)?)?\b", re.I
+)
+# The label of a date given apart from the byline ("Jane Doe Last updated"), at its end.
+_DATE_LABEL = re.compile(r"\s(?:last\s)?(?:published|updated|posted|modified)\s?:?$", re.I)
+# What a page's script printed for no name.
+_NO_NAME = frozenset({"undefined", "null", "none", "unknown", "n/a"})
 _EDGE_PUNCTUATION = "—–-|·•,:;/ "
 # The words a date was given with, at the end of a byline once the date is gone: "on", "at",
 # and the section named before them ("Jane Doe in News on"); a bounded name, no backtracking
@@ -173,8 +183,12 @@ def clean_byline(text: str) -> str:
     if undated != line:
         # What led to the date: "on", "at", and the section before it ("in News on").
         undated = _BEFORE_DATE.sub("", undated)
+    undated = _DATE_LABEL.sub("", _READING_TIME.sub("", undated).rstrip(_EDGE_PUNCTUATION))
     text = _BYLINE_PREFIX.sub("", undated).strip(_EDGE_PUNCTUATION)
     text = _BYLINE_PREFIX.sub("", text).strip(_EDGE_PUNCTUATION)
+    text = " ".join(text.split())
+    if text.casefold() in _NO_NAME:
+        return ""
     if not re.search(r"[^\W\d_]{2,}", DATE_WORDS.sub(" ", text)):
         return ""  # only "Updated at" was left of a date
     return text

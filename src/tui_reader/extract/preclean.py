@@ -87,6 +87,20 @@ def _remove(el: HtmlElement) -> None:
         el.drop_tree()
 
 
+def _spaced_text(el: HtmlElement) -> str:
+    """The element's text, with a space where a word meets a capital or a digit at a tag: a
+    byline box's parts are separate boxes on the page ("<span>By</span><a>Jane Doe</a>
+    <time>Published</time>"), which text_content runs together ("ByJane DoePublished"). A
+    word's own letters split by a tag (a drop cap, "<b>J</b>ane") stay together."""
+    parts: list[str] = []
+    for chunk in el.itertext():
+        if parts and (chunk[:1].isupper() or chunk[:1].isdigit()) and parts[-1][-1:].isalnum():
+            parts.append(" ")
+        if chunk:
+            parts.append(chunk)
+    return "".join(parts)
+
+
 def _plausible_byline(text: str) -> bool:
     """Names, not menus ("Sign in | Subscribe") or dates."""
     text = strip_dates(text)
@@ -332,7 +346,7 @@ def preclean(root: HtmlElement) -> str:
             or "author" in (el.get("itemprop") or "")
             or _BYLINE.search(features)
         ):
-            text = clean_line(el.text_content())
+            text = clean_line(_spaced_text(el))
             if 0 < len(text) < _BYLINE_TEXT_LIMIT and el.find(".//p") is None:
                 bylines.append((el, text))
     a_list = _bylines_of_a_list(bylines)
