@@ -124,3 +124,15 @@ def test_a_byline_box_reads_as_a_name(box: str, byline: str) -> None:
 def test_a_byline_box_without_a_name_gives_none(box: str) -> None:
     page = f"<html><body><article><div class='byline'>{box}</div>{PROSE}</article></body></html>"
     assert extract_html(page).byline == ""
+
+
+def test_a_pages_first_time_element_dates_it_unless_it_dates_a_list_item() -> None:
+    dated = "<p class='meta'>Posted <time datetime='2024-03-05T10:30:00Z'>5 March</time></p>"
+    page = f"<html><body><article><h1>Bridge</h1>{dated}{PROSE}</article></body></html>"
+    assert extract_html(page).published == "2024-03-05T10:30:00+00:00"
+    items = "".join(
+        f"<li><a href='/{n}'>Story {n}</a> <time datetime='2024-03-0{n}'>{n} March</time></li>"
+        for n in range(1, 6)
+    )
+    page = f"<html><body><article>{PROSE}<ul>{items}</ul></article></body></html>"
+    assert extract_html(page).published == ""

@@ -302,6 +302,9 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
         meta.get("parsely-pub-date"),
         meta.get("sailthru.date"),
         *(t.get("datetime") for t in root.xpath("//time[@pubdate or @itemprop='datePublished']")),
+        # Else the page's first machine-readable date, as a reader sees it under a headline
+        # ("Published <time datetime=...>"); not one of a list's items, which dates the item.
+        *root.xpath("//time[not(ancestor::li)]/@datetime"),
     ):
         if isinstance(candidate, str) and (published := normalize_date(candidate)):
             break
