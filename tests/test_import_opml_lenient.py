@@ -323,6 +323,17 @@ LENIENT_CASES = [
         E2E_BUDGET,
     ),
     Case(
+        "read_opml[many-attributes]",
+        _lenient,
+        lambda size: (
+            HEAD
+            + "<body><outline "
+            + " ".join(f'a{n}="1"' for n in range(size // 8))
+            + ' xmlUrl="https://a.example/f"/></body></opml>'
+        ).encode(),
+        E2E_BUDGET,
+    ),
+    Case(
         "read_opml_leniently[many-attributes]",
         _lenient,
         lambda size: HEAD.encode() + b"<body><outline " + rep(b'a="1" & ', size),
@@ -335,6 +346,21 @@ LENIENT_CASES = [
 @pytest.mark.parametrize("case", LENIENT_CASES, ids=lambda c: c.name)
 def test_lenient_reading_is_linear(case: Case) -> None:
     _check(case)
+
+
+@pytest.mark.parametrize("ref", ["&#xD800;", "&#55296;", "&#xDFFF;"])
+def test_a_reference_to_a_surrogate_loses_a_title_or_skips_an_address(ref: str) -> None:
+    doc = HEAD + (
+        f'<body><outline text="{ref}" xmlUrl="https://a.example/f"/>'
+        f'<outline text="B" xmlUrl="https://b.example/{ref}"/>'
+        '<outline text="C" xmlUrl="https://c.example/f"/></body></opml>'
+    )
+    found = read_opml_leniently(doc.encode())
+    assert [(f.url, f.title) for f in found.feeds] == [
+        ("https://a.example/f", ""),
+        ("https://c.example/f", "C"),
+    ]
+    assert found.skipped == [("an outline", "its address holds a reference to no character")]
 
 
 def test_raw_escape_sequences_go_whole_in_a_broken_file() -> None:
