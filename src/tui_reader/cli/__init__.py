@@ -8,6 +8,7 @@ case) no parser is built and no other command's module is imported: start-up tim
 from __future__ import annotations
 
 import gc
+import io
 import os
 import sys
 import threading
@@ -121,6 +122,15 @@ def _main(argv: Sequence[str] | None) -> int:
             gc.enable()
 
 
+def _lenient_output() -> None:
+    """What a command prints never fails for a character its terminal's encoding lacks: a file
+    name that is not UTF-8 (os.fsdecode's surrogates), under a strict UTF-8 locale, had raised
+    UnicodeEncodeError after the import it reported had been committed."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 def _command(argv: Sequence[str] | None, collecting: bool) -> int:
     import sqlite3
 
@@ -128,6 +138,7 @@ def _command(argv: Sequence[str] | None, collecting: bool) -> int:
 
     arguments = sys.argv[1:] if argv is None else list(argv)
     _set_exit_at_once(False)  # (until a command that may end at once has run)
+    _lenient_output()
     try:
         # No arguments (the common case) is the reader: no parser to build.
         args = build_parser().parse_args(arguments) if arguments else None

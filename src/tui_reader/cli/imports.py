@@ -115,7 +115,7 @@ def _import_feeds(reader: Reader, path: Path, kind: str, whole: bytes | None) ->
         if note:
             print(note)
     print(
-        f"Imported {_plural(len(result.added), 'new feed')} from {path};"
+        f"Imported {_plural(len(result.added), 'new feed')} from {clean_line(str(path))};"
         f" {len(result.existing)} already subscribed (unchanged)."
     )
     for what, reason in result.skipped:
@@ -126,7 +126,7 @@ def _import_feeds(reader: Reader, path: Path, kind: str, whole: bytes | None) ->
 def _import_cache(reader: Reader, path: Path, star_flags: str) -> None:
     r = reader.import_newsboat_cache(path, star_flags=star_flags)
     print(
-        f"From newsboat's cache {path}: {_plural(r.items, 'article')};"
+        f"From newsboat's cache {clean_line(str(path))}: {_plural(r.items, 'article')};"
         f" {r.matched} already here, {r.added} added;"
         f" {_plural(r.read, 'article')} marked read, {r.starred} starred."
     )

@@ -1,0 +1,43 @@
+"""What the commands print: never a traceback for a character the terminal's encoding lacks,
+never an escape sequence from a file's name."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+OPML = b'<opml><body><outline text="A" xmlUrl="https://a.example/feed"/></body></opml>'
+
+
+def _import(tmp_path: Path, name: bytes) -> subprocess.CompletedProcess[bytes]:
+    folder = os.fsencode(tmp_path)
+    with open(os.path.join(folder, name), "wb") as f:
+        f.write(OPML)
+    env = {
+        **os.environ,
+        "TUI_READER_HOME": str(tmp_path / "home"),
+        "PYTHONIOENCODING": "utf-8",  # strict, as under an en_US.UTF-8 locale
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tui_reader", "import", name],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    done = _import(tmp_path, b"feeds-\xff.opml")
+    assert done.returncode == 0, done.stderr
+    assert b"Traceback" not in done.stderr
+    assert b"Imported 1 new feed from feeds-" in done.stdout
+
+
+def test_a_file_name_holding_an_escape_sequence_is_shown_without_it(tmp_path: Path) -> None:
+    done = _import(tmp_path, b"feeds-\x1b]0;owned\x07.opml")
+    assert done.returncode == 0, done.stderr
+    assert b"Imported 1 new feed from feeds-" in done.stdout
+    assert b"\x1b" not in done.stdout + done.stderr and b"\x07" not in done.stdout
