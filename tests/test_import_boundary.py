@@ -641,3 +641,32 @@ def test_a_choice_of_bodies_gives_its_first(store: Store, tmp_path: Path) -> Non
     assert import_json(store, write(tmp_path, [item]), placer=place).added == 1
     (h,) = store.conn.execute("SELECT note, tags FROM highlights").fetchall()
     assert h[0] == "I really love this bit." and json.loads(h[1]) == ["love"]
+
+
+def test_notes_on_many_new_pages_do_not_walk_every_article_for_each(
+    store: Store, tmp_path: Path
+) -> None:
+    """Articles have no index by address (it would slow every refresh): a lookup by address
+    walks them all. An import of notes on N new pages made N such walks (40,000 pages took
+    36 s); the importer knows which addresses are stored and looks up only those."""
+    known = "https://known.example/story"
+    store.find_or_create_article(uid="", url=known, title="Known")
+    pages = [f"https://p{n}.example/a" for n in range(30)] + [known]
+    data = [
+        anno(
+            f"quote {n}",
+            id=f"https://annotations.example/{n}",
+            target={"source": url, "selector": {"type": "TextQuoteSelector", "exact": f"q{n}"}},
+        )
+        for n, url in enumerate(pages)
+    ]
+    walks: list[str] = []
+    store.conn.set_trace_callback(
+        lambda sql: walks.append(sql) if "WHERE a.url = " in sql else None
+    )
+    try:
+        import_json(store, write(tmp_path, data))
+    finally:
+        store.conn.set_trace_callback(None)
+    assert stored(store) == (31, 31)
+    assert len(walks) <= 1  # the known page's, at most

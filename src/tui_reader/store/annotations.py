@@ -435,9 +435,12 @@ def find_or_create_article_in(
     author: str = "",
     site: str = "",
     published: float | None = None,
+    by_url: bool = True,
 ) -> tuple[Article, bool]:
     """:meth:`AnnotationsMixin.find_or_create_article` inside the caller's transaction. A
-    ``published`` time that is not a usable timestamp is stored as unknown (NULL)."""
+    ``published`` time that is not a usable timestamp is stored as unknown (NULL).
+    ``by_url=False``: the caller knows no article has this address (the lookup by address
+    walks every article: there is no index by address, which would slow every refresh)."""
     uid = clean_line(uid)
     url = clean_line(url)
     row = None
@@ -445,7 +448,7 @@ def find_or_create_article_in(
         row = c.execute(
             f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.uid = ?", (uid,)
         ).fetchone()
-    if row is None and url:
+    if row is None and url and by_url:
         row = c.execute(
             f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.url = ?"
             " ORDER BY a.feed_id IS NULL, a.id LIMIT 1",
