@@ -670,3 +670,22 @@ def test_notes_on_many_new_pages_do_not_walk_every_article_for_each(
         store.conn.set_trace_callback(None)
     assert stored(store) == (31, 31)
     assert len(walks) <= 1  # the known page's, at most
+
+
+def test_a_file_of_millions_of_tiny_objects_is_refused_before_it_is_loaded(
+    store: Store, tmp_path: Path
+) -> None:
+    """250 MB of "{}," loaded as JSON is 87 million dicts (6.7 GB) before the number of
+    annotations is checked: the objects and lists are counted first."""
+    from tui_reader.export.webannotation import MAX_JSON_CONTAINERS
+
+    path = tmp_path / "tiny.json"
+    path.write_text("[" + "{}," * MAX_JSON_CONTAINERS + "{}]", encoding="utf-8")
+    refused(store, path, "JSON objects and lists", f"at most {MAX_JSON_CONTAINERS:,}")
+
+
+def test_a_number_too_long_for_python_is_a_plain_message(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path, [anno()])
+    path.write_text(path.read_text().replace('"quick"', "9" * 5000, 1), encoding="utf-8")
+    message = refused(store, path, "number too long")
+    assert "set_int_max_str_digits" not in message

@@ -42,6 +42,7 @@ from tui_reader.export.anninput import (
     EXT,
     FORMAT_VERSION,
     HL_URN,
+    MAX_ANNOTATIONS,
     NOTE_URN,
     Parsed,
     ParsedHighlight,
@@ -455,13 +456,29 @@ def _why_unplaced(store: Store, position_only: Sequence[tuple[int, str]]) -> lis
     return out
 
 
+# The objects and lists a file may hold: room for the most annotations read, each with its
+# target, selectors, bodies, creator and tags. A file of 250 MB of "{}," is 87 million dicts
+# (6.7 GB) before any count is checked; it is refused before it is loaded.
+MAX_JSON_CONTAINERS = 32 * MAX_ANNOTATIONS
+
+
 def load_json(text: str, what: str) -> Any:
-    """JSON from text, or ExportError in one line (a file nested too deep included)."""
+    """JSON from text, or ExportError in one line (a file nested too deep, or holding more
+    objects and lists than :data:`MAX_JSON_CONTAINERS`, included)."""
+    # (An upper bound in one pass of C: braces inside strings count too.)
+    containers = text.count("{") + text.count("[")
+    if containers > MAX_JSON_CONTAINERS:
+        raise ExportError(
+            f"{what} holds up to {containers:,} JSON objects and lists;"
+            f" at most {MAX_JSON_CONTAINERS:,} are read"
+        )
     try:
         return json.loads(text)
     except RecursionError:
         raise ExportError(f"{what} is nested too deeply to be read") from None
     except ValueError as exc:
+        if "int_max_str_digits" in str(exc):
+            raise ExportError(f"{what} holds a number too long to be a value here") from None
         raise ExportError(f"{what} is not valid JSON ({exc})") from None
 
 
