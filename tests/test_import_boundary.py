@@ -689,3 +689,20 @@ def test_a_number_too_long_for_python_is_a_plain_message(store: Store, tmp_path:
     path.write_text(path.read_text().replace('"quick"', "9" * 5000, 1), encoding="utf-8")
     message = refused(store, path, "number too long")
     assert "set_int_max_str_digits" not in message
+
+
+def test_two_annotations_given_one_id_are_both_kept_and_only_once(
+    store: Store, tmp_path: Path
+) -> None:
+    """Another tool's file that gives two highlights of different passages one id (joined
+    from two files, a tool's bug): the second is not taken for the first, and importing the
+    file again adds neither."""
+    same = "https://hyp.example/a/1"
+    path = write(tmp_path, [anno("quick", id=same), anno("lazy dog", id=same)])
+    first = import_json(store, path)
+    assert (first.added, first.skipped) == (2, 0)
+    quotes = {q for (q,) in store.conn.execute("SELECT quote FROM highlights")}
+    assert quotes == {"quick", "lazy dog"}
+    again = import_json(store, path)
+    assert (again.added, again.skipped) == (0, 2)
+    assert stored(store) == (2, 1)

@@ -327,9 +327,11 @@ class _Importer:
     def highlight(self, p: ParsedHighlight) -> None:
         hid = p.id
         stored = self._stored_quote(hid)
-        if p.quote and stored is not None and stored != p.quote and not p.legacy_ids:
-            # Our id, made on another machine, taken here by a different highlight: a clash
-            # of two short random ids, not the same highlight. Keep it under a full hash.
+        if p.quote and stored is not None and stored != p.quote:
+            # The id taken here by a different highlight: for our own, a clash of two short
+            # random ids made on two machines; for another tool's, two annotations given one
+            # id (a file joined from two, a tool's bug). A quote is not edited: not the same
+            # highlight. Kept under a full hash (the same on every import of the file).
             hid = "hl-" + hashlib.sha256(f"{hid}\0{p.quote}".encode()).hexdigest()
             stored = self._stored_quote(hid)
         if stored is not None or any(self._stored_quote(i) == p.quote for i in p.legacy_ids):
