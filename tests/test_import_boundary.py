@@ -706,3 +706,19 @@ def test_two_annotations_given_one_id_are_both_kept_and_only_once(
     again = import_json(store, path)
     assert (again.added, again.skipped) == (0, 2)
     assert stored(store) == (2, 1)
+
+
+@pytest.mark.parametrize("where", ["first", "next"])
+def test_a_page_of_the_collection_named_by_address_only_is_said_not_read(
+    store: Store, tmp_path: Path, where: str
+) -> None:
+    """W3C lets a collection name its pages by address. They are not fetched; the import
+    says so (it said nothing: "0 highlights added" for a file of 42)."""
+    later = "https://annotations.example/c/page2"
+    page = {"type": "AnnotationPage", "items": [anno()], "next": later}
+    first: object = page if where == "next" else later
+    data = {"type": "AnnotationCollection", "total": 42, "first": first}
+    result = import_json(store, write(tmp_path, data))
+    assert result.added == (1 if where == "next" else 0)
+    lines = [p for p in result.problems if later in p]
+    assert len(lines) == 1 and "of 42 annotations" in lines[0] and "not read" in lines[0]

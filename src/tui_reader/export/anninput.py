@@ -200,8 +200,8 @@ class _Checker:
 def parse_collection(data: Any, *, now: float) -> Parsed:
     """Every annotation of a loaded Web Annotation file, checked; see the module docstring.
     ``now`` is the creation time of annotations that give none."""
-    items = _items(data)
     parsed = Parsed()
+    items = _items(data, parsed.skipped)
     if isinstance(data, dict) and data.get(EXT) is not None:
         parsed.articles = _articles(data[EXT])
     seen: dict[str, int] = {}
@@ -230,7 +230,9 @@ def _is_a(declared: object, kind: str) -> bool:
     return declared == kind
 
 
-def _items(data: Any) -> list[Any]:
+def _items(data: Any, skipped: list[str]) -> list[Any]:
+    """The annotations of the file; ``skipped`` gets a line for each page of the collection
+    that the file names by address only (W3C's "first" or "next" as an IRI): not fetched."""
     check = _Checker("the file")
     if isinstance(data, list):
         items = data
@@ -257,6 +259,14 @@ def _items(data: Any) -> list[Any]:
             if len(items) > MAX_ANNOTATIONS:
                 break
             page = page.get("next")
+        if isinstance(page, str) and page.strip():
+            total = data.get("total")
+            of = f" (of {total:,} annotations)" if type(total) is int and total >= 0 else ""
+            skipped.append(
+                f"page {pages + 1} of the collection{of} is only named"
+                f" ({clean_line(page)[:200]}), not in the file: its annotations were not read"
+                " (save each page, or export the whole collection as one file)"
+            )
         collection = ("AnnotationCollection", "AnnotationPage")
         if not items and not any(_is_a(data.get("type"), kind) for kind in collection):
             raise ExportError("not a Web Annotation file (no annotations found)")
