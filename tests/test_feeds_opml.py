@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,25 @@ def test_importing_again_changes_nothing(store: Store, tmp_path: Path) -> None:
     after = store.feed_by_url("https://daily.example/rss")
     assert after is not None and (after.title, after.folder) == ("Renamed", "Elsewhere")
     assert len(store.list_feeds()) == 4
+
+
+def test_an_import_failing_half_way_subscribes_to_none(store: Store, tmp_path: Path) -> None:
+    """All or nothing: the database refuses the third feed (a real SQLite error, raised by a
+    trigger, as a full disk would be); the two before it are not left subscribed."""
+    store.conn.execute(
+        "CREATE TEMP TRIGGER refuse BEFORE INSERT ON feeds WHEN new.url LIKE '%/third%'"
+        " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
+    outlines = "".join(
+        f'<outline text="{n}" xmlUrl="https://{n}.example/{n}"/>'
+        for n in ("first", "second", "third")
+    )
+    path = tmp_path / "subs.opml"
+    path.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
+    before = [f.url for f in store.list_feeds()]
+    with pytest.raises(sqlite3.IntegrityError, match="disk is full"):
+        import_opml(store, path)
+    assert [f.url for f in store.list_feeds()] == before
 
 
 def test_round_trip_keeps_every_feed_and_folder(store: Store, tmp_path: Path) -> None:

@@ -286,6 +286,7 @@ def import_opml(store: Store, path: Path, data: bytes | None = None) -> ImportRe
 def subscribe(store: Store, entries: list[OpmlFeed], result: ImportResult) -> None:
     """Subscribe to ``entries`` (each URL once; feeds already here are left as they are)."""
     seen: dict[str, str] = {}
+    wanted: list[tuple[str, str, str, str]] = []
     for item in entries:
         if item.url in seen:
             if item.folder != seen[item.url]:
@@ -296,9 +297,8 @@ def subscribe(store: Store, entries: list[OpmlFeed], result: ImportResult) -> No
                 )
             continue
         seen[item.url] = item.folder
-        feed, created = store.add_feed(
-            item.url, title=item.title, folder=item.folder, site_url=item.site_url
-        )
+        wanted.append((item.url, item.title, item.folder, item.site_url))
+    for feed, created in store.add_feeds(wanted):  # all of them, or none
         (result.added if created else result.existing).append(feed)
 
 

@@ -22,21 +22,29 @@ class FeedsMixin(StoreBase):
         self, url: str, *, title: str = "", folder: str = "", site_url: str = ""
     ) -> tuple[Feed, bool]:
         """Subscribe; returns the feed and whether it was new (an existing one is unchanged)."""
+        return self.add_feeds([(url, title, folder, site_url)])[0]
+
+    def add_feeds(self, entries: Sequence[tuple[str, str, str, str]]) -> list[tuple[Feed, bool]]:
+        """:meth:`add_feed` for each (url, title, folder, site_url), in one transaction: an
+        import interrupted or failing half-way subscribes to none of them."""
+        ids: list[tuple[int, bool]] = []
         with self.transaction() as c:
-            row = c.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
-            if row:
-                created = False
-                feed_id = int(row[0])
-            else:
+            for url, title, folder, site_url in entries:
+                row = c.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+                if row:
+                    ids.append((int(row[0]), False))
+                    continue
                 cur = c.execute(
                     "INSERT INTO feeds(url, title, folder, site_url, added) VALUES (?, ?, ?, ?, ?)",
                     (url, title, folder, site_url, time.time()),
                 )
-                created = True
-                feed_id = int(cur.lastrowid or 0)
-        feed = self.get_feed(feed_id)
-        assert feed is not None
-        return feed, created
+                ids.append((int(cur.lastrowid or 0), True))
+        out = []
+        for feed_id, created in ids:
+            feed = self.get_feed(feed_id)
+            assert feed is not None
+            out.append((feed, created))
+        return out
 
     # The counts are kept by triggers (schema migration 6): no walk over the articles.
     _FEED_LIST = """
