@@ -19,6 +19,7 @@ from tui_reader.feeds.newsboat import (
     sniff,
     tokenize,
 )
+from tui_reader.feeds.opml import read_opml_leniently
 from tui_reader.feeds.welcome import WELCOME_URL
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths
@@ -132,6 +133,18 @@ def test_hostile_urls_file() -> None:
     assert ("javascript:alert(1)", "not an http(s) URL") in found.skipped
     with pytest.raises(NewsboatError, match="no line starts with a feed's URL"):
         read_urls(b"\n# nothing but comments\n\n")
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\x1b[31m", "\x00", "\u200b"])
+def test_an_address_holding_invisible_characters_is_refused_as_in_opml(hidden: str) -> None:
+    """Cleaned, "/\u202eexe.xml" would be another address: refused, saying why (it said
+    "not an http(s) URL"), as the OPML reader does."""
+    found = read_urls(f"https://bidi.example/{hidden}exe.xml\nhttps://ok.example/f\n".encode())
+    assert [f.url for f in found.feeds] == ["https://ok.example/f"]
+    assert [why for _, why in found.skipped] == ["holds control or invisible characters"]
+    if hidden.isprintable() or not hidden.isascii():  # (XML holds no C0 control)
+        opml = f'<opml><body><outline xmlUrl="https://bidi.example/{hidden}exe.xml"/></body></opml>'
+        assert read_opml_leniently(opml.encode()).skipped[0][1] == found.skipped[0][1]
 
 
 def test_format_is_judged_by_content_not_name() -> None:

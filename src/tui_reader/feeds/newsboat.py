@@ -33,7 +33,13 @@ from pathlib import Path
 from typing import Literal
 
 from tui_reader.errors import ReaderError
-from tui_reader.feeds.opml import MAX_OPML_BYTES, ImportResult, OpmlFeed, subscribe
+from tui_reader.feeds.opml import (
+    MAX_OPML_BYTES,
+    ImportResult,
+    OpmlFeed,
+    address_refused,
+    subscribe,
+)
 from tui_reader.feeds.text import (
     clean_html,
     clean_link,
@@ -44,7 +50,7 @@ from tui_reader.feeds.text import (
 from tui_reader.feeds.welcome import WELCOME_URL
 from tui_reader.localfiles import FileTooLarge, read_capped
 from tui_reader.models import EntryData, Feed
-from tui_reader.sanitize import clean_line, feed_address, is_web_url
+from tui_reader.sanitize import clean_line, feed_address
 from tui_reader.store import Store
 from tui_reader.store.carryover import carry_over
 from tui_reader.units import human_seconds
@@ -161,8 +167,8 @@ def read_urls(data: bytes) -> UrlsRead:
             found.skipped.append((shown, "goes through a filter program; not imported"))
             continue
         url = feed_address(url)
-        if not is_web_url(url):
-            found.skipped.append((shown, "not an http(s) URL"))
+        if why := address_refused(url.strip(), clean_line(url)):
+            found.skipped.append((shown, why))
             continue
         if any(t.startswith("!") for t in tags):
             found.hidden.append(shown)

@@ -193,6 +193,18 @@ def _local(el: Any) -> str:
 _FEED_TYPES = ("rss", "atom")  # outline types whose "url" is a feed's address
 
 
+def address_refused(raw: str, url: str) -> str:
+    """Why a feed address read from an import file is not subscribed to, or "": ``raw`` as
+    the file gives it (trimmed), ``url`` cleaned. One holding a control or invisible
+    character is refused, not cleaned: cleaning it would fetch another address
+    ("/\u202eexe.xml" is not "/exe.xml")."""
+    if not raw.isprintable():
+        return "holds control or invisible characters"
+    if not (is_web_url(url) or url == WELCOME_URL):
+        return "not an http(s) URL"
+    return ""
+
+
 _OUTLINE_ATTRIBUTES = frozenset({"title", "text", "xmlurl", "type", "url", "htmlurl"})
 
 
@@ -234,10 +246,9 @@ def _walk(
         raw = url.strip()
         url = feed_address(clean_line(url))
         if url:
-            if not raw.isprintable():
-                # (Cleaning it would fetch another address: "/\u202eexe.xml" is not "/exe.xml".)
-                skipped.append((url, "holds control or invisible characters"))
-            elif is_web_url(url) or url == WELCOME_URL:
+            if why := address_refused(raw, url):
+                skipped.append((url, why))
+            else:
                 site = clean_line(attrs.get("htmlurl", ""))
                 feeds.append(
                     OpmlFeed(
@@ -247,8 +258,6 @@ def _walk(
                         site_url=clean_url(site) if is_web_url(site) else "",
                     )
                 )
-            else:
-                skipped.append((url, "not an http(s) URL"))
             _walk(el, path, feeds, skipped)
         elif attrs.get("url") and not len(el):
             # A link (type="link", a directory's entry): no xmlUrl says it is a feed, and it is
