@@ -41,3 +41,22 @@ def test_a_file_name_holding_an_escape_sequence_is_shown_without_it(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert b"Imported 1 new feed from feeds-" in done.stdout
     assert b"\x1b" not in done.stdout + done.stderr and b"\x07" not in done.stdout
+
+
+def test_a_refused_file_among_several_is_named(tmp_path: Path) -> None:
+    (tmp_path / "good.opml").write_bytes(OPML)
+    (tmp_path / "bad.opml").write_bytes(
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><opml><body/></opml>'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "import", "good.opml", "bad.opml"],
+        cwd=tmp_path,
+        env={**os.environ, "TUI_READER_HOME": str(tmp_path / "home")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert done.stderr.strip() == (
+        "tui-reader: bad.opml: refused: the file declares XML entities, which OPML never needs"
+    )

@@ -110,7 +110,9 @@ def _import_feeds(reader: Reader, path: Path, kind: str, whole: bytes | None) ->
         read = reader.import_opml if kind == "opml" else reader.import_newsboat_urls
         result = read(path, whole)
     except OpmlError as exc:
-        raise CommandError(str(exc)) from None
+        # (Named: with several files, which one was refused.)
+        name = clean_line(str(path))
+        raise CommandError(str(exc) if name in str(exc) else f"{name}: {exc}") from None
     for note in [result.recovery_note(), *result.notes]:
         if note:
             print(note)
