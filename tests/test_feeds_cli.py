@@ -262,7 +262,9 @@ def test_import_a_file_that_is_not_xml(tmp_path: Path, capsys: pytest.CaptureFix
     broken.write_text("<opml><head><title>x</title></head>\n<p>no outlines & no feeds")
     status, out, err = run(capsys, "import", str(broken))
     assert status == 1 and out == ""
-    assert err.strip() == "tui-reader: not an OPML file: it is not well-formed XML (line 2)"
+    assert err.strip() == (
+        f"tui-reader: {broken}: not an OPML file: it is not well-formed XML (line 2)"
+    )
 
 
 def test_refresh_summary_and_exit_status(
