@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import sqlite3
 from pathlib import Path
@@ -145,6 +146,19 @@ def test_an_address_holding_invisible_characters_is_refused_as_in_opml(hidden: s
     if hidden.isprintable() or not hidden.isascii():  # (XML holds no C0 control)
         opml = f'<opml><body><outline xmlUrl="https://bidi.example/{hidden}exe.xml"/></body></opml>'
         assert read_opml_leniently(opml.encode()).skipped[0][1] == found.skipped[0][1]
+
+
+@pytest.mark.parametrize(
+    "bom, codec", [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+)
+def test_a_urls_file_saved_as_utf16_is_a_urls_file(bom: bytes, codec: str) -> None:
+    """A Windows editor's "Unicode" urls file: it was taken for OPML ("not well-formed XML")."""
+    data = bom + 'https://a.example/rss "~Caf\u00e9" news\n'.encode(codec)
+    assert sniff(data) == "newsboat-urls"
+    assert [(f.url, f.title, f.folder) for f in read_urls(data).feeds] == [
+        ("https://a.example/rss", "Caf\u00e9", "news")
+    ]
+    assert sniff(bom + "<opml/>".encode(codec)) == "opml"
 
 
 def test_format_is_judged_by_content_not_name() -> None:

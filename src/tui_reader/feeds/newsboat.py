@@ -77,14 +77,23 @@ class NewsboatError(ReaderError):
     """The file cannot be used; ``str(error)`` is one line."""
 
 
+def _urls_text(data: bytes) -> str:
+    """A urls file's text: UTF-8, or UTF-16 after its byte-order mark."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    return data.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace")
+
+
 def sniff(data: bytes) -> Format:
     """What a file to import is, judged by its content (never by its name)."""
     if data.startswith(SQLITE_MAGIC):
         return "newsboat-cache"
     head = data[:65536]
-    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        if head.startswith(bom):
-            return "opml" if bom != codecs.BOM_UTF8 or b"<" in head[:4096] else "newsboat-urls"
+    if head.startswith(codecs.BOM_UTF8):
+        return "opml" if b"<" in head[:4096] else "newsboat-urls"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # (A urls file saved as "Unicode" by a Windows editor is not OPML.)
+        return "opml" if "<" in _urls_text(head)[:2048] else "newsboat-urls"
     stripped = head.lstrip()
     if stripped.startswith(b"<") or b"<opml" in head.lower() or b"<outline" in head.lower():
         return "opml"
@@ -145,7 +154,7 @@ def read_urls(data: bytes) -> UrlsRead:
     """The feeds of a newsboat ``urls`` file, and what was left out."""
     if len(data) > MAX_OPML_BYTES:
         raise NewsboatError(f"the file is too large for a urls file ({len(data)} bytes)")
-    text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace")
+    text = _urls_text(data)
     found = UrlsRead()
     for number, line in enumerate(text.splitlines(), 1):
         if number > MAX_URLS_LINES:
