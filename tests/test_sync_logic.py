@@ -505,3 +505,74 @@ def test_a_servers_words_reach_no_terminal_raw(api: Callable[[Answer], str]) -> 
     with pytest.raises(AuthError) as info:
         TtRssClient(api(lambda req: (200, body, {})), "me").login("pw")
     assert str(info.value) == "tt-rss refused the login of 'me': go away"
+
+
+def _state(store: Store) -> tuple[object, ...]:
+    feeds = sorted(f.url for f in store.list_feeds())
+    articles = store.conn.execute("SELECT url, read, starred FROM articles ORDER BY url").fetchall()
+    notes = store.conn.execute("SELECT * FROM sync_articles ORDER BY article_id").fetchall()
+    return feeds, [tuple(a) for a in articles], [tuple(n) for n in notes]
+
+
+_BAD_VALUES: list[tuple[str, str | None, Any]] = [
+    # (answer, field of each row or None for the whole answer, value)
+    *[("getFeeds", None, v) for v in (None, "x", {}, 7)],
+    *[("getFeeds", "id", v) for v in (None, "x", [], 2**63 - 1, KeyError)],
+    *[("getFeeds", "feed_url", v) for v in (None, [], "", KeyError)],
+    *[("getHeadlines", "id", v) for v in (None, "x", [], 0, 2**63 - 1, KeyError)],
+    *[("getHeadlines", "unread", v) for v in (None, [], {}, "maybe", 2, KeyError)],
+    *[("getHeadlines", "marked", v) for v in (None, [], {}, "maybe", 2, KeyError)],
+    *[("getHeadlines", "note", v) for v in ([], {}, 3, KeyError)],
+]
+
+
+@pytest.mark.parametrize(("op", "key", "value"), _BAD_VALUES)
+def test_an_answer_with_a_value_that_would_set_state_wrongly_changes_nothing_here(
+    api: Callable[[Answer], str], store: Store, op: str, key: str | None, value: Any
+) -> None:
+    """A server's bad value was read as a default that is a real state: getFeeds' null as "no
+    feeds" removed every linked feed here, a headline without "unread" marked it read, without
+    "note" deleted the note, without an id starred nothing and took id 0. Now such an answer
+    is refused whole: one error line, nothing here changed."""
+    import copy
+
+    from tui_reader.sync.engine import sync_once
+
+    current = {"answers": copy.deepcopy(_ANSWERS)}
+
+    def answer(req: dict[str, Any]) -> tuple[int, bytes, dict[str, str]]:
+        content = current["answers"].get(req.get("op", ""), {"status": "OK"})
+        if req.get("op") == "getHeadlines" and req.get("skip"):
+            content = []
+        return _ok(content)
+
+    url = api(answer)
+    assert sync_once(store, TtRssClient(url, "me"), "pw").errors == []
+    before = _state(store)
+    assert len(before[0]) == 2 and any(starred for _, _, starred in before[1])
+    bad = copy.deepcopy(_ANSWERS)
+    if key is None:
+        bad[op] = value
+    else:
+        for row in bad[op]:
+            if value is KeyError:
+                del row[key]
+            else:
+                row[key] = value
+    current["answers"] = bad
+    summary = sync_once(store, TtRssClient(url, "me"), "pw")
+    assert len(summary.errors) == 1 and f"tt-rss's {op} answer" in summary.errors[0]
+    assert _state(store) == before
+
+
+def test_a_server_that_repeats_a_page_of_headlines_is_stopped(
+    api: Callable[[Answer], str],
+) -> None:
+    """A server that ignores "skip" gives the same full page for ever: it was read for ever."""
+    page = [dict(_ANSWERS["getHeadlines"][0], id=100 + n) for n in range(200)]
+    url = api(_login_then(lambda req: _ok(page)))
+    client = TtRssClient(url, "me")
+    client.login("pw")
+    with pytest.raises(ServerError, match="repeats a page already given"):
+        for _ in client.headlines(5):
+            pass

@@ -24,6 +24,7 @@ from tui_reader.units import human_seconds, human_size
 
 MIN_API_LEVEL = 14
 PAGE = 200  # tt-rss answers at most 200 headlines per call
+MAX_HEADLINES = 2_000_000  # read from one list (a feed, Starred...) in one sync
 
 # getHeadlines' virtual feeds and updateArticle's fields
 ALL_ARTICLES = -4
@@ -124,13 +125,6 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _bool(value: Any) -> bool:
-    """true, 1, "1", "t" or "true" (as tt-rss versions send a flag); anything else is false."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "t", "true")
-    return value is True or _int(value) == 1
-
-
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -149,18 +143,65 @@ def _time(value: Any) -> float | None:
     return float(value) if 0 < value <= _LAST_TIME else None  # (NaN is not > 0)
 
 
-def headline_from(raw: dict[str, Any]) -> Headline:
+# What a row must hold to act on. A value that sets local state (a flag, a note, which feeds
+# the account has) is never a default taken for a bad one: a row missing "unread" is not a
+# read article, a note given as a list is not a cleared note, an answer that is not a list is
+# not an account with no feeds. Such an answer is refused whole (a ServerError), before any
+# of it is applied.
+MAX_ID = 2**31 - 1  # tt-rss's ids are SQL integers; a larger one would pin the sync's cursor
+
+
+class BadAnswer(ServerError):
+    """An answer, or a row of it, that is not what the API gives."""
+
+    def __init__(self, op: str, what: str) -> None:
+        super().__init__(f"tt-rss's {op} answer {what}; nothing of it was used")
+
+
+def rows_of(content: Any, op: str) -> list[dict[str, Any]]:
+    """The rows of a list answer: every one an object, or BadAnswer."""
+    if not isinstance(content, list):
+        raise BadAnswer(op, "is not a list")
+    for n, row in enumerate(content, 1):
+        if not isinstance(row, dict):
+            raise BadAnswer(op, f"has a row that is not an object (row {n})")
+    return content
+
+
+def _id(row: dict[str, Any], key: str, op: str, n: int) -> int:
+    value = _int(row.get(key), -1)
+    if not 0 < value <= MAX_ID:
+        raise BadAnswer(op, f"has a row with no usable {key!r} (row {n})")
+    return value
+
+
+def _flag(row: dict[str, Any], key: str, op: str, n: int) -> bool:
+    """true or false, as tt-rss versions send a flag (true, 1, "t", "1"...); else BadAnswer."""
+    value = row.get(key)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return value == 1
+    if isinstance(value, str) and value.strip().lower() in ("1", "t", "true", "0", "f", "false"):
+        return value.strip().lower() in ("1", "t", "true")
+    raise BadAnswer(op, f"has a row with no usable {key!r} (row {n})")
+
+
+def headline_from(raw: dict[str, Any], op: str = "getHeadlines", n: int = 1) -> Headline:
+    note = raw.get("note", [])  # (tt-rss always sends it; null when there is none)
+    if note is not None and not isinstance(note, str):
+        raise BadAnswer(op, f"has a row with no usable 'note' (row {n})")
     return Headline(
-        id=_int(raw.get("id")),
+        id=_id(raw, "id", op, n),
         feed_id=_int(raw.get("feed_id"), -1),
         guid_hash=guid_hash(_str(raw.get("guid"))),
         link=_str(raw.get("link")),
         title=_str(raw.get("title")),
         author=_str(raw.get("author")),
         updated=_time(raw.get("updated")),
-        unread=_bool(raw.get("unread")),
-        marked=_bool(raw.get("marked")),
-        note=_str(raw.get("note")),
+        unread=_flag(raw, "unread", op, n),
+        marked=_flag(raw, "marked", op, n),
+        note=note or "",
         content=_str(raw.get("content")),
     )
 
@@ -326,15 +367,20 @@ class TtRssClient:
         return {_int(r.get("id")): _str(r.get("title")) for r in rows if isinstance(r, dict)}
 
     def feeds(self) -> list[RemoteFeed]:
-        rows = _list(self.call("getFeeds", cat_id=-3))
+        """The account's feeds. An answer that is not a list of them is refused whole: read
+        as "no feeds", it had every linked feed here removed."""
         out = []
-        for r in rows:
-            if not isinstance(r, dict) or _int(r.get("id"), -1) <= 0:
-                continue
+        for n, r in enumerate(rows_of(self.call("getFeeds", cat_id=-3), "getFeeds"), 1):
+            if _int(r.get("id")) < 0:
+                continue  # a virtual feed (Starred, Published...) or a label
+            feed_id = _id(r, "id", "getFeeds", n)
+            url = r.get("feed_url")
+            if not isinstance(url, str) or not url.strip():
+                raise BadAnswer("getFeeds", f"has a feed with no address (row {n})")
             out.append(
                 RemoteFeed(
-                    id=_int(r.get("id")),
-                    url=_str(r.get("feed_url")),
+                    id=feed_id,
+                    url=url,
                     title=_str(r.get("title")),
                     cat_id=_int(r.get("cat_id")),
                     unread=_int(r.get("unread")),
@@ -370,6 +416,7 @@ class TtRssClient:
     ) -> Iterator[list[Headline]]:
         """Every headline of ``feed_id``, oldest first, a page (up to 200) at a time."""
         skip = 0
+        seen: set[int] = set()
         while True:
             rows = self.call(
                 "getHeadlines",
@@ -384,9 +431,20 @@ class TtRssClient:
                 include_attachments=False,
                 sanitize=True,
             )
-            if not isinstance(rows, list):
-                raise ServerError("tt-rss's getHeadlines answer is not a list")
-            page = [headline_from(r) for r in rows if isinstance(r, dict)]
+            page = [
+                headline_from(r, "getHeadlines", n)
+                for n, r in enumerate(rows_of(rows, "getHeadlines"), skip + 1)
+            ]
+            ids = {h.id for h in page}
+            if len(ids) < len(page):
+                raise BadAnswer("getHeadlines", "gives one article twice")
+            if ids and ids <= seen:
+                # (Pages that repeat themselves: a server that ignores "skip" would be read
+                # for ever, storing nothing new.)
+                raise BadAnswer("getHeadlines", "repeats a page already given")
+            seen |= ids
+            if len(seen) > MAX_HEADLINES:
+                raise BadAnswer("getHeadlines", f"goes on past {MAX_HEADLINES:,} articles")
             if page:
                 yield page
             if len(rows) < PAGE:
