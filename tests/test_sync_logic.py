@@ -576,3 +576,19 @@ def test_a_server_that_repeats_a_page_of_headlines_is_stopped(
     with pytest.raises(ServerError, match="repeats a page already given"):
         for _ in client.headlines(5):
             pass
+
+
+def test_an_answer_compressed_twice_is_refused_before_it_is_inflated(
+    api: Callable[[Answer], str],
+) -> None:
+    """The size cap counts what the last layer gives: 1.8 kB of "gzip, gzip" inflated a
+    first layer of 1 GB in memory (2 GB peak) before it was refused."""
+    import gzip
+
+    inner = gzip.compress(b"\0" * 10_000_000)
+    body = gzip.compress(inner)
+    url = api(_login_then(lambda req: (200, body, {"Content-Encoding": "gzip, gzip"})))
+    client = TtRssClient(url, "me")
+    client.login("pw")
+    with pytest.raises(ServerError, match="compressed more than once"):
+        client.feeds()
