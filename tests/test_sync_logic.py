@@ -592,3 +592,43 @@ def test_an_answer_compressed_twice_is_refused_before_it_is_inflated(
     client.login("pw")
     with pytest.raises(ServerError, match="compressed more than once"):
         client.feeds()
+
+
+def test_an_answer_trickled_a_byte_at_a_time_ends_at_the_deadline() -> None:
+    """The timeout bounded each read, so a byte a second never met it: a sync hung."""
+    import time
+
+    body = b" " * 400 + json.dumps({"seq": 0, "status": 0, "content": []}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:
+                pass  # the client gave up
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/tt-rss/"
+        client = TtRssClient(url, "me", limits=FetchLimits(timeout=1.0))
+        started = time.monotonic()
+        with pytest.raises(ServerError, match="did not answer login within"):
+            client.login("pw")
+        assert time.monotonic() - started < 10  # 20 s of trickle left when it gave up
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

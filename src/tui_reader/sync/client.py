@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -253,6 +254,7 @@ class TtRssClient:
         import httpx
 
         body = json.dumps({"op": op, **params}).encode()
+        deadline = time.monotonic() + self.limits.timeout
         try:
             with self._client().stream(
                 "POST", self.api, content=body, headers={"Content-Type": "application/json"}
@@ -279,6 +281,9 @@ class TtRssClient:
                     size += len(chunk)
                     if size > self.limits.max_bytes:
                         raise ServerError(self._too_big(op))
+                    if time.monotonic() > deadline:
+                        # (The timeout bounds each read: a byte a second never met it.)
+                        raise httpx.ReadTimeout("the whole answer took too long")
                     parts.append(chunk)
         except httpx.TimeoutException:
             raise ServerError(
