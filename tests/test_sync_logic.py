@@ -632,3 +632,16 @@ def test_an_answer_trickled_a_byte_at_a_time_ends_at_the_deadline() -> None:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.mark.parametrize("content", [None, [], "x", {"status": {}}])
+def test_a_subscribe_answer_without_a_code_says_so(
+    api: Callable[[Answer], str], content: Any
+) -> None:
+    """It said "tt-rss answered code -1": a code the server never sent (the client's own)."""
+    client = TtRssClient(api(_login_then(lambda req: _ok(content))), "me")
+    client.login("pw")
+    assert client.subscribe("http://example.org/f.xml") == (
+        False,
+        "tt-rss's answer gives no status code",
+    )

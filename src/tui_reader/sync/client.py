@@ -412,6 +412,8 @@ class TtRssClient:
         }
         if code in (0, 1):
             return True, ""
+        if code == -1:
+            return False, "tt-rss's answer gives no status code"
         return False, reasons.get(code, f"tt-rss answered code {code}")
 
     def unsubscribe(self, feed_id: int) -> None:
