@@ -8,6 +8,7 @@ import hashlib
 import json
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -215,7 +216,9 @@ def test_the_password_comes_from_the_environment_or_a_command(
 # -- the client against a broken server -------------------------------------------------------
 
 
-Answer = Callable[[dict[str, Any]], tuple[int, bytes, dict[str, str]]]
+# (status, body, headers); a body given as a list of pieces is sent a piece at a time, each
+# flushed, 0.05 s apart (a server that trickles its answer).
+Answer = Callable[[dict[str, Any]], tuple[int, bytes | list[bytes], dict[str, str]]]
 
 
 @pytest.fixture
@@ -235,11 +238,20 @@ def api() -> Iterator[Callable[[Answer], str]]:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 status, data, headers = answer(json.loads(body))
+                pieces = [data] if isinstance(data, bytes) else data
+                length = sum(map(len, pieces))
                 self.send_response(status)
-                for k, v in {"Content-Length": str(len(data)), **headers}.items():
+                for k, v in {"Content-Length": str(length), **headers}.items():
                     self.send_header(k, v)
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    for n, piece in enumerate(pieces):
+                        if n:
+                            time.sleep(0.05)
+                        self.wfile.write(piece)
+                        self.wfile.flush()
+                except OSError:
+                    pass  # the client gave up
 
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -257,7 +269,7 @@ def _ok(content: Any) -> tuple[int, bytes, dict[str, str]]:
 
 
 def _login_then(answer: Answer, level: int = 15) -> Answer:
-    def respond(req: dict[str, Any]) -> tuple[int, bytes, dict[str, str]]:
+    def respond(req: dict[str, Any]) -> tuple[int, bytes | list[bytes], dict[str, str]]:
         if req["op"] == "login":
             return _ok({"session_id": "sid1", "api_level": level})
         return answer(req)
@@ -594,44 +606,17 @@ def test_an_answer_compressed_twice_is_refused_before_it_is_inflated(
         client.feeds()
 
 
-def test_an_answer_trickled_a_byte_at_a_time_ends_at_the_deadline() -> None:
+def test_an_answer_trickled_a_byte_at_a_time_ends_at_the_deadline(
+    api: Callable[[Answer], str],
+) -> None:
     """The timeout bounded each read, so a byte a second never met it: a sync hung."""
-    import time
-
     body = b" " * 400 + json.dumps({"seq": 0, "status": 0, "content": []}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("content-length", 0)))
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            try:
-                for byte in body:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                    time.sleep(0.05)
-            except OSError:
-                pass  # the client gave up
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{httpd.server_address[1]}/tt-rss/"
-        client = TtRssClient(url, "me", limits=FetchLimits(timeout=1.0))
-        started = time.monotonic()
-        with pytest.raises(ServerError, match="did not answer login within"):
-            client.login("pw")
-        assert time.monotonic() - started < 10  # 20 s of trickle left when it gave up
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    url = api(lambda req: (200, [body[i : i + 1] for i in range(len(body))], {}))
+    client = TtRssClient(url, "me", limits=FetchLimits(timeout=1.0))
+    started = time.monotonic()
+    with pytest.raises(ServerError, match="did not answer login within"):
+        client.login("pw")
+    assert time.monotonic() - started < 10  # 20 s of trickle left when it gave up
 
 
 @pytest.mark.parametrize("content", [None, [], "x", {"status": {}}])
