@@ -588,3 +588,45 @@ def test_a_head_given_as_a_list_leaves_the_text() -> None:
         "A list in the text stays.",
         "Both of its items.",
     ]
+
+
+# --- forms -----------------------------------------------------------------------------------
+
+
+def _post_with_form(form: str) -> str:
+    return (
+        "<html><body><div id='post'>"
+        f"<h1>Letters</h1>{''.join(f'<p>{FILLER} {i}</p>' for i in range(6))}"
+        f"{form}</div></body></html>"
+    )
+
+
+def test_a_comment_forms_labels_are_no_article_text() -> None:
+    """A comment form under a post (trafilatura's schleifen.ucoz.de page: "Vorname *:",
+    "Email *:", "Code *:" were read as the end of the letter). Readability.js weighs a form
+    by its fields, which must still be there to count: they were removed first."""
+    form = (
+        "<form method='post' action='/index/'><table>"
+        "<tr><td>Vorname *:</td><td><input type='text' name='name'></td></tr>"
+        "<tr><td>Email *:</td><td><input type='text' name='email'></td></tr>"
+        "<tr><td><textarea name='message'></textarea></td></tr>"
+        "<tr><td>Code *:</td><td><input type='text' name='code'>"
+        "<input type='hidden' name='seckey' value='9013'></td></tr>"
+        "<tr><td><input type='submit' value='Hinzufügen'></td></tr>"
+        "</table></form>"
+    )
+    text = extract_html(_post_with_form(form), URL).text
+    assert "discuss the proposal" in text
+    assert "Vorname" not in text and "Email *:" not in text and "Code *:" not in text
+
+
+def test_a_form_that_holds_prose_stays() -> None:
+    """A form with paragraphs and one field (a quiz, a survey's questions): its text stays,
+    as Readability.js keeps it (fields more than a third of the paragraphs)."""
+    form = (
+        "<form>"
+        + "".join(f"<p>Question {i}: {FILLER}</p>" for i in range(3))
+        + "<input type='text' name='answer'></form>"
+    )
+    text = extract_html(_post_with_form(form), URL).text
+    assert "Question 2:" in text

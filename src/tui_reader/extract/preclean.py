@@ -31,7 +31,6 @@ _DROP_TAGS = (
     "applet",
     "svg",
     "canvas",
-    "input",
     "textarea",
     "datalist",
     "dialog",

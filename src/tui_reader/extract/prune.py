@@ -185,13 +185,19 @@ def prune(node: HtmlElement, *, classes: bool = True) -> None:
     """Clean the chosen article element in place. ``classes=False`` judges elements by their
     content alone, not by their class and id (for pages whose every box is a "widget")."""
     drop_teasers(node)
+    # Forms first, while their fields are there to count (as Readability.js does: a comment
+    # or sign-up form's labels are no article text); the fields go right after.
+    # (A table that lays out a form's fields, label beside field, is no table of data.)
+    forms = list(node.iterdescendants("form", "fieldset"))
+    if forms:
+        in_data = {t for t in node.iter("table") if t.find(".//input") is None and is_data_table(t)}
+        for el in forms:
+            if el.getparent() is not None and _should_remove(el, el.tag, in_data, classes):
+                el.drop_tree()
     for el in list(node.iterdescendants(*_DROPPED)):
         el.drop_tree()
     _drop_site_headers(node)
     data_tables = {t for t in node.iter("table") if is_data_table(t)}
-    for el in list(node.iterdescendants("form", "fieldset")):
-        if el.getparent() is not None and _should_remove(el, el.tag, data_tables, classes):
-            el.drop_tree()
     for top in list(node):
         for el in list(top.iter()):
             if not isinstance(el.tag, str) or el.getparent() is None:
