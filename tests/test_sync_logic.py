@@ -5,6 +5,7 @@ errors against a real HTTP server on 127.0.0.1 that answers as a broken tt-rss w
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import sys
 import threading
@@ -630,3 +631,83 @@ def test_a_subscribe_answer_without_a_code_says_so(
         False,
         "tt-rss's answer gives no status code",
     )
+
+
+def _account_server(feed_ids: tuple[int, int], first_article: int) -> Answer:
+    """A tt-rss account that has the two feeds of _ANSWERS under its own ids, and their
+    articles under its own ids too (the same guids and links); records what it was asked."""
+    import copy
+
+    answers = copy.deepcopy(_ANSWERS)
+    for row, new_id in zip(answers["getFeeds"], feed_ids, strict=True):
+        row["id"] = new_id
+    for n, row in enumerate(answers["getHeadlines"]):
+        row["id"] = first_article + n
+        row["feed_id"] = feed_ids[n % 2]
+    asked: list[str] = []
+
+    def answer(req: dict[str, Any]) -> tuple[int, bytes, dict[str, str]]:
+        asked.append(req.get("op", ""))
+        if req.get("op") == "getHeadlines" and req.get("skip"):
+            return _ok([])
+        return _ok(answers.get(req.get("op", ""), {"status": "OK"}))
+
+    answer.asked = asked  # type: ignore[attr-defined]
+    return answer
+
+
+def test_a_changed_sync_account_links_afresh_and_removes_nothing_here(
+    api: Callable[[Answer], str], store: Store
+) -> None:
+    """[sync]'s url or user changed: the links here were to the old account's ids, so every
+    linked feed read as "unsubscribed there" and was removed here with its articles. Now the
+    sync state remembers its account; another one starts over, as a first sync does."""
+    from tui_reader.cli.sync import print_summary
+    from tui_reader.sync.engine import sync_once
+
+    old = api(_account_server((5, 6), 10))
+    assert sync_once(store, TtRssClient(old, "me"), "pw").errors == []
+    before = _state(store)
+    assert len(before[0]) == 2 and len(before[1]) == 3
+    store.set_read([a.id for a in store.list_articles() if a.url.endswith("/0")], True)
+
+    new = api(_account_server((50, 60), 500))
+    summary = sync_once(store, TtRssClient(new, "someone-else"), "pw")
+    assert summary.errors == [] and summary.feeds_removed_here == []
+    assert summary.account_before.endswith(" me")
+    feeds, articles, _ = _state(store)
+    assert feeds == before[0] and len(articles) == 3  # the same three, matched by guid
+    assert {link.remote_id for link in state.feed_links(store).values()} == {50, 60}
+    assert {a.url.rsplit("/", 1)[1]: a.read for a in store.list_articles()}["0"] is True
+    out = io.StringIO()
+    print_summary(summary, out)
+    assert "account changed" in out.getvalue() and "nothing here was removed" in out.getvalue()
+    # The same account again (its address written with another scheme): nothing is forgotten.
+    again = sync_once(store, TtRssClient(new.replace("http://", "HTTP://"), "someone-else"), "pw")
+    assert again.errors == [] and again.account_before == ""
+
+
+def test_a_server_that_lists_no_feeds_gets_the_linked_ones_back(
+    api: Callable[[Answer], str], store: Store
+) -> None:
+    """A server answering getFeeds with an empty list (an account reset, made anew) while
+    feeds here are linked to it: every linked feed was removed here. Now they are kept and
+    subscribed there again."""
+    from tui_reader.sync.engine import sync_once
+
+    answer = _account_server((5, 6), 10)
+    empty: dict[str, Any] = {}
+
+    def server(req: dict[str, Any]) -> tuple[int, bytes, dict[str, str]]:
+        if req.get("op") in empty:
+            return _ok(empty[req["op"]])
+        return answer(req)
+
+    url = api(server)
+    assert sync_once(store, TtRssClient(url, "me"), "pw").errors == []
+    before = _state(store)
+    empty.update({"getFeeds": [], "getHeadlines": []})
+    summary = sync_once(store, TtRssClient(url, "me"), "pw")
+    assert summary.feeds_removed_here == [] and summary.relinked == 2
+    assert _state(store)[:2] == before[:2]
+    assert answer.asked.count("subscribeToFeed") == 2  # type: ignore[attr-defined]

@@ -38,6 +38,18 @@ def _count(n: int, what: str) -> str:
 def print_summary(summary: SyncSummary, out: Any = None) -> None:
     out = out or sys.stdout
     s = summary
+    if s.account_before:
+        print(
+            f"The [sync] account changed (it was {clean_line(s.account_before)}): its links were"
+            " forgotten and this sync linked feeds and articles afresh; nothing here was removed.",
+            file=out,
+        )
+    if s.relinked:
+        print(
+            f"The server lists no feeds: the {s.relinked} feeds linked to it were kept here and"
+            " subscribed there again (unsubscribe them here to remove them).",
+            file=out,
+        )
     print(
         f"Feeds: {len(s.feeds_added_here)} added here, {len(s.feeds_removed_here)} removed here,"
         f" {len(s.feeds_added_there)} added on the server,"

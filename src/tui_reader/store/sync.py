@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 READ, STARRED, NOTE = "read", "starred", "note"
 FIELDS = (READ, STARRED, NOTE)
 CURSOR = "sync.cursor"  # the highest server article id pulled by a complete pass
+ACCOUNT = "sync.account"  # the server and user the links, the base and the journal belong to
 
 
 class HeadlineLike(Protocol):
@@ -86,6 +87,46 @@ def journal_feed_read_in(c: sqlite3.Connection, feed_id: int) -> None:
         " WHERE a.feed_id = ? AND a.read = 0",
         (time.time(), feed_id),
     )
+
+
+# -- the account -------------------------------------------------------------------------------
+
+
+def begin_account(store: Store, account: str) -> str | None:
+    """Before a sync with ``account``: if the links, the base and the journal here belong to
+    another one (the [sync] url or user changed), forget them, so that this sync links feeds
+    and articles afresh, by address and guid, as a first sync does (nothing here is removed:
+    read on the old account's ids, every feed would have been "unsubscribed there"). Returns
+    the account forgotten, or None. Links made before accounts were recorded are taken to
+    belong to this one."""
+    with store.transaction() as c:
+        row = c.execute("SELECT value FROM settings WHERE key = ?", (ACCOUNT,)).fetchone()
+        before = str(row[0]) if row else None
+        if before == account:
+            return None
+        c.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (ACCOUNT, account),
+        )
+        if before is None:
+            return None
+        _forget_in(c)
+        return before
+
+
+def forget_links(store: Store) -> None:
+    """Every link to the server's feeds and articles, the base and the journal, forgotten in one
+    transaction (the next steps link afresh, as a first sync does)."""
+    with store.transaction() as c:
+        _forget_in(c)
+
+
+def _forget_in(c: sqlite3.Connection) -> None:
+    c.execute("DELETE FROM sync_feeds")
+    c.execute("DELETE FROM sync_articles")
+    c.execute("DELETE FROM sync_journal")
+    c.execute("DELETE FROM settings WHERE key = ?", (CURSOR,))
 
 
 # -- feeds -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from tui_reader.net import USER_AGENT, FetchError, FetchLimits, check_url
 from tui_reader.sanitize import clean_line
@@ -217,6 +218,10 @@ class TtRssClient:
             raise SyncError(f"sync url {url!r}: {exc}") from None
         self.api = base.rstrip("/") + "/api/"
         self.user = user
+        parts = urlsplit(self.api)
+        # The account, as sync state remembers it: the server (not its scheme: moving it to
+        # https changes no account) and the user.
+        self.account = f"{(parts.hostname or '').rstrip('.')}:{parts.port or ''}{parts.path} {user}"
         self.limits = limits or FetchLimits()
         self.sid = ""
         self.api_level = 0

@@ -68,6 +68,8 @@ class SyncSummary:
     notes_pulled: int = 0
     errors: list[str] = field(default_factory=list)
     failed_at_start: bool = False  # the login (or the server) failed before any step
+    account_before: str = ""  # the [sync] account changed: the one whose links were forgotten
+    relinked: int = 0  # feeds linked to a server that now lists none: linked afresh
 
     @property
     def ok(self) -> bool:
@@ -75,6 +77,7 @@ class SyncSummary:
 
 
 Progress = Callable[[str], None]
+_RESET_FEEDS = 2  # linked feeds all missing from the server's list that make it a reset account
 
 
 def _folder(remote: RemoteFeed, categories: dict[int, str]) -> str:
@@ -124,6 +127,9 @@ class Sync:
                 self.summary.failed_at_start = True
                 raise
             try:
+                before = state.begin_account(self.store, self.client.account)
+                if before is not None:
+                    self.summary.account_before = before
                 self._feeds()
                 self._articles()
                 self._flags()
@@ -144,6 +150,14 @@ class Sync:
         categories = client.categories()
         remote = {f.id: f for f in client.feeds()}
         links = state.feed_links(store)
+        if len(links) >= _RESET_FEEDS and not remote:
+            # A server that lists no feed at all while several feeds here are linked to it: an
+            # account reset or made anew, likelier than all of them unsubscribed there at once
+            # (one feed unsubscribed there is just that). Rather than removing every linked
+            # feed here, link afresh: they are subscribed there again.
+            state.forget_links(store)
+            s.relinked = len(links)
+            links = {}
         local = {f.id: f for f in store.list_feeds()}
         # Unsubscribed here since the last sync.
         for feed_id, link in links.items():
