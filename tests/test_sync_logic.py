@@ -711,3 +711,23 @@ def test_a_server_that_lists_no_feeds_gets_the_linked_ones_back(
     assert summary.feeds_removed_here == [] and summary.relinked == 2
     assert _state(store)[:2] == before[:2]
     assert answer.asked.count("subscribeToFeed") == 2  # type: ignore[attr-defined]
+
+
+def test_a_server_installed_anew_under_other_feed_ids_links_them_by_address(
+    api: Callable[[Answer], str], store: Store
+) -> None:
+    """The same account at the same address, its server installed anew with the feeds imported
+    (new ids for every feed and article): every linked feed was removed here and added again
+    empty. Now they are linked afresh by address and their articles matched by guid."""
+    from tui_reader.sync.engine import sync_once
+
+    current = {"server": _account_server((5, 6), 10)}
+    url = api(lambda req: current["server"](req))
+    assert sync_once(store, TtRssClient(url, "me"), "pw").errors == []
+    before = _state(store)
+    current["server"] = _account_server((70, 80), 900)
+    summary = sync_once(store, TtRssClient(url, "me"), "pw")
+    assert summary.errors == [] and summary.feeds_removed_here == [] and summary.relinked == 2
+    assert _state(store)[:2] == before[:2]
+    assert {link.remote_id for link in state.feed_links(store).values()} == {70, 80}
+    assert current["server"].asked.count("subscribeToFeed") == 0  # type: ignore[attr-defined]

@@ -46,8 +46,9 @@ def print_summary(summary: SyncSummary, out: Any = None) -> None:
         )
     if s.relinked:
         print(
-            f"The server lists no feeds: the {s.relinked} feeds linked to it were kept here and"
-            " subscribed there again (unsubscribe them here to remove them).",
+            f"The server lists none of the {s.relinked} feeds linked to it (a reset account?):"
+            " they were kept here and linked afresh, subscribed there again where it lacks them"
+            " (unsubscribe them here to remove them).",
             file=out,
         )
     print(

@@ -150,11 +150,13 @@ class Sync:
         categories = client.categories()
         remote = {f.id: f for f in client.feeds()}
         links = state.feed_links(store)
-        if len(links) >= _RESET_FEEDS and not remote:
-            # A server that lists no feed at all while several feeds here are linked to it: an
-            # account reset or made anew, likelier than all of them unsubscribed there at once
-            # (one feed unsubscribed there is just that). Rather than removing every linked
-            # feed here, link afresh: they are subscribed there again.
+        if len(links) >= _RESET_FEEDS and not any(k.remote_id in remote for k in links.values()):
+            # A server that lists none of several feeds linked to it here (none at all, or
+            # others: the account reset or made anew, the server installed again with its
+            # feeds imported under new ids): likelier than all of them unsubscribed there at
+            # once (one feed unsubscribed there is just that). Rather than removing every
+            # linked feed here, link afresh, by address, as a first sync does: those the
+            # server lacks are subscribed there again.
             state.forget_links(store)
             s.relinked = len(links)
             links = {}
