@@ -731,3 +731,48 @@ def test_a_server_installed_anew_under_other_feed_ids_links_them_by_address(
     assert _state(store)[:2] == before[:2]
     assert {link.remote_id for link in state.feed_links(store).values()} == {70, 80}
     assert current["server"].asked.count("subscribeToFeed") == 0  # type: ignore[attr-defined]
+
+
+def test_headers_trickled_a_byte_at_a_time_end_at_the_deadline() -> None:
+    """httpx reads the status line and headers before the answer's own deadline applied: a
+    server sending a header a byte at a time (each byte within the read timeout) held a sync
+    for as long as it liked. The whole call now has one deadline."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            while not stop.wait(0.1):
+                try:
+                    conn.sendall(b"a")
+                except OSError:
+                    return
+
+    threading.Thread(target=serve, daemon=True).start()
+    port = listener.getsockname()[1]
+    client = TtRssClient(f"http://127.0.0.1:{port}/tt-rss/", "me", limits=FetchLimits(timeout=1.0))
+    outcome: list[BaseException] = []
+
+    def login() -> None:
+        try:
+            client.login("pw")
+        except BaseException as exc:
+            outcome.append(exc)
+
+    caller = threading.Thread(target=login, daemon=True)
+    started = time.monotonic()
+    caller.start()
+    caller.join(15)
+    stop.set()
+    listener.close()
+    assert not caller.is_alive(), "the login still waited 15 s into a 1 s timeout"
+    assert time.monotonic() - started < 5
+    assert len(outcome) == 1 and isinstance(outcome[0], ServerError)
+    assert "did not answer login within" in str(outcome[0])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from tui_reader.units import human_seconds, human_size
 MIN_API_LEVEL = 14
 PAGE = 200  # tt-rss answers at most 200 headlines per call
 MAX_HEADLINES = 2_000_000  # read from one list (a feed, Starred...) in one sync
+_JOIN_GRACE = 1.0  # seconds past a call's deadline its thread is given to end on its own
 
 # getHeadlines' virtual feeds and updateArticle's fields
 ALL_ARTICLES = -4
@@ -256,12 +258,43 @@ class TtRssClient:
         self.close()
 
     def _post(self, op: str, params: dict[str, Any]) -> Any:
-        import httpx
+        """One API call, under one deadline from the request to the answer's last byte.
 
+        httpx's timeout bounds each read, and it reads the status line and headers before
+        any of this code runs: a server trickling them a byte at a time (a header line has
+        no length) held a sync for days. So the call runs on a thread of its own and is
+        waited for until the deadline; one still running then is left to end on its reads'
+        timeout, on a client of its own (this one takes a new one)."""
         body = json.dumps({"op": op, **params}).encode()
         deadline = time.monotonic() + self.limits.timeout
+        client = self._client()
+        outcome: list[Any] = []
+
+        def call() -> None:
+            try:
+                outcome.append((True, self._exchange(client, op, body, deadline)))
+            except BaseException as exc:  # (carried to the caller's thread)
+                outcome.append((False, exc))
+
+        worker = threading.Thread(target=call, name=f"tt-rss {op}", daemon=True)
+        worker.start()
+        worker.join(self.limits.timeout + _JOIN_GRACE)
+        if not outcome:
+            self._http = None  # (the thread still reads on the old one)
+            raise ServerError(self._late(op))
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        return value
+
+    def _late(self, op: str) -> str:
+        return f"tt-rss did not answer {op} within {human_seconds(self.limits.timeout)}"
+
+    def _exchange(self, client: Any, op: str, body: bytes, deadline: float) -> Any:
+        import httpx
+
         try:
-            with self._client().stream(
+            with client.stream(
                 "POST", self.api, content=body, headers={"Content-Type": "application/json"}
             ) as response:
                 status = response.status_code
@@ -291,9 +324,7 @@ class TtRssClient:
                         raise httpx.ReadTimeout("the whole answer took too long")
                     parts.append(chunk)
         except httpx.TimeoutException:
-            raise ServerError(
-                f"tt-rss did not answer {op} within {human_seconds(self.limits.timeout)}"
-            ) from None
+            raise ServerError(self._late(op)) from None
         except httpx.HTTPError as exc:
             text = clean_line(str(exc))[:200] or type(exc).__name__
             raise ServerError(f"cannot reach tt-rss at {self.api}: {text}") from None
