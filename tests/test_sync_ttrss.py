@@ -527,3 +527,40 @@ def test_a_refresh_that_syncs_takes_the_normal_exit(account: Account, tmp_path: 
     assert done.returncode == 0, done.stderr
     assert "Articles: 1 fetched." in done.stdout
     assert "NORMAL EXIT" in done.stdout
+
+
+def test_another_account_links_afresh_and_removes_nothing_here(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[sync] user changed to another account of the same server that reads the same feeds
+    (under its own feed ids): every feed here was "unsubscribed there" and removed. Now the
+    links are made afresh; the articles here are matched to the new account's by guid."""
+    a = account
+    urls = [a.feed("one", [a.item(1), a.item(2)]), a.feed("two", [a.item(3)])]
+    for url in urls:
+        a.api.update(a.api.subscribe(url))
+    assert a.sync().errors == []
+    with a.store() as s:
+        s.set_read([_by_link(s)[a.item(1)["link"]].id])
+        before = sorted((x.url, x.read) for x in s.list_articles())
+    assert len(before) == 3
+
+    other = a.server.new_user()
+    other_api = Api(a.server, other)
+    for url in urls:
+        other_api.update(other_api.subscribe(url))
+    monkeypatch.setenv("TUI_READER_SYNC_PASSWORD", other.password)
+    a.paths.config_file.write_text(
+        f'[sync]\nservice = "ttrss"\nurl = "{a.server.url}"\nuser = "{other.login}"\n'
+    )
+    summary = a.sync()
+    assert summary.errors == [] and summary.feeds_removed_here == []
+    assert summary.account_before.endswith(f" {a.user.login}")
+    with a.store() as s:
+        assert sorted((x.url, x.read) for x in s.list_articles()) == before
+        assert sorted(f.url for f in s.list_feeds()) == sorted(urls)
+    # The read state here reached the new account.
+    assert (
+        other_api.headlines(-4)
+        and not {h["link"]: h for h in other_api.headlines(-4)}[a.item(1)["link"]]["unread"]
+    )
