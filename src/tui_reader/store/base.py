@@ -69,11 +69,7 @@ class StoreBase:
 
     def set_setting(self, key: str, value: str) -> None:
         with self.transaction() as c:
-            c.execute(
-                "INSERT INTO settings(key, value) VALUES (?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+            set_setting_in(c, key, value)
 
     def claim_setting(self, key: str, value: str) -> bool:
         """Set ``key`` only if it has no value yet, checked inside the write lock (another
@@ -85,4 +81,13 @@ class StoreBase:
         return True
 
 
-__all__ = ["StoreBase", "connect"]
+def set_setting_in(c: sqlite3.Connection, key: str, value: str) -> None:
+    """Set a setting inside a write transaction already open."""
+    c.execute(
+        "INSERT INTO settings(key, value) VALUES (?, ?)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+__all__ = ["StoreBase", "connect", "set_setting_in"]

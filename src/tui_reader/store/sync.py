@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from tui_reader.store.annotations import set_article_note_in
+from tui_reader.store.base import set_setting_in
 
 if TYPE_CHECKING:
     from tui_reader.models import Feed
@@ -104,11 +105,7 @@ def begin_account(store: Store, account: str) -> str | None:
         before = str(row[0]) if row else None
         if before == account:
             return None
-        c.execute(
-            "INSERT INTO settings(key, value) VALUES (?, ?)"
-            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (ACCOUNT, account),
-        )
+        set_setting_in(c, ACCOUNT, account)
         if before is None:
             return None
         _forget_in(c)

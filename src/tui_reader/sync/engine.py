@@ -69,7 +69,7 @@ class SyncSummary:
     errors: list[str] = field(default_factory=list)
     failed_at_start: bool = False  # the login (or the server) failed before any step
     account_before: str = ""  # the [sync] account changed: the one whose links were forgotten
-    relinked: int = 0  # feeds linked to a server that now lists none: linked afresh
+    relinked: int = 0  # linked feeds the server's list lacks, all of them: linked afresh
 
     @property
     def ok(self) -> bool:
