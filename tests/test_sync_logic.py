@@ -503,10 +503,24 @@ def test_a_hostile_servers_answers_end_in_the_sync_summary(
                 assert "\x1b" not in title + author and 0 <= updated < 2**40
 
 
-def test_json_no_parser_should_take_is_not_json(api: Callable[[Answer], str]) -> None:
-    for body in ('{"status": NaN}', '{"status": Infinity}', '{"a": 1e999}', _DEEP):
-        client = TtRssClient(api(lambda req, b=body: (200, b.encode(), {})), "me")
-        with pytest.raises(ServerError, match="is not JSON"):
+def test_json_no_parser_should_take_is_refused_for_what_it_is(
+    api: Callable[[Answer], str],
+) -> None:
+    """NaN and Infinity are not JSON (nor is text in no encoding JSON has); a number beyond a
+    float or of 5,000 digits and nesting past the parser's depth are JSON that cannot be read:
+    "is not JSON: is ... a tt-rss API?" would send the user to check the wrong thing."""
+    cases = [
+        ('{"status": NaN}', "is not JSON: is http"),
+        ('{"status": Infinity}', "is not JSON: is http"),
+        (b'{"status": "\xc3("}', "is not JSON"),  # not UTF-8
+        ('{"a": 1e999}', "JSON that cannot be read: a number beyond a float"),
+        ('{"seq": ' + "9" * 5000 + "}", "JSON that cannot be read: a number of more digits"),
+        (_DEEP, "JSON that cannot be read: nested deeper"),
+    ]
+    for body, message in cases:
+        data = body if isinstance(body, bytes) else body.encode()
+        client = TtRssClient(api(lambda req, b=data: (200, b, {})), "me")
+        with pytest.raises(ServerError, match=message):
             client.login("pw")
 
 

@@ -90,23 +90,47 @@ def guid_hash(guid: str) -> str:
 _INT64 = 2**63
 
 
-def _json(text: str | bytes) -> Any:
-    """Strict JSON (no NaN or Infinity, no number beyond a float), or None; nesting too deep
-    for the parser is None too (a RecursionError, else)."""
+class _NotJson(ValueError):
+    """Text that is not JSON (NaN and Infinity included: JSON has no such values)."""
+
+
+class _Unreadable(ValueError):
+    """Valid JSON that no parser should be asked to take: a number beyond a float or of more
+    digits than Python converts, nesting deeper than the parser goes."""
+
+
+def _parse_json(text: str | bytes) -> Any:
+    """Strict JSON; :class:`_NotJson` for text that is not JSON, :class:`_Unreadable` for
+    JSON beyond what can be read (each with what was wrong, for the message)."""
     try:
         return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
-    except (ValueError, RecursionError):
+    except (json.JSONDecodeError, UnicodeDecodeError, _NotJson) as exc:
+        raise _NotJson(str(exc)) from None
+    except _Unreadable:
+        raise
+    except ValueError:  # int(): "Exceeds the limit (4300 digits) for integer string conversion"
+        raise _Unreadable("a number of more digits than can be read") from None
+    except RecursionError:
+        raise _Unreadable("nested deeper than can be read") from None
+
+
+def _json(text: str | bytes) -> Any:
+    """Strict JSON (no NaN or Infinity, no number beyond a float), or None for anything
+    else, JSON too deep or too large to read included."""
+    try:
+        return _parse_json(text)
+    except ValueError:
         return None
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+    raise _NotJson(f"{name} is not JSON")
 
 
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError("a number beyond a float")
+        raise _Unreadable("a number beyond a float")
     return value
 
 
@@ -334,10 +358,15 @@ class TtRssClient:
             raise ServerError(
                 f"tt-rss answered HTTP {status} {detail} to {op} (see the server's PHP log)"
             )
-        answer = _json(data)
-        if answer is None:
+        try:
+            answer = _parse_json(data)
+        except _NotJson:
             raise ServerError(
                 f"tt-rss's answer to {op} is not JSON: is {self.api} a tt-rss API?"
+            ) from None
+        except _Unreadable as exc:
+            raise ServerError(
+                f"tt-rss's answer to {op} is JSON that cannot be read: {exc}"
             ) from None
         if not isinstance(answer, dict):
             raise ServerError(f"tt-rss's answer to {op} is not a JSON object")
