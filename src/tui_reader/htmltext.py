@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 from tui_reader.document import Block, Document, plain_paragraph
 from tui_reader.models import Article, ArticleBody
-from tui_reader.sanitize import clean_url, fast_clean, fast_line, is_web_url
+from tui_reader.sanitize import cap_line, clean_url, fast_clean, fast_line, is_web_url
 from tui_reader.scan import replace_spans, sub_to_last
 
 __all__ = [
@@ -273,13 +273,14 @@ def quick_document(body: ArticleBody, article: Article) -> Document:
 
 def clean_title(value: str, *, is_html: bool = False) -> str:
     """A one-line title or name: markup removed when the feed says it is HTML, entities
-    decoded either way (feeds often escape twice), controls stripped."""
+    decoded either way (feeds often escape twice), controls stripped, at most
+    ``MAX_LINE_CHARS`` characters (:func:`tui_reader.sanitize.cap_line`)."""
     if not value:
         return ""
     if is_html and "<" in value:
         # As html_to_text reads markup: scripts, styles and comments go with what is in them.
         value = sub_to_last(TAGS, "", _drop_blocks(value))
-    return fast_line(decode_entities(value))
+    return cap_line(fast_line(decode_entities(value)))
 
 
 def decode_entities(value: str) -> str:

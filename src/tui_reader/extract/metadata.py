@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 
 from tui_reader.extract.dates import DATE_WORDS, strip_dates
 from tui_reader.htmltext import decode_entities
-from tui_reader.sanitize import clean_line, clean_url
+from tui_reader.sanitize import cap_line, clean_line, clean_url
 
 _ARTICLE_TYPES = frozenset(
     {
@@ -263,7 +263,7 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
     def first(*values: Any) -> str:
         for value in values:
             if isinstance(value, str) and clean_line(value):
-                return clean_line(value)
+                return cap_line(clean_line(value))
         return ""
 
     site_name = first(

@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 
 from tui_reader.models import Feed, FeedStored, FeedUpdate
-from tui_reader.sanitize import clean_line
+from tui_reader.sanitize import cap_line, clean_line
 from tui_reader.store.base import StoreBase
 from tui_reader.store.db import StoreError, explain_error
 from tui_reader.store.rows import feed_from_row
@@ -36,7 +36,7 @@ class FeedsMixin(StoreBase):
                     continue
                 cur = c.execute(
                     "INSERT INTO feeds(url, title, folder, site_url, added) VALUES (?, ?, ?, ?, ?)",
-                    (url, title, folder, site_url, time.time()),
+                    (url, cap_line(title), cap_line(folder), site_url, time.time()),
                 )
                 ids.append((int(cur.lastrowid or 0), True))
         out = []
@@ -87,11 +87,11 @@ class FeedsMixin(StoreBase):
 
     def rename_feed(self, feed_id: int, title: str) -> None:
         with self.transaction() as c:
-            c.execute("UPDATE feeds SET title = ? WHERE id = ?", (title, feed_id))
+            c.execute("UPDATE feeds SET title = ? WHERE id = ?", (cap_line(title), feed_id))
 
     def set_feed_folder(self, feed_id: int, folder: str) -> None:
         with self.transaction() as c:
-            c.execute("UPDATE feeds SET folder = ? WHERE id = ?", (folder, feed_id))
+            c.execute("UPDATE feeds SET folder = ? WHERE id = ?", (cap_line(folder), feed_id))
 
     def annotated_article_count(self, feed_id: int) -> int:
         row = self.conn.execute(

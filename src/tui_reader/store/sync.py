@@ -347,7 +347,7 @@ def _server_state(h: HeadlineLike) -> dict[str, str]:
 
 def _insert(c: sqlite3.Connection, feed: Feed, h: HeadlineLike) -> int:
     from tui_reader.htmltext import clean_link, clean_title, html_to_text
-    from tui_reader.sanitize import fast_clean, fast_line
+    from tui_reader.sanitize import cap_line, fast_clean, fast_line
     from tui_reader.store.articles import _free_uid
 
     content = fast_clean(h.content)
@@ -363,7 +363,7 @@ def _insert(c: sqlite3.Connection, feed: Feed, h: HeadlineLike) -> int:
             feed.id,
             clean_link(h.link, feed.url),  # http(s) only, as from any feed
             title,
-            fast_line(h.author),
+            cap_line(fast_line(h.author)),
             h.updated,
             h.updated,
             content,
