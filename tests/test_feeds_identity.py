@@ -382,3 +382,135 @@ def test_an_entry_hash_sees_every_stored_field() -> None:
     digests = {entry_hash(replace(e, **change)) for change in changes}  # type: ignore[arg-type]
     assert len(digests) == len(changes) and entry_hash(e) not in digests
     assert entry_hash(replace(e, guid="other")) == entry_hash(e)  # identity is not content
+
+
+# -- an entry seen again that does not look the same (tests/.. feedswild findings) ----------
+
+
+def _refresh_counts(store: Store) -> tuple[int, int]:
+    summary = refresh(store.path, FAST)
+    return summary.new_articles, summary.updated_articles
+
+
+def test_an_entry_without_id_whose_title_was_edited_is_the_same_article(
+    server: TestServer, store: Store
+) -> None:
+    """RSS 0.9x items have no guid (and often no date): a typo fixed in a title made a second
+    article, unread, beside the first (read, with its highlights)."""
+    dated = [
+        {"title": f"Story number {i} about the river", "link": f"https://n.example/{i}"}
+        | ({"date": DAY.format(1 + i)} if i % 2 else {})
+        for i in range(4)
+    ]
+    url = server.route("/edit.xml", rss_items(dated))
+    feed, _ = store.add_feed(url)
+    assert _refresh_counts(store) == (4, 0)
+    store.set_read([a.id for a in articles(store, feed)], True)
+    edited = [dict(it) for it in dated]
+    edited[0]["title"] = "Story number 0 about the river (corrected)"  # no date: words
+    edited[1]["title"] = "A wholly new headline for the second one"  # a date: the date
+    server.route("/edit.xml", rss_items(edited))
+    assert _refresh_counts(store) == (0, 2)
+    stored = articles(store, feed)
+    assert sorted(a.title for a in stored) == sorted(it["title"] for it in edited)
+    assert all(a.read for a in stored)
+
+
+def test_an_entry_without_id_replaced_by_another_story_at_its_link_is_a_new_article(
+    server: TestServer, store: Store
+) -> None:
+    """A "today's comic" item at the site's home page: another title (and another date, or
+    none and few shared words) is another story, never written over the stored one."""
+    for path, first, then in (
+        ("/dated.xml", {"date": DAY.format(1)}, {"date": DAY.format(2)}),
+        ("/undated.xml", {}, {}),
+    ):
+        url = server.route(
+            path, rss_items([{"title": "Cats on a roof", "link": "https://c.example/"} | first])
+        )
+        feed, _ = store.add_feed(url)
+        refresh(store.path, FAST, [feed.id])
+        server.route(
+            path, rss_items([{"title": "Dogs in the park", "link": "https://c.example/"} | then])
+        )
+        assert refresh(store.path, FAST, [feed.id]).new_articles == 1
+        assert sorted(a.title for a in articles(store, feed)) == [
+            "Cats on a roof",
+            "Dogs in the park",
+        ]
+
+
+def test_a_feed_that_starts_or_stops_giving_ids_keeps_its_articles(
+    server: TestServer, store: Store
+) -> None:
+    plain = [
+        {"title": f"Item {i}", "link": f"https://g.example/{i}", "date": DAY.format(1 + i)}
+        for i in range(5)
+    ]
+    with_ids = [it | {"guid": f"urn:uuid:{i}"} for i, it in enumerate(plain)]
+    for path, before, after in (("/gain.xml", plain, with_ids), ("/drop.xml", with_ids, plain)):
+        url = server.route(path, rss_items(before))
+        feed, _ = store.add_feed(url)
+        assert refresh(store.path, FAST, [feed.id]).new_articles == 5
+        store.set_starred(articles(store, feed)[0].id, True)
+        server.route(path, rss_items(after))
+        assert refresh(store.path, FAST, [feed.id]).new_articles == 0
+        assert refresh(store.path, FAST, [feed.id]).new_articles == 0
+        stored = articles(store, feed)
+        assert len(stored) == 5 and sum(a.starred for a in stored) == 1
+        assert {a.guid for a in stored} == {it.get("guid", "") for it in after}
+
+
+def test_entries_only_their_text_tells_apart_are_all_kept(server: TestServer, store: Store) -> None:
+    """RSS 2.0 lets an item be a description alone; items repeating link, title and date
+    with other text are other items too. The same item twice is still one."""
+    items = [
+        {"description": "Scheduled maintenance tonight at 22:00 UTC."},
+        {"description": "Database maintenance started."},
+        {"description": "Database maintenance finished."},
+        {"description": "Database maintenance finished."},  # a repeat
+        {
+            "title": "Score",
+            "link": "https://s.example/live",
+            "date": DAY.format(3),
+            "description": "1-0",
+        },
+        {
+            "title": "Score",
+            "link": "https://s.example/live",
+            "date": DAY.format(3),
+            "description": "2-0",
+        },
+    ]
+    feed = subscribe(server, store, "/status.xml", rss_items(items))
+    assert _refresh_counts(store) == (5, 0)
+    assert _refresh_counts(store) == (0, 0)
+    assert len(articles(store, feed)) == 5
+
+
+def test_an_empty_item_is_no_article(server: TestServer, store: Store) -> None:
+    body = rss_items([{"title": "Real", "link": "https://e.example/1"}]).replace(
+        b"<item>", b"<item><item/></item><item>", 1
+    )
+    feed = subscribe(server, store, "/empty.xml", body)
+    refresh(store.path, FAST)
+    assert [a.title for a in articles(store, feed)] == ["Real"]
+
+
+def test_decider_matches_an_edited_entry_only_where_its_link_is_unique() -> None:
+    known = [
+        Known(1, "", "https://x/a", "Old title of a", None),
+        Known(2, "", "https://x/shared", "One", 1.0),
+        Known(3, "", "https://x/shared", "Two", 1.0),
+        Known(4, "", "https://x/page", "Three", 2.0),
+        Known(5, "", "https://x/page", "Four", 2.0),
+    ]
+    entries = [
+        EntryData(guid="", url="https://x/a", title="Old title of a, fixed"),
+        EntryData(guid="", url="https://x/shared", title="One, edited", published=1.0),
+        EntryData(guid="", url="https://x/shared", title="Two", published=1.0),
+        EntryData(guid="", url="https://x/page", title="Three, edited", published=2.0),
+    ]
+    # a: its link and most words. The shared page: "Two" by its title, then "One, edited" is
+    # the one row left there with its date. At "page" two rows are left: neither is taken.
+    assert [m.article_id for m in match_entries(known, entries)] == [1, 2, 3, None]

@@ -48,7 +48,15 @@ from tui_reader.feeds.parse import parse_feed
 from tui_reader.feeds.text import clean_html, clean_link, clean_title, html_to_text
 from tui_reader.feeds.xmlsafe import neutralize
 from tui_reader.mdescape import md_escape
-from tui_reader.sanitize import clean_line, clean_text, clean_url, feed_address, normalize_spaces
+from tui_reader.sanitize import (
+    cap_line,
+    clean_line,
+    clean_text,
+    clean_url,
+    feed_address,
+    normalize_spaces,
+)
+from tui_reader.store.identity import similar_titles
 
 pytestmark = pytest.mark.hostile(category="redos")
 
@@ -526,6 +534,9 @@ UNIT_CASES: list[Case] = [
     *_text_cases("html_to_text", html_to_text),
     *_text_cases("clean_title", lambda t: clean_title(t, is_html=True)),
     *_text_cases("clean_link", lambda t: clean_link(t, "https://example.org/")),
+    # An edited title against the stored one (store.identity: words shared).
+    *_text_cases("identity.similar_titles", lambda t: similar_titles(t, t[::-1])),
+    *_text_cases("sanitize.cap_line", cap_line),
     # fastxml's test for a link its base cannot change: a host, a path, a query, a fragment
     # that each run long and then fail (one character before the end: " " is none of them).
     *_text_cases("fastxml._PLAIN_ABSOLUTE", lambda t: fastxml._PLAIN_ABSOLUTE.fullmatch(t)),

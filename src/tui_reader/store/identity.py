@@ -8,7 +8,18 @@ Identity is within one feed:
 - An entry without an id is its link together with its title, and its date where link and
   title repeat too (items sharing a landing page or a podcast's home page stay apart).
 - Entries repeating an identity within one document are one article: the first wins (feeds
-  list newest first).
+  list newest first). Unless their text differs: entries without an id that repeat link,
+  title and date (or have none of them: an item may be a description alone) but not their
+  text are as many articles, told apart by their text.
+- An entry with nothing in it (no id, link, title, text or enclosure: a feed's empty
+  ``<item/>``) is no article.
+
+An entry seen again need not look the same (matched in this order, each stored article at most
+once, and only where the link or pair is unique on both sides, so entries sharing a page stay
+apart): an entry without an id whose title was edited is the stored one with its link and
+date, or with its link and a title sharing most words (no date on either side); a feed that
+starts giving ids has its stored id-less articles matched by link and title, and one that stops
+(a document with no id at all) has its stored articles matched the same way.
 
 A stored article is matched to an incoming entry at most once. Rows stored before this rule
 (their ``guid`` was the link, or a hash of title and date, when the entry had no id) are still
@@ -19,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tui_reader.models import EntryData
@@ -55,16 +66,53 @@ def entry_key(e: EntryData) -> str:
     return f"entry\n{e.url}\n{e.title}\n{e.published!r}"
 
 
-def distinct_entries(entries: Iterable[EntryData]) -> list[EntryData]:
-    """The entries with a repeated identity dropped: the first of each wins, order kept."""
-    seen: set[str] = set()
-    out: list[EntryData] = []
+def is_empty(e: EntryData) -> bool:
+    """Nothing in it to read or to tell it by (a feed's empty ``<item/>``)."""
+    return not (e.guid or e.url or e.title or e.summary or e.content or e.enclosures)
+
+
+def _keys(entries: Iterable[EntryData]) -> list[tuple[EntryData, str]]:
+    """The distinct entries with their keys: empty ones dropped; one repeating an identity
+    dropped when its text is the same too (the first wins), else kept under its key and its
+    text's digest (entries without an id that only their text tells apart)."""
+    first: dict[str, EntryData] = {}  # key -> its first entry
+    taken: set[str] = set()
+    out: list[tuple[EntryData, str]] = []
     for e in entries:
+        if is_empty(e):
+            continue
         key = entry_key(e)
-        if key not in seen:
-            seen.add(key)
-            out.append(e)
+        if key not in first:
+            first[key] = e
+            taken.add(key)
+            out.append((e, key))
+            continue
+        if e.guid:
+            continue
+        digest = entry_hash(e)  # (only for a repeat: most documents have none)
+        told = f"{key}\n{digest}"
+        if digest != entry_hash(first[key]) and told not in taken:
+            taken.add(told)
+            out.append((e, told))
     return out
+
+
+def distinct_entries(entries: Iterable[EntryData]) -> list[EntryData]:
+    """The entries with a repeated identity dropped (see :func:`_keys`), order kept."""
+    return [e for e, _key in _keys(entries)]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(title: str) -> set[str]:
+    return set(_WORD.findall(title.casefold()))
+
+
+def similar_titles(a: str, b: str) -> bool:
+    """Most words shared (a typo fixed, a word changed or added): not another story."""
+    wa, wb = _words(a), _words(b)
+    return bool(wa and wb) and len(wa & wb) * 2 > len(wa | wb)
 
 
 def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[Match]:
@@ -72,7 +120,8 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
 
     ``known`` is every stored article of the feed, oldest first (the oldest wins where old
     stores hold two rows with one guid). The result follows the document's order."""
-    todo = distinct_entries(entries)
+    keyed = _keys(entries)
+    todo = [e for e, _key in keyed]
     rows = list(known)
     claimed: set[int] = set()
     found: dict[int, int] = {}  # index in todo -> article id
@@ -95,18 +144,27 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
         if same_id is not None and same_id.id not in claimed:
             claim(i, same_id)
 
-    # 2. Entries without an id, against rows without one: link, title and date first...
-    exact: dict[tuple[str, str, float | None], Known] = {}
+    # 2. Entries without an id, against rows without one: link, title and date first (the
+    # row with the same text first, where several repeat them)...
+    exact: dict[tuple[str, str, float | None], list[Known]] = {}
     loose: dict[tuple[str, str], list[Known]] = {}
     for row in rows:
         if not row.guid:
-            exact.setdefault((row.url, row.title, row.published), row)
+            exact.setdefault((row.url, row.title, row.published), []).append(row)
             loose.setdefault((row.url, row.title), []).append(row)
-    for i in idless:
-        e = todo[i]
-        same_entry = exact.get((e.url, e.title, e.published))
-        if same_entry is not None and same_entry.id not in claimed:
-            claim(i, same_entry)
+    for same_text in (True, False):
+        for i in idless:
+            if i in found:
+                continue
+            e = todo[i]
+            group = exact.get((e.url, e.title, e.published), [])
+            if same_text and len(group) < 2:
+                continue  # (one row: the second pass takes it, text changed or not)
+            digest = entry_hash(e) if same_text else ""
+            for row in group:
+                if row.id not in claimed and (not same_text or row.entry_hash == digest):
+                    claim(i, row)
+                    break
     # ...then link and title alone (a date that changed), where neither the document nor the
     # stored articles repeat them (where they do, the date is part of the identity).
     in_doc: dict[tuple[str, str], list[int]] = {}
@@ -116,6 +174,39 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
         same = loose.get(pair, [])
         if len(indexes) == len(same) == 1 and indexes[0] not in found and same[0].id not in claimed:
             claim(indexes[0], same[0])
+
+    # ...then a title edited: the link alone, unique among the entries and the rows left,
+    # with the same date, or (a date on neither) a title sharing most words.
+    _by_unique_link(
+        [i for i in idless if i not in found],
+        [r for r in rows if not r.guid and r.id not in claimed],
+        todo,
+        claim,
+        lambda e, r: (
+            e.published == r.published
+            if e.published is not None and r.published is not None
+            else e.published is None and r.published is None and similar_titles(e.title, r.title)
+        ),
+    )
+    # ...and a feed that stopped giving ids (none in this document): its rows with one that
+    # no entry claimed, by link and title.
+    if not any(e.guid for e in todo):
+        _by_unique_link(
+            [i for i in idless if i not in found],
+            [r for r in rows if r.guid and r.guid != r.url and r.id not in claimed],
+            todo,
+            claim,
+            lambda e, r: e.title == r.title,
+        )
+    # 2b. Entries with an id no row has: a feed that started giving ids, its rows without
+    # one, by link and title.
+    _by_unique_link(
+        [i for i, e in enumerate(todo) if e.guid and i not in found],
+        [r for r in rows if not r.guid and r.id not in claimed],
+        todo,
+        claim,
+        lambda e, r: e.title == r.title,
+    )
 
     # 3. Rows stored by the old rule for entries without an id: guid = link (one row for all
     # the entries sharing it, holding the title of one of them: that one takes it), or a hash
@@ -135,7 +226,30 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
         if i not in found and old:
             claim(i, old.popleft())
 
-    return [Match(e, found.get(i), entry_key(e)) for i, e in enumerate(todo)]
+    return [Match(e, found.get(i), key) for i, (e, key) in enumerate(keyed)]
+
+
+def _by_unique_link(
+    indexes: list[int],
+    rows: list[Known],
+    todo: list[EntryData],
+    claim: Callable[[int, Known], None],
+    same: Callable[[EntryData, Known], bool],
+) -> None:
+    """Claim, for each entry whose link (not blank) no other of ``indexes`` has, the one row
+    of ``rows`` with that link, when ``same`` says they are one."""
+    entries_by_link: dict[str, list[int]] = {}
+    for i in indexes:
+        if todo[i].url:
+            entries_by_link.setdefault(todo[i].url, []).append(i)
+    rows_by_link: dict[str, list[Known]] = {}
+    for row in rows:
+        if row.url:
+            rows_by_link.setdefault(row.url, []).append(row)
+    for link, found_here in entries_by_link.items():
+        candidates = rows_by_link.get(link, [])
+        if len(found_here) == len(candidates) == 1 and same(todo[found_here[0]], candidates[0]):
+            claim(found_here[0], candidates[0])
 
 
 # -- new or changed: what a refresh does with each entry ------------------------------------
