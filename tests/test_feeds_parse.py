@@ -495,3 +495,34 @@ def test_json_that_python_will_not_read_is_a_feed_error(body: bytes, said: str) 
     with pytest.raises(FeedError) as info:
         parse_feed(doc, "https://x/")
     assert str(info.value).startswith(said)
+
+
+ITEM_BASE_RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>T</title><link>https://example.com/</link>
+<item xml:base="https://example.com/first/"><title>First</title><link>first</link></item>
+<item><title>Second</title><link>second</link></item>
+</channel></rss>"""
+ITEM_BASE_ATOM = b"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:t</id>
+<entry xml:base="https://example.com/first/"><title>First</title><id>urn:1</id>
+<link href="first"/></entry>
+<entry><title>Second</title><id>urn:2</id><link href="second"/></entry></feed>"""
+
+
+@pytest.mark.parametrize("data", [ITEM_BASE_RSS, ITEM_BASE_ATOM], ids=["rss", "atom"])
+@pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "feedparser"])
+def test_an_entrys_xml_base_is_its_own(
+    data: bytes, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An xml:base on one entry is that entry's: the next one's relative link is resolved
+    against the feed's address. Without a base for the document, feedparser (and the fast
+    path, which does as it does) kept the first entry's base for the second, whose link then
+    moved whenever the entries were reordered (an id-less item stored twice)."""
+    import tui_reader.feeds.parse as parse_module
+
+    monkeypatch.setattr(parse_module, "FAST_PATH", fast)
+    parsed = parse_feed(data, "https://feeds.example/blog/feed.xml")
+    assert [e.url for e in parsed.entries] == [
+        "https://example.com/first/first",
+        "https://feeds.example/blog/second",
+    ]

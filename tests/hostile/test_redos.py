@@ -537,6 +537,11 @@ UNIT_CASES: list[Case] = [
     # An edited title against the stored one (store.identity: words shared).
     *_text_cases("identity.similar_titles", lambda t: similar_titles(t, t[::-1])),
     *_text_cases("sanitize.cap_line", cap_line),
+    Case(
+        "feeds.parse._BASE_ATTR",
+        lambda b: feed_parse._BASE_ATTR.search(b),
+        lambda size: rep(b"base" + b" " * 50, size),
+    ),
     # fastxml's test for a link its base cannot change: a host, a path, a query, a fragment
     # that each run long and then fail (one character before the end: " " is none of them).
     *_text_cases("fastxml._PLAIN_ABSOLUTE", lambda t: fastxml._PLAIN_ABSOLUTE.fullmatch(t)),

@@ -1091,10 +1091,11 @@ def _format(root: Any) -> tuple[str, bool] | None:
     return None
 
 
-def read_fast(data: bytes) -> dict[str, Any] | None:
+def read_fast(data: bytes, base: str = "") -> dict[str, Any] | None:
     """The feed as feedparser would report it (``version``, ``feed`` and ``entries``, with
     only the keys the reader reads), or None to let feedparser read it. ``data`` is what
-    feedparser would be given."""
+    feedparser would be given; ``base`` the document's base URI, as feedparser takes it from
+    a Content-Location header."""
     if _DOCTYPE.match(data):
         return None
     try:
@@ -1112,6 +1113,7 @@ def read_fast(data: bytes) -> dict[str, Any] | None:
     version, atom = found
     fp = _fp()
     reader = _Reader(fp, version)
+    reader.base = base
     reader.root = root
     try:
         reader.enter(root)

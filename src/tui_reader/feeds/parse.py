@@ -245,6 +245,16 @@ def _load_feedparser() -> Any:
     return _feedparser
 
 
+_BASE_ATTR = re.compile(rb"base\s*=")  # an xml:base (or a "base" attribute feedparser reads)
+
+
+def _base_headers(base: str) -> dict[str, str] | None:
+    """The headers that give feedparser the document's base, or None (no base). Its content
+    type too: given headers without one, feedparser calls the feed broken; application/xml
+    lets the document's own declaration name its encoding, as with no headers."""
+    return {"content-location": base, "content-type": "application/xml"} if base else None
+
+
 def _parse_xml(data: bytes, url: str, server_charset: str | None = None) -> ParsedFeed:
     try:
         data = wide_to_utf8(data) or data
@@ -254,14 +264,23 @@ def _parse_xml(data: bytes, url: str, server_charset: str | None = None) -> Pars
     fixed, dtd_warning = neutralize(fixed)
     encoding_warning = "; ".join(w for w in (encoding_warning, dtd_warning) if w)
     parsed: Any = None
+    # The feed's address is the document's base where one of its elements sets one (as a
+    # Content-Location header would say): with none, feedparser kept an entry's own xml:base
+    # as the base of the entries after it, so their relative links pointed into another
+    # entry's directory. (Elsewhere links are resolved against the address afterwards, by
+    # clean_link: the same links, without a base to track.)
+    base = url if _BASE_ATTR.search(fixed) and is_web_url(url) else ""
     if FAST_PATH:
-        parsed = read_fast(fixed)
+        parsed = read_fast(fixed, base)
     if parsed is None:
         feedparser = _load_feedparser()
         try:
             # Always a stream of bytes: given a str, feedparser would open paths and URLs.
             parsed = feedparser.parse(
-                io.BytesIO(fixed), sanitize_html=False, resolve_relative_uris=False
+                io.BytesIO(fixed),
+                sanitize_html=False,
+                resolve_relative_uris=False,
+                response_headers=_base_headers(base),
             )
         except Exception as exc:  # feedparser raising on hostile input: a bad feed, no crash
             detail = clean_line(str(exc))[:160] or type(exc).__name__
