@@ -23,6 +23,7 @@ from tui_reader.charsets import (
     codec_for_label,
     decode_windows_1252,
     header_charset,
+    mostly_utf8,
 )
 from tui_reader.extract.decode import decode_html
 from tui_reader.feeds.discover import find_feed_links
@@ -224,3 +225,38 @@ def test_every_legacy_charset_is_reachable_and_a_text_encoding() -> None:
     assert codec_for_label("ibm850") == codec_for_label("850") == "cp850"
     assert codec_for_label("cspc8codepage437") == "cp437"
     assert codec_for_label("ebcdic-cp-us") == "cp037"
+
+
+def test_legacy_text_is_never_mostly_utf8() -> None:
+    """The premise of "mostly UTF-8 wins over a label": no sample in any of its legacy
+    encodings (the 7-bit one aside) has most of its characters beyond ASCII as whole UTF-8
+    sequences, alone or among ASCII."""
+    for text, enc in CASES:
+        if enc == "iso-2022-jp":
+            continue
+        for data in (text.encode(enc), ("News: " + text + " (more) ").encode(enc) * 50):
+            assert not mostly_utf8(data), (text, enc)
+
+
+def _with_stray(feed: bytes) -> bytes:
+    return feed.replace(b"</title></item>", b" caf\xe9</title></item>")
+
+
+@pytest.mark.parametrize("text", list(SAMPLES))
+def test_utf8_with_a_stray_byte_labelled_otherwise_reads_as_written(text: str) -> None:
+    """A UTF-8 feed or page with one byte pasted in from a Latin-1 source ("\\xe9") is not
+    valid UTF-8; a legacy label, the document's or the server's (ISO-8859-1 was Apache's
+    default), made every character beyond ASCII mojibake ("ß" as "ÃŸ"). It reads as UTF-8,
+    the stray byte as windows-1252."""
+    stray = text + " caf\xe9"
+    for label in ("iso-8859-1", "windows-1252", "windows-1251", "gbk", "shift_jis"):
+        feed = _with_stray(_feed(text, "utf-8", None))
+        parsed = parse_feed(feed, "https://x/", f"text/xml; charset={label}")
+        assert parsed.entries[0].title == stray, label
+        assert "mostly UTF-8" in parsed.warning
+        declared = _feed(text, "utf-8", label).replace(
+            b"</title></item>", b" caf\xe9</title></item>"
+        )
+        assert parse_feed(declared, "https://x/").entries[0].title == stray, label
+        page = _page(text + " caf", "utf-8", label).replace(b"caf</p>", b"caf\xe9</p>")
+        assert stray in decode_html(page, content_type=f"text/html; charset={label}"), label

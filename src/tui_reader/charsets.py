@@ -204,6 +204,21 @@ def decode_mixed(data: bytes) -> str:
     return data.decode("utf-8", "tui_reader_cp1252")
 
 
+def mostly_utf8(data: bytes) -> bool:
+    """Whether bytes that are not valid UTF-8 are UTF-8 all the same, but for a few strays (a
+    name pasted in from a Latin-1 source): at least four in five of their characters beyond
+    ASCII are whole UTF-8 sequences. Text in a legacy encoding almost never holds any (Latin-1's
+    "é" is one byte, no sequence; GBK's and Shift_JIS's pairs make one now and then), so its
+    own charset, declared or sent by the server, should not be trusted over this: a feed in
+    UTF-8 with one stray byte, served as ISO-8859-1 (Apache's old default), read as Latin-1
+    turned every "ß" and "’" into "ÃŸ" and "â€™"."""
+    text = data.decode("utf-8", "surrogateescape")  # each stray byte: one lone surrogate
+    kept = text.encode("utf-8", "ignore")  # (lone surrogates cannot be encoded: dropped)
+    strays = len(text) - len(kept.decode("utf-8"))
+    wide = len(kept) - len(kept.decode("utf-8").encode("ascii", "ignore"))  # their bytes
+    return wide >= 4 and wide >= 8 * strays  # (a character is 2-4 bytes: ~4 in 5 at least)
+
+
 def _page_declared(data: bytes, content_type: str) -> list[str]:
     """The charsets the server, then the page's meta tags and XML declaration name."""
     head = data[:8192]
@@ -233,6 +248,8 @@ def decode_page(data: bytes, content_type: str = "") -> str:
         if b"\x1b" in data and "iso2022_jp" in _page_declared(data, content_type)[:1]:
             return data.decode("iso2022_jp", "replace")  # (7-bit: valid UTF-8 too)
         return text
+    if mostly_utf8(data):
+        return decode_mixed(data)
     for charset in _page_declared(data, content_type):
         if not ascii_compatible(charset):
             continue  # ASCII-compatible HTML is no UTF-16 without a BOM, and no EBCDIC

@@ -26,6 +26,7 @@ from tui_reader.charsets import (
     decode_mixed,
     decode_windows_1252,
     header_charset,
+    mostly_utf8,
 )
 from tui_reader.feeds.enclosures import MAX_SCANNED, clean_enclosures
 from tui_reader.feeds.fastxml import read_fast
@@ -129,7 +130,12 @@ def _fix_encoding(data: bytes, server_charset: str | None = None) -> tuple[bytes
         said = unknown or f"declared as {label} but is UTF-8"
         return _as_utf8(data, decl), f"{said}; read as utf-8"
     wrong = unknown or (f"declared as {label} but is not" if label else "")
-    for codec in (declared, server_charset):
+    # (Mostly UTF-8, a few stray bytes: neither a declared nor the server's charset, but the
+    # last resort below, which reads it as UTF-8 where it is.)
+    legacy = () if mostly_utf8(data) else (declared, server_charset)
+    if not legacy and not wrong and server_charset:
+        wrong = f"the server says {server_charset} but it is mostly UTF-8"
+    for codec in legacy:
         if codec is None or codec.startswith("utf-") or not ascii_compatible(codec):
             continue  # (UTF-8 it is not; 8-bit bytes are no UTF-16, nor EBCDIC when an ASCII
             # declaration says so)
