@@ -627,11 +627,26 @@ UNIT_CASES: list[Case] = [
     *_unit_cases("dates._END_OF_DAY", feed_dates._END_OF_DAY.search, _DAY_ENDS),
     *_unit_cases("dates._LEAP_SECOND", lambda t: feed_dates._LEAP_SECOND.sub("", t), _DAY_ENDS),
     *_text_cases("dates.zone_named", feed_dates.zone_named),
+    *_text_cases("dates.year_first", feed_dates.year_first),
     *[
         Case(f"dates[{unit!r}]", func, lambda s, u=unit: rep(u, s))
-        for unit in ("1234567890", "Fri, 31 Mar 2023 20:19:00 ", "America/", "Mon ", "12 ")
-        for func in (feed_dates.unix_time, feed_dates.zone_named)
+        for unit in (
+            "1234567890",
+            "Fri, 31 Mar 2023 20:19:00 ",
+            "America/",
+            "Mon ",
+            "12 ",
+            "2024/03/12 ",
+            "2024.03.12 05:30",
+            "12 Mar 2024 05:30 CEST ",
+        )
+        for func in (feed_dates.unix_time, feed_dates.zone_named, feed_dates.year_first)
     ],
+    Case(
+        "dates.year_first[a space run before the time]",
+        feed_dates.year_first,
+        lambda s: "2024/03/12" + rep(" ", s) + "05:30",
+    ),
     # A byline's words before its date (extract/metadata.py), near-matches repeated.
     *_unit_cases(
         "metadata._BEFORE_DATE",

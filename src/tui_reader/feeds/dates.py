@@ -5,6 +5,10 @@
   the digits as an ISO 8601 ordinal date, 2015-07-28 instead of 2018-03-13.
 - An RFC 822 date with a time-zone name (``Fri, 31 Mar 2023 20:19:00 America/Los_Angeles``):
   feedparser drops the name and reads the time as UTC, seven hours early.
+- An RFC 822 date with a zone's abbreviation feedparser does not know (``CET``, ``BST``,
+  ``JST``, ``AEDT``...): read as UTC, hours off.
+- A date written year first with slashes or dots (``2024/03/12 05:30:27``): read as the first
+  of December.
 - An RFC 822 date at ``24:00`` (the end of the day) or with a leap second (``23:59:60``):
   feedparser gives no date at all.
 
@@ -28,7 +32,20 @@ _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 _MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}
 _ZONE_NAMED = re.compile(
     r"\s*(?:[A-Za-z]{3,9},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]{0,6}\.?\s+(\d{4})"
-    r"\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+([A-Za-z]{1,32}(?:/[A-Za-z0-9_+\-]{1,32}){1,2})\s*"
+    r"\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+([A-Za-z]{1,32}(?:/[A-Za-z0-9_+\-]{1,32}){0,2})\s*"
+)
+# Zone abbreviations feeds write that feedparser does not know (it reads the time as UTC),
+# each with its one offset in hours; the ambiguous ones (IST: India, Ireland or Israel; CST:
+# America or China, which feedparser reads as America's) are left to feedparser.
+_ZONE_ABBREVIATIONS = {
+    "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "MET": 1, "MEST": 2, "EET": 2,
+    "EEST": 3, "MSK": 3, "ICT": 7, "WIB": 7, "HKT": 8, "SGT": 8, "AWST": 8, "JST": 9,
+    "KST": 9, "ACST": 9.5, "ACDT": 10.5, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+}  # fmt: skip
+# A date written with slashes or dots, year first ("2024/03/12 05:30:27", "2024.03.12"):
+# feedparser reads it as the first of December. No zone: UTC, as naive times are here.
+_YEAR_FIRST = re.compile(
+    r"\s*(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*"
 )
 
 # The end of a day, "24:00" (RFC 822 and ISO 8601 allow it: the next day's midnight), and a
@@ -60,13 +77,34 @@ def zone_named(value: str) -> time.struct_time | None:
     try:
         import zoneinfo
 
-        tz = zoneinfo.ZoneInfo(zone)
+        tz: datetime.tzinfo
+        if "/" in zone:
+            tz = zoneinfo.ZoneInfo(zone)
+        elif zone.upper() in _ZONE_ABBREVIATIONS:
+            tz = datetime.timezone(datetime.timedelta(hours=_ZONE_ABBREVIATIONS[zone.upper()]))
+        else:
+            return None  # (feedparser's own, or none)
         local = datetime.datetime(
             int(year), number, int(day), int(hour), int(minute), int(second or 0), tzinfo=tz
         )
         return local.astimezone(datetime.UTC).timetuple()
     except (ValueError, OverflowError, OSError, zoneinfo.ZoneInfoNotFoundError):
         return None
+
+
+def year_first(value: str) -> time.struct_time | None:
+    """A date written year first with slashes or dots, its time if any, as UTC; or None."""
+    found = _YEAR_FIRST.fullmatch(value)
+    if found is None:
+        return None
+    year, _sep, month, day, hour, minute, second = found.groups()
+    try:
+        when = datetime.datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+        )
+    except ValueError:
+        return None
+    return when.timetuple()
 
 
 def end_of_day(value: str) -> time.struct_time | None:
@@ -94,12 +132,11 @@ def end_of_day(value: str) -> time.struct_time | None:
 
 
 def install(feedparser_datetimes: Any) -> None:
-    """Put :func:`unix_time`, :func:`zone_named` and :func:`end_of_day` first among
-    feedparser's date handlers
-    (``feedparser.datetimes``); once."""
+    """Put :func:`unix_time`, :func:`zone_named`, :func:`end_of_day` and :func:`year_first`
+    first among feedparser's date handlers (``feedparser.datetimes``); once."""
     global _installed
     if _installed:
         return
-    for handler in (end_of_day, zone_named, unix_time):
+    for handler in (year_first, end_of_day, zone_named, unix_time):
         feedparser_datetimes.registerDateHandler(handler)
     _installed = True

@@ -17,6 +17,7 @@ import io
 import json
 import re
 import sys
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -81,8 +82,34 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
         raise FeedError("empty response: no feed in it")
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
-        return parse_json_feed(data, url)
-    return _parse_xml(data, url, header_charset(content_type))
+        parsed = parse_json_feed(data, url)
+    else:
+        parsed = _parse_xml(data, url, header_charset(content_type))
+    return _not_ahead(parsed, time.time())
+
+
+AHEAD = 2 * 86400.0  # seconds: a date later than this after the fetch is none
+
+
+def _not_ahead(parsed: ParsedFeed, now: float) -> ParsedFeed:
+    """The feed with no entry dated well after ``now`` (more than :data:`AHEAD`: time zones
+    and clocks aside): a date in 2099 (a template's placeholder, a typo of the year) held the
+    entry at the top of every list sorted by date for ever. Such a date is none: the entry
+    is dated when first seen, and takes its date once it has come (an update, once)."""
+    limit = now + AHEAD
+    if all((e.published or 0) <= limit and (e.updated or 0) <= limit for e in parsed.entries):
+        return parsed
+    entries = [
+        e
+        if (e.published or 0) <= limit and (e.updated or 0) <= limit
+        else replace(
+            e,
+            published=e.published if (e.published or 0) <= limit else None,
+            updated=e.updated if (e.updated or 0) <= limit else None,
+        )
+        for e in parsed.entries
+    ]
+    return replace(parsed, entries=entries)
 
 
 # -- XML (feedparser) --------------------------------------------------------------------------
