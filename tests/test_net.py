@@ -221,6 +221,36 @@ def test_gzip_and_deflate_are_decoded(server: TestServer) -> None:
     assert fetch(rd).body == text
 
 
+def test_a_body_is_read_as_what_its_bytes_are_whatever_the_header_says(
+    server: TestServer,
+) -> None:
+    """Servers get Content-Encoding wrong both ways: "gzip" on a plain body (was "corrupt
+    gzip data"), a feed.xml.gz sent without the header, or a body compressed twice (both
+    were "not well-formed XML" further on). Bytes that only start like gzip stay as they are,
+    and a bomb inside the second layer is still capped."""
+    text = b"<rss>" + b"x" * 1000 + b"</rss>"
+    gz = {"Content-Encoding": "gzip"}
+    cases = {
+        "/plain-labelled-gzip": (text, gz),
+        "/gzip-unlabelled": (gzip.compress(text), {}),
+        "/gzip-twice": (gzip.compress(gzip.compress(text)), gz),
+    }
+    for path, (body, headers) in cases.items():
+        assert fetch(server.route(path, Response(body, headers=headers))).body == text, path
+    odd = b"\x1f\x8b but no gzip at all"
+    assert fetch(server.route("/odd", Response(odd))).body == odd
+    bomb = gzip.compress(gzip.compress(b"\0" * 2_000_000))
+    with pytest.raises(FetchError, match=r"response larger than 50 kB"):
+        fetch(server.route("/bomb2", Response(bomb, headers=gz)), limits=SMALL)
+    import tui_reader.net as net_module
+
+    for piece in (1, 3, 4096):  # however the server's chunks fall
+        decoder = net_module._Decoder("gzip", 1_000_000)
+        for start in range(0, len(text), piece):
+            decoder.feed(text[start : start + piece])
+        assert decoder.finish() == text, piece
+
+
 def test_huge_response_is_cut(server: TestServer) -> None:
     url = server.route("/huge", b"x" * 200_000)
     with pytest.raises(FetchError, match=r"response larger than 50 kB"):

@@ -170,8 +170,19 @@ _INFLATE = _inflater()
 _INFLATE_ERRORS = (zlib.error, _INFLATE.error)
 
 
+class _Corrupt(FetchError):
+    """Compressed data that does not decompress (or stops before its end)."""
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
 class _Decoder:
-    """Content-Encoding decoding with a cap on the decompressed size."""
+    """Content-Encoding decoding with a cap on the decompressed size. Servers get it wrong
+    both ways, and a body is read as what its bytes are: one labelled gzip that does not start
+    as gzip does is taken as it is (a plain body behind a wrong header), and one whose bytes
+    are gzip (compressed twice, or a ``feed.xml.gz`` sent without the header) is decompressed,
+    once, under the same cap."""
 
     def __init__(self, encoding: str, max_bytes: int) -> None:
         self.encodings = [e.strip().lower() for e in encoding.split(",") if e.strip()]
@@ -217,8 +228,8 @@ class _Decoder:
             raise FetchError(f"response larger than {human_size(self.max_bytes)}")
         if self._ignore_rest:
             return
-        if self.kind == "deflate" and not self._deflate_tried_raw and self.size == 0:
-            self._first += chunk
+        if self.size == 0 and not self._deflate_tried_raw:
+            self._first += chunk  # until the first output: to read again another way
         data = chunk
         while data:
             room = self.max_bytes - self.size + 1
@@ -231,8 +242,17 @@ class _Decoder:
                     self._z = self._new()
                     data, self._first = bytes(self._first), bytearray()
                     continue
-                raise FetchError(f"corrupt {self.kind} data: {exc}") from None
+                if self.kind != "deflate" and self.size == 0 and self._first[:2] != _GZIP_MAGIC:
+                    # Not gzip at all: the header is wrong, the body is what it is (every
+                    # byte so far: no output yet).
+                    self._z = None
+                    self._append(bytes(self._first))
+                    self._first = bytearray()
+                    return
+                raise _Corrupt(f"corrupt {self.kind} data: {exc}") from None
             self._append(out)
+            if out and self._first:
+                self._first = bytearray()  # (not needed once there is output)
             if self._z.unconsumed_tail:
                 data = self._z.unconsumed_tail
             elif self._z.eof and self._z.unused_data and self.kind != "deflate":
@@ -253,8 +273,18 @@ class _Decoder:
             if self.received and not self._z.eof:
                 # The stream stopped before its end (a cut connection with a matching
                 # Content-Length): half a feed is not stored as if it were the whole one.
-                raise FetchError(f"the response was cut off (incomplete {self.kind} data)")
-        return b"".join(self.parts)
+                raise _Corrupt(f"the response was cut off (incomplete {self.kind} data)")
+        body = b"".join(self.parts)
+        if body[:2] == _GZIP_MAGIC and self.kind != "again":
+            inner = _Decoder("gzip", self.max_bytes)
+            inner.kind = "again"  # (once: a body gzipped three times is left as it is)
+            inner._z = _INFLATE.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                inner.feed(body)
+                return inner.finish()
+            except _Corrupt:
+                return body  # (bytes that only start like gzip)
+        return body
 
 
 def _error_message(exc: Exception, url: str) -> str:
