@@ -191,3 +191,47 @@ def test_folding_keeps_a_map_to_original_offsets() -> None:
                 assert text[orig].isspace()
             else:
                 assert _fold_plain(text[orig]) == prep.folded[i]
+
+
+def _prose(words: int, seed: int) -> str:
+    rng = random.Random(seed)
+    vocab = [f"{a}{b}" for a in ("ba", "ke", "lo", "mi", "nu", "ro", "si", "tu") for b in "aeiou"]
+    sentences = []
+    while sum(len(s.split()) for s in sentences) < words:
+        n = rng.randint(8, 20)
+        sentences.append(" ".join(rng.choice(vocab) for _ in range(n)).capitalize() + ".")
+    return " ".join(sentences)
+
+
+@pytest.mark.parametrize("length", [5_000, 60_000])
+@pytest.mark.parametrize("where", ["start", "middle", "end", "three places"])
+def test_a_long_quote_with_edits_is_placed_by_its_ends(length: int, where: str) -> None:
+    """A whole article highlighted, then edited: the quote is matched by its ends (linear
+    time; whole, the edit distance took half a minute at 80,000 characters) and placed
+    exactly where the edited passage now stands."""
+    text = _prose(length // 3, seed=length)
+    start = text.index(" ", 300) + 1  # (a quote from word to word)
+    end = text.rindex(" ", 0, start + length)
+    length = end - start
+    text = text[: end + 300]
+    args = _args(text, start, end)
+    spots = {"start": [40], "middle": [length // 2], "end": [length - 40]}.get(
+        where, [length // 4, length // 2, 3 * length // 4]
+    )
+    new = text
+    for spot in sorted(spots, reverse=True):
+        at = start + spot
+        new = new[:at] + "EDITED WORDS" + new[at + 5 :]
+    new = "An update at the top. " + new
+    found = place(new, *args)
+    assert found is not None and found.method == "fuzzy"
+    moved = len("An update at the top. ")
+    assert (found.start, found.end) == (start + moved, end + moved + 7 * len(spots))
+
+
+def test_a_long_quote_is_not_placed_in_another_text_or_a_rewritten_one() -> None:
+    text = _prose(5_000, seed=1)
+    args = _args(text, 100, 20_100)
+    assert locate(_prose(5_000, seed=2), *args) is None
+    half = text[:100] + _prose(2_500, seed=3)[:10_000] + text[10_100:]  # half rewritten
+    assert locate(half, *args) is None

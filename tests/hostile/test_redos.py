@@ -518,6 +518,15 @@ def _anchor(text: str) -> object:
     return anchor.locate(changed, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end, "")
 
 
+def _anchor_whole(text: str) -> object:
+    """Nearly the whole text highlighted, then one word changed in its middle: the quote is
+    as long as the text (its edit distance, whole, was quadratic in it)."""
+    sel = anchor.make_selector(text, 10, len(text) - 10)
+    mid = len(text) // 2
+    changed = text[:mid] + "changed" + text[mid + 3 :]
+    return anchor.locate(changed, sel.quote, sel.prefix, sel.suffix, None, None, "")
+
+
 def _regions(text: str) -> object:
     lines = text.splitlines(keepends=True)
     return regions.find_regions(lines), regions.block_ids(text), regions.split_front_matter(text)
@@ -600,6 +609,7 @@ UNIT_CASES: list[Case] = [
     *_text_cases("regions", _regions),
     *_text_cases("regions.front_matter", _front_matter),
     *_text_cases("anchor", _anchor, E2E_BUDGET),
+    *_text_cases("anchor[a quote as long as the text]", _anchor_whole, E2E_BUDGET),
     # Class and id words against the negative words (extract/prune.py): the look-behinds that
     # keep "overflow-hidden" from counting as "hidden", at every near-match.
     *_text_cases("prune._NEGATIVE", prune._NEGATIVE.search),
