@@ -5,6 +5,7 @@ extracted from a real HTTP server so the highlights are placed at once (or later
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from tui_reader.export import import_json
 from tui_reader.export.webannotation import import_annotations
 from tui_reader.extract.errors import ExtractionError
 from tui_reader.extract.loader import load_document
+from tui_reader.paths import Paths
 from tui_reader.placing import place
 from tui_reader.sanitize import url_key
 from tui_reader.store import Store
@@ -272,3 +274,52 @@ def test_two_page_notes_on_one_page_are_both_kept(store: Store) -> None:
     again = import_annotations(store, json.loads(json.dumps(rows)))
     assert (again.notes_added, again.notes_skipped) == (0, 3)
     assert store.get_article_note(article.id) == "First thought.\n\nSecond thought."
+
+
+def test_pages_that_cannot_be_fetched_are_said_and_fetching_has_a_budget(
+    paths: Paths, server: TestServer, tmp_path: Path
+) -> None:
+    """Each page was fetched in turn, with its own timeout and no end: twenty pages that never
+    answer held an import for minutes, and a page that failed was only "unanchored" in the
+    summary. Now each failure is told with why, fetching stops once the budget is spent (the
+    rest wait for their first opening), and an address that is no web page is never fetched
+    (it was announced as "fetching 5 December 2026")."""
+    from tui_reader.reader import Reader
+
+    def slow(handler: object) -> None:
+        time.sleep(1.5)
+        raise ConnectionAbortedError  # (nothing sent: the fetch fails)
+
+    sources = [
+        server.url("/missing"),  # 404
+        server.route("/slow", slow),
+        server.url("/after-the-budget"),
+        "urn:isbn:9780141439518",
+    ]
+    rows = [
+        {
+            "type": "Annotation",
+            "id": f"urn:x:{i}",
+            "target": {"source": source, "selector": {"type": "TextQuoteSelector", "exact": "q"}},
+        }
+        for i, source in enumerate(sources)
+    ]
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(rows))
+    fetched: list[str] = []
+    failures: list[tuple[str, str]] = []
+    reader = Reader.open(paths)
+    try:
+        result = reader.import_annotations(
+            path,
+            fetching=lambda a: fetched.append(a.url),
+            failed=lambda a, why: failures.append((a.url, why)),
+            budget=1.0,
+        )
+    finally:
+        reader.close()
+    assert result.added == 4 and result.unanchored == 4
+    assert fetched == sources[:2]
+    assert [url for url, _ in failures] == sources[:3]
+    assert "404" in failures[0][1]
+    assert failures[2][1] == "not fetched: 1 s of fetching pages spent"

@@ -74,6 +74,10 @@ if TYPE_CHECKING:
     from tui_reader.refresh_child import RefreshCancelled, RefreshFailed, RefreshJob
     from tui_reader.sync import SyncSummary
 
+# Seconds an annotation import spends fetching pages to place highlights at once; pages
+# after that are left for their first opening (each fetch has its own timeout too).
+IMPORT_FETCH_BUDGET = 60.0
+
 __all__ = [
     "ListFilter",
     "LoadedImage",
@@ -998,24 +1002,40 @@ class Reader:
         *,
         fetch: bool = True,
         fetching: Callable[[Article], None] | None = None,
+        failed: Callable[[Article, str], None] | None = None,
+        budget: float = IMPORT_FETCH_BUDGET,
     ) -> ImportResult:
         """Import a Web Annotation JSON file, all of it or nothing (ExportError, one line).
         With ``fetch``, an article without text has its page fetched so that its highlights
         are placed at once (blocking; ``fetching`` is told of each page before it is
-        fetched); offline, they wait for its first opening. A highlight given only by a
-        position is placed (its quote taken from the text) only in the text those offsets
-        were given for (same hash): else it is kept unanchored, with why."""
+        fetched, ``failed`` of each that could not be, with why); offline, they wait for its
+        first opening. Pages are fetched only while ``budget`` seconds of fetching have not
+        passed (each page has its own timeout too: twenty pages that never answer would
+        hold the import for minutes); the rest wait for their first opening as well. An
+        article with no web address is never fetched. A highlight given only by a position
+        is placed (its quote taken from the text) only in the text those offsets were given
+        for (same hash): else it is kept unanchored, with why."""
         from tui_reader.errors import ExtractionError
         from tui_reader.export import import_json
+        from tui_reader.sanitize import is_web_url
+
+        deadline = time.monotonic() + budget
 
         def get_text(article_id: int) -> bool:
+            article = self.store.get_article(article_id)
+            if article is None or not is_web_url(article.url):
+                return False
+            if time.monotonic() > deadline:
+                if failed is not None:
+                    failed(article, f"not fetched: {budget:.0f} s of fetching pages spent")
+                return False
             if fetching is not None:
-                article = self.store.get_article(article_id)
-                if article is not None:
-                    fetching(article)
+                fetching(article)
             try:
                 return not self.load_document(article_id).is_empty
-            except ExtractionError:
+            except ExtractionError as exc:
+                if failed is not None:
+                    failed(article, str(exc))
                 return False
 
         return import_json(self.store, path, fetch=get_text if fetch else None, placer=_place)

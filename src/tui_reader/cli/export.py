@@ -15,7 +15,7 @@ from typing import Any
 from tui_reader.cli.common import CommandError, load_settings, open_reader
 from tui_reader.models import Article
 from tui_reader.reader import Reader
-from tui_reader.sanitize import clean_line, shown_url
+from tui_reader.sanitize import cap_line, clean_line, shown_url
 from tui_reader.timestamps import MAX_YEAR, MIN_YEAR, sane_timestamp
 
 _DAYS = re.compile(r"^(\d+)\s*d(ays?)?$")
@@ -218,14 +218,25 @@ def run_import(args: argparse.Namespace) -> int:
         # article's first opening.
         fetched = 0
 
+        def where(article: Article) -> str:
+            return cap_line(clean_line(shown_url(article.url)), 200)
+
         def fetching(article: Article) -> None:
             nonlocal fetched
             fetched += 1
-            where = clean_line(shown_url(article.url)) or clean_line(article.display_title)
-            line = f"tui-reader: fetching {where} to place its highlights ({fetched})"
+            line = f"tui-reader: fetching {where(article)} to place its highlights ({fetched})"
             print(line, file=sys.stderr, flush=True)
 
-        result = reader.import_annotations(args.file, fetch=not args.no_fetch, fetching=fetching)
+        def failed(article: Article, why: str) -> None:
+            said = clean_line(why)
+            if article.url not in why:  # (an extraction error names the page already)
+                said = f"{where(article)}: {said}"
+            line = f"tui-reader: {said}; its highlights wait for its first opening"
+            print(line, file=sys.stderr, flush=True)
+
+        result = reader.import_annotations(
+            args.file, fetch=not args.no_fetch, fetching=fetching, failed=failed
+        )
     except ExportError as exc:
         raise CommandError(f"{clean_line(str(exc))}; nothing was imported") from exc
     finally:
