@@ -526,3 +526,23 @@ def test_an_entrys_xml_base_is_its_own(
         "https://example.com/first/first",
         "https://feeds.example/blog/second",
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("https://a.example/x\nhttps://evil.example/", "https://a.example/xhttps://evil.example/"),
+        ("\n  https://a.example/story\t \r\n", "https://a.example/story"),
+        ("https://a.example/two words?q=a b", "https://a.example/two%20words?q=a%20b"),
+        ("https://a.example/wrapped-\n  line", "https://a.example/wrapped-%20%20line"),
+    ],
+)
+def test_a_link_is_read_as_a_browser_reads_it(raw: str, expected: str) -> None:
+    """Tabs and line breaks in an address are no part of it, a space inside is %20 (the
+    WHATWG URL standard): "https://a/x https://b/" was kept, a link with a space in it."""
+    assert clean_link(raw, "https://feed.example/") == expected
+    doc = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
+        f"<guid>g</guid><title>t</title><link>{raw}</link></item></channel></rss>"
+    ).encode()
+    assert parse_feed(doc, "https://feed.example/rss").entries[0].url == expected

@@ -323,3 +323,22 @@ def test_pages_that_cannot_be_fetched_are_said_and_fetching_has_a_budget(
     assert [url for url, _ in failures] == sources[:3]
     assert "404" in failures[0][1]
     assert failures[2][1] == "not fetched: 1 s of fetching pages spent"
+
+
+def test_a_source_with_a_line_break_is_one_address(store: Store) -> None:
+    """An address wrapped over two lines (or with a tab) is one address, as a browser reads it;
+    it was stored with a space in it ("…/aclu/ http://evil.example/")."""
+    rows = [
+        {
+            "type": "Annotation",
+            "id": "urn:x:1",
+            "target": {
+                "source": "https://news.example/aclu/\nstory\t",
+                "selector": {"type": "TextQuoteSelector", "exact": "a quote"},
+            },
+        }
+    ]
+    result = import_annotations(store, rows)
+    assert result.added == 1
+    [article] = list(store.annotated_articles())
+    assert article.url == "https://news.example/aclu/story"

@@ -12,7 +12,14 @@ from urllib.parse import urljoin
 
 from tui_reader.document import Block, Document, plain_paragraph
 from tui_reader.models import Article, ArticleBody
-from tui_reader.sanitize import cap_line, clean_url, fast_clean, fast_line, is_web_url
+from tui_reader.sanitize import (
+    cap_line,
+    clean_url,
+    fast_clean,
+    fast_line,
+    is_web_url,
+    url_text,
+)
 from tui_reader.scan import replace_spans, sub_to_last
 
 __all__ = [
@@ -303,7 +310,9 @@ _PLAIN_WEB_URL = re.compile(r"https?://[^\s/?#@:<>\"{}|\\^`%]+(?::\d{1,5})?(?:/[
 
 def clean_link(value: str, base: str) -> str:
     """An absolute http(s) link (resolved against ``base``), tracking parameters removed; ""
-    for anything else (javascript:, data:, ...)."""
+    for anything else (javascript:, data:, ...). Read as a browser reads it (:func:`url_text`)."""
+    if not (value.isprintable() and " " not in value):
+        value = url_text(value)
     value = fast_line(value)
     if not value:
         return ""

@@ -413,12 +413,29 @@ def is_web_url(url: str) -> bool:
 _NOT_IN_HOSTS = frozenset('<>"{}|\\^`%')
 
 
+_URL_ENDS = "".join(map(chr, range(0x21)))  # C0 controls and the space
+_URL_TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
+
+
+def url_text(text: str) -> str:
+    """A URL as a page, a feed or a file writes it, read as a browser reads it (the WHATWG URL
+    standard): C0 controls and spaces at its ends stripped, tabs and line breaks anywhere
+    removed (an address wrapped over two lines is one address), and a space left inside
+    written as %20. Before, "https://a/x\nhttps://b/" was kept as "https://a/x https://b/",
+    an address with a space, shown and opened as such."""
+    url = text.strip(_URL_ENDS)
+    if "\t" in url or "\n" in url or "\r" in url:
+        url = url.translate(_URL_TAB_NEWLINE)
+    return url.replace(" ", "%20") if " " in url else url
+
+
 def feed_address(text: str) -> str:
     """A feed's address as a person types or pastes it, or a subscription list gives it, as
     the URL to fetch: the ``feed:`` pseudo-scheme that browsers and other readers write
     ("feed:https://example.com/rss", "feed://example.com/rss") and an address with no scheme
     ("example.com/rss", "localhost:8080/feed") become http(s) URLs (https when none is
-    said). Anything else comes back stripped, for the caller's check to judge."""
+    said). Anything else comes back stripped, for the caller's check to judge (a line break
+    inside a subscription's address is refused there, not joined: see feeds/opml.py)."""
     url = text.strip()
     if url[:5].lower() == "feed:":
         rest = url[5:]

@@ -55,6 +55,7 @@ from tui_reader.sanitize import (
     clean_url,
     feed_address,
     normalize_spaces,
+    url_text,
 )
 from tui_reader.store.identity import similar_titles
 
@@ -546,6 +547,7 @@ UNIT_CASES: list[Case] = [
     # An edited title against the stored one (store.identity: words shared).
     *_text_cases("identity.similar_titles", lambda t: similar_titles(t, t[::-1])),
     *_text_cases("sanitize.cap_line", cap_line),
+    *_text_cases("sanitize.url_text", url_text),
     Case(
         "feeds.parse._BASE_ATTR",
         lambda b: feed_parse._BASE_ATTR.search(b),

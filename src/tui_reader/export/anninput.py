@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from tui_reader.export.data import ExportError
-from tui_reader.sanitize import clean_line, clean_text, is_web_url
+from tui_reader.sanitize import clean_line, clean_text, is_web_url, url_text
 from tui_reader.timestamps import MAX_YEAR, MIN_YEAR, parse_iso, sane_timestamp
 
 EXT = "tui-reader"
@@ -155,6 +155,11 @@ class _Checker:
 
     def line(self, value: object, name: str, limit: int = MAX_LINE) -> str:
         return clean_line(self.raw_text(value, name, limit))
+
+    def iri(self, value: object, name: str) -> str:
+        """An address, read as a browser reads one (:func:`~tui_reader.sanitize.url_text`:
+        a line break inside it is no space)."""
+        return clean_line(url_text(self.raw_text(value, name, MAX_URL)))
 
     def label(self, value: object, name: str) -> str:
         """A title, author or site: refused only when absurdly long, else cut to MAX_LINE
@@ -298,7 +303,7 @@ def _articles(ext: object) -> dict[str, ArticleInfo]:
         uid = check.line(key, name, MAX_LINE)
         info = check.obj(info, name, optional=False)
         out[uid] = ArticleInfo(
-            url=check.line(info.get("url"), f"{name}.url", MAX_URL),
+            url=check.iri(info.get("url"), f"{name}.url"),
             title=check.label(info.get("title"), f"{name}.title"),
             author=check.label(info.get("author"), f"{name}.author"),
             site=check.label(info.get("site"), f"{name}.site"),
@@ -325,7 +330,7 @@ def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str
         parsed.skipped.append(f"annotation {n}: a reply to another annotation; skipped")
         return
     target = _target(check, anno.get("target"))
-    source = _source(check, target) or check.line(anno.get("uri"), "uri", MAX_URL)
+    source = _source(check, target) or check.iri(anno.get("uri"), "uri")
     created = check.time(anno.get("created"), "created")
     modified = check.time(anno.get("modified"), "modified")
     if modified is None:
@@ -418,10 +423,10 @@ def _source(check: _Checker, target: dict[str, Any]) -> str:
     the target's own ``id`` when it is the resource itself."""
     source = target.get("source")
     if isinstance(source, dict):
-        return check.line(source.get("id"), "target.source.id", MAX_URL)
+        return check.iri(source.get("id"), "target.source.id")
     if source is None and target.get("selector") is None:
-        return check.line(target.get("id"), "target.id", MAX_URL)
-    return check.line(source, "target.source", MAX_URL)
+        return check.iri(target.get("id"), "target.id")
+    return check.iri(source, "target.source")
 
 
 def _selectors(
@@ -462,12 +467,12 @@ def _note_and_tags(check: _Checker, anno: dict[str, Any]) -> tuple[str, tuple[st
                 continue
             b, name = choices[0], f"{name}.items[0]"
         if isinstance(b, str):  # a body given by its IRI (model 3.2.2): a link in the note
-            notes.append(_link(check.line(b, name, MAX_URL)))
+            notes.append(_link(check.iri(b, name)))
             continue
         b = check.obj(b, name, optional=False)
         if b.get("value") is None:
             if isinstance(b.get("id"), str):  # an external resource: a link to it
-                notes.append(_link(check.line(b["id"], f"{name}.id", MAX_URL)))
+                notes.append(_link(check.iri(b["id"], f"{name}.id")))
             continue
         value = check.text(b.get("value"), f"{name}.value", MAX_QUOTE)
         purpose = b.get("purpose")
