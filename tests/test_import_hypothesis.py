@@ -342,3 +342,35 @@ def test_a_source_with_a_line_break_is_one_address(store: Store) -> None:
     assert result.added == 1
     [article] = list(store.annotated_articles())
     assert article.url == "https://news.example/aclu/story"
+
+
+def test_a_quote_placed_leniently_takes_the_texts_words_and_context(
+    store: Store, server: TestServer, tmp_path: Path
+) -> None:
+    """A quote the file gives in another case or spacing (and no context) is placed, and then
+    is the text's own: before, it kept the file's words at our offsets (an export whose
+    ``exact`` was not the text at its position) and its context stayed empty."""
+    url = server.route("/news/bridge-vote", PAGE, content_type="text/html; charset=utf-8")
+    rows = [
+        {
+            "type": "Annotation",
+            "id": "urn:x:lenient",
+            "target": {
+                "source": url,
+                "selector": {
+                    "type": "TextQuoteSelector",
+                    "exact": "THE COUNCIL APPROVED   the new BRIDGE budget",
+                },
+            },
+        }
+    ]
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(rows))
+    result = import_json(store, path, fetch=_fetcher(store), placer=place)
+    assert result.placed == 1
+    [article] = list(store.annotated_articles())
+    [h] = store.list_highlights(article.id)
+    doc = store.get_document(article.id)
+    assert doc is not None and h.start is not None and h.end is not None
+    assert h.quote == doc.text[h.start : h.end] == "The council approved the new bridge budget"
+    assert h.prefix == doc.text[h.start - 32 : h.start] and h.suffix.startswith(" after a long")

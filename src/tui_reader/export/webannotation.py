@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_reader import __version__
-from tui_reader.anchor import text_hash
+from tui_reader.anchor import make_selector, text_hash
 from tui_reader.export.anninput import (
     EXT,
     FORMAT_VERSION,
@@ -368,11 +368,42 @@ class _Importer:
 
     def reanchor(self, placer: Placer) -> None:
         """Place what was imported in the local version of each article's text; offsets
-        from the file are kept only where the text at them is the quote."""
+        from the file are kept only where the text at them is the quote. A highlight of
+        this import placed leniently (the file's quote in another case, spacing or
+        typography) takes its quote and context from the text where it was placed: the
+        file's words at our offsets would export as a selector whose ``exact`` is not the
+        text at its position, and an empty context would stay empty for ever."""
+        added = set(self.added)
         for article_id in sorted(self.touched):
             text = self._text(article_id)
-            if text is not None:
-                reanchor_in(self.c, article_id, text, placer)
+            if text is None:
+                continue
+            reanchor_in(self.c, article_id, text, placer)
+            _adopt_selectors(self.c, article_id, text, added)
+
+
+def _adopt_selectors(c: sqlite3.Connection, article_id: int, text: str, ids: set[str]) -> None:
+    """Each of the highlights ``ids`` placed in ``text`` takes its quote and context from the
+    text where it stands (see :meth:`_Importer.reanchor`); a context the file gave with the
+    quote as it is stays."""
+    rows = c.execute(
+        "SELECT id, quote, prefix, suffix, start, end_ FROM highlights"
+        " WHERE article_id = ? AND start IS NOT NULL",
+        (article_id,),
+    ).fetchall()
+    for hid, quote, prefix, suffix, start, end in rows:
+        if hid not in ids or not 0 <= start < end <= len(text):
+            continue
+        sel = make_selector(text, start, end)
+        if quote == sel.quote:
+            if prefix and suffix:
+                continue
+            new = (sel.quote, prefix or sel.prefix, suffix or sel.suffix)
+        else:
+            new = (sel.quote, sel.prefix, sel.suffix)
+        c.execute(
+            "UPDATE highlights SET quote = ?, prefix = ?, suffix = ? WHERE id = ?", (*new, hid)
+        )
 
 
 def import_annotations(
@@ -418,8 +449,16 @@ def import_annotations(
     result.replies = parsed.replies
     if fetch is not None:
         for article_id in sorted(importer.touched):
-            if store.get_article(article_id) is not None and not store.has_document(article_id):
-                result.fetched += fetch(article_id)  # stored text re-anchors its highlights
+            if (
+                store.get_article(article_id) is not None
+                and not store.has_document(article_id)
+                and fetch(article_id)  # stored text re-anchors its highlights
+            ):
+                result.fetched += 1
+                with store.transaction() as c:
+                    doc = document_in(c, article_id)
+                    if doc is not None:
+                        _adopt_selectors(c, article_id, doc.text, set(importer.added))
     result.placed = store.count_placed(importer.added)
     result.unanchored = result.added - result.placed
     result.unplaced = _why_unplaced(store, importer.position_only)
