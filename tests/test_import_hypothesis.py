@@ -9,9 +9,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from tests.httpserver import TestServer
 from tui_reader.config import Config
-from tui_reader.export import import_json
+from tui_reader.export import ExportError, import_json
 from tui_reader.export.webannotation import import_annotations
 from tui_reader.extract.errors import ExtractionError
 from tui_reader.extract.loader import load_document
@@ -374,3 +376,65 @@ def test_a_quote_placed_leniently_takes_the_texts_words_and_context(
     assert doc is not None and h.start is not None and h.end is not None
     assert h.quote == doc.text[h.start : h.end] == "The council approved the new bridge budget"
     assert h.prefix == doc.text[h.start - 32 : h.start] and h.suffix.startswith(" after a long")
+
+
+def _one(selector: object, **extra: object) -> dict[str, object]:
+    return {
+        "type": "Annotation",
+        "id": "urn:x:1",
+        "target": {"source": "https://news.example/a", "selector": selector},
+        **extra,
+    }
+
+
+def test_valid_values_other_tools_write_are_taken(store: Store, tmp_path: Path) -> None:
+    """Each refused the whole file before ("nothing was imported"): a whole number written as
+    a float, refinements given as a list or refined again, JSON-LD's own @id and @type, a
+    time in milliseconds, a file in UTF-16 or UTF-32 with a byte-order mark."""
+    quote = {"type": "TextQuoteSelector", "exact": "the quote"}
+    cases = {
+        "float offsets": _one(
+            [quote, {"type": "TextPositionSelector", "start": 8.5e2, "end": 859.0}]
+        ),
+        "refinedBy list": _one(
+            {
+                "type": "FragmentSelector",
+                "value": "para5",
+                "refinedBy": [{"type": "CssSelector", "value": "p", "refinedBy": quote}],
+            }
+        ),
+        "@id and @type": {
+            "@type": "Annotation",
+            "@id": "urn:x:1",
+            "target": {
+                "source": "https://news.example/a",
+                "selector": {"@type": "TextQuoteSelector", "exact": "the quote"},
+            },
+        },
+        "milliseconds": _one(quote, created=1_733_000_000_000),
+    }
+    for name, anno in cases.items():
+        fresh = Store.open(tmp_path / f"{name}.sqlite3")
+        try:
+            result = import_annotations(fresh, [anno])
+            assert result.added == 1, name
+            [article] = list(fresh.annotated_articles())
+            [h] = fresh.list_highlights(article.id)
+            assert h.quote == "the quote", name
+        finally:
+            fresh.close()
+    for codec in ("utf-16", "utf-32", "utf-8-sig"):
+        path = tmp_path / f"{codec}.json"
+        path.write_bytes(json.dumps([_one(quote)], ensure_ascii=False).encode(codec))
+        fresh = Store.open(tmp_path / f"{codec}.sqlite3")
+        try:
+            assert import_json(fresh, path).added == 1, codec
+        finally:
+            fresh.close()
+
+
+def test_an_empty_file_is_said_to_be_empty(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "empty.json"
+    path.write_text("\n")
+    with pytest.raises(ExportError, match="is empty: no annotations in it"):
+        import_json(store, path)

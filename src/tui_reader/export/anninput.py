@@ -38,6 +38,7 @@ FORMAT_VERSION = 1
 MAX_ANNOTATIONS = 200_000  # in one file
 MAX_BODIES = 1_000  # bodies (note parts and tags) of one annotation
 MAX_SELECTORS = 100  # selectors of one target
+MAX_REFINEMENT_DEPTH = 8  # selectors refined by selectors refined by...
 MAX_PAGES = 100_000  # AnnotationPages chained by "next"
 MAX_QUOTE = 1_000_000  # characters of a quote, and of a note (a whole long read fits)
 MAX_CONTEXT = 10_000  # prefix, suffix
@@ -178,11 +179,15 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(name, f"must be a date-time (text) or a timestamp, not {_kind(value)}")
         ts = sane_timestamp(value)
+        if ts is None and isinstance(value, int) and value > 0:
+            ts = sane_timestamp(value / 1000)  # milliseconds, as JavaScript's Date.now()
         if ts is None:
             self.fail(name, f"is not a time between {MIN_YEAR} and {MAX_YEAR}")
         return ts
 
     def offset(self, value: object, name: str) -> int:
+        if isinstance(value, float) and value.is_integer() and 0 <= value <= MAX_OFFSET:
+            value = int(value)  # (850.0, 8.5e2: a whole number as JSON writers may write it)
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(name, f"must be a whole number, not {_kind(value)}")
         if not 0 <= value <= MAX_OFFSET:
@@ -205,6 +210,7 @@ class _Checker:
 def parse_collection(data: Any, *, now: float) -> Parsed:
     """Every annotation of a loaded Web Annotation file, checked; see the module docstring.
     ``now`` is the creation time of annotations that give none."""
+    _plain_keywords(data)
     parsed = Parsed()
     items = _items(data, parsed.skipped)
     if isinstance(data, dict) and data.get(EXT) is not None:
@@ -429,6 +435,23 @@ def _source(check: _Checker, target: dict[str, Any]) -> str:
     return check.iri(source, "target.source")
 
 
+def _plain_keywords(data: Any) -> None:
+    """JSON-LD's own keywords as the Web Annotation context names them: "@id" is "id" and
+    "@type" is "type" (a file written without the context's aliases, expanded or by a generic
+    JSON-LD tool, said "no annotations found"). In place, every object once (no recursion:
+    the file's nesting was bounded when it was read)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for keyword, plain in (("@id", "id"), ("@type", "type")):
+                if keyword in value and plain not in value:
+                    value[plain] = value[keyword]
+            stack.extend(v for v in value.values() if isinstance(v, dict | list))
+        elif isinstance(value, list):
+            stack.extend(v for v in value if isinstance(v, dict | list))
+
+
 def _selectors(
     check: _Checker, target: dict[str, Any]
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, bool]:
@@ -446,8 +469,18 @@ def _selectors(
             continue
         sel = check.obj(sel, f"target.selector[{i}]", optional=False)
         found.append(sel)
-        if sel.get("refinedBy") is not None:
-            found.append(check.obj(sel["refinedBy"], f"target.selector[{i}].refinedBy"))
+        # Its refinements: one or a list, each maybe refined again (a chain a few deep).
+        name, level = f"target.selector[{i}]", [sel]
+        for _depth in range(MAX_REFINEMENT_DEPTH):
+            below: list[dict[str, Any]] = []
+            for j, parent in enumerate(level):
+                refined = parent.get("refinedBy")
+                for k, r in enumerate(check.items(refined, f"{name}.refinedBy", MAX_SELECTORS)):
+                    below.append(check.obj(r, f"{name}[{j}].refinedBy[{k}]", optional=False))
+            if not below:
+                break
+            found += below
+            level = below[:MAX_SELECTORS]
     quote = next((s for s in found if _is_a(s.get("type"), "TextQuoteSelector")), None)
     pos = next((s for s in found if _is_a(s.get("type"), "TextPositionSelector")), None)
     return quote, pos, elsewhere

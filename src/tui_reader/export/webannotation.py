@@ -27,6 +27,7 @@ place is unanchored. Exported again, it has its TextPositionSelector alone.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import sqlite3
@@ -503,6 +504,23 @@ def _why_unplaced(store: Store, position_only: Sequence[tuple[int, str]]) -> lis
 MAX_JSON_CONTAINERS = 32 * MAX_ANNOTATIONS
 
 
+_JSON_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # (before UTF-16's: it starts with the same two bytes)
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decode_json_file(raw: bytes) -> str:
+    """A JSON file's text: UTF-8, with or without a byte-order mark (as Windows editors
+    write); UTF-16 or UTF-32 when a byte-order mark says so (PowerShell 5 writes UTF-16)."""
+    for bom, codec in _JSON_BOMS:
+        if raw.startswith(bom):
+            return raw.decode(codec)
+    return raw.decode("utf-8-sig")
+
+
 def load_json(text: str, what: str) -> Any:
     """JSON from text, or ExportError in one line (a file nested too deep, or holding more
     objects and lists than :data:`MAX_JSON_CONTAINERS`, included)."""
@@ -541,9 +559,11 @@ def import_json(
     except OSError as exc:
         raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        text = raw.decode("utf-8-sig")  # (a byte-order mark, as Windows editors write, is no text)
+        text = _decode_json_file(raw)
     except UnicodeDecodeError:
         raise ExportError(f"{path} is not UTF-8 text; not touching it") from None
+    if not text.strip():
+        raise ExportError(f"{path} is empty: no annotations in it")
     data = load_json(text, str(path))
     try:
         return import_annotations(store, data, fetch=fetch, placer=placer)
