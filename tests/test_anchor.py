@@ -235,3 +235,34 @@ def test_a_long_quote_is_not_placed_in_another_text_or_a_rewritten_one() -> None
     assert locate(_prose(5_000, seed=2), *args) is None
     half = text[:100] + _prose(2_500, seed=3)[:10_000] + text[10_100:]  # half rewritten
     assert locate(half, *args) is None
+
+
+@pytest.mark.parametrize(
+    ("old_text", "quote", "edit", "allowed"),
+    [
+        (
+            "No, you literally did not tear apart your house, because it is still standing"
+            " after all these years of people saying so.",
+            "tear apart your house",
+            ("did not tear apart", "did not quintessential apart"),
+            {"quintessential apart your house", "apart your house"},
+        ),
+        (
+            "The agency said it had interviewed a man who works for the city water department"
+            " about the leak.\n\nHe declined to comment on Tuesday.",
+            "who works for the",
+            ("works for the city", "works for terrorist city"),
+            {"who works for terrorist", "who works for"},
+        ),
+    ],
+)
+def test_a_fuzzy_placement_ends_at_word_edges(
+    old_text: str, quote: str, edit: tuple[str, str], allowed: set[str]
+) -> None:
+    """The quote's first or last word replaced: the edit distance alone cut the span inside
+    a word ("tial apart your house", "who works for te"). It ends at a word's edge."""
+    start = old_text.index(quote)
+    new = old_text.replace(*edit)
+    found = place(new, *_args(old_text, start, start + len(quote)))
+    assert found is not None
+    assert new[found.start : found.end] in allowed

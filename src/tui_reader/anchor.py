@@ -765,7 +765,7 @@ def _fuzzy(qy: _Query) -> Placement | None:
         qs = 1.0 - errors / m
         ps, ss = _context_scores(folded, fs, fe, pre, suf)
         ctx = _context_support(qy, fs, fe, ps, ss)
-        orig_start, orig_end = _original_span(prep, fs, fe)
+        orig_start, orig_end = _to_words(qy, *_original_span(prep, fs, fe))
         pos = _position_score(orig_start, hint, length)
         score = _combined(qs, ps, ss, pos)
         found.append(Placement(orig_start, orig_end, "fuzzy", score, qs, ps, ss, *ctx))
@@ -783,6 +783,52 @@ def _fuzzy(qy: _Query) -> Placement | None:
 
 
 _DEBUG: list[list[Placement]] | None = None
+_LONGEST_WORD = 64  # characters looked at beyond a span's edge for the rest of its word
+
+
+def _to_words(qy: _Query, start: int, end: int) -> tuple[int, int]:
+    """A fuzzy span whose edge falls inside a word ("tial apart your house" for "tear apart
+    your house" once "tear" became "quintessential"; "who works for te" once "the" became
+    "terrorist"), moved to a word's edge: the whole word taken, or the piece of it left out,
+    whichever makes the edge word more like the quote's. Not where the highlight itself
+    began or ended inside a word (its stored context says so)."""
+    text = qy.text
+    if start == 0 or end > len(text) or end <= start:
+        return start, end
+    words = _WORD.findall(qy.q)
+    if not words:
+        return start, end
+    if not (qy.prefix[-1:].isalnum() and qy.q[:1].isalnum()) and _inside(text, start):
+        lo = start
+        while lo > 0 and start - lo < _LONGEST_WORD and text[lo - 1].isalnum():
+            lo -= 1
+        hi = start
+        while hi < end and text[hi].isalnum():
+            hi += 1
+        after = _WORD.search(text, hi, end)
+        keep = _similarity(text[lo:hi].lower(), words[0]) >= (
+            _similarity(after.group().lower(), words[0]) if after else -1.0
+        )
+        start = lo if keep or after is None else after.start()
+    if not (qy.q[-1:].isalnum() and qy.suffix[:1].isalnum()) and _inside(text, end):
+        hi = end
+        while hi < len(text) and hi - end < _LONGEST_WORD and text[hi].isalnum():
+            hi += 1
+        lo = end
+        while lo > start and text[lo - 1].isalnum():
+            lo -= 1
+        near = list(_WORD.finditer(text, max(start, lo - 2 * _LONGEST_WORD), lo))
+        before = near[-1] if near else None
+        keep = _similarity(text[lo:hi].lower(), words[-1]) >= (
+            _similarity(before.group().lower(), words[-1]) if before else -1.0
+        )
+        end = hi if keep or before is None else before.end()
+    return start, end
+
+
+def _inside(text: str, at: int) -> bool:
+    """Whether ``at`` falls between two letters or digits of one word."""
+    return 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum()
 
 
 def _best_in_window(
