@@ -82,5 +82,8 @@ def clean_enclosures(
         if not clean or clean in seen:
             continue
         seen.add(clean)
-        found.append(Enclosure(clean, clean_type(mime), clean_length(length)))
+        kind = clean_type(mime)
+        # (An Atom enclosure link with no type is "text/html" in feedparser, its default for
+        # every link: a page, not the file's type. No player or file is HTML.)
+        found.append(Enclosure(clean, "" if kind == "text/html" else kind, clean_length(length)))
     return tuple(found)
