@@ -438,3 +438,21 @@ def test_an_empty_file_is_said_to_be_empty(store: Store, tmp_path: Path) -> None
     path.write_text("\n")
     with pytest.raises(ExportError, match="is empty: no annotations in it"):
         import_json(store, path)
+
+
+def test_an_html_body_is_read_as_text(store: Store) -> None:
+    """A TextualBody in HTML was stored as the note's Markdown, markup and all: a script and
+    an <img onerror> reached the Markdown export. It is read as text, paragraphs kept, every
+    character literal."""
+    html = (
+        "<p>The <b>key</b> claim *here*.</p><script>alert(1)</script>"
+        '<p><img src=x onerror="alert(2)">Second paragraph.</p>'
+    )
+    anno = _one(
+        {"type": "TextQuoteSelector", "exact": "the quote"},
+        body={"type": "TextualBody", "value": html, "format": "text/html"},
+    )
+    import_annotations(store, [anno])
+    [article] = list(store.annotated_articles())
+    [h] = store.list_highlights(article.id)
+    assert h.note == "The key claim \\*here\\*.\n\nSecond paragraph."

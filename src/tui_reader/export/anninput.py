@@ -515,7 +515,7 @@ def _note_and_tags(check: _Checker, anno: dict[str, Any]) -> tuple[str, tuple[st
         if purpose == "tagging":
             tags.append(check.line(value, f"{name}.value", MAX_LINE))
         elif value.strip():
-            notes.append(value.strip())
+            notes.append(_as_markdown(value, b.get("format")).strip())
     for key in ("bodyValue", "text"):  # W3C's one-text body; Hypothesis's note
         if anno.get(key) is not None:
             value = check.text(anno[key], key, MAX_QUOTE)
@@ -527,6 +527,22 @@ def _note_and_tags(check: _Checker, anno: dict[str, Any]) -> tuple[str, tuple[st
     if len(note) > MAX_QUOTE:
         check.fail("body", f"the note is {len(note):,} characters; at most {MAX_QUOTE:,}")
     return note, tuple(t for t in tags if t)
+
+
+_HTML_FORMATS = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def _as_markdown(value: str, fmt: object) -> str:
+    """A body's text as the note's Markdown: a body in HTML (``format`` says so, as the
+    model's ``TextualBody`` may) is read as text, its paragraphs kept and every character
+    literal; its markup (a script, an ``<img onerror>``) was stored as Markdown and reached
+    the Markdown export."""
+    if not (isinstance(fmt, str) and fmt.split(";")[0].strip().lower() in _HTML_FORMATS):
+        return value
+    from tui_reader.htmltext import html_paragraphs
+    from tui_reader.mdescape import md_escape
+
+    return "\n\n".join(md_escape(paragraph) for paragraph in html_paragraphs(value))
 
 
 def _link(iri: str) -> str:
