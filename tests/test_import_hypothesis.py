@@ -456,3 +456,58 @@ def test_an_html_body_is_read_as_text(store: Store) -> None:
     [article] = list(store.annotated_articles())
     [h] = store.list_highlights(article.id)
     assert h.note == "The key claim \\*here\\*.\n\nSecond paragraph."
+
+
+def test_a_lenient_quote_imported_again_is_the_same_highlight(
+    store: Store, server: TestServer, tmp_path: Path
+) -> None:
+    """Placed, it took the text's words ("The council approved..."): the file's quote in
+    capitals is still that highlight on the next import, not a second one."""
+    url = server.route("/news/bridge-vote", PAGE, content_type="text/html; charset=utf-8")
+    anno = {
+        "type": "Annotation",
+        "id": "urn:x:lenient",
+        "target": {
+            "source": url,
+            "selector": {"type": "TextQuoteSelector", "exact": "THE COUNCIL APPROVED the new"},
+        },
+    }
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps([anno]))
+    assert import_json(store, path, fetch=_fetcher(store), placer=place).added == 1
+    again = import_json(store, path, fetch=_fetcher(store), placer=place)
+    assert (again.added, again.skipped) == (0, 1)
+    [article] = list(store.annotated_articles())
+    assert len(store.list_highlights(article.id)) == 1
+
+
+def test_a_note_edited_where_it_came_from_arrives_on_the_next_import(
+    store: Store, tmp_path: Path
+) -> None:
+    """An annotation imported, then edited in Hypothesis (a later "updated"): its note, tags
+    and colour were "already present" and never arrived. A file older than the highlight's
+    last change here (edited here since) changes nothing."""
+
+    def anno(note: str, updated: str, tags: list[str]) -> dict[str, object]:
+        return {
+            "id": "hyp-1",
+            "uri": "https://news.example/a",
+            "text": note,
+            "tags": tags,
+            "created": "2026-01-01T10:00:00+00:00",
+            "updated": updated,
+            "target": [{"selector": [{"type": "TextQuoteSelector", "exact": "the quote"}]}],
+        }
+
+    import_annotations(store, [anno("First note", "2026-01-01T10:00:00+00:00", ["a"])])
+    [article] = list(store.annotated_articles())
+    edited = import_annotations(store, [anno("Edited note", "2026-02-01T10:00:00+00:00", ["b"])])
+    assert (edited.added, edited.updated, edited.skipped) == (0, 1, 0)
+    assert "1 updated (edited since)" in edited.summary()
+    [h] = store.list_highlights(article.id)
+    assert (h.note, h.tags) == ("Edited note", ("b",))
+    store.update_highlight(h.id, note="Mine, written here")  # now later than any file
+    stale = import_annotations(store, [anno("Older", "2026-03-01T10:00:00+00:00", ["c"])])
+    assert (stale.updated, stale.skipped) == (0, 1)
+    [h] = store.list_highlights(article.id)
+    assert h.note == "Mine, written here"

@@ -253,6 +253,13 @@ def _lower_same_length(text: str) -> str:
 _SPACE_RUN = re.compile(r"\s+")
 
 
+def same_quote(a: str, b: str) -> bool:
+    """Whether two quotes are the same words as placing reads them (case, spacing and
+    typography aside): an imported quote placed leniently is stored in the text's own words,
+    and the file's is still that highlight's on the next import."""
+    return a == b or _fold_plain(a).strip() == _fold_plain(b).strip()
+
+
 def _fold_plain(text: str) -> str:
     """Whitespace runs to one space, typographic quotes and dashes to ASCII (``--`` to ``-``,
     ``...`` to ``…``), lower case."""

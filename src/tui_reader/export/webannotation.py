@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_reader import __version__
-from tui_reader.anchor import make_selector, text_hash
+from tui_reader.anchor import make_selector, same_quote, text_hash
 from tui_reader.export.anninput import (
     EXT,
     FORMAT_VERSION,
@@ -64,6 +64,7 @@ from tui_reader.store.annotations import (
     insert_highlight_in,
     reanchor_in,
     set_article_note_in,
+    take_edit_in,
 )
 from tui_reader.store.articles import article_links_in, document_in
 from tui_reader.timestamps import format_local, iso_utc, sane_timestamp
@@ -227,6 +228,7 @@ def export_json(
 class ImportResult:
     added: int = 0  # highlights stored
     skipped: int = 0  # highlights whose id was already there
+    updated: int = 0  # of those, edited in the file since (its note, tags or colour taken)
     notes_added: int = 0
     notes_skipped: int = 0  # the article already had a note
     articles_created: int = 0
@@ -243,6 +245,8 @@ class ImportResult:
         parts = [f"{self.added} highlight{'s' * (self.added != 1)} added"]
         if self.added:
             parts.append(f"{self.placed} placed, {self.unanchored} unanchored")
+        if self.updated:
+            parts.append(f"{self.updated} updated (edited since)")
         if self.skipped:
             parts.append(f"{self.skipped} already present")
         if self.notes_added or self.notes_skipped:
@@ -318,6 +322,16 @@ class _Importer:
             self._by_url.setdefault(url_key(url), article.uid)  # the next one finds it
         return article
 
+    def _newer(self, hid: str, p: ParsedHighlight) -> bool:
+        """A highlight already here, edited in the file since (its note, tags or colour, and
+        the file's time of it later than the one here: edited where it came from, not here
+        since): it takes the file's (False: nothing changed)."""
+        taken = take_edit_in(
+            self.c, hid, note=p.note, tags=p.tags, color=p.color, updated=p.updated
+        )
+        self.result.updated += taken
+        return taken
+
     def _stored_quote(self, hid: str) -> str | None:
         return highlight_quote_in(self.c, hid)
 
@@ -328,15 +342,19 @@ class _Importer:
     def highlight(self, p: ParsedHighlight) -> None:
         hid = p.id
         stored = self._stored_quote(hid)
-        if p.quote and stored is not None and stored != p.quote:
+        if p.quote and stored is not None and not same_quote(stored, p.quote):
             # The id taken here by a different highlight: for our own, a clash of two short
             # random ids made on two machines; for another tool's, two annotations given one
             # id (a file joined from two, a tool's bug). A quote is not edited: not the same
             # highlight. Kept under a full hash (the same on every import of the file).
             hid = "hl-" + hashlib.sha256(f"{hid}\0{p.quote}".encode()).hexdigest()
             stored = self._stored_quote(hid)
-        if stored is not None or any(self._stored_quote(i) == p.quote for i in p.legacy_ids):
-            self.result.skipped += 1  # (or an older version stored it under another id)
+        if stored is not None:
+            if not self._newer(hid, p):
+                self.result.skipped += 1
+            return
+        if any(self._stored_quote(i) == p.quote for i in p.legacy_ids):
+            self.result.skipped += 1  # (an older version stored it under another id)
             return
         article = self.article(p.uid, p.source)
         # Only a position: kept with it (start/end stay empty: not placed) for the placer,

@@ -394,6 +394,34 @@ def insert_highlight_in(
     return cur.rowcount == 1
 
 
+def take_edit_in(
+    c: sqlite3.Connection,
+    highlight_id: str,
+    *,
+    note: str,
+    tags: Iterable[str],
+    color: str,
+    updated: float,
+) -> bool:
+    """A highlight's note, tags and colour as edited elsewhere at ``updated``, taken only when
+    that is later than its own last change and something differs (an import of a file
+    edited since); a deleted one stays deleted. Whether anything was taken."""
+    row = c.execute(
+        "SELECT note, tags, color, updated, deleted FROM highlights WHERE id = ?",
+        (highlight_id,),
+    ).fetchone()
+    if row is None or row["deleted"] is not None or updated <= row["updated"]:
+        return False
+    new = (clean_note(note), _tags_json(tags), clean_line(color))
+    if new == (row["note"], row["tags"], row["color"]):
+        return False
+    c.execute(
+        "UPDATE highlights SET note = ?, tags = ?, color = ?, updated = ? WHERE id = ?",
+        (*new, updated, highlight_id),
+    )
+    return True
+
+
 def highlight_quote_in(c: sqlite3.Connection, highlight_id: str) -> str | None:
     """The quote of the highlight with this id (even a deleted one); None if there is none."""
     row = c.execute("SELECT quote FROM highlights WHERE id = ?", (highlight_id,)).fetchone()
