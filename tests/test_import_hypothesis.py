@@ -511,3 +511,34 @@ def test_a_note_edited_where_it_came_from_arrives_on_the_next_import(
     assert (stale.updated, stale.skipped) == (0, 1)
     [h] = store.list_highlights(article.id)
     assert h.note == "Mine, written here"
+
+
+def test_a_position_refining_a_fragment_is_not_a_position_in_the_document(
+    store: Store,
+) -> None:
+    """W3C's example 41: characters 6-27 of a fragment (a paragraph), not of the document.
+    It was stored, and exported again, as characters 6-27 of the whole text; a quote given
+    with it still places the highlight."""
+    fragment_only = _one(
+        {
+            "type": "FragmentSelector",
+            "value": "para5",
+            "refinedBy": {"type": "TextPositionSelector", "start": 6, "end": 27},
+        }
+    )
+    result = import_annotations(store, [fragment_only])
+    assert result.added == 0 and any("TextQuoteSelector" in p for p in result.problems)
+    with_quote = _one(
+        {
+            "type": "FragmentSelector",
+            "value": "para5",
+            "refinedBy": [
+                {"type": "TextPositionSelector", "start": 6, "end": 27},
+                {"type": "TextQuoteSelector", "exact": "the quote"},
+            ],
+        }
+    )
+    assert import_annotations(store, [with_quote]).added == 1
+    [article] = list(store.annotated_articles())
+    [h] = store.list_highlights(article.id)
+    assert h.quote == "the quote" and h.start is None and h.position is None

@@ -459,6 +459,7 @@ def _selectors(
     whether it names a selector by its address only (the model lets a selector be published
     apart from the annotation: nothing here fetches it)."""
     found: list[dict[str, Any]] = []
+    top: list[dict[str, Any]] = []  # the target's own, not refinements
     elsewhere = False
     selectors = target.get("selector")
     if isinstance(selectors, str):
@@ -469,6 +470,7 @@ def _selectors(
             continue
         sel = check.obj(sel, f"target.selector[{i}]", optional=False)
         found.append(sel)
+        top.append(sel)
         # Its refinements: one or a list, each maybe refined again (a chain a few deep).
         name, level = f"target.selector[{i}]", [sel]
         for _depth in range(MAX_REFINEMENT_DEPTH):
@@ -482,7 +484,10 @@ def _selectors(
             found += below
             level = below[:MAX_SELECTORS]
     quote = next((s for s in found if _is_a(s.get("type"), "TextQuoteSelector")), None)
-    pos = next((s for s in found if _is_a(s.get("type"), "TextPositionSelector")), None)
+    # A position refining another selector counts from the start of what that one selects
+    # (W3C's example: characters 6-27 of a fragment), not of the document: only a position
+    # of the target's own is one here. (A quote is the same words wherever it is selected.)
+    pos = next((s for s in top if _is_a(s.get("type"), "TextPositionSelector")), None)
     return quote, pos, elsewhere
 
 
