@@ -13,6 +13,7 @@ import pytest
 from tests.test_export import NOW, article, full_article, put
 from tui_reader.cli.common import CommandError
 from tui_reader.cli.export import parse_date
+from tui_reader.paths import Paths
 from tui_reader.store import Store
 
 
@@ -127,3 +128,26 @@ def test_parse_date() -> None:
     assert parse_date("today", now=now) <= now
     with pytest.raises(CommandError):
         parse_date("soon")
+
+
+def test_import_notes_reads_standard_input_given_as_a_dash(paths: Paths) -> None:
+    """`curl ... | tui-reader import-notes -`: "-" was a file named "-" (not found)."""
+    rows = [
+        {
+            "type": "Annotation",
+            "id": "urn:x:stdin",
+            "target": {
+                "source": "https://news.example/a",
+                "selector": {"type": "TextQuoteSelector", "exact": "a quote"},
+            },
+        }
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "import-notes", "--no-fetch", "-"],
+        input=json.dumps(rows),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "1 highlight added" in proc.stderr

@@ -74,7 +74,9 @@ def register(sub: Any) -> None:
         " are matched by their address or created under Saved, and a page not stored yet is"
         " fetched so the highlights are placed at once.",
     )
-    p.add_argument("file", metavar="FILE", type=Path, help="a .json file")
+    p.add_argument(
+        "file", metavar="FILE", type=_file_or_stdin, help="a .json file (- for standard input)"
+    )
     p.add_argument(
         "--no-fetch",
         action="store_true",
@@ -206,6 +208,11 @@ def run_digest(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from exc
     finally:
         reader.close()
+
+
+def _file_or_stdin(text: str) -> Path:
+    """A file's path; "-" is standard input (as ``curl ... | tui-reader import-notes -``)."""
+    return Path("/dev/stdin") if text == "-" else Path(text)
 
 
 def run_import(args: argparse.Namespace) -> int:
