@@ -136,3 +136,26 @@ def test_a_pages_first_time_element_dates_it_unless_it_dates_a_list_item() -> No
     )
     page = f"<html><body><article>{PROSE}<ul>{items}</ul></article></body></html>"
     assert extract_html(page).published == ""
+
+
+def test_an_articles_own_post_meta_list_and_microdata_date_it() -> None:
+    """Forms measured on pages no rule was tuned on (modern-pages, both halves: +2 right dates
+    each, none wrong; Mercury's fixtures: lemonde.fr, sicnoticias.pt): an article's "post
+    meta" list ("Published on <time>"), microdata's datePublished on an element other than
+    <time>, Open Graph's og:article:published_time. A listing's dated items still date
+    nothing (the test above)."""
+    og_article = "<meta property='og:type' content='article'>"
+    meta_list = (
+        "<ul class='meta'><li>Published on <time datetime='2025-12-19'>19 Dec</time></li></ul>"
+    )
+    body = f"<body><article><h1>B</h1>{meta_list}{PROSE}</article></body>"
+    page = f"<html><head>{og_article}</head>{body}</html>"
+    assert extract_html(page).published == "2025-12-19"
+    micro = (
+        "<p class='stamp' itemprop='datePublished' datetime='2020-05-09T08:19:00Z'>09.05.2020</p>"
+    )
+    page = f"<html><body><article><h1>B</h1>{micro}{PROSE}</article></body></html>"
+    assert extract_html(page).published == "2020-05-09T08:19:00+00:00"
+    og = "<meta property='og:article:published_time' content='2019-05-07T11:59:43+00:00'>"
+    page = f"<html><head>{og}</head><body><article>{PROSE}</article></body></html>"
+    assert extract_html(page).published == "2019-05-07T11:59:43+00:00"

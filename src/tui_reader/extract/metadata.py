@@ -237,6 +237,10 @@ def _clean_title(title: str, site_name: str) -> str:
     return title
 
 
+def _says_article(article: dict[str, Any], meta: dict[str, str]) -> bool:
+    return bool(article) or meta.get("og:type", "").strip().lower() == "article"
+
+
 def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
     meta: dict[str, str] = {}
     for el in root.iter("meta"):
@@ -302,9 +306,18 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
         meta.get("parsely-pub-date"),
         meta.get("sailthru.date"),
         *(t.get("datetime") for t in root.xpath("//time[@pubdate or @itemprop='datePublished']")),
+        meta.get("og:article:published_time"),
+        # Microdata's datePublished on any element (a <p datetime=...>, a <span content=...>).
+        *(
+            t.get("datetime") or t.get("content")
+            for t in root.xpath("//*[@itemprop='datePublished'][@datetime or @content]")
+        ),
         # Else the page's first machine-readable date, as a reader sees it under a headline
         # ("Published <time datetime=...>"); not one of a list's items, which dates the item.
         *root.xpath("//time[not(ancestor::li)]/@datetime"),
+        # An article's own "post meta" list ("Published on <time>"): on a page that says it
+        # is an article, the first date of a list is its own, not one of a list's items.
+        *(root.xpath("//time[ancestor::li]/@datetime")[:1] if _says_article(article, meta) else ()),
     ):
         if isinstance(candidate, str) and (published := normalize_date(candidate)):
             break
@@ -332,7 +345,7 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
             t for t in map(_said, (meta.get("og:title"), meta.get("twitter:title"))) if t
         ),
         article_body=body,
-        says_article=bool(article) or meta.get("og:type", "").strip().lower() == "article",
+        says_article=_says_article(article, meta),
     )
 
 
