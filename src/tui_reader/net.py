@@ -184,7 +184,8 @@ class _Decoder:
     are gzip (compressed twice, or a ``feed.xml.gz`` sent without the header) is decompressed,
     once, under the same cap."""
 
-    def __init__(self, encoding: str, max_bytes: int) -> None:
+    def __init__(self, encoding: str, max_bytes: int, *, inner: bool = False) -> None:
+        self.inner = inner  # the second layer of a body compressed twice: no third
         self.encodings = [e.strip().lower() for e in encoding.split(",") if e.strip()]
         self.encodings = [e for e in self.encodings if e != "identity"]
         for e in self.encodings:
@@ -275,10 +276,8 @@ class _Decoder:
                 # Content-Length): half a feed is not stored as if it were the whole one.
                 raise _Corrupt(f"the response was cut off (incomplete {self.kind} data)")
         body = b"".join(self.parts)
-        if body[:2] == _GZIP_MAGIC and self.kind != "again":
-            inner = _Decoder("gzip", self.max_bytes)
-            inner.kind = "again"  # (once: a body gzipped three times is left as it is)
-            inner._z = _INFLATE.decompressobj(16 + zlib.MAX_WBITS)
+        if body[:2] == _GZIP_MAGIC and not self.inner:
+            inner = _Decoder("gzip", self.max_bytes, inner=True)
             try:
                 inner.feed(body)
                 return inner.finish()
