@@ -542,3 +542,17 @@ def test_a_position_refining_a_fragment_is_not_a_position_in_the_document(
     [article] = list(store.annotated_articles())
     [h] = store.list_highlights(article.id)
     assert h.quote == "the quote" and h.start is None and h.position is None
+
+
+def test_a_document_with_no_web_address_is_named_by_it(store: Store) -> None:
+    """Its article was untitled, with no address: the annotation's document appeared nowhere.
+    A script's address (javascript:) names nothing."""
+    sources = ["urn:isbn:0451450523", "file:///home/me/papers/paper.pdf", "javascript:alert(1)"]
+    rows = [
+        _one({"type": "TextQuoteSelector", "exact": "q"}, id=f"urn:x:{i}")
+        | {"target": {"source": s, "selector": {"type": "TextQuoteSelector", "exact": "q"}}}
+        for i, s in enumerate(sources)
+    ]
+    assert import_annotations(store, rows).added == 3
+    titles = sorted(a.title for a in store.annotated_articles())
+    assert titles == ["", "file:///home/me/papers/paper.pdf", "urn:isbn:0451450523"]

@@ -303,6 +303,10 @@ class _Importer:
             # article's uid comes from that name, so that importing the file again finds it
             # (a random one made a new copy of its highlights and notes at every import).
             uid = article_uid("imported", source)
+            # Untitled, it is named by that address (it was an untitled article whose
+            # address appeared nowhere); not by a script's (javascript:, data:).
+            if not title and not source.lower().startswith(_SCRIPT_SCHEMES):
+                title = source
         article, created = find_or_create_article_in(
             self.c,
             uid=uid or (article_uid("saved", url) if url else ""),
@@ -522,6 +526,7 @@ def _why_unplaced(store: Store, position_only: Sequence[tuple[int, str]]) -> lis
 MAX_JSON_CONTAINERS = 32 * MAX_ANNOTATIONS
 
 
+_SCRIPT_SCHEMES = ("javascript:", "data:", "vbscript:")
 _JSON_BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # (before UTF-16's: it starts with the same two bytes)
     (codecs.BOM_UTF32_BE, "utf-32"),
