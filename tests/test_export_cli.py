@@ -151,3 +151,26 @@ def test_import_notes_reads_standard_input_given_as_a_dash(paths: Paths) -> None
     )
     assert proc.returncode == 0, proc.stderr
     assert "1 highlight added" in proc.stderr
+
+
+def test_a_json_export_larger_than_an_import_reads_says_so(
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """200,001 annotations were written without a word, and import-notes then refused the
+    whole file (at most 200,000): the export says so, and how to carry them all. (The cap
+    is lowered here; the file is the same at any size.)"""
+    import tui_reader.export.anninput as anninput
+    from tui_reader.cli import main
+
+    full_article(store)
+    out = tmp_path / "all.json"
+    assert main(["export", "--all", "--format", "json", "-o", str(out)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    monkeypatch.setattr(anninput, "MAX_ANNOTATIONS", 2)
+    assert main(["export", "--all", "--format", "json", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: import-notes reads at most 2 annotations a file" in err
+    assert "tui-reader backup" in err

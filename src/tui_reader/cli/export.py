@@ -160,6 +160,15 @@ def run_export(args: argparse.Namespace) -> int:
             path, count = reader.export_json(path=args.output, folder=folder, article_ids=ids)
             print(path)
             print(f"tui-reader: {count} annotations written", file=sys.stderr)
+            from tui_reader.export.anninput import MAX_ANNOTATIONS  # (only now: see above)
+
+            if count > MAX_ANNOTATIONS:
+                print(
+                    f"tui-reader: warning: import-notes reads at most {MAX_ANNOTATIONS:,}"
+                    " annotations a file; to carry them all, export them in parts (by feed or"
+                    " article) or copy the database (`tui-reader backup`)",
+                    file=sys.stderr,
+                )
             return 0
         if args.output is not None:
             if len(ids) != 1:
