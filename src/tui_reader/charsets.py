@@ -214,8 +214,9 @@ def mostly_utf8(data: bytes) -> bool:
     turned every "ß" and "’" into "ÃŸ" and "â€™"."""
     text = data.decode("utf-8", "surrogateescape")  # each stray byte: one lone surrogate
     kept = text.encode("utf-8", "ignore")  # (lone surrogates cannot be encoded: dropped)
-    strays = len(text) - len(kept.decode("utf-8"))
-    wide = len(kept) - len(kept.decode("utf-8").encode("ascii", "ignore"))  # their bytes
+    kept_text = kept.decode("utf-8")
+    strays = len(text) - len(kept_text)
+    wide = len(kept) - len(kept_text.encode("ascii", "ignore"))  # their bytes
     return wide >= 4 and wide >= 8 * strays  # (a character is 2-4 bytes: ~4 in 5 at least)
 
 

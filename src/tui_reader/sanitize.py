@@ -552,15 +552,16 @@ MAX_LINE_CHARS = 2_000  # a title, a name, a byline: what a feed or page gives b
 def cap_line(text: str, limit: int = MAX_LINE_CHARS) -> str:
     """A one-line field (a title, an author) of at most ``limit`` characters: cut at the last
     space before the limit (mid-word when there is none in its second half) and ended with
-    "…". Feeds and pages give a title of megabytes now and then (a template's bug, or on
-    purpose); every list row, progress line and heading that shows it would pay for it."""
+    "…" (punctuation left before it dropped). Feeds and pages give a title of megabytes now
+    and then (a template's bug, or on purpose); every list row, progress line and heading
+    that shows it would pay for it. The UI's previews shorten their text the same way."""
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]
-    return cut.rstrip() + "\u2026"
+    return cut.rstrip(" ,;:.-") + "\u2026"
 
 
 def control_map(*, replacement: str = "\ufffd", whitespace: str | None = " ") -> dict[int, str]:

@@ -471,6 +471,7 @@ def import_annotations(
     result.problems = parsed.skipped + result.problems
     result.replies = parsed.replies
     if fetch is not None:
+        added = set(importer.added)
         for article_id in sorted(importer.touched):
             if (
                 store.get_article(article_id) is not None
@@ -481,7 +482,7 @@ def import_annotations(
                 with store.transaction() as c:
                     doc = document_in(c, article_id)
                     if doc is not None:
-                        _adopt_selectors(c, article_id, doc.text, set(importer.added))
+                        _adopt_selectors(c, article_id, doc.text, added)
     result.placed = store.count_placed(importer.added)
     result.unanchored = result.added - result.placed
     result.unplaced = _why_unplaced(store, importer.position_only)

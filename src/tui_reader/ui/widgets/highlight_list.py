@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from tui_reader.config import DEFAULT_COLORS, HighlightColor
 from tui_reader.models import POSITION_ONLY_LABEL, Highlight
+from tui_reader.sanitize import cap_line
 from tui_reader.ui.highlight_colors import color_name, resolve, swatch_style
 from tui_reader.ui.messages import HighlightChosen
 from tui_reader.ui.render import safe
@@ -36,14 +37,7 @@ UNANCHORED_ID = "unanchored-heading"
 def shorten(text: str, limit: int) -> str:
     """``text`` on one line (white space and control characters folded), cut at a word with an
     ellipsis when longer than ``limit`` characters."""
-    flat = safe(" ".join(text.split()))
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-") + "…"
+    return cap_line(safe(" ".join(text.split())), limit)
 
 
 def note_preview(note: str, limit: int = NOTE_CHARS) -> str:
