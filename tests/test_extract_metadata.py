@@ -159,3 +159,21 @@ def test_an_articles_own_post_meta_list_and_microdata_date_it() -> None:
     og = "<meta property='og:article:published_time' content='2019-05-07T11:59:43+00:00'>"
     page = f"<html><head>{og}</head><body><article>{PROSE}</article></body></html>"
     assert extract_html(page).published == "2019-05-07T11:59:43+00:00"
+
+
+def _undated(body: str, head: str = "") -> str:
+    article = f"<article><h1>Bridge</h1>{body}{PROSE}</article>"
+    return f"<html><head>{head}</head><body>{article}</body></html>"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "<meta property='article:published_time' content='2999-01-01T00:00:00Z'>",
+        _ld(datePublished="2924-05-01"),
+        "<meta name='date' content='9999-12-31'>",
+    ],
+)
+def test_a_metadata_date_well_after_today_is_none(head: str) -> None:
+    """As in feeds (a template's placeholder, a typo of the year)."""
+    assert extract_html(_undated("", head)).published == ""

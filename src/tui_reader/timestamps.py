@@ -18,6 +18,9 @@ MAX_YEAR = 2200
 MIN_TIMESTAMP = 0.0
 MAX_TIMESTAMP = datetime(MAX_YEAR + 1, 1, 1, tzinfo=UTC).timestamp()  # end of 2200, UTC
 UNKNOWN = "unknown"
+# Seconds: a date later than this after now (time zones and clocks aside) is no date but a
+# template's placeholder or a typo of the year (2099, 2924). Feeds and pages both drop it.
+AHEAD = 2 * 86400.0
 
 
 def sane_timestamp(value: object) -> float | None:
@@ -86,3 +89,17 @@ def parse_iso(text: str) -> float | None:
     except (OverflowError, OSError, ValueError):
         return None
     return sane_timestamp(ts)
+
+
+def ahead(text: str, now: float | None = None) -> bool:
+    """Whether the ISO 8601 date or date-time ``text`` (no zone: UTC) is more than
+    :data:`AHEAD` after ``now`` (default: the clock). False for what is no such date."""
+    if not text or len(text) > 64:
+        return False
+    try:
+        dt = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return False
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp() > (time.time() if now is None else now) + AHEAD

@@ -36,6 +36,7 @@ from tui_reader.extract.readable import readability_article
 from tui_reader.extract.text import clean
 from tui_reader.htmltext import decode_entities
 from tui_reader.sanitize import clean_line
+from tui_reader.timestamps import ahead
 
 MAX_PAGE_CHARS = 8_000_000
 _TOO_LITTLE = 500  # characters of article text below which the fallback is tried
@@ -285,12 +286,18 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
     return Document(
         title=meta.title,
         byline=meta.byline,
-        published=meta.published,
+        published=_dated(meta.published),
         site_name=meta.site_name,
         url=meta.url,
         lead_image=meta.lead_image,
         blocks=tuple(blocks),
     )
+
+
+def _dated(published: str) -> str:
+    """``published``, unless it is well after today (a template's 2999, a typo of the year),
+    which dates nothing: as in feeds, such a date is none."""
+    return "" if ahead(published) else published
 
 
 def document_from_fragment(

@@ -46,6 +46,7 @@ from tui_reader.feeds.text import (
 from tui_reader.feeds.xmlsafe import UnsafeXML, neutralize, wide_to_utf8
 from tui_reader.models import EntryData
 from tui_reader.sanitize import clean_line, is_web_url
+from tui_reader.timestamps import AHEAD
 
 __all__ = ["FeedError", "ParsedFeed", "parse_feed", "parse_json_feed"]
 
@@ -88,14 +89,12 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
     return _not_ahead(parsed, time.time())
 
 
-AHEAD = 2 * 86400.0  # seconds: a date later than this after the fetch is none
-
-
 def _not_ahead(parsed: ParsedFeed, now: float) -> ParsedFeed:
-    """The feed with no entry dated well after ``now`` (more than :data:`AHEAD`: time zones
-    and clocks aside): a date in 2099 (a template's placeholder, a typo of the year) held the
-    entry at the top of every list sorted by date for ever. Such a date is none: the entry
-    is dated when first seen, and takes its date once it has come (an update, once)."""
+    """The feed with no entry dated well after ``now`` (more than
+    :data:`~tui_reader.timestamps.AHEAD`: time zones and clocks aside): a date in 2099 (a
+    template's placeholder, a typo of the year) held the entry at the top of every list sorted
+    by date for ever. Such a date is none: the entry is dated when first seen, and takes its
+    date once it has come (an update, once)."""
     limit = now + AHEAD
     if all((e.published or 0) <= limit and (e.updated or 0) <= limit for e in parsed.entries):
         return parsed
