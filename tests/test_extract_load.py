@@ -184,3 +184,19 @@ def test_welcome_articles_open_without_a_notice(store: Store) -> None:
     for article in articles:
         doc = load_document(store, article.id, Config())
         assert doc.notice == "" and doc.word_count() > 20, article.title
+
+
+def test_the_feeds_date_comes_before_a_date_read_from_the_page(
+    store: Store, server: httpserver.TestServer
+) -> None:
+    """The page's metadata gives no date; its address does (htmldate would read it), but the
+    feed's entry says when it was published, and that is the article's date."""
+    url = server.route("/news/2020/01/02/harbour", PAGE, content_type=HTML)
+    feed, _ = store.add_feed("https://coast.example/feed.xml", title="Coast News")
+    dated = EntryData(guid=url, url=url, title="Harbour reopens", published=1_700_000_000.0)
+    undated = EntryData(guid=url + "?2", url=url + "?2", title="Harbour, again")
+    store.upsert_entries(feed, [dated, undated])
+    by_title = {a.title: a for a in store.list_articles(feed_id=feed.id)}
+    doc = load_document(store, by_title["Harbour reopens"].id, Config())
+    assert doc.published == "2023-11-14T22:13:20+00:00"
+    assert load_document(store, by_title["Harbour, again"].id, Config()).published == "2020-01-02"

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.httpserver import TestServer
 from tui_reader.extract import extract_html
 from tui_reader.extract.metadata import Metadata, extract_metadata
 from tui_reader.extract.parse import parse_html
@@ -161,9 +162,60 @@ def test_an_articles_own_post_meta_list_and_microdata_date_it() -> None:
     assert extract_html(page).published == "2019-05-07T11:59:43+00:00"
 
 
+# -- the date when the metadata gives none (extract/pagedate.py: htmldate's reading) ----------
+
+
 def _undated(body: str, head: str = "") -> str:
     article = f"<article><h1>Bridge</h1>{body}{PROSE}</article>"
     return f"<html><head>{head}</head><body>{article}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("page", "url", "published"),
+    [
+        # A date the page prints in a box named for it, in no machine-readable form.
+        (_undated("<div class='entry-date'>March 12, 2024</div>"), "", "2024-03-12"),
+        (_undated("<p class='byline'>Posted 2023-11-05 by Ana</p>"), "", "2023-11-05"),
+        # The date in the page's address, or its canonical address.
+        (_undated(""), "https://e.org/news/2022/07/14/bridge.html", "2022-07-14"),
+        (_undated("", "<link rel='canonical' href='/2021/02/03/x'>"), "", "2021-02-03"),
+    ],
+)
+def test_a_date_the_page_shows_dates_it_when_its_metadata_gives_none(
+    page: str, url: str, published: str
+) -> None:
+    assert extract_html(page, url).published == published
+
+
+def test_the_metadata_and_then_the_feeds_date_come_before_a_date_read_from_the_page() -> None:
+    url = "https://e.org/news/2022/07/14/bridge.html"
+    head = "<meta property='article:published_time' content='2022-07-15T08:00:00Z'>"
+    assert extract_html(_undated("", head), url).published == "2022-07-15T08:00:00+00:00"
+    feed = "2022-07-16T09:30:00+00:00"
+    assert extract_html(_undated(""), url, published=feed).published == feed
+    assert extract_html(_undated("", head), url, published=feed).published.startswith("2022-07-15")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        _undated("<div class='date'>March 12, 2999</div>"),  # after today
+        _undated("<div class='date'>Version 2024.99.12</div>"),  # no day
+        _undated(""),
+    ],
+)
+def test_no_date_rather_than_an_impossible_one(page: str) -> None:
+    assert extract_html(page).published == ""
+
+
+def test_a_page_that_is_only_an_address_is_never_fetched(server: TestServer) -> None:
+    """htmldate fetches a string that looks like an address; it is given a parsed tree."""
+    from tui_reader.extract.pagedate import page_date
+
+    url = server.route("/2024/03/12/story", _undated(""), content_type="text/html")
+    assert page_date(url) == ""
+    assert page_date(url + "\n") == ""
+    assert not server.requests
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ from tui_reader.extract import (
     prune,
 )
 from tui_reader.extract.dates import strip_dates
+from tui_reader.extract.pagedate import page_date
 from tui_reader.extract.parse import parse_html
 from tui_reader.feeds import authors as feed_authors
 from tui_reader.feeds import dates as feed_dates
@@ -654,6 +655,41 @@ UNIT_CASES: list[Case] = [
         )
         for func in (feed_dates.unix_time, feed_dates.zone_named, feed_dates.year_first)
     ],
+    # htmldate, asked for a page's date when nothing else gives one (extract/pagedate.py): its
+    # patterns run over the page's markup and text, and over its address.
+    *[
+        Case(
+            f"page_date[{where}: {unit!r}]",
+            page_date,
+            lambda s, u=unit, w=wrap: w(rep(u, s)),
+            E2E_BUDGET,
+        )
+        for unit in (
+            "2024-03-12 ",
+            "2024-03-12T10:",
+            "20240312",
+            "2024/03/12/",
+            "12.03.2024 ",
+            "March 12, 2024 ",
+            "© 2024 ",
+            "1234567890",
+            "2024-",
+            " - ",
+        )
+        for where, wrap in (
+            ("text", lambda t: "<html><body><p>" + t + "</p></body></html>"),
+            ("class", lambda t: '<html><body><div class="date">' + t + "</div></body></html>"),
+            ("time", lambda t: '<html><body><time datetime="' + t + '">x</time></body></html>'),
+            ("meta", lambda t: '<html><head><meta name="date" content="' + t + '"></head></html>'),
+            ("link", lambda t: '<html><head><link rel="canonical" href="/' + t + '"></head>'),
+        )
+    ],
+    Case(
+        "page_date[a date in a long address]",
+        lambda u: page_date("<html><body><p>x</p></body></html>", u),
+        lambda s: "https://e.org/" + rep("2024/03/", s) + "12/post",
+        E2E_BUDGET,
+    ),
     Case(
         "dates.year_first[a space run before the time]",
         feed_dates.year_first,

@@ -46,15 +46,15 @@ def run_budgeted(
         raise ExtractionError(str(exc), url) from exc
 
 
-def _extract(html: bytes | str, url: str, content_type: str) -> Document:
+def _extract(html: bytes | str, url: str, content_type: str, published: str) -> Document:
     from tui_reader.extract.pipeline import extract_html
 
-    return extract_html(html, url, content_type=content_type)
+    return extract_html(html, url, content_type=content_type, published=published)
 
 
 def extract_page(
-    html: bytes | str, url: str, config: Config, *, content_type: str = ""
+    html: bytes | str, url: str, config: Config, *, content_type: str = "", published: str = ""
 ) -> Document:
     """:func:`~tui_reader.extract.pipeline.extract_html` under the time budget. Raises
     ExtractionError (an :class:`ExtractionTimeout` when over the budget)."""
-    return run_budgeted(config, "the page", _extract, html, url, content_type, url=url)
+    return run_budgeted(config, "the page", _extract, html, url, content_type, published, url=url)

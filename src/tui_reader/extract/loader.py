@@ -196,10 +196,14 @@ def load_document(
                 raise feed_failed
             raise ExtractionError("the article has no web address to fetch")
         result = fetch(url, limits=FetchLimits.from_config(config.refresh))
-        doc = _fill(
-            extract_page(result.body, result.url, config, content_type=result.content_type),
-            article,
+        page = extract_page(
+            result.body,
+            result.url,
+            config,
+            content_type=result.content_type,
+            published=_iso(article.published),  # before a date read from the page's text
         )
+        doc = _fill(page, article)
     except (FetchError, ExtractionError) as exc:
         reason = exc.reason if isinstance(exc, ExtractionError) else str(exc)
         failed = ArticleUnavailable(reason, url, can_open=is_web_url(url))

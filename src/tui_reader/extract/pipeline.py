@@ -28,6 +28,7 @@ from tui_reader.extract.metadata import (
     extract_metadata,
     normalize_date,
 )
+from tui_reader.extract.pagedate import page_date
 from tui_reader.extract.parse import parse_html
 from tui_reader.extract.plain import plain_blocks, plain_document
 from tui_reader.extract.postclean import clean_blocks
@@ -229,11 +230,15 @@ def _mostly_in(text: str, blocks: list[Block], *, fold: bool = False) -> bool:
     return held >= total * _HELD
 
 
-def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") -> Document:
+def extract_html(
+    html: bytes | str, url: str = "", *, content_type: str = "", published: str = ""
+) -> Document:
     """The article in a page. Raises :class:`ExtractionError` when there is none.
 
     ``content_type`` is the server's Content-Type header, if known: its charset is honoured,
-    plain text is taken as paragraphs, images and other media are refused."""
+    plain text is taken as paragraphs, images and other media are refused. ``published`` is
+    the date known from elsewhere (the feed's entry): it is the article's date when the page's
+    metadata gives none, before a date found in the page's markup and text."""
     kind = _check_type(content_type, url)
     if isinstance(html, bytes):
         text = decode_html(html, content_type=content_type, url=url)
@@ -286,7 +291,7 @@ def extract_html(html: bytes | str, url: str = "", *, content_type: str = "") ->
     return Document(
         title=meta.title,
         byline=meta.byline,
-        published=_dated(meta.published),
+        published=_dated(meta.published) or normalize_date(published) or page_date(text, url),
         site_name=meta.site_name,
         url=meta.url,
         lead_image=meta.lead_image,
