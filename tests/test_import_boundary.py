@@ -8,6 +8,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,40 @@ def test_a_good_file_with_iso_and_numeric_dates_is_imported(store: Store, tmp_pa
     assert result.added == 2
     created = sorted(h.created for h in store.all_highlights())
     assert created == [1735783445.0, 1735787045.0]
+
+
+@pytest.mark.parametrize(
+    ("created", "utc"),
+    [
+        ("2016-12-31T23:59:60Z", "2016-12-31T23:59:59"),  # a leap second: the second before
+        ("2016-12-31T23:59:60.250Z", "2016-12-31T23:59:59.250000"),
+        ("2024-03-12T24:00:00Z", "2024-03-13T00:00:00"),  # the end of the day
+        ("2024-12-31T24:00+01:00", "2024-12-31T23:00:00"),
+        ("2024-075", "2024-03-15T00:00:00"),  # an ordinal date: the 75th day of 2024
+        ("2024-075T10:15:00Z", "2024-03-15T10:15:00"),
+        ("20240312T101500Z", "2024-03-12T10:15:00"),  # the basic format
+        ("2024-W11-2", "2024-03-12T00:00:00"),  # a week date
+    ],
+)
+def test_iso_8601_dates_other_tools_write_are_read(
+    store: Store, tmp_path: Path, created: str, utc: str
+) -> None:
+    """Valid ISO 8601 (and RFC 3339: leap seconds) that Python's own reader refuses; they
+    refused the whole file."""
+    result = import_json(store, write(tmp_path, [anno(created=created)]), placer=place)
+    assert result.added == 1
+    (highlight,) = store.all_highlights()
+    when = datetime.fromtimestamp(highlight.created, UTC).replace(tzinfo=None)
+    assert when.isoformat() == utc
+
+
+@pytest.mark.parametrize(
+    "created", ["2023-366", "2024-000", "2024-03-12T24:00:01Z", "2024-03-12T24:00:00.5Z"]
+)
+def test_iso_8601_dates_that_name_no_time_are_refused(
+    store: Store, tmp_path: Path, created: str
+) -> None:
+    refused(store, write(tmp_path, [anno(created=created)]), "annotation 1", "created")
 
 
 # -- ids --------------------------------------------------------------------------------------

@@ -9,9 +9,11 @@ OSError or ValueError, so an export, a list or a header never fails on a stored 
 
 from __future__ import annotations
 
+import calendar
 import math
+import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 MIN_YEAR = 1970
 MAX_YEAR = 2200
@@ -75,12 +77,13 @@ def iso_utc(value: object, timespec: str = "microseconds") -> str | None:
 
 def parse_iso(text: str) -> float | None:
     """The timestamp of an ISO 8601 date or date-time (no zone: UTC), or None when the text
-    is not one or names a time outside the usable range."""
+    is not one or names a time outside the usable range. Besides what Python reads: an
+    ordinal date (``2024-075``), the end of a day (``24:00``: the next day's midnight) and a
+    leap second (``23:59:60``: read as the second before), as for feeds' dates."""
     if not text or len(text) > 64:
         return None
-    try:
-        dt = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
+    dt = _iso_datetime(text)
+    if dt is None:
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
@@ -91,14 +94,55 @@ def parse_iso(text: str) -> float | None:
     return sane_timestamp(ts)
 
 
+# An ordinal date (year, day of the year); a clock's hours, minutes and seconds, with or
+# without colons, then the rest (fraction, zone).
+_ORDINAL = re.compile(r"(\d{4})-?(\d{3})")
+_CLOCK = re.compile(r"(\d{2})(:?)(\d{2})(?:\2(\d{2}))?")
+_ZERO_FRACTION = re.compile(r"[.,]0+(?!\d)")
+
+
+def _iso_datetime(text: str) -> datetime | None:
+    text = text.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    day, sep, clock = text.partition("T")
+    if not sep:
+        day, sep, clock = text.partition(" ")
+    ordinal = _ORDINAL.fullmatch(day)
+    if ordinal is not None:
+        year, number = int(ordinal.group(1)), int(ordinal.group(2))
+        if not 1 <= number <= (366 if calendar.isleap(year) else 365):
+            return None
+        day = (datetime(year, 1, 1) + timedelta(days=number - 1)).date().isoformat()
+    later = timedelta()
+    found = _CLOCK.match(clock) if sep else None
+    if found is not None:
+        hours, colon, minutes, seconds = found.groups()
+        rest = clock[found.end() :]
+        if hours == "24" and minutes == "00" and seconds in (None, "00"):
+            zero = _ZERO_FRACTION.match(rest)
+            if rest[:1] in (".", ",") and zero is None:
+                return None  # past the end of the day
+            rest = rest[zero.end() :] if zero is not None else rest
+            hours, later = "00", timedelta(days=1)
+        if seconds == "60":
+            seconds = "59"  # a leap second: the second before, as for feeds
+        clock = hours + colon + minutes + (colon + seconds if seconds is not None else "") + rest
+    try:
+        return datetime.fromisoformat(day + ("T" + clock if sep else "")) + later
+    except (ValueError, OverflowError):
+        return None
+
+
 def ahead(text: str, now: float | None = None) -> bool:
     """Whether the ISO 8601 date or date-time ``text`` (no zone: UTC) is more than
     :data:`AHEAD` after ``now`` (default: the clock). False for what is no such date."""
     if not text or len(text) > 64:
         return False
-    try:
-        dt = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
+    dt = _iso_datetime(text)
+    if dt is None:
         return False
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)

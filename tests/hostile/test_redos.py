@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SEEDS
-from tui_reader import anchor, net
+from tui_reader import anchor, net, timestamps
 from tui_reader.charsets import codec_for_label, header_charset
 from tui_reader.document import Document
 from tui_reader.export import mdtext, regions
@@ -654,6 +654,17 @@ UNIT_CASES: list[Case] = [
             "12 Mar 2024 05:30 CEST ",
         )
         for func in (feed_dates.unix_time, feed_dates.zone_named, feed_dates.year_first)
+    ],
+    # ISO 8601 dates beyond Python's reader (timestamps.py: ordinal dates, 24:00, leap seconds).
+    *[
+        Case(f"timestamps.{name}[{unit!r}]", func, lambda s, u=unit: rep(u, s))
+        for unit in ("0", "12:", "2024-", ".0", "24:00:60")
+        for name, func in (
+            ("_ORDINAL", timestamps._ORDINAL.fullmatch),
+            ("_CLOCK", timestamps._CLOCK.match),
+            ("_ZERO_FRACTION", timestamps._ZERO_FRACTION.match),
+            ("parse_iso", timestamps.parse_iso),
+        )
     ],
     # htmldate, asked for a page's date when nothing else gives one (extract/pagedate.py): its
     # patterns run over the page's markup and text, and over its address.
