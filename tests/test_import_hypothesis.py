@@ -556,3 +556,37 @@ def test_a_document_with_no_web_address_is_named_by_it(store: Store) -> None:
     assert import_annotations(store, rows).added == 3
     titles = sorted(a.title for a in store.annotated_articles())
     assert titles == ["", "file:///home/me/papers/paper.pdf", "urn:isbn:0451450523"]
+
+
+def test_a_document_with_no_web_address_keeps_it_through_export_and_back(
+    store: Store, tmp_path: Path
+) -> None:
+    """An export named such a document urn:tui-reader:article:..., which no other tool knows
+    (the ISBN, the PDF's file were lost on the way out). A script's address is still not kept."""
+    from tui_reader.export import export_json
+
+    sources = ["urn:isbn:0451450523", "file:///home/me/papers/paper.pdf", "javascript:alert(1)"]
+    rows = [
+        _one({"type": "TextQuoteSelector", "exact": "q"}, id=f"urn:x:{i}", text=f"note {i}")
+        | {"target": {"source": s, "selector": {"type": "TextQuoteSelector", "exact": "q"}}}
+        for i, s in enumerate(sources)
+    ]
+    import_annotations(store, rows)
+    path, _ = export_json(store, path=tmp_path / "out.json")
+    items = json.loads(path.read_text("utf-8"))["first"]["items"]
+    by_note = {i["body"][0]["value"]: i["target"]["source"] for i in items}
+    assert by_note["note 0"] == "urn:isbn:0451450523"
+    assert by_note["note 1"] == "file:///home/me/papers/paper.pdf"
+    assert by_note["note 2"].startswith("urn:tui-reader:article:")
+
+    # Into another store, twice: the same articles, named and addressed the same, once.
+    other = Store.open(tmp_path / "other.db")
+    try:
+        for _ in range(2):
+            assert import_json(other, path, placer=place).added in (3, 0)
+        got = sorted((a.url, a.title) for a in other.annotated_articles())
+        want = sorted((a.url, a.title) for a in store.annotated_articles())
+        assert got == want and len(got) == 3
+        assert ("urn:isbn:0451450523", "urn:isbn:0451450523") in got
+    finally:
+        other.close()

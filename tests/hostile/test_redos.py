@@ -25,7 +25,7 @@ from tests.conftest import SEEDS
 from tui_reader import anchor, net, timestamps
 from tui_reader.charsets import codec_for_label, header_charset
 from tui_reader.document import Document
-from tui_reader.export import mdtext, regions
+from tui_reader.export import mdtext, regions, webannotation
 from tui_reader.extract import (
     debris,
     document_from_fragment,
@@ -655,6 +655,13 @@ UNIT_CASES: list[Case] = [
         )
         for func in (feed_dates.unix_time, feed_dates.zone_named, feed_dates.year_first)
     ],
+    # A document's own address in an export (webannotation.py): a scheme, then anything.
+    *_text_cases("webannotation._document_address", webannotation._document_address),
+    Case(
+        "webannotation._document_address[a long scheme]",
+        webannotation._document_address,
+        lambda s: rep("a", s) + ":",
+    ),
     # ISO 8601 dates beyond Python's reader (timestamps.py: ordinal dates, 24:00, leap seconds).
     *[
         Case(f"timestamps.{name}[{unit!r}]", func, lambda s, u=unit: rep(u, s))

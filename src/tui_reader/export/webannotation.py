@@ -30,6 +30,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -88,7 +89,28 @@ def _times(**stamps: float | None) -> dict[str, str]:
 
 
 def _source(article: Article) -> str:
-    return article.url if is_web_url(article.url) else ARTICLE_URN + article.uid
+    """The annotated document's address: the article's web address, or the one another tool
+    named a document with no web address by (``urn:isbn:…``, a local page's ``file:///…``);
+    else our own name for the article."""
+    return (
+        article.url
+        if is_web_url(article.url) or _document_address(article.url)
+        else (ARTICLE_URN + article.uid)
+    )
+
+
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]{0,31}:")
+
+
+def _document_address(url: str) -> bool:
+    """Whether ``url`` is an address of a document that is not on the web: a scheme of its
+    own, not a script's (javascript:, data:) and not one of ours."""
+    lowered = url.lower()
+    return (
+        _SCHEME.match(url) is not None
+        and not lowered.startswith(_SCRIPT_SCHEMES)
+        and not lowered.startswith("urn:tui-reader:")
+    )
 
 
 def highlight_annotation(article: Article, h: Highlight) -> dict[str, Any]:
@@ -295,6 +317,7 @@ class _Importer:
         info = self.meta.get(uid) if uid else None
         url = (info.url if info is not None else "") or (source if is_web_url(source) else "")
         title = info.title if info is not None else self.titles.get(source, "")
+        address = ""  # a document's address that is no web address
         if not uid and url:
             uid = self._uid_by_url(url)
             url = clean_url(url).split("#", 1)[0]  # stored without tracking and fragment
@@ -303,14 +326,16 @@ class _Importer:
             # article's uid comes from that name, so that importing the file again finds it
             # (a random one made a new copy of its highlights and notes at every import).
             uid = article_uid("imported", source)
-            # Untitled, it is named by that address (it was an untitled article whose
-            # address appeared nowhere); not by a script's (javascript:, data:).
-            if not title and not source.lower().startswith(_SCRIPT_SCHEMES):
-                title = source
+            # That address is kept as the article's (an export names the document by it, not
+            # by our own urn:tui-reader:article:...), and names it when untitled (it was an
+            # untitled article whose address appeared nowhere); not a script's (javascript:).
+            if _document_address(source):
+                address = source
+                title = title or source
         article, created = find_or_create_article_in(
             self.c,
             uid=uid or (article_uid("saved", url) if url else ""),
-            url=url,
+            url=url or address,
             # No stored article has this address (normalised, so not as given either): no
             # walk of every article for it (they have no index by address; one walk per
             # new article made an import of 40,000 pages' notes take minutes).
