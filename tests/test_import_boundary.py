@@ -719,6 +719,33 @@ def test_a_file_of_millions_of_tiny_objects_is_refused_before_it_is_loaded(
     refused(store, path, "JSON objects and lists", f"at most {MAX_JSON_CONTAINERS:,}")
 
 
+@pytest.mark.parametrize("unit", ['"ab12c",', "1,", "null,", '"",'])
+def test_a_file_of_millions_of_tiny_values_is_refused_before_it_is_loaded(
+    store: Store, tmp_path: Path, unit: str
+) -> None:
+    """260 MB of five-letter strings took 2.8 GB of memory to be read before it was refused
+    (it holds no annotation): the values are counted first."""
+    from tui_reader.export.webannotation import MAX_JSON_VALUES
+
+    path = tmp_path / "tiny.json"
+    path.write_text("[" + unit * MAX_JSON_VALUES + "0]", encoding="utf-8")
+    refused(store, path, "JSON values", f"at most {MAX_JSON_VALUES:,}")
+
+
+def test_an_export_as_large_as_an_import_takes_is_within_the_values_counted(
+    store: Store, tmp_path: Path
+) -> None:
+    """The bound on values refuses no real file the size bound lets in: our own export (and
+    Hypothesis's rows, 28 bytes a value) holds far fewer values per byte."""
+    from tui_reader.export.webannotation import MAX_FILE_BYTES, MAX_JSON_VALUES
+
+    full_article(store)
+    path, _ = export_json(store, path=tmp_path / "all.json", now=NOW)
+    text = path.read_text("utf-8")
+    values = text.count(",") + text.count("{") + text.count("[")
+    assert MAX_FILE_BYTES / (len(text) / values) < MAX_JSON_VALUES * 0.8
+
+
 def test_a_number_too_long_for_python_is_a_plain_message(store: Store, tmp_path: Path) -> None:
     path = write(tmp_path, [anno()])
     path.write_text(path.read_text().replace('"quick"', "9" * 5000, 1), encoding="utf-8")

@@ -550,6 +550,11 @@ def _why_unplaced(store: Store, position_only: Sequence[tuple[int, str]]) -> lis
 # target, selectors, bodies, creator and tags. A file of 250 MB of "{}," is 87 million dicts
 # (6.7 GB) before any count is checked; it is refused before it is loaded.
 MAX_JSON_CONTAINERS = 32 * MAX_ANNOTATIONS
+# Values of any kind (each after the first in an object or list follows a comma). A real
+# annotation file has one per 28-33 bytes (Hypothesis's rows, our export), so a file within
+# MAX_FILE_BYTES holds fewer than 10 million; 260 MB of five-letter strings held 37 million
+# and took 2.8 GB of memory to be read before it was refused.
+MAX_JSON_VALUES = 64 * MAX_ANNOTATIONS
 
 
 _SCRIPT_SCHEMES = ("javascript:", "data:", "vbscript:")
@@ -572,13 +577,19 @@ def _decode_json_file(raw: bytes) -> str:
 
 def load_json(text: str, what: str) -> Any:
     """JSON from text, or ExportError in one line (a file nested too deep, or holding more
-    objects and lists than :data:`MAX_JSON_CONTAINERS`, included)."""
-    # (An upper bound in one pass of C: braces inside strings count too.)
+    objects and lists than :data:`MAX_JSON_CONTAINERS` or more values than
+    :data:`MAX_JSON_VALUES`, included), before the memory for them is taken."""
+    # (Upper bounds in passes of C: braces and commas inside strings count too.)
     containers = text.count("{") + text.count("[")
     if containers > MAX_JSON_CONTAINERS:
         raise ExportError(
             f"{what} holds up to {containers:,} JSON objects and lists;"
             f" at most {MAX_JSON_CONTAINERS:,} are read"
+        )
+    values = containers + text.count(",")
+    if values > MAX_JSON_VALUES:
+        raise ExportError(
+            f"{what} holds up to {values:,} JSON values; at most {MAX_JSON_VALUES:,} are read"
         )
     try:
         return json.loads(text)
