@@ -514,3 +514,63 @@ def test_decider_matches_an_edited_entry_only_where_its_link_is_unique() -> None
     # a: its link and most words. The shared page: "Two" by its title, then "One, edited" is
     # the one row left there with its date. At "page" two rows are left: neither is taken.
     assert [m.article_id for m in match_entries(known, entries)] == [1, 2, 3, None]
+
+
+def _atom(entries: list[tuple[str, str, str]], *, base_on: int | None = None) -> bytes:
+    """Atom whose entries are (id, link, title); ``base_on``: that entry's content carries an
+    xml:base (as jekyll-feed writes it)."""
+    body = []
+    for n, (id_, link, title) in enumerate(entries):
+        base = f' xml:base="{escape(link)}"' if n == base_on else ""
+        body.append(
+            f"<entry><title>{escape(title)}</title><id>{escape(id_)}</id>"
+            f'<link href="{escape(link)}"/><updated>2024-01-0{n + 1}T00:00:00Z</updated>'
+            f'<content type="html"{base}>&lt;p&gt;Body {n}&lt;/p&gt;</content></entry>'
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Blog</title><id>/</id>" + "".join(body) + "</feed>"
+    ).encode()
+
+
+def test_a_relative_id_is_kept_as_written_whatever_the_base(
+    server: TestServer, store: Store
+) -> None:
+    """jekyll-feed without a site URL writes ids "/slug". Resolved against a base, they changed
+    when an entry with an xml:base arrived (anywhere in the document) or when the feed moved
+    (a 301 to https, a new domain): every entry came back as a new, unread article."""
+    old = [("/post-1", "/post-1/", "Post 1"), ("/post-2", "/post-2/", "Post 2")]
+    url = server.route("/feed.xml", _atom(old), content_type="application/atom+xml")
+    store.add_feed(url)
+    refresh(store.path, FAST)
+    store.conn.execute("UPDATE articles SET read = 1")
+    three = [("/post-3", "/post-3/", "Post 3"), *old]
+    server.route("/feed.xml", _atom(three, base_on=0), content_type="application/atom+xml")
+    refresh(store.path, FAST)
+    # The feed moves: its address answers 301 to another one, on another host name.
+    moved = server.url("/moved.xml").replace("127.0.0.1", "localhost")
+    server.route("/moved.xml", _atom(three, base_on=0), content_type="application/atom+xml")
+    server.route("/feed.xml", "", status=301, headers={"Location": moved})
+    refresh(store.path, FAST)
+    rows = store.conn.execute("SELECT guid, read FROM articles ORDER BY guid").fetchall()
+    assert [tuple(r) for r in rows] == [("/post-1", 1), ("/post-2", 1), ("/post-3", 0)]
+
+
+def test_ids_an_older_version_stored_resolved_are_matched_and_take_the_id_as_written() -> None:
+    rows = [
+        Known(1, "https://site.example/post-1", "https://site.example/post-1/", "Post 1", None),
+        Known(2, "https://site.example/blog/post-2", "https://site.example/p2", "Post 2", None),
+        Known(3, "https://site.example/post-3", "https://site.example/post-3/", "Old title", None),
+        Known(4, "https://other.example/post-4", "https://other.example/x", "Other", None),
+    ]
+    entries = [
+        EntryData(guid="/post-1", url="https://site.example/post-1/", title="Post 1 (edited)"),
+        EntryData(guid="post-2", url="https://site.example/p2-moved", title="Post 2"),
+        # Neither its link nor its title: another article that happens to share the name.
+        EntryData(guid="/post-3", url="https://site.example/elsewhere", title="New story"),
+        EntryData(guid="/post-5", url="https://site.example/post-5/", title="Post 5"),
+    ]
+    got = [m.article_id for m in match_entries(rows, entries)]
+    assert got == [1, 2, None, None]
+    plan = plan_entries(rows, entries)
+    assert sorted(plan.guids) == [(1, "/post-1"), (2, "post-2")]

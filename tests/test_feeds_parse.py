@@ -546,3 +546,40 @@ def test_a_link_is_read_as_a_browser_reads_it(raw: str, expected: str) -> None:
         f"<guid>g</guid><title>t</title><link>{raw}</link></item></channel></rss>"
     ).encode()
     assert parse_feed(doc, "https://feed.example/rss").entries[0].url == expected
+
+
+@pytest.mark.parametrize(
+    ("doc", "got"),
+    [
+        # Atom ids under a feed's xml:base, an entry's, and a content's.
+        (
+            b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="/blog/">'
+            b"<title>B</title><id>/</id>"
+            b'<entry xml:base="https://cdn.example/a/"><id>post-1</id><title>One</title></entry>'
+            b'<entry><id>/post-2</id><title>Two</title><content type="html" xml:base="/x/">'
+            b"&lt;p&gt;t&lt;/p&gt;</content></entry></feed>",
+            [
+                ("post-1", "https://cdn.example/a/post-1"),
+                ("/post-2", "https://feeds.example/post-2"),
+            ],
+        ),
+        # RSS guids that stand in for the link (isPermaLink), under an xml:base.
+        (
+            b'<?xml version="1.0"?><rss version="2.0"><channel xml:base="https://site.example/n/">'
+            b"<title>N</title><item><guid>post-1</guid><title>One</title></item>"
+            b'<item><guid isPermaLink="false">post-2</guid><title>Two</title></item>'
+            b"</channel></rss>",
+            [("post-1", "https://site.example/n/post-1"), ("post-2", "")],
+        ),
+    ],
+)
+def test_an_id_is_kept_as_written_and_only_the_link_it_stands_for_is_resolved(
+    doc: bytes, got: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both parsers (feedparser and the fast path) keep ids as written: resolved, they changed
+    with the feed's address or with an xml:base appearing anywhere."""
+    from tests.conftest import parse_both
+
+    slow, fast = parse_both(doc, "https://feeds.example/f.xml", monkeypatch)
+    assert slow == fast
+    assert [(e.guid, e.url) for e in slow.entries] == got  # type: ignore[attr-defined]

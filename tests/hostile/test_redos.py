@@ -49,6 +49,7 @@ from tui_reader.feeds.parse import parse_feed
 from tui_reader.feeds.text import clean_html, clean_link, clean_title, html_to_text
 from tui_reader.feeds.xmlsafe import neutralize
 from tui_reader.mdescape import md_escape
+from tui_reader.models import EntryData
 from tui_reader.sanitize import (
     cap_line,
     clean_line,
@@ -58,6 +59,7 @@ from tui_reader.sanitize import (
     normalize_spaces,
     url_text,
 )
+from tui_reader.store import identity
 from tui_reader.store.identity import similar_titles
 
 pytestmark = pytest.mark.hostile(category="redos")
@@ -661,6 +663,23 @@ UNIT_CASES: list[Case] = [
         "webannotation._document_address[a long scheme]",
         webannotation._document_address,
         lambda s: rep("a", s) + ":",
+    ),
+    # A stored id resolved by an older version (store/identity.py).
+    *_text_cases("identity._is_relative", identity._is_relative),
+    *_text_cases("identity._last_segment", identity._last_segment),
+    # Relative ids matched to ids an older version stored resolved: by index, never all pairs.
+    Case(
+        "identity.match_entries[relative ids, stored ids all ending alike]",
+        lambda n: identity.match_entries(
+            [
+                identity.Known(i, f"https://h.example/{i}/x", "", "", None)
+                for i in range(len(n) // 50)
+            ],
+            [EntryData(guid=f"{i}/x", title="t") for i in range(len(n) // 50)]
+            + [EntryData(guid=f"/{i}/x", title="t") for i in range(len(n) // 50)],
+        ),
+        lambda s: "x" * s,
+        E2E_BUDGET,
     ),
     # ISO 8601 dates beyond Python's reader (timestamps.py: ordinal dates, 24:00, leap seconds).
     *[

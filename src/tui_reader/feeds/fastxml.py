@@ -669,14 +669,16 @@ class _Reader:
             enclosure["href"] = meta["link"]  # the text stands in for the href
 
     def guid(self, el: Any, e: dict[str, Any]) -> None:
+        """An entry's id as written: a name, never resolved against a base (feedparser's
+        is made the same, parse._load_feedparser). Resolved, a relative id (jekyll-feed's
+        "/slug") changed with the feed's address or an xml:base appearing anywhere in the
+        document, and every entry came back as a new one. As the link it stands in for, it
+        is resolved."""
         is_link = _attrs(el).get("ispermalink", "true") == "true"
         value = self.text(el)
-        if value and is_link:
-            value = self.resolve(value)
-        value = self.finish(value)
-        e["id"] = value
+        e["id"] = self.finish(value)
         if is_link:
-            e.setdefault("link", value)
+            e.setdefault("link", self.finish(self.resolve(value) if value else value))
 
     def author(self, el: Any, state: _Entry) -> None:
         e = state.fields
@@ -781,10 +783,10 @@ class _Reader:
             elif name in _ID:
                 # A feed's id stands in for its link, as an entry's does (the first one);
                 # its id is the last one (parse._parse_xml compares them).
-                value = self.finish(self.resolve_text(self.text(child)))
-                meta["id"] = value
+                value = self.finish(self.text(child))
+                meta["id"] = value  # a name, never resolved (see guid())
                 if _attrs(child).get("ispermalink", "true") == "true":
-                    meta.setdefault("link", value)
+                    meta.setdefault("link", self.finish(self.resolve_text(self.text(child))))
             elif name in _SUMMARY or name in _DESCRIPTION:
                 # A feed's summary, then a second summary or a description, is taken as
                 # content; that changes how the next entry's description is read.

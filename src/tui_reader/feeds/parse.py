@@ -256,6 +256,7 @@ def _load_feedparser() -> Any:
         import feedparser.api
         import feedparser.datetimes
         import feedparser.mixin
+        import feedparser.namespaces._base
         import feedparser.namespaces.mediarss
 
         from tui_reader.feeds import dates
@@ -273,8 +274,23 @@ def _load_feedparser() -> Any:
         feedparser.mixin._cp1252 = _cp1252_table(feedparser.mixin._cp1252)
         # Its own method, with the address in an author's text found in linear time.
         feedparser.mixin._FeedParserMixin._sync_author_detail = sync_author_detail
+        # An id is a name, kept as written (fastxml's guid()): only the link it stands in
+        # for is resolved against the base.
+        mixin = feedparser.mixin._FeedParserMixin
+        mixin.can_be_relative_uri = frozenset(mixin.can_be_relative_uri - {"id"})
+        feedparser.namespaces._base.Namespace._end_guid = _end_guid
+        feedparser.namespaces._base.Namespace._end_id = _end_guid
         _feedparser = feedparser
     return _feedparser
+
+
+def _end_guid(self: Any) -> None:
+    """feedparser's own, but for the link an id stands in for: resolved there, the id is not."""
+    value = self.pop("id")
+    self._save("guidislink", self.guidislink and "link" not in self._get_context())
+    if self.guidislink:
+        # (an RSS guid with isPermaLink absent or "true", or an Atom id, in an item with no link)
+        self._save("link", self.resolve_uri(value) if value else value)
 
 
 _BASE_ATTR = re.compile(rb"base\s*=")  # an xml:base (or a "base" attribute feedparser reads)

@@ -2,7 +2,8 @@
 
 Identity is within one feed:
 
-- An entry with an id (RSS guid, Atom id, JSON Feed id; blank counts as none) is that id.
+- An entry with an id (RSS guid, Atom id, JSON Feed id; blank counts as none) is that id,
+  as written (a relative id is never resolved: the feed's address or a base may change).
   Entries with different ids are different articles, whatever their links say; the link is
   never consulted for an entry that has an id.
 - An entry without an id is its link together with its title, and its date where link and
@@ -21,7 +22,9 @@ date, or with its link and a title sharing most words (no date on either side); 
 starts giving ids has its stored id-less articles matched by link and title, and one that stops
 (a document with no id at all) has its stored articles matched the same way.
 
-A stored article is matched to an incoming entry at most once. Rows stored before this rule
+A relative id that an older version stored resolved (``https://site/slug`` for ``/slug``) is
+matched to that row when the row's link or title is the entry's too, and takes the id as
+written. A stored article is matched to an incoming entry at most once. Rows stored before this rule
 (their ``guid`` was the link, or a hash of title and date, when the entry had no id) are still
 matched, so a refresh never duplicates them; the caller then stores them under the new rule.
 """
@@ -144,6 +147,15 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
         if same_id is not None and same_id.id not in claimed:
             claim(i, same_id)
 
+    # 1b. A relative id (jekyll-feed's "/slug") that older versions stored resolved against
+    # a base ("https://site/slug"): the row whose guid it resolves to, against that guid.
+    _by_resolved_id(
+        [i for i, e in enumerate(todo) if e.guid and i not in found and _is_relative(e.guid)],
+        [r for r in rows if r.guid and r.id not in claimed and not _is_relative(r.guid)],
+        todo,
+        claim,
+    )
+
     # 2. Entries without an id, against rows without one: link, title and date first (the
     # row with the same text first, where several repeat them)...
     exact: dict[tuple[str, str, float | None], list[Known]] = {}
@@ -227,6 +239,68 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
             claim(i, old.popleft())
 
     return [Match(e, found.get(i), key) for i, (e, key) in enumerate(keyed)]
+
+
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _is_relative(guid: str) -> bool:
+    """Whether an id is written as a relative reference (no scheme: "/slug", "post-1")."""
+    return _SCHEME.match(guid) is None
+
+
+def _last_segment(reference: str) -> str:
+    return reference.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+_SAME_SEGMENT = 16  # stored ids ending in one name beyond which a relative path finds none
+
+
+def _by_resolved_id(
+    indexes: list[int],
+    rows: list[Known],
+    todo: list[EntryData],
+    claim: Callable[[int, Known], None],
+) -> None:
+    """Claim, for each entry of ``indexes`` (a relative id), the one row of ``rows`` whose
+    guid is that id resolved against itself (so against the base it was stored with), when
+    its link or its title is the entry's too. Candidates come from an index (the guid's path
+    for an id "/slug", its last segment for "post-1"), so a feed of many ids is no quadratic
+    walk."""
+    if not indexes or not rows:
+        return
+    from urllib.parse import urljoin, urlsplit
+
+    taken: set[int] = set()
+    by_path: dict[str, list[Known]] = {}
+    by_segment: dict[str, list[Known]] = {}
+    for row in rows:
+        try:
+            parts = urlsplit(row.guid)
+        except ValueError:
+            continue
+        path = parts.path + ("?" + parts.query if parts.query else "")
+        by_path.setdefault(path + ("#" + parts.fragment if parts.fragment else ""), []).append(row)
+        by_segment.setdefault(_last_segment(row.guid), []).append(row)
+    for i in indexes:
+        e = todo[i]
+        if e.guid.startswith("/") and not e.guid.startswith("//"):
+            bucket = by_path.get(e.guid, [])
+        else:
+            bucket = by_segment.get(_last_segment(e.guid), [])
+            if len(bucket) > _SAME_SEGMENT:
+                continue
+        candidates = []
+        for row in bucket:
+            try:
+                resolves = urljoin(row.guid, e.guid) == row.guid
+            except ValueError:
+                resolves = False
+            if resolves and row.id not in taken and (row.url == e.url or row.title == e.title):
+                candidates.append(row)
+        if len(candidates) == 1:
+            taken.add(candidates[0].id)
+            claim(i, candidates[0])
 
 
 def _by_unique_link(
