@@ -512,3 +512,49 @@ async def test_the_workers_go_on_while_the_event_loop_is_busy() -> None:
     finally:
         parsers.close()
     assert [len(f.entries) for f in feeds] == [2, 2, 2, 2]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "cut_in", "new"),
+    [
+        # RSS: a new item on top, the document cut inside the (stored) last one's text.
+        (
+            rss(3),
+            rss([("new", "New"), *[(f"item-{i}", f"Article {i}") for i in range(3)]]),
+            b"Text of",
+            1,
+        ),
+        # Atom: cut inside the last entry's content.
+        (atom(3), atom(3), b"Body", 0),
+    ],
+)
+def test_a_document_that_ends_early_never_cuts_a_stored_articles_text(
+    server: TestServer, store: Store, first: bytes, then: bytes, cut_in: bytes, new: int
+) -> None:
+    """A feed cut off inside its last entry (a generator rewriting the file, a script dying
+    mid-output, a connection closed early with no length): that entry's text was stored cut,
+    over the whole one. The entries before it are whole, and a new one among them arrives."""
+    url = server.route("/f.xml", first, content_type="application/xml")
+    store.add_feed(url)
+    refresh(store.path, FAST)
+    feed = _feed(store, url)
+    before = {a.guid: store.get_body(a.id) for a in store.list_articles(feed_id=feed.id)}
+    server.route("/f.xml", then[: then.rindex(cut_in) + 4], content_type="application/xml")
+    summary = refresh(store.path, FAST)
+    after = {a.guid: store.get_body(a.id) for a in store.list_articles(feed_id=feed.id)}
+    assert (summary.new_articles, summary.updated_articles) == (new, 0)
+    assert len(after) == len(before) + new
+    assert all(after[guid] == body for guid, body in before.items())
+    assert "ends early" in (_feed(store, url).last_error or "")
+
+
+def test_a_whole_document_that_is_not_well_formed_still_updates_its_last_entry(
+    server: TestServer, store: Store
+) -> None:
+    url = server.route("/f.xml", rss(2), content_type="application/xml")
+    store.add_feed(url)
+    refresh(store.path, FAST)
+    broken = rss(2).replace(b"Text of Article 1", b"New text of Article 1 & more")  # a bare &
+    server.route("/f.xml", broken, content_type="application/xml")
+    summary = refresh(store.path, FAST)
+    assert summary.updated_articles == 1

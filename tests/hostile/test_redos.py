@@ -681,6 +681,11 @@ UNIT_CASES: list[Case] = [
         lambda s: "x" * s,
         E2E_BUDGET,
     ),
+    # A feed that ends early (feeds/parse.py): its root's end tag sought near the end.
+    *[
+        Case(f"parse._ends_early[{unit!r}]", feed_parse._ends_early, lambda s, u=unit: rep(u, s))
+        for unit in (b"</", b"</a:", b"</" + b"x" * 50 + b":", b"</rss ", b"</feed\t", b":")
+    ],
     # ISO 8601 dates beyond Python's reader (timestamps.py: ordinal dates, 24:00, leap seconds).
     *[
         Case(f"timestamps.{name}[{unit!r}]", func, lambda s, u=unit: rep(u, s))

@@ -356,6 +356,12 @@ def _parse_xml(data: bytes, url: str, server_charset: str | None = None) -> Pars
         raw_site = ""  # (the feed's id standing in for its link, as for an entry: no address)
     site_url = clean_link(raw_site, url)
     entries = [_xml_entry(e, url) for e in raw_entries]
+    if bozo_text and entries and _ends_early(fixed):
+        # Cut off (a generator rewriting the file, a script dying mid-output, a connection
+        # closed early with no length to tell): the last entry is a part of one, and would
+        # have replaced the stored article's text with it. It waits for a whole document.
+        entries = entries[:-1]
+        bozo_text += "; the document ends early: its last entry is left for the next refresh"
     if version.startswith("atom"):
         # RFC 4287 4.2.1: an entry without authors of its own has the feed's.
         feed_author = clean_title(_author(meta), is_html=True)
@@ -363,6 +369,16 @@ def _parse_xml(data: bytes, url: str, server_charset: str | None = None) -> Pars
             entries = [e if e.author else replace(e, author=feed_author) for e in entries]
     warning = "; ".join(w for w in (encoding_warning, bozo_text) if w)
     return ParsedFeed(title, site_url, entries, warning, version)
+
+
+# The end tag of a feed's root (RSS's, Atom's, RSS 1.0's rdf:RDF), looked for near the end.
+_ROOT_END = re.compile(rb"</(?:[A-Za-z_][\w.-]{0,40}:)?(?:rss|feed|RDF)\s*>")
+_TAIL = 65_536  # bytes at the end of a document that hold its root's end tag (and any junk)
+
+
+def _ends_early(document: bytes) -> bool:
+    """Whether a document that is not well-formed ends before its root's end tag."""
+    return _ROOT_END.search(document, max(0, len(document) - _TAIL)) is None
 
 
 def _content_value(entry: dict[str, Any]) -> str:
