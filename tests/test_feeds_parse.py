@@ -583,3 +583,37 @@ def test_an_id_is_kept_as_written_and_only_the_link_it_stands_for_is_resolved(
     slow, fast = parse_both(doc, "https://feeds.example/f.xml", monkeypatch)
     assert slow == fast
     assert [(e.guid, e.url) for e in slow.entries] == got  # type: ignore[attr-defined]
+
+
+def _atom_entry(inner: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>F</title>'
+        f"<entry><id>urn:e:1</id><title>E</title>{inner}</entry></feed>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("inner", "text"),
+    [
+        # type="text" is text: what looks like a tag is kept, an entity is not decoded twice,
+        # paragraphs stay apart.
+        (
+            '<content type="text">Vec&lt;String&gt; and &lt;br&gt; &amp;amp; co.\n\nTwo</content>',
+            "Vec<String> and <br> &amp; co.\nTwo",
+        ),
+        ("<summary>if a &lt; b &amp;&amp; c\n\nsecond</summary>", "if a < b && c\nsecond"),
+        # A generator that left out type="html" (closing tags of HTML's own): HTML.
+        ("<summary>&lt;p&gt;One&lt;/p&gt;&lt;p&gt;Two&lt;/p&gt;</summary>", "One\nTwo"),
+        ('<summary type="html">&lt;b&gt;Bold&lt;/b&gt; &amp;amp;</summary>', "Bold &"),
+        ("<summary>Plain words only</summary>", "Plain words only"),
+    ],
+)
+def test_an_atom_text_construct_is_read_as_text(
+    inner: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import parse_both
+
+    slow, fast = parse_both(_atom_entry(inner), "https://feeds.example/f.xml", monkeypatch)
+    assert slow == fast
+    (entry,) = slow.entries  # type: ignore[attr-defined]
+    assert entry.text == text

@@ -686,6 +686,8 @@ UNIT_CASES: list[Case] = [
         Case(f"parse._ends_early[{unit!r}]", feed_parse._ends_early, lambda s, u=unit: rep(u, s))
         for unit in (b"</", b"</a:", b"</" + b"x" * 50 + b":", b"</rss ", b"</feed\t", b":")
     ],
+    # An Atom text construct (feeds/parse.py): what HTML would read otherwise.
+    *_text_cases("parse._atom_text", lambda t: feed_parse._atom_text(t, "text/plain")),
     # ISO 8601 dates beyond Python's reader (timestamps.py: ordinal dates, 24:00, leap seconds).
     *[
         Case(f"timestamps.{name}[{unit!r}]", func, lambda s, u=unit: rep(u, s))

@@ -311,7 +311,9 @@ class _Entry:
         if "summary" in self.fields and not self.has_content:
             self.content(*reader.content(el, "text/plain"))
         else:
-            self.store("summary", reader.content(el, default_type)[0], depth)
+            value, ctype = reader.content(el, default_type)
+            if self.store("summary", value, depth):
+                self.fields["summary_detail"] = {"type": ctype}
 
     def content(self, value: str, ctype: str) -> None:
         self.has_content = True

@@ -355,7 +355,8 @@ def _parse_xml(data: bytes, url: str, server_charset: str | None = None) -> Pars
     if raw_site == str(meta.get("id") or "") and not is_web_url(raw_site):
         raw_site = ""  # (the feed's id standing in for its link, as for an entry: no address)
     site_url = clean_link(raw_site, url)
-    entries = [_xml_entry(e, url) for e in raw_entries]
+    atom = version.startswith("atom")
+    entries = [_xml_entry(e, url, atom=atom) for e in raw_entries]
     if bozo_text and entries and _ends_early(fixed):
         # Cut off (a generator rewriting the file, a script dying mid-output, a connection
         # closed early with no length to tell): the last entry is a part of one, and would
@@ -381,15 +382,35 @@ def _ends_early(document: bytes) -> bool:
     return _ROOT_END.search(document, max(0, len(document) - _TAIL)) is None
 
 
-def _content_value(entry: dict[str, Any]) -> str:
+def _content_value(entry: dict[str, Any]) -> tuple[str, str]:
+    """The entry's content and its type: the first in HTML, else the first."""
     contents = dict.get(entry, "content") or []
-    best = ""
+    best, best_type = "", ""
     for item in contents:
         value = str(dict.get(item, "value") or "")
-        if value and "html" in str(dict.get(item, "type") or ""):
-            return value
-        best = best or value
-    return best
+        ctype = str(dict.get(item, "type") or "")
+        if value and "html" in ctype:
+            return value, ctype
+        if not best:
+            best, best_type = value, ctype
+    return best, best_type
+
+
+# What HTML reads otherwise than text: a tag's or an entity's start, a paragraph break.
+_NOT_AS_TEXT = re.compile(r"[<&]|\n[^\S\n]*\n")
+
+
+def _atom_text(value: str, ctype: str) -> str:
+    """An Atom text construct of type "text" (its default for summaries) as HTML that reads
+    as that text: "Vec<String>" kept, "&amp;" not decoded twice, paragraphs kept. Unless it
+    looks like HTML by feedparser's own rule for RSS (closing tags or entities of HTML's
+    own): a generator that left out type="html"."""
+    if ctype != "text/plain" or not _NOT_AS_TEXT.search(value):
+        return value  # (the same text either way: stored as before)
+    looks_like_html: Any = _load_feedparser().mixin._FeedParserMixin.looks_like_html
+    if looks_like_html(value):
+        return value
+    return text_to_html(value)
 
 
 _MEDIA_KINDS = ("image", "audio", "video")
@@ -447,7 +468,7 @@ def _author(e: dict[str, Any]) -> str:
     return author
 
 
-def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
+def _xml_entry(e: dict[str, Any], base: str, *, atom: bool = False) -> EntryData:
     # dict.get, not FeedParserDict.get: the keys used are the canonical ones, and its key
     # aliasing costs more than the rest of this function.
     get = dict.get
@@ -465,11 +486,13 @@ def _xml_entry(e: dict[str, Any], base: str) -> EntryData:
     # A name is never markup: tags in one are escaped HTML (a linked dc:creator) or an address
     # in angle brackets, and go, whatever the feed says of its type.
     author = clean_title(_author(e), is_html=True)
-    content = _content_value(e)
+    content, content_type = _content_value(e)
     summary = str(get(e, "summary") or "")
     if summary == content:
         summary = ""  # feedparser copies content into summary when the feed has none
-    content = clean_html(content)
+    elif atom:
+        summary = _atom_text(summary, str(dict.get(get(e, "summary_detail") or {}, "type") or ""))
+    content = clean_html(_atom_text(content, content_type) if atom else content)
     summary = clean_html(summary)
     updated = struct_to_epoch(get(e, "updated_parsed"))
     published = struct_to_epoch(get(e, "published_parsed")) or updated
