@@ -169,16 +169,31 @@ def test_files_that_are_not_opml(store: Store, tmp_path: Path, data: bytes, mess
         '<!ENTITY a "aaaaaaaaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">',
     ],
 )
-def test_entity_declarations_are_refused(tmp_path: Path, entities: str) -> None:
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-be", "utf-32"])
+def test_entity_declarations_are_refused(tmp_path: Path, entities: str, encoding: str) -> None:
+    """In any encoding: in UTF-16 or UTF-32 the bytes "<!ENTITY" are not there to be found,
+    and the entities were expanded into the titles."""
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET")
-    doc = f"""<?xml version="1.0"?>
+    doc = f"""<?xml version="1.0" encoding="{encoding}"?>
 <!DOCTYPE opml [ {entities.format(secret=secret)} ]>
 <opml version="2.0"><body>
   <outline text="&xxe;&b;" xmlUrl="https://x.example/feed"/>
-</body></opml>""".encode()
+</body></opml>"""
+    data = ("\ufeff" if encoding == "utf-16-be" else "") + doc
     with pytest.raises(OpmlError, match="declares XML entities"):
-        read_opml(doc)
+        read_opml(data.encode(encoding))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_an_opml_file_in_utf_16_or_32_is_read(encoding: str) -> None:
+    doc = """<?xml version="1.0" encoding="UTF-16"?><opml version="2.0"><body>
+  <outline text="Caf\u00e9 \u65b0\u805e" xmlUrl="https://x.example/feed"/></body></opml>"""
+    data = ("\ufeff" if encoding == "utf-16-le" else "") + doc
+    feeds, _ = read_opml(data.encode(encoding))
+    assert [(f.url, f.title) for f in feeds] == [
+        ("https://x.example/feed", "Caf\u00e9 \u65b0\u805e")
+    ]
 
 
 def test_external_references_in_content_are_not_followed(tmp_path: Path) -> None:

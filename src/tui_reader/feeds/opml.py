@@ -114,6 +114,14 @@ def read_opml_leniently(data: bytes) -> OpmlRead:
         raise OpmlError("the file is empty")
     if len(data) > MAX_OPML_BYTES:
         raise OpmlError(f"the file is too large for an OPML file ({len(data)} bytes)")
+    from tui_reader.feeds.xmlsafe import UnsafeXML, wide_to_utf8
+
+    try:
+        # UTF-16, UTF-32 or EBCDIC as UTF-8 first: the checks below read bytes (a UTF-16 file
+        # declaring entities passed them, and they were expanded into its titles).
+        data = wide_to_utf8(data) or data
+    except UnsafeXML as exc:
+        raise OpmlError(f"not an OPML file: {exc}") from None
     root_at = data.find(b"<opml")
     prologue = data[: root_at if root_at >= 0 else 65536]
     if b"<!ENTITY" in prologue.upper():
