@@ -319,6 +319,10 @@ def test_an_article_is_stored_even_when_its_uid_was_taken_twice(store: Store) ->
     first, _ = store.add_feed(url)
     store.upsert_entries(first, [entry])
     store.record_fetch(first.id, status="ok", new_url=moved)
+    # (Subscribing at the old URL now finds the moved feed; a store from before feed moves
+    # were kept could still hold a second subscription there.)
+    assert store.add_feed(url) == (store.get_feed(first.id), False)
+    store.conn.execute("DELETE FROM feed_moves")
     second, _ = store.add_feed(url)
     store.upsert_entries(second, [entry])
     store.set_starred(articles(store, second)[0].id, True)

@@ -143,6 +143,31 @@ def test_permanent_redirect_updates_the_url(server: TestServer, store: Store) ->
     assert store.feed_by_url(temp) is not None and store.feed_by_url(temp_target) is None
 
 
+def test_a_feed_named_by_the_address_it_moved_from_is_that_feed(
+    server: TestServer, store: Store, tmp_path: Path
+) -> None:
+    """A list of subscriptions imported again (or an `add`) after a feed's permanent redirect
+    named it by its old address: a second subscription to it, every article stored twice."""
+    from tui_reader.feeds.opml import import_opml
+
+    new = server.route("/new.xml", rss(2))
+    old = server.route("/old.xml", "", status=301, headers={"Location": "/new.xml"})
+    feed, _ = store.add_feed(old, folder="News")
+    refresh(store.path, FAST)
+    assert store.add_feed(old) == (store.get_feed(feed.id), False)
+    opml = tmp_path / "list.opml"
+    opml.write_text(
+        f'<opml version="2.0"><body><outline text="Moved" xmlUrl="{old}"/></body></opml>'
+    )
+    import_opml(store, opml)
+    refresh(store.path, FAST)
+    assert [f.url for f in store.list_feeds()] == [new]
+    assert len(store.list_articles(feed_id=feed.id)) == 2
+    # Unsubscribed, its old address is an address like any other again.
+    store.remove_feed(feed.id)
+    assert store.add_feed(old)[1] is True
+
+
 def test_read_and_starred_state_survive_refresh(server: TestServer, store: Store) -> None:
     url = server.route("/s.xml", rss([("g1", "First"), ("g2", "Second")]))
     store.add_feed(url)

@@ -31,6 +31,11 @@ class FeedsMixin(StoreBase):
         with self.transaction() as c:
             for url, title, folder, site_url in entries:
                 row = c.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+                # (or the address a feed moved from: the same feed, not a second one)
+                row = (
+                    row
+                    or c.execute("SELECT feed_id FROM feed_moves WHERE url = ?", (url,)).fetchone()
+                )
                 if row:
                     ids.append((int(row[0]), False))
                     continue
@@ -178,7 +183,14 @@ class FeedsMixin(StoreBase):
                 "SELECT id FROM feeds WHERE url = ? AND id != ?", (new_url, feed_id)
             ).fetchone()
             if not clash:
+                old = c.execute("SELECT url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
                 c.execute("UPDATE feeds SET url = ? WHERE id = ?", (new_url, feed_id))
+                if old and old[0] != new_url:
+                    c.execute(
+                        "INSERT OR REPLACE INTO feed_moves(url, feed_id) VALUES (?, ?)",
+                        (old[0], feed_id),
+                    )
+                c.execute("DELETE FROM feed_moves WHERE url = ?", (new_url,))
 
     def store_fetches(self, updates: Sequence[FeedUpdate]) -> list[FeedStored]:
         """Record a batch of refreshed feeds in one transaction, a savepoint per feed: one

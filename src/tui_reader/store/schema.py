@@ -248,6 +248,16 @@ MIGRATIONS: tuple[str, ...] = (
     """
     INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 8);
     """,
+    # 11: the addresses a feed moved from (a permanent redirect, stored by a refresh): a list
+    # of subscriptions imported again, or an `add`, names the feed by its old address, which
+    # became a second subscription to it (every article twice). Gone with the feed.
+    """
+    CREATE TABLE IF NOT EXISTS feed_moves (
+        url     TEXT PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS feed_moves_feed ON feed_moves(feed_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
