@@ -388,6 +388,49 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> No
     assert (blocked / "inside").read_text() == "kept"
 
 
+def test_a_write_goes_through_a_link_and_into_a_fifo_without_replacing_them(
+    tmp_path: Path,
+) -> None:
+    """A temporary file renamed over the path replaced the link (the file it named, in a
+    dotfiles folder, kept the old list) and the FIFO (its reader got nothing)."""
+    import os
+    import threading
+
+    real = tmp_path / "dotfiles" / "feeds.opml"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "feeds.opml"
+    link.symlink_to(real)
+    atomic_write(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+    dangling = tmp_path / "later.md"
+    dangling.symlink_to(tmp_path / "dotfiles" / "later.md")
+    atomic_write(dangling, "made")
+    assert dangling.is_symlink() and (tmp_path / "dotfiles" / "later.md").read_text() == "made"
+
+    fifo = tmp_path / "pipe.opml"
+    os.mkfifo(fifo)
+    with pytest.raises(ExportError, match="no process reads from it"):
+        atomic_write(fifo, "unread")  # no reader: an error at once, not a wait for ever
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    for _ in range(200):  # until the reader has opened its end
+        try:
+            atomic_write(fifo, "through the pipe")
+            break
+        except ExportError:
+            threading.Event().wait(0.01)
+    reader.join(5)
+    assert got == ["through the pipe"] and fifo.is_fifo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "dotfiles",
+        "feeds.opml",
+        "later.md",
+        "pipe.opml",
+    ]
+
+
 def test_re_export_does_not_touch_a_foreign_file_named_like_ours(
     store: Store, tmp_path: Path
 ) -> None:

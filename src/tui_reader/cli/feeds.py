@@ -262,7 +262,7 @@ def run_export_opml(args: argparse.Namespace) -> int:
             count = reader.write_opml(args.file)
         except ExportError as exc:
             raise CommandError(str(exc)) from None
-    print(f"Wrote {count} feeds to {args.file}.")
+    print(f"Wrote {count} feed{'s' if count != 1 else ''} to {args.file}.")
     return 0
 
 

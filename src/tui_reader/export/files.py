@@ -4,8 +4,10 @@ by the id in its front matter (wherever in the folder it was moved, whatever it 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
@@ -81,7 +83,34 @@ def ensure_folder(folder: Path) -> Path:
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that it is either the old file or the new one, never a
     mix: a temporary file in the same folder, flushed to disk, renamed over the target. On
-    any failure the temporary file is removed and ExportError says what went wrong."""
+    any failure the temporary file is removed and ExportError says what went wrong.
+
+    A symbolic link is written through (the file it names is replaced, the link kept: a
+    dotfiles folder's list stayed old while the link became a copy); a path that is no
+    regular file (a FIFO, /dev/stdout, a device) is written to as it is, not replaced."""
+    try:
+        kind = os.stat(path).st_mode  # (follows links)
+    except OSError:
+        kind = None
+    if kind is not None and not stat.S_ISREG(kind):
+        if stat.S_ISDIR(kind):
+            raise ExportError(f"cannot write {path}: it is a folder")
+        try:
+            # Without waiting: a FIFO that no process reads would hold the command for ever.
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:
+                raise ExportError(f"cannot write {path}: no process reads from it") from exc
+            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        try:
+            os.set_blocking(fd, True)
+            with open(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+        except OSError as exc:
+            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))  # (a dangling link: the file it names, made)
     folder = path.parent
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tui-reader-", suffix=".tmp")
