@@ -395,3 +395,28 @@ def test_a_feed_listed_twice_is_one_feed_and_said(store: Store, tmp_path: Path) 
     result = import_opml(store, path)
     assert [(f.url, f.folder) for f in result.added] == [("https://news.example/rss", "Tech")]
     assert result.notes == ["https://news.example/rss is listed again in News: kept in Tech"]
+
+
+def test_an_untitled_feed_exported_and_imported_again_is_still_untitled(
+    store: Store, tmp_path: Path
+) -> None:
+    """OPML makes an export name every outline, so an untitled feed is named by its address;
+    imported again, that address was a title the user had chosen, never replaced by the
+    feed's own. (Other readers write it so too, with the address as written.)"""
+    store.add_feed("https://a.example/feed.xml")
+    store.add_feed("https://b.example/rss", title="Mine")
+    path = tmp_path / "out.opml"
+    path.write_text(export_opml(store.list_feeds()), encoding="utf-8")
+    path.write_text(
+        path.read_text("utf-8").replace(
+            "</body>",
+            '<outline text=" https://c.example/x.xml " xmlUrl=" https://c.example/x.xml "/></body>',
+        ),
+        encoding="utf-8",
+    )
+    feeds, _ = read_opml(path.read_bytes())
+    assert sorted((f.url, f.title) for f in feeds) == [
+        ("https://a.example/feed.xml", ""),
+        ("https://b.example/rss", "Mine"),
+        ("https://c.example/x.xml", ""),
+    ]

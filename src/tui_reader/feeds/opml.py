@@ -258,10 +258,14 @@ def _walk(
                 skipped.append((url, why))
             else:
                 site = clean_line(attrs.get("htmlurl", ""))
+                # A feed's own address as its name is no name (an export of an untitled feed,
+                # ours or another reader's, must give one): kept, it was a title the user had
+                # chosen, which the feed's own never replaced.
+                untitled = name in (url, raw, clean_line(raw))
                 feeds.append(
                     OpmlFeed(
                         url=url,
-                        title=name,
+                        title="" if untitled else name,
                         folder="/".join(path),
                         site_url=clean_url(site) if is_web_url(site) else "",
                     )
