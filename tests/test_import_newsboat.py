@@ -113,6 +113,7 @@ def test_read_urls_titles_folders_and_what_is_left_out() -> None:
         ("https://b.example/atom.xml", "Beta", "long reads"),
         ("https://c.example/feed", "", ""),
         ("https://d.example/quoted", "", "news/world"),
+        ("https://e.example/hidden", "", "tech"),  # hidden in newsboat's list, subscribed
         ("https://a.example/rss", "", "duplicate"),
     ]
     assert found.queries == ["Unread Articles", "Starred"]
@@ -404,11 +405,9 @@ def test_import_urls_and_cache_then_refresh_keeps_the_state(
     tmp_path: Path, paths: Paths, server: TestServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     feed_url = server.route("/feed.xml", rss(3, title="Served", prefix="p"))
+    hidden = server.route("/hidden.xml", rss(1, title="Hidden", prefix="h"))
     urls = tmp_path / "subscriptions.opml"  # the name says OPML; the content says urls
-    urls.write_text(
-        f'{feed_url} news "~My Feed"\nhttps://x.example/hidden "!h"\n'
-        '"query:All:unread = \\"yes\\""\n'
-    )
+    urls.write_text(f'{feed_url} news "~My Feed"\n{hidden} "!h"\n"query:All:unread = \\"yes\\""\n')
     cache = make_cache(
         tmp_path / "newsboat.cache",
         [
@@ -418,16 +417,19 @@ def test_import_urls_and_cache_then_refresh_keeps_the_state(
     )
     status, out, err = run(capsys, "import", str(cache), str(urls))
     assert status == 0, err
-    assert f"Imported 1 new feed from {urls}" in out
+    assert f"Imported 2 new feeds from {urls}" in out
     assert "Left out 1 query feed (newsboat's saved searches: All)." in out
-    assert 'Left out 1 hidden feed (tagged "!"): https://x.example/hidden' in out
+    assert (
+        '1 feed newsboat hides from its list (tagged "!") is subscribed like the others:'
+        f" {hidden}" in out
+    )
     assert (
         f"From newsboat's cache {cache}: 2 articles; 0 already here, 2 added;"
         " 2 articles marked read, 1 starred." in out
     )
     status, out, _ = run(capsys, "refresh")
     # p-2 is new; p-0 and p-1 were there (their text now the feed's, their state kept).
-    assert status == 0 and "New articles: 1 (2 updated)." in out
+    assert status == 0 and "New articles: 2 (2 updated)." in out
     with Store.open(paths.database) as store:
         feed = store.feed_by_url(feed_url)
         assert feed is not None and (feed.title, feed.folder) == ("My Feed", "news")

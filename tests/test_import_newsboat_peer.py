@@ -2,10 +2,11 @@
 and by newsboat (``newsboat -u urls -e`` writes the feeds it read as OPML, a ``~`` tag as the
 title). The same feeds must come out, with the same URLs and titles.
 
-What the reader leaves out on purpose is not compared: hidden feeds (a ``!`` tag), addresses
-that are not http(s) URLs, query, ``exec:`` and ``filter:`` lines, which newsboat subscribes to
-or runs. One deliberate difference is allowed: the reader strips whitespace at the ends of a URL
-(``str.strip``: a no-break space too), which newsboat keeps in it. Titles are compared with
+What the reader treats on purpose otherwise is not compared: hidden feeds (a ``!`` tag; they are
+subscribed here like the others), addresses that are not http(s) URLs, query, ``exec:`` and
+``filter:`` lines, which newsboat subscribes to or runs. One deliberate difference is allowed:
+the reader strips whitespace at the ends of a URL (``str.strip``: a no-break space too), which
+newsboat keeps in it. Titles are compared with
 their whitespace folded, as the reader stores them. Needs newsboat (``.ci/run`` installs it).
 """
 

@@ -146,7 +146,7 @@ def tokenize(line: str) -> list[str]:
 class UrlsRead:
     feeds: list[OpmlFeed] = field(default_factory=list)
     queries: list[str] = field(default_factory=list)  # query feeds' names (not imported)
-    hidden: list[str] = field(default_factory=list)  # feeds tagged "!" (not imported)
+    hidden: list[str] = field(default_factory=list)  # feeds tagged "!" (imported too)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
 
 
@@ -180,8 +180,9 @@ def read_urls(data: bytes) -> UrlsRead:
             found.skipped.append((shown, why))
             continue
         if any(t.startswith("!") for t in tags):
+            # Hidden from newsboat's list, still a subscription it fetches (its articles show
+            # in query feeds, which are not imported): left out, it was lost in the move.
             found.hidden.append(shown)
-            continue
         title = next((clean_line(t[1:]) for t in tags if t.startswith("~")), "")
         plain = [t for t in tags if t and not t.startswith(("~", "!"))]
         folder = _folder(plain[0]) if plain else ""
@@ -211,11 +212,12 @@ def import_urls(store: Store, path: Path, data: bytes | None = None) -> ImportRe
             f" (newsboat's saved searches: {names})."
         )
     if found.hidden:
+        n = len(found.hidden)
         result.notes.append(
-            f"Left out {len(found.hidden)} hidden feed{'s' if len(found.hidden) != 1 else ''}"
-            ' (tagged "!"): '
+            f'{n} feed{"s" if n != 1 else ""} newsboat hides from its list (tagged "!")'
+            f" {'are' if n != 1 else 'is'} subscribed like the others: "
             + ", ".join(found.hidden[:5])
-            + (", …" if len(found.hidden) > 5 else "")
+            + (", …" if n > 5 else "")
         )
     return result
 
