@@ -462,3 +462,27 @@ def test_a_json_feed_author_given_as_a_name() -> None:
     )
     feed = parse_feed(doc, "https://e.example/feed.json")
     assert [e.author for e in feed.entries] == ["Ann Writer", "Bo"]
+
+
+@pytest.mark.parametrize(
+    ("given", "url"),
+    [
+        # feed: before a whole address, with the slashes some apps add (it became
+        # "https://http://host/x", an address no fetch could reach).
+        ("feed://http://host.example/x", "http://host.example/x"),
+        ("feed://https://Host.example/x", "https://host.example/x"),
+        ("feed:http://host.example/x", "http://host.example/x"),
+        # Podcast apps' subscribe links (they were refused).
+        ("itpc://pods.example/show.xml", "https://pods.example/show.xml"),
+        ("pcast://pods.example/show.xml", "https://pods.example/show.xml"),
+        ("podcast://pods.example/show.xml", "https://pods.example/show.xml"),
+        ("itpc://http://pods.example/show.xml", "http://pods.example/show.xml"),
+    ],
+)
+def test_subscribe_links_name_the_feed_they_hold(given: str, url: str) -> None:
+    from tui_reader.sanitize import feed_address
+
+    assert feed_address(given) == url
+    doc = f'<opml version="2.0"><body><outline text="S" xmlUrl="{given}"/></body></opml>'
+    feeds, skipped = read_opml(doc.encode())
+    assert [f.url for f in feeds] == [url] and skipped == []

@@ -429,19 +429,27 @@ def url_text(text: str) -> str:
     return url.replace(" ", "%20") if " " in url else url
 
 
+# Pseudo-schemes of "subscribe" links: the feed: of browsers and readers, and podcast apps'
+# itpc: (iTunes), pcast: and podcast:. What follows is the feed's address, or its host and path.
+_SUBSCRIBE_SCHEMES = frozenset({"feed", "itpc", "pcast", "podcast"})
+
+
 def feed_address(text: str) -> str:
     """A feed's address as a person types or pastes it, or a subscription list gives it, as
     the URL to fetch: the ``feed:`` pseudo-scheme that browsers and other readers write
-    ("feed:https://example.com/rss", "feed://example.com/rss") and an address with no scheme
+    ("feed:https://example.com/rss", "feed://example.com/rss", "feed://http://example.com/rss"),
+    podcast apps' ``itpc:``, ``pcast:`` and ``podcast:``, and an address with no scheme
     ("example.com/rss", "localhost:8080/feed") become http(s) URLs (https when none is
     said). Anything else comes back stripped, for the caller's check to judge (a line break
     inside a subscription's address is refused there, not joined: see feeds/opml.py)."""
     url = text.strip()
-    if url[:5].lower() == "feed:":
-        rest = url[5:]
-        if rest[:7].lower() == "http://" or rest[:8].lower() == "https://":
-            return _lower_host(rest)
-        return _lower_host("https://" + rest.lstrip("/"))
+    scheme, colon, rest = url.partition(":")
+    if colon and scheme.lower() in _SUBSCRIBE_SCHEMES:
+        rest = rest.lstrip("/")  # ("feed://http://host/x" is "http://host/x")
+        for given in ("http:", "https:"):
+            if rest[: len(given)].lower() == given:
+                return _lower_host(given + "//" + rest[len(given) :].lstrip("/"))
+        return _lower_host("https://" + rest)
     if "://" in url or not url:
         return _lower_host(url)
     host = url
