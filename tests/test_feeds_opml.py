@@ -420,3 +420,21 @@ def test_an_untitled_feed_exported_and_imported_again_is_still_untitled(
         ("https://b.example/rss", "Mine"),
         ("https://c.example/x.xml", ""),
     ]
+
+
+def test_opml_2_categories_name_the_folder_of_a_feed_outside_any() -> None:
+    """OPML 2.0's ``category`` attribute ("/a/b" paths, or tags), as listparser reads it: the
+    feeds landed outside any folder. A folder by nesting comes first."""
+    doc = b"""<opml version="2.0"><body>
+<outline category="/News/World,/Daily" text="A" xmlUrl="https://a.example/f"/>
+<outline category="tech,linux" text="B" xmlUrl="https://b.example/f"/>
+<outline text="Folder"><outline category="/Else" text="C" xmlUrl="https://c.example/f"/></outline>
+<outline category="" text="D" xmlUrl="https://d.example/f"/>
+</body></opml>"""
+    feeds, _ = read_opml(doc)
+    assert [(f.url, f.folder) for f in feeds] == [
+        ("https://a.example/f", "News/World"),
+        ("https://b.example/f", "tech"),
+        ("https://c.example/f", "Folder"),
+        ("https://d.example/f", ""),
+    ]

@@ -193,6 +193,13 @@ def _read_recovered(data: bytes, problem: str) -> OpmlRead:
     return found
 
 
+def _category_folder(category: str) -> str:
+    """The folder OPML 2.0's ``category`` attribute names for an outline outside any folder:
+    its first category ("/News/World,/Daily" is "News/World"; a tag, "tech,linux", is "tech")."""
+    first = category.partition(",")[0]
+    return "/".join(part for p in first.split("/") if (part := clean_line(p)))
+
+
 def _local(el: Any) -> str:
     tag = el.tag
     return str(tag).rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
@@ -213,7 +220,7 @@ def address_refused(raw: str, url: str) -> str:
     return ""
 
 
-_OUTLINE_ATTRIBUTES = frozenset({"title", "text", "xmlurl", "type", "url", "htmlurl"})
+_OUTLINE_ATTRIBUTES = frozenset({"title", "text", "xmlurl", "type", "url", "htmlurl", "category"})
 
 
 def _attributes(el: Any) -> dict[str, str] | None:
@@ -266,7 +273,7 @@ def _walk(
                     OpmlFeed(
                         url=url,
                         title="" if untitled else name,
-                        folder="/".join(path),
+                        folder="/".join(path) or _category_folder(attrs.get("category", "")),
                         site_url=clean_url(site) if is_web_url(site) else "",
                     )
                 )
