@@ -438,3 +438,27 @@ def test_opml_2_categories_name_the_folder_of_a_feed_outside_any() -> None:
         ("https://c.example/f", "Folder"),
         ("https://d.example/f", ""),
     ]
+
+
+def test_outlines_that_subscribe_to_nothing_are_said_for_what_they_are() -> None:
+    """A feed whose address the exporter lost was dropped without a word; a podcast app's
+    played episodes were each a "link to add", and its shows marked not subscribed were
+    subscribed again; a sub-list was called a link to add."""
+    doc = b"""<opml version="2.0"><body>
+<outline type="rss" text="Lost" xmlUrl="" htmlUrl="https://lost.example/"/>
+<outline type="include" text="More" url="https://lists.example/more.opml"/>
+<outline text="feeds">
+  <outline type="rss" text="Show" xmlUrl="https://pods.example/show.xml" subscribed="1">
+    <outline type="podcast-episode" title="Ep 1" url="https://pods.example/ep1"/>
+    <outline type="podcast-episode" title="Ep 2" url="https://pods.example/ep2"/>
+  </outline>
+  <outline type="rss" text="Old" xmlUrl="https://pods.example/old.xml" subscribed="0"/>
+</outline>
+</body></opml>"""
+    feeds, skipped = read_opml(doc)
+    assert [(f.url, f.folder) for f in feeds] == [("https://pods.example/show.xml", "feeds")]
+    assert skipped == [
+        ("https://lost.example/", "no feed address (`tui-reader add` its page)"),
+        ("https://lists.example/more.opml", "another list of subscriptions (import it on its own)"),
+        ("https://pods.example/old.xml", "marked as not subscribed (subscribed=0)"),
+    ]

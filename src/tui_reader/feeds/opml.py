@@ -220,7 +220,9 @@ def address_refused(raw: str, url: str) -> str:
     return ""
 
 
-_OUTLINE_ATTRIBUTES = frozenset({"title", "text", "xmlurl", "type", "url", "htmlurl", "category"})
+_OUTLINE_ATTRIBUTES = frozenset(
+    {"title", "text", "xmlurl", "type", "url", "htmlurl", "category", "subscribed"}
+)
 
 
 def _attributes(el: Any) -> dict[str, str] | None:
@@ -260,6 +262,12 @@ def _walk(
             url = attrs.get("url", "")  # (some apps write a feed's address there)
         raw = url.strip()
         url = feed_address(clean_line(url))
+        kind = attrs.get("type", "").lower()
+        if url and attrs.get("subscribed", "").strip() in ("0", "false"):
+            # A podcast app's list of every show it knew (Overcast): one left, not subscribed.
+            skipped.append((url, "marked as not subscribed (subscribed=0)"))
+            _walk(el, path, feeds, skipped)
+            continue
         if url:
             if why := address_refused(raw, url):
                 skipped.append((url, why))
@@ -278,11 +286,21 @@ def _walk(
                     )
                 )
             _walk(el, path, feeds, skipped)
+        elif kind == "podcast-episode":
+            continue  # (an episode a podcast app lists under its podcast: no subscription)
+        elif kind == "include" and attrs.get("url"):
+            link = clean_line(attrs["url"])
+            skipped.append((link, "another list of subscriptions (import it on its own)"))
         elif attrs.get("url") and not len(el):
             # A link (type="link", a directory's entry): no xmlUrl says it is a feed, and it is
             # no folder either; said, not silently dropped (`add` finds the feed of a page).
             link = clean_line(attrs["url"])
             skipped.append((link, "a link, no xmlUrl: a page or a feed (`tui-reader add` it)"))
+        elif kind in _FEED_TYPES and not len(el):
+            # A feed whose address the exporter lost (xmlUrl=""): said, with its page if any.
+            page = clean_line(attrs.get("htmlurl", ""))
+            why = "no feed address" + (" (`tui-reader add` its page)" if page else "")
+            skipped.append((page or name or "an outline", why))
         else:
             folder = _folder_name(name)
             _walk(el, [*path, folder] if folder else path, feeds, skipped)
