@@ -471,3 +471,20 @@ URLS_CASES = [
 @pytest.mark.parametrize("case", URLS_CASES, ids=lambda c: c.name)
 def test_urls_reading_is_linear(case: Case) -> None:
     _check(case)
+
+
+def test_a_urls_file_mentioning_opml_in_a_comment_is_a_urls_file() -> None:
+    from tui_reader.feeds.newsboat import sniff
+
+    urls = b'# exported from <opml> once; see <outline> notes\nhttps://a.example/f "~A"\n'
+    assert sniff(urls) == "newsboat-urls"
+    assert [f.url for f in read_urls(urls).feeds] == ["https://a.example/f"]
+    # OPML after a server's warning is still OPML.
+    assert sniff(b'Warning: x\n<?xml version="1.0"?><opml><body></body></opml>') == "opml"
+
+
+def test_a_urls_file_that_is_not_utf_8_is_read_as_windows_1252_and_said() -> None:
+    found = read_urls('https://a.example/f "~Café crème" Actualités\n'.encode("cp1252"))
+    assert [(f.title, f.folder) for f in found.feeds] == [("Café crème", "Actualités")]
+    assert found.encoding == "Windows-1252 (it is not UTF-8)"
+    assert read_urls('https://a.example/f "~Café"\n'.encode()).encoding == ""

@@ -78,10 +78,25 @@ class NewsboatError(ReaderError):
 
 
 def _urls_text(data: bytes) -> str:
-    """A urls file's text: UTF-8, or UTF-16 after its byte-order mark."""
+    """A urls file's text: UTF-8, or UTF-16 after its byte-order mark; a file that is not
+    UTF-8 (an older setup's Latin-1 or Windows-1252) as Windows-1252, as OPML files are."""
+    return _urls_decoded(data)[0]
+
+
+def _urls_decoded(data: bytes) -> tuple[str, str]:
+    """(the text, the encoding it was read in when it is not UTF-8 as it should be, or "")."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
-    return data.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace")
+        return data.decode("utf-16", errors="replace"), ""
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        pass
+    from tui_reader.charsets import mostly_utf8
+
+    if mostly_utf8(data):  # UTF-8 but for a few stray bytes: those are lost, not the rest
+        return data.decode("utf-8", errors="replace"), ""
+    return data.decode("cp1252", errors="replace"), "Windows-1252 (it is not UTF-8)"
 
 
 def sniff(data: bytes) -> Format:
@@ -95,8 +110,15 @@ def sniff(data: bytes) -> Format:
         # (A urls file saved as "Unicode" by a Windows editor is not OPML.)
         return "opml" if "<" in _urls_text(head)[:2048] else "newsboat-urls"
     stripped = head.lstrip()
-    if stripped.startswith(b"<") or b"<opml" in head.lower() or b"<outline" in head.lower():
+    if stripped.startswith(b"<"):
         return "opml"
+    if b"<opml" in head.lower() or b"<outline" in head.lower():
+        # OPML after some junk (a server's warning), unless the file starts as a urls file
+        # does (an address, a query): "<opml" in one of its comments makes it no OPML.
+        lines = (t for line in head.splitlines() if (t := line.strip()))
+        first = next((t for t in lines if not t.startswith(b"#")), b"")
+        if not _URLISH.match(first.lstrip(b'"').decode("utf-8", "replace")):
+            return "opml"
     if stripped[:2] in (b"\x00<", b"<\x00"):
         return "opml"  # UTF-16 without a BOM
     text = head.decode("utf-8", errors="replace")
@@ -148,14 +170,15 @@ class UrlsRead:
     queries: list[str] = field(default_factory=list)  # query feeds' names (not imported)
     hidden: list[str] = field(default_factory=list)  # feeds tagged "!" (imported too)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    encoding: str = ""  # what it was read as when not UTF-8
 
 
 def read_urls(data: bytes) -> UrlsRead:
     """The feeds of a newsboat ``urls`` file, and what was left out."""
     if len(data) > MAX_OPML_BYTES:
         raise NewsboatError(f"the file is too large for a urls file ({len(data)} bytes)")
-    text = _urls_text(data)
-    found = UrlsRead()
+    text, encoding = _urls_decoded(data)
+    found = UrlsRead(encoding=encoding)
     for number, line in enumerate(text.splitlines(), 1):
         if number > MAX_URLS_LINES:
             found.skipped.append((f"line {number} and after", "too many lines"))
@@ -204,6 +227,8 @@ def import_urls(store: Store, path: Path, data: bytes | None = None) -> ImportRe
         raise NewsboatError(f"cannot read {path}: {exc.strerror or exc}") from None
     found = read_urls(data)
     result = ImportResult(skipped=found.skipped)
+    if found.encoding:
+        result.notes.append(f"Read as {found.encoding}.")
     subscribe(store, found.feeds, result)
     if found.queries:
         names = ", ".join(found.queries[:5]) + (", …" if len(found.queries) > 5 else "")
