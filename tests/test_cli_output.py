@@ -43,13 +43,17 @@ def test_a_file_name_holding_an_escape_sequence_is_shown_without_it(tmp_path: Pa
     assert b"\x1b" not in done.stdout + done.stderr and b"\x07" not in done.stdout
 
 
-def test_a_refused_file_among_several_is_named(tmp_path: Path) -> None:
+def test_a_refused_file_among_several_is_named_and_the_others_are_imported(
+    tmp_path: Path,
+) -> None:
+    """The files after a refused one were never read, and nothing said so."""
     (tmp_path / "good.opml").write_bytes(OPML)
     (tmp_path / "bad.opml").write_bytes(
         b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><opml><body/></opml>'
     )
+    (tmp_path / "after.opml").write_bytes(OPML.replace(b"https://", b"https://after."))
     done = subprocess.run(
-        [sys.executable, "-m", "tui_reader", "import", "good.opml", "bad.opml"],
+        [sys.executable, "-m", "tui_reader", "import", "good.opml", "bad.opml", "after.opml"],
         cwd=tmp_path,
         env={**os.environ, "TUI_READER_HOME": str(tmp_path / "home")},
         capture_output=True,
@@ -57,6 +61,22 @@ def test_a_refused_file_among_several_is_named(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode != 0
-    assert done.stderr.strip() == (
-        "tui-reader: bad.opml: refused: the file declares XML entities, which OPML never needs"
+    assert done.stderr.strip().splitlines() == [
+        "tui-reader: bad.opml: refused: the file declares XML entities, which OPML never needs",
+        "tui-reader: 1 file of 3 not imported (nothing of it stored); the others were",
+    ]
+    assert done.stdout.count("Imported 1 new feed from") == 2
+
+
+def test_an_empty_file_to_import_is_said_to_be_empty(tmp_path: Path) -> None:
+    (tmp_path / "empty.opml").write_bytes(b"  \n")
+    done = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "import", "empty.opml"],
+        cwd=tmp_path,
+        env={**os.environ, "TUI_READER_HOME": str(tmp_path / "home")},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
+    assert done.returncode == 1
+    assert done.stderr.strip() == "tui-reader: empty.opml: the file is empty"

@@ -447,7 +447,7 @@ def test_outlines_nested_past_the_parsers_limit_are_refused_as_such() -> None:
         + "</outline>" * 300
         + "</body></opml>"
     ).encode()
-    with pytest.raises(OpmlError, match="nest more than 256 levels deep"):
+    with pytest.raises(OpmlError, match="nests more than 256 levels deep"):
         read_opml_leniently(doc)
 
 

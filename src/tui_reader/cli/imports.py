@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui_reader.cli.common import CommandError, load_settings
+from tui_reader.cli.common import CommandError, load_settings, warn
 from tui_reader.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -57,6 +57,8 @@ def run_import(args: argparse.Namespace) -> int:
     kinds: list[tuple[Path, str, bytes | None]] = []
     for path in args.files:
         head, whole = _head(path)
+        if not head.strip():
+            raise CommandError(f"{clean_line(str(path))}: the file is empty")
         found = sniff(head)
         if found == "unknown":
             raise CommandError(
@@ -68,17 +70,31 @@ def run_import(args: argparse.Namespace) -> int:
     # Subscriptions first, then the state of their articles.
     kinds.sort(key=lambda pk: pk[1] == "newsboat-cache")
     added_any = False
+    failed: list[str] = []
     with _reader(paths) as reader:
         for path, what, whole in kinds:
+            # Each file is imported whole or not at all; one refused, the others go on (the
+            # files after it were never read, and nothing said so).
             try:
                 if what == "newsboat-cache":
                     _import_cache(reader, path, args.star_flags)
                 else:
                     added_any |= _import_feeds(reader, path, what, whole)
             except NewsboatError as exc:
-                raise CommandError(str(exc)) from None
+                failed.append(str(exc))
+            except CommandError as exc:
+                failed.append(str(exc))
     if added_any:
         print("Run `tui-reader refresh` to fetch their articles.")
+    if len(failed) == 1 and len(kinds) == 1:
+        raise CommandError(failed[0])
+    for message in failed:
+        warn(message)
+    if failed:
+        raise CommandError(
+            f"{_plural(len(failed), 'file')} of {len(kinds)} not imported (nothing of"
+            f" {'it' if len(failed) == 1 else 'them'} stored); the others were"
+        )
     return 0
 
 

@@ -135,7 +135,8 @@ def read_opml_leniently(data: bytes) -> OpmlRead:
     except etree.XMLSyntaxError as exc:
         if "Excessive depth" in str(exc):  # (lxml's limit of 256, kept against hostile files)
             raise OpmlError(
-                "refused: its outlines nest more than 256 levels deep (no list of feeds does)"
+                "refused: it nests more than 256 levels deep, <opml> and <body> counted"
+                " (no list of feeds does)"
             ) from None
         line = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
         problem = f"it is not well-formed XML{line}"
