@@ -80,13 +80,9 @@ def parse_iso(text: str) -> float | None:
     is not one or names a time outside the usable range. Besides what Python reads: an
     ordinal date (``2024-075``), the end of a day (``24:00``: the next day's midnight) and a
     leap second (``23:59:60``: read as the second before), as for feeds' dates."""
-    if not text or len(text) > 64:
-        return None
     dt = _iso_datetime(text)
     if dt is None:
         return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
     try:
         ts = dt.timestamp()
     except (OverflowError, OSError, ValueError):
@@ -102,6 +98,16 @@ _ZERO_FRACTION = re.compile(r"[.,]0+(?!\d)")
 
 
 def _iso_datetime(text: str) -> datetime | None:
+    """The aware date-time an ISO 8601 text names (no zone: UTC), or None."""
+    if not text or len(text) > 64:
+        return None
+    found = _naive_or_aware(text)
+    if found is None or found.tzinfo is not None:
+        return found
+    return found.replace(tzinfo=UTC)
+
+
+def _naive_or_aware(text: str) -> datetime | None:
     text = text.strip().replace("Z", "+00:00").replace("z", "+00:00")
     try:
         return datetime.fromisoformat(text)
@@ -139,11 +145,8 @@ def _iso_datetime(text: str) -> datetime | None:
 def ahead(text: str, now: float | None = None) -> bool:
     """Whether the ISO 8601 date or date-time ``text`` (no zone: UTC) is more than
     :data:`AHEAD` after ``now`` (default: the clock). False for what is no such date."""
-    if not text or len(text) > 64:
-        return False
     dt = _iso_datetime(text)
-    if dt is None:
+    try:
+        return dt is not None and dt.timestamp() > (time.time() if now is None else now) + AHEAD
+    except (OverflowError, OSError, ValueError):
         return False
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.timestamp() > (time.time() if now is None else now) + AHEAD
