@@ -80,9 +80,7 @@ def run_import(args: argparse.Namespace) -> int:
                     _import_cache(reader, path, args.star_flags)
                 else:
                     added_any |= _import_feeds(reader, path, what, whole)
-            except NewsboatError as exc:
-                failed.append(str(exc))
-            except CommandError as exc:
+            except (NewsboatError, CommandError) as exc:
                 failed.append(str(exc))
     if added_any:
         print("Run `tui-reader refresh` to fetch their articles.")

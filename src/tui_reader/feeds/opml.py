@@ -161,16 +161,11 @@ def _read_recovered(data: bytes, problem: str) -> OpmlRead:
     from lxml import etree
 
     from tui_reader.feeds.opmlrepair import repair
-    from tui_reader.feeds.xmlsafe import UnsafeXML, wide_to_utf8
 
     refused = OpmlError(f"not an OPML file: {problem}")
     if b"<!ENTITY" in data.upper():
         raise OpmlError("refused: the file declares XML entities, which OPML never needs")
-    try:
-        wide = wide_to_utf8(data)
-    except UnsafeXML:
-        raise refused from None
-    fixed = repair(wide if wide is not None else data)
+    fixed = repair(data)  # (UTF-16, UTF-32 and EBCDIC read as UTF-8 already)
     try:
         root = etree.fromstring(fixed.text.encode("utf-8"), _parser(recover=True))
     except etree.XMLSyntaxError:

@@ -363,7 +363,7 @@ def _parse_xml(data: bytes, url: str, server_charset: str | None = None) -> Pars
         # have replaced the stored article's text with it. It waits for a whole document.
         entries = entries[:-1]
         bozo_text += "; the document ends early: its last entry is left for the next refresh"
-    if version.startswith("atom"):
+    if atom:
         # RFC 4287 4.2.1: an entry without authors of its own has the feed's.
         feed_author = clean_title(_author(meta), is_html=True)
         if feed_author:
