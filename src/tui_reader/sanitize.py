@@ -429,6 +429,15 @@ def url_text(text: str) -> str:
     return url.replace(" ", "%20") if " " in url else url
 
 
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]{0,31}:")  # RFC 3986's, of a reasonable length
+
+
+def has_scheme(reference: str) -> bool:
+    """Whether ``reference`` is an absolute URI (it starts with a scheme: "https:", "urn:",
+    "file:"), not a relative reference ("/slug", "post-1")."""
+    return _SCHEME.match(reference) is not None
+
+
 # Pseudo-schemes of "subscribe" links: the feed: of browsers and readers, and podcast apps'
 # itpc: (iTunes), pcast: and podcast:. What follows is the feed's address, or its host and path.
 _SUBSCRIBE_SCHEMES = frozenset({"feed", "itpc", "pcast", "podcast"})

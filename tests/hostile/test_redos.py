@@ -56,6 +56,7 @@ from tui_reader.sanitize import (
     clean_text,
     clean_url,
     feed_address,
+    has_scheme,
     normalize_spaces,
     url_text,
 )
@@ -666,6 +667,7 @@ UNIT_CASES: list[Case] = [
     ),
     # A stored id resolved by an older version (store/identity.py).
     *_text_cases("identity._is_relative", identity._is_relative),
+    *_text_cases("sanitize.has_scheme", has_scheme),
     *_text_cases("identity._last_segment", identity._last_segment),
     # Relative ids matched to ids an older version stored resolved: by index, never all pairs.
     Case(

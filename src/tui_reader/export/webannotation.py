@@ -30,7 +30,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -55,7 +54,7 @@ from tui_reader.export.data import ExportError, load_article
 from tui_reader.export.files import atomic_write, ensure_folder, unique_path
 from tui_reader.localfiles import FileTooLarge, read_capped
 from tui_reader.models import Article, Highlight
-from tui_reader.sanitize import clean_url, is_web_url, url_key
+from tui_reader.sanitize import clean_url, has_scheme, is_web_url, url_key
 from tui_reader.store import Store, article_uid
 from tui_reader.store.annotations import (
     Placer,
@@ -99,15 +98,12 @@ def _source(article: Article) -> str:
     )
 
 
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]{0,31}:")
-
-
 def _document_address(url: str) -> bool:
     """Whether ``url`` is an address of a document that is not on the web: a scheme of its
     own, not a script's (javascript:, data:) and not one of ours."""
     lowered = url.lower()
     return (
-        _SCHEME.match(url) is not None
+        has_scheme(url)
         and not lowered.startswith(_SCRIPT_SCHEMES)
         and not lowered.startswith("urn:tui-reader:")
     )

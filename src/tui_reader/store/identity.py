@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tui_reader.models import EntryData
+from tui_reader.sanitize import has_scheme
 
 _LEGACY_HASH = re.compile(r"[0-9a-f]{40}")  # the old rule's sha1 key for an entry with no link
 
@@ -241,12 +242,9 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
     return [Match(e, found.get(i), key) for i, (e, key) in enumerate(keyed)]
 
 
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
-
-
 def _is_relative(guid: str) -> bool:
     """Whether an id is written as a relative reference (no scheme: "/slug", "post-1")."""
-    return _SCHEME.match(guid) is None
+    return not has_scheme(guid)
 
 
 def _last_segment(reference: str) -> str:
