@@ -573,6 +573,17 @@ def test_a_document_that_ends_early_never_cuts_a_stored_articles_text(
     assert "ends early" in (_feed(store, url).last_error or "")
 
 
+def test_a_document_that_never_closes_its_root_keeps_its_last_whole_entry(
+    server: TestServer, store: Store
+) -> None:
+    """Only an entry the document ends inside waits: a generator that closes every item but
+    never the channel and the root lost its last (oldest) item at every refresh."""
+    unclosed = rss(3).replace(b"</channel></rss>", b"")
+    url = server.route("/f.xml", unclosed, content_type="application/xml")
+    store.add_feed(url)
+    assert refresh(store.path, FAST).new_articles == 3
+
+
 def test_a_whole_document_that_is_not_well_formed_still_updates_its_last_entry(
     server: TestServer, store: Store
 ) -> None:

@@ -686,7 +686,17 @@ UNIT_CASES: list[Case] = [
     # A feed that ends early (feeds/parse.py): its root's end tag sought near the end.
     *[
         Case(f"parse._ends_early[{unit!r}]", feed_parse._ends_early, lambda s, u=unit: rep(u, s))
-        for unit in (b"</", b"</a:", b"</" + b"x" * 50 + b":", b"</rss ", b"</feed\t", b":")
+        for unit in (
+            b"</",
+            b"</a:",
+            b"</" + b"x" * 50 + b":",
+            b"</rss ",
+            b"</feed\t",
+            b":",
+            b"<item>",
+            b"</a:entry ",
+            b"<" + b"x" * 50 + b":item",
+        )
     ],
     # An Atom text construct (feeds/parse.py): what HTML would read otherwise.
     *_text_cases("parse._atom_text", lambda t: feed_parse._atom_text(t, "text/plain")),

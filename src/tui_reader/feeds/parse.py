@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import array
 import codecs
+import collections
 import io
 import json
 import re
@@ -377,9 +378,18 @@ _ROOT_END = re.compile(rb"</(?:[A-Za-z_][\w.-]{0,40}:)?(?:rss|feed|RDF)\s*>")
 _TAIL = 65_536  # bytes at the end of a document that hold its root's end tag (and any junk)
 
 
+# An entry's start or end tag (RSS's and RSS 1.0's item, Atom's entry, prefixed or not).
+_ENTRY_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]{0,40}:)?(?:item|entry)[\s>]")
+
+
 def _ends_early(document: bytes) -> bool:
-    """Whether a document that is not well-formed ends before its root's end tag."""
-    return _ROOT_END.search(document, max(0, len(document) - _TAIL)) is None
+    """Whether a document that is not well-formed ends inside its last entry: before its
+    root's end tag, and after that entry's start tag (a generator that never closes its root
+    but closes every entry loses nothing)."""
+    if _ROOT_END.search(document, max(0, len(document) - _TAIL)) is not None:
+        return False
+    last = collections.deque(_ENTRY_TAG.finditer(document), maxlen=1)  # (linear; only here)
+    return bool(last) and not last[0].group(1)
 
 
 def _content_value(entry: dict[str, Any]) -> tuple[str, str]:
