@@ -462,3 +462,31 @@ def test_outlines_that_subscribe_to_nothing_are_said_for_what_they_are() -> None
         ("https://lists.example/more.opml", "another list of subscriptions (import it on its own)"),
         ("https://pods.example/old.xml", "marked as not subscribed (subscribed=0)"),
     ]
+
+
+def test_one_feed_written_otherwise_is_one_subscription(store: Store, tmp_path: Path) -> None:
+    """An international host and its xn-- form, a default port, http or https and a trailing
+    slash name one feed: they were as many subscriptions, every article stored twice."""
+    first, _ = store.add_feed("https://bücher.example/feed")
+    path = tmp_path / "list.opml"
+    path.write_text(
+        '<opml version="2.0"><body>'
+        '<outline text="A" xmlUrl="https://xn--bcher-kva.example/feed"/>'
+        '<outline text="B" xmlUrl="https://bücher.example:443/feed/"/>'
+        '<outline text="C" xmlUrl="http://BÜCHER.example/feed"/>'
+        '<outline text="D" xmlUrl="https://bücher.example/other"/>'
+        '<outline text="E" xmlUrl="https://me:pw@bücher.example/feed"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    import_opml(store, path)
+    urls = sorted(f.url for f in store.list_feeds())
+    assert urls == [
+        "https://bücher.example/feed",
+        "https://bücher.example/other",
+        "https://me:pw@bücher.example/feed",  # another account's feed
+    ]
+    assert store.add_feed("https://xn--bcher-kva.example/feed/") == (
+        store.get_feed(first.id),
+        False,
+    )

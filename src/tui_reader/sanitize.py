@@ -7,6 +7,7 @@ parameters and refuses schemes other than http(s) where a link is to be followed
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import unicodedata
@@ -355,8 +356,9 @@ def clean_url(url: str, *, _depth: int = 0) -> str:
 
 def url_key(url: str) -> str:
     """What two links to the same web page have in common: tracking parameters, the fragment,
-    the scheme (http or https), the case of the host, a default port and a trailing slash do
-    not count; the query's parameters are sorted. A link that is not http(s) is its own key."""
+    the scheme (http or https), the case of the host, an international host name's form
+    (Unicode or xn--), a default port and a trailing slash do not count; the query's
+    parameters are sorted. A link that is not http(s) is its own key."""
     url = clean_url(url)
     try:
         parts = urlsplit(url)
@@ -367,6 +369,10 @@ def url_key(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not host:
         return url
+    if not host.isascii():
+        # An international name and its xn-- form are one host (IDNA, as browsers send it).
+        with contextlib.suppress(UnicodeError):
+            host = host.encode("idna").decode("ascii")
     if port is not None and port not in (80, 443):
         host = f"{host}:{port}"
     path = parts.path.rstrip("/") or "/"

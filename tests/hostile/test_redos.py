@@ -60,6 +60,7 @@ from tui_reader.sanitize import (
     normalize_spaces,
     url_text,
 )
+from tui_reader.store import feeds as store_feeds
 from tui_reader.store import identity
 from tui_reader.store.identity import similar_titles
 
@@ -668,6 +669,7 @@ UNIT_CASES: list[Case] = [
     # A stored id resolved by an older version (store/identity.py).
     *_text_cases("identity._is_relative", identity._is_relative),
     *_text_cases("sanitize.has_scheme", has_scheme),
+    *_text_cases("feeds._feed_key", lambda t: store_feeds._feed_key("https://" + t)),
     *_text_cases("identity._last_segment", identity._last_segment),
     # Relative ids matched to ids an older version stored resolved: by index, never all pairs.
     Case(

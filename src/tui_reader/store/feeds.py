@@ -11,10 +11,17 @@ import time
 from collections.abc import Sequence
 
 from tui_reader.models import Feed, FeedStored, FeedUpdate
-from tui_reader.sanitize import cap_line, clean_line
+from tui_reader.sanitize import cap_line, clean_line, url_key
 from tui_reader.store.base import StoreBase
 from tui_reader.store.db import StoreError, explain_error
 from tui_reader.store.rows import feed_from_row
+
+
+def _feed_key(url: str) -> str:
+    """What the addresses of one feed have in common (:func:`~tui_reader.sanitize.url_key`),
+    its login kept (two accounts' feeds behind one address are two feeds)."""
+    login = url.partition("://")[2].partition("/")[0].rpartition("@")[0]
+    return (login + "@" if login else "") + url_key(url)
 
 
 class FeedsMixin(StoreBase):
@@ -29,21 +36,25 @@ class FeedsMixin(StoreBase):
         import interrupted or failing half-way subscribes to none of them."""
         ids: list[tuple[int, bool]] = []
         with self.transaction() as c:
+            # Every feed by its address's key (and by the addresses it moved from: a permanent
+            # redirect), so that the same feed written otherwise (xn-- or Unicode, :443, http
+            # or https, a trailing slash) is that feed, not a second subscription to it.
+            known: dict[str, int] = {}
+            for table, column in (("feed_moves", "feed_id"), ("feeds", "id")):
+                for address, feed_id in c.execute(f"SELECT url, {column} FROM {table}"):
+                    known[_feed_key(address)] = int(feed_id)
             for url, title, folder, site_url in entries:
-                row = c.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
-                # (or the address a feed moved from: the same feed, not a second one)
-                row = (
-                    row
-                    or c.execute("SELECT feed_id FROM feed_moves WHERE url = ?", (url,)).fetchone()
-                )
-                if row:
-                    ids.append((int(row[0]), False))
+                found = known.get(_feed_key(url))
+                if found is not None:
+                    ids.append((found, False))
                     continue
                 cur = c.execute(
                     "INSERT INTO feeds(url, title, folder, site_url, added) VALUES (?, ?, ?, ?, ?)",
                     (url, cap_line(title), cap_line(folder), site_url, time.time()),
                 )
-                ids.append((int(cur.lastrowid or 0), True))
+                feed_id = int(cur.lastrowid or 0)
+                known[_feed_key(url)] = feed_id
+                ids.append((feed_id, True))
         out = []
         for feed_id, created in ids:
             feed = self.get_feed(feed_id)
