@@ -211,11 +211,13 @@ class Sync:
         # New there: subscribe here.
         links = state.feed_links(store)
         linked_remote = {link.remote_id for link in links.values()}
-        for rf in remote.values():
-            if rf.id in linked_remote or not is_web_url(rf.url):
-                continue
-            folder = _folder(rf, categories)
-            feed, created = store.add_feed(rf.url, title=clean_line(rf.title), folder=folder)
+        new_there = [
+            rf for rf in remote.values() if rf.id not in linked_remote and is_web_url(rf.url)
+        ]
+        added = store.add_feeds(  # (in one go: each call reads every feed's address)
+            [(rf.url, clean_line(rf.title), _folder(rf, categories), "") for rf in new_there]
+        )
+        for rf, (feed, created) in zip(new_there, added, strict=True):
             state.link_feed(store, feed.id, rf.id, rf.url, feed.folder)
             self._fresh.add(rf.id)
             if created:
