@@ -369,7 +369,7 @@ def url_key(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not host:
         return url
-    if not host.isascii():
+    if not host.isascii() and len(host) <= 253:  # (DNS's longest name: no longer one exists)
         # An international name and its xn-- form are one host (IDNA, as browsers send it).
         with contextlib.suppress(UnicodeError):
             host = host.encode("idna").decode("ascii")
