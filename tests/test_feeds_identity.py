@@ -158,13 +158,65 @@ def test_an_id_repeated_in_one_document_is_one_article_and_the_first_wins(
     items = [
         {"guid": "g1", "title": "Newest version", "link": "https://x.example/1"},
         {"guid": "g2", "title": "Other", "link": "https://x.example/2"},
-        {"guid": "g1", "title": "Stale version", "link": "https://x.example/1-old"},
+        {"guid": "g1", "title": "Stale version", "link": "https://x.example/1"},
+        {"guid": "g1", "title": "Staler version"},  # (no link: no other page either)
     ]
     feed = subscribe(server, store, "/rep.xml", rss_items(items))
     summary = refresh(store.path, FAST)
     assert (summary.new_articles, summary.updated_articles) == (2, 0)
     by_guid = {a.guid: a for a in articles(store, feed)}
     assert (by_guid["g1"].title, by_guid["g1"].url) == ("Newest version", "https://x.example/1")
+
+
+def test_an_id_that_entries_with_different_links_share_identifies_none_of_them(
+    server: TestServer, store: Store
+) -> None:
+    # A generator that writes the site's address (or "N/A") as every item's guid: each item
+    # is its own story, on its own page. Every one is kept, none is written over another
+    # when the feed moves on, and a highlight stays on its story's text.
+    def story(name: str) -> dict[str, str]:
+        return {
+            "guid": "https://site.example/",
+            "title": f"Story {name}",
+            "link": f"https://site.example/{name}",
+            "description": f"The text of story {name}.",
+        }
+
+    path = "/same-guid.xml"
+    feed = subscribe(server, store, path, rss_items([story("c"), story("b"), story("a")]))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (3, 0)
+    c = next(a for a in articles(store, feed) if a.title == "Story c")
+    store.set_starred(c.id, True)
+    add_highlight(store, c.id, "The text of story c.", 4, 8, "yellow")
+    server.route(path, rss_items([story("e"), story("d"), story("c"), story("b")]))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (2, 0)
+    server.route(path, rss_items([story("e"), story("c"), story("e")]))  # (a repeat: one)
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (0, 0)
+    stored = {a.title: a.url for a in articles(store, feed)}
+    assert stored == {f"Story {n}": f"https://site.example/{n}" for n in "abcde"}
+    kept = store.get_article(c.id)
+    assert kept is not None and kept.title == "Story c" and kept.starred
+    assert len(store.list_highlights(c.id)) == 1
+    # Down to one item: the rows say the id is shared, so the item is the row with its link.
+    server.route(path, rss_items([story("f")]))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (1, 0)
+    assert len(articles(store, feed)) == 6
+
+
+def test_a_shared_id_keeps_the_rows_an_older_version_stored_under_it() -> None:
+    # An older version kept one row for the id (the newest story then): it stays that story's.
+    old = Known(1, "N/A", "https://site.example/b", "Story b", None)
+    entries = [
+        EntryData(guid="N/A", url=f"https://site.example/{n}", title=f"Story {n}") for n in "cba"
+    ]
+    found = {m.entry.title: m.article_id for m in match_entries([old], entries)}
+    assert found == {"Story c": None, "Story b": 1, "Story a": None}
+    plan = plan_entries([old], entries)
+    assert len({new.key for new in plan.new}) == 2  # uids made from distinct keys
 
 
 def test_items_without_id_repeating_link_and_title_are_told_apart_by_date(

@@ -685,6 +685,23 @@ UNIT_CASES: list[Case] = [
         lambda s: "x" * s,
         E2E_BUDGET,
     ),
+    # One id that every entry and stored row shares, each with its own link (a generator
+    # that writes the site's address as every guid): matched by an index, never all pairs.
+    Case(
+        "identity.match_entries[one id shared by every entry and row]",
+        lambda n: identity.match_entries(
+            [
+                identity.Known(i, "https://h.example/", f"https://h.example/{i}", "", None)
+                for i in range(len(n) // 50)
+            ],
+            [
+                EntryData(guid="https://h.example/", url=f"https://h.example/{i}", title="t")
+                for i in range(len(n) // 25)
+            ],
+        ),
+        lambda s: "x" * s,
+        E2E_BUDGET,
+    ),
     # A feed that ends early (feeds/parse.py): its root's end tag sought near the end.
     *[
         Case(f"parse._ends_early[{unit!r}]", feed_parse._ends_early, lambda s, u=unit: rep(u, s))

@@ -8,10 +8,13 @@ Identity is within one feed:
   never consulted for an entry that has an id.
 - An entry without an id is its link together with its title, and its date where link and
   title repeat too (items sharing a landing page or a podcast's home page stay apart).
+- An id that entries with different links share within one document (a generator that
+  writes the site's address, or "N/A", as every item's guid) identifies none of them: each
+  is that id together with its link, and stored rows are matched to them by that link.
 - Entries repeating an identity within one document are one article: the first wins (feeds
-  list newest first). Unless their text differs: entries without an id that repeat link,
-  title and date (or have none of them: an item may be a description alone) but not their
-  text are as many articles, told apart by their text.
+  list newest first; Atom's versions of one entry). Unless their text differs: entries
+  without an id that repeat link, title and date (or have none of them: an item may be a
+  description alone) but not their text are as many articles, told apart by their text.
 - An entry with nothing in it (no id, link, title, text or enclosure: a feed's empty
   ``<item/>``) is no article.
 
@@ -33,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from tui_reader.models import EntryData
@@ -63,11 +66,22 @@ class Match:
     key: str  # the entry's identity as text (unique within the feed's document)
 
 
-def entry_key(e: EntryData) -> str:
-    """The entry's identity within its feed, as one string."""
+def entry_key(e: EntryData, shared: Collection[str] = ()) -> str:
+    """The entry's identity within its feed, as one string (``shared``: the ids that do not
+    identify an entry, see :func:`shared_ids`)."""
     if e.guid:
-        return "id\n" + e.guid
+        return f"id\n{e.guid}\n{e.url}" if e.guid in shared else "id\n" + e.guid
     return f"entry\n{e.url}\n{e.title}\n{e.published!r}"
+
+
+def shared_ids(entries: Iterable[EntryData]) -> set[str]:
+    """The ids that entries with different links share: no entry's identity on their own."""
+    first_link: dict[str, str] = {}
+    shared: set[str] = set()
+    for e in entries:
+        if e.guid and e.url and first_link.setdefault(e.guid, e.url) != e.url:
+            shared.add(e.guid)
+    return shared
 
 
 def is_empty(e: EntryData) -> bool:
@@ -79,13 +93,13 @@ def _keys(entries: Iterable[EntryData]) -> list[tuple[EntryData, str]]:
     """The distinct entries with their keys: empty ones dropped; one repeating an identity
     dropped when its text is the same too (the first wins), else kept under its key and its
     text's digest (entries without an id that only their text tells apart)."""
+    listed = [e for e in entries if not is_empty(e)]
+    shared = shared_ids(listed)
     first: dict[str, EntryData] = {}  # key -> its first entry
     taken: set[str] = set()
     out: list[tuple[EntryData, str]] = []
-    for e in entries:
-        if is_empty(e):
-            continue
-        key = entry_key(e)
+    for e in listed:
+        key = entry_key(e, shared)
         if key not in first:
             first[key] = e
             taken.add(key)
@@ -134,19 +148,28 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
         claimed.add(row.id)
         found[i] = row.id
 
-    # 1. Entries with an id: the row with that guid, and nothing else.
-    by_guid: dict[str, Known] = {}
+    # 1. Entries with an id: the row with that guid, and nothing else. An id shared by
+    # entries (or rows) with different links: the row with that guid and the entry's link.
+    by_guid: dict[str, list[Known]] = {}
     for row in rows:
         if row.guid:
-            by_guid.setdefault(row.guid, row)
+            by_guid.setdefault(row.guid, []).append(row)
+    shared = shared_ids(todo)
+    shared.update(g for g, same in by_guid.items() if len(same) > 1 and _links_differ(same))
+    by_guid_link: dict[tuple[str, str], deque[Known]] = {}
+    for guid in shared:
+        for row in by_guid.get(guid, []):
+            by_guid_link.setdefault((guid, row.url), deque()).append(row)
     idless: list[int] = []
     for i, e in enumerate(todo):
         if not e.guid:
             idless.append(i)
-            continue
-        same_id = by_guid.get(e.guid)
-        if same_id is not None and same_id.id not in claimed:
-            claim(i, same_id)
+        elif e.guid in shared:
+            same_link = by_guid_link.get((e.guid, e.url))
+            if same_link:
+                claim(i, same_link.popleft())
+        elif (same_id := by_guid.get(e.guid)) and same_id[0].id not in claimed:
+            claim(i, same_id[0])
 
     # 1b. A relative id (jekyll-feed's "/slug") that older versions stored resolved against
     # a base ("https://site/slug"): the row whose guid it resolves to, against that guid.
@@ -240,6 +263,10 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
             claim(i, old.popleft())
 
     return [Match(e, found.get(i), key) for i, (e, key) in enumerate(keyed)]
+
+
+def _links_differ(rows: list[Known]) -> bool:
+    return any(r.url != rows[0].url for r in rows)
 
 
 def _is_relative(guid: str) -> bool:
@@ -387,7 +414,8 @@ def plan_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> EntryP
         e = match.entry
         digest = entry_hash(e)
         if match.article_id is None:
-            plan.new.append(NewEntry(e, e.guid or match.key, digest))
+            key = match.key if not e.guid or match.key != "id\n" + e.guid else e.guid
+            plan.new.append(NewEntry(e, key, digest))
             continue
         row = by_id[match.article_id]
         if row.guid != e.guid:
