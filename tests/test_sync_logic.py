@@ -152,6 +152,30 @@ def test_a_first_sync_matches_by_guid_hash_then_link_and_merges(store: Store) ->
     assert [(c.remote_id, c.field, c.value) for c in changes] == [(1, "starred", "1")]
 
 
+def test_a_guid_that_local_articles_with_other_links_share_matches_by_link(store: Store) -> None:
+    # A feed writing one guid for every item (store/identity.py keeps them apart by link): the
+    # server's article with that guid is the local one with its link, not the oldest.
+    feed = _setup(store)
+    shared = "https://example.org/"
+    store.upsert_entries(
+        feed,
+        [EntryData(guid=shared, url=f"http://example.org/{n}", title=n) for n in ("c", "b", "a")],
+    )
+    ids = {a.url: a.id for a in store.list_articles()}
+    sha = hashlib.sha1(shared.encode()).hexdigest()
+    counts = _pull(
+        store, feed, [_headline(9, 7, guid_hash=sha, link="http://example.org/a", marked=True)]
+    )
+    assert (counts.matched, counts.new) == (1, 0)
+    assert _flags(store) == {  # starred there: the story "a" here, not the oldest row ("c")
+        "http://example.org/a": (False, True),
+        "http://example.org/b": (False, False),
+        "http://example.org/c": (False, False),
+    }
+    linked = store.conn.execute("SELECT article_id FROM sync_articles WHERE remote_id = 9")
+    assert linked.fetchone()[0] == ids["http://example.org/a"]
+
+
 def test_the_unread_list_of_a_feed_decides_read_for_its_linked_articles(store: Store) -> None:
     feed = _setup(store)
     _pull(store, feed, [_headline(1, 7), _headline(2, 7), _headline(3, 7, unread=False)])

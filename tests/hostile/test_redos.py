@@ -62,6 +62,7 @@ from tui_reader.sanitize import (
 )
 from tui_reader.store import feeds as store_feeds
 from tui_reader.store import identity
+from tui_reader.store import sync as sync_state
 from tui_reader.store.identity import similar_titles
 
 pytestmark = pytest.mark.hostile(category="redos")
@@ -123,6 +124,33 @@ def _check(case: Case) -> None:
 
 
 # -- builders ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Headline:
+    guid_hash: str
+    link: str
+
+
+def _match_all(size: str) -> None:
+    """A first sync of one feed: len(size) // 20 local articles, half with their own guid and
+    half sharing one, each taken by a server headline (its guid's hash, then its link)."""
+    import hashlib
+    import sqlite3
+
+    n = len(size) // 20
+    c = sqlite3.connect(":memory:")
+    c.execute("CREATE TABLE articles(id INTEGER PRIMARY KEY, feed_id, guid, url)")
+    c.execute("CREATE TABLE sync_articles(article_id)")
+    rows = [(i, 1, f"g{i}" if i % 2 else "shared", f"https://h.example/{i}") for i in range(n)]
+    c.executemany("INSERT INTO articles VALUES (?, ?, ?, ?)", rows)
+    matcher = sync_state.Matcher()
+    for _, _, guid, url in rows:
+        digest = hashlib.sha1(guid.encode()).hexdigest()
+        found = matcher.take(c, 1, _Headline(digest, url))  # type: ignore[arg-type]
+        assert found is not None
+    c.close()
+
 
 OPENERS = ("<!--", "&lt;!--", "!-- ", "<a ", "<script ", "&lt;b&gt;", "</", "<", "-->")
 RUNS = (" ", "\n", " \t\r\n", ".", "5")
@@ -699,6 +727,14 @@ UNIT_CASES: list[Case] = [
                 for i in range(len(n) // 25)
             ],
         ),
+        lambda s: "x" * s,
+        E2E_BUDGET,
+    ),
+    # A first sync matching a feed's many local articles to the server's (store/sync.py):
+    # each one taken leaves the indexes in constant time, never by a walk over them.
+    Case(
+        "sync.Matcher[every local article matched by its link or a shared guid]",
+        _match_all,
         lambda s: "x" * s,
         E2E_BUDGET,
     ),

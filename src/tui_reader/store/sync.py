@@ -253,37 +253,72 @@ def _sha1(text: str) -> str:
 
 class Matcher:
     """A feed's local articles that no server article is linked to yet, by the SHA1 of their
-    guid (tt-rss's guid hash) and by link; read once per feed per sync."""
+    guid (tt-rss's guid hash) and by link; read once per feed per sync. A guid that local
+    articles with different links share (a feed writing one guid for every item, which the
+    refresh keeps apart by link: store/identity.py) finds the one with the headline's link."""
 
     def __init__(self) -> None:
-        self._feeds: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
+        self._feeds: dict[int, _FeedArticles] = {}
 
     def take(self, c: sqlite3.Connection, feed_id: int, h: HeadlineLike) -> int | None:
-        if feed_id not in self._feeds:
-            by_hash: dict[str, int] = {}
-            by_link: dict[str, int] = {}
-            for aid, guid, url in c.execute(
-                "SELECT id, guid, url FROM articles WHERE feed_id = ? AND id NOT IN"
-                " (SELECT article_id FROM sync_articles) ORDER BY id",
-                (feed_id,),
-            ):
-                if guid:
-                    by_hash.setdefault(_sha1(guid), aid)
-                if url:
-                    by_link.setdefault(url, aid)
-            self._feeds[feed_id] = (by_hash, by_link)
-        by_hash, by_link = self._feeds[feed_id]
-        found = by_hash.get(h.guid_hash) if h.guid_hash else None
-        if found is None and h.link:
+        feed = self._feeds.get(feed_id)
+        if feed is None:
+            feed = self._feeds[feed_id] = _FeedArticles(c, feed_id)
+        links = [h.link] if h.link else []
+        if h.link:
             from tui_reader.htmltext import clean_link
 
             # As the server has it, or as a refresh here stored it (tracking parameters gone).
-            found = by_link.get(h.link) or by_link.get(clean_link(h.link, h.link))
+            links.append(clean_link(h.link, h.link))
+        found = None
+        if h.guid_hash and h.guid_hash in feed.shared:
+            found = _first(feed.by_hash_link.get((h.guid_hash, link)) for link in links)
+        elif h.guid_hash:
+            found = feed.by_hash.get(h.guid_hash)
+        if found is None:
+            found = _first(feed.by_link.get(link) for link in links)
         if found is not None:
-            for table in (by_hash, by_link):
-                for key in [k for k, v in table.items() if v == found]:
-                    del table[key]
+            feed.forget(found)
         return found
+
+
+def _first(found: Iterable[int | None]) -> int | None:
+    return next((a for a in found if a is not None), None)
+
+
+class _FeedArticles:
+    """One feed's unlinked local articles, indexed (each taken at most once)."""
+
+    def __init__(self, c: sqlite3.Connection, feed_id: int) -> None:
+        self.by_hash: dict[str, int] = {}  # the oldest article with the guid
+        self.by_link: dict[str, int] = {}  # the oldest article with the link
+        self.by_hash_link: dict[tuple[str, str], int] = {}
+        self.keys: dict[int, tuple[str, str]] = {}  # article -> (its guid's hash, its link)
+        links_of_hash: dict[str, str] = {}
+        self.shared: set[str] = set()  # hashes of guids articles with other links share
+        for aid, guid, url in c.execute(
+            "SELECT id, guid, url FROM articles WHERE feed_id = ? AND id NOT IN"
+            " (SELECT article_id FROM sync_articles) ORDER BY id",
+            (feed_id,),
+        ):
+            digest = _sha1(guid) if guid else ""
+            self.keys[aid] = (digest, url)
+            if digest:
+                self.by_hash.setdefault(digest, aid)
+                self.by_hash_link.setdefault((digest, url), aid)
+                if links_of_hash.setdefault(digest, url) != url:
+                    self.shared.add(digest)
+            if url:
+                self.by_link.setdefault(url, aid)
+
+    def forget(self, aid: int) -> None:
+        digest, url = self.keys.pop(aid, ("", ""))
+        if self.by_hash.get(digest) == aid:
+            del self.by_hash[digest]
+        if self.by_link.get(url) == aid:
+            del self.by_link[url]
+        if self.by_hash_link.get((digest, url)) == aid:
+            del self.by_hash_link[digest, url]
 
 
 def _pending_fields(c: sqlite3.Connection, article_id: int) -> set[str]:
