@@ -331,6 +331,76 @@ def test_a_short_article_among_many_links_stays_alone() -> None:
     assert "Another post number" not in text
 
 
+def _old_style_page(article: str) -> str:
+    """A news page as written before HTML5 (and on many sites since): no header, footer or
+    navigation element, its menus, headline lists and widgets in plain divs around the
+    article, several times the article's length."""
+    menu = "".join(f"<li><a href='/s/{i}'>Section {i}</a></li>" for i in range(60))
+    heads = "".join(
+        f"<li><a href='/n/{i}'>Minister visits region {i} as talks resume</a></li>"
+        for i in range(40)
+    )
+    widgets = "<div class='box'>Follow us</div><div class='box'>Listen Live</div>" * 10
+    return (
+        "<html><head><title>Story</title></head><body>"
+        f"<div id='top'><ul>{menu}</ul></div>"
+        f"<div id='content'><div id='story'>{article}</div></div>"
+        f"<div id='side'><h3>Most read</h3><ul>{heads}</ul>{widgets}</div>"
+        "<div id='bottom'>Copyright 2012 The Daily Example. All rights reserved.</div>"
+        "</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        # Short paragraphs of Chinese: each a few sentences, under 80 characters.
+        "".join(
+            f"<p>委员会周二开会讨论了来年的新预算第{i}项，成员们同意图书馆周日继续开放。"
+            "这一决定得到了居民的广泛支持。</p>"
+            for i in range(4)
+        ),
+        # Paragraphs written as one div with line breaks.
+        "<div>"
+        + "<br><br>".join(
+            f"The committee met on Tuesday to discuss item {i} of the new budget, and its"
+            " members agreed that the library would stay open on Sundays after all."
+            for i in range(4)
+        )
+        + "</div>",
+    ],
+    ids=["cjk-paragraphs", "div-and-br-paragraphs"],
+)
+def test_an_article_on_a_page_that_marks_no_chrome_is_not_widened_to_its_menus(
+    article: str,
+) -> None:
+    """A page with no landmarks has its whole body as "main text"; when what was found is an
+    article's sentences and widening would add only lines (menus, headlines, widgets), the
+    article stays alone (held-out news pages from goose's and newspaper's fixtures: F1 0.05
+    to 0.91 on one, before)."""
+    text = extract_html(_old_style_page(article)).text
+    assert "图书馆周日继续开放" in text or "library would stay open" in text
+    assert "Section 7" not in text and "Minister visits region" not in text
+    assert "Listen Live" not in text
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    ("page_id", "least"),
+    [
+        ("0659", 0.8),  # a shop's collection: "Keep informed on new releases" was found
+        ("0205", 0.9),  # a forum's thread list: one short line was found
+        ("3067", 0.4),  # a cookie notice's sentences found, the page's own sentences beside
+    ],
+)
+def test_a_page_that_marks_no_chrome_is_still_widened_when_what_was_found_is_no_article(
+    page_id: str, least: float
+) -> None:
+    """Pages without landmarks whose main text is what they are for: what was found is no
+    article's text (a line, a label), or widening adds sentences of the page's own."""
+    assert _score(page_id) >= least
+
+
 @needs_corpus
 @pytest.mark.parametrize(
     ("page_id", "inside"),

@@ -24,7 +24,7 @@ import pytest
 from tests.conftest import SEEDS
 from tui_reader import anchor, net, timestamps
 from tui_reader.charsets import codec_for_label, header_charset
-from tui_reader.document import Document
+from tui_reader.document import Block, Document
 from tui_reader.export import mdtext, regions, webannotation
 from tui_reader.extract import (
     debris,
@@ -35,6 +35,7 @@ from tui_reader.extract import (
     preclean,
     prune,
 )
+from tui_reader.extract import pipeline as extract_pipeline
 from tui_reader.extract.dates import strip_dates
 from tui_reader.extract.pagedate import page_date
 from tui_reader.extract.parse import parse_html
@@ -737,6 +738,12 @@ UNIT_CASES: list[Case] = [
         _match_all,
         lambda s: "x" * s,
         E2E_BUDGET,
+    ),
+    # Sentences and CJK text weighed in what was found (extract/pipeline.py).
+    *_text_cases("pipeline._weight", extract_pipeline._weight),
+    *_text_cases(
+        "pipeline._sentences",
+        lambda t: extract_pipeline._sentences([Block("paragraph", t)]),
     ),
     # A feed that ends early (feeds/parse.py): its root's end tag sought near the end.
     *[

@@ -54,6 +54,14 @@ _MAIN_FOUND = 0.6  # share of the page's <main> text below which what was found 
 _PARAGRAPH = 80  # characters of a block that is a paragraph of prose
 _DISCUSSION = 0.8  # share of the page's prose outside readers' comments below which it is a thread
 _LONG_READ = 5_000  # characters of prose paragraphs in what was found that make it a text to read
+_ARTICLE_SENTENCES = 0.75  # share of what was found in sentences that makes it an article's text
+_ARTICLE_LEAST = 200  # characters (a CJK character counts 3) of it, at least
+_ADDED_SENTENCES = 0.3  # share of what a wider choice adds in sentences below which it adds none
+_SENTENCE_ENDS = frozenset(".!?。！？…")
+_CLOSERS = "'\"”’)]»」』"
+# Han, kana and Hangul: a character of these scripts says about what three letters say.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_LANDMARK_TAGS = ("header", "footer", "nav", "aside", "main")
 # "</body>" and "</html>" end nothing (HTML5 puts what follows into the body); libxml2 may drop
 # what comes after them.
 _EARLY_END = re.compile(r"</(?:body|html)\s*>", re.I)
@@ -180,9 +188,49 @@ def _not_an_article(
     if main is None:
         return blocks
     more = _blocks(main, base, meta)
-    if sum(len(b.text) for b in more) * _NOT_ARTICLE_FOUND > found:
-        return more
-    return blocks
+    if sum(len(b.text) for b in more) * _NOT_ARTICLE_FOUND <= found:
+        return blocks
+    if not _marks_chrome(root) and _is_prose(blocks) and not _adds_prose(more, blocks):
+        # A page that marks none of its chrome (no header, footer, navigation: pages before
+        # HTML5, and many since): its "main text" is the whole body, menus, headline lists
+        # and widgets included. An article's text found, and no sentences beside it, is the
+        # article (its prose was undercounted: short CJK paragraphs, paragraphs in divs).
+        return blocks
+    return more
+
+
+def _weight(text: str) -> int:
+    return len(text) + 2 * len(_CJK.findall(text))
+
+
+def _sentences(blocks: list[Block]) -> int:
+    """Characters of ``blocks`` in paragraphs of sentences (long enough, ending as one)."""
+    total = 0
+    for b in blocks:
+        end = b.text.rstrip().rstrip(_CLOSERS)[-1:]
+        if end in _SENTENCE_ENDS and _weight(b.text) >= _PARAGRAPH:
+            total += len(b.text)
+    return total
+
+
+def _is_prose(blocks: list[Block]) -> bool:
+    """True for an article's text: mostly sentences, and enough of them."""
+    chars = sum(len(b.text) for b in blocks)
+    weight = sum(_weight(b.text) for b in blocks)
+    return weight >= _ARTICLE_LEAST and _sentences(blocks) >= chars * _ARTICLE_SENTENCES
+
+
+def _adds_prose(wider: list[Block], blocks: list[Block]) -> bool:
+    """True when the blocks of ``wider`` not in ``blocks`` hold sentences, not only lines."""
+    found = {b.text for b in blocks}
+    added = [b for b in wider if b.text not in found]
+    chars = sum(len(b.text) for b in added)
+    return not chars or _sentences(added) >= chars * _ADDED_SENTENCES
+
+
+def _marks_chrome(root: HtmlElement) -> bool:
+    body = root.find("body")
+    return body is None or next(body.iterdescendants(*_LANDMARK_TAGS), None) is not None
 
 
 def _by_main(blocks: list[Block], root: HtmlElement, base: str, meta: Metadata) -> list[Block]:
