@@ -116,6 +116,28 @@ def test_widget_named_boxes_with_prose_are_read() -> None:
     assert "library would stay open" in extract_html(page).text
 
 
+def test_short_paragraphs_of_a_class_the_articles_long_ones_carry_are_kept() -> None:
+    """A CMS marks every paragraph of the article with one class ("paywall": what subscribers
+    read; a held-out Wired page lost its 7 shorter paragraphs to the widget rule). The class
+    names no widget; a short paragraph with a widget's class of its own still goes."""
+    long = (
+        "<p class='paywall'>The committee met on Tuesday to discuss the new budget for the"
+        " coming year, and its members agreed, after a long and at times heated debate about"
+        " opening hours, staff and the cost of heating an old building through the winter,"
+        " that the library would stay open on Sundays after all, at least until the spring,"
+        " when the question will come before the council again with the figures of the first"
+        " months in hand and the views of the readers who use the rooms on weekends.</p>"
+    )
+    short = "<p class='paywall'>“We are staying open,” says the librarian, smiling.</p>"
+    page = (
+        f"<html><body><article>{long}{short}{long}"
+        "<p class='share-tools'>Share this story</p></article></body></html>"
+    )
+    text = extract_html(page).text
+    assert "says the librarian" in text
+    assert "Share this story" not in text
+
+
 # --- what script hides until it has loaded --------------------------------------------------------
 
 

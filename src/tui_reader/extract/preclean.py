@@ -289,6 +289,17 @@ def _bylines_of_a_list(bylines: list[tuple[HtmlElement, str]]) -> bool:
     return len(others) + 1 >= _BYLINES_OF_A_LIST
 
 
+def _article_paragraph_classes(root: HtmlElement) -> set[str]:
+    """The classes of the page's long paragraphs (longer than any widget): a class a page puts
+    on its article's every paragraph ("paywall": the part a subscriber reads) names no widget,
+    and its short paragraphs are the article's too."""
+    return {
+        cls
+        for p in root.iter("p")
+        if (cls := p.get("class")) and _text_len(p) >= _WIDGET_TEXT_LIMIT
+    }
+
+
 def preclean(root: HtmlElement) -> str:
     """Clean ``root`` in place; returns the byline text found in the page, if any."""
     placed = _place_streamed_parts(root)
@@ -299,6 +310,7 @@ def preclean(root: HtmlElement) -> str:
     hidden_page = placed + _hidden_share(root) > page * _MOST
     byline = ""
     bylines: list[tuple[HtmlElement, str]] = []
+    body_classes = _article_paragraph_classes(root)
     for el in root.xpath("//*[@hidden or @aria-hidden or @style or @class or @id or @role]"):
         if el.getparent() is None or el.tag in ("html", "body"):
             continue
@@ -337,6 +349,7 @@ def preclean(root: HtmlElement) -> str:
             _WIDGET.search(features)
             and _text_len(el) < _WIDGET_TEXT_LIMIT
             and (el.find(".//p") is None or _text_len(el) < 80)
+            and not (el.tag == "p" and el.get("class") in body_classes)
         ):
             _remove(el)
             continue
