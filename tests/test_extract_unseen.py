@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from functools import cache
 
 import pytest
@@ -14,8 +15,10 @@ from bench.shingles import page_f1, shingle_match
 from tests.conftest import CORPUS
 from tui_reader.extract import ExtractionError, extract_html
 from tui_reader.extract.fallback import densest_article
-from tui_reader.extract.metadata import extract_metadata
+from tui_reader.extract.metadata import Metadata, extract_metadata
 from tui_reader.extract.parse import parse_html
+from tui_reader.extract.postclean import is_head_line, similarity
+from tui_reader.words import words
 
 MODERN = CORPUS / "modern-pages"
 MOZILLA = CORPUS / "readability-pages"
@@ -136,6 +139,41 @@ def test_short_paragraphs_of_a_class_the_articles_long_ones_carry_are_kept() -> 
     text = extract_html(page).text
     assert "says the librarian" in text
     assert "Share this story" not in text
+
+
+# Burmese writes vowels and viramas as combining marks: a headline and a lead paragraph made of
+# other words of the same syllables (the words' pieces between marks are shared).
+_MY_TITLE = "နိုင်ငံတော်အကြည်ညိုပျက်စေမှုပုဒ်မနဲ့ တရားစွဲခံထားရတဲ့ ဆရာတော်"
+_MY_SYLLABLES = re.findall(r"\w[^\w\s]*", _MY_TITLE.replace(" ", ""))
+_MY_LEAD = (
+    " ".join(
+        "".join(_MY_SYLLABLES[(i * k + k) % len(_MY_SYLLABLES)] for k in (1, 3, 5))
+        for i in range(40)
+    )
+    + "။"
+)
+
+
+def test_a_word_of_a_script_with_combining_marks_is_one_word() -> None:
+    assert words("နိုင်ငံတော် သတင်း") == ["နငငတ", "သတင"]  # (compared without marks)
+    assert words("Café CAFÉ") == ["café", "café"]
+    assert similarity(_MY_TITLE, _MY_LEAD) < 0.75  # (0.78 when cut at every mark)
+
+
+def test_a_lead_paragraph_in_a_script_with_combining_marks_is_not_the_headline() -> None:
+    """A held-out BBC Burmese page lost its 355-character lead paragraph: cut into pieces at
+    each mark, it shared most pieces with the 70-character headline."""
+    page = (
+        f"<html><head><title>{_MY_TITLE}</title></head><body><article><h1>{_MY_TITLE}</h1>"
+        f"<p>{_MY_LEAD}</p>" + f"<p>{_MY_LEAD[::-1]}</p>" * 3 + "</article></body></html>"
+    )
+    assert _MY_LEAD in extract_html(page).text
+
+
+def test_a_block_much_longer_than_the_headline_is_not_the_headline() -> None:
+    meta = Metadata(title="The library will stay open on Sundays")
+    assert is_head_line("The library will stay open on Sundays", meta)
+    assert not is_head_line("The library will stay open on Sundays. " * 4, meta)
 
 
 # --- what script hides until it has loaded --------------------------------------------------------

@@ -65,6 +65,7 @@ from tui_reader.store import feeds as store_feeds
 from tui_reader.store import identity
 from tui_reader.store import sync as sync_state
 from tui_reader.store.identity import similar_titles
+from tui_reader.words import words
 
 pytestmark = pytest.mark.hostile(category="redos")
 
@@ -739,6 +740,9 @@ UNIT_CASES: list[Case] = [
         lambda s: "x" * s,
         E2E_BUDGET,
     ),
+    # Words compared without their combining marks (words.py).
+    *_text_cases("words.words", words),
+    *_text_cases("words.words[marks]", lambda t: words(t.replace(" ", "\u102d\u1004\u103a "))),
     # Sentences and CJK text weighed in what was found (extract/pipeline.py).
     *_text_cases("pipeline._weight", extract_pipeline._weight),
     *_text_cases(

@@ -9,24 +9,23 @@ script) and what was found is much shorter.
 from __future__ import annotations
 
 import copy
-import re
 
 from lxml.html import HtmlElement
 
 from tui_reader.document import Block
 from tui_reader.extract.fallback import smallest_holding
 from tui_reader.extract.prune import prune
+from tui_reader.words import words
 
 _MIN_DECLARED = 500  # characters of articleBody worth trusting
 _PARAGRAPHS = ("p", "li", "blockquote", "pre", "td", "dd", "h2", "h3", "h4", "h5", "h6")
 _MIN_PARAGRAPH = 40  # characters of a paragraph matched against the declared text
 _SHARE = 0.8  # of the matched text the chosen element must hold
 _COVERED = 0.6  # of the declared text the tree must hold to be used
-_WORD = re.compile(r"\w+")
 
 
 def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
+    return " ".join(words(text))
 
 
 def usable(declared: str) -> str:

@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 from tui_reader.extract.dates import DATE_WORDS, strip_dates
 from tui_reader.htmltext import decode_entities
 from tui_reader.sanitize import cap_line, clean_line, clean_url
+from tui_reader.words import words
 
 _ARTICLE_TYPES = frozenset(
     {
@@ -195,8 +196,8 @@ def clean_byline(text: str) -> str:
 
 
 def _similar(a: str, b: str) -> bool:
-    words_a = set(re.findall(r"\w+", a.casefold()))
-    words_b = re.findall(r"\w+", b.casefold())
+    words_a = set(words(a))
+    words_b = words(b)
     extra = [w for w in words_b if w not in words_a]
     return bool(words_b) and len(" ".join(extra)) / max(len(" ".join(words_b)), 1) < 0.25
 

@@ -14,6 +14,7 @@ from tui_reader.extract.dates import DATE, DATE_WORDS, parse_date
 from tui_reader.extract.debris import scrub_text
 from tui_reader.extract.metadata import Metadata, clean_byline
 from tui_reader.sanitize import normalize_spaces
+from tui_reader.words import fold
 
 _NORM = re.compile(r"[\W_]+")
 _BOILERPLATE = re.compile(
@@ -67,8 +68,11 @@ _CHECKED_BY = re.compile(
 )
 
 
+_TITLE_SLACK = 20  # characters a repeated headline may have beyond twice its length
+
+
 def _norm(text: str) -> str:
-    return _NORM.sub(" ", text.casefold()).strip()
+    return _NORM.sub(" ", fold(text)).strip()
 
 
 def similarity(a: str, b: str) -> float:
@@ -82,9 +86,12 @@ def similarity(a: str, b: str) -> float:
 
 
 def _is_title(text: str, meta: Metadata) -> bool:
-    """The headline repeated in the body (Readability.js's test: > 75% similar)."""
+    """The headline repeated in the body (Readability.js's test: > 75% similar), never a
+    block more than twice its length (a lead paragraph that starts by restating it)."""
     return any(
-        candidate and similarity(candidate, text) > 0.75
+        candidate
+        and len(text) <= 2 * len(candidate) + _TITLE_SLACK
+        and similarity(candidate, text) > 0.75
         for candidate in (meta.title, meta.page_title, *meta.headings)
     )
 

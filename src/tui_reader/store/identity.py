@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 
 from tui_reader.models import EntryData
 from tui_reader.sanitize import has_scheme
+from tui_reader.words import words
 
 _LEGACY_HASH = re.compile(r"[0-9a-f]{40}")  # the old rule's sha1 key for an entry with no link
 
@@ -120,11 +121,8 @@ def distinct_entries(entries: Iterable[EntryData]) -> list[EntryData]:
     return [e for e, _key in _keys(entries)]
 
 
-_WORD = re.compile(r"\w+")
-
-
 def _words(title: str) -> set[str]:
-    return set(_WORD.findall(title.casefold()))
+    return set(words(title))
 
 
 def similar_titles(a: str, b: str) -> bool:
