@@ -7,6 +7,8 @@ import json
 from dataclasses import replace
 from html import escape
 
+import pytest
+
 from tests.httpserver import TestServer
 from tui_reader.config import Config, RefreshConfig
 from tui_reader.feeds.refresh import refresh
@@ -630,3 +632,105 @@ def test_ids_an_older_version_stored_resolved_are_matched_and_take_the_id_as_wri
     assert got == [1, 2, None, None]
     plan = plan_entries(rows, entries)
     assert sorted(plan.guids) == [(1, "/post-1"), (2, "post-2")]
+
+
+# -- ids respelled: a site that moves, a slug renamed, a link changed ---------------------------
+
+
+def _posts(spell: str, *, ids: bool = True) -> bytes:
+    """Three posts whose ids (and links) are their permalinks as ``spell`` writes them."""
+    items = []
+    for n, slug in enumerate(("first-post", "second-post", "third-post"), start=1):
+        item = {"title": f"Post {n}", "link": spell.format(slug), "date": DAY.format(n)}
+        if ids:
+            item["guid"] = spell.format(slug)
+        items.append(item)
+    return rss_items(items[::-1])
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("http://localhost:1313/posts/{}/", "https://blog.example/posts/{}/"),  # built, then set
+        ("http://blog.example/posts/{}/", "https://blog.example/posts/{}/"),  # http to https
+        ("https://blog.example/posts/{}", "https://blog.example/posts/{}/"),  # a trailing slash
+        ("https://me.github.io/blog/posts/{}/", "https://blog.example/posts/{}/"),  # base path
+        ("/posts/{}/", "https://blog.example/posts/{}/"),  # a relative id made absolute
+    ],
+)
+def test_a_site_that_moves_keeps_its_articles(
+    server: TestServer, store: Store, before: str, after: str
+) -> None:
+    """Ids that are permalinks change with the site's address (a static site built for
+    localhost then published, http to https, a new domain): every post respelled by one
+    prefix. Replayed real Hugo and Jekyll histories stored every post a second time, unread,
+    beside the read, starred and annotated one."""
+    feed = subscribe(server, store, "/moves.xml", _posts(before))
+    assert refresh(store.path, FAST).new_articles == 3
+    first = {a.title: a for a in articles(store, feed)}
+    store.set_read([first["Post 2"].id])
+    store.set_starred(first["Post 2"].id, True)
+    server.route("/moves.xml", _posts(after))
+    assert refresh(store.path, FAST).new_articles == 0
+    now = {a.title: a for a in articles(store, feed)}
+    assert {t: a.id for t, a in now.items()} == {t: a.id for t, a in first.items()}
+    assert now["Post 2"].read and now["Post 2"].starred
+    assert now["Post 2"].url == after.format("second-post")
+    assert now["Post 2"].guid == after.format("second-post")  # (matched by its id from now on)
+
+
+def test_a_post_whose_slug_was_renamed_is_the_same_article(
+    server: TestServer, store: Store
+) -> None:
+    items = [
+        {"guid": "https://b.example/p/old-slug/", "title": "A post", "date": DAY.format(3)},
+        {"guid": "https://b.example/p/other/", "title": "Other", "date": DAY.format(2)},
+    ]
+    feed = subscribe(server, store, "/slug.xml", rss_items(items))
+    refresh(store.path, FAST)
+    items[0] = {**items[0], "guid": "https://b.example/p/new-slug/"}
+    server.route("/slug.xml", rss_items(items))
+    assert refresh(store.path, FAST).new_articles == 0
+    assert [a.guid for a in articles(store, feed) if a.title == "A post"] == [
+        "https://b.example/p/new-slug/"
+    ]
+
+
+def test_an_entry_without_id_whose_link_changed_is_the_same_article(
+    server: TestServer, store: Store
+) -> None:
+    """A site's permalinks restructured (WordPress's /?p=1 to /2024/01/slug/) under entries
+    with no id: the same title and date."""
+    feed = subscribe(server, store, "/noid.xml", _posts("https://w.example/?p={}", ids=False))
+    assert refresh(store.path, FAST).new_articles == 3
+    server.route("/noid.xml", _posts("https://w.example/2025/01/{}/", ids=False))
+    assert refresh(store.path, FAST).new_articles == 0
+    assert len(articles(store, feed)) == 3
+
+
+def test_new_posts_whose_ids_replace_others_are_new_articles(
+    server: TestServer, store: Store
+) -> None:
+    """Posts that left the feed and new ones at other addresses, with other titles and
+    dates, are not taken for each other (not even at a left one's slug)."""
+    feed = subscribe(server, store, "/new.xml", _posts("https://n.example/posts/{}/"))
+    refresh(store.path, FAST)
+    items = [
+        {"guid": "https://n.example/posts/fourth/", "title": "Post 4", "date": DAY.format(4)},
+        {"guid": "https://n.example/posts/fifth/", "title": "Post 5", "date": DAY.format(5)},
+        # The path of a post that left, with another title and date: a new post there.
+        {"guid": "https://n.example/2/posts/first-post/", "title": "New", "date": DAY.format(6)},
+    ]
+    server.route("/new.xml", rss_items(items))
+    assert refresh(store.path, FAST).new_articles == 3
+    assert len(articles(store, feed)) == 6
+
+
+def test_decider_matches_a_respelled_id_only_when_it_is_unique_on_both_sides() -> None:
+    rows = [
+        Known(1, "https://a.example/x/post/", "", "Same", 1.0),
+        Known(2, "https://a.example/y/post/", "", "Same", 1.0),
+    ]
+    entries = [EntryData(guid="https://b.example/z/post/", title="Same", published=1.0)]
+    assert [m.article_id for m in match_entries(rows, entries)] == [None]
+    assert [m.article_id for m in match_entries(rows[:1], entries)] == [1]

@@ -585,6 +585,27 @@ def test_an_id_is_kept_as_written_and_only_the_link_it_stands_for_is_resolved(
     assert [(e.guid, e.url) for e in slow.entries] == got  # type: ignore[attr-defined]
 
 
+def test_a_relative_link_that_the_guid_repeats_is_a_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site built with no base address (Hugo) writes each item's <link> and <guid> as the
+    same path: the link is the item's own, resolved; only an id alone is no link."""
+    from tests.conftest import parse_both
+
+    doc = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        b"<item><title>a</title><link>/2020/05/a/</link><guid>/2020/05/a/</guid></item>"
+        b"<item><title>b</title><guid>/2020/05/b/</guid><link>/2020/05/b/</link></item>"
+        b"<item><title>c</title><guid>/2020/05/c/</guid></item>"
+        b"</channel></rss>"
+    )
+    slow, fast = parse_both(doc, "https://site.example/index.xml", monkeypatch)
+    assert slow == fast
+    assert [(e.guid, e.url) for e in slow.entries] == [  # type: ignore[attr-defined]
+        ("/2020/05/a/", "https://site.example/2020/05/a/"),
+        ("/2020/05/b/", "https://site.example/2020/05/b/"),
+        ("/2020/05/c/", ""),
+    ]
+
+
 def _atom_entry(inner: str) -> bytes:
     return (
         '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>F</title>'

@@ -749,6 +749,24 @@ UNIT_CASES: list[Case] = [
         "pipeline._sentences",
         lambda t: extract_pipeline._sentences([Block("paragraph", t)]),
     ),
+    # Ids respelled (a site that moved): every entry new, every row left, matched by index.
+    Case(
+        "identity.match_entries[every id respelled]",
+        lambda n: identity.match_entries(
+            [
+                identity.Known(i, f"http://old.example/p/{i}/", "", f"Post {i}", float(i))
+                for i in range(len(n) // 50)
+            ],
+            [
+                EntryData(guid=f"https://new.example/q/{i}", title=f"Post {i}", published=1.0)
+                for i in range(len(n) // 50)
+            ],
+        ),
+        lambda s: "x" * s,
+        E2E_BUDGET,
+    ),
+    *_text_cases("identity._id_path", identity._id_path),
+    *_text_cases("identity._id_path[a path]", lambda t: identity._id_path("/" + t)),
     # A feed that ends early (feeds/parse.py): its root's end tag sought near the end.
     *[
         Case(f"parse._ends_early[{unit!r}]", feed_parse._ends_early, lambda s, u=unit: rep(u, s))

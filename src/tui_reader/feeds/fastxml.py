@@ -659,6 +659,8 @@ class _Reader:
             if "length" in attrs:
                 enclosure["length"] = attrs["length"]
             meta.setdefault("links", []).append(enclosure)
+        if entry and rel == "alternate":  # (feedparser lists the entry's own links)
+            meta.setdefault("links", []).append({"rel": rel})
         if "href" in attrs:  # even an empty one: then the text is not read
             if rel == "alternate" and _map_type(ltype) in _HTML_TYPES:
                 meta["link"] = self.resolve(attrs["href"])

@@ -478,15 +478,26 @@ def _author(e: dict[str, Any]) -> str:
     return author
 
 
+def _has_own_link(e: dict[str, Any]) -> bool:
+    """Whether the entry has a link element of its own (not only an id standing in for one)."""
+    links = dict.get(e, "links")
+    return isinstance(links, list) and any(
+        isinstance(link, dict) and dict.get(link, "rel") == "alternate"
+        for link in links[: MAX_SCANNED * 4]
+    )
+
+
 def _xml_entry(e: dict[str, Any], base: str, *, atom: bool = False) -> EntryData:
     # dict.get, not FeedParserDict.get: the keys used are the canonical ones, and its key
     # aliasing costs more than the rest of this function.
     get = dict.get
     raw_link, raw_id = str(get(e, "link") or ""), str(get(e, "id") or "")
-    if raw_link == raw_id and not is_web_url(raw_link):
+    if raw_link == raw_id and not is_web_url(raw_link) and not _has_own_link(e):
         # The link is only the entry's id (feedparser takes an RSS guid or an Atom id for the
         # link when there is none): an id is a name, an address only if it is a whole web
-        # address. "42" or a UUID resolved against the feed's address was a made-up page.
+        # address. "42" or a UUID resolved against the feed's address was a made-up page. (A
+        # link of the entry's own that its id repeats, "/2020/05/slug/" from a site built
+        # with no base address, is a link.)
         raw_link = ""
     link = clean_link(raw_link, base)
     guid = fast_line(raw_id)  # blank is none; never the link (store.identity)

@@ -25,6 +25,13 @@ date, or with its link and a title sharing most words (no date on either side); 
 starts giving ids has its stored id-less articles matched by link and title, and one that stops
 (a document with no id at all) has its stored articles matched the same way.
 
+An id respelled is the same article: the stored row whose id left the document, matched (each
+unique on both sides) by the id's path, then by its last segment, with the same title or date
+(a site that moved: another host, http to https, a base path, a trailing slash, a relative id
+made absolute), else by the same title and date (a slug renamed, a generator that makes new
+ids at every build). An entry without an id whose link changed is the row with its title and
+date, likewise.
+
 A relative id that an older version stored resolved (``https://site/slug`` for ``/slug``) is
 matched to that row when the row's link or title is the entry's too, and takes the id as
 written. A stored article is matched to an incoming entry at most once. Rows stored before this rule
@@ -38,9 +45,10 @@ import re
 from collections import deque
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from tui_reader.models import EntryData
-from tui_reader.sanitize import has_scheme
+from tui_reader.sanitize import has_scheme, is_web_url
 from tui_reader.words import words
 
 _LEGACY_HASH = re.compile(r"[0-9a-f]{40}")  # the old rule's sha1 key for an entry with no link
@@ -65,6 +73,9 @@ class Match:
     entry: EntryData
     article_id: int | None
     key: str  # the entry's identity as text (unique within the feed's document)
+
+
+Entry = EntryData | Known  # (what the keys below read: guid, url, title, published)
 
 
 def entry_key(e: EntryData, shared: Collection[str] = ()) -> str:
@@ -178,6 +189,29 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
         claim,
     )
 
+    # 1c. An id respelled. A site that moves (another host, http to https, a base path, a
+    # trailing slash) respells every permalink id by one prefix; a post whose slug is renamed
+    # respells its own. The row whose id left the document, with the id's path (or its last
+    # segment) and the same title or date; else with the same title and date. Each unique
+    # on both sides.
+    ids_here = {e.guid for e in todo if e.guid}
+    left = [r for r in rows if r.guid and r.id not in claimed and r.guid not in ids_here]
+    passes: list[tuple[Callable[[Entry], object], Callable[[EntryData, Known], bool]]] = [
+        (lambda item: _id_path(item.guid), _same_title_or_date),
+        (lambda item: _id_slug(item.guid), _same_title_or_date),
+        (_title_and_date, _always),
+    ]
+    for key, agree in passes if left else []:
+        _by_unique_key(
+            [i for i, e in enumerate(todo) if e.guid and i not in found],
+            [r for r in left if r.id not in claimed],
+            todo,
+            claim,
+            key,
+            key,
+            agree,
+        )
+
     # 2. Entries without an id, against rows without one: link, title and date first (the
     # row with the same text first, where several repeat them)...
     exact: dict[tuple[str, str, float | None], list[Known]] = {}
@@ -221,6 +255,16 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
             if e.published is not None and r.published is not None
             else e.published is None and r.published is None and similar_titles(e.title, r.title)
         ),
+    )
+    # ...then a link changed (a site's new permalinks): the same title and date, unique.
+    _by_unique_key(
+        [i for i in idless if i not in found],
+        [r for r in rows if not r.guid and r.id not in claimed],
+        todo,
+        claim,
+        _title_and_date,
+        _title_and_date,
+        _always,
     )
     # ...and a feed that stopped giving ids (none in this document): its rows with one that
     # no entry claimed, by link and title.
@@ -335,18 +379,72 @@ def _by_unique_link(
 ) -> None:
     """Claim, for each entry whose link (not blank) no other of ``indexes`` has, the one row
     of ``rows`` with that link, when ``same`` says they are one."""
-    entries_by_link: dict[str, list[int]] = {}
+    _by_unique_key(
+        indexes, rows, todo, claim, lambda e: e.url or None, lambda r: r.url or None, same
+    )
+
+
+def _by_unique_key(
+    indexes: list[int],
+    rows: list[Known],
+    todo: list[EntryData],
+    claim: Callable[[int, Known], None],
+    entry_key: Callable[[Entry], object],
+    row_key: Callable[[Entry], object],
+    same: Callable[[EntryData, Known], bool],
+) -> None:
+    """Claim, for each entry of ``indexes`` whose key (None: none) no other of them has, the
+    one row of ``rows`` with that key, when ``same`` says they are one."""
+    entries_by_key: dict[object, list[int]] = {}
     for i in indexes:
-        if todo[i].url:
-            entries_by_link.setdefault(todo[i].url, []).append(i)
-    rows_by_link: dict[str, list[Known]] = {}
+        if (key := entry_key(todo[i])) is not None:
+            entries_by_key.setdefault(key, []).append(i)
+    rows_by_key: dict[object, list[Known]] = {}
     for row in rows:
-        if row.url:
-            rows_by_link.setdefault(row.url, []).append(row)
-    for link, found_here in entries_by_link.items():
-        candidates = rows_by_link.get(link, [])
+        if (key := row_key(row)) is not None:
+            rows_by_key.setdefault(key, []).append(row)
+    for key, found_here in entries_by_key.items():
+        candidates = rows_by_key.get(key, [])
         if len(found_here) == len(candidates) == 1 and same(todo[found_here[0]], candidates[0]):
             claim(found_here[0], candidates[0])
+
+
+def _id_path(guid: str) -> str | None:
+    """The path (with its query and fragment, without a trailing slash) of an id that is a
+    web address or a path; None for other ids (a tag: URI, a UUID, a number) and the root."""
+    if guid.startswith("/") and not guid.startswith("//"):
+        path = guid
+    elif guid.startswith("//") or is_web_url(guid):
+        try:
+            parts = urlsplit(guid)
+        except ValueError:
+            return None
+        path = parts.path
+        path += "?" + parts.query if parts.query else ""
+        path += "#" + parts.fragment if parts.fragment else ""
+    else:
+        return None
+    return path.rstrip("/") or None
+
+
+def _id_slug(guid: str) -> str | None:
+    """The last segment of :func:`_id_path` (a base path added or dropped)."""
+    path = _id_path(guid)
+    return path.rsplit("/", 1)[-1] or None if path else None
+
+
+def _title_and_date(item: Entry) -> tuple[str, float] | None:
+    if not item.title or item.published is None:
+        return None
+    return (item.title, item.published)
+
+
+def _same_title_or_date(e: EntryData, r: Known) -> bool:
+    return e.title == r.title or (e.published is not None and e.published == r.published)
+
+
+def _always(e: EntryData, r: Known) -> bool:
+    return True
 
 
 # -- new or changed: what a refresh does with each entry ------------------------------------
