@@ -179,6 +179,29 @@ def test_a_block_much_longer_than_the_headline_is_not_the_headline() -> None:
 # --- what script hides until it has loaded --------------------------------------------------------
 
 
+def test_an_article_hidden_by_style_until_a_paywall_check_is_read() -> None:
+    """A news site sends the whole article in a box styled display:none, which its script
+    shows to subscribers, and a visible "sign up to continue" in its place (two held-out
+    pages of thelocal.dk: only the teaser was read, F1 0). A hidden box holding most of the
+    page's prose is the article; a hidden dialog beside a visible article still goes."""
+    hidden = f"<div id='articleBody' style='display: none'>{PROSE * 6}</div>"
+    menu = "".join(f"<li><a href='/{i}'>Section number {i}</a></li>" for i in range(40))
+    page = (
+        f"<html><body><nav><ul>{menu}</ul></nav><main><h1>Budget</h1>"
+        "<p class='teaser'>The committee met on Tuesday.</p>"
+        f"{hidden}<p style='display:block'>Please sign up or log in to continue reading</p>"
+        "</main></body></html>"
+    )
+    assert extract_html(page).text.count("library would stay open") == 6
+    dialog = (
+        "<div style='display:none' class='modal'><p>We use cookies to improve your"
+        " experience on our site and to show you relevant advertising; by continuing to"
+        " browse you agree to our use of cookies as described in our policy.</p></div>"
+    )
+    page = f"<html><body><article>{PROSE * 6}</article>{dialog}</body></html>"
+    assert "We use cookies" not in extract_html(page).text
+
+
 def test_a_hidden_box_holding_the_page_is_read_and_a_small_hidden_one_is_not() -> None:
     page = f"<html><body><div hidden><h2>Notes</h2>{PROSE * 6}</div></body></html>"
     assert "library would stay open" in extract_html(page).text

@@ -50,6 +50,7 @@ _WIDGET = re.compile(
 )
 _TAG_TEXT = re.compile(r"<[!/?]?[a-zA-Z][^<>]*>")  # a tag written as text
 _WIDGET_TEXT_LIMIT = 400
+_HIDDEN_PROSE = 500  # characters of prose a hidden element must hold to be the article
 _MOST = 0.5  # share of the page's text
 _MENU_LINKS = 0.5  # share of link text in a menu
 _BUTTON_TEXT_LIMIT = 200  # characters: a button with more text wraps content
@@ -289,6 +290,33 @@ def _bylines_of_a_list(bylines: list[tuple[HtmlElement, str]]) -> bool:
     return len(others) + 1 >= _BYLINES_OF_A_LIST
 
 
+class _Prose:
+    """The page's prose by element (long paragraphs, few links), counted once when asked."""
+
+    def __init__(self, root: HtmlElement) -> None:
+        self.root = root
+        self._totals: dict[HtmlElement, int] | None = None
+
+    def of(self, el: HtmlElement) -> int:
+        if self._totals is None:
+            from tui_reader.extract.fallback import prose_by_element
+
+            self._totals = prose_by_element(self.root)
+        return self._totals.get(el, 0)
+
+    def page(self) -> int:
+        body = self.root.find("body")
+        return self.of(body if body is not None else self.root)
+
+
+def _is_hidden_article(el: HtmlElement, prose: _Prose) -> bool:
+    """True for an element holding most of the page's prose (and some: _HIDDEN_PROSE)."""
+    if _text_len(el) < _HIDDEN_PROSE:
+        return False
+    found = prose.of(el)
+    return found >= _HIDDEN_PROSE and found > prose.page() * _MOST
+
+
 def _article_paragraph_classes(root: HtmlElement) -> set[str]:
     """The classes of the page's long paragraphs (longer than any widget): a class a page puts
     on its article's every paragraph ("paywall": the part a subscriber reads) names no widget,
@@ -311,6 +339,7 @@ def preclean(root: HtmlElement) -> str:
     byline = ""
     bylines: list[tuple[HtmlElement, str]] = []
     body_classes = _article_paragraph_classes(root)
+    prose = _Prose(root)
     for el in root.xpath("//*[@hidden or @aria-hidden or @style or @class or @id or @role]"):
         if el.getparent() is None or el.tag in ("html", "body"):
             continue
@@ -327,7 +356,10 @@ def preclean(root: HtmlElement) -> str:
             continue
         style = el.get("style")
         if style and _HIDDEN_STYLE.search(style):
-            _remove(el)
+            # What script shows once the page has loaded (the article a paywall's check lets
+            # through), when it holds most of the page's prose, is the article.
+            if not _is_hidden_article(el, prose):
+                _remove(el)
             continue
         role = (el.get("role") or "").lower()
         if role in _MODAL_ROLES and el.get("aria-modal") == "true":
