@@ -734,3 +734,41 @@ def test_decider_matches_a_respelled_id_only_when_it_is_unique_on_both_sides() -
     entries = [EntryData(guid="https://b.example/z/post/", title="Same", published=1.0)]
     assert [m.article_id for m in match_entries(rows, entries)] == [None]
     assert [m.article_id for m in match_entries(rows[:1], entries)] == [1]
+
+
+def test_an_id_reused_for_another_story_never_takes_over_the_stored_one(
+    server: TestServer, store: Store
+) -> None:
+    """Ids that are positions ("1" for the newest post) or a show's one guid for its latest
+    episode: an entry whose title, link and date all differ from the stored one with its id
+    is another story, a new article; the stored one keeps its text, star and highlights."""
+
+    def doc(names: str) -> bytes:
+        items = [
+            {
+                "guid": str(position),
+                "title": f"Story {name}",
+                "link": f"https://p.example/{name}",
+                "date": DAY.format(ord(name) - ord("a") + 1),
+                "description": f"The text of story {name}.",
+            }
+            for position, name in enumerate(names, start=1)
+        ]
+        return rss_items(items)
+
+    feed = subscribe(server, store, "/positions.xml", doc("cba"))
+    assert refresh(store.path, FAST).new_articles == 3
+    c = next(a for a in articles(store, feed) if a.title == "Story c")
+    store.set_starred(c.id, True)
+    add_highlight(store, c.id, "The text of story c.", 4, 8, "yellow")
+    server.route("/positions.xml", doc("dcb"))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (1, 0)
+    server.route("/positions.xml", doc("edc"))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (1, 0)
+    stored = {a.title: a.url for a in articles(store, feed)}
+    assert stored == {f"Story {n}": f"https://p.example/{n}" for n in "abcde"}
+    kept = store.get_article(c.id)
+    assert kept is not None and kept.title == "Story c" and kept.starred
+    assert len(store.list_highlights(c.id)) == 1

@@ -3,7 +3,9 @@
 Identity is within one feed:
 
 - An entry with an id (RSS guid, Atom id, JSON Feed id; blank counts as none) is that id,
-  as written (a relative id is never resolved: the feed's address or a base may change).
+  as written (a relative id is never resolved: the feed's address or a base may change),
+  unless its title, link and date all differ from the stored article's with that id: the id
+  was reused for another story (positions as ids), and the entry is a new article.
   Entries with different ids are different articles, whatever their links say; the link is
   never consulted for an entry that has an id.
 - An entry without an id is its link together with its title, and its date where link and
@@ -177,7 +179,11 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
             same_link = by_guid_link.get((e.guid, e.url))
             if same_link:
                 claim(i, same_link.popleft())
-        elif (same_id := by_guid.get(e.guid)) and same_id[0].id not in claimed:
+        elif (
+            (same_id := by_guid.get(e.guid))
+            and same_id[0].id not in claimed
+            and not _another_story(e, same_id[0])
+        ):
             claim(i, same_id[0])
 
     # 1b. A relative id (jekyll-feed's "/slug") that older versions stored resolved against
@@ -191,11 +197,12 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
 
     # 1c. An id respelled. A site that moves (another host, http to https, a base path, a
     # trailing slash) respells every permalink id by one prefix; a post whose slug is renamed
-    # respells its own. The row whose id left the document, with the id's path (or its last
+    # respells its own. The row no entry took, with the id's path (or its last
     # segment) and the same title or date; else with the same title and date. Each unique
     # on both sides.
-    ids_here = {e.guid for e in todo if e.guid}
-    left = [r for r in rows if r.guid and r.id not in claimed and r.guid not in ids_here]
+    # (A row whose id is in the document but went to no entry: that id now names another
+    # story, see _another_story.)
+    left = [r for r in rows if r.guid and r.id not in claimed]
     passes: list[tuple[Callable[[Entry], object], Callable[[EntryData, Known], bool]]] = [
         (lambda item: _id_path(item.guid), _same_title_or_date),
         (lambda item: _id_slug(item.guid), _same_title_or_date),
@@ -305,6 +312,21 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
             claim(i, old.popleft())
 
     return [Match(e, found.get(i), key) for i, (e, key) in enumerate(keyed)]
+
+
+def _another_story(e: EntryData, row: Known) -> bool:
+    """An entry whose title, link and date all differ from the row's with its id: another
+    story under a reused id (ids that are positions, "1" for the newest; a show's one guid
+    for its latest episode), never an edit of the stored one, which would take its read
+    mark, star and highlights."""
+    return (
+        bool(e.title and row.title and e.url and row.url)
+        and e.title != row.title
+        and e.url != row.url
+        and e.published is not None
+        and row.published is not None
+        and e.published != row.published
+    )
 
 
 def _links_differ(rows: list[Known]) -> bool:
