@@ -170,6 +170,19 @@ def test_an_id_repeated_in_one_document_is_one_article_and_the_first_wins(
     assert (by_guid["g1"].title, by_guid["g1"].url) == ("Newest version", "https://x.example/1")
 
 
+def _mark(store: Store, story: Article) -> None:
+    """Star ``story`` (its text: "The text of story <name>.") and highlight a word of it."""
+    store.set_starred(story.id, True)
+    add_highlight(store, story.id, f"The text of s{story.title[1:]}.", 4, 8, "yellow")
+
+
+def _assert_kept(store: Store, story: Article) -> None:
+    """``story`` is still that story, starred, with its highlight."""
+    kept = store.get_article(story.id)
+    assert kept is not None and kept.title == story.title and kept.starred
+    assert len(store.list_highlights(story.id)) == 1
+
+
 def test_an_id_that_entries_with_different_links_share_identifies_none_of_them(
     server: TestServer, store: Store
 ) -> None:
@@ -189,8 +202,7 @@ def test_an_id_that_entries_with_different_links_share_identifies_none_of_them(
     summary = refresh(store.path, FAST)
     assert (summary.new_articles, summary.updated_articles) == (3, 0)
     c = next(a for a in articles(store, feed) if a.title == "Story c")
-    store.set_starred(c.id, True)
-    add_highlight(store, c.id, "The text of story c.", 4, 8, "yellow")
+    _mark(store, c)
     server.route(path, rss_items([story("e"), story("d"), story("c"), story("b")]))
     summary = refresh(store.path, FAST)
     assert (summary.new_articles, summary.updated_articles) == (2, 0)
@@ -199,9 +211,7 @@ def test_an_id_that_entries_with_different_links_share_identifies_none_of_them(
     assert (summary.new_articles, summary.updated_articles) == (0, 0)
     stored = {a.title: a.url for a in articles(store, feed)}
     assert stored == {f"Story {n}": f"https://site.example/{n}" for n in "abcde"}
-    kept = store.get_article(c.id)
-    assert kept is not None and kept.title == "Story c" and kept.starred
-    assert len(store.list_highlights(c.id)) == 1
+    _assert_kept(store, c)
     # Down to one item: the rows say the id is shared, so the item is the row with its link.
     server.route(path, rss_items([story("f")]))
     summary = refresh(store.path, FAST)
@@ -759,8 +769,7 @@ def test_an_id_reused_for_another_story_never_takes_over_the_stored_one(
     feed = subscribe(server, store, "/positions.xml", doc("cba"))
     assert refresh(store.path, FAST).new_articles == 3
     c = next(a for a in articles(store, feed) if a.title == "Story c")
-    store.set_starred(c.id, True)
-    add_highlight(store, c.id, "The text of story c.", 4, 8, "yellow")
+    _mark(store, c)
     server.route("/positions.xml", doc("dcb"))
     summary = refresh(store.path, FAST)
     assert (summary.new_articles, summary.updated_articles) == (1, 0)
@@ -769,6 +778,4 @@ def test_an_id_reused_for_another_story_never_takes_over_the_stored_one(
     assert (summary.new_articles, summary.updated_articles) == (1, 0)
     stored = {a.title: a.url for a in articles(store, feed)}
     assert stored == {f"Story {n}": f"https://p.example/{n}" for n in "abcde"}
-    kept = store.get_article(c.id)
-    assert kept is not None and kept.title == "Story c" and kept.starred
-    assert len(store.list_highlights(c.id)) == 1
+    _assert_kept(store, c)

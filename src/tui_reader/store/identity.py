@@ -27,8 +27,9 @@ date, or with its link and a title sharing most words (no date on either side); 
 starts giving ids has its stored id-less articles matched by link and title, and one that stops
 (a document with no id at all) has its stored articles matched the same way.
 
-An id respelled is the same article: the stored row whose id left the document, matched (each
-unique on both sides) by the id's path, then by its last segment, with the same title or date
+An id respelled is the same article: the stored row that no entry took (its id left the
+document, or names another story now), matched (each unique on both sides) by the id's path,
+then by its last segment, with the same title or date
 (a site that moved: another host, http to https, a base path, a trailing slash, a relative id
 made absolute), else by the same title and date (a slug renamed, a generator that makes new
 ids at every build). An entry without an id whose link changed is the row with its title and
