@@ -779,3 +779,25 @@ def test_an_id_reused_for_another_story_never_takes_over_the_stored_one(
     stored = {a.title: a.url for a in articles(store, feed)}
     assert stored == {f"Story {n}": f"https://p.example/{n}" for n in "abcde"}
     _assert_kept(store, c)
+
+
+def test_decider_takes_a_title_and_date_alone_only_with_the_same_link_or_site() -> None:
+    """Two posts with other ids sharing only a title and a date are two, unless the link is
+    the same (new ids at each build) or both ids are permalinks of one site (a path renamed:
+    a real Hugo history moved /thoughts/2025/03/slug to /thoughts/2025-03-06-slug/)."""
+    row = Known(1, "one", "https://e.example/one", "Same", 1.0)
+
+    def found(e: EntryData, known: Known = row) -> int | None:
+        return match_entries([known], [e])[0].article_id
+
+    assert (
+        found(EntryData(guid="two", url="https://e.example/two", title="Same", published=1.0))
+        is None
+    )
+    assert (
+        found(EntryData(guid="3f2a", url="https://e.example/one", title="Same", published=1.0)) == 1
+    )
+    moved = Known(1, "https://e.example/thoughts/2025/03/a-b", "https://e.example/x", "Same", 1.0)
+    e = EntryData(guid="https://e.example/thoughts/2025-03-06-a-b/", title="Same", published=1.0)
+    assert found(e, moved) == 1
+    assert found(replace(e, guid="https://other.example/thoughts/c/"), moved) is None

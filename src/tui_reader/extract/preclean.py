@@ -309,9 +309,12 @@ class _Prose:
         return self.of(body if body is not None else self.root)
 
 
-def _is_hidden_article(el: HtmlElement, prose: _Prose) -> bool:
-    """True for an element holding most of the page's prose (and some: _HIDDEN_PROSE)."""
-    if _text_len(el) < _HIDDEN_PROSE:
+def _is_hidden_article(el: HtmlElement, prose: _Prose, page: int) -> bool:
+    """True for an element holding most of the page's prose (and some: _HIDDEN_PROSE), on a
+    page that shows text of its own beside it (a teaser, "sign in to read on"): a page that
+    shows nothing but hides text is no article."""
+    length = _text_len(el)
+    if length < _HIDDEN_PROSE or page - length < _HIDDEN_PROSE:
         return False
     found = prose.of(el)
     return found >= _HIDDEN_PROSE and found > prose.page() * _MOST
@@ -358,7 +361,7 @@ def preclean(root: HtmlElement) -> str:
         if style and _HIDDEN_STYLE.search(style):
             # What script shows once the page has loaded (the article a paywall's check lets
             # through), when it holds most of the page's prose, is the article.
-            if not _is_hidden_article(el, prose):
+            if not _is_hidden_article(el, prose, page):
                 _remove(el)
             continue
         role = (el.get("role") or "").lower()

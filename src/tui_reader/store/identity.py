@@ -31,9 +31,9 @@ An id respelled is the same article: the stored row that no entry took (its id l
 document, or names another story now), matched (each unique on both sides) by the id's path,
 then by its last segment, with the same title or date
 (a site that moved: another host, http to https, a base path, a trailing slash, a relative id
-made absolute), else by the same title and date (a slug renamed, a generator that makes new
-ids at every build). An entry without an id whose link changed is the row with its title and
-date, likewise.
+made absolute), else by the same title and date with the same link (a generator that makes
+new ids at every build) or ids that are permalinks on one site (a slug or path renamed). An
+entry without an id whose link changed is the row with its title and date, likewise.
 
 A relative id that an older version stored resolved (``https://site/slug`` for ``/slug``) is
 matched to that row when the row's link or title is the entry's too, and takes the id as
@@ -207,7 +207,7 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
     passes: list[tuple[Callable[[Entry], object], Callable[[EntryData, Known], bool]]] = [
         (lambda item: _id_path(item.guid), _same_title_or_date),
         (lambda item: _id_slug(item.guid), _same_title_or_date),
-        (_title_and_date, _always),
+        (_title_and_date, _same_link_or_site),
     ]
     for key, agree in passes if left else []:
         _by_unique_key(
@@ -468,6 +468,27 @@ def _same_title_or_date(e: EntryData, r: Known) -> bool:
 
 def _always(e: EntryData, r: Known) -> bool:
     return True
+
+
+def _same_link_or_site(e: EntryData, r: Known) -> bool:
+    """The same link (new ids at each build), or ids that are permalinks on one site (a slug
+    or a path renamed): two entries whose other ids only share a title and date are not one."""
+    if e.url and e.url == r.url:
+        return True
+    site = _id_site(e.guid)
+    return site is not None and site == _id_site(r.guid)
+
+
+def _id_site(guid: str) -> str | None:
+    """The host of an id that is a web address ("" for a path); None for other ids."""
+    if _id_path(guid) is None:
+        return None
+    if guid.startswith("/") and not guid.startswith("//"):
+        return ""
+    try:
+        return urlsplit(guid).netloc.lower()
+    except ValueError:
+        return None
 
 
 # -- new or changed: what a refresh does with each entry ------------------------------------
