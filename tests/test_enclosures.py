@@ -406,3 +406,39 @@ def test_media_rss_pictures_sounds_and_videos_are_enclosures(
         Enclosure("https://social.example/v.mp4", "video/mp4", None),
     )
     assert e.text == "v4 is out"
+
+
+def _wordpress_com_items(n: int) -> bytes:
+    """Items as WordPress.com and Jetpack write them: the author's avatar as a Media RSS
+    picture of every post (no type, medium="image"), beside each post's own files."""
+    items = "".join(
+        f"<item><title>Post {i}</title><link>https://b.example/{i}</link>"
+        f"<guid>https://b.example/?p={i}</guid><dc:creator>donpark</dc:creator>"
+        '<media:content url="https://0.avatars.example/avatar/ce74?s=96" medium="image">'
+        '<media:title type="html">donpark</media:title></media:content>'
+        f'<media:content url="https://b.example/photo-{i}.jpg" medium="image"/>'
+        '<enclosure url="https://b.example/theme.mp3" type="audio/mpeg" length="5"/>'
+        "</item>"
+        for i in range(n)
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>B</title>'
+        f"{items}</channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_picture_every_entry_carries_is_the_feeds_not_an_attachment(
+    fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The author's avatar on every post of a WordPress.com blog was listed under each
+    article as an attachment of unknown type. A picture two entries or more of one document
+    carry is the feed's; each post's own picture stays, and so does a sound they share."""
+    import tui_reader.feeds.parse as parse_module
+
+    monkeypatch.setattr(parse_module, "FAST_PATH", fast)
+    entries = parse_feed(_wordpress_com_items(3), "https://b.example/feed/").entries
+    assert [[x.url for x in e.enclosures] for e in entries] == [
+        ["https://b.example/theme.mp3", f"https://b.example/photo-{i}.jpg"] for i in range(3)
+    ]

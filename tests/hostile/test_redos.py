@@ -45,12 +45,13 @@ from tui_reader.feeds import discover as discover_module
 from tui_reader.feeds import fastxml
 from tui_reader.feeds import parse as feed_parse
 from tui_reader.feeds.discover import find_feed_anchors, find_feed_links
+from tui_reader.feeds.enclosures import shared_pictures
 from tui_reader.feeds.opml import read_opml
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.feeds.text import clean_html, clean_link, clean_title, html_to_text
 from tui_reader.feeds.xmlsafe import neutralize
 from tui_reader.mdescape import md_escape
-from tui_reader.models import EntryData
+from tui_reader.models import Enclosure, EntryData
 from tui_reader.sanitize import (
     cap_line,
     clean_line,
@@ -767,6 +768,16 @@ UNIT_CASES: list[Case] = [
     ),
     *_text_cases("identity._id_path", identity._id_path),
     *_text_cases("identity._id_path[a path]", lambda t: identity._id_path("/" + t)),
+    # Pictures several entries carry (feeds/enclosures.py): one set walk over them all.
+    Case(
+        "enclosures.shared_pictures[every entry its own and one shared]",
+        lambda n: shared_pictures(
+            (Enclosure(f"https://p.example/{i}.jpg", "", None), Enclosure("https://p/a", "", None))
+            for i in range(len(n) // 20)
+        ),
+        lambda s: "x" * s,
+        E2E_BUDGET,
+    ),
     # A feed that ends early (feeds/parse.py): its root's end tag sought near the end.
     *[
         Case(f"parse._ends_early[{unit!r}]", feed_parse._ends_early, lambda s, u=unit: rep(u, s))

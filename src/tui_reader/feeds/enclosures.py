@@ -87,3 +87,17 @@ def clean_enclosures(
         # every link: a page, not the file's type. No player or file is HTML.)
         found.append(Enclosure(clean, "" if kind == "text/html" else kind, clean_length(length)))
     return tuple(found)
+
+
+def shared_pictures(enclosures: Iterable[tuple[Enclosure, ...]]) -> set[str]:
+    """The URLs of pictures (an image type, or none given) that two entries or more of one
+    document carry: the feed's (the author's avatar WordPress.com and Jetpack add to every
+    post, a show's art), never one entry's attachment. ``enclosures``: each entry's."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for own in enclosures:
+        for url in {e.url for e in own if not e.type or e.type.startswith("image/")}:
+            if url in seen:
+                shared.add(url)
+            seen.add(url)
+    return shared

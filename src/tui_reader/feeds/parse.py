@@ -30,7 +30,7 @@ from tui_reader.charsets import (
     header_charset,
     mostly_utf8,
 )
-from tui_reader.feeds.enclosures import MAX_SCANNED, clean_enclosures
+from tui_reader.feeds.enclosures import MAX_SCANNED, clean_enclosures, shared_pictures
 from tui_reader.feeds.fastxml import read_fast
 from tui_reader.feeds.parse_api import FeedError, ParsedFeed
 from tui_reader.feeds.text import (
@@ -87,7 +87,22 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
         parsed = parse_json_feed(data, url)
     else:
         parsed = _parse_xml(data, url, header_charset(content_type))
-    return _not_ahead(parsed, time.time())
+    return _own_enclosures(_not_ahead(parsed, time.time()))
+
+
+def _own_enclosures(parsed: ParsedFeed) -> ParsedFeed:
+    """The feed with no picture that several of its entries carry among their enclosures
+    (:func:`~tui_reader.feeds.enclosures.shared_pictures`)."""
+    shared = shared_pictures(e.enclosures for e in parsed.entries)
+    if not shared:
+        return parsed
+    entries = [
+        replace(e, enclosures=tuple(x for x in e.enclosures if x.url not in shared))
+        if any(x.url in shared for x in e.enclosures)
+        else e
+        for e in parsed.entries
+    ]
+    return replace(parsed, entries=entries)
 
 
 def _not_ahead(parsed: ParsedFeed, now: float) -> ParsedFeed:
