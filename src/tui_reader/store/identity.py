@@ -28,12 +28,15 @@ starts giving ids has its stored id-less articles matched by link and title, and
 (a document with no id at all) has its stored articles matched the same way.
 
 An id respelled is the same article: the stored row that no entry took (its id left the
-document, or names another story now), matched (each unique on both sides) by the id's path,
-then by its last segment, with the same title or date
-(a site that moved: another host, http to https, a base path, a trailing slash, a relative id
-made absolute), else by the same title and date with the same link (a generator that makes
-new ids at every build) or ids that are permalinks on one site (a slug or path renamed). An
-entry without an id whose link changed is the row with its title and date, likewise.
+document, or names another story now), matched (each unique on both sides) by the id's path
+with the same title (and date, where both have one), then by its last segment with the same
+title and date (a site that moved: another host, http to https, a base path, a trailing slash,
+a relative id made absolute), else by the same title and date with the same link (a
+generator that makes new ids at every build) or ids that are permalinks on one site and a date
+with a time of day (a slug or path renamed). An entry without an id whose link changed is
+the row with its title and a date with a time of day. A title a blog repeats ("Weeknotes" at
+/2024/01/05/weeknotes), a digest's ids ending in the day, a job board's postings dated by
+the day alone: never matched to each other.
 
 A relative id that an older version stored resolved (``https://site/slug`` for ``/slug``) is
 matched to that row when the row's link or title is the entry's too, and takes the id as
@@ -205,8 +208,8 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
     # story, see _another_story.)
     left = [r for r in rows if r.guid and r.id not in claimed]
     passes: list[tuple[Callable[[Entry], object], Callable[[EntryData, Known], bool]]] = [
-        (lambda item: _id_path(item.guid), _same_title_or_date),
-        (lambda item: _id_slug(item.guid), _same_title_or_date),
+        (lambda item: _id_path(item.guid), _same_title),
+        (lambda item: _id_slug(item.guid), _same_title_and_date),
         (_title_and_date, _same_link_or_site),
     ]
     for key, agree in passes if left else []:
@@ -270,8 +273,8 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
         [r for r in rows if not r.guid and r.id not in claimed],
         todo,
         claim,
-        _title_and_date,
-        _title_and_date,
+        _title_and_time,
+        _title_and_time,
         _always,
     )
     # ...and a feed that stopped giving ids (none in this document): its rows with one that
@@ -462,8 +465,28 @@ def _title_and_date(item: Entry) -> tuple[str, float] | None:
     return (item.title, item.published)
 
 
-def _same_title_or_date(e: EntryData, r: Known) -> bool:
-    return e.title == r.title or (e.published is not None and e.published == r.published)
+def _title_and_time(item: Entry) -> tuple[str, float] | None:
+    """The title with a date that has a time of day: a day alone (midnight UTC) is shared by
+    the postings of a job board or the alerts of one day that repeat a title."""
+    if not item.title or item.published is None or _day_alone(item.published):
+        return None
+    return (item.title, item.published)
+
+
+def _day_alone(published: float) -> bool:
+    return published % 86_400 == 0
+
+
+def _same_title(e: EntryData, r: Known) -> bool:
+    """The same title, and the same date unless one side has none (a site that moved keeps
+    both; a title a blog repeats every week, "Weeknotes", does not keep its date)."""
+    if e.title != r.title:
+        return False
+    return e.published is None or r.published is None or e.published == r.published
+
+
+def _same_title_and_date(e: EntryData, r: Known) -> bool:
+    return e.title == r.title and e.published is not None and e.published == r.published
 
 
 def _always(e: EntryData, r: Known) -> bool:
@@ -472,11 +495,17 @@ def _always(e: EntryData, r: Known) -> bool:
 
 def _same_link_or_site(e: EntryData, r: Known) -> bool:
     """The same link (new ids at each build), or ids that are permalinks on one site (a slug
-    or a path renamed): two entries whose other ids only share a title and date are not one."""
+    or a path renamed) with a date that has a time of day: two entries whose other ids only
+    share a title and a day are not one."""
     if e.url and e.url == r.url:
         return True
     site = _id_site(e.guid)
-    return site is not None and site == _id_site(r.guid)
+    return (
+        site is not None
+        and site == _id_site(r.guid)
+        and e.published is not None
+        and not _day_alone(e.published)
+    )
 
 
 def _id_site(guid: str) -> str | None:
