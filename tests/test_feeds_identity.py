@@ -836,3 +836,48 @@ def test_decider_keeps_apart_posts_that_repeat_a_title_at_another_address() -> N
             published=day,
         )
         assert [m.article_id for m in match_entries([posting], [other])] == [None]
+
+
+def test_a_story_updated_under_a_new_fragment_of_its_id_is_the_same_article(
+    server: TestServer, store: Store
+) -> None:
+    """BBC News gives an updated story its id with a new fragment ("#0", then "#1") and a new
+    time, on the same link: every update was a second, unread copy (other readers' issue
+    threads report it). Entries of a changelog whose ids are anchors of one page stay apart."""
+    base = "https://www.bbc.example/news/articles/c4g3"
+    items = [
+        {"guid": base + "#0", "title": "Storm hits coast", "link": base, "date": DAY.format(5)},
+        {
+            "guid": "https://www.bbc.example/news/articles/x9#0",
+            "title": "Other",
+            "date": DAY.format(4),
+        },
+    ]
+    feed = subscribe(server, store, "/bbc.xml", rss_items(items))
+    refresh(store.path, FAST)
+    story = next(a for a in articles(store, feed) if a.url == base)
+    store.set_read([story.id])
+    items[0] = {
+        **items[0],
+        "guid": base + "#1",
+        "title": "Storm: thousands without power",
+        "date": DAY.format(6),
+    }
+    server.route("/bbc.xml", rss_items(items))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (0, 1)
+    now = store.get_article(story.id)
+    assert now is not None and now.title == "Storm: thousands without power" and now.read
+
+    page = "https://app.example/changelog"
+    notes = [
+        {"guid": f"{page}#v{n}", "title": f"Version {n}", "link": page, "date": DAY.format(n)}
+        for n in (2, 1)
+    ]
+    feed = subscribe(server, store, "/changes.xml", rss_items(notes))
+    refresh(store.path, FAST)
+    notes = [{**notes[0], "guid": f"{page}#v3", "title": "Version 3", "date": DAY.format(3)}]
+    notes.append({"guid": f"{page}#v2", "title": "Version 2", "link": page, "date": DAY.format(2)})
+    server.route("/changes.xml", rss_items(notes))
+    assert refresh(store.path, FAST).new_articles == 1
+    assert sorted(a.title for a in articles(store, feed)) == ["Version 1", "Version 2", "Version 3"]

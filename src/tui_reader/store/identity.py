@@ -28,7 +28,9 @@ starts giving ids has its stored id-less articles matched by link and title, and
 (a document with no id at all) has its stored articles matched the same way.
 
 An id respelled is the same article: the stored row that no entry took (its id left the
-document, or names another story now), matched (each unique on both sides) by the id's path
+document, or names another story now), matched (each unique on both sides) by the id without
+its fragment on the same link (an update under a new fragment: the BBC's "#0", then "#1";
+not a page whose anchors several entries or rows name), then by the id's path
 with the same title (and date, where both have one), then by its last segment with the same
 title and date (a site that moved: another host, http to https, a base path, a trailing slash,
 a relative id made absolute), else by the same title and date with the same link (a
@@ -48,7 +50,7 @@ matched, so a refresh never duplicates them; the caller then stores them under t
 from __future__ import annotations
 
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -199,15 +201,22 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
         claim,
     )
 
-    # 1c. An id respelled. A site that moves (another host, http to https, a base path, a
-    # trailing slash) respells every permalink id by one prefix; a post whose slug is renamed
-    # respells its own. The row no entry took, with the id's path (or its last
-    # segment) and the same title or date; else with the same title and date. Each unique
-    # on both sides.
+    # 1c. An id respelled. A site that updates a story under a new fragment of its id (the
+    # BBC's ".../articles/x#0" then "#1", with a new time) on the same link; a site that
+    # moves (another host, http to https, a base path, a trailing slash) respells every
+    # permalink id by one prefix; a post whose slug is renamed respells its own. The row no
+    # entry took, with the id without its fragment and the same link; with the id's path (or
+    # its last segment) and the same title (and date); else with the same title and date.
+    # Each unique on both sides.
     # (A row whose id is in the document but went to no entry: that id now names another
     # story, see _another_story.)
     left = [r for r in rows if r.guid and r.id not in claimed]
+    # (An id's page that several entries or rows share, each under its own fragment, is a
+    # page of anchors, a changelog's: none of them is another's update.)
+    pages = Counter(_id_unfragmented(e.guid) for e in todo)
+    pages.update(_id_unfragmented(r.guid) for r in rows)
     passes: list[tuple[Callable[[Entry], object], Callable[[EntryData, Known], bool]]] = [
+        (lambda item: _one_page(item.guid, pages), _same_link),
         (lambda item: _id_path(item.guid), _same_title),
         (lambda item: _id_slug(item.guid), _same_title_and_date),
         (_title_and_date, _same_link_or_site),
@@ -483,6 +492,22 @@ def _same_title(e: EntryData, r: Known) -> bool:
     if e.title != r.title:
         return False
     return e.published is None or r.published is None or e.published == r.published
+
+
+def _one_page(guid: str, pages: Counter[str | None]) -> str | None:
+    """The id without its fragment when no other entry or row has that page in its id."""
+    page = _id_unfragmented(guid)
+    return page if page is not None and pages[page] <= 2 else None
+
+
+def _id_unfragmented(guid: str) -> str | None:
+    """An id that has a fragment ("...#3"), without it; None for an id without one."""
+    base, sep, _fragment = guid.partition("#")
+    return base if sep and base else None
+
+
+def _same_link(e: EntryData, r: Known) -> bool:
+    return bool(e.url) and e.url == r.url
 
 
 def _same_title_and_date(e: EntryData, r: Known) -> bool:
