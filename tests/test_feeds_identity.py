@@ -881,3 +881,18 @@ def test_a_story_updated_under_a_new_fragment_of_its_id_is_the_same_article(
     server.route("/changes.xml", rss_items(notes))
     assert refresh(store.path, FAST).new_articles == 1
     assert sorted(a.title for a in articles(store, feed)) == ["Version 1", "Version 2", "Version 3"]
+
+
+def test_decider_keeps_apart_ids_told_apart_by_their_query() -> None:
+    """Ids a site tells apart by a query ("item?id=1", "item?id=2": Hacker News) share their
+    path's last segment but not its query: a new post with an old one's title and day is
+    another post."""
+    day = 1_704_067_200.0
+    old = Known(1, "https://news.example/item?id=1", "https://a.example/", "Who is hiring?", day)
+    new = EntryData(
+        guid="https://news.example/item?id=2",
+        url="https://b.example/",
+        title="Who is hiring?",
+        published=day,
+    )
+    assert [m.article_id for m in match_entries([old], [new])] == [None]

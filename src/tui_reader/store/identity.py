@@ -109,10 +109,11 @@ def is_empty(e: EntryData) -> bool:
     return not (e.guid or e.url or e.title or e.summary or e.content or e.enclosures)
 
 
-def _keys(entries: Iterable[EntryData]) -> list[tuple[EntryData, str]]:
+def _keys(entries: Iterable[EntryData]) -> tuple[list[tuple[EntryData, str]], set[str]]:
     """The distinct entries with their keys: empty ones dropped; one repeating an identity
     dropped when its text is the same too (the first wins), else kept under its key and its
-    text's digest (entries without an id that only their text tells apart)."""
+    text's digest (entries without an id that only their text tells apart). With the ids
+    the document's entries share (:func:`shared_ids`)."""
     listed = [e for e in entries if not is_empty(e)]
     shared = shared_ids(listed)
     first: dict[str, EntryData] = {}  # key -> its first entry
@@ -132,12 +133,12 @@ def _keys(entries: Iterable[EntryData]) -> list[tuple[EntryData, str]]:
         if digest != entry_hash(first[key]) and told not in taken:
             taken.add(told)
             out.append((e, told))
-    return out
+    return out, shared
 
 
 def distinct_entries(entries: Iterable[EntryData]) -> list[EntryData]:
     """The entries with a repeated identity dropped (see :func:`_keys`), order kept."""
-    return [e for e, _key in _keys(entries)]
+    return [e for e, _key in _keys(entries)[0]]
 
 
 def _words(title: str) -> set[str]:
@@ -155,7 +156,7 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
 
     ``known`` is every stored article of the feed, oldest first (the oldest wins where old
     stores hold two rows with one guid). The result follows the document's order."""
-    keyed = _keys(entries)
+    keyed, shared = _keys(entries)
     todo = [e for e, _key in keyed]
     rows = list(known)
     claimed: set[int] = set()
@@ -171,7 +172,6 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
     for row in rows:
         if row.guid:
             by_guid.setdefault(row.guid, []).append(row)
-    shared = shared_ids(todo)
     shared.update(g for g, same in by_guid.items() if len(same) > 1 and _links_differ(same))
     by_guid_link: dict[tuple[str, str], deque[Known]] = {}
     for guid in shared:
@@ -444,28 +444,36 @@ def _by_unique_key(
             claim(found_here[0], candidates[0])
 
 
-def _id_path(guid: str) -> str | None:
-    """The path (with its query and fragment, without a trailing slash) of an id that is a
-    web address or a path; None for other ids (a tag: URI, a UUID, a number) and the root."""
+def _id_parts(guid: str) -> tuple[str, str] | None:
+    """The host ("" for a path) and the path (with its query and fragment, without a trailing
+    slash) of an id that is a web address or a path; None for other ids (a tag: URI, a UUID,
+    a number) and for the root."""
     if guid.startswith("/") and not guid.startswith("//"):
-        path = guid
+        site, path = "", guid
     elif guid.startswith("//") or is_web_url(guid):
         try:
             parts = urlsplit(guid)
         except ValueError:
             return None
-        path = parts.path
+        site, path = parts.netloc.lower(), parts.path
         path += "?" + parts.query if parts.query else ""
         path += "#" + parts.fragment if parts.fragment else ""
     else:
         return None
-    return path.rstrip("/") or None
+    path = path.rstrip("/")
+    return (site, path) if path else None
+
+
+def _id_path(guid: str) -> str | None:
+    parts = _id_parts(guid)
+    return parts[1] if parts else None
 
 
 def _id_slug(guid: str) -> str | None:
-    """The last segment of :func:`_id_path` (a base path added or dropped)."""
+    """The last segment of :func:`_id_path`, its query kept (a base path added or dropped;
+    "item?id=1" and "item?id=2" are two)."""
     path = _id_path(guid)
-    return path.rsplit("/", 1)[-1] or None if path else None
+    return (path.rsplit("/", 1)[-1] or None) if path else None
 
 
 def _title_and_date(item: Entry) -> tuple[str, float] | None:
@@ -524,25 +532,14 @@ def _same_link_or_site(e: EntryData, r: Known) -> bool:
     share a title and a day are not one."""
     if e.url and e.url == r.url:
         return True
-    site = _id_site(e.guid)
+    ours, theirs = _id_parts(e.guid), _id_parts(r.guid)
     return (
-        site is not None
-        and site == _id_site(r.guid)
+        ours is not None
+        and theirs is not None
+        and ours[0] == theirs[0]
         and e.published is not None
         and not _day_alone(e.published)
     )
-
-
-def _id_site(guid: str) -> str | None:
-    """The host of an id that is a web address ("" for a path); None for other ids."""
-    if _id_path(guid) is None:
-        return None
-    if guid.startswith("/") and not guid.startswith("//"):
-        return ""
-    try:
-        return urlsplit(guid).netloc.lower()
-    except ValueError:
-        return None
 
 
 # -- new or changed: what a refresh does with each entry ------------------------------------
