@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import re
-
 from tui_reader.models import SearchHit
 from tui_reader.store.base import StoreBase
 
@@ -20,21 +18,13 @@ class SearchMixin(StoreBase):
         return search_hits(self.conn, query, limit)
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
 def fts_query(text: str) -> str:
     """Turn what a user typed into a safe FTS5 query: every word must appear (the last may be a
-    prefix); quoted phrases stay phrases. No FTS syntax from the input is ever interpreted."""
-    parts: list[str] = []
-    for i, chunk in enumerate(text.split('"')):
-        words = _WORD.findall(chunk)
-        if not words:
-            continue
-        if i % 2 == 1:
-            parts.append('"' + " ".join(words) + '"')
-        else:
-            parts.extend(f'"{w}"' for w in words)
-    if parts and not text.rstrip().endswith('"') and not text.endswith(" "):
-        parts[-1] = parts[-1] + "*"
+    prefix); quoted phrases stay phrases. No FTS syntax from the input is ever interpreted
+    (the words and phrases are :func:`~tui_reader.store.ranked_search.parse_query`'s)."""
+    from tui_reader.store.ranked_search import parse_query
+
+    parts, prefix = parse_query(text)
+    if prefix:
+        parts[-1] += "*"
     return " ".join(parts)
