@@ -3,7 +3,10 @@ writer."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from textual.color import Color
@@ -12,8 +15,9 @@ from tests.conftest import HIGHLIGHT_DOC, HIGHLIGHT_TEXT, add_article, span
 from tui_reader.anchor import text_hash
 from tui_reader.config import DEFAULT_COLORS, HighlightColor
 from tui_reader.document import Block, Document
+from tui_reader.errors import is_busy
 from tui_reader.models import Article
-from tui_reader.store import Store
+from tui_reader.store import Store, StoreError
 from tui_reader.ui.annotations import Annotations, SaveError
 from tui_reader.ui.appreader import AppReader
 from tui_reader.ui.highlight_colors import (
@@ -60,6 +64,62 @@ async def test_add_is_saved_before_it_returns(store: Store, writer: ReaderWriter
     assert notes.at(span("The council met on Tuesday to discuss the bridge.")) == rows[0]
     with pytest.raises(SaveError, match="Nothing to highlight"):
         await notes.add((HIGHLIGHT_TEXT.index("\n\n"), HIGHLIGHT_TEXT.index("\n\n") + 2))
+
+
+async def test_a_highlight_made_while_another_program_writes_is_saved_once_it_is_done(
+    store: Store,
+) -> None:
+    """A long write elsewhere (an import-notes of a big file is one transaction) held the
+    lock past SQLite's busy timeout: the highlight failed with "database is locked" and was
+    lost. It now waits, the reader told once, and is saved when the lock is free."""
+    article = add_article(store)
+    errors: list[str] = []
+    waits: list[str] = []
+    reader = AppReader.at(store.path)
+    w = ReaderWriter(reader, errors.append, waits.append)
+    try:
+        # (SQLite's own wait shortened, so that the test sees several tries in a second.)
+        await asyncio.wrap_future(
+            w.submit(lambda r: r.store.conn.execute("PRAGMA busy_timeout = 50"), "setup")
+        )
+        notes = await opened(w, article)
+        other = sqlite3.connect(store.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            adding = asyncio.ensure_future(notes.add(span("open in May")))
+            await asyncio.sleep(1.0)
+            assert not adding.done()
+            assert len(waits) == 1 and "highlight" in waits[0]
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        h = await adding
+        assert [x.quote for x in store.list_highlights(article.id)] == ["open in May"]
+        assert h.quote == "open in May" and errors == [] and len(waits) == 1
+    finally:
+        w.close()
+        reader.close()
+
+
+def test_is_busy_tells_a_locked_store_by_its_code(tmp_path: Path) -> None:
+    path = tmp_path / "x.sqlite3"
+    first = sqlite3.connect(path, isolation_level=None)
+    second = sqlite3.connect(path, isolation_level=None, timeout=0)
+    first.execute("BEGIN IMMEDIATE")
+    with pytest.raises(sqlite3.OperationalError) as locked:
+        second.execute("BEGIN IMMEDIATE")
+    first.execute("ROLLBACK")
+    assert is_busy(locked.value)
+    try:
+        raise StoreError("cannot use the database") from locked.value
+    except StoreError as wrapped:
+        assert is_busy(wrapped)
+    with pytest.raises(sqlite3.OperationalError) as other:
+        second.execute("SELECT * FROM no_such_table")
+    assert not is_busy(other.value)
+    assert not is_busy(ValueError("database is locked"))  # (the message is not the test)
+    first.close()
+    second.close()
 
 
 async def test_colour_tags_note_delete_undo(store: Store, writer: ReaderWriter) -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "ExtractionError",
     "NotFound",
     "ReaderError",
+    "is_busy",
 ]
 
 
@@ -35,6 +36,27 @@ def _one_line(text: str) -> str:
 
     line = fast_line(text)
     return line if len(line) <= MAX_REASON else line[: MAX_REASON - 1] + "…"
+
+
+# SQLite's result codes for "another connection holds the lock" (the low byte of an extended
+# code: SQLITE_BUSY_SNAPSHOT is a BUSY too).
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an error it was raised from) is SQLite's "database is locked":
+    another connection held the write lock past the busy timeout, and nothing was written.
+    Told by the error's code, never by its message."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        code = getattr(cur, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            return True
+        cur = cur.__cause__ or cur.__context__
+    return False
 
 
 class ReaderError(Exception):

@@ -132,7 +132,7 @@ class Annotations:
 
         def run(reader: Reader) -> None:
             try:
-                result.append(work(reader))
+                result.append(self.writer.patient(work, what))
             except Exception as exc:
                 error.append(exc)
 

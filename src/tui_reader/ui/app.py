@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -93,7 +94,7 @@ class ReaderApp(App[None]):
             reader, self._reader = self._reader, None
             if reader is None:
                 reader = AppReader(self.paths, self.config, self.store_path)
-            writer = ReaderWriter(reader, self._write_failed)
+            writer = ReaderWriter(reader, self._write_failed, self._write_waits)
             self._ctx = Context(reader, self.config, writer, self.paths)
         return self._ctx
 
@@ -102,6 +103,10 @@ class ReaderApp(App[None]):
             self.call_from_thread(self.notify, message, severity="error", markup=False)
         except RuntimeError:  # already on the app's thread, or the app has stopped
             self.notify(message, severity="error", markup=False)
+
+    def _write_waits(self, message: str) -> None:
+        with contextlib.suppress(RuntimeError):  # (the app has stopped)
+            self.call_from_thread(self.notify, message, severity="warning", markup=False)
 
     def notify(
         self,
