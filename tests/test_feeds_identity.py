@@ -171,6 +171,77 @@ def test_an_id_repeated_in_one_document_is_one_article_and_the_first_wins(
     assert (by_guid["g1"].title, by_guid["g1"].url) == ("Newest version", "https://x.example/1")
 
 
+def test_an_id_a_document_repeats_for_stories_of_other_titles_and_dates_keeps_them_all(
+    server: TestServer, store: Store
+) -> None:
+    """A podcast whose every episode carries the guid copied from the first (and the show's
+    link), two posts a site built at one address: each repeat of the id has its own title
+    and date. Every one is a story (the first-wins rule kept one of 3); each keeps its state
+    when the feed moves on or lists them in another order."""
+
+    def episode(n: int) -> dict[str, str]:
+        return {
+            "guid": "show-episode",
+            "title": f"Story e{n}",
+            "link": "https://show.example/",
+            "date": DAY.format(n),
+            "description": f"The text of story e{n}.",
+            "enclosure": f"https://show.example/e{n}.mp3",
+        }
+
+    path = "/one-guid-show.xml"
+    feed = subscribe(server, store, path, rss_items([episode(3), episode(2), episode(1)]))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (3, 0)
+    e2 = next(a for a in articles(store, feed) if a.title == "Story e2")
+    _mark(store, e2)
+    # A new episode on top, then the same episodes in another order: nothing written over.
+    server.route(path, rss_items([episode(4), episode(3), episode(2), episode(1)]))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (1, 0)
+    server.route(path, rss_items([episode(1), episode(2), episode(4), episode(3)]))
+    summary = refresh(store.path, FAST)
+    assert (summary.new_articles, summary.updated_articles) == (0, 0)
+    stored = sorted((a.title, a.published) for a in articles(store, feed))
+    assert [t for t, _ in stored] == [f"Story e{n}" for n in (1, 2, 3, 4)]
+    assert len({p for _, p in stored}) == 4
+    _assert_kept(store, e2)
+
+
+def test_a_repeated_id_with_only_its_title_or_only_its_date_changed_is_one_story() -> None:
+    # Versions of one entry listed twice (an edited headline, a re-dated copy): first wins.
+    first = EntryData(guid="g", url="https://x.example/1", title="Headline", published=1.0)
+    keys = [
+        m.key
+        for m in match_entries(
+            [],
+            [
+                first,
+                replace(first, title="Headline, edited"),
+                replace(first, published=2.0),
+                replace(first, title="Another", published=None),
+            ],
+        )
+    ]
+    assert keys == [entry_key(first)]
+
+
+def test_decider_keeps_stories_of_one_id_apart_when_the_site_moves() -> None:
+    # Two posts a site built at one address, stored under its relative id; the site then
+    # sets its base address, and the id of both becomes absolute: each keeps its row.
+    rows = [
+        Known(1, "/2018/05/22/auth/", "/2018/05/22/auth/", "One", 2.0),
+        Known(2, "/2018/05/22/auth/", "/2018/05/22/auth/", "Two", 1.0),
+    ]
+    moved = "https://site.example/2018/05/22/auth/"
+    entries = [
+        EntryData(guid=moved, url=moved, title="Two", published=1.0),
+        EntryData(guid=moved, url=moved, title="One", published=2.0),
+    ]
+    found = {m.entry.title: m.article_id for m in match_entries(rows, entries)}
+    assert found == {"One": 1, "Two": 2}
+
+
 def _mark(store: Store, story: Article) -> None:
     """Star ``story`` (its text: "The text of story <name>.") and highlight a word of it."""
     store.set_starred(story.id, True)

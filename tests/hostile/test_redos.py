@@ -733,6 +733,25 @@ UNIT_CASES: list[Case] = [
         lambda s: "x" * s,
         E2E_BUDGET,
     ),
+    # One id and one link on every entry and row, each its own story (a podcast's copied
+    # guid): matched by (id, title) and (id, date) indexes, never a walk of the rows per entry.
+    Case(
+        "identity.match_entries[one id and link for every story]",
+        lambda n: identity.match_entries(
+            [
+                identity.Known(i, "ep", "https://show.example/", f"Episode {i}", float(i + 1))
+                for i in range(len(n) // 50)
+            ],
+            [
+                EntryData(
+                    guid="ep", url="https://show.example/", title=f"New {i}", published=-1.0 - i
+                )
+                for i in range(len(n) // 50)
+            ],
+        ),
+        lambda s: "x" * s,
+        E2E_BUDGET,
+    ),
     # A first sync matching a feed's many local articles to the server's (store/sync.py):
     # each one taken leaves the indexes in constant time, never by a walk over them.
     Case(

@@ -127,6 +127,14 @@ def _keys(entries: Iterable[EntryData]) -> tuple[list[tuple[EntryData, str]], se
             out.append((e, key))
             continue
         if e.guid:
+            # A repeat of an id is a version of the first entry with it (first wins), unless
+            # its title and date both differ: then it is another story a generator gave the
+            # same id (a podcast's guid copied from episode to episode, two posts a site
+            # built at one address), kept under the id and its date.
+            dated = f"{key}\n{e.published!r}"
+            if _another_story_told(e, first[key]) and dated not in taken:
+                taken.add(dated)
+                out.append((e, dated))
             continue
         digest = entry_hash(e)  # (only for a repeat: most documents have none)
         told = f"{key}\n{digest}"
@@ -134,6 +142,18 @@ def _keys(entries: Iterable[EntryData]) -> tuple[list[tuple[EntryData, str]], se
             taken.add(told)
             out.append((e, told))
     return out, shared
+
+
+def _another_story_told(e: EntryData, first: EntryData) -> bool:
+    """Whether ``e``, repeating the id (and link) of ``first`` in one document, is another
+    story: both dated, and title and date both differ."""
+    return (
+        bool(e.title and first.title)
+        and e.title != first.title
+        and e.published is not None
+        and first.published is not None
+        and e.published != first.published
+    )
 
 
 def distinct_entries(entries: Iterable[EntryData]) -> list[EntryData]:
@@ -177,6 +197,13 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
     for guid in shared:
         for row in by_guid.get(guid, []):
             by_guid_link.setdefault((guid, row.url), deque()).append(row)
+    # An id the document repeats for several stories (see _keys), or several rows have: the
+    # row with the entry's title, else with its date (a title edited), else none (a new
+    # story); never the first row with the id whatever it holds.
+    ids = Counter(e.guid for e in todo)
+    stories = _Stories(
+        r for g, same in by_guid.items() if ids[g] > 1 or len(same) > 1 for r in same
+    )
     idless: list[int] = []
     for i, e in enumerate(todo):
         if not e.guid:
@@ -185,6 +212,9 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
             same_link = by_guid_link.get((e.guid, e.url))
             if same_link:
                 claim(i, same_link.popleft())
+        elif ids[e.guid] > 1 or len(by_guid.get(e.guid, ())) > 1:
+            if (story := stories.take(e, claimed)) is not None:
+                claim(i, story)
         elif (
             (same_id := by_guid.get(e.guid))
             and same_id[0].id not in claimed
@@ -217,7 +247,7 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
     pages.update(_id_unfragmented(r.guid) for r in rows)
     passes: list[tuple[Callable[[Entry], object], Callable[[EntryData, Known], bool]]] = [
         (lambda item: _one_page(item.guid, pages), _same_link),
-        (lambda item: _id_path(item.guid), _same_title),
+        (_path_and_title, _same_title),
         (lambda item: _id_slug(item.guid), _same_title_and_date),
         (_title_and_date, _same_link_or_site),
     ]
@@ -325,6 +355,30 @@ def match_entries(known: Iterable[Known], entries: Iterable[EntryData]) -> list[
             claim(i, old.popleft())
 
     return [Match(e, found.get(i), key) for i, (e, key) in enumerate(keyed)]
+
+
+class _Stories:
+    """Rows of ids that name several stories, by (guid, title) and (guid, date): each taken
+    once, in the order given (the oldest first), in time linear in the rows."""
+
+    def __init__(self, rows: Iterable[Known]) -> None:
+        self.by_title: dict[tuple[str, str], deque[Known]] = {}
+        self.by_date: dict[tuple[str, float], deque[Known]] = {}
+        for r in rows:
+            self.by_title.setdefault((r.guid, r.title), deque()).append(r)
+            if r.published is not None:
+                self.by_date.setdefault((r.guid, r.published), deque()).append(r)
+
+    def take(self, e: EntryData, claimed: set[int]) -> Known | None:
+        for found in (
+            self.by_title.get((e.guid, e.title)),
+            None if e.published is None else self.by_date.get((e.guid, e.published)),
+        ):
+            while found and found[0].id in claimed:
+                found.popleft()
+            if found:
+                return found[0]
+        return None
 
 
 def _another_story(e: EntryData, row: Known) -> bool:
@@ -467,6 +521,13 @@ def _id_parts(guid: str) -> tuple[str, str] | None:
 def _id_path(guid: str) -> str | None:
     parts = _id_parts(guid)
     return parts[1] if parts else None
+
+
+def _path_and_title(item: Entry) -> tuple[str, str] | None:
+    """The id's path with the title (a path that several stories share, which a document
+    repeated the id for, is told apart by their titles)."""
+    path = _id_path(item.guid)
+    return None if path is None else (path, item.title)
 
 
 def _id_slug(guid: str) -> str | None:
