@@ -80,6 +80,31 @@ def test_json_export_and_import_elsewhere(store: Store, tmp_path: Path) -> None:
         assert copy is not None and len(s.list_highlights(copy.id)) == 6
 
 
+def test_an_export_to_a_dash_goes_to_standard_output(store: Store, tmp_path: Path) -> None:
+    """`tui-reader export --format json -o - | ssh laptop tui-reader import-notes -`: "-" was a
+    file named "-" in the current folder."""
+    a = full_article(store)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "export", "--format", "json", "-o", "-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["total"] == 7 and not (tmp_path / "-").exists()
+    one = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "export", "--article", str(a.id), "-o", "-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert one.returncode == 0, one.stderr
+    assert one.stdout.startswith(f'---\narticle_id: "{a.uid}"\n')
+    assert not (tmp_path / "-").exists()
+
+
 def test_digest_command(store: Store, tmp_path: Path) -> None:
     full_article(store)
     proc = run("digest", "--since", "2000-01-01", "--out", str(tmp_path / "d"))

@@ -527,7 +527,9 @@ def test_a_position_refining_a_fragment_is_not_a_position_in_the_document(
         }
     )
     result = import_annotations(store, [fragment_only])
-    assert result.added == 0 and any("TextQuoteSelector" in p for p in result.problems)
+    assert result.added == 0 and any(
+        "(its selectors: FragmentSelector)" in p for p in result.problems
+    )
     with_quote = _one(
         {
             "type": "FragmentSelector",

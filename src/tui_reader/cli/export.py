@@ -9,14 +9,17 @@ import argparse
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tui_reader.cli.common import CommandError, load_settings, open_reader
 from tui_reader.models import Article
 from tui_reader.reader import Reader
 from tui_reader.sanitize import cap_line, clean_line, shown_url
 from tui_reader.timestamps import MAX_YEAR, MIN_YEAR, sane_timestamp
+
+T = TypeVar("T")
 
 _DAYS = re.compile(r"^(\d+)\s*d(ays?)?$")
 
@@ -43,7 +46,11 @@ def register(sub: Any) -> None:
     where = p.add_mutually_exclusive_group()
     where.add_argument("--out", metavar="DIR", type=Path, help="folder to write in")
     where.add_argument(
-        "-o", "--output", metavar="FILE", type=Path, help="file to write (JSON, or one article)"
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help="file to write (JSON, or one article); - for standard output",
     )
     p.add_argument(
         "--format", choices=("markdown", "json"), default="markdown", help="default: markdown"
@@ -157,8 +164,13 @@ def run_export(args: argparse.Namespace) -> int:
             print("tui-reader: nothing to export (no highlights or notes match)", file=sys.stderr)
             return 0
         if args.format == "json":
-            path, count = reader.export_json(path=args.output, folder=folder, article_ids=ids)
-            print(path)
+            if _is_stdout(args.output):
+                count = _to_stdout(
+                    lambda out: reader.export_json(path=out, folder=folder, article_ids=ids)[1]
+                )
+            else:
+                path, count = reader.export_json(path=args.output, folder=folder, article_ids=ids)
+                print(path)
             print(f"tui-reader: {count} annotations written", file=sys.stderr)
             from tui_reader.export.anninput import MAX_ANNOTATIONS  # (only now: see above)
 
@@ -176,7 +188,10 @@ def run_export(args: argparse.Namespace) -> int:
                     "-o FILE writes one article's Markdown: use --article ID, or --out DIR"
                     " for several (or `tui-reader digest` for one file of many)"
                 )
-            print(reader.export_article(ids[0], folder=folder, path=args.output))
+            if _is_stdout(args.output):
+                _to_stdout(lambda out: reader.export_article(ids[0], folder=folder, path=out))
+            else:
+                print(reader.export_article(ids[0], folder=folder, path=args.output))
             return 0
         results = reader.export_many(article_ids=ids, folder=folder)
         for path, _ in results:
@@ -217,6 +232,27 @@ def run_digest(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from exc
     finally:
         reader.close()
+
+
+def _is_stdout(output: Path | None) -> bool:
+    """``-o -``: standard output (as ``import-notes -`` reads standard input)."""
+    return output is not None and str(output) == "-"
+
+
+def _to_stdout(write: Callable[[Path], T]) -> T:
+    """What ``write(path)`` writes, copied to standard output (the export's own atomic
+    write, into a folder of its own that is then removed)."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="tui-reader-export-") as tmp:
+        out = Path(tmp) / "export"
+        result = write(out)
+        sys.stdout.flush()
+        with out.open("rb") as written:
+            shutil.copyfileobj(written, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    return result
 
 
 def _file_or_stdin(text: str) -> Path:

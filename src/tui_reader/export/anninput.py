@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from tui_reader.export.data import ExportError
-from tui_reader.sanitize import clean_line, clean_text, is_web_url, url_text
+from tui_reader.sanitize import clean_line, clean_text, has_scheme, is_web_url, url_text
 from tui_reader.timestamps import MAX_YEAR, MIN_YEAR, parse_iso, sane_timestamp
 
 EXT = "tui-reader"
@@ -105,6 +106,7 @@ class Parsed:
     skipped: list[str] = field(default_factory=list)  # one line each
     titles: dict[str, str] = field(default_factory=dict)  # source IRI -> document title
     replies: int = 0  # replies to other annotations, skipped
+    publication: tuple[str, str] | None = None  # what the file is about: its id and title
 
 
 def _kind(value: object) -> str:
@@ -215,9 +217,12 @@ def parse_collection(data: Any, *, now: float) -> Parsed:
     items = _items(data, parsed.skipped)
     if isinstance(data, dict) and data.get(EXT) is not None:
         parsed.articles = _articles(data[EXT])
+    parsed.publication = _publication(data)
     seen: dict[str, int] = {}
+    # The file's own annotation ids: a target that is one of them is a reply, not a page.
+    ids = {a["id"] for a in items if isinstance(a, dict) and isinstance(a.get("id"), str)}
     for n, anno in enumerate(items, 1):
-        _annotation(parsed, n, anno, now, seen)
+        _annotation(parsed, n, anno, now, seen, ids)
     return parsed
 
 
@@ -255,6 +260,12 @@ def _items(data: Any, skipped: list[str]) -> list[Any]:
         items = check.items(data["annotations"], "annotations", MAX_ANNOTATIONS)  # Hypothesis
     elif data.get("type") is None and isinstance(data.get("rows"), list):
         items = check.items(data["rows"], "rows", MAX_ANNOTATIONS)  # a Hypothesis API search
+        total = data.get("total")
+        if type(total) is int and total > len(items):
+            skipped.append(
+                f"the file holds {len(items):,} of the search's {total:,} annotations: the"
+                " others were not read (ask the API for each page: offset, or search_after)"
+            )
     else:
         items = []
         if data.get("items") is not None:
@@ -270,6 +281,16 @@ def _items(data: Any, skipped: list[str]) -> list[Any]:
             if len(items) > MAX_ANNOTATIONS:
                 break
             page = page.get("next")
+        if _is_a(data.get("type"), "AnnotationPage") and isinstance(data.get("next"), str):
+            # A page saved alone: the collection it is part of has more.
+            part_of = data.get("partOf")
+            total = part_of.get("total") if isinstance(part_of, dict) else None
+            of = f" of {total:,}" if type(total) is int and total >= 0 else ""
+            skipped.append(
+                f"the file is one page{of} of a collection: the next"
+                f" ({clean_line(data['next'])[:200]}) is only named, not in the file: its"
+                " annotations were not read (save each page, or export the whole collection)"
+            )
         if isinstance(page, str) and page.strip():
             total = data.get("total")
             of = f" (of {total:,} annotations)" if type(total) is int and total >= 0 else ""
@@ -279,13 +300,57 @@ def _items(data: Any, skipped: list[str]) -> list[Any]:
                 " (save each page, or export the whole collection as one file)"
             )
         collection = ("AnnotationCollection", "AnnotationPage")
-        if not items and not any(_is_a(data.get("type"), kind) for kind in collection):
+        declared = data.get("type")
+        if isinstance(declared, str) and declared not in _CONTAINERS:
+            # (IIIF's Manifest and Canvas hold "items" too: the canvases are no annotations.)
+            raise ExportError(
+                f"not a Web Annotation file: it is a {clean_line(declared)[:60]}"
+                " (save its annotation pages, or an AnnotationCollection, and import those)"
+            )
+        if not items and not any(_is_a(declared, kind) for kind in collection):
             raise ExportError("not a Web Annotation file (no annotations found)")
     if len(items) > MAX_ANNOTATIONS:
         check.fail(
             "", f"holds {len(items):,} annotations; at most {MAX_ANNOTATIONS:,} per file are read"
         )
     return items
+
+
+# What may hold annotations: the model's collections and pages, the Annotation Protocol's LDP
+# containers, Open Annotation's and ActivityStreams' lists.
+_CONTAINERS = (
+    "AnnotationCollection",
+    "AnnotationSet",
+    "AnnotationPage",
+    "BasicContainer",
+    "Container",
+    "sc:AnnotationList",
+    "Collection",
+    "CollectionPage",
+    "OrderedCollection",
+    "OrderedCollectionPage",
+)
+
+
+def _publication(data: Any) -> tuple[str, str] | None:
+    """The publication a file's annotations are about, as Readium's AnnotationSet names it
+    (``about``: its ``dc:identifier``, the first that is an address, and its ``dc:title``);
+    None when the file names none."""
+    about = data.get("about") if isinstance(data, dict) else None
+    if not isinstance(about, dict):
+        return None
+    check = _Checker("the file")
+    ids = about.get("dc:identifier")
+    listed = ids[:MAX_SELECTORS] if isinstance(ids, list) else [ids]
+    book = next((i.strip() for i in listed if isinstance(i, str) and has_scheme(i.strip())), "")
+    if not book:
+        return None
+    titles = about.get("dc:title")
+    title = titles[0] if isinstance(titles, list) and titles else titles
+    return (
+        check.iri(book, "about.dc:identifier"),
+        check.label(title, "about.dc:title") if isinstance(title, str) else "",
+    )
 
 
 def _articles(ext: object) -> dict[str, ArticleInfo]:
@@ -321,27 +386,63 @@ def _articles(ext: object) -> dict[str, ArticleInfo]:
 # -- one annotation ---------------------------------------------------------------------------
 
 
-def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str, int]) -> None:
+# Motivations of annotations that are a resource's own content (IIIF's: the image painted on a
+# canvas, its transcription), not a reader's notes.
+_CONTENT_MOTIVATIONS = ("painting", "supplementing", "sc:painting")
+# An annotation's type as the model names it, and as Open Annotation files (IIIF 2's) do.
+_ANNOTATION_TYPES = ("Annotation", "oa:Annotation", "http://www.w3.org/ns/oa#Annotation")
+
+
+def _annotation(
+    parsed: Parsed,
+    n: int,
+    anno: object,
+    now: float,
+    seen: dict[str, int],
+    ids: Collection[str] = (),
+) -> None:
     check = _Checker(f"annotation {n}")
     if not isinstance(anno, dict):
         check.fail("", f"must be an object, not {_kind(anno)}")
+    declared = anno.get("type")
+    if declared is not None and not any(_is_a(declared, kind) for kind in _ANNOTATION_TYPES):
+        what = clean_line(declared if isinstance(declared, str) else str(declared))[:60]
+        parsed.skipped.append(f"annotation {n}: a {what}, not an annotation; skipped")
+        return
+    motivations = anno.get("motivation")
+    content = next((m for m in _CONTENT_MOTIVATIONS if _is_a(motivations, m)), None)
+    if content is not None:
+        parsed.skipped.append(
+            f"annotation {n}: the resource's own content ({content}), not a note; skipped"
+        )
+        return
     raw_id = check.raw_text(anno.get("id"), "id", MAX_ID)
     ext = check.obj(anno.get(EXT), EXT)
     uid = check.line(ext.get("article"), f"{EXT}.article")
     kind = check.line(ext.get("kind"), f"{EXT}.kind")
     color = check.label(ext.get("color"), f"{EXT}.color")
     text_hash = check.label(ext.get("textHash"), f"{EXT}.textHash")
-    if check.items(anno.get("references"), "references", MAX_ANNOTATIONS):
+    if check.items(anno.get("references"), "references", MAX_ANNOTATIONS) or _replies(anno, ids):
         parsed.replies += 1
         parsed.skipped.append(f"annotation {n}: a reply to another annotation; skipped")
         return
     target = _target(check, anno.get("target"))
     source = _source(check, target) or check.iri(anno.get("uri"), "uri")
+    if source and parsed.publication is not None and not has_scheme(source):
+        # A part of the publication the file is about (Readium's AnnotationSet: a chapter
+        # named by its path in the book): named within it, so that two books' chapter 1
+        # stay two articles.
+        book, book_title = parsed.publication
+        path = source.lstrip("/")
+        source = f"{book}/{path}"
+        if book_title and source not in parsed.titles:
+            parsed.titles[source] = f"{book_title} ({path})"
     created = check.time(anno.get("created"), "created")
     modified = check.time(anno.get("modified"), "modified")
     if modified is None:
         modified = check.time(anno.get("updated"), "updated")  # Hypothesis's name for it
     note, tags = _note_and_tags(check, anno)
+    color = color or _body_color(check, anno)
     title = _document_title(check, anno.get("document"))
     if title and source and source not in parsed.titles:
         parsed.titles[source] = title
@@ -360,11 +461,20 @@ def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str
         )
         return
     if quote_sel is None and pos_sel is None:
-        if target.get("selector") is None and note.strip() and (uid or source):
+        # A passage named by the address itself (a text fragment, RFC 5147's "char=").
+        quote_sel, pos_sel = _fragment_selectors(source)
+        if pos_sel is not None and "range" in pos_sel:
+            parsed.skipped.append(
+                f"annotation {n}: its address names a passage by its first and last words"
+                " (a text fragment's range), not its text: it cannot be placed; skipped"
+            )
+            return
+    if quote_sel is None and pos_sel is None:
+        if not target.get("selector") and note.strip() and (uid or source):
             updated = modified if modified is not None else (created or now)
             parsed.notes.append(ParsedNote(n, uid, source, note, updated))  # a page note
             return
-        parsed.skipped.append(f"annotation {n}: no quoted text (TextQuoteSelector); skipped")
+        parsed.skipped.append(f"annotation {n}: {_no_text(target)}; skipped")
         return
     quote = prefix = suffix = ""
     if quote_sel is not None:
@@ -409,6 +519,72 @@ def _annotation(parsed: Parsed, n: int, anno: object, now: float, seen: dict[str
             updated=modified if modified is not None else created,
         )
     )
+
+
+def _replies(anno: dict[str, Any], ids: Collection[str]) -> bool:
+    """A reply to another annotation (W3C: motivated by "replying", or targeting an
+    annotation: one typed so, or one of the file's own by its id), not a note on a page."""
+    if _is_a(anno.get("motivation"), "replying"):
+        return True
+    targets = anno.get("target")
+    for target in targets[:MAX_SELECTORS] if isinstance(targets, list) else [targets]:
+        if isinstance(target, str) and target in ids:
+            return True
+        if isinstance(target, dict) and (
+            _is_a(target.get("type"), "Annotation")
+            or (isinstance(target.get("id"), str) and target["id"] in ids)
+            or (isinstance(target.get("source"), str) and target["source"] in ids)
+        ):
+            return True
+    return False
+
+
+def _no_text(target: dict[str, Any]) -> str:
+    """Why a target selects no text, naming the selectors it has (an image region, a point,
+    a time span...): "no quoted text (TextQuoteSelector)" said nothing of them."""
+    selectors = target.get("selector")
+    listed = selectors[:MAX_SELECTORS] if isinstance(selectors, list) else [selectors]
+    kinds: list[str] = []
+    for sel in listed:
+        kind = sel.get("type") if isinstance(sel, dict) else None
+        if isinstance(kind, list):
+            kind = next((k for k in kind if isinstance(k, str)), None)
+        if isinstance(kind, str) and kind.strip() and clean_line(kind)[:60] not in kinds:
+            kinds.append(clean_line(kind)[:60])
+    if kinds:
+        return f"it gives no quote or position in the text (its selectors: {', '.join(kinds[:5])})"
+    if isinstance(target.get("type"), str) and target["type"] != "SpecificResource":
+        return f"its target is a {clean_line(target['type'])[:60]}, not text"
+    return "no quoted text (TextQuoteSelector)"
+
+
+# A passage named in the address: a text fragment (":~:text=[prefix-,]start[,end][,-suffix]",
+# the form browsers and tui-reader's own Markdown links write) or RFC 5147's "char=a,b".
+_CHAR_FRAGMENT = re.compile(r"char=(\d{1,10}),(\d{1,10})(?:;|$)")
+
+
+def _fragment_selectors(source: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The quote or position the source's own fragment names, as selectors (None, None)."""
+    from urllib.parse import unquote
+
+    fragment = source.partition("#")[2][:MAX_CONTEXT]
+    if not fragment:
+        return None, None
+    directive = next(
+        (d[5:] for d in fragment.partition(":~:")[2].split("&") if d.startswith("text=")), None
+    )
+    if directive is not None:
+        parts = directive.split(",")
+        prefix = unquote(parts.pop(0))[:-1] if parts and parts[0].endswith("-") else ""
+        suffix = unquote(parts.pop())[1:] if parts and parts[-1].startswith("-") else ""
+        if len(parts) == 1 and parts[0]:
+            exact = unquote(parts[0])
+            return {"exact": exact, "prefix": prefix, "suffix": suffix}, None
+        # A start and an end: a range, whose words between are not given (no quote).
+        return None, {"range": directive}
+    if (char := _CHAR_FRAGMENT.match(fragment)) is not None:
+        return None, {"start": int(char.group(1)), "end": int(char.group(2))}
+    return None, None
 
 
 def _target(check: _Checker, target: object) -> dict[str, Any]:
@@ -509,10 +685,19 @@ def _note_and_tags(check: _Checker, anno: dict[str, Any]) -> tuple[str, tuple[st
             continue
         b = check.obj(b, name, optional=False)
         if b.get("value") is None:
-            if isinstance(b.get("id"), str):  # an external resource: a link to it
+            # An external resource, or a part of one (a SpecificResource: a semantic tag's
+            # or an entity link's "source"): a link to it.
+            source = b.get("source")
+            if isinstance(source, dict):
+                source = source.get("id")
+            if isinstance(source, str):
+                notes.append(_link(check.iri(source, f"{name}.source")))
+            elif isinstance(b.get("id"), str):
                 notes.append(_link(check.iri(b["id"], f"{name}.id")))
             continue
         value = check.text(b.get("value"), f"{name}.value", MAX_QUOTE)
+        if b.get("keyword") is not None:  # Readium's: a word that sorts the note, a tag
+            tags.append(check.line(b["keyword"], f"{name}.keyword", MAX_LINE))
         purpose = b.get("purpose")
         if isinstance(purpose, list):
             purpose = purpose[0] if purpose else None
@@ -532,6 +717,15 @@ def _note_and_tags(check: _Checker, anno: dict[str, Any]) -> tuple[str, tuple[st
     if len(note) > MAX_QUOTE:
         check.fail("body", f"the note is {len(note):,} characters; at most {MAX_QUOTE:,}")
     return note, tuple(t for t in tags if t)
+
+
+def _body_color(check: _Checker, anno: dict[str, Any]) -> str:
+    """The colour a body gives the highlight (Readium's ``body.color``: one of six names)."""
+    body = anno.get("body")
+    for i, b in enumerate(body[:MAX_BODIES] if isinstance(body, list) else [body]):
+        if isinstance(b, dict) and b.get("color") is not None:
+            return check.label(b["color"], f"body[{i}].color")
+    return ""
 
 
 _HTML_FORMATS = frozenset({"text/html", "application/xhtml+xml"})

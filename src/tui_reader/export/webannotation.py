@@ -254,6 +254,7 @@ class ImportResult:
     placed: int = 0  # of the highlights added, placed in their article's text
     unanchored: int = 0  # of those added, not placed (yet: no text, or not found in it)
     replies: int = 0  # replies to other annotations, skipped
+    tags_respelled: int = 0  # tags of several words, stored with hyphens for the spaces
     fetched: int = 0  # articles whose page was fetched and extracted during the import
     # Why highlights added with only a position are unanchored, one line each (also in
     # ``problems``, the lines printed; counted in ``unanchored``, not as skipped).
@@ -277,6 +278,11 @@ class ImportResult:
             parts.append(f"{self.fetched} page(s) fetched")
         if self.replies:
             parts.append(f"{self.replies} repl{'ies' if self.replies != 1 else 'y'} skipped")
+        if self.tags_respelled:
+            parts.append(
+                f"{self.tags_respelled} tag(s) of several words written with hyphens"
+                " (a tag is one word)"
+            )
         others = len(self.problems) - self.replies - len(self.unplaced)
         if others:
             parts.append(f"{others} skipped (see above)")
@@ -328,6 +334,8 @@ class _Importer:
             if _document_address(source):
                 address = source
                 title = title or source
+            elif not has_scheme(source):
+                title = title or source  # (a relative address, no base: at least a name)
         article, created = find_or_create_article_in(
             self.c,
             uid=uid or (article_uid("saved", url) if url else ""),
@@ -403,6 +411,9 @@ class _Importer:
         )
         if insert_highlight_in(self.c, h):
             self.result.added += 1
+            # (A tag is one word, as notes apps take them: "software testing" is stored as
+            # "software-testing"; the summary says how many were.)
+            self.result.tags_respelled += sum(1 for t in p.tags if len(t.split()) > 1)
             self.touched.add(article.id)
             self.added.append(hid)
             if h.position_only:
