@@ -25,7 +25,7 @@ from tests.conftest import SEEDS
 from tui_reader import anchor, net, timestamps
 from tui_reader.charsets import codec_for_label, header_charset
 from tui_reader.document import Block, Document
-from tui_reader.export import mdtext, regions, webannotation
+from tui_reader.export import anninput, mdtext, regions, webannotation
 from tui_reader.extract import (
     debris,
     document_from_fragment,
@@ -759,6 +759,14 @@ UNIT_CASES: list[Case] = [
         _match_all,
         lambda s: "x" * s,
         E2E_BUDGET,
+    ),
+    # A passage named by an annotation's address (export/anninput.py): a text fragment's
+    # directives, RFC 5147's char=.
+    *_text_cases("anninput._fragment_selectors", lambda t: anninput._fragment_selectors("#" + t)),
+    *_unit_cases(
+        "anninput._fragment_selectors[directives]",
+        lambda t: anninput._fragment_selectors("#:~:" + t),
+        ("text=a-,", "x&", "char=1,", ",-", "%2"),
     ),
     # Words compared without their combining marks (words.py).
     *_text_cases("words.words", words),
