@@ -197,7 +197,9 @@ def test_redirect_to_other_scheme_refused(server: TestServer) -> None:
         fetch(url)
 
 
-def test_permanent_url_only_when_every_hop_is_permanent(server: TestServer) -> None:
+def test_permanent_url_is_where_the_permanent_redirects_lead(server: TestServer) -> None:
+    # Every hop permanent: the last address; a permanent hop then a temporary one: the
+    # permanent one's target (RFC 9110 15.4.2); a temporary one first: none.
     server.route("/new", "moved here")
     server.route("/old", "", status=301, headers={"Location": "/mid"})
     server.route("/mid", "", status=308, headers={"Location": "/new"})
@@ -206,7 +208,9 @@ def test_permanent_url_only_when_every_hop_is_permanent(server: TestServer) -> N
     assert fetch(server.url("/old")).permanent_url == server.url("/new")
     assert fetch(server.url("/temp")).permanent_url is None
     result = fetch(server.url("/mixed"))
-    assert result.permanent_url is None and result.url == server.url("/new")
+    assert result.permanent_url == server.url("/temp") and result.url == server.url("/new")
+    server.route("/temp-first", "", status=302, headers={"Location": "/old"})
+    assert fetch(server.url("/temp-first")).permanent_url is None
 
 
 def test_gzip_and_deflate_are_decoded(server: TestServer) -> None:
@@ -538,7 +542,7 @@ def test_a_redirect_to_a_non_ascii_path_is_followed(server: TestServer) -> None:
     server.route("/caf%C3%A9%20menu", "bienvenue")
     result = fetch(server.route("/old", redirect))
     assert result.body == b"bienvenue"
-    assert result.url == server.url("/café menu")
+    assert result.url == server.url("/café%20menu")  # (a space as requested, not raw)
 
 
 def _raw_server(answers: list[bytes]) -> tuple[str, list[int], Callable[[], None]]:

@@ -146,8 +146,10 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if _digits(value):  # (RFC 9110 10.2.3: ASCII digits; "²" is no number of seconds)
         return float(value)
+    if value[:1].isdigit():
+        return None  # (digits of another kind: no date starts with one either)
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -284,6 +286,9 @@ class _Decoder:
             except _Corrupt:
                 return body  # (bytes that only start like gzip)
         return body
+
+
+CONNECT_SECONDS = 10.0  # at most, of the fetch's whole time, to connect (and TLS)
 
 
 def _error_message(exc: Exception, url: str) -> str:
@@ -520,8 +525,9 @@ class Transport:
         context = None
         if scheme == "https":
             context = self._verify if self._verify is not None else make_ssl_context()
+        within = min(limits.timeout, CONNECT_SECONDS)
         try:
-            async with asyncio.timeout(min(limits.timeout, 10.0)):
+            async with asyncio.timeout(within):
                 if proxy is None:
                     reader, writer = await asyncio.open_connection(
                         host,
@@ -533,7 +539,8 @@ class Transport:
                 else:
                     reader, writer = await _through(proxy, scheme, host, port, context)
         except TimeoutError:
-            raise FetchError(f"timed out after {human_seconds(limits.timeout)}") from None
+            what = "connecting" if context is None else "connecting (and agreeing on TLS)"
+            raise FetchError(f"timed out after {human_seconds(within)} {what} to {host}") from None
         except OSError as exc:
             import ssl as ssl_module
 
@@ -886,7 +893,29 @@ def carry_login(source: str, target: str) -> str:
     return urlunsplit(after._replace(netloc=f"{login}@{after.netloc}"))
 
 
-def _unauthorized(parts: SplitResult) -> str:
+def _bot_check(headers: dict[str, str]) -> bool:
+    """Whether a refusal is a bot check (a challenge page for browsers), as the services that
+    make them say in a header: Cloudflare's ``cf-mitigated: challenge``, AWS WAF's
+    ``x-amzn-waf-action`` (challenge, captcha), DataDome's ``x-datadome``."""
+    return (
+        headers.get("cf-mitigated", "").strip().lower() == "challenge"
+        or headers.get("x-amzn-waf-action", "").strip().lower() in ("challenge", "captcha")
+        or "x-datadome" in headers
+    )
+
+
+def _login_withheld(first: str, current: str) -> bool:
+    """Whether the feed's address has a login that the redirects' last address lacks (it
+    was not carried to another server: :func:`carry_login`)."""
+    return "@" in urlsplit(first).netloc and "@" not in urlsplit(current).netloc
+
+
+def _unauthorized(parts: SplitResult, withheld: bool = False) -> str:
+    if withheld:
+        return (
+            f"{parts.hostname} asks for a user name and password; the ones in the feed's"
+            " address are not sent to another server it redirects to"
+        )
     if _basic_auth(parts) is None:
         return (
             "the feed asks for a user name and password"
@@ -906,6 +935,7 @@ async def _fetch_hops(
     current = check_url(url)
     seen = {current}
     all_permanent = True
+    moved: str | None = None  # where the redirects lead while every one is permanent
     hops = 0
     headers = [
         ("User-Agent", USER_AGENT),
@@ -918,7 +948,15 @@ async def _fetch_hops(
     if last_modified:
         headers.append(("If-Modified-Since", last_modified))
     while True:
-        head, conn, key = await transport.get(current, headers, limits)
+        try:
+            head, conn, key = await transport.get(current, headers, limits)
+        except (_ProtocolError, OSError, ValueError, asyncio.IncompleteReadError) as exc:
+            if not hops:
+                raise
+            # After a redirect: the host that failed is the one it led to, not the feed's.
+            parts = urlsplit(current)
+            shown = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+            raise FetchError(f"{_error_message(exc, current)} (redirected to {shown})") from None
         reuse = False
         try:
             status = head.status
@@ -937,6 +975,8 @@ async def _fetch_hops(
                 location = head.headers.get("location", "").strip()
                 if not location:
                     raise FetchError(f"HTTP {status} redirect without a Location", status=status)
+                # (Spaces as a browser sends them, and stores them: "%20".)
+                location = location.replace(" ", "%20")
                 try:
                     target = carry_login(current, urljoin(current, location))
                     check_url(target)
@@ -951,9 +991,11 @@ async def _fetch_hops(
                     raise FetchError(f"too many redirects (more than {limits.max_redirects})")
                 seen.add(target)
                 all_permanent = all_permanent and status in _PERMANENT
+                if all_permanent:
+                    moved = target  # (a 301 then a 302: the feed moved to the 301's target)
                 current = target
                 continue
-            permanent = current if hops and all_permanent else None
+            permanent = moved
             if status == 304:
                 return FetchResult(
                     current, status, head.headers, b"", not_modified=True, permanent_url=permanent
@@ -964,8 +1006,13 @@ async def _fetch_hops(
                 if status in (429, 503):
                     retry = parse_retry_after(head.headers.get("retry-after"))
                 text = f"HTTP {status} {phrase}".strip()
+                if _bot_check(head.headers):
+                    text += (
+                        ": the site puts a bot check in front of it, which a feed reader"
+                        " cannot pass (the site can exempt its feed)"
+                    )
                 if status == 401:
-                    text += f": {_unauthorized(urlsplit(current))}"
+                    text += f": {_unauthorized(urlsplit(current), _login_withheld(url, current))}"
                 raise FetchError(text, status=status, retry_after=retry)
             encoding = head.headers.get("content-encoding", "")
             if (

@@ -342,6 +342,10 @@ class Reader:
         feed, _ = store.add_feed(
             found.url, title=found.parsed.title, folder=folder, site_url=found.parsed.site_url
         )
+        if found.url != url and not found.via_page:
+            # The address typed moved for good (a 301/308): a list naming it later (an
+            # import of an older export) finds this feed, not a second subscription.
+            store.record_move(url, feed.id)
         new, _updated = store.upsert_entries(feed, found.parsed.entries)
         store.record_fetch(
             feed.id,

@@ -375,9 +375,25 @@ def url_key(url: str) -> str:
             host = host.encode("idna").decode("ascii")
     if port is not None and port not in (80, 443):
         host = f"{host}:{port}"
-    path = parts.path.rstrip("/") or "/"
-    query = "&".join(sorted(parts.query.split("&"))) if parts.query else ""
+    path = _escapes(parts.path).rstrip("/") or "/"
+    query = "&".join(sorted(_escapes(parts.query).split("&"))) if parts.query else ""
     return f"//{host}{path}" + (f"?{query}" if query else "")
+
+
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _escape_normal(m: re.Match[str]) -> str:
+    char = chr(int(m.group(1), 16))
+    return char if char in _UNRESERVED else "%" + m.group(1).upper()
+
+
+def _escapes(part: str) -> str:
+    """A path or query with its percent-escapes as RFC 3986 6.2.2 compares them: an
+    unreserved character's escape is the character ("%66eed" is "feed"), the others' hex
+    digits in capitals."""
+    return _ESCAPE.sub(_escape_normal, part) if "%" in part else part
 
 
 def shown_url(url: str) -> str:

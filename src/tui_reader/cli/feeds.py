@@ -328,5 +328,9 @@ def run_refresh(args: argparse.Namespace) -> int:
     for feed, warning in summary.warnings:
         print(f"  warning {_label(feed)}: {clean_line(warning)}")
     for feed, reason in summary.failed:
-        print(f"  failed  {_label(feed)} ({shown_url(feed.url)}): {clean_line(reason)}")
+        address = shown_url(feed.url)
+        named = _label(feed)
+        # (An untitled feed is named by its address: not twice.)
+        where = address if clean_line(address) == named else f"{named} ({address})"
+        print(f"  failed  {where}: {clean_line(reason)}")
     return 1 if summary.failed else 0

@@ -54,6 +54,15 @@ if TYPE_CHECKING:
 MIN_RETRY_AFTER = 60.0
 MAX_RETRY_AFTER = 24 * 3600.0
 WAIT_MARK = "server asked to wait"
+# A feed its server says is gone for good (HTTP 410, RFC 9110 15.5.11: "likely to be
+# permanent"): not fetched again for GONE_DAYS unless named (feedparser's advice too: stop
+# polling it); its articles stay.
+GONE_MARK = "the site removed this feed"
+GONE_DAYS = 30
+NOT_MODIFIED_UNASKED = (
+    "HTTP 304 Not Modified to a request that sent no validators (no ETag, no Last-Modified):"
+    " the server or a cache in front of it is misconfigured"
+)
 BATCH_SECONDS = 0.25  # results are stored at least this often...
 BATCH_FEEDS = 64  # ...or once this many feeds are waiting
 # Parsing always runs in worker processes, under the time budget (tui_reader.budget). Measured
@@ -102,6 +111,7 @@ class _Outcome:
     last_modified: str | None = None
     new_url: str | None = None
     retry_after: float | None = None
+    gone: bool = False  # HTTP 410
 
 
 def refresh(
@@ -200,6 +210,8 @@ def _not_due(feed: Feed, now: float, *, only_due: bool, named: bool) -> str:
         return ""
     if feed.last_status == "error" and WAIT_MARK in feed.last_error and not named:
         return f"{WAIT_MARK}; next try at {format_local(feed.next_fetch, '%H:%M', 'later')}"
+    if feed.last_status == "error" and GONE_MARK in feed.last_error and not named:
+        return f"{GONE_MARK} (HTTP 410 Gone); name it to fetch it again"
     if only_due:
         return "not due yet"
     return ""
@@ -537,11 +549,28 @@ class _Refresher:
                     accept=ACCEPT_FEED,
                 )
             except FetchError as exc:
-                return _Outcome(feed, "error", error=str(exc), retry_after=exc.retry_after)
+                return _Outcome(
+                    feed,
+                    "error",
+                    error=str(exc),
+                    retry_after=exc.retry_after,
+                    gone=exc.status == 410,
+                )
             finally:
                 slow.cancel()
         if result.not_modified:
-            return _Outcome(feed, "not-modified", new_url=result.permanent_url)
+            if not (feed.etag or feed.last_modified):
+                # RFC 9110 15.4.5: a 304 answers a conditional request only. To one that
+                # sent no validators it says nothing: the feed would stay empty for ever,
+                # "unchanged" at every refresh.
+                return _Outcome(feed, "error", error=NOT_MODIFIED_UNASKED)
+            return _Outcome(
+                feed,
+                "not-modified",
+                etag=result.etag,
+                last_modified=result.last_modified,
+                new_url=result.permanent_url,
+            )
         return result
 
     async def _parse(self, feed: Feed, result: FetchResult) -> None:
@@ -627,12 +656,29 @@ class _Refresher:
         if o.kind == "error":
             error = o.error
             if o.retry_after is not None:
+                # Left alone as long as the server asked (at least a minute, at most a day),
+                # not the refresh interval: a server asking for a pause of a second was left
+                # alone for an hour, one giving no Retry-After not at all.
                 wait = min(max(o.retry_after, MIN_RETRY_AFTER), MAX_RETRY_AFTER)
-                error = f"{error} ({WAIT_MARK} {_wait_text(wait)})"
-                next_fetch = now + max(wait, self.interval)
+                asked = min(o.retry_after, MAX_RETRY_AFTER)
+                error = f"{error} ({WAIT_MARK} {_wait_text(asked)})"
+                next_fetch = now + wait
+            elif o.gone:
+                error = (
+                    f"{error} ({GONE_MARK}: it is fetched again only when you name it, or in"
+                    f" {GONE_DAYS} days; `tui-reader remove` removes it, its articles stay)"
+                )
+                next_fetch = now + GONE_DAYS * 86400
             return FeedUpdate(feed, "error", error=error, next_fetch=next_fetch)
         if o.kind == "not-modified":
-            return FeedUpdate(feed, "not-modified", next_fetch=next_fetch, new_url=o.new_url)
+            return FeedUpdate(
+                feed,
+                "not-modified",
+                next_fetch=next_fetch,
+                etag=o.etag,
+                last_modified=o.last_modified,
+                new_url=o.new_url,
+            )
         parsed = o.parsed
         assert parsed is not None
         target = (

@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 
 from tui_reader.models import Feed, FeedStored, FeedUpdate
-from tui_reader.sanitize import cap_line, clean_line, url_key
+from tui_reader.sanitize import cap_line, clean_line, shown_url, url_key
 from tui_reader.store.base import StoreBase
 from tui_reader.store.db import StoreError, explain_error
 from tui_reader.store.rows import feed_from_row
@@ -146,7 +146,8 @@ class FeedsMixin(StoreBase):
         new_url: str | None = None,
         conn: sqlite3.Connection | None = None,
     ) -> None:
-        """Store a fetch's outcome. Validators and metadata are only replaced when given; a
+        """Store a fetch's outcome. Validators and metadata are only replaced when given (a
+        304's new validators too: RFC 9111 4.3.4, the stored response is updated by them); a
         feed's title is only set from the feed when the user has not named it. With ``conn``,
         runs inside the caller's transaction (a refresh writes a batch of feeds in one)."""
         if conn is None:
@@ -169,8 +170,12 @@ class FeedsMixin(StoreBase):
         c.execute(
             """UPDATE feeds SET last_status = ?, last_error = ?, last_fetched = ?,
                    next_fetch = COALESCE(?, next_fetch),
-                   etag = CASE WHEN ? = 'ok' THEN ? ELSE etag END,
-                   last_modified = CASE WHEN ? = 'ok' THEN ? ELSE last_modified END,
+                   etag = CASE WHEN ? = 'ok' THEN ?
+                               WHEN ? = 'not-modified' THEN COALESCE(?, etag)
+                               ELSE etag END,
+                   last_modified = CASE WHEN ? = 'ok' THEN ?
+                                        WHEN ? = 'not-modified' THEN COALESCE(?, last_modified)
+                                        ELSE last_modified END,
                    title = CASE WHEN title = '' AND ? IS NOT NULL THEN ? ELSE title END,
                    site_url = COALESCE(?, site_url)
                WHERE id = ?""",
@@ -181,6 +186,10 @@ class FeedsMixin(StoreBase):
                 next_fetch,
                 status,
                 etag,
+                status,
+                etag,
+                status,
+                last_modified,
                 status,
                 last_modified,
                 title,
@@ -203,6 +212,14 @@ class FeedsMixin(StoreBase):
                     )
                 c.execute("DELETE FROM feed_moves WHERE url = ?", (new_url,))
 
+    def record_move(self, old_url: str, feed_id: int) -> None:
+        """Remember that the feed was at ``old_url`` before a permanent redirect (see
+        :meth:`add_feeds`: that address names this feed)."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO feed_moves(url, feed_id) VALUES (?, ?)", (old_url, feed_id)
+            )
+
     def store_fetches(self, updates: Sequence[FeedUpdate]) -> list[FeedStored]:
         """Record a batch of refreshed feeds in one transaction, a savepoint per feed: one
         feed that cannot be stored is recorded as an error (its own changes rolled back) and
@@ -217,13 +234,14 @@ class FeedsMixin(StoreBase):
         # feed's in its savepoint made a segment per feed (and its merging), about half of
         # the batch's time.
         index: list[tuple[int, str, str]] = []
+        keys: dict[str, tuple[int, str]] = {}  # (read when a feed has moved: see below)
         try:
             with self.transaction() as c:
                 for u in updates:
                     c.execute("SAVEPOINT feed")
                     feed_index: list[tuple[int, str, str]] = []
                     try:
-                        results.append(_store_fetch(self, c, u, feed_index))
+                        results.append(_store_fetch(self, c, u, feed_index, keys))
                     except sqlite3.Error as exc:
                         c.execute("ROLLBACK TO feed")
                         reason = f"could not store: {exc}"
@@ -238,12 +256,44 @@ class FeedsMixin(StoreBase):
         return results
 
 
+def _other_feed_at(
+    c: sqlite3.Connection, url: str, feed_id: int, keys: dict[str, tuple[int, str]]
+) -> str | None:
+    """The name of another subscription at ``url`` (its address, written otherwise or not),
+    if there is one. ``keys``: every feed's by its address's key, read on first use (once a
+    batch: a site moving all its feeds asks for each)."""
+    if not keys:
+        for other_id, address, title in c.execute("SELECT id, url, title FROM feeds"):
+            keys[_feed_key(address)] = (int(other_id), title or shown_url(address))
+    found = keys.get(_feed_key(url))
+    if found is None or found[0] == feed_id:
+        return None
+    return repr(clean_line(found[1])[:80])
+
+
 def _store_fetch(
-    store: FeedsMixin, c: sqlite3.Connection, u: FeedUpdate, index: list[tuple[int, str, str]]
+    store: FeedsMixin,
+    c: sqlite3.Connection,
+    u: FeedUpdate,
+    index: list[tuple[int, str, str]],
+    keys: dict[str, tuple[int, str]],
 ) -> FeedStored:
     from tui_reader.store.articles import upsert_entries_in
 
     new = updated = 0
+    if u.new_url and u.status in ("ok", "not-modified"):
+        other = _other_feed_at(c, u.new_url, u.feed.id, keys)
+        if other is not None:
+            # Moved for good onto a feed already subscribed (sites merging feeds, a move to a
+            # CDN): its entries would be stored a second time, under this subscription too.
+            reason = (
+                f"moved permanently to {shown_url(u.new_url)}, which is already a subscription"
+                f" ({other}): remove this one (its articles stay)"
+            )
+            store.record_fetch(
+                u.feed.id, status="error", error=reason, next_fetch=u.next_fetch, conn=c
+            )
+            return FeedStored(error=reason)
     if u.status == "ok":
         new, updated = upsert_entries_in(c, u.feed, u.entries, index)
     store.record_fetch(
@@ -258,4 +308,6 @@ def _store_fetch(
         new_url=u.new_url,
         conn=c,
     )
+    if u.new_url and keys:  # (the next feed of the batch moving there finds this one)
+        keys[_feed_key(u.new_url)] = (u.feed.id, u.feed.title or shown_url(u.new_url))
     return FeedStored(new, updated)
