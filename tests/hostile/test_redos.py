@@ -60,6 +60,7 @@ from tui_reader.sanitize import (
     feed_address,
     has_scheme,
     normalize_spaces,
+    url_key,
     url_text,
 )
 from tui_reader.store import feeds as store_feeds
@@ -767,6 +768,12 @@ UNIT_CASES: list[Case] = [
         "anninput._fragment_selectors[directives]",
         lambda t: anninput._fragment_selectors("#:~:" + t),
         ("text=a-,", "x&", "char=1,", ",-", "%2"),
+    ),
+    # An address's key, its percent-escapes compared as RFC 3986 does (sanitize.url_key).
+    *_unit_cases(
+        "sanitize.url_key[escapes]",
+        lambda t: url_key("https://h.example/" + t + "?" + t),
+        ("%66", "%2f%", "%%", "%6", "&%41="),
     ),
     # Words compared without their combining marks (words.py).
     *_text_cases("words.words", words),
