@@ -123,6 +123,22 @@ def test_control_characters_never_reach_the_screen() -> None:
     assert "a\ufffd[2Jb\ufffdc" in text
 
 
+def test_chinese_and_japanese_sentences_end_at_their_full_width_stops() -> None:
+    """They write no space after a stop: a whole paragraph was one sentence for the reading
+    cursor and the sentence highlight."""
+    text = "我喜欢读书。你呢？「好的！」他说。今日は晴れです｡ Then English. Next one."
+    got = [text[s:e] for s, e in split_sentences(text)]
+    assert got == [
+        "我喜欢读书。",
+        "你呢？",
+        "「好的！」",
+        "他说。",
+        "今日は晴れです｡",
+        "Then English.",
+        "Next one.",
+    ]
+
+
 def test_wrap_cuts_long_words_and_keeps_markers_with_their_word() -> None:
     assert wrap("a " + "x" * 25, 10) == [(0, 1), (2, 12), (12, 22), (22, 27)]
     assert wrap("one two three", 8, {7: "[12]"}) == [(0, 3), (4, 7), (8, 13)]

@@ -14,7 +14,14 @@ from tui_reader.config import Config, ReaderConfig, load_config
 from tui_reader.document import Block, Document, Span
 from tui_reader.models import EntryData
 from tui_reader.paths import Paths, get_paths
-from tui_reader.sanitize import clean_line, clean_text, clean_url, feed_address, is_web_url
+from tui_reader.sanitize import (
+    clean_line,
+    clean_text,
+    clean_url,
+    fast_clean,
+    feed_address,
+    is_web_url,
+)
 from tui_reader.store import Store, fts_query
 
 
@@ -121,8 +128,9 @@ def test_clean_text_strips_terminal_sequences() -> None:
     assert "\x1b" not in out and "\x9b" not in out and "\x9d" not in out
     assert "pwned" not in out and "apc" not in out
     # An 8-bit C1 introducer is one character of text, dropped alone: what followed it stays,
-    # as plain text with nothing left to act on a terminal.
-    assert " 31m 52;c;aGk= " in out
+    # as plain text with nothing left to act on a terminal; but an 8-bit CSI with parameters
+    # and a final byte goes whole, as an ESC [ one does ("31m" was left in a title).
+    assert "  52;c;aGk= " in out and "31m" not in out
     assert "\u202e" not in out and "\U000e0041" not in out and "\u200b" not in out
     assert out.startswith("ared b link")
     assert "evil" in out
@@ -166,6 +174,15 @@ def test_a_string_runs_to_its_terminator_and_no_further_than_its_line(
     hostile: str, shown: str
 ) -> None:
     assert clean_text(hostile) == shown
+
+
+def test_blank_letters_and_8_bit_csi_leave_nothing() -> None:
+    # Hangul fillers (default-ignorable: blank "letters" a name can be made of) go; a CSI in
+    # its 8-bit form goes whole when it has parameters; mojibake's lone U+009B alone.
+    assert clean_text("a\u3164b\uffa0c\u115f\u1160d") == "abcd"
+    assert fast_clean("a\u17b4b\u2065c\U0001bca0d\U0001d173e\u3164") == "abcde"
+    assert clean_text("Alpha\x9b31mBeta \x9b1;31;40mX") == "AlphaBeta X"
+    assert clean_text("\u00e2\u0080\u009bquote\u00e2\u0080\u009c") == "\u00e2quote\u00e2"
 
 
 def test_clean_text_caps_combining_marks() -> None:

@@ -20,7 +20,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 # taken as introducers, they took the text after them along, up to the next U+009C or to the
 # end, and both are common in mojibake (a closing quote read as latin-1 is "\u00e2\u0080\u009d",
 # the next opening one ends in U+009C): whole articles went. What stays of a real 8-bit
-# sequence is plain text, with no control character left to act on a terminal.
+# sequence is plain text, with no control character left to act on a terminal. One exception:
+# an 8-bit CSI with parameters and a final byte ("\u009b31m", which left "31m" in a title)
+# goes whole, as an ESC [ one does: mojibake puts no digits after a U+009B.
 #
 # A CSI runs to its final byte as a terminal reads it (the VT500 parser xterm and vte follow):
 # a parameter after an intermediate ("ESC [1 2m") and a C0 control inside it (executed, not
@@ -35,12 +37,15 @@ _ESCAPES = re.compile(
     \x1b\[[\x00-\x09\x0b-\x17\x19\x1c-\x3f\x7f]*[\x40-\x7e]?           # CSI ... final
   | \x1b[\]PX^_][^\x07\x1b\x9c\x18\x1a\n]*(?:\x07|\x1b\\|\x9c|\x18|\x1a)?  # OSC DCS ... BEL/ST
   | \x1b[\x20-\x2f]*[\x30-\x7e]?                                # other escapes
+  | \x9b[\x30-\x3f]{1,32}[\x20-\x2f]{0,4}[\x40-\x7e]              # 8-bit CSI, with parameters
     """,
     re.VERBOSE,
 )
 
 # Characters never kept: C0 controls but tab and newline, DEL, C1 controls, bidi embedding,
 # override and isolate controls, zero-width space / word joiner / BOM / invisible operators,
+# Hangul fillers (blank letters: a title or name of nothing but them shows as nothing),
+# Khmer's invisible vowels, shorthand and musical format controls (Unicode's ignorables),
 # interlinear annotation, object replacement, tag characters, and noncharacters.
 _DROP_RANGES: list[tuple[int, int]] = [
     (0x00, 0x08),
@@ -48,15 +53,20 @@ _DROP_RANGES: list[tuple[int, int]] = [
     (0x0E, 0x1F),
     (0x7F, 0x9F),
     (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
     (0x180E, 0x180E),
     (0x200B, 0x200B),
     (0x200E, 0x200F),
     (0x202A, 0x202E),
-    (0x2060, 0x2064),
-    (0x2066, 0x206F),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
     (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
     (0xFFF9, 0xFFFC),
     (0xFDD0, 0xFDEF),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
     (0xE0000, 0xE007F),
     (0xD800, 0xDFFF),
 ]
@@ -526,12 +536,13 @@ def _bare_host(host: str) -> bool:
 _MAYBE_UNCLEAN_BMP = (
     "\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\ufeff\ufff9-\ufffc\ufdd0-\ufdef\ud800-\udfff\ufffe\uffff"
+    "\u115f\u1160\u3164\uffa0\u17b4\u17b5"
     "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 )
 MAYBE_UNCLEAN = re.compile(
     "["
     + _MAYBE_UNCLEAN_BMP
-    + "\U000e0000-\U000e007f"
+    + "\U000e0000-\U000e007f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     + "".join(chr(p * 0x10000 + 0xFFFE) + chr(p * 0x10000 + 0xFFFF) for p in range(1, 17))
     + "]"
 )

@@ -629,6 +629,7 @@ UNIT_CASES: list[Case] = [
     ),
     *_text_cases("strip_dates", strip_dates, E2E_BUDGET),
     *_text_cases("clean_text", clean_text),
+    *_unit_cases("clean_text[8-bit CSI]", clean_text, ("\x9b1", "\x9b" + "1" * 40, "\x9b1;")),
     *_text_cases("clean_line", clean_line),
     *_text_cases("normalize_spaces", normalize_spaces),
     *_text_cases("clean_url", lambda t: clean_url("https://example.org/?" + t), E2E_BUDGET),
@@ -945,6 +946,11 @@ def _ui_cases() -> list[Case]:
         *_text_cases("render.wrap", lambda t: render.wrap(t, 80)),
         *_text_cases("render_document", layout, E2E_BUDGET),
         *_text_cases("textunits.split_sentences", textunits.split_sentences),
+        *_unit_cases(
+            "textunits.split_sentences[full-width stops]",
+            textunits.split_sentences,
+            ("。", "！」", "好。」", "」。", "？)"),
+        ),
         *_text_cases("htmltext.quick_document", quick),
         *_text_cases("main.match_spans", lambda t: main.match_spans(t, "open it")),
     ]

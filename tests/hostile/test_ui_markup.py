@@ -312,7 +312,7 @@ async def test_a_search_for_markup_shows_it_literally(paths: Paths, tmp_path: Pa
 
     shots = await run(paths, filled, scenario, click=True)
     text = squash("\n".join(s.text for s in shots))
-    for shown in (f"2 results for '{query}'", hostile("T2", query), hostile("S2", query)):
+    for shown in (f"2 results for “{query}”", hostile("T2", query), hostile("S2", query)):
         assert squash(shown) in text, shots[0].text
     assert not [s.active for s in shots if s.active]
 

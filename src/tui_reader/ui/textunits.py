@@ -16,7 +16,12 @@ from tui_reader.document import Block, Document
 # when what follows does not start in lower case.
 # Only from the start of a run of stops: from inside one, "[.!?…]+" rescanned the rest of the
 # run before failing (quadratic in a run of dots); a match inside a run also matches at its start.
-_END = re.compile(r"""(?<![.!?…])[.!?…]+['"”’»)\]]*(?=\s+['"“‘«(\[¿¡]*[^\W_a-z])""")
+# Chinese and Japanese end a sentence at a full-width stop (。！？, and the half-width ｡) with
+# its closing quotes and brackets, with no space after it (they write none).
+_END = re.compile(
+    r"""(?<![.!?…])[.!?…]+['"”’»)\]]*(?=\s+['"“‘«(\[¿¡]*[^\W_a-z])"""
+    r"""|(?<![。！？｡])[。！？｡]+[」』）】〕〉》”’"')\]]*"""
+)
 _ABBREVIATIONS = frozenset(
     (
         "mr",

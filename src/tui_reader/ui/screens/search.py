@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 
 from tui_reader.models import Article, SearchHit
 from tui_reader.reader import Reader
+from tui_reader.sanitize import clean_line
 from tui_reader.ui.messages import RowSelected
 from tui_reader.ui.sources import SEARCH_LIMIT, ListSource, search_source
 from tui_reader.ui.styles import screen_styles
@@ -112,11 +113,11 @@ class SearchScreen(ModalScreen[SearchResult | None]):
             more = "+" if n >= SEARCH_LIMIT else ""
             status.update(
                 Content.from_markup(
-                    "$n$more result$s for $query",
+                    "$n$more result$s for “$query”",
                     n=str(n),
                     more=more,
                     s="" if n == 1 else "s",
-                    query=repr(query),
+                    query=clean_line(query),
                 )
             )
         self.results.set_articles(
