@@ -121,3 +121,26 @@ async def test_jumping_far_into_a_long_article_lays_it_out_on_the_way(data: Data
         rendered = pane.rendered
         assert rendered is not None and rendered.complete
         assert pane.max_scroll_y == len(rendered.lines) - pane.scrollable_content_region.height
+
+
+async def test_an_article_whose_first_sentence_is_taller_than_the_pane_opens_at_its_title(
+    data: Data,
+) -> None:
+    """The cursor starts on the first sentence and the view follows it: one taller than the
+    pane scrolled the title, byline and notice above the view."""
+    doc = Document(
+        title="Headerline Title",
+        blocks=(Block("paragraph", " ".join(f"word{i}" for i in range(3000)) + ". End."),),
+    )
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_long(pilot, data, doc)
+        await settle(pilot)
+        # Its full text replacing what the feed gave keeps the cursor where it was: on the
+        # first sentence, which the view then followed.
+        pane.show_document(doc, article_id=pane.article_id, keep_position=True)
+        await settle(pilot)
+        assert pane.cursor_range is not None and pane.cursor_range[0] == 0
+        assert pane.scroll_offset.y == 0
+        shown = "".join(pane.render_line(y).text for y in range(6))
+        assert "Headerline Title" in shown

@@ -554,7 +554,14 @@ class ReadingPane(LazyComponentStyles, ScrollView, can_focus=True):
         if scroll:
             self._moving_cursor = True
             try:
-                self._scroll_to_line(self.line_of_offset(start), last=self.line_of_offset(end - 1))
+                if index == 0:
+                    # The first sentence: from the top, the header with it (one taller than
+                    # the pane scrolled the title, byline and notice out of view).
+                    self.scroll_to(y=0, animate=False)
+                else:
+                    self._scroll_to_line(
+                        self.line_of_offset(start), last=self.line_of_offset(end - 1)
+                    )
             finally:
                 self._moving_cursor = False
         self.refresh()
