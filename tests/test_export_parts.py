@@ -188,3 +188,18 @@ def test_front_matter_lists_read_back_as_written(value: str) -> None:
     written = yaml_list([value])
     assert _YAML_PLAIN.fullmatch(written)
     assert json.loads(written) == [value]  # JSON's string syntax is a subset of YAML's
+
+
+@pytest.mark.parametrize(
+    ("tag", "written"),
+    [
+        ("ok-tag", "#ok-tag"),
+        ("`bt", "``#`bt``"),  # (was "`#'bt`": another tag than the one stored)
+        ("a``b", "```#a``b```"),
+        ("end`", "`` #end` ``"),
+    ],
+)
+def test_a_tag_is_written_as_itself(tag: str, written: str) -> None:
+    from tui_reader.export.markdown import tag_markdown
+
+    assert tag_markdown(tag) == written

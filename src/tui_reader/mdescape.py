@@ -60,3 +60,16 @@ def md_url(url: str) -> str:
     for ch, enc in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E")):
         url = url.replace(ch, enc)
     return url
+
+
+_BACKTICKS = re.compile("`+")
+
+
+def code_span(text: str) -> str:
+    """``text`` as a Markdown code span that reads back as it is (CommonMark 6.1): fenced by
+    one backtick more than its longest run of them, with a space inside the fences where it
+    starts or ends with one."""
+    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

@@ -57,6 +57,7 @@ from tui_reader.export.regions import (
     region_text,
     split_front_matter,
 )
+from tui_reader.mdescape import code_span
 from tui_reader.models import POSITION_ONLY_LABEL, Highlight
 from tui_reader.sanitize import is_web_url
 from tui_reader.store import Store
@@ -81,7 +82,7 @@ def tag_markdown(tag: str) -> str:
     """``#tag`` where Obsidian would read it as that tag; else the tag as literal text."""
     if _OBSIDIAN_TAG.match(tag):
         return "#" + tag
-    return "`#" + tag.replace("`", "'") + "`"
+    return code_span("#" + tag)
 
 
 def highlight_markdown(
