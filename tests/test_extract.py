@@ -630,3 +630,30 @@ def test_a_form_that_holds_prose_stays() -> None:
     )
     text = extract_html(_post_with_form(form), URL).text
     assert "Question 2:" in text
+
+
+def test_a_feed_entry_that_is_only_links_keeps_them() -> None:
+    """A link blog's entry whose one link carries its title, an entry that is a list of
+    links: cleaning took them for chrome, the document was empty, and the quick view showed
+    their words without a link to follow."""
+    title = "Expensure - shared expense management (IOU)"
+    one = document_from_fragment(
+        f'<a href="http://expensure.com/">{title}</a>', title=title, url="http://b.example/p"
+    )
+    assert [b.text for b in one.blocks] == [title] and one.links == ("http://expensure.com/",)
+    listed = document_from_fragment(
+        "<p>" + " ".join(f'<a href="http://a.example/{i}">part {i}</a>' for i in range(3)) + "</p>",
+        title="Parts",
+        url="http://b.example/q",
+    )
+    assert listed.links == tuple(f"http://a.example/{i}" for i in range(3))
+    # An entry with prose keeps its prose alone, as before.
+    prose = document_from_fragment(
+        "<p>A sentence of the entry, long enough to be read as one.</p>"
+        '<p><a href="http://twitter.com/share">Share</a></p>',
+        title="T",
+        url="http://b.example/r",
+    )
+    assert [b.text for b in prose.blocks] == [
+        "A sentence of the entry, long enough to be read as one."
+    ]

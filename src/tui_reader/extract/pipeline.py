@@ -353,6 +353,9 @@ def _dated(published: str) -> str:
     return "" if ahead(published) else published
 
 
+_POINTERS = 50  # link blocks kept of an entry that holds nothing else
+
+
 def document_from_fragment(
     html: str, *, title: str = "", url: str = "", byline: str = "", published: str = ""
 ) -> Document:
@@ -371,7 +374,15 @@ def document_from_fragment(
         root = parse_html(html, fragment=True)
         meta.byline = meta.byline or clean_byline(preclean(root))
         body = root.find("body")
-        blocks = _blocks(body if body is not None else root, url, meta)
+        content = body if body is not None else root
+        scrub_tree(content)
+        raw = blocks_from_html(content, url)
+        blocks = clean_blocks(raw, meta)
+        if not blocks:
+            # Nothing but what cleaning takes for a page's chrome: a link-blog entry whose one
+            # link is its title, a list of links. In a feed's entry that is its content: kept
+            # (the quick view showed its words, and lost the links, the entry's whole point).
+            blocks = [b for b in raw if any(s.kind == "link" for s in b.spans)][:_POINTERS]
     return Document(
         title=meta.title,
         byline=meta.byline,
