@@ -212,7 +212,15 @@ def test_a_broken_feed_never_stops_the_others(server: TestServer, store: Store) 
 
 @pytest.mark.parametrize(
     ("status", "reason"),
-    [(404, "HTTP 404 Not Found"), (410, "HTTP 410 Gone"), (500, "HTTP 500 Internal Server Error")],
+    [
+        (404, "HTTP 404 Not Found"),
+        (
+            410,
+            "HTTP 410 Gone (the site removed this feed: it is fetched again only when you name"
+            " it, or in 30 days; `tui-reader remove` removes it, its articles stay)",
+        ),
+        (500, "HTTP 500 Internal Server Error"),
+    ],
 )
 def test_http_errors_are_recorded(
     server: TestServer, store: Store, status: int, reason: str

@@ -195,3 +195,30 @@ def test_percent_escapes_of_plain_letters_name_the_same_address() -> None:
     assert url_key("https://h.example/%66eed.xml") == url_key("https://h.example/feed.xml")
     assert url_key("https://h.example/a%2fb") == url_key("https://h.example/a%2Fb")
     assert url_key("https://h.example/a%2Fb") != url_key("https://h.example/a/b")
+
+
+def test_a_server_that_answers_nothing_is_not_waited_for_feed_after_feed(
+    server: TestServer, store: Store
+) -> None:
+    """Each feed of a hung server (it takes connections and says nothing) waited its own
+    timeout, one after another: minutes for a server with many feeds. After two, its other
+    feeds are not tried in this refresh, and say why."""
+    from dataclasses import replace
+
+    def silent(h: object) -> None:
+        time.sleep(3)
+
+    urls = [server.route(f"/hung{i}.xml", silent) for i in range(6)]
+    for url in urls:
+        store.add_feed(url)
+    config = replace(FAST, refresh=replace(FAST.refresh, timeout=0.5, per_host=1))
+    summary = refresh(store.path, config)
+    reasons = [r for _, r in summary.failed]
+    assert len(reasons) == 6 and reasons.count("timed out after 0.5 s") == 2
+    assert all(
+        r == "the server did not answer its feeds before this one: timed out after 0.5 s"
+        " (not tried)"
+        for r in reasons
+        if r != "timed out after 0.5 s"
+    )
+    assert len(server.requests) == 2  # (four feeds were not asked for)

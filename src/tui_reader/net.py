@@ -79,11 +79,19 @@ class FetchError(ReaderError):
     server answered, ``retry_after`` the seconds it asked us to wait (429/503), if any."""
 
     def __init__(
-        self, message: str, *, status: int | None = None, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        unreachable: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        # The address's server could not be reached at all (no such host, nothing
+        # listening, no answer to connect within the time): its other feeds will not be.
+        self.unreachable = unreachable
 
 
 @dataclass(frozen=True)
@@ -289,6 +297,10 @@ class _Decoder:
 
 
 CONNECT_SECONDS = 10.0  # at most, of the fetch's whole time, to connect (and TLS)
+
+
+class _Unreachable(OSError):
+    """Nothing accepted a connection at any of the host's addresses."""
 
 
 def _error_message(exc: Exception, url: str) -> str:
@@ -548,7 +560,7 @@ class Transport:
                 raise  # "host not found", "TLS error with ..."
             # The words httpx gave (its connect tries every address of the host): "cannot
             # connect to example.org: All connection attempts failed".
-            raise OSError("All connection attempts failed") from exc
+            raise _Unreachable("All connection attempts failed") from exc
         self.opened += 1
         return _Connection(reader, writer)
 
@@ -931,6 +943,7 @@ async def _fetch_hops(
     etag: str | None,
     last_modified: str | None,
     accept: str,
+    answered: list[bool] | None = None,
 ) -> FetchResult:
     current = check_url(url)
     seen = {current}
@@ -950,6 +963,12 @@ async def _fetch_hops(
     while True:
         try:
             head, conn, key = await transport.get(current, headers, limits)
+            if answered is not None:
+                answered.append(True)
+        except FetchError as exc:
+            if hops:
+                exc.unreachable = False  # (another server than the feed's, redirected to)
+            raise
         except (_ProtocolError, OSError, ValueError, asyncio.IncompleteReadError) as exc:
             if not hops:
                 raise
@@ -1099,15 +1118,21 @@ async def fetch_async(
 ) -> FetchResult:
     """Fetch ``url`` through ``transport`` (see :func:`make_transport`); raise FetchError."""
     limits = limits or FetchLimits()
+    answered: list[bool] = []  # (a response head came, from the feed's own server or not)
     try:
         async with asyncio.timeout(limits.timeout):
-            return await _fetch_hops(transport, url, limits, etag, last_modified, accept)
+            return await _fetch_hops(transport, url, limits, etag, last_modified, accept, answered)
     except TimeoutError:
-        raise FetchError(f"timed out after {human_seconds(limits.timeout)}") from None
+        # No answer at all in the whole time: a server that takes connections and says
+        # nothing (hung) answers none of its feeds either.
+        raise FetchError(
+            f"timed out after {human_seconds(limits.timeout)}", unreachable=not answered
+        ) from None
     except FetchError:
         raise
     except (_ProtocolError, OSError, ValueError, asyncio.IncompleteReadError) as exc:
-        raise FetchError(_error_message(exc, url)) from None
+        unreachable = isinstance(exc, socket.gaierror | _Unreachable)
+        raise FetchError(_error_message(exc, url), unreachable=unreachable) from None
 
 
 async def _fetch_once(

@@ -73,6 +73,9 @@ POOL_AFTER_BODIES = 24  # otherwise one worker, and one per core from this many 
 # A server's feeds are fetched in lanes, one feed after another over a keep-alive connection
 # (Refresher.run); one of its fetches taking longer than this opens another lane to it.
 SLOW_FETCH = 1.0
+# After this many of a server's feeds found it unreachable (no such host, nothing listening,
+# no answer to connect), its other feeds are not tried in this refresh.
+UNREACHABLE_AFTER = 2
 
 
 @dataclass(frozen=True)
@@ -478,6 +481,9 @@ class _Refresher:
         # servers.
         self.waiting = _by_host(feeds)
         self.lanes: collections.Counter[str] = collections.Counter()
+        # Fetches of each server that found it unreachable, and the first one's reason.
+        self.unreachable: collections.Counter[str] = collections.Counter()
+        self.unreachable_why: dict[str, str] = {}
         self.lane_tasks: list[asyncio.Task[None]] = []
         share = max(1, min(self.per_host, -(-total_limit // max(1, len(self.waiting)))))
         for key, queue in self.waiting.items():
@@ -519,6 +525,12 @@ class _Refresher:
         queue = self.waiting[key]
         while queue:
             feed = queue.popleft()
+            if self.unreachable[key] >= UNREACHABLE_AFTER:
+                # The server did not answer its feeds before this one: not tried again now
+                # (a dead host's 60 feeds each waited their own timeout, minutes in all).
+                reason = self.unreachable_why[key]
+                await self.queue.put(_Outcome(feed, "error", error=f"{reason} (not tried)"))
+                continue
             try:
                 outcome = await self._fetch(feed, key)
             except Exception as exc:  # a bug must not stop the other feeds
@@ -549,6 +561,11 @@ class _Refresher:
                     accept=ACCEPT_FEED,
                 )
             except FetchError as exc:
+                if exc.unreachable:
+                    self.unreachable[key] += 1
+                    self.unreachable_why.setdefault(
+                        key, f"the server did not answer its feeds before this one: {exc}"
+                    )
                 return _Outcome(
                     feed,
                     "error",
