@@ -310,8 +310,8 @@ def test_control_characters_and_escapes_are_stripped(store: Store, tmp_path: Pat
     }
     assert import_json(store, write(tmp_path, data), placer=place).added == 1
     (h,) = store.all_highlights()
-    # (an 8-bit CSI is one control character, dropped alone: its "2J" stays as text)
-    assert (h.quote, h.note, h.tags, h.color) == ("quick", "notehere2J", ("tag",), "yellow")
+    # (an 8-bit CSI with parameters goes whole, as an ESC [ one does)
+    assert (h.quote, h.note, h.tags, h.color) == ("quick", "notehere", ("tag",), "yellow")
     (a,) = store.list_articles(saved=True)
     assert a.title == "Title" and a.uid == "uid 1"
 
