@@ -462,8 +462,8 @@ def _annotation(
         return
     if quote_sel is None and pos_sel is None:
         # A passage named by the address itself (a text fragment, RFC 5147's "char=").
-        quote_sel, pos_sel = _fragment_selectors(source)
-        if pos_sel is not None and "range" in pos_sel:
+        quote_sel, pos_sel, a_range = _fragment_selectors(source)
+        if a_range:
             parsed.skipped.append(
                 f"annotation {n}: its address names a passage by its first and last words"
                 " (a text fragment's range), not its text: it cannot be placed; skipped"
@@ -563,13 +563,16 @@ def _no_text(target: dict[str, Any]) -> str:
 _CHAR_FRAGMENT = re.compile(r"char=(\d{1,10}),(\d{1,10})(?:;|$)")
 
 
-def _fragment_selectors(source: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """The quote or position the source's own fragment names, as selectors (None, None)."""
+def _fragment_selectors(
+    source: str,
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, bool]:
+    """The quote or position the source's own fragment names, as selectors (None for none),
+    and whether it names a range instead (a text fragment's first and last words)."""
     from urllib.parse import unquote
 
     fragment = source.partition("#")[2][:MAX_CONTEXT]
     if not fragment:
-        return None, None
+        return None, None, False
     directive = next(
         (d[5:] for d in fragment.partition(":~:")[2].split("&") if d.startswith("text=")), None
     )
@@ -579,12 +582,12 @@ def _fragment_selectors(source: str) -> tuple[dict[str, Any] | None, dict[str, A
         suffix = unquote(parts.pop())[1:] if parts and parts[-1].startswith("-") else ""
         if len(parts) == 1 and parts[0]:
             exact = unquote(parts[0])
-            return {"exact": exact, "prefix": prefix, "suffix": suffix}, None
+            return {"exact": exact, "prefix": prefix, "suffix": suffix}, None, False
         # A start and an end: a range, whose words between are not given (no quote).
-        return None, {"range": directive}
+        return None, None, True
     if (char := _CHAR_FRAGMENT.match(fragment)) is not None:
-        return None, {"start": int(char.group(1)), "end": int(char.group(2))}
-    return None, None
+        return None, {"start": int(char.group(1)), "end": int(char.group(2))}, False
+    return None, None, False
 
 
 def _target(check: _Checker, target: object) -> dict[str, Any]:
