@@ -508,3 +508,27 @@ async def test_tags_typed_at_machine_speed_are_saved_whole(data: Data) -> None:
         await burst(pilot, *typed, "enter")
         await done(pilot)
         assert newest(data, pane).tags == tuple(typed.split())
+
+
+async def test_all_highlights_filters_stay_readable_in_a_narrow_terminal(data: Data) -> None:
+    """At 40 columns the five filters had 7 columns each in one row: their placeholders were
+    drawn a letter a line. Narrow, they go two a row."""
+    from textual.widgets import Input, Select
+
+    app = data.app()
+    async with app.run_test(size=(40, 24)) as pilot:
+        await pilot.press("H")
+        await done(pilot)
+        assert isinstance(app.screen, AllHighlightsScreen)
+        filters = app.screen.query_one("#all-filters")
+        widths = [w.region.width for w in filters.query(Select)] + [
+            w.region.width for w in filters.query(Input)
+        ]
+        assert len(widths) == 5 and min(widths) >= 14, widths
+    wide = data.app()
+    async with wide.run_test(size=(140, 40)) as pilot:  # wide: one row, as before
+        await pilot.press("H")
+        await done(pilot)
+        assert isinstance(wide.screen, AllHighlightsScreen)
+        rows = {w.region.y for w in wide.screen.query_one("#all-filters").children}
+        assert len(rows) == 1

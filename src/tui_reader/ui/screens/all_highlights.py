@@ -122,6 +122,12 @@ def result_content(
 
 class AllHighlightsScreen(ModalScreen[HighlightTarget | None]):
     CSS_PATH = screen_styles("notes.tcss")
+    # Narrow terminals: the five filters two a row (in one row they got 7 columns each, their
+    # placeholders drawn a letter a line).
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it an instance variable)
+        (0, "-narrow"),
+        (90, "-wide"),
+    ]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="close_all_highlights"),
