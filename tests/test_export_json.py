@@ -194,3 +194,46 @@ def test_digest_groups_highlights_since_a_date(store: Store, tmp_path: Path) -> 
     assert beside != path and "(my edit)" in path.read_text()
     with pytest.raises(ExportError, match="not an unedited digest"):
         export_digest(store, NOW - 3 * DAY, path=path, now=NOW)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: t + "\nMy own summary of the week.\n",  # below the region
+        lambda t: t.replace("<!-- tui-reader:begin", "My intro.\n\n<!-- tui-reader:begin", 1),
+        lambda t: t.replace("type: tui-reader-digest", "type: tui-reader-digest\nreviewed: yes"),
+    ],
+    ids=["text below", "text above", "a property of the user's"],
+)
+def test_a_digest_edited_beside_its_region_is_kept_and_the_next_written_once_beside_it(
+    store: Store, tmp_path: Path, edit: object
+) -> None:
+    """Text the user added outside the digest's region (or a property) was replaced by the
+    next run; and each run after an edit wrote one more copy, "(2)", "(3)"..."""
+    a1 = article(store, "First story", "one")
+    put(store, a1, "hl-00000002", "open in May", created=NOW - DAY)
+    out = tmp_path / "out"
+    path = export_digest(store, NOW - 3 * DAY, folder=out, now=NOW)
+    assert callable(edit)
+    edited = edit(path.read_text())
+    path.write_text(edited)
+    told: list[Path] = []
+    beside = export_digest(store, NOW - 3 * DAY, folder=out, now=NOW + 1, kept=told.append)
+    assert path.read_text() == edited and beside.name == "Highlights since 2026-06-30 (2).md"
+    assert told == [path]
+    for later in (2, 3):
+        assert export_digest(store, NOW - 3 * DAY, folder=out, now=NOW + later) == beside
+    assert {p.name for p in out.iterdir()} == {path.name, beside.name}
+
+
+def test_a_json_export_never_writes_over_a_file_not_its_own(store: Store, tmp_path: Path) -> None:
+    full_article(store)
+    mine = tmp_path / "notes.json"
+    mine.write_text('{"my": "own data"}\n')
+    with pytest.raises(ExportError, match="is not a tui-reader JSON export; not overwriting"):
+        export_json(store, path=mine)
+    assert mine.read_text() == '{"my": "own data"}\n'
+    ours = tmp_path / "backup.json"
+    export_json(store, path=ours, now=NOW)
+    export_json(store, path=ours, now=NOW + 1)  # an export of ours is replaced
+    assert json.loads(ours.read_text())["total"] == 7

@@ -965,8 +965,10 @@ class Reader:
         feed_id: int | None = None,
         folder: Path | None = None,
         path: Path | None = None,
+        kept: Callable[[Path], None] | None = None,
     ) -> Path:
-        """One Markdown file of every highlight and note made in a time range."""
+        """One Markdown file of every highlight and note made in a time range (``kept`` is
+        told of an edited digest of those dates, left as it is, the new one beside it)."""
         from tui_reader.export import export_digest
 
         return export_digest(
@@ -977,6 +979,7 @@ class Reader:
             folder=folder if folder is not None else self.export_folder(),
             path=path,
             colors=self.config.colors,
+            kept=kept,
         )
 
     def export_json(

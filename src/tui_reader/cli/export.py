@@ -225,6 +225,11 @@ def run_digest(args: argparse.Namespace) -> int:
             feed_id=feeds[0] if feeds else None,
             folder=args.out or reader.export_folder(),
             path=args.output,
+            kept=lambda edited: print(
+                f"tui-reader: {clean_line(str(edited))} was edited: kept as it is, this digest"
+                " written beside it",
+                file=sys.stderr,
+            ),
         )
         print(path)
         return 0

@@ -7,8 +7,9 @@ overwritten — the new digest goes beside it.
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -35,6 +36,9 @@ from tui_reader.models import Highlight
 from tui_reader.store import Store
 
 KIND = "tui-reader-digest"
+
+
+MAX_COPIES = 1_000  # copies beside an edited digest looked at before a new name is made
 
 
 def digest_markdown(
@@ -92,14 +96,41 @@ def digest_markdown(
     return front_matter_text(front) + "\n" + region_text("digest", content) + "\n", count
 
 
+# The front matter's keys a digest writes: another one is the user's (a property added).
+_OWN_KEYS = frozenset({"type", "title", "since", "until", "tags", "exported"})
+_TOP_KEY = re.compile(r"^([^\s:#-][^:]*):")
+
+
 def _replaceable(path: Path) -> bool:
-    """An unedited tui-reader digest (so it may be replaced)."""
+    """An unedited tui-reader digest (so it may be replaced): its region intact, and nothing
+    of the user's beside it (text above or below the region, a property of their own)."""
     text = read_text(path)
     fm, body = split_front_matter(text)
     if fm is None or front_matter_value(fm, "type") != KIND:
         return False
-    region = find_regions(body.splitlines(keepends=True)).get("digest")
-    return region is not None and region.intact
+    keys = {m.group(1) for line in fm if (m := _TOP_KEY.match(line))}
+    if not keys <= _OWN_KEYS:
+        return False
+    lines = body.splitlines(keepends=True)
+    region = find_regions(lines).get("digest")
+    if region is None or not region.intact:
+        return False
+    outside = lines[: region.begin] + lines[region.end + 1 :]
+    return not "".join(outside).strip()
+
+
+def _digest_path(folder: Path, stem: str) -> Path:
+    """Where a digest of these dates goes: its own name, unless the user edited that file;
+    then the first copy beside it ("(2)", "(3)"...) that is an unedited digest, else a new
+    one (a run after each edit wrote one more copy)."""
+    target = folder / f"{stem}.md"
+    n = 1
+    while target.exists() and not _replaceable(target):
+        n += 1
+        if n > MAX_COPIES:
+            return unique_path(folder, stem)
+        target = folder / f"{stem} ({n}).md"
+    return target
 
 
 def export_digest(
@@ -112,9 +143,11 @@ def export_digest(
     feed_id: int | None = None,
     colors: Sequence[HighlightColor] = DEFAULT_COLORS,
     now: float | None = None,
+    kept: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write a digest to ``path`` (refused if that file exists and is not an unedited
-    digest) or into ``folder`` (named after its dates; beside an edited one)."""
+    digest) or into ``folder`` (named after its dates; beside an edited one, which
+    ``kept`` is told of)."""
     text, _ = digest_markdown(store, since, until=until, feed_id=feed_id, colors=colors, now=now)
     if path is not None:
         ensure_folder(path.parent)
@@ -128,8 +161,9 @@ def export_digest(
     stem = safe_filename(
         f"Highlights since {local_date(since)}" + (f" until {local_date(until)}" if until else "")
     )
-    target = folder / f"{stem}.md"
-    if target.exists() and not _replaceable(target):
-        target = unique_path(folder, stem)
+    target = _digest_path(folder, stem)
     atomic_write(target, text)
+    own = folder / f"{stem}.md"
+    if target != own and kept is not None:
+        kept(own)
     return target

@@ -235,8 +235,24 @@ def export_json(
         path = unique_path(folder, f"tui-reader annotations {stamp}", ".json")
     else:
         ensure_folder(path.parent)
+        if path.exists() and not _own_export(path):
+            # (Markdown's and the digest's -o refuse a file not theirs; this one wrote over it.)
+            raise ExportError(
+                f"{path} exists and is not a tui-reader JSON export; not overwriting it"
+            )
     atomic_write(path, text)
     return path, int(data["total"])
+
+
+def _own_export(path: Path) -> bool:
+    """Whether ``path`` is a JSON export of ours (its collection's id near its start), or
+    empty: a file that may be written over."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return not head.strip() or COLLECTION_URN.encode() in head
 
 
 # -- import --------------------------------------------------------------------------------
