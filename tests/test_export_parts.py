@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -203,3 +204,29 @@ def test_a_tag_is_written_as_itself(tag: str, written: str) -> None:
     from tui_reader.export.markdown import tag_markdown
 
     assert tag_markdown(tag) == written
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["", "\ufeff", "\n\n", "\ufeff\r\n"],
+    ids=["plain", "a byte-order mark", "blank lines", "both, CRLF"],
+)
+def test_front_matter_is_read_after_a_bom_or_blank_lines(start: str) -> None:
+    """An export Notepad or a sync tool saved with a BOM, or with a blank line before its
+    fence, was not recognised: the next export wrote a second copy beside it."""
+    fm, body = split_front_matter(start + '---\narticle_id: "abc"\n---\n# Title\n')
+    assert fm is not None and front_matter_value(fm, "article_id") == "abc"
+    assert body == "# Title\n"
+
+
+def test_a_value_in_typographic_quotes_is_its_text() -> None:
+    assert front_matter_value(["article_id: \u201cabc\u201d"], "article_id") == "abc"
+    assert front_matter_value(["title: \u2018x\u2019"], "title") == "x"
+
+
+def test_an_export_with_a_long_front_matter_is_found_by_its_id(tmp_path: Path) -> None:
+    from tui_reader.export.files import index_folder
+
+    props = "".join(f"prop{i}: value {i}\n" for i in range(3000))  # ~60 kB
+    (tmp_path / "a.md").write_text(f'---\n{props}article_id: "abc"\n---\n# A\n')
+    assert index_folder(tmp_path) == {"abc": tmp_path / "a.md"}

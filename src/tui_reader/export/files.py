@@ -29,6 +29,8 @@ _DROP = re.compile(r'[<>"?*#^\[\]{}]')
 _DASH = re.compile(r"[/\\|]")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _HEAD_BYTES = 32768
+_MAX_HEAD_BYTES = 4 * 1024 * 1024  # a front matter longer than this is no export's
+_FENCE_END = re.compile(rb"\n(?:---|\.\.\.)\r?\n")
 
 
 def safe_filename(title: str, fallback: str = "Untitled") -> str:
@@ -157,8 +159,18 @@ def read_text(path: Path) -> str:
 
 
 def _head(path: Path) -> str:
+    """The start of a file, its whole front matter when it has one of up to _MAX_HEAD_BYTES
+    (one of 3,000 properties did not fit in the first read, and the file was not found)."""
     with path.open("rb") as f:
         data = f.read(_HEAD_BYTES)
+        if len(data) == _HEAD_BYTES and data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"---"):
+            seen = 3  # (each read is searched once, from just before it)
+            while len(data) < _MAX_HEAD_BYTES and not _FENCE_END.search(data, seen):
+                more = f.read(_HEAD_BYTES)
+                if not more:
+                    break
+                seen = max(3, len(data) - 8)
+                data += more
     return data.decode("utf-8", "replace")
 
 

@@ -118,10 +118,13 @@ _KEY = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_ -]*?):(?:\s|$)")
 
 
 def split_front_matter(text: str) -> tuple[list[str] | None, str]:
-    """(front matter lines without the ``---`` fences, the rest of the file)."""
-    if not text.startswith("---\n") and not text.startswith("---\r\n"):
+    """(front matter lines without the ``---`` fences, the rest of the file). A byte-order
+    mark and blank lines before the opening fence (Notepad's, a sync tool's) are no reason
+    not to read it: the file was not recognised, and a second copy of it was written."""
+    head = text.lstrip("\ufeff \t\r\n")
+    if not head.startswith("---\n") and not head.startswith("---\r\n"):
         return None, text
-    lines = text.splitlines(keepends=True)
+    lines = head.splitlines(keepends=True)
     for i in range(1, len(lines)):
         if lines[i].rstrip("\r\n") in ("---", "..."):
             return [ln.rstrip("\r\n") for ln in lines[1:i]], "".join(lines[i + 1 :])
@@ -142,6 +145,8 @@ def front_matter_value(lines: Sequence[str], key: str) -> str | None:
                 return str(value)
             if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
                 return raw[1:-1].replace("''", "'")
+            if raw[:1] in "\u201c\u2018" and raw[-1:] in "\u201d\u2019" and len(raw) >= 2:
+                return raw[1:-1]  # (quotes a "smart punctuation" tool made typographic)
             return raw
     return None
 
