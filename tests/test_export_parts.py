@@ -230,3 +230,19 @@ def test_an_export_with_a_long_front_matter_is_found_by_its_id(tmp_path: Path) -
     props = "".join(f"prop{i}: value {i}\n" for i in range(3000))  # ~60 kB
     (tmp_path / "a.md").write_text(f'---\n{props}article_id: "abc"\n---\n# A\n')
     assert index_folder(tmp_path) == {"abc": tmp_path / "a.md"}
+
+
+def test_of_two_files_claiming_one_article_the_original_is_the_export(tmp_path: Path) -> None:
+    """A sync tool's conflicted copy (or a file manager's copy) of an export claims its
+    article too; the copy, made later, was the one updated, the user's file left stale."""
+    import os
+
+    from tui_reader.export.files import index_folder
+
+    text = '---\narticle_id: "abc"\n---\n# A\n'
+    original = tmp_path / "A story.md"
+    copy = tmp_path / "A story (conflicted copy 2026-12-05).md"
+    original.write_text(text)
+    copy.write_text(text)
+    os.utime(original, (1_700_000_000, 1_700_000_000))  # (the copy is the newer file)
+    assert index_folder(tmp_path) == {"abc": original}

@@ -176,9 +176,11 @@ def _head(path: Path) -> str:
 
 def index_folder(folder: Path, key: str = "article_id") -> dict[str, Path]:
     """Every Markdown file under ``folder`` (hidden folders such as .obsidian and .trash
-    skipped) by the ``key`` in its front matter. When two files claim one id, the most
-    recently modified wins."""
-    found: dict[str, tuple[float, Path]] = {}
+    skipped) by the ``key`` in its front matter. When two files claim one id, the one with
+    the shorter name wins, then the one modified last: a copy's name is the original's and
+    more (a sync tool's "(conflicted copy …)", a file manager's " copy" or " (1)"), and the
+    copy, made later, was updated while the user's own file went stale."""
+    found: dict[str, tuple[int, float, Path]] = {}
     if not folder.is_dir():
         return {}
     for root, dirs, files in os.walk(folder):
@@ -196,6 +198,7 @@ def index_folder(folder: Path, key: str = "article_id") -> dict[str, Path]:
             if fm is None:
                 continue
             value = front_matter_value(fm, key)
-            if value and (value not in found or found[value][0] < mtime):
-                found[value] = (mtime, path)
-    return {k: p for k, (_, p) in found.items()}
+            rank = (-len(name), mtime)
+            if value and (value not in found or found[value][:2] < rank):
+                found[value] = (*rank, path)
+    return {k: p for k, (_, _, p) in found.items()}
