@@ -289,6 +289,33 @@ def test_region_removed_by_user_is_restored_without_duplicates(
     assert new.index("^hl-abcdef01") < new.index("## My notes")
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda line: "" if "tui-reader:begin highlights" in line else line,
+        lambda line: "" if "tui-reader:end highlights" in line else line,
+        lambda line: line.replace("<!-- ", "<!--  ") if "end highlights" in line else line,
+        lambda line: "  " + line if "tui-reader:end highlights" in line else line,
+    ],
+    ids=["begin deleted", "end deleted", "spaces in the marker", "end indented"],
+)
+def test_a_damaged_marker_never_makes_a_highlight_appear_twice(
+    store: Store, tmp_path: Path, damage: object
+) -> None:
+    """The export adds a new region for what a damaged one held; the next export, with
+    nothing changed, filled it with every highlight: each was in the file twice."""
+    a = full_article(store)
+    path = export_article(store, a.id, tmp_path, now=NOW)
+    assert callable(damage)
+    path.write_text("\n".join(damage(line) for line in path.read_text().split("\n")))
+    put(store, a, "hl-abcdef01", "The council met on Tuesday", created=NOW)
+    for later in (1, 2, 3):
+        export_article(store, a.id, tmp_path, now=NOW + later * DAY)
+        text = path.read_text()
+        for hid in ("hl-4b1c2f0e", "hl-abcdef01", "hl-77aa0c31"):
+            assert text.count(f"^{hid}") == 1, (later, hid)
+
+
 def test_same_titles_get_distinct_files(store: Store, tmp_path: Path) -> None:
     a1 = article(store, "Same title", "one")
     a2 = article(store, "Same title", "two")

@@ -10,6 +10,7 @@ change, the file is not rewritten at all.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import time
@@ -234,6 +235,16 @@ def merge_file_text(
             continue
         if region.intact:
             attrs = {"ids": ids_attr(r.ids)} if name == "highlights" else None
+            if name == "highlights":
+                # A highlight whose block the file holds outside this region (the user's text
+                # left by a marker they damaged) is not written a second time.
+                outside = block_ids("".join(lines[: region.begin] + lines[region.end + 1 :]))
+                shown = [h for h in data.highlights if h.id not in outside]
+                if len(shown) < len(data.highlights):
+                    content = highlights_region_content(
+                        dataclasses.replace(data, highlights=tuple(shown)), colors
+                    )
+                    attrs = {"ids": ids_attr([h.id for h in shown])}
             replace[region.begin] = (region.end, _lines(region_text(name, content, attrs)))
         elif name == "highlights":
             added = _added_highlights(region, present, data, colors, now)
