@@ -493,3 +493,19 @@ def test_safe_filename_limits_length_in_bytes() -> None:
     name = safe_filename("Ünïcödé wörds " * 40)
     assert len(name) <= 100 and len(name.encode()) <= 180 and not name.endswith(" ")
     assert safe_filename("é" * 300).encode().__len__() <= 180
+
+
+def test_a_file_saved_with_windows_line_endings_keeps_them(store: Store, tmp_path: Path) -> None:
+    """A CRLF file came back LF throughout, the user's own text included (a whole-file diff
+    in git or a sync tool)."""
+    a = full_article(store)
+    path = export_article(store, a.id, tmp_path, now=NOW)
+    mine = path.read_text().replace(
+        "<!-- tui-reader:end user", "My own line.\n<!-- tui-reader:end user"
+    )
+    path.write_bytes(mine.replace("\n", "\r\n").encode())
+    put(store, a, "hl-abcdef01", "The council met on Tuesday", created=NOW)
+    export_article(store, a.id, tmp_path, now=NOW + DAY)
+    raw = path.read_bytes()
+    assert b"My own line.\r\n" in raw and b"^hl-abcdef01\r\n" in raw
+    assert raw.count(b"\n") == raw.count(b"\r\n")

@@ -398,8 +398,23 @@ def _export_one(
     text = merge_file_text(old, rendered, data, colors, now)
     if _same_but_time(text, old):
         return target, False
+    if _crlf(target):
+        # The file's own line endings (saved on Windows): the user's text kept byte for byte,
+        # ours written as theirs, not the whole file turned to LF.
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     atomic_write(target, text)
     return target, True
+
+
+def _crlf(path: Path) -> bool:
+    """Whether most of the file's lines end in CRLF (read_text turns them to LF)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 20)
+    except OSError:
+        return False
+    crlf = head.count(b"\r\n")
+    return crlf > 0 and crlf * 2 > head.count(b"\n")
 
 
 def export_all(
