@@ -509,3 +509,20 @@ def test_a_file_saved_with_windows_line_endings_keeps_them(store: Store, tmp_pat
     raw = path.read_bytes()
     assert b"My own line.\r\n" in raw and b"^hl-abcdef01\r\n" in raw
     assert raw.count(b"\n") == raw.count(b"\r\n")
+
+
+def test_a_file_whose_unicode_a_tool_renormalised_is_still_ours(
+    store: Store, tmp_path: Path
+) -> None:
+    """A file macOS or a sync tool wrote back in NFD: its untouched highlights region was
+    taken for edited, and new highlights piled up under "New highlights" from then on."""
+    import unicodedata
+
+    a = full_article(store)
+    put(store, a, "hl-0000e001", "The council met on Tuesday", created=NOW, note="café déjà vu")
+    path = export_article(store, a.id, tmp_path, now=NOW)
+    path.write_text(unicodedata.normalize("NFD", path.read_text()))
+    put(store, a, "hl-abcdef01", "The council met on Tuesday", created=NOW)
+    export_article(store, a.id, tmp_path, now=NOW + DAY)
+    text = path.read_text()
+    assert "New highlights" not in text and text.count("^hl-abcdef01") == 1

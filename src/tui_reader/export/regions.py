@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -68,8 +69,14 @@ class Region:
 
     @property
     def intact(self) -> bool:
-        """Unedited since tui-reader wrote it."""
-        return self.attrs.get("sha256") == content_hash(self.content)
+        """Unedited since tui-reader wrote it (also once a tool re-normalised its Unicode:
+        macOS's and some sync tools' NFD, which froze an untouched region as edited)."""
+        expected = self.attrs.get("sha256")
+        content = self.content
+        if expected == content_hash(content):
+            return True
+        normal = unicodedata.normalize("NFC", content)
+        return normal != content and expected == content_hash(normal)
 
     @property
     def ids(self) -> set[str]:
