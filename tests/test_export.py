@@ -13,7 +13,7 @@ import pytest
 
 from tui_reader.anchor import make_selector
 from tui_reader.document import Block, Document
-from tui_reader.export import ExportError, export_all, export_article
+from tui_reader.export import ExportError, export_all, export_article, export_many
 from tui_reader.export.files import atomic_write, index_folder, safe_filename
 from tui_reader.export.regions import find_regions, split_front_matter
 from tui_reader.models import Article, EntryData, Highlight
@@ -526,3 +526,21 @@ def test_a_file_whose_unicode_a_tool_renormalised_is_still_ours(
     export_article(store, a.id, tmp_path, now=NOW + DAY)
     text = path.read_text()
     assert "New highlights" not in text and text.count("^hl-abcdef01") == 1
+
+
+def test_a_file_made_read_only_is_left_as_it_is(store: Store, tmp_path: Path) -> None:
+    """A rename over a read-only file (the atomic write) replaced it: the user's protection
+    was ignored."""
+    a = full_article(store)
+    b = article(store, "Second story", "two")
+    put(store, b, "hl-0000b001", "The council met", created=NOW)
+    paths = export_all(store, tmp_path, now=NOW)
+    protected = next(p for p in paths if "Second story" in p.name)
+    before = protected.read_text()
+    protected.chmod(0o444)
+    put(store, a, "hl-abcdef01", "The council met on Tuesday", created=NOW)
+    put(store, b, "hl-0000b002", "The council met", created=NOW)
+    read_only: list[Path] = []
+    done = export_many(store, tmp_path, now=NOW + DAY, read_only=read_only)
+    assert read_only == [protected] and protected.read_text() == before
+    assert len(done) == 1 and done[0][1]  # the other article's file was written

@@ -944,8 +944,10 @@ class Reader:
         since: float | None = None,
         feed_id: int | None = None,
         folder: Path | None = None,
+        read_only: list[Path] | None = None,
     ) -> list[tuple[Path, bool]]:
-        """Each annotated article's Markdown file (and whether it changed)."""
+        """Each annotated article's Markdown file (and whether it changed); files made
+        read-only are left as they are, named in ``read_only``."""
         from tui_reader.export import export_many
 
         return export_many(
@@ -955,6 +957,7 @@ class Reader:
             since=since,
             feed_id=feed_id,
             colors=self.config.colors,
+            read_only=read_only,
         )
 
     def export_digest(

@@ -193,9 +193,14 @@ def run_export(args: argparse.Namespace) -> int:
             else:
                 print(reader.export_article(ids[0], folder=folder, path=args.output))
             return 0
-        results = reader.export_many(article_ids=ids, folder=folder)
+        read_only: list[Path] = []
+        results = reader.export_many(article_ids=ids, folder=folder, read_only=read_only)
         for path, _ in results:
             print(path)
+        for path in read_only:
+            print(
+                f"tui-reader: {clean_line(str(path))} is read-only: left as it is", file=sys.stderr
+            )
         written = sum(1 for _, changed in results if changed)
         print(
             f"tui-reader: {len(results)} article(s) exported to {folder}"

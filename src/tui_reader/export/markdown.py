@@ -394,6 +394,9 @@ def _export_one(
         if index is not None:
             index[uid] = new_path
         return new_path, True
+    if not target.stat().st_mode & 0o222:
+        # Made read-only by its owner: a rename over it (the atomic write) would replace it.
+        raise ReadOnlyExport(target)
     old = read_text(target)
     text = merge_file_text(old, rendered, data, colors, now)
     if _same_but_time(text, old):
@@ -404,6 +407,14 @@ def _export_one(
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     atomic_write(target, text)
     return target, True
+
+
+class ReadOnlyExport(ExportError):
+    """An article's export file that its owner made read-only: not written."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} is read-only; not touching it")
+        self.path = path
 
 
 def _crlf(path: Path) -> bool:
@@ -443,10 +454,19 @@ def export_many(
     feed_id: int | None = None,
     colors: Sequence[HighlightColor] = DEFAULT_COLORS,
     now: float | None = None,
+    read_only: list[Path] | None = None,
 ) -> list[tuple[Path, bool]]:
-    """:func:`export_all` that also says, for each file, whether it was (re)written."""
+    """:func:`export_all` that also says, for each file, whether it was (re)written; a file
+    made read-only is left as it is and named in ``read_only``."""
     ensure_folder(folder)
     if article_ids is None:
         article_ids = [a.id for a in store.annotated_articles(feed_id=feed_id, since=since)]
     index = index_folder(folder)
-    return [_export_one(store, i, folder, colors, now, None, index) for i in article_ids]
+    done: list[tuple[Path, bool]] = []
+    for i in article_ids:
+        try:
+            done.append(_export_one(store, i, folder, colors, now, None, index))
+        except ReadOnlyExport as exc:  # (left as it is; the others go on)
+            if read_only is not None:
+                read_only.append(exc.path)
+    return done
