@@ -222,3 +222,23 @@ def test_a_server_that_answers_nothing_is_not_waited_for_feed_after_feed(
         if r != "timed out after 0.5 s"
     )
     assert len(server.requests) == 2  # (four feeds were not asked for)
+
+
+def test_a_server_that_answered_a_feed_is_tried_for_all_its_feeds(
+    server: TestServer, store: Store
+) -> None:
+    """A server up but slow on some of its feeds (a heavy one timing out) still serves the
+    others: two timeouts after it answered are no reason to skip the rest."""
+    from dataclasses import replace
+
+    def silent(h: object) -> None:
+        time.sleep(3)
+
+    paths = ["/a-fast.xml", "/b-slow.xml", "/c-slow.xml", "/d-fast.xml"]
+    for path in paths:
+        url = server.route(path, silent if "slow" in path else rss(1, prefix=path[1:7]))
+        store.add_feed(url)
+    config = replace(FAST, refresh=replace(FAST.refresh, timeout=0.5, per_host=1))
+    summary = refresh(store.path, config)
+    assert summary.new_articles == 2
+    assert [r for _, r in summary.failed] == ["timed out after 0.5 s"] * 2

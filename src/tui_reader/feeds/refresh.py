@@ -484,6 +484,7 @@ class _Refresher:
         # Fetches of each server that found it unreachable, and the first one's reason.
         self.unreachable: collections.Counter[str] = collections.Counter()
         self.unreachable_why: dict[str, str] = {}
+        self.answered: set[str] = set()  # servers that answered a feed in this refresh
         self.lane_tasks: list[asyncio.Task[None]] = []
         share = max(1, min(self.per_host, -(-total_limit // max(1, len(self.waiting)))))
         for key, queue in self.waiting.items():
@@ -561,7 +562,11 @@ class _Refresher:
                     accept=ACCEPT_FEED,
                 )
             except FetchError as exc:
-                if exc.unreachable:
+                if exc.status is not None:
+                    self.answered.add(key)
+                elif exc.unreachable and key not in self.answered:
+                    # (A server that answered another feed is up: a feed of its that timed
+                    # out is a slow one, not a sign that the others will.)
                     self.unreachable[key] += 1
                     self.unreachable_why.setdefault(
                         key, f"the server did not answer its feeds before this one: {exc}"
@@ -575,6 +580,7 @@ class _Refresher:
                 )
             finally:
                 slow.cancel()
+        self.answered.add(key)
         if result.not_modified:
             if not (feed.etag or feed.last_modified):
                 # RFC 9110 15.4.5: a 304 answers a conditional request only. To one that
