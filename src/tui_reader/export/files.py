@@ -150,12 +150,22 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def read_text(path: Path) -> str:
+    """A file's text, its line breaks as "\n" (as Python reads text)."""
+    return read_text_and_endings(path)[0]
+
+
+def read_text_and_endings(path: Path) -> tuple[str, bool]:
+    """:func:`read_text`, and whether most of the file's lines ended in CRLF (a file saved on
+    Windows, to be written back so): one read of the file for both."""
     try:
-        return path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ExportError(f"{path} is not UTF-8 text; not touching it") from exc
     except OSError as exc:
         raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    crlf = raw.count(b"\r\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), crlf > 0 and 2 * crlf > raw.count(b"\n")
 
 
 def _head(path: Path) -> str:

@@ -32,6 +32,7 @@ from tui_reader.export.files import (
     ensure_folder,
     index_folder,
     read_text,
+    read_text_and_endings,
     safe_filename,
     unique_path,
 )
@@ -397,11 +398,11 @@ def _export_one(
     if not target.stat().st_mode & 0o222:
         # Made read-only by its owner: a rename over it (the atomic write) would replace it.
         raise ReadOnlyExport(target)
-    old = read_text(target)
+    old, crlf = read_text_and_endings(target)
     text = merge_file_text(old, rendered, data, colors, now)
     if _same_but_time(text, old):
         return target, False
-    if _crlf(target):
+    if crlf:
         # The file's own line endings (saved on Windows): the user's text kept byte for byte,
         # ours written as theirs, not the whole file turned to LF.
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
@@ -415,17 +416,6 @@ class ReadOnlyExport(ExportError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"{path} is read-only; not touching it")
         self.path = path
-
-
-def _crlf(path: Path) -> bool:
-    """Whether most of the file's lines end in CRLF (read_text turns them to LF)."""
-    try:
-        with path.open("rb") as f:
-            head = f.read(1 << 20)
-    except OSError:
-        return False
-    crlf = head.count(b"\r\n")
-    return crlf > 0 and crlf * 2 > head.count(b"\n")
 
 
 def export_all(

@@ -205,20 +205,15 @@ class FeedsMixin(StoreBase):
             if not clash:
                 old = c.execute("SELECT url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
                 c.execute("UPDATE feeds SET url = ? WHERE id = ?", (new_url, feed_id))
-                if old and old[0] != new_url:
-                    c.execute(
-                        "INSERT OR REPLACE INTO feed_moves(url, feed_id) VALUES (?, ?)",
-                        (old[0], feed_id),
-                    )
-                c.execute("DELETE FROM feed_moves WHERE url = ?", (new_url,))
+                _moved_in(c, old[0] if old else "", new_url, feed_id)
 
     def record_move(self, old_url: str, feed_id: int) -> None:
         """Remember that the feed was at ``old_url`` before a permanent redirect (see
         :meth:`add_feeds`: that address names this feed)."""
         with self.transaction() as c:
-            c.execute(
-                "INSERT OR REPLACE INTO feed_moves(url, feed_id) VALUES (?, ?)", (old_url, feed_id)
-            )
+            url = c.execute("SELECT url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+            if url is not None:
+                _moved_in(c, old_url, str(url[0]), feed_id)
 
     def store_fetches(self, updates: Sequence[FeedUpdate]) -> list[FeedStored]:
         """Record a batch of refreshed feeds in one transaction, a savepoint per feed: one
@@ -254,6 +249,16 @@ class FeedsMixin(StoreBase):
         except sqlite3.Error as exc:
             raise StoreError(explain_error(self.path, exc)) from exc
         return results
+
+
+def _moved_in(c: sqlite3.Connection, old_url: str, new_url: str, feed_id: int) -> None:
+    """The feed moved from ``old_url`` to ``new_url`` (where it is now): the old address
+    names it from now on, the new one is no move's."""
+    if old_url and old_url != new_url:
+        c.execute(
+            "INSERT OR REPLACE INTO feed_moves(url, feed_id) VALUES (?, ?)", (old_url, feed_id)
+        )
+    c.execute("DELETE FROM feed_moves WHERE url = ?", (new_url,))
 
 
 def _other_feed_at(
