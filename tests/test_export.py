@@ -15,6 +15,7 @@ from tui_reader.anchor import make_selector
 from tui_reader.document import Block, Document
 from tui_reader.export import ExportError, export_all, export_article, export_many
 from tui_reader.export.files import atomic_write, index_folder, safe_filename
+from tui_reader.export.markdown import UNANCHORED_HEADING as UNANCHORED
 from tui_reader.export.regions import find_regions, split_front_matter
 from tui_reader.models import Article, EntryData, Highlight
 from tui_reader.reader import add_highlight
@@ -544,3 +545,94 @@ def test_a_file_made_read_only_is_left_as_it_is(store: Store, tmp_path: Path) ->
     done = export_many(store, tmp_path, now=NOW + DAY, read_only=read_only)
     assert read_only == [protected] and protected.read_text() == before
     assert len(done) == 1 and done[0][1]  # the other article's file was written
+
+
+def _front(path: Path) -> list[str]:
+    fm, _ = split_front_matter(path.read_text(encoding="utf-8"))
+    assert fm is not None
+    return fm
+
+
+def test_front_matter_values_the_user_edited_are_kept(store: Store, tmp_path: Path) -> None:
+    """A title edited in Obsidian's properties, a tag removed, a key deleted: the user's, kept
+    by every later export (they were put back); values left alone follow the article."""
+    a = full_article(store)
+    path = export_article(store, a.id, tmp_path, now=NOW)
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"^title: .*$", 'title: "My own title"', text, count=1, flags=re.M)
+    text = text.replace('tags: ["claim", ', "tags: [", 1)  # the tool's "claim" removed
+    text = re.sub(r"^site: .*\n", "", text, count=1, flags=re.M)  # a key deleted
+    path.write_text(text, encoding="utf-8")
+    # The article changes: a new highlight, a new author (a value the user left alone).
+    store.upsert_entries(
+        store.add_feed("http://example.com/feed", title="Example Times")[0],
+        [
+            EntryData(
+                guid="bridge",
+                url="https://example.com/2026/07/bridge?id=7",
+                title=TITLE,
+                author="John Roe",
+                published=1782950400.0,
+            )
+        ],
+    )
+    put(store, a, "hl-abcdef01", "The council met on Tuesday", tags=("claim", "fresh"))
+    for day in (1, 2):
+        export_article(store, a.id, tmp_path, now=NOW + day * DAY)
+        fm = _front(path)
+        assert 'title: "My own title"' in fm
+        assert not any(line.startswith("site:") for line in fm)
+        tags = next(line for line in fm if line.startswith("tags:"))
+        assert '"claim"' not in tags and '"fresh"' in tags and '"mayor"' in tags
+        assert 'author: "John Roe"' in fm  # not edited: follows the article
+        assert path.read_text(encoding="utf-8").count("^hl-abcdef01") == 1
+
+
+def test_front_matter_restyled_by_a_notes_app_is_not_rewritten(
+    store: Store, tmp_path: Path
+) -> None:
+    """Obsidian writes a list property as a block list, and another tool single quotes: the
+    same values, so nothing to write (the file was rewritten in the export's style)."""
+    a = full_article(store)
+    path = export_article(store, a.id, tmp_path, now=NOW)
+    text = path.read_text(encoding="utf-8")
+    tags_line = next(line for line in text.splitlines() if line.startswith("tags:"))
+    block = "tags:\n" + "".join(f"  - {t}\n" for t in ("claim", "mayor", "money", "budget"))
+    text = text.replace(tags_line + "\n", block + '  - "#2026"\n', 1)
+    text = text.replace('author: "Jane Doe"', "author: 'Jane Doe'", 1)
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, (1, 1))
+    export_article(store, a.id, tmp_path, now=NOW + DAY)
+    assert path.read_text(encoding="utf-8") == text and path.stat().st_mtime == 1
+
+
+def test_an_older_export_is_not_rewritten_only_to_record_its_front_matter(
+    store: Store, tmp_path: Path
+) -> None:
+    a = full_article(store)
+    path = export_article(store, a.id, tmp_path, now=NOW)
+    old = re.sub(r" fm=\S*", "", path.read_text(encoding="utf-8"), count=1)
+    path.write_text(old, encoding="utf-8")
+    export_article(store, a.id, tmp_path, now=NOW + DAY)
+    assert path.read_text(encoding="utf-8") == old
+    put(store, a, "hl-abcdef01", "The council met on Tuesday")
+    export_article(store, a.id, tmp_path, now=NOW + DAY)  # now rewritten: and recorded
+    assert re.search(r" fm=\S*title\.", path.read_text(encoding="utf-8"))
+
+
+def test_one_new_highlights_heading_a_day_and_none_left_empty(store: Store, tmp_path: Path) -> None:
+    a = full_article(store)
+    path = export_article(store, a.id, tmp_path, now=NOW)
+    path.write_text(path.read_text().replace("Was this corrected", "Edited: was this"))
+    put(store, a, "hl-abcdef01", "The council met on Tuesday")
+    export_article(store, a.id, tmp_path, now=NOW + DAY)
+    put(store, a, "hl-abcdef02", "Members argued for hours")
+    export_article(store, a.id, tmp_path, now=NOW + DAY)
+    put(store, a, "hl-abcdef03", "Critics disagreed again", unanchored=True)
+    export_article(store, a.id, tmp_path, now=NOW + DAY)
+    text = path.read_text()
+    assert text.count("### New highlights (2026-07-04)") == 1
+    assert re.search(r"^### [^\n]*\n\n### ", text, re.M) is None  # no heading without text
+    for hid in ("hl-abcdef01", "hl-abcdef02", "hl-abcdef03"):
+        assert text.count(f"^{hid}") == 1
+    assert text.index("^hl-abcdef02") < text.rindex(UNANCHORED) < text.index("^hl-abcdef03")

@@ -146,7 +146,7 @@ def test_front_matter_merge_keeps_user_keys_and_tags() -> None:
         ("tags", json.dumps(["claim", "new"])),
         ("exported", "2026-07-03T08:00:00Z"),
     ]
-    merged = merge_front_matter(old, ours)
+    merged = merge_front_matter(old, ours).lines
     assert merged == [
         'article_id: "abc"',
         'title: "New"',

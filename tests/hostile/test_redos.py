@@ -26,6 +26,7 @@ from tui_reader import anchor, net, timestamps
 from tui_reader.charsets import codec_for_label, header_charset
 from tui_reader.document import Block, Document
 from tui_reader.export import anninput, mdtext, regions, webannotation
+from tui_reader.export import markdown as md_export
 from tui_reader.extract import (
     debris,
     document_from_fragment,
@@ -574,6 +575,19 @@ def _front_matter(text: str) -> object:
     return regions.split_front_matter("---\n" + text + "\n---\nbody")
 
 
+_OURS = [("article_id", '"x"'), ("title", '"T"'), ("tags", '["a", "b"]'), ("exported", "now")]
+
+
+def _front_matter_merge(text: str) -> object:
+    """A file's front matter and its header marker's record (regions.FIXED_KEYS) hold what
+    the user wrote: a long list, a long title, a long record."""
+    old = ["tags: [" + text + "]", "title: " + text, *text.splitlines()[:50]]
+    record = regions.parse_written(text.replace(" ", ","))
+    merged = regions.merge_front_matter(old, _OURS, written=record)
+    marker = "<!-- tui-reader:begin header " + text
+    return merged, md_export._same_but_time(marker, marker + " fm=" + text)
+
+
 _DAY_ENDS = ("24:00", "24:00:0", "1:24:00:", "23:59:6")  # (feeds/dates.py end_of_day)
 _FEED_NAMES = ("feed.", "a.rss", "&format=rss", "format=")  # (discover's <a href> fallback)
 
@@ -648,6 +662,7 @@ UNIT_CASES: list[Case] = [
     ),
     *_text_cases("regions", _regions),
     *_text_cases("regions.front_matter", _front_matter),
+    *_text_cases("regions.merge_front_matter", _front_matter_merge),
     *_text_cases("anchor", _anchor, E2E_BUDGET),
     *_text_cases("anchor[a quote as long as the text]", _anchor_whole, E2E_BUDGET),
     # Class and id words against the negative words (extract/prune.py): the look-behinds that

@@ -56,8 +56,10 @@ from tui_reader.export.regions import (
     front_matter_value,
     ids_attr,
     merge_front_matter,
+    parse_written,
     region_text,
     split_front_matter,
+    written_attr,
 )
 from tui_reader.mdescape import code_span
 from tui_reader.models import POSITION_ONLY_LABEL, Highlight
@@ -74,6 +76,9 @@ USER_SECTION = (
     "<!-- tui-reader:end user -->\n"
 )
 _EXPORTED = re.compile(r"^exported:.*$", re.MULTILINE)
+# The record of what an export wrote to the front matter (regions.FIXED_KEYS), in the header's
+# begin marker: an older export has none, and is not rewritten only to add it.
+_RECORD = re.compile(r"^(<!-- tui-reader:begin header .*?) fm=\S*", re.MULTILINE)
 _OBSIDIAN_TAG = re.compile(r"^[\w/-]*[^\W\d][\w/-]*$")
 
 
@@ -199,13 +204,14 @@ def render(data: ArticleData, colors: Sequence[HighlightColor], now: float) -> R
 
 
 def new_file_text(r: Rendered) -> str:
+    front = merge_front_matter([], r.front)
     parts = [
-        region_text("header", r.regions["header"]),
+        region_text("header", r.regions["header"], {"fm": written_attr(front.written)}),
         region_text("article-note", r.regions["article-note"]),
         region_text("highlights", r.regions["highlights"], {"ids": ids_attr(r.ids)}),
         USER_SECTION,
     ]
-    return front_matter_text(merge_front_matter([], r.front)) + "\n" + "\n\n".join(parts)
+    return front_matter_text(front.lines) + "\n" + "\n\n".join(parts)
 
 
 # -- re-export -----------------------------------------------------------------------------
@@ -227,6 +233,11 @@ def merge_file_text(
     present = block_ids(old)
     replace: dict[int, tuple[int, list[str]]] = {}  # begin line -> (end line, new lines)
     missing: list[str] = []
+    header = regions.get("header")
+    front = merge_front_matter(
+        fm or [], r.front, written=parse_written(header.attrs.get("fm") if header else None)
+    )
+    record = written_attr(front.written)
 
     for name in GENERATED:
         region = regions.get(name)
@@ -236,6 +247,8 @@ def merge_file_text(
             continue
         if region.intact:
             attrs = {"ids": ids_attr(r.ids)} if name == "highlights" else None
+            if name == "header":
+                attrs = {"fm": record}
             if name == "highlights":
                 # A highlight whose block the file holds outside this region (the user's text
                 # left by a marker they damaged) is not written a second time.
@@ -257,6 +270,10 @@ def merge_file_text(
                     block.append("\n")
                 block += [*_lines(added[1]), end_marker(name) + "\n"]
                 replace[region.begin] = (region.end, block)
+        elif name == "header":
+            # Edited: kept, its marker given the new record.
+            marker = begin_marker(name, {**region.attrs, "fm": record}) + "\n"
+            replace[region.begin] = (region.end, [marker, *region.lines, lines[region.end]])
 
     inserts = _missing_regions(missing, old, present, r, data, colors)
     out: list[str] = []
@@ -276,9 +293,8 @@ def merge_file_text(
         if out and out[-1].strip():
             out.append("\n")
         out += inserts
-    new_fm = merge_front_matter(fm or [], r.front)
-    text = front_matter_text(new_fm) + "".join(out)
-    return text if fm is not None else front_matter_text(new_fm) + "\n" + "".join(out)
+    text = front_matter_text(front.lines) + "".join(out)
+    return text if fm is not None else front_matter_text(front.lines) + "\n" + "".join(out)
 
 
 def _added_highlights(
@@ -288,11 +304,23 @@ def _added_highlights(
     colors: Sequence[HighlightColor],
     now: float,
 ) -> tuple[list[Highlight], str] | None:
+    """The highlights an edited region has never held, as the text added at its end: under a
+    dated heading, unless the region's last heading is already that one (a second export the
+    same day) or they are all unplaced (then they go under "Not found in the current text",
+    once: a heading with nothing under it was written before it)."""
     known = region.ids | present
     new = [h for h in data.highlights if h.id not in known]
     if not new:
         return None
-    return new, f"### New highlights ({local_date(now)})\n\n" + highlights_blocks(data, new, colors)
+    headings = [ln.rstrip() for ln in region.lines if ln.startswith("### ")]
+    last = headings[-1] if headings else None
+    heading = f"### New highlights ({local_date(now)})"
+    blocks = highlights_blocks(data, new, colors)
+    if last == UNANCHORED_HEADING and all(not h.anchored for h in new):
+        return new, blocks.removeprefix(UNANCHORED_HEADING + "\n\n")
+    if last == heading or all(not h.anchored for h in new):
+        return new, blocks
+    return new, f"{heading}\n\n" + blocks
 
 
 def _missing_regions(
@@ -335,7 +363,10 @@ def _insertion_line(lines: list[str], regions: dict[str, Region]) -> int:
 
 
 def _same_but_time(a: str, b: str) -> bool:
-    return _EXPORTED.sub("", a, count=1) == _EXPORTED.sub("", b, count=1)
+    def bare(text: str) -> str:
+        return _RECORD.sub(r"\1", _EXPORTED.sub("", text, count=1), count=1)
+
+    return bare(a) == bare(b)
 
 
 # -- entry points --------------------------------------------------------------------------

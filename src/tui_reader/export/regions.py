@@ -143,19 +143,24 @@ def front_matter_value(lines: Sequence[str], key: str) -> str | None:
     for line in lines:
         m = _KEY.match(line)
         if m and m.group(1) == key:
-            raw = line[m.end() :].strip()
-            if raw.startswith('"'):
-                try:
-                    value = json.loads(raw)
-                except ValueError:
-                    return raw.strip('"')
-                return str(value)
-            if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
-                return raw[1:-1].replace("''", "'")
-            if raw[:1] in "\u201c\u2018" and raw[-1:] in "\u201d\u2019" and len(raw) >= 2:
-                return raw[1:-1]  # (quotes a "smart punctuation" tool made typographic)
-            return raw
+            return scalar_value(line[m.end() :])
     return None
+
+
+def scalar_value(raw: str) -> str:
+    """A YAML scalar as written after its key, quotes removed."""
+    raw = raw.strip()
+    if raw.startswith('"'):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return raw.strip('"')
+        return str(value)
+    if raw.startswith("'") and raw.endswith("'") and len(raw) >= 2:
+        return raw[1:-1].replace("''", "'")
+    if raw[:1] in "\u201c\u2018" and raw[-1:] in "\u201d\u2019" and len(raw) >= 2:
+        return raw[1:-1]  # (quotes a "smart punctuation" tool made typographic)
+    return raw
 
 
 def _entries(lines: Sequence[str]) -> Iterator[tuple[str | None, list[str]]]:
@@ -208,45 +213,118 @@ def _list_items(chunk: list[str]) -> list[str] | None:
     return [head.strip('"').strip("'")] if head else []
 
 
+# What an export wrote to the front matter, kept in its header part's begin marker (``fm=``):
+# a short hash of each value (``title.1a2b3c4d``; each item of a list, ``tags.…``). A value
+# that still hashes to what was written is the export's own, updated when the article changes;
+# any other is the user's edit (Obsidian's properties panel invites editing the title), kept;
+# a key the user deleted is not written again, nor a tag they removed from the list. The id and
+# the export time are always the export's.
+FIXED_KEYS = ("article_id", "exported")
+
+
+def written_entry(key: str, value: str) -> str:
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{key}.{digest}"
+
+
+def parse_written(attr: str | None) -> frozenset[str] | None:
+    """The ``fm=`` record of a header marker; None if there is none (an older export)."""
+    if attr is None:
+        return None
+    return frozenset(e for e in attr.split(",") if "." in e)
+
+
+def written_attr(entries: frozenset[str]) -> str:
+    return ",".join(sorted(entries))
+
+
+@dataclass(frozen=True)
+class MergedFront:
+    lines: list[str]
+    written: frozenset[str]  # the record of what is now the export's (see FIXED_KEYS)
+
+
 def merge_front_matter(
-    old: Sequence[str], ours: Sequence[tuple[str, str]], *, list_keys: Sequence[str] = ("tags",)
-) -> list[str]:
+    old: Sequence[str],
+    ours: Sequence[tuple[str, str]],
+    *,
+    list_keys: Sequence[str] = ("tags",),
+    written: frozenset[str] | None = None,
+) -> MergedFront:
     """The old front matter with our keys set to new values (in place, or appended), our keys
     that are now empty removed, the user's keys kept as they were. For ``list_keys``, the
-    user's items are kept and ours added."""
+    user's items are kept and ours added. With ``written`` (the record of the last export),
+    the user's edits of our values are kept too (see FIXED_KEYS); a value that reads the same
+    as ours is left in the user's style (quotes, a block list), not rewritten."""
     new = dict(ours)
     out: list[str] = []
     done: set[str] = set()
-    owned = set(new) | {k for k, _ in ours}
+    record: set[str] = set()
+    offered = written or frozenset()
+    recorded = {e.split(".", 1)[0] for e in offered}
+
+    def kept(key: str) -> None:
+        record.update(e for e in offered if e.startswith(key + "."))
+
     for key, chunk in _entries(old):
-        if key is None or key not in owned:
+        if key is None or key not in new:
             out.extend(chunk)
             continue
         if key in done:
             continue  # a duplicate of one of our keys: dropped
         done.add(key)
-        value = new.get(key, "")
+        value = new[key]
         if key in list_keys:
             theirs = _list_items(chunk)
             if theirs is None:
                 out.extend(chunk)  # not understood: not touched
+                kept(key)
                 continue
             mine = json.loads(value) if value else []
-            merged = list(dict.fromkeys([*theirs, *mine]))
-            if merged:
-                out.append(f"{key}: {yaml_list(merged)}")
+            have = {t.removeprefix("#") for t in theirs}  # (a tag written as Obsidian's "#tag")
+            add = [t for t in mine if t not in have and written_entry(key, t) not in offered]
+            kept(key)
+            record.update(written_entry(key, t) for t in mine)
+            if add:
+                out.append(f"{key}: {yaml_list([*theirs, *add])}")
+            elif theirs or not mine:
+                out.extend(chunk)  # nothing to add: the user's list as they wrote it
             continue
-        if value:
-            out.append(f"{key}: {value}")
-    for key, value in ours:
-        if key not in done and value:
-            if key in list_keys:
-                items = json.loads(value)
-                if items:
-                    out.append(f"{key}: {yaml_list(items)}")
-            else:
+        current = scalar_value(chunk[0].split(":", 1)[1])
+        mine_value = scalar_value(value) if value else None
+        if key in FIXED_KEYS:
+            if value and current == mine_value and len(chunk) == 1:
+                out.extend(chunk)
+            elif value:
                 out.append(f"{key}: {value}")
-    return out
+            continue
+        if mine_value is not None and current == mine_value and len(chunk) == 1:
+            out.extend(chunk)  # the same value, in the user's style
+            record.add(written_entry(key, mine_value))
+        elif written is not None and (
+            key not in recorded or written_entry(key, current) not in offered or len(chunk) > 1
+        ):
+            out.extend(chunk)  # the user's value (edited, or a key they added): kept
+            kept(key)
+        elif mine_value is not None:
+            out.append(f"{key}: {value}")
+            record.add(written_entry(key, mine_value))
+    for key, value in ours:
+        if key in done or not value:
+            continue
+        if written is not None and key in recorded and key not in FIXED_KEYS:
+            kept(key)  # deleted by the user: not written again
+            continue
+        if key in list_keys:
+            items = json.loads(value)
+            if items:
+                out.append(f"{key}: {yaml_list(items)}")
+                record.update(written_entry(key, t) for t in items)
+        else:
+            out.append(f"{key}: {value}")
+            if key not in FIXED_KEYS:
+                record.add(written_entry(key, scalar_value(value)))
+    return MergedFront(out, frozenset(record))
 
 
 # What a YAML reader does not take as itself inside a double-quoted scalar: C1 controls (NEL,
