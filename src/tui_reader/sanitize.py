@@ -85,6 +85,24 @@ _DROP = re.compile(
 _SOFT_HYPHEN = "\u00ad"
 REMOVED_BUT_SHOWN = _SOFT_HYPHEN  # removed by clean_text, harmless on a terminal
 _DROP = re.compile(_DROP.pattern[:-1] + _SOFT_HYPHEN + "]")
+# An emoji tag sequence that is a subdivision's flag (UTS #51 ED-14c; England's, Scotland's,
+# Wales's): U+1F3F4, the tag letters of a region and of its subdivision ("gbsct"), U+E007F.
+# Its tag characters are the emoji, kept; every other tag character goes (hidden text, "ASCII
+# smuggling"), as before. At most five tag letters or digits in one: nothing to hide in them.
+_FLAG_BASE = "\U0001f3f4"
+TAG_FLAG = re.compile(
+    "\U0001f3f4[\U000e0061-\U000e007a]{2}[\U000e0030-\U000e0039\U000e0061-\U000e007a]{1,3}"
+    "\U000e007f"
+)
+_DROP_BUT_FLAGS = re.compile(f"({TAG_FLAG.pattern})|{_DROP.pattern}")
+
+
+def _drop(text: str) -> str:
+    if _FLAG_BASE not in text:
+        return _DROP.sub("", text)
+    return _DROP_BUT_FLAGS.sub(lambda m: m.group(1) or "", text)
+
+
 _CR = re.compile(r"\r\n?")
 # ASCII's controls (all but tab and newline) for bytes.translate: deleting them and comparing
 # lengths is ~3x faster than a regex search over the text.
@@ -212,7 +230,7 @@ def clean_text(text: str) -> str:
         return text  # printable ASCII, newlines and tabs: nothing to remove or normalise
     text = _CR.sub("\n", text)
     text = _ESCAPES.sub("", text)
-    text = _DROP.sub("", text)
+    text = _drop(text)
     text = unicodedata.normalize("NFC", text)
     # (the regex first: it finds no run in nearly all text, in C, where the test of each
     # character in Python took a tenth of a refresh's text cleaning)
@@ -629,6 +647,20 @@ def control_map(*, replacement: str = "\ufffd", whitespace: str | None = " ") ->
         table[0x09] = whitespace
         table[0x0A] = whitespace
     return table
+
+
+def shown(text: str, table: dict[int, str]) -> str:
+    """``text.translate(table)`` (a :func:`control_map`), keeping the subdivision flags that
+    :func:`clean_text` keeps (their tag characters are the emoji): one character for one."""
+    if _FLAG_BASE not in text:
+        return text.translate(table)
+    parts: list[str] = []
+    pos = 0
+    for m in TAG_FLAG.finditer(text):
+        parts += [text[pos : m.start()].translate(table), m.group()]
+        pos = m.end()
+    parts.append(text[pos:].translate(table))
+    return "".join(parts)
 
 
 def is_forbidden(ch: str) -> bool:

@@ -40,10 +40,18 @@ CONTROL_REF = re.compile(
 )
 
 
+# But a subdivision's flag (UTS #51 ED-14c: U+1F3F4, a region's and a subdivision's tag letters,
+# CANCEL TAG; the flags of England, Scotland, Wales) is an emoji: its tag characters are kept.
+SUBDIVISION_FLAG = re.compile(
+    "\U0001f3f4[\U000e0061-\U000e007a]{2}[\U000e0030-\U000e0039\U000e0061-\U000e007a]{1,3}"
+    "\U000e007f"
+)
+
+
 def forbidden_in(text: str) -> list[str]:
     """The forbidden characters in ``text``, also after decoding HTML character references
     (stored HTML must not hold ``&#27;`` any more than ESC itself)."""
-    found = FORBIDDEN.findall(text)
+    found = FORBIDDEN.findall(SUBDIVISION_FLAG.sub("", text))
     if "&" in text:
         found += [f"ref:{m}" for m in CONTROL_REF.findall(text)]
     return [repr(c) for c in found]

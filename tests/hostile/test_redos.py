@@ -58,9 +58,11 @@ from tui_reader.sanitize import (
     clean_line,
     clean_text,
     clean_url,
+    control_map,
     feed_address,
     has_scheme,
     normalize_spaces,
+    shown,
     url_key,
     url_text,
 )
@@ -575,6 +577,7 @@ def _front_matter(text: str) -> object:
     return regions.split_front_matter("---\n" + text + "\n---\nbody")
 
 
+_TABLE = control_map()
 _OURS = [("article_id", '"x"'), ("title", '"T"'), ("tags", '["a", "b"]'), ("exported", "now")]
 
 
@@ -663,6 +666,16 @@ UNIT_CASES: list[Case] = [
     *_text_cases("regions", _regions),
     *_text_cases("regions.front_matter", _front_matter),
     *_text_cases("regions.merge_front_matter", _front_matter_merge),
+    # Subdivision flags (sanitize.TAG_FLAG) kept among tag characters that are dropped.
+    *_unit_cases(
+        "sanitize.clean_text[flags]",
+        lambda t: (clean_text(t), shown(t, _TABLE)),
+        (
+            "\U0001f3f4\U000e0067\U000e0062",
+            "\U0001f3f4" + "\U000e0067" * 3 + "\U000e007f",
+            "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f x",
+        ),
+    ),
     *_text_cases("anchor", _anchor, E2E_BUDGET),
     *_text_cases("anchor[a quote as long as the text]", _anchor_whole, E2E_BUDGET),
     # Class and id words against the negative words (extract/prune.py): the look-behinds that

@@ -228,3 +228,21 @@ def test_an_images_alt_text_shows_in_its_label_cleaned_and_wrapped() -> None:
     assert all(
         run.offset == -1 for line in rendered.lines for run in line.runs if "long" in run.text
     )
+
+
+def test_subdivision_flags_are_drawn_whole_and_hidden_tags_are_not() -> None:
+    """The flags of Scotland and Wales are an emoji and its tag characters: drawn as they
+    are (each tag character was drawn as U+FFFD). Tag characters anywhere else (text hidden
+    after a black flag) are never drawn."""
+    from tui_reader.document import Block, Document
+    from tui_reader.ui.render import render_document, safe
+
+    scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    hidden = "\U0001f3f4" + "".join(chr(0xE0000 + ord(c)) for c in "run rm") + "\U000e007f"
+    text = f"Go {scotland} team, {hidden} done"
+    assert safe(text) == f"Go {scotland} team, \U0001f3f4 done"
+    doc = Document(title="t", blocks=(Block("paragraph", text), Block("code", text)))
+    drawn = "".join(run.text for line in render_document(doc, 60).lines for run in line.runs)
+    assert drawn.count(scotland) == 2
+    assert "\ufffd" in drawn  # (the layout keeps offsets: what is not a flag is replaced)
+    assert not forbidden_in(drawn)

@@ -37,9 +37,13 @@ SPOOFS = {
     "tag-characters": "hello\U000e0001\U000e0069\U000e0067\U000e006e\U000e006f\U000e007f",
     "interlinear": "\ufff9ruby\ufffabase\ufffb",
     "noncharacters": "\ufdd0\ufffe\U0001fffe",
+    # Text hidden in tag characters after a black flag: no subdivision's flag, so it goes.
+    "tags-after-a-flag": "\U0001f3f4"
+    + "".join(chr(0xE0000 + ord(c)) for c in "ignore all")
+    + "\U000e007f",
 }
 SPOOF_CHARS = "".join(
-    sorted({ch for s in SPOOFS.values() for ch in s if not ch.isalnum()} - {" ", "."})
+    sorted({ch for s in SPOOFS.values() for ch in s if not ch.isalnum()} - {" ", ".", "\U0001f3f4"})
 )
 
 KEPT = {
@@ -47,6 +51,8 @@ KEPT = {
     "emoji": "😀👍🏽",
     "zwj-family": "👨\u200d👩\u200d👧\u200d👦",
     "flag": "🇫🇷🇯🇵",
+    "subdivision-flags": "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    "\U0001f3f4\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f",
     "keycap-vs16": "1\ufe0f\u20e3 ❤\ufe0f",
     "thai": "ไม่ได้ที่นี่",
     "hebrew-points": "בְּרֵאשִׁית",

@@ -27,7 +27,7 @@ from typing import NamedTuple
 from rich.cells import get_character_cell_size
 
 from tui_reader.document import Block, Document, distinct_parts
-from tui_reader.sanitize import clean_text, control_map
+from tui_reader.sanitize import clean_text, control_map, shown
 
 # -- style flags ------------------------------------------------------------------------------
 
@@ -280,7 +280,7 @@ def safe(text: str) -> str:
     pane's text through the one-for-one map above); the length may change."""
     if text.isascii() and text.isprintable():  # the usual case: nothing to remove
         return " ".join(text.split())
-    return " ".join(clean_text(text).split()).translate(_CONTROL_PROSE)
+    return shown(" ".join(clean_text(text).split()), _CONTROL_PROSE)
 
 
 # -- wrapping ---------------------------------------------------------------------------------
@@ -549,7 +549,7 @@ class _Builder:
     ) -> None:
         """A block of prose: wrapped at spaces, styled by its spans, link numbers added;
         ``tail`` is decoration drawn right after the text (a caption's closing bracket)."""
-        text = block.text.translate(_CONTROL_PROSE)
+        text = shown(block.text, _CONTROL_PROSE)
         spans = block.spans
         markers: dict[int, tuple[str, int]] = {}
         for span in spans:
@@ -612,7 +612,7 @@ class _Builder:
             self.add(runs)
 
     def code(self, block: Block, base: int) -> None:
-        text = block.text.translate(_CONTROL_CODE)
+        text = shown(block.text, _CONTROL_CODE)
         width = self.width - 2
         pos = 0
         for raw in text.split("\n"):
@@ -662,7 +662,7 @@ class _Builder:
             pos += len(raw) + 1
 
     def table(self, block: Block, base: int) -> None:
-        rows = [[" ".join(c.translate(_CONTROL_PROSE).split()) for c in r] for r in block.rows]
+        rows = [[" ".join(shown(c, _CONTROL_PROSE).split()) for c in r] for r in block.rows]
         ncols = max(len(r) for r in rows)
         rows = [r + [""] * (ncols - len(r)) for r in rows]
         # Where each cell sits in the block's text, searched in order.
