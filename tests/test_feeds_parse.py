@@ -638,3 +638,36 @@ def test_an_atom_text_construct_is_read_as_text(
     assert slow == fast
     (entry,) = slow.entries  # type: ignore[attr-defined]
     assert entry.text == text
+
+
+_FEEDBURNER = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:fb="http://rssnamespace.org/feedburner/ext/1.0"><channel><title>t</title>
+<item><title>A</title><link>http://feeds.feedburner.com/~r/site/~3/1/a.html</link>
+<guid isPermaLink="false">tag:site,2009:1</guid><fb:origLink>http://site.example/2009/a.html</fb:origLink></item>
+<item><title>B</title><link>http://feedproxy.google.com/~r/site/~3/2/b.html</link>
+<fb:origLink>  https://site.example/b?x=1&amp;y=2 </fb:origLink></item>
+<item><title>C</title><link>http://feeds.feedburner.com/~r/site/~3/3/c.html</link>
+<fb:origLink>/relative/c.html</fb:origLink></item>
+<item><title>D</title><link>http://feeds.feedburner.com/~r/site/~3/4/d.html</link>
+<fb:origLink rel="x">http://site.example/d.html</fb:origLink></item>
+</channel></rss>"""
+
+
+def test_feedburner_entries_link_to_their_own_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """FeedBurner's <link> is its tracker's redirect; feedburner:origLink (any prefix for its
+    namespace) is the entry's own address, the page to fetch and the link kept (Miniflux and
+    feedjira read it so). Not an address on the web: the link. Both parsing paths agree."""
+    from tests.conftest import fast_path_takes, parse_both
+
+    data = _FEEDBURNER.encode()
+    slow, fast = parse_both(data, "http://feeds.feedburner.com/site", monkeypatch)
+    assert slow == fast
+    assert [e.url for e in parse_feed(data, "http://feeds.feedburner.com/site").entries] == [
+        "http://site.example/2009/a.html",
+        "https://site.example/b?x=1&y=2",
+        "http://feeds.feedburner.com/~r/site/~3/3/c.html",
+        "http://feeds.feedburner.com/~r/site/~3/4/d.html",  # (an element with attributes:
+    ]  # feedparser keeps those, not its text)
+    plain = data.replace(b' rel="x"', b"")
+    assert fast_path_takes(plain) and not fast_path_takes(data)
+    assert parse_feed(plain, "http://x.example/").entries[3].url == "http://site.example/d.html"

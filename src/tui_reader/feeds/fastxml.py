@@ -37,6 +37,10 @@ RSS10_NS = "http://purl.org/rss/1.0/"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# FeedBurner's copy of the entry's own address (its <link> is a tracking redirect through
+# feedburner.com or feedproxy.google.com): feedparser keeps its text, as of every element it
+# has no handler for; the last one wins.
+ORIGINAL_LINK = "feedburner_origlink"
 
 # feedparser's element names ("prefix_local") by what they mean to the fields kept here.
 _TITLE = frozenset({"title", "dc_title"})
@@ -586,6 +590,12 @@ class _Reader:
                     state.media_content(child)
                 self.nested(child, state, 2)
                 continue
+            if name == ORIGINAL_LINK:
+                if len(child) or child.attrib:
+                    # (feedparser keeps an unknown element's attributes instead of its text)
+                    raise _Decline(f"markup or attributes in <{name}>")
+                e[name] = (child.text or "").strip()
+                continue
             if name not in _FIELDS:
                 if self.fp.handled(name) and name not in _HARMLESS:
                     raise _Decline(f"<{name}> in an entry")
@@ -864,6 +874,9 @@ _SHADOWS = frozenset(
         "modified_parsed",
         "issued_parsed",
         "description_detail",
+        # Read (the entry's own address, below) at an entry's top level only; anywhere deeper
+        # feedparser takes it too, and the fast path declines.
+        ORIGINAL_LINK,
     }
 )
 

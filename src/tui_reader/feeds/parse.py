@@ -31,7 +31,7 @@ from tui_reader.charsets import (
     mostly_utf8,
 )
 from tui_reader.feeds.enclosures import MAX_SCANNED, clean_enclosures, shared_pictures
-from tui_reader.feeds.fastxml import read_fast
+from tui_reader.feeds.fastxml import ORIGINAL_LINK, read_fast
 from tui_reader.feeds.parse_api import FeedError, ParsedFeed
 from tui_reader.feeds.text import (
     clean_html,
@@ -515,6 +515,12 @@ def _xml_entry(e: dict[str, Any], base: str, *, atom: bool = False) -> EntryData
         # with no base address, is a link.)
         raw_link = ""
     link = clean_link(raw_link, base)
+    original = get(e, ORIGINAL_LINK)
+    if isinstance(original, str) and is_web_url(original.strip()):
+        # FeedBurner's <link> is a redirect through its tracker (feeds.feedburner.com/~r/...,
+        # feedproxy.google.com); the entry's own address is this one, as Miniflux and
+        # feedjira read it: the page to fetch, the link to keep and export.
+        link = clean_link(original, base) or link
     guid = fast_line(raw_id)  # blank is none; never the link (store.identity)
     title_detail = get(e, "title_detail") or {}
     is_html = "html" in str(dict.get(title_detail, "type") or "")
