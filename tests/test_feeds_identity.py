@@ -967,3 +967,36 @@ def test_decider_keeps_apart_ids_told_apart_by_their_query() -> None:
         published=day,
     )
     assert [m.article_id for m in match_entries([old], [new])] == [None]
+
+
+def test_feedburner_items_stored_with_the_trackers_links_keep_their_rows(
+    server: TestServer, store: Store
+) -> None:
+    """Articles stored when a FeedBurner item's link was the tracker's redirect (before
+    feedburner:origLink was read) are the same articles once it is: their link is updated, the
+    reader's highlight kept; with a guid and without one."""
+    fb = ' xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"'
+    items = [
+        {"guid": "tag:site,2009:1", "title": "One", "date": DAY.format(6)},
+        {"title": "Two", "date": DAY.format(7)},
+    ]
+    tracked = [
+        {**it, "link": f"http://feeds.feedburner.com/~r/site/~3/{n}/post.html"}
+        for n, it in enumerate(items)
+    ]
+    url = server.route("/fb.xml", rss_items(tracked, extra_ns=fb))
+    feed, _ = store.add_feed(url)
+    refresh(store.path, FAST)
+    before = {a.title: a for a in articles(store, feed)}
+    assert [a.url.startswith("http://feeds.feedburner.com/") for a in before.values()] == [True] * 2
+    add_highlight(store, before["Two"].id, "Two", 0, 3, "yellow")
+    own = rss_items(tracked, extra_ns=fb).replace(
+        b"</item>",
+        b"<feedburner:origLink>https://site.example/post.html</feedburner:origLink></item>",
+    )
+    server.route("/fb.xml", own)
+    refresh(store.path, FAST)
+    after = {a.title: a for a in articles(store, feed)}
+    assert {t: a.id for t, a in after.items()} == {t: a.id for t, a in before.items()}
+    assert {a.url for a in after.values()} == {"https://site.example/post.html"}
+    assert len(store.list_highlights(before["Two"].id)) == 1
