@@ -270,3 +270,44 @@ async def test_all_highlights_view_shows_a_position_only_highlight(store: Store)
         assert [h.note for h in screen.results] == ["note 1"]
         shown = "\n".join(str(o.prompt) for o in screen.option_list.options)
         assert POSITION_ONLY_LABEL in shown and "“”" not in shown
+
+
+def _alternatives(source: str, quotes: tuple[str, ...]) -> dict[str, Any]:
+    """An annotation whose target gives several TextQuoteSelectors: alternatives, by the W3C
+    model (4.2), each describing the same passage."""
+    return {
+        "type": "Annotation",
+        "id": "http://example.org/annotations/alt",
+        "body": {"type": "TextualBody", "value": "spelled two ways"},
+        "target": {
+            "source": source,
+            "selector": [{"type": "TextQuoteSelector", "exact": q} for q in quotes],
+        },
+    }
+
+
+def test_of_alternative_quotes_the_one_in_the_text_is_placed(store: Store) -> None:
+    article = add_article(store)
+    result = import_annotations(
+        store,
+        [_alternatives(article.url, ("the Bridge hearing", "cost of the project", "open"))],
+        placer=place,
+    )
+    assert (result.added, result.placed) == (1, 1)
+    [h] = store.list_highlights(article.id)
+    assert h.quote == "cost of the project"
+    assert HIGHLIGHT_TEXT[h.start : h.end] == "cost of the project"
+
+
+def test_of_alternative_quotes_the_one_in_the_fetched_text_is_placed(
+    paths: Paths, server: TestServer, tmp_path: Path
+) -> None:
+    url = server.route("/news/harbour", PAGE, content_type="text/html; charset=utf-8")
+    with Reader.open(paths, Config()) as reader:
+        absent = QUOTE.replace(" ", " not ", 1)
+        path = write(tmp_path, [_alternatives(url, (absent, QUOTE))])
+        result = reader.import_annotations(path, fetch=True)
+        assert (result.added, result.placed, result.fetched) == (1, 1, 1)
+        [article] = reader.store.annotated_articles()
+        [h] = reader.highlights(article.id)
+        assert h.quote == QUOTE and h.start is not None

@@ -87,6 +87,10 @@ class ParsedHighlight:
     note: str
     created: float
     updated: float
+    # Other TextQuoteSelectors of its target, (exact, prefix, suffix): alternatives, by the
+    # W3C model (4.2: each selector of a resource describes the same segment; a consumer
+    # uses one it can): tried in order when the first is not in the article's text.
+    alternatives: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -454,7 +458,7 @@ def _annotation(
         parsed.notes.append(ParsedNote(n, uid, source, note, updated))
         return
 
-    quote_sel, pos_sel, elsewhere = _selectors(check, target)
+    quote_sel, pos_sel, elsewhere, others = _selectors(check, target)
     if quote_sel is None and pos_sel is None and elsewhere:
         parsed.skipped.append(
             f"annotation {n}: its selector is an address (published apart, not fetched); skipped"
@@ -484,6 +488,17 @@ def _annotation(
             return
         prefix = check.text(quote_sel.get("prefix"), "TextQuoteSelector.prefix", MAX_CONTEXT)
         suffix = check.text(quote_sel.get("suffix"), "TextQuoteSelector.suffix", MAX_CONTEXT)
+    alternatives: list[tuple[str, str, str]] = []
+    for other in others:
+        exact = check.text(other.get("exact"), "TextQuoteSelector.exact", MAX_QUOTE)
+        if exact.strip() and exact != quote:
+            alternatives.append(
+                (
+                    exact,
+                    check.text(other.get("prefix"), "TextQuoteSelector.prefix", MAX_CONTEXT),
+                    check.text(other.get("suffix"), "TextQuoteSelector.suffix", MAX_CONTEXT),
+                )
+            )
     if not uid and not source:
         check.fail("target.source", "missing (no article to attach the highlight to)")
     start = end = None
@@ -517,6 +532,7 @@ def _annotation(
             note=note,
             created=created,
             updated=modified if modified is not None else created,
+            alternatives=tuple(alternatives),
         )
     )
 
@@ -633,10 +649,11 @@ def _plain_keywords(data: Any) -> None:
 
 def _selectors(
     check: _Checker, target: dict[str, Any]
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None, bool]:
-    """The target's TextQuoteSelector and TextPositionSelector (refinements included), and
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, bool, list[dict[str, Any]]]:
+    """The target's TextQuoteSelector and TextPositionSelector (refinements included),
     whether it names a selector by its address only (the model lets a selector be published
-    apart from the annotation: nothing here fetches it)."""
+    apart from the annotation: nothing here fetches it), and its other TextQuoteSelectors
+    (alternatives)."""
     found: list[dict[str, Any]] = []
     top: list[dict[str, Any]] = []  # the target's own, not refinements
     elsewhere = False
@@ -662,12 +679,13 @@ def _selectors(
                 break
             found += below
             level = below[:MAX_SELECTORS]
-    quote = next((s for s in found if _is_a(s.get("type"), "TextQuoteSelector")), None)
+    quotes = [s for s in found if _is_a(s.get("type"), "TextQuoteSelector")]
+    quote = quotes[0] if quotes else None
     # A position refining another selector counts from the start of what that one selects
     # (W3C's example: characters 6-27 of a fragment), not of the document: only a position
     # of the target's own is one here. (A quote is the same words wherever it is selected.)
     pos = next((s for s in top if _is_a(s.get("type"), "TextPositionSelector")), None)
-    return quote, pos, elsewhere
+    return quote, pos, elsewhere, quotes[1:]
 
 
 def _note_and_tags(check: _Checker, anno: dict[str, Any]) -> tuple[str, tuple[str, ...]]:

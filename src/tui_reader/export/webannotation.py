@@ -319,6 +319,9 @@ class _Importer:
         self.position_only: list[tuple[int, str]] = []  # (number in the file, id) of those
         # stored with only a position (no quote): placed by the placer where the hash holds
         self._by_url: dict[str, str] | None = None
+        # Highlights whose target gave other quotes (ParsedHighlight.alternatives) and whose
+        # article had no text yet, by article: their quotes, tried once the text is fetched.
+        self.alternatives: dict[int, dict[str, tuple[tuple[str, str, str], ...]]] = {}
 
     def _uid_by_url(self, url: str) -> str:
         """The uid of a stored article at the same address (normalised), or ""."""
@@ -406,15 +409,23 @@ class _Importer:
             self.result.skipped += 1  # (an older version stored it under another id)
             return
         article = self.article(p.uid, p.source)
+        quote, prefix, suffix = p.quote, p.prefix, p.suffix
+        if p.alternatives:
+            quotes = ((quote, prefix, suffix), *p.alternatives)
+            text = self._text(article.id)
+            if text is None:
+                self.alternatives.setdefault(article.id, {})[hid] = quotes
+            else:
+                quote, prefix, suffix = _found_quote(quotes, text)
         # Only a position: kept with it (start/end stay empty: not placed) for the placer,
         # which takes the quote from the text those offsets were given for, if it is here.
         position = None if p.quote or p.start is None or p.end is None else (p.start, p.end)
         h = Highlight(
             id=hid,
             article_id=article.id,
-            quote=p.quote,
-            prefix=p.prefix,
-            suffix=p.suffix,
+            quote=quote,
+            prefix=prefix,
+            suffix=suffix,
             start=p.start if position is None else None,
             end=p.end if position is None else None,
             text_hash=p.text_hash,
@@ -451,6 +462,32 @@ class _Importer:
                 continue
             reanchor_in(self.c, article_id, text, placer)
             _adopt_selectors(self.c, article_id, text, added)
+
+
+def _found_quote(quotes: Sequence[tuple[str, str, str]], text: str) -> tuple[str, str, str]:
+    """Of a target's TextQuoteSelectors (alternatives), the first whose quote is in ``text``;
+    else the first (it may still be placed leniently, or once the text changes)."""
+    return next((q for q in quotes if q[0] in text), quotes[0])
+
+
+def _choose_quotes(
+    c: sqlite3.Connection, text: str, alternatives: dict[str, tuple[tuple[str, str, str], ...]]
+) -> bool:
+    """Give each unplaced highlight of ``alternatives`` (of this text's article) the first of
+    its quotes found in ``text`` (see _found_quote); whether one changed."""
+    changed = False
+    for hid, quotes in alternatives.items():
+        row = c.execute("SELECT quote, start FROM highlights WHERE id = ?", (hid,)).fetchone()
+        if row is None or row[1] is not None:
+            continue
+        found = _found_quote(quotes, text)
+        if found[0] != row[0]:
+            c.execute(
+                "UPDATE highlights SET quote = ?, prefix = ?, suffix = ? WHERE id = ?",
+                (*found, hid),
+            )
+            changed = True
+    return changed
 
 
 def _adopt_selectors(c: sqlite3.Connection, article_id: int, text: str, ids: set[str]) -> None:
@@ -530,6 +567,9 @@ def import_annotations(
                 with store.transaction() as c:
                     doc = document_in(c, article_id)
                     if doc is not None:
+                        waiting = importer.alternatives.get(article_id, {})
+                        if _choose_quotes(c, doc.text, waiting) and placer is not None:
+                            reanchor_in(c, article_id, doc.text, placer)
                         _adopt_selectors(c, article_id, doc.text, added)
     result.placed = store.count_placed(importer.added)
     result.unanchored = result.added - result.placed
