@@ -246,3 +246,33 @@ def test_of_two_files_claiming_one_article_the_original_is_the_export(tmp_path: 
     copy.write_text(text)
     os.utime(original, (1_700_000_000, 1_700_000_000))  # (the copy is the newer file)
     assert index_folder(tmp_path) == {"abc": original}
+
+
+def test_merge_front_matter_keeps_what_the_user_made_of_its_values() -> None:
+    ours = [
+        ("article_id", '"abc"'),
+        ("title", '"Generated"'),
+        ("site", '"Example"'),
+        ("tags", json.dumps(["claim", "new"])),
+        ("exported", "2026-07-03T08:00:00Z"),
+    ]
+    first = merge_front_matter([], [*ours[:3], ("tags", '["claim"]'), ours[4]])
+    assert first.lines[1] == 'title: "Generated"'
+    edited = [
+        'article_id: "abc"',
+        "title: Mine",  # edited
+        "tags: []",  # the user removed the export's tag
+        "exported: 2026-07-02T08:00:00Z",  # (always the export's)
+    ]  # (site: deleted)
+    merged = merge_front_matter(edited, ours, written=first.written)
+    assert merged.lines == [
+        'article_id: "abc"',
+        "title: Mine",
+        'tags: ["new"]',
+        "exported: 2026-07-03T08:00:00Z",
+    ]
+    # Nothing new: the user's empty list stays as written; an older export (no record) is
+    # written over as before.
+    again = merge_front_matter([*merged.lines[:2], "tags: []"], ours, written=merged.written)
+    assert again.lines == [*merged.lines[:2], "tags: []", "exported: 2026-07-03T08:00:00Z"]
+    assert merge_front_matter(edited, ours).lines[1] == 'title: "Generated"'

@@ -287,7 +287,7 @@ def merge_front_matter(
             record.update(written_entry(key, t) for t in mine)
             if add:
                 out.append(f"{key}: {yaml_list([*theirs, *add])}")
-            elif theirs or not mine:
+            else:
                 out.extend(chunk)  # nothing to add: the user's list as they wrote it
             continue
         current = scalar_value(chunk[0].split(":", 1)[1])
