@@ -322,6 +322,7 @@ class _Importer:
         # Highlights whose target gave other quotes (ParsedHighlight.alternatives) and whose
         # article had no text yet, by article: their quotes, tried once the text is fetched.
         self.alternatives: dict[int, dict[str, tuple[tuple[str, str, str], ...]]] = {}
+        self._texts: dict[int, str | None] = {}
 
     def _uid_by_url(self, url: str) -> str:
         """The uid of a stored article at the same address (normalised), or ""."""
@@ -412,7 +413,9 @@ class _Importer:
         quote, prefix, suffix = p.quote, p.prefix, p.suffix
         if p.alternatives:
             quotes = ((quote, prefix, suffix), *p.alternatives)
-            text = self._text(article.id)
+            if article.id not in self._texts:  # (read once for all its highlights)
+                self._texts[article.id] = self._text(article.id)
+            text = self._texts[article.id]
             if text is None:
                 self.alternatives.setdefault(article.id, {})[hid] = quotes
             else:
