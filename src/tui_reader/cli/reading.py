@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +95,15 @@ def _run(
         # interpreter's last full collection on the way out (~40 ms with Textual loaded).
         gc.freeze()
         gc.enable()
+    if app.unsaved:
+        # Quit twice while another program held the store: never lost without a word.
+        for what in app.unsaved:
+            print(
+                f"tui-reader: not saved: the {what} (another program was writing to the"
+                " store when the reader quit)",
+                file=sys.stderr,
+            )
+        return 1
     return int(app.return_code or 0)
 
 

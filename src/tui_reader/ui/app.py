@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from textual.theme import Theme
 
 THEME_SETTING = "theme"
+QUIT_PATIENCE = 0.5  # seconds a quit waits for pending writes before it says so
 
 
 def _reader_commands() -> type[Provider]:
@@ -86,6 +88,8 @@ class ReaderApp(App[None]):
         # The first screen's rows are read now, while Textual starts.
         self._early: EarlyLoad | None = early or EarlyLoad.start(self.store_path, open_article)
         self._on_shown = on_shown
+        self._quit_asked = False  # a quit waits for a write another program holds up
+        self.unsaved: list[str] = []  # writes given up at quitting (the command says so)
 
     @property
     def context(self) -> Context:
@@ -186,11 +190,32 @@ class ReaderApp(App[None]):
         self.context.writer.submit(lambda r: r.set_setting(THEME_SETTING, name), "theme")
 
     async def action_quit(self) -> None:
-        """Keep where the reader is (ui/session.py), then quit."""
+        """Keep where the reader is (ui/session.py), then quit. While a write waits for
+        another program's lock, the first quit waits for it (the app quits once it is saved)
+        and says so; a second one quits without it, and the command names what was lost."""
+        writer = self._ctx.writer if self._ctx is not None else None
+        if writer is not None and writer.busy and not self._quit_asked:
+            self._quit_asked = True
+            self.run_worker(self._quit_when_saved(writer), group="quit", exclusive=True)
+            return
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.save_session()
         await super().action_quit()
+
+    async def _quit_when_saved(self, writer: ReaderWriter) -> None:
+        done = asyncio.ensure_future(writer.flush())
+        _, waiting = await asyncio.wait({done}, timeout=QUIT_PATIENCE)
+        if waiting:  # (a write normally takes milliseconds: this one waits for a lock)
+            self.notify(
+                "Not saved yet: another program is writing to the store. The reader quits"
+                " once it is saved; quit again to leave without it.",
+                severity="warning",
+                timeout=60,
+                markup=False,
+            )
+            await done
+        await self.action_quit()
 
     def action_help(self) -> None:
         from tui_reader.ui.screens.help import HelpScreen
@@ -209,5 +234,6 @@ class ReaderApp(App[None]):
     def close_store(self) -> None:
         if self._ctx is not None:
             self._ctx.writer.close()
+            self.unsaved += self._ctx.writer.unsaved
             self._ctx.reader.close()
             self._ctx = None
