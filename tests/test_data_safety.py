@@ -61,3 +61,95 @@ def test_unusable_data_folder_is_a_clear_message(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert str(blocker) in result.stderr
+
+
+def _store_with_a_feed(paths: Paths, title: str = "Kept feed") -> None:
+    paths.ensure()
+    store = Store.open(paths.database)
+    store.add_feed("http://example.org/feed", title=title)
+    store.close()
+
+
+def _backup_files(paths: Paths) -> list[Path]:
+    return sorted(paths.backups_dir.iterdir()) if paths.backups_dir.exists() else []
+
+
+def test_a_damaged_store_is_not_backed_up_and_restore_passes_over_unusable_backups(
+    paths: Paths,
+) -> None:
+    """A backup of a damaged store was written as it was and became the newest backup (the
+    one the damage message names and restore-backup takes), as did the empty file a backup on
+    a full disk left; the good one beside them was ignored."""
+    _store_with_a_feed(paths)
+    assert _cli("backup").returncode == 0
+    [good] = _backup_files(paths)
+    os.utime(good, (1, 1))  # (older than what follows)
+    # One page of the feeds table damaged: the store opens, its copy would not be sound.
+    import sqlite3
+
+    conn = sqlite3.connect(paths.database)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'highlights'").fetchone()[0]
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with paths.database.open("r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xa5" * page_size)
+    result = _cli("backup")
+    assert result.returncode == 1 and "is damaged" in result.stderr, result.stderr
+    assert "no backup was made" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _backup_files(paths) == [good]  # nothing left behind
+    # Newer files that are no backups: an empty one, another program's, a folder.
+    (paths.backups_dir / "reader-manual-20990101-000000.sqlite3").write_bytes(b"")
+    (paths.backups_dir / "reader-manual-20990101-000001.sqlite3").write_bytes(b"x" * 4096)
+    (paths.backups_dir / "reader-zzz.sqlite3").mkdir()
+    paths.database.write_bytes(b"this is not sqlite at all" * 100)
+    assert str(good) in _cli("check").stderr  # the newest *usable* backup is named
+    restored = _cli("restore-backup")
+    assert restored.returncode == 0, restored.stderr
+    assert f"restored {good}" in restored.stdout
+    store = Store.open(paths.database)
+    assert [f.title for f in store.list_feeds()] == ["Kept feed"]
+    store.close()
+
+
+def test_an_empty_file_is_not_restored(paths: Paths, tmp_path: Path) -> None:
+    _store_with_a_feed(paths)
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(b"")
+    result = _cli("restore-backup", str(empty))
+    assert result.returncode == 1 and "is empty" in result.stderr
+    result = _cli("restore-backup", str(tmp_path))
+    assert result.returncode == 1 and "is a folder" in result.stderr
+    assert not list(paths.data_dir.glob("reader-damaged-*"))  # the store was not moved
+    store = Store.open(paths.database)
+    assert [f.title for f in store.list_feeds()] == ["Kept feed"]
+    store.close()
+
+
+def test_a_backup_that_cannot_be_finished_leaves_nothing(paths: Paths) -> None:
+    """A full disk (here: a file size limit) stopped the copy half way, and the empty or
+    partial file stayed, named as the newest backup."""
+    import resource
+    import signal
+
+    _store_with_a_feed(paths)
+    store = Store.open(paths.database)
+    for n in range(200):
+        store.add_feed(f"http://example.org/feed{n}", title="A title " * 40)
+    store.close()
+    limit = paths.database.stat().st_size // 2
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # (a write past it fails instead)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "backup"],
+        capture_output=True,
+        text=True,
+        preexec_fn=small_files,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert _backup_files(paths) == []

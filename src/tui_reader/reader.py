@@ -92,6 +92,7 @@ __all__ = [
     "RefreshSummary",
     "Subscribed",
     "add_highlight",
+    "backups",
     "clean_folder",
     "latest_backup",
     "reanchor",
@@ -1056,6 +1057,13 @@ def latest_backup(paths: Paths) -> Path | None:
     from tui_reader.store.db import latest_backup
 
     return latest_backup(paths.database)
+
+
+def backups(paths: Paths) -> list[Path]:
+    """The database's backups, newest first (not opened: any may be damaged)."""
+    from tui_reader.store.db import backups
+
+    return backups(paths.database)
 
 
 def restore_backup(paths: Paths, backup_file: Path) -> Path:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
 from tui_reader.cli.common import CommandError, load_settings, open_reader
-from tui_reader.reader import latest_backup, restore_backup
+from tui_reader.reader import backups, restore_backup
 from tui_reader.store import StoreError
 
 
@@ -41,6 +42,8 @@ def run_backup(args: argparse.Namespace) -> int:
     reader = open_reader(paths)
     try:
         target = reader.backup("manual")
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
     except (OSError, sqlite3.Error) as exc:
         raise CommandError(f"backup failed: {exc}") from exc
     finally:
@@ -51,17 +54,27 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     paths, _ = load_settings()
-    chosen: Path | None = args.file or latest_backup(paths)
-    if chosen is None:
-        raise CommandError(f"no backup found in {paths.backups_dir}")
-    if not chosen.is_file():
-        raise CommandError(f"{chosen} does not exist")
-    try:
-        aside = restore_backup(paths, chosen)
-    except StoreError as exc:
-        raise CommandError(str(exc)) from exc
-    except OSError as exc:
-        raise CommandError(f"could not restore {chosen}: {exc.strerror or exc}") from exc
+    if args.file is not None:
+        if args.file.is_dir():
+            raise CommandError(f"{args.file} is a folder, not a backup")
+        if not args.file.exists():
+            raise CommandError(f"{args.file} does not exist")
+        candidates = [args.file]
+    else:
+        # The newest usable one: a backup that is damaged too is passed over, saying so.
+        candidates = backups(paths)
+        if not candidates:
+            raise CommandError(f"no backup found in {paths.backups_dir}")
+    for n, chosen in enumerate(candidates):
+        try:
+            aside = restore_backup(paths, chosen)
+            break
+        except StoreError as exc:
+            if n + 1 == len(candidates):
+                raise CommandError(str(exc)) from exc
+            print(f"tui-reader: passed over: {exc}", file=sys.stderr)
+        except OSError as exc:
+            raise CommandError(f"could not restore {chosen}: {exc.strerror or exc}") from exc
     print(f"restored {chosen}")
     if aside.exists():
         print(f"the previous database was kept as {aside}")

@@ -46,13 +46,35 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
 
 
-def latest_backup(path: Path) -> Path | None:
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def backups(path: Path) -> list[Path]:
+    """The backups of the database at ``path``, newest first: the files of the backups folder
+    named as backups that are SQLite databases with something in them (an empty file, a
+    folder, another kind of file named so is none, even when it is the newest)."""
     folder = path.parent / "backups"
+    found: list[tuple[float, Path]] = []
     try:
-        found = sorted(folder.glob(f"{path.stem}-*.sqlite3"), key=lambda p: p.stat().st_mtime)
+        for candidate in folder.glob(f"{path.stem}-*.sqlite3"):
+            try:
+                stat = candidate.stat()
+                if not candidate.is_file() or stat.st_size < 512:
+                    continue
+                with candidate.open("rb") as f:
+                    if f.read(16) != _SQLITE_HEADER:
+                        continue
+            except OSError:
+                continue
+            found.append((stat.st_mtime, candidate))
     except OSError:
-        return None
-    return found[-1] if found else None
+        return []
+    return [p for _, p in sorted(found, reverse=True)]
+
+
+def latest_backup(path: Path) -> Path | None:
+    found = backups(path)
+    return found[0] if found else None
 
 
 def _disk_full(path: Path) -> bool:
@@ -140,12 +162,20 @@ def _emptied(path: Path) -> bool:
 def restore_backup(path: Path, backup_file: Path) -> Path:
     """Put ``backup_file`` in place of the database; the current file (and its WAL) is moved
     aside, never deleted. Returns where the old file went."""
+    if backup_file.is_dir():
+        raise StoreError(f"{backup_file} is a folder, not a backup")
+    if backup_file.stat().st_size == 0:
+        # (SQLite reads an empty file as an empty database: the store would start afresh.)
+        raise StoreError(f"{backup_file} is empty: not a backup")
     check = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
     try:
         check.execute("PRAGMA query_only = ON")
         check.execute("PRAGMA trusted_schema = OFF")
         # The schema first: checking the integrity of an index computes its expressions.
         _check_schema(check, backup_file)
+        if int(check.execute("PRAGMA user_version").fetchone()[0]) == 0:
+            # (An empty database: the store would start afresh, everything in it gone.)
+            raise StoreError(f"{backup_file} is not a tui-reader backup: it holds no store")
         if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise StoreError(f"the backup {backup_file} is damaged too; pick another one")
     except sqlite3.Error as exc:
@@ -295,7 +325,11 @@ class Checkpointer:
 
 
 def backup(conn: sqlite3.Connection, path: Path, label: str) -> Path:
-    """Copy the live database (WAL included) with SQLite's backup API."""
+    """Copy the live database (WAL included) with SQLite's backup API: to a temporary file,
+    checked (``quick_check``), then renamed to its name. A copy that could not be finished (a
+    full disk) or that is damaged (a damaged store copies as it is) is removed: it was left
+    as the newest backup, the one a damaged store's message names and ``restore-backup``
+    takes. StoreError says why no backup was made."""
     folder = path.parent / "backups"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -304,11 +338,29 @@ def backup(conn: sqlite3.Connection, path: Path, label: str) -> Path:
     while target.exists():
         target = folder / f"{path.stem}-{label}-{stamp}-{n}.sqlite3"
         n += 1
-    dest = sqlite3.connect(target)
+    partial = folder / f".{target.name}.partial"  # (not named as a backup until it is one)
     try:
-        conn.backup(dest)
-    finally:
-        dest.close()
+        dest = sqlite3.connect(partial)
+        try:
+            conn.backup(dest)
+            try:
+                problems = [str(r[0]) for r in dest.execute("PRAGMA quick_check")]
+            except sqlite3.DatabaseError as exc:  # (damaged past what the check reports)
+                problems = [str(exc)]
+        finally:
+            dest.close()
+        if problems != ["ok"]:
+            raise StoreError(
+                f"the database {path} is damaged ({problems[0]}): no backup was made of it;"
+                " `tui-reader check` says more"
+            )
+        with partial.open("rb+") as f:
+            os.fsync(f.fileno())
+        partial.rename(target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
     return target
 
 
