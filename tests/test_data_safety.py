@@ -89,7 +89,8 @@ def test_a_damaged_store_is_not_backed_up_and_restore_passes_over_unusable_backu
 
     conn = sqlite3.connect(paths.database)
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'highlights'").fetchone()[0]
+    table = "SELECT rootpage FROM sqlite_master WHERE name = 'highlights'"
+    root = conn.execute(table).fetchone()[0]
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     with paths.database.open("r+b") as f:
