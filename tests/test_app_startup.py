@@ -139,6 +139,7 @@ def test_the_command_opens_the_database_once_on_the_apps_thread(
         app._early.feeds.result(timeout=10)  # type: ignore[union-attr]
 
     monkeypatch.setattr(ReaderApp, "run", run)
+    monkeypatch.setattr(reading, "_terminal", lambda: True)  # (pytest's streams are none)
     assert reading.start_app() == 0
     main = threading.main_thread().name
     assert opened.count(main) == 1 and len(opened) == 2  # and the early read's
@@ -216,6 +217,7 @@ def test_the_collector_waits_for_the_first_screen_and_comes_back(
         during.append(gc.isenabled())
 
     monkeypatch.setattr(ReaderApp, "run", run)
+    monkeypatch.setattr(reading, "_terminal", lambda: True)  # (pytest's streams are none)
     assert reading.start_app() == 0
     assert during == [False, True]
     assert gc.isenabled()

@@ -99,8 +99,7 @@ def test_only_a_refresh_of_every_feed_forks_its_parsers_early(
     for url in urls:
         _add(paths, url)
     assert main(["refresh", urls[0]]) == 0
-    with pytest.raises(SystemExit):
-        main(["refresh", "-h"])
+    assert main(["refresh", "-h"]) == 0
     assert called == []
     assert main(["refresh"]) == 0
     assert called == [paths.database]

@@ -84,7 +84,7 @@ def test_a_damaged_store_is_not_backed_up_and_restore_passes_over_unusable_backu
     assert _cli("backup").returncode == 0
     [good] = _backup_files(paths)
     os.utime(good, (1, 1))  # (older than what follows)
-    # One page of the feeds table damaged: the store opens, its copy would not be sound.
+    # One page of the highlights table damaged: the store opens, its copy would not be sound.
     import sqlite3
 
     conn = sqlite3.connect(paths.database)

@@ -125,3 +125,24 @@ def test_read_on_a_narrow_terminal_shows_the_page_with_the_focus(
     tmux.wait_for("Feeds")
     tmux.keys("q")
     assert tmux.wait_gone(), "q did not quit"
+
+
+def test_sigterm_quits_the_reader_and_gives_the_terminal_back(tmp_path: Path, tmux: Tmux) -> None:
+    """``kill PID`` (timeout, a session manager) ended the app with the terminal left in its
+    modes: the alternate screen, mouse reports on, the cursor hidden. It now quits as `q`
+    does, with SIGTERM's status."""
+    env = environment(tmp_path)
+    assignments = " ".join(f"{k}='{v}'" for k, v in env.items())
+    tmux.run(
+        "new-session", "-d", "-s", "reader", "-x", "120", "-y", "40",
+        f"env -i {assignments} {COMMAND}; echo EXIT=$?; sleep 30",
+    )  # fmt: skip
+    tmux.wait_for("Welcome to tui-reader")
+    shell = tmux.run("display", "-p", "-t", "reader", "#{pane_pid}").strip()
+    found = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True)
+    [pid] = found.stdout.split()
+    subprocess.run(["kill", "-TERM", pid], check=True)
+    screen = tmux.wait_for("EXIT=")
+    assert "EXIT=143" in screen
+    flags = tmux.run("display", "-p", "-t", "reader", "#{alternate_on} #{mouse_any_flag}")
+    assert flags.split() == ["0", "0"]

@@ -7,15 +7,19 @@ case) no parser is built and no other command's module is imported: start-up tim
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import gc
 import io
 import os
+import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from tui_reader import __version__, codecache
+from tui_reader.cli import streams
 
 if TYPE_CHECKING:
     import argparse
@@ -125,23 +129,89 @@ def _main(argv: Sequence[str] | None) -> int:
 def _lenient_output() -> None:
     """What a command prints never fails for a character its terminal's encoding lacks: a file
     name that is not UTF-8 (os.fsdecode's surrogates), under a strict UTF-8 locale, had raised
-    UnicodeEncodeError after the import it reported had been committed."""
+    UnicodeEncodeError after the import it reported had been committed. In the C locale (no
+    UTF-8 mode) Python writes with "surrogateescape", as strict for any other character: a
+    feed titled "Café" ended ``feeds``. The bytes a surrogate stands for are still written as
+    they were; any other character as its escape."""
     for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
-            stream.reconfigure(errors="backslashreplace")
+        if isinstance(stream, io.TextIOWrapper):
+            if stream.errors == "strict":
+                stream.reconfigure(errors="backslashreplace")
+            elif stream.errors == "surrogateescape":
+                codecs.register_error(_LENIENT, _surrogates_else_escapes)
+                stream.reconfigure(errors=_LENIENT)
+
+
+_LENIENT = "tui-reader-lenient"
+
+
+def _surrogates_else_escapes(exc: UnicodeError) -> tuple[bytes, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = bytearray()
+    for ch in exc.object[exc.start : exc.end]:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(code - 0xDC00)  # (surrogateescape's own: the byte it stands for)
+        else:
+            out += ch.encode("ascii", "backslashreplace")
+    return bytes(out), exc.end
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (``timeout``, ``kill``, systemd, a terminal closed) during a command:
+    ended as an interrupt is (every ``except KeyboardInterrupt`` cleanup runs: temporary
+    files removed, parser processes stopped, what was done kept), with the signal's status."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _terminations() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Terminated` while a command runs (not the app:
+    Textual's loop ends it, ui/app.py). Only the main thread can set handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {sig: signal.signal(sig, _terminate) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
 
 
 def _command(argv: Sequence[str] | None, collecting: bool) -> int:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    _set_exit_at_once(False)  # (until a command that may end at once has run)
+    _lenient_output()
+    if not arguments:
+        # No arguments (the common case) is the reader: no parser to build.
+        from tui_reader.cli.reading import start_app
+
+        return start_app()
+    with streams.guarded():
+        code = _run_command(arguments, collecting)
+        failed = streams.flush_output()
+    return code if failed is None else failed
+
+
+def _run_command(arguments: list[str], collecting: bool) -> int:
     import sqlite3
 
     from tui_reader.cli.common import CommandError
 
-    arguments = sys.argv[1:] if argv is None else list(argv)
-    _set_exit_at_once(False)  # (until a command that may end at once has run)
-    _lenient_output()
     try:
-        # No arguments (the common case) is the reader: no parser to build.
-        args = build_parser().parse_args(arguments) if arguments else None
+        try:
+            args = build_parser().parse_args(arguments)
+        except SystemExit as exc:  # --help, --version, a usage error: argparse said it
+            return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
         func = getattr(args, "func", None)
         if func is None:
             from tui_reader.cli.reading import start_app
@@ -150,9 +220,12 @@ def _command(argv: Sequence[str] | None, collecting: bool) -> int:
         if collecting:
             gc.freeze()
             gc.enable()
-        code = int(func(args) or 0)
+        with _terminations():
+            code = int(func(args) or 0)
         _set_exit_at_once(bool(getattr(args, "exit_at_once", False)))
         return code
+    except streams.OutputError as exc:
+        return streams.report(exc)
     except CommandError as exc:
         from tui_reader.sanitize import clean_text
 
@@ -167,8 +240,11 @@ def _command(argv: Sequence[str] | None, collecting: bool) -> int:
 
         print(f"tui-reader: {explain_error(get_paths().database, exc)}", file=sys.stderr)
         return 1
+    except Terminated as exc:
+        print("tui-reader: terminated", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print("tui-reader: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 0
+        return streams.PIPE_CLOSED_STATUS

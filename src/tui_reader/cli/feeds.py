@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tui_reader.cli.common import CommandError, load_settings, open_reader
+from tui_reader.cli.streams import OutputError
 from tui_reader.config import Config
 from tui_reader.models import Feed
 from tui_reader.paths import Paths
@@ -194,9 +195,13 @@ def run_remove(args: argparse.Namespace) -> int:
                 if kept
                 else ""
             )
-            answer = input(
-                f"Remove {_label(feed)} and its {feed.total} articles{keep_note}? [y/N] "
-            )
+            try:
+                answer = input(
+                    f"Remove {_label(feed)} and its {feed.total} articles{keep_note}? [y/N] "
+                )
+            except EOFError:  # (Ctrl-D, or input ended: the default, no)
+                print()
+                answer = ""
             if answer.strip().lower() not in ("y", "yes"):
                 print("Nothing removed.")
                 return 1
@@ -267,14 +272,26 @@ def run_export_opml(args: argparse.Namespace) -> int:
 
 
 class _Progress:
-    """A one-line bar on a terminal; plain lines otherwise."""
+    """A one-line bar on a terminal; plain lines otherwise. Whether anyone reads them does
+    not change what is fetched: once the output takes no more (``| head`` closed the pipe, a
+    full disk), the lines stop and the refresh goes on; the failure is the command's at its
+    end (cli/streams.py)."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.tty = out.isatty()
         self.width = shutil.get_terminal_size((80, 24)).columns
+        self.failed: OutputError | None = None
 
     def __call__(self, p: RefreshProgress) -> None:
+        if self.failed is not None:
+            return
+        try:
+            self._show(p)
+        except OutputError as exc:
+            self.failed = exc
+
+    def _show(self, p: RefreshProgress) -> None:
         title = _label(p.feed)
         if not self.tty:
             self.out.write(f"[{p.done}/{p.total}] {title}: {clean_line(p.outcome)}\n")
@@ -287,7 +304,7 @@ class _Progress:
         self.out.flush()
 
     def finish(self) -> None:
-        if self.tty:
+        if self.tty and self.failed is None:
             self.out.write("\r" + " " * (self.width - 1) + "\r")
             self.out.flush()
 
@@ -315,6 +332,8 @@ def run_refresh(args: argparse.Namespace) -> int:
             summary = reader.refresh(feed_ids, progress=bar)
         finally:
             bar.finish()
+        if bar.failed is not None:
+            raise bar.failed  # (every feed was refreshed: only the lines are lost)
     print(
         f"New articles: {summary.new_articles}"
         + (f" ({summary.updated_articles} updated)" if summary.updated_articles else "")

@@ -32,8 +32,24 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run_read)
 
 
+NO_TERMINAL = (
+    "the reader needs a terminal (standard input and output are not one); the commands"
+    " work without one: `tui-reader refresh` (for cron), `tui-reader --help`"
+)
+
+
+def _terminal() -> bool:
+    """Whether the app has a terminal to draw on and read keys from. Without one it drew
+    ~45 kB of escape sequences into a log and waited for keys for ever (cron, ``ssh host``
+    without ``-t``, a script that forgot ``refresh``)."""
+    return all(s is not None and s.isatty() for s in (sys.stdin, sys.stdout))
+
+
 def start_app() -> int:
     """``tui-reader`` with no command: the reader."""
+    if not _terminal():
+        print(f"tui-reader: {NO_TERMINAL}", file=sys.stderr)
+        return 2
     from tui_reader.ui.appreader import AppReader  # no Textual
 
     paths, config, problems = _settings()
@@ -104,6 +120,8 @@ def _run(
                 file=sys.stderr,
             )
         return 1
+    if app.terminated:
+        return 128 + 15  # (SIGTERM's status, as a process it ended)
     return int(app.return_code or 0)
 
 
@@ -128,6 +146,8 @@ def run_read(args: argparse.Namespace) -> int:
             article_id = _save_file(reader, Path(target), config)
     finally:
         reader.close()
+    if not _terminal():  # (the page is kept under Saved: it opens there later)
+        raise CommandError(NO_TERMINAL, status=2)
     return _run(paths, config, problems, article_id)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -90,6 +91,7 @@ class ReaderApp(App[None]):
         self._on_shown = on_shown
         self._quit_asked = False  # a quit waits for a write another program holds up
         self.unsaved: list[str] = []  # writes given up at quitting (the command says so)
+        self.terminated = False  # quit by SIGTERM
 
     @property
     def context(self) -> Context:
@@ -147,6 +149,17 @@ class ReaderApp(App[None]):
         if self._theme_problem:
             self.notify(self._theme_problem, severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        # SIGTERM (kill, timeout, a session manager) quits as `q` does: it ended the process
+        # with the terminal left in the app's modes (alternate screen, mouse reports on).
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._terminated)
+
+    def _terminated(self) -> None:
+        self.run_worker(self._quit_terminated(), group="terminate")
+
+    async def _quit_terminated(self) -> None:
+        self.terminated = True
+        await self.action_quit()
 
     def get_default_screen(self) -> Screen[Any]:
         early, self._early = self._early, None
