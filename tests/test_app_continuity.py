@@ -223,6 +223,9 @@ async def test_a_removed_feed_and_article_fall_back_to_all(data: Data) -> None:
         (json.dumps({"source": {"kind": "feed", "feed_id": "1; DROP"}, "article": -4}), "all"),
         (json.dumps({"source": {"kind": "nonsense"}, "article": 10**12, "top": 10**12}), "all"),
         (json.dumps({"source": {"kind": "search", "query": "story"}, "top": "x"}), "search"),
+        # Beyond SQLite's integers: OverflowError at every start, until the file was deleted.
+        (json.dumps({"article": 2**63, "highlighted": 2**64}), "all"),
+        (json.dumps({"source": {"kind": "feed", "feed_id": 2**63}}), "all"),
     ],
 )
 async def test_a_damaged_session_file_is_not_trusted(data: Data, content: str, kind: str) -> None:

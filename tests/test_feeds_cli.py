@@ -391,3 +391,29 @@ def test_a_resolver_that_does_not_answer_holds_neither_the_refresh_nor_its_exit(
     with open_store(paths) as store:
         feed = store.feed_by_url(good)
         assert feed is not None and feed.last_status == "ok" and feed.total == 2
+
+
+def test_an_id_names_its_feed_even_when_another_is_titled_so(
+    capsys: pytest.CaptureFixture[str], paths: Paths
+) -> None:
+    """A feed renamed "1" took feed 1's commands away ("'1' names 2 feeds; use an id")."""
+    paths.ensure()
+    with Store.open(paths.database) as store:
+        first, _ = store.add_feed("http://a.example/feed", title="First")
+        second, _ = store.add_feed("http://b.example/feed", title="Second")
+    status, _, err = run(capsys, "rename", str(second.id), str(first.id))
+    assert status == 0, err
+    status, out, err = run(capsys, "rename", str(first.id), "Renamed")
+    assert status == 0, err
+    with Store.open(paths.database) as store:
+        titles = {f.id: f.title for f in store.list_feeds()}
+    assert titles[first.id] == "Renamed" and titles[second.id] == str(first.id)
+
+
+@pytest.mark.parametrize("ident", ["99999999999999999999999", "caf\udce9", "-1"])
+def test_an_article_id_no_store_can_hold_is_no_article(
+    capsys: pytest.CaptureFixture[str], paths: Paths, ident: str
+) -> None:
+    paths.ensure()
+    status, _, err = run(capsys, "export", "--article", ident)
+    assert status == 1 and err.startswith("tui-reader: no article"), err

@@ -131,9 +131,12 @@ def _feed_id(reader: Reader, name: str | None) -> list[int] | None:
 
 
 def _article_id(reader: Reader, ident: str) -> int:
-    article = reader.article_by_uid(ident.strip())
-    if article is None and ident.strip().isdigit():
-        article = reader.article(int(ident))
+    ident = ident.strip()
+    article = None
+    if ident.isascii():  # (a uid and an id are: bytes not UTF-8 name no article)
+        article = reader.article_by_uid(ident)
+        if article is None and ident.isdigit() and int(ident) < 2**63:  # (SQLite's integers)
+            article = reader.article(int(ident))
     if article is None:
         raise CommandError(f"no article {clean_line(ident)!r}")
     return article.id

@@ -84,15 +84,19 @@ class FeedsMixin(StoreBase):
         return [feed_from_row(r) for r in rows]
 
     def find_feeds(self, names: Sequence[str]) -> tuple[list[Feed], list[str]]:
-        """Feeds named by id, URL or title (case-insensitive); and the names that matched none."""
+        """Feeds named by id, URL or title (case-insensitive); and the names that matched none.
+        An id names its feed alone: a feed another was renamed "1" after took the id's
+        commands away from feed 1 ("'1' names 2 feeds; use an id")."""
         feeds = self.list_feeds()
+        by_id = {str(f.id): f for f in feeds}
         found: dict[int, Feed] = {}
         missing: list[str] = []
         for name in names:
+            if name in by_id:
+                found[by_id[name].id] = by_id[name]
+                continue
             matches = [
-                f
-                for f in feeds
-                if name == str(f.id) or name == f.url or name.casefold() == f.title.casefold()
+                f for f in feeds if name == f.url or name.casefold() == f.title.casefold()
             ]
             if matches:
                 for f in matches:

@@ -54,7 +54,10 @@ def session_path(store_path: Path) -> Path:
 
 
 def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    """A non-negative integer SQLite can hold (a larger id crashed every start: OverflowError)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63:
+        return value
+    return None
 
 
 def _str(value: object, limit: int = 2000) -> str:
