@@ -403,7 +403,7 @@ def test_an_id_names_its_feed_even_when_another_is_titled_so(
         second, _ = store.add_feed("http://b.example/feed", title="Second")
     status, _, err = run(capsys, "rename", str(second.id), str(first.id))
     assert status == 0, err
-    status, out, err = run(capsys, "rename", str(first.id), "Renamed")
+    status, _, err = run(capsys, "rename", str(first.id), "Renamed")
     assert status == 0, err
     with Store.open(paths.database) as store:
         titles = {f.id: f.title for f in store.list_feeds()}
