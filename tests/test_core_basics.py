@@ -66,6 +66,14 @@ def test_broken_config_names_the_problem(tmp_path: Path) -> None:
     assert len(problems) == 1 and "not valid TOML" in problems[0] and str(f) in problems[0]
 
 
+def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Notepad saves UTF-8 with one: the whole file was refused, every setting ignored."""
+    f = tmp_path / "config.toml"
+    f.write_bytes(b"\xef\xbb\xbf[reader]\nmeasure = 66\n")
+    config, problems = load_config(f)
+    assert problems == [] and config.reader.measure == 66
+
+
 def test_config_wrong_types_and_unknown_keys(tmp_path: Path) -> None:
     f = tmp_path / "config.toml"
     f.write_text(

@@ -355,7 +355,9 @@ def load_config(path: Path) -> tuple[Config, list[str]]:
     import tomllib  # here: with no config file (the usual start) it is never needed
 
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # (With a byte-order mark, as Notepad saves UTF-8: TOML has none, and the whole file
+        # was refused, "line 1, column 1", every setting replaced by its default.)
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return Config(), [f"{path} is not UTF-8 text; using defaults"]
     except tomllib.TOMLDecodeError as exc:
