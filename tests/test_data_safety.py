@@ -154,3 +154,23 @@ def test_a_backup_that_cannot_be_finished_leaves_nothing(paths: Paths) -> None:
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert _backup_files(paths) == []
+
+
+def test_values_of_another_type_in_a_sound_store_are_read_as_unknown(paths: Paths) -> None:
+    """A hand edit, a sync tool or another program put a date as text: `feeds` crashed
+    (TypeError) while `check` said "ok"."""
+    from tui_reader.models import EntryData
+
+    _store_with_a_feed(paths)
+    store = Store.open(paths.database)
+    [feed] = [f for f in store.list_feeds() if f.title == "Kept feed"]
+    store.upsert_entries(feed, [EntryData(guid="g", url="http://example.org/a", title="A")])
+    with store.transaction() as c:
+        c.execute("UPDATE feeds SET last_fetched = '2026-12-05', next_fetch = x'00'")
+        c.execute("UPDATE articles SET published = 'yesterday', added = -1e308, title = 42")
+    [article] = store.list_articles(feed_id=feed.id)
+    assert (article.published, article.added, article.title) == (None, 0.0, "42")
+    store.close()
+    result = _cli("feeds")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "Kept feed" in result.stdout

@@ -95,9 +95,7 @@ class FeedsMixin(StoreBase):
             if name in by_id:
                 found[by_id[name].id] = by_id[name]
                 continue
-            matches = [
-                f for f in feeds if name == f.url or name.casefold() == f.title.casefold()
-            ]
+            matches = [f for f in feeds if name == f.url or name.casefold() == f.title.casefold()]
             if matches:
                 for f in matches:
                     found[f.id] = f
