@@ -820,6 +820,21 @@ class Reader:
         committed before this returns. ValueError for a bad range or a missing article."""
         return add_highlight(self.store, article_id, text, start, end, color, tags, note)
 
+    def highlight_over(self, article_id: int, text: str, start: int, end: int) -> Highlight | None:
+        """A live highlight of exactly ``text[start:end]`` in this text, if one is stored
+        (made by another reader open on the store, perhaps, since this one loaded it)."""
+        from tui_reader.anchor import text_hash
+
+        digest = text_hash(text)
+        return next(
+            (
+                h
+                for h in self.store.list_highlights(article_id)
+                if (h.start, h.end) == (start, end) and h.text_hash == digest
+            ),
+            None,
+        )
+
     def update_highlight(
         self,
         highlight_id: str,

@@ -38,6 +38,24 @@ class SaveError(Exception):
     """A write failed; the message says what could not be saved and why (one line)."""
 
 
+class AlreadyHighlighted(SaveError):
+    """The passage is highlighted already: by another reader open on the store since this
+    one loaded the article (each checked only its own view: two highlights of one passage)."""
+
+    def __init__(self, highlight: Highlight) -> None:
+        super().__init__("Already highlighted")
+        self.highlight = highlight
+
+
+class ChangedElsewhere(SaveError):
+    """A note changed by another program (another reader open on the store, an import)
+    while it was being edited here: not written over. ``theirs`` is the note as it is now."""
+
+    def __init__(self, what: str, theirs: str) -> None:
+        super().__init__(f"The {what} was changed elsewhere while you edited it")
+        self.theirs = theirs
+
+
 class Annotations:
     """Highlights and note of the article in the reading pane."""
 
@@ -138,6 +156,8 @@ class Annotations:
 
         await asyncio.wrap_future(self.writer.submit(run, what))
         if error:
+            if isinstance(error[0], SaveError):
+                raise error[0]
             raise SaveError(f"Could not {verb} the {what}: {error[0]}") from error[0]
         if not result:
             raise SaveError(f"Could not {verb} the {what}: the app is closing")
@@ -167,9 +187,19 @@ class Annotations:
         if cut is None:
             raise SaveError("Nothing to highlight there.")
         name = color or self.colors[0].name
-        h = await self._call(
-            "highlight", lambda r: r.add_highlight(article_id, text, cut[0], cut[1], name)
-        )
+
+        def work(reader: Reader) -> Highlight:
+            there = reader.highlight_over(article_id, text, cut[0], cut[1])
+            if there is not None:
+                raise AlreadyHighlighted(there)
+            return reader.add_highlight(article_id, text, cut[0], cut[1], name)
+
+        try:
+            h = await self._call("highlight", work)
+        except AlreadyHighlighted as exc:
+            if self.text == text:
+                self._keep(exc.highlight)
+            raise
         if self.text == text:
             self._keep(h)
         return h
@@ -181,12 +211,22 @@ class Annotations:
         color: str | None = None,
         tags: Sequence[str] | None = None,
         note: str | None = None,
+        note_was: str | None = None,
     ) -> Highlight:
-        """Change a highlight's colour, tags or note; saved when this returns."""
+        """Change a highlight's colour, tags or note; saved when this returns. With
+        ``note_was`` (the note when its editing began), ChangedElsewhere if the stored note
+        is another by now."""
         what = "colour" if color is not None else "tags" if tags is not None else "note"
-        saved = await self._call(
-            what, lambda r: r.update_highlight(h.id, color=color, tags=tags, note=note)
-        )
+
+        def work(reader: Reader) -> Highlight:
+            if note is not None and note_was is not None:
+                stored = reader.highlight(h.id)
+                theirs = stored.note if stored is not None else note_was
+                if theirs not in (note_was, note.strip()):
+                    raise ChangedElsewhere("note", theirs)
+            return reader.update_highlight(h.id, color=color, tags=tags, note=note)
+
+        saved = await self._call(what, work)
         if h.article_id == self.article_id:
             # Keep the offsets shown (they may be a placement for display only).
             current = self.get(h.id) or h
@@ -198,13 +238,19 @@ class Annotations:
         """Give ``h`` the next configured colour."""
         return await self.update(h, color=next_color(h.color, self.colors))
 
-    async def set_article_note(self, note: str) -> str:
-        """Save the open article's note (an empty one deletes it); returns it as saved."""
+    async def set_article_note(self, note: str, *, was: str | None = None) -> str:
+        """Save the open article's note (an empty one deletes it); returns it as saved. With
+        ``was`` (the note when its editing began), ChangedElsewhere if the stored note is
+        another by now."""
         article_id = self.article_id
         if article_id is None:
             raise SaveError("No article is open.")
 
         def work(reader: Reader) -> str:
+            if was is not None:
+                theirs = reader.article_note(article_id)
+                if theirs not in (was, note.strip()):
+                    raise ChangedElsewhere("article note", theirs)
             reader.set_article_note(article_id, note)
             return reader.article_note(article_id)
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 # The writer of notes, the highlight list and the dialogs are imported on first use: the first
 # screen shows no highlight.
 
+CHANGED_ELSEWHERE = "── saved elsewhere meanwhile ──"
 NO_HIGHLIGHT = "No highlight under the cursor (h highlights the sentence, v selects)."
 
 
@@ -226,7 +227,15 @@ class Highlighter:
         self._run(work(h))
 
     async def _add(self, span: tuple[int, int]) -> None:
-        h = await self.notes.add(span)
+        from tui_reader.ui.annotations import AlreadyHighlighted
+
+        try:
+            h = await self.notes.add(span)
+        except AlreadyHighlighted as exc:  # (by another reader on the store, meanwhile)
+            self.paint_highlights()
+            twin = exc.highlight
+            self._say(f"Already highlighted ({self._color_label(twin)}); c changes its colour.")
+            return
         self.paint_highlights()
         self._say(f"Highlighted ({self._color_label(h)}) — saved.")
 
@@ -264,28 +273,44 @@ class Highlighter:
         self._run(self._note(h))
 
     async def _note(self, h: Highlight | None) -> None:
+        """Edit a highlight's note (``h``) or the article's. A note that cannot be saved (a
+        full disk, the store locked past waiting) is not lost with its editor: the editor
+        opens again with the text, saying why. A note another program changed meanwhile is
+        not written over: the editor opens again with both versions."""
+        from tui_reader.ui.annotations import ChangedElsewhere, SaveError
         from tui_reader.ui.screens.note_editor import NoteEditor
 
         if h is not None:
-            text = await self.app.push_screen_wait(
-                NoteEditor("Note on the highlight", quote_or_label(h), h.note)
-            )
-            if text is None or text.strip() == h.note:
+            title, subject, was = "Note on the highlight", quote_or_label(h), h.note
+        else:
+            article = self.current
+            title = "Note on the article"
+            subject = article.display_title if article is not None else ""
+            was = self.notes.note
+        draft, problem = was, ""
+        while True:
+            text = await self.app.push_screen_wait(NoteEditor(title, subject, draft, problem))
+            if text is None or text.strip() == was:
                 return
-            h = await self.notes.update(h, note=text)
-            self.paint_highlights()
-            self._say("Note saved." if h.note else "Note removed — saved.")
-            return
-        article = self.current
-        title = article.display_title if article is not None else ""
-        text = await self.app.push_screen_wait(
-            NoteEditor("Note on the article", title, self.notes.note)
-        )
-        if text is None or text.strip() == self.notes.note:
-            return
-        saved = await self.notes.set_article_note(text)
+            try:
+                if h is not None:
+                    h = await self.notes.update(h, note=text, note_was=was)
+                    saved = h.note
+                else:
+                    saved = await self.notes.set_article_note(text, was=was)
+            except ChangedElsewhere as exc:
+                draft = f"{text.rstrip()}\n\n{CHANGED_ELSEWHERE}\n\n{exc.theirs}"
+                was, problem = exc.theirs, f"{exc}: both versions are here; save what to keep."
+                continue
+            except SaveError as exc:
+                draft, problem = text, f"{exc}. Your text is kept here: save again, or escape."
+                continue
+            break
         self.paint_highlights()
-        self._say("Article note saved." if saved else "Article note removed — saved.")
+        if h is not None:
+            self._say("Note saved." if saved else "Note removed — saved.")
+        else:
+            self._say("Article note saved." if saved else "Article note removed — saved.")
 
     def delete_highlight(self) -> None:
         self._on_target(self._delete)

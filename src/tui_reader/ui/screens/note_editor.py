@@ -43,10 +43,13 @@ class NoteEditor(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="cancel_note"),
     ]
 
-    def __init__(self, title: str, subject: str, text: str = "") -> None:
+    def __init__(self, title: str, subject: str, text: str = "", problem: str = "") -> None:
+        """``problem``: why the editor is open again (a save that failed, a note changed
+        elsewhere), shown above the text."""
         super().__init__()
         self.title_text = title
         self.subject = subject
+        self.problem = problem
         # A note the store holds with control characters (it cleans what it writes, but it
         # may be older or written by something else) is edited clean.
         self.original = clean_text(text)
@@ -59,6 +62,8 @@ class NoteEditor(ModalScreen[str | None]):
             box.border_subtitle = "ctrl+s: save · esc: cancel"
             if self.subject.strip():
                 yield Static(Content(shorten(self.subject, SUBJECT_CHARS)), id="note-subject")
+            if self.problem:
+                yield Static(Content(self.problem), id="note-problem")
             yield TextArea(self.original, soft_wrap=True, id="note-text")
 
     @property
