@@ -199,3 +199,37 @@ def test_a_json_export_larger_than_an_import_reads_says_so(
     err = capsys.readouterr().err
     assert "warning: import-notes reads at most 2 annotations a file" in err
     assert "tui-reader backup" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "--format", "json", "-o"),
+        ("export", "--article", "ARTICLE", "-o"),
+        ("digest", "--since", "2000-01-01", "-o"),
+    ],
+)
+def test_an_export_into_a_fifo_or_dev_stdout_is_written_not_read_first(
+    store: Store, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Each checked whether the target was an earlier export of its own by reading it: a
+    FIFO (or /dev/stdout on a pipe, that pipe's read end) waits for a writer, for ever."""
+    import threading
+
+    a = full_article(store)
+    argv = [str(a.id) if x == "ARTICLE" else x for x in args]
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    proc = run(*argv, str(fifo))
+    reader.join(timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert got and len(got[0]) > 100
+    piped = subprocess.run(
+        ["sh", "-c", f"{sys.executable} -m tui_reader {' '.join(argv)} /dev/stdout | cat"],
+        capture_output=True,
+        timeout=60,
+    )
+    assert piped.returncode == 0 and len(piped.stdout) > 100, piped.stderr

@@ -18,6 +18,7 @@ from tui_reader.export.data import ExportError, load_article, local_date, utc_st
 from tui_reader.export.files import (
     atomic_write,
     ensure_folder,
+    is_stream,
     read_text,
     safe_filename,
     unique_path,
@@ -151,7 +152,7 @@ def export_digest(
     text, _ = digest_markdown(store, since, until=until, feed_id=feed_id, colors=colors, now=now)
     if path is not None:
         ensure_folder(path.parent)
-        if path.exists() and not _replaceable(path):
+        if path.exists() and not is_stream(path) and not _replaceable(path):
             raise ExportError(f"{path} exists and is not an unedited digest; not overwriting it")
         atomic_write(path, text)
         return path

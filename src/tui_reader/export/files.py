@@ -82,6 +82,18 @@ def ensure_folder(folder: Path) -> Path:
     return folder
 
 
+def is_stream(path: Path) -> bool:
+    """Whether ``path`` is something other than a regular file or folder: a FIFO, a device,
+    ``/dev/stdout``. Such a target is written to as it is (atomic_write) and never read
+    first: reading one waits for a writer (a FIFO, and /dev/stdout on a pipe is that very
+    pipe's read end), which hung ``export -o /dev/stdout | head`` for good."""
+    try:
+        kind = os.stat(path).st_mode  # (follows links)
+    except OSError:
+        return False
+    return not stat.S_ISREG(kind) and not stat.S_ISDIR(kind)
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that it is either the old file or the new one, never a
     mix: a temporary file in the same folder, flushed to disk, renamed over the target. On

@@ -31,6 +31,7 @@ from tui_reader.export.files import (
     atomic_write,
     ensure_folder,
     index_folder,
+    is_stream,
     read_text,
     read_text_and_endings,
     safe_filename,
@@ -402,7 +403,7 @@ def _export_one(
     uid = data.article.uid
     if path is not None:
         ensure_folder(path.parent)
-        target: Path | None = path if path.exists() else None
+        target: Path | None = path if path.exists() and not is_stream(path) else None
         if target is not None:
             fm, _ = split_front_matter(read_text(target))
             if fm is None or front_matter_value(fm, "article_id") != uid:

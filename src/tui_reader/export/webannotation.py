@@ -51,7 +51,7 @@ from tui_reader.export.anninput import (
     parse_collection,
 )
 from tui_reader.export.data import ExportError, load_article
-from tui_reader.export.files import atomic_write, ensure_folder, unique_path
+from tui_reader.export.files import atomic_write, ensure_folder, is_stream, unique_path
 from tui_reader.localfiles import FileTooLarge, read_capped
 from tui_reader.models import Article, Highlight
 from tui_reader.sanitize import clean_url, has_scheme, is_web_url, url_key
@@ -235,7 +235,7 @@ def export_json(
         path = unique_path(folder, f"tui-reader annotations {stamp}", ".json")
     else:
         ensure_folder(path.parent)
-        if path.exists() and not _own_export(path):
+        if path.exists() and not is_stream(path) and not _own_export(path):
             # (Markdown's and the digest's -o refuse a file not theirs; this one wrote over it.)
             raise ExportError(
                 f"{path} exists and is not a tui-reader JSON export; not overwriting it"
