@@ -94,3 +94,39 @@ async def test_a_sentence_another_reader_highlighted_meanwhile_is_not_stored_twi
         await done(pilot)
         assert len(data.store.list_highlights(article_id)) == 1
         assert any("Already highlighted" in m for m in messages(app))
+
+
+async def test_quitting_with_a_changed_note_open_keeps_the_app_and_the_note(data: Data) -> None:
+    """ctrl+q (Textual's quit) and the palette's Quit left at once, the typed note lost."""
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("j", "a")
+        await pilot.pause()
+        app.screen.query_one(TextArea).insert("Not saved yet")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text == "Not saved yet"
+        assert any("A note has changes" in m for m in messages(app))
+
+
+async def test_the_command_palette_does_not_open_over_a_dialog(data: Data) -> None:
+    """Its commands act on the main screen beneath: "Delete highlight" from it deleted the
+    highlight whose note was open."""
+    from textual.command import CommandPalette
+
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)  # (over the main screen, as ever)

@@ -206,6 +206,17 @@ class ReaderApp(App[None]):
         """Keep where the reader is (ui/session.py), then quit. While a write waits for
         another program's lock, the first quit waits for it (the app quits once it is saved)
         and says so; a second one quits without it, and the command names what was lost."""
+        from tui_reader.ui.screens.note_editor import NoteEditor
+
+        if any(isinstance(s, NoteEditor) and s.changed for s in self.screen_stack):
+            # (ctrl+q, the palette's Quit: the note typed was lost without a word; escape
+            # in the editor asks first)
+            self.notify(
+                "A note has changes: save it (ctrl+s) or cancel it (escape), then quit.",
+                severity="warning",
+                markup=False,
+            )
+            return
         writer = self._ctx.writer if self._ctx is not None else None
         if writer is not None and writer.busy and not self._quit_asked:
             self._quit_asked = True
@@ -229,6 +240,18 @@ class ReaderApp(App[None]):
             )
             await done
         await self.action_quit()
+
+    def action_command_palette(self) -> None:
+        """Not over a dialog: the palette's commands act on the main screen beneath it (a
+        "Delete highlight" from it deleted the highlight whose note was being written)."""
+        from textual.command import CommandPalette
+        from textual.screen import ModalScreen
+
+        screen = self.screen
+        if isinstance(screen, ModalScreen) and not isinstance(screen, CommandPalette):
+            self.bell()
+            return
+        super().action_command_palette()
 
     def action_help(self) -> None:
         from tui_reader.ui.screens.help import HelpScreen

@@ -95,6 +95,11 @@ class NoteEditor(ModalScreen[str | None]):
 
         editor.call_later(take_text)
 
+    @property
+    def changed(self) -> bool:
+        """Whether the text is not the one the editor opened with (a quit must not lose it)."""
+        return self.is_mounted and self.editor.text != self.loaded
+
     def action_cancel(self) -> None:
         if self.editor.text == self.loaded:
             self.dismiss(None)
