@@ -146,3 +146,27 @@ def test_sigterm_quits_the_reader_and_gives_the_terminal_back(tmp_path: Path, tm
     assert "EXIT=143" in screen
     flags = tmux.run("display", "-p", "-t", "reader", "#{alternate_on} #{mouse_any_flag}")
     assert flags.split() == ["0", "0"]
+
+
+def test_q_during_a_fetch_ends_the_process_at_once(
+    tmp_path: Path, server: httpserver.TestServer, tmux: Tmux
+) -> None:
+    """The loop's end waited for the fetch's thread: the screen gone, no prompt, the
+    process alive until the fetch's timeout (about 20 s)."""
+    import threading
+
+    release = threading.Event()
+    url = server.route(
+        "/slow.html", PAGE, content_type="text/html", wait=lambda: release.wait(30)
+    )
+    try:
+        env = environment(tmp_path)
+        tmux.start(env, "read", url, size=(100, 30))
+        tmux.wait_for("Palette")  # (the app is up; its fetch of the page waits)
+        time.sleep(1.0)
+        started = time.monotonic()
+        tmux.keys("q")
+        assert tmux.wait_gone(timeout=8), "q did not end the process"
+        assert time.monotonic() - started < 8
+    finally:
+        release.set()

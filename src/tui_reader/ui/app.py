@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -40,6 +41,13 @@ def _reader_commands() -> type[Provider]:
     from tui_reader.ui.commands import ReaderCommands
 
     return ReaderCommands
+
+
+class _UnwaitedExecutor(ThreadPoolExecutor):
+    """The app's default executor: not waited for at the loop's end (see on_mount)."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
 
 
 class ReaderApp(App[None]):
@@ -153,6 +161,11 @@ class ReaderApp(App[None]):
         # with the terminal left in the app's modes (alternate screen, mouse reports on).
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._terminated)
+        # Thread workers run on the loop's default executor, which the loop's end waited for:
+        # a quit during a fetch held the process (no screen, no prompt) until its timeout,
+        # 20 s. Their results are not wanted once the app ends (the command leaves at once,
+        # cli/reading.py).
+        asyncio.get_running_loop().set_default_executor(_UnwaitedExecutor())
 
     def _terminated(self) -> None:
         self.run_worker(self._quit_terminated(), group="terminate")
