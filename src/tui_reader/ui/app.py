@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
