@@ -174,3 +174,20 @@ def test_values_of_another_type_in_a_sound_store_are_read_as_unknown(paths: Path
     result = _cli("feeds")
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert "Kept feed" in result.stdout
+
+
+def test_another_programs_database_at_the_store_path_is_left_unchanged(paths: Paths) -> None:
+    """Its tables, a schema and the welcome feed were written into it."""
+    import sqlite3
+
+    paths.ensure()
+    other = sqlite3.connect(paths.database)
+    other.execute("CREATE TABLE moz_bookmarks (id INTEGER PRIMARY KEY, url TEXT)")
+    other.execute("INSERT INTO moz_bookmarks (url) VALUES ('https://example.org/')")
+    other.commit()
+    other.close()
+    before = paths.database.read_bytes()
+    result = _cli("feeds")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "is not a tui-reader database" in result.stderr and "moz_bookmarks" in result.stderr
+    assert paths.database.read_bytes() == before

@@ -156,9 +156,7 @@ def test_q_during_a_fetch_ends_the_process_at_once(
     import threading
 
     release = threading.Event()
-    url = server.route(
-        "/slow.html", PAGE, content_type="text/html", wait=lambda: release.wait(30)
-    )
+    url = server.route("/slow.html", PAGE, content_type="text/html", wait=lambda: release.wait(30))
     try:
         env = environment(tmp_path)
         tmux.start(env, "read", url, size=(100, 30))

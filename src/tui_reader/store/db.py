@@ -138,13 +138,35 @@ def connect(path: Path) -> sqlite3.Connection:
             path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
         )
         conn.row_factory = sqlite3.Row
+        _refuse_foreign(conn, path)  # (before anything is written: WAL mode is, in its header)
         _configure(conn)
         migrate(conn, path)
     except sqlite3.Error as exc:
         if conn is not None:
             conn.close()
         raise StoreError(explain_error(path, exc)) from exc
+    except StoreError:
+        if conn is not None:
+            conn.close()
+        raise
     return conn
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """Another program's database where the store should be (a wrong XDG_DATA_HOME, a link,
+    a copy mixed up): the whole schema and the welcome feed were written into it. A database
+    of no tui-reader schema that holds anything is refused, unchanged."""
+    if int(conn.execute("PRAGMA user_version").fetchone()[0]) != 0:
+        return
+    other = conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' LIMIT 1"
+    ).fetchone()
+    if other is not None:
+        raise StoreError(
+            f"{path} is not a tui-reader database (it has a {other[0]}"
+            f" {clean_line(str(other[1]))[:80]!r} that tui-reader never makes); nothing was"
+            " changed"
+        )
 
 
 def _emptied(path: Path) -> bool:
