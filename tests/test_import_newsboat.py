@@ -488,3 +488,47 @@ def test_a_urls_file_that_is_not_utf_8_is_read_as_windows_1252_and_said() -> Non
     assert [(f.title, f.folder) for f in found.feeds] == [("Café crème", "Actualités")]
     assert found.encoding == "Windows-1252 (it is not UTF-8)"
     assert read_urls('https://a.example/f "~Café"\n'.encode()).encoding == ""
+
+
+@pytest.mark.parametrize(
+    "cached_at",
+    [
+        "https://old.example/rss",  # the address the feed moved from (a refresh's 301)
+        "https://A.EXAMPLE/%72ss",  # the same address written otherwise
+    ],
+)
+def test_the_cache_finds_a_feed_by_any_address_that_names_it(
+    store: Store, tmp_path: Path, cached_at: str
+) -> None:
+    """newsboat files articles under the urls file's spelling, kept after a redirect: only the
+    stored address character for character was matched, every article of the feed left
+    out ("of feeds not subscribed here")."""
+    feed_id = seeded(store)
+    store.record_move("https://old.example/rss", feed_id)
+    cache = make_cache(
+        tmp_path / "cache.db",
+        [("g1", "One", "https://a.example/g1", cached_at, 1700000000, "", 0, "s", 0)],
+    )
+    result = import_cache(store, cache)
+    assert (result.matched, result.other_feeds) == (1, 0)
+    assert state(store, feed_id)["One"] == (True, True)
+
+
+def test_an_article_only_the_cache_has_keeps_its_enclosure(store: Store, tmp_path: Path) -> None:
+    """A podcast episode the feed no longer lists: its audio was only in the cache."""
+    feed_id = seeded(store)
+    cache = make_cache(
+        tmp_path / "cache.db",
+        [("ep1", "Episode 1", "https://a.example/ep1", FEED, 1600000000, "", 0, "", 0)],
+    )
+    conn = sqlite3.connect(cache)
+    conn.execute(
+        "UPDATE rss_item SET enclosure_url = 'https://cdn.example/ep1.mp3',"
+        " enclosure_type = 'audio/mpeg'"
+    )
+    conn.commit()
+    conn.close()
+    assert import_cache(store, cache).added == 1
+    added = next(a for a in store.list_articles(feed_id=feed_id) if a.guid == "ep1")
+    [enclosure] = store.enclosures(added.id)
+    assert (enclosure.url, enclosure.type) == ("https://cdn.example/ep1.mp3", "audio/mpeg")

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 from tui_reader.errors import ReaderError
+from tui_reader.feeds.enclosures import clean_enclosures
 from tui_reader.feeds.opml import (
     MAX_OPML_BYTES,
     ImportResult,
@@ -53,6 +54,7 @@ from tui_reader.models import EntryData, Feed
 from tui_reader.sanitize import clean_line, feed_address
 from tui_reader.store import Store
 from tui_reader.store.carryover import carry_over
+from tui_reader.store.feeds import feed_key
 from tui_reader.units import human_seconds
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -295,7 +297,17 @@ def _ro_connect(path: Path, budget: _StepBudget) -> sqlite3.Connection:
 
 
 _NEEDED = {"guid", "feedurl", "unread"}
-_OPTIONAL = ("flags", "deleted", "title", "url", "author", "pubDate", "content")
+_OPTIONAL = (
+    "flags",
+    "deleted",
+    "title",
+    "url",
+    "author",
+    "pubDate",
+    "content",
+    "enclosure_url",
+    "enclosure_type",
+)
 
 
 def import_cache(store: Store, path: Path, *, star_flags: str = "") -> CacheResult:
@@ -363,31 +375,41 @@ def _import_cache(
     if not columns >= _NEEDED:
         raise NewsboatError("not a newsboat cache: it has no rss_item table with guid and feedurl")
     wanted = ["guid", "feedurl", "unread", *(c if c in columns else "NULL" for c in _OPTIONAL)]
-    feeds = {f.url: f for f in store.list_feeds() if f.url != WELCOME_URL}
+    # newsboat files an article under the feed's address as its urls file writes it, kept
+    # after a redirect: found here by the address's key and the addresses a feed moved from
+    # (a feed moved by a refresh, written "%65" or with a capital host, lost every article).
+    by_key = store.feeds_by_key()
+    feeds: dict[str, Feed | None] = {}  # newsboat's address -> the feed here (each once)
     result = CacheResult()
     star_letters = set(star_flags)
-    by_feed: dict[str, list[tuple[EntryData, bool, bool]]] = {}
+    by_feed: dict[int, tuple[Feed, list[tuple[EntryData, bool, bool]]]] = {}
     rows = _rows(conn, budget, f"SELECT {', '.join(wanted)} FROM rss_item LIMIT {MAX_CACHE_ITEMS}")
     for row in rows:
-        guid, feedurl, unread, flags, deleted, title, url, author, pub, content = row
+        guid, feedurl, unread, flags, deleted, title, url, author, pub, content = row[:10]
         if deleted in (1, "1"):
             continue  # deleted in newsboat
         result.items += 1
         if deleted not in (None, 0, "0"):
             result.invalid += 1
             continue
-        if not isinstance(feedurl, str) or feedurl not in feeds:
+        feed = None
+        if isinstance(feedurl, str):
+            if feedurl not in feeds:
+                found = by_key.get(feed_key(feedurl)) if len(feedurl) <= MAX_FIELD else None
+                feeds[feedurl] = found if found is None or found.url != WELCOME_URL else None
+            feed = feeds[feedurl]
+        if feed is None:
             result.other_feeds += 1
             continue
-        item = _entry(feeds[feedurl], guid, title, url, author, pub, content)
+        item = _entry(feed, guid, title, url, author, pub, content, row[10], row[11])
         if item is None or unread not in (0, 1, "0", "1"):
             result.invalid += 1
             continue
         flagged = _flagged(flags, star_letters)
-        by_feed.setdefault(feedurl, []).append((item, unread in (0, "0"), flagged))
-    for feedurl, items in by_feed.items():
+        by_feed.setdefault(feed.id, (feed, []))[1].append((item, unread in (0, "0"), flagged))
+    for feed, items in by_feed.values():
         result.feeds += 1
-        carried = carry_over(store, feeds[feedurl], items)
+        carried = carry_over(store, feed, items)
         result.matched += carried.matched
         result.added += carried.added
         result.read += carried.read
@@ -416,6 +438,8 @@ def _entry(
     author: object,
     pub: object,
     content: object,
+    enclosure_url: object = None,
+    enclosure_type: object = None,
 ) -> EntryData | None:
     """An entry from a cache row, as the feed's own parse would have given it; None when the
     row cannot identify an article."""
@@ -439,4 +463,10 @@ def _entry(
         summary="",
         content=body,
         text=html_to_text(body),
+        # (A podcast's episode the feed no longer lists has its audio only here.)
+        enclosures=clean_enclosures(
+            [(_text(enclosure_url), _text(enclosure_type), None)], link or feed.url
+        )
+        if enclosure_url
+        else (),
     )

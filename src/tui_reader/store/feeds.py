@@ -17,7 +17,7 @@ from tui_reader.store.db import StoreError, explain_error
 from tui_reader.store.rows import feed_from_row
 
 
-def _feed_key(url: str) -> str:
+def feed_key(url: str) -> str:
     """What the addresses of one feed have in common (:func:`~tui_reader.sanitize.url_key`),
     its login kept (two accounts' feeds behind one address are two feeds)."""
     login = url.partition("://")[2].partition("/")[0].rpartition("@")[0]
@@ -42,9 +42,9 @@ class FeedsMixin(StoreBase):
             known: dict[str, int] = {}
             for table, column in (("feed_moves", "feed_id"), ("feeds", "id")):
                 for address, feed_id in c.execute(f"SELECT url, {column} FROM {table}"):
-                    known[_feed_key(address)] = int(feed_id)
+                    known[feed_key(address)] = int(feed_id)
             for url, title, folder, site_url in entries:
-                found = known.get(_feed_key(url))
+                found = known.get(feed_key(url))
                 if found is not None:
                     ids.append((found, False))
                     continue
@@ -53,7 +53,7 @@ class FeedsMixin(StoreBase):
                     (url, cap_line(title), cap_line(folder), site_url, time.time()),
                 )
                 feed_id = int(cur.lastrowid or 0)
-                known[_feed_key(url)] = feed_id
+                known[feed_key(url)] = feed_id
                 ids.append((feed_id, True))
         out = []
         for feed_id, created in ids:
@@ -61,6 +61,19 @@ class FeedsMixin(StoreBase):
             assert feed is not None
             out.append((feed, created))
         return out
+
+    def feeds_by_key(self) -> dict[str, Feed]:
+        """Every feed by its address's key (:func:`feed_key`), also by the addresses it moved
+        from: how an address written elsewhere (newsboat's cache files its articles under
+        the urls file's spelling, kept after a redirect) names a feed here."""
+        feeds = {f.id: f for f in self.list_feeds()}
+        known: dict[str, Feed] = {}
+        for url, feed_id in self.conn.execute("SELECT url, feed_id FROM feed_moves"):
+            if int(feed_id) in feeds:
+                known[feed_key(str(url))] = feeds[int(feed_id)]
+        for feed in feeds.values():
+            known[feed_key(feed.url)] = feed
+        return known
 
     # The counts are kept by triggers (schema migration 6): no walk over the articles.
     _FEED_LIST = """
@@ -271,8 +284,8 @@ def _other_feed_at(
     batch: a site moving all its feeds asks for each)."""
     if not keys:
         for other_id, address, title in c.execute("SELECT id, url, title FROM feeds"):
-            keys[_feed_key(address)] = (int(other_id), title or shown_url(address))
-    found = keys.get(_feed_key(url))
+            keys[feed_key(address)] = (int(other_id), title or shown_url(address))
+    found = keys.get(feed_key(url))
     if found is None or found[0] == feed_id:
         return None
     return repr(clean_line(found[1])[:80])
@@ -316,5 +329,5 @@ def _store_fetch(
         conn=c,
     )
     if u.new_url and keys:  # (the next feed of the batch moving there finds this one)
-        keys[_feed_key(u.new_url)] = (u.feed.id, u.feed.title or shown_url(u.new_url))
+        keys[feed_key(u.new_url)] = (u.feed.id, u.feed.title or shown_url(u.new_url))
     return FeedStored(new, updated)
