@@ -532,3 +532,35 @@ async def test_all_highlights_filters_stay_readable_in_a_narrow_terminal(data: D
         assert isinstance(wide.screen, AllHighlightsScreen)
         rows = {w.region.y for w in wide.screen.query_one("#all-filters").children}
         assert len(rows) == 1
+
+
+async def test_a_double_click_selects_a_word_and_a_drag_off_the_text_ends_on_its_line(
+    data: Data,
+) -> None:
+    """Textual's double click selected the whole article, and a drag that went one cell past
+    the text (the scrollbar, the footer) ran to its end: `h` highlighted thousands of
+    characters."""
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        _, pane = await opened(pilot)
+        y = next(
+            y for y in range(pane.size.height) if "first paragraph" in pane.render_line(y).text
+        )
+        x = pane.render_line(y).text.index("first paragraph")
+        await pilot.double_click(pane, offset=(x + 2, y))
+        await pilot.pause()
+        span = pane.selection_range
+        assert span is not None and pane.document is not None
+        assert pane.document.text[span[0] : span[1]] == "first"
+        await pilot.press("escape")
+        # A drag from "first" along its line, then off the pane (onto the footer): to the
+        # end of that line.
+        await pilot.mouse_down(pane, offset=(x, y))
+        await pilot.hover(pane, offset=(pane.size.width - 2, y))
+        await pilot.hover(None, offset=(x, 39))
+        await pilot.mouse_up(None, offset=(x, 39))
+        await pilot.pause()
+        span = pane.selection_range
+        assert span is not None
+        selected = pane.document.text[span[0] : span[1]]
+        assert selected.startswith("first paragraph") and "\n" not in selected

@@ -133,6 +133,7 @@ class ReadingPane(LazyComponentStyles, ScrollView, can_focus=True):
         self._components: dict[str, Style] = {}
         self._layers: dict[str, _Layer] = {}
         self._selection: tuple[int, int] | None = None  # painted keyboard selection
+        self._pointer_line_end: int | None = None  # end of the text line under the pointer
         self._keyboard: TextSelection | None = None  # the keyboard selection (v, w, b...)
         self._units: TextUnits | None = None
         self._sentence_list: list[tuple[int, int]] | None = []  # None: not split yet
@@ -397,7 +398,16 @@ class ReadingPane(LazyComponentStyles, ScrollView, can_focus=True):
             return None
         length = len(self.document.text)
         start = selection.start.x if selection.start is not None else 0
-        end = selection.end.x if selection.end is not None else length
+        # A drag that ends off the text (on the scrollbar, the footer) has no end: it ran to
+        # the end of the article (a highlight of thousands of characters). It ends at the end
+        # of the last line the pointer was on.
+        end = (
+            selection.end.x
+            if selection.end is not None
+            else self._pointer_line_end
+            if self._pointer_line_end is not None
+            else length
+        )
         start, end = max(0, min(start, length)), max(0, min(end, length))
         return (start, end) if end > start else None
 
@@ -653,12 +663,38 @@ class ReadingPane(LazyComponentStyles, ScrollView, can_focus=True):
         self.post_message(ViewImage(self, images, index))
 
     async def _on_click(self, event: events.Click) -> None:
-        await super()._on_click(event)
+        # A double click selects the word under it, a triple click its sentence, as text
+        # editors do (Textual's own selected the whole article, which `h` then highlighted).
+        if event.chain >= 2:
+            event.prevent_default()  # (Widget's handler: its select-all)
+        else:
+            await super()._on_click(event)
         point = event.get_content_offset(self)
-        if point is not None and event.chain == 1:
-            offset = self.offset_at(point.x, point.y)
-            if offset is not None:
-                self._set_cursor_index(_unit_at(self._sentences, offset), scroll=False)
+        offset = self.offset_at(point.x, point.y) if point is not None else None
+        if offset is None:
+            return
+        if event.chain == 1:
+            self._set_cursor_index(_unit_at(self._sentences, offset), scroll=False)
+        elif event.chain in (2, 3):
+            from tui_reader.ui.selection import TextSelection
+
+            if event.chain == 2:
+                span = self.units.word_at(offset)
+            else:
+                index = _unit_at(self._sentences, offset)
+                span = self._sentences[index] if 0 <= index < len(self._sentences) else None
+            if span is not None:
+                self.screen.clear_selection()
+                self.select(TextSelection(*span))
+
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        if not event.button:
+            return  # (only a drag makes a selection)
+        point = event.get_content_offset(self)
+        if point is not None:
+            last = self.offset_at(10**6, point.y)  # (the last character of that line)
+            if last is not None:
+                self._pointer_line_end = last + 1
 
     # -- drawing --------------------------------------------------------------------------
 
