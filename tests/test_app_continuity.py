@@ -261,3 +261,32 @@ async def test_a_saved_search_list_comes_back_while_it_is_kept(data: Data, kept:
             assert sorted(titles(app)) == [f"News story {i}" for i in range(5)]
         else:
             assert screen.source == ALL  # changed or removed since: not trusted
+
+
+async def test_the_apps_own_refresh_keeps_the_cursor_on_its_article(
+    data: Data, server: httpserver.TestServer
+) -> None:
+    """New articles above the cursor moved another article under it (the row was kept):
+    enter then opened an article the reader never chose."""
+    items = "".join(
+        f"<item><title>Newer {n}</title><guid>n{n}</guid>"
+        f"<pubDate>Mon, 0{n + 1} Jan 2035 10:00:00 GMT</pubDate></item>"
+        for n in range(3)
+    )
+    url = server.route(
+        "/feed.xml", f'<rss version="2.0"><channel><title>S</title>{items}</channel></rss>'
+    )
+    data.store.add_feed(url, title="Served")
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.articles.focus()
+        await pilot.press("j", "j")
+        chosen = screen.articles.current
+        assert chosen is not None
+        await pilot.press("r")
+        assert await wait_for(pilot, lambda: "Newer 0" in titles(app))
+        await settle(pilot)
+        assert screen.articles.current is not None
+        assert screen.articles.current.id == chosen.id

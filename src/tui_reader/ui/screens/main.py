@@ -435,7 +435,13 @@ class MainScreen(Screen[None]):
         current = self.current
         if current is not None:  # as shown (its read state may not be written yet)
             rows = [current if a.id == current.id else a for a in rows]
-        keep = keep_id if keep_id is not None else (self.current.id if self.current else None)
+        keep = keep_id
+        if keep is None:
+            # The list read again (a refresh, read ones hidden): the cursor stays on its
+            # article, not its row (new articles above it moved another under it, and enter
+            # opened an article never chosen); a list newly shown: on the open article.
+            on = self.articles.current if self.articles.source == source else None
+            keep = on.id if on is not None else (self.current.id if self.current else None)
         self.articles.set_articles(
             source,
             rows[:FIRST_PAGE],

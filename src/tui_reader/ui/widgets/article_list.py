@@ -62,7 +62,8 @@ class ArticleList(RowList):
         view: ListView = DEFAULT,
     ) -> None:
         """Show a new list (read in ``view``'s order: its next pages are too); the cursor goes
-        to ``keep_id`` if it is in it, else the top."""
+        to ``keep_id`` if it is in it; else, the same list read again, to the row that took
+        its place (the article it was on went: hidden once read), else the top."""
         same = self.source == source
         old = self.articles
         new_snippets = dict(snippets or {})
@@ -74,11 +75,11 @@ class ArticleList(RowList):
         self.has_more = has_more
         self.loading_more = False
         cursor = 0
-        if keep_id is not None:
-            cursor = self.index_of(keep_id)
-            cursor = max(cursor, 0)
+        found = self.index_of(keep_id) if keep_id is not None else -1
+        if found >= 0:
+            cursor = found
         elif same:
-            cursor = self.cursor
+            cursor = max(0, min(self.cursor, len(self.articles) - 1))
         if not same:
             self.scroll_to(y=0, animate=False)
         if same and same_snippets:  # the same list read again: redraw what changed in it
