@@ -233,3 +233,21 @@ def test_an_export_into_a_fifo_or_dev_stdout_is_written_not_read_first(
         timeout=60,
     )
     assert piped.returncode == 0 and len(piped.stdout) > 100, piped.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_an_export_to_standard_output_on_a_full_disk_is_one_line(
+    store: Store, tmp_path: Path, fmt: str
+) -> None:
+    a = full_article(store)
+    which = ["--format", "json"] if fmt == "json" else ["--article", str(a.id)]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "tui_reader", "export", *which, "-o", "-"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode == 1
+    assert proc.stderr == "tui-reader: cannot write output: No space left on device\n"

@@ -255,16 +255,15 @@ def _is_stdout(output: Path | None) -> bool:
 def _to_stdout(write: Callable[[Path], T]) -> T:
     """What ``write(path)`` writes, copied to standard output (the export's own atomic
     write, into a folder of its own that is then removed)."""
-    import shutil
     import tempfile
+
+    from tui_reader.cli.streams import copy_to_output
 
     with tempfile.TemporaryDirectory(prefix="tui-reader-export-") as tmp:
         out = Path(tmp) / "export"
         result = write(out)
-        sys.stdout.flush()
         with out.open("rb") as written:
-            shutil.copyfileobj(written, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
+            copy_to_output(written)
     return result
 
 

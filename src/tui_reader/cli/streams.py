@@ -23,7 +23,7 @@ import io
 import os
 import sys
 from collections.abc import Iterator
-from typing import Any, TextIO, cast
+from typing import Any, BinaryIO, TextIO, cast
 
 PIPE_CLOSED_STATUS = 128 + 13  # SIGPIPE's
 
@@ -79,6 +79,23 @@ class GuardedOutput:
         if self.stream is None:
             raise AttributeError(name)
         return getattr(self.stream, name)
+
+
+def copy_to_output(source: BinaryIO) -> None:
+    """Copy ``source`` to standard output as bytes; its failures are OutputError, as a
+    text write's are (an export to ``-`` on a full disk gave a traceback)."""
+    import shutil
+
+    sys.stdout.flush()
+    stream = getattr(sys.stdout, "stream", sys.stdout)
+    if stream is None:
+        raise OutputError(errno.EBADF, "standard output is closed")
+    try:
+        shutil.copyfileobj(source, stream.buffer)
+        stream.buffer.flush()
+    except (OSError, ValueError) as exc:
+        code = exc.errno if isinstance(exc, OSError) else errno.EBADF
+        raise OutputError(code, getattr(exc, "strerror", None) or str(exc)) from None
 
 
 def _open_missing_descriptors() -> None:
