@@ -191,3 +191,61 @@ def test_another_programs_database_at_the_store_path_is_left_unchanged(paths: Pa
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "is not a tui-reader database" in result.stderr and "moz_bookmarks" in result.stderr
     assert paths.database.read_bytes() == before
+
+
+def test_restore_refuses_a_store_another_tui_reader_has_open(paths: Paths) -> None:
+    """A running app kept writing to the file the restore moved aside, saying "saved"."""
+    _store_with_a_feed(paths)
+    assert _cli("backup").returncode == 0
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from tui_reader.store import Store;"
+            "s = Store.open(Path(sys.argv[1])); s.list_feeds(); print('open', flush=True);"
+            "time.sleep(30)",
+            str(paths.database),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        result = _cli("restore-backup")
+        assert result.returncode == 1 and "is open in another tui-reader" in result.stderr
+        assert not list(paths.data_dir.glob("reader-damaged-*"))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _cli("restore-backup").returncode == 0
+
+
+def test_a_restore_that_cannot_be_finished_leaves_the_store_as_it_was(paths: Paths) -> None:
+    """The store was moved aside first: a copy that failed (a full disk) left an empty store
+    and the good one named "damaged"."""
+    import resource
+    import signal
+
+    _store_with_a_feed(paths)
+    store = Store.open(paths.database)
+    for n in range(200):
+        store.add_feed(f"http://example.org/feed{n}", title="A title " * 40)
+    store.close()
+    assert _cli("backup").returncode == 0
+    before = paths.database.read_bytes()
+    limit = len(before) // 2
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "restore-backup"],
+        capture_output=True,
+        text=True,
+        preexec_fn=small_files,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert paths.database.read_bytes() == before
+    assert not list(paths.data_dir.glob("reader-damaged-*"))
+    assert not list(paths.data_dir.glob(".*restoring"))

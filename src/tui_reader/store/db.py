@@ -204,22 +204,65 @@ def restore_backup(path: Path, backup_file: Path) -> Path:
         raise StoreError(f"{backup_file} is not a usable database: {exc}") from exc
     finally:
         check.close()
+    if _in_use(path):
+        raise StoreError(
+            f"the database {path} is open in another tui-reader (the app, a refresh): quit it"
+            " first; nothing was changed"
+        )
     stamp = time.strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.stem}-damaged-{stamp}{path.suffix}")
+    # The copy first, beside the store, under a name of its own; only once it is whole are
+    # the files swapped (two renames). A copy that failed (a full disk) left the store as
+    # an empty file and the good one named "damaged".
+    incoming = path.with_name(f".{path.name}.restoring")
+    try:
+        source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+        dest = sqlite3.connect(incoming)
+        try:
+            source.backup(dest)
+        finally:
+            source.close()
+            dest.close()
+        with incoming.open("rb+") as f:
+            os.fsync(f.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            incoming.unlink()
+        raise
     if path.exists():
         path.rename(aside)
         for suffix in ("-wal", "-shm"):
             extra = path.with_name(path.name + suffix)
             if extra.exists():
                 extra.rename(aside.with_name(aside.name + suffix))
-    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
-    dest = sqlite3.connect(path)
-    try:
-        source.backup(dest)
-    finally:
-        source.close()
-        dest.close()
+    incoming.rename(path)
     return aside
+
+
+# Where every connection to a WAL database holds a shared lock for as long as it is open:
+# the "DMS" byte of its -shm file (SQLite's wal.c: WALINDEX_LOCK_OFFSET 120, slot 8), which
+# SQLite itself tries to lock exclusively to learn it is the only one.
+_SHM_DMS_BYTE = 128
+
+
+def _in_use(path: Path) -> bool:
+    """Whether another process has the database open (a running app kept writing to the
+    file a restore had moved aside, saying "saved")."""
+    import fcntl
+
+    try:
+        fd = os.open(path.with_name(path.name + "-shm"), os.O_RDWR)
+    except OSError:
+        return False  # (no -shm: nobody has it open in WAL mode)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS_BYTE)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, _SHM_DMS_BYTE)
+        return False
+    finally:
+        os.close(fd)
 
 
 # SQLite's own tables: their content is SQLite's (sqlite_stat1 comes with ANALYZE).
