@@ -450,3 +450,20 @@ def test_the_display_check_and_the_fast_path_come_from_sanitize_s_lists() -> Non
         if cleaned != line:
             assert MAYBE_UNCLEAN.search(line) or not line.isascii(), hex(cp)
         assert fast_clean(line) == cleaned
+
+
+def test_a_fifo_where_the_config_and_the_saved_place_are_is_not_waited_on(
+    tmp_path: Path,
+) -> None:
+    """Opening a FIFO waits for a writer: every command, and the app on a blank screen, hung
+    for good."""
+    import os
+
+    from tui_reader.ui.session import read_session, session_path
+
+    config = tmp_path / "config.toml"
+    os.mkfifo(config)
+    assert load_config(config) == (Config(), [f"{config} is not a regular file; using defaults"])
+    database = tmp_path / "reader.sqlite3"
+    os.mkfifo(session_path(database))
+    assert read_session(database) is None

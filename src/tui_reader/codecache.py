@@ -113,7 +113,9 @@ def uninstall() -> None:
 
 def _load(path: Path) -> bool:
     try:
-        data = marshal.loads(path.read_bytes())
+        from tui_reader.localfiles import read_own_file  # (a FIFO there would hang)
+
+        data = marshal.loads(read_own_file(path, 256 * 1024 * 1024))
         if not isinstance(data, tuple) or len(data) != 3 or data[0] != _stamp():
             return False
         code, regex = data[1], data[2]

@@ -340,12 +340,14 @@ MAX_CONFIG_BYTES = 1_000_000  # a config file larger than this is not one (or no
 def load_config(path: Path) -> tuple[Config, list[str]]:
     """Read the config file; a missing file is the defaults, a broken one is defaults plus a
     message naming the problem."""
-    from tui_reader.localfiles import FileTooLarge, read_capped
+    from tui_reader.localfiles import FileTooLarge, NotAFile, read_own_file
 
     try:
-        raw = read_capped(path, MAX_CONFIG_BYTES)
+        raw = read_own_file(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return Config(), []
+    except NotAFile:
+        return Config(), [f"{path} is not a regular file; using defaults"]
     except FileTooLarge:
         return Config(), [
             f"{path} is larger than {MAX_CONFIG_BYTES:,} bytes: not a config file; using defaults"

@@ -45,6 +45,23 @@ def read_capped(path: Path, limit: int) -> bytes:
         return read_open(f, path, limit)
 
 
+class NotAFile(OSError):
+    """A path of the program's own (its config, its saved place) that is no regular file."""
+
+
+def read_own_file(path: Path, limit: int) -> bytes:
+    """:func:`read_capped` of a file the program keeps itself (config.toml, the saved
+    session): only a regular file is read. Opening a FIFO waits for a writer: one put at
+    such a path held every command, and the app on a blank screen, for good. (A file the
+    user names, as ``import <(curl ...)``, may be a pipe: read_capped reads those.)"""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotAFile(f"{path} is not a regular file")
+        os.set_blocking(fd, True)
+        return read_open(f, path, limit)
+
+
 def read_open(f: BinaryIO, path: Path, limit: int) -> bytes:
     """:func:`read_capped` of a file already open (``path`` names it in the error)."""
     info = os.fstat(f.fileno())

@@ -112,7 +112,9 @@ def install(stylesheet: Stylesheet, path: Path | None = None) -> int:
     _state.variables = _variables(stylesheet)
     _state.seeded = frozenset()
     try:
-        stored = pickle.loads(path.read_bytes())
+        from tui_reader.localfiles import read_own_file  # (a FIFO there would hang)
+
+        stored = pickle.loads(read_own_file(path, 256 * 1024 * 1024))
         if not isinstance(stored, tuple) or len(stored) != 3:
             return 0
         stamp, variables, entries = stored

@@ -90,12 +90,12 @@ def _source(value: object) -> ListSource:
 def read_session(store_path: Path) -> Session | None:
     """The saved session as written (unchecked against the store); None if there is none or
     it cannot be read."""
+    from tui_reader.localfiles import FileTooLarge, read_own_file
+
     path = session_path(store_path)
     try:
-        if path.stat().st_size > _MAX_BYTES:
-            return None
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        data: Any = json.loads(read_own_file(path, _MAX_BYTES).decode("utf-8"))
+    except (OSError, ValueError, RecursionError, FileTooLarge):
         return None
     if not isinstance(data, dict):
         return None
