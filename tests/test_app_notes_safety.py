@@ -130,3 +130,25 @@ async def test_the_command_palette_does_not_open_over_a_dialog(data: Data) -> No
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)  # (over the main screen, as ever)
+
+
+async def test_a_note_on_a_highlight_deleted_elsewhere_is_not_saved_into_it(data: Data) -> None:
+    """It was stored on the deleted (hidden) highlight, "Note saved.", and shown nowhere."""
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        _screen, pane = await opened(pilot)
+        await pilot.press("h")
+        await done(pilot)
+        [h] = data.store.list_highlights(pane.article_id or 0)
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one(TextArea).insert("A thought")
+        with Reader(data.paths) as other:
+            other.delete_highlight(h.id)
+        await pilot.press("ctrl+s")
+        await _reopened(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text == "A thought"
+        assert "deleted elsewhere" in app.screen.problem
+        stored = data.store.get_highlight(h.id)
+        assert stored is not None and stored.note == ""

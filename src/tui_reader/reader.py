@@ -806,6 +806,10 @@ class Reader:
     def highlight(self, highlight_id: str) -> Highlight | None:
         return self.store.get_highlight(highlight_id)
 
+    def live_highlight(self, highlight_id: str) -> Highlight | None:
+        """The highlight, unless it is deleted (or gone)."""
+        return self.store.get_highlight(highlight_id, include_deleted=False)
+
     def add_highlight(
         self,
         article_id: int,

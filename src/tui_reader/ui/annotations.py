@@ -220,10 +220,11 @@ class Annotations:
 
         def work(reader: Reader) -> Highlight:
             if note is not None and note_was is not None:
-                stored = reader.highlight(h.id)
-                theirs = stored.note if stored is not None else note_was
-                if theirs not in (note_was, note.strip()):
-                    raise ChangedElsewhere("note", theirs)
+                stored = reader.live_highlight(h.id)
+                if stored is None:  # (deleted in another reader: the note went nowhere)
+                    raise SaveError("The highlight was deleted elsewhere while you wrote its note")
+                if stored.note not in (note_was, note.strip()):
+                    raise ChangedElsewhere("note", stored.note)
             return reader.update_highlight(h.id, color=color, tags=tags, note=note)
 
         saved = await self._call(what, work)
