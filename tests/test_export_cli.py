@@ -251,3 +251,28 @@ def test_an_export_to_standard_output_on_a_full_disk_is_one_line(
         )
     assert proc.returncode == 1
     assert proc.stderr == "tui-reader: cannot write output: No space left on device\n"
+
+
+def test_an_empty_json_export_is_json_that_imports(paths: Paths, tmp_path: Path) -> None:
+    """`export --format json -o backup.json` with nothing to export wrote nothing (or 0 bytes
+    to standard output), exit 0; import-notes then refused it."""
+    paths.ensure()
+    proc = run("export", "--format", "json", "-o", "-")
+    assert proc.returncode == 0 and "nothing to export" in proc.stderr
+    assert json.loads(proc.stdout)["total"] == 0
+    saved = tmp_path / "backup.json"
+    saved.write_text(proc.stdout, encoding="utf-8")
+    assert run("import-notes", str(saved)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("since", "until"), [("7d", "2020-01-01"), ("2026-01-02", "2026-01-02"), ("2199-12-31", None)]
+)
+def test_a_digest_of_dates_that_hold_no_day_is_refused(
+    paths: Paths, tmp_path: Path, since: str, until: str | None
+) -> None:
+    paths.ensure()
+    args = ["digest", "--since", since, "--out", str(tmp_path / "out")]
+    proc = run(*args, *(["--until", until] if until else []))
+    assert proc.returncode == 2 and proc.stderr.startswith("tui-reader: --"), proc.stderr
+    assert not (tmp_path / "out").exists()

@@ -165,7 +165,10 @@ def run_export(args: argparse.Namespace) -> int:
             ids = list(dict.fromkeys(ids))
         if not ids:
             print("tui-reader: nothing to export (no highlights or notes match)", file=sys.stderr)
-            return 0
+            if args.format != "json":
+                return 0
+            # (JSON stays JSON when empty: an empty collection, which import-notes takes.
+            # A script's `export --format json -o backup.json` wrote no file, or 0 bytes.)
         if args.format == "json":
             if _is_stdout(args.output):
                 count = _to_stdout(
@@ -224,6 +227,15 @@ def run_digest(args: argparse.Namespace) -> int:
     try:
         since = parse_date(args.since)
         until = parse_date(args.until) if args.until else None
+        # (A range that holds no day wrote an empty digest named after it, exit 0.)
+        if until is not None and until <= since:
+            raise CommandError(
+                f"--until ({clean_line(args.until)}) is not after --since"
+                f" ({clean_line(args.since)}): no highlight can be in between",
+                status=2,
+            )
+        if since > time.time():
+            raise CommandError(f"--since ({clean_line(args.since)}) is in the future", status=2)
         feeds = _feed_id(reader, args.feed)
         if feeds is not None and len(feeds) > 1:
             raise CommandError(f"{clean_line(args.feed)!r} names several feeds; use its id")
