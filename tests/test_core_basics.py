@@ -467,3 +467,25 @@ def test_a_fifo_where_the_config_and_the_saved_place_are_is_not_waited_on(
     database = tmp_path / "reader.sqlite3"
     os.mkfifo(session_path(database))
     assert read_session(database) is None
+
+
+def test_no_home_folder_is_one_clear_error_or_exports_beside_the_data(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """HOME unset and a user with no passwd entry (containers, DynamicUser=): platformdirs'
+    RuntimeError was a traceback in every command, even with the XDG folders given."""
+    import os
+
+    from tui_reader.paths import NoHome
+
+    for var in ("HOME", "TUI_READER_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME",
+                "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DOCUMENTS_DIR"):  # fmt: skip
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # (no home to expand to)
+    with pytest.raises(NoHome, match="no home folder"):
+        get_paths()
+    for var in ("DATA", "CONFIG", "CACHE", "STATE"):
+        monkeypatch.setenv(f"XDG_{var}_HOME", str(tmp_path / var.lower()))
+    paths = get_paths()
+    assert paths.data_dir == tmp_path / "data" / "tui-reader"
+    assert paths.export_dir == paths.data_dir / "exports"

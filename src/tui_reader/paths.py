@@ -12,6 +12,8 @@ from pathlib import Path
 
 from platformdirs import PlatformDirs
 
+from tui_reader.errors import ReaderError
+
 APP_NAME = "tui-reader"
 
 
@@ -69,10 +71,28 @@ def get_paths() -> Paths:
             log_dir=home / "logs",
             export_dir=home / "exports",
         )
+    try:
+        data_dir = Path(dirs.user_data_dir)
+        config_dir = Path(dirs.user_config_dir)
+        cache_dir = Path(dirs.user_cache_dir)
+        log_dir = Path(dirs.user_log_dir)
+    except RuntimeError:  # (platformdirs: no home folder to put them in)
+        raise NoHome(
+            "no home folder (HOME is unset and this user has none): set HOME, the XDG_*_HOME"
+            " variables, or TUI_READER_HOME"
+        ) from None
+    try:
+        export_dir = Path(dirs.user_documents_dir) / APP_NAME
+    except RuntimeError:  # (the XDG folders are given, the home folder is not)
+        export_dir = data_dir / "exports"
     return Paths(
-        data_dir=Path(dirs.user_data_dir),
-        config_dir=Path(dirs.user_config_dir),
-        cache_dir=Path(dirs.user_cache_dir),
-        log_dir=Path(dirs.user_log_dir),
-        export_dir=Path(dirs.user_documents_dir) / APP_NAME,
+        data_dir=data_dir,
+        config_dir=config_dir,
+        cache_dir=cache_dir,
+        log_dir=log_dir,
+        export_dir=export_dir,
     )
+
+
+class NoHome(ReaderError):
+    """Nowhere to keep the reader's data: no home folder, no XDG folders given."""

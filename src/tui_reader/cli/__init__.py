@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from tui_reader import __version__, codecache
 from tui_reader.cli import streams
+from tui_reader.errors import ReaderError
 
 if TYPE_CHECKING:
     import argparse
@@ -98,10 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if early:
         # Next, the refresh's parser processes: forked now, they import the parsers on the
         # core this process's imports leave idle (tui_reader/feeds/parsers.py).
+        from tui_reader.errors import ReaderError
         from tui_reader.feeds.parsers import fork_early
         from tui_reader.paths import get_paths
 
-        fork_early(get_paths().database)
+        with contextlib.suppress(ReaderError):  # (the command says it, once)
+            fork_early(get_paths().database)
     try:
         return _main(argv)
     finally:
@@ -233,6 +236,11 @@ def _run_command(arguments: list[str], collecting: bool) -> int:
         # terminal, whichever message forgot to clean what it quotes)
         print(f"tui-reader: {clean_text(str(exc))}", file=sys.stderr)
         return exc.status
+    except ReaderError as exc:  # (one the command did not turn into its own message)
+        from tui_reader.sanitize import clean_text
+
+        print(f"tui-reader: {clean_text(str(exc))}", file=sys.stderr)
+        return 1
     except sqlite3.DatabaseError as exc:
         # Found after opening: damage in a page only now read, a disk that filled up.
         from tui_reader.paths import get_paths

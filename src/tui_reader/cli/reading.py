@@ -53,9 +53,14 @@ def start_app() -> int:
     if not _terminal():
         print(f"tui-reader: {NO_TERMINAL}", file=sys.stderr)
         return 2
+    from tui_reader.errors import ReaderError
     from tui_reader.ui.appreader import AppReader  # no Textual
 
-    paths, config, problems = _settings()
+    try:
+        paths, config, problems = _settings()
+    except ReaderError as exc:  # (no home folder)
+        print(f"tui-reader: {exc}", file=sys.stderr)
+        return 1
     # A clear one-line message if the database cannot be used; its connection is then the
     # app's own (on this thread, which runs the app): not opened and checked a second time.
     reader = open_reader(paths, config, AppReader)
