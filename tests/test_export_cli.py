@@ -276,3 +276,34 @@ def test_a_digest_of_dates_that_hold_no_day_is_refused(
     proc = run(*args, *(["--until", until] if until else []))
     assert proc.returncode == 2 and proc.stderr.startswith("tui-reader: --"), proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_dash_is_standard_input_or_output_in_every_command(store: Store, tmp_path: Path) -> None:
+    """export and import-notes took "-" so; export-opml and digest wrote a file named "-",
+    import and extract looked for one."""
+
+    def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tui_reader", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+
+    full_article(store)
+    opml = cli("export-opml", "-")
+    assert opml.returncode == 0 and opml.stdout.startswith("<?xml")
+    digest = cli("digest", "--since", "2000-01-01", "-o", "-")
+    assert digest.returncode == 0 and digest.stdout.startswith("---\n"), digest.stderr
+    subscribed = cli(
+        "import",
+        "-",
+        stdin='<opml><body><outline text="S" xmlUrl="https://s.example/feed"/></body></opml>',
+    )
+    assert subscribed.returncode == 0 and "1 new feed" in subscribed.stdout, subscribed.stderr
+    page = "<html><body><article><h1>T</h1><p>" + "Words of the page. " * 30 + "</p>"
+    extracted = cli("extract", "--format", "text", "-", stdin=page + "</article></body></html>")
+    assert extracted.returncode == 0 and "Words of the page." in extracted.stdout
+    assert not (tmp_path / "-").exists()

@@ -69,7 +69,9 @@ def register(sub: Any) -> None:
     p.add_argument("--feed", metavar="NAME", help="only this feed's articles")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--out", metavar="DIR", type=Path, help="folder to write in")
-    where.add_argument("-o", "--output", metavar="FILE", type=Path, help="file to write")
+    where.add_argument(
+        "-o", "--output", metavar="FILE", type=Path, help="file to write; - for standard output"
+    )
     p.set_defaults(func=run_digest)
 
     p = sub.add_parser(
@@ -239,19 +241,25 @@ def run_digest(args: argparse.Namespace) -> int:
         feeds = _feed_id(reader, args.feed)
         if feeds is not None and len(feeds) > 1:
             raise CommandError(f"{clean_line(args.feed)!r} names several feeds; use its id")
-        path = reader.export_digest(
-            since,
-            until=until,
-            feed_id=feeds[0] if feeds else None,
-            folder=args.out or reader.export_folder(),
-            path=args.output,
-            kept=lambda edited: print(
-                f"tui-reader: {clean_line(str(edited))} was edited: kept as it is, this digest"
-                " written beside it",
-                file=sys.stderr,
-            ),
-        )
-        print(path)
+
+        def write(path: Path | None) -> Path:
+            return reader.export_digest(
+                since,
+                until=until,
+                feed_id=feeds[0] if feeds else None,
+                folder=args.out or reader.export_folder(),
+                path=path,
+                kept=lambda edited: print(
+                    f"tui-reader: {clean_line(str(edited))} was edited: kept as it is, this"
+                    " digest written beside it",
+                    file=sys.stderr,
+                ),
+            )
+
+        if _is_stdout(args.output):
+            _to_stdout(write)
+        else:
+            print(write(args.output))
         return 0
     except ExportError as exc:
         raise CommandError(str(exc)) from exc

@@ -45,7 +45,7 @@ def extract_source(source: str, config: Config) -> Document:
     reader = Reader(get_paths(), config)  # no database: nothing is stored
     if is_web_url(source):
         return reader.extract_url(source)
-    path = Path(source).expanduser()
+    path = Path("/dev/stdin") if source == "-" else Path(source).expanduser()
     try:
         data = read_capped(path, config.refresh.max_bytes)
     except FileTooLarge as exc:

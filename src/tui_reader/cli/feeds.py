@@ -260,7 +260,7 @@ def run_export_opml(args: argparse.Namespace) -> int:
 
     paths, _config = load_settings()
     with _reader(paths) as reader:
-        if args.file is None:
+        if args.file is None or str(args.file) == "-":  # ("-": standard output, as everywhere)
             sys.stdout.write(reader.export_opml())
             return 0
         try:

@@ -56,6 +56,8 @@ def run_import(args: argparse.Namespace) -> int:
     paths, _config = load_settings()
     kinds: list[tuple[Path, str, bytes | None]] = []
     for path in args.files:
+        if str(path) == "-":  # (standard input, as import-notes - and the POSIX convention)
+            path = Path("/dev/stdin")
         head, whole = _head(path)
         if not head.strip():
             raise CommandError(f"{clean_line(str(path))}: the file is empty")
