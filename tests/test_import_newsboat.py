@@ -229,12 +229,14 @@ def test_cache_state_is_carried_over_and_the_cache_never_changes(
     cache.chmod(0o444)
     result = import_cache(store, cache)
     assert hashlib.sha256(cache.read_bytes()).hexdigest() == before
-    assert (result.items, result.matched, result.added, result.other_feeds) == (5, 3, 1, 1)
-    assert (result.read, result.starred, result.invalid) == (3, 2, 0)
+    assert (result.items, result.matched, result.added, result.other_feeds) == (6, 4, 1, 1)
+    assert (result.read, result.starred, result.invalid, result.deleted) == (4, 2, 0, 1)
     assert state(store, feed_id) == {
         "One": (True, False),
         "Two": (False, True),
-        "Three": (False, False),  # deleted in newsboat: left as it is
+        # Deleted in newsboat: read here (left as it was, it came back unread at the next
+        # refresh), not starred by its flags.
+        "Three": (True, False),
         "No id": (True, False),
         "Only in newsboat": (True, True),
     }

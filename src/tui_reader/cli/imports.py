@@ -153,5 +153,7 @@ def _import_cache(reader: Reader, path: Path, star_flags: str) -> None:
             f"  {_plural(r.other_feeds, 'article')} of feeds not subscribed here left out"
             " (import the urls file too, or first)."
         )
+    if r.deleted:
+        print(f"  {_plural(r.deleted, 'article')} deleted in newsboat: read here.")
     if r.invalid:
         print(f"  {_plural(r.invalid, 'row')} with values that cannot be right skipped.")

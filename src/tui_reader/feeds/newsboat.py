@@ -259,7 +259,8 @@ def _folder(tag: str) -> str:
 
 @dataclass
 class CacheResult:
-    items: int = 0  # articles in the cache (not deleted there)
+    items: int = 0  # articles in the cache
+    deleted: int = 0  # of those, deleted in newsboat (kept here as read)
     other_feeds: int = 0  # of those, in feeds not subscribed here
     matched: int = 0  # articles this reader had already
     added: int = 0  # articles added from the cache
@@ -386,12 +387,15 @@ def _import_cache(
     rows = _rows(conn, budget, f"SELECT {', '.join(wanted)} FROM rss_item LIMIT {MAX_CACHE_ITEMS}")
     for row in rows:
         guid, feedurl, unread, flags, deleted, title, url, author, pub, content = row[:10]
-        if deleted in (1, "1"):
-            continue  # deleted in newsboat
         result.items += 1
-        if deleted not in (None, 0, "0"):
+        if deleted not in (None, 0, "0", 1, "1"):
             result.invalid += 1
             continue
+        if deleted in (1, "1"):
+            # Deleted in newsboat (hidden while its feed still lists it): tui-reader has no
+            # such state, and skipped, it came back unread at the next refresh. Read here.
+            result.deleted += 1
+            unread, flags = 0, None  # (nor starred: resurfacing it under Starred)
         feed = None
         if isinstance(feedurl, str):
             if feedurl not in feeds:
