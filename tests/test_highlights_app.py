@@ -564,3 +564,27 @@ async def test_a_double_click_selects_a_word_and_a_drag_off_the_text_ends_on_its
         assert span is not None
         selected = pane.document.text[span[0] : span[1]]
         assert selected.startswith("first paragraph") and "\n" not in selected
+
+
+async def test_a_key_given_to_an_action_is_taken_from_the_one_that_had_it(data: Data) -> None:
+    """star = "x": x was bound to both, starred, and "delete highlight" had it too; now x
+    stars, deleting keeps its other key (delete), and a notice says so. A key terminals send
+    as another (ctrl+h is backspace) is refused with a notice."""
+    from tui_reader.ui.screens.confirm import ConfirmScreen
+
+    app = data.app(Config(keys={"star": "x", "highlight": "ctrl+h"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, pane = await opened(pilot)
+        await pilot.press("h")  # (ctrl+h refused: h stays)
+        await done(pilot)
+        assert len(rows(data, pane)) == 1
+        await pilot.press("x")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert screen.current is not None and data.store.get_article(screen.current.id).starred
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        said = messages(app)
+        assert any("delete_highlight keeps delete" in m for m in said)
+        assert any("terminals send ctrl+h as backspace" in m for m in said)

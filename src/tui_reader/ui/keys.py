@@ -451,14 +451,59 @@ def is_key(key: str) -> bool:
     return normalize_key(key) is not None
 
 
+# Keys a terminal sends as another key: ctrl+h is backspace, ctrl+i tab, ctrl+m enter,
+# ctrl+[ escape. Bound to an action, they never reach it (the README's own example did so).
+_UNSENDABLE = {
+    "ctrl+h": "backspace",
+    "ctrl+i": "tab",
+    "ctrl+m": "enter",
+    "ctrl+left_square_bracket": "escape",
+}
+# Scopes whose bindings are in force together (the app's and the main screen's): one key can
+# mean one action there. (A widget's own keys come first while it has the focus, on purpose:
+# j in a list, and in the pane; the selection's keys before the pane's.)
+_TOGETHER = {"app": "screen", "main": "screen", "notes": "screen"}
+
+
+def _sendable(keys: str) -> list[str]:
+    good = [n for n in map(normalize_key, keys.split(",")) if n is not None]
+    return [k for k in good if k not in _UNSENDABLE]
+
+
+def _taken(keymap: Mapping[str, str]) -> dict[str, tuple[str, list[str]]]:
+    """Actions left at their default keys that share one with an action the user gave it
+    to (in scopes in force together): their keys without it, and whose it now is."""
+    mine: dict[tuple[str, str], str] = {}  # (group, key) -> the user's action
+    for action, keys in keymap.items():
+        spec = BY_ACTION.get(action)
+        if spec is not None:
+            for key in _sendable(keys):
+                mine[(_TOGETHER.get(spec.scope, spec.scope), key)] = action
+    out: dict[str, tuple[str, list[str]]] = {}
+    for spec in KEYS:
+        if spec.action in keymap:
+            continue
+        group = _TOGETHER.get(spec.scope, spec.scope)
+        defaults = spec.keys.split(",")
+        lost = [k for k in defaults if (group, k) in mine]
+        if lost:
+            out[spec.action] = (mine[(group, lost[0])], [k for k in defaults if k not in lost])
+    return out
+
+
 def usable_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
-    """The [keys] entries that can be used: known actions, with the keys that are keys (an
-    entry with none left keeps its default keys)."""
+    """The [keys] entries that can be used: known actions, with the keys that are keys and
+    that a terminal can send (an entry with none left keeps its default keys). A key given
+    to an action is taken from another that had it by default (``star = "x"``: x starred the
+    article instead of deleting the highlight, both bound), which keeps its other keys."""
     usable: dict[str, str] = {}
     for action, keys in keymap.items():
-        good = [n for n in map(normalize_key, keys.split(",")) if n is not None]
+        good = _sendable(keys)
         if action in BY_ACTION and good:
             usable[action] = ",".join(good)
+    for action, (_, left) in _taken(usable).items():
+        if left:
+            usable[action] = ",".join(left)
     return usable
 
 
@@ -483,6 +528,24 @@ def check_keymap(keymap: Mapping[str, str]) -> list[str]:
             problems.append(
                 f"keys.{action}: {names} {'is not a key' if len(bad) == 1 else 'are not keys'}"
                 f" (a character, or a name such as f5, pagedown, ctrl+r); {kept}"
+            )
+        for key in (normalize_key(k) for k in keys.split(",")):
+            if key in _UNSENDABLE:
+                problems.append(
+                    f"keys.{action}: terminals send {key} as {_UNSENDABLE[key]}: it never"
+                    " reaches this action; pick another key"
+                )
+    given = {a: ",".join(_sendable(k)) for a, k in keymap.items() if a in BY_ACTION}
+    for action, (taker, left) in _taken({a: k for a, k in given.items() if k}).items():
+        if not left:
+            problems.append(
+                f"keys.{taker}: its key was {action}'s only one, and both are bound to it;"
+                f" give {action} a key of its own in [keys]"
+            )
+        else:
+            problems.append(
+                f"keys.{taker}: a key of {action}'s, now {taker}'s; {action} keeps"
+                f" {key_label(','.join(left))}"
             )
     return problems
 

@@ -51,7 +51,7 @@ def help_content(keymap: Mapping[str, str], commands: Sequence[CommandConfig] = 
         parts.append(_commands_content(commands, keymap, width))
     parts.append(
         Content.styled(
-            'Remap any key in config.toml:  [keys]  refresh = "ctrl+r"  (the names in brackets).',
+            'Remap any key in config.toml:  [keys]  refresh = "f5"  (the names in brackets).',
             "dim",
         )
     )
