@@ -581,7 +581,9 @@ async def test_a_key_given_to_an_action_is_taken_from_the_one_that_had_it(data: 
         await pilot.press("x")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
-        assert screen.current is not None and data.store.get_article(screen.current.id).starred
+        assert screen.current is not None
+        starred = data.store.get_article(screen.current.id)
+        assert starred is not None and starred.starred
         await pilot.press("delete")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
