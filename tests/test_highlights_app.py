@@ -590,3 +590,22 @@ async def test_a_key_given_to_an_action_is_taken_from_the_one_that_had_it(data: 
         said = messages(app)
         assert any("delete_highlight keeps delete" in m for m in said)
         assert any("terminals send ctrl+h as backspace" in m for m in said)
+
+
+async def test_deleting_the_last_highlight_from_the_sidebar_gives_the_focus_to_the_pane(
+    data: Data,
+) -> None:
+    """The sidebar hid with the focus in it: no key answered until tab."""
+    app = data.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen, pane = await opened(pilot)
+        await pilot.press("h")
+        await done(pilot)
+        screen.sidebar.option_list.focus()
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await done(pilot)
+        assert rows(data, pane) == []
+        assert app.focused is pane

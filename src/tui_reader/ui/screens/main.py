@@ -308,6 +308,14 @@ class MainScreen(Screen[None]):
         self._update_view()
 
     def on_sidebar_changed(self, event: SidebarChanged) -> None:
+        focused = self.focused
+        if (
+            not self.sidebar.is_shown
+            and self.current is not None
+            and (focused is None or self.sidebar in focused.ancestors_with_self)
+        ):
+            # (Its last highlight deleted from it, it hid with the focus: no key answered.)
+            self.pane.focus()
         self._update_view()
 
     def _view(self) -> View:
