@@ -609,3 +609,18 @@ async def test_deleting_the_last_highlight_from_the_sidebar_gives_the_focus_to_t
         await done(pilot)
         assert rows(data, pane) == []
         assert app.focused is pane
+
+
+async def test_r_says_what_it_does(data: Data) -> None:
+    """R (fetch the article again) answered nothing, an article open or not."""
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        main(app).articles.focus()
+        await pilot.press("R")
+        await pilot.pause()
+        assert "Open an article first." in messages(app)
+        await opened(pilot)
+        await pilot.press("R")
+        await done(pilot)
+        assert "Fetching the page again…" in messages(app)

@@ -135,6 +135,7 @@ class MainScreen(Screen[None]):
         self.enclosures: tuple[Enclosure, ...] = ()  # the article's, shown under its header
         self.find_query = ""
         self._generation = 0
+        self._reloading: tuple[int, str] | None = None  # (R: its generation, the text before)
         self.refreshing = False
         self._on_shown = on_shown
         self._highlighter: Highlighter | None = None
@@ -643,6 +644,14 @@ class MainScreen(Screen[None]):
         if generation != self._generation:
             return
         self._set_loading(False)
+        if self._reloading is not None and self._reloading[0] == generation:
+            before, self._reloading = self._reloading[1], None
+            if document is not None and not document.is_empty:
+                same = document.text == before
+                self.notify(
+                    "Fetched again: the text is the same." if same else "Fetched again: new text.",
+                    markup=False,
+                )
         if document is not None and not document.is_empty:
             self.base_document = document
             if article.feed_id is None and not article.title and document.title:
@@ -674,8 +683,12 @@ class MainScreen(Screen[None]):
     def action_reload_article(self) -> None:
         article = self.current
         if article is None:
+            self.notify("Open an article first.", markup=False)
             return
         self._generation += 1
+        # (It answered nothing, before or after: the reader could not tell it ran.)
+        self._reloading = (self._generation, self.base_document.text if self.base_document else "")
+        self.notify("Fetching the page again…", markup=False, timeout=3)
         self._set_loading(True)
         self._extract(article, self._generation, True)
 
