@@ -624,3 +624,21 @@ async def test_r_says_what_it_does(data: Data) -> None:
         await pilot.press("R")
         await done(pilot)
         assert "Fetching the page again…" in messages(app)
+
+
+async def test_f_and_i_answer_from_the_lists_too(data: Data) -> None:
+    """They did nothing, saying nothing, unless the reading pane had the focus."""
+    app = data.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        main(app).articles.focus()
+        await pilot.press("f")
+        await pilot.pause()
+        assert "Open an article first." in messages(app)
+        screen, _pane = await opened(pilot)
+        screen.articles.focus()
+        await pilot.pause()
+        before = len(messages(app))
+        await pilot.press("I")
+        await pilot.pause()
+        assert len(messages(app)) > before or app.screen is not screen

@@ -381,6 +381,12 @@ BY_ACTION: dict[str, KeySpec] = {spec.action: spec for spec in KEYS}
 _LIST_ACTIONS = ("cursor_down", "cursor_up", "page_down", "page_up", "top", "bottom", "select")
 
 
+# The reading pane's keys that act on the article on show from any pane: the main screen has
+# them too, unshown (the pane's own come first while it has the focus, and show there). In
+# the lists they did nothing, and said nothing. (The same binding id: [keys] remaps both.)
+_PANE_KEYS_EVERYWHERE = ("follow_link", "view_image")
+
+
 def bindings(scope: str, *, moves_only: bool = False) -> list[BindingType]:
     """The bindings for one scope (see :data:`SCOPES`); ``moves_only``: a list's without
     enter (for a view that scrolls and has nothing to open)."""
@@ -390,7 +396,7 @@ def bindings(scope: str, *, moves_only: bool = False) -> list[BindingType]:
     else:
         scopes = _JOINED.get(scope, (scope,))
         specs = (s for part in scopes for s in KEYS if s.scope == part)
-    return [
+    out: list[BindingType] = [
         Binding(
             spec.keys,
             spec.method,
@@ -401,6 +407,11 @@ def bindings(scope: str, *, moves_only: bool = False) -> list[BindingType]:
         )
         for spec in specs
     ]
+    if scope == "main":
+        for action in _PANE_KEYS_EVERYWHERE:
+            spec = BY_ACTION[action]
+            out.append(Binding(spec.keys, spec.method, spec.description, show=False, id=action))
+    return out
 
 
 _MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})

@@ -680,6 +680,18 @@ class MainScreen(Screen[None]):
             lambda r: r.name_saved_page(article.url, title=title, site=site), "page title"
         )
 
+    def action_follow_link(self) -> None:
+        if self.current is None:
+            self.notify("Open an article first.", markup=False)
+            return
+        self.pane.action_follow_link()
+
+    def action_view_image(self) -> None:
+        if self.current is None:
+            self.notify("Open an article first.", markup=False)
+            return
+        self.pane.action_view_image()
+
     def action_reload_article(self) -> None:
         article = self.current
         if article is None:
