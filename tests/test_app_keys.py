@@ -378,3 +378,24 @@ def painted(pane: ReadingPane) -> dict[int, tuple[object, bool]]:
                 bg = style.bgcolor.get_truecolor() if style.bgcolor is not None else None
                 out[meta["offset"][0]] = (bg, bool(style.bold))
     return out
+
+
+async def test_ctrl_z_suspends_and_a_resume_draws_everything_again(data: Data) -> None:
+    """Ctrl-Z did nothing (the app could not be put in the background); after a stop and
+    fg, the screen stayed blank but for the rows a key changed."""
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        bound = app._bindings.key_to_bindings.get("ctrl+z", [])
+        assert [b.action for b in bound] == ["suspend_process"]
+        painted: list[bool] = []
+        real = app.screen.refresh
+
+        def refresh(*args: object, **kwargs: object) -> object:
+            painted.append(bool(kwargs.get("repaint")))
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        app.screen.refresh = refresh  # type: ignore[method-assign]
+        app.app_resume_signal.publish(app)
+        await pilot.pause()
+        assert True in painted

@@ -157,6 +157,9 @@ class ReaderApp(App[None]):
         if self._theme_problem:
             self.notify(self._theme_problem, severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        # Back from a stop (ctrl+z, or kill -TSTP, then fg): the terminal was the shell's, so
+        # everything is drawn again (the screen came back blank but for rows that changed).
+        self.app_resume_signal.subscribe(self, self._resumed)
         # SIGTERM (kill, timeout, a session manager) quits as `q` does: it ended the process
         # with the terminal left in the app's modes (alternate screen, mouse reports on).
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -166,6 +169,10 @@ class ReaderApp(App[None]):
         # 20 s. Their results are not wanted once the app ends (the command leaves at once,
         # cli/reading.py).
         asyncio.get_running_loop().set_default_executor(_UnwaitedExecutor())
+
+    def _resumed(self, _: object = None) -> None:
+        self.screen.refresh(repaint=True, layout=True)
+        self.refresh(repaint=True, layout=True)
 
     def _terminated(self) -> None:
         self.run_worker(self._quit_terminated(), group="terminate")

@@ -48,6 +48,14 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("quit", "q", "quit", "Quit", "app", show=True, help="Quit tui-reader."),
     KeySpec("help", "question_mark", "help", "Keys", "app", show=True, help="This list of keys."),
     KeySpec(
+        "suspend",
+        "ctrl+z",
+        "suspend_process",
+        "Suspend",
+        "app",
+        help="Back to the shell (fg brings the reader back), as other terminal programs do.",
+    ),
+    KeySpec(
         "command_palette",
         "ctrl+p",
         "command_palette",
