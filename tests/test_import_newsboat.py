@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import hashlib
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -534,3 +536,24 @@ def test_an_article_only_the_cache_has_keeps_its_enclosure(store: Store, tmp_pat
     added = next(a for a in store.list_articles(feed_id=feed_id) if a.guid == "ep1")
     [enclosure] = store.enclosures(added.id)
     assert (enclosure.url, enclosure.type) == ("https://cdn.example/ep1.mp3", "audio/mpeg")
+
+
+def test_no_import_line_shows_a_feeds_password(paths: Paths, tmp_path: Path) -> None:
+    """The "listed again" line masked it; the hidden-feed and skipped lines did not."""
+    urls = tmp_path / "urls"
+    urls.write_text(
+        'https://me:hunter2@private.example/feed.xml "!hidden"\n'
+        "ftp://me:hunter2@old.example/feed.xml\n"
+    )
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        '<opml><body><outline text="A" xmlUrl="ftp://me:hunter2@o.example/f"/></body></opml>'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "import", str(urls), str(opml)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    said = done.stdout + done.stderr
+    assert "hunter2" not in said and said.count("me:***@") >= 3, said

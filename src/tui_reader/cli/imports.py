@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui_reader.cli.common import CommandError, load_settings, warn
-from tui_reader.sanitize import clean_line
+from tui_reader.sanitize import clean_line, shown_url
 
 if TYPE_CHECKING:
     from tui_reader.reader import Reader
@@ -137,7 +137,7 @@ def _import_feeds(reader: Reader, path: Path, kind: str, whole: bytes | None) ->
         f" {len(result.existing)} already subscribed (unchanged)."
     )
     for what, reason in result.skipped:
-        print(f"Skipped {clean_line(what)}: {reason}")
+        print(f"Skipped {shown_url(clean_line(what))}: {reason}")
     return bool(result.added)
 
 

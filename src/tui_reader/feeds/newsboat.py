@@ -51,7 +51,7 @@ from tui_reader.feeds.text import (
 from tui_reader.feeds.welcome import WELCOME_URL
 from tui_reader.localfiles import FileTooLarge, read_capped
 from tui_reader.models import EntryData, Feed
-from tui_reader.sanitize import clean_line, feed_address
+from tui_reader.sanitize import clean_line, feed_address, shown_url
 from tui_reader.store import Store
 from tui_reader.store.carryover import carry_over
 from tui_reader.store.feeds import feed_key
@@ -189,7 +189,7 @@ def read_urls(data: bytes) -> UrlsRead:
         if not tokens:
             continue
         url, tags = tokens[0].strip(), tokens[1:]
-        shown = clean_line(url)[:300]
+        shown = shown_url(clean_line(url))[:300]  # (a password in it as ***, in every line)
         low = url.lower()
         if low.startswith("query:"):
             found.queries.append(clean_line(url[6:].partition(":")[0]) or shown)
