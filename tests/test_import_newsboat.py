@@ -557,3 +557,38 @@ def test_no_import_line_shows_a_feeds_password(paths: Paths, tmp_path: Path) -> 
     )
     said = done.stdout + done.stderr
     assert "hunter2" not in said and said.count("me:***@") >= 3, said
+
+
+def test_newsboats_stand_in_ids_for_entries_without_one_match_them(
+    store: Store, tmp_path: Path
+) -> None:
+    """newsboat names an entry without a guid by its link and its date as written, or by
+    its title when it has no link: kept as ids, they matched no entry, and the next refresh
+    stored each entry again, unread."""
+    feed, _ = store.add_feed(FEED, title="A")
+    store.upsert_entries(
+        feed,
+        [
+            EntryData(guid="", url="https://a.example/same", title="First on the page"),
+            EntryData(guid="", url="https://a.example/same", title="Second on the page"),
+            EntryData(guid="", url="", title="No link at all"),
+        ],
+    )
+    date = "Wed, 03 Jan 2024 10:00:00 GMT"
+    cache = make_cache(
+        tmp_path / "cache.db",
+        [
+            (f"https://a.example/same{date}", "First on the page", "https://a.example/same",
+             FEED, 1704276000, "", 0, "s", 0),
+            (f"https://a.example/same{date}x", "Second on the page", "https://a.example/same",
+             FEED, 1704276000, "", 0, "", 0),
+            ("No link at all", "No link at all", "", FEED, 0, "", 0, "", 0),
+        ],  # fmt: skip
+    )
+    result = import_cache(store, cache)
+    assert (result.matched, result.added) == (3, 0)
+    assert state(store, feed.id) == {
+        "First on the page": (True, True),
+        "Second on the page": (True, False),
+        "No link at all": (True, False),
+    }

@@ -449,10 +449,19 @@ def _entry(
     row cannot identify an article."""
     guid_text = fast_line(_text(guid))
     link = clean_link(_text(url), feed.url)
-    if not guid_text and not link:
+    raw_url, raw_title = _text(url).strip(), _text(title).strip()
+    if not guid_text and not link and not raw_title:
         return None
-    if guid_text == link or guid_text == _text(url).strip():
-        guid_text = ""  # newsboat's stand-in for an entry without an id: its link
+    if guid_text in (link, raw_url) or (not raw_url and guid_text == raw_title):
+        # newsboat's stand-in for an entry without an id: its link, else its title.
+        guid_text = ""
+    elif raw_url and guid_text.startswith(raw_url) and len(guid_text) > len(raw_url):
+        # ... or its link and its date as the feed wrote it ("https://x/pWed, 03 Jan 2024
+        # 10:00:00 GMT"): no id either. Kept, no entry of the feed matched it, and the next
+        # refresh stored that entry again, unread.
+        guid_text = ""
+    if not guid_text and not link and not raw_title:
+        return None  # (nothing to know it by)
     published: float | None = None
     if isinstance(pub, int | float) and 0 < pub < _LATEST:
         published = float(pub)
