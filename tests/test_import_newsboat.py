@@ -578,12 +578,30 @@ def test_newsboats_stand_in_ids_for_entries_without_one_match_them(
     cache = make_cache(
         tmp_path / "cache.db",
         [
-            (f"https://a.example/same{date}", "First on the page", "https://a.example/same",
-             FEED, 1704276000, "", 0, "s", 0),
-            (f"https://a.example/same{date}x", "Second on the page", "https://a.example/same",
-             FEED, 1704276000, "", 0, "", 0),
+            (
+                f"https://a.example/same{date}",
+                "First on the page",
+                "https://a.example/same",
+                FEED,
+                1704276000,
+                "",
+                0,
+                "s",
+                0,
+            ),
+            (
+                f"https://a.example/same{date}x",
+                "Second on the page",
+                "https://a.example/same",
+                FEED,
+                1704276000,
+                "",
+                0,
+                "",
+                0,
+            ),
             ("No link at all", "No link at all", "", FEED, 0, "", 0, "", 0),
-        ],  # fmt: skip
+        ],
     )
     result = import_cache(store, cache)
     assert (result.matched, result.added) == (3, 0)
