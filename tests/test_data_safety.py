@@ -70,6 +70,32 @@ def _store_with_a_feed(paths: Paths, title: str = "Kept feed") -> None:
     store.close()
 
 
+def _a_larger_store(paths: Paths) -> None:
+    _store_with_a_feed(paths)
+    store = Store.open(paths.database)
+    for n in range(200):
+        store.add_feed(f"http://example.org/feed{n}", title="A title " * 40)
+    store.close()
+
+
+def _cli_with_files_up_to(limit: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command where no file can grow past ``limit`` bytes: a full disk, as a write
+    past it fails (EFBIG) instead of killing the process."""
+    import resource
+    import signal
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "tui_reader", *args],
+        capture_output=True,
+        text=True,
+        preexec_fn=small_files,
+    )
+
+
 def _backup_files(paths: Paths) -> list[Path]:
     return sorted(paths.backups_dir.iterdir()) if paths.backups_dir.exists() else []
 
@@ -132,26 +158,8 @@ def test_an_empty_file_is_not_restored(paths: Paths, tmp_path: Path) -> None:
 def test_a_backup_that_cannot_be_finished_leaves_nothing(paths: Paths) -> None:
     """A full disk (here: a file size limit) stopped the copy half way, and the empty or
     partial file stayed, named as the newest backup."""
-    import resource
-    import signal
-
-    _store_with_a_feed(paths)
-    store = Store.open(paths.database)
-    for n in range(200):
-        store.add_feed(f"http://example.org/feed{n}", title="A title " * 40)
-    store.close()
-    limit = paths.database.stat().st_size // 2
-
-    def small_files() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # (a write past it fails instead)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    result = subprocess.run(
-        [sys.executable, "-m", "tui_reader", "backup"],
-        capture_output=True,
-        text=True,
-        preexec_fn=small_files,
-    )
+    _a_larger_store(paths)
+    result = _cli_with_files_up_to(paths.database.stat().st_size // 2, "backup")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert _backup_files(paths) == []
 
@@ -223,28 +231,10 @@ def test_restore_refuses_a_store_another_tui_reader_has_open(paths: Paths) -> No
 def test_a_restore_that_cannot_be_finished_leaves_the_store_as_it_was(paths: Paths) -> None:
     """The store was moved aside first: a copy that failed (a full disk) left an empty store
     and the good one named "damaged"."""
-    import resource
-    import signal
-
-    _store_with_a_feed(paths)
-    store = Store.open(paths.database)
-    for n in range(200):
-        store.add_feed(f"http://example.org/feed{n}", title="A title " * 40)
-    store.close()
+    _a_larger_store(paths)
     assert _cli("backup").returncode == 0
     before = paths.database.read_bytes()
-    limit = len(before) // 2
-
-    def small_files() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    result = subprocess.run(
-        [sys.executable, "-m", "tui_reader", "restore-backup"],
-        capture_output=True,
-        text=True,
-        preexec_fn=small_files,
-    )
+    result = _cli_with_files_up_to(len(before) // 2, "restore-backup")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert paths.database.read_bytes() == before
     assert not list(paths.data_dir.glob("reader-damaged-*"))
