@@ -463,7 +463,10 @@ def test_a_fifo_where_the_config_and_the_saved_place_are_is_not_waited_on(
 
     config = tmp_path / "config.toml"
     os.mkfifo(config)
-    assert load_config(config) == (Config(), [f"{config} is not a regular file; using defaults"])
+    assert load_config(config) == (
+        Config(),
+        [f"{config} is not a regular file: not a config file; using defaults"],
+    )
     database = tmp_path / "reader.sqlite3"
     os.mkfifo(session_path(database))
     assert read_session(database) is None

@@ -347,7 +347,7 @@ def load_config(path: Path) -> tuple[Config, list[str]]:
     except FileNotFoundError:
         return Config(), []
     except NotAFile:
-        return Config(), [f"{path} is not a regular file; using defaults"]
+        return Config(), [f"{path} is not a regular file: not a config file; using defaults"]
     except FileTooLarge:
         return Config(), [
             f"{path} is larger than {MAX_CONFIG_BYTES:,} bytes: not a config file; using defaults"

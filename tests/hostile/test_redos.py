@@ -730,7 +730,7 @@ UNIT_CASES: list[Case] = [
     # A stored id resolved by an older version (store/identity.py).
     *_text_cases("identity._is_relative", identity._is_relative),
     *_text_cases("sanitize.has_scheme", has_scheme),
-    *_text_cases("feeds._feed_key", lambda t: store_feeds._feed_key("https://" + t)),
+    *_text_cases("feeds.feed_key", lambda t: store_feeds.feed_key("https://" + t)),
     *_text_cases("identity._last_segment", identity._last_segment),
     # Relative ids matched to ids an older version stored resolved: by index, never all pairs.
     Case(
