@@ -36,16 +36,18 @@ def register(sub: Any) -> None:
 
 
 NO_TERMINAL = (
-    "the reader needs a terminal (standard input and output are not one); the commands"
-    " work without one: `tui-reader refresh` (for cron), `tui-reader --help`"
+    "the reader needs a terminal (standard input and standard error, where it draws, are"
+    " not both one); the commands work without one: `tui-reader refresh` (for cron),"
+    " `tui-reader --help`"
 )
 
 
 def _terminal() -> bool:
-    """Whether the app has a terminal to draw on and read keys from. Without one it drew
-    ~45 kB of escape sequences into a log and waited for keys for ever (cron, ``ssh host``
-    without ``-t``, a script that forgot ``refresh``)."""
-    return all(s is not None and s.isatty() for s in (sys.stdin, sys.stdout))
+    """Whether the app has a terminal to read keys from and draw on (Textual draws on
+    standard error). Without one it drew ~45 kB of escape sequences into a log and waited
+    for keys for ever (cron, ``ssh host`` without ``-t``, ``2>log``, a script that forgot
+    ``refresh``)."""
+    return all(s is not None and s.isatty() for s in (sys.stdin, sys.__stderr__))
 
 
 def start_app() -> int:
