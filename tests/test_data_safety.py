@@ -63,6 +63,23 @@ def test_unusable_data_folder_is_a_clear_message(tmp_path: Path) -> None:
     assert str(blocker) in result.stderr
 
 
+def test_a_file_where_the_cache_folder_goes_does_not_stop_the_commands(paths: Paths) -> None:
+    """It stopped every command, saying the data folder could not be used."""
+    paths.data_dir.mkdir(parents=True)
+    paths.cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    paths.cache_dir.write_text("a file where a folder should be")
+    result = _cli("feeds")
+    assert result.returncode == 0, result.stderr
+    paths.cache_dir.unlink()
+    import shutil
+
+    shutil.rmtree(paths.data_dir)
+    paths.data_dir.write_text("and here")
+    result = _cli("feeds")
+    assert result.returncode == 1
+    assert f"cannot use the folder {paths.data_dir}: a file is in its place" in result.stderr
+
+
 def _store_with_a_feed(paths: Paths, title: str = "Kept feed") -> None:
     paths.ensure()
     store = Store.open(paths.database)

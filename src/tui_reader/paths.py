@@ -42,9 +42,16 @@ class Paths:
         return self.log_dir / "tui-reader.log"
 
     def ensure(self) -> None:
-        """Create the folders the reader writes to (not the export folder: made on export)."""
-        for folder in (self.data_dir, self.config_dir, self.cache_dir, self.log_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+        """Create the folders the reader writes to (not the export folder: made on export).
+        Only the data folder must be: a cache or log folder that cannot be made (a file in
+        its place) stopped every command, saying the data folder could not be used; what
+        writes there says so itself."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        for folder in (self.config_dir, self.cache_dir, self.log_dir):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass
 
     def as_rows(self) -> list[tuple[str, Path]]:
         return [

@@ -45,9 +45,9 @@ def open_reader(paths: Paths, config: Config | None = None, kind: type[Reader] =
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
     except OSError as exc:
-        raise CommandError(
-            f"cannot use the data folder {paths.data_dir}: {exc.strerror or exc}"
-        ) from exc
+        where = exc.filename or paths.data_dir
+        why = "a file is in its place" if isinstance(exc, FileExistsError) else exc.strerror
+        raise CommandError(f"cannot use the folder {where}: {why or exc}") from exc
 
 
 def too_large(error: FileTooLarge) -> str:
