@@ -6,6 +6,7 @@ touches the file system at import time: call :func:`get_paths` and then :meth:`P
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,10 +49,8 @@ class Paths:
         writes there says so itself."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         for folder in (self.config_dir, self.cache_dir, self.log_dir):
-            try:
+            with contextlib.suppress(OSError):
                 folder.mkdir(parents=True, exist_ok=True)
-            except OSError:
-                pass
 
     def as_rows(self) -> list[tuple[str, Path]]:
         return [
