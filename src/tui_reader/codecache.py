@@ -21,6 +21,7 @@ from __future__ import annotations
 import builtins
 import marshal
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -113,9 +114,14 @@ def uninstall() -> None:
 
 def _load(path: Path) -> bool:
     try:
-        from tui_reader.localfiles import read_own_file  # (a FIFO there would hang)
-
-        data = marshal.loads(read_own_file(path, 256 * 1024 * 1024))
+        # A regular file only (a FIFO there would hang every start). Not localfiles'
+        # read_own_file: this runs before the imports, which it must not start.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return False
+            os.set_blocking(fd, True)
+            data = marshal.loads(f.read())
         if not isinstance(data, tuple) or len(data) != 3 or data[0] != _stamp():
             return False
         code, regex = data[1], data[2]
