@@ -417,3 +417,24 @@ def test_an_article_id_no_store_can_hold_is_no_article(
     paths.ensure()
     status, _, err = run(capsys, "export", "--article", ident)
     assert status == 1 and err.startswith("tui-reader: no article"), err
+
+
+def test_feeds_columns_line_up_with_wide_characters_and_a_pipe_gets_whole_lines(
+    capsys: pytest.CaptureFixture[str], paths: Paths
+) -> None:
+    """Columns were measured in characters: a CJK title (two cells a character) pushed the
+    next columns out of line. Piped, the last column was cut at 120 columns all the same."""
+    from tui_reader.cells import cells
+
+    paths.ensure()
+    with Store.open(paths.database) as store:
+        store.add_feed("http://a.example/feed", title="日本語のニュース速報", folder="日本")
+        store.add_feed("http://b.example/feed", title="Plain title", folder="news")
+        feed, _ = store.add_feed("http://c.example/feed", title="Failing")
+        store.record_fetch(feed.id, status="error", error="x" * 300)
+    status, out, _ = run(capsys, "feeds")
+    assert status == 0
+    lines = [line for line in out.splitlines() if "/" in line and "example" not in line]
+    ends = {cells(line[: line.index("/") + 2]) for line in lines if line[:3].strip().isdigit()}
+    assert len(ends) == 1, out  # every UNREAD/TOTAL column ends in one cell
+    assert "x" * 300 in out

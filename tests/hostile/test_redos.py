@@ -23,6 +23,7 @@ import pytest
 
 from tests.conftest import SEEDS
 from tui_reader import anchor, net, timestamps
+from tui_reader.cells import cells, fit, pad
 from tui_reader.charsets import codec_for_label, header_charset
 from tui_reader.document import Block, Document
 from tui_reader.export import anninput, mdtext, regions, webannotation
@@ -666,6 +667,7 @@ UNIT_CASES: list[Case] = [
     *_text_cases("regions", _regions),
     *_text_cases("regions.front_matter", _front_matter),
     *_text_cases("regions.merge_front_matter", _front_matter_merge),
+    *_text_cases("cells.fit", lambda t: (fit(t, 40), pad(t, 40), cells(t))),
     # Subdivision flags (sanitize.TAG_FLAG) kept among tag characters that are dropped.
     *_unit_cases(
         "sanitize.clean_text[flags]",

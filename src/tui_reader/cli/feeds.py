@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from tui_reader.cells import cells, fit, pad
 from tui_reader.cli.common import CommandError, load_settings, open_reader
 from tui_reader.cli.streams import OutputError
 from tui_reader.config import Config
@@ -144,7 +145,7 @@ def last_result(feed: Feed, now: float | None = None) -> str:
 
 
 def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+    return fit(text, width)
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -240,17 +241,22 @@ def run_feeds(args: argparse.Namespace) -> int:
         for f in feeds
     ]
     headers = ("ID", "TITLE", "FOLDER", "UNREAD/TOTAL", "LAST RESULT")
+    # Columns measured in terminal cells (a CJK title or an emoji takes two a character: the
+    # columns after it were pushed out of line). The last column is cut to the terminal's
+    # width only on a terminal: a pipe or a file (`feeds | grep error`, cron's mail) gets it
+    # whole, as git and ls do.
     width = shutil.get_terminal_size((120, 24)).columns
     id_w = max(len(headers[0]), *(len(r[0]) for r in rows))
-    folder_w = min(24, max(len(headers[2]), *(len(r[2]) for r in rows)))
+    folder_w = min(24, max(len(headers[2]), *(cells(r[2]) for r in rows)))
     count_w = max(len(headers[3]), *(len(r[3]) for r in rows))
-    title_w = min(48, max(len(headers[1]), *(len(r[1]) for r in rows)))
+    title_w = min(48, max(len(headers[1]), *(cells(r[1]) for r in rows)))
     result_w = max(12, width - (id_w + title_w + folder_w + count_w + 8))
+    whole = not sys.stdout.isatty()
     for row in [headers, *rows]:
         print(
-            f"{row[0]:>{id_w}}  {_fit(row[1], title_w):<{title_w}}  "
-            f"{_fit(row[2], folder_w):<{folder_w}}  {row[3]:>{count_w}}  "
-            f"{_fit(row[4], result_w)}".rstrip()
+            f"{row[0]:>{id_w}}  {pad(fit(row[1], title_w), title_w)}  "
+            f"{pad(fit(row[2], folder_w), folder_w)}  {row[3]:>{count_w}}  "
+            f"{row[4] if whole else fit(row[4], result_w)}".rstrip()
         )
     return 0
 
