@@ -642,3 +642,23 @@ async def test_f_and_i_answer_from_the_lists_too(data: Data) -> None:
         await pilot.press("I")
         await pilot.pause()
         assert len(messages(app)) > before or app.screen is not screen
+
+
+async def test_keys_on_the_sidebars_article_note_entry_speak_of_the_note(data: Data) -> None:
+    """x, c and t there answered about the reading cursor."""
+    from tui_reader.ui.highlights import ON_THE_NOTE
+
+    app = data.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen, _pane = await opened(pilot)
+        await pilot.press("j", "a")
+        await pilot.pause()
+        app.screen.query_one(TextArea).insert("About it")
+        await pilot.press("ctrl+s")
+        await done(pilot)
+        screen.sidebar.option_list.focus()
+        await pilot.pause()
+        for key in ("x", "c", "t"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert messages(app)[-1] == ON_THE_NOTE, key

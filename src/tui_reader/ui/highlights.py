@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 # screen shows no highlight.
 
 CHANGED_ELSEWHERE = "── saved elsewhere meanwhile ──"
+ON_THE_NOTE = (
+    "That is the article's note: a edits it (emptied and saved, it is deleted);"
+    " colours, tags and x are for highlights."
+)
 NO_HIGHLIGHT = "No highlight under the cursor (h highlights the sentence, v selects)."
 
 
@@ -222,7 +226,9 @@ class Highlighter:
             return
         h = self._target_highlight()
         if h is None:
-            self._say(NO_HIGHLIGHT)
+            # (On the sidebar's "Article note" entry the answer spoke of the reading cursor.)
+            on_note = self._sidebar_focused() and self.sidebar.option_list.current is not None
+            self._say(ON_THE_NOTE if on_note else NO_HIGHLIGHT)
             return
         self._run(work(h))
 
