@@ -153,7 +153,7 @@ def test_rename(server: TestServer, paths: Paths, capsys: pytest.CaptureFixture[
         fid = feed.id
     assert run(capsys, "rename", str(fid), "By id")[0] == 0
     status, _, err = run(capsys, "rename", "no such feed", "x")
-    assert status == 1 and "no feed called 'no such feed'" in err
+    assert status == 2 and "no feed called 'no such feed'" in err  # (a usage error: 2)
 
 
 def test_remove_keeps_starred_articles_under_saved(
@@ -438,3 +438,23 @@ def test_feeds_columns_line_up_with_wide_characters_and_a_pipe_gets_whole_lines(
     ends = {cells(line[: line.index("/") + 2]) for line in lines if line[:3].strip().isdigit()}
     assert len(ends) == 1, out  # every UNREAD/TOTAL column ends in one cell
     assert "x" * 300 in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("add", "ftp://x.example/f"),
+        ("add", "http:///x"),
+        ("add", "http://x.example:99999/f"),  # (it was 1: the port was only read to fetch)
+        ("remove", "-y", "no such feed"),
+        ("rename", "no such feed", "x"),
+        ("refresh", "no such feed"),
+        ("export", "--feed", "no such feed"),
+    ],
+)
+def test_naming_nothing_is_status_2_in_every_command(
+    capsys: pytest.CaptureFixture[str], paths: Paths, argv: tuple[str, ...]
+) -> None:
+    paths.ensure()
+    status, _, err = run(capsys, *argv)
+    assert status == 2 and err.startswith("tui-reader: "), err

@@ -146,6 +146,10 @@ def check_url(url: str) -> str:
         raise FetchError("not an http(s) URL")
     if not parts.hostname:
         raise FetchError("URL has no host")
+    try:
+        parts.port  # noqa: B018 (it raises for a port out of range, "99999", or not a number)
+    except ValueError as exc:
+        raise FetchError(f"not a valid URL: {exc}") from None
     return url
 
 

@@ -128,7 +128,9 @@ def _feed_id(reader: Reader, name: str | None) -> list[int] | None:
         return None
     feeds, missing = reader.find_feeds([name])
     if missing or not feeds:
-        raise CommandError(f"no feed named {clean_line(name)!r} (see `tui-reader feeds`)")
+        raise CommandError(
+            f"no feed called {clean_line(name)!r} (see `tui-reader feeds`)", status=2
+        )
     return [f.id for f in feeds]
 
 

@@ -108,7 +108,9 @@ def _reader(paths: Paths, config: Config | None = None) -> Reader:
 def _one_feed(reader: Reader, name: str) -> Feed:
     found, missing = reader.find_feeds([name])
     if missing or not found:
-        raise CommandError(f"no feed called {clean_line(name)!r} (see `tui-reader feeds`)")
+        raise CommandError(
+            f"no feed called {clean_line(name)!r} (see `tui-reader feeds`)", status=2
+        )
     if len(found) > 1:
         ids = ", ".join(str(f.id) for f in found)
         raise CommandError(f"{clean_line(name)!r} names {len(found)} feeds (ids {ids}); use an id")
