@@ -149,9 +149,12 @@ def _import_cache(reader: Reader, path: Path, star_flags: str) -> None:
         f" {_plural(r.read, 'article')} marked read, {r.starred} starred."
     )
     if r.other_feeds:
+        # (It said to import the urls file, also when it had just been, its exec: and
+        # filter: feeds skipped.)
         print(
             f"  {_plural(r.other_feeds, 'article')} of feeds not subscribed here left out"
-            " (import the urls file too, or first)."
+            " (a feed the urls file names is subscribed when that file is imported, unless"
+            " it was skipped above)."
         )
     if r.deleted:
         print(f"  {_plural(r.deleted, 'article')} deleted in newsboat: read here.")
