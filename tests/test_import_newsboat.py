@@ -610,3 +610,23 @@ def test_newsboats_stand_in_ids_for_entries_without_one_match_them(
         "Second on the page": (True, False),
         "No link at all": (True, False),
     }
+
+
+def test_the_line_about_feeds_not_subscribed_does_not_send_back_to_the_urls_file(
+    paths: Paths, tmp_path: Path
+) -> None:
+    """Imported together, an exec: feed skipped: it said to import the urls file (again)."""
+    urls = tmp_path / "urls"
+    urls.write_text('"exec:~/bin/feed.sh"\n')
+    cache = make_cache(
+        tmp_path / "cache.db",
+        [("g1", "One", "https://a.example/1", "exec:~/bin/feed.sh", 0, "", 0, "", 0)],
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "import", str(urls), str(cache)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "1 article of feeds not subscribed here left out" in done.stdout, done.stdout
+    assert "import the urls file" not in done.stdout
