@@ -290,3 +290,38 @@ async def test_the_apps_own_refresh_keeps_the_cursor_on_its_article(
         await settle(pilot)
         assert screen.articles.current is not None
         assert screen.articles.current.id == chosen.id
+
+
+async def test_an_article_left_and_opened_again_in_a_session_comes_back_at_its_place(
+    data: Data,
+) -> None:
+    """n then p (or escape and enter) reopened it at its top; only a restart came back."""
+    article_id = data.articles["Tech note 1"]
+    save_doc(data.store, article_id, long_document(3000))
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("shift+tab")
+        for _ in range(50):
+            if screen.feeds.current is not None and screen.feeds.current.label == "Tech Notes":
+                break
+            await pilot.press("j")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert screen.current is not None and screen.current.id == article_id
+        await pilot.press("space", "space", "space")
+        top = screen.pane.scroll_offset.y
+        cursor = screen.pane.cursor_range
+        assert top > 40 and cursor is not None
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.current is not None and screen.current.id != article_id
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert screen.current is not None and screen.current.id == article_id
+        assert screen.pane.cursor_range == cursor
+        assert screen.pane.scroll_offset.y == top

@@ -88,6 +88,7 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"\w+")
 MAX_MATCHES = 2000
+PLACES_KEPT = 500  # articles whose reading place this session keeps
 # The screen's classes that _set_view owns.
 _VIEW_CLASSES = frozenset(
     {"-narrow", "-single"}
@@ -136,6 +137,9 @@ class MainScreen(Screen[None]):
         self.find_query = ""
         self._generation = 0
         self._reloading: tuple[int, str] | None = None  # (R: its generation, the text before)
+        # Where each article left this session was read: (top offset, its line in the view,
+        # the cursor's offset).
+        self._places: dict[int, tuple[int | None, int, int | None]] = {}
         self.refreshing = False
         self._on_shown = on_shown
         self._highlighter: Highlighter | None = None
@@ -511,6 +515,8 @@ class MainScreen(Screen[None]):
         except NotFound:
             self.notify("That article is gone.", markup=False)
             return
+        if self.current is not None and self.current.id != article.id:
+            self._remember_place()
         self._generation += 1
         self.current = article
         self.find_query = find
@@ -1230,13 +1236,23 @@ class MainScreen(Screen[None]):
 
     def _restore_position(self, event: DocumentShown) -> None:
         """Put the reading position back where the last session left it, in the article it
-        left open (once its full text is on show; a position past the text is not used)."""
+        left open, or where this session left an article opened again (n then p: it came
+        back at its top). Once its full text is on show; a position past the text is not
+        used."""
         session = self.session
-        if session is None or event.article_id != session.article:
-            return
         loading = self.query_one("#reader").has_class("-loading")
+        if session is not None and event.article_id == session.article:
+            where = (session.top, session.gap, session.cursor)
+            if not loading:
+                self.session = None  # placed for good: later documents are the user's
+        elif event.article_id in self._places:
+            where = self._places[event.article_id]
+            if not loading:
+                del self._places[event.article_id]
+        else:
+            return
         text = event.document.text
-        top, gap, cursor = session.top, session.gap, session.cursor
+        top, gap, cursor = where
 
         def place() -> None:
             if cursor is not None and cursor < len(text):
@@ -1246,8 +1262,17 @@ class MainScreen(Screen[None]):
                 self.pane.scroll_to(y=y, animate=False)
 
         self.call_after_refresh(place)
-        if not loading:
-            self.session = None  # placed for good: later documents are the user's
+
+    def _remember_place(self) -> None:
+        """Where the article on show is read, kept for this session (see _restore_position)."""
+        from tui_reader.ui.session import capture
+
+        now = capture(self)
+        if now.article is not None and (now.top or now.cursor):
+            self._places.pop(now.article, None)
+            self._places[now.article] = (now.top, now.gap, now.cursor)
+            while len(self._places) > PLACES_KEPT:
+                del self._places[next(iter(self._places))]  # (the oldest)
 
     def save_session(self) -> None:
         """Write where the screen is now, if that changed (on a timer, and when quitting)."""
