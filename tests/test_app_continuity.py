@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from textual.pilot import Pilot
 
 from tests import httpserver
 from tests.conftest import (
@@ -126,6 +127,31 @@ async def test_the_apps_own_refresh_reloads_the_lists_once(
 # -- coming back -------------------------------------------------------------------------------
 
 
+async def _read_down_tech_note_1(
+    pilot: Pilot[None], article_id: int
+) -> tuple[float, tuple[int, int] | None]:
+    """Open "Tech note 1" from its feed's list and page down in it: the view's top and the
+    reading cursor then."""
+    screen = main(pilot.app)
+    await pilot.press("shift+tab")  # the feed list
+    for _ in range(50):  # (a bounded walk: the list is short)
+        if screen.feeds.current is not None and screen.feeds.current.label == "Tech Notes":
+            break
+        await pilot.press("j")
+    else:
+        raise AssertionError("the feed list has no Tech Notes")
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("j", "enter")
+    await settle(pilot)
+    assert screen.current is not None and screen.current.id == article_id
+    await pilot.press("space", "space", "space")
+    top = screen.pane.scroll_offset.y
+    cursor = screen.pane.cursor_range
+    assert top > 40 and cursor is not None
+    return top, cursor
+
+
 async def test_reopening_brings_back_the_article_and_the_place(data: Data) -> None:
     article_id = data.articles["Tech note 1"]
     save_doc(data.store, article_id, long_document(3000))
@@ -133,22 +159,7 @@ async def test_reopening_brings_back_the_article_and_the_place(data: Data) -> No
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = main(app)
-        await pilot.press("shift+tab")  # the feed list
-        for _ in range(50):  # (a bounded walk: the list is short)
-            if screen.feeds.current is not None and screen.feeds.current.label == "Tech Notes":
-                break
-            await pilot.press("j")
-        else:
-            raise AssertionError("the feed list has no Tech Notes")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("j", "enter")
-        await settle(pilot)
-        assert screen.current is not None and screen.current.id == article_id
-        await pilot.press("space", "space", "space")
-        top = screen.pane.scroll_offset.y
-        cursor = screen.pane.cursor_range
-        assert top > 40 and cursor is not None
+        top, cursor = await _read_down_tech_note_1(pilot, article_id)
         await pilot.press("q")
     assert session_path(data.paths.database).exists()
 
@@ -302,20 +313,7 @@ async def test_an_article_left_and_opened_again_in_a_session_comes_back_at_its_p
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = main(app)
-        await pilot.press("shift+tab")
-        for _ in range(50):
-            if screen.feeds.current is not None and screen.feeds.current.label == "Tech Notes":
-                break
-            await pilot.press("j")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("j", "enter")
-        await settle(pilot)
-        assert screen.current is not None and screen.current.id == article_id
-        await pilot.press("space", "space", "space")
-        top = screen.pane.scroll_offset.y
-        cursor = screen.pane.cursor_range
-        assert top > 40 and cursor is not None
+        top, cursor = await _read_down_tech_note_1(pilot, article_id)
         await pilot.press("n")
         await settle(pilot)
         assert screen.current is not None and screen.current.id != article_id

@@ -41,16 +41,18 @@ class OutputError(Exception):
         return self.errno == errno.EPIPE
 
 
+def failure(exc: OSError | ValueError) -> OutputError:
+    """A stream's error as an OutputError (a ValueError: written after it was closed)."""
+    if isinstance(exc, OSError):
+        return OutputError(exc.errno, exc.strerror or str(exc))
+    return OutputError(errno.EBADF, "standard output is closed")
+
+
 class GuardedOutput:
     """``stream`` (None: closed), whose failures are :class:`OutputError`."""
 
     def __init__(self, stream: TextIO | None) -> None:
         self.stream = stream
-
-    def _failed(self, exc: OSError | ValueError) -> OutputError:
-        if isinstance(exc, ValueError):  # (written after it was closed)
-            return OutputError(errno.EBADF, "standard output is closed")
-        return OutputError(exc.errno, exc.strerror or str(exc))
 
     def write(self, text: str) -> int:
         if self.stream is None:
@@ -60,7 +62,7 @@ class GuardedOutput:
         except UnicodeError:
             raise  # (a character the encoding lacks: not the stream's failure)
         except (OSError, ValueError) as exc:
-            raise self._failed(exc) from None
+            raise failure(exc) from None
 
     def flush(self) -> None:
         if self.stream is None:
@@ -68,7 +70,7 @@ class GuardedOutput:
         try:
             self.stream.flush()
         except (OSError, ValueError) as exc:
-            raise self._failed(exc) from None
+            raise failure(exc) from None
 
     def isatty(self) -> bool:
         with contextlib.suppress(OSError, ValueError):
@@ -94,8 +96,7 @@ def copy_to_output(source: BinaryIO) -> None:
         shutil.copyfileobj(source, stream.buffer)
         stream.buffer.flush()
     except (OSError, ValueError) as exc:
-        code = exc.errno if isinstance(exc, OSError) else errno.EBADF
-        raise OutputError(code, getattr(exc, "strerror", None) or str(exc)) from None
+        raise failure(exc) from None
 
 
 def _open_missing_descriptors() -> None:
@@ -152,6 +153,5 @@ def flush_output() -> int | None:
     except OutputError as exc:
         return report(exc)
     except (OSError, ValueError) as exc:
-        code = exc.errno if isinstance(exc, OSError) else errno.EBADF
-        return report(OutputError(code, getattr(exc, "strerror", None) or str(exc)))
+        return report(failure(exc))
     return None

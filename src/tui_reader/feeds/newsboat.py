@@ -450,8 +450,6 @@ def _entry(
     guid_text = fast_line(_text(guid))
     link = clean_link(_text(url), feed.url)
     raw_url, raw_title = _text(url).strip(), _text(title).strip()
-    if not guid_text and not link and not raw_title:
-        return None
     if guid_text in (link, raw_url) or (not raw_url and guid_text == raw_title):
         # newsboat's stand-in for an entry without an id: its link, else its title.
         guid_text = ""

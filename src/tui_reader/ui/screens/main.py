@@ -686,22 +686,23 @@ class MainScreen(Screen[None]):
             lambda r: r.name_saved_page(article.url, title=title, site=site), "page title"
         )
 
-    def action_follow_link(self) -> None:
+    def _article_on_show(self) -> Article | None:
+        """The article on show; None, saying so, when there is none."""
         if self.current is None:
             self.notify("Open an article first.", markup=False)
-            return
-        self.pane.action_follow_link()
+        return self.current
+
+    def action_follow_link(self) -> None:
+        if self._article_on_show() is not None:
+            self.pane.action_follow_link()
 
     def action_view_image(self) -> None:
-        if self.current is None:
-            self.notify("Open an article first.", markup=False)
-            return
-        self.pane.action_view_image()
+        if self._article_on_show() is not None:
+            self.pane.action_view_image()
 
     def action_reload_article(self) -> None:
-        article = self.current
+        article = self._article_on_show()
         if article is None:
-            self.notify("Open an article first.", markup=False)
             return
         self._generation += 1
         # (It answered nothing, before or after: the reader could not tell it ran.)
