@@ -152,3 +152,19 @@ async def test_a_note_on_a_highlight_deleted_elsewhere_is_not_saved_into_it(data
         assert "deleted elsewhere" in app.screen.problem
         stored = data.store.get_highlight(h.id)
         assert stored is not None and stored.note == ""
+
+
+async def test_sigterm_quits_even_with_a_changed_note_open(data: Data) -> None:
+    """The quit that keeps a changed note (ctrl+q) must not keep the app from SIGTERM."""
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("j", "a")
+        await pilot.pause()
+        app.screen.query_one(TextArea).insert("Not saved yet")
+        app._terminated()
+        for _ in range(30):
+            if not app.is_running:
+                break
+            await pilot.pause(0.1)
+        assert not app.is_running and app.terminated

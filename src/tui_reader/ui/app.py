@@ -228,9 +228,11 @@ class ReaderApp(App[None]):
         and says so; a second one quits without it, and the command names what was lost."""
         from tui_reader.ui.screens.note_editor import NoteEditor
 
-        if any(isinstance(s, NoteEditor) and s.changed for s in self.screen_stack):
+        if not self.terminated and any(
+            isinstance(s, NoteEditor) and s.changed for s in self.screen_stack
+        ):
             # (ctrl+q, the palette's Quit: the note typed was lost without a word; escape
-            # in the editor asks first)
+            # in the editor asks first. SIGTERM is not asked: it ends the app.)
             self.notify(
                 "A note has changes: save it (ctrl+s) or cancel it (escape), then quit.",
                 severity="warning",
