@@ -45,7 +45,6 @@ class ReaderWriter:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tui-reader-write")
         self._lock = threading.Lock()
         self._closed = False
-        self.waiting = False  # a write is waiting for another program's lock now
         self._pending = 0  # writes asked for and not done
         self.unsaved: list[str] = []  # what was given up at closing (see close)
 
@@ -68,25 +67,20 @@ class ReaderWriter:
         (for up to WAIT_SECONDS; the reader told once). On the writer's thread only."""
         deadline = time.monotonic() + WAIT_SECONDS
         told = False
-        try:
-            while True:
-                try:
-                    return work(self.reader)
-                except Exception as exc:
-                    if not is_busy(exc) or time.monotonic() >= deadline or self._closed:
-                        if self._closed and is_busy(exc):
-                            self.unsaved.append(what)  # (the app is gone: said after it)
-                        raise
-                self.waiting = True
-                if not told and self.on_wait is not None:
-                    told = True
-                    self.on_wait(
-                        f"Another program is writing to the store; the {what} is saved when it"
-                        " is done."
-                    )
-                time.sleep(RETRY_PAUSE)
-        finally:
-            self.waiting = False
+        while True:
+            try:
+                return work(self.reader)
+            except Exception as exc:
+                if not is_busy(exc) or time.monotonic() >= deadline or self._closed:
+                    if self._closed and is_busy(exc):
+                        self.unsaved.append(what)  # (the app is gone: said after it)
+                    raise
+            if not told and self.on_wait is not None:
+                told = True
+                self.on_wait(
+                    f"Another program is writing to the store; the {what} is saved when it is done."
+                )
+            time.sleep(RETRY_PAUSE)
 
     def submit(self, work: Callable[[Reader], object], what: str) -> Future[None]:
         """Run ``work(reader)`` after every write asked for before it."""
