@@ -441,6 +441,35 @@ def test_import_urls_and_cache_then_refresh_keeps_the_state(
     assert got == {"p-0": (True, True), "p-1": (True, False), "p-2": (False, False)}
 
 
+def test_articles_imported_before_their_feed_had_a_title_take_its_title(
+    tmp_path: Path, paths: Paths, server: TestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The urls file names no title: the cache's articles were stored under the feed's
+    # address, the name they keep in exports and under Saved once the feed is removed.
+    feed_url = server.route("/feed.xml", rss(2, title="Served Title", prefix="p"))
+    urls = tmp_path / "urls"
+    urls.write_text(f"{feed_url}\n")
+    cache = make_cache(
+        tmp_path / "cache.db",
+        [("p-0", "Article 0", "https://example.org/p-0", feed_url, 1736157600, "", 0, "s", 0)],
+    )
+    assert run(capsys, "import", str(urls), str(cache))[0] == 0
+    assert run(capsys, "refresh")[0] == 0
+    with Store.open(paths.database) as store:
+        feed = store.feed_by_url(feed_url)
+        assert feed is not None and feed.title == "Served Title"
+        got = {a.guid: a.source_title for a in store.list_articles(feed_id=feed.id)}
+    assert got == {"p-0": "Served Title", "p-1": "Served Title"}
+    # A user's own name for the feed is never overwritten, nor are its articles renamed.
+    with Store.open(paths.database) as store:
+        assert feed is not None
+        store.rename_feed(feed.id, "Mine")
+    assert run(capsys, "refresh")[0] == 0
+    with Store.open(paths.database) as store:
+        titles = {a.source_title for a in store.list_articles(feed_id=feed.id)}
+    assert titles == {"Served Title"}
+
+
 def test_import_cache_alone_for_feeds_already_here(
     tmp_path: Path, paths: Paths, capsys: pytest.CaptureFixture[str]
 ) -> None:

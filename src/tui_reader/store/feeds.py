@@ -182,6 +182,10 @@ class FeedsMixin(StoreBase):
             return
         c = conn
         error = clean_line(error)  # (it may quote a server or a document: shown on screen)
+        untitled = None
+        if title:
+            row = c.execute("SELECT title, url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+            untitled = str(row[1]) if row is not None and row[0] == "" else None
         c.execute(
             """UPDATE feeds SET last_status = ?, last_error = ?, last_fetched = ?,
                    next_fetch = COALESCE(?, next_fetch),
@@ -213,6 +217,15 @@ class FeedsMixin(StoreBase):
                 feed_id,
             ),
         )
+        if untitled is not None:
+            # Articles stored before the feed had a title (from newsboat's cache, or under a
+            # feed that first failed) name it by its address: they take its title now, the
+            # name they keep when the feed is removed and show in exports.
+            c.execute(
+                "UPDATE articles SET source_title = ?"
+                " WHERE feed_id = ? AND source_title IN ('', ?)",
+                (title, feed_id, shown_url(untitled)),
+            )
         if new_url:
             clash = c.execute(
                 "SELECT id FROM feeds WHERE url = ? AND id != ?", (new_url, feed_id)
