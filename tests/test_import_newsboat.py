@@ -104,19 +104,21 @@ exec:~/bin/make-feed.sh tech
 filter:~/bin/fix.sh:https://f.example/rss tech
 file:///home/me/local.xml
 https://a.example/rss duplicate
+https://b.example/atom.xml
 
 """
 
 
 def test_read_urls_titles_folders_and_what_is_left_out() -> None:
     found = read_urls(URLS.encode())
+    # An address listed twice is one feed, in its first place, with the tags of its last
+    # line that has any (newsboat's reading: a later line's tags replace the earlier's).
     assert [(f.url, f.title, f.folder) for f in found.feeds] == [
-        ("https://a.example/rss", "Alpha Blog", "tech"),
+        ("https://a.example/rss", "", "duplicate"),
         ("https://b.example/atom.xml", "Beta", "long reads"),
         ("https://c.example/feed", "", ""),
         ("https://d.example/quoted", "", "news/world"),
         ("https://e.example/hidden", "", "tech"),  # hidden in newsboat's list, subscribed
-        ("https://a.example/rss", "", "duplicate"),
     ]
     assert found.queries == ["Unread Articles", "Starred"]
     assert found.hidden == ["https://e.example/hidden"]

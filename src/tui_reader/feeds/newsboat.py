@@ -181,6 +181,7 @@ def read_urls(data: bytes) -> UrlsRead:
         raise NewsboatError(f"the file is too large for a urls file ({len(data)} bytes)")
     text, encoding = _urls_decoded(data)
     found = UrlsRead(encoding=encoding)
+    listed: dict[str, tuple[str, list[str]]] = {}  # each address once: (shown, its tags)
     for number, line in enumerate(text.splitlines(), 1):
         if number > MAX_URLS_LINES:
             found.skipped.append((f"line {number} and after", "too many lines"))
@@ -204,6 +205,14 @@ def read_urls(data: bytes) -> UrlsRead:
         if why := address_refused(url.strip(), clean_line(url)):
             found.skipped.append((shown, why))
             continue
+        if url in listed:
+            # newsboat keeps the address's first place and its last line's tags (a line
+            # without tags leaves them as they were).
+            if tags:
+                listed[url] = (listed[url][0], tags)
+            continue
+        listed[url] = (shown, tags)
+    for url, (shown, tags) in listed.items():
         if any(t.startswith("!") for t in tags):
             # Hidden from newsboat's list, still a subscription it fetches (its articles show
             # in query feeds, which are not imported): left out, it was lost in the move.
