@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -30,6 +29,7 @@ from tui_reader.reader import Reader
 from tui_reader.timestamps import format_local
 from tui_reader.ui.highlight_colors import color_name, resolve, swatch_style
 from tui_reader.ui.render import safe
+from tui_reader.ui.screens.modal import Dialog
 from tui_reader.ui.styles import screen_styles
 from tui_reader.ui.widgets.highlight_list import QUOTE_CHARS, SWATCH, note_preview, shorten
 from tui_reader.ui.widgets.keyed import KeyedOptionList
@@ -120,7 +120,7 @@ def result_content(
     return Content("").join(parts)
 
 
-class AllHighlightsScreen(ModalScreen[HighlightTarget | None]):
+class AllHighlightsScreen(Dialog[HighlightTarget | None]):
     CSS_PATH = screen_styles("notes.tcss")
     # Narrow terminals: the five filters two a row (in one row they got 7 columns each, their
     # placeholders drawn a letter a line).

@@ -8,16 +8,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui_reader.ui.screens.modal import Dialog
 from tui_reader.ui.styles import screen_styles
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """``question`` and ``detail`` are shown literally (a str is never read as markup)."""
 
     CSS_PATH = screen_styles("notes.tcss")
+    OUTSIDE_ACTION = "answer(False)"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm_yes"),

@@ -13,10 +13,10 @@ from typing import ClassVar, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import OptionList
 
+from tui_reader.ui.screens.modal import Dialog
 from tui_reader.ui.styles import screen_styles
 
 ResultT = TypeVar("ResultT")
@@ -27,7 +27,7 @@ def close_keys(keys: str, binding_id: str) -> list[BindingType]:
     return [Binding(keys, "dismiss", "Close", id=binding_id)]
 
 
-class ListDialog(ModalScreen[ResultT]):
+class ListDialog(Dialog[ResultT]):
     """A titled box of entries (see the module's docstring)."""
 
     CSS_PATH = screen_styles("dialogs.tcss")

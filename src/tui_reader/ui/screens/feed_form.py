@@ -14,11 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui_reader.sanitize import clean_line
 from tui_reader.ui.render import safe
+from tui_reader.ui.screens.modal import Dialog
 from tui_reader.ui.styles import screen_styles
 
 MAX_CHARS = 2000
@@ -31,7 +31,7 @@ class Field:
     placeholder: str = ""
 
 
-class FeedFormScreen(ModalScreen[tuple[str, ...] | None]):
+class FeedFormScreen(Dialog[tuple[str, ...] | None]):
     CSS_PATH = screen_styles("feeds.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -19,13 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_reader.document import Document
 from tui_reader.errors import ReaderError
 from tui_reader.ui import graphics
 from tui_reader.ui.render import safe
+from tui_reader.ui.screens.modal import Dialog
 from tui_reader.ui.styles import screen_styles
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def article_images(
     return images, len(images) - 1
 
 
-class ImageScreen(ModalScreen[None]):
+class ImageScreen(Dialog[None]):
     """One of the article's images at a time (see the module's docstring)."""
 
     CSS_PATH = screen_styles("dialogs.tcss")

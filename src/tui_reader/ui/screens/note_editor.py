@@ -17,13 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static, TextArea
 
 from tui_reader.sanitize import clean_text
 from tui_reader.ui.render import safe
 from tui_reader.ui.screens.confirm import ConfirmScreen
+from tui_reader.ui.screens.modal import Dialog
 from tui_reader.ui.styles import screen_styles
 from tui_reader.ui.widgets.highlight_list import shorten
 
@@ -31,10 +31,11 @@ SUBJECT_CHARS = 300
 _TAG_SPLIT = re.compile(r"[,\s]+")
 
 
-class NoteEditor(ModalScreen[str | None]):
+class NoteEditor(Dialog[str | None]):
     """A note. Returns the new text (ctrl+s) or None (escape)."""
 
     CSS_PATH = screen_styles("notes.tcss")
+    OUTSIDE_ACTION = "cancel"  # (asks before a changed note is dropped)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Not a priority binding: those run as the key arrives, ahead of the keys still queued
@@ -145,7 +146,7 @@ class TagSuggester(Suggester):
         return None
 
 
-class TagEditor(ModalScreen[tuple[str, ...] | None]):
+class TagEditor(Dialog[tuple[str, ...] | None]):
     """A highlight's tags. Returns them (enter) or None (escape)."""
 
     CSS_PATH = screen_styles("notes.tcss")

@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
@@ -24,6 +23,7 @@ from tui_reader.models import Article, SearchHit
 from tui_reader.reader import Reader
 from tui_reader.sanitize import clean_line
 from tui_reader.ui.messages import RowSelected
+from tui_reader.ui.screens.modal import Dialog
 from tui_reader.ui.sources import SEARCH_LIMIT, ListSource, search_source
 from tui_reader.ui.styles import screen_styles
 from tui_reader.ui.widgets.article_list import ArticleList
@@ -41,7 +41,7 @@ class SearchResult:
         return search_source(self.query)
 
 
-class SearchScreen(ModalScreen[SearchResult | None]):
+class SearchScreen(Dialog[SearchResult | None]):
     CSS_PATH = screen_styles("dialogs.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
