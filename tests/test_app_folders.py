@@ -119,3 +119,27 @@ async def test_nested_folders_show_as_a_tree_that_folds(data: Data, tmp_path: Pa
         await pilot.press("left")
         await pilot.pause()
         assert screen.feeds.current is not None and screen.feeds.current.label == "Older"
+
+
+async def test_a_click_on_a_folders_mark_folds_and_unfolds_it(data: Data, tmp_path: Path) -> None:
+    subscribe(data, tmp_path)
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        feeds = screen.feeds
+        row = next(i for i, e in enumerate(feeds.entries) if e.heading and e.label == "Tech")
+        y = row - int(feeds.scroll_offset.y)
+        labels = [e.label for e in feeds.entries]
+        assert "Gadgets" in labels
+        await pilot.click(feeds, offset=(feeds.gutter.left + 2, feeds.gutter.top + y))
+        await pilot.pause()
+        assert "Tech" in feeds.folded and "Gadgets" not in [e.label for e in feeds.entries]
+        await pilot.click(feeds, offset=(feeds.gutter.left + 2, feeds.gutter.top + y))
+        await pilot.pause()
+        assert "Tech" not in feeds.folded and [e.label for e in feeds.entries] == labels
+        # A click on the folder's name chooses it: its articles are listed, nothing folds.
+        await pilot.click(feeds, offset=(feeds.gutter.left + 6, feeds.gutter.top + y))
+        await settle(pilot)
+        assert not feeds.folded and feeds.cursor == row
+        assert set(titles(app)) >= {"Gadgets post 0", "Retro post 0"}

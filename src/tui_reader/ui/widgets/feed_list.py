@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import BindingType
 
 from tui_reader.models import Feed
@@ -163,6 +164,28 @@ class FeedList(RowList):
         parent = self._parent_folder(entry)
         if parent:
             self.move_cursor(self.index_of(folder_source(parent)))
+
+    async def _on_click(self, event: events.Click) -> None:
+        # A click on a folder's ▾/▸ folds or unfolds it (the mouse's left/right); a click
+        # elsewhere on the row chooses the row, as on any row.
+        point = event.get_content_offset(self)
+        if point is not None:
+            index = (int(self.scroll_offset.y) + point.y) // self.row_height
+            entry = self.entries[index] if 0 <= index < len(self.entries) else None
+            if (
+                entry is not None
+                and entry.heading
+                and entry.source.kind == "folder"
+                and entry.source.folder
+                and 2 + entry.indent <= point.x <= 3 + entry.indent
+            ):
+                event.stop()
+                event.prevent_default()
+                self.move_cursor(index, scroll=False)
+                self.folded ^= {entry.source.folder}
+                self._rebuild()
+                return
+        await super()._on_click(event)
 
     def action_unfold(self) -> None:
         entry = self.current
