@@ -58,3 +58,22 @@ async def test_a_click_outside_a_changed_note_asks_and_outside_the_question_keep
         assert isinstance(app.screen, NoteEditor)
         await click_outside(app, pilot)
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_mouse_user_gets_back_to_the_hidden_lists_from_the_footer(data: Data) -> None:
+    """At 80 columns one pane shows at a time: from the article only escape led back to the
+    lists, and a mouse user had nothing to click."""
+    from textual.widgets._footer import FooterKey
+
+    from tests.conftest import main, open_row
+
+    app = data.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_row(pilot, 0, "enter")
+        await settle(pilot)
+        assert app.focused is screen.pane and screen.has_class("-no-lists")
+        key = next(k for k in app.screen.query(FooterKey) if "Lists" in str(k.render()))
+        await pilot.click(key)
+        await settle(pilot)
+        assert app.focused is main(app).articles and not main(app).has_class("-no-lists")
+        assert not [k for k in app.screen.query(FooterKey) if "Lists" in str(k.render())]

@@ -348,7 +348,10 @@ class MainScreen(Screen[None]):
             wanted.add("-single")
         classes = {c for c in self.classes if c not in _VIEW_CLASSES} | wanted
         if classes != set(self.classes):
+            lists_hidden = self.has_class("-no-lists")
             self.set_classes(classes)
+            if self.has_class("-no-lists") != lists_hidden:
+                self.refresh_bindings()  # (the footer shows the way back to them)
 
     def _panes(self) -> list[Widget]:
         panes: list[Widget] = [self.feeds, self.articles, self.pane]

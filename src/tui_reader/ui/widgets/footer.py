@@ -12,6 +12,7 @@ change, several times during start-up alone).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -23,6 +24,11 @@ from textual.widgets._footer import FooterKey
 
 # Always shown, first: how to get help and how to leave.
 ESSENTIAL = ("help", "quit")
+# Shown after them while the lists are hidden (one pane at a time on narrow screens, or the
+# lists giving way to an article and its sidebar): the way back to them, as "Lists" — the
+# only one a mouse user has.
+BACK = "back"
+BACK_LABEL = "Lists"
 
 
 class ReaderFooter(Footer):
@@ -46,6 +52,11 @@ class ReaderFooter(Footer):
                 seen[binding.action] = (binding, enabled, tooltip)
         essential = [k for k in seen.values() if k[0].id in ESSENTIAL]
         essential.sort(key=lambda k: ESSENTIAL.index(k[0].id or ""))
+        if self.screen.has_class("-no-lists"):
+            back = next((v for v in active.values() if v[1].id == BACK), None)
+            if back is not None:
+                _node, binding, enabled, tooltip = back
+                essential.append((replace(binding, description=BACK_LABEL), enabled, tooltip))
         room = width - sum(self._key_width(k[0]) for k in essential)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE and palette:
             room -= 1 + self._key_width(palette.binding)  # its border, and its own width
@@ -98,6 +109,7 @@ class ReaderFooter(Footer):
         width = self.size.width or self.app.size.width
         return (
             width,
+            screen.has_class("-no-lists"),
             tuple(
                 (binding.key, binding.description, binding.action, enabled)
                 for _node, binding, enabled, _tip in screen.active_bindings.values()
