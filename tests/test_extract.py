@@ -262,6 +262,33 @@ def test_figure_caption_not_repeated() -> None:
             "Write <code>&lt;b&gt;bold&lt;/b&gt;</code> or <code>&lt;!-- note --&gt;</code>.",
             "Write <b>bold</b> or <!-- note -->.",
         ),
+        # Markup and code quoted in a sentence, outside code elements: the writer's text.
+        (
+            "Add &lt;script src=&quot;app.js&quot;&gt;&lt;/script&gt; to your page, before the"
+            " closing body tag, and the app loads after it.",
+            'Add <script src="app.js"></script> to your page, before the closing body tag, and'
+            " the app loads after it.",
+        ),
+        (
+            "Use the &lt;!--more--&gt; tag to split a post into an excerpt and the rest.",
+            "Use the <!--more--> tag to split a post into an excerpt and the rest.",
+        ),
+        (
+            "The &lt;style&gt; element holds CSS like body { color: red } and belongs in the"
+            " <a href='https://d.example/head'>head</a> of the document.",
+            "The <style> element holds CSS like body { color: red } and belongs in the head of"
+            " the document.",
+        ),
+        (
+            "The snippet window.dataLayer = window.dataLayer || []; is how the <em>loader</em>"
+            " starts its queue.",
+            "The snippet window.dataLayer = window.dataLayer || []; is how the loader starts its"
+            " queue.",
+        ),
+        (
+            "Then if (a &lt; b) { return a; } finishes the function early, before the loop.",
+            "Then if (a < b) { return a; } finishes the function early, before the loop.",
+        ),
     ],
 )
 def test_prose_about_code_is_kept(html: str, text: str) -> None:

@@ -190,6 +190,12 @@ def _unit_cases(name: str, func: Callable[[Any], object], units: tuple[Any, ...]
     return [Case(f"{name}[{unit!r}]", func, lambda size, u=unit: rep(u, size)) for unit in units]
 
 
+def _html_fragment(text: str) -> Any:
+    import lxml.html
+
+    return lxml.html.fragment_fromstring(text)
+
+
 def _seed_debris(size: int) -> str:
     """The seed page's first lines (debris, then prose) repeated."""
     seeds = sorted(SEEDS.glob("*.txt"))
@@ -627,6 +633,27 @@ UNIT_CASES: list[Case] = [
     ),
     *_text_cases("debris.scrub_text", debris.scrub_text, E2E_BUDGET),
     Case("debris.scrub_text[seed]", debris.scrub_text, _seed_debris, E2E_BUDGET),
+    # Lines of prose quoting markup (kept whole) between lines of debris (scrubbed in runs).
+    *_text_cases("debris.is_prose", debris.is_prose),
+    Case(
+        "debris.scrub_text[prose and debris lines]",
+        debris.scrub_text,
+        lambda size: rep('Add <script src="a.js"></script> to a page, as it says.\n<div x="', size),
+        E2E_BUDGET,
+    ),
+    Case(
+        "pipeline.scrub_tree[prose blocks]",
+        lambda t: extract_pipeline.scrub_tree(_html_fragment(t)),
+        lambda size: (
+            "<div>"
+            + rep(
+                "<p>Add &lt;b&gt; to <a href=x>the</a> page, as the docs say.</p><p>&lt;i&gt;<br>x",
+                size,
+            )
+            + "</div>"
+        ),
+        E2E_BUDGET,
+    ),
     *_text_cases("metadata.clean_byline", metadata.clean_byline, E2E_BUDGET),
     *_text_cases("metadata._clean_title", lambda t: metadata._clean_title(t, "Site")),
     *_unit_cases(

@@ -110,14 +110,57 @@ def _code_like(line: str) -> bool:
     return density >= 0.12 and words <= 12
 
 
+# A sentence: it starts with a word (after an opening quote or bracket) and a blank, and ends
+# with a word and a full stop, with enough words between; what it quotes — "Add <script
+# src=...> to your page", "if (a < b) { return a; } ends the loop" — is the writer's text,
+# not debris. (Markup, comments and code start otherwise, or end with ">", ";" or "}".)
+_PROSE_START = re.compile(r"[\"'“‘«(¿¡]?[^\W\d_][\w'’-]*,?[ \t]")
+_SENTENCE_END = frozenset(".!?…:")
+_CLOSING = "\"'”’»)]*_ \t"
+PROSE_WORDS = 8
+
+
+def is_prose(line: str) -> bool:
+    """True for a line that reads as one or more sentences (see _PROSE_START)."""
+    s = line.strip()
+    end = s.rstrip(_CLOSING)
+    if len(end) < 2 or end[-1] not in _SENTENCE_END or not end[-2].isalnum():
+        return False
+    return bool(_PROSE_START.match(s)) and len(_WORD.findall(s)) >= PROSE_WORDS
+
+
 def is_debris(text: str) -> bool:
     """True when a whole block of text is debris (nothing in it worth keeping)."""
     return bool(text.strip()) and not scrub_text(text).strip()
 
 
 def scrub_text(text: str) -> str:
-    """``text`` without markup remains, comment fragments or lines of code."""
+    """``text`` without markup remains, comment fragments or lines of code; a line of prose
+    (:func:`is_prose`) is kept whole, whatever markup or code it quotes."""
     if not text or not _TRIGGERS.search(text) or not _SUSPICIOUS.search(text):
+        return text
+    lines = text.split("\n")
+    prose = [is_prose(line) for line in lines]
+    if not any(prose):
+        return _scrub(text)
+    # Runs of other lines are scrubbed together (a comment or script may span them).
+    out: list[str] = []
+    run: list[str] = []
+    for line, kept in zip(lines, prose, strict=True):
+        if kept:
+            if run:
+                out.append(_scrub("\n".join(run)))
+                run = []
+            out.append(line)
+        else:
+            run.append(line)
+    if run:
+        out.append(_scrub("\n".join(run)))
+    return "\n".join(out)
+
+
+def _scrub(text: str) -> str:
+    if not _SUSPICIOUS.search(text):
         return text
     text = replace_spans(text, _SCRIPT, _end_tag, _space)[0]
     text = replace_spans(text, _COMMENT, _comment_end, _space)[0]

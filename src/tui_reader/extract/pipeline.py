@@ -9,8 +9,8 @@ import re
 from lxml.html import HtmlElement
 
 from tui_reader.document import Block, Document
-from tui_reader.extract.blocks import blocks_from_html
-from tui_reader.extract.debris import scrub_text
+from tui_reader.extract.blocks import BLOCK_TAGS, HEADINGS, blocks_from_html
+from tui_reader.extract.debris import is_prose, scrub_text
 from tui_reader.extract.declared import bounded, coverage, declared_element, usable
 from tui_reader.extract.decode import decode_html
 from tui_reader.extract.errors import ExtractionError
@@ -66,6 +66,10 @@ _LANDMARK_TAGS = ("header", "footer", "nav", "aside", "main")
 # what comes after them.
 _EARLY_END = re.compile(r"</(?:body|html)\s*>", re.I)
 _CODE_TAGS = frozenset({"pre", "code", "kbd", "samp", "tt", "xmp"})
+# Elements whose text is a block of its own (a paragraph, an item, a heading, a cell...).
+_TEXT_BLOCKS = frozenset(
+    BLOCK_TAGS | HEADINGS.keys() | {"li", "ul", "ol", "blockquote", "figure", "table", "pre"}
+)
 _MARKUP = re.compile(r"<[a-zA-Z!/?]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _NOT_PAGES = ("image/", "audio/", "video/", "font/", "model/")
 _NOT_PAGE_TYPES = frozenset(
@@ -88,21 +92,48 @@ _NOT_PAGE_TYPES = frozenset(
 
 
 def scrub_tree(root: HtmlElement) -> None:
-    """Remove debris from every text in the tree, outside code."""
+    """Remove debris from every text in the tree, outside code and outside prose: a block
+    whose text reads as a sentence (``is_prose``) keeps what it quotes, also where its links
+    and emphasis cut the sentence into pieces."""
     code: set[HtmlElement] = set()
     for el in root.iter(*_CODE_TAGS):
         code.update(el.iterdescendants())
+    owner: dict[HtmlElement, HtmlElement] = {}  # each element's block (itself, or its parent's)
+    texts: dict[HtmlElement, list[str]] = {}  # each block's own text, in pieces
+    loose: list[tuple[HtmlElement, bool, HtmlElement]] = []  # (element, its tail?, block)
     for el in root.iter():
-        if not isinstance(el.tag, str) or el in code:
+        if not isinstance(el.tag, str):
             continue
-        if el.text and el.tag not in _CODE_TAGS:
-            text = scrub_text(el.text)
-            if text != el.text:
-                el.text = clean(text)  # (lxml refuses control characters set back)
+        parent = el.getparent()
+        outer = owner.get(parent, root) if parent is not None else root
+        block = el if el.tag in _TEXT_BLOCKS else outer
+        owner[el] = block
+        if el.text:
+            texts.setdefault(block, []).append(el.text)
+            if el not in code and el.tag not in _CODE_TAGS:
+                loose.append((el, False, block))
+        if el.tag == "br":
+            texts.setdefault(outer, []).append("\x00")  # (a line break: not one sentence)
         if el.tail:
-            tail = scrub_text(el.tail)
-            if tail != el.tail:
-                el.tail = clean(tail)
+            texts.setdefault(outer, []).append(el.tail)
+            if el not in code:
+                loose.append((el, True, outer))
+    prose = {b for b, pieces in texts.items() if _one_sentence_line("".join(pieces))}
+    for el, tail, block in loose:
+        if block in prose:
+            continue
+        if tail:
+            scrubbed = scrub_text(el.tail)
+            if scrubbed != el.tail:
+                el.tail = clean(scrubbed)  # (lxml refuses control characters set back)
+        else:
+            scrubbed = scrub_text(el.text)
+            if scrubbed != el.text:
+                el.text = clean(scrubbed)
+
+
+def _one_sentence_line(text: str) -> bool:
+    return "\x00" not in text and is_prose(" ".join(text.split()))
 
 
 def _blocks(content: HtmlElement, base: str, meta: Metadata) -> list[Block]:
