@@ -222,6 +222,41 @@ def test_the_end_of_a_day_and_a_leap_second_are_dates(
     assert (datetime.fromtimestamp(e.published, UTC).isoformat() if e.published else None) == read
 
 
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        # The 12-hour clock: feedparser dropped "PM" (and the zone after it).
+        ("Tue, 05 Mar 2024 09:05:00 PM +0000", "2024-03-05T21:05:00+00:00"),
+        ("Tue, 05 Mar 2024 9:05 pm GMT", "2024-03-05T21:05:00+00:00"),
+        ("Tue, 05 Mar 2024 09:05:00 PM EST", "2024-03-06T02:05:00+00:00"),
+        ("Tue, 05 Mar 2024 12:30:00 AM +0000", "2024-03-05T00:30:00+00:00"),
+        ("Tue, 05 Mar 2024 12:30:00 p.m. +0000", "2024-03-05T12:30:00+00:00"),
+        ("2024-03-05 09:05:00 PM", "2024-03-05T21:05:00+00:00"),
+        ("Tue, 05 Mar 2024 13:05:00 PM +0000", "2024-03-05T13:05:00+00:00"),  # (no 13 PM)
+        # Forms feedparser could not read at all: no date.
+        ("Di, 05 Mär 2024 09:05:00 +0100", "2024-03-05T08:05:00+00:00"),
+        ("mar., 05 mars 2024 09:05:00 +0100", "2024-03-05T08:05:00+00:00"),
+        ("mié, 05 marzo 2024 09:05:00 +0100", "2024-03-05T08:05:00+00:00"),
+        ("Tue, 05 Mar 2024 21:05:00 GMT+1", "2024-03-05T20:05:00+00:00"),
+        ("Tue, 05 Mar 2024 21:05:00 UTC-05:30", "2024-03-06T02:35:00+00:00"),
+        ("March 5, 2024", "2024-03-05T00:00:00+00:00"),
+        ("Tuesday, March 5th, 2024 - 21:05", "2024-03-05T21:05:00+00:00"),
+        ("Mar 5 2024 at 9:05 PM", "2024-03-05T21:05:00+00:00"),
+        ("Montag, 32 Mär 2024", None),
+        ("not a date, 5 things", None),
+    ],
+)
+def test_twelve_hour_times_and_common_forms_are_read(
+    written: str, read: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = _entries(
+        _rss(f"<item><guid>1</guid><title>a</title><pubDate>{written}</pubDate></item>"),
+        monkeypatch,
+    )
+    (e,) = feed.entries
+    assert (datetime.fromtimestamp(e.published, UTC).isoformat() if e.published else None) == read
+
+
 def test_a_json_feeds_rfc_822_date_is_read() -> None:
     """gofeed and miniflux read it; RFC 3339 alone was read (the XML route reads both)."""
     data = (

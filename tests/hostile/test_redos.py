@@ -735,6 +735,16 @@ UNIT_CASES: list[Case] = [
     *_unit_cases("dates._LEAP_SECOND", lambda t: feed_dates._LEAP_SECOND.sub("", t), _DAY_ENDS),
     *_text_cases("dates.zone_named", feed_dates.zone_named),
     *_text_cases("dates.year_first", feed_dates.year_first),
+    # (Both read only the first 100 characters; the patterns are searched in longer text.)
+    *_text_cases("dates.twelve_hour", feed_dates.twelve_hour),
+    *_text_cases("dates.loose", feed_dates.loose),
+    *_text_cases("dates._TWELVE_HOUR", feed_dates._TWELVE_HOUR.search),
+    *_text_cases("dates._MONTH_FIRST", feed_dates._MONTH_FIRST.match),
+    *_text_cases("dates._GMT_OFFSET", feed_dates._GMT_OFFSET.search),
+    *_unit_cases(
+        "dates._TWELVE_HOUR[near]", feed_dates._TWELVE_HOUR.search, ("1:2", "12:30 ", "1:23 p")
+    ),
+    *_unit_cases("dates._GMT_OFFSET[near]", feed_dates._GMT_OFFSET.search, ("GMT+", "UTC -1:")),
     *[
         Case(f"dates[{unit!r}]", func, lambda s, u=unit: rep(u, s))
         for unit in (

@@ -11,6 +11,12 @@
   of December.
 - An RFC 822 date at ``24:00`` (the end of the day) or with a leap second (``23:59:60``):
   feedparser gives no date at all.
+- A time on the 12-hour clock (``Tue, 05 Mar 2024 09:05:00 PM EST``): feedparser drops the
+  ``PM`` and, after it, the zone: twelve or more hours off. A zone written ``GMT+1``: read as
+  UTC.
+- Dates feedparser cannot read at all, in forms sites commonly write (:func:`loose`): day and
+  month names in other languages (``Di, 05 Mär 2024``, ``mar., 05 mars 2024``), the month
+  first (``March 5, 2024``, ``Tuesday, March 5, 2024 - 21:05``).
 
 :func:`install` puts them first among feedparser's date handlers (each returns None for
 anything else, and feedparser tries its own next). The patterns are anchored or bounded, with
@@ -52,6 +58,41 @@ _YEAR_FIRST = re.compile(
 # leap second, ":60": feedparser's RFC 822 reader refuses both, and the date is lost.
 _END_OF_DAY = re.compile(r"(?<![\d:])24:00(?::00)?(?![\d:])")
 _LEAP_SECOND = re.compile(r"(?<![\d:])(\d{1,2}:\d{2}):60(?![\d:])")
+
+# A time on the 12-hour clock: "9:05 pm", "09:05:00 PM", "12:30 a.m.".
+_TWELVE_HOUR = re.compile(
+    r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?[ \t]*([AaPp])\.?[Mm]\.?(?![A-Za-z])"
+)
+# Month names (and abbreviations) of the languages sites most often date in, to English:
+# German, French, Spanish, Italian, Dutch, Portuguese. An English name maps to itself.
+_MONTH_WORDS: dict[str, str] = {}
+for _number, _names in enumerate(
+    (
+        "jan january januar janv janvier ene enero gen gennaio januari janeiro",
+        "feb february februar fév févr février fev fevr fevrier febrero febbraio februari"
+        " fevereiro",
+        "mar march märz mär mrz maerz mars marzo mrt maart março marco",
+        "apr april avr avril abr abril aprile",
+        "may mai mayo mag maggio mei maio",
+        "jun june juni juin junio giu giugno junho",
+        "jul july juli juil juillet julio lug luglio julho",
+        "aug august août aout ago agosto augustus",
+        "sep sept september septembre septiembre set settembre setembro",
+        "oct october okt oktober octobre octubre ott ottobre out outubro",
+        "nov november novembre noviembre novembro",
+        "dec december dez dezember déc decembre décembre dic diciembre dicembre dezembro",
+    )
+):
+    for _name in _names.split():
+        _MONTH_WORDS[_name] = _MONTH_NAMES[_number].capitalize()
+_WORD_TOKEN = re.compile(r"[^\W\d_]+\.?")
+# A leading day name (any language) and its comma, before the day or the month.
+_LEADING_DAY = re.compile(r"\s*[^\W\d_]{2,14}\.?,\s*")
+# "GMT+1", "UTC-05:30": the offset as RFC 822 writes it.
+_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d{2}))?\b")
+# The month first: "Mar 5, 2024", "March 5 2024", with what follows ("- 21:05", "at 9:05").
+_MONTH_FIRST = re.compile(r"\s*([A-Z][a-z]{2})\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b,?")
+_JOINER = re.compile(r"^\s*(?:-|–|—|@|at|um|à|a las|alle|om|às)?\s*", re.I)
 
 _installed = False
 
@@ -131,12 +172,71 @@ def end_of_day(value: str) -> time.struct_time | None:
         return None
 
 
+def twelve_hour(value: str) -> time.struct_time | None:
+    """A date whose time is on the 12-hour clock or whose zone is written ``GMT+1``, read
+    with the time made 24-hour and the offset written as RFC 822 does (by feedparser's
+    readers and these), or None. (feedparser reads both, wrongly: this goes first.)"""
+    if len(value) > 100:
+        return None
+    text = value
+    found = _TWELVE_HOUR.search(text) if ("m" in text or "M" in text) else None
+    if found is not None and 1 <= int(found.group(1)) <= 12:
+        hour = int(found.group(1)) % 12 + (12 if found.group(4) in "Pp" else 0)
+        clock = f"{hour:02d}:{found.group(2)}:{found.group(3) or '00'}"
+        text = text[: found.start()] + clock + text[found.end() :]
+    if "GMT" in text or "UTC" in text:
+        text = _GMT_OFFSET.sub(_rfc822_offset, text)
+    return _read_again(text) if text != value else None
+
+
+def loose(value: str) -> time.struct_time | None:
+    """A date none of the other readers took, in a form sites commonly write (see the
+    module's docstring), rewritten as RFC 822 and read again; or None."""
+    if len(value) > 100:
+        return None
+    text = value
+    lead = _LEADING_DAY.match(text)
+    if lead is not None:
+        rest = text[lead.end() :]
+        word = _WORD_TOKEN.match(rest)
+        if rest[:1].isdigit() or (word and word.group().rstrip(".").lower() in _MONTH_WORDS):
+            text = rest
+    text = _WORD_TOKEN.sub(_english_month, text)
+    first = _MONTH_FIRST.match(text)
+    if first is not None:
+        month, day, year = first.groups()
+        rest = _JOINER.sub("", text[first.end() :], count=1)
+        text = f"{day} {month} {year} {rest or '00:00'}"
+    if text == value:
+        return None
+    return _read_again(text)
+
+
+def _english_month(m: re.Match[str]) -> str:
+    word = m.group()
+    return _MONTH_WORDS.get(word.rstrip(".").lower(), word)
+
+
+def _rfc822_offset(m: re.Match[str]) -> str:
+    sign, hours, minutes = m.groups()
+    return f"{sign}{int(hours):02d}{minutes or '00'}"
+
+
+def _read_again(text: str) -> time.struct_time | None:
+    from feedparser.datetimes import _parse_date
+
+    read: time.struct_time | None = _parse_date(text)
+    return read
+
+
 def install(feedparser_datetimes: Any) -> None:
-    """Put :func:`unix_time`, :func:`zone_named`, :func:`end_of_day` and :func:`year_first`
-    first among feedparser's date handlers (``feedparser.datetimes``); once."""
+    """Put :func:`twelve_hour`, :func:`unix_time`, :func:`zone_named`, :func:`end_of_day`
+    and :func:`year_first` first among feedparser's date handlers (``feedparser.datetimes``),
+    and :func:`loose` last (only for what no other reads); once."""
     global _installed
     if _installed:
         return
-    for handler in (year_first, end_of_day, zone_named, unix_time):
+    for handler in (year_first, end_of_day, zone_named, unix_time, twelve_hour):
         feedparser_datetimes.registerDateHandler(handler)
+    feedparser_datetimes._date_handlers.append(loose)
     _installed = True
