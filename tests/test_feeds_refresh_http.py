@@ -119,6 +119,40 @@ def test_a_move_onto_a_feed_already_subscribed_stores_nothing_twice(
     assert store.list_articles(feed_id=old_feed.id) == []
 
 
+def test_a_temporary_redirect_onto_a_feed_already_subscribed_stores_nothing_twice(
+    server: TestServer, store: Store, paths: Paths
+) -> None:
+    """A blog's "/?feed=rss2" answering 302 with its "/feed/": `add` made a second
+    subscription of a feed already there, and a subscription that started to 302 onto
+    another one stored all of that one's articles again."""
+    feed = server.route("/feed/", rss(3))
+    store.add_feed(feed)
+    refresh(store.path, FAST)
+    via = server.route("/blog/feed/", "", status=302, headers={"Location": "/feed/"})
+    reader = Reader.open(paths)
+    try:
+        added = reader.subscribe(via)
+        assert not added.created and added.feed.url == feed
+    finally:
+        reader.close()
+    assert [f.url for f in store.list_feeds()] == [feed]
+    other = server.route("/other.xml", rss(2, prefix="o"))
+    other_feed, _ = store.add_feed(other)
+    refresh(store.path, FAST)
+    assert len(store.list_articles(feed_id=other_feed.id)) == 2
+    server.route("/other.xml", "", status=307, headers={"Location": "/feed/"})
+    [(failed, reason)] = refresh(store.path, FAST).failed
+    assert failed.id == other_feed.id
+    assert reason.startswith(f"redirected to {feed}, which is already a subscription")
+    assert len(store.list_articles(feed_id=other_feed.id)) == 2  # its own, kept
+    assert len(store.list_articles(feed_id=_feed(store, feed).id)) == 3
+    # A temporary redirect to a feed not subscribed is followed, as ever.
+    server.route("/third.xml", "", status=302, headers={"Location": "/fourth.xml"})
+    server.route("/fourth.xml", rss(1, prefix="t"))
+    third, _ = store.add_feed(server.url("/third.xml"))
+    assert refresh(store.path, FAST, feed_ids=[third.id]).new_articles == 1
+
+
 def test_a_feed_that_moved_when_added_is_found_by_its_old_address(
     server: TestServer, store: Store, paths: Paths, tmp_path: Path
 ) -> None:

@@ -100,6 +100,7 @@ class FeedUpdate:
     title: str | None = None
     site_url: str | None = None
     new_url: str | None = None
+    redirected_to: str | None = None  # where the fetch ended, when redirected elsewhere
     entries: tuple[EntryData, ...] = ()
 
 

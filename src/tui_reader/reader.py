@@ -337,7 +337,11 @@ class Reader:
             limits=FetchLimits.from_config(self.config.refresh),
             parse_seconds=self.config.limits.parse_seconds,
         )
-        existing = store.feed_by_url(found.url)
+        existing = store.feed_by_url(found.url) or (
+            # Sent on by a temporary redirect to a feed subscribed already (a blog's
+            # "/?feed=rss2" answering 302 with its "/feed/"): that feed, not a second copy.
+            store.feed_by_url(found.fetched_url) if found.fetched_url else None
+        )
         if existing is not None:
             return Subscribed(existing, created=False, via_page=found.via_page)
         feed, _ = store.add_feed(

@@ -78,6 +78,7 @@ class Discovered:
     etag: str | None = None
     last_modified: str | None = None
     via_page: str = ""  # the web page that named the feed, if it came from one
+    fetched_url: str = ""  # where the feed was fetched from, after every redirect
 
 
 class _LinkFinder:
@@ -250,7 +251,9 @@ def discover(
         if not _looks_like_html(result):
             raise DiscoverError(str(exc)) from None
     else:
-        return Discovered(feed_url, parsed, result.etag, result.last_modified)
+        return Discovered(
+            feed_url, parsed, result.etag, result.last_modified, fetched_url=result.url
+        )
     try:
         links, by_anchors = shared_workers().run(
             parse_seconds,
@@ -284,5 +287,6 @@ def discover(
             found.etag,
             found.last_modified,
             via_page=result.url,
+            fetched_url=found.url,
         )
     raise DiscoverError(f"the page {named} a feed, but it could not be read ({problems[0]})")

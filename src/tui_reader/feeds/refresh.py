@@ -113,6 +113,7 @@ class _Outcome:
     etag: str | None = None
     last_modified: str | None = None
     new_url: str | None = None
+    redirected_to: str | None = None  # where a temporary redirect led (not stored)
     retry_after: float | None = None
     gone: bool = False  # HTTP 410
 
@@ -610,6 +611,7 @@ class _Refresher:
                     etag=result.etag,
                     last_modified=result.last_modified,
                     new_url=result.permanent_url,
+                    redirected_to=result.url if result.url != feed.url else None,
                 )
         except Exception as exc:  # a bug must not stop the other feeds
             outcome = self._unexpected(feed, exc)
@@ -719,6 +721,7 @@ class _Refresher:
             title=parsed.title or None,
             site_url=parsed.site_url or None,
             new_url=o.new_url,
+            redirected_to=o.redirected_to,
             entries=tuple(parsed.entries),
         )
 

@@ -327,6 +327,19 @@ def _store_fetch(
                 u.feed.id, status="error", error=reason, next_fetch=u.next_fetch, conn=c
             )
             return FeedStored(error=reason)
+    if u.status == "ok" and u.redirected_to and not u.new_url:
+        other = _other_feed_at(c, u.redirected_to, u.feed.id, keys)
+        if other is not None:
+            # Sent on for now (a 302/307) to a feed already subscribed: its entries are that
+            # feed's, and stored under this subscription too they would all be there twice.
+            reason = (
+                f"redirected to {shown_url(u.redirected_to)}, which is already a subscription"
+                f" ({other}): its articles are stored there, once; remove this one if it stays so"
+            )
+            store.record_fetch(
+                u.feed.id, status="error", error=reason, next_fetch=u.next_fetch, conn=c
+            )
+            return FeedStored(error=reason)
     if u.status == "ok":
         new, updated = upsert_entries_in(c, u.feed, u.entries, index)
     store.record_fetch(
