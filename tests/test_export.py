@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -636,3 +637,32 @@ def test_one_new_highlights_heading_a_day_and_none_left_empty(store: Store, tmp_
     for hid in ("hl-abcdef01", "hl-abcdef02", "hl-abcdef03"):
         assert text.count(f"^{hid}") == 1
     assert text.index("^hl-abcdef02") < text.rindex(UNANCHORED) < text.index("^hl-abcdef03")
+
+
+def test_many_articles_of_one_title_are_named_in_order_with_the_folder_listed_once(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """16,000 articles took minutes: the folder was listed again for each, and each article of
+    a repeated title tried "T (2)", "T (3)"... from the start; a second export with nothing to
+    write listed it again for each too."""
+    articles = [article(store, title="Bridge plan", guid=f"g{i}") for i in range(6)]
+    for a in articles:
+        put(store, a, f"hl-{a.id:08x}", "Critics disagreed")
+    (tmp_path / "Bridge plan (3).md").write_text("the user's own file\n")
+    listed = 0
+    iterdir = Path.iterdir
+
+    def counted(self: Path) -> Any:
+        nonlocal listed
+        listed += self == tmp_path
+        return iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", counted)
+    done = export_many(store, tmp_path, now=NOW)
+    names = [p.name for p, _ in done]
+    assert names == ["Bridge plan.md", *(f"Bridge plan ({n}).md" for n in (2, 4, 5, 6, 7))]
+    assert listed == 1
+    listed = 0
+    again = export_many(store, tmp_path, now=NOW)
+    assert [(p.name, written) for p, written in again] == [(n, False) for n in names]
+    assert listed <= 1

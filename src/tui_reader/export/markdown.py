@@ -28,6 +28,7 @@ from tui_reader.export.data import (
     utc_stamp,
 )
 from tui_reader.export.files import (
+    FreeNames,
     atomic_write,
     ensure_folder,
     index_folder,
@@ -35,7 +36,6 @@ from tui_reader.export.files import (
     read_text,
     read_text_and_endings,
     safe_filename,
-    unique_path,
 )
 from tui_reader.export.mdtext import (
     fragment_directive,
@@ -385,7 +385,7 @@ def export_article(
 ) -> Path:
     """Export (or export again) one article's highlights and notes; returns the file. With
     ``path``, write exactly there (refusing a file that belongs to another article)."""
-    return _export_one(store, article_id, folder, colors, now, path, index)[0]
+    return _export_one(store, article_id, folder, colors, now, path, index, None)[0]
 
 
 def _export_one(
@@ -396,6 +396,7 @@ def _export_one(
     now: float | None,
     path: Path | None,
     index: dict[str, Path] | None,
+    names: FreeNames | None,
 ) -> tuple[Path, bool]:
     now = time.time() if now is None else now
     data = load_article(store, article_id)
@@ -420,8 +421,9 @@ def _export_one(
         target = index.get(uid)
         if target is not None and not target.is_file():
             target = None
-        stem = safe_filename(plain(data.title) or data.url, f"Article {uid}")
-        new_path = unique_path(folder, stem)
+        if target is None:
+            stem = safe_filename(plain(data.title) or data.url, f"Article {uid}")
+            new_path = (names or FreeNames(folder)).take(stem)
     if target is None:
         atomic_write(new_path, new_file_text(rendered))
         if index is not None:
@@ -484,10 +486,11 @@ def export_many(
     if article_ids is None:
         article_ids = [a.id for a in store.annotated_articles(feed_id=feed_id, since=since)]
     index = index_folder(folder)
+    names = FreeNames(folder)
     done: list[tuple[Path, bool]] = []
     for i in article_ids:
         try:
-            done.append(_export_one(store, i, folder, colors, now, None, index))
+            done.append(_export_one(store, i, folder, colors, now, None, index, names))
         except ReadOnlyExport as exc:  # (left as it is; the others go on)
             if read_only is not None:
                 read_only.append(exc.path)
