@@ -335,6 +335,22 @@ def parse_config(data: dict[str, Any]) -> tuple[Config, list[str]]:
 
 
 MAX_CONFIG_BYTES = 1_000_000  # a config file larger than this is not one (or not a file)
+# tomllib takes time growing with the square of a dotted key's parts ("a.a.a...a = 1": 320 kB
+# took minutes, at every start): no setting has more than 3, a key of more is refused first.
+MAX_KEY_PARTS = 32
+
+
+def _overlong_key(text: str) -> int:
+    """The number of the first line whose key or table name has more than MAX_KEY_PARTS
+    dotted parts (its dots before "=", or inside "[...]"), or 0. One pass over the text."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.count(".") < MAX_KEY_PARTS:
+            continue
+        head = line.lstrip()
+        key = head[: head.find("]")] if head.startswith("[") else head.partition("=")[0]
+        if key.count(".") >= MAX_KEY_PARTS:
+            return number
+    return 0
 
 
 def load_config(path: Path) -> tuple[Config, list[str]]:
@@ -359,7 +375,13 @@ def load_config(path: Path) -> tuple[Config, list[str]]:
     try:
         # (With a byte-order mark, as Notepad saves UTF-8: TOML has none, and the whole file
         # was refused, "line 1, column 1", every setting replaced by its default.)
-        data = tomllib.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        if line := _overlong_key(text):
+            return Config(), [
+                f"{path} is not a tui-reader config (line {line}: a key of more than"
+                f" {MAX_KEY_PARTS} dotted parts); using defaults"
+            ]
+        data = tomllib.loads(text)
     except UnicodeDecodeError:
         return Config(), [f"{path} is not UTF-8 text; using defaults"]
     except tomllib.TOMLDecodeError as exc:

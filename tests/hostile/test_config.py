@@ -113,3 +113,27 @@ def test_a_good_setting_survives_a_bad_neighbour(tmp_path: Path) -> None:
     config, problems = load_config(path)
     assert config.refresh.timeout == 5.0 and config.refresh.max_bytes == 20_000_000
     assert len(problems) == 1
+
+
+@pytest.mark.parametrize(
+    "line", ["a" + ".a" * 40 + " = 1", "[a" + ".a" * 40 + "]", '[["a"' + '."a"' * 40 + "]]"]
+)
+def test_a_key_of_many_dotted_parts_is_refused_before_it_is_read(tmp_path: Path, line: str) -> None:
+    """tomllib takes time growing with the square of a key's parts: a 320 kB key held every
+    command for minutes at its start."""
+    path = tmp_path / "config.toml"
+    path.write_text(f"[reader]\nmeasure = 70\n{line}\n# a comment . . . . . . . . . .\n")
+    config, problems = load_config(path)
+    assert config == Config()
+    assert problems == [
+        f"{path} is not a tui-reader config (line 3: a key of more than 32 dotted parts);"
+        " using defaults"
+    ]
+
+
+def test_dots_in_values_and_comments_are_no_keys(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    dots = "." * 100
+    path.write_text(f'[reader]\nmeasure = 70  # {dots}\n[keys]\nrefresh = "f5" # {dots}\n')
+    config, problems = load_config(path)
+    assert problems == [] and config.reader.measure == 70

@@ -23,6 +23,7 @@ import pytest
 
 from tests.conftest import SEEDS
 from tui_reader import anchor, net, timestamps
+from tui_reader import config as reader_config
 from tui_reader.cells import cells, fit, pad
 from tui_reader.charsets import codec_for_label, header_charset
 from tui_reader.document import Block, Document
@@ -736,6 +737,9 @@ UNIT_CASES: list[Case] = [
     *_text_cases("dates.zone_named", feed_dates.zone_named),
     *_text_cases("dates.year_first", feed_dates.year_first),
     # (Both read only the first 100 characters; the patterns are searched in longer text.)
+    # config.toml's keys of many parts, found before tomllib reads them (config.py).
+    *_text_cases("config._overlong_key", reader_config._overlong_key),
+    *_unit_cases("config._overlong_key[parts]", reader_config._overlong_key, ("a.", "[a.", "a.=")),
     *_text_cases("dates.twelve_hour", feed_dates.twelve_hour),
     *_text_cases("dates.loose", feed_dates.loose),
     *_text_cases("dates._TWELVE_HOUR", feed_dates._TWELVE_HOUR.search),
