@@ -221,3 +221,18 @@ def test_a_servers_content_type_reaches_the_error_as_one_clean_line(content_type
     assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in message)
     assert "\u202e" not in message and "\n" not in message
     assert len(caught.value.reason) <= 300
+
+
+def test_an_element_of_many_attributes_loses_them_and_the_page_reads() -> None:
+    """libxml2 checks each attribute against those before it: one element of 100,000 took a
+    minute to parse (50,000: 6 s); the page could never be read within its budget."""
+    from tui_reader.extract.parse import MAX_ATTRIBUTES, parse_html
+
+    words = "Ordinary words of the article. " * 30
+    many = " ".join(f'a{i}="v"' for i in range(MAX_ATTRIBUTES + 1))
+    few = " ".join(f'a{i}="v"' for i in range(MAX_ATTRIBUTES))
+    root = parse_html(f"<p {many} id='x'>{words}</p><p {few}>b</p><img src='data:{'A' * 5000}'>")
+    first, second = root.iter("p")
+    assert dict(first.attrib) == {} and (first.text or "").startswith("Ordinary")
+    assert len(second.attrib) == MAX_ATTRIBUTES  # (as many as that: kept)
+    assert len(next(root.iter("img")).get("src")) == 5005  # (a long value: kept)

@@ -38,6 +38,7 @@ from tui_reader.extract import (
     preclean,
     prune,
 )
+from tui_reader.extract import parse as extract_parse
 from tui_reader.extract import pipeline as extract_pipeline
 from tui_reader.extract.dates import strip_dates
 from tui_reader.extract.pagedate import page_date
@@ -737,6 +738,19 @@ UNIT_CASES: list[Case] = [
     *_text_cases("dates.zone_named", feed_dates.zone_named),
     *_text_cases("dates.year_first", feed_dates.year_first),
     # (Both read only the first 100 characters; the patterns are searched in longer text.)
+    # Start tags of many attributes, found before libxml2 reads them (extract/parse.py).
+    *_text_cases("parse._LONG_TAG", lambda t: extract_parse._LONG_TAG.sub("", t)),
+    *_unit_cases(
+        "parse._LONG_TAG[near]",
+        lambda t: extract_parse._LONG_TAG.sub("", t),
+        ("<a ", "<a x", "<" + "a" * 70, '<a b="', "<a/ "),
+    ),
+    Case(
+        "parse.parse_html[many attributes]",
+        parse_html,
+        lambda size: "<p " + rep('a="v" ', size) + ">x</p>",
+        E2E_BUDGET,
+    ),
     # config.toml's keys of many parts, found before tomllib reads them (config.py).
     *_text_cases("config._overlong_key", reader_config._overlong_key),
     *_unit_cases("config._overlong_key[parts]", reader_config._overlong_key, ("a.", "[a.", "a.=")),

@@ -20,6 +20,12 @@ _CONTAINER_TAGS = re.compile(
     re.IGNORECASE,
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+# A start tag of 1,024 characters or more ("{1024,}+" is possessive: each run read once).
+_LONG_TAG = re.compile(r"<([a-zA-Z][^\s<>/]{0,64}+)([^<>]{1024,}+)>")
+# libxml2 checks each attribute of an element against all those before it: one element of
+# 50,000 attributes took 6 s to parse, 100,000 took a minute. An element with more than this
+# many (no page has them) loses its attributes before the parser sees it.
+MAX_ATTRIBUTES = 1024
 
 
 def _parse(markup: bytes) -> tuple[lxml.html.HtmlElement, bool]:
@@ -38,6 +44,8 @@ def parse_html(text: str, *, fragment: bool = False) -> lxml.html.HtmlElement:
         text = clean_text(text)
     if fragment:
         text = "<html><body>" + text + "</body></html>"
+    if len(text) > 1024 and "<" in text:
+        text = _LONG_TAG.sub(_fewer_attributes, text)
     markup = text.encode("utf-8", "replace")
     try:
         root, too_deep = _parse(markup)
@@ -47,3 +55,9 @@ def parse_html(text: str, *, fragment: bool = False) -> lxml.html.HtmlElement:
     except (etree.ParserError, ValueError) as exc:  # e.g. "Document is empty"
         raise ExtractionError(f"the page has no readable content ({exc})") from exc
     return root
+
+
+def _fewer_attributes(m: re.Match[str]) -> str:
+    if len(m.group(2).split(None, MAX_ATTRIBUTES)) <= MAX_ATTRIBUTES:
+        return m.group()
+    return f"<{m.group(1)}>"
