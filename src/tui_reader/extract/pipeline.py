@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from tui_reader.document import Block, Document
@@ -94,42 +96,62 @@ _NOT_PAGE_TYPES = frozenset(
 def scrub_tree(root: HtmlElement) -> None:
     """Remove debris from every text in the tree, outside code and outside prose: a block
     whose text reads as a sentence (``is_prose``) keeps what it quotes, also where its links
-    and emphasis cut the sentence into pieces."""
+    and emphasis cut the sentence into pieces. Two walks, each keeping only the blocks open
+    around it (a page of 300,000 elements is not held twice over)."""
     code: set[HtmlElement] = set()
     for el in root.iter(*_CODE_TAGS):
         code.update(el.iterdescendants())
-    owner: dict[HtmlElement, HtmlElement] = {}  # each element's block (itself, or its parent's)
-    texts: dict[HtmlElement, list[str]] = {}  # each block's own text, in pieces
-    loose: list[tuple[HtmlElement, bool, HtmlElement]] = []  # (element, its tail?, block)
-    for el in root.iter():
-        if not isinstance(el.tag, str):
+    texts: dict[HtmlElement, list[str] | None] = {}  # each block's own text (None: too long)
+
+    def add(block: HtmlElement, piece: str) -> None:
+        pieces = texts.setdefault(block, [])
+        if pieces is not None:
+            pieces.append(piece)
+            if len(pieces) > _PROSE_PIECES:
+                texts[block] = None
+
+    for el, block, tail in _text_nodes(root):
+        if tail and el.tag == "br":
+            add(block, "\x00")  # (a line break: not one sentence)
+        text = el.tail if tail else el.text
+        if text:
+            add(block, text)
+    prose = {b for b, pieces in texts.items() if pieces and _one_sentence_line("".join(pieces))}
+    texts.clear()
+    for el, block, tail in _text_nodes(root):
+        if block in prose or (el in code if tail else (el in code or el.tag in _CODE_TAGS)):
             continue
-        parent = el.getparent()
-        outer = owner.get(parent, root) if parent is not None else root
-        block = el if el.tag in _TEXT_BLOCKS else outer
-        owner[el] = block
-        if el.text:
-            texts.setdefault(block, []).append(el.text)
-            if el not in code and el.tag not in _CODE_TAGS:
-                loose.append((el, False, block))
-        if el.tag == "br":
-            texts.setdefault(outer, []).append("\x00")  # (a line break: not one sentence)
-        if el.tail:
-            texts.setdefault(outer, []).append(el.tail)
-            if el not in code:
-                loose.append((el, True, outer))
-    prose = {b for b, pieces in texts.items() if _one_sentence_line("".join(pieces))}
-    for el, tail, block in loose:
-        if block in prose:
-            continue
-        if tail:
+        if tail and el.tail:
             scrubbed = scrub_text(el.tail)
             if scrubbed != el.tail:
                 el.tail = clean(scrubbed)  # (lxml refuses control characters set back)
-        else:
+        elif not tail and el.text:
             scrubbed = scrub_text(el.text)
             if scrubbed != el.text:
                 el.text = clean(scrubbed)
+
+
+# A block of more pieces of text than this is no one sentence (see scrub_tree).
+_PROSE_PIECES = 400
+
+
+def _text_nodes(root: HtmlElement) -> Iterator[tuple[HtmlElement, HtmlElement, bool]]:
+    """(element, the block its text is in, whether it is the element's tail) for each text
+    and tail in the tree (and each <br>, with its tail or not), in document order."""
+    blocks = [root]
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if not isinstance(el.tag, str):
+            continue
+        if event == "start":
+            if el is not root and el.tag in _TEXT_BLOCKS:
+                blocks.append(el)
+            if el.text:
+                yield el, blocks[-1], False
+        else:
+            if el is not root and el.tag in _TEXT_BLOCKS:
+                blocks.pop()
+            if el is not root and (el.tail or el.tag == "br"):
+                yield el, blocks[-1], True
 
 
 def _one_sentence_line(text: str) -> bool:
@@ -336,6 +358,8 @@ def extract_html(
     if not meta.byline and found_byline:
         meta.byline = clean_byline(found_byline)
     article = readability_article(root)
+    dense: HtmlElement | None = None
+    whole: HtmlElement | None = None
     chosen = page_prose(article, comments=False) if article is not None else 0
     blocks = _blocks(article, base, meta) if article is not None else []
     found = sum(len(b.text) for b in blocks)
@@ -367,6 +391,9 @@ def extract_html(
     blocks = _by_main(blocks, root, base, meta)
     if not sum(len(b.text.strip()) for b in blocks):
         raise ExtractionError("no article text found", url)
+    # The tree goes before htmldate parses the page again: two trees of a large page at once
+    # were twice its memory (a page of 1.6 MB took 400 MB).
+    del root, article, dense, whole
     return Document(
         title=meta.title,
         byline=meta.byline,
