@@ -671,3 +671,45 @@ def test_feedburner_entries_link_to_their_own_page(monkeypatch: pytest.MonkeyPat
     plain = data.replace(b' rel="x"', b"")
     assert fast_path_takes(plain) and not fast_path_takes(data)
     assert parse_feed(plain, "http://x.example/").entries[3].url == "http://site.example/d.html"
+
+
+def test_an_atom_entry_without_authors_has_its_sources_before_the_feeds() -> None:
+    """RFC 4287 4.2.1: a Planet's entries (each a post of another feed, its <source>) were all
+    credited to the Planet's own author."""
+    doc = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Planet</title>'
+        b"<author><name>Planet Admins</name></author><id>urn:p</id>"
+        b"<entry><id>urn:e:1</id><title>A</title><source><id>urn:s:a</id>"
+        b"<author><name>Alice Anders</name></author></source></entry>"
+        b"<entry><id>urn:e:2</id><title>B</title><author><name>Bob</name></author>"
+        b"<source><id>urn:s:b</id><author><name>Not Bob</name></author></source></entry>"
+        b"<entry><id>urn:e:3</id><title>C</title><source><id>urn:s:c</id></source></entry>"
+        b"</feed>"
+    )
+    authors = [e.author for e in parse_feed(doc, "https://planet.example/atom.xml").entries]
+    assert authors == ["Alice Anders", "Bob", "Planet Admins"]
+
+
+def test_a_json_feed_item_whose_id_is_an_address_and_has_no_url_links_to_it() -> None:
+    """As an RSS guid or an Atom id that is a whole web address: the item had no link."""
+    data = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "J",
+            "items": [
+                {"id": "https://j.example/p/1", "content_text": "a"},
+                {"id": "42", "content_text": "b"},
+                {
+                    "id": "https://j.example/p/3",
+                    "url": "https://j.example/three",
+                    "content_text": "c",
+                },
+            ],
+        }
+    ).encode()
+    got = [(e.guid, e.url) for e in parse_feed(data, "https://j.example/feed.json").entries]
+    assert got == [
+        ("https://j.example/p/1", "https://j.example/p/1"),
+        ("42", ""),
+        ("https://j.example/p/3", "https://j.example/three"),
+    ]

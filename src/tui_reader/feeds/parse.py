@@ -528,6 +528,12 @@ def _xml_entry(e: dict[str, Any], base: str, *, atom: bool = False) -> EntryData
     # A name is never markup: tags in one are escaped HTML (a linked dc:creator) or an address
     # in angle brackets, and go, whatever the feed says of its type.
     author = clean_title(_author(e), is_html=True)
+    if not author and atom:
+        # RFC 4287 4.2.1: an entry without authors has its <source>'s (a post a "Planet" or
+        # a reader's shared items took from another feed), before the feed's own.
+        source = get(e, "source")
+        if isinstance(source, dict):
+            author = clean_title(_author(source), is_html=True)
     content, content_type = _content_value(e)
     summary = str(get(e, "summary") or "")
     if summary == content:
@@ -632,8 +638,10 @@ def _json_names(value: object) -> list[str]:
 
 
 def _json_entry(item: dict[str, Any], base: str, doc: dict[str, Any]) -> EntryData:
-    link = clean_link(_str(item.get("url")) or _str(item.get("external_url")), base)
     guid = clean_line(_str(item.get("id")))
+    link = clean_link(_str(item.get("url")) or _str(item.get("external_url")), base)
+    if not link and is_web_url(guid):
+        link = clean_link(guid, base)  # (an id that is a whole web address, as in RSS and Atom)
     content_html = _str(item.get("content_html"))
     content_text = _str(item.get("content_text"))
     if content_html:
