@@ -713,3 +713,37 @@ def test_a_json_feed_item_whose_id_is_an_address_and_has_no_url_links_to_it() ->
         ("42", ""),
         ("https://j.example/p/3", "https://j.example/three"),
     ]
+
+
+def test_relative_links_in_content_resolve_against_the_xml_base_in_force(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Drupal's RSS sets xml:base on its root: "sites/default/files/report.pdf" in an item's
+    description resolved against the item's link pointed into the article's folder."""
+    from tests.conftest import parse_both
+    from tui_reader.extract.pipeline import document_from_fragment
+
+    doc = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"'
+        b' xml:base="https://site.example/"><title>S</title><id>urn:s</id>'
+        b'<entry><id>urn:1</id><title>Root</title><link href="/2024/03/post.html"/>'
+        b'<content type="html">&lt;a href="docs/guide.html"&gt;guide&lt;/a&gt;</content></entry>'
+        b'<entry><id>urn:2</id><title>CDN</title><link href="/2024/03/two.html"/>'
+        b'<content type="html" xml:base="https://cdn.example/assets/">'
+        b'&lt;a href="doc.pdf"&gt;file&lt;/a&gt;</content></entry>'
+        b'<entry><id>urn:3</id><title>Own</title><link href="/2024/03/three/"/>'
+        b'<content type="html" xml:base="/2024/03/three/">&lt;img src="p.png"&gt;</content>'
+        b"</entry></feed>"
+    )
+    slow, fast = parse_both(doc, "https://feeds.example/atom.xml", monkeypatch)
+    assert slow == fast
+    links = []
+    for e in slow.entries:  # type: ignore[attr-defined]
+        d = document_from_fragment(e.content, title=e.title, url=e.url)
+        links.append([s.href for b in d.blocks for s in b.spans if s.kind == "link"])
+    assert links[:2] == [
+        ["https://site.example/docs/guide.html"],
+        ["https://cdn.example/assets/doc.pdf"],
+    ]
+    # (An xml:base that is the entry's own link adds nothing: resolved as before.)
+    assert "<base" not in slow.entries[2].content  # type: ignore[attr-defined]

@@ -434,7 +434,8 @@ def document_from_fragment(
         body = root.find("body")
         content = body if body is not None else root
         scrub_tree(content)
-        raw = blocks_from_html(content, url)
+        # (A <base> the feed's xml:base became: feeds/parse.py.)
+        raw = blocks_from_html(content, base_url(root, url))
         blocks = clean_blocks(raw, meta)
         if not blocks:
             # Nothing but what cleaning takes for a page's chrome: a link-blog entry whose one

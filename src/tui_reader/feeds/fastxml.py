@@ -313,15 +313,16 @@ class _Entry:
 
     def description(self, reader: _Reader, el: Any, default_type: str, depth: int) -> None:
         if "summary" in self.fields and not self.has_content:
-            self.content(*reader.content(el, "text/plain"))
+            self.content(*reader.content(el, "text/plain"), base=reader.base)
         else:
             value, ctype = reader.content(el, default_type)
             if self.store("summary", value, depth):
-                self.fields["summary_detail"] = {"type": ctype}
+                self.fields["summary_detail"] = {"type": ctype, "base": reader.base}
 
-    def content(self, value: str, ctype: str) -> None:
+    def content(self, value: str, ctype: str, *, base: str = "") -> None:
+        """(``base``: the base URI in force there, feedparser's detail "base".)"""
         self.has_content = True
-        self.contents.append({"type": ctype, "value": value})
+        self.contents.append({"type": ctype, "value": value, "base": base})
         self.fields.setdefault("summary", value)
 
 
@@ -618,9 +619,9 @@ class _Reader:
             elif name in _SUMMARY:
                 state.description(self, child, "text/plain", 1)
             elif name in _CONTENT_HTML:
-                state.content(*self.content(child, "text/html"))
+                state.content(*self.content(child, "text/html"), base=self.base)
             elif name in _CONTENT:
-                state.content(*self.content(child, "text/plain"))
+                state.content(*self.content(child, "text/plain"), base=self.base)
             elif name in _PUBLISHED:
                 e["published_parsed"] = self.date(child)
             else:  # _UPDATED

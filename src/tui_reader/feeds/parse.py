@@ -20,6 +20,7 @@ import re
 import sys
 import time
 from dataclasses import replace
+from html import escape as _html_escape
 from typing import Any
 
 from tui_reader.charsets import (
@@ -372,7 +373,7 @@ def _parse_xml(data: bytes, url: str, server_charset: str | None = None) -> Pars
         raw_site = ""  # (the feed's id standing in for its link, as for an entry: no address)
     site_url = clean_link(raw_site, url)
     atom = version.startswith("atom")
-    entries = [_xml_entry(e, url, atom=atom) for e in raw_entries]
+    entries = [_xml_entry(e, url, atom=atom, doc_base=base) for e in raw_entries]
     if bozo_text and entries and _ends_early(fixed):
         # Cut off (a generator rewriting the file, a script dying mid-output, a connection
         # closed early with no length to tell): the last entry is a part of one, and would
@@ -405,6 +406,27 @@ def _ends_early(document: bytes) -> bool:
         return False
     last = collections.deque(_ENTRY_TAG.finditer(document), maxlen=1)  # (linear; only here)
     return bool(last) and not last[0].group(1)
+
+
+def _detail_base(details: object, value: str | None = None) -> str:
+    """The xml:base in force where the text (of ``value``, else the first) was: feedparser's
+    "base" of its detail."""
+    for item in details if isinstance(details, list) else []:
+        if isinstance(item, dict) and (value is None or dict.get(item, "value") == value):
+            return str(dict.get(item, "base") or "")
+    return ""
+
+
+def _with_base(html: str, base: str, doc_base: str, link: str) -> str:
+    """``html`` with a ``<base>`` naming the xml:base its relative links resolve against
+    (RFC 3986 5.1.1, Atom 2; Drupal's RSS has one on its root), when one was in force there:
+    the reading pane resolves them against the article's link otherwise, and
+    "sites/default/files/report.pdf" under the site's root pointed into the article's folder."""
+    if not html or not base or base in (doc_base, link) or not is_web_url(base):
+        return html
+    if "href" not in html and "src" not in html:
+        return html
+    return f'<base href="{_html_escape(base)}">' + html
 
 
 def _content_value(entry: dict[str, Any]) -> tuple[str, str]:
@@ -502,7 +524,9 @@ def _has_own_link(e: dict[str, Any]) -> bool:
     )
 
 
-def _xml_entry(e: dict[str, Any], base: str, *, atom: bool = False) -> EntryData:
+def _xml_entry(
+    e: dict[str, Any], base: str, *, atom: bool = False, doc_base: str = ""
+) -> EntryData:
     # dict.get, not FeedParserDict.get: the keys used are the canonical ones, and its key
     # aliasing costs more than the rest of this function.
     get = dict.get
@@ -542,6 +566,9 @@ def _xml_entry(e: dict[str, Any], base: str, *, atom: bool = False) -> EntryData
         summary = _atom_text(summary, str(dict.get(get(e, "summary_detail") or {}, "type") or ""))
     content = clean_html(_atom_text(content, content_type) if atom else content)
     summary = clean_html(summary)
+    if doc_base:
+        content = _with_base(content, _detail_base(get(e, "content"), content), doc_base, link)
+        summary = _with_base(summary, _detail_base([get(e, "summary_detail")]), doc_base, link)
     updated = struct_to_epoch(get(e, "updated_parsed"))
     published = struct_to_epoch(get(e, "published_parsed")) or updated
     return EntryData(
