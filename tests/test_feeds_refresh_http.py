@@ -153,6 +153,23 @@ def test_a_temporary_redirect_onto_a_feed_already_subscribed_stores_nothing_twic
     assert refresh(store.path, FAST, feed_ids=[third.id]).new_articles == 1
 
 
+def test_adding_a_subscribed_feed_written_otherwise_says_so_and_stores_nothing(
+    server: TestServer, store: Store, paths: Paths
+) -> None:
+    """An address pasted from a browser with a trailing "?" or a "#fragment" said
+    "Subscribed to ...: 0 articles stored" though no subscription was made."""
+    feed = server.route("/feed/", rss(3))
+    reader = Reader.open(paths)
+    try:
+        assert reader.subscribe(feed).created
+        for respelled in (feed + "?", feed + "#comments"):
+            again = reader.subscribe(respelled)
+            assert not again.created and again.feed.url == feed, respelled
+    finally:
+        reader.close()
+    assert [f.url for f in store.list_feeds()] == [feed]
+
+
 def test_a_feed_that_moved_when_added_is_found_by_its_old_address(
     server: TestServer, store: Store, paths: Paths, tmp_path: Path
 ) -> None:

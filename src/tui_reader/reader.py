@@ -344,9 +344,13 @@ class Reader:
         )
         if existing is not None:
             return Subscribed(existing, created=False, via_page=found.via_page)
-        feed, _ = store.add_feed(
+        feed, created = store.add_feed(
             found.url, title=found.parsed.title, folder=folder, site_url=found.parsed.site_url
         )
+        if not created:
+            # The address of a feed subscribed already, written otherwise (a trailing "?", a
+            # "#fragment", the host's case): that feed, nothing stored, not "Subscribed".
+            return Subscribed(feed, created=False, via_page=found.via_page)
         if found.url != url and not found.via_page:
             # The address typed moved for good (a 301/308): a list naming it later (an
             # import of an older export) finds this feed, not a second subscription.
