@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -368,3 +369,25 @@ def test_kill_9_after_saving_loses_nothing(paths: Paths, tmp_path: Path) -> None
         got = s.get_highlight(hid)
         assert got is not None and got.note == "saved before the kill"
         assert s.get_article_note(article.id) == "article note before the kill"
+
+
+def test_placing_stops_searching_after_its_budget_and_leaves_the_rest_waiting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each quote absent from a text is a search of the whole text: thousands in one article
+    held an import (and the write lock) for minutes. Past the budget, the rest wait
+    unanchored; a highlight whose offsets still select its quote stays where it is."""
+    import tui_reader.placing as placing
+    from tui_reader.placing import new_highlight
+
+    text = " ".join(f"Sentence number {i} of the minutes says something else." for i in range(40))
+    text = "The council met on Tuesday. The bridge plan was approved. " + text
+    held = new_highlight(1, text, 4, 11, "")
+    moved = replace(new_highlight(1, text, 28, 57, ""), start=0, end=29)  # (found by search)
+    absent = replace(held, id="hl-absent", quote="Nothing like this is in the text at all")
+    placed = place([held, moved, absent], text)
+    assert [(h.start, h.end) for h in placed] == [(4, 11), (28, 57), (None, None)]
+    monkeypatch.setattr(placing, "PLACE_SECONDS", 0.0)
+    placed = place([held, moved, absent], text)
+    assert [(h.start, h.end) for h in placed] == [(4, 11), (None, None), (None, None)]
+    assert [h.quote for h in placed] == [held.quote, moved.quote, absent.quote]  # (kept)
