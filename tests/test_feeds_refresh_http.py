@@ -293,3 +293,19 @@ def test_a_server_that_answered_a_feed_is_tried_for_all_its_feeds(
     summary = refresh(store.path, config)
     assert summary.new_articles == 2
     assert [r for _, r in summary.failed] == ["timed out after 0.5 s"] * 2
+
+
+def test_an_error_quoting_a_huge_address_is_one_line_of_bounded_length(
+    server: TestServer, store: Store
+) -> None:
+    """A redirect to a 60 kB address (unreachable) made a 60 kB error line, stored and shown."""
+    from tui_reader.errors import MAX_MESSAGE_CHARS
+
+    url = server.route(
+        "/moved.xml", "", status=302, headers={"Location": "http://feeds.invalid/" + "a" * 60_000}
+    )
+    store.add_feed(url)
+    [(_, reason)] = refresh(store.path, FAST).failed
+    assert "redirected to http://feeds.invalid/aaa" in reason
+    assert len(reason) <= MAX_MESSAGE_CHARS and "\n" not in reason
+    assert len(_feed(store, url).last_error) <= MAX_MESSAGE_CHARS

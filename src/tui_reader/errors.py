@@ -59,8 +59,20 @@ def is_busy(exc: BaseException) -> bool:
     return False
 
 
+# An error's line quotes what it is about (an address, a server's words, a file's value): a
+# redirect to a 60 kB address made a 60 kB "line". Beyond this many characters it is cut.
+MAX_MESSAGE_CHARS = 1_000
+
+
 class ReaderError(Exception):
-    """The base of every error the reader raises on purpose; ``str(error)`` is one line."""
+    """The base of every error the reader raises on purpose; ``str(error)`` is one line, of
+    at most MAX_MESSAGE_CHARS characters."""
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if len(text) <= MAX_MESSAGE_CHARS:
+            return text
+        return text[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
 class NotFound(ReaderError, KeyError):
