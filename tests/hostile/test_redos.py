@@ -745,6 +745,14 @@ UNIT_CASES: list[Case] = [
         lambda t: extract_parse._LONG_TAG.sub("", t),
         ("<a ", "<a x", "<" + "a" * 70, '<a b="', "<a/ "),
     ),
+    *_unit_cases(
+        "parse._QUOTED", lambda t: extract_parse._QUOTED.sub("", t), ("\"'", "'\"", '"a', "a'")
+    ),
+    Case(
+        "parse._fewer_attributes[quotes]",
+        lambda t: extract_parse._LONG_TAG.sub(extract_parse._fewer_attributes, "<p " + t + ">"),
+        lambda size: rep("a=\"x ' y ", size),
+    ),
     Case(
         "parse.parse_html[many attributes]",
         parse_html,

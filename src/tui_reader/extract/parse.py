@@ -58,6 +58,12 @@ def parse_html(text: str, *, fragment: bool = False) -> lxml.html.HtmlElement:
 
 
 def _fewer_attributes(m: re.Match[str]) -> str:
-    if len(m.group(2).split(None, MAX_ATTRIBUTES)) <= MAX_ATTRIBUTES:
+    # Its attributes, counted as the words left once quoted values are out (a long alt text
+    # or og:description is one attribute, however many words it holds).
+    names = _QUOTED.sub(" ", m.group(2))
+    if len(names.split(None, MAX_ATTRIBUTES)) <= MAX_ATTRIBUTES:
         return m.group()
     return f"<{m.group(1)}>"
+
+
+_QUOTED = re.compile(r"\"[^\"]*+\"|'[^']*+'")
