@@ -47,6 +47,7 @@ KINDS = (
     ("rewritten", "the quote's sentence rewritten (right answer: unanchored)"),
     ("reextracted", "re-extracted: boilerplate lines added, text re-flowed"),
     ("copied", "the quoted sentence also copied elsewhere"),
+    ("beside", "the sentence next to the quote's, in its paragraph, rewritten"),
 )
 GONE = {"deleted", "rewritten"}  # the passage is no longer there
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
@@ -333,6 +334,19 @@ def change(
         new_text, mapped = apply(text, edits)
         true = (mapped(h.start, False), mapped(h.end, True))
         return new_text, true, same_text_truths(text, new_text, h, starts, at, at, copy + SEP)
+    elif kind == "beside":
+        # A news update: the sentence after (or before) the quote's own, in its paragraph,
+        # rewritten; the quote's sentence is untouched (none beside it: nothing changes).
+        spans = sentence_spans(paras)
+        mine = [i for i, (s, e) in enumerate(spans) if s < h.end and h.start < e]
+        after = rnd.random() < 0.5
+        j = (mine[-1] + 1 if after else mine[0] - 1) if mine else -1
+        if 0 <= j < len(spans):
+            s, e = spans[j]
+            para = max(i for i, p in enumerate(starts) if p <= h.start)
+            same = max(i for i, p in enumerate(starts) if p <= s) == para
+            if same and (s >= h.end if after else e <= h.start):
+                edits.append((s, e, rnd.choice(other)))
     else:
         raise ValueError(kind)
     new_text, mapped = apply(text, edits)
@@ -416,7 +430,10 @@ def evaluate(
         for h in highlights(paras, rnd):
             sel = anchor.make_selector(text, h.start, h.end)
             for kind, _ in KINDS:
-                new, true, also = change(kind, text, paras, h, rnd, other, vocab)
+                # (A kind added later draws from its own generator: the others' edits stay
+                # those of earlier runs.)
+                r = random.Random(f"{seed}:{name}:{h.start}:{kind}") if kind == "beside" else rnd
+                new, true, also = change(kind, text, paras, h, r, other, vocab)
                 found = anchor.locate(
                     new, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end, sel.text_hash
                 )

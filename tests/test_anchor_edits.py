@@ -213,3 +213,36 @@ def test_short_quote_kept_when_a_word_changed_on_each_side() -> None:
     )
     found = locate(new, *args)
     assert found is not None and new[found[0] : found[1]] == "but encouraging"
+
+
+def test_a_sentence_stays_when_the_next_one_is_rewritten_or_an_ad_follows_it() -> None:
+    """The quote ends its sentence: all its stored suffix is beyond that end. A news update
+    rewriting the next sentence, or an ad put after it, left it unanchored (the previous
+    sentence rewritten was fine); so was an article's first sentence, with no prefix."""
+    text = (
+        "His father was Kenyan and the president is expected to meet relatives in Nairobi.\n\n"
+        "Mr Obama has faced criticism in the country after the US legalised gay marriage."
+        " However, in his interview, the president said he would not fall silent on it."
+    )
+    for quote in (
+        "Mr Obama has faced criticism in the country after the US legalised gay marriage.",
+        "His father was Kenyan and the president is expected to meet relatives in Nairobi.",
+    ):
+        start = text.index(quote)
+        sel = make_selector(text, start, start + len(quote))
+        for new in (
+            text.replace("However, in his interview", "Asked about it, he said he would go on"),
+            text.replace("marriage. However", "marriage. Advertisement. Story continues. However"),
+            text.replace("Nairobi.\n\n", "Nairobi.\n\nAdvertisement\n\nRead more: deals\n\n"),
+        ):
+            at = new.index(quote)
+            got = locate(new, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end, sel.text_hash)
+            assert got == (at, at + len(quote)), (quote[:20], new)
+    # Not when the quote's own sentence goes on past it: what follows is its sentence.
+    quote = "the president said he would not fall silent"
+    start = text.index(quote)
+    sel = make_selector(text, start, start + len(quote))
+    new = text.replace(quote + " on it.", quote + ", whatever others told him about it.")
+    new = new.replace("However, in his interview, ", "Talking to a reporter, ")
+    got = locate(new, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end, sel.text_hash)
+    assert got is None

@@ -575,6 +575,7 @@ def _context_support(qy: _Query, fs: int, fe: int, ps: float, ss: float) -> tupl
 
 # Where a sentence or a line ends: what lies beyond may change without touching the quote's.
 _BOUNDARY = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*(?=\s|$)|\n")
+_SENTENCE_ENDS = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
 
 
 def _beyond_boundary(text: str, start: int, end: int, context: str, *, before: bool) -> bool:
@@ -590,6 +591,11 @@ def _beyond_boundary(text: str, start: int, end: int, context: str, *, before: b
         window = text[lo:start]
         cuts = [m.end() for m in _BOUNDARY.finditer(window)] + ([0] if lo == 0 else [])
         return any(_fold_plain(window[c:]).strip() == near for c in cuts)
+    if _SENTENCE_ENDS.search(text, max(start, end - 8), end) and (
+        end == len(text) or text[end].isspace()
+    ):
+        return True  # the quote ends its sentence, and the text goes on after it: the whole
+        # stored suffix is beyond that end (the next sentence rewritten, an ad put after it)
     found = _BOUNDARY.search(context)
     if found is None:
         return False
