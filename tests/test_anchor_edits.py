@@ -246,3 +246,26 @@ def test_a_sentence_stays_when_the_next_one_is_rewritten_or_an_ad_follows_it() -
     new = new.replace("However, in his interview, ", "Talking to a reporter, ")
     got = locate(new, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end, sel.text_hash)
     assert got is None
+
+
+def test_a_long_paragraph_found_once_stays_when_both_its_neighbours_change() -> None:
+    """Ads put before and after a highlighted paragraph (or the paragraphs around it
+    reordered) changed both sides of its context: a passage of 30 words found once, near
+    where it was, was left unanchored."""
+    para = (
+        "The council approved the bridge plan on Tuesday after a long debate about its cost,"
+        " its route across the river and the years of building work that residents must face."
+    )
+    text = f"Opening words of the story go here.\n\n{para}\n\nClosing words of the story go here."
+    start = text.index(para)
+    sel = make_selector(text, start, start + len(para))
+    new = text.replace(f"\n\n{para}\n\n", f"\n\nAdvertisement\n\n{para}\n\nRead more: deals\n\n")
+    at = new.index(para)
+    got = locate(new, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end, sel.text_hash)
+    assert got == (at, at + len(para))
+    # The same words far from where the highlighted copy was (a repeated passage whose
+    # highlighted copy went): not taken for it.
+    far = "Other words of another story, told at length. " * 30
+    new = f"Opening words changed entirely here.\n\n{far}\n\nA note.\n\n{para}\n\nThe end."
+    got = locate(new, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end, sel.text_hash)
+    assert got is None

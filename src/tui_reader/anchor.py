@@ -151,7 +151,7 @@ def place(
             ps, ss = _context_scores(prep.folded, fs, fe, qy.pre, qy.suf)
             ctx = _context_support(qy, fs, fe, ps, ss)
             unique = prep.folded.find(q) == fs and prep.folded.find(q, fs + 1) == -1
-            if _copy_accepts(qy, ps, ss, ctx, unique):
+            if _copy_accepts(qy, ps, ss, ctx, unique, (fs, fe)):
                 return _or_reworded(qy, Placement(start, end, "offsets", 1.0, 1.0, ps, ss, *ctx))
 
     exact = _exact(qy)
@@ -509,7 +509,7 @@ def _exact(qy: _Query) -> Placement | None:
             return None
         ctx, pos, ps, ss, fs = next(k for k in tied if k[4] == near)
     ctx_support = _context_support(qy, fs, fs + len(q), ps, ss)
-    if not _copy_accepts(qy, ps, ss, ctx_support, unique):
+    if not _copy_accepts(qy, ps, ss, ctx_support, unique, (fs, fs + len(q))):
         return None
     start, end = _original_span(prep, fs, fs + len(q))
     score = _combined(1.0, ps, ss, pos)
@@ -530,14 +530,32 @@ def _clearly_nearest(prep: _Prepared, starts: list[int], hint: int | None) -> in
 INTACT = 0.9  # a side of the context this similar to the stored one is still there
 
 
+# A quote this long (and of as many words) that is the text's only copy of itself, and stands
+# between a sentence's or line's end on each side, is the highlighted passage even when what
+# lies beyond both ends changed (ads put around a paragraph, paragraphs reordered).
+# (Near where it was: another copy of a repeated passage, left when the highlighted one went,
+# is mostly elsewhere in the text.)
+LONG_ALONE = 80
+LONG_ALONE_WORDS = 12
+LONG_ALONE_NEAR = 600  # characters from its old start
+
+
 def _copy_accepts(
-    qy: _Query, ps: float, ss: float, ctx: tuple[int, int, bool], unique: bool
+    qy: _Query,
+    ps: float,
+    ss: float,
+    ctx: tuple[int, int, bool],
+    unique: bool,
+    span: tuple[int, int] | None = None,
 ) -> bool:
-    """Whether the context around an exact copy of the quote says it is the highlighted one.
+    """Whether the context around an exact copy of the quote (at ``span`` of the folded
+    text) says it is the highlighted one.
 
     The same words may stand elsewhere (a FAQ answer, a product line, a repeated citation),
     so the quote alone proves nothing, whatever its length: the context must support the
-    place (see :func:`_context_support`)."""
+    place (see :func:`_context_support`), or, for a long quote found once near where it was,
+    the quote must be a whole unit of the text: sentences or lines, whatever changed beyond
+    their ends."""
     if not qy.pre.strip() and not qy.suf.strip():
         return True  # the quote was the whole text: no context to demand
     dp, ds, one_side = ctx
@@ -548,7 +566,16 @@ def _copy_accepts(
             return both_near and min(ps, ss) >= 0.8
         # A few words: both sides within a word, or one side if it is the only copy.
         return both_near or (unique and one_side)
-    return one_side or both_near
+    if one_side or both_near:
+        return True
+    if not (unique and span and len(qy.q) >= LONG_ALONE and words >= LONG_ALONE_WORDS):
+        return False
+    start, end = _original_span(qy.prep, *span)
+    if qy.hint is None or abs(start - qy.hint) > LONG_ALONE_NEAR:
+        return False
+    before = not qy.pre_known or _beyond_boundary(qy.text, start, end, qy.prefix, before=True)
+    after = not qy.suf_known or _beyond_boundary(qy.text, start, end, qy.suffix, before=False)
+    return before and after
 
 
 def _context_support(qy: _Query, fs: int, fe: int, ps: float, ss: float) -> tuple[int, int, bool]:
