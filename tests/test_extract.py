@@ -684,3 +684,44 @@ def test_a_feed_entry_that_is_only_links_keeps_them() -> None:
     assert [b.text for b in prose.blocks] == [
         "A sentence of the entry, long enough to be read as one."
     ]
+
+
+def test_the_article_a_page_declares_is_not_taken_for_a_part_of_a_listing() -> None:
+    """A short article on a page of long link lists (latest news, related stories, tags) that
+    are not marked as navigation: what was found is the text the page declares as its
+    article (JSON-LD articleBody), yet the whole page's main text replaced it."""
+    from tui_reader.extract.metadata import Metadata
+    from tui_reader.extract.parse import parse_html
+    from tui_reader.extract.pipeline import _blocks, _not_an_article
+
+    paras = [
+        f"Paragraph {i} of the report: rescuers found the fifth victim of the landslide near"
+        " the village on Wednesday, the police told reporters at the scene."
+        for i in range(5)
+    ]
+    links = "".join(
+        f"<div class='item'><a href='/n/{i}'>Another story, number {i}, about something else"
+        f" entirely and at length</a> <span>12:{i:02d}</span></div>"
+        for i in range(80)
+    )
+    article = "".join(f"<p>{p}</p>" for p in paras)
+    # (Sentences beside it, outside the article: an error-report box, a cookie notice.)
+    notices = "".join(
+        f"<p>Notice {i}: select the text with the mistake and press the keys to send it to the"
+        " editors, who read every message that readers send them.</p>"
+        for i in range(4)
+    )
+    root = parse_html(
+        "<html><body><header><nav><a href='/'>Home</a> <a href='/w'>World</a></nav></header>"
+        f"<div class='story'>{article}</div><div class='latest'>{links}</div>"
+        f"<div class='more'>{links}</div><div class='typo'>{notices}</div>"
+        "<footer>About us</footer></body></html>"
+    )
+    url = "https://news.example/landslide"
+    meta = Metadata(url=url, article_body=" ".join(paras))
+    story = next(el for el in root.iter("div") if el.get("class") == "story")
+    found = _blocks(story, url, meta)
+    assert [b.text for b in _not_an_article(found, root, url, meta)] == paras
+    # Not declared: the same text is taken for a part of a listing, as before.
+    undeclared = Metadata(url=url)
+    assert len(_not_an_article(found, root, url, undeclared)) > len(paras)

@@ -218,7 +218,8 @@ def _not_an_article(
     found is about the page's prose (a short article among many links)."""
     found = sum(len(b.text) for b in blocks)
     length = main_length(root)
-    if found >= length * _NOT_ARTICLE_FOUND:
+    if found >= length * _NOT_ARTICLE_FOUND or _is_declared(blocks, meta):
+        # (What was found is the article text the page declares: the page says it is one.)
         return blocks
     prose = page_prose(root)
     # The page has prose, but what was found is a scrap of it (one card of a list whose
