@@ -304,6 +304,26 @@ def _other_feed_at(
     return repr(clean_line(found[1])[:80])
 
 
+def _redirect_clash(
+    c: sqlite3.Connection, u: FeedUpdate, keys: dict[str, tuple[int, str]]
+) -> str | None:
+    """Why a fetch redirected onto a feed already subscribed is not stored under this one
+    (its entries would all be there twice), or None. Moved for good (sites merging feeds, a
+    move to a CDN), or sent on for now (a 302/307: a blog's "/?feed=rss2" to its "/feed/")."""
+    if u.new_url and u.status in ("ok", "not-modified"):
+        target, how = u.new_url, "moved permanently to"
+        advice = "remove this one (its articles stay)"
+    elif u.redirected_to and u.status == "ok":
+        target, how = u.redirected_to, "redirected to"
+        advice = "its articles are stored there, once; remove this one if it stays so"
+    else:
+        return None
+    other = _other_feed_at(c, target, u.feed.id, keys)
+    if other is None:
+        return None
+    return f"{how} {shown_url(target)}, which is already a subscription ({other}): {advice}"
+
+
 def _store_fetch(
     store: FeedsMixin,
     c: sqlite3.Connection,
@@ -314,32 +334,10 @@ def _store_fetch(
     from tui_reader.store.articles import upsert_entries_in
 
     new = updated = 0
-    if u.new_url and u.status in ("ok", "not-modified"):
-        other = _other_feed_at(c, u.new_url, u.feed.id, keys)
-        if other is not None:
-            # Moved for good onto a feed already subscribed (sites merging feeds, a move to a
-            # CDN): its entries would be stored a second time, under this subscription too.
-            reason = (
-                f"moved permanently to {shown_url(u.new_url)}, which is already a subscription"
-                f" ({other}): remove this one (its articles stay)"
-            )
-            store.record_fetch(
-                u.feed.id, status="error", error=reason, next_fetch=u.next_fetch, conn=c
-            )
-            return FeedStored(error=reason)
-    if u.status == "ok" and u.redirected_to and not u.new_url:
-        other = _other_feed_at(c, u.redirected_to, u.feed.id, keys)
-        if other is not None:
-            # Sent on for now (a 302/307) to a feed already subscribed: its entries are that
-            # feed's, and stored under this subscription too they would all be there twice.
-            reason = (
-                f"redirected to {shown_url(u.redirected_to)}, which is already a subscription"
-                f" ({other}): its articles are stored there, once; remove this one if it stays so"
-            )
-            store.record_fetch(
-                u.feed.id, status="error", error=reason, next_fetch=u.next_fetch, conn=c
-            )
-            return FeedStored(error=reason)
+    reason = _redirect_clash(c, u, keys)
+    if reason is not None:
+        store.record_fetch(u.feed.id, status="error", error=reason, next_fetch=u.next_fetch, conn=c)
+        return FeedStored(error=reason)
     if u.status == "ok":
         new, updated = upsert_entries_in(c, u.feed, u.entries, index)
     store.record_fetch(
