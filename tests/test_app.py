@@ -318,6 +318,11 @@ async def test_r_refreshes_in_the_background_and_shows_feed_errors(
         assert any("failed" in m for m in messages)
         await pilot.press("E")
         assert isinstance(app.screen, FeedErrorsScreen)
+        await pilot.press("q")  # (closes it, as in the help: it does not quit the app)
+        await settle(pilot)
+        assert app.screen is screen and app.is_running
+        await pilot.press("E")
+        assert isinstance(app.screen, FeedErrorsScreen)
         assert {f.title for f in app.screen.feeds} >= {"Gone feed", "Broken Feed"}
         index = [f.title for f in app.screen.feeds].index("Gone feed")
         await pilot.press(*(["down"] * index), "enter")

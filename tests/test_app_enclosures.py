@@ -95,6 +95,13 @@ async def test_enclosures_are_listed_under_the_header_and_opened(
         await settle(pilot)
         assert app.clipboard == MP3
         assert browser == [MP4]
+        await pilot.press("P")
+        await settle(pilot)
+        assert isinstance(app.screen, EnclosuresScreen)
+        await pilot.press("q")  # closes it, nothing opened; the app stays
+        await settle(pilot)
+        assert not isinstance(app.screen, EnclosuresScreen) and app.is_running
+        assert browser == [MP4]
 
         await pilot.press("P", "escape")  # escape closes, nothing opened
         await settle(pilot)

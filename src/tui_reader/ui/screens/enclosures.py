@@ -24,7 +24,7 @@ class EnclosuresScreen(ListDialog[Chosen | None]):
     """Returns what to do ("open" or "copy") with which enclosure (or None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *close_keys("escape", "close_enclosures"),
+        *close_keys("escape,q", "close_enclosures"),
         Binding("y", "copy", "Copy URL", id="copy_enclosure"),
     ]
     BOX_ID = "enclosures-box"

@@ -21,7 +21,7 @@ from tui_reader.ui.widgets.keyed import KeyedOptionList
 class FeedErrorsScreen(ListDialog[int | None]):
     """Returns the chosen feed's id (or None)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = close_keys("escape,E", "close_feed_errors")
+    BINDINGS: ClassVar[list[BindingType]] = close_keys("escape,E,q", "close_feed_errors")
     BOX_ID = "errors-box"
     BOX_TITLE = "Feed errors"
     BOX_HINT = "enter: show the feed · esc: close"
