@@ -767,6 +767,9 @@ UNIT_CASES: list[Case] = [
     *_text_cases("dates._TWELVE_HOUR", feed_dates._TWELVE_HOUR.search),
     *_text_cases("dates._MONTH_FIRST", feed_dates._MONTH_FIRST.match),
     *_text_cases("dates._GMT_OFFSET", feed_dates._GMT_OFFSET.search),
+    *_text_cases("dates._DAY_DOT", lambda t: feed_dates._DAY_DOT.sub("", t)),
+    *_text_cases("dates._DE", lambda t: feed_dates._DE.sub("", t)),
+    *_unit_cases("dates._DE[near]", lambda t: feed_dates._DE.sub("", t), (" de", "  d", "1. ")),
     *_unit_cases(
         "dates._TWELVE_HOUR[near]", feed_dates._TWELVE_HOUR.search, ("1:2", "12:30 ", "1:23 p")
     ),

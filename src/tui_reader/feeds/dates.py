@@ -15,8 +15,9 @@
   ``PM`` and, after it, the zone: twelve or more hours off. A zone written ``GMT+1``: read as
   UTC.
 - Dates feedparser cannot read at all, in forms sites commonly write (:func:`loose`): day and
-  month names in other languages (``Di, 05 Mär 2024``, ``mar., 05 mars 2024``), the month
-  first (``March 5, 2024``, ``Tuesday, March 5, 2024 - 21:05``).
+  month names in other languages (``Di, 05 Mär 2024``, ``mar., 05 mars 2024``, ``5. März
+  2024``, ``5 de marzo de 2024``), the month first (``March 5, 2024``, ``Tuesday, March 5,
+  2024 - 21:05``).
 
 :func:`install` puts them first among feedparser's date handlers (each returns None for
 anything else, and feedparser tries its own next). The patterns are anchored or bounded, with
@@ -92,6 +93,9 @@ _LEADING_DAY = re.compile(r"\s*[^\W\d_]{2,14}\.?,\s*")
 _GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d{2}))?\b")
 # The month first: "Mar 5, 2024", "March 5 2024", with what follows ("- 21:05", "at 9:05").
 _MONTH_FIRST = re.compile(r"\s*([A-Z][a-z]{2})\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b,?")
+_DAY_DOT = re.compile(r"(?<![\d.])(\d{1,2})\.(?=[ \t])")
+_DE = re.compile(r"[ \t](?:de|del)[ \t]", re.I)  # (one blank each side: a run of blanks
+# read from each of its starts was quadratic)
 _JOINER = re.compile(r"^\s*(?:-|–|—|@|at|um|à|a las|alle|om|às)?\s*", re.I)
 
 _installed = False
@@ -202,6 +206,8 @@ def loose(value: str) -> time.struct_time | None:
         if rest[:1].isdigit() or (word and word.group().rstrip(".").lower() in _MONTH_WORDS):
             text = rest
     text = _WORD_TOKEN.sub(_english_month, text)
+    # "5. März 2024" (German), "5 de marzo de 2024" (Spanish, Portuguese): "5 Mar 2024".
+    text = _DAY_DOT.sub(r"\1", _DE.sub(" ", text))
     first = _MONTH_FIRST.match(text)
     if first is not None:
         month, day, year = first.groups()
