@@ -29,6 +29,7 @@ from tests.tmux import Tmux
 from tests.ttrss import TtRss
 from tests.ttrss import running as ttrss_running
 from tests.ttrss import unavailable as ttrss_unavailable
+from tests.xdist_groups import pytest_xdist_make_scheduler  # noqa: F401 (the suite's scheduler)
 from tui_reader.config import Config
 from tui_reader.document import Block, Document, Span
 from tui_reader.extract import EXTRACTOR_VERSION
