@@ -132,3 +132,55 @@ def test_other_commands_take_the_normal_exit(paths: Paths, tmp_path: Path) -> No
     done = run_script("plain", str(tmp_path / "unused"), "feeds")
     assert done.returncode == 0, done.stderr
     assert "NORMAL EXIT" in done.stdout
+
+
+# The reader with its app's run replaced (no terminal here), while a thread of the caller's
+# (a fetch the app started, a test's server) still runs: it waits for ``release``.
+READER = """
+import atexit, sys, threading
+atexit.register(lambda: print("NORMAL EXIT", flush=True))
+release = threading.Event()
+threading.Thread(target=release.wait, args=(60,)).start()
+from tui_reader.cli import reading
+from tui_reader.ui.app import ReaderApp
+ReaderApp.run = lambda self, *args, **kwargs: None
+reading._terminal = lambda: True
+if sys.argv[1] == "console script":
+    sys.argv = ["tui-reader"]
+    from tui_reader.cli import run
+    try:
+        run()
+    finally:
+        release.set()
+code = reading.start_app()
+print("RETURNED", code, flush=True)
+release.set()
+"""
+
+
+def _reader(how: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", READER, how],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_the_reader_returns_to_its_caller_with_a_thread_still_running(paths: Paths) -> None:
+    """Only the console script ends the process at once after the reader. start_app itself
+    had ended it (os._exit) whenever any thread still ran: in the test suite, the pytest
+    worker that called it died ("node down: Not properly terminated"), now and then."""
+    done = _reader("called")
+    assert done.returncode == 0, done.stderr
+    assert "RETURNED 0" in done.stdout
+    assert "NORMAL EXIT" in done.stdout
+
+
+def test_the_console_script_leaves_a_fetch_still_running_after_the_reader(paths: Paths) -> None:
+    """The reader has quit; a thread still runs (a fetch whose result nobody wants now): the
+    console script ends at once with the reader's status, as it did, and waits for nothing."""
+    done = _reader("console script")
+    assert done.returncode == 0, done.stderr
+    assert "NORMAL EXIT" not in done.stdout

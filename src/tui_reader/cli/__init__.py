@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _exit_at_once = False  # set by a command that leaves nothing open when it returns
+_leave_threads = False  # set by the reader once it has quit (leave_running_threads)
 
 
 def run() -> None:
@@ -59,8 +60,20 @@ def run() -> None:
     nothing open (``exit_at_once`` in its parser's defaults: a refresh), the process ends as
     soon as its output is flushed, when no thread the normal exit would wait for and no child
     process is left. Python's normal exit frees every object one by one: 0.034 s after a cold
-    refresh of 500 feeds, for a process that is ending anyway (0.011 s this way)."""
+    refresh of 500 feeds, for a process that is ending anyway (0.011 s this way).
+
+    After the reader, it ends at once if a fetch the app started still runs on a thread (its
+    result is not wanted: the app is gone; what it stores is one transaction, kept whole or
+    not at all). The normal exit waited for it, up to its timeout, with no screen and no
+    prompt, and Ctrl-C there printed a traceback. Only the console script ends the process
+    this way: :func:`main` and the commands return to their caller (the reader, called in a
+    test's process, had ended that process while a thread of the test's ran)."""
     code = main()
+    if _leave_threads and _running():
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
     if _exit_at_once and not _running() and not _children():
         try:
             sys.stdout.flush()
@@ -75,6 +88,20 @@ def run() -> None:
 def _set_exit_at_once(value: bool) -> None:
     global _exit_at_once
     _exit_at_once = value
+
+
+def _reset_ending() -> None:
+    """Until a command says how the console script may end: the normal exit."""
+    global _leave_threads
+    _set_exit_at_once(False)
+    _leave_threads = False
+
+
+def leave_running_threads() -> None:
+    """The reader has quit: the console script need not wait for the threads still running
+    (see :func:`run`)."""
+    global _leave_threads
+    _leave_threads = True
 
 
 def _running() -> bool:
@@ -192,7 +219,7 @@ def _terminations() -> Iterator[None]:
 
 def _command(argv: Sequence[str] | None, collecting: bool) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
-    _set_exit_at_once(False)  # (until a command that may end at once has run)
+    _reset_ending()
     _lenient_output()
     if not arguments:
         # No arguments (the common case) is the reader: no parser to build.

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import os
 import sys
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui_reader import codecache
+from tui_reader.cli import leave_running_threads
 from tui_reader.cli.common import CommandError, open_reader
 from tui_reader.config import Config, load_config
 from tui_reader.errors import ExtractionError
@@ -131,21 +129,8 @@ def _run(
             )
         return 1
     code = 128 + 15 if app.terminated else int(app.return_code or 0)  # (SIGTERM's status)
-    _leave_now_if_fetching(code)
+    leave_running_threads()  # (the console script's to act on: cli.run)
     return code
-
-
-def _leave_now_if_fetching(code: int) -> None:
-    """End the process now if a fetch the app started still runs on a thread (its result is
-    not wanted: the app is gone; what it stores is one transaction, kept whole or not at
-    all). The interpreter's exit waited for it, up to its timeout, with no screen and no
-    prompt, and Ctrl-C there printed a traceback."""
-    main = threading.main_thread()
-    if any(t is not main and not t.daemon and t.is_alive() for t in threading.enumerate()):
-        with contextlib.suppress(OSError, ValueError):
-            sys.stdout.flush()
-            sys.stderr.flush()
-        os._exit(code)
 
 
 def _collect_again() -> None:
