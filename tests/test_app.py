@@ -688,3 +688,35 @@ async def test_typing_in_the_search_box_never_runs_keys(data: Data) -> None:
         assert search.query_one(Input).value == "quiet rooms?"
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_refresh_says_new_articles_once_the_list_shows_them(
+    data: Data, server: httpserver.TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "3 new articles." came before the list was read again (a worker): enter pressed on
+    that word opened nothing, or the article the cursor had been on. A slow list read shows
+    the order: the message now comes with the rows."""
+    import tui_reader.ui.screens.main as main_module
+
+    read_list = main_module.first_page
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(0.5)
+        return read_list(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(main_module, "first_page", slow)
+    feed_xml = """<?xml version="1.0"?><rss version="2.0"><channel><title>Now</title>
+    <item><title>Just in</title><link>{link}</link><guid>n1</guid></item>
+    </channel></rss>"""
+    data.store.add_feed(server.route("/now.xml", feed_xml.replace("{link}", server.url("/n1"))))
+    app = data.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        for _ in range(3000):  # up to 30 s on a loaded machine
+            await pilot.pause(0.01)
+            said = [n.message for n in app._notifications if "new article" in n.message]
+            if said:
+                break
+        assert said and said[0].startswith("1 new article."), said
+        assert "Just in" in titles(app)  # listed when it is said

@@ -30,6 +30,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -136,6 +137,7 @@ class MainScreen(Screen[None]):
         self.enclosures: tuple[Enclosure, ...] = ()  # the article's, shown under its header
         self.find_query = ""
         self._generation = 0
+        self._when_listed: list[Callable[[], None]] = []  # (run once the list is read again)
         self._reloading: tuple[int, str] | None = None  # (R: its generation, the text before)
         # Where each article left this session was read: (top offset, its line in the view,
         # the cursor's offset).
@@ -466,6 +468,9 @@ class MainScreen(Screen[None]):
             view=self.lists.view_of(source),
         )
         self.articles.set_open(self.current.id if self.current else None)
+        listed, self._when_listed = self._when_listed, []
+        for then in listed:
+            then()
         if open_it and keep_id is not None:
             i = self.articles.index_of(keep_id)
             if i >= 0:
@@ -503,7 +508,11 @@ class MainScreen(Screen[None]):
         if added:
             self.app.call_from_thread(self._reload_all)
 
-    def _reload_all(self) -> None:
+    def _reload_all(self, then: Callable[[], None] | None = None) -> None:
+        """Read the feeds and the shown list again; ``then`` runs once the list is shown
+        (by whichever read of it ends next: a later one replaces this one)."""
+        if then is not None:
+            self._when_listed.append(then)
         self.load_feeds()
         self.load_articles(self.source)
 
@@ -1143,9 +1152,10 @@ class MainScreen(Screen[None]):
         message = f"{new} new article{'s' if new != 1 else ''}."
         if failed:
             message += f" {len(failed)} feed{'s' if len(failed) != 1 else ''} failed: press E."
-        self.notify(message, severity="warning" if failed else "information", markup=False)
+        severity: SeverityLevel = "warning" if failed else "information"
         self._watch.rebase()
-        self._reload_all()
+        # Said with the rows: enter on the word opens one of them.
+        self._reload_all(then=lambda: self.notify(message, severity=severity, markup=False))
 
     # -- whole lists and feeds: ListActions and FeedActions do the work -------------------
 
