@@ -269,3 +269,28 @@ def test_a_long_paragraph_found_once_stays_when_both_its_neighbours_change() -> 
     new = f"Opening words changed entirely here.\n\n{far}\n\nA note.\n\n{para}\n\nThe end."
     got = locate(new, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end, sel.text_hash)
     assert got is None
+
+
+# A passage repeated after each heading (a demo page, a FAQ's stock answer): the highlight is
+# on the copy after "Single image", followed by the heading "Single figure".
+_REPEATED = (
+    "Every sample below is drawn with the same two sentences of filler text. "
+    "The layout engine wraps them in whatever container the heading names."
+)
+_HEADINGS = ["Single image", "Single figure", "List of images", "List of figures"]
+
+
+def test_a_repeated_passage_stays_on_its_copy_when_a_line_is_inserted_after_it() -> None:
+    """The page extracted again: blank lines between blocks, and a figure's caption after
+    the heading that follows the highlighted copy. The copy before it, followed by a heading
+    one word different from the stored context, looked closer: the highlight moved there,
+    230 characters from where it stood, while its own copy was 16 characters away."""
+    quote = "The layout engine wraps them in whatever container the heading names."
+    old = _REPEATED + "".join(f"\n{h}\n{_REPEATED}" for h in _HEADINGS)
+    start = old.index(quote, old.index("Single image"))
+    s = make_selector(old, start, start + len(quote))
+    captioned = [h + ("\n\nCaption of the figure" if "figure" in h else "") for h in _HEADINGS]
+    new = _REPEATED + "".join(f"\n\n{h}\n\n{_REPEATED}" for h in captioned)
+    want = new.index(quote, new.index("Single image"))
+    found = locate(new, s.quote, s.prefix, s.suffix, s.start, s.end, s.text_hash)
+    assert found == (want, want + len(quote))

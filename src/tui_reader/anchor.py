@@ -511,9 +511,35 @@ def _exact(qy: _Query) -> Placement | None:
     ctx_support = _context_support(qy, fs, fs + len(q), ps, ss)
     if not _copy_accepts(qy, ps, ss, ctx_support, unique, (fs, fs + len(q))):
         return None
+    if not unique and min(ps, ss) < INTACT:  # (a copy with both sides intact is the one)
+        nearer = _nearer_copy(qy, [k[4] for k in scored], fs)
+        if nearer is not None:
+            ps, ss, fs, ctx_support = nearer
+            pos = _position_score(prep.index[fs], hint, length)
     start, end = _original_span(prep, fs, fs + len(q))
     score = _combined(1.0, ps, ss, pos)
     return Placement(start, end, "exact", score, 1.0, ps, ss, *ctx_support)
+
+
+def _nearer_copy(
+    qy: _Query, starts: list[int], chosen: int
+) -> tuple[float, float, int, tuple[int, int, bool]] | None:
+    """Another copy of a repeated passage, clearly nearer the old position than the one its
+    context chose (``chosen``), whose own context supports it too: that copy (its context
+    scores, place and support), else None.
+
+    Each copy of a passage repeated after headings is followed by the next heading: a
+    heading differing by one word beside a far copy looked more like the stored context
+    than a line inserted beside the highlighted copy, which still stood where it was."""
+    near = _clearly_nearest(qy.prep, starts, qy.hint)
+    if near is None or near == chosen:
+        return None
+    fe = near + len(qy.q)
+    ps, ss = _context_scores(qy.prep.folded, near, fe, qy.pre, qy.suf)
+    support = _context_support(qy, near, fe, ps, ss)
+    if not support[2] or not _copy_accepts(qy, ps, ss, support, False, (near, fe)):
+        return None
+    return ps, ss, near, support
 
 
 def _clearly_nearest(prep: _Prepared, starts: list[int], hint: int | None) -> int | None:
