@@ -294,3 +294,35 @@ def test_a_repeated_passage_stays_on_its_copy_when_a_line_is_inserted_after_it()
     want = new.index(quote, new.index("Single image"))
     found = locate(new, s.quote, s.prefix, s.suffix, s.start, s.end, s.text_hash)
     assert found == (want, want + len(quote))
+
+
+_PARAGRAPH = (
+    "The council voted on Tuesday to close the old bridge for repairs. "
+    "Engineers had warned for years that its steel was failing under heavy trucks. "
+    "Traffic will be sent through the northern tunnel until the work ends next spring. "
+    "Shop owners on both banks fear that customers will stay away for months."
+)
+_TEXT = "A short introduction comes first here.\n\n" + _PARAGRAPH + "\n\nA closing line follows."
+
+
+def _paragraph_edited(old: str, new: str) -> tuple[int, int] | None:
+    start = _TEXT.index(_PARAGRAPH)
+    s = make_selector(_TEXT, start, start + len(_PARAGRAPH))
+    return locate(_TEXT.replace(old, new), s.quote, s.prefix, s.suffix, s.start, s.end, "")
+
+
+def test_a_highlighted_paragraph_with_one_sentence_replaced_is_left_unanchored() -> None:
+    """A correction replaced one sentence of a highlighted paragraph: placed anyway, the
+    highlight showed (and exported as its quote) a sentence never highlighted, or began in
+    the middle of it (reanchor study C6, on four corpus articles)."""
+    sentences = _PARAGRAPH.split(". ")
+    for old in (sentences[0], sentences[-1]):
+        new = "Officials declined to comment further on the matter on Wednesday"
+        assert _paragraph_edited(old.rstrip("."), new) is None, old
+
+
+def test_a_highlighted_paragraph_with_words_fixed_in_its_sentences_is_placed() -> None:
+    start = _TEXT.index(_PARAGRAPH)
+    for old, new in (("its steel", "the steel"), ("next spring", "next April")):
+        found = _paragraph_edited(old, new)
+        assert found == (start, start + len(_PARAGRAPH.replace(old, new))), old

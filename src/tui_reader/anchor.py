@@ -31,6 +31,7 @@ import bisect
 import hashlib
 import re
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -981,5 +982,31 @@ def _fuzzy_accepts(qy: _Query, m: int, c: Placement) -> bool:
     if m < 80:
         # Near-duplicate sentences are common: the context must mostly agree too.
         return _context_mean(qy, ps, ss) >= 0.6 and in_context
-    # A long quote: nearly the same text or a more changed one, in its context.
-    return in_context
+    # A long quote: nearly the same text or a more changed one, in its context, with each of
+    # its sentences still there.
+    return in_context and not _sentence_replaced(qy, c)
+
+
+# A sentence of the quote this long (in words) whose words are less than half found in the
+# place found was replaced, not edited: the place holds words never highlighted.
+_SENTENCE_WORDS = 4
+_SENTENCE_KEPT = 0.5
+
+
+def _sentence_replaced(qy: _Query, c: Placement) -> bool:
+    """Whether a sentence of a long quote is missing from its place (a correction that
+    replaced one sentence of a highlighted paragraph): placed anyway, the highlight showed,
+    and exported as its quote, the new sentence, or began in its middle. Linear in the
+    quote: its words counted against the place's."""
+    fs, fe = _folded_span(qy.prep, c.start, c.end)
+    placed = Counter(_WORD.findall(qy.prep.folded[fs:fe]))
+    start = 0
+    for end in [m.end() for m in _BOUNDARY.finditer(qy.q)] + [len(qy.q)]:
+        words = _WORD.findall(qy.q, start, end)
+        start = end
+        if len(words) < _SENTENCE_WORDS:
+            continue
+        kept = sum(min(n, placed[w]) for w, n in Counter(words).items())
+        if kept < _SENTENCE_KEPT * len(words):
+            return True
+    return False
