@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from xdist.scheduler import LoadGroupScheduling
 from xdist.workermanage import WorkerController
 
@@ -66,6 +67,7 @@ class GroupScheduling(LoadGroupScheduling):
             node.shutdown()  # (it runs what it holds, then ends)
 
 
+@pytest.hookimpl(optionalhook=True)  # (a run with xdist off, -p no:xdist, knows no such hook)
 def pytest_xdist_make_scheduler(config: Any, log: Any) -> GroupScheduling | None:
     """The mended scheduler for ``--dist loadgroup``; xdist's own for any other."""
     if config.getvalue("dist") != "loadgroup":
