@@ -72,7 +72,9 @@ def test_client_export_imports_notes_tags_and_places_them(
     assert key.start is not None  # placed in the fetched and extracted text
     assert key.created == datetime(2026, 11, 28, 14, 2, 11, 503214, tzinfo=UTC).timestamp()
     assert key.updated > key.created
-    assert store.get_article_note(article.id) == "A page note: read the follow-up next week."
+    # The page note's tags are written under it (an article's note has none of its own).
+    note = store.get_article_note(article.id)
+    assert note == "A page note: read the follow-up next week.\n\nTags: follow-up"
 
 
 def test_api_search_unreachable_is_kept_unanchored_then_placed_on_open(

@@ -505,8 +505,12 @@ def _exact(qy: _Query) -> Placement | None:
     margin = 0.05 if ctx >= 0.9 else CLEAR_MARGIN
     if not unique and scored[1][0] > ctx - margin:
         tied = [k for k in scored if k[0] > ctx - margin]
-        near = _clearly_nearest(prep, [k[4] for k in tied], hint)
-        if ctx < 0.9 or near is None:
+        # With no context at all (a file's quote and a position measured in another text,
+        # as Recogito writes them), the position alone tells the copies apart, as it does
+        # for Hypothesis: the one nearest it, at half the distance of any other.
+        no_context = not qy.pre_known and not qy.suf_known
+        near = _clearly_nearest(prep, [k[4] for k in tied], hint, 2 if no_context else 4)
+        if near is None or (ctx < 0.9 and not no_context):
             return None
         ctx, pos, ps, ss, fs = next(k for k in tied if k[4] == near)
     ctx_support = _context_support(qy, fs, fs + len(q), ps, ss)
@@ -543,15 +547,18 @@ def _nearer_copy(
     return ps, ss, near, support
 
 
-def _clearly_nearest(prep: _Prepared, starts: list[int], hint: int | None) -> int | None:
-    """Of identical-looking places, the one far nearer the old position than any other (a
-    sentence quoted again elsewhere leaves its original near where it was)."""
+def _clearly_nearest(
+    prep: _Prepared, starts: list[int], hint: int | None, ratio: int = 4
+) -> int | None:
+    """Of identical-looking places, the one far nearer the old position than any other
+    (``ratio`` times nearer: a sentence quoted again elsewhere leaves its original near where
+    it was)."""
     if hint is None:
         return None
     by_distance = sorted(starts, key=lambda fs: abs(prep.index[fs] - hint))
     d1 = abs(prep.index[by_distance[0]] - hint)
     d2 = abs(prep.index[by_distance[1]] - hint)
-    return by_distance[0] if d1 * 4 <= d2 else None
+    return by_distance[0] if d1 * ratio <= d2 else None
 
 
 INTACT = 0.9  # a side of the context this similar to the stored one is still there

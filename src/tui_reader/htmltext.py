@@ -28,6 +28,7 @@ __all__ = [
     "decode_entities",
     "html_paragraphs",
     "html_to_text",
+    "plain_paragraphs",
     "quick_document",
     "text_to_html",
 ]
@@ -139,7 +140,7 @@ def html_paragraphs(markup: str) -> list[str]:
     if not markup:
         return []
     if not _HTMLISH.search(markup):
-        return _plain_paragraphs(markup)
+        return plain_paragraphs(markup)
     paragraphs = []
     for chunk in _PARAGRAPH_BREAK.split(_marked_text(markup)[0]):
         paragraph = _lines(chunk)
@@ -148,7 +149,9 @@ def html_paragraphs(markup: str) -> list[str]:
     return paragraphs
 
 
-def _plain_paragraphs(text: str) -> list[str]:
+def plain_paragraphs(text: str) -> list[str]:
+    """The paragraphs of plain text (never read as HTML, whatever it holds): at blank lines,
+    each one's own line breaks kept unless it was wrapped at a width."""
     return [p for p in map(plain_paragraph, _PARAGRAPH_BREAK.split(fast_clean(text))) if p]
 
 
@@ -255,7 +258,7 @@ def html_to_text(markup: str) -> str:
     if not markup:
         return ""
     if not _HTMLISH.search(markup):
-        return "\n".join(_plain_paragraphs(markup))
+        return "\n".join(plain_paragraphs(markup))
     # The same as joining html_paragraphs' lines: its paragraph breaks hold only whitespace
     # and newlines, so splitting at each newline and leaving blank lines out gives the same
     # lines (without the paragraph regex: a third of the time here).

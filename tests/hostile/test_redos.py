@@ -866,6 +866,16 @@ UNIT_CASES: list[Case] = [
         lambda t: anninput._fragment_selectors("#:~:" + t),
         ("text=a-,", "x&", "char=1,", ",-", "%2"),
     ),
+    # An imported note in HTML or plain text read as Markdown (export/anninput.py): each
+    # link's address kept after its words, every character literal.
+    *_unit_cases(
+        "anninput._as_markdown[html]",
+        lambda t: anninput._as_markdown(t, "text/html"),
+        ('<a href="https://e.org/x">x</a>', "<a href=", "\ue0001\ue001", "<p><a>", "# *"),
+    ),
+    *_text_cases(
+        "anninput._as_markdown[plain]", lambda t: anninput._as_markdown(t, "text/plain"), E2E_BUDGET
+    ),
     # An address's key, its percent-escapes compared as RFC 3986 does (sanitize.url_key).
     *_unit_cases(
         "sanitize.url_key[escapes]",

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 
 from tui_reader.export.data import ExportError
@@ -430,8 +430,53 @@ def _annotation(
         parsed.replies += 1
         parsed.skipped.append(f"annotation {n}: a reply to another annotation; skipped")
         return
-    target = _target(check, anno.get("target"))
-    source = _source(check, target) or check.iri(anno.get("uri"), "uri")
+    targets = _targets(check, anno.get("target"))
+    created = check.time(anno.get("created"), "created")
+    modified = check.time(anno.get("modified"), "modified")
+    if modified is None:
+        modified = check.time(anno.get("updated"), "updated")  # Hypothesis's name for it
+    note, tags = _note_and_tags(check, anno)
+    color = color or _body_color(check, anno)
+    title = _document_title(check, anno.get("document"))
+    common = _Common(n, raw_id, uid, kind, color, text_hash, created, modified, note, tags, title)
+    for t, target in enumerate(targets):
+        # Each target is annotated alike (model 3.2.6: the bodies apply to every one), the
+        # first under the annotation's own id, the others under ids made from it.
+        one = check if len(targets) == 1 else _Checker(f"annotation {n}, target {t + 1}")
+        raw = raw_id if t == 0 or not raw_id else f"{raw_id}\0target {t + 1}"
+        _one_target(parsed, one, replace(common, raw_id=raw), anno, target, now, seen)
+
+
+@dataclass(frozen=True)
+class _Common:
+    """What an annotation says of each of its targets."""
+
+    n: int
+    raw_id: str
+    uid: str
+    kind: str
+    color: str
+    text_hash: str
+    created: float | None
+    modified: float | None
+    note: str
+    tags: tuple[str, ...]
+    title: str
+
+
+def _one_target(
+    parsed: Parsed,
+    check: _Checker,
+    common: _Common,
+    anno: dict[str, Any],
+    target: dict[str, Any],
+    now: float,
+    seen: dict[str, int],
+) -> None:
+    n, raw_id, uid, kind, color = common.n, common.raw_id, common.uid, common.kind, common.color
+    text_hash, note, tags, title = common.text_hash, common.note, common.tags, common.title
+    created, modified = common.created, common.modified
+    source = _unproxied(_source(check, target) or check.iri(anno.get("uri"), "uri"))
     if source and parsed.publication is not None and not has_scheme(source):
         # A part of the publication the file is about (Readium's AnnotationSet: a chapter
         # named by its path in the book): named within it, so that two books' chapter 1
@@ -441,13 +486,6 @@ def _annotation(
         source = f"{book}/{path}"
         if book_title and source not in parsed.titles:
             parsed.titles[source] = f"{book_title} ({path})"
-    created = check.time(anno.get("created"), "created")
-    modified = check.time(anno.get("modified"), "modified")
-    if modified is None:
-        modified = check.time(anno.get("updated"), "updated")  # Hypothesis's name for it
-    note, tags = _note_and_tags(check, anno)
-    color = color or _body_color(check, anno)
-    title = _document_title(check, anno.get("document"))
     if title and source and source not in parsed.titles:
         parsed.titles[source] = title
 
@@ -461,7 +499,7 @@ def _annotation(
     quote_sel, pos_sel, elsewhere, others = _selectors(check, target)
     if quote_sel is None and pos_sel is None and elsewhere:
         parsed.skipped.append(
-            f"annotation {n}: its selector is an address (published apart, not fetched); skipped"
+            f"{check.where}: its selector is an address (published apart, not fetched); skipped"
         )
         return
     if quote_sel is None and pos_sel is None:
@@ -469,22 +507,23 @@ def _annotation(
         quote_sel, pos_sel, a_range = _fragment_selectors(source)
         if a_range:
             parsed.skipped.append(
-                f"annotation {n}: its address names a passage by its first and last words"
+                f"{check.where}: its address names a passage by its first and last words"
                 " (a text fragment's range), not its text: it cannot be placed; skipped"
             )
             return
     if quote_sel is None and pos_sel is None:
-        if not target.get("selector") and note.strip() and (uid or source):
+        page_note = _with_tags(note, tags)  # (an article's note has no tags of its own)
+        if not target.get("selector") and page_note.strip() and (uid or source):
             updated = modified if modified is not None else (created or now)
-            parsed.notes.append(ParsedNote(n, uid, source, note, updated))  # a page note
+            parsed.notes.append(ParsedNote(n, uid, source, page_note, updated))  # a page note
             return
-        parsed.skipped.append(f"annotation {n}: {_no_text(target)}; skipped")
+        parsed.skipped.append(f"{check.where}: {_no_text(target)}; skipped")
         return
     quote = prefix = suffix = ""
     if quote_sel is not None:
         quote = check.text(quote_sel.get("exact"), "TextQuoteSelector.exact", MAX_QUOTE)
         if not quote.strip():
-            parsed.skipped.append(f"annotation {n}: the quoted text is empty; skipped")
+            parsed.skipped.append(f"{check.where}: the quoted text is empty; skipped")
             return
         prefix = check.text(quote_sel.get("prefix"), "TextQuoteSelector.prefix", MAX_CONTEXT)
         suffix = check.text(quote_sel.get("suffix"), "TextQuoteSelector.suffix", MAX_CONTEXT)
@@ -510,7 +549,7 @@ def _annotation(
         if start == end:  # a point, not a passage: valid, but no place for a highlight
             start = end = None
     if not quote and start is None:
-        parsed.skipped.append(f"annotation {n}: an empty TextPositionSelector; skipped")
+        parsed.skipped.append(f"{check.where}: an empty TextPositionSelector; skipped")
         return
     created = created if created is not None else now
     hid, legacy = _highlight_id(raw_id, (source, uid, quote, prefix, suffix, start, end), seen)
@@ -606,17 +645,17 @@ def _fragment_selectors(
     return None, None, False
 
 
-def _target(check: _Checker, target: object) -> dict[str, Any]:
+def _targets(check: _Checker, target: object) -> list[dict[str, Any]]:
+    """The annotation's targets (model 3.2.6: one, or a list; an IRI names the resource)."""
     if target is None:
         check.fail("target", "missing")
-    if isinstance(target, list):
-        targets = check.items(target, "target", MAX_SELECTORS)
-        if not targets:
-            check.fail("target", "is an empty list")
-        target = targets[0]
-    if isinstance(target, str):
-        return {"source": target}
-    return check.obj(target, "target", optional=False)
+    listed = check.items(target, "target", MAX_SELECTORS) if isinstance(target, list) else [target]
+    if not listed:
+        check.fail("target", "is an empty list")
+    return [
+        {"source": t} if isinstance(t, str) else check.obj(t, "target", optional=False)
+        for t in listed
+    ]
 
 
 def _source(check: _Checker, target: dict[str, Any]) -> str:
@@ -628,6 +667,21 @@ def _source(check: _Checker, target: dict[str, Any]) -> str:
     if source is None and target.get("selector") is None:
         return check.iri(target.get("id"), "target.id")
     return check.iri(source, "target.source")
+
+
+# Hypothesis's proxy: a page annotated through it is named by the proxy's address followed
+# by the page's (hypothesis/h, h/util/uri.py: normalize() takes the prefix off likewise).
+_VIA_PREFIXES = ("https://via.hypothes.is/", "http://via.hypothes.is/")
+
+
+def _unproxied(iri: str) -> str:
+    """The page's own address for one annotated through Hypothesis's proxy (it made a second
+    article beside the page's); any other address as it is."""
+    lowered = iri[:40].lower()
+    for prefix in _VIA_PREFIXES:
+        if lowered.startswith(prefix) and is_web_url(iri[len(prefix) :]):
+            return iri[len(prefix) :]
+    return iri
 
 
 def _plain_keywords(data: Any) -> None:
@@ -740,6 +794,17 @@ def _note_and_tags(check: _Checker, anno: dict[str, Any]) -> tuple[str, tuple[st
     return note, tuple(t for t in tags if t)
 
 
+def _with_tags(note: str, tags: Sequence[str]) -> str:
+    """A page note with its tags written under it: an article's note has no tags of its own,
+    and a Hypothesis page note's (or a W3C bookmark's) were lost."""
+    if not tags:
+        return note
+    from tui_reader.mdescape import md_escape
+
+    line = "Tags: " + ", ".join(md_escape(tag) for tag in tags)
+    return f"{note}\n\n{line}" if note.strip() else line
+
+
 def _body_color(check: _Checker, anno: dict[str, Any]) -> str:
     """The colour a body gives the highlight (Readium's ``body.color``: one of six names)."""
     body = anno.get("body")
@@ -750,19 +815,57 @@ def _body_color(check: _Checker, anno: dict[str, Any]) -> str:
 
 
 _HTML_FORMATS = frozenset({"text/html", "application/xhtml+xml"})
+_PLAIN_FORMATS = frozenset({"text/plain"})
+# Where a link's address stands while an HTML note is read as text (private-use characters,
+# taken out of the note first).
+_ADDRESS_MARK = re.compile("\ue000(\\d+)\ue001")
 
 
 def _as_markdown(value: str, fmt: object) -> str:
-    """A body's text as the note's Markdown: a body in HTML (``format`` says so, as the
-    model's ``TextualBody`` may) is read as text, its paragraphs kept and every character
-    literal; its markup (a script, an ``<img onerror>``) was stored as Markdown and reached
-    the Markdown export."""
-    if not (isinstance(fmt, str) and fmt.split(";")[0].strip().lower() in _HTML_FORMATS):
-        return value
-    from tui_reader.htmltext import html_paragraphs
+    """A body's text as the note's Markdown. A body in HTML (``format`` says so, as the
+    model's ``TextualBody`` may) is read as text, its paragraphs kept, every character
+    literal and each link's address after its words: its markup (a script, an ``<img
+    onerror>``) was stored as Markdown and reached the Markdown export, and the addresses
+    of its links were lost. A body in plain text is literal too: its "# 1" was a heading,
+    its "<b>" HTML, in the export. Without a format, the text is Markdown (Hypothesis's)."""
+    kind = fmt.split(";")[0].strip().lower() if isinstance(fmt, str) else ""
     from tui_reader.mdescape import md_escape
 
-    return "\n\n".join(md_escape(paragraph) for paragraph in html_paragraphs(value))
+    if kind in _PLAIN_FORMATS:
+        from tui_reader.htmltext import plain_paragraphs
+
+        return "\n\n".join(md_escape(paragraph) for paragraph in plain_paragraphs(value))
+    if kind not in _HTML_FORMATS:
+        return value
+    from tui_reader.htmltext import html_paragraphs
+
+    markup, addresses = _marked_addresses(value)
+    text = "\n\n".join(md_escape(paragraph) for paragraph in html_paragraphs(markup))
+    return _ADDRESS_MARK.sub(lambda m: _link(addresses[int(m.group(1))]), text)
+
+
+def _marked_addresses(markup: str) -> tuple[str, list[str]]:
+    """``markup`` with a mark after each link to a web address that its words do not already
+    spell out, and the addresses the marks stand for."""
+    markup = markup.replace("\ue000", "").replace("\ue001", "")
+    if "<a" not in markup.lower():
+        return markup, []
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return markup, []
+    addresses: list[str] = []
+    for a in root.iter("a"):
+        href = url_text(a.get("href") or "").strip()
+        if is_web_url(href) and href not in a.text_content():
+            a.tail = f" \ue000{len(addresses)}\ue001" + (a.tail or "")
+            addresses.append(href)
+    if not addresses:
+        return markup, []
+    return lxml.html.tostring(root, encoding="unicode"), addresses
 
 
 def _link(iri: str) -> str:
