@@ -221,6 +221,26 @@ def test_a_chapter_of_a_book_is_named_within_the_book(store: Store) -> None:
     assert (again.added, again.skipped, again.articles_created) == (0, 1, 0)
 
 
+def test_books_named_by_their_title_alone_stay_apart(store: Store) -> None:
+    """dc:identifier is optional in Readium's AnnotationSet: without it, every book's
+    "OEBPS/text/chapter1.html" was one article, untitled, named by that path alone."""
+    for title in ("Moby Dick", "Alice in Wonderland"):
+        data = _readium("0", f"a sentence of {title}")
+        data["about"] = {"dc:title": title}
+        import_annotations(store, data)
+    articles = sorted(store.annotated_articles(), key=lambda a: a.title)
+    assert [(a.url, a.title) for a in articles] == [
+        (
+            "urn:x-book-title:Alice%20in%20Wonderland/OEBPS/text/chapter1.html",
+            "Alice in Wonderland (OEBPS/text/chapter1.html)",
+        ),
+        (
+            "urn:x-book-title:Moby%20Dick/OEBPS/text/chapter1.html",
+            "Moby Dick (OEBPS/text/chapter1.html)",
+        ),
+    ]
+
+
 def test_tags_of_several_words_are_said_to_be_written_with_hyphens(store: Store) -> None:
     row = {
         "id": "CCCCCCCCCCCCCCCCCCCCCC",

@@ -26,6 +26,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
+from urllib.parse import quote
 
 from tui_reader.export.data import ExportError
 from tui_reader.sanitize import clean_line, clean_text, has_scheme, is_web_url, url_text
@@ -34,6 +35,7 @@ from tui_reader.timestamps import MAX_YEAR, MIN_YEAR, parse_iso, sane_timestamp
 EXT = "tui-reader"
 HL_URN = "urn:tui-reader:highlight:"
 NOTE_URN = "urn:tui-reader:note:"
+BOOK_URN = "urn:x-book-title:"  # a book a file names by its title alone (Readium's)
 FORMAT_VERSION = 1
 
 MAX_ANNOTATIONS = 200_000  # in one file
@@ -347,14 +349,16 @@ def _publication(data: Any) -> tuple[str, str] | None:
     ids = about.get("dc:identifier")
     listed = ids[:MAX_SELECTORS] if isinstance(ids, list) else [ids]
     book = next((i.strip() for i in listed if isinstance(i, str) and has_scheme(i.strip())), "")
-    if not book:
-        return None
     titles = about.get("dc:title")
     title = titles[0] if isinstance(titles, list) and titles else titles
-    return (
-        check.iri(book, "about.dc:identifier"),
-        check.label(title, "about.dc:title") if isinstance(title, str) else "",
-    )
+    name = check.label(title, "about.dc:title") if isinstance(title, str) else ""
+    if book:
+        return check.iri(book, "about.dc:identifier"), name
+    if name:
+        # No identifier (it is optional): the book is named by its title, so that two books'
+        # chapters of one path (Calibre's OEBPS/Text/part0001.xhtml) stay apart.
+        return BOOK_URN + quote(name, safe=""), name
+    return None
 
 
 def _articles(ext: object) -> dict[str, ArticleInfo]:
