@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.fixtures.feeds.builders import rss
 from tests.httpserver import Response, TestServer
 from tui_reader.config import Config, RefreshConfig
@@ -231,6 +233,32 @@ def test_a_bot_check_is_named(server: TestServer) -> None:
         "HTTP 403 Forbidden: the site puts a bot check in front of it, which a feed reader"
         " cannot pass (the site can exempt its feed)"
     )
+
+
+@pytest.mark.parametrize(
+    "header", [("cf-mitigated", "challenge"), ("x-amzn-waf-action", "captcha")]
+)
+def test_a_challenge_page_sent_as_200_is_no_page(
+    server: TestServer, header: tuple[str, str]
+) -> None:
+    """Cloudflare and AWS WAF send their challenge page with these headers, whatever the
+    status; sent as 200, the page was shown, and stored, as the article ("Just a moment...").
+    DataDome's header is on every answer of a site it guards: no sign by itself."""
+    challenge = Response(
+        "<title>Just a moment...</title><p>Checking your browser before accessing.</p>",
+        headers=dict([header]),
+        content_type="text/html",
+    )
+    try:
+        fetch(server.route("/challenge.html", challenge))
+    except FetchError as exc:
+        message = str(exc)
+    assert message == (
+        "HTTP 200 OK: the site puts a bot check in front of it, which a feed reader"
+        " cannot pass (the site can exempt its feed)"
+    )
+    guarded = Response("<p>The article.</p>", headers={"x-datadome": "protected"})
+    assert fetch(server.route("/guarded.html", guarded)).body == b"<p>The article.</p>"
 
 
 def test_a_redirect_with_a_space_is_stored_as_requested(server: TestServer, store: Store) -> None:

@@ -913,10 +913,16 @@ def _bot_check(headers: dict[str, str]) -> bool:
     """Whether a refusal is a bot check (a challenge page for browsers), as the services that
     make them say in a header: Cloudflare's ``cf-mitigated: challenge``, AWS WAF's
     ``x-amzn-waf-action`` (challenge, captcha), DataDome's ``x-datadome``."""
+    return _challenge(headers) or "x-datadome" in headers
+
+
+def _challenge(headers: dict[str, str]) -> bool:
+    """Whether an answer is a bot check's challenge page, whatever its status: the headers
+    that Cloudflare and AWS WAF send with that page only (DataDome's is on every answer of a
+    site it guards, passed or not)."""
     return (
         headers.get("cf-mitigated", "").strip().lower() == "challenge"
         or headers.get("x-amzn-waf-action", "").strip().lower() in ("challenge", "captcha")
-        or "x-datadome" in headers
     )
 
 
@@ -1023,7 +1029,9 @@ async def _fetch_hops(
                 return FetchResult(
                     current, status, head.headers, b"", not_modified=True, permanent_url=permanent
                 )
-            if not 200 <= status < 300:
+            if not 200 <= status < 300 or _challenge(head.headers):
+                # (A challenge page sent as 200 is no more the page than one sent as 403: it
+                # was shown, and stored, as the article.)
                 phrase = head.reason or _REASONS.get(status, "")
                 retry = None
                 if status in (429, 503):
