@@ -920,10 +920,9 @@ def _challenge(headers: dict[str, str]) -> bool:
     """Whether an answer is a bot check's challenge page, whatever its status: the headers
     that Cloudflare and AWS WAF send with that page only (DataDome's is on every answer of a
     site it guards, passed or not)."""
-    return (
-        headers.get("cf-mitigated", "").strip().lower() == "challenge"
-        or headers.get("x-amzn-waf-action", "").strip().lower() in ("challenge", "captcha")
-    )
+    cloudflare = headers.get("cf-mitigated", "").strip().lower()
+    aws = headers.get("x-amzn-waf-action", "").strip().lower()
+    return cloudflare == "challenge" or aws in ("challenge", "captcha")
 
 
 def _login_withheld(first: str, current: str) -> bool:
