@@ -178,6 +178,36 @@ def test_plain_text_served_as_text() -> None:
     ]
 
 
+def test_markdown_served_as_markdown_is_read_as_plain_text() -> None:
+    """A text/markdown page was parsed as HTML: its paragraphs, list and code ran into one
+    line of literal markup."""
+    doc = extract_html(
+        b"# Pier to close\n\nThe harbour authority said on **Tuesday** that the old pier"
+        b" would close.\n\n- item one\n- item two",
+        URL,
+        content_type="text/markdown; charset=utf-8",
+    )
+    assert doc.title == "# Pier to close"  # (a plain text's first short line is its title)
+    assert [b.text for b in doc.blocks] == [
+        "The harbour authority said on **Tuesday** that the old pier would close.",
+        "- item one\n- item two",
+    ]
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/rss+xml", "application/atom+xml; charset=utf-8"]
+)
+def test_a_feed_opened_as_an_article_says_it_is_a_feed(content_type: str) -> None:
+    """Its items' titles, links and summaries ran together as the article's text."""
+    feed = b'<?xml version="1.0"?><rss version="2.0"><channel><title>News</title></channel></rss>'
+    with pytest.raises(ExtractionError) as caught:
+        extract_html(feed, URL, content_type=content_type)
+    kind = content_type.split(";")[0]
+    assert str(caught.value).endswith(
+        f"it is a feed ({kind}), not an article's page: subscribe to it with `tui-reader add`"
+    )
+
+
 @pytest.mark.parametrize(
     "fragment",
     ["", "   ", "<p></p>", "<div><!-- only a comment --></div>", "<script>x()</script>"],

@@ -165,9 +165,25 @@ def _blocks(content: HtmlElement, base: str, meta: Metadata) -> list[Block]:
 
 def _check_type(content_type: str, url: str) -> str:
     kind = content_type.split(";")[0].strip().lower()
+    if kind in _FEED_TYPES:
+        add = "subscribe to it with `tui-reader add`"
+        raise ExtractionError(f"it is a feed ({kind}), not an article's page: {add}", url)
     if kind.startswith(_NOT_PAGES) or kind in _NOT_PAGE_TYPES:
         raise ExtractionError(f"it is {kind}, not an HTML page", url)
     return kind
+
+
+# Feeds by their own types (a feed's address opened as an article: its items ran together).
+_FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/feed+json",
+    }
+)
+# Text that is plain text to a reader (Markdown is written to be read as it is).
+_PLAIN_TYPES = frozenset({"text/plain", "text/markdown", "text/x-markdown"})
 
 
 def _has_article(blocks: list[Block]) -> bool:
@@ -348,7 +364,7 @@ def extract_html(
         text = html
     if not text.strip():
         raise ExtractionError("the page is empty", url)
-    if kind == "text/plain":
+    if kind in _PLAIN_TYPES:
         return plain_document(text, url)
     if len(text) > MAX_PAGE_CHARS:
         raise ExtractionError(f"the page is too large ({len(text) // 1_000_000} MB of HTML)", url)
