@@ -725,3 +725,26 @@ def test_the_article_a_page_declares_is_not_taken_for_a_part_of_a_listing() -> N
     # Not declared: the same text is taken for a part of a listing, as before.
     undeclared = Metadata(url=url)
     assert len(_not_an_article(found, root, url, undeclared)) > len(paras)
+
+
+def test_an_amp_pages_pictures_are_kept() -> None:
+    """AMP writes its pictures as <amp-img> (and <amp-anim>, in an <amp-carousel> too), with
+    a <noscript> copy inside: every one was lost, where an <img> is kept."""
+    prose = "The harbour authority said the old pier would close for repairs next week. " * 4
+    page = (
+        "<html amp><head><title>Pier</title></head><body><article><h1>Pier</h1>"
+        f"<p>{prose}</p>"
+        '<amp-img src="/pier.jpg" alt="The pier" width="800" height="600" layout="responsive">'
+        '<noscript><img src="/pier-fallback.jpg"></noscript></amp-img>'
+        f"<p>{prose}</p>"
+        '<amp-carousel type="slides"><amp-img src="/a.jpg" alt="A"></amp-img>'
+        '<amp-anim src="/b.gif" alt="B"></amp-anim></amp-carousel>'
+        f"<p>{prose}</p></article></body></html>"
+    )
+    doc = extract_html(page, "https://news.example.org/pier")
+    pictures = [b.src for b in doc.blocks if b.kind == "figure"]
+    assert pictures == [
+        "https://news.example.org/pier.jpg",
+        "https://news.example.org/a.jpg",
+        "https://news.example.org/b.gif",
+    ]

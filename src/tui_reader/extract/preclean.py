@@ -331,8 +331,27 @@ def _article_paragraph_classes(root: HtmlElement) -> set[str]:
     }
 
 
+# AMP's pictures: elements of their own, which the article finder and the blocks know nothing
+# of (an AMP page lost every picture; its carousel's too).
+_AMP_PICTURES = ("amp-img", "amp-anim")
+_PICTURE_ATTRS = ("src", "srcset", "alt", "title", "width", "height")
+
+
+def _amp_pictures(root: HtmlElement) -> None:
+    """Each AMP picture as the ``<img>`` it stands for (its fallback and placeholder children,
+    a ``<noscript>`` copy among them, go with it)."""
+    for el in list(root.iter(*_AMP_PICTURES)):
+        parent = el.getparent()
+        if parent is None or not el.get("src"):
+            continue
+        img = root.makeelement("img", {a: v for a in _PICTURE_ATTRS if (v := el.get(a))})
+        img.tail = el.tail
+        parent.replace(el, img)
+
+
 def preclean(root: HtmlElement) -> str:
     """Clean ``root`` in place; returns the byline text found in the page, if any."""
+    _amp_pictures(root)
     placed = _place_streamed_parts(root)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
