@@ -748,3 +748,21 @@ def test_an_amp_pages_pictures_are_kept() -> None:
         "https://news.example.org/a.jpg",
         "https://news.example.org/b.gif",
     ]
+
+
+def test_a_list_of_times_in_the_article_is_kept_and_a_date_above_it_still_goes() -> None:
+    """Near the article's top, an item of a list after its first paragraph that starts with
+    a time (a podcast's "00:00 Intro", an agenda's "9:00 Doors open") was deleted as the
+    page's timestamp. A date above the prose, in a theme's "post meta" list, still goes."""
+    prose = "The harbour authority said the old pier would close for repairs next week. " * 4
+    page = (
+        "<html><head><title>Episode 42</title></head><body><article><h1>Episode 42</h1>"
+        "<ul class='post-meta'><li>March 5, 2024</li></ul>"
+        f"<p>{prose}</p><h2>Chapters</h2>"
+        "<ul><li>00:00 Intro</li><li>9:00 Doors open</li><li>17:40 Interview</li></ul>"
+        f"<p>{prose}</p><p>{prose}</p></article></body></html>"
+    )
+    doc = extract_html(page, "https://news.example.org/ep42")
+    items = [b.text for b in doc.blocks if b.kind == "list_item"]
+    assert items == ["00:00 Intro", "9:00 Doors open", "17:40 Interview"]
+    assert "March 5, 2024" not in doc.text and doc.published.startswith("2024-03-05")

@@ -233,8 +233,10 @@ def _lift_head(out: list[Block], meta: Metadata) -> None:
     while head < min(len(out), _HEAD_BLOCKS):
         block = out[head]
         text = block.text
-        # (The date and byline may be items of a list: a theme's "post meta" list.)
-        if block.kind in ("heading", "paragraph", "list_item"):
+        # (The date and byline may be items of a list: a theme's "post meta" list, above
+        # the prose. A list after the article's first paragraph is the article's: a
+        # podcast's chapters, "00:00 Intro", an agenda's "9:00 Doors open".)
+        if block.kind in ("heading", "paragraph") or (block.kind == "list_item" and not prose):
             stamp = is_timestamp(text)
             if stamp or _is_byline(text, meta):
                 found = parse_date(text) if stamp else ""
