@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urljoin
 
@@ -27,6 +28,7 @@ __all__ = [
     "decode_control_refs",
     "decode_entities",
     "html_paragraphs",
+    "html_paragraphs_with_links",
     "html_to_text",
     "plain_paragraphs",
     "quick_document",
@@ -147,6 +149,41 @@ def html_paragraphs(markup: str) -> list[str]:
         if paragraph:
             paragraphs.append(paragraph)
     return paragraphs
+
+
+# Where a link's address stands while its paragraph is read and escaped (private-use
+# characters, taken out of the markup first).
+_ADDRESS_MARK = re.compile("\ue000(\\d+)\ue001")
+
+
+def html_paragraphs_with_links(
+    markup: str, escape: Callable[[str], str], link: Callable[[str], str]
+) -> list[str]:
+    """:func:`html_paragraphs`, each paragraph passed through ``escape``, with each link's
+    web address that its words do not spell out written after them, as ``link`` writes it
+    (an imported note in HTML lost its links' addresses)."""
+    markup = markup.replace("\ue000", "").replace("\ue001", "")
+    addresses: list[str] = []
+    if "<a" in markup.lower():
+        import lxml.html
+        from lxml import etree
+
+        try:
+            root = lxml.html.fragment_fromstring(markup, create_parent="div")
+        except (etree.ParserError, ValueError):
+            root = None
+        if root is not None:
+            for a in root.iter("a"):
+                href = url_text(a.get("href") or "").strip()
+                if is_web_url(href) and href not in a.text_content():
+                    a.tail = f" \ue000{len(addresses)}\ue001" + (a.tail or "")
+                    addresses.append(href)
+            if addresses:
+                markup = lxml.html.tostring(root, encoding="unicode")
+    return [
+        _ADDRESS_MARK.sub(lambda m: link(addresses[int(m.group(1))]), escape(paragraph))
+        for paragraph in html_paragraphs(markup)
+    ]
 
 
 def plain_paragraphs(text: str) -> list[str]:

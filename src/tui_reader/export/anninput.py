@@ -820,9 +820,6 @@ def _body_color(check: _Checker, anno: dict[str, Any]) -> str:
 
 _HTML_FORMATS = frozenset({"text/html", "application/xhtml+xml"})
 _PLAIN_FORMATS = frozenset({"text/plain"})
-# Where a link's address stands while an HTML note is read as text (private-use characters,
-# taken out of the note first).
-_ADDRESS_MARK = re.compile("\ue000(\\d+)\ue001")
 
 
 def _as_markdown(value: str, fmt: object) -> str:
@@ -841,35 +838,9 @@ def _as_markdown(value: str, fmt: object) -> str:
         return "\n\n".join(md_escape(paragraph) for paragraph in plain_paragraphs(value))
     if kind not in _HTML_FORMATS:
         return value
-    from tui_reader.htmltext import html_paragraphs
+    from tui_reader.htmltext import html_paragraphs_with_links
 
-    markup, addresses = _marked_addresses(value)
-    text = "\n\n".join(md_escape(paragraph) for paragraph in html_paragraphs(markup))
-    return _ADDRESS_MARK.sub(lambda m: _link(addresses[int(m.group(1))]), text)
-
-
-def _marked_addresses(markup: str) -> tuple[str, list[str]]:
-    """``markup`` with a mark after each link to a web address that its words do not already
-    spell out, and the addresses the marks stand for."""
-    markup = markup.replace("\ue000", "").replace("\ue001", "")
-    if "<a" not in markup.lower():
-        return markup, []
-    import lxml.html
-    from lxml import etree
-
-    try:
-        root = lxml.html.fragment_fromstring(markup, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return markup, []
-    addresses: list[str] = []
-    for a in root.iter("a"):
-        href = url_text(a.get("href") or "").strip()
-        if is_web_url(href) and href not in a.text_content():
-            a.tail = f" \ue000{len(addresses)}\ue001" + (a.tail or "")
-            addresses.append(href)
-    if not addresses:
-        return markup, []
-    return lxml.html.tostring(root, encoding="unicode"), addresses
+    return "\n\n".join(html_paragraphs_with_links(value, md_escape, _link))
 
 
 def _link(iri: str) -> str:
