@@ -155,7 +155,7 @@ class RefreshJob:
 
     def _signal(self, sig: signal.Signals) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.pid, sig)  # its own group (start_new_session)
+            os.killpg(self.pid, sig)  # its own group (process_group=0)
 
     def _death(self) -> str:
         code = self.process.returncode
@@ -213,7 +213,11 @@ def start(
             stderr=stderr,
             pass_fds=(write_fd,),
             env=env,
-            start_new_session=True,  # its own group: cancel ends its parser processes too
+            # Its own process group, so that cancel ends its parser processes too; in this
+            # session, not a new one: the kernel's autogroup scheduling gives each session an
+            # equal share of the CPU whatever its nice value, and a refresh in a session of its
+            # own kept the app's event loop waiting for a core for 20 to 170 ms at a time.
+            process_group=0,
         )
     except OSError as exc:
         os.close(read_fd)
