@@ -744,10 +744,11 @@ class Reader:
         """Fetch a web page (the usual limits) and extract its article (blocking).
         ExtractionError naming the URL when it cannot be fetched or holds no article."""
         from tui_reader.errors import ExtractionError
-        from tui_reader.net import FetchError, FetchLimits, fetch
+        from tui_reader.extract.pointer import fetch_page
+        from tui_reader.net import FetchError, FetchLimits
 
         try:
-            result = fetch(url, limits=FetchLimits.from_config(self.config.refresh))
+            result = fetch_page(url, FetchLimits.from_config(self.config.refresh))
         except FetchError as exc:
             raise ExtractionError(f"could not fetch {url}: {exc}") from exc
         return self.extract_page(result.body, result.url, content_type=result.content_type)

@@ -34,6 +34,7 @@ from tui_reader.extract import (
     document_from_fragment,
     extract_html,
     metadata,
+    pointer,
     postclean,
     preclean,
     prune,
@@ -43,6 +44,7 @@ from tui_reader.extract import pipeline as extract_pipeline
 from tui_reader.extract.dates import strip_dates
 from tui_reader.extract.pagedate import page_date
 from tui_reader.extract.parse import parse_html
+from tui_reader.extract.pointer import refresh_target
 from tui_reader.feeds import authors as feed_authors
 from tui_reader.feeds import dates as feed_dates
 from tui_reader.feeds import discover as discover_module
@@ -605,6 +607,20 @@ _FEED_NAMES = ("feed.", "a.rss", "&format=rss", "format=")  # (discover's <a hre
 
 UNIT_CASES: list[Case] = [
     *_text_cases("html_to_text", html_to_text),
+    # A page's meta refresh (extract.pointer): the page's head (its first 64 kB, so each case
+    # is bounded as well as linear), and a refresh's content value as long as it may be.
+    *_unit_cases(
+        "pointer.refresh_target",
+        lambda b: refresh_target(b, "https://example.org/a"),
+        (
+            b"<meta",
+            b"<meta http-equiv=refresh content='",
+            b'<meta http-equiv="refresh" content="0;url=/b">',
+            b'<noscript><!--<meta http-equiv="refresh" content="0">',
+            b"<meta http-equiv=refresh content=0;url=" + b"x" * 5000 + b">",
+        ),
+    ),
+    *_text_cases("pointer._target", lambda t: pointer._target(t, "https://example.org/a")),
     *_text_cases("clean_title", lambda t: clean_title(t, is_html=True)),
     *_text_cases("clean_link", lambda t: clean_link(t, "https://example.org/")),
     # An edited title against the stored one (store.identity: words shared).

@@ -8,4 +8,4 @@ __all__ = ["EXTRACTOR_VERSION", "ArticleUnavailable", "ExtractionError"]
 
 # Bump whenever the documents extraction produces change: stored documents made by another
 # version are extracted again the next time they are opened.
-EXTRACTOR_VERSION = "15"
+EXTRACTOR_VERSION = "16"

@@ -15,8 +15,9 @@ from tui_reader.document import Document
 from tui_reader.errors import ArticleUnavailable, ExtractionError
 from tui_reader.extract.errors import EXTRACTOR_VERSION
 from tui_reader.extract.guarded import extract_page, run_budgeted
+from tui_reader.extract.pointer import fetch_page
 from tui_reader.models import Article, ArticleBody
-from tui_reader.net import FetchError, FetchLimits, fetch
+from tui_reader.net import FetchError, FetchLimits
 from tui_reader.sanitize import is_web_url
 from tui_reader.store import Store
 from tui_reader.store.annotations import Placer
@@ -195,7 +196,7 @@ def load_document(
             if feed_failed is not None:
                 raise feed_failed
             raise ExtractionError("the article has no web address to fetch")
-        result = fetch(url, limits=FetchLimits.from_config(config.refresh))
+        result = fetch_page(url, FetchLimits.from_config(config.refresh))
         page = extract_page(
             result.body,
             result.url,
