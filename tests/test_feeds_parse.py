@@ -548,6 +548,9 @@ def test_a_link_is_read_as_a_browser_reads_it(raw: str, expected: str) -> None:
     assert parse_feed(doc, "https://feed.example/rss").entries[0].url == expected
 
 
+_POST_3 = "https://site.example/n/post-3"
+
+
 @pytest.mark.parametrize(
     ("doc", "got"),
     [
@@ -558,26 +561,41 @@ def test_a_link_is_read_as_a_browser_reads_it(raw: str, expected: str) -> None:
             b'<entry xml:base="https://cdn.example/a/"><id>post-1</id><title>One</title></entry>'
             b'<entry><id>/post-2</id><title>Two</title><content type="html" xml:base="/x/">'
             b"&lt;p&gt;t&lt;/p&gt;</content></entry></feed>",
-            [
-                ("post-1", "https://cdn.example/a/post-1"),
-                ("/post-2", "https://feeds.example/post-2"),
-            ],
+            [("post-1", ""), ("/post-2", "")],
         ),
-        # RSS guids that stand in for the link (isPermaLink), under an xml:base.
+        # RSS guids that would stand in for the link (isPermaLink), under an xml:base.
         (
             b'<?xml version="1.0"?><rss version="2.0"><channel xml:base="https://site.example/n/">'
             b"<title>N</title><item><guid>post-1</guid><title>One</title></item>"
             b'<item><guid isPermaLink="false">post-2</guid><title>Two</title></item>'
+            b"<item><guid>https://site.example/n/post-3</guid><title>Three</title></item>"
             b"</channel></rss>",
-            [("post-1", "https://site.example/n/post-1"), ("post-2", "")],
+            [("post-1", ""), ("post-2", ""), ("https://site.example/n/post-3", _POST_3)],
+        ),
+        # Eleventy's and Jekyll's feeds: xml:base on the feed, ids that are names ("42", a
+        # UUID). Under the base the link an id stood for was resolved into a made-up page.
+        (
+            b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"'
+            b' xml:base="https://site.example/blog/"><title>Notes</title><id>urn:f</id>'
+            b"<entry><id>42</id><title>42</title></entry>"
+            b"<entry><id>urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a</id><title>U</title>"
+            b"</entry><entry><id>https://site.example/blog/43</id><title>43</title></entry>"
+            b"</feed>",
+            [
+                ("42", ""),
+                ("urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a", ""),
+                ("https://site.example/blog/43", "https://site.example/blog/43"),
+            ],
         ),
     ],
 )
-def test_an_id_is_kept_as_written_and_only_the_link_it_stands_for_is_resolved(
+def test_an_id_is_kept_as_written_and_a_link_only_when_it_is_a_whole_address(
     doc: bytes, got: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both parsers (feedparser and the fast path) keep ids as written: resolved, they changed
-    with the feed's address or with an xml:base appearing anywhere."""
+    with the feed's address or with an xml:base appearing anywhere. An id stands in for a
+    missing link only when it is a whole web address, with an xml:base in force or not (as
+    "/2020/05/c/" without one, below)."""
     from tests.conftest import parse_both
 
     slow, fast = parse_both(doc, "https://feeds.example/f.xml", monkeypatch)

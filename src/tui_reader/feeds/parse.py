@@ -531,12 +531,13 @@ def _xml_entry(
     # aliasing costs more than the rest of this function.
     get = dict.get
     raw_link, raw_id = str(get(e, "link") or ""), str(get(e, "id") or "")
-    if raw_link == raw_id and not is_web_url(raw_link) and not _has_own_link(e):
+    if raw_link and raw_id and not _has_own_link(e) and not is_web_url(raw_id.strip()):
         # The link is only the entry's id (feedparser takes an RSS guid or an Atom id for the
         # link when there is none): an id is a name, an address only if it is a whole web
-        # address. "42" or a UUID resolved against the feed's address was a made-up page. (A
-        # link of the entry's own that its id repeats, "/2020/05/slug/" from a site built
-        # with no base address, is a link.)
+        # address. "42" or a UUID resolved against the feed's address, or against an xml:base
+        # in force (a link then, unlike the id), was a made-up page. (A link of the entry's own
+        # that its id repeats, "/2020/05/slug/" from a site built with no base address, is a
+        # link.)
         raw_link = ""
     link = clean_link(raw_link, base)
     original = get(e, ORIGINAL_LINK)
