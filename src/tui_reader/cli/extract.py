@@ -77,6 +77,7 @@ def as_json(source: str, doc: Document) -> str:
             "lead_image": doc.lead_image,
             "text": doc.text,
             "markdown": doc.to_markdown(),
+            "notice": doc.notice,
         },
         ensure_ascii=False,
     )
@@ -93,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
             warn(str(exc))
             failed += 1
             continue
+        if doc.notice and args.format != "json":
+            warn(f"{source}: {doc.notice}")  # (on stderr: the text printed stays the article)
         if args.format == "json":
             out = as_json(source, doc) + "\n"
         elif args.format == "text":

@@ -61,6 +61,9 @@ class Metadata:
     headings: tuple[str, ...] = ()  # other names the headline goes by (og:title...)
     article_body: str = ""  # the page's own schema.org articleBody (JSON-LD), if it gives one
     says_article: bool = False  # Open Graph type "article" or a JSON-LD Article of some kind
+    # The page says the article is not free to read (schema.org's isAccessibleForFree: false,
+    # which news and newsletter sites give search engines for their paywalled articles).
+    not_free: bool = False
 
 
 def base_url(root: HtmlElement, url: str) -> str:
@@ -238,6 +241,19 @@ def _clean_title(title: str, site_name: str) -> str:
     return title
 
 
+def _false(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
+
+
+def _not_free(obj: dict[str, Any]) -> bool:
+    """Whether a JSON-LD article says it (or a part of it) is not free to read."""
+    if _false(obj.get("isAccessibleForFree")):
+        return True
+    parts = obj.get("hasPart")
+    parts = parts if isinstance(parts, list) else [parts]
+    return any(isinstance(p, dict) and _false(p.get("isAccessibleForFree")) for p in parts[:50])
+
+
 def _says_article(article: dict[str, Any], meta: dict[str, str]) -> bool:
     return bool(article) or meta.get("og:type", "").strip().lower() == "article"
 
@@ -254,8 +270,11 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
     article: dict[str, Any] = {}
     publisher = ""
     body = ""
+    not_free = _false(meta.get("isaccessibleforfree"))  # (microdata's itemprop)
     for obj in _json_ld_objects(root):
         kinds = _types(obj)
+        if kinds & _ARTICLE_TYPES and not not_free:
+            not_free = _not_free(obj)
         declared = obj.get("articleBody")
         if kinds & _ARTICLE_TYPES and isinstance(declared, str) and len(declared) > len(body):
             body = declared  # (a forum post's articleBody is the first post: not the page)
@@ -347,6 +366,7 @@ def extract_metadata(root: HtmlElement, url: str, base: str) -> Metadata:
         ),
         article_body=body,
         says_article=_says_article(article, meta),
+        not_free=not_free,
     )
 
 

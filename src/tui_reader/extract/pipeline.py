@@ -419,7 +419,16 @@ def extract_html(
         url=meta.url,
         lead_image=meta.lead_image,
         blocks=tuple(blocks),
+        notice=NOT_FREE_NOTICE if meta.not_free else "",
     )
+
+
+# What a page that says it is not free to read gets above its text: what was served to the
+# reader may be the part before a paywall, and nothing else tells.
+NOT_FREE_NOTICE = (
+    "The page says this article is for subscribers: the text may stop where its free part"
+    " ends. Open it in a browser to read the rest."
+)
 
 
 def _dated(published: str) -> str:
