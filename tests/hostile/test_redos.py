@@ -621,6 +621,8 @@ UNIT_CASES: list[Case] = [
         ),
     ),
     *_text_cases("pointer._target", lambda t: pointer._target(t, "https://example.org/a")),
+    # A frame's allow attribute, read for a player's needs (extract.preclean._media_links).
+    *_text_cases("preclean._PLAYER_ALLOW", preclean._PLAYER_ALLOW.search),
     *_text_cases("clean_title", lambda t: clean_title(t, is_html=True)),
     *_text_cases("clean_link", lambda t: clean_link(t, "https://example.org/")),
     # An edited title against the stored one (store.identity: words shared).
