@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 from tui_reader.document import Block, BlockKind, Span, SpanKind
 from tui_reader.extract.text import clean, clean_link
 from tui_reader.sanitize import is_web_url
+from tui_reader.words import words
 
 
 def _names(text: str) -> frozenset[str]:
@@ -159,6 +160,28 @@ def is_data_table(table: HtmlElement) -> bool:
         len(" ".join(block.text_content().split())) <= 200
         for block in table.xpath(_DATA_TABLE_BLOCKS)
     )
+
+
+# A picture's title of this many words is something said of it (a web comic's hover text, a
+# photo's description), shown as its caption when it has none; shorter ones are labels
+# ("Click to enlarge", a file name).
+_TITLE_WORDS = 4
+
+
+def _title_text(img: HtmlElement, alt: str) -> str:
+    """A picture's ``title`` as its caption: a sentence's worth of words that its alt text
+    does not already say (most of them in it: the alt again, reworded for search engines).
+    Not on a linked picture, where the title is the link's ("Read the review of ...")."""
+    title = " ".join(clean(img.get("title") or "").split())
+    if len(title.split()) < _TITLE_WORDS or any(a.tag == "a" for a in img.iterancestors()):
+        return ""
+    said = words(title.casefold())
+    if not said:
+        return ""
+    in_alt = set(words(alt.casefold()))
+    if sum(w in in_alt for w in said) * 4 >= len(said) * 3:
+        return ""
+    return title
 
 
 @dataclass
@@ -443,7 +466,7 @@ class _Builder:
         src = image_src(img, self.base)
         if not src and not alt:
             return
-        figure = Block("figure", "", src=src, alt=alt)
+        figure = Block("figure", _title_text(img, alt), src=src, alt=alt)
         if self.length and _is_floated(img):
             # A picture floated beside the text, met inside a paragraph (even inside a word:
             # "we<img align=right>rde"): the text flows around it and goes on; it follows.
@@ -463,6 +486,8 @@ class _Builder:
         caption_el = next(iter(el.iter("figcaption")), None)
         text, spans = ("", ()) if caption_el is None else _inline_of(caption_el, self.base)
         alt = " ".join(clean(img.get("alt") or "").split())
+        if not text.strip():
+            text, spans = _title_text(img, alt), ()
         self.flush()
         self.blocks.append(Block("figure", text, spans, src=image_src(img, self.base), alt=alt))
 
