@@ -71,6 +71,8 @@ def test_the_cli_follows_it_too(paths: Paths, server: httpserver.TestServer) -> 
         (meta("0; url=javascript:alert(1)"), "not http(s)"),
         (meta("soon; url=/front"), "no delay"),
         (meta("0x; url=/front"), "a delay not followed by a separator"),
+        (meta("0; url=http://[::1"), "an address that is none (urljoin raises)"),
+        (meta("0; url=https://a.example:99999/"), "a port out of range"),
         ('<meta name="refresh" content="0; url=/front">', "not http-equiv"),
     ],
 )

@@ -100,7 +100,10 @@ def _target(value: str, url: str) -> str | None:
     address = address.strip()
     if not address:
         return None  # a reload of the page itself
-    target = urldefrag(urljoin(url, address)).url
+    try:
+        target = urldefrag(urljoin(url, address)).url
+    except ValueError:  # ("http://[::1": no address a browser would go to either)
+        return None
     if not is_web_url(target) or target == urldefrag(url).url:
         return None
     return target
