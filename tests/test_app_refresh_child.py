@@ -231,7 +231,7 @@ def test_the_refresh_child_is_a_process_group_of_its_own_in_the_apps_session(
 ) -> None:
     """Its own group: cancel ends its parser processes with it. The app's session: Linux's
     autogroup scheduling shares the CPU equally between sessions whatever their nice value,
-    so a child in a session of its own took a core from the app's event loop for 20 to 170
+    so a child in a session of its own took a core from the app's event loop for 20 to 45
     ms at a time (bench/stall_bench.py); in the app's session its nice value holds."""
     with Reader(paths, Config()) as reader:
         job = reader.refresh_in_child(progress_every=0)

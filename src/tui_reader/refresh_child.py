@@ -216,7 +216,7 @@ def start(
             # Its own process group, so that cancel ends its parser processes too; in this
             # session, not a new one: the kernel's autogroup scheduling gives each session an
             # equal share of the CPU whatever its nice value, and a refresh in a session of its
-            # own kept the app's event loop waiting for a core for 20 to 170 ms at a time.
+            # own kept the app's event loop waiting for a core for 20 to 45 ms at a time.
             process_group=0,
         )
     except OSError as exc:
