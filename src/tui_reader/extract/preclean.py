@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 
 from tui_reader.extract.blocks import is_tracking_pixel
 from tui_reader.extract.dates import strip_dates
-from tui_reader.sanitize import clean_line
+from tui_reader.sanitize import clean_line, has_scheme, is_web_url
 
 _DROP_TAGS = (
     "script",
@@ -359,14 +359,12 @@ _MEDIA_TITLE_LIMIT = 200
 
 def _media_source(el: HtmlElement) -> str:
     """The address a player plays: its own ``src`` (or the ``data-src`` of a frame loaded
-    late), else its first ``<source>``'s."""
-    for attr in ("src", "data-src"):
-        value = (el.get(attr) or "").strip()
-        if value and not value.startswith(("about:", "blob:", "data:", "javascript:")):
-            return value
-    for source in el.iter("source"):
-        value = (source.get("src") or "").strip()
-        if value:
+    late), else its first ``<source>``'s; one a link can hold (relative, or http(s), as
+    :func:`~tui_reader.sanitize.is_web_url` says: not a ``blob:`` of the page's script)."""
+    values = [el.get("src"), el.get("data-src"), *(s.get("src") for s in el.iter("source"))]
+    for value in values:
+        value = (value or "").strip()
+        if value and (not has_scheme(value) or is_web_url(value)):
             return value
     return ""
 
